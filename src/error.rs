@@ -1,0 +1,78 @@
+//! Diagnostics: every problem found in user input, with the field path, the
+//! offending value and a hint saying how to fix it.
+
+use std::fmt;
+
+/// One problem in the user's input.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Stable code, `E0xx` (see docs/errors.md).
+    pub code: &'static str,
+    /// Path of the field, e.g. `tasks[3].after[0]`; empty for the whole file.
+    pub path: String,
+    /// What is wrong, naming the offending value.
+    pub message: String,
+    /// How to fix it.
+    pub hint: String,
+}
+
+impl Diagnostic {
+    pub fn new(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            code,
+            path: path.into(),
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "error[{}]: {}", self.code, self.message)?;
+        } else {
+            write!(f, "error[{}]: {}: {}", self.code, self.path, self.message)?;
+        }
+        if !self.hint.is_empty() {
+            write!(f, "\n  hint: {}", self.hint)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one input, reported together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// The file (or other source) the problems were found in.
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl InputError {
+    pub fn one(source: impl Into<String>, d: Diagnostic) -> Self {
+        InputError {
+            source: source.into(),
+            diagnostics: vec![d],
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}: {}", self.source, d)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}

@@ -1,0 +1,205 @@
+//! The validated, resolved inventory: ids resolved to indices, cluster tasks
+//! expanded, durations and wall-clock times converted to minutes from the
+//! window start. Everything downstream (graph, compiler, checker, reports)
+//! works from this.
+
+use crate::model::{Interval, Time};
+
+/// The window: when it opens, in which timezone, and when it must close.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// Window start as a zoned wall-clock time.
+    pub start: jiff::Zoned,
+    /// IANA timezone name as written, e.g. `America/New_York`.
+    pub timezone: String,
+    /// Deadline as minutes from the start, if any.
+    pub deadline: Option<Time>,
+}
+
+impl Window {
+    /// The wall-clock time `minute` minutes (real elapsed) after the start.
+    pub fn at(&self, minute: Time) -> jiff::Zoned {
+        self.start
+            .checked_add(jiff::SignedDuration::from_mins(minute))
+            .unwrap_or_else(|_| self.start.clone())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Team {
+    pub id: String,
+    pub capacity: u32,
+    /// When given, capacity is 0 outside these intervals (sorted, disjoint).
+    pub available: Option<Vec<Interval>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct System {
+    pub id: String,
+    pub zone: Option<usize>,
+    pub site: Option<String>,
+    pub tags: Vec<String>,
+    /// Tasks that may run on this system at once (default 1).
+    pub parallel_changes: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    pub id: String,
+    /// Member systems (indices into `systems`).
+    pub members: Vec<usize>,
+    /// Members that must be up at every minute.
+    pub min_available: u32,
+}
+
+impl Cluster {
+    /// Members that may be down at once.
+    pub fn max_unavailable(&self) -> u32 {
+        (self.members.len() as u32).saturating_sub(self.min_available)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub id: String,
+    pub max_concurrent: u32,
+}
+
+/// A system or a cluster, where the format allows either.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Component {
+    System(usize),
+    Cluster(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DrOrder {
+    StandbyFirst,
+    PrimaryFirst,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrPair {
+    pub primary: Component,
+    pub standby: Component,
+    pub order: Option<DrOrder>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Blackout {
+    pub interval: Interval,
+    pub systems: Vec<usize>,
+    pub zones: Vec<usize>,
+    pub tags: Vec<String>,
+    pub reason: Option<String>,
+}
+
+impl Blackout {
+    /// An empty scope covers everything.
+    pub fn covers_everything(&self) -> bool {
+        self.systems.is_empty() && self.zones.is_empty() && self.tags.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub id: String,
+    /// Cost of one minute of downtime.
+    pub weight: f64,
+    pub requires: Vec<Component>,
+    pub max_downtime: Option<Time>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrationMode {
+    Sync,
+    Async,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Integration {
+    pub id: String,
+    /// Producer.
+    pub from: Component,
+    /// Consumer.
+    pub to: Component,
+    pub mode: IntegrationMode,
+    /// Async: how long the consumer rides out a producer outage (0 for sync).
+    pub tolerance: Time,
+}
+
+/// `after` resolved: this task starts at least `lag` after task `task`
+/// finishes, and at most `max_lag` after when given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After {
+    pub task: usize,
+    pub lag: Time,
+    pub max_lag: Option<Time>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// Task id; `<task>@<member>` for cluster-expanded tasks.
+    pub id: String,
+    /// Index of the task entry in the file (`tasks[i]`) it came from.
+    pub source: usize,
+    /// Systems the task works on (indices into `systems`).
+    pub systems: Vec<usize>,
+    pub duration: Time,
+    /// Whether its systems are down while it runs.
+    pub outage: bool,
+    /// Team needs: (team index, amount).
+    pub needs: Vec<(usize, u32)>,
+    pub after: Vec<After>,
+    /// When given, the task lies wholly inside one of these (sorted, disjoint).
+    pub windows: Option<Vec<Interval>>,
+}
+
+/// A validated inventory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inventory {
+    pub window: Window,
+    pub teams: Vec<Team>,
+    pub systems: Vec<System>,
+    pub clusters: Vec<Cluster>,
+    pub zones: Vec<Zone>,
+    pub dr: Vec<DrPair>,
+    pub blackouts: Vec<Blackout>,
+    pub services: Vec<Service>,
+    pub integrations: Vec<Integration>,
+    pub tasks: Vec<Task>,
+}
+
+impl Inventory {
+    /// The systems a component stands for.
+    pub fn component_systems(&self, c: Component) -> Vec<usize> {
+        match c {
+            Component::System(s) => vec![s],
+            Component::Cluster(k) => self.clusters[k].members.clone(),
+        }
+    }
+
+    /// The id of a component as written in the file.
+    pub fn component_id(&self, c: Component) -> &str {
+        match c {
+            Component::System(s) => &self.systems[s].id,
+            Component::Cluster(k) => &self.clusters[k].id,
+        }
+    }
+
+    /// Index of a task by id.
+    pub fn task_index(&self, id: &str) -> Option<usize> {
+        self.tasks.iter().position(|t| t.id == id)
+    }
+
+    /// Whether a blackout's scope includes a task.
+    pub fn blackout_covers(&self, b: &Blackout, task: &Task) -> bool {
+        b.covers_everything()
+            || task.systems.iter().any(|&s| {
+                let sys = &self.systems[s];
+                b.systems.contains(&s)
+                    || sys.zone.is_some_and(|z| b.zones.contains(&z))
+                    || sys.tags.iter().any(|t| b.tags.contains(t))
+            })
+    }
+}

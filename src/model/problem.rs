@@ -1,0 +1,189 @@
+//! The core Problem: activities, generalised precedences (RCPSP/max time
+//! lags), cumulative resources with capacity profiles, exclusion groups,
+//! allowed/forbidden intervals, a deadline and down-signals with limits.
+//!
+//! Time is whole minutes from the window start (`0`).
+
+use serde::{Deserialize, Serialize};
+
+/// Whole minutes from the window start.
+pub type Time = i64;
+
+/// A half-open interval `[start, end)` of minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Interval {
+    pub start: Time,
+    pub end: Time,
+}
+
+impl Interval {
+    pub fn new(start: Time, end: Time) -> Self {
+        Interval { start, end }
+    }
+    pub fn len(&self) -> Time {
+        (self.end - self.start).max(0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+    /// Whether `[s, s+d)` lies wholly inside this interval.
+    pub fn contains_run(&self, s: Time, d: Time) -> bool {
+        s >= self.start && s + d <= self.end
+    }
+    /// Whether `[s, s+d)` shares at least one minute with this interval.
+    pub fn overlaps_run(&self, s: Time, d: Time) -> bool {
+        s < self.end && s + d > self.start && d > 0
+    }
+}
+
+/// One non-preemptive piece of work of fixed duration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Activity {
+    /// Name for reports and explanations (the task id).
+    pub name: String,
+    /// Duration in minutes (0 allowed: a milestone).
+    pub duration: Time,
+    /// Resource use while the activity runs.
+    pub demands: Vec<Demand>,
+    /// Earliest start (0 unless the activity may not start at the window start).
+    pub release: Time,
+    /// When given, the activity must lie wholly inside one of these intervals
+    /// (sorted, disjoint).
+    pub allowed: Option<Vec<Interval>>,
+    /// The activity may not overlap any of these (sorted, disjoint).
+    pub forbidden: Vec<Interval>,
+}
+
+impl Activity {
+    pub fn new(name: impl Into<String>, duration: Time) -> Self {
+        Activity {
+            name: name.into(),
+            duration,
+            demands: Vec::new(),
+            release: 0,
+            allowed: None,
+            forbidden: Vec::new(),
+        }
+    }
+}
+
+/// `amount` units of resource `resource` held while the activity runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demand {
+    pub resource: usize,
+    pub amount: i64,
+}
+
+/// `S[to] >= S[from] + lag` (start-to-start; a negative lag is allowed, and a
+/// maximum time lag is a negative lag in the other direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Precedence {
+    pub from: usize,
+    pub to: usize,
+    pub lag: Time,
+}
+
+/// A cumulative resource whose capacity may change over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Name for explanations, e.g. `team dba`, `cluster web-tier`.
+    pub name: String,
+    /// Step function: `steps[k] = (t, c)` means capacity `c` from minute `t`
+    /// until the next step. Sorted by `t`; the first step is at a time `<= 0`
+    /// (capacity before the first step is that of the first step).
+    pub steps: Vec<(Time, i64)>,
+}
+
+impl Resource {
+    /// A resource of constant capacity.
+    pub fn constant(name: impl Into<String>, capacity: i64) -> Self {
+        Resource {
+            name: name.into(),
+            steps: vec![(0, capacity)],
+        }
+    }
+
+    /// Capacity at minute `t`.
+    pub fn capacity_at(&self, t: Time) -> i64 {
+        let idx = self.steps.partition_point(|&(s, _)| s <= t);
+        if idx == 0 {
+            self.steps.first().map(|s| s.1).unwrap_or(0)
+        } else {
+            self.steps[idx - 1].1
+        }
+    }
+
+    /// The largest capacity it ever has.
+    pub fn max_capacity(&self) -> i64 {
+        self.steps.iter().map(|s| s.1).max().unwrap_or(0)
+    }
+
+    /// Whether capacity never changes.
+    pub fn is_constant(&self) -> bool {
+        self.steps.windows(2).all(|w| w[0].1 == w[1].1)
+    }
+}
+
+/// Activities of different sides never run at the same minute; activities of
+/// the same side may. (A DR pair: primary-side outages vs standby-side.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub name: String,
+    pub sides: Vec<Vec<usize>>,
+}
+
+/// A signal that is "on" at some minutes, derived from running activities.
+/// Signals may refer to earlier signals only (index order), so evaluation is
+/// a single pass.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Signal {
+    /// On while any of these activities runs.
+    Running(Vec<usize>),
+    /// On while any of these signals is on.
+    Any(Vec<usize>),
+    /// On while all of these signals are on (false for an empty list).
+    All(Vec<usize>),
+    /// On once the input signal has been on continuously for more than
+    /// `tolerance` minutes, until it goes off.
+    Delayed { input: usize, tolerance: Time },
+}
+
+/// A weighted measure of how long a signal is on, with an optional hard limit.
+/// (A service's downtime.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OnTimeLimit {
+    pub name: String,
+    pub signal: usize,
+    pub weight: f64,
+    pub max_on: Option<Time>,
+}
+
+/// The domain-free scheduling problem.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub name: String,
+    pub activities: Vec<Activity>,
+    pub precedences: Vec<Precedence>,
+    pub resources: Vec<Resource>,
+    pub exclusions: Vec<Exclusion>,
+    /// Every activity must end by this minute.
+    pub deadline: Option<Time>,
+    pub signals: Vec<Signal>,
+    pub limits: Vec<OnTimeLimit>,
+}
+
+/// Start times, one per activity, in minutes.
+pub type Starts = Vec<Time>;
+
+impl Problem {
+    /// The makespan of a schedule: the latest end (0 when there are no activities).
+    pub fn makespan(&self, starts: &[Time]) -> Time {
+        self.activities
+            .iter()
+            .zip(starts)
+            .map(|(a, &s)| s + a.duration)
+            .max()
+            .unwrap_or(0)
+            .max(0)
+    }
+}
