@@ -9,7 +9,7 @@ use crate::model::{Interval, Time};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Window {
     /// Window start as a zoned wall-clock time.
-    pub start: jiff::Zoned,
+    pub start: jiff::ZonedDateTime,
     /// IANA timezone name as written, e.g. `America/New_York`.
     pub timezone: String,
     /// Deadline as minutes from the start, if any.
@@ -18,7 +18,7 @@ pub struct Window {
 
 impl Window {
     /// The wall-clock time `minute` minutes (real elapsed) after the start.
-    pub fn at(&self, minute: Time) -> jiff::Zoned {
+    pub fn at(&self, minute: Time) -> jiff::ZonedDateTime {
         self.start
             .checked_add(jiff::SignedDuration::from_mins(minute))
             .unwrap_or_else(|_| self.start.clone())

@@ -1,7 +1,7 @@
 //! The solver on the core [`Problem`]: bounds, schedule generation, search.
 //! It knows nothing of inventories.
 
-use crate::model::{Problem, Starts, Time};
+use crate::model::{Starts, Time};
 use std::time::Duration;
 
 /// How long and how to search.
