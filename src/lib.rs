@@ -6,6 +6,7 @@
 //! [`model::Problem`], solved by [`solve`] into start times, and turned into a
 //! [`plan::Plan`] that [`plan::check`] re-verifies independently.
 
+pub mod bench;
 pub mod error;
 pub mod formats;
 pub mod graph;

@@ -48,3 +48,8 @@ pub enum Outcome {
     /// None found within the limits, but not proven impossible.
     NotFound(String),
 }
+
+/// Solves a problem within the options' limits. (to be written)
+pub fn solve(_problem: &crate::model::Problem, _opts: &SolveOptions) -> Outcome {
+    todo!()
+}
