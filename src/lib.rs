@@ -7,6 +7,7 @@
 //! [`plan::Plan`] that [`plan::check`] re-verifies independently.
 
 pub mod bench;
+pub mod cli;
 pub mod error;
 pub mod formats;
 pub mod graph;
@@ -15,3 +16,79 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod solve;
+
+use error::InputError;
+use inventory::Inventory;
+use model::Problem;
+use plan::Plan;
+use solve::{Outcome, SolveOptions, Solution};
+use std::path::Path;
+
+/// Reads and validates an inventory file, including the checks that need the
+/// dependency graph (cycles through derived edges, a deadline shorter than
+/// the critical path).
+pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
+    let inv = inventory::load(path)?;
+    graph::validate(&inv).map_err(|diagnostics| InputError {
+        source: path.display().to_string(),
+        diagnostics,
+    })?;
+    Ok(inv)
+}
+
+/// What planning an inventory gave.
+#[derive(Debug, Clone)]
+pub enum PlanResult {
+    /// A plan that the independent checker accepted.
+    Planned(Plan),
+    /// Proven impossible, with the reason.
+    Infeasible(String),
+    /// None found in the time given (not proven impossible).
+    NotFound(String),
+}
+
+/// Compiles, solves and re-checks an inventory. A schedule the independent
+/// checker rejects is never returned as a plan: that would be a solver bug,
+/// and it is reported as one.
+pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
+    let compiled = model::compile(inv);
+    match solve_checked(&compiled.problem, opts) {
+        Ok(sol) => {
+            let violations = plan::check::check(inv, &sol.starts);
+            if violations.is_empty() {
+                PlanResult::Planned(Plan::build(inv, &sol.starts, sol.lower_bound))
+            } else {
+                let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
+                PlanResult::NotFound(format!(
+                    "internal error: the solver's schedule broke {} rule(s) of the inventory; please report it: {}",
+                    words.len(),
+                    words.join("; ")
+                ))
+            }
+        }
+        Err(Outcome::Infeasible(why)) => PlanResult::Infeasible(why),
+        Err(Outcome::NotFound(why)) => PlanResult::NotFound(why),
+        Err(Outcome::Solved(_)) => unreachable!("solve_checked returns Solved as Ok"),
+    }
+}
+
+/// Solves a core problem and verifies the schedule against the core
+/// constraints; a schedule that fails is turned into `NotFound` with the
+/// violations, never returned.
+pub fn solve_checked(problem: &Problem, opts: &SolveOptions) -> Result<Solution, Outcome> {
+    match solve::solve(problem, opts) {
+        Outcome::Solved(sol) => {
+            let violations = model::verify::verify(problem, &sol.starts);
+            if violations.is_empty() {
+                Ok(sol)
+            } else {
+                Err(Outcome::NotFound(format!(
+                    "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
+                    violations.len(),
+                    violations.join("; ")
+                )))
+            }
+        }
+        other => Err(other),
+    }
+}

@@ -1,12 +1,310 @@
-//! (to be written)
-use crate::inventory::Inventory;
-use crate::model::Problem;
+//! The compiler: maps every rule of an [`Inventory`] onto the core
+//! [`Problem`] (DESIGN.md, "Meaning of each rule"). Activity `i` is task `i`.
+//! Each resource, exclusion and signal is named after the inventory rule it
+//! came from, so explanations can speak the user's words.
 
-/// A compiled problem: activity `i` is task `i` of the inventory.
-pub struct Compiled {
-    pub problem: Problem,
+use crate::inventory::{Component, Inventory, IntegrationMode};
+use crate::model::{Activity, Demand, Exclusion, Interval, OnTimeLimit, Precedence, Problem, Resource, Signal, Time};
+use std::collections::HashMap;
+
+/// Where a core resource came from, for explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceOrigin {
+    System(usize),
+    Team(usize),
+    Cluster(usize),
+    Zone(usize),
 }
 
-pub fn compile(_inv: &Inventory) -> Compiled {
-    todo!()
+/// A compiled problem: activity `i` is task `i` of the inventory.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub problem: Problem,
+    /// `resource_origin[r]` is the inventory rule behind resource `r`.
+    pub resource_origin: Vec<ResourceOrigin>,
+    /// `exclusion_origin[e]` is the DR pair (index into `dr`) behind exclusion `e`.
+    pub exclusion_origin: Vec<usize>,
+    /// `limit_service[l]` is the service behind on-time limit `l`.
+    pub limit_service: Vec<usize>,
+}
+
+/// Compiles a validated inventory into the core problem.
+pub fn compile(inv: &Inventory) -> Compiled {
+    let mut problem = Problem {
+        name: "inventory".into(),
+        deadline: inv.window.deadline,
+        ..Problem::default()
+    };
+    let mut resource_origin = Vec::new();
+
+    // Activities, with blackouts as forbidden intervals and windows as allowed ones.
+    for task in &inv.tasks {
+        let mut a = Activity::new(task.id.clone(), task.duration);
+        a.allowed = task.windows.clone();
+        let forbidden: Vec<Interval> = inv
+            .blackouts
+            .iter()
+            .filter(|b| inv.blackout_covers(b, task))
+            .map(|b| b.interval)
+            .collect();
+        a.forbidden = merge(forbidden);
+        problem.activities.push(a);
+    }
+
+    let mut add_resource = |problem: &mut Problem, r: Resource, origin: ResourceOrigin| {
+        problem.resources.push(r);
+        resource_origin.push(origin);
+        problem.resources.len() - 1
+    };
+
+    // Systems: at most `parallel_changes` tasks at once.
+    for (s, sys) in inv.systems.iter().enumerate() {
+        let users: Vec<usize> = tasks_where(inv, |t| t.systems.contains(&s));
+        if users.len() < 2 {
+            continue;
+        }
+        let r = add_resource(
+            &mut problem,
+            Resource::constant(format!("system {}", sys.id), sys.parallel_changes as i64),
+            ResourceOrigin::System(s),
+        );
+        for t in users {
+            problem.activities[t].demands.push(Demand { resource: r, amount: 1 });
+        }
+    }
+
+    // Teams: capacity, zero outside `available`.
+    for (k, team) in inv.teams.iter().enumerate() {
+        let users: Vec<(usize, u32)> = inv
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.needs.iter().find(|n| n.0 == k).map(|n| (i, n.1)))
+            .collect();
+        if users.is_empty() {
+            continue;
+        }
+        let cap = team.capacity as i64;
+        let steps = match &team.available {
+            None => vec![(0, cap)],
+            Some(intervals) => availability_steps(intervals, cap),
+        };
+        let r = add_resource(
+            &mut problem,
+            Resource { name: format!("team {}", team.id), steps },
+            ResourceOrigin::Team(k),
+        );
+        for (t, amount) in users {
+            problem.activities[t].demands.push(Demand { resource: r, amount: amount as i64 });
+        }
+    }
+
+    // Clusters: at most members − min_available members down at once.
+    for (k, cluster) in inv.clusters.iter().enumerate() {
+        let users: Vec<(usize, i64)> = inv
+            .tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.outage)
+            .filter_map(|(i, t)| {
+                let n = t.systems.iter().filter(|s| cluster.members.contains(s)).count() as i64;
+                (n > 0).then_some((i, n))
+            })
+            .collect();
+        let cap = cluster.max_unavailable() as i64;
+        let total: i64 = users.iter().map(|u| u.1).sum();
+        if users.is_empty() || total <= cap {
+            continue;
+        }
+        let r = add_resource(
+            &mut problem,
+            Resource::constant(format!("cluster {}", cluster.id), cap),
+            ResourceOrigin::Cluster(k),
+        );
+        for (t, amount) in users {
+            problem.activities[t].demands.push(Demand { resource: r, amount });
+        }
+    }
+
+    // Zones: at most `max_concurrent` tasks on the zone's systems at once.
+    for (z, zone) in inv.zones.iter().enumerate() {
+        let users = tasks_where(inv, |t| t.systems.iter().any(|&s| inv.systems[s].zone == Some(z)));
+        if users.len() as i64 <= zone.max_concurrent as i64 {
+            continue;
+        }
+        let r = add_resource(
+            &mut problem,
+            Resource::constant(format!("zone {}", zone.id), zone.max_concurrent as i64),
+            ResourceOrigin::Zone(z),
+        );
+        for t in users {
+            problem.activities[t].demands.push(Demand { resource: r, amount: 1 });
+        }
+    }
+
+    // DR pairs: the two sides are never down at the same minute.
+    let mut exclusion_origin = Vec::new();
+    for (p, pair) in inv.dr.iter().enumerate() {
+        let side = |c: Component| outage_tasks_on(inv, &inv.component_systems(c));
+        let (a, b) = (side(pair.primary), side(pair.standby));
+        if a.is_empty() || b.is_empty() {
+            continue;
+        }
+        problem.exclusions.push(Exclusion {
+            name: format!(
+                "DR pair {} / {}",
+                inv.component_id(pair.primary),
+                inv.component_id(pair.standby)
+            ),
+            sides: vec![a, b],
+        });
+        exclusion_origin.push(p);
+    }
+
+    // Precedences: every edge the dependency graph derives (after, max lags, DR order).
+    for e in crate::graph::edges(inv) {
+        problem.precedences.push(Precedence { from: e.from, to: e.to, lag: e.lag });
+    }
+
+    // Service downtime as signals, with hard limits.
+    let limit_service = compile_services(inv, &mut problem);
+
+    Compiled {
+        problem,
+        resource_origin,
+        exclusion_origin,
+        limit_service,
+    }
+}
+
+fn tasks_where(inv: &Inventory, f: impl Fn(&crate::inventory::Task) -> bool) -> Vec<usize> {
+    inv.tasks.iter().enumerate().filter(|(_, t)| f(t)).map(|(i, _)| i).collect()
+}
+
+/// Outage tasks that touch any of `systems`.
+pub fn outage_tasks_on(inv: &Inventory, systems: &[usize]) -> Vec<usize> {
+    tasks_where(inv, |t| t.outage && t.systems.iter().any(|s| systems.contains(s)))
+}
+
+/// Capacity `cap` inside the intervals, 0 elsewhere, as a step function.
+fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
+    let mut steps = vec![(Time::MIN / 4, 0)];
+    for iv in merge(intervals.to_vec()) {
+        steps.push((iv.start, cap));
+        steps.push((iv.end, 0));
+    }
+    steps
+}
+
+/// Sorts and merges overlapping or touching intervals.
+pub fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
+    v.retain(|i| !i.is_empty());
+    v.sort();
+    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
+    for i in v {
+        match out.last_mut() {
+            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
+            _ => out.push(i),
+        }
+    }
+    out
+}
+
+/// Builds the down-signals of systems, clusters and services (with
+/// integrations passing outages from producer to consumer) and one on-time
+/// limit per service. Returns the service index of each limit.
+fn compile_services(inv: &Inventory, problem: &mut Problem) -> Vec<usize> {
+    if inv.services.is_empty() {
+        return Vec::new();
+    }
+    let mut builder = SignalBuilder {
+        inv,
+        signals: Vec::new(),
+        memo: HashMap::new(),
+    };
+    let mut limit_service = Vec::new();
+    for (k, service) in inv.services.iter().enumerate() {
+        let parts: Vec<usize> = service
+            .requires
+            .iter()
+            .map(|&c| builder.component(c, &mut Vec::new()).0)
+            .collect();
+        let signal = builder.push(Signal::Any(parts));
+        problem.limits.push(OnTimeLimit {
+            name: format!("service {}", service.id),
+            signal,
+            weight: service.weight,
+            max_on: service.max_downtime,
+        });
+        limit_service.push(k);
+    }
+    problem.signals = builder.signals;
+    limit_service
+}
+
+struct SignalBuilder<'a> {
+    inv: &'a Inventory,
+    signals: Vec<Signal>,
+    memo: HashMap<Component, usize>,
+}
+
+impl SignalBuilder<'_> {
+    fn push(&mut self, s: Signal) -> usize {
+        self.signals.push(s);
+        self.signals.len() - 1
+    }
+
+    /// The signal "component is down", counting outages passed on by
+    /// integrations. `path` holds the components being built, to cut
+    /// integration cycles; a result that was cut is not memoised, since it
+    /// depends on where the walk started. Returns (signal, was_cut).
+    fn component(&mut self, c: Component, path: &mut Vec<Component>) -> (usize, bool) {
+        if let Some(&s) = self.memo.get(&c) {
+            return (s, false);
+        }
+        path.push(c);
+        let mut cut = false;
+        let own = match c {
+            Component::System(s) => {
+                let acts = outage_tasks_on(self.inv, &[s]);
+                self.push(Signal::Running(acts))
+            }
+            Component::Cluster(k) => {
+                let members = self.inv.clusters[k].members.clone();
+                let mut parts = Vec::new();
+                for m in members {
+                    let (sig, was_cut) = self.component(Component::System(m), path);
+                    cut |= was_cut;
+                    parts.push(sig);
+                }
+                self.push(Signal::All(parts))
+            }
+        };
+        let mut parts = vec![own];
+        let incoming: Vec<_> = self
+            .inv
+            .integrations
+            .iter()
+            .filter(|i| i.to == c)
+            .map(|i| (i.from, i.mode, i.tolerance))
+            .collect();
+        for (from, mode, tolerance) in incoming {
+            if path.contains(&from) {
+                cut = true;
+                continue;
+            }
+            let (producer, was_cut) = self.component(from, path);
+            cut |= was_cut;
+            parts.push(match mode {
+                IntegrationMode::Sync => producer,
+                IntegrationMode::Async => self.push(Signal::Delayed { input: producer, tolerance }),
+            });
+        }
+        path.pop();
+        let signal = if parts.len() == 1 { own } else { self.push(Signal::Any(parts)) };
+        if !cut {
+            self.memo.insert(c, signal);
+        }
+        (signal, cut)
+    }
 }

@@ -1,0 +1,267 @@
+//! What each subcommand does, as library functions returning the process
+//! exit code (0 done; 1 no feasible plan or violations found; 2 bad input).
+//! `main.rs` only parses arguments and calls these.
+
+use crate::error::InputError;
+use crate::model::Problem;
+use crate::solve::{Outcome, SolveOptions};
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+/// Exit codes (DESIGN.md).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_NO_PLAN: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How `plan` prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanOutput {
+    Table,
+    Json,
+}
+
+/// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
+pub fn parse_time_limit(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a time limit; write e.g. 10s, 500ms or 2m"))?;
+    let secs = match unit {
+        "ms" => v / 1000.0,
+        "s" => v,
+        "m" | "min" => v * 60.0,
+        "h" => v * 3600.0,
+        _ => return Err(format!("unknown unit '{unit}' in '{s}'; use ms, s, m or h")),
+    };
+    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
+        return Err(format!("time limit '{s}' must be between 0 and 24h"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn report_input_error(e: &InputError) -> u8 {
+    eprintln!("{e}");
+    EXIT_BAD_INPUT
+}
+
+/// Writes `text` to `path` atomically (temporary file in the same folder,
+/// then rename), or to stdout when `path` is None.
+pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+        Some(path) => {
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            let result = (|| {
+                let mut f = std::fs::File::create(&tmp)?;
+                f.write_all(text.as_bytes())?;
+                f.sync_all()?;
+                std::fs::rename(&tmp, path)
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result
+        }
+    }
+}
+
+fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
+    match write_output(path, text) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let target = path.map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+            eprintln!("error: cannot write {target}: {e}\n  hint: check the folder exists and is writable");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// `windowplan validate`.
+pub fn validate(path: &Path) -> u8 {
+    match crate::load_inventory(path) {
+        Ok(inv) => {
+            println!(
+                "{}: valid ({} tasks, {} systems, {} teams)",
+                path.display(),
+                inv.tasks.len(),
+                inv.systems.len(),
+                inv.teams.len()
+            );
+            EXIT_OK
+        }
+        Err(e) => report_input_error(&e),
+    }
+}
+
+/// Whether a path names a benchmark instance rather than an inventory.
+fn instance_kind(path: &Path) -> Option<&'static str> {
+    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
+        Some("sm") => Some("psplib"),
+        Some("sch") => Some("rcpspmax"),
+        _ => None,
+    }
+}
+
+/// `windowplan plan`.
+pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
+    if let Some(kind) = instance_kind(path) {
+        return plan_instance(path, kind, opts, output);
+    }
+    let inv = match crate::load_inventory(path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    match crate::plan_inventory(&inv, opts) {
+        crate::PlanResult::Planned(plan) => {
+            let text = match format {
+                PlanOutput::Json => crate::report::json::render(&plan),
+                PlanOutput::Table => crate::report::table::render(&inv, &plan),
+            };
+            write_or_fail(output, &text)
+        }
+        crate::PlanResult::Infeasible(why) => {
+            eprintln!("no feasible plan: {why}");
+            EXIT_NO_PLAN
+        }
+        crate::PlanResult::NotFound(why) => {
+            eprintln!("no plan found: {why}");
+            EXIT_NO_PLAN
+        }
+    }
+}
+
+fn read_instance(path: &Path, kind: &str) -> Result<Problem, InputError> {
+    match kind {
+        "psplib" => crate::formats::psplib::read(path),
+        _ => crate::formats::rcpspmax::read(path),
+    }
+}
+
+/// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
+fn plan_instance(path: &Path, kind: &str, opts: &SolveOptions, output: Option<&Path>) -> u8 {
+    let problem = match read_instance(path, kind) {
+        Ok(p) => p,
+        Err(e) => return report_input_error(&e),
+    };
+    match crate::solve_checked(&problem, opts) {
+        Ok(sol) => write_or_fail(output, &crate::report::json::render_instance(&problem, &sol)),
+        Err(outcome) => {
+            match outcome {
+                Outcome::Infeasible(why) => eprintln!("no feasible schedule: {why}"),
+                Outcome::NotFound(why) => eprintln!("no schedule found: {why}"),
+                Outcome::Solved(_) => unreachable!("solve_checked returns Solved as Ok"),
+            }
+            EXIT_NO_PLAN
+        }
+    }
+}
+
+/// `windowplan check`.
+pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
+    let inv = match crate::load_inventory(inv_path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let text = match std::fs::read_to_string(plan_path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
+                plan_path.display()
+            );
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let starts = match crate::plan::read_plan_starts(&text, &inv) {
+        Ok(s) => s,
+        Err(mut e) => {
+            e.source = plan_path.display().to_string();
+            return report_input_error(&e);
+        }
+    };
+    let violations = crate::plan::check::check(&inv, &starts);
+    if violations.is_empty() {
+        println!("{}: the plan keeps every rule ({} tasks)", plan_path.display(), inv.tasks.len());
+        EXIT_OK
+    } else {
+        for v in &violations {
+            println!("violation: {v}");
+        }
+        println!("{} violation(s)", violations.len());
+        EXIT_NO_PLAN
+    }
+}
+
+/// `windowplan graph`.
+pub fn graph(path: &Path, json: bool) -> u8 {
+    let inv = match crate::load_inventory(path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let g = crate::graph::TaskGraph::new(&inv);
+    let text = if json { g.to_json() } else { g.to_dot() };
+    write_or_fail(None, &text)
+}
+
+/// `windowplan bench`.
+pub fn bench(dir: &Path, rcpspmax: bool, reference: Option<&Path>, opts: &SolveOptions, stride: usize) -> u8 {
+    let format = if rcpspmax {
+        crate::bench::BenchFormat::RcpspMax
+    } else {
+        crate::bench::BenchFormat::Psplib
+    };
+    match crate::bench::run(dir, format, reference, opts, stride) {
+        Ok(report) => {
+            print!("{}", report.to_text());
+            if report.violations > 0 {
+                eprintln!("{} schedule(s) broke a constraint: this is a solver bug", report.violations);
+                EXIT_NO_PLAN
+            } else {
+                EXIT_OK
+            }
+        }
+        Err(e) => report_input_error(&e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_limits_parse() {
+        assert_eq!(parse_time_limit("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_time_limit("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_time_limit("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_time_limit("3").unwrap(), Duration::from_secs(3));
+        assert!(parse_time_limit("soon").is_err());
+        assert!(parse_time_limit("5y").is_err());
+        assert!(parse_time_limit("-1s").is_err());
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plan.json");
+        write_output(Some(&p), "first").unwrap();
+        write_output(Some(&p), "second").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn unwritable_output_is_bad_input() {
+        assert_eq!(write_or_fail(Some(Path::new("/nonexistent-dir/x/plan.json")), "x"), EXIT_BAD_INPUT);
+    }
+}
