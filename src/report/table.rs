@@ -1,0 +1,1 @@
+//! Terminal table of a plan.
