@@ -54,11 +54,15 @@ use crate::error::{Diagnostic, InputError};
 use crate::inventory::{Inventory, Window};
 use crate::model::Time;
 
+/// Plans may not place a task more than a century from the window start
+/// (keeps all minute arithmetic far from overflow).
+pub const MINUTE_LIMIT: Time = 100 * 366 * 24 * 60;
+
 /// A wall-clock time `minute` minutes after the window start, RFC 3339 with
 /// offset, e.g. `2026-12-05T22:00:00-05:00`.
 pub fn rfc3339(window: &Window, minute: Time) -> String {
     window
-        .at(minute)
+        .at(minute.clamp(-MINUTE_LIMIT, MINUTE_LIMIT))
         .strftime("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
 }
@@ -66,7 +70,7 @@ pub fn rfc3339(window: &Window, minute: Time) -> String {
 /// A short wall-clock time for messages: `HH:MM` within the first 24 hours
 /// after the window start (unambiguous), `YYYY-MM-DD HH:MM` otherwise.
 pub fn clock(window: &Window, minute: Time) -> String {
-    let z = window.at(minute);
+    let z = window.at(minute.clamp(-MINUTE_LIMIT, MINUTE_LIMIT));
     if (0..24 * 60).contains(&minute) {
         z.strftime("%H:%M").to_string()
     } else {
@@ -378,9 +382,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 continue;
             }
         };
-        // Keep minutes within a sane range so later arithmetic cannot overflow.
-        const LIMIT: Time = 100 * 366 * 24 * 60;
-        if !(-LIMIT..=LIMIT).contains(&start) {
+        if !(-MINUTE_LIMIT..=MINUTE_LIMIT).contains(&start) {
             diags.push(Diagnostic::new(
                 "E068",
                 path,
@@ -439,4 +441,138 @@ fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str
         .filter(|&(d, _)| d <= 2.max(id.len() / 4))
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Component;
+    use testkit::Builder;
+
+    fn inv() -> Inventory {
+        let mut b = Builder::new();
+        let db = b.system("core-db-a");
+        let w1 = b.system("web-1");
+        let w2 = b.system("web-2");
+        let dba = b.team("dba", 2);
+        let ops = b.team("ops", 1);
+        let t = b.task("db-schema-v42", &[db], 45);
+        b.needs(t, dba, 1);
+        b.needs(t, ops, 1);
+        b.task("patch-web@web-1", &[w1], 30);
+        b.task("patch-web@web-2", &[w1, w2], 30);
+        b.service("online-banking", 10.0, &[Component::System(db)]);
+        b.inv
+    }
+
+    fn codes(e: &InputError) -> Vec<&str> {
+        e.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn build_plan() {
+        let inv = inv();
+        let p = Plan::build(&inv, &[0, 45, 240], 270);
+        assert_eq!(p.format, PLAN_FORMAT);
+        assert_eq!(p.window_start, "2026-12-05T22:00:00-05:00");
+        assert_eq!(p.length_minutes, 270);
+        assert_eq!(p.status, "optimal");
+        assert_eq!(p.tasks[0].team.as_deref(), Some("dba,ops"));
+        assert_eq!(p.tasks[2].system.as_deref(), Some("web-1,web-2"));
+        assert_eq!(p.tasks[2].start, "2026-12-06T02:00:00-05:00");
+        assert_eq!(p.tasks[2].end, "2026-12-06T02:30:00-05:00");
+        assert_eq!(p.tasks[2].end_minute, 270);
+        assert_eq!(p.services[0].downtime_minutes, 45);
+        assert_eq!(Plan::build(&inv, &[0, 45, 240], 200).status, "feasible");
+        assert_eq!(p.starts(&inv), Some(vec![0, 45, 240]));
+    }
+
+    #[test]
+    fn plan_json_round_trip() {
+        let inv = inv();
+        let p = Plan::build(&inv, &[10, 0, 30], 55);
+        let text = serde_json::to_string_pretty(&p).unwrap();
+        let back: Plan = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(read_plan_starts(&text, &inv).unwrap(), vec![10, 0, 30]);
+    }
+
+    #[test]
+    fn hand_edited_plan_with_only_id_and_start() {
+        let inv = inv();
+        let text = r#"{"tasks": [
+            {"id": "patch-web@web-2", "start": "2026-12-06T01:30"},
+            {"id": "db-schema-v42", "start": "2026-12-05T22:00:00-05:00"},
+            {"id": "patch-web@web-1", "start_minute": 60}
+        ]}"#;
+        assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
+        // A bare list, UTC and zone-annotated times.
+        let text = r#"[
+            {"id": "patch-web@web-2", "start": "2026-12-06T06:30:00Z"},
+            {"id": "db-schema-v42", "start": "2026-12-05T22:00:00-05:00[America/New_York]"},
+            {"id": "patch-web@web-1", "start": "2026-12-05 23:00"}
+        ]"#;
+        assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
+    }
+
+    #[test]
+    fn plan_reading_errors() {
+        let inv = inv();
+        let e = read_plan_starts("{\"tasks\": [\n  {\"id\": \"x\",}\n]}", &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E060"]);
+        assert!(e.diagnostics[0].message.contains("line 2, column"), "{e}");
+
+        let e = read_plan_starts(r#"{"format": "other/2", "tasks": []}"#, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E069"]);
+        let e = read_plan_starts(r#"{"tasks": 3}"#, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E061"]);
+        let e = read_plan_starts("42", &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E061"]);
+
+        let text = r#"{"tasks": [
+            {"id": "db-schema-v4", "start_minute": 0},
+            {"id": "db-schema-v42", "start": "tomorrow"},
+            {"id": "db-schema-v42", "start_minute": 5},
+            {"id": "patch-web@web-1"},
+            {"id": "patch-web@web-2", "start": "2026-12-05T22:00", "start_minute": 5},
+            {"start": "2026-12-05T22:00"},
+            7
+        ]}"#;
+        let e = read_plan_starts(text, &inv).unwrap_err();
+        assert_eq!(
+            codes(&e),
+            vec!["E062", "E065", "E063", "E066", "E067", "E061", "E061"]
+        );
+        assert!(e.diagnostics[0]
+            .hint
+            .contains("did you mean `db-schema-v42`"));
+        assert_eq!(e.diagnostics[1].path, "tasks[1].start");
+
+        let e = read_plan_starts(
+            r#"{"tasks": [{"id": "db-schema-v42", "start": "2026-12-05T22:00:30"}]}"#,
+            &inv,
+        )
+        .unwrap_err();
+        assert_eq!(codes(&e), vec!["E065", "E064", "E064"]);
+        assert!(e.diagnostics[0].message.contains("whole minute"));
+        assert!(e.diagnostics[1].message.contains("patch-web@web-1"));
+        let e = read_plan_starts(r#"[{"id": "db-schema-v42", "start_minute": 1e30}]"#, &inv)
+            .unwrap_err();
+        assert_eq!(codes(&e)[0], "E066");
+        let e = read_plan_starts(
+            r#"[{"id": "db-schema-v42", "start_minute": 9223372036854775807}]"#,
+            &inv,
+        )
+        .unwrap_err();
+        assert_eq!(codes(&e)[0], "E068");
+    }
+
+    #[test]
+    fn wall_clock_strings() {
+        let inv = inv();
+        assert_eq!(rfc3339(&inv.window, 250), "2026-12-06T02:10:00-05:00");
+        assert_eq!(clock(&inv.window, 190), "01:10");
+        assert_eq!(clock(&inv.window, 24 * 60), "2026-12-06 22:00");
+        assert!(parse_wall_clock(&inv.window, "not a time").is_err());
+    }
 }
