@@ -358,7 +358,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             (Some(c), Some(m)) if c != m => {
                 diags.push(Diagnostic::new(
                     "E067",
-                    format!("{path}"),
+                    path,
                     format!(
                         "task `{id}`: start {} is minute {c} but start_minute says {m}",
                         obj.get("start").and_then(|v| v.as_str()).unwrap_or("")
