@@ -310,6 +310,45 @@ impl TaskGraph {
         })
     }
 
+    /// Earliest starts under every edge, max-lag edges included (the full
+    /// RCPSP/max temporal network, longest paths by Bellman–Ford, never
+    /// before minute 0). Fails with the tasks of a positive cycle when the
+    /// lags contradict each other (e.g. a max_lag shorter than a chain of
+    /// minimum lags), in cycle order.
+    pub fn temporal_earliest(&self) -> Result<Vec<Time>, Vec<usize>> {
+        let n = self.ids.len();
+        let mut dist = vec![0 as Time; n];
+        let mut parent: Vec<Option<usize>> = vec![None; n];
+        let mut last = None;
+        for _ in 0..=n {
+            last = None;
+            for e in &self.edges {
+                let cand = dist[e.from].saturating_add(e.lag);
+                if cand > dist[e.to] {
+                    dist[e.to] = cand;
+                    parent[e.to] = Some(e.from);
+                    last = Some(e.to);
+                }
+            }
+            if last.is_none() {
+                return Ok(dist);
+            }
+        }
+        // Still relaxing after n rounds: walk back n steps to land on the cycle.
+        let mut v = last.unwrap_or(0);
+        for _ in 0..n {
+            v = parent[v].unwrap_or(v);
+        }
+        let mut cycle = vec![v];
+        let mut u = parent[v].unwrap_or(v);
+        while u != v && cycle.len() <= n {
+            cycle.push(u);
+            u = parent[u].unwrap_or(v);
+        }
+        cycle.reverse();
+        Err(cycle)
+    }
+
     /// Graphviz DOT: one box per task with its ES/LS/slack, the critical
     /// path in red, max-lag edges dashed, DR order edges blue, tasks
     /// expanded from one cluster task grouped in a subgraph.
@@ -596,6 +635,30 @@ mod tests {
         // Reports still render with a cycle.
         assert!(g.to_dot().contains("color=orange"));
         assert_eq!(g.to_json_value()["length"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn temporal_network_with_max_lags() {
+        let mut b = Builder::new();
+        let x = b.system("x");
+        let t0 = b.task("a", &[x], 10);
+        let t1 = b.task("b", &[x], 10);
+        let t2 = b.task("c", &[x], 10);
+        b.after(t1, t0, 0, None);
+        b.after(t2, t1, 20, None);
+        // c must start within 15m of a ending: impossible (needs 10 + 10 + 20).
+        b.after(t2, t0, 0, Some(15));
+        let g = TaskGraph::new(&b.inv);
+        assert!(g.cycles().is_empty());
+        let cyc = g.temporal_earliest().unwrap_err();
+        let mut sorted = cyc.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![0, 1, 2]);
+        b.inv.tasks[t2].after[1].max_lag = Some(60);
+        assert_eq!(
+            TaskGraph::new(&b.inv).temporal_earliest().unwrap(),
+            vec![0, 10, 40]
+        );
     }
 
     #[test]
