@@ -349,6 +349,17 @@ impl TaskGraph {
         Err(cycle)
     }
 
+    /// The critical path by task id (`None` when there is a cycle).
+    pub fn critical_path_ids(&self) -> Option<Vec<String>> {
+        let c = self.cpm().ok()?;
+        Some(
+            c.critical_path
+                .iter()
+                .map(|&t| self.ids[t].clone())
+                .collect(),
+        )
+    }
+
     /// Graphviz DOT: one box per task with its ES/LS/slack, the critical
     /// path in red, max-lag edges dashed, DR order edges blue, tasks
     /// expanded from one cluster task grouped in a subgraph.
@@ -529,6 +540,7 @@ mod tests {
         assert_eq!(c.slack, vec![0, 3, 0, 0]);
         assert_eq!(c.length, 9);
         assert_eq!(c.critical_path, vec![0, 2, 3]);
+        assert_eq!(g.critical_path_ids().unwrap(), vec!["A", "C", "D"]);
         assert!(c.is_critical(2) && !c.is_critical(1));
     }
 

@@ -460,7 +460,20 @@ fn check_blackouts(ctx: &mut Ctx) {
     for b in &ctx.inv.blackouts {
         for t in 0..ctx.inv.tasks.len() {
             let task = ctx.task(t);
-            if !ctx.inv.blackout_covers(b, task) {
+            // Scope, evaluated here rather than through the inventory's
+            // helper so the checker stays independent: empty scope covers
+            // everything; else a listed system, a system in a listed zone,
+            // or a system with a listed tag.
+            let everything = b.systems.is_empty() && b.zones.is_empty() && b.tags.is_empty();
+            let in_scope = everything
+                || task.systems.iter().any(|s| {
+                    b.systems.contains(s)
+                        || ctx.inv.systems.get(*s).is_some_and(|sys| {
+                            sys.zone.is_some_and(|z| b.zones.contains(&z))
+                                || sys.tags.iter().any(|t| b.tags.contains(t))
+                        })
+                });
+            if !in_scope {
                 continue;
             }
             let r = ctx.run(t);
@@ -891,5 +904,45 @@ mod tests {
         b.inv.window.deadline = Some(10);
         let v = check(&b.inv, &[-5, 0]);
         assert_eq!(rules(&v), vec!["start", "system", "deadline", "deadline"]);
+    }
+
+    #[test]
+    fn task_on_both_dr_sides_and_zero_duration() {
+        let mut b = Builder::new();
+        let p = b.system("db-a");
+        let s = b.system("db-b");
+        b.dr(
+            Component::System(p),
+            Component::System(s),
+            Some(DrOrder::StandbyFirst),
+        );
+        b.task("both", &[p, s], 30);
+        b.task("milestone", &[p], 0);
+        let v = check(&b.inv, &[0, 10]);
+        assert_eq!(rules(&v), vec!["dr", "dr_order"]);
+        assert_eq!(v[0].tasks, vec!["both"]);
+        assert!(v[0]
+            .message
+            .contains("takes both primary db-a and standby db-b down"));
+        // A zero-length task overlaps nothing.
+        b.inv.dr.clear();
+        assert!(check(&b.inv, &[0, 10]).is_empty());
+    }
+
+    #[test]
+    fn conflicts_merge_consecutive_minutes() {
+        let mut b = Builder::new();
+        let x = b.system("x");
+        let y = b.system("y");
+        let team = b.team("ops", 1);
+        b.inv.teams[team].available = Some(vec![Interval::new(0, 30), Interval::new(30, 60)]);
+        let t0 = b.task("a", &[x], 40);
+        let t1 = b.task("b", &[y], 40);
+        b.needs(t0, team, 1);
+        b.needs(t1, team, 1);
+        // One conflict 10..40 even though an availability boundary lies at 30.
+        let v = check(&b.inv, &[0, 10]);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].interval, Some(Interval::new(10, 40)));
     }
 }

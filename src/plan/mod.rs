@@ -309,7 +309,11 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
 
         let from_minute = match obj.get("start_minute") {
             None | Some(Value::Null) => None,
-            Some(v) => match v.as_i64() {
+            Some(v) => match v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            }) {
                 Some(m) => Some(m),
                 None => {
                     diags.push(Diagnostic::new(
@@ -505,6 +509,9 @@ mod tests {
             {"id": "db-schema-v42", "start": "2026-12-05T22:00:00-05:00"},
             {"id": "patch-web@web-1", "start_minute": 60}
         ]}"#;
+        assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
+        let text = r#"[{"id": "patch-web@web-2", "start_minute": 210.0},
+            {"id": "db-schema-v42", "start_minute": 0}, {"id": "patch-web@web-1", "start_minute": 60}]"#;
         assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
         // A bare list, UTC and zone-annotated times.
         let text = r#"[
