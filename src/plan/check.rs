@@ -945,4 +945,133 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].interval, Some(Interval::new(10, 40)));
     }
+
+    /// Minutes covered by the violations of one rule.
+    fn minutes_of(v: &[Violation], rule: &str) -> std::collections::BTreeSet<Time> {
+        v.iter()
+            .filter(|x| x.rule == rule)
+            .filter_map(|x| x.interval)
+            .flat_map(|i| i.start..i.end)
+            .collect()
+    }
+
+    /// Cross-checks the interval sweep against a naive minute-by-minute
+    /// evaluation of the capacity and DR rules on random small inventories.
+    #[test]
+    fn sweep_agrees_with_minute_by_minute_oracle() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n.max(1)
+        };
+        let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
+        for _case in 0..300 {
+            let mut b = Builder::new();
+            let ns = 5;
+            let sys: Vec<usize> = (0..ns).map(|i| b.system(&format!("s{i}"))).collect();
+            for &x in &sys {
+                b.inv.systems[x].parallel_changes = 1 + rnd(2) as u32;
+            }
+            let k = b.cluster("c", &sys[0..3], 1 + rnd(3) as u32);
+            b.zone("z", 1 + rnd(2) as u32, &[sys[2], sys[3], sys[4]]);
+            let teams = [b.team("t0", 1 + rnd(2) as u32), b.team("t1", 1)];
+            if rnd(2) == 0 {
+                let a = rnd(60) as Time;
+                b.inv.teams[teams[1]].available = Some(vec![Interval::new(a, a + 40)]);
+            }
+            b.dr(Component::System(sys[4]), Component::Cluster(k), None);
+            let nt = 4 + rnd(5) as usize;
+            for t in 0..nt {
+                let mut on = vec![sys[rnd(ns as u64) as usize]];
+                if rnd(4) == 0 {
+                    let other = sys[rnd(ns as u64) as usize];
+                    if !on.contains(&other) {
+                        on.push(other);
+                    }
+                }
+                let id = b.task(&format!("t{t}"), &on, rnd(40) as Time);
+                b.inv.tasks[id].outage = rnd(4) != 0;
+                if rnd(2) == 0 {
+                    b.needs(id, teams[rnd(2) as usize], 1);
+                }
+            }
+            let starts: Vec<Time> = (0..nt).map(|_| rnd(100) as Time).collect();
+            let inv = &b.inv;
+            let v = check(inv, &starts);
+            let active =
+                |t: usize, m: Time| starts[t] <= m && m < starts[t] + inv.tasks[t].duration;
+            let mut want: std::collections::BTreeMap<&str, std::collections::BTreeSet<Time>> =
+                Default::default();
+            for m in 0..150 {
+                let act: Vec<usize> = (0..nt).filter(|&t| active(t, m)).collect();
+                let on = |t: usize, x: usize| inv.tasks[t].systems.contains(&x);
+                for (x, s) in inv.systems.iter().enumerate() {
+                    if act.iter().filter(|&&t| on(t, x)).count() as u32 > s.parallel_changes {
+                        want.entry("system").or_default().insert(m);
+                    }
+                }
+                for (ti, team) in inv.teams.iter().enumerate() {
+                    let cap = match &team.available {
+                        Some(w) if !w.iter().any(|i| i.start <= m && m < i.end) => 0,
+                        _ => team.capacity,
+                    };
+                    let used: u32 = act
+                        .iter()
+                        .flat_map(|&t| inv.tasks[t].needs.iter())
+                        .filter(|n| n.0 == ti)
+                        .map(|n| n.1)
+                        .sum();
+                    if used > cap {
+                        want.entry("team").or_default().insert(m);
+                    }
+                }
+                let cl = &inv.clusters[0];
+                let down = cl
+                    .members
+                    .iter()
+                    .filter(|&&x| act.iter().any(|&t| inv.tasks[t].outage && on(t, x)))
+                    .count() as u32;
+                if down > cl.max_unavailable() {
+                    want.entry("cluster").or_default().insert(m);
+                }
+                let zn = act
+                    .iter()
+                    .filter(|&&t| {
+                        inv.tasks[t]
+                            .systems
+                            .iter()
+                            .any(|&x| inv.systems[x].zone == Some(0))
+                    })
+                    .count() as u32;
+                if zn > inv.zones[0].max_concurrent {
+                    want.entry("zone").or_default().insert(m);
+                }
+                let p_down = act.iter().any(|&t| inv.tasks[t].outage && on(t, sys[4]));
+                let s_down = act
+                    .iter()
+                    .any(|&t| inv.tasks[t].outage && cl.members.iter().any(|&x| on(t, x)));
+                if p_down && s_down {
+                    want.entry("dr").or_default().insert(m);
+                }
+            }
+            for x in &v {
+                *seen.entry(x.rule.clone()).or_default() += 1;
+            }
+            for rule in ["system", "team", "cluster", "zone", "dr"] {
+                assert_eq!(
+                    minutes_of(&v, rule),
+                    want.get(rule).cloned().unwrap_or_default(),
+                    "rule {rule}, starts {starts:?}, inventory {inv:#?}"
+                );
+            }
+        }
+        for rule in ["system", "team", "cluster", "zone", "dr"] {
+            assert!(
+                seen.get(rule).copied().unwrap_or(0) > 20,
+                "{rule} rarely exercised: {seen:?}"
+            );
+        }
+    }
 }
