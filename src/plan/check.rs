@@ -184,6 +184,18 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
     ctx.out
 }
 
+/// Reads a plan file (ours or hand-edited, see
+/// [`super::read_plan_starts`]) and checks it. `Err` when the file cannot be
+/// read as a plan for this inventory (exit code 2); `Ok` with every
+/// violation otherwise (empty: valid, exit 0; else exit 1).
+pub fn check_text(
+    inv: &Inventory,
+    plan_json: &str,
+) -> Result<Vec<Violation>, crate::error::InputError> {
+    let starts = super::read_plan_starts(plan_json, inv)?;
+    Ok(check(inv, &starts))
+}
+
 fn check_start(ctx: &mut Ctx) {
     for t in 0..ctx.inv.tasks.len() {
         let s = ctx.starts[t];
@@ -624,6 +636,19 @@ mod tests {
         b.inv.window.deadline = Some(120);
         assert!(check(&b.inv, &[0, 40, 0]).is_empty());
         let _ = t2;
+    }
+
+    #[test]
+    fn check_a_hand_edited_file() {
+        let mut b = Builder::new();
+        let a = b.system("a");
+        b.task("t1", &[a], 30);
+        b.task("t2", &[a], 30);
+        let ok = r#"{"tasks": [{"id": "t1", "start": "2026-12-05T22:00"}, {"id": "t2", "start": "2026-12-05T22:30"}]}"#;
+        assert!(check_text(&b.inv, ok).unwrap().is_empty());
+        let bad = r#"{"tasks": [{"id": "t1", "start": "2026-12-05T22:00"}, {"id": "t2", "start": "2026-12-05T22:20"}]}"#;
+        assert_eq!(rules(&check_text(&b.inv, bad).unwrap()), vec!["system"]);
+        assert!(check_text(&b.inv, "{").is_err());
     }
 
     #[test]

@@ -582,4 +582,25 @@ mod tests {
         assert_eq!(clock(&inv.window, 24 * 60), "2026-12-06 22:00");
         assert!(parse_wall_clock(&inv.window, "not a time").is_err());
     }
+
+    #[test]
+    fn daylight_saving_change_uses_real_minutes() {
+        // New York falls back at 02:00 EDT on 2026-11-01: 01:00–02:00 happens twice.
+        let mut b = Builder::new();
+        b.inv.window.start = jiff::civil::datetime(2026, 10, 31, 22, 0, 0, 0)
+            .in_tz("America/New_York")
+            .unwrap();
+        let x = b.system("x");
+        b.task("first", &[x], 60);
+        b.task("second", &[x], 60);
+        let p = Plan::build(&b.inv, &[180, 240], 300);
+        assert_eq!(p.tasks[0].start, "2026-11-01T01:00:00-04:00");
+        assert_eq!(p.tasks[1].start, "2026-11-01T01:00:00-05:00");
+        assert_eq!(p.tasks[1].end, "2026-11-01T02:00:00-05:00");
+        let back = serde_json::to_string(&p).unwrap();
+        assert_eq!(read_plan_starts(&back, &b.inv).unwrap(), vec![180, 240]);
+        // Without an offset the earlier 01:00 is meant.
+        let text = r#"[{"id": "first", "start": "2026-11-01T01:00"}, {"id": "second", "start": "2026-11-01T02:00"}]"#;
+        assert_eq!(read_plan_starts(text, &b.inv).unwrap(), vec![180, 300]);
+    }
 }
