@@ -46,3 +46,561 @@ pub struct ServiceDowntime {
     #[serde(default)]
     pub intervals: Vec<[i64; 2]>,
 }
+
+#[cfg(test)]
+pub(crate) mod testkit;
+
+use crate::error::{Diagnostic, InputError};
+use crate::inventory::{Inventory, Window};
+use crate::model::Time;
+
+/// Plans may not place a task more than a century from the window start
+/// (keeps all minute arithmetic far from overflow).
+pub const MINUTE_LIMIT: Time = 100 * 366 * 24 * 60;
+
+/// A wall-clock time `minute` minutes after the window start, RFC 3339 with
+/// offset, e.g. `2026-12-05T22:00:00-05:00`.
+pub fn rfc3339(window: &Window, minute: Time) -> String {
+    window
+        .at(minute.clamp(-MINUTE_LIMIT, MINUTE_LIMIT))
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// A short wall-clock time for messages: `HH:MM` within the first 24 hours
+/// after the window start (unambiguous), `YYYY-MM-DD HH:MM` otherwise.
+pub fn clock(window: &Window, minute: Time) -> String {
+    let z = window.at(minute.clamp(-MINUTE_LIMIT, MINUTE_LIMIT));
+    if (0..24 * 60).contains(&minute) {
+        z.strftime("%H:%M").to_string()
+    } else {
+        z.strftime("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// The latest end over all tasks (0 when there are none).
+pub fn length(inv: &Inventory, starts: &[Time]) -> Time {
+    inv.tasks
+        .iter()
+        .zip(starts)
+        .map(|(t, &s)| s + t.duration)
+        .max()
+        .unwrap_or(0)
+        .max(0)
+}
+
+impl Plan {
+    /// Builds the plan for these task start minutes (one per task, in
+    /// inventory order) and the proven lower bound on the window length.
+    pub fn build(inv: &Inventory, starts: &[Time], lower_bound: Time) -> Plan {
+        let length = length(inv, starts);
+        let tasks = inv
+            .tasks
+            .iter()
+            .zip(starts)
+            .map(|(t, &s)| {
+                let systems: Vec<&str> = t
+                    .systems
+                    .iter()
+                    .filter_map(|&i| inv.systems.get(i).map(|x| x.id.as_str()))
+                    .collect();
+                let teams: Vec<&str> = t
+                    .needs
+                    .iter()
+                    .filter_map(|&(i, _)| inv.teams.get(i).map(|x| x.id.as_str()))
+                    .collect();
+                PlannedTask {
+                    id: t.id.clone(),
+                    system: (!systems.is_empty()).then(|| systems.join(",")),
+                    team: (!teams.is_empty()).then(|| teams.join(",")),
+                    start: rfc3339(&inv.window, s),
+                    end: rfc3339(&inv.window, s + t.duration),
+                    start_minute: s,
+                    end_minute: s + t.duration,
+                }
+            })
+            .collect();
+        Plan {
+            format: PLAN_FORMAT.to_string(),
+            window_start: rfc3339(&inv.window, 0),
+            length_minutes: length,
+            lower_bound_minutes: lower_bound,
+            status: if lower_bound >= length {
+                "optimal"
+            } else {
+                "feasible"
+            }
+            .to_string(),
+            tasks,
+            services: downtime::service_downtime(inv, starts),
+        }
+    }
+
+    /// Start minutes in inventory task order, if the plan names every task
+    /// exactly once (see [`read_plan_starts`] for hand-edited files).
+    pub fn starts(&self, inv: &Inventory) -> Option<Vec<Time>> {
+        let mut out = vec![None; inv.tasks.len()];
+        for t in &self.tasks {
+            let i = inv.task_index(&t.id)?;
+            if out[i].replace(t.start_minute).is_some() {
+                return None;
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// Source name used in plan-reading diagnostics.
+const PLAN_SOURCE: &str = "plan";
+
+/// Parses a wall-clock time written in a plan: RFC 3339 with an offset
+/// (`2026-12-05T22:00:00-05:00`, `...Z`), optionally with a `[zone]`
+/// annotation, or a local time without offset (`2026-12-05T22:00`) read in
+/// the window's timezone. Returns minutes from the window start.
+pub fn parse_wall_clock(window: &Window, text: &str) -> Result<Time, String> {
+    let text = text.trim();
+    let ts = if let Ok(z) = text.parse::<jiff::ZonedDateTime>() {
+        z.timestamp()
+    } else if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        ts
+    } else {
+        match text.parse::<jiff::civil::DateTime>() {
+            Ok(dt) => match dt.to_zoned_datetime(window.start.time_zone().clone()) {
+                Ok(z) => z.timestamp(),
+                Err(e) => {
+                    return Err(format!(
+                        "`{text}` is not a time in {}: {e}",
+                        window.timezone
+                    ))
+                }
+            },
+            Err(e) => return Err(format!("`{text}` is not a date-time: {e}")),
+        }
+    };
+    let secs = (ts - window.start.timestamp()).as_secs();
+    if secs % 60 != 0 {
+        return Err(format!("`{text}` is not on a whole minute"));
+    }
+    Ok(secs / 60)
+}
+
+/// Reads the task start minutes of a plan file for checking. Accepts our own
+/// plans and hand-edited ones: each task needs only its `id` and either
+/// `start` (wall-clock, with or without offset, in the window's timezone) or
+/// `start_minute`. The tasks may be the `tasks` array of an object or a
+/// top-level array. Every problem is reported at once (codes E060–E069, see
+/// docs/errors-plan.md).
+pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputError> {
+    use serde_json::Value;
+    let err = |d: Diagnostic| InputError::one(PLAN_SOURCE, d);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        err(Diagnostic::new(
+            "E060",
+            "",
+            format!(
+                "the plan is not valid JSON: {} at line {}, column {}",
+                strip_position(&e.to_string()),
+                e.line(),
+                e.column()
+            ),
+            "fix the JSON syntax at that position (a missing comma, quote or bracket is the usual cause)",
+        ))
+    })?;
+    let entries =
+        match &value {
+            Value::Array(a) => a,
+            Value::Object(o) => {
+                if let Some(f) = o.get("format") {
+                    if f.as_str() != Some(PLAN_FORMAT) {
+                        return Err(err(Diagnostic::new(
+                            "E069",
+                            "format",
+                            format!("unsupported plan format {f}"),
+                            format!("write \"format\": \"{PLAN_FORMAT}\" or remove the field"),
+                        )));
+                    }
+                }
+                match o.get("tasks") {
+                    Some(Value::Array(a)) => a,
+                    Some(_) => return Err(err(Diagnostic::new(
+                        "E061",
+                        "tasks",
+                        "`tasks` is not a list",
+                        "write `tasks` as a JSON array of {\"id\": ..., \"start\": ...} objects",
+                    ))),
+                    None => {
+                        return Err(err(Diagnostic::new(
+                            "E061",
+                            "",
+                            "the plan has no `tasks` list",
+                            "add \"tasks\": [{\"id\": ..., \"start\": ...}, ...]",
+                        )))
+                    }
+                }
+            }
+            _ => {
+                return Err(err(Diagnostic::new(
+                    "E061",
+                    "",
+                    "the plan is neither an object with `tasks` nor a list of tasks",
+                    "write {\"tasks\": [{\"id\": ..., \"start\": ...}, ...]}",
+                )))
+            }
+        };
+
+    let mut diags = Vec::new();
+    let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
+    let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
+    for (k, entry) in entries.iter().enumerate() {
+        let path = format!("tasks[{k}]");
+        let Some(obj) = entry.as_object() else {
+            diags.push(Diagnostic::new(
+                "E061",
+                path,
+                "this entry is not an object",
+                "write each task as {\"id\": ..., \"start\": ...}",
+            ));
+            continue;
+        };
+        let id = match obj.get("id") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(other) => {
+                diags.push(Diagnostic::new(
+                    "E061",
+                    format!("{path}.id"),
+                    format!("task id {other} is not a string"),
+                    "write the task id in quotes, as in the inventory",
+                ));
+                continue;
+            }
+            None => {
+                diags.push(Diagnostic::new(
+                    "E061",
+                    format!("{path}.id"),
+                    "this task has no `id`",
+                    "add the task id as written in the inventory (cluster tasks as <task>@<member>)",
+                ));
+                continue;
+            }
+        };
+        let Some(ti) = inv.task_index(id) else {
+            let hint = match suggest(id, inv.tasks.iter().map(|t| t.id.as_str())) {
+                Some(s) => format!("did you mean `{s}`? Use the task ids of the inventory (cluster tasks as <task>@<member>)"),
+                None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
+            };
+            diags.push(Diagnostic::new(
+                "E062",
+                format!("{path}.id"),
+                format!("unknown task `{id}`"),
+                hint,
+            ));
+            continue;
+        };
+        if let Some(prev) = first_seen[ti] {
+            diags.push(Diagnostic::new(
+                "E063",
+                format!("{path}.id"),
+                format!("task `{id}` appears twice (first at tasks[{prev}])"),
+                "keep one entry per task",
+            ));
+            continue;
+        }
+        first_seen[ti] = Some(k);
+
+        let from_minute = match obj.get("start_minute") {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| f as i64)
+            }) {
+                Some(m) => Some(m),
+                None => {
+                    diags.push(Diagnostic::new(
+                        "E066",
+                        format!("{path}.start_minute"),
+                        format!("start_minute {v} is not a whole number of minutes"),
+                        "write minutes from the window start as an integer, e.g. 90",
+                    ));
+                    continue;
+                }
+            },
+        };
+        let from_clock = match obj.get("start") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => match parse_wall_clock(&inv.window, s) {
+                Ok(m) => Some(m),
+                Err(msg) => {
+                    diags.push(Diagnostic::new(
+                        "E065",
+                        format!("{path}.start"),
+                        msg,
+                        format!(
+                            "write a wall-clock time like {} or {} (local time in {})",
+                            rfc3339(&inv.window, 0),
+                            inv.window.at(0).strftime("%Y-%m-%dT%H:%M"),
+                            inv.window.timezone
+                        ),
+                    ));
+                    continue;
+                }
+            },
+            Some(v) => {
+                diags.push(Diagnostic::new(
+                    "E065",
+                    format!("{path}.start"),
+                    format!("start {v} is not a time string"),
+                    format!(
+                        "write a quoted wall-clock time like \"{}\"",
+                        rfc3339(&inv.window, 0)
+                    ),
+                ));
+                continue;
+            }
+        };
+        let start = match (from_clock, from_minute) {
+            (Some(c), Some(m)) if c != m => {
+                diags.push(Diagnostic::new(
+                    "E067",
+                    path,
+                    format!(
+                        "task `{id}`: start {} is minute {c} but start_minute says {m}",
+                        obj.get("start").and_then(|v| v.as_str()).unwrap_or("")
+                    ),
+                    "after editing one of `start` / `start_minute`, delete the other",
+                ));
+                continue;
+            }
+            (Some(c), _) => c,
+            (None, Some(m)) => m,
+            (None, None) => {
+                diags.push(Diagnostic::new(
+                    "E066",
+                    path,
+                    format!("task `{id}` has neither `start` nor `start_minute`"),
+                    format!(
+                        "add \"start\": \"{}\" (or \"start_minute\": 0)",
+                        rfc3339(&inv.window, 0)
+                    ),
+                ));
+                continue;
+            }
+        };
+        if !(-MINUTE_LIMIT..=MINUTE_LIMIT).contains(&start) {
+            diags.push(Diagnostic::new(
+                "E068",
+                path,
+                format!("task `{id}` starts {start} minutes from the window start, which is out of range"),
+                "start tasks within a century of the window start",
+            ));
+            continue;
+        }
+        starts[ti] = Some(start);
+    }
+    for (ti, t) in inv.tasks.iter().enumerate() {
+        if first_seen[ti].is_none() {
+            diags.push(Diagnostic::new(
+                "E064",
+                "tasks",
+                format!("task `{}` is missing from the plan", t.id),
+                format!("add {{\"id\": \"{}\", \"start\": ...}}", t.id),
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(InputError {
+            source: PLAN_SOURCE.to_string(),
+            diagnostics: diags,
+        });
+    }
+    Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect())
+}
+
+/// serde_json appends " at line L column C"; we print our own position.
+fn strip_position(msg: &str) -> &str {
+    match msg.rfind(" at line ") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
+}
+
+/// The closest known id by edit distance, when close enough to be a typo.
+fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    fn dist(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, &cb) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+    known
+        .map(|k| (dist(id, k), k))
+        .filter(|&(d, _)| d <= 2.max(id.len() / 4))
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Component;
+    use testkit::Builder;
+
+    fn inv() -> Inventory {
+        let mut b = Builder::new();
+        let db = b.system("core-db-a");
+        let w1 = b.system("web-1");
+        let w2 = b.system("web-2");
+        let dba = b.team("dba", 2);
+        let ops = b.team("ops", 1);
+        let t = b.task("db-schema-v42", &[db], 45);
+        b.needs(t, dba, 1);
+        b.needs(t, ops, 1);
+        b.task("patch-web@web-1", &[w1], 30);
+        b.task("patch-web@web-2", &[w1, w2], 30);
+        b.service("online-banking", 10.0, &[Component::System(db)]);
+        b.inv
+    }
+
+    fn codes(e: &InputError) -> Vec<&str> {
+        e.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn build_plan() {
+        let inv = inv();
+        let p = Plan::build(&inv, &[0, 45, 240], 270);
+        assert_eq!(p.format, PLAN_FORMAT);
+        assert_eq!(p.window_start, "2026-12-05T22:00:00-05:00");
+        assert_eq!(p.length_minutes, 270);
+        assert_eq!(p.status, "optimal");
+        assert_eq!(p.tasks[0].team.as_deref(), Some("dba,ops"));
+        assert_eq!(p.tasks[2].system.as_deref(), Some("web-1,web-2"));
+        assert_eq!(p.tasks[2].start, "2026-12-06T02:00:00-05:00");
+        assert_eq!(p.tasks[2].end, "2026-12-06T02:30:00-05:00");
+        assert_eq!(p.tasks[2].end_minute, 270);
+        assert_eq!(p.services[0].downtime_minutes, 45);
+        assert_eq!(Plan::build(&inv, &[0, 45, 240], 200).status, "feasible");
+        assert_eq!(p.starts(&inv), Some(vec![0, 45, 240]));
+    }
+
+    #[test]
+    fn plan_json_round_trip() {
+        let inv = inv();
+        let p = Plan::build(&inv, &[10, 0, 30], 55);
+        let text = serde_json::to_string_pretty(&p).unwrap();
+        let back: Plan = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(read_plan_starts(&text, &inv).unwrap(), vec![10, 0, 30]);
+    }
+
+    #[test]
+    fn hand_edited_plan_with_only_id_and_start() {
+        let inv = inv();
+        let text = r#"{"tasks": [
+            {"id": "patch-web@web-2", "start": "2026-12-06T01:30"},
+            {"id": "db-schema-v42", "start": "2026-12-05T22:00:00-05:00"},
+            {"id": "patch-web@web-1", "start_minute": 60}
+        ]}"#;
+        assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
+        let text = r#"[{"id": "patch-web@web-2", "start_minute": 210.0},
+            {"id": "db-schema-v42", "start_minute": 0}, {"id": "patch-web@web-1", "start_minute": 60}]"#;
+        assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
+        // A bare list, UTC and zone-annotated times.
+        let text = r#"[
+            {"id": "patch-web@web-2", "start": "2026-12-06T06:30:00Z"},
+            {"id": "db-schema-v42", "start": "2026-12-05T22:00:00-05:00[America/New_York]"},
+            {"id": "patch-web@web-1", "start": "2026-12-05 23:00"}
+        ]"#;
+        assert_eq!(read_plan_starts(text, &inv).unwrap(), vec![0, 60, 210]);
+    }
+
+    #[test]
+    fn plan_reading_errors() {
+        let inv = inv();
+        let e = read_plan_starts("{\"tasks\": [\n  {\"id\": \"x\",}\n]}", &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E060"]);
+        assert!(e.diagnostics[0].message.contains("line 2, column"), "{e}");
+
+        let e = read_plan_starts(r#"{"format": "other/2", "tasks": []}"#, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E069"]);
+        let e = read_plan_starts(r#"{"tasks": 3}"#, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E061"]);
+        let e = read_plan_starts("42", &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E061"]);
+
+        let text = r#"{"tasks": [
+            {"id": "db-schema-v4", "start_minute": 0},
+            {"id": "db-schema-v42", "start": "tomorrow"},
+            {"id": "db-schema-v42", "start_minute": 5},
+            {"id": "patch-web@web-1"},
+            {"id": "patch-web@web-2", "start": "2026-12-05T22:00", "start_minute": 5},
+            {"start": "2026-12-05T22:00"},
+            7
+        ]}"#;
+        let e = read_plan_starts(text, &inv).unwrap_err();
+        assert_eq!(
+            codes(&e),
+            vec!["E062", "E065", "E063", "E066", "E067", "E061", "E061"]
+        );
+        assert!(e.diagnostics[0]
+            .hint
+            .contains("did you mean `db-schema-v42`"));
+        assert_eq!(e.diagnostics[1].path, "tasks[1].start");
+
+        let e = read_plan_starts(
+            r#"{"tasks": [{"id": "db-schema-v42", "start": "2026-12-05T22:00:30"}]}"#,
+            &inv,
+        )
+        .unwrap_err();
+        assert_eq!(codes(&e), vec!["E065", "E064", "E064"]);
+        assert!(e.diagnostics[0].message.contains("whole minute"));
+        assert!(e.diagnostics[1].message.contains("patch-web@web-1"));
+        let e = read_plan_starts(r#"[{"id": "db-schema-v42", "start_minute": 1e30}]"#, &inv)
+            .unwrap_err();
+        assert_eq!(codes(&e)[0], "E066");
+        let e = read_plan_starts(
+            r#"[{"id": "db-schema-v42", "start_minute": 9223372036854775807}]"#,
+            &inv,
+        )
+        .unwrap_err();
+        assert_eq!(codes(&e)[0], "E068");
+    }
+
+    #[test]
+    fn wall_clock_strings() {
+        let inv = inv();
+        assert_eq!(rfc3339(&inv.window, 250), "2026-12-06T02:10:00-05:00");
+        assert_eq!(clock(&inv.window, 190), "01:10");
+        assert_eq!(clock(&inv.window, 24 * 60), "2026-12-06 22:00");
+        assert!(parse_wall_clock(&inv.window, "not a time").is_err());
+    }
+
+    #[test]
+    fn daylight_saving_change_uses_real_minutes() {
+        // New York falls back at 02:00 EDT on 2026-11-01: 01:00–02:00 happens twice.
+        let mut b = Builder::new();
+        b.inv.window.start = jiff::civil::datetime(2026, 10, 31, 22, 0, 0, 0)
+            .in_tz("America/New_York")
+            .unwrap();
+        let x = b.system("x");
+        b.task("first", &[x], 60);
+        b.task("second", &[x], 60);
+        let p = Plan::build(&b.inv, &[180, 240], 300);
+        assert_eq!(p.tasks[0].start, "2026-11-01T01:00:00-04:00");
+        assert_eq!(p.tasks[1].start, "2026-11-01T01:00:00-05:00");
+        assert_eq!(p.tasks[1].end, "2026-11-01T02:00:00-05:00");
+        let back = serde_json::to_string(&p).unwrap();
+        assert_eq!(read_plan_starts(&back, &b.inv).unwrap(), vec![180, 240]);
+        // Without an offset the earlier 01:00 is meant.
+        let text = r#"[{"id": "first", "start": "2026-11-01T01:00"}, {"id": "second", "start": "2026-11-01T02:00"}]"#;
+        assert_eq!(read_plan_starts(text, &b.inv).unwrap(), vec![180, 300]);
+    }
+}

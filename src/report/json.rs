@@ -1,0 +1,33 @@
+//! A plan as pretty JSON (DESIGN.md "Plan format").
+
+use crate::plan::Plan;
+
+/// The plan as pretty-printed JSON, ending with a newline.
+pub fn to_json(plan: &Plan) -> String {
+    let mut s = serde_json::to_string_pretty(plan).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Component;
+    use crate::plan::testkit::Builder;
+
+    #[test]
+    fn pretty_json_round_trips() {
+        let mut b = Builder::new();
+        let a = b.system("db");
+        let dba = b.team("dba", 1);
+        let t = b.task("upgrade", &[a], 45);
+        b.needs(t, dba, 1);
+        b.service("bank", 1.0, &[Component::System(a)]);
+        let plan = Plan::build(&b.inv, &[15], 60);
+        let text = to_json(&plan);
+        assert!(text.contains("\n  \"format\": \"windowplan-plan/1\""));
+        assert!(text.contains("\"start\": \"2026-12-05T22:15:00-05:00\""));
+        let back: Plan = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, plan);
+    }
+}

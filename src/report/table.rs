@@ -1,0 +1,194 @@
+//! A terminal table of a plan: one row per task sorted by start, then
+//! summary lines (window length, bounds, status, deadline, service downtime).
+
+use std::fmt::Write as _;
+
+use super::fmt_minutes;
+use crate::graph::TaskGraph;
+use crate::inventory::Inventory;
+use crate::model::Time;
+use crate::plan::Plan;
+
+/// Renders the plan as a table with summary lines. Times are wall-clock in
+/// the window's timezone, `HH:MM`, with the date (`Dec 06 01:10`) when the
+/// window crosses midnight.
+pub fn render(inv: &Inventory, plan: &Plan) -> String {
+    let w = &inv.window;
+    let length = plan.length_minutes;
+    let crosses = w.at(0).date() != w.at(length).date();
+    let fmt_t = |m: Time| {
+        let z = w.at(m);
+        if crosses {
+            z.strftime("%b %d %H:%M").to_string()
+        } else {
+            z.strftime("%H:%M").to_string()
+        }
+    };
+
+    let mut rows: Vec<[String; 5]> = Vec::with_capacity(plan.tasks.len());
+    let mut order: Vec<usize> = (0..plan.tasks.len()).collect();
+    order.sort_by_key(|&i| (plan.tasks[i].start_minute, plan.tasks[i].end_minute));
+    for i in order {
+        let t = &plan.tasks[i];
+        rows.push([
+            fmt_t(t.start_minute),
+            fmt_t(t.end_minute),
+            t.id.clone(),
+            t.system.clone().unwrap_or_else(|| "-".into()),
+            t.team.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    let header = ["START", "END", "TASK", "SYSTEM", "TEAM"];
+    let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
+        for (k, c) in r.iter().enumerate() {
+            width[k] = width[k].max(c.chars().count());
+        }
+    }
+    let mut s = String::new();
+    let line = |s: &mut String, cells: &[&str]| {
+        let mut l = String::new();
+        for (k, c) in cells.iter().enumerate() {
+            if k + 1 == cells.len() {
+                l.push_str(c);
+            } else {
+                let pad = width[k] - c.chars().count();
+                let _ = write!(l, "{c}{}  ", " ".repeat(pad));
+            }
+        }
+        s.push_str(l.trim_end());
+        s.push('\n');
+    };
+    line(&mut s, &header);
+    let rule: Vec<String> = width.iter().map(|&n| "-".repeat(n)).collect();
+    line(&mut s, &rule.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    for r in &rows {
+        line(&mut s, &r.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    }
+    s.push('\n');
+
+    let label = |s: &mut String, k: &str, v: String| {
+        let _ = writeln!(s, "{k:<16}{v}");
+    };
+    label(
+        &mut s,
+        "window length",
+        format!("{} ({}–{})", fmt_minutes(length), fmt_t(0), fmt_t(length)),
+    );
+    let cp = match TaskGraph::new(inv).cpm() {
+        Ok(c) => format!("{} (precedences alone)", fmt_minutes(c.length)),
+        Err(_) => "none: the precedences form a cycle".to_string(),
+    };
+    label(&mut s, "critical path", cp);
+    label(&mut s, "lower bound", fmt_minutes(plan.lower_bound_minutes));
+    let status = if plan.status == "optimal" {
+        "optimal (proven: no plan is shorter)".to_string()
+    } else {
+        let gap = length - plan.lower_bound_minutes;
+        format!(
+            "{} (at most {} longer than the best possible)",
+            plan.status,
+            fmt_minutes(gap.max(0))
+        )
+    };
+    label(&mut s, "status", status);
+    let deadline = match w.deadline {
+        None => "none".to_string(),
+        Some(d) if length <= d => {
+            format!("met at {}, {} to spare", fmt_t(d), fmt_minutes(d - length))
+        }
+        Some(d) => format!(
+            "MISSED: the plan ends {} after {}",
+            fmt_minutes(length - d),
+            fmt_t(d)
+        ),
+    };
+    label(&mut s, "deadline", deadline);
+    if plan.services.is_empty() {
+        label(&mut s, "downtime", "no services listed".into());
+    } else {
+        s.push_str("service downtime\n");
+        let idw = plan
+            .services
+            .iter()
+            .map(|x| x.id.chars().count())
+            .max()
+            .unwrap_or(0);
+        for svc in &plan.services {
+            let spans: Vec<String> = svc
+                .intervals
+                .iter()
+                .map(|&[a, b]| format!("{}–{}", fmt_t(a), fmt_t(b)))
+                .collect();
+            let tail = if spans.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", spans.join(", "))
+            };
+            let _ = writeln!(
+                s,
+                "  {:<idw$}  {}{}",
+                svc.id,
+                fmt_minutes(svc.downtime_minutes),
+                tail
+            );
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Component;
+    use crate::plan::testkit::Builder;
+
+    #[test]
+    fn table_rendering() {
+        let mut b = Builder::new();
+        let db = b.system("core-db-a");
+        let web = b.system("web-1");
+        let dba = b.team("dba", 1);
+        let ops = b.team("ops", 1);
+        let t0 = b.task("db-schema-v42", &[db], 45);
+        let t1 = b.task("patch-web-1", &[web], 30);
+        b.needs(t0, dba, 1);
+        b.needs(t1, ops, 1);
+        b.service("online-banking", 10.0, &[Component::System(db)]);
+        b.inv.window.deadline = Some(120);
+        let plan = Plan::build(&b.inv, &[60, 0], 90);
+        let out = render(&b.inv, &plan);
+        let expected = "\
+START  END    TASK           SYSTEM     TEAM
+-----  -----  -------------  ---------  ----
+22:00  22:30  patch-web-1    web-1      ops
+23:00  23:45  db-schema-v42  core-db-a  dba
+
+window length   1h45m (22:00–23:45)
+critical path   45m (precedences alone)
+lower bound     1h30m
+status          feasible (at most 15m longer than the best possible)
+deadline        met at 00:00, 15m to spare
+service downtime
+  online-banking  45m  (23:00–23:45)
+";
+        assert_eq!(out, expected, "\n{out}");
+    }
+
+    #[test]
+    fn table_across_midnight_shows_dates() {
+        let mut b = Builder::new();
+        let db = b.system("db");
+        b.task("late", &[db], 30);
+        b.inv.window.deadline = Some(60);
+        let plan = Plan::build(&b.inv, &[150], 180);
+        let out = render(&b.inv, &plan);
+        assert!(out.contains("Dec 06 00:30  Dec 06 01:00  late"), "{out}");
+        assert!(out.contains("status          optimal"), "{out}");
+        assert!(
+            out.contains("deadline        MISSED: the plan ends 2h after Dec 05 23:00"),
+            "{out}"
+        );
+        assert!(out.contains("downtime        no services listed"), "{out}");
+    }
+}
