@@ -98,7 +98,13 @@ pub fn validate(path: &Path) -> u8 {
                 inv.systems.len(),
                 inv.teams.len()
             );
-            EXIT_OK
+            match crate::precheck(&inv) {
+                None => EXIT_OK,
+                Some(why) => {
+                    eprintln!("no feasible plan: {why}");
+                    EXIT_NO_PLAN
+                }
+            }
         }
         Err(e) => report_input_error(&e),
     }
@@ -125,7 +131,7 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
     match crate::plan_inventory(&inv, opts) {
         crate::PlanResult::Planned(plan) => {
             let text = match format {
-                PlanOutput::Json => crate::report::json::render(&plan),
+                PlanOutput::Json => crate::report::json::to_json(&plan),
                 PlanOutput::Table => crate::report::table::render(&inv, &plan),
             };
             write_or_fail(output, &text)
@@ -155,7 +161,7 @@ fn plan_instance(path: &Path, kind: &str, opts: &SolveOptions, output: Option<&P
         Err(e) => return report_input_error(&e),
     };
     match crate::solve_checked(&problem, opts) {
-        Ok(sol) => write_or_fail(output, &crate::report::json::render_instance(&problem, &sol)),
+        Ok(sol) => write_or_fail(output, &crate::report::json::instance_to_json(&problem, &sol)),
         Err(outcome) => {
             match outcome {
                 Outcome::Infeasible(why) => eprintln!("no feasible schedule: {why}"),
@@ -183,22 +189,18 @@ pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let starts = match crate::plan::read_plan_starts(&text, &inv) {
-        Ok(s) => s,
+    let violations = match crate::plan::check::check_text(&inv, &text) {
+        Ok(v) => v,
         Err(mut e) => {
             e.source = plan_path.display().to_string();
             return report_input_error(&e);
         }
     };
-    let violations = crate::plan::check::check(&inv, &starts);
     if violations.is_empty() {
         println!("{}: the plan keeps every rule ({} tasks)", plan_path.display(), inv.tasks.len());
         EXIT_OK
     } else {
-        for v in &violations {
-            println!("violation: {v}");
-        }
-        println!("{} violation(s)", violations.len());
+        print!("{}", crate::report::violations(&violations));
         EXIT_NO_PLAN
     }
 }

@@ -29,11 +29,44 @@ use std::path::Path;
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
     let inv = inventory::load(path)?;
-    graph::validate(&inv).map_err(|diagnostics| InputError {
+    let cycles = graph::TaskGraph::new(&inv).cycles();
+    if cycles.is_empty() {
+        return Ok(inv);
+    }
+    // `after` cycles are caught by validation; what is left runs through
+    // edges derived from DR `order`.
+    let diagnostics = cycles
+        .into_iter()
+        .map(|c| {
+            error::Diagnostic::new(
+                "E040",
+                "dr",
+                format!("precedence cycle through a DR order: {}", c.join(" → ")),
+                "a DR `order` puts every outage of one side first; remove the `after` that asks for the opposite order, or drop the `order`",
+            )
+        })
+        .collect();
+    Err(InputError {
         source: path.display().to_string(),
         diagnostics,
-    })?;
-    Ok(inv)
+    })
+}
+
+/// Why no plan can exist, found without search: a deadline shorter than the
+/// critical path (the path is named).
+pub fn precheck(inv: &Inventory) -> Option<String> {
+    let deadline = inv.window.deadline?;
+    let cpm = graph::TaskGraph::new(inv).cpm().ok()?;
+    if cpm.length <= deadline {
+        return None;
+    }
+    let path: Vec<&str> = cpm.critical_path.iter().map(|&t| inv.tasks[t].id.as_str()).collect();
+    Some(format!(
+        "the deadline allows {} but the critical path {} takes {}; move the deadline, shorten a task or drop a dependency",
+        report::fmt_minutes(deadline),
+        path.join(" → "),
+        report::fmt_minutes(cpm.length)
+    ))
 }
 
 /// What planning an inventory gave.
@@ -51,6 +84,9 @@ pub enum PlanResult {
 /// checker rejects is never returned as a plan: that would be a solver bug,
 /// and it is reported as one.
 pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
+    if let Some(why) = precheck(inv) {
+        return PlanResult::Infeasible(why);
+    }
     let compiled = model::compile(inv);
     match solve_checked(&compiled.problem, opts) {
         Ok(sol) => {

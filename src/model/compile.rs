@@ -145,7 +145,7 @@ pub fn compile(inv: &Inventory) -> Compiled {
     // DR pairs: the two sides are never down at the same minute.
     let mut exclusion_origin = Vec::new();
     for (p, pair) in inv.dr.iter().enumerate() {
-        let side = |c: Component| outage_tasks_on(inv, &inv.component_systems(c));
+        let side = |c: Component| crate::graph::outage_tasks_of(inv, c);
         let (a, b) = (side(pair.primary), side(pair.standby));
         if a.is_empty() || b.is_empty() {
             continue;
@@ -181,10 +181,6 @@ fn tasks_where(inv: &Inventory, f: impl Fn(&crate::inventory::Task) -> bool) -> 
     inv.tasks.iter().enumerate().filter(|(_, t)| f(t)).map(|(i, _)| i).collect()
 }
 
-/// Outage tasks that touch any of `systems`.
-pub fn outage_tasks_on(inv: &Inventory, systems: &[usize]) -> Vec<usize> {
-    tasks_where(inv, |t| t.outage && t.systems.iter().any(|s| systems.contains(s)))
-}
 
 /// Capacity `cap` inside the intervals, 0 elsewhere, as a step function.
 fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
@@ -265,8 +261,8 @@ impl SignalBuilder<'_> {
         path.push(c);
         let mut cut = false;
         let own = match c {
-            Component::System(s) => {
-                let acts = outage_tasks_on(self.inv, &[s]);
+            Component::System(_) => {
+                let acts = crate::graph::outage_tasks_of(self.inv, c);
                 self.push(Signal::Running(acts))
             }
             Component::Cluster(k) => {

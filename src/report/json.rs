@@ -31,3 +31,32 @@ mod tests {
         assert_eq!(back, plan);
     }
 }
+
+/// A schedule of a benchmark instance (PSPLIB, RCPSP/max) as JSON: the plan
+/// format without wall-clock times; task ids are the activity names (job
+/// numbers).
+pub fn instance_to_json(problem: &crate::model::Problem, sol: &crate::solve::Solution) -> String {
+    let tasks: Vec<serde_json::Value> = problem
+        .activities
+        .iter()
+        .zip(&sol.starts)
+        .map(|(a, &s)| {
+            serde_json::json!({
+                "id": a.name,
+                "start_minute": s,
+                "end_minute": s + a.duration,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "format": crate::plan::PLAN_FORMAT,
+        "instance": problem.name,
+        "length_minutes": sol.makespan,
+        "lower_bound_minutes": sol.lower_bound,
+        "status": if sol.is_optimal() { "optimal" } else { "feasible" },
+        "tasks": tasks,
+    });
+    let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
+    s.push('\n');
+    s
+}

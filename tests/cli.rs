@@ -1,0 +1,207 @@
+//! The command line: every subcommand, every exit code, and bad input with
+//! the message a user sees.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::PathBuf;
+
+fn windowplan() -> Command {
+    Command::cargo_bin("windowplan").unwrap()
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+}
+
+#[test]
+fn validate_accepts_the_examples() {
+    for name in ["bank.yaml", "quickstart.yaml"] {
+        windowplan()
+            .args(["validate"])
+            .arg(example(name))
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("valid"));
+    }
+}
+
+#[test]
+fn malformed_yaml_reports_line_and_exits_2() {
+    windowplan()
+        .arg("validate")
+        .arg(fixture("malformed.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("line"));
+}
+
+#[test]
+fn cycle_names_every_task_and_exits_2() {
+    windowplan()
+        .arg("plan")
+        .arg(fixture("cycle.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cycle"))
+        .stderr(predicate::str::contains("a").and(predicate::str::contains("b")).and(predicate::str::contains("c")));
+}
+
+#[test]
+fn unknown_id_is_named_with_a_suggestion() {
+    windowplan()
+        .arg("validate")
+        .arg(fixture("unknown.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("tasks[0].system"))
+        .stderr(predicate::str::contains("core-bd"))
+        .stderr(predicate::str::contains("core-db"));
+}
+
+#[test]
+fn impossible_capacity_exits_2() {
+    windowplan()
+        .arg("validate")
+        .arg(fixture("capacity.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("dba"));
+}
+
+#[test]
+fn missing_file_exits_2() {
+    windowplan().args(["plan", "no-such-inventory.yaml"]).assert().code(2);
+}
+
+#[test]
+fn deadline_shorter_than_critical_path_prints_the_path_and_exits_1() {
+    windowplan()
+        .arg("plan")
+        .arg(fixture("tight-deadline.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("backup").and(predicate::str::contains("patch-app")));
+}
+
+#[test]
+fn blackout_over_the_only_window_exits_1() {
+    windowplan()
+        .args(["plan", "--time-limit", "1s"])
+        .arg(fixture("blackout-swallows-window.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("patch-dwh"));
+}
+
+#[test]
+fn contradicting_max_lags_exit_1() {
+    windowplan()
+        .args(["plan", "--time-limit", "1s"])
+        .arg(fixture("max-lag-contradiction.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("start-app").or(predicate::str::contains("stop-app")));
+}
+
+#[test]
+fn plan_table_then_json_then_check() {
+    windowplan()
+        .args(["plan", "--time-limit", "2s", "--threads", "1"])
+        .arg(example("bank.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("schema-v42"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("plan.json");
+    windowplan()
+        .args(["plan", "--time-limit", "2s", "--threads", "1", "--format", "json", "-o"])
+        .arg(&out)
+        .arg(example("bank.yaml"))
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(plan["format"], "windowplan-plan/1");
+    assert!(plan["length_minutes"].as_i64().unwrap() <= 480);
+
+    windowplan()
+        .arg("check")
+        .arg(example("bank.yaml"))
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("keeps every rule"));
+}
+
+#[test]
+fn check_finds_a_hand_made_violation_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("hand.json");
+    // Both web servers patched at once, while the cluster needs one up.
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [
+            { "id": "backup-db", "start_minute": 0 },
+            { "id": "patch-db", "start_minute": 20 },
+            { "id": "patch-web@web-1", "start": "2026-12-05T22:00" },
+            { "id": "patch-web@web-2", "start": "2026-12-05T22:00" },
+            { "id": "smoke-test", "start_minute": 60 } ] }"#,
+    )
+    .unwrap();
+    windowplan()
+        .arg("check")
+        .arg(example("quickstart.yaml"))
+        .arg(&plan)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("web"));
+}
+
+#[test]
+fn check_rejects_a_plan_naming_an_unknown_task() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bad.json");
+    std::fs::write(&plan, r#"{ "tasks": [ { "id": "nope", "start_minute": 0 } ] }"#).unwrap();
+    windowplan()
+        .arg("check")
+        .arg(example("quickstart.yaml"))
+        .arg(&plan)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope"));
+}
+
+#[test]
+fn graph_prints_dot_and_json() {
+    windowplan()
+        .arg("graph")
+        .arg(example("quickstart.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("digraph"));
+    let out = windowplan()
+        .args(["graph", "--format", "json"])
+        .arg(example("quickstart.yaml"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(v.is_object());
+}
+
+#[test]
+fn unwritable_output_exits_2_and_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing-folder").join("plan.json");
+    windowplan()
+        .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
+        .arg(&out)
+        .arg(example("quickstart.yaml"))
+        .assert()
+        .code(2);
+    assert!(!out.exists());
+}
