@@ -511,3 +511,43 @@ fn hand_edited_plan_renders() {
     let _ = markdown::render(&inv, &plan, &[]);
     let _ = html::render(&inv, &plan, &[]);
 }
+
+/// A window in a zone without transitions still gets a valid VTIMEZONE,
+/// and every event time is local to it.
+#[test]
+fn ics_utc_window() {
+    let mut inv = inventory();
+    inv.window.start = "2026-12-05T22:00[UTC]".parse().unwrap();
+    inv.window.timezone = "UTC".into();
+    let plan = plan(&inv);
+    let out = ics::render(&inv, &plan, &[]);
+    let cal = ical::IcalParser::new(std::io::BufReader::new(out.as_bytes()))
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(cal.timezones.len(), 1);
+    assert!(out.contains("TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\n"));
+    assert!(out.contains("DTSTART;TZID=UTC:20261205T220000\r\n"));
+    assert_eq!(cal.events.len(), plan.tasks.len());
+    assert!(out.contains("UID:dr-sync@20261205.windowplan\r\n"));
+}
+
+/// A window crossing the start of daylight saving (the skipped hour) in
+/// Europe: times after the gap are written with the new offset.
+#[test]
+fn csv_and_ics_across_spring_forward() {
+    let mut inv = inventory();
+    inv.window.start = "2026-03-29T00:00[Europe/Berlin]".parse().unwrap();
+    inv.window.timezone = "Europe/Berlin".into();
+    let plan = plan(&inv);
+    let out = csv::render(&inv, &plan);
+    // Minute 135 is 03:15 CEST (02:00–03:00 does not exist).
+    assert!(
+        out.contains("dwh-upgrade,dwh,dba,2026-03-29T01:15:00+01:00,2026-03-29T03:15:00+02:00,")
+    );
+    let ics_out = ics::render(&inv, &plan, &[]);
+    assert!(ics_out.contains("DTEND;TZID=Europe/Berlin:20260329T031500\r\n"));
+    assert!(ics_out.contains(
+        "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+    ));
+}

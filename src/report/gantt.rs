@@ -51,6 +51,8 @@ struct Lane {
     sub_rows: usize,
     /// Shaded intervals with their hover text.
     shade: Vec<(Interval, String)>,
+    /// Fill pattern of the shading.
+    shade_fill: &'static str,
 }
 
 /// Renders the Gantt chart with the given options.
@@ -119,7 +121,9 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                     .filter(|b| !b.covers_everything() && blackout_covers_system(inv, b, si))
                     .map(|b| (b.interval, blackout_title(inv, b)))
                     .collect();
-                lanes.push(new_lane(sys.id.clone(), mine, shade));
+                let mut lane = new_lane(sys.id.clone(), mine, shade);
+                lane.shade_fill = "url(#wp-blackout)";
+                lanes.push(lane);
             }
             let other: Vec<usize> = (0..rows.len())
                 .filter(|&i| {
@@ -252,11 +256,12 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             }
             let _ = writeln!(
                 s,
-                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-unavail)" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
                 n(x(iv.start)),
                 n(top),
                 n(x(iv.end) - x(iv.start)),
                 n(h),
+                lane.shade_fill,
                 esc(&format!(
                     "{}: {}–{}",
                     why,
@@ -552,7 +557,21 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         ("#f4b6b6", "#a61c1c", "1", "service down"),
     ];
     let mut lx = 10.0;
+    let has_windows = rows.iter().any(|r| !r.windows.is_empty());
     for (fill, stroke, sw, label) in items {
+        let shown = match label {
+            "team unavailable" => {
+                opts.lanes == Lanes::Team && inv.teams.iter().any(|t| t.available.is_some())
+            }
+            "blackout" => !inv.blackouts.is_empty(),
+            "allowed window" => has_windows,
+            "service down" => !plan.services.is_empty(),
+            "critical chain" => !critical.is_empty(),
+            _ => true,
+        };
+        if !shown {
+            continue;
+        }
         let _ = writeln!(
             s,
             r##"<rect x="{}" y="{}" width="18" height="12" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{}" y="{}" fill="#000">{}</text>"##,
@@ -584,6 +603,7 @@ fn new_lane(label: String, rows: Vec<usize>, shade: Vec<(Interval, String)>) -> 
         items: rows.into_iter().map(|r| (r, 0)).collect(),
         sub_rows: 1,
         shade,
+        shade_fill: "url(#wp-unavail)",
     }
 }
 
