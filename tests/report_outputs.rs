@@ -440,6 +440,7 @@ fn svg_per_system_lanes_well_formed() {
             lanes: gantt::Lanes::System,
         },
     );
+    golden("gantt-systems.svg", &out);
     roxmltree::Document::parse(&out).expect("well-formed SVG");
     for s in &inv.systems {
         assert!(out.contains(&s.id));
@@ -550,4 +551,26 @@ fn csv_and_ics_across_spring_forward() {
     assert!(ics_out.contains(
         "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
     ));
+}
+
+/// An empty plan (no tasks, no services) renders everywhere.
+#[test]
+fn empty_plan_renders() {
+    let inv = inventory();
+    let mut plan = plan(&inv);
+    plan.tasks.clear();
+    plan.services.clear();
+    plan.length_minutes = 0;
+    plan.lower_bound_minutes = 0;
+    let svg = gantt::render(&inv, &plan, &[]);
+    roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(csv::render(&inv, &plan).lines().count(), 1);
+    let ics_out = ics::render(&inv, &plan, &[]);
+    let cal = ical::IcalParser::new(std::io::BufReader::new(ics_out.as_bytes()))
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(cal.events.is_empty());
+    assert!(markdown::render(&inv, &plan, &[]).contains("No changes."));
+    assert!(html::render(&inv, &plan, &[]).contains("No services are declared."));
 }
