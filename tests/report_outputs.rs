@@ -60,7 +60,7 @@ fn task(
 /// second 01:00), so `dr-sync` at minute 250 starts in the repeated hour.
 fn inventory() -> Inventory {
     let start: jiff::ZonedDateTime = "2026-10-31T22:00[America/New_York]".parse().unwrap();
-    Inventory {
+    let mut inv = Inventory {
         window: Window {
             start,
             timezone: "America/New_York".into(),
@@ -161,7 +161,10 @@ fn inventory() -> Inventory {
                 Some(vec![iv(240, 300)]),
             ),
         ],
-    }
+    };
+    // dr-sync waits 30 minutes after the warehouse upgrade.
+    inv.tasks[6].after[0].lag = 30;
+    inv
 }
 
 fn plan(inv: &Inventory) -> Plan {
@@ -248,14 +251,16 @@ fn golden(name: &str, actual: &str) {
     }
     let expected = std::fs::read_to_string(&path).unwrap();
     if expected != actual {
-        let line = expected
+        let (line, want, got) = expected
             .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .map(|i| i + 1)
-            .unwrap_or(expected.lines().count().min(actual.lines().count()) + 1);
+            .chain(std::iter::repeat("<end of file>"))
+            .zip(actual.lines().chain(std::iter::repeat("<end of file>")))
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .map(|(i, (a, b))| (i + 1, a, b))
+            .unwrap_or((0, "(line ends differ)", ""));
         panic!(
-            "{name} differs from the golden at line {line}; rerun with UPDATE_GOLDEN=1 if the change is intended\n--- actual ---\n{actual}"
+            "{name} differs from the golden at line {line}\n  golden: {want}\n  actual: {got}\nrerun with UPDATE_GOLDEN=1 if the change is intended"
         );
     }
 }

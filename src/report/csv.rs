@@ -99,6 +99,8 @@ pub(super) struct TaskRow {
     pub outage: Option<bool>,
     /// Predecessor task ids (`after`).
     pub after: Vec<String>,
+    /// Minimum lag after each predecessor's end (parallel to `after`).
+    pub lags: Vec<Time>,
     /// Allowed intervals (`windows`), when given.
     pub windows: Vec<Interval>,
     /// On the critical chain given by the caller.
@@ -116,6 +118,19 @@ impl TaskRow {
                 } else {
                     t.clone()
                 }
+            })
+            .collect()
+    }
+
+    /// Predecessors with their lag when not zero: `drain-app +10m`.
+    pub fn after_labels(&self) -> Vec<String> {
+        self.after
+            .iter()
+            .zip(self.lags.iter().chain(std::iter::repeat(&0)))
+            .map(|(a, &lag)| match lag {
+                0 => a.clone(),
+                l if l > 0 => format!("{a} +{}", fmt_duration(l)),
+                l => format!("{a} {}", fmt_duration(l)),
             })
             .collect()
     }
@@ -154,6 +169,7 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                         .iter()
                         .map(|a| inv.tasks[a.task].id.clone())
                         .collect(),
+                    lags: t.after.iter().map(|a| a.lag).collect(),
                     windows: t.windows.clone().unwrap_or_default(),
                     critical,
                 },
@@ -168,6 +184,7 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     end: pt.end_minute,
                     outage: None,
                     after: Vec::new(),
+                    lags: Vec::new(),
                     windows: Vec::new(),
                     critical,
                 },

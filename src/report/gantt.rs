@@ -248,7 +248,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             s,
             r##"<text x="8" y="{}" fill="#000" font-weight="bold">{}</text>"##,
             n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
-            esc(&lane.label)
+            esc(&truncate(&lane.label, ((LEFT - 12.0) / 7.0) as usize))
         );
         for (iv, why) in &lane.shade {
             if iv.end <= 0 || iv.start >= span {
@@ -698,7 +698,7 @@ fn bar_title(inv: &Inventory, r: &TaskRow) -> String {
         }
     );
     if !r.after.is_empty() {
-        let _ = write!(t, "\nafter: {}", r.after.join(", "));
+        let _ = write!(t, "\nafter: {}", r.after_labels().join(", "));
     }
     if r.critical {
         t.push_str("\non the critical chain");

@@ -140,7 +140,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 Some(false) => "no",
                 None => "?",
             },
-            esc(&r.after.join(", "))
+            esc(&r.after_labels().join(", "))
         );
     }
     s.push_str("</tbody>\n</table>\n");

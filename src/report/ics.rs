@@ -96,7 +96,7 @@ fn vevent(inv: &Inventory, row: &TaskRow, tzid: &str, date: &str, dtstamp: &str)
             if row.after.is_empty() {
                 "(none)".to_string()
             } else {
-                row.after.join(", ")
+                row.after_labels().join(", ")
             }
         ),
         format!(

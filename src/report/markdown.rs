@@ -235,7 +235,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 cell(&if r.after.is_empty() {
                     "—".to_string()
                 } else {
-                    r.after.join(", ")
+                    r.after_labels().join(", ")
                 })
             );
         }
@@ -359,4 +359,23 @@ fn inline(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(inline("*x* [y]"), "\\*x\\* \\[y\\]");
+        assert_eq!(code("a|b"), "`a\\|b`");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num(600.0), "600");
+        assert_eq!(num(1.5), "1.5");
+        assert_eq!(num(2.25), "2.25");
+    }
 }
