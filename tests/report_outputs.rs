@@ -579,3 +579,77 @@ fn empty_plan_renders() {
     assert!(markdown::render(&inv, &plan, &[]).contains("No changes."));
     assert!(html::render(&inv, &plan, &[]).contains("No services are declared."));
 }
+
+/// Undoes RFC 5545 TEXT escaping (the `ical` crate leaves values escaped).
+fn unescape_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') | Some('N') => out.push('\n'),
+                Some(x) => out.push(x),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Awkward ids (commas, semicolons, backslashes, non-ASCII, very long)
+/// survive escaping and folding at 75 octets.
+#[test]
+fn ics_escaping_and_folding_round_trip() {
+    let mut inv = inventory();
+    let mut plan = plan(&inv);
+    let odd = "réseau;coeur,\\migration-ünicode-".repeat(4);
+    inv.tasks[0].id = odd.clone();
+    inv.systems[0].id = "core,db;a".into();
+    plan.tasks
+        .iter_mut()
+        .find(|t| t.id == "backup-db-a")
+        .unwrap()
+        .id = odd.clone();
+    let out = ics::render(&inv, &plan, &[]);
+    for line in out.split("\r\n") {
+        assert!(line.len() <= 75, "{} octets: {line}", line.len());
+    }
+    let cal = ical::IcalParser::new(std::io::BufReader::new(out.as_bytes()))
+        .next()
+        .unwrap()
+        .unwrap();
+    let summaries: Vec<String> = cal
+        .events
+        .iter()
+        .filter_map(|e| e.properties.iter().find(|p| p.name == "SUMMARY"))
+        .map(|p| unescape_text(p.value.as_deref().unwrap()))
+        .collect();
+    assert!(
+        summaries.contains(&format!("{odd} on core,db;a")),
+        "{summaries:?}"
+    );
+    let uids: Vec<String> = cal
+        .events
+        .iter()
+        .filter_map(|e| e.properties.iter().find(|p| p.name == "UID"))
+        .map(|p| unescape_text(p.value.as_deref().unwrap()))
+        .collect();
+    assert!(uids.contains(&format!("{odd}@20261031.windowplan")));
+}
+
+#[test]
+fn html_with_system_lanes() {
+    let inv = inventory();
+    let plan = plan(&inv);
+    let out = html::render_with(
+        &inv,
+        &plan,
+        &critical(),
+        &gantt::Options {
+            lanes: gantt::Lanes::System,
+        },
+    );
+    assert!(out.contains("lanes per system"));
+}

@@ -39,8 +39,19 @@ code { font-family: monospace; }
 }
 ";
 
-/// Renders the HTML report. Tasks in `critical` are marked (★, bold).
+/// Renders the HTML report with the Gantt in team lanes. Tasks in
+/// `critical` are marked (★, bold).
 pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    render_with(inv, plan, critical, &super::gantt::Options::default())
+}
+
+/// Renders the HTML report with the given Gantt options.
+pub fn render_with(
+    inv: &Inventory,
+    plan: &Plan,
+    critical: &[String],
+    gantt: &super::gantt::Options,
+) -> String {
     let w = &inv.window;
     let rows = task_rows(inv, plan, critical);
     let mut s = String::new();
@@ -107,7 +118,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
 
     // Gantt.
     s.push_str("<h2>Gantt chart</h2>\n<div class=\"gantt\">\n");
-    s.push_str(&super::gantt::render(inv, plan, critical));
+    s.push_str(&super::gantt::render_with(inv, plan, critical, gantt));
     s.push_str("</div>\n");
 
     // Tasks.
