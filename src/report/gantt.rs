@@ -221,9 +221,14 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     if let Some(d) = w.deadline {
         let _ = write!(
             sub,
-            " · deadline {} (margin {})",
+            " · deadline {} ({} {})",
             wall_short(&w.at(d)),
-            fmt_duration(d - plan.length_minutes)
+            if d >= plan.length_minutes {
+                "margin"
+            } else {
+                "OVER by"
+            },
+            fmt_duration((d - plan.length_minutes).abs())
         );
     }
     let _ = writeln!(
