@@ -1,6 +1,12 @@
-//! Reports of a plan: a terminal table ([`table`]) and pretty JSON ([`json`]).
+//! Reports of a plan: a terminal table ([`table`]), pretty JSON ([`json`]),
+//! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page.
 
+pub mod csv;
+pub mod gantt;
+pub mod html;
+pub mod ics;
 pub mod json;
+pub mod markdown;
 pub mod table;
 
 use crate::model::Time;

@@ -1,0 +1,256 @@
+//! CSV export of a plan: one row per task, RFC 4180 (comma separated, CRLF
+//! line ends, fields quoted when they hold a comma, a quote or a line break).
+//!
+//! This module also holds the small task view ([`TaskRow`]) and formatting
+//! helpers shared by the other renderers of this branch (iCalendar, Markdown,
+//! SVG Gantt, HTML); they are `pub(super)` and meant to be unified with the
+//! rest of `report` later.
+
+use crate::inventory::Inventory;
+use crate::model::{Interval, Time};
+use crate::plan::Plan;
+
+/// Column names, in order.
+pub const HEADER: [&str; 10] = [
+    "id",
+    "systems",
+    "teams",
+    "start",
+    "end",
+    "start_minute",
+    "end_minute",
+    "duration_minutes",
+    "outage",
+    "after",
+];
+
+/// Renders the plan as CSV: a header row, then one row per task in start
+/// order. Lists (systems, teams, after) are joined by `;`; a team needed more
+/// than once is written `team:amount`. Times are wall-clock RFC 3339 with the
+/// offset in force. `outage` is `yes`/`no` (empty for a planned task the
+/// inventory does not know).
+pub fn render(inv: &Inventory, plan: &Plan) -> String {
+    let mut out = String::new();
+    write_record(&mut out, HEADER.iter().map(|s| s.to_string()));
+    for row in task_rows(inv, plan, &[]) {
+        let outage = match row.outage {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        write_record(
+            &mut out,
+            [
+                row.id.clone(),
+                row.systems.join(";"),
+                row.team_labels().join(";"),
+                rfc3339(&inv.window.at(row.start)),
+                rfc3339(&inv.window.at(row.end)),
+                row.start.to_string(),
+                row.end.to_string(),
+                (row.end - row.start).to_string(),
+                outage.to_string(),
+                row.after.join(";"),
+            ],
+        );
+    }
+    out
+}
+
+/// Writes one RFC 4180 record ending in CRLF.
+fn write_record(out: &mut String, fields: impl IntoIterator<Item = String>) {
+    for (i, f) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&quote(&f));
+    }
+    out.push_str("\r\n");
+}
+
+/// Quotes a field when RFC 4180 requires it (comma, quote, CR or LF), and
+/// also when it starts with a character a spreadsheet would take for a
+/// formula (`=`, `+`, `-`, `@`) so that it stays text.
+fn quote(field: &str) -> String {
+    let needs = field.contains([',', '"', '\r', '\n'])
+        || field.starts_with(['=', '+', '@'])
+        || (field.starts_with('-') && field.parse::<f64>().is_err());
+    if needs {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shared view and helpers for this branch's renderers.
+
+/// One planned task joined with what the inventory says about it.
+#[derive(Debug, Clone)]
+pub(super) struct TaskRow {
+    pub id: String,
+    /// System ids.
+    pub systems: Vec<String>,
+    /// Team ids with the amount needed.
+    pub teams: Vec<(String, u32)>,
+    pub start: Time,
+    pub end: Time,
+    /// `None` when the inventory has no task with this id.
+    pub outage: Option<bool>,
+    /// Predecessor task ids (`after`).
+    pub after: Vec<String>,
+    /// Minimum lag after each predecessor's end (parallel to `after`).
+    pub lags: Vec<Time>,
+    /// Allowed intervals (`windows`), when given.
+    pub windows: Vec<Interval>,
+    /// On the critical chain given by the caller.
+    pub critical: bool,
+}
+
+impl TaskRow {
+    /// Team ids, with `:amount` when more than one is needed.
+    pub fn team_labels(&self) -> Vec<String> {
+        self.teams
+            .iter()
+            .map(|(t, n)| {
+                if *n > 1 {
+                    format!("{t}:{n}")
+                } else {
+                    t.clone()
+                }
+            })
+            .collect()
+    }
+
+    /// Predecessors with their lag when not zero: `drain-app +10m`.
+    pub fn after_labels(&self) -> Vec<String> {
+        self.after
+            .iter()
+            .zip(self.lags.iter().chain(std::iter::repeat(&0)))
+            .map(|(a, &lag)| match lag {
+                0 => a.clone(),
+                l if l > 0 => format!("{a} +{}", super::fmt_minutes(l)),
+                l => format!("{a} {}", super::fmt_minutes(l)),
+            })
+            .collect()
+    }
+
+    pub fn duration(&self) -> Time {
+        self.end - self.start
+    }
+}
+
+/// The plan's tasks joined with the inventory, sorted by start, end, id.
+/// A task the inventory does not know keeps the plan's system and team.
+pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Vec<TaskRow> {
+    let mut rows: Vec<TaskRow> = plan
+        .tasks
+        .iter()
+        .map(|pt| {
+            let critical = critical.iter().any(|c| c == &pt.id);
+            match inv.task_index(&pt.id).map(|i| &inv.tasks[i]) {
+                Some(t) => TaskRow {
+                    id: pt.id.clone(),
+                    systems: t
+                        .systems
+                        .iter()
+                        .map(|&s| inv.systems[s].id.clone())
+                        .collect(),
+                    teams: t
+                        .needs
+                        .iter()
+                        .map(|&(k, n)| (inv.teams[k].id.clone(), n))
+                        .collect(),
+                    start: pt.start_minute,
+                    end: pt.end_minute,
+                    outage: Some(t.outage),
+                    after: t
+                        .after
+                        .iter()
+                        .map(|a| inv.tasks[a.task].id.clone())
+                        .collect(),
+                    lags: t.after.iter().map(|a| a.lag).collect(),
+                    windows: t.windows.clone().unwrap_or_default(),
+                    critical,
+                },
+                None => TaskRow {
+                    id: pt.id.clone(),
+                    systems: split_list(pt.system.as_deref()),
+                    teams: split_list(pt.team.as_deref())
+                        .into_iter()
+                        .map(|t| (t, 1))
+                        .collect(),
+                    start: pt.start_minute,
+                    end: pt.end_minute,
+                    outage: None,
+                    after: Vec::new(),
+                    lags: Vec::new(),
+                    windows: Vec::new(),
+                    critical,
+                },
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+    rows
+}
+
+fn split_list(s: Option<&str>) -> Vec<String> {
+    s.map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(String::from)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// Minutes as `4h10m`, `45m`, `2h`, `0m` (negative with a leading `-`).
+/// RFC 3339 with the offset in force, e.g. `2026-12-05T22:00:00-05:00`.
+pub(super) fn rfc3339(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// Full wall-clock for headings, e.g. `Sat 2026-12-05 22:00 EST`.
+pub(super) fn wall_long(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%a %Y-%m-%d %H:%M %Z").to_string()
+}
+
+/// Short wall-clock for runbooks and tables, e.g. `Sat 22:00 EST`.
+pub(super) fn wall_short(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%a %H:%M %Z").to_string()
+}
+
+/// Hour and minute only, e.g. `22:00`.
+pub(super) fn wall_hm(z: &jiff::ZonedDateTime) -> String {
+    z.strftime("%H:%M").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(super::fmt_minutes(250), "4h10m");
+        assert_eq!(super::fmt_minutes(245), "4h5m");
+        assert_eq!(super::fmt_minutes(45), "45m");
+        assert_eq!(super::fmt_minutes(120), "2h");
+        assert_eq!(super::fmt_minutes(0), "0m");
+        assert_eq!(super::fmt_minutes(-90), "-1h30m");
+    }
+
+    #[test]
+    fn rfc4180_quoting() {
+        assert_eq!(quote("plain"), "plain");
+        assert_eq!(quote("a,b"), "\"a,b\"");
+        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(quote("two\nlines"), "\"two\nlines\"");
+        assert_eq!(quote("=SUM(A1)"), "\"=SUM(A1)\"");
+        assert_eq!(quote("-5"), "-5");
+        let mut s = String::new();
+        write_record(&mut s, ["x".to_string(), "y,z".to_string()]);
+        assert_eq!(s, "x,\"y,z\"\r\n");
+    }
+}

@@ -1,0 +1,777 @@
+//! SVG Gantt chart of a plan: one lane per team (or per system), wall-clock
+//! hour ticks, a bar per task (outage tasks hatched red, online changes
+//! plain blue, critical-chain tasks outlined thick black), dependency arrows
+//! for `after` edges, blackouts, team unavailability and task windows shaded,
+//! and service downtime lanes at the bottom. Every bar has a `<title>` for
+//! hover details.
+//!
+//! The SVG is self-contained (generic `sans-serif` font, no scripts, no
+//! external references) and print-friendly (black text, light fills). Output
+//! is deterministic.
+
+use super::fmt_minutes;
+use super::csv::{task_rows, wall_hm, wall_long, wall_short, TaskRow};
+use crate::inventory::{Blackout, Inventory};
+use crate::model::{Interval, Time};
+use crate::plan::Plan;
+use std::fmt::Write;
+
+/// What a lane stands for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Lanes {
+    /// One lane per team (a task needing two teams shows in both).
+    #[default]
+    Team,
+    /// One lane per system (a task on two systems shows in both).
+    System,
+}
+
+/// Chart options.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    pub lanes: Lanes,
+}
+
+/// Renders the Gantt chart with one lane per team.
+pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    render_with(inv, plan, critical, &Options::default())
+}
+
+const LEFT: f64 = 190.0;
+const RIGHT: f64 = 30.0;
+const ROW_H: f64 = 24.0;
+const BAR_H: f64 = 16.0;
+const FONT: f64 = 11.0;
+/// Rough width of one character at `FONT` in a sans-serif face.
+const CHAR_W: f64 = 6.4;
+
+struct Lane {
+    label: String,
+    /// (row index into `rows`, sub-row)
+    items: Vec<(usize, usize)>,
+    sub_rows: usize,
+    /// Shaded intervals with their hover text.
+    shade: Vec<(Interval, String)>,
+    /// Fill pattern of the shading.
+    shade_fill: &'static str,
+}
+
+/// Renders the Gantt chart with the given options.
+pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Options) -> String {
+    let rows = task_rows(inv, plan, critical);
+    let w = &inv.window;
+    let span: Time = rows
+        .iter()
+        .map(|r| r.end)
+        .max()
+        .unwrap_or(0)
+        .max(plan.length_minutes)
+        .max(1);
+    let ppm = (1000.0 / span as f64).clamp(0.25, 6.0);
+    let chart_w = span as f64 * ppm;
+    let width = LEFT + chart_w + RIGHT;
+    let x = |m: Time| LEFT + (m.clamp(0, span) as f64) * ppm;
+
+    // ---- lanes ----
+    let mut lanes: Vec<Lane> = Vec::new();
+    match opts.lanes {
+        Lanes::Team => {
+            for team in &inv.teams {
+                let mine: Vec<usize> = (0..rows.len())
+                    .filter(|&i| rows[i].teams.iter().any(|(t, _)| t == &team.id))
+                    .collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                let mut shade = Vec::new();
+                if let Some(av) = &team.available {
+                    for gap in complement(av, span) {
+                        shade.push((gap, format!("team {} unavailable", team.id)));
+                    }
+                }
+                lanes.push(new_lane(
+                    format!("{} (cap {})", team.id, team.capacity),
+                    mine,
+                    shade,
+                ));
+            }
+            let known: Vec<&str> = inv.teams.iter().map(|t| t.id.as_str()).collect();
+            let other: Vec<usize> = (0..rows.len())
+                .filter(|&i| {
+                    !rows[i]
+                        .teams
+                        .iter()
+                        .any(|(t, _)| known.contains(&t.as_str()))
+                })
+                .collect();
+            if !other.is_empty() {
+                lanes.push(new_lane("(no team)".into(), other, Vec::new()));
+            }
+        }
+        Lanes::System => {
+            for (si, sys) in inv.systems.iter().enumerate() {
+                let mine: Vec<usize> = (0..rows.len())
+                    .filter(|&i| rows[i].systems.contains(&sys.id))
+                    .collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                let shade = inv
+                    .blackouts
+                    .iter()
+                    .filter(|b| !b.covers_everything() && blackout_covers_system(inv, b, si))
+                    .map(|b| (b.interval, blackout_title(inv, b)))
+                    .collect();
+                let mut lane = new_lane(sys.id.clone(), mine, shade);
+                lane.shade_fill = "url(#wp-blackout)";
+                lanes.push(lane);
+            }
+            let other: Vec<usize> = (0..rows.len())
+                .filter(|&i| {
+                    !rows[i]
+                        .systems
+                        .iter()
+                        .any(|s| inv.systems.iter().any(|x| &x.id == s))
+                })
+                .collect();
+            if !other.is_empty() {
+                lanes.push(new_lane("(other)".into(), other, Vec::new()));
+            }
+        }
+    }
+    for lane in &mut lanes {
+        pack(lane, &rows, &x);
+    }
+
+    // ---- vertical layout ----
+    let title_y = 22.0;
+    let sub_y = 40.0;
+    let axis_y = 72.0;
+    let mut y = axis_y + 8.0;
+    let scoped: Vec<&Blackout> = match opts.lanes {
+        // In system lanes scoped blackouts shade their systems; in team
+        // lanes they get a row of their own above the tasks.
+        Lanes::Team => inv
+            .blackouts
+            .iter()
+            .filter(|b| !b.covers_everything())
+            .collect(),
+        Lanes::System => Vec::new(),
+    };
+    let blackout_top = y;
+    y += scoped.len() as f64 * ROW_H;
+    let tasks_top = y;
+    let mut lane_tops = Vec::new();
+    for lane in &lanes {
+        lane_tops.push(y);
+        y += lane.sub_rows as f64 * ROW_H;
+    }
+    let tasks_bottom = y;
+    let services_top = y + 8.0;
+    let services_bottom = services_top + plan.services.len() as f64 * ROW_H;
+    let chart_bottom = services_bottom;
+    let legend_y = chart_bottom + 34.0;
+    let height = legend_y + 24.0;
+
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="{FONT}" role="img">"##,
+        n(width),
+        n(height),
+        n(width),
+        n(height)
+    );
+    let _ = writeln!(
+        s,
+        "<title>{}</title>",
+        esc(&format!(
+            "Maintenance window {} – {}",
+            wall_long(&w.at(0)),
+            wall_long(&w.at(plan.length_minutes))
+        ))
+    );
+    s.push_str(DEFS);
+    let _ = writeln!(
+        s,
+        r##"<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##,
+        n(width),
+        n(height)
+    );
+
+    // ---- header ----
+    let _ = writeln!(
+        s,
+        r##"<text x="10" y="{title_y}" font-size="15" font-weight="bold" fill="#000">{}</text>"##,
+        esc(&format!(
+            "Maintenance window {} – {}",
+            wall_long(&w.at(0)),
+            wall_short(&w.at(plan.length_minutes))
+        ))
+    );
+    let mut sub = format!(
+        "length {} · lower bound {} · {} · lanes per {}",
+        super::fmt_minutes(plan.length_minutes),
+        super::fmt_minutes(plan.lower_bound_minutes),
+        plan.status,
+        match opts.lanes {
+            Lanes::Team => "team",
+            Lanes::System => "system",
+        }
+    );
+    if let Some(d) = w.deadline {
+        let _ = write!(
+            sub,
+            " · deadline {} ({} {})",
+            wall_short(&w.at(d)),
+            if d >= plan.length_minutes {
+                "margin"
+            } else {
+                "OVER by"
+            },
+            super::fmt_minutes((d - plan.length_minutes).abs())
+        );
+    }
+    let _ = writeln!(
+        s,
+        r##"<text x="10" y="{sub_y}" fill="#000">{}</text>"##,
+        esc(&sub)
+    );
+
+    // ---- lane backgrounds and labels ----
+    s.push_str("<g class=\"lanes\">\n");
+    for (i, (lane, &top)) in lanes.iter().zip(&lane_tops).enumerate() {
+        let h = lane.sub_rows as f64 * ROW_H;
+        let fill = if i % 2 == 0 { "#f7f7f7" } else { "#ffffff" };
+        let _ = writeln!(
+            s,
+            r##"<rect x="0" y="{}" width="{}" height="{}" fill="{fill}"/>"##,
+            n(top),
+            n(width),
+            n(h)
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="8" y="{}" fill="#000" font-weight="bold">{}</text>"##,
+            n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            esc(&truncate(&lane.label, ((LEFT - 12.0) / 7.0) as usize))
+        );
+        for (iv, why) in &lane.shade {
+            if iv.end <= 0 || iv.start >= span {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
+                n(x(iv.start)),
+                n(top),
+                n(x(iv.end) - x(iv.start)),
+                n(h),
+                lane.shade_fill,
+                esc(&format!(
+                    "{}: {}–{}",
+                    why,
+                    wall_short(&w.at(iv.start)),
+                    wall_short(&w.at(iv.end))
+                ))
+            );
+        }
+    }
+    for (k, b) in scoped.iter().enumerate() {
+        let top = blackout_top + k as f64 * ROW_H;
+        let label = format!("blackout: {}", b.reason.as_deref().unwrap_or("(no reason)"));
+        let _ = writeln!(
+            s,
+            r##"<text x="8" y="{}" fill="#000" font-style="italic">{}</text>"##,
+            n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
+        );
+        if b.interval.end > 0 && b.interval.start < span {
+            let _ = writeln!(
+                s,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
+                n(x(b.interval.start)),
+                n(top + 3.0),
+                n(x(b.interval.end) - x(b.interval.start)),
+                n(ROW_H - 6.0),
+                esc(&blackout_title(inv, b))
+            );
+        }
+    }
+    s.push_str("</g>\n");
+
+    // ---- time axis: wall-clock hour ticks ----
+    s.push_str("<g class=\"axis\">\n");
+    let step = [1i64, 2, 3, 4, 6, 12, 24]
+        .into_iter()
+        .find(|h| (*h * 60) as f64 * ppm >= 48.0)
+        .unwrap_or(24);
+    let mut prev_offset = w.at(0).offset();
+    let mut first = true;
+    for m in 0..=span {
+        let z = w.at(m);
+        if z.minute() != 0 || z.second() != 0 || i64::from(z.hour()) % step != 0 {
+            continue;
+        }
+        let xm = x(m);
+        let mut label = wall_hm(&z);
+        if z.offset() != prev_offset {
+            label = format!("{label} {}", z.strftime("%Z"));
+        }
+        prev_offset = z.offset();
+        let _ = writeln!(
+            s,
+            r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#c8c8c8" stroke-width="0.7"/>"##,
+            n(axis_y),
+            n(chart_bottom),
+            x = n(xm)
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#000">{}</text>"##,
+            n(xm),
+            n(axis_y - 4.0),
+            esc(&label)
+        );
+        if first || z.hour() == 0 {
+            let _ = writeln!(
+                s,
+                r##"<text x="{}" y="{}" text-anchor="middle" fill="#000" font-size="9">{}</text>"##,
+                n(xm),
+                n(axis_y - 17.0),
+                esc(&z.strftime("%a %d %b").to_string())
+            );
+            first = false;
+        }
+    }
+    let _ = writeln!(
+        s,
+        r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#000" stroke-width="1"/>"##,
+        n(LEFT),
+        n(axis_y),
+        n(LEFT + chart_w),
+        n(axis_y)
+    );
+    // Window end and deadline markers.
+    let _ = writeln!(
+        s,
+        r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#000" stroke-width="1.2" stroke-dasharray="6,3"><title>{}</title></line>"##,
+        n(axis_y),
+        n(chart_bottom),
+        esc(&format!(
+            "window end {}",
+            wall_short(&w.at(plan.length_minutes))
+        )),
+        x = n(x(plan.length_minutes))
+    );
+    if let Some(d) = w.deadline.filter(|&d| d >= 0 && d <= span) {
+        let _ = writeln!(
+            s,
+            r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#a61c1c" stroke-width="1.5"><title>{}</title></line>"##,
+            n(axis_y),
+            n(chart_bottom),
+            esc(&format!("deadline {}", wall_short(&w.at(d)))),
+            x = n(x(d))
+        );
+    }
+    s.push_str("</g>\n");
+
+    // ---- blackouts that cover everything ----
+    for b in inv.blackouts.iter().filter(|b| b.covers_everything()) {
+        if b.interval.end <= 0 || b.interval.start >= span {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
+            n(x(b.interval.start)),
+            n(tasks_top),
+            n(x(b.interval.end) - x(b.interval.start)),
+            n(tasks_bottom - tasks_top),
+            esc(&blackout_title(inv, b))
+        );
+    }
+
+    // ---- task windows (behind bars) ----
+    let mut pos: Vec<Option<(f64, f64, f64)>> = vec![None; rows.len()];
+    for (lane, &top) in lanes.iter().zip(&lane_tops) {
+        for &(ri, sub) in &lane.items {
+            let r = &rows[ri];
+            let row_top = top + sub as f64 * ROW_H;
+            for iv in &r.windows {
+                if iv.end <= 0 || iv.start >= span {
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#fff4c2" stroke="#b89600" stroke-width="0.7" stroke-dasharray="2,2"><title>{}</title></rect>"##,
+                    n(x(iv.start)),
+                    n(row_top + 2.0),
+                    n(x(iv.end) - x(iv.start)),
+                    n(ROW_H - 4.0),
+                    esc(&format!(
+                        "allowed window for {}: {}–{}",
+                        r.id,
+                        wall_short(&w.at(iv.start)),
+                        wall_short(&w.at(iv.end))
+                    ))
+                );
+            }
+            let cy = row_top + ROW_H / 2.0;
+            if pos[ri].is_none() {
+                pos[ri] = Some((x(r.start), x(r.end).max(x(r.start) + 2.0), cy));
+            }
+        }
+    }
+
+    // ---- bars ----
+    s.push_str("<g class=\"tasks\">\n");
+    for (lane, &top) in lanes.iter().zip(&lane_tops) {
+        for &(ri, sub) in &lane.items {
+            let r = &rows[ri];
+            let row_top = top + sub as f64 * ROW_H;
+            let x1 = x(r.start);
+            let x2 = x(r.end).max(x1 + 2.0);
+            let by = row_top + (ROW_H - BAR_H) / 2.0;
+            let (fill, stroke) = match r.outage {
+                Some(false) => ("#d6e6f5", "#2b5d8a"),
+                Some(true) => ("url(#wp-outage)", "#8a2b1f"),
+                None => ("#e6e6e6", "#555555"),
+            };
+            let (stroke, sw) = if r.critical {
+                ("#000000", "2.5")
+            } else {
+                (stroke, "1")
+            };
+            let _ = writeln!(
+                s,
+                r##"<g class="task{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/>"##,
+                if r.critical { " critical" } else { "" },
+                esc(&bar_title(inv, r)),
+                n(x1),
+                n(by),
+                n(x2 - x1)
+            );
+            let label_w = label_width(&r.id);
+            let (lx, anchor_inside) = if x2 - x1 >= label_w + 6.0 {
+                (x1 + 3.0, true)
+            } else {
+                (x2 + 3.0, false)
+            };
+            let _ = writeln!(
+                s,
+                r##"<text x="{}" y="{}" fill="#000"{}>{}</text></g>"##,
+                n(lx),
+                n(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
+                if r.critical {
+                    " font-weight=\"bold\""
+                } else if anchor_inside {
+                    ""
+                } else {
+                    " font-style=\"italic\""
+                },
+                esc(&r.id)
+            );
+        }
+    }
+    s.push_str("</g>\n");
+
+    // ---- dependency arrows ----
+    s.push_str("<g class=\"deps\" fill=\"none\">\n");
+    for (si, r) in rows.iter().enumerate() {
+        for p in &r.after {
+            let Some(pi) = rows.iter().position(|x| &x.id == p) else {
+                continue;
+            };
+            let (Some((_, px2, py)), Some((sx1, _, sy))) = (pos[pi], pos[si]) else {
+                continue;
+            };
+            let crit = rows[pi].critical && r.critical;
+            let bend = 14.0;
+            let _ = writeln!(
+                s,
+                r##"<path d="M{} {} C{} {} {} {} {} {}" stroke="{}" stroke-width="{}" marker-end="url(#{})"><title>{}</title></path>"##,
+                n(px2),
+                n(py),
+                n(px2 + bend),
+                n(py),
+                n(sx1 - bend),
+                n(sy),
+                n(sx1 - 1.0),
+                n(sy),
+                if crit { "#000000" } else { "#666666" },
+                if crit { "1.6" } else { "0.9" },
+                if crit { "wp-arrow-crit" } else { "wp-arrow" },
+                esc(&format!("{} after {}", r.id, p))
+            );
+        }
+    }
+    s.push_str("</g>\n");
+
+    // ---- service downtime lanes ----
+    s.push_str("<g class=\"services\">\n");
+    if !plan.services.is_empty() {
+        let _ = writeln!(
+            s,
+            r##"<line x1="0" y1="{y}" x2="{}" y2="{y}" stroke="#000" stroke-width="0.8"/>"##,
+            n(width),
+            y = n(services_top - 4.0)
+        );
+    }
+    for (k, sd) in plan.services.iter().enumerate() {
+        let top = services_top + k as f64 * ROW_H;
+        let label = format!("{} (down {})", sd.id, super::fmt_minutes(sd.downtime_minutes));
+        let _ = writeln!(
+            s,
+            r##"<text x="8" y="{}" fill="#000">{}</text>"##,
+            n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
+        );
+        for [a, b] in &sd.intervals {
+            let (a, b) = (*a, *b);
+            if b <= 0 || a >= span {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#f4b6b6" stroke="#a61c1c" stroke-width="1"><title>{}</title></rect>"##,
+                n(x(a)),
+                n(top + 5.0),
+                n((x(b) - x(a)).max(1.0)),
+                n(ROW_H - 10.0),
+                esc(&format!(
+                    "{} down {}–{} ({})",
+                    sd.id,
+                    wall_short(&w.at(a)),
+                    wall_short(&w.at(b)),
+                    super::fmt_minutes(b - a)
+                ))
+            );
+        }
+    }
+    s.push_str("</g>\n");
+
+    // ---- legend ----
+    s.push_str("<g class=\"legend\">\n");
+    let items: [(&str, &str, &str, &str); 7] = [
+        ("url(#wp-outage)", "#8a2b1f", "1", "outage task"),
+        ("#d6e6f5", "#2b5d8a", "1", "online change"),
+        ("#ffffff", "#000000", "2.5", "critical chain"),
+        ("url(#wp-blackout)", "#555", "0.8", "blackout"),
+        ("url(#wp-unavail)", "#999", "0.5", "team unavailable"),
+        ("#fff4c2", "#b89600", "0.7", "allowed window"),
+        ("#f4b6b6", "#a61c1c", "1", "service down"),
+    ];
+    let mut lx = 10.0;
+    let has_windows = rows.iter().any(|r| !r.windows.is_empty());
+    for (fill, stroke, sw, label) in items {
+        let shown = match label {
+            "team unavailable" => {
+                opts.lanes == Lanes::Team && inv.teams.iter().any(|t| t.available.is_some())
+            }
+            "blackout" => !inv.blackouts.is_empty(),
+            "allowed window" => has_windows,
+            "service down" => !plan.services.is_empty(),
+            "critical chain" => !critical.is_empty(),
+            _ => true,
+        };
+        if !shown {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            r##"<rect x="{}" y="{}" width="18" height="12" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{}" y="{}" fill="#000">{}</text>"##,
+            n(lx),
+            n(legend_y - 10.0),
+            n(lx + 23.0),
+            n(legend_y),
+            esc(label)
+        );
+        lx += 23.0 + label_width(label) + 18.0;
+    }
+    s.push_str("</g>\n");
+    s.push_str("</svg>\n");
+    s
+}
+
+const DEFS: &str = r##"<defs>
+<pattern id="wp-outage" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f8d0c8"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c0504d" stroke-width="1.5"/></pattern>
+<pattern id="wp-blackout" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#e4e4e4" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="8" stroke="#777" stroke-width="1.2"/></pattern>
+<pattern id="wp-unavail" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#eeeeee" fill-opacity="0.7"/><line x1="0" y1="0" x2="0" y2="8" stroke="#bbb" stroke-width="1"/></pattern>
+<marker id="wp-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L10 5 L0 10 z" fill="#666666"/></marker>
+<marker id="wp-arrow-crit" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L10 5 L0 10 z" fill="#000000"/></marker>
+</defs>
+"##;
+
+fn new_lane(label: String, rows: Vec<usize>, shade: Vec<(Interval, String)>) -> Lane {
+    Lane {
+        label,
+        items: rows.into_iter().map(|r| (r, 0)).collect(),
+        sub_rows: 1,
+        shade,
+        shade_fill: "url(#wp-unavail)",
+    }
+}
+
+/// Puts each task of a lane on the first sub-row where neither its bar nor
+/// its label (drawn after the bar when it does not fit inside) overlaps.
+fn pack(lane: &mut Lane, rows: &[TaskRow], x: &dyn Fn(Time) -> f64) {
+    let mut ends: Vec<f64> = Vec::new();
+    for item in &mut lane.items {
+        let r = &rows[item.0];
+        let x1 = x(r.start);
+        let x2 = x(r.end).max(x1 + 2.0);
+        let lw = label_width(&r.id);
+        let extent = if x2 - x1 >= lw + 6.0 {
+            x2
+        } else {
+            x2 + 3.0 + lw
+        };
+        let slot = ends.iter().position(|&e| e <= x1 + 0.01);
+        let sub = match slot {
+            Some(k) => k,
+            None => {
+                ends.push(f64::MIN);
+                ends.len() - 1
+            }
+        };
+        ends[sub] = extent + 2.0;
+        item.1 = sub;
+    }
+    lane.sub_rows = ends.len().max(1);
+}
+
+fn label_width(s: &str) -> f64 {
+    s.chars().count() as f64 * CHAR_W
+}
+
+/// `[0, span)` minus the given sorted intervals.
+fn complement(av: &[Interval], span: Time) -> Vec<Interval> {
+    let mut out = Vec::new();
+    let mut t = 0;
+    for iv in av {
+        if iv.start > t {
+            out.push(Interval::new(t, iv.start.min(span)));
+        }
+        t = t.max(iv.end);
+    }
+    if t < span {
+        out.push(Interval::new(t, span));
+    }
+    out.retain(|i| !i.is_empty());
+    out
+}
+
+fn blackout_covers_system(inv: &Inventory, b: &Blackout, s: usize) -> bool {
+    let sys = &inv.systems[s];
+    b.systems.contains(&s)
+        || sys.zone.is_some_and(|z| b.zones.contains(&z))
+        || sys.tags.iter().any(|t| b.tags.contains(t))
+}
+
+fn blackout_title(inv: &Inventory, b: &Blackout) -> String {
+    format!(
+        "blackout {}–{}: {} ({})",
+        wall_short(&inv.window.at(b.interval.start)),
+        wall_short(&inv.window.at(b.interval.end)),
+        b.reason.as_deref().unwrap_or("no reason given"),
+        super::markdown::blackout_scope(inv, b)
+    )
+}
+
+fn bar_title(inv: &Inventory, r: &TaskRow) -> String {
+    let w = &inv.window;
+    let mut t = format!(
+        "{}\nsystems: {}\nteam: {}\n{} – {} ({})\n{}",
+        r.id,
+        if r.systems.is_empty() {
+            "(none)".to_string()
+        } else {
+            r.systems.join(", ")
+        },
+        if r.teams.is_empty() {
+            "(none)".to_string()
+        } else {
+            r.team_labels().join(", ")
+        },
+        wall_short(&w.at(r.start)),
+        wall_short(&w.at(r.end)),
+        super::fmt_minutes(r.duration()),
+        match r.outage {
+            Some(true) => "outage: systems down",
+            Some(false) => "online change",
+            None => "not in the inventory",
+        }
+    );
+    if !r.after.is_empty() {
+        let _ = write!(t, "\nafter: {}", r.after_labels().join(", "));
+    }
+    if r.critical {
+        t.push_str("\non the critical chain");
+    }
+    t
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A coordinate with at most one decimal.
+fn n(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{}", r as i64)
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+/// Escapes XML text and attribute values; drops characters XML 1.0 forbids.
+pub(super) fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complement_of_availability() {
+        let av = [Interval::new(60, 120), Interval::new(200, 300)];
+        assert_eq!(
+            complement(&av, 250),
+            vec![Interval::new(0, 60), Interval::new(120, 200)]
+        );
+        assert_eq!(complement(&[], 10), vec![Interval::new(0, 10)]);
+    }
+
+    #[test]
+    fn xml_escaping() {
+        assert_eq!(esc("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn coordinates() {
+        assert_eq!(n(12.0), "12");
+        assert_eq!(n(12.345), "12.3");
+    }
+}

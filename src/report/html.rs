@@ -1,0 +1,236 @@
+//! One self-contained HTML page for the CAB: the window, length, bound and
+//! status; the SVG Gantt inline; the task table; service downtime; blackouts.
+//! No network resources at all (no scripts, fonts, stylesheets or images
+//! from elsewhere); print CSS lays it out landscape with page breaks kept
+//! out of table rows.
+
+use super::fmt_minutes;
+use super::csv::{task_rows, wall_long, wall_short};
+use super::gantt::esc;
+use super::markdown::{blackout_scope, num};
+use crate::inventory::Inventory;
+use crate::plan::Plan;
+use std::fmt::Write;
+
+const CSS: &str = "
+body { font-family: sans-serif; color: #000; background: #fff; margin: 1.5em; }
+h1 { font-size: 1.5em; margin: 0 0 .3em 0; }
+h2 { font-size: 1.15em; margin: 1.4em 0 .4em 0; border-bottom: 1px solid #999; }
+dl.summary { display: grid; grid-template-columns: max-content auto; gap: .2em 1.2em; margin: 0; }
+dl.summary dt { font-weight: bold; }
+dl.summary dd { margin: 0; }
+.gantt { overflow-x: auto; border: 1px solid #ccc; padding: 4px; }
+.gantt svg { max-width: none; }
+table { border-collapse: collapse; font-size: .9em; }
+th, td { border: 1px solid #bbb; padding: .2em .5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.critical td:first-child { font-weight: bold; }
+tr.outage td.outage { background: #f8d0c8; }
+.over { color: #a61c1c; font-weight: bold; }
+code { font-family: monospace; }
+@media print {
+  @page { size: landscape; margin: 10mm; }
+  body { margin: 0; font-size: 10pt; }
+  .gantt { overflow: visible; border: none; padding: 0; }
+  .gantt svg { max-width: 100%; height: auto; }
+  tr, .gantt { page-break-inside: avoid; break-inside: avoid; }
+  h2 { page-break-after: avoid; break-after: avoid; }
+  th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+";
+
+/// Renders the HTML report with the Gantt in team lanes. Tasks in
+/// `critical` are marked (★, bold).
+pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    render_with(inv, plan, critical, &super::gantt::Options::default())
+}
+
+/// Renders the HTML report with the given Gantt options.
+pub fn render_with(
+    inv: &Inventory,
+    plan: &Plan,
+    critical: &[String],
+    gantt: &super::gantt::Options,
+) -> String {
+    let w = &inv.window;
+    let rows = task_rows(inv, plan, critical);
+    let mut s = String::new();
+    let title = format!(
+        "Maintenance window {}",
+        w.start.strftime("%Y-%m-%d %H:%M %Z")
+    );
+    s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(s, "<title>{}</title>", esc(&title));
+    let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>");
+    let _ = writeln!(s, "<h1>{}</h1>", esc(&title));
+
+    // Summary.
+    s.push_str("<dl class=\"summary\">\n");
+    let mut dt = |k: &str, v: String| {
+        let _ = writeln!(s, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
+    };
+    dt(
+        "Window",
+        esc(&format!(
+            "{} – {}",
+            wall_long(&w.at(0)),
+            wall_long(&w.at(plan.length_minutes))
+        )),
+    );
+    dt("Timezone", esc(&w.timezone));
+    dt("Length", esc(&super::fmt_minutes(plan.length_minutes)));
+    let gap = plan.length_minutes - plan.lower_bound_minutes;
+    dt(
+        "Lower bound",
+        esc(&format!(
+            "{} (gap {})",
+            super::fmt_minutes(plan.lower_bound_minutes),
+            super::fmt_minutes(gap)
+        )),
+    );
+    dt("Status", esc(&plan.status));
+    match w.deadline {
+        Some(d) => {
+            let margin = d - plan.length_minutes;
+            let v = if margin >= 0 {
+                esc(&format!(
+                    "{} (margin {})",
+                    wall_long(&w.at(d)),
+                    super::fmt_minutes(margin)
+                ))
+            } else {
+                format!(
+                    "{} <span class=\"over\">(over by {})</span>",
+                    esc(&wall_long(&w.at(d))),
+                    esc(&super::fmt_minutes(-margin))
+                )
+            };
+            dt("Deadline", v);
+        }
+        None => dt("Deadline", "none".into()),
+    }
+    dt("Tasks", rows.len().to_string());
+    if !critical.is_empty() {
+        dt("Critical chain", esc(&critical.join(" → ")));
+    }
+    s.push_str("</dl>\n");
+
+    // Gantt.
+    s.push_str("<h2>Gantt chart</h2>\n<div class=\"gantt\">\n");
+    s.push_str(&super::gantt::render_with(inv, plan, critical, gantt));
+    s.push_str("</div>\n");
+
+    // Tasks.
+    s.push_str("<h2>Tasks</h2>\n<table class=\"tasks\">\n<thead><tr><th>Task</th><th>Systems</th><th>Team</th><th>Start</th><th>End</th><th>Duration</th><th>Outage</th><th>After</th></tr></thead>\n<tbody>\n");
+    for r in &rows {
+        let mut class = Vec::new();
+        if r.critical {
+            class.push("critical");
+        }
+        if r.outage == Some(true) {
+            class.push("outage");
+        }
+        let _ = writeln!(
+            s,
+            "<tr{}><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"outage\">{}</td><td>{}</td></tr>",
+            if class.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", class.join(" "))
+            },
+            esc(&r.id),
+            if r.critical { " ★" } else { "" },
+            esc(&r.systems.join(", ")),
+            esc(&r.team_labels().join(", ")),
+            esc(&wall_short(&w.at(r.start))),
+            esc(&wall_short(&w.at(r.end))),
+            esc(&super::fmt_minutes(r.duration())),
+            match r.outage {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "?",
+            },
+            esc(&r.after_labels().join(", "))
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    if !critical.is_empty() {
+        s.push_str("<p>★ on the critical chain: a delay there delays the window end.</p>\n");
+    }
+
+    // Services.
+    s.push_str("<h2>Service downtime</h2>\n");
+    if plan.services.is_empty() {
+        s.push_str("<p>No services are declared.</p>\n");
+    } else {
+        s.push_str("<table class=\"services\">\n<thead><tr><th>Service</th><th>Downtime</th><th>Weight</th><th>Weighted</th><th>Limit</th><th>Down</th></tr></thead>\n<tbody>\n");
+        let mut total = 0.0;
+        for sd in &plan.services {
+            let svc = inv.services.iter().find(|x| x.id == sd.id);
+            let weight = svc.map(|x| x.weight).unwrap_or(1.0);
+            let weighted = weight * sd.downtime_minutes as f64;
+            total += weighted;
+            let limit = match svc.and_then(|x| x.max_downtime) {
+                Some(m) if sd.downtime_minutes > m => {
+                    format!(
+                        "<span class=\"over\">{} (exceeded)</span>",
+                        esc(&super::fmt_minutes(m))
+                    )
+                }
+                Some(m) => esc(&super::fmt_minutes(m)),
+                None => "—".into(),
+            };
+            let down: Vec<String> = sd
+                .intervals
+                .iter()
+                .map(|[a, b]| {
+                    esc(&format!(
+                        "{} – {}",
+                        wall_short(&w.at(*a)),
+                        wall_short(&w.at(*b))
+                    ))
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&sd.id),
+                esc(&super::fmt_minutes(sd.downtime_minutes)),
+                esc(&num(weight)),
+                esc(&num(weighted)),
+                limit,
+                if down.is_empty() {
+                    "—".to_string()
+                } else {
+                    down.join("<br>")
+                }
+            );
+        }
+        let _ = writeln!(
+            s,
+            "</tbody>\n<tfoot><tr><th colspan=\"3\">Total weighted downtime</th><td class=\"num\">{}</td><td colspan=\"2\"></td></tr></tfoot>\n</table>",
+            esc(&num(total))
+        );
+    }
+
+    // Blackouts.
+    if !inv.blackouts.is_empty() {
+        s.push_str("<h2>Blackouts</h2>\n<table class=\"blackouts\">\n<thead><tr><th>From</th><th>To</th><th>Reason</th><th>Scope</th></tr></thead>\n<tbody>\n");
+        for b in &inv.blackouts {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&wall_short(&w.at(b.interval.start))),
+                esc(&wall_short(&w.at(b.interval.end))),
+                esc(b.reason.as_deref().unwrap_or("")),
+                esc(&blackout_scope(inv, b))
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+
+    s.push_str("</body>\n</html>\n");
+    s
+}

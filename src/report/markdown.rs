@@ -1,0 +1,382 @@
+//! Markdown CAB pack: a summary the board can approve (window, length,
+//! bound, status, deadline margin, weighted service downtime), the change
+//! list per system, and a runbook per team in start order with wall-clock
+//! times. The Gantt chart lives in the HTML/SVG output (`gantt.svg`).
+
+use super::fmt_minutes;
+use super::csv::{task_rows, wall_long, wall_short, TaskRow};
+use crate::inventory::{Component, Inventory};
+use crate::plan::Plan;
+use std::fmt::Write;
+
+/// Renders the CAB pack. Tasks in `critical` are marked on the critical chain.
+pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    let rows = task_rows(inv, plan, critical);
+    let w = &inv.window;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Maintenance window {}\n",
+        w.start.strftime("%Y-%m-%d %H:%M %Z")
+    );
+
+    // Summary.
+    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(s, "| | |\n|---|---|");
+    let _ = writeln!(s, "| Window start | {} |", cell(&wall_long(&w.at(0))));
+    let _ = writeln!(
+        s,
+        "| Window end | {} |",
+        cell(&wall_long(&w.at(plan.length_minutes)))
+    );
+    let _ = writeln!(s, "| Timezone | {} |", cell(&w.timezone));
+    let _ = writeln!(s, "| Length | {} |", super::fmt_minutes(plan.length_minutes));
+    let gap = plan.length_minutes - plan.lower_bound_minutes;
+    let gap_pct = if plan.lower_bound_minutes > 0 {
+        format!(
+            ", {:.1}% above the bound",
+            100.0 * gap as f64 / plan.lower_bound_minutes as f64
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        s,
+        "| Lower bound | {} (gap {}{}) |",
+        super::fmt_minutes(plan.lower_bound_minutes),
+        super::fmt_minutes(gap),
+        gap_pct
+    );
+    let status_words = match plan.status.as_str() {
+        "optimal" => "optimal: no plan can be shorter".to_string(),
+        "feasible" => "feasible: valid, not proven shortest".to_string(),
+        other => other.to_string(),
+    };
+    let _ = writeln!(s, "| Status | {} |", cell(&status_words));
+    match w.deadline {
+        Some(d) => {
+            let margin = d - plan.length_minutes;
+            let verdict = if margin >= 0 { "margin" } else { "OVER by" };
+            let _ = writeln!(
+                s,
+                "| Deadline | {} ({} {}) |",
+                cell(&wall_long(&w.at(d))),
+                verdict,
+                super::fmt_minutes(margin.abs())
+            );
+        }
+        None => {
+            let _ = writeln!(s, "| Deadline | none |");
+        }
+    }
+    let _ = writeln!(s, "| Tasks | {} |", rows.len());
+    if !critical.is_empty() {
+        let _ = writeln!(s, "| Critical chain | {} |", cell(&critical.join(" → ")));
+    }
+    s.push('\n');
+
+    // Service downtime.
+    let _ = writeln!(s, "## Service downtime\n");
+    if plan.services.is_empty() {
+        let _ = writeln!(s, "No services are declared.\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "| Service | Requires | Downtime | Weight | Weighted | Limit | Down (wall-clock) |\n|---|---|---:|---:|---:|---|---|"
+        );
+        let mut total = 0.0;
+        for sd in &plan.services {
+            let svc = inv.services.iter().find(|x| x.id == sd.id);
+            let weight = svc.map(|x| x.weight).unwrap_or(1.0);
+            let weighted = weight * sd.downtime_minutes as f64;
+            total += weighted;
+            let requires = svc
+                .map(|x| {
+                    x.requires
+                        .iter()
+                        .map(|&c| component_label(inv, c))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            let limit = match svc.and_then(|x| x.max_downtime) {
+                Some(m) if sd.downtime_minutes > m => format!("{} (EXCEEDED)", super::fmt_minutes(m)),
+                Some(m) => super::fmt_minutes(m),
+                None => "—".into(),
+            };
+            let down: Vec<String> = sd
+                .intervals
+                .iter()
+                .map(|[a, b]| format!("{}–{}", wall_short(&w.at(*a)), wall_short(&w.at(*b))))
+                .collect();
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                cell(&sd.id),
+                cell(&requires),
+                super::fmt_minutes(sd.downtime_minutes),
+                num(weight),
+                num(weighted),
+                limit,
+                cell(&if down.is_empty() {
+                    "—".to_string()
+                } else {
+                    down.join("; ")
+                })
+            );
+        }
+        let _ = writeln!(s, "\nTotal weighted downtime: **{}**\n", num(total));
+    }
+
+    // Change list per system.
+    let _ = writeln!(s, "## Changes per system\n");
+    let mut any = false;
+    for sys in &inv.systems {
+        let mine: Vec<&TaskRow> = rows
+            .iter()
+            .filter(|r| r.systems.contains(&sys.id))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(s, "### {}\n", inline(&sys.id));
+        for r in mine {
+            let _ = writeln!(
+                s,
+                "- {}–{} {} ({}, {}){}",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id),
+                super::fmt_minutes(r.duration()),
+                outage_words(r),
+                if r.critical {
+                    " — critical chain"
+                } else {
+                    ""
+                }
+            );
+        }
+        s.push('\n');
+    }
+    // Tasks on systems the inventory does not know (hand-edited plans).
+    let orphans: Vec<&TaskRow> = rows
+        .iter()
+        .filter(|r| {
+            !r.systems
+                .iter()
+                .any(|x| inv.systems.iter().any(|s| &s.id == x))
+        })
+        .collect();
+    if !orphans.is_empty() {
+        any = true;
+        let _ = writeln!(s, "### (other)\n");
+        for r in orphans {
+            let _ = writeln!(
+                s,
+                "- {}–{} {} ({})",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id),
+                super::fmt_minutes(r.duration())
+            );
+        }
+        s.push('\n');
+    }
+    if !any {
+        let _ = writeln!(s, "No changes.\n");
+    }
+
+    // Runbook per team.
+    let _ = writeln!(s, "## Runbooks\n");
+    let mut teams: Vec<String> = inv.teams.iter().map(|t| t.id.clone()).collect();
+    for r in &rows {
+        for (t, _) in &r.teams {
+            if !teams.contains(t) {
+                teams.push(t.clone());
+            }
+        }
+    }
+    for team in &teams {
+        let mine: Vec<&TaskRow> = rows
+            .iter()
+            .filter(|r| r.teams.iter().any(|(t, _)| t == team))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "### Team {}\n", inline(team));
+        let _ = writeln!(
+            s,
+            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Done |\n|---:|---|---|---|---|---:|---|---|---|"
+        );
+        for (i, r) in mine.iter().enumerate() {
+            let amount = r
+                .teams
+                .iter()
+                .find(|(t, _)| t == team)
+                .map(|&(_, n)| n)
+                .unwrap_or(1);
+            let id = if amount > 1 {
+                format!("{} (×{amount} people)", code(&r.id))
+            } else {
+                code(&r.id)
+            };
+            let id = if r.critical { format!("{id} ★") } else { id };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
+                i + 1,
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                id,
+                cell(&r.systems.join(", ")),
+                super::fmt_minutes(r.duration()),
+                outage_words(r),
+                cell(&if r.after.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.after_labels().join(", ")
+                })
+            );
+        }
+        s.push('\n');
+    }
+    let unteamed: Vec<&TaskRow> = rows.iter().filter(|r| r.teams.is_empty()).collect();
+    if !unteamed.is_empty() {
+        let _ = writeln!(s, "### No team assigned\n");
+        for r in unteamed {
+            let _ = writeln!(
+                s,
+                "- {}–{} {}",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id)
+            );
+        }
+        s.push('\n');
+    }
+    if !critical.is_empty() {
+        let _ = writeln!(
+            s,
+            "★ on the critical chain: a delay there delays the window end.\n"
+        );
+    }
+
+    // Blackouts.
+    if !inv.blackouts.is_empty() {
+        let _ = writeln!(s, "## Blackouts\n");
+        for b in &inv.blackouts {
+            let _ = writeln!(
+                s,
+                "- {}–{}: {} ({})",
+                wall_short(&w.at(b.interval.start)),
+                wall_short(&w.at(b.interval.end)),
+                inline(b.reason.as_deref().unwrap_or("blackout")),
+                inline(&blackout_scope(inv, b))
+            );
+        }
+        s.push('\n');
+    }
+
+    let _ = writeln!(s, "## Gantt chart\n");
+    let _ = writeln!(
+        s,
+        "The Gantt chart is in the HTML report and in [gantt.svg](gantt.svg)."
+    );
+    s
+}
+
+pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) -> String {
+    if b.covers_everything() {
+        return "all systems".into();
+    }
+    let mut parts = Vec::new();
+    if !b.systems.is_empty() {
+        let ids: Vec<&str> = b
+            .systems
+            .iter()
+            .map(|&i| inv.systems[i].id.as_str())
+            .collect();
+        parts.push(format!("systems {}", ids.join(", ")));
+    }
+    if !b.zones.is_empty() {
+        let ids: Vec<&str> = b.zones.iter().map(|&i| inv.zones[i].id.as_str()).collect();
+        parts.push(format!("zones {}", ids.join(", ")));
+    }
+    if !b.tags.is_empty() {
+        parts.push(format!("tags {}", b.tags.join(", ")));
+    }
+    parts.join("; ")
+}
+
+fn component_label(inv: &Inventory, c: Component) -> String {
+    match c {
+        Component::System(_) => inv.component_id(c).to_string(),
+        Component::Cluster(_) => format!("{} (cluster)", inv.component_id(c)),
+    }
+}
+
+fn outage_words(r: &TaskRow) -> &'static str {
+    match r.outage {
+        Some(true) => "outage",
+        Some(false) => "online",
+        None => "unknown",
+    }
+}
+
+/// A number without a needless `.0`.
+pub(super) fn num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// An id as a code span, safe in a table cell.
+fn code(s: &str) -> String {
+    format!("`{}`", s.replace('`', "'").replace('|', "\\|"))
+}
+
+/// Escapes text for a table cell: `|` and line breaks.
+fn cell(s: &str) -> String {
+    inline(s).replace('|', "\\|")
+}
+
+/// Escapes text for inline Markdown: line breaks and characters that would
+/// start emphasis, links or HTML.
+fn inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            '*' | '[' | ']' | '<' | '>' | '`' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping() {
+        assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(inline("*x* [y]"), "\\*x\\* \\[y\\]");
+        assert_eq!(code("a|b"), "`a\\|b`");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(num(600.0), "600");
+        assert_eq!(num(1.5), "1.5");
+        assert_eq!(num(2.25), "2.25");
+    }
+}
