@@ -57,7 +57,10 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
             source,
             head_line,
             E_HEADER,
-            format!("the first line has {} numbers", head.len()),
+            format!(
+                "the first line has {} fields, expected 2 to 4 numbers",
+                head.len()
+            ),
             "the first line is `n_real_activities n_resources 0 0`",
         ));
     }
