@@ -161,6 +161,8 @@ pub enum InstanceStatus {
     NotFound,
     /// The returned schedule violates a constraint.
     Invalid,
+    /// The solver panicked (a failure).
+    Panicked,
 }
 
 impl InstanceStatus {
@@ -171,6 +173,7 @@ impl InstanceStatus {
             InstanceStatus::Infeasible => "infeasible",
             InstanceStatus::NotFound => "not_found",
             InstanceStatus::Invalid => "invalid",
+            InstanceStatus::Panicked => "panicked",
         }
     }
 }
@@ -197,6 +200,8 @@ pub struct InstanceResult {
     /// The solver's lower bound equals its makespan.
     pub proven_optimal: bool,
     pub time_s: f64,
+    /// The solver took more than 1.5 × its time limit + 1 s (not a failure).
+    pub over_time_limit: bool,
     /// Constraint violations of the returned schedule (failures).
     pub violations: Vec<String>,
     /// Contradictions with the reference (failures), e.g. a makespan below
@@ -237,6 +242,10 @@ pub struct SetSummary {
     pub violations: usize,
     /// Instances contradicting the reference.
     pub conflicts: usize,
+    /// Instances on which the solver panicked (also failures).
+    pub panics: usize,
+    /// Instances where the solver overran its time limit (1.5 × + 1 s).
+    pub over_time_limit: usize,
 }
 
 impl SetSummary {
@@ -276,6 +285,11 @@ impl SetSummary {
             max_time_s: rows.iter().map(|r| r.time_s).fold(0.0, f64::max),
             violations: rows.iter().filter(|r| !r.violations.is_empty()).count(),
             conflicts: rows.iter().filter(|r| !r.conflicts.is_empty()).count(),
+            panics: rows
+                .iter()
+                .filter(|r| r.status == InstanceStatus::Panicked)
+                .count(),
+            over_time_limit: rows.iter().filter(|r| r.over_time_limit).count(),
         }
     }
 }
@@ -433,7 +447,9 @@ pub fn solve_one(
 ) -> InstanceResult {
     let cp_bound = critical_path_bound(problem);
     let t0 = Instant::now();
-    let outcome = solver(problem, opts);
+    // A solver panic on one instance is recorded as a failure of that
+    // instance instead of ending the whole run.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| solver(problem, opts)));
     let time_s = t0.elapsed().as_secs_f64();
     let mut r = InstanceResult {
         set: set.to_string(),
@@ -449,9 +465,24 @@ pub fn solve_one(
         matched_reference: false,
         proven_optimal: false,
         time_s,
+        over_time_limit: false,
         violations: Vec::new(),
         conflicts: Vec::new(),
         note: String::new(),
+    };
+    r.over_time_limit = time_s > opts.time_limit.as_secs_f64() * 1.5 + 1.0;
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_string());
+            r.status = InstanceStatus::Panicked;
+            r.violations.push(format!("the solver panicked: {msg}"));
+            return r;
+        }
     };
     let ref_ms = reference.and_then(|x| x.makespan);
     let ref_status = reference.map(|x| x.status);
@@ -580,7 +611,7 @@ pub fn collect_instances(
         let path = entry.map_err(unreadable)?.path();
         if path.is_dir() {
             subdirs.push(path);
-        } else if format.matches(&path) {
+        } else if is_instance_file(format, &path) {
             top.push(path);
         }
     }
@@ -596,7 +627,7 @@ pub fn collect_instances(
         };
         let mut files: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && format.matches(p))
+            .filter(|p| p.is_file() && is_instance_file(format, p))
             .collect();
         if !files.is_empty() {
             files.sort_by(|a, b| natural_cmp(&set_name(a), &set_name(b)));
@@ -616,6 +647,21 @@ pub fn collect_instances(
         ));
     }
     Ok(sets)
+}
+
+/// Whether `path` is an instance of `format`: the extension matches, and
+/// for PSPLIB it is not one of the result tables that share the `.sm`
+/// extension (`j30opt.sm`, `j60hrs.sm`, `j120lb.sm`).
+pub fn is_instance_file(format: BenchFormat, path: &Path) -> bool {
+    if !format.matches(path) {
+        return false;
+    }
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    !(format == BenchFormat::Psplib
+        && (stem.ends_with("opt") || stem.ends_with("hrs") || stem.ends_with("lb")))
 }
 
 /// Compares names with digit runs as numbers (`j301_2` < `j301_10`),
@@ -1108,6 +1154,8 @@ pub fn render_table(report: &BenchReport) -> String {
         "max_s",
         "violations",
         "conflicts",
+        "panics",
+        "overtime",
     ];
     let f2 = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into());
     let row = |s: &SetSummary| -> Vec<String> {
@@ -1129,6 +1177,8 @@ pub fn render_table(report: &BenchReport) -> String {
             format!("{:.2}", s.max_time_s),
             s.violations.to_string(),
             s.conflicts.to_string(),
+            s.panics.to_string(),
+            s.over_time_limit.to_string(),
         ]
     };
     let mut rows: Vec<Vec<String>> = vec![head.iter().map(|s| s.to_string()).collect()];
@@ -1292,6 +1342,44 @@ mod tests {
         };
         let r = solve_one("s", "two", &p, None, &opts, &lying, &check_schedule);
         assert!(r.failed(), "misreported makespan is a violation");
+    }
+
+    #[test]
+    fn a_solver_panic_is_a_failure_not_an_abort() {
+        let p = two_jobs();
+        let boom = |_: &Problem, _: &SolveOptions| -> Outcome { panic!("not yet") };
+        let r = solve_one(
+            "s",
+            "two",
+            &p,
+            None,
+            &SolveOptions::default(),
+            &boom,
+            &check_schedule,
+        );
+        assert_eq!(r.status, InstanceStatus::Panicked);
+        assert!(r.failed());
+        assert!(r.violations[0].contains("not yet"), "{:?}", r.violations);
+    }
+
+    #[test]
+    fn result_tables_are_not_instances() {
+        assert!(!is_instance_file(
+            BenchFormat::Psplib,
+            Path::new("j30opt.sm")
+        ));
+        assert!(!is_instance_file(
+            BenchFormat::Psplib,
+            Path::new("j60hrs.sm")
+        ));
+        assert!(is_instance_file(
+            BenchFormat::Psplib,
+            Path::new("j301_1.sm")
+        ));
+        assert!(is_instance_file(
+            BenchFormat::RcpspMax,
+            Path::new("PSP1.SCH")
+        ));
     }
 
     #[test]

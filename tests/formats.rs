@@ -494,3 +494,73 @@ fn full_sets_parse_when_present() {
     eprintln!("note: parsed {parsed} instances under {}", root.display());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fixtures() -> Vec<(Format, String)> {
+        [
+            (Format::Psplib, "j301_1.sm"),
+            (Format::Patterson, "rg30_set1_pat1.rcp"),
+            (Format::RcpspMax, "UBO10_01.sch"),
+            (Format::RcpspMax, "ubo_10_psp2.sch"),
+        ]
+        .into_iter()
+        .map(|(f, n)| (f, std::fs::read_to_string(data(n)).unwrap()))
+        .collect()
+    }
+
+    const NASTY: &[&str] = &[
+        "-1",
+        "0",
+        "99999999999999999999",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "1000000000",
+        "x",
+        "[",
+        "]",
+        "\n",
+        "*",
+        ":",
+        "",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Truncating a real file anywhere, or replacing any token by a
+        /// nasty one, gives a problem or an error — never a panic.
+        #[test]
+        fn mutated_fixtures_never_panic(
+            which in 0usize..4,
+            cut in 0.0f64..1.0,
+            edits in proptest::collection::vec((0.0f64..1.0, 0usize..13), 0..4),
+        ) {
+            let (format, text) = fixtures().swap_remove(which);
+            let mut toks: Vec<String> = text.split(' ').map(str::to_string).collect();
+            for (at, nasty) in edits {
+                let i = ((toks.len() - 1) as f64 * at) as usize;
+                toks[i] = NASTY[nasty].to_string();
+            }
+            let mutated = toks.join(" ");
+            let end = (mutated.len() as f64 * cut) as usize;
+            let end = (0..=end).rev().find(|&e| mutated.is_char_boundary(e)).unwrap_or(0);
+            for t in [&mutated[..], &mutated[..end]] {
+                if let Ok(p) = format.parse(t, "m") {
+                    let _ = critical_path_bound(&p);
+                }
+            }
+        }
+
+        /// Arbitrary bytes never panic any reader.
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let text = String::from_utf8_lossy(&bytes);
+            for f in [Format::Psplib, Format::Patterson, Format::RcpspMax] {
+                let _ = f.parse(&text, "r");
+            }
+        }
+    }
+}

@@ -363,7 +363,9 @@ pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
     }
 
     let mut durations = vec![0i64; n];
-    let mut demands = vec![vec![0i64; r]; n];
+    // Filled row by row once a row's length is checked, so memory follows
+    // the file's size, not the header's claims.
+    let mut demands: Vec<Vec<i64>> = vec![Vec::new(); n];
     for (k, (line, toks)) in req_rows.iter().enumerate() {
         let line = *line;
         if toks.len() != 3 + r {
@@ -415,9 +417,9 @@ pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
             Ok(d) => durations[k] = d,
             Err(d) => push(d),
         }
-        for (ri, t) in toks[3..].iter().enumerate() {
+        for t in &toks[3..] {
             match num(line, t, "a resource demand", 0, MAX_VALUE) {
-                Ok(q) => demands[k][ri] = q,
+                Ok(q) => demands[k].push(q),
                 Err(d) => push(d),
             }
         }
@@ -425,6 +427,7 @@ pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
 
     let mut capacities = vec![0i64; r];
     match cap_rows.as_slice() {
+        [] if r == 0 => {}
         [] => {
             return Err(error(
                 source,
@@ -550,7 +553,7 @@ pub fn parse_rcp(text: &str, source: &str) -> Result<Problem, InputError> {
         }
         demands.push(dem);
         let ns = c.count("the number of successors", n)?;
-        let mut succ = Vec::with_capacity(ns);
+        let mut succ = Vec::with_capacity(ns.min(1 << 12));
         for _ in 0..ns {
             let sline = c.line();
             let s = c.int("a successor", 1, n as i64)? as usize;

@@ -106,7 +106,7 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
             ));
         }
         let ns = c.count("the number of successors", n)?;
-        let mut succ = Vec::with_capacity(ns);
+        let mut succ = Vec::with_capacity(ns.min(1 << 12));
         for _ in 0..ns {
             let sline = c.line();
             let s = c.int("a successor", 0, MAX_ACTIVITIES as i64)? as usize;
@@ -148,7 +148,7 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
         }
     }
 
-    let mut activities = Vec::with_capacity(n);
+    let mut activities = Vec::with_capacity(n.min(1 << 16));
     for i in 0..n {
         let line = c.line();
         let id = c.int("the activity number", 0, MAX_ACTIVITIES as i64)? as usize;
@@ -196,7 +196,7 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
         activities.push(a);
     }
 
-    let mut resources = Vec::with_capacity(r);
+    let mut resources = Vec::with_capacity(r.min(1 << 10));
     for res in 0..r {
         let cap = c.int("a capacity", 0, MAX_VALUE)?;
         resources.push(Resource::constant(format!("R{}", res + 1), cap));
