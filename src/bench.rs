@@ -58,6 +58,22 @@ pub struct BenchOptions {
     pub progress: bool,
 }
 
+/// A bare stride (`run(dir, format, reference, opts, 5)`): every 5th instance.
+impl From<usize> for BenchOptions {
+    fn from(stride: usize) -> Self {
+        BenchOptions {
+            stride,
+            ..BenchOptions::default()
+        }
+    }
+}
+
+impl From<&BenchOptions> for BenchOptions {
+    fn from(b: &BenchOptions) -> Self {
+        b.clone()
+    }
+}
+
 impl Default for BenchOptions {
     fn default() -> Self {
         BenchOptions {
@@ -298,6 +314,12 @@ impl SetSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
     pub format: BenchFormat,
+    /// Instances whose schedule broke a constraint or whose solver
+    /// panicked (any > 0 means a solver bug; the run fails).
+    pub violations: usize,
+    /// Instances contradicting the reference (the run fails too; see
+    /// [`BenchReport::passed`]).
+    pub conflicts: usize,
     pub time_limit_s: f64,
     pub seed: u64,
     pub threads: usize,
@@ -310,6 +332,16 @@ impl BenchReport {
     /// No violation and no conflict with the reference anywhere.
     pub fn passed(&self) -> bool {
         self.instances.iter().all(|r| !r.failed())
+    }
+
+    /// The summary table; see [`render_table`].
+    pub fn to_text(&self) -> String {
+        render_table(self)
+    }
+
+    /// The report as JSON; see [`render_json`].
+    pub fn to_json(&self) -> String {
+        render_json(self)
     }
 
     /// The failing instances in words (empty when [`passed`](Self::passed)).
@@ -327,19 +359,21 @@ impl BenchReport {
 }
 
 /// Runs the benchmark with the real solver and checker. See the module docs.
+///
+/// `bench` is a [`BenchOptions`] (or `&BenchOptions`), or a bare stride.
 pub fn run(
     dir: &Path,
     format: BenchFormat,
     reference: Option<&Path>,
     opts: &SolveOptions,
-    bench: &BenchOptions,
+    bench: impl Into<BenchOptions>,
 ) -> Result<BenchReport, InputError> {
     run_with(
         dir,
         format,
         reference,
         opts,
-        bench,
+        &bench.into(),
         &crate::solve::solve,
         &default_verifier,
     )
@@ -424,13 +458,16 @@ pub fn run_with(
         summaries.push(SetSummary::of(set, &rows));
     }
     let all: Vec<&InstanceResult> = results.iter().collect();
+    let total = SetSummary::of("total", &all);
     Ok(BenchReport {
         format,
+        violations: total.violations,
+        conflicts: total.conflicts,
         time_limit_s: opts.time_limit.as_secs_f64(),
         seed: opts.seed,
         threads: opts.threads,
         sets: summaries,
-        total: SetSummary::of("total", &all),
+        total,
         instances: results,
     })
 }

@@ -146,6 +146,16 @@ fn header_value(
     Ok(v as usize)
 }
 
+/// Reads a PSPLIB single-mode `.sm` file.
+pub fn read(path: &std::path::Path) -> Result<Problem, InputError> {
+    super::read_instance(path, Some(super::Format::Psplib))
+}
+
+/// Reads a Patterson `.rcp` file.
+pub fn read_rcp(path: &std::path::Path) -> Result<Problem, InputError> {
+    super::read_instance(path, Some(super::Format::Patterson))
+}
+
 /// Parses a PSPLIB single-mode `.sm` file.
 pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
     let mut n_jobs: Option<(usize, usize)> = None; // (value, line)

@@ -28,6 +28,11 @@ use super::{
 use crate::error::InputError;
 use crate::model::{Activity, Demand, Precedence, Problem, Resource};
 
+/// Reads an RCPSP/max `.sch` file.
+pub fn read(path: &std::path::Path) -> Result<Problem, InputError> {
+    super::read_instance(path, Some(super::Format::RcpspMax))
+}
+
 /// Parses an RCPSP/max `.sch` file.
 pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
     // Lag brackets are dropped: in single-mode files each `[lag]` holds one
