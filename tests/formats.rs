@@ -584,6 +584,7 @@ fn run_with_the_real_solver() {
         time_limit: std::time::Duration::from_secs(2),
         seed: 1,
         threads: 1,
+        ..SolveOptions::default()
     };
     let reference = data("reference.csv");
     for format in [BenchFormat::Psplib, BenchFormat::RcpspMax] {
