@@ -240,6 +240,7 @@ pub struct SetSummary {
     pub instances: usize,
     /// Verified schedules found.
     pub solved: usize,
+    /// Instances with a reference makespan (infeasible ones not counted).
     pub with_reference: usize,
     /// Mean deviation from the reference makespan over instances with both.
     pub mean_dev_ref_pct: Option<f64>,
@@ -280,7 +281,10 @@ impl SetSummary {
             set: set.to_string(),
             instances: rows.len(),
             solved: rows.iter().filter(solved).count(),
-            with_reference: rows.iter().filter(|r| r.reference.is_some()).count(),
+            with_reference: rows
+                .iter()
+                .filter(|r| r.reference.is_some_and(|x| x.makespan.is_some()))
+                .count(),
             mean_dev_ref_pct: mean(rows.iter().filter_map(|r| r.dev_ref_pct).collect()),
             mean_dev_cp_pct: mean(rows.iter().filter_map(|r| r.dev_cp_pct).collect()),
             matched_reference: rows.iter().filter(|r| r.matched_reference).count(),
