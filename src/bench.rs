@@ -476,6 +476,9 @@ pub fn run_with(
     })
 }
 
+/// At most this many violation messages are kept per instance.
+pub const MAX_VIOLATIONS_KEPT: usize = 20;
+
 /// Solves and checks one instance.
 pub fn solve_one(
     set: &str,
@@ -539,6 +542,11 @@ pub fn solve_one(
                 ));
             } else {
                 r.violations = verifier(problem, &sol.starts);
+                if r.violations.len() > MAX_VIOLATIONS_KEPT {
+                    let more = r.violations.len() - MAX_VIOLATIONS_KEPT;
+                    r.violations.truncate(MAX_VIOLATIONS_KEPT);
+                    r.violations.push(format!("... and {more} more"));
+                }
                 let actual = problem.makespan(&sol.starts);
                 if actual != sol.makespan {
                     r.violations.push(format!(

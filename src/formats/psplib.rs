@@ -641,6 +641,13 @@ mod tests {
     }
 
     #[test]
+    fn crlf_and_tabs_are_accepted() {
+        let dos = J301.replace('\n', "\r\n").replace("    ", "\t");
+        let p = parse_sm(&dos, "dos.sm").unwrap();
+        assert_eq!(p, parse_sm(J301, "dos.sm").unwrap());
+    }
+
+    #[test]
     fn rcp_loads() {
         let p = parse_rcp(RG30, "rg30_set1_pat1.rcp").unwrap();
         assert_eq!(p.activities.len(), 32);

@@ -274,6 +274,15 @@ mod tests {
     }
 
     #[test]
+    fn crlf_is_accepted() {
+        let dos = PSP2.replace('\n', "\r\n");
+        assert_eq!(
+            parse_sch(&dos, "p.sch").unwrap(),
+            parse_sch(PSP2, "p.sch").unwrap()
+        );
+    }
+
+    #[test]
     fn psp2_loads() {
         let p = parse_sch(PSP2, "ubo_10_psp2.sch").unwrap();
         assert_eq!(p.activities.len(), 12);
