@@ -582,7 +582,6 @@ fn run_with_the_real_solver() {
     );
     let opts = SolveOptions {
         time_limit: std::time::Duration::from_secs(2),
-        seed: 1,
         threads: 1,
         ..SolveOptions::default()
     };
