@@ -3,7 +3,6 @@
 //! `main.rs` only parses arguments and calls these.
 
 use crate::error::InputError;
-use crate::model::Problem;
 use crate::solve::{Outcome, SolveOptions};
 use std::io::Write;
 use std::path::Path;
@@ -110,19 +109,11 @@ pub fn validate(path: &Path) -> u8 {
     }
 }
 
-/// Whether a path names a benchmark instance rather than an inventory.
-fn instance_kind(path: &Path) -> Option<&'static str> {
-    match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref() {
-        Some("sm") => Some("psplib"),
-        Some("sch") => Some("rcpspmax"),
-        _ => None,
-    }
-}
 
 /// `windowplan plan`.
 pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
-    if let Some(kind) = instance_kind(path) {
-        return plan_instance(path, kind, opts, output);
+    if let Some(format) = crate::formats::Format::from_path(path) {
+        return plan_instance(path, format, opts, output);
     }
     let inv = match crate::load_inventory(path) {
         Ok(inv) => inv,
@@ -147,16 +138,9 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
     }
 }
 
-fn read_instance(path: &Path, kind: &str) -> Result<Problem, InputError> {
-    match kind {
-        "psplib" => crate::formats::psplib::read(path),
-        _ => crate::formats::rcpspmax::read(path),
-    }
-}
-
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
-fn plan_instance(path: &Path, kind: &str, opts: &SolveOptions, output: Option<&Path>) -> u8 {
-    let problem = match read_instance(path, kind) {
+fn plan_instance(path: &Path, format: crate::formats::Format, opts: &SolveOptions, output: Option<&Path>) -> u8 {
+    let problem = match crate::formats::read_instance(path, Some(format)) {
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
@@ -226,8 +210,11 @@ pub fn bench(dir: &Path, rcpspmax: bool, reference: Option<&Path>, opts: &SolveO
     match crate::bench::run(dir, format, reference, opts, stride) {
         Ok(report) => {
             print!("{}", report.to_text());
-            if report.violations > 0 {
-                eprintln!("{} schedule(s) broke a constraint: this is a solver bug", report.violations);
+            if !report.passed() {
+                eprintln!(
+                    "the run failed: {} schedule(s) broke a constraint or contradicted a reference; this is a solver bug",
+                    report.violations
+                );
                 EXIT_NO_PLAN
             } else {
                 EXIT_OK
