@@ -1,6 +1,27 @@
-//! (to be written)
-use crate::error::InputError;
-use crate::inventory::Inventory;
+//! Reading, validating and resolving an inventory.
+//!
+//! [`load`] / [`load_str`] parse YAML (with alias/nesting budgets and
+//! duplicate keys refused) or JSON into the file model ([`super::file`]),
+//! then [`validate`] checks every rule of DESIGN.md, collecting EVERY problem
+//! as a [`Diagnostic`] (stable code, field path, message naming the value,
+//! hint), and resolves the file into an [`Inventory`]: ids become indices,
+//! `cluster:` tasks expand to one task per member (`<task>@<member>`), times
+//! become minutes from the window start. Codes are listed in docs/errors.md.
+//!
+//! Decisions documented here (and in docs/errors.md):
+//! - A task of duration `0m` is a milestone and must have `outage: false`.
+//! - A cluster with neither `min_available` nor `max_unavailable` has no
+//!   availability rule: `min_available` 0.
+//! - A task needs no team when it has neither `team` nor `needs`.
+//! - Intervals before the window start are kept as given (harmless).
+
+use super::file::*;
+use super::time::{self, Clock, TimeError};
+use crate::error::{Diagnostic, InputError};
+use crate::inventory::*;
+use crate::model::{Interval, Time};
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::Path;
 
 /// File formats an inventory can be written in.
@@ -10,12 +31,1387 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// The format for a file name's extension (`.yaml`/`.yml`, `.json`).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Largest inventory file accepted.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Reads, validates and resolves an inventory file (format by extension).
-pub fn load(_path: &Path) -> Result<Inventory, InputError> {
-    todo!()
+pub fn load(path: &Path) -> Result<Inventory, InputError> {
+    let source = path.display().to_string();
+    let fail = |code, msg: String, hint: &str| {
+        InputError::one(&source, Diagnostic::new(code, "", msg, hint))
+    };
+    let Some(format) = Format::from_path(path) else {
+        return Err(fail(
+            "E002",
+            format!("cannot tell the format of `{source}` from its extension"),
+            "name the file `*.yaml`, `*.yml` or `*.json`",
+        ));
+    };
+    let file = std::fs::File::open(path).map_err(|e| {
+        fail(
+            "E001",
+            format!("cannot read `{source}`: {e}"),
+            "check the path and that the file is readable",
+        )
+    })?;
+    let too_big = || {
+        fail(
+            "E003",
+            format!("`{source}` is larger than 64 MiB"),
+            "an inventory this large is almost certainly not one; split it or check the file",
+        )
+    };
+    if let Ok(meta) = file.metadata() {
+        if meta.is_dir() {
+            return Err(fail(
+                "E001",
+                format!("`{source}` is a directory"),
+                "give the path of an inventory file",
+            ));
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(too_big());
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            fail(
+                "E001",
+                format!("cannot read `{source}`: {e}"),
+                "check the path and that the file is readable",
+            )
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+        let col = good.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        fail(
+            "E004",
+            format!("`{source}` is not UTF-8 text (invalid byte at line {line}, column {col})"),
+            "save the file as UTF-8",
+        )
+    })?;
+    load_str(&text, format, &source)
 }
 
 /// Validates and resolves an inventory given as text.
-pub fn load_str(_text: &str, _format: Format, _source: &str) -> Result<Inventory, InputError> {
-    todo!()
+pub fn load_str(text: &str, format: Format, source: &str) -> Result<Inventory, InputError> {
+    let file = parse_str(text, format).map_err(|d| InputError::one(source, d))?;
+    validate(&file).map_err(|diagnostics| InputError {
+        source: source.to_string(),
+        diagnostics,
+    })
+}
+
+fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    // The inventory is at most ~6 levels deep; anything much deeper is hostile.
+    budget.max_depth = 32;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_events = 4_000_000;
+    budget.max_nodes = 2_000_000;
+    let mut opts = serde_saphyr::Options::default();
+    opts.budget = Some(budget);
+    opts.alias_limits.max_total_replayed_events = 100_000;
+    opts.alias_limits.max_replay_stack_depth = 16;
+    opts.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
+    opts.with_snippet = false;
+    opts
+}
+
+/// Parses text into the file model, without validating it. A malformed
+/// document is one diagnostic (`E005`) giving line and column.
+pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            let msg = e.to_string();
+            let msg = match msg.rfind(" at line ") {
+                Some(p) => msg[..p].to_string(),
+                None => msg,
+            };
+            Diagnostic::new(
+                "E005",
+                "",
+                format!(
+                    "malformed JSON at line {}, column {}: {msg}",
+                    e.line(),
+                    e.column()
+                ),
+                json_hint(&msg),
+            )
+        }),
+        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+            let msg = first_line(&e.to_string());
+            let (code, hint) = yaml_hint(&msg);
+            let loc = match e.location() {
+                Some(l) if l.line() > 0 => format!(" at line {}, column {}", l.line(), l.column()),
+                _ => String::new(),
+            };
+            Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint)
+        }),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let l = s.lines().next().unwrap_or("").trim();
+    // serde-saphyr appends its own location; ours is given separately.
+    match l.rfind(" at line ") {
+        Some(p) => l[..p].to_string(),
+        None => l.to_string(),
+    }
+}
+
+fn json_hint(msg: &str) -> String {
+    if msg.contains("unknown field") {
+        "check the spelling of the field; DESIGN.md lists every field of the v1 format".into()
+    } else if msg.contains("missing field") {
+        "add the required field".into()
+    } else if msg.contains("recursion limit") {
+        "the document is nested far too deeply for an inventory".into()
+    } else {
+        "fix the JSON syntax or value type at that position".into()
+    }
+}
+
+fn yaml_hint(msg: &str) -> (&'static str, String) {
+    let m = msg.to_ascii_lowercase();
+    if m.contains("budget") || m.contains("limit") || m.contains("alias") || m.contains("depth") {
+        (
+            "E006",
+            "the document exceeds the parser's safety limits (aliases, nesting or size); write the inventory out plainly".into(),
+        )
+    } else if m.contains("duplicate") {
+        (
+            "E005",
+            "each key may appear only once in a mapping; remove or rename the repeated key".into(),
+        )
+    } else if m.contains("unknown field") {
+        (
+            "E005",
+            "check the spelling of the field; DESIGN.md lists every field of the v1 format".into(),
+        )
+    } else if m.contains("missing field") {
+        ("E005", "add the required field".into())
+    } else {
+        (
+            "E005",
+            "fix the YAML syntax or value type at that position".into(),
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/// Damerau (optimal string alignment) distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, v) in d[0].iter_mut().enumerate() {
+        *v = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+/// The closest candidate to `word`, when close enough to be a likely typo.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    let limit = (w.chars().count() / 3).clamp(1, 3);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        if c.is_empty() {
+            continue;
+        }
+        let d = edit_distance(&w, &c.to_lowercase());
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// `90` → `1h30m`.
+fn fmt_minutes(m: Time) -> String {
+    if m == 0 {
+        return "0m".into();
+    }
+    let sign = if m < 0 { "-" } else { "" };
+    let m = m.unsigned_abs();
+    let (h, mm) = (m / 60, m % 60);
+    match (h, mm) {
+        (0, _) => format!("{sign}{mm}m"),
+        (_, 0) => format!("{sign}{h}h"),
+        _ => format!("{sign}{h}h{mm}m"),
+    }
+}
+
+struct Ctx {
+    diags: Vec<Diagnostic>,
+}
+
+impl Ctx {
+    fn err(
+        &mut self,
+        code: &'static str,
+        path: impl Into<String>,
+        msg: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.diags.push(Diagnostic::new(code, path, msg, hint));
+    }
+
+    fn time_err(&mut self, path: impl Into<String>, e: TimeError) {
+        self.diags
+            .push(Diagnostic::new(e.code, path, e.message, e.hint));
+    }
+
+    fn duration(&mut self, path: String, t: &Text) -> Option<Time> {
+        time::parse_duration(t.as_str())
+            .map_err(|e| self.time_err(path, e))
+            .ok()
+    }
+
+    fn lag(&mut self, path: String, t: &Text) -> Option<Time> {
+        time::parse_lag(t.as_str())
+            .map_err(|e| self.time_err(path, e))
+            .ok()
+    }
+
+    fn intervals(&mut self, clock: Option<&Clock>, path: &str, list: &[Text]) -> Vec<Interval> {
+        let Some(clock) = clock else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, t) in list.iter().enumerate() {
+            match clock.interval(t.as_str()) {
+                Ok(i) => out.push(i),
+                Err(e) => self.time_err(format!("{path}[{k}]"), e),
+            }
+        }
+        time::merge_intervals(out)
+    }
+
+    /// E020/E021: an id must be non-empty, without `@`, whitespace or
+    /// control characters.
+    fn check_id(&mut self, path: String, kind: &str, id: &str) {
+        if id.is_empty() {
+            self.err(
+                "E020",
+                path,
+                format!("{kind} id is empty"),
+                format!("give the {kind} a non-empty id"),
+            );
+        } else if let Some(c) = id
+            .chars()
+            .find(|c| *c == '@' || c.is_whitespace() || c.is_control())
+        {
+            let what = if c == '@' {
+                "`@` (reserved for cluster-expanded task ids `<task>@<member>`)".to_string()
+            } else if c.is_whitespace() {
+                "whitespace".to_string()
+            } else {
+                format!("control character U+{:04X}", c as u32)
+            };
+            self.err(
+                "E021",
+                path,
+                format!("{kind} id {id:?} contains {what}"),
+                "use letters, digits, `-`, `_`, `.` or `:`; e.g. replace spaces with `-`",
+            );
+        }
+    }
+
+    /// E022 on a repeated id; returns whether it was new.
+    fn register<V: Copy>(
+        &mut self,
+        map: &mut HashMap<String, (V, String)>,
+        id: &str,
+        value: V,
+        path: String,
+        kind: &str,
+    ) -> bool {
+        if id.is_empty() {
+            return false;
+        }
+        if let Some((_, first)) = map.get(id) {
+            self.err(
+                "E022",
+                path,
+                format!("duplicate id `{id}`: already used by {kind} {first}"),
+                "ids must be unique (systems and clusters share one namespace); rename one of them",
+            );
+            false
+        } else {
+            map.insert(id.to_string(), (value, path));
+            true
+        }
+    }
+
+    /// An unknown-reference diagnostic with a "did you mean" when close.
+    #[allow(clippy::too_many_arguments)]
+    fn unknown<'a>(
+        &mut self,
+        code: &'static str,
+        path: String,
+        kind: &str,
+        id: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        section: &str,
+        extra: Option<String>,
+    ) {
+        let cands: Vec<&str> = candidates.into_iter().collect();
+        let mut hint = match suggest(id, cands.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if cands.is_empty() => format!("define it under `{section}:`"),
+            None => {
+                let mut sorted = cands.clone();
+                sorted.sort_unstable();
+                let shown: Vec<String> = sorted.iter().take(8).map(|c| format!("`{c}`")).collect();
+                let more = if sorted.len() > 8 { ", …" } else { "" };
+                format!(
+                    "define it under `{section}:`; known: {}{more}",
+                    shown.join(", ")
+                )
+            }
+        };
+        if let Some(x) = extra {
+            hint = format!("{x}; {hint}");
+        }
+        self.err(code, path, format!("unknown {kind} `{id}`"), hint);
+    }
+}
+
+type Ids<V> = HashMap<String, (V, String)>;
+
+fn keys<V>(m: &Ids<V>) -> impl Iterator<Item = &str> {
+    m.keys().map(|s| s.as_str())
+}
+
+// ---------------------------------------------------------------------------
+// Validation and resolution
+
+/// Checks every rule on a parsed file and resolves it; returns all problems
+/// found when there is any.
+pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
+    let mut cx = Ctx { diags: Vec::new() };
+
+    // --- window
+    let clock = match time::timezone(&f.window.timezone) {
+        Err(e) => {
+            cx.time_err("window.timezone", e);
+            None
+        }
+        Ok(tz) => match time::parse_local(f.window.start.as_str(), &tz) {
+            Err(e) => {
+                cx.time_err("window.start", e);
+                None
+            }
+            Ok(start) => Some(Clock { tz, start }),
+        },
+    };
+    let mut deadline = None;
+    if let (Some(c), Some(d)) = (&clock, &f.window.deadline) {
+        match c.minute(d.as_str()) {
+            Err(e) => cx.time_err("window.deadline", e),
+            Ok(m) if m <= 0 => cx.err(
+                "E015",
+                "window.deadline",
+                format!(
+                    "deadline `{d}` is not after the window start `{}`",
+                    f.window.start
+                ),
+                "set the deadline after `window.start` (check the date and the DST offset)",
+            ),
+            Ok(m) => deadline = Some(m),
+        }
+    }
+    let clock = clock.as_ref();
+
+    // --- ids
+    let mut team_ids: Ids<usize> = HashMap::new();
+    let mut comp_ids: Ids<Component> = HashMap::new();
+    let mut zone_ids: Ids<usize> = HashMap::new();
+    let mut service_ids: Ids<usize> = HashMap::new();
+    let mut integ_ids: Ids<usize> = HashMap::new();
+    let mut task_ids: Ids<usize> = HashMap::new();
+    for (i, t) in f.teams.iter().enumerate() {
+        cx.check_id(format!("teams[{i}].id"), "team", &t.id);
+        cx.register(&mut team_ids, &t.id, i, format!("teams[{i}]"), "team");
+    }
+    for (i, s) in f.systems.iter().enumerate() {
+        cx.check_id(format!("systems[{i}].id"), "system", &s.id);
+        cx.register(
+            &mut comp_ids,
+            &s.id,
+            Component::System(i),
+            format!("systems[{i}]"),
+            "system",
+        );
+    }
+    for (i, c) in f.clusters.iter().enumerate() {
+        cx.check_id(format!("clusters[{i}].id"), "cluster", &c.id);
+        let first = comp_ids.get(&c.id).map(|(_, p)| p.clone());
+        if let Some(first) = first {
+            cx.err(
+                "E022",
+                format!("clusters[{i}].id"),
+                format!("duplicate id `{}`: already used by {first}", c.id),
+                "ids must be unique (systems and clusters share one namespace); rename one of them",
+            );
+        } else if !c.id.is_empty() {
+            comp_ids.insert(
+                c.id.clone(),
+                (Component::Cluster(i), format!("clusters[{i}]")),
+            );
+        }
+    }
+    for (i, z) in f.zones.iter().enumerate() {
+        cx.check_id(format!("zones[{i}].id"), "zone", &z.id);
+        cx.register(&mut zone_ids, &z.id, i, format!("zones[{i}]"), "zone");
+    }
+    for (i, s) in f.services.iter().enumerate() {
+        cx.check_id(format!("services[{i}].id"), "service", &s.id);
+        cx.register(
+            &mut service_ids,
+            &s.id,
+            i,
+            format!("services[{i}]"),
+            "service",
+        );
+    }
+    for (i, g) in f.integrations.iter().enumerate() {
+        cx.check_id(format!("integrations[{i}].id"), "integration", &g.id);
+        cx.register(
+            &mut integ_ids,
+            &g.id,
+            i,
+            format!("integrations[{i}]"),
+            "integration",
+        );
+    }
+    for (i, t) in f.tasks.iter().enumerate() {
+        cx.check_id(format!("tasks[{i}].id"), "task", &t.id);
+        cx.register(&mut task_ids, &t.id, i, format!("tasks[{i}]"), "task");
+    }
+    let system_names = || f.systems.iter().map(|s| s.id.as_str());
+    let cluster_names = || f.clusters.iter().map(|c| c.id.as_str());
+
+    // --- teams
+    let mut teams = Vec::with_capacity(f.teams.len());
+    for (i, t) in f.teams.iter().enumerate() {
+        let capacity = positive_u32(
+            &mut cx,
+            format!("teams[{i}].capacity"),
+            "team",
+            &t.id,
+            "capacity",
+            t.capacity,
+        );
+        let available = t
+            .available
+            .as_ref()
+            .map(|list| cx.intervals(clock, &format!("teams[{i}].available"), list));
+        teams.push(Team {
+            id: t.id.clone(),
+            capacity,
+            available,
+        });
+    }
+
+    // --- zones
+    let mut zones = Vec::with_capacity(f.zones.len());
+    for (i, z) in f.zones.iter().enumerate() {
+        let max_concurrent = positive_u32(
+            &mut cx,
+            format!("zones[{i}].max_concurrent"),
+            "zone",
+            &z.id,
+            "max_concurrent",
+            z.max_concurrent,
+        );
+        zones.push(Zone {
+            id: z.id.clone(),
+            max_concurrent,
+        });
+    }
+
+    // --- systems
+    let mut systems = Vec::with_capacity(f.systems.len());
+    for (i, s) in f.systems.iter().enumerate() {
+        let zone = s.zone.as_ref().and_then(|z| match zone_ids.get(z) {
+            Some((k, _)) => Some(*k),
+            None => {
+                cx.unknown(
+                    "E033",
+                    format!("systems[{i}].zone"),
+                    "zone",
+                    z,
+                    keys(&zone_ids),
+                    "zones",
+                    None,
+                );
+                None
+            }
+        });
+        let parallel_changes = match s.parallel_changes {
+            None => 1,
+            Some(n) => positive_u32(
+                &mut cx,
+                format!("systems[{i}].parallel_changes"),
+                "system",
+                &s.id,
+                "parallel_changes",
+                n,
+            ),
+        };
+        systems.push(System {
+            id: s.id.clone(),
+            zone,
+            site: s.site.clone(),
+            tags: s.tags.clone(),
+            parallel_changes,
+        });
+    }
+
+    // Resolves a system reference; a cluster id gets a pointed hint.
+    let resolve_system =
+        |cx: &mut Ctx, path: String, id: &str, cluster_hint: &str| -> Option<usize> {
+            match comp_ids.get(id) {
+                Some((Component::System(s), _)) => Some(*s),
+                Some((Component::Cluster(_), _)) => {
+                    cx.err(
+                        "E031",
+                        path,
+                        format!("`{id}` is a cluster, not a system"),
+                        cluster_hint.to_string(),
+                    );
+                    None
+                }
+                None => {
+                    cx.unknown("E031", path, "system", id, system_names(), "systems", None);
+                    None
+                }
+            }
+        };
+    let resolve_component = |cx: &mut Ctx, path: String, id: &str| -> Option<Component> {
+        match comp_ids.get(id) {
+            Some((c, _)) => Some(*c),
+            None => {
+                cx.unknown(
+                    "E035",
+                    path,
+                    "system or cluster",
+                    id,
+                    system_names().chain(cluster_names()),
+                    "systems` or `clusters",
+                    None,
+                );
+                None
+            }
+        }
+    };
+
+    // --- clusters
+    let mut clusters = Vec::with_capacity(f.clusters.len());
+    for (i, c) in f.clusters.iter().enumerate() {
+        let mut members = Vec::with_capacity(c.members.len());
+        if c.members.is_empty() {
+            cx.err(
+                "E047",
+                format!("clusters[{i}].members"),
+                format!("cluster `{}` has no members", c.id),
+                "list the member systems, or remove the cluster",
+            );
+        }
+        let mut seen = HashSet::new();
+        for (k, m) in c.members.iter().enumerate() {
+            let p = format!("clusters[{i}].members[{k}]");
+            if !seen.insert(m.as_str()) {
+                cx.err(
+                    "E047",
+                    p,
+                    format!("system `{m}` is listed twice in cluster `{}`", c.id),
+                    "list each member once",
+                );
+                continue;
+            }
+            if let Some(s) = resolve_system(
+                &mut cx,
+                p,
+                m,
+                "clusters cannot contain clusters; list the member systems",
+            ) {
+                members.push(s);
+            }
+        }
+        let n = c.members.len() as i64;
+        let min_available = match (c.min_available, c.max_unavailable) {
+            (Some(_), Some(_)) => {
+                cx.err(
+                    "E044",
+                    format!("clusters[{i}]"),
+                    format!(
+                        "cluster `{}` gives both min_available and max_unavailable",
+                        c.id
+                    ),
+                    "give only one: `max_unavailable: k` means `min_available: members - k`",
+                );
+                0
+            }
+            (Some(m), None) => {
+                if m < 0 || m > n {
+                    cx.err(
+                        "E045",
+                        format!("clusters[{i}].min_available"),
+                        format!("min_available {m} of cluster `{}` is outside 0..={n} (it has {n} members)", c.id),
+                        "min_available counts members that stay up; it must be between 0 and the member count",
+                    );
+                    0
+                } else {
+                    m as u32
+                }
+            }
+            (None, Some(k)) => {
+                if k < 0 || k > n {
+                    cx.err(
+                        "E045",
+                        format!("clusters[{i}].max_unavailable"),
+                        format!("max_unavailable {k} of cluster `{}` is outside 0..={n} (it has {n} members)", c.id),
+                        "max_unavailable counts members that may be down at once; it must be between 0 and the member count",
+                    );
+                    0
+                } else {
+                    (n - k) as u32
+                }
+            }
+            (None, None) => 0,
+        };
+        clusters.push(Cluster {
+            id: c.id.clone(),
+            members,
+            min_available,
+        });
+    }
+
+    // --- DR
+    let mut dr = Vec::with_capacity(f.dr.len());
+    for (i, d) in f.dr.iter().enumerate() {
+        let p = resolve_component(&mut cx, format!("dr[{i}].primary"), &d.primary);
+        let s = resolve_component(&mut cx, format!("dr[{i}].standby"), &d.standby);
+        if d.primary == d.standby {
+            cx.err(
+                "E065",
+                format!("dr[{i}].standby"),
+                format!("DR pair has `{}` as both primary and standby", d.primary),
+                "the standby must be a different system or cluster",
+            );
+        }
+        if let (Some(primary), Some(standby)) = (p, s) {
+            dr.push(DrPair {
+                primary,
+                standby,
+                order: d.order.map(|o| match o {
+                    DrOrderFile::StandbyFirst => DrOrder::StandbyFirst,
+                    DrOrderFile::PrimaryFirst => DrOrder::PrimaryFirst,
+                }),
+            });
+        }
+    }
+
+    // --- blackouts
+    let all_tags: HashSet<&str> = f
+        .systems
+        .iter()
+        .flat_map(|s| s.tags.iter().map(|t| t.as_str()))
+        .collect();
+    let mut blackouts = Vec::with_capacity(f.blackouts.len());
+    for (i, b) in f.blackouts.iter().enumerate() {
+        let mut interval = Interval::new(0, 0);
+        if let Some(c) = clock {
+            let from = c
+                .minute(b.from.as_str())
+                .map_err(|e| cx.time_err(format!("blackouts[{i}].from"), e));
+            let to = c
+                .minute(b.to.as_str())
+                .map_err(|e| cx.time_err(format!("blackouts[{i}].to"), e));
+            if let (Ok(from), Ok(to)) = (from, to) {
+                if to <= from {
+                    cx.err(
+                        "E013",
+                        format!("blackouts[{i}].to"),
+                        format!(
+                            "blackout ends (`{}`) before or when it starts (`{}`)",
+                            b.to, b.from
+                        ),
+                        "`to` must be after `from`",
+                    );
+                }
+                interval = Interval::new(from, to);
+            }
+        }
+        let mut bs = Vec::new();
+        for (k, s) in b.scope.systems.iter().enumerate() {
+            if let Some(x) = resolve_system(
+                &mut cx,
+                format!("blackouts[{i}].scope.systems[{k}]"),
+                s,
+                "list the cluster's member systems instead",
+            ) {
+                bs.push(x);
+            }
+        }
+        let mut bz = Vec::new();
+        for (k, z) in b.scope.zones.iter().enumerate() {
+            match zone_ids.get(z) {
+                Some((x, _)) => bz.push(*x),
+                None => cx.unknown(
+                    "E033",
+                    format!("blackouts[{i}].scope.zones[{k}]"),
+                    "zone",
+                    z,
+                    keys(&zone_ids),
+                    "zones",
+                    None,
+                ),
+            }
+        }
+        for (k, t) in b.scope.tags.iter().enumerate() {
+            if !all_tags.contains(t.as_str()) {
+                cx.unknown(
+                    "E037",
+                    format!("blackouts[{i}].scope.tags[{k}]"),
+                    "tag (no system has it)",
+                    t,
+                    all_tags.iter().copied(),
+                    "systems[].tags",
+                    None,
+                );
+            }
+        }
+        blackouts.push(Blackout {
+            interval,
+            systems: bs,
+            zones: bz,
+            tags: b.scope.tags.clone(),
+            reason: b.reason.clone(),
+        });
+    }
+
+    // --- services
+    let mut services = Vec::with_capacity(f.services.len());
+    for (i, s) in f.services.iter().enumerate() {
+        let weight = s.weight.unwrap_or(1.0);
+        if !weight.is_finite() || weight < 0.0 {
+            cx.err(
+                "E043",
+                format!("services[{i}].weight"),
+                format!(
+                    "weight {weight} of service `{}` is not a finite number >= 0",
+                    s.id
+                ),
+                "weight is the cost of one minute of downtime; use a number such as 1 or 10",
+            );
+        }
+        let mut requires = Vec::new();
+        for (k, r) in s.requires.iter().enumerate() {
+            if let Some(c) = resolve_component(&mut cx, format!("services[{i}].requires[{k}]"), r) {
+                requires.push(c);
+            }
+        }
+        let max_downtime = s
+            .max_downtime
+            .as_ref()
+            .and_then(|t| cx.duration(format!("services[{i}].max_downtime"), t));
+        services.push(Service {
+            id: s.id.clone(),
+            weight,
+            requires,
+            max_downtime,
+        });
+    }
+
+    // --- integrations
+    let mut integrations = Vec::with_capacity(f.integrations.len());
+    for (i, g) in f.integrations.iter().enumerate() {
+        let from = resolve_component(&mut cx, format!("integrations[{i}].from"), &g.from);
+        let to = resolve_component(&mut cx, format!("integrations[{i}].to"), &g.to);
+        let tolerance = g
+            .tolerance
+            .as_ref()
+            .and_then(|t| cx.duration(format!("integrations[{i}].tolerance"), t));
+        let (mode, tolerance) = match g.mode {
+            IntegrationModeFile::Sync => {
+                if let Some(t) = tolerance.filter(|&t| t != 0) {
+                    cx.err(
+                        "E061",
+                        format!("integrations[{i}].tolerance"),
+                        format!("sync integration `{}` has tolerance {}", g.id, fmt_minutes(t)),
+                        "a sync consumer is down as soon as the producer is; remove `tolerance` or use `mode: async`",
+                    );
+                }
+                (IntegrationMode::Sync, 0)
+            }
+            IntegrationModeFile::Async => {
+                if g.tolerance.is_none() {
+                    cx.err(
+                        "E060",
+                        format!("integrations[{i}]"),
+                        format!("async integration `{}` has no tolerance", g.id),
+                        "add `tolerance: 60m` (how long the consumer rides out a producer outage)",
+                    );
+                }
+                (IntegrationMode::Async, tolerance.unwrap_or(0))
+            }
+        };
+        if let (Some(from), Some(to)) = (from, to) {
+            integrations.push(Integration {
+                id: g.id.clone(),
+                from,
+                to,
+                mode,
+                tolerance,
+            });
+        }
+    }
+
+    // --- tasks, pass 1: each file task on its own
+    struct Pre {
+        /// (id suffix for expansions or None, systems)
+        units: Vec<(Option<String>, Vec<usize>)>,
+        duration: Time,
+        needs: Vec<(usize, u32)>,
+        windows: Option<Vec<Interval>>,
+        /// (file task index, lag, max_lag)
+        after: Vec<(usize, Time, Option<Time>)>,
+    }
+    let mut pre: Vec<Pre> = Vec::with_capacity(f.tasks.len());
+    for (i, t) in f.tasks.iter().enumerate() {
+        let tp = format!("tasks[{i}]");
+        // target
+        let given = [t.system.is_some(), t.systems.is_some(), t.cluster.is_some()]
+            .iter()
+            .filter(|&&b| b)
+            .count();
+        let mut units: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+        if given == 0 {
+            cx.err(
+                "E050",
+                tp.clone(),
+                format!("task `{}` names no system", t.id),
+                "add `system: ID`, `systems: [ID, ..]` or `cluster: ID`",
+            );
+        } else if given > 1 {
+            cx.err(
+                "E051",
+                tp.clone(),
+                format!(
+                    "task `{}` gives more than one of system, systems and cluster",
+                    t.id
+                ),
+                "give exactly one of `system`, `systems` or `cluster`",
+            );
+        } else if let Some(s) = &t.system {
+            if let Some(x) = resolve_system(
+                &mut cx,
+                format!("{tp}.system"),
+                s,
+                &format!("write `cluster: {s}` to run the task once per member"),
+            ) {
+                units.push((None, vec![x]));
+            }
+        } else if let Some(list) = &t.systems {
+            if list.is_empty() {
+                cx.err(
+                    "E058",
+                    format!("{tp}.systems"),
+                    format!("task `{}` has an empty systems list", t.id),
+                    "list at least one system",
+                );
+            }
+            let mut v = Vec::new();
+            let mut seen = HashSet::new();
+            for (k, s) in list.iter().enumerate() {
+                let p = format!("{tp}.systems[{k}]");
+                if !seen.insert(s.as_str()) {
+                    cx.err(
+                        "E058",
+                        p,
+                        format!("system `{s}` is listed twice"),
+                        "list each system once",
+                    );
+                    continue;
+                }
+                if let Some(x) = resolve_system(
+                    &mut cx,
+                    p,
+                    s,
+                    "list the cluster's member systems, or use `cluster:` for one task per member",
+                ) {
+                    v.push(x);
+                }
+            }
+            units.push((None, v));
+        } else if let Some(c) = &t.cluster {
+            match comp_ids.get(c) {
+                Some((Component::Cluster(k), _)) => {
+                    for &m in &clusters[*k].members {
+                        units.push((Some(f.systems[m].id.clone()), vec![m]));
+                    }
+                }
+                Some((Component::System(_), _)) => cx.err(
+                    "E032",
+                    format!("{tp}.cluster"),
+                    format!("`{c}` is a system, not a cluster"),
+                    format!("write `system: {c}`"),
+                ),
+                None => cx.unknown(
+                    "E032",
+                    format!("{tp}.cluster"),
+                    "cluster",
+                    c,
+                    cluster_names(),
+                    "clusters",
+                    None,
+                ),
+            }
+        }
+        // duration
+        let duration = match &t.duration {
+            DurationSpec::Fixed(d) => cx.duration(format!("{tp}.duration"), d),
+        };
+        if duration == Some(0) && t.outage {
+            cx.err(
+                "E053",
+                format!("{tp}.duration"),
+                format!("task `{}` has duration 0m but causes an outage", t.id),
+                "a 0m task is a milestone: set `outage: false`, or give it a real duration",
+            );
+        }
+        let duration = duration.unwrap_or(0);
+        // team / needs
+        let mut needs: Vec<(usize, u32)> = Vec::new();
+        let mut check_need = |cx: &mut Ctx, path: String, team: &str, amount: i64| {
+            let Some((k, _)) = team_ids.get(team) else {
+                cx.unknown("E030", path, "team", team, keys(&team_ids), "teams", None);
+                return;
+            };
+            if needs.iter().any(|(x, _)| x == k) {
+                cx.err(
+                    "E041",
+                    path,
+                    format!("team `{team}` is needed twice"),
+                    "list each team once in `needs`",
+                );
+                return;
+            }
+            if amount < 1 || amount > u32::MAX as i64 {
+                cx.err(
+                    "E041",
+                    path,
+                    format!("task `{}` needs {amount} of team `{team}`", t.id),
+                    "an amount is a whole number of at least 1; remove the team if it is not needed",
+                );
+                return;
+            }
+            let cap = f.teams[*k].capacity;
+            if cap >= 1 && amount > cap {
+                cx.err(
+                    "E042",
+                    path,
+                    format!(
+                        "task `{}` needs {amount} of team `{team}`, whose capacity is {cap}",
+                        t.id
+                    ),
+                    format!("lower the amount to at most {cap}, or raise the team's capacity"),
+                );
+                return;
+            }
+            needs.push((*k, amount as u32));
+        };
+        match (&t.team, &t.needs) {
+            (Some(_), Some(_)) => cx.err(
+                "E052",
+                tp.clone(),
+                format!("task `{}` gives both team and needs", t.id),
+                "use `team: ID` for one unit of one team, or `needs: {ID: amount, ..}`, not both",
+            ),
+            (Some(team), None) => check_need(&mut cx, format!("{tp}.team"), team, 1),
+            (None, Some(n)) => {
+                for (team, amount) in &n.0 {
+                    check_need(&mut cx, format!("{tp}.needs.{team}"), team, *amount);
+                }
+            }
+            (None, None) => {}
+        }
+        // windows
+        let windows = t
+            .windows
+            .as_ref()
+            .map(|list| cx.intervals(clock, &format!("{tp}.windows"), list));
+        // after
+        let mut after = Vec::new();
+        for (j, a) in t.after.iter().enumerate() {
+            let ap = format!("{tp}.after[{j}]");
+            let lag = a.lag.as_ref().and_then(|l| cx.lag(format!("{ap}.lag"), l));
+            let max_lag = a
+                .max_lag
+                .as_ref()
+                .and_then(|l| cx.lag(format!("{ap}.max_lag"), l));
+            if let Some(m) = max_lag {
+                let l = lag.unwrap_or(0);
+                if m < l {
+                    cx.err(
+                        "E054",
+                        format!("{ap}.max_lag"),
+                        format!(
+                            "max_lag {} is less than lag {}",
+                            fmt_minutes(m),
+                            fmt_minutes(l)
+                        ),
+                        "max_lag must be at least lag (lag defaults to 0m)",
+                    );
+                }
+            }
+            if a.task == t.id {
+                cx.err(
+                    "E055",
+                    ap,
+                    format!("task `{}` is after itself", t.id),
+                    "remove this entry from `after`",
+                );
+                continue;
+            }
+            match task_ids.get(&a.task) {
+                Some((k, _)) => after.push((*k, lag.unwrap_or(0), max_lag)),
+                None => {
+                    let extra = a.task.split_once('@').map(|(base, _)| {
+                        format!("to wait for a cluster task, name the task itself (`{base}`): `after` then waits for every member")
+                    });
+                    cx.unknown("E034", ap, "task", &a.task, keys(&task_ids), "tasks", extra);
+                }
+            }
+        }
+        pre.push(Pre {
+            units,
+            duration,
+            needs,
+            windows,
+            after,
+        });
+    }
+
+    // --- E057: a task longer than every window it may use
+    for (i, p) in pre.iter().enumerate() {
+        let mut allowed: Option<Vec<Interval>> = p.windows.clone();
+        let mut limited_by: Vec<String> = Vec::new();
+        if p.windows.is_some() {
+            limited_by.push("its `windows`".into());
+        }
+        for &(k, _) in &p.needs {
+            if let Some(av) = &teams[k].available {
+                limited_by.push(format!("the availability of team `{}`", teams[k].id));
+                allowed = Some(match allowed {
+                    None => av.clone(),
+                    Some(a) => time::intersect_intervals(&a, av),
+                });
+            }
+        }
+        if let Some(a) = allowed {
+            let longest = a.iter().map(|x| x.len()).max();
+            if longest.is_none_or(|l| l < p.duration) {
+                let what = match longest {
+                    None => "no time at all is left".to_string(),
+                    Some(l) => format!("the longest usable stretch is {}", fmt_minutes(l)),
+                };
+                cx.err(
+                    "E057",
+                    format!("tasks[{i}].duration"),
+                    format!(
+                        "task `{}` takes {} but {what} within {}",
+                        f.tasks[i].id,
+                        fmt_minutes(p.duration),
+                        limited_by.join(" and ")
+                    ),
+                    "widen the windows or team availability, or shorten or split the task",
+                );
+            }
+        }
+    }
+
+    // --- cycles in `after`
+    let succ: Vec<Vec<usize>> = pre
+        .iter()
+        .map(|p| p.after.iter().map(|a| a.0).collect())
+        .collect();
+    for scc in strongly_connected(&succ) {
+        if scc.len() < 2 {
+            continue;
+        }
+        let cycle = cycle_in(&succ, &scc);
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|&k| format!("`{}`", f.tasks[k].id))
+            .collect();
+        let first = cycle[0];
+        let second = cycle.get(1).copied().unwrap_or(first);
+        let j = f.tasks[first]
+            .after
+            .iter()
+            .position(|a| a.task == f.tasks[second].id)
+            .unwrap_or(0);
+        cx.err(
+            "E056",
+            format!("tasks[{first}].after[{j}]"),
+            format!(
+                "dependency cycle: {} after {}",
+                names.join(" after "),
+                names[0]
+            ),
+            "tasks cannot each wait for the other; remove one `after` entry on this cycle",
+        );
+    }
+
+    // --- tasks, pass 2: expansion and resolution
+    let mut expansions: Vec<Vec<usize>> = Vec::with_capacity(pre.len());
+    let mut next = 0usize;
+    for p in &pre {
+        let n = p.units.len().max(1);
+        expansions.push((next..next + n).collect());
+        next += n;
+    }
+    let mut tasks = Vec::with_capacity(next);
+    for (i, p) in pre.iter().enumerate() {
+        let after: Vec<After> = p
+            .after
+            .iter()
+            .flat_map(|&(k, lag, max_lag)| {
+                expansions[k]
+                    .iter()
+                    .map(move |&task| After { task, lag, max_lag })
+            })
+            .collect();
+        let units: Vec<(Option<String>, Vec<usize>)> = if p.units.is_empty() {
+            vec![(None, Vec::new())]
+        } else {
+            p.units.clone()
+        };
+        for (suffix, syss) in units {
+            let id = match suffix {
+                Some(m) => format!("{}@{m}", f.tasks[i].id),
+                None => f.tasks[i].id.clone(),
+            };
+            tasks.push(Task {
+                id,
+                source: i,
+                systems: syss,
+                duration: p.duration,
+                outage: f.tasks[i].outage,
+                needs: p.needs.clone(),
+                after: after.clone(),
+                windows: p.windows.clone(),
+            });
+        }
+    }
+
+    // --- E046: a cluster whose min_available leaves no member to patch
+    for (k, c) in clusters.iter().enumerate() {
+        let n = c.members.len() as u32;
+        if n == 0 || c.min_available < n || f.clusters[k].members.len() as u32 != n {
+            continue;
+        }
+        let hit: Vec<&str> = tasks
+            .iter()
+            .filter(|t| t.outage && t.systems.iter().any(|s| c.members.contains(s)))
+            .map(|t| t.id.as_str())
+            .collect();
+        if !hit.is_empty() {
+            let field = if f.clusters[k].max_unavailable.is_some() {
+                "max_unavailable"
+            } else {
+                "min_available"
+            };
+            let shown: Vec<String> = hit.iter().take(5).map(|t| format!("`{t}`")).collect();
+            cx.err(
+                "E046",
+                format!("clusters[{k}].{field}"),
+                format!(
+                    "cluster `{}` must keep all {n} members up, but outage task(s) {}{} take members down",
+                    c.id,
+                    shown.join(", "),
+                    if hit.len() > 5 { ", …" } else { "" }
+                ),
+                "allow at least one member down (e.g. `max_unavailable: 1`), or make those tasks `outage: false`",
+            );
+        }
+    }
+
+    if !cx.diags.is_empty() {
+        return Err(cx.diags);
+    }
+    let clock = clock.expect("no diagnostics implies a valid window");
+    Ok(Inventory {
+        window: Window {
+            start: clock.start.clone(),
+            timezone: f.window.timezone.clone(),
+            deadline,
+        },
+        teams,
+        systems,
+        clusters,
+        zones,
+        dr,
+        blackouts,
+        services,
+        integrations,
+        tasks,
+    })
+}
+
+/// E040: a capacity-like number must be between 1 and u32::MAX.
+fn positive_u32(cx: &mut Ctx, path: String, kind: &str, id: &str, field: &str, v: i64) -> u32 {
+    if v < 1 {
+        cx.err(
+            "E040",
+            path,
+            format!("{field} of {kind} `{id}` is {v}"),
+            format!("{field} must be at least 1"),
+        );
+        1
+    } else if v > u32::MAX as i64 {
+        cx.err(
+            "E040",
+            path,
+            format!("{field} of {kind} `{id}` is {v}, which is too large"),
+            format!("{field} must be at most {}", u32::MAX),
+        );
+        1
+    } else {
+        v as u32
+    }
+}
+
+/// Tarjan's strongly connected components (iterative).
+fn strongly_connected(succ: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = succ.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut ei)) = call.last_mut() {
+            if *ei < succ[v].len() {
+                let w = succ[v][*ei];
+                *ei += 1;
+                if index[w] == usize::MAX {
+                    index[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(u, _)) = call.last() {
+                    low[u] = low[u].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    comp.sort_unstable();
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A shortest cycle through the smallest node of a strongly connected
+/// component, in edge order (each node is `after` the next).
+fn cycle_in(succ: &[Vec<usize>], scc: &[usize]) -> Vec<usize> {
+    let inside: HashSet<usize> = scc.iter().copied().collect();
+    let start = scc[0];
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &w in &succ[v] {
+            if !inside.contains(&w) {
+                continue;
+            }
+            if w == start {
+                let mut path = vec![v];
+                let mut x = v;
+                while x != start {
+                    x = parent[&x];
+                    path.push(x);
+                }
+                path.reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(w) {
+                if w != start {
+                    e.insert(v);
+                    queue.push_back(w);
+                }
+            }
+        }
+    }
+    scc.to_vec()
 }
