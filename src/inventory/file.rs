@@ -50,6 +50,9 @@ impl<'de> Deserialize<'de> for Text {
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
                 Ok(Text(v.to_string()))
             }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
         }
         d.deserialize_any(V)
     }
@@ -250,6 +253,16 @@ impl<'de> Deserialize<'de> for AfterFile {
                     lag: None,
                     max_lag: None,
                 })
+            }
+            // A plain id that YAML reads as a number or boolean (`after: [42]`).
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<AfterFile, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<AfterFile, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<AfterFile, E> {
+                self.visit_str(&v.to_string())
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<AfterFile, A::Error> {
                 let a = AfterDetailed::deserialize(de::value::MapAccessDeserializer::new(map))?;

@@ -134,7 +134,22 @@ fn yaml_options() -> serde_saphyr::Options {
     opts.alias_limits.max_replay_stack_depth = 16;
     opts.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     opts.with_snippet = false;
+    // Only `true`/`false` are booleans: an id such as `y`, `no` or `on` stays text.
+    opts.strict_booleans = true;
     opts
+}
+
+/// YAML into any type, with the safety options of [`parse_str`].
+fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
+    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+        let msg = first_line(&e.to_string());
+        let (code, hint) = yaml_hint(&msg);
+        let loc = match e.location() {
+            Some(l) if l.line() > 0 => format!(" at line {}, column {}", l.line(), l.column()),
+            _ => String::new(),
+        };
+        Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint)
+    })
 }
 
 /// Parses text into the file model, without validating it. A malformed
@@ -159,20 +174,14 @@ pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic
                 json_hint(&msg),
             )
         }),
-        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
-            let msg = first_line(&e.to_string());
-            let (code, hint) = yaml_hint(&msg);
-            let loc = match e.location() {
-                Some(l) if l.line() > 0 => format!(" at line {}, column {}", l.line(), l.column()),
-                _ => String::new(),
-            };
-            Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint)
-        }),
+        Format::Yaml => from_yaml(text),
     }
 }
 
 fn first_line(s: &str) -> String {
     let l = s.lines().next().unwrap_or("").trim();
+    // Advice meant for the programmer, not the user.
+    let l = l.split(", set DuplicateKeyPolicy").next().unwrap_or(l);
     // serde-saphyr appends its own location; ours is given separately.
     match l.rfind(" at line ") {
         Some(p) => l[..p].to_string(),
@@ -1414,4 +1423,722 @@ fn cycle_in(succ: &[Vec<usize>], scc: &[usize]) -> Vec<usize> {
         }
     }
     scc.to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"
+window:
+  start: 2026-12-05T22:00
+  timezone: America/New_York
+  deadline: 2026-12-06T06:00        # optional
+
+teams:
+  - id: dba
+    capacity: 2
+  - id: oracle-support
+    capacity: 1
+    available: [2026-12-05T23:00/2026-12-06T03:00]
+  - id: web-ops
+    capacity: 3
+
+systems:
+  - id: core-db-a
+    zone: pci
+    site: primary
+    tags: [oracle]
+  - id: core-db-b
+    zone: pci
+    site: dr
+    tags: [oracle]
+  - { id: web-1, parallel_changes: 2 }
+  - { id: web-2 }
+  - { id: web-3 }
+  - { id: web-4 }
+  - { id: dwh, tags: [etl] }
+
+clusters:
+  - id: web-tier
+    members: [web-1, web-2, web-3, web-4]
+    min_available: 3
+  - id: web-pair
+    members: [web-1, web-2]
+    max_unavailable: 1
+  - id: loose
+    members: [web-3]
+
+zones:
+  - id: pci
+    max_concurrent: 1
+
+dr:
+  - primary: core-db-a
+    standby: core-db-b
+    order: standby_first
+  - primary: web-pair
+    standby: web-tier
+
+blackouts:
+  - from: 2026-12-06T01:00
+    to: 2026-12-06T03:00
+    scope: { systems: [dwh], zones: [pci], tags: [oracle] }
+    reason: nightly ETL
+  - from: 2026-12-06T05:00
+    to: 2026-12-06T05:30
+
+services:
+  - id: online-banking
+    weight: 10
+    requires: [web-tier, core-db-a]
+    max_downtime: 0m
+  - id: reporting
+    requires: [dwh]
+
+integrations:
+  - id: dwh-feed
+    from: core-db-a
+    to: dwh
+    mode: async
+    tolerance: 60m
+  - id: web-db
+    from: core-db-a
+    to: web-tier
+    mode: sync
+
+tasks:
+  - id: backup-db-a
+    system: core-db-a
+    duration: 30m
+    outage: false
+    team: dba
+  - id: drain-app
+    systems: [web-1, web-2]
+    duration: 5m
+    outage: false
+  - id: db-schema-v42
+    system: core-db-a
+    duration: 1h30m
+    outage: true
+    needs: { dba: 1, oracle-support: 1 }
+    after: [backup-db-a, { task: drain-app, lag: 10m, max_lag: 30m }]
+    windows: [2026-12-05T23:00/2026-12-06T03:00, 2026-12-06T04:00/2026-12-06T05:00]
+  - id: patch-web
+    cluster: web-tier
+    duration: 20m
+    team: web-ops
+    after: [{ task: db-schema-v42, lag: -10m }]
+  - id: smoke-test
+    system: web-1
+    duration: 0m
+    outage: false
+    after: [patch-web]
+"#;
+
+    fn yaml(s: &str) -> Result<Inventory, InputError> {
+        load_str(s, Format::Yaml, "test.yaml")
+    }
+
+    fn codes(e: &InputError) -> Vec<(&'static str, String)> {
+        e.diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.clone()))
+            .collect()
+    }
+
+    /// Asserts that the inventory fails with (at least) this code at this path.
+    #[track_caller]
+    fn has(s: &str, code: &str, path: &str) -> Diagnostic {
+        let e = yaml(s).expect_err("expected diagnostics");
+        e.diagnostics
+            .iter()
+            .find(|d| d.code == code && d.path == path)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {code} at {path}; got {:#?}", e.diagnostics))
+    }
+
+    const HEAD: &str = "window: { start: 2026-12-05T22:00, timezone: Europe/London }\n";
+
+    fn with(body: &str) -> String {
+        format!("{HEAD}{body}")
+    }
+
+    #[test]
+    fn full_yaml_resolves() {
+        let inv = yaml(FULL).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.window.timezone, "America/New_York");
+        assert_eq!(inv.window.deadline, Some(480));
+        assert_eq!(inv.teams.len(), 3);
+        assert_eq!(inv.teams[1].available, Some(vec![Interval::new(60, 300)]));
+        assert_eq!(inv.systems[0].zone, Some(0));
+        assert_eq!(inv.systems[0].site.as_deref(), Some("primary"));
+        assert_eq!(inv.systems[2].parallel_changes, 2);
+        assert_eq!(inv.systems[3].parallel_changes, 1);
+        assert_eq!(inv.clusters[0].members, vec![2, 3, 4, 5]);
+        assert_eq!(inv.clusters[0].min_available, 3);
+        assert_eq!(inv.clusters[1].min_available, 1);
+        assert_eq!(inv.clusters[2].min_available, 0);
+        assert_eq!(inv.zones[0].max_concurrent, 1);
+        assert_eq!(
+            inv.dr[0],
+            DrPair {
+                primary: Component::System(0),
+                standby: Component::System(1),
+                order: Some(DrOrder::StandbyFirst)
+            }
+        );
+        assert_eq!(inv.dr[1].primary, Component::Cluster(1));
+        assert_eq!(inv.dr[1].order, None);
+        assert_eq!(inv.blackouts[0].interval, Interval::new(180, 300));
+        assert_eq!(inv.blackouts[0].systems, vec![6]);
+        assert_eq!(inv.blackouts[0].zones, vec![0]);
+        assert_eq!(inv.blackouts[0].tags, vec!["oracle".to_string()]);
+        assert_eq!(inv.blackouts[0].reason.as_deref(), Some("nightly ETL"));
+        assert!(inv.blackouts[1].covers_everything());
+        assert_eq!(inv.services[0].weight, 10.0);
+        assert_eq!(inv.services[1].weight, 1.0);
+        assert_eq!(
+            inv.services[0].requires,
+            vec![Component::Cluster(0), Component::System(0)]
+        );
+        assert_eq!(inv.services[0].max_downtime, Some(0));
+        assert_eq!(inv.services[1].max_downtime, None);
+        assert_eq!(inv.integrations[0].mode, IntegrationMode::Async);
+        assert_eq!(inv.integrations[0].tolerance, 60);
+        assert_eq!(inv.integrations[1].mode, IntegrationMode::Sync);
+        assert_eq!(inv.integrations[1].tolerance, 0);
+        assert_eq!(inv.integrations[1].to, Component::Cluster(0));
+
+        let ids: Vec<&str> = inv.tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "backup-db-a",
+                "drain-app",
+                "db-schema-v42",
+                "patch-web@web-1",
+                "patch-web@web-2",
+                "patch-web@web-3",
+                "patch-web@web-4",
+                "smoke-test"
+            ]
+        );
+        let t = &inv.tasks[0];
+        assert!(!t.outage);
+        assert_eq!(t.needs, vec![(0, 1)]);
+        assert_eq!(t.duration, 30);
+        assert_eq!(inv.tasks[1].systems, vec![2, 3]);
+        let s = &inv.tasks[2];
+        assert!(s.outage);
+        assert_eq!(s.duration, 90);
+        assert_eq!(s.needs, vec![(0, 1), (1, 1)]);
+        assert_eq!(
+            s.after,
+            vec![
+                After {
+                    task: 0,
+                    lag: 0,
+                    max_lag: None
+                },
+                After {
+                    task: 1,
+                    lag: 10,
+                    max_lag: Some(30)
+                }
+            ]
+        );
+        assert_eq!(
+            s.windows,
+            Some(vec![Interval::new(60, 300), Interval::new(360, 420)])
+        );
+        for (k, t) in inv.tasks[3..7].iter().enumerate() {
+            assert_eq!(t.source, 3);
+            assert_eq!(t.systems, vec![2 + k]);
+            assert_eq!(
+                t.after,
+                vec![After {
+                    task: 2,
+                    lag: -10,
+                    max_lag: None
+                }]
+            );
+            assert_eq!(t.needs, vec![(2, 1)]);
+            assert!(t.outage);
+        }
+        let m = &inv.tasks[7];
+        assert_eq!(m.duration, 0);
+        assert_eq!(m.source, 4);
+        let waits: Vec<usize> = m.after.iter().map(|a| a.task).collect();
+        assert_eq!(waits, vec![3, 4, 5, 6]);
+        assert_eq!(inv.task_index("patch-web@web-3"), Some(5));
+        assert_eq!(inv.window.at(0).hour(), 22);
+    }
+
+    #[test]
+    fn json_resolves() {
+        let j = r#"{
+          "window": {"start": "2026-12-05T22:00", "timezone": "Europe/London"},
+          "teams": [{"id": "dba", "capacity": 1}],
+          "systems": [{"id": "a"}, {"id": "b"}],
+          "clusters": [{"id": "pair", "members": ["a", "b"], "max_unavailable": 1}],
+          "tasks": [
+            {"id": "t1", "cluster": "pair", "duration": "15m", "team": "dba"},
+            {"id": "t2", "system": "a", "duration": "1h", "needs": {"dba": 1},
+             "after": ["t1", {"task": "t1", "lag": "5m"}], "outage": false}
+          ]
+        }"#;
+        let inv = load_str(j, Format::Json, "x.json").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.tasks.len(), 3);
+        assert_eq!(inv.tasks[0].id, "t1@a");
+        assert_eq!(inv.tasks[2].after.len(), 4);
+        assert_eq!(inv.clusters[0].min_available, 1);
+        assert_eq!(inv.teams[0].capacity, 1);
+    }
+
+    #[test]
+    fn window_only_is_enough() {
+        let inv = yaml(HEAD).unwrap();
+        assert!(inv.tasks.is_empty());
+        assert_eq!(inv.window.deadline, None);
+    }
+
+    #[test]
+    fn json_malformed_reports_position() {
+        let e = load_str("{\n  \"window\": [1,\n}", Format::Json, "x.json").unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005");
+        assert!(e.diagnostics[0].message.contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn yaml_malformed_reports_line_and_column() {
+        let s = "window:\n  start: 2026-12-05T22:00\n  timezone: [unclosed\n";
+        let e = yaml(s).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!(d.code, "E005");
+        assert!(d.message.contains("line "), "{d}");
+        assert!(d.message.contains("column "), "{d}");
+    }
+
+    #[test]
+    fn yaml_unknown_field_is_refused() {
+        let e = yaml(&with("teams:\n  - id: dba\n    capacty: 2\n")).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!(d.code, "E005");
+        assert!(d.message.contains("capacty"), "{d}");
+        assert!(d.message.contains("line 4"), "{d}");
+    }
+
+    #[test]
+    fn yaml_duplicate_key_is_refused() {
+        let e = yaml(&with("teams:\n  - id: dba\n    id: dbb\n    capacity: 2\n")).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005", "{e}");
+        assert!(e.diagnostics[0].message.contains("line 4"), "{e}");
+    }
+
+    const BOMB: &str = r#"
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"#;
+
+    #[test]
+    fn alias_bomb_rejected_quickly() {
+        // Into a target that walks everything: only the budget stops it.
+        let t = std::time::Instant::now();
+        let d = from_yaml::<serde::de::IgnoredAny>(BOMB).unwrap_err();
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
+        assert_eq!(d.code, "E006", "{d}");
+        // Inside an inventory: the bomb hidden in a list of strings.
+        let inv = format!(
+            "window: {{ start: 2026-12-05T22:00, timezone: UTC }}\nsystems:\n  - id: x\n    tags: &t0 [a, b, c, d, e, f, g, h, i, j]\n{}",
+            (1..9)
+                .map(|k| format!("  - {{ id: x{k}, tags: &t{k} [{}] }}\n", vec![format!("*t{}", k - 1); 10].join(", ")))
+                .collect::<String>()
+        );
+        let t = std::time::Instant::now();
+        let e = yaml(&inv).unwrap_err();
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
+        assert!(matches!(e.diagnostics[0].code, "E005" | "E006"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_rejected() {
+        let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
+        let d = from_yaml::<serde::de::IgnoredAny>(&deep).unwrap_err();
+        assert_eq!(d.code, "E006", "{d}");
+        let deep = format!(
+            "a:\n{}",
+            (1..200)
+                .map(|k| format!("{}- \n", "  ".repeat(k)))
+                .collect::<String>()
+        );
+        let d = from_yaml::<serde::de::IgnoredAny>(&deep).unwrap_err();
+        assert_eq!(d.code, "E006", "{d}");
+        let deepj = format!("{{\"window\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
+        let e = load_str(&deepj, Format::Json, "x.json").unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005", "{e}");
+    }
+
+    #[test]
+    fn bare_number_duration_gets_hint() {
+        let d = has(
+            &with("systems: [{id: a}]\ntasks:\n  - {id: t, system: a, duration: 90}\n"),
+            "E010",
+            "tasks[0].duration",
+        );
+        assert!(d.hint.contains("90m"), "{d}");
+    }
+
+    #[test]
+    fn window_errors() {
+        let d = has(
+            "window: { start: 2026-12-05T22:00, timezone: Europe/Londn }\n",
+            "E014",
+            "window.timezone",
+        );
+        assert!(d.hint.contains("Europe/London"));
+        has(
+            "window: { start: 2026-12-05, timezone: UTC }\n",
+            "E011",
+            "window.start",
+        );
+        has(
+            "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-05T21:00 }\n",
+            "E015",
+            "window.deadline",
+        );
+        has(
+            "window: { start: 2026-03-08T02:30, timezone: America/New_York }\n",
+            "E012",
+            "window.start",
+        );
+    }
+
+    #[test]
+    fn dst_spring_forward_deadline() {
+        let inv = yaml(
+            "window: { start: 2026-03-07T22:00, timezone: America/New_York, deadline: 2026-03-08T06:00 }\n",
+        )
+        .unwrap();
+        assert_eq!(inv.window.deadline, Some(420));
+        let inv = yaml(
+            "window: { start: 2026-10-31T22:00, timezone: America/New_York, deadline: 2026-11-01T06:00 }\n",
+        )
+        .unwrap();
+        assert_eq!(inv.window.deadline, Some(540));
+        let inv = yaml(
+            "window: { start: 2026-10-31T22:00, timezone: America/New_York, deadline: 2026-11-01T01:30-05:00 }\n",
+        )
+        .unwrap();
+        assert_eq!(inv.window.deadline, Some(270));
+    }
+
+    #[test]
+    fn unknown_references_suggest() {
+        let s = with(
+            r#"teams: [{id: dba, capacity: 1}]
+systems: [{id: web-1, zone: pcii}, {id: web-2}]
+zones: [{id: pci, max_concurrent: 1}]
+clusters: [{id: web-tier, members: [web-1, web-3]}]
+dr: [{primary: web-teir, standby: web-2}]
+blackouts: [{from: 2026-12-05T23:00, to: 2026-12-06T00:00, scope: {systems: [web-9], zones: [pcx], tags: [oracel]}}]
+services: [{id: s, requires: [web-tier, nope]}]
+integrations: [{id: i, from: web-1, to: web-3x, mode: sync}]
+tasks:
+  - {id: a, system: web-1, duration: 5m, team: dbaa}
+  - {id: b, cluster: web-tire, duration: 5m, after: [aa]}
+  - {id: c, system: web-tier, duration: 5m, needs: {dbx: 1}}
+  - {id: d, cluster: web-1, duration: 5m, after: ["b@web-1"]}
+"#,
+        );
+        assert!(has(&s, "E033", "systems[0].zone").hint.contains("`pci`"));
+        assert!(has(&s, "E031", "clusters[0].members[1]")
+            .hint
+            .contains("web-1"));
+        assert!(has(&s, "E035", "dr[0].primary").hint.contains("`web-tier`"));
+        has(&s, "E031", "blackouts[0].scope.systems[0]");
+        has(&s, "E033", "blackouts[0].scope.zones[0]");
+        has(&s, "E037", "blackouts[0].scope.tags[0]");
+        has(&s, "E035", "services[0].requires[1]");
+        has(&s, "E035", "integrations[0].to");
+        assert!(has(&s, "E030", "tasks[0].team").hint.contains("`dba`"));
+        assert!(has(&s, "E032", "tasks[1].cluster")
+            .hint
+            .contains("`web-tier`"));
+        assert!(has(&s, "E034", "tasks[1].after[0]").hint.contains("`a`"));
+        assert!(has(&s, "E031", "tasks[2].system")
+            .hint
+            .contains("cluster: web-tier"));
+        has(&s, "E030", "tasks[2].needs.dbx");
+        assert!(has(&s, "E032", "tasks[3].cluster")
+            .hint
+            .contains("system: web-1"));
+        assert!(has(&s, "E034", "tasks[3].after[0]").hint.contains("`b`"));
+    }
+
+    #[test]
+    fn ids() {
+        let s = with(
+            r#"teams: [{id: "", capacity: 1}, {id: "db a", capacity: 1}]
+systems: [{id: x}, {id: "a@b"}, {id: "tab\there"}]
+clusters: [{id: x, members: [x]}]
+tasks:
+  - {id: t, system: x, duration: 5m}
+  - {id: t, system: x, duration: 5m}
+"#,
+        );
+        has(&s, "E020", "teams[0].id");
+        has(&s, "E021", "teams[1].id");
+        assert!(has(&s, "E021", "systems[1].id").message.contains('@'));
+        has(&s, "E021", "systems[2].id");
+        assert!(has(&s, "E022", "clusters[0].id")
+            .message
+            .contains("systems[0]"));
+        has(&s, "E022", "tasks[1]");
+    }
+
+    #[test]
+    fn numbers() {
+        let s = with(
+            r#"teams: [{id: dba, capacity: 0}, {id: ops, capacity: 1}]
+zones: [{id: z, max_concurrent: -1}]
+systems: [{id: a, parallel_changes: 0}, {id: b}, {id: c}]
+services: [{id: s, weight: -1}, {id: n, weight: .nan}]
+clusters:
+  - {id: both, members: [a, b], min_available: 1, max_unavailable: 1}
+  - {id: big, members: [a, b], min_available: 3}
+  - {id: neg, members: [a, b], max_unavailable: -1}
+  - {id: empty, members: []}
+  - {id: twice, members: [a, a]}
+tasks:
+  - {id: t, system: c, duration: 5m, needs: {ops: 2}}
+  - {id: u, system: c, duration: 5m, needs: {ops: 0}}
+"#,
+        );
+        has(&s, "E040", "teams[0].capacity");
+        has(&s, "E040", "zones[0].max_concurrent");
+        has(&s, "E040", "systems[0].parallel_changes");
+        has(&s, "E043", "services[0].weight");
+        has(&s, "E043", "services[1].weight");
+        has(&s, "E044", "clusters[0]");
+        has(&s, "E045", "clusters[1].min_available");
+        has(&s, "E045", "clusters[2].max_unavailable");
+        has(&s, "E047", "clusters[3].members");
+        has(&s, "E047", "clusters[4].members[1]");
+        assert!(has(&s, "E042", "tasks[0].needs.ops")
+            .message
+            .contains("capacity is 1"));
+        has(&s, "E041", "tasks[1].needs.ops");
+    }
+
+    #[test]
+    fn cluster_leaving_no_member_to_patch() {
+        let s = with(
+            r#"systems: [{id: a}, {id: b}, {id: c}]
+clusters:
+  - {id: full, members: [a, b], min_available: 2}
+  - {id: ok, members: [b, c], max_unavailable: 0}
+tasks:
+  - {id: p, cluster: full, duration: 5m}
+  - {id: q, system: c, duration: 5m, outage: false}
+"#,
+        );
+        let d = has(&s, "E046", "clusters[0].min_available");
+        assert!(d.message.contains("p@a"), "{d}");
+        // `ok` keeps all up, but c's task is online and b's is in `full`...
+        let e = yaml(&s).unwrap_err();
+        assert!(codes(&e).contains(&("E046", "clusters[1].max_unavailable".into())));
+        // A cluster of two with one allowed down is fine.
+        yaml(&with(
+            "systems: [{id: a}, {id: b}]\nclusters: [{id: k, members: [a, b], min_available: 1}]\ntasks: [{id: p, cluster: k, duration: 5m}]\n",
+        ))
+        .unwrap();
+        // Keeping all up is fine when no member has an outage task.
+        yaml(&with(
+            "systems: [{id: a}, {id: b}]\nclusters: [{id: k, members: [a, b], min_available: 2}]\ntasks: [{id: p, cluster: k, duration: 5m, outage: false}]\n",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn system_in_two_clusters_is_allowed() {
+        yaml(&with(
+            "systems: [{id: a}, {id: b}]\nclusters: [{id: k, members: [a, b]}, {id: l, members: [a]}]\n",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn task_shape() {
+        let s = with(
+            r#"teams: [{id: dba, capacity: 1}]
+systems: [{id: a}, {id: b}]
+clusters: [{id: k, members: [a, b], max_unavailable: 1}]
+tasks:
+  - {id: none, duration: 5m}
+  - {id: two, system: a, cluster: k, duration: 5m}
+  - {id: both, system: a, duration: 5m, team: dba, needs: {dba: 1}}
+  - {id: empty, systems: [], duration: 5m}
+  - {id: dup, systems: [a, a], duration: 5m}
+  - {id: zero, system: a, duration: 0m}
+  - {id: neg, system: a, duration: -5m}
+  - {id: lags, system: a, duration: 5m, after: [{task: none, lag: 30m, max_lag: 10m}]}
+  - {id: self, system: a, duration: 5m, after: [self]}
+  - {id: badlag, system: a, duration: 5m, after: [{task: none, lag: 10}]}
+"#,
+        );
+        has(&s, "E050", "tasks[0]");
+        has(&s, "E051", "tasks[1]");
+        has(&s, "E052", "tasks[2]");
+        has(&s, "E058", "tasks[3].systems");
+        has(&s, "E058", "tasks[4].systems[1]");
+        has(&s, "E053", "tasks[5].duration");
+        has(&s, "E010", "tasks[6].duration");
+        has(&s, "E054", "tasks[7].after[0].max_lag");
+        has(&s, "E055", "tasks[8].after[0]");
+        has(&s, "E010", "tasks[9].after[0].lag");
+        // A 0m milestone without outage is fine.
+        yaml(&with(
+            "systems: [{id: a}]\ntasks: [{id: m, system: a, duration: 0m, outage: false}]\n",
+        ))
+        .unwrap();
+    }
+
+    #[test]
+    fn cycles_are_named_in_order() {
+        let s = with(
+            r#"systems: [{id: a}]
+tasks:
+  - {id: t0, system: a, duration: 5m, after: [t2]}
+  - {id: t1, system: a, duration: 5m, after: [t0]}
+  - {id: t2, system: a, duration: 5m, after: [t1]}
+  - {id: free, system: a, duration: 5m, after: [t0]}
+  - {id: x, system: a, duration: 5m, after: [y]}
+  - {id: y, system: a, duration: 5m, after: [x]}
+"#,
+        );
+        let d = has(&s, "E056", "tasks[0].after[0]");
+        assert!(
+            d.message.contains("`t0` after `t2` after `t1` after `t0`"),
+            "{d}"
+        );
+        let d = has(&s, "E056", "tasks[4].after[0]");
+        assert!(d.message.contains("`x` after `y` after `x`"), "{d}");
+        let e = yaml(&s).unwrap_err();
+        assert_eq!(e.diagnostics.len(), 2, "{e}");
+    }
+
+    #[test]
+    fn task_longer_than_its_windows() {
+        let s = with(
+            r#"teams:
+  - {id: vendor, capacity: 1, available: [2026-12-05T23:00/2026-12-06T00:00]}
+systems: [{id: a}]
+tasks:
+  - {id: w, system: a, duration: 2h, windows: [2026-12-05T22:00/2026-12-05T23:00, 2026-12-06T01:00/2026-12-06T02:30]}
+  - {id: v, system: a, duration: 61m, team: vendor}
+  - {id: both, system: a, duration: 30m, team: vendor, windows: [2026-12-06T00:00/2026-12-06T03:00]}
+  - {id: fits, system: a, duration: 1h, team: vendor, windows: [2026-12-05T22:00/2026-12-06T03:00]}
+"#,
+        );
+        let d = has(&s, "E057", "tasks[0].duration");
+        assert!(d.message.contains("1h30m"), "{d}");
+        has(&s, "E057", "tasks[1].duration");
+        has(&s, "E057", "tasks[2].duration");
+        let e = yaml(&s).unwrap_err();
+        assert_eq!(e.diagnostics.len(), 3, "{e}");
+    }
+
+    #[test]
+    fn intervals_and_blackouts() {
+        let s = with(
+            r#"teams: [{id: t, capacity: 1, available: [2026-12-06T03:00/2026-12-06T01:00, nonsense]}]
+blackouts: [{from: 2026-12-06T03:00, to: 2026-12-06T01:00}]
+"#,
+        );
+        has(&s, "E013", "teams[0].available[0]");
+        has(&s, "E013", "teams[0].available[1]");
+        has(&s, "E013", "blackouts[0].to");
+    }
+
+    #[test]
+    fn integrations_and_dr() {
+        let s = with(
+            r#"systems: [{id: a}, {id: b}]
+dr: [{primary: a, standby: a}]
+integrations:
+  - {id: i, from: a, to: b, mode: async}
+  - {id: j, from: a, to: b, mode: sync, tolerance: 5m}
+  - {id: k, from: a, to: b, mode: sync, tolerance: 0m}
+"#,
+        );
+        has(&s, "E065", "dr[0].standby");
+        has(&s, "E060", "integrations[0]");
+        has(&s, "E061", "integrations[1].tolerance");
+        let e = yaml(&s).unwrap_err();
+        assert_eq!(e.diagnostics.len(), 3, "{e}");
+    }
+
+    #[test]
+    fn collects_everything_at_once() {
+        let s = "window: { start: 2026-12-05T22:00, timezone: Nowhere/City }\n\
+                 teams: [{id: a, capacity: 0}]\n\
+                 tasks: [{id: t, duration: 5}]\n";
+        let e = yaml(s).unwrap_err();
+        let c: Vec<&str> = e.diagnostics.iter().map(|d| d.code).collect();
+        assert!(
+            c.contains(&"E014")
+                && c.contains(&"E040")
+                && c.contains(&"E050")
+                && c.contains(&"E010"),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn load_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("inv.yml");
+        std::fs::write(&p, HEAD).unwrap();
+        assert!(load(&p).is_ok());
+        let p = dir.path().join("inv.txt");
+        std::fs::write(&p, HEAD).unwrap();
+        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E002");
+        let p = dir.path().join("missing.yaml");
+        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E001");
+        let p = dir.path().join("bin.yaml");
+        std::fs::write(&p, b"window:\n  start: \xff\xfe\n").unwrap();
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E004");
+        assert!(e.diagnostics[0].message.contains("line 2"), "{e}");
+        let p = dir.path().join("big.json");
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E003");
+        assert_eq!(load(dir.path()).unwrap_err().diagnostics[0].code, "E002");
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest("dbaa", ["dba", "ops"]), Some("dba"));
+        assert_eq!(suggest("web-teir", ["web-tier"]), Some("web-tier"));
+        assert_eq!(suggest("zzz", ["dba"]), None);
+        assert_eq!(fmt_minutes(90), "1h30m");
+        assert_eq!(fmt_minutes(-10), "-10m");
+    }
 }
