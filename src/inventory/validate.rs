@@ -143,7 +143,7 @@ fn yaml_options() -> serde_saphyr::Options {
 fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
     serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
         let msg = first_line(&e.to_string());
-        let (code, hint) = yaml_hint(&msg);
+        let (code, hint) = parse_hint(&msg, "YAML");
         let loc = match e.location() {
             Some(l) if l.line() > 0 => format!(" at line {}, column {}", l.line(), l.column()),
             _ => String::new(),
@@ -156,6 +156,14 @@ fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic
 /// document is one diagnostic (`E005`) giving line and column.
 pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Diagnostic::new(
+            "E005",
+            "",
+            "the inventory is empty",
+            "an inventory needs at least `window: { start: ..., timezone: ... }`",
+        ));
+    }
     match format {
         Format::Json => serde_json::from_str(text).map_err(|e| {
             let msg = e.to_string();
@@ -164,14 +172,14 @@ pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic
                 None => msg,
             };
             Diagnostic::new(
-                "E005",
+                parse_hint(&msg, "JSON").0,
                 "",
                 format!(
                     "malformed JSON at line {}, column {}: {msg}",
                     e.line(),
                     e.column()
                 ),
-                json_hint(&msg),
+                parse_hint(&msg, "JSON").1,
             )
         }),
         Format::Yaml => from_yaml(text),
@@ -183,49 +191,85 @@ fn first_line(s: &str) -> String {
     // Advice meant for the programmer, not the user.
     let l = l.split(", set DuplicateKeyPolicy").next().unwrap_or(l);
     // serde-saphyr appends its own location; ours is given separately.
-    match l.rfind(" at line ") {
+    match l.find(" at line ") {
         Some(p) => l[..p].to_string(),
         None => l.to_string(),
     }
 }
 
-fn json_hint(msg: &str) -> String {
-    if msg.contains("unknown field") {
-        "check the spelling of the field; DESIGN.md lists every field of the v1 format".into()
-    } else if msg.contains("missing field") {
-        "add the required field".into()
-    } else if msg.contains("recursion limit") {
-        "the document is nested far too deeply for an inventory".into()
-    } else {
-        "fix the JSON syntax or value type at that position".into()
-    }
+/// The words between the first pair of backticks after `marker`.
+fn quoted_after<'a>(msg: &'a str, marker: &str) -> Option<&'a str> {
+    let rest = &msg[msg.find(marker)? + marker.len()..];
+    let rest = &rest[rest.find('`')? + 1..];
+    Some(&rest[..rest.find('`')?])
 }
 
-fn yaml_hint(msg: &str) -> (&'static str, String) {
+/// The alternatives serde lists after "expected" (both serde_json's
+/// `` `a`, `b` or `c` `` and serde-saphyr's `one of a, b, c`).
+fn expected_list(msg: &str) -> Vec<String> {
+    let Some(p) = msg.rfind("expected ") else {
+        return Vec::new();
+    };
+    let list = msg[p + "expected ".len()..].trim_start_matches("one of ");
+    list.split(", ")
+        .flat_map(|x| x.split(" or "))
+        .map(|x| x.trim().trim_matches('`').to_string())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// Classifies a serde/parser message into a code and a hint.
+fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
     let m = msg.to_ascii_lowercase();
-    if m.contains("budget") || m.contains("limit") || m.contains("alias") || m.contains("depth") {
-        (
-            "E006",
-            "the document exceeds the parser's safety limits (aliases, nesting or size); write the inventory out plainly".into(),
-        )
-    } else if m.contains("duplicate") {
-        (
+    for (marker, what) in [("unknown field", "field"), ("unknown variant", "value")] {
+        if m.starts_with(marker) {
+            let bad = quoted_after(msg, marker).unwrap_or("");
+            let alts = expected_list(msg);
+            let list = alts.join(", ");
+            let hint = match suggest(bad, alts.iter().map(|s| s.as_str())) {
+                Some(s) => format!("did you mean `{s}`? (allowed {what}s here: {list})"),
+                None if alts.is_empty() => format!("remove the {what} or check its spelling"),
+                None => format!("allowed {what}s here: {list}"),
+            };
+            return ("E005", hint);
+        }
+    }
+    if m.starts_with("missing field") {
+        let f = quoted_after(msg, "missing field").unwrap_or("it");
+        return ("E005", format!("add `{f}`: it is required here"));
+    }
+    if m.contains("duplicate") {
+        return (
             "E005",
             "each key may appear only once in a mapping; remove or rename the repeated key".into(),
-        )
-    } else if m.contains("unknown field") {
-        (
-            "E005",
-            "check the spelling of the field; DESIGN.md lists every field of the v1 format".into(),
-        )
-    } else if m.contains("missing field") {
-        ("E005", "add the required field".into())
-    } else {
-        (
-            "E005",
-            "fix the YAML syntax or value type at that position".into(),
-        )
+        );
     }
+    if m.contains("limit exceeded") || m.contains("budget") {
+        return (
+            "E006",
+            "the document exceeds the parser's safety limits (alias expansion, nesting depth or size); write the inventory out plainly".into(),
+        );
+    }
+    if m.contains("invalid boolean") || m.contains("expected a boolean") {
+        return ("E005", "write `true` or `false`".into());
+    }
+    if m.contains("invalid i64")
+        || m.contains("invalid u64")
+        || m.contains("expected i64")
+        || m.contains("floating point")
+    {
+        return ("E005", "write a whole number, e.g. `2`".into());
+    }
+    if m.contains("end of input") || m.contains("eof while parsing") {
+        return (
+            "E005",
+            "the document ends too early; check for a missing closing bracket or brace, or an empty file".into(),
+        );
+    }
+    (
+        "E005",
+        format!("fix the {lang} syntax or value type at that position"),
+    )
 }
 
 // ---------------------------------------------------------------------------
@@ -420,7 +464,10 @@ impl Ctx {
             }
         };
         if let Some(x) = extra {
-            hint = format!("{x}; {hint}");
+            hint = match suggest(id, cands.iter().copied()) {
+                Some(s) => format!("{x}; or did you mean `{s}`?"),
+                None => x,
+            };
         }
         self.err(code, path, format!("unknown {kind} `{id}`"), hint);
     }
@@ -825,7 +872,7 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
                 cx.unknown(
                     "E037",
                     format!("blackouts[{i}].scope.tags[{k}]"),
-                    "tag (no system has it)",
+                    "tag",
                     t,
                     all_tags.iter().copied(),
                     "systems[].tags",
@@ -1736,7 +1783,7 @@ tasks:
         assert!(e.diagnostics[0].message.contains("line 4"), "{e}");
     }
 
-    const BOMB: &str = r#"
+    pub(super) const BOMB: &str = r#"
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
@@ -2140,5 +2187,56 @@ integrations:
         assert_eq!(suggest("zzz", ["dba"]), None);
         assert_eq!(fmt_minutes(90), "1h30m");
         assert_eq!(fmt_minutes(-10), "-10m");
+    }
+
+    #[test]
+    fn many_problems_reported_together() {
+        let s = r#"
+window: { start: 2026-03-07T22:00, timezone: America/New_York, deadline: 2026-03-08T02:30 }
+teams:
+  - {id: dba, capacity: 1, available: [2026-03-07T23:00/2026-03-08T00:00]}
+  - {id: "web ops", capacity: 0}
+systems: [{id: web-1, zone: pcii, tags: [x]}, {id: web-2}, {id: db}]
+clusters: [{id: web-tier, members: [web-1, web-2], min_available: 2}]
+zones: [{id: pci, max_concurrent: 1}]
+blackouts: [{from: 2026-03-08T01:00, to: 2026-03-08T00:00, scope: {tags: [y]}}]
+services: [{id: s, requires: [web-teir], weight: -2}]
+integrations: [{id: i, from: db, to: web-tier, mode: async}]
+tasks:
+  - {id: patch, cluster: web-tier, duration: 90, team: dbaa}
+  - {id: schema, system: db, duration: 2h, needs: {dba: 2}, after: [patch, {task: smoke, lag: 10m, max_lag: 5m}]}
+  - {id: smoke, system: db, duration: 0m, after: [schema, "patch@web-1"]}
+  - {id: long, system: db, duration: 2h, team: dba}
+"#;
+        let e = load_str(s, Format::Yaml, "bad.yaml").unwrap_err();
+        let got: Vec<(&str, &str)> = e
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect();
+        let want = [
+            ("E012", "window.deadline"),
+            ("E021", "teams[1].id"),
+            ("E040", "teams[1].capacity"),
+            ("E033", "systems[0].zone"),
+            ("E013", "blackouts[0].to"),
+            ("E037", "blackouts[0].scope.tags[0]"),
+            ("E043", "services[0].weight"),
+            ("E035", "services[0].requires[0]"),
+            ("E060", "integrations[0]"),
+            ("E010", "tasks[0].duration"),
+            ("E030", "tasks[0].team"),
+            ("E042", "tasks[1].needs.dba"),
+            ("E054", "tasks[1].after[1].max_lag"),
+            ("E053", "tasks[2].duration"),
+            ("E034", "tasks[2].after[1]"),
+            ("E057", "tasks[3].duration"),
+            ("E056", "tasks[1].after[1]"),
+            ("E046", "clusters[0].min_available"),
+        ];
+        assert_eq!(got, want, "{e}");
+        for d in &e.diagnostics {
+            assert!(!d.message.is_empty() && !d.hint.is_empty(), "{d}");
+        }
     }
 }
