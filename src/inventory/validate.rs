@@ -1306,16 +1306,27 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
     }
 
     // --- E046: a cluster whose min_available leaves no member to patch
+    let mut outage_on: Vec<Vec<usize>> = vec![Vec::new(); systems.len()];
+    for (ti, t) in tasks.iter().enumerate() {
+        if t.outage {
+            for &s in &t.systems {
+                outage_on[s].push(ti);
+            }
+        }
+    }
     for (k, c) in clusters.iter().enumerate() {
         let n = c.members.len() as u32;
         if n == 0 || c.min_available < n || f.clusters[k].members.len() as u32 != n {
             continue;
         }
-        let hit: Vec<&str> = tasks
+        let mut hit_idx: Vec<usize> = c
+            .members
             .iter()
-            .filter(|t| t.outage && t.systems.iter().any(|s| c.members.contains(s)))
-            .map(|t| t.id.as_str())
+            .flat_map(|&m| outage_on[m].iter().copied())
             .collect();
+        hit_idx.sort_unstable();
+        hit_idx.dedup();
+        let hit: Vec<&str> = hit_idx.iter().map(|&t| tasks[t].id.as_str()).collect();
         if !hit.is_empty() {
             let field = if f.clusters[k].max_unavailable.is_some() {
                 "max_unavailable"
@@ -2238,5 +2249,39 @@ tasks:
         for d in &e.diagnostics {
             assert!(!d.message.is_empty() && !d.hint.is_empty(), "{d}");
         }
+    }
+
+    #[test]
+    fn yaml_11_booleans_are_not_ids_or_booleans() {
+        let s = with(
+            "systems: [{id: a}]\ntasks:\n  - {id: no, system: a, duration: 5m}\n  - {id: t, system: a, duration: 5m, after: [no]}\n",
+        );
+        let inv = yaml(&s).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.tasks[0].id, "no");
+        assert_eq!(inv.tasks[1].after[0].task, 0);
+        let e = yaml(&with(
+            "systems: [{id: a}]\ntasks: [{id: t, system: a, duration: 5m, outage: no}]\n",
+        ))
+        .unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005");
+        assert!(e.diagnostics[0].hint.contains("`false`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_field_and_variant_suggest() {
+        let e = yaml(&with(
+            "dr: [{primary: a, standby: b, order: standby-first}]\n",
+        ))
+        .unwrap_err();
+        assert!(e.diagnostics[0].hint.contains("`standby_first`"), "{e}");
+        let e = load_str(
+            r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC", "dedline": "x"}}"#,
+            Format::Json,
+            "x.json",
+        )
+        .unwrap_err();
+        assert!(e.diagnostics[0].hint.contains("`deadline`"), "{e}");
+        assert!(e.diagnostics[0].message.contains("line 1"), "{e}");
+        assert_eq!(yaml("  \n").unwrap_err().diagnostics[0].code, "E005");
     }
 }
