@@ -204,6 +204,9 @@ fn parse_offset(s: &str) -> Option<Offset> {
         _ => return None,
     };
     let rest = &s[1..];
+    if !rest.is_ascii() {
+        return None;
+    }
     let (h, m) = match rest.len() {
         2 => (num(rest)?, 0),
         4 => (num(&rest[..2])?, num(&rest[2..])?),
@@ -238,7 +241,7 @@ fn parse_local_text(text: &str) -> Result<LocalText, TimeError> {
     let day = num(&date[8..10]).ok_or_else(bad)?;
     // Time part: HH:MM[:SS][offset]
     let rb = rest.as_bytes();
-    if rb.len() < 5 || rb[2] != b':' {
+    if rb.len() < 5 || rb[2] != b':' || !rest.is_char_boundary(5) {
         return Err(bad());
     }
     let hour = num(&rest[..2]).ok_or_else(bad)?;
@@ -593,5 +596,58 @@ mod tests {
         assert_eq!(m, vec![Interval::new(0, 30), Interval::new(50, 60)]);
         let x = intersect_intervals(&m, &[Interval::new(25, 55)]);
         assert_eq!(x, vec![Interval::new(25, 30), Interval::new(50, 55)]);
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn parsers_never_panic(s in "\\PC{0,30}") {
+                let tz = TimeZone::get("America/New_York").unwrap();
+                let _ = parse_duration(&s);
+                let _ = parse_lag(&s);
+                let _ = parse_local(&s, &tz);
+                let c = Clock::new("America/New_York", "2026-12-05T22:00").unwrap();
+                let _ = c.interval(&s);
+            }
+
+            #[test]
+            fn local_like_strings_never_panic(
+                prefix in "[0-9T:+-]{0,18}",
+                junk in "\\PC{0,3}",
+                suffix in "[0-9:+-]{0,6}",
+            ) {
+                let tz = TimeZone::get("Europe/London").unwrap();
+                let _ = parse_local(&format!("{prefix}{junk}{suffix}"), &tz);
+                let _ = parse_local(&format!("2026-12-05T22:0{junk}{suffix}"), &tz);
+                let _ = parse_local(&format!("2026-12-05T22:00{junk}{suffix}"), &tz);
+                let _ = parse_local(&format!("2026-12-05T22:00+{junk}{suffix}"), &tz);
+            }
+
+            #[test]
+            fn durations_round_trip(d in 0i64..365, h in 0i64..24, m in 0i64..60) {
+                let mut text = String::new();
+                if d > 0 { text += &format!("{d}d"); }
+                if h > 0 { text += &format!("{h}h"); }
+                if m > 0 || text.is_empty() { text += &format!("{m}m"); }
+                prop_assert_eq!(parse_duration(&text), Ok(d * 1440 + h * 60 + m));
+                let neg = format!("-{text}");
+                prop_assert_eq!(parse_lag(&neg), Ok(-(d * 1440 + h * 60 + m)));
+            }
+
+            #[test]
+            fn minutes_are_real_elapsed(offset in 0i64..(400 * 24 * 60)) {
+                // Every instant, written with its own offset, maps back exactly.
+                let c = Clock::new("America/New_York", "2026-01-01T00:00").unwrap();
+                let zdt = c.start.checked_add(jiff::SignedDuration::from_mins(offset)).unwrap();
+                let text = zdt.strftime("%Y-%m-%dT%H:%M%:z").to_string();
+                match c.minute(&text) {
+                    Ok(m) => prop_assert_eq!(m, offset),
+                    Err(e) => prop_assert_eq!(e.code, E_TIME_RANGE),
+                }
+            }
+        }
     }
 }

@@ -2284,4 +2284,34 @@ tasks:
         assert!(e.diagnostics[0].message.contains("line 1"), "{e}");
         assert_eq!(yaml("  \n").unwrap_err().diagnostics[0].code, "E005");
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+            /// Mangling a valid inventory never panics: it either still loads
+            /// or reports diagnostics, each with a code, message and hint.
+            #[test]
+            fn mangled_inventory_never_panics(
+                edits in proptest::collection::vec((0usize..4000, "\\PC{0,3}"), 1..4)
+            ) {
+                let mut text = FULL.to_string();
+                for (at, with) in &edits {
+                    let mut at = at % text.len();
+                    while !text.is_char_boundary(at) { at -= 1; }
+                    let mut end = (at + with.len().max(1)).min(text.len());
+                    while !text.is_char_boundary(end) { end -= 1; }
+                    text.replace_range(at..end, with);
+                }
+                if let Err(e) = load_str(&text, Format::Yaml, "m.yaml") {
+                    prop_assert!(!e.diagnostics.is_empty());
+                    for d in &e.diagnostics {
+                        prop_assert!(d.code.starts_with('E') && !d.message.is_empty() && !d.hint.is_empty());
+                    }
+                }
+            }
+        }
+    }
 }
