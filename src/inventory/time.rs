@@ -447,6 +447,30 @@ pub fn intersect_intervals(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
     out
 }
 
+/// The parts of sorted, disjoint `a` outside sorted, disjoint `b`.
+pub fn subtract_intervals(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
+    let mut out = Vec::new();
+    let mut j = 0;
+    for &x in a {
+        let mut start = x.start;
+        while j < b.len() && b[j].end <= start {
+            j += 1;
+        }
+        let mut k = j;
+        while k < b.len() && b[k].start < x.end {
+            if b[k].start > start {
+                out.push(Interval::new(start, b[k].start));
+            }
+            start = start.max(b[k].end);
+            k += 1;
+        }
+        if start < x.end {
+            out.push(Interval::new(start, x.end));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,6 +619,16 @@ mod tests {
         ]);
         assert_eq!(m, vec![Interval::new(0, 30), Interval::new(50, 60)]);
         let x = intersect_intervals(&m, &[Interval::new(25, 55)]);
+        assert_eq!(
+            subtract_intervals(&m, &[Interval::new(5, 8), Interval::new(25, 55)]),
+            vec![
+                Interval::new(0, 5),
+                Interval::new(8, 25),
+                Interval::new(55, 60)
+            ]
+        );
+        assert_eq!(subtract_intervals(&m, &[Interval::new(-5, 100)]), vec![]);
+        assert_eq!(subtract_intervals(&m, &[]), m);
         assert_eq!(x, vec![Interval::new(25, 30), Interval::new(50, 55)]);
     }
 
@@ -624,6 +658,20 @@ mod tests {
                 let _ = parse_local(&format!("2026-12-05T22:0{junk}{suffix}"), &tz);
                 let _ = parse_local(&format!("2026-12-05T22:00{junk}{suffix}"), &tz);
                 let _ = parse_local(&format!("2026-12-05T22:00+{junk}{suffix}"), &tz);
+            }
+
+            #[test]
+            fn interval_algebra_matches_minute_sets(
+                a in proptest::collection::vec((-20i64..20, 0i64..10), 0..5),
+                b in proptest::collection::vec((-20i64..20, 0i64..10), 0..5),
+            ) {
+                let mk = |v: &Vec<(i64, i64)>| merge_intervals(v.iter().map(|&(s, l)| Interval::new(s, s + l)).collect());
+                let (a, b) = (mk(&a), mk(&b));
+                let set = |v: &[Interval]| -> std::collections::BTreeSet<i64> { v.iter().flat_map(|i| i.start..i.end).collect() };
+                for w in a.windows(2) { prop_assert!(w[0].end < w[1].start); }
+                let (sa, sb) = (set(&a), set(&b));
+                prop_assert_eq!(set(&intersect_intervals(&a, &b)), sa.intersection(&sb).copied().collect());
+                prop_assert_eq!(set(&subtract_intervals(&a, &b)), sa.difference(&sb).copied().collect());
             }
 
             #[test]

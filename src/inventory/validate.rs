@@ -1208,24 +1208,71 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
                 });
             }
         }
-        if let Some(a) = allowed {
-            let longest = a.iter().map(|x| x.len()).max();
+        let Some(a) = allowed else {
+            continue;
+        };
+        let longest = a.iter().map(|x| x.len()).max();
+        if longest.is_none_or(|l| l < p.duration) {
+            let what = match longest {
+                None => "no time at all is left".to_string(),
+                Some(l) => format!("the longest usable stretch is {}", fmt_minutes(l)),
+            };
+            cx.err(
+                "E057",
+                format!("tasks[{i}].duration"),
+                format!(
+                    "task `{}` takes {} but {what} within {}",
+                    f.tasks[i].id,
+                    fmt_minutes(p.duration),
+                    limited_by.join(" and ")
+                ),
+                "widen the windows or team availability, or shorten or split the task",
+            );
+            continue;
+        }
+        // The blackouts covering each unit (cluster members may differ)
+        // take further time out of the bounded windows.
+        for (suffix, syss) in &p.units {
+            let covering: Vec<&Blackout> = blackouts
+                .iter()
+                .filter(|b| !b.interval.is_empty() && blackout_covers(&systems, b, syss))
+                .collect();
+            if covering.is_empty() {
+                continue;
+            }
+            let out = time::merge_intervals(covering.iter().map(|b| b.interval).collect());
+            let left = time::subtract_intervals(&a, &out);
+            let longest = left.iter().map(|x| x.len()).max();
             if longest.is_none_or(|l| l < p.duration) {
+                let id = match suffix {
+                    Some(m) => format!("{}@{m}", f.tasks[i].id),
+                    None => f.tasks[i].id.clone(),
+                };
                 let what = match longest {
                     None => "no time at all is left".to_string(),
                     Some(l) => format!("the longest usable stretch is {}", fmt_minutes(l)),
                 };
+                let which: Vec<String> = blackouts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| covering.iter().any(|c| std::ptr::eq(*c, *b)))
+                    .map(|(k, b)| match &b.reason {
+                        Some(r) => format!("blackouts[{k}] ({r})"),
+                        None => format!("blackouts[{k}]"),
+                    })
+                    .collect();
                 cx.err(
                     "E057",
                     format!("tasks[{i}].duration"),
                     format!(
-                        "task `{}` takes {} but {what} within {}",
-                        f.tasks[i].id,
+                        "task `{id}` takes {} but {what} within {} outside {}",
                         fmt_minutes(p.duration),
-                        limited_by.join(" and ")
+                        limited_by.join(" and "),
+                        which.join(", ")
                     ),
-                    "widen the windows or team availability, or shorten or split the task",
+                    "widen the windows or team availability, narrow the blackouts, or shorten or split the task",
                 );
+                break;
             }
         }
     }
@@ -1368,6 +1415,18 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         integrations,
         tasks,
     })
+}
+
+/// Whether a blackout's scope includes a task on `syss` (as
+/// [`Inventory::blackout_covers`]).
+fn blackout_covers(systems: &[System], b: &Blackout, syss: &[usize]) -> bool {
+    b.covers_everything()
+        || syss.iter().any(|&s| {
+            let sys = &systems[s];
+            b.systems.contains(&s)
+                || sys.zone.is_some_and(|z| b.zones.contains(&z))
+                || sys.tags.iter().any(|t| b.tags.contains(t))
+        })
 }
 
 /// E040: a capacity-like number must be between 1 and u32::MAX.
@@ -2313,5 +2372,25 @@ tasks:
                 }
             }
         }
+    }
+
+    #[test]
+    fn blackouts_can_leave_no_room() {
+        let s = with(
+            r#"systems: [{id: a, tags: [db]}, {id: b}]
+clusters: [{id: k, members: [a, b], max_unavailable: 1}]
+blackouts:
+  - {from: 2026-12-05T23:00, to: 2026-12-06T01:00, scope: {tags: [db]}, reason: backups}
+tasks:
+  - {id: p, cluster: k, duration: 90m, windows: [2026-12-05T22:00/2026-12-06T02:00]}
+  - {id: q, system: b, duration: 90m, windows: [2026-12-05T22:00/2026-12-06T02:00]}
+"#,
+        );
+        let d = has(&s, "E057", "tasks[0].duration");
+        assert!(
+            d.message.contains("p@a") && d.message.contains("backups"),
+            "{d}"
+        );
+        assert_eq!(yaml(&s).unwrap_err().diagnostics.len(), 1);
     }
 }
