@@ -312,7 +312,8 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             continue;
         }
         let d = edit_distance(&w, &c.to_lowercase());
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+        // Ties go to the alphabetically first, so output is deterministic.
+        if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
             best = Some((d, c));
         }
     }
@@ -695,7 +696,7 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
                     "system or cluster",
                     id,
                     system_names().chain(cluster_names()),
-                    "systems` or `clusters",
+                    "systems:` or `clusters",
                     None,
                 );
                 None
