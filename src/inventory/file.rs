@@ -328,3 +328,105 @@ pub struct TaskFile {
     #[serde(default)]
     pub windows: Option<Vec<Text>>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(s: &str) -> Result<InventoryFile, serde_json::Error> {
+        serde_json::from_str(s)
+    }
+
+    const WINDOW: &str = r#""window": {"start": "2026-12-05T22:00", "timezone": "UTC"}"#;
+
+    #[test]
+    fn minimal_has_empty_lists() {
+        let f = json(&format!("{{{WINDOW}}}")).unwrap();
+        assert_eq!(f.window.start.as_str(), "2026-12-05T22:00");
+        assert!(f.window.deadline.is_none());
+        assert!(f.teams.is_empty() && f.systems.is_empty() && f.clusters.is_empty());
+        assert!(f.zones.is_empty() && f.dr.is_empty() && f.blackouts.is_empty());
+        assert!(f.services.is_empty() && f.integrations.is_empty() && f.tasks.is_empty());
+        assert!(json("{}").unwrap_err().to_string().contains("window"));
+    }
+
+    #[test]
+    fn task_forms() {
+        let f = json(&format!(
+            r#"{{{WINDOW}, "tasks": [
+              {{"id": "a", "system": "s", "duration": "45m",
+                "needs": {{"dba": 1, "ops": 2}},
+                "after": ["x", {{"task": "y", "lag": "-10m", "max_lag": "30m"}}, 7],
+                "windows": ["2026-12-05T23:00/2026-12-06T03:00"]}},
+              {{"id": "b", "cluster": "k", "duration": 90, "outage": false, "team": "dba"}}
+            ]}}"#
+        ))
+        .unwrap();
+        let a = &f.tasks[0];
+        assert!(a.outage, "outage defaults to true");
+        assert_eq!(a.duration, DurationSpec::Fixed(Text("45m".into())));
+        assert_eq!(
+            a.needs,
+            Some(NeedsFile(vec![("dba".into(), 1), ("ops".into(), 2)]))
+        );
+        assert_eq!(
+            a.after,
+            vec![
+                AfterFile {
+                    task: "x".into(),
+                    lag: None,
+                    max_lag: None
+                },
+                AfterFile {
+                    task: "y".into(),
+                    lag: Some(Text("-10m".into())),
+                    max_lag: Some(Text("30m".into()))
+                },
+                AfterFile {
+                    task: "7".into(),
+                    lag: None,
+                    max_lag: None
+                },
+            ]
+        );
+        let b = &f.tasks[1];
+        assert!(!b.outage);
+        // A bare number is kept as text so the duration parser can explain it.
+        assert_eq!(b.duration, DurationSpec::Fixed(Text("90".into())));
+        assert_eq!(b.cluster.as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn unknown_fields_refused_at_every_level() {
+        for bad in [
+            r#""extra": 1"#,
+            r#""teams": [{"id": "t", "capacity": 1, "avail": []}]"#,
+            r#""tasks": [{"id": "t", "system": "s", "duration": "5m", "after": [{"task": "x", "lagg": "5m"}]}]"#,
+            r#""blackouts": [{"from": "a", "to": "b", "scope": {"system": []}}]"#,
+            r#""dr": [{"primary": "a", "standby": "b", "order": "first"}]"#,
+            r#""integrations": [{"id": "i", "from": "a", "to": "b", "mode": "fast"}]"#,
+        ] {
+            assert!(json(&format!("{{{WINDOW}, {bad}}}")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn enums_and_defaults() {
+        let f = json(&format!(
+            r#"{{{WINDOW},
+              "dr": [{{"primary": "a", "standby": "b", "order": "primary_first"}}],
+              "integrations": [{{"id": "i", "from": "a", "to": "b", "mode": "async", "tolerance": "1h"}}],
+              "blackouts": [{{"from": "x", "to": "y"}}],
+              "services": [{{"id": "s"}}],
+              "clusters": [{{"id": "k", "members": ["a"], "max_unavailable": 1}}],
+              "systems": [{{"id": "a"}}]}}"#
+        ))
+        .unwrap();
+        assert_eq!(f.dr[0].order, Some(DrOrderFile::PrimaryFirst));
+        assert_eq!(f.integrations[0].mode, IntegrationModeFile::Async);
+        assert!(f.blackouts[0].scope.systems.is_empty() && f.blackouts[0].reason.is_none());
+        assert!(f.services[0].weight.is_none() && f.services[0].requires.is_empty());
+        assert_eq!(f.clusters[0].max_unavailable, Some(1));
+        assert!(f.systems[0].parallel_changes.is_none() && f.systems[0].tags.is_empty());
+    }
+}
