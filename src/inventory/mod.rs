@@ -1,8 +1,12 @@
 //! The inventory: the user's description of the estate and the changes to
 //! make. [`load`] reads a YAML or JSON file, validates it (reporting every
-//! problem at once, each with its field path), and resolves it into an
-//! [`Inventory`] whose references are indices and whose times are minutes
-//! from the window start.
+//! problem at once, each with its field path, a stable code and a hint; see
+//! docs/errors.md), and resolves it into an [`Inventory`] whose references
+//! are indices and whose times are minutes from the window start.
+//!
+//! - [`file`]: the serde model of the v1 file, as written.
+//! - [`time`]: durations, lags, local times (DST-aware) and intervals.
+//! - [`validate`]: loading, every validation rule, and resolution.
 
 pub mod file;
 pub mod model;
@@ -10,4 +14,4 @@ pub mod time;
 pub mod validate;
 
 pub use model::*;
-pub use validate::{load, load_str, Format};
+pub use validate::{load, load_str, parse_str, Format};
