@@ -39,7 +39,7 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
         .into_iter()
         .map(|c| {
             error::Diagnostic::new(
-                "E040",
+                "E059",
                 "dr",
                 format!("precedence cycle through a DR order: {}", c.join(" → ")),
                 "a DR `order` puts every outage of one side first; remove the `after` that asks for the opposite order, or drop the `order`",

@@ -7,7 +7,7 @@
 //!   Schwindt) — [`rcpspmax::parse_sch`].
 //!
 //! Every reader reports malformed input as an [`InputError`] whose
-//! diagnostics carry a code `E080`–`E089` (see `docs/errors-formats.md`) and
+//! diagnostics carry a code `E080`–`E089` (see `docs/errors.md`) and
 //! the line number as the path (`line 17`). No reader panics on garbage:
 //! numbers are range-checked ([`MAX_VALUE`], [`MAX_ACTIVITIES`],
 //! [`MAX_RESOURCES`]) before anything is allocated from them.

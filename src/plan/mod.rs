@@ -188,14 +188,14 @@ pub fn parse_wall_clock(window: &Window, text: &str) -> Result<Time, String> {
 /// plans and hand-edited ones: each task needs only its `id` and either
 /// `start` (wall-clock, with or without offset, in the window's timezone) or
 /// `start_minute`. The tasks may be the `tasks` array of an object or a
-/// top-level array. Every problem is reported at once (codes E060–E069, see
-/// docs/errors-plan.md).
+/// top-level array. Every problem is reported at once (codes E070–E079, see
+/// docs/errors.md).
 pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputError> {
     use serde_json::Value;
     let err = |d: Diagnostic| InputError::one(PLAN_SOURCE, d);
     let value: Value = serde_json::from_str(text).map_err(|e| {
         err(Diagnostic::new(
-            "E060",
+            "E070",
             "",
             format!(
                 "the plan is not valid JSON: {} at line {}, column {}",
@@ -213,7 +213,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 if let Some(f) = o.get("format") {
                     if f.as_str() != Some(PLAN_FORMAT) {
                         return Err(err(Diagnostic::new(
-                            "E069",
+                            "E079",
                             "format",
                             format!("unsupported plan format {f}"),
                             format!("write \"format\": \"{PLAN_FORMAT}\" or remove the field"),
@@ -223,14 +223,14 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 match o.get("tasks") {
                     Some(Value::Array(a)) => a,
                     Some(_) => return Err(err(Diagnostic::new(
-                        "E061",
+                        "E071",
                         "tasks",
                         "`tasks` is not a list",
                         "write `tasks` as a JSON array of {\"id\": ..., \"start\": ...} objects",
                     ))),
                     None => {
                         return Err(err(Diagnostic::new(
-                            "E061",
+                            "E071",
                             "",
                             "the plan has no `tasks` list",
                             "add \"tasks\": [{\"id\": ..., \"start\": ...}, ...]",
@@ -240,7 +240,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             }
             _ => {
                 return Err(err(Diagnostic::new(
-                    "E061",
+                    "E071",
                     "",
                     "the plan is neither an object with `tasks` nor a list of tasks",
                     "write {\"tasks\": [{\"id\": ..., \"start\": ...}, ...]}",
@@ -255,7 +255,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
         let path = format!("tasks[{k}]");
         let Some(obj) = entry.as_object() else {
             diags.push(Diagnostic::new(
-                "E061",
+                "E071",
                 path,
                 "this entry is not an object",
                 "write each task as {\"id\": ..., \"start\": ...}",
@@ -266,7 +266,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             Some(Value::String(s)) => s.as_str(),
             Some(other) => {
                 diags.push(Diagnostic::new(
-                    "E061",
+                    "E071",
                     format!("{path}.id"),
                     format!("task id {other} is not a string"),
                     "write the task id in quotes, as in the inventory",
@@ -275,7 +275,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             }
             None => {
                 diags.push(Diagnostic::new(
-                    "E061",
+                    "E071",
                     format!("{path}.id"),
                     "this task has no `id`",
                     "add the task id as written in the inventory (cluster tasks as <task>@<member>)",
@@ -289,7 +289,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
             };
             diags.push(Diagnostic::new(
-                "E062",
+                "E072",
                 format!("{path}.id"),
                 format!("unknown task `{id}`"),
                 hint,
@@ -298,7 +298,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
         };
         if let Some(prev) = first_seen[ti] {
             diags.push(Diagnostic::new(
-                "E063",
+                "E073",
                 format!("{path}.id"),
                 format!("task `{id}` appears twice (first at tasks[{prev}])"),
                 "keep one entry per task",
@@ -317,7 +317,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 Some(m) => Some(m),
                 None => {
                     diags.push(Diagnostic::new(
-                        "E066",
+                        "E076",
                         format!("{path}.start_minute"),
                         format!("start_minute {v} is not a whole number of minutes"),
                         "write minutes from the window start as an integer, e.g. 90",
@@ -332,7 +332,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 Ok(m) => Some(m),
                 Err(msg) => {
                     diags.push(Diagnostic::new(
-                        "E065",
+                        "E075",
                         format!("{path}.start"),
                         msg,
                         format!(
@@ -347,7 +347,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             },
             Some(v) => {
                 diags.push(Diagnostic::new(
-                    "E065",
+                    "E075",
                     format!("{path}.start"),
                     format!("start {v} is not a time string"),
                     format!(
@@ -361,7 +361,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
         let start = match (from_clock, from_minute) {
             (Some(c), Some(m)) if c != m => {
                 diags.push(Diagnostic::new(
-                    "E067",
+                    "E077",
                     path,
                     format!(
                         "task `{id}`: start {} is minute {c} but start_minute says {m}",
@@ -375,7 +375,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             (None, Some(m)) => m,
             (None, None) => {
                 diags.push(Diagnostic::new(
-                    "E066",
+                    "E076",
                     path,
                     format!("task `{id}` has neither `start` nor `start_minute`"),
                     format!(
@@ -388,7 +388,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
         };
         if !(-MINUTE_LIMIT..=MINUTE_LIMIT).contains(&start) {
             diags.push(Diagnostic::new(
-                "E068",
+                "E078",
                 path,
                 format!("task `{id}` starts {start} minutes from the window start, which is out of range"),
                 "start tasks within a century of the window start",
@@ -400,7 +400,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
     for (ti, t) in inv.tasks.iter().enumerate() {
         if first_seen[ti].is_none() {
             diags.push(Diagnostic::new(
-                "E064",
+                "E074",
                 "tasks",
                 format!("task `{}` is missing from the plan", t.id),
                 format!("add {{\"id\": \"{}\", \"start\": ...}}", t.id),
@@ -526,15 +526,15 @@ mod tests {
     fn plan_reading_errors() {
         let inv = inv();
         let e = read_plan_starts("{\"tasks\": [\n  {\"id\": \"x\",}\n]}", &inv).unwrap_err();
-        assert_eq!(codes(&e), vec!["E060"]);
+        assert_eq!(codes(&e), vec!["E070"]);
         assert!(e.diagnostics[0].message.contains("line 2, column"), "{e}");
 
         let e = read_plan_starts(r#"{"format": "other/2", "tasks": []}"#, &inv).unwrap_err();
-        assert_eq!(codes(&e), vec!["E069"]);
+        assert_eq!(codes(&e), vec!["E079"]);
         let e = read_plan_starts(r#"{"tasks": 3}"#, &inv).unwrap_err();
-        assert_eq!(codes(&e), vec!["E061"]);
+        assert_eq!(codes(&e), vec!["E071"]);
         let e = read_plan_starts("42", &inv).unwrap_err();
-        assert_eq!(codes(&e), vec!["E061"]);
+        assert_eq!(codes(&e), vec!["E071"]);
 
         let text = r#"{"tasks": [
             {"id": "db-schema-v4", "start_minute": 0},
@@ -548,7 +548,7 @@ mod tests {
         let e = read_plan_starts(text, &inv).unwrap_err();
         assert_eq!(
             codes(&e),
-            vec!["E062", "E065", "E063", "E066", "E067", "E061", "E061"]
+            vec!["E072", "E075", "E073", "E076", "E077", "E071", "E071"]
         );
         assert!(e.diagnostics[0]
             .hint
@@ -560,18 +560,18 @@ mod tests {
             &inv,
         )
         .unwrap_err();
-        assert_eq!(codes(&e), vec!["E065", "E064", "E064"]);
+        assert_eq!(codes(&e), vec!["E075", "E074", "E074"]);
         assert!(e.diagnostics[0].message.contains("whole minute"));
         assert!(e.diagnostics[1].message.contains("patch-web@web-1"));
         let e = read_plan_starts(r#"[{"id": "db-schema-v42", "start_minute": 1e30}]"#, &inv)
             .unwrap_err();
-        assert_eq!(codes(&e)[0], "E066");
+        assert_eq!(codes(&e)[0], "E076");
         let e = read_plan_starts(
             r#"[{"id": "db-schema-v42", "start_minute": 9223372036854775807}]"#,
             &inv,
         )
         .unwrap_err();
-        assert_eq!(codes(&e)[0], "E068");
+        assert_eq!(codes(&e)[0], "E078");
     }
 
     #[test]
