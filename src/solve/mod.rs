@@ -374,3 +374,5 @@ fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod bench_tests;
