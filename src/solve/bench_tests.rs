@@ -48,7 +48,8 @@ fn read_sm(text: &str) -> Problem {
         }
     }
     for (k, c) in caps.iter().enumerate() {
-        p.resources.push(Resource::constant(format!("R{}", k + 1), *c));
+        p.resources
+            .push(Resource::constant(format!("R{}", k + 1), *c));
     }
     for (i, (d, req)) in durs.iter().enumerate() {
         let mut a = Activity::new(format!("{}", i + 1), *d);
@@ -74,6 +75,53 @@ fn read_sm(text: &str) -> Problem {
     p
 }
 
+/// A minimal RCPSP/max `.sch` reader for these checks only.
+fn read_sch(text: &str) -> Problem {
+    let rows: Vec<Vec<i64>> = text
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|x| x.trim_matches(|c| c == '[' || c == ']').parse().ok())
+                .collect::<Vec<i64>>()
+        })
+        .filter(|r: &Vec<i64>| !r.is_empty())
+        .collect();
+    let n = rows[0][0] as usize + 2;
+    let nres = rows[0][1] as usize;
+    let mut p = Problem::default();
+    for k in 0..nres {
+        p.resources.push(Resource::constant(
+            format!("R{}", k + 1),
+            rows[2 * n + 1][k],
+        ));
+    }
+    for i in 0..n {
+        let r = &rows[n + 1 + i];
+        let mut a = Activity::new(format!("{}", r[0]), r[2]);
+        for k in 0..nres {
+            if r[3 + k] > 0 {
+                a.demands.push(Demand {
+                    resource: k,
+                    amount: r[3 + k],
+                });
+            }
+        }
+        p.activities.push(a);
+    }
+    for i in 0..n {
+        let r = &rows[1 + i];
+        let ns = r[2] as usize;
+        for k in 0..ns {
+            p.precedences.push(Precedence {
+                from: r[0] as usize,
+                to: r[3 + k] as usize,
+                lag: r[3 + ns + k],
+            });
+        }
+    }
+    p
+}
+
 #[test]
 #[ignore]
 fn psplib_quality() {
@@ -88,11 +136,16 @@ fn psplib_quality() {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "sm"))
+        .filter(|p| p.extension().is_some_and(|x| x == "sm" || x == "sch"))
         .collect();
     files.sort();
     for f in files {
-        let p = read_sm(&std::fs::read_to_string(&f).unwrap());
+        let text = std::fs::read_to_string(&f).unwrap();
+        let p = if f.extension().is_some_and(|x| x == "sch") {
+            read_sch(&text)
+        } else {
+            read_sm(&text)
+        };
         let t = std::time::Instant::now();
         let o = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),

@@ -66,8 +66,11 @@ impl Instance {
             .max()
             .unwrap_or(0)
             .clamp(NEG / 4, POS / 4);
+        // Beyond `base` nothing depends on time, and a longest path is at
+        // most the sum of positive lags: with this horizon an activity that
+        // fits nowhere before it fits nowhere at all, so "no fit" is a proof.
         let span: Time =
-            dur.iter().sum::<Time>() + p.precedences.iter().map(|q| q.lag.max(0)).sum::<Time>();
+            dur.iter().sum::<Time>() + 2 * p.precedences.iter().map(|q| q.lag.max(0)).sum::<Time>();
         let horizon = (base + span + 1).min(POS / 4);
         let release: Vec<Time> = p
             .activities

@@ -373,6 +373,6 @@ fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod bench_tests;
+#[cfg(test)]
+mod tests;

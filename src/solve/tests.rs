@@ -396,3 +396,159 @@ proptest! {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn brute_force_statistics() {
+    let (mut feasible, mut found, mut optimal, mut infeasible_ok) = (0, 0, 0, 0);
+    for seed in 0..3000u64 {
+        let p = random_problem(seed, 4);
+        let brute = brute_force(&p, 12);
+        let o = SolveOptions {
+            max_schedules: 100,
+            ..opts()
+        };
+        let out = solve(&p, &o);
+        match (&out, brute) {
+            (Outcome::Solved(s), Some(b)) => {
+                feasible += 1;
+                found += 1;
+                if s.makespan == b {
+                    optimal += 1;
+                } else {
+                    println!("seed {seed}: {} vs optimum {b}", s.makespan);
+                }
+            }
+            (o, Some(b)) => {
+                feasible += 1;
+                println!("seed {seed}: {o:?} but optimum {b}");
+            }
+            (Outcome::Infeasible(_), None) => infeasible_ok += 1,
+            _ => {}
+        }
+    }
+    println!(
+        "feasible {feasible} found {found} optimal {optimal} proven infeasible {infeasible_ok}"
+    );
+}
+
+#[test]
+#[ignore]
+fn show_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let p = random_problem(seed, 4);
+    println!("{}", serde_json::to_string(&p).unwrap());
+    let n = p.activities.len();
+    let mut s = vec![0; n];
+    let mut best: Option<(Time, Vec<Time>)> = None;
+    loop {
+        if verify(&p, &s).is_empty() {
+            let m = p.makespan(&s);
+            if best.as_ref().is_none_or(|b| m < b.0) {
+                best = Some((m, s.clone()));
+            }
+        }
+        let mut k = 0;
+        while k < n {
+            s[k] += 1;
+            if s[k] <= 12 {
+                break;
+            }
+            s[k] = 0;
+            k += 1;
+        }
+        if k == n {
+            break;
+        }
+    }
+    println!("brute {best:?}");
+    println!("{:?}", solve(&p, &opts()));
+}
+
+/// A random problem with max lags that is feasible by construction: lags
+/// are drawn around a resource-feasible reference schedule.
+fn feasible_max_lag_problem(seed: u64, n: usize) -> (Problem, Vec<Time>) {
+    let mut r = rng::Rng::new(seed);
+    let mut p = Problem::default();
+    for k in 0..3 {
+        p.resources
+            .push(Resource::constant(format!("r{k}"), 2 + r.below(3) as i64));
+    }
+    for i in 0..n {
+        let mut a = Activity::new(format!("a{i}"), 1 + r.below(9) as Time);
+        for k in 0..3 {
+            if r.chance(0.5) {
+                a.demands.push(Demand {
+                    resource: k,
+                    amount: 1 + r.below(2) as i64,
+                });
+            }
+        }
+        p.activities.push(a);
+    }
+    let inst = Instance::from_problem(&p).unwrap();
+    let mut list: Vec<usize> = (0..n).collect();
+    for k in (1..n).rev() {
+        list.swap(k, r.below(k + 1));
+    }
+    let reference = sgs::Sgs::new(&inst).run(&inst, &list).unwrap();
+    assert!(verify(&p, &reference).is_empty());
+    for _ in 0..(2 * n) {
+        let (a, b) = (r.below(n), r.below(n));
+        let (sa, sb) = (reference[a], reference[b]);
+        if a == b || sa > sb {
+            continue;
+        }
+        p.precedences
+            .push(prec(a, b, r.below((sb - sa + 1) as usize) as Time));
+        if r.chance(0.4) {
+            p.precedences
+                .push(prec(b, a, -(sb - sa + r.below(4) as Time)));
+        }
+    }
+    assert!(verify(&p, &reference).is_empty());
+    (p, reference)
+}
+
+#[test]
+fn feasible_max_lag_problems_are_solved() {
+    for seed in 0..20 {
+        let (p, reference) = feasible_max_lag_problem(seed, 15);
+        let o = SolveOptions {
+            max_schedules: 200,
+            ..opts()
+        };
+        match solve(&p, &o) {
+            Outcome::Solved(s) => assert!(s.makespan <= p.makespan(&reference) + 20),
+            other => panic!("seed {seed}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn max_lag_statistics() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let (mut ok, mut worse, mut total) = (0, 0, 0);
+    for seed in 0..300u64 {
+        let (p, reference) = feasible_max_lag_problem(seed, n);
+        total += 1;
+        let o = SolveOptions {
+            max_schedules: 500,
+            ..opts()
+        };
+        match solve(&p, &o) {
+            Outcome::Solved(s) => {
+                ok += 1;
+                if s.makespan > p.makespan(&reference) {
+                    worse += 1;
+                }
+            }
+            other => println!("seed {seed}: {other:?}"),
+        }
+    }
+    println!("solved {ok}/{total}, worse than reference {worse}");
+}
