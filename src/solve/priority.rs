@@ -1,0 +1,203 @@
+//! Activity lists: from priority rules (latest start, latest finish, minimum
+//! slack, most total successors, greatest rank positional weight, earliest
+//! start) and by regret-biased random sampling; list operators for the
+//! genetic search (two-point crossover, order-preserving mutation).
+
+use super::instance::Instance;
+use super::rng::Rng;
+
+/// Builds a list by repeatedly taking the eligible activity (all list
+/// predecessors taken) with the smallest key (ties: smaller index).
+pub fn list_by_key(inst: &Instance, key: &[f64]) -> Vec<usize> {
+    let n = inst.n;
+    let mut missing: Vec<usize> = inst.order_preds.iter().map(|p| p.len()).collect();
+    let mut eligible: Vec<usize> = (0..n).filter(|&j| missing[j] == 0).collect();
+    let mut list = Vec::with_capacity(n);
+    while !eligible.is_empty() {
+        let (pos, _) = eligible
+            .iter()
+            .enumerate()
+            .min_by(|a, b| key[*a.1].total_cmp(&key[*b.1]).then(a.1.cmp(b.1)))
+            .expect("non-empty");
+        let j = eligible.swap_remove(pos);
+        list.push(j);
+        for &s in &inst.order_succs[j] {
+            missing[s] -= 1;
+            if missing[s] == 0 {
+                eligible.push(s);
+            }
+        }
+    }
+    debug_assert_eq!(list.len(), n);
+    list
+}
+
+/// Regret-biased random sampling on `key` (smaller is better).
+pub fn list_sampled(inst: &Instance, key: &[f64], rng: &mut Rng) -> Vec<usize> {
+    let n = inst.n;
+    let mut missing: Vec<usize> = inst.order_preds.iter().map(|p| p.len()).collect();
+    let mut eligible: Vec<usize> = (0..n).filter(|&j| missing[j] == 0).collect();
+    let mut list = Vec::with_capacity(n);
+    let mut w = Vec::new();
+    while !eligible.is_empty() {
+        let worst = eligible
+            .iter()
+            .map(|&j| key[j])
+            .fold(f64::NEG_INFINITY, f64::max);
+        w.clear();
+        let mut total = 0.0;
+        for &j in &eligible {
+            let r = (worst - key[j] + 1.0).powi(2);
+            total += r;
+            w.push(r);
+        }
+        let mut x = rng.unit() * total;
+        let mut pos = eligible.len() - 1;
+        for (k, &r) in w.iter().enumerate() {
+            if x < r {
+                pos = k;
+                break;
+            }
+            x -= r;
+        }
+        let j = eligible.swap_remove(pos);
+        list.push(j);
+        for &s in &inst.order_succs[j] {
+            missing[s] -= 1;
+            if missing[s] == 0 {
+                eligible.push(s);
+            }
+        }
+    }
+    list
+}
+
+/// Keys of the classical priority rules (smaller first), by name.
+pub fn rule_keys(inst: &Instance) -> Vec<(&'static str, Vec<f64>)> {
+    let n = inst.n;
+    let lst: Vec<f64> = inst.ls.iter().map(|&x| x as f64).collect();
+    let lft: Vec<f64> = (0..n).map(|j| (inst.ls[j] + inst.dur[j]) as f64).collect();
+    let mslk: Vec<f64> = (0..n).map(|j| (inst.ls[j] - inst.es[j]) as f64).collect();
+    let est: Vec<f64> = inst.es.iter().map(|&x| x as f64).collect();
+    // total successors via reverse topological bitsets
+    let words = n.div_ceil(64);
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&j| std::cmp::Reverse(inst.topo[j]));
+    let mut bits = vec![0u64; n * words];
+    for &j in &order {
+        for &s in &inst.order_succs[j] {
+            bits[j * words + s / 64] |= 1 << (s % 64);
+            for w in 0..words {
+                let v = bits[s * words + w];
+                bits[j * words + w] |= v;
+            }
+        }
+    }
+    let mts: Vec<f64> = (0..n)
+        .map(|j| {
+            -(bits[j * words..(j + 1) * words]
+                .iter()
+                .map(|w| w.count_ones())
+                .sum::<u32>() as f64)
+        })
+        .collect();
+    let grpw: Vec<f64> = (0..n)
+        .map(|j| {
+            -((inst.dur[j]
+                + inst.order_succs[j]
+                    .iter()
+                    .map(|&s| inst.dur[s])
+                    .sum::<i64>()) as f64)
+        })
+        .collect();
+    vec![
+        ("LST", lst),
+        ("LFT", lft),
+        ("MSLK", mslk),
+        ("MTS", mts),
+        ("GRPW", grpw),
+        ("EST", est),
+    ]
+}
+
+/// Whether `a` must come before `b` in a list (a direct order arc).
+fn ordered(inst: &Instance, a: usize, b: usize) -> bool {
+    inst.order_succs[a].contains(&b)
+}
+
+/// Two-point crossover (Hartmann): the child takes `mom[..p]`, then the
+/// rest of `dad[..q]` in dad's order, then the rest in mom's order.
+pub fn crossover(mom: &[usize], dad: &[usize], rng: &mut Rng, seen: &mut [bool]) -> Vec<usize> {
+    let n = mom.len();
+    let mut p = rng.below(n + 1);
+    let mut q = rng.below(n + 1);
+    if p > q {
+        std::mem::swap(&mut p, &mut q);
+    }
+    seen.fill(false);
+    let mut child = Vec::with_capacity(n);
+    for &j in &mom[..p] {
+        child.push(j);
+        seen[j] = true;
+    }
+    for &j in dad {
+        if child.len() >= q {
+            break;
+        }
+        if !seen[j] {
+            child.push(j);
+            seen[j] = true;
+        }
+    }
+    for &j in mom {
+        if !seen[j] {
+            child.push(j);
+            seen[j] = true;
+        }
+    }
+    child
+}
+
+/// Swaps neighbours with probability `p` each when the order allows.
+pub fn mutate(inst: &Instance, list: &mut [usize], p: f64, rng: &mut Rng) {
+    for k in 0..list.len().saturating_sub(1) {
+        if rng.chance(p) && !ordered(inst, list[k], list[k + 1]) {
+            list.swap(k, k + 1);
+        }
+    }
+}
+
+/// Moves one random activity to a random valid place in the list.
+pub fn shift(inst: &Instance, list: &mut Vec<usize>, rng: &mut Rng) {
+    let n = list.len();
+    if n < 2 {
+        return;
+    }
+    let k = rng.below(n);
+    let j = list[k];
+    list.remove(k);
+    // valid range: after every list predecessor, before every successor
+    let mut lo = 0;
+    let mut hi = list.len();
+    for (pos, &x) in list.iter().enumerate() {
+        if inst.order_preds[j].contains(&x) {
+            lo = lo.max(pos + 1);
+        }
+        if inst.order_succs[j].contains(&x) {
+            hi = hi.min(pos);
+        }
+    }
+    let at = if hi > lo {
+        lo + rng.below(hi - lo + 1)
+    } else {
+        lo
+    };
+    list.insert(at.min(list.len()), j);
+}
+
+/// A valid list from start times (ties by topological rank).
+pub fn list_from_starts(inst: &Instance, starts: &[i64]) -> Vec<usize> {
+    let mut list: Vec<usize> = (0..inst.n).collect();
+    list.sort_by_key(|&j| (starts[j], inst.topo[j]));
+    list
+}

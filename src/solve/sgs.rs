@@ -1,0 +1,257 @@
+//! Serial schedule generation for generalised precedences (RCPSP/max):
+//! activities are placed in list order at the earliest time that respects
+//! time windows (propagated after every placement), capacity profiles,
+//! exclusion groups, allowed and forbidden intervals. When an activity fits
+//! only after its latest start (a maximum lag binds), the scheduled activity
+//! that imposes the latest start is given a later release and generation
+//! restarts (the unscheduling step of Franck, Neumann and Schwindt), a
+//! bounded number of times.
+
+use super::instance::Instance;
+use super::profile::{Profile, POS};
+use super::temporal::NONE;
+use crate::model::Time;
+use std::collections::VecDeque;
+
+/// Reusable work space for one instance.
+pub struct Sgs {
+    profiles: Vec<Profile>,
+    busy: Vec<Vec<Vec<(Time, Time)>>>,
+    es: Vec<Time>,
+    ls: Vec<Time>,
+    lsp: Vec<usize>,
+    start: Vec<Time>,
+    done: Vec<bool>,
+    extra: Vec<Time>,
+    queue: VecDeque<usize>,
+    inq: Vec<bool>,
+    /// Restarts allowed per generation.
+    pub max_restarts: usize,
+}
+
+impl Sgs {
+    pub fn new(inst: &Instance) -> Self {
+        let n = inst.n;
+        Sgs {
+            profiles: inst.caps.clone(),
+            busy: inst.sides.iter().map(|&s| vec![Vec::new(); s]).collect(),
+            es: vec![0; n],
+            ls: vec![0; n],
+            lsp: vec![NONE; n],
+            start: vec![0; n],
+            done: vec![false; n],
+            extra: vec![Time::MIN; n],
+            queue: VecDeque::new(),
+            inq: vec![false; n],
+            max_restarts: n + 10,
+        }
+    }
+
+    fn reset(&mut self, inst: &Instance) {
+        for (p, c) in self.profiles.iter_mut().zip(&inst.caps) {
+            p.clone_from(c);
+        }
+        for g in &mut self.busy {
+            for s in g {
+                s.clear();
+            }
+        }
+        self.es.copy_from_slice(&inst.es);
+        self.ls.copy_from_slice(&inst.ls);
+        self.lsp.fill(NONE);
+        self.done.fill(false);
+    }
+
+    /// Earliest `t >= t0` (up to the horizon) at which `j` fits given what
+    /// is placed so far.
+    fn fit(&self, inst: &Instance, j: usize, t0: Time) -> Option<Time> {
+        let d = inst.dur[j];
+        let mut t = t0;
+        loop {
+            if t > inst.horizon {
+                return None;
+            }
+            let nt = inst.fit_intervals(j, t)?;
+            if nt != t {
+                t = nt;
+                continue;
+            }
+            let mut nt = t;
+            for &(r, a) in &inst.demands[j] {
+                if let Some(e) = self.profiles[r].conflict(t, d, a) {
+                    nt = e;
+                    break;
+                }
+            }
+            if nt >= POS {
+                return None;
+            }
+            if nt != t {
+                t = nt;
+                continue;
+            }
+            for &(g, side) in &inst.excl[j] {
+                for (s, list) in self.busy[g].iter().enumerate() {
+                    if s == side {
+                        continue;
+                    }
+                    for &(bs, be) in list {
+                        if bs < t + d && t < be {
+                            nt = nt.max(be);
+                        }
+                    }
+                }
+            }
+            if nt == t {
+                return Some(t);
+            }
+            t = nt;
+        }
+    }
+
+    fn place(&mut self, inst: &Instance, j: usize, t: Time) {
+        let d = inst.dur[j];
+        self.start[j] = t;
+        self.done[j] = true;
+        for &(r, a) in &inst.demands[j] {
+            self.profiles[r].reserve(t, d, a);
+        }
+        for &(g, side) in &inst.excl[j] {
+            self.busy[g][side].push((t, t + d));
+        }
+    }
+
+    /// Raises `es` from `j` along out-arcs; false on an empty window.
+    fn push_forward(&mut self, inst: &Instance, j: usize) -> bool {
+        self.queue.clear();
+        self.queue.push_back(j);
+        self.inq[j] = true;
+        let mut ok = true;
+        while let Some(u) = self.queue.pop_front() {
+            self.inq[u] = false;
+            if !ok {
+                continue;
+            }
+            for &(v, lag) in &inst.out[u] {
+                let c = self.es[u] + lag;
+                if c > self.es[v] {
+                    self.es[v] = c;
+                    if c > self.ls[v] {
+                        ok = false;
+                        break;
+                    }
+                    if !self.inq[v] {
+                        self.inq[v] = true;
+                        self.queue.push_back(v);
+                    }
+                }
+            }
+        }
+        ok
+    }
+
+    /// Lowers `ls` from `j` along in-arcs, remembering who lowered it.
+    fn push_backward(&mut self, inst: &Instance, j: usize) -> bool {
+        self.queue.clear();
+        self.queue.push_back(j);
+        self.inq[j] = true;
+        let mut ok = true;
+        while let Some(u) = self.queue.pop_front() {
+            self.inq[u] = false;
+            if !ok {
+                continue;
+            }
+            for &(v, lag) in &inst.inc[u] {
+                let c = self.ls[u] - lag;
+                if c < self.ls[v] {
+                    self.ls[v] = c;
+                    self.lsp[v] = u;
+                    if c < self.es[v] {
+                        ok = false;
+                        break;
+                    }
+                    if !self.inq[v] {
+                        self.inq[v] = true;
+                        self.queue.push_back(v);
+                    }
+                }
+            }
+        }
+        ok
+    }
+
+    /// Generates a schedule from an activity list (every activity exactly
+    /// once, respecting `inst.order_preds`). `None` when generation failed.
+    pub fn run(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
+        debug_assert_eq!(list.len(), inst.n);
+        if inst.simple {
+            self.run_simple(inst, list)
+        } else {
+            self.run_general(inst, list)
+        }
+    }
+
+    fn run_simple(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
+        self.reset(inst);
+        for &j in list {
+            let mut t = inst.es[j];
+            for &(i, lag) in &inst.inc[j] {
+                debug_assert!(self.done[i]);
+                t = t.max(self.start[i] + lag);
+            }
+            let t = self.fit(inst, j, t)?;
+            if t > inst.ls[j] {
+                return None;
+            }
+            self.place(inst, j, t);
+        }
+        Some(self.start.clone())
+    }
+
+    fn run_general(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
+        self.extra.fill(Time::MIN);
+        let mut restarts = 0;
+        'outer: loop {
+            self.reset(inst);
+            for j in 0..inst.n {
+                if self.extra[j] > self.es[j] {
+                    self.es[j] = self.extra[j];
+                    if self.es[j] > self.ls[j] || !self.push_forward(inst, j) {
+                        return None;
+                    }
+                }
+            }
+            for &j in list {
+                let t = self.fit(inst, j, self.es[j])?;
+                if t > self.ls[j] {
+                    restarts += 1;
+                    if restarts > self.max_restarts {
+                        return None;
+                    }
+                    let mut u = self.lsp[j];
+                    let mut steps = 0;
+                    while u != NONE && !self.done[u] && steps <= inst.n {
+                        u = self.lsp[u];
+                        steps += 1;
+                    }
+                    if u == NONE || !self.done[u] {
+                        return None;
+                    }
+                    let delta = t - self.ls[j];
+                    self.extra[u] = self.extra[u].max(self.start[u] + delta);
+                    continue 'outer;
+                }
+                self.place(inst, j, t);
+                self.es[j] = t;
+                if t < self.ls[j] {
+                    self.ls[j] = t;
+                    self.lsp[j] = NONE;
+                }
+                if !self.push_forward(inst, j) || !self.push_backward(inst, j) {
+                    return None;
+                }
+            }
+            return Some(self.start.clone());
+        }
+    }
+}

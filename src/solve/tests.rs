@@ -1,0 +1,554 @@
+//! Solver tests on tiny hand-made problems with known optima, and random
+//! problems checked against brute force and the independent verifier.
+
+#![allow(clippy::field_reassign_with_default)]
+
+use super::*;
+use crate::model::{
+    verify::verify, Activity, Demand, Exclusion, Interval, OnTimeLimit, Precedence, Problem,
+    Resource, Signal,
+};
+use proptest::prelude::*;
+
+fn opts() -> SolveOptions {
+    SolveOptions {
+        time_limit: Duration::from_secs(20),
+        seed: 7,
+        threads: 1,
+        max_schedules: 400,
+    }
+}
+
+fn act(name: &str, d: Time, demands: &[(usize, i64)]) -> Activity {
+    let mut a = Activity::new(name, d);
+    a.demands = demands
+        .iter()
+        .map(|&(resource, amount)| Demand { resource, amount })
+        .collect();
+    a
+}
+
+fn prec(from: usize, to: usize, lag: Time) -> Precedence {
+    Precedence { from, to, lag }
+}
+
+fn solved(p: &Problem) -> Solution {
+    match solve(p, &opts()) {
+        Outcome::Solved(s) => {
+            assert!(
+                verify(p, &s.starts).is_empty(),
+                "{:?}",
+                verify(p, &s.starts)
+            );
+            assert_eq!(s.makespan, p.makespan(&s.starts));
+            assert!(s.lower_bound <= s.makespan);
+            s
+        }
+        other => panic!("expected a schedule, got {other:?}"),
+    }
+}
+
+#[test]
+fn three_on_one_machine() {
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("m", 1));
+    for (n, d) in [("a", 2), ("b", 3), ("c", 4)] {
+        p.activities.push(act(n, d, &[(0, 1)]));
+    }
+    let s = solved(&p);
+    assert_eq!(s.makespan, 9);
+    assert!(s.is_optimal());
+}
+
+#[test]
+fn max_lag_pair_needs_unscheduling() {
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("m", 1));
+    p.activities = vec![
+        act("a", 2, &[(0, 1)]),
+        act("b", 2, &[(0, 1)]),
+        act("c", 5, &[(0, 1)]),
+    ];
+    // b exactly 2 after a
+    p.precedences = vec![prec(0, 1, 2), prec(1, 0, -2)];
+    let s = solved(&p);
+    assert_eq!(s.makespan, 9);
+    assert_eq!(s.starts[1], s.starts[0] + 2);
+    // and the SGS itself repairs a bad list
+    let inst = Instance::from_problem(&p).unwrap();
+    let mut sgs = sgs::Sgs::new(&inst);
+    let st = sgs
+        .run(&inst, &[0, 2, 1])
+        .expect("repaired by unscheduling");
+    assert!(verify(&p, &st).is_empty());
+}
+
+#[test]
+fn max_lag_window() {
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("m", 1));
+    p.activities = vec![
+        act("a", 5, &[(0, 1)]),
+        act("b", 3, &[(0, 1)]),
+        act("c", 4, &[(0, 1)]),
+    ];
+    p.precedences = vec![prec(0, 1, 5), prec(1, 0, -7)];
+    let s = solved(&p);
+    assert_eq!(s.makespan, 12);
+}
+
+#[test]
+fn capacity_profile_zero_then_two() {
+    let mut p = Problem::default();
+    p.resources.push(Resource {
+        name: "team".into(),
+        steps: vec![(0, 0), (10, 2)],
+    });
+    for n in ["a", "b", "c"] {
+        p.activities.push(act(n, 5, &[(0, 1)]));
+    }
+    let s = solved(&p);
+    assert_eq!(s.makespan, 20);
+    assert!(s.starts.iter().all(|&t| t >= 10));
+}
+
+#[test]
+fn capacity_running_out_is_infeasible() {
+    let mut p = Problem::default();
+    p.resources.push(Resource {
+        name: "oracle-support".into(),
+        steps: vec![(0, 1), (6, 0)],
+    });
+    p.activities = vec![act("a", 4, &[(0, 1)]), act("b", 4, &[(0, 1)])];
+    match solve(&p, &opts()) {
+        Outcome::Infeasible(r) => assert!(r.contains("oracle-support"), "{r}"),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn exclusion_group() {
+    let mut p = Problem::default();
+    p.activities = vec![act("a", 4, &[]), act("b", 3, &[]), act("c", 2, &[])];
+    p.exclusions.push(Exclusion {
+        name: "dr".into(),
+        sides: vec![vec![0, 2], vec![1]],
+    });
+    let s = solved(&p);
+    assert_eq!(s.makespan, 7);
+}
+
+#[test]
+fn forbidden_interval() {
+    let mut p = Problem::default();
+    let mut a = act("a", 5, &[]);
+    a.forbidden = vec![Interval::new(2, 8)];
+    p.activities = vec![a];
+    let s = solved(&p);
+    assert_eq!(s.starts, vec![8]);
+    assert!(s.is_optimal());
+}
+
+#[test]
+fn allowed_interval_pushes_start() {
+    let mut p = Problem::default();
+    let mut a = act("a", 5, &[]);
+    a.allowed = Some(vec![Interval::new(0, 3), Interval::new(10, 20)]);
+    p.activities = vec![a, act("b", 2, &[])];
+    p.precedences = vec![prec(0, 1, 5)];
+    let s = solved(&p);
+    assert_eq!(s.starts, vec![10, 15]);
+    assert!(s.is_optimal());
+}
+
+#[test]
+fn allowed_interval_too_short_is_infeasible() {
+    let mut p = Problem::default();
+    let mut a = act("patch", 5, &[]);
+    a.allowed = Some(vec![Interval::new(0, 3)]);
+    p.activities = vec![a];
+    match solve(&p, &opts()) {
+        Outcome::Infeasible(r) => assert!(r.contains("patch") && r.contains("allowed"), "{r}"),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn positive_cycle_is_infeasible() {
+    let mut p = Problem::default();
+    p.activities = vec![act("drain", 5, &[]), act("upgrade", 3, &[])];
+    p.precedences = vec![prec(0, 1, 10), prec(1, 0, -4)];
+    match solve(&p, &opts()) {
+        Outcome::Infeasible(r) => {
+            assert!(
+                r.contains("cycle") && r.contains("drain") && r.contains("upgrade"),
+                "{r}"
+            )
+        }
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn deadline_and_demand_infeasible() {
+    let mut p = Problem::default();
+    p.activities = vec![act("a", 5, &[]), act("b", 5, &[])];
+    p.precedences = vec![prec(0, 1, 5)];
+    p.deadline = Some(9);
+    assert!(matches!(solve(&p, &opts()), Outcome::Infeasible(_)));
+    p.deadline = Some(10);
+    assert_eq!(solved(&p).makespan, 10);
+    p.resources.push(Resource::constant("dba", 1));
+    p.activities[0].demands.push(Demand {
+        resource: 0,
+        amount: 2,
+    });
+    match solve(&p, &opts()) {
+        Outcome::Infeasible(r) => assert!(r.contains("dba"), "{r}"),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn on_time_limit_forces_alignment() {
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("dba", 1));
+    // c must finish before b; a is free: a naive plan runs a at 0 and b at 5
+    p.activities = vec![act("a", 5, &[]), act("b", 5, &[]), act("c", 5, &[(0, 1)])];
+    p.precedences = vec![prec(2, 1, 5)];
+    p.signals = vec![Signal::Running(vec![0, 1])];
+    p.limits = vec![OnTimeLimit {
+        name: "online-banking".into(),
+        signal: 0,
+        weight: 1.0,
+        max_on: Some(5),
+    }];
+    let s = solved(&p);
+    assert_eq!(s.starts[0], s.starts[1]);
+    assert_eq!(s.makespan, 10);
+    // impossible limit: reported as not found, naming the limit
+    p.limits[0].max_on = Some(4);
+    match solve(&p, &opts()) {
+        Outcome::NotFound(r) => assert!(r.contains("online-banking"), "{r}"),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn deterministic_with_one_thread() {
+    let p = random_problem(12345, 12);
+    let o = SolveOptions {
+        max_schedules: 150,
+        ..opts()
+    };
+    assert_eq!(solve(&p, &o), solve(&p, &o));
+}
+
+#[test]
+fn lower_bound_and_windows_are_public() {
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("m", 1));
+    for (n, d) in [("a", 2), ("b", 3), ("c", 4)] {
+        p.activities.push(act(n, d, &[(0, 1)]));
+    }
+    assert_eq!(lower_bound(&p), 9);
+    let w = time_windows(&p).unwrap();
+    assert_eq!(w.critical_path, 4);
+}
+
+/// A small random problem using every kind of constraint.
+fn random_problem(seed: u64, n: usize) -> Problem {
+    let mut r = rng::Rng::new(seed);
+    let mut p = Problem::default();
+    let nres = 1 + r.below(2);
+    for k in 0..nres {
+        let cap = 1 + r.below(3) as i64;
+        let steps = if r.chance(0.3) {
+            vec![
+                (0, cap),
+                (5 + r.below(10) as Time, r.below(2) as i64 + 1),
+                (30, cap),
+            ]
+        } else {
+            vec![(0, cap)]
+        };
+        p.resources.push(Resource {
+            name: format!("r{k}"),
+            steps,
+        });
+    }
+    for i in 0..n {
+        let mut a = Activity::new(format!("a{i}"), r.below(5) as Time);
+        for k in 0..nres {
+            if r.chance(0.5) {
+                a.demands.push(Demand {
+                    resource: k,
+                    amount: 1,
+                });
+            }
+        }
+        if r.chance(0.15) {
+            a.release = r.below(6) as Time;
+        }
+        if r.chance(0.1) {
+            let s = r.below(10) as Time;
+            a.forbidden = vec![Interval::new(s, s + 1 + r.below(4) as Time)];
+        }
+        if r.chance(0.1) {
+            let s = r.below(5) as Time;
+            a.allowed = Some(vec![Interval::new(s, s + 6), Interval::new(s + 8, 200)]);
+        }
+        p.activities.push(a);
+    }
+    for _ in 0..n {
+        let a = r.below(n);
+        let b = r.below(n);
+        if a < b {
+            p.precedences.push(prec(a, b, r.below(5) as Time));
+            if r.chance(0.2) {
+                // a maximum lag back
+                p.precedences.push(prec(b, a, -(6 + r.below(8) as Time)));
+            }
+        }
+    }
+    if r.chance(0.4) && n >= 4 {
+        p.exclusions.push(Exclusion {
+            name: "x".into(),
+            sides: vec![vec![0, 1], vec![2, 3]],
+        });
+    }
+    if r.chance(0.3) {
+        p.signals = vec![Signal::Running(vec![0, 1])];
+        p.limits = vec![OnTimeLimit {
+            name: "svc".into(),
+            signal: 0,
+            weight: 1.0,
+            max_on: Some(6),
+        }];
+    }
+    if r.chance(0.2) {
+        p.deadline = Some(15 + r.below(15) as Time);
+    }
+    p
+}
+
+/// Best makespan over every start vector in `0..=h` (tiny problems only).
+fn brute_force(p: &Problem, h: Time) -> Option<Time> {
+    let n = p.activities.len();
+    let mut s = vec![0; n];
+    let mut best: Option<Time> = None;
+    loop {
+        if verify(p, &s).is_empty() {
+            let m = p.makespan(&s);
+            best = Some(best.map_or(m, |b: Time| b.min(m)));
+        }
+        let mut k = 0;
+        while k < n {
+            s[k] += 1;
+            if s[k] <= h {
+                break;
+            }
+            s[k] = 0;
+            k += 1;
+        }
+        if k == n {
+            return best;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_schedules_verify(seed in any::<u64>(), n in 1usize..14) {
+        let p = random_problem(seed, n);
+        let o = SolveOptions { max_schedules: 60, time_limit: Duration::from_secs(10), ..opts() };
+        if let Outcome::Solved(s) = solve(&p, &o) {
+            prop_assert!(verify(&p, &s.starts).is_empty(), "{:?}", verify(&p, &s.starts));
+            prop_assert!(s.lower_bound <= s.makespan);
+        }
+    }
+
+    #[test]
+    fn tiny_problems_match_brute_force(seed in any::<u64>()) {
+        let p = random_problem(seed, 3);
+        let h = 14;
+        let brute = brute_force(&p, h);
+        let o = SolveOptions { max_schedules: 100, time_limit: Duration::from_secs(10), ..opts() };
+        let out = solve(&p, &o);
+        match (&out, brute) {
+            (Outcome::Infeasible(r), Some(b)) => prop_assert!(false, "claimed infeasible ({r}) but {b} exists"),
+            (Outcome::Solved(s), Some(b)) => {
+                prop_assert!(s.lower_bound <= b, "bound {} above optimum {}", s.lower_bound, b);
+                prop_assert!(s.makespan >= b);
+                prop_assert!(verify(&p, &s.starts).is_empty());
+            }
+            (Outcome::Solved(s), None) => {
+                // optimum beyond the brute-force range
+                prop_assert!(verify(&p, &s.starts).is_empty());
+                prop_assert!(s.makespan > h);
+            }
+            _ => {}
+        }
+        if let Some(b) = brute {
+            prop_assert!(lower_bound(&p) <= b);
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn brute_force_statistics() {
+    let (mut feasible, mut found, mut optimal, mut infeasible_ok) = (0, 0, 0, 0);
+    for seed in 0..3000u64 {
+        let p = random_problem(seed, 4);
+        let brute = brute_force(&p, 12);
+        let o = SolveOptions {
+            max_schedules: 100,
+            ..opts()
+        };
+        let out = solve(&p, &o);
+        match (&out, brute) {
+            (Outcome::Solved(s), Some(b)) => {
+                feasible += 1;
+                found += 1;
+                if s.makespan == b {
+                    optimal += 1;
+                } else {
+                    println!("seed {seed}: {} vs optimum {b}", s.makespan);
+                }
+            }
+            (o, Some(b)) => {
+                feasible += 1;
+                println!("seed {seed}: {o:?} but optimum {b}");
+            }
+            (Outcome::Infeasible(_), None) => infeasible_ok += 1,
+            _ => {}
+        }
+    }
+    println!(
+        "feasible {feasible} found {found} optimal {optimal} proven infeasible {infeasible_ok}"
+    );
+}
+
+#[test]
+#[ignore]
+fn show_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let p = random_problem(seed, 4);
+    println!("{}", serde_json::to_string(&p).unwrap());
+    let n = p.activities.len();
+    let mut s = vec![0; n];
+    let mut best: Option<(Time, Vec<Time>)> = None;
+    loop {
+        if verify(&p, &s).is_empty() {
+            let m = p.makespan(&s);
+            if best.as_ref().is_none_or(|b| m < b.0) {
+                best = Some((m, s.clone()));
+            }
+        }
+        let mut k = 0;
+        while k < n {
+            s[k] += 1;
+            if s[k] <= 12 {
+                break;
+            }
+            s[k] = 0;
+            k += 1;
+        }
+        if k == n {
+            break;
+        }
+    }
+    println!("brute {best:?}");
+    println!("{:?}", solve(&p, &opts()));
+}
+
+/// A random problem with max lags that is feasible by construction: lags
+/// are drawn around a resource-feasible reference schedule.
+fn feasible_max_lag_problem(seed: u64, n: usize) -> (Problem, Vec<Time>) {
+    let mut r = rng::Rng::new(seed);
+    let mut p = Problem::default();
+    for k in 0..3 {
+        p.resources
+            .push(Resource::constant(format!("r{k}"), 2 + r.below(3) as i64));
+    }
+    for i in 0..n {
+        let mut a = Activity::new(format!("a{i}"), 1 + r.below(9) as Time);
+        for k in 0..3 {
+            if r.chance(0.5) {
+                a.demands.push(Demand {
+                    resource: k,
+                    amount: 1 + r.below(2) as i64,
+                });
+            }
+        }
+        p.activities.push(a);
+    }
+    let inst = Instance::from_problem(&p).unwrap();
+    let mut list: Vec<usize> = (0..n).collect();
+    for k in (1..n).rev() {
+        list.swap(k, r.below(k + 1));
+    }
+    let reference = sgs::Sgs::new(&inst).run(&inst, &list).unwrap();
+    assert!(verify(&p, &reference).is_empty());
+    for _ in 0..(2 * n) {
+        let (a, b) = (r.below(n), r.below(n));
+        let (sa, sb) = (reference[a], reference[b]);
+        if a == b || sa > sb {
+            continue;
+        }
+        p.precedences
+            .push(prec(a, b, r.below((sb - sa + 1) as usize) as Time));
+        if r.chance(0.4) {
+            p.precedences
+                .push(prec(b, a, -(sb - sa + r.below(4) as Time)));
+        }
+    }
+    assert!(verify(&p, &reference).is_empty());
+    (p, reference)
+}
+
+#[test]
+fn feasible_max_lag_problems_are_solved() {
+    for seed in 0..20 {
+        let (p, reference) = feasible_max_lag_problem(seed, 15);
+        let o = SolveOptions {
+            max_schedules: 200,
+            ..opts()
+        };
+        match solve(&p, &o) {
+            Outcome::Solved(s) => assert!(s.makespan <= p.makespan(&reference) + 20),
+            other => panic!("seed {seed}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn max_lag_statistics() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let (mut ok, mut worse, mut total) = (0, 0, 0);
+    for seed in 0..300u64 {
+        let (p, reference) = feasible_max_lag_problem(seed, n);
+        total += 1;
+        let o = SolveOptions {
+            max_schedules: 500,
+            ..opts()
+        };
+        match solve(&p, &o) {
+            Outcome::Solved(s) => {
+                ok += 1;
+                if s.makespan > p.makespan(&reference) {
+                    worse += 1;
+                }
+            }
+            other => println!("seed {seed}: {other:?}"),
+        }
+    }
+    println!("solved {ok}/{total}, worse than reference {worse}");
+}
