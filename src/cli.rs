@@ -58,8 +58,14 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
             out.flush()
         }
         Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
             let result = (|| {
                 let mut f = std::fs::File::create(&tmp)?;
@@ -79,7 +85,9 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
     match write_output(path, text) {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            let target = path.map(|p| p.display().to_string()).unwrap_or_else(|| "stdout".into());
+            let target = path
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "stdout".into());
             eprintln!("error: cannot write {target}: {e}\n  hint: check the folder exists and is writable");
             EXIT_BAD_INPUT
         }
@@ -108,7 +116,6 @@ pub fn validate(path: &Path) -> u8 {
         Err(e) => report_input_error(&e),
     }
 }
-
 
 /// `windowplan plan`.
 pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
@@ -139,13 +146,21 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
 }
 
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
-fn plan_instance(path: &Path, format: crate::formats::Format, opts: &SolveOptions, output: Option<&Path>) -> u8 {
+fn plan_instance(
+    path: &Path,
+    format: crate::formats::Format,
+    opts: &SolveOptions,
+    output: Option<&Path>,
+) -> u8 {
     let problem = match crate::formats::read_instance(path, Some(format)) {
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
     match crate::solve_checked(&problem, opts) {
-        Ok(sol) => write_or_fail(output, &crate::report::json::instance_to_json(&problem, &sol)),
+        Ok(sol) => write_or_fail(
+            output,
+            &crate::report::json::instance_to_json(&problem, &sol),
+        ),
         Err(outcome) => {
             match outcome {
                 Outcome::Infeasible(why) => eprintln!("no feasible schedule: {why}"),
@@ -181,7 +196,11 @@ pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
         }
     };
     if violations.is_empty() {
-        println!("{}: the plan keeps every rule ({} tasks)", plan_path.display(), inv.tasks.len());
+        println!(
+            "{}: the plan keeps every rule ({} tasks)",
+            plan_path.display(),
+            inv.tasks.len()
+        );
         EXIT_OK
     } else {
         print!("{}", crate::report::violations(&violations));
@@ -201,7 +220,13 @@ pub fn graph(path: &Path, json: bool) -> u8 {
 }
 
 /// `windowplan bench`.
-pub fn bench(dir: &Path, rcpspmax: bool, reference: Option<&Path>, opts: &SolveOptions, stride: usize) -> u8 {
+pub fn bench(
+    dir: &Path,
+    rcpspmax: bool,
+    reference: Option<&Path>,
+    opts: &SolveOptions,
+    stride: usize,
+) -> u8 {
     let format = if rcpspmax {
         crate::bench::BenchFormat::RcpspMax
     } else {
@@ -231,7 +256,10 @@ mod tests {
     #[test]
     fn time_limits_parse() {
         assert_eq!(parse_time_limit("10s").unwrap(), Duration::from_secs(10));
-        assert_eq!(parse_time_limit("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(
+            parse_time_limit("500ms").unwrap(),
+            Duration::from_millis(500)
+        );
         assert_eq!(parse_time_limit("2m").unwrap(), Duration::from_secs(120));
         assert_eq!(parse_time_limit("3").unwrap(), Duration::from_secs(3));
         assert!(parse_time_limit("soon").is_err());
@@ -251,6 +279,9 @@ mod tests {
 
     #[test]
     fn unwritable_output_is_bad_input() {
-        assert_eq!(write_or_fail(Some(Path::new("/nonexistent-dir/x/plan.json")), "x"), EXIT_BAD_INPUT);
+        assert_eq!(
+            write_or_fail(Some(Path::new("/nonexistent-dir/x/plan.json")), "x"),
+            EXIT_BAD_INPUT
+        );
     }
 }

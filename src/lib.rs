@@ -21,7 +21,7 @@ use error::InputError;
 use inventory::Inventory;
 use model::Problem;
 use plan::Plan;
-use solve::{Outcome, SolveOptions, Solution};
+use solve::{Outcome, Solution, SolveOptions};
 use std::path::Path;
 
 /// Reads and validates an inventory file, including the checks that need the
@@ -52,15 +52,75 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
     })
 }
 
-/// Why no plan can exist, found without search: a deadline shorter than the
-/// critical path (the path is named).
+/// Why no plan can exist, found without search: a task with no room left
+/// once its windows, its teams' hours, the blackouts over it and the
+/// deadline are taken into account; a deadline shorter than the critical
+/// path (the path is named).
 pub fn precheck(inv: &Inventory) -> Option<String> {
+    use inventory::time::{intersect_intervals, subtract_intervals};
+    let end = inv.window.deadline.unwrap_or(inventory::time::MAX_MINUTES);
+    let mut reasons = Vec::new();
+    for task in &inv.tasks {
+        let mut room = vec![model::Interval::new(0, end)];
+        if let Some(w) = &task.windows {
+            room = intersect_intervals(&room, w);
+        }
+        for &(team, _) in &task.needs {
+            if let Some(av) = &inv.teams[team].available {
+                room = intersect_intervals(&room, av);
+            }
+        }
+        let covering: Vec<&inventory::Blackout> = inv
+            .blackouts
+            .iter()
+            .filter(|b| inv.blackout_covers(b, task))
+            .collect();
+        let blackouts: Vec<model::Interval> = covering.iter().map(|b| b.interval).collect();
+        let room = subtract_intervals(&room, &model::compile::merge(blackouts));
+        if room.iter().all(|iv| iv.len() < task.duration) {
+            let names: Vec<String> = covering
+                .iter()
+                .map(|b| match &b.reason {
+                    Some(r) => format!("the blackout for {r}"),
+                    None => "a blackout".to_string(),
+                })
+                .collect();
+            let mut limits = Vec::new();
+            if task.windows.is_some() {
+                limits.push("its windows".to_string());
+            }
+            if task
+                .needs
+                .iter()
+                .any(|&(t, _)| inv.teams[t].available.is_some())
+            {
+                limits.push("its teams' hours".to_string());
+            }
+            if inv.window.deadline.is_some() {
+                limits.push("the deadline".to_string());
+            }
+            limits.extend(names);
+            reasons.push(format!(
+                "task {} takes {} but no stretch that long is left between {}",
+                task.id,
+                report::fmt_minutes(task.duration),
+                report::join_words(&limits)
+            ));
+        }
+    }
+    if !reasons.is_empty() {
+        return Some(reasons.join("; "));
+    }
     let deadline = inv.window.deadline?;
     let cpm = graph::TaskGraph::new(inv).cpm().ok()?;
     if cpm.length <= deadline {
         return None;
     }
-    let path: Vec<&str> = cpm.critical_path.iter().map(|&t| inv.tasks[t].id.as_str()).collect();
+    let path: Vec<&str> = cpm
+        .critical_path
+        .iter()
+        .map(|&t| inv.tasks[t].id.as_str())
+        .collect();
     Some(format!(
         "the deadline allows {} but the critical path {} takes {}; move the deadline, shorten a task or drop a dependency",
         report::fmt_minutes(deadline),

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use windowplan::cli;
 
 #[derive(Parser)]
-#[command(name = "windowplan", version, about = "Plans the shortest maintenance window that keeps the business running")]
+#[command(
+    name = "windowplan",
+    version,
+    about = "Plans the shortest maintenance window that keeps the business running"
+)]
 struct Args {
     #[command(subcommand)]
     command: Command,
@@ -84,8 +88,20 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let code = match args.command {
         Command::Validate { inventory } => cli::validate(&inventory),
-        Command::Plan { inventory, time_limit, seed, threads, format, output } => {
-            let opts = windowplan::solve::SolveOptions { time_limit, seed, threads };
+        Command::Plan {
+            inventory,
+            time_limit,
+            seed,
+            threads,
+            format,
+            output,
+        } => {
+            let opts = windowplan::solve::SolveOptions {
+                time_limit,
+                seed,
+                threads,
+                ..Default::default()
+            };
             let format = match format {
                 PlanFormat::Table => cli::PlanOutput::Table,
                 PlanFormat::Json => cli::PlanOutput::Json,
@@ -93,10 +109,31 @@ fn main() -> ExitCode {
             cli::plan(&inventory, &opts, format, output.as_deref())
         }
         Command::Check { inventory, plan } => cli::check(&inventory, &plan),
-        Command::Graph { inventory, format } => cli::graph(&inventory, matches!(format, GraphFormat::Json)),
-        Command::Bench { dir, format, reference, time_limit, threads, seed, stride } => {
-            let opts = windowplan::solve::SolveOptions { time_limit, seed, threads };
-            cli::bench(&dir, matches!(format, BenchFormat::Rcpspmax), reference.as_deref(), &opts, stride)
+        Command::Graph { inventory, format } => {
+            cli::graph(&inventory, matches!(format, GraphFormat::Json))
+        }
+        Command::Bench {
+            dir,
+            format,
+            reference,
+            time_limit,
+            threads,
+            seed,
+            stride,
+        } => {
+            let opts = windowplan::solve::SolveOptions {
+                time_limit,
+                seed,
+                threads,
+                ..Default::default()
+            };
+            cli::bench(
+                &dir,
+                matches!(format, BenchFormat::Rcpspmax),
+                reference.as_deref(),
+                &opts,
+                stride,
+            )
         }
     };
     ExitCode::from(code)

@@ -10,11 +10,15 @@ fn windowplan() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
 }
 
 #[test]
@@ -47,7 +51,11 @@ fn cycle_names_every_task_and_exits_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cycle"))
-        .stderr(predicate::str::contains("a").and(predicate::str::contains("b")).and(predicate::str::contains("c")));
+        .stderr(
+            predicate::str::contains("a")
+                .and(predicate::str::contains("b"))
+                .and(predicate::str::contains("c")),
+        );
 }
 
 #[test]
@@ -74,7 +82,10 @@ fn impossible_capacity_exits_2() {
 
 #[test]
 fn missing_file_exits_2() {
-    windowplan().args(["plan", "no-such-inventory.yaml"]).assert().code(2);
+    windowplan()
+        .args(["plan", "no-such-inventory.yaml"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -119,7 +130,16 @@ fn plan_table_then_json_then_check() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan.json");
     windowplan()
-        .args(["plan", "--time-limit", "2s", "--threads", "1", "--format", "json", "-o"])
+        .args([
+            "plan",
+            "--time-limit",
+            "2s",
+            "--threads",
+            "1",
+            "--format",
+            "json",
+            "-o",
+        ])
         .arg(&out)
         .arg(example("bank.yaml"))
         .assert()
@@ -166,7 +186,11 @@ fn check_finds_a_hand_made_violation_and_exits_1() {
 fn check_rejects_a_plan_naming_an_unknown_task() {
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("bad.json");
-    std::fs::write(&plan, r#"{ "tasks": [ { "id": "nope", "start_minute": 0 } ] }"#).unwrap();
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "nope", "start_minute": 0 } ] }"#,
+    )
+    .unwrap();
     windowplan()
         .arg("check")
         .arg(example("quickstart.yaml"))

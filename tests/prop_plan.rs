@@ -66,20 +66,33 @@ fn gen_inventory() -> impl Strategy<Value = GenInventory> {
         ),
     )
         .prop_map(
-            |(systems, cluster, dr, dr_order, zone_cap, team_caps, hours, blackout, deadline, raw)| {
+            |(
+                systems,
+                cluster,
+                dr,
+                dr_order,
+                zone_cap,
+                team_caps,
+                hours,
+                blackout,
+                deadline,
+                raw,
+            )| {
                 let tasks = raw
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (target, duration, outage, team, after, window))| GenTask {
-                        target: target % (systems + usize::from(cluster.is_some())),
-                        duration,
-                        outage,
-                        team: team % team_caps.len(),
-                        after: after.and_then(|(p, lag, max)| {
-                            (i > 0).then(|| (p % i, lag * 5, max.map(|m| (lag.max(0) + m) * 5)))
-                        }),
-                        window: window.map(|(s, len)| (s, s + len)),
-                    })
+                    .map(
+                        |(i, (target, duration, outage, team, after, window))| GenTask {
+                            target: target % (systems + usize::from(cluster.is_some())),
+                            duration,
+                            outage,
+                            team: team % team_caps.len(),
+                            after: after.and_then(|(p, lag, max)| {
+                                (i > 0).then(|| (p % i, lag * 5, max.map(|m| (lag.max(0) + m) * 5)))
+                            }),
+                            window: window.map(|(s, len)| (s, s + len)),
+                        },
+                    )
                     .collect();
                 GenInventory {
                     systems,
@@ -120,7 +133,11 @@ fn to_yaml(g: &GenInventory) -> String {
     }
     y += "systems:\n";
     for s in 0..g.systems {
-        let zone = if g.zone_cap.is_some() && s > 0 { ", zone: z" } else { "" };
+        let zone = if g.zone_cap.is_some() && s > 0 {
+            ", zone: z"
+        } else {
+            ""
+        };
         y += &format!("  - {{ id: s{s}{zone} }}\n");
     }
     if let Some(cap) = g.zone_cap {
@@ -142,11 +159,18 @@ fn to_yaml(g: &GenInventory) -> String {
             ", order: primary_first".into()
         };
         let primary = if g.cluster.is_some() { "c" } else { "s0" };
-        y += &format!("dr:\n  - {{ primary: {primary}, standby: s{}{order} }}\n", g.systems - 1);
+        y += &format!(
+            "dr:\n  - {{ primary: {primary}, standby: s{}{order} }}\n",
+            g.systems - 1
+        );
     }
     if let Some((a, b, all)) = g.blackout {
         let scope = if all { "{}" } else { "{ systems: [s0] }" };
-        y += &format!("blackouts:\n  - {{ from: {}, to: {}, scope: {scope} }}\n", at(a), at(b));
+        y += &format!(
+            "blackouts:\n  - {{ from: {}, to: {}, scope: {scope} }}\n",
+            at(a),
+            at(b)
+        );
     }
     y += "tasks:\n";
     for (i, t) in g.tasks.iter().enumerate() {
@@ -210,7 +234,7 @@ proptest! {
             Err(_) => return Ok(()),
         };
         prop_assume!(inv.tasks.len() <= 5);
-        let opts = SolveOptions { time_limit: Duration::from_millis(300), seed: 7, threads: 1 };
+        let opts = SolveOptions { time_limit: Duration::from_millis(300), seed: 7, threads: 1, ..Default::default() };
         match windowplan::plan_inventory(&inv, &opts) {
             PlanResult::Planned(plan) => {
                 let starts: Vec<i64> = inv

@@ -3,8 +3,10 @@
 //! Each resource, exclusion and signal is named after the inventory rule it
 //! came from, so explanations can speak the user's words.
 
-use crate::inventory::{Component, Inventory, IntegrationMode};
-use crate::model::{Activity, Demand, Exclusion, Interval, OnTimeLimit, Precedence, Problem, Resource, Signal, Time};
+use crate::inventory::{Component, IntegrationMode, Inventory};
+use crate::model::{
+    Activity, Demand, Exclusion, Interval, OnTimeLimit, Precedence, Problem, Resource, Signal, Time,
+};
 use std::collections::HashMap;
 
 /// Where a core resource came from, for explanations.
@@ -69,7 +71,10 @@ pub fn compile(inv: &Inventory) -> Compiled {
             ResourceOrigin::System(s),
         );
         for t in users {
-            problem.activities[t].demands.push(Demand { resource: r, amount: 1 });
+            problem.activities[t].demands.push(Demand {
+                resource: r,
+                amount: 1,
+            });
         }
     }
 
@@ -91,11 +96,17 @@ pub fn compile(inv: &Inventory) -> Compiled {
         };
         let r = add_resource(
             &mut problem,
-            Resource { name: format!("team {}", team.id), steps },
+            Resource {
+                name: format!("team {}", team.id),
+                steps,
+            },
             ResourceOrigin::Team(k),
         );
         for (t, amount) in users {
-            problem.activities[t].demands.push(Demand { resource: r, amount: amount as i64 });
+            problem.activities[t].demands.push(Demand {
+                resource: r,
+                amount: amount as i64,
+            });
         }
     }
 
@@ -107,7 +118,11 @@ pub fn compile(inv: &Inventory) -> Compiled {
             .enumerate()
             .filter(|(_, t)| t.outage)
             .filter_map(|(i, t)| {
-                let n = t.systems.iter().filter(|s| cluster.members.contains(s)).count() as i64;
+                let n = t
+                    .systems
+                    .iter()
+                    .filter(|s| cluster.members.contains(s))
+                    .count() as i64;
                 (n > 0).then_some((i, n))
             })
             .collect();
@@ -122,13 +137,18 @@ pub fn compile(inv: &Inventory) -> Compiled {
             ResourceOrigin::Cluster(k),
         );
         for (t, amount) in users {
-            problem.activities[t].demands.push(Demand { resource: r, amount });
+            problem.activities[t].demands.push(Demand {
+                resource: r,
+                amount,
+            });
         }
     }
 
     // Zones: at most `max_concurrent` tasks on the zone's systems at once.
     for (z, zone) in inv.zones.iter().enumerate() {
-        let users = tasks_where(inv, |t| t.systems.iter().any(|&s| inv.systems[s].zone == Some(z)));
+        let users = tasks_where(inv, |t| {
+            t.systems.iter().any(|&s| inv.systems[s].zone == Some(z))
+        });
         if users.len() as i64 <= zone.max_concurrent as i64 {
             continue;
         }
@@ -138,7 +158,10 @@ pub fn compile(inv: &Inventory) -> Compiled {
             ResourceOrigin::Zone(z),
         );
         for t in users {
-            problem.activities[t].demands.push(Demand { resource: r, amount: 1 });
+            problem.activities[t].demands.push(Demand {
+                resource: r,
+                amount: 1,
+            });
         }
     }
 
@@ -163,7 +186,11 @@ pub fn compile(inv: &Inventory) -> Compiled {
 
     // Precedences: every edge the dependency graph derives (after, max lags, DR order).
     for e in crate::graph::edges(inv) {
-        problem.precedences.push(Precedence { from: e.from, to: e.to, lag: e.lag });
+        problem.precedences.push(Precedence {
+            from: e.from,
+            to: e.to,
+            lag: e.lag,
+        });
     }
 
     // Service downtime as signals, with hard limits.
@@ -178,9 +205,13 @@ pub fn compile(inv: &Inventory) -> Compiled {
 }
 
 fn tasks_where(inv: &Inventory, f: impl Fn(&crate::inventory::Task) -> bool) -> Vec<usize> {
-    inv.tasks.iter().enumerate().filter(|(_, t)| f(t)).map(|(i, _)| i).collect()
+    inv.tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| f(t))
+        .map(|(i, _)| i)
+        .collect()
 }
-
 
 /// Capacity `cap` inside the intervals, 0 elsewhere, as a step function.
 fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
@@ -293,11 +324,18 @@ impl SignalBuilder<'_> {
             cut |= was_cut;
             parts.push(match mode {
                 IntegrationMode::Sync => producer,
-                IntegrationMode::Async => self.push(Signal::Delayed { input: producer, tolerance }),
+                IntegrationMode::Async => self.push(Signal::Delayed {
+                    input: producer,
+                    tolerance,
+                }),
             });
         }
         path.pop();
-        let signal = if parts.len() == 1 { own } else { self.push(Signal::Any(parts)) };
+        let signal = if parts.len() == 1 {
+            own
+        } else {
+            self.push(Signal::Any(parts))
+        };
         if !cut {
             self.memo.insert(c, signal);
         }

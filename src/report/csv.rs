@@ -232,16 +232,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations() {
-        assert_eq!(super::fmt_minutes(250), "4h10m");
-        assert_eq!(super::fmt_minutes(245), "4h5m");
-        assert_eq!(super::fmt_minutes(45), "45m");
-        assert_eq!(super::fmt_minutes(120), "2h");
-        assert_eq!(super::fmt_minutes(0), "0m");
-        assert_eq!(super::fmt_minutes(-90), "-1h30m");
-    }
-
-    #[test]
     fn rfc4180_quoting() {
         assert_eq!(quote("plain"), "plain");
         assert_eq!(quote("a,b"), "\"a,b\"");

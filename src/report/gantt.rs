@@ -9,8 +9,8 @@
 //! external references) and print-friendly (black text, light fills). Output
 //! is deterministic.
 
-use super::fmt_minutes;
 use super::csv::{task_rows, wall_hm, wall_long, wall_short, TaskRow};
+use super::fmt_minutes;
 use crate::inventory::{Blackout, Inventory};
 use crate::model::{Interval, Time};
 use crate::plan::Plan;
@@ -211,8 +211,8 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     );
     let mut sub = format!(
         "length {} · lower bound {} · {} · lanes per {}",
-        super::fmt_minutes(plan.length_minutes),
-        super::fmt_minutes(plan.lower_bound_minutes),
+        fmt_minutes(plan.length_minutes),
+        fmt_minutes(plan.lower_bound_minutes),
         plan.status,
         match opts.lanes {
             Lanes::Team => "team",
@@ -229,7 +229,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             } else {
                 "OVER by"
             },
-            super::fmt_minutes((d - plan.length_minutes).abs())
+            fmt_minutes((d - plan.length_minutes).abs())
         );
     }
     let _ = writeln!(
@@ -520,7 +520,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     }
     for (k, sd) in plan.services.iter().enumerate() {
         let top = services_top + k as f64 * ROW_H;
-        let label = format!("{} (down {})", sd.id, super::fmt_minutes(sd.downtime_minutes));
+        let label = format!("{} (down {})", sd.id, fmt_minutes(sd.downtime_minutes));
         let _ = writeln!(
             s,
             r##"<text x="8" y="{}" fill="#000">{}</text>"##,
@@ -544,7 +544,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                     sd.id,
                     wall_short(&w.at(a)),
                     wall_short(&w.at(b)),
-                    super::fmt_minutes(b - a)
+                    fmt_minutes(b - a)
                 ))
             );
         }
@@ -696,7 +696,7 @@ fn bar_title(inv: &Inventory, r: &TaskRow) -> String {
         },
         wall_short(&w.at(r.start)),
         wall_short(&w.at(r.end)),
-        super::fmt_minutes(r.duration()),
+        fmt_minutes(r.duration()),
         match r.outage {
             Some(true) => "outage: systems down",
             Some(false) => "online change",

@@ -4,8 +4,8 @@
 //! from elsewhere); print CSS lays it out landscape with page breaks kept
 //! out of table rows.
 
-use super::fmt_minutes;
 use super::csv::{task_rows, wall_long, wall_short};
+use super::fmt_minutes;
 use super::gantt::esc;
 use super::markdown::{blackout_scope, num};
 use crate::inventory::Inventory;
@@ -80,14 +80,14 @@ pub fn render_with(
         )),
     );
     dt("Timezone", esc(&w.timezone));
-    dt("Length", esc(&super::fmt_minutes(plan.length_minutes)));
+    dt("Length", esc(&fmt_minutes(plan.length_minutes)));
     let gap = plan.length_minutes - plan.lower_bound_minutes;
     dt(
         "Lower bound",
         esc(&format!(
             "{} (gap {})",
-            super::fmt_minutes(plan.lower_bound_minutes),
-            super::fmt_minutes(gap)
+            fmt_minutes(plan.lower_bound_minutes),
+            fmt_minutes(gap)
         )),
     );
     dt("Status", esc(&plan.status));
@@ -98,13 +98,13 @@ pub fn render_with(
                 esc(&format!(
                     "{} (margin {})",
                     wall_long(&w.at(d)),
-                    super::fmt_minutes(margin)
+                    fmt_minutes(margin)
                 ))
             } else {
                 format!(
                     "{} <span class=\"over\">(over by {})</span>",
                     esc(&wall_long(&w.at(d))),
-                    esc(&super::fmt_minutes(-margin))
+                    esc(&fmt_minutes(-margin))
                 )
             };
             dt("Deadline", v);
@@ -146,7 +146,7 @@ pub fn render_with(
             esc(&r.team_labels().join(", ")),
             esc(&wall_short(&w.at(r.start))),
             esc(&wall_short(&w.at(r.end))),
-            esc(&super::fmt_minutes(r.duration())),
+            esc(&fmt_minutes(r.duration())),
             match r.outage {
                 Some(true) => "yes",
                 Some(false) => "no",
@@ -176,10 +176,10 @@ pub fn render_with(
                 Some(m) if sd.downtime_minutes > m => {
                     format!(
                         "<span class=\"over\">{} (exceeded)</span>",
-                        esc(&super::fmt_minutes(m))
+                        esc(&fmt_minutes(m))
                     )
                 }
-                Some(m) => esc(&super::fmt_minutes(m)),
+                Some(m) => esc(&fmt_minutes(m)),
                 None => "—".into(),
             };
             let down: Vec<String> = sd
@@ -197,7 +197,7 @@ pub fn render_with(
                 s,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&sd.id),
-                esc(&super::fmt_minutes(sd.downtime_minutes)),
+                esc(&fmt_minutes(sd.downtime_minutes)),
                 esc(&num(weight)),
                 esc(&num(weighted)),
                 limit,

@@ -7,8 +7,8 @@
 //! and the window start date only, so importing a re-plan of the same window
 //! updates the events instead of duplicating them.
 
-use super::fmt_minutes;
 use super::csv::{task_rows, TaskRow};
+use super::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::plan::Plan;
 use jiff::tz::TimeZone;
@@ -104,7 +104,7 @@ fn vevent(inv: &Inventory, row: &TaskRow, tzid: &str, date: &str, dtstamp: &str)
             "Minutes: {}-{} ({})",
             row.start,
             row.end,
-            super::fmt_minutes(row.duration())
+            fmt_minutes(row.duration())
         ),
     ];
     if row.critical {

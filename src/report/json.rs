@@ -9,29 +9,6 @@ pub fn to_json(plan: &Plan) -> String {
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::inventory::Component;
-    use crate::plan::testkit::Builder;
-
-    #[test]
-    fn pretty_json_round_trips() {
-        let mut b = Builder::new();
-        let a = b.system("db");
-        let dba = b.team("dba", 1);
-        let t = b.task("upgrade", &[a], 45);
-        b.needs(t, dba, 1);
-        b.service("bank", 1.0, &[Component::System(a)]);
-        let plan = Plan::build(&b.inv, &[15], 60);
-        let text = to_json(&plan);
-        assert!(text.contains("\n  \"format\": \"windowplan-plan/1\""));
-        assert!(text.contains("\"start\": \"2026-12-05T22:15:00-05:00\""));
-        let back: Plan = serde_json::from_str(&text).unwrap();
-        assert_eq!(back, plan);
-    }
-}
-
 /// A schedule of a benchmark instance (PSPLIB, RCPSP/max) as JSON: the plan
 /// format without wall-clock times; task ids are the activity names (job
 /// numbers).
@@ -59,4 +36,27 @@ pub fn instance_to_json(problem: &crate::model::Problem, sol: &crate::solve::Sol
     let mut s = serde_json::to_string_pretty(&value).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Component;
+    use crate::plan::testkit::Builder;
+
+    #[test]
+    fn pretty_json_round_trips() {
+        let mut b = Builder::new();
+        let a = b.system("db");
+        let dba = b.team("dba", 1);
+        let t = b.task("upgrade", &[a], 45);
+        b.needs(t, dba, 1);
+        b.service("bank", 1.0, &[Component::System(a)]);
+        let plan = Plan::build(&b.inv, &[15], 60);
+        let text = to_json(&plan);
+        assert!(text.contains("\n  \"format\": \"windowplan-plan/1\""));
+        assert!(text.contains("\"start\": \"2026-12-05T22:15:00-05:00\""));
+        let back: Plan = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, plan);
+    }
 }

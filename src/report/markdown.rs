@@ -3,8 +3,8 @@
 //! list per system, and a runbook per team in start order with wall-clock
 //! times. The Gantt chart lives in the HTML/SVG output (`gantt.svg`).
 
-use super::fmt_minutes;
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
+use super::fmt_minutes;
 use crate::inventory::{Component, Inventory};
 use crate::plan::Plan;
 use std::fmt::Write;
@@ -30,7 +30,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         cell(&wall_long(&w.at(plan.length_minutes)))
     );
     let _ = writeln!(s, "| Timezone | {} |", cell(&w.timezone));
-    let _ = writeln!(s, "| Length | {} |", super::fmt_minutes(plan.length_minutes));
+    let _ = writeln!(s, "| Length | {} |", fmt_minutes(plan.length_minutes));
     let gap = plan.length_minutes - plan.lower_bound_minutes;
     let gap_pct = if plan.lower_bound_minutes > 0 {
         format!(
@@ -43,8 +43,8 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
     let _ = writeln!(
         s,
         "| Lower bound | {} (gap {}{}) |",
-        super::fmt_minutes(plan.lower_bound_minutes),
-        super::fmt_minutes(gap),
+        fmt_minutes(plan.lower_bound_minutes),
+        fmt_minutes(gap),
         gap_pct
     );
     let status_words = match plan.status.as_str() {
@@ -62,7 +62,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 "| Deadline | {} ({} {}) |",
                 cell(&wall_long(&w.at(d))),
                 verdict,
-                super::fmt_minutes(margin.abs())
+                fmt_minutes(margin.abs())
             );
         }
         None => {
@@ -100,8 +100,8 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 })
                 .unwrap_or_default();
             let limit = match svc.and_then(|x| x.max_downtime) {
-                Some(m) if sd.downtime_minutes > m => format!("{} (EXCEEDED)", super::fmt_minutes(m)),
-                Some(m) => super::fmt_minutes(m),
+                Some(m) if sd.downtime_minutes > m => format!("{} (EXCEEDED)", fmt_minutes(m)),
+                Some(m) => fmt_minutes(m),
                 None => "—".into(),
             };
             let down: Vec<String> = sd
@@ -114,7 +114,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 "| {} | {} | {} | {} | {} | {} | {} |",
                 cell(&sd.id),
                 cell(&requires),
-                super::fmt_minutes(sd.downtime_minutes),
+                fmt_minutes(sd.downtime_minutes),
                 num(weight),
                 num(weighted),
                 limit,
@@ -148,7 +148,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
                 code(&r.id),
-                super::fmt_minutes(r.duration()),
+                fmt_minutes(r.duration()),
                 outage_words(r),
                 if r.critical {
                     " — critical chain"
@@ -178,7 +178,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
                 code(&r.id),
-                super::fmt_minutes(r.duration())
+                fmt_minutes(r.duration())
             );
         }
         s.push('\n');
@@ -231,7 +231,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                 wall_short(&w.at(r.end)),
                 id,
                 cell(&r.systems.join(", ")),
-                super::fmt_minutes(r.duration()),
+                fmt_minutes(r.duration()),
                 outage_words(r),
                 cell(&if r.after.is_empty() {
                     "—".to_string()

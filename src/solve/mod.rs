@@ -114,8 +114,13 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
                 }
                 for &(r, amount) in &inst.demands[j] {
                     let mut t = inst.es[j];
-                    while let Some(e) = inst.caps[r].conflict(t, a.duration, amount) {
-                        t = e;
+                    // Stop once past the latest start: a capacity that stays
+                    // too low for ever would otherwise never let go.
+                    while t <= inst.ls[j] {
+                        match inst.caps[r].conflict(t, a.duration, amount) {
+                            Some(e) => t = e.max(t + 1),
+                            None => break,
+                        }
                     }
                     if t > inst.ls[j] {
                         why.push(format!(
