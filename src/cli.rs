@@ -13,11 +13,52 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO_PLAN: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
 
-/// How `plan` prints its result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How `plan` and `report` print a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanOutput {
+    /// A table for the terminal.
     Table,
+    /// The plan file (DESIGN.md "Plan format").
     Json,
+    /// The CAB pack in Markdown.
+    Md,
+    /// One row per task, for spreadsheets.
+    Csv,
+    /// iCalendar, one event per task, for change calendars.
+    Ics,
+    /// One self-contained page with the Gantt chart.
+    Html,
+    /// The Gantt chart alone.
+    Svg,
+}
+
+/// Renders a plan in the chosen format. The critical chain is worked out
+/// here, for the formats that show it.
+pub fn render_plan(
+    inv: &crate::inventory::Inventory,
+    plan: &crate::plan::Plan,
+    format: PlanOutput,
+) -> String {
+    use crate::report;
+    let critical = || -> Vec<String> {
+        let Some(starts) = plan.starts(inv) else {
+            return Vec::new();
+        };
+        let compiled = crate::model::compile(inv);
+        crate::explain::critical_chain(inv, &compiled, &starts)
+            .into_iter()
+            .map(|l| l.task)
+            .collect()
+    };
+    match format {
+        PlanOutput::Table => report::table::render(inv, plan),
+        PlanOutput::Json => report::json::to_json(plan),
+        PlanOutput::Md => report::markdown::render(inv, plan, &critical()),
+        PlanOutput::Csv => report::csv::render(inv, plan),
+        PlanOutput::Ics => report::ics::render(inv, plan, &critical()),
+        PlanOutput::Html => report::html::render(inv, plan, &critical()),
+        PlanOutput::Svg => report::gantt::render(inv, plan, &critical()),
+    }
 }
 
 /// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
@@ -128,11 +169,7 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
     };
     match crate::plan_inventory(&inv, opts) {
         crate::PlanResult::Planned(plan) => {
-            let text = match format {
-                PlanOutput::Json => crate::report::json::to_json(&plan),
-                PlanOutput::Table => crate::report::table::render(&inv, &plan),
-            };
-            write_or_fail(output, &text)
+            write_or_fail(output, &render_plan(&inv, &plan, format))
         }
         crate::PlanResult::Infeasible(why) => {
             eprintln!("no feasible plan: {why}");
@@ -206,6 +243,41 @@ pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
         print!("{}", crate::report::violations(&violations));
         EXIT_NO_PLAN
     }
+}
+
+/// `windowplan report`: a saved plan (checked first) in another format.
+pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Option<&Path>) -> u8 {
+    let inv = match crate::load_inventory(inv_path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let text = match std::fs::read_to_string(plan_path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
+                plan_path.display()
+            );
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let starts = match crate::plan::read_plan_starts(&text, &inv) {
+        Ok(s) => s,
+        Err(mut e) => {
+            e.source = plan_path.display().to_string();
+            return report_input_error(&e);
+        }
+    };
+    let violations = crate::plan::check::check(&inv, &starts);
+    if !violations.is_empty() {
+        eprint!("{}", crate::report::violations(&violations));
+        eprintln!("the plan breaks the rules above; fix it (or re-plan) before reporting it");
+        return EXIT_NO_PLAN;
+    }
+    // The bound is not in a hand-edited plan: recompute the cheap one.
+    let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
+    let plan = crate::plan::Plan::build(&inv, &starts, bound);
+    write_or_fail(output, &render_plan(&inv, &plan, format))
 }
 
 /// `windowplan graph`.

@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod explain;
 pub mod formats;
 pub mod graph;
 pub mod inventory;

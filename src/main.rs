@@ -17,12 +17,6 @@ struct Args {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum PlanFormat {
-    Table,
-    Json,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum GraphFormat {
     Dot,
     Json,
@@ -50,8 +44,18 @@ enum Command {
         /// Worker threads (0 = all cores).
         #[arg(long, default_value_t = 0)]
         threads: usize,
-        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
-        format: PlanFormat,
+        #[arg(long, value_enum, default_value_t = cli::PlanOutput::Table)]
+        format: cli::PlanOutput,
+        /// Write the result to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Render a saved plan (after checking it) as a CAB pack, calendar, Gantt...
+    Report {
+        inventory: PathBuf,
+        plan: PathBuf,
+        #[arg(long, value_enum, default_value_t = cli::PlanOutput::Md)]
+        format: cli::PlanOutput,
         /// Write the result to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -102,13 +106,15 @@ fn main() -> ExitCode {
                 threads,
                 ..Default::default()
             };
-            let format = match format {
-                PlanFormat::Table => cli::PlanOutput::Table,
-                PlanFormat::Json => cli::PlanOutput::Json,
-            };
             cli::plan(&inventory, &opts, format, output.as_deref())
         }
         Command::Check { inventory, plan } => cli::check(&inventory, &plan),
+        Command::Report {
+            inventory,
+            plan,
+            format,
+            output,
+        } => cli::report(&inventory, &plan, format, output.as_deref()),
         Command::Graph { inventory, format } => {
             cli::graph(&inventory, matches!(format, GraphFormat::Json))
         }
