@@ -229,3 +229,100 @@ fn unwritable_output_exits_2_and_leaves_no_file() {
         .code(2);
     assert!(!out.exists());
 }
+
+#[test]
+fn plan_writes_every_report_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, marker) in [
+        ("md", "# Maintenance window"),
+        ("csv", "start_minute"),
+        ("ics", "BEGIN:VCALENDAR"),
+        ("html", "<svg"),
+        ("svg", "<svg"),
+    ] {
+        let out = dir.path().join(format!("plan.{format}"));
+        windowplan()
+            .args(["plan", "--time-limit", "1s", "--threads", "1", "--format", format, "-o"])
+            .arg(&out)
+            .arg(example("quickstart.yaml"))
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains(marker), "{format} output lacks {marker:?}");
+        assert!(text.contains("patch-db"), "{format} output lacks a task");
+    }
+}
+
+#[test]
+fn report_renders_a_saved_plan_and_refuses_a_broken_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    windowplan()
+        .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
+        .arg(&plan)
+        .arg(example("quickstart.yaml"))
+        .assert()
+        .success();
+    windowplan()
+        .args(["report", "--format", "md"])
+        .arg(example("quickstart.yaml"))
+        .arg(&plan)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Runbook").or(predicate::str::contains("runbook")));
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"[ { "id": "backup-db", "start_minute": 0 }, { "id": "patch-db", "start_minute": 0 },
+            { "id": "patch-web@web-1", "start_minute": 0 }, { "id": "patch-web@web-2", "start_minute": 30 },
+            { "id": "smoke-test", "start_minute": 60 } ]"#,
+    )
+    .unwrap();
+    windowplan()
+        .args(["report", "--format", "md"])
+        .arg(example("quickstart.yaml"))
+        .arg(&broken)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("patch-db"));
+}
+
+#[test]
+fn plan_reads_a_psplib_instance() {
+    let out = windowplan()
+        .args(["plan", "--time-limit", "1s", "--threads", "1", "--format", "json"])
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/j301_1.sm"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["tasks"].as_array().unwrap().len(), 32);
+    assert!(v["tasks"][0]["start_minute"].is_i64());
+    let length = v["length_minutes"].as_i64().unwrap();
+    assert!((43..=50).contains(&length), "j301_1 has optimum 43, got {length}");
+}
+
+#[test]
+fn bench_runs_the_fixture_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    std::fs::copy(data.join("j301_1.sm"), dir.path().join("j301_1.sm")).unwrap();
+    let reference = dir.path().join("ref.csv");
+    std::fs::write(&reference, "instance,best_makespan,status\nj301_1,43,optimal\n").unwrap();
+    windowplan()
+        .args(["bench", "--format", "psplib", "--time-limit", "500ms", "--threads", "1", "--reference"])
+        .arg(&reference)
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1"));
+
+    // A schedule shorter than a claimed optimum is a contradiction the run reports.
+    std::fs::write(&reference, "instance,best_makespan,status\nj301_1,50,optimal\n").unwrap();
+    windowplan()
+        .args(["bench", "--format", "psplib", "--time-limit", "500ms", "--threads", "1", "--reference"])
+        .arg(&reference)
+        .arg(dir.path())
+        .assert()
+        .code(1);
+}
