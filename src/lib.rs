@@ -148,9 +148,41 @@ pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
     if let Some(why) = precheck(inv) {
         return PlanResult::Infeasible(why);
     }
-    let compiled = model::compile(inv);
+    let plain = model::compile(inv);
+    let mut result = plan_compiled(inv, &plain, opts, None);
+    // No plan within the downtime limits: try again keeping one member up in
+    // every cluster those services need, which takes the clusters' share of
+    // their downtime to zero.
+    if matches!(result, PlanResult::NotFound(_))
+        && inv.services.iter().any(|s| s.max_downtime.is_some())
+    {
+        let strict = model::CompileOptions {
+            keep_limited_clusters_up: true,
+        };
+        // The restricted problem's bound is no bound for the real one.
+        let bound = solve::lower_bound(&plain.problem);
+        if let planned @ PlanResult::Planned(_) =
+            plan_compiled(inv, &model::compile_with(inv, &strict), opts, Some(bound))
+        {
+            result = planned;
+        }
+    }
+    result
+}
+
+/// Solves one compilation of an inventory and re-checks the schedule.
+/// `bound_cap` caps the reported lower bound (for a restricted compilation).
+fn plan_compiled(
+    inv: &Inventory,
+    compiled: &model::Compiled,
+    opts: &SolveOptions,
+    bound_cap: Option<model::Time>,
+) -> PlanResult {
     match solve_checked(&compiled.problem, opts) {
-        Ok(sol) => {
+        Ok(mut sol) => {
+            if let Some(cap) = bound_cap {
+                sol.lower_bound = sol.lower_bound.min(cap);
+            }
             let violations = plan::check::check(inv, &sol.starts);
             if violations.is_empty() {
                 PlanResult::Planned(Plan::build(inv, &sol.starts, sol.lower_bound))

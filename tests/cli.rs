@@ -242,7 +242,16 @@ fn plan_writes_every_report_format() {
     ] {
         let out = dir.path().join(format!("plan.{format}"));
         windowplan()
-            .args(["plan", "--time-limit", "1s", "--threads", "1", "--format", format, "-o"])
+            .args([
+                "plan",
+                "--time-limit",
+                "1s",
+                "--threads",
+                "1",
+                "--format",
+                format,
+                "-o",
+            ])
             .arg(&out)
             .arg(example("quickstart.yaml"))
             .assert()
@@ -291,7 +300,15 @@ fn report_renders_a_saved_plan_and_refuses_a_broken_one() {
 #[test]
 fn plan_reads_a_psplib_instance() {
     let out = windowplan()
-        .args(["plan", "--time-limit", "1s", "--threads", "1", "--format", "json"])
+        .args([
+            "plan",
+            "--time-limit",
+            "1s",
+            "--threads",
+            "1",
+            "--format",
+            "json",
+        ])
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/j301_1.sm"))
         .assert()
         .success();
@@ -299,7 +316,10 @@ fn plan_reads_a_psplib_instance() {
     assert_eq!(v["tasks"].as_array().unwrap().len(), 32);
     assert!(v["tasks"][0]["start_minute"].is_i64());
     let length = v["length_minutes"].as_i64().unwrap();
-    assert!((43..=50).contains(&length), "j301_1 has optimum 43, got {length}");
+    assert!(
+        (43..=50).contains(&length),
+        "j301_1 has optimum 43, got {length}"
+    );
 }
 
 #[test]
@@ -308,9 +328,22 @@ fn bench_runs_the_fixture_directory() {
     let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     std::fs::copy(data.join("j301_1.sm"), dir.path().join("j301_1.sm")).unwrap();
     let reference = dir.path().join("ref.csv");
-    std::fs::write(&reference, "instance,best_makespan,status\nj301_1,43,optimal\n").unwrap();
+    std::fs::write(
+        &reference,
+        "instance,best_makespan,status\nj301_1,43,optimal\n",
+    )
+    .unwrap();
     windowplan()
-        .args(["bench", "--format", "psplib", "--time-limit", "500ms", "--threads", "1", "--reference"])
+        .args([
+            "bench",
+            "--format",
+            "psplib",
+            "--time-limit",
+            "500ms",
+            "--threads",
+            "1",
+            "--reference",
+        ])
         .arg(&reference)
         .arg(dir.path())
         .assert()
@@ -318,9 +351,22 @@ fn bench_runs_the_fixture_directory() {
         .stdout(predicate::str::contains("1"));
 
     // A schedule shorter than a claimed optimum is a contradiction the run reports.
-    std::fs::write(&reference, "instance,best_makespan,status\nj301_1,50,optimal\n").unwrap();
+    std::fs::write(
+        &reference,
+        "instance,best_makespan,status\nj301_1,50,optimal\n",
+    )
+    .unwrap();
     windowplan()
-        .args(["bench", "--format", "psplib", "--time-limit", "500ms", "--threads", "1", "--reference"])
+        .args([
+            "bench",
+            "--format",
+            "psplib",
+            "--time-limit",
+            "500ms",
+            "--threads",
+            "1",
+            "--reference",
+        ])
         .arg(&reference)
         .arg(dir.path())
         .assert()

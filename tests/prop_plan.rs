@@ -1,12 +1,15 @@
 //! Property test: random small inventories with clusters, DR pairs, zones,
-//! team hours, windows, blackouts and time lags. Every plan the scheduler
+//! team hours, windows, blackouts, time lags, integrations and service
+//! downtime limits. Every plan the scheduler
 //! returns must pass the independent checker; every inventory it calls
 //! infeasible is confirmed infeasible by brute force.
 //!
 //! All times in the generated inventories are multiples of 5 minutes, so a
 //! feasible plan exists iff one exists with every start a multiple of 5 (the
 //! rules are difference constraints with such constants); the brute force
-//! enumerates those starts only.
+//! enumerates those starts only. (Downtime limits are not difference
+//! constraints, so with one the brute force may miss an off-grid plan; a
+//! plan it finds is still a real plan, so the test never fails wrongly.)
 
 use proptest::prelude::*;
 use std::time::Duration;
@@ -35,6 +38,10 @@ struct GenInventory {
     team0_hours: Option<(u32, u32)>,
     blackout: Option<(u32, u32, bool)>, // from, to, everything (else system 0 only)
     deadline: u32,
+    /// A service on system 0 (or the cluster) with this downtime limit.
+    service_limit: Option<u32>,
+    /// An integration from the last system into system 0: Some(async tolerance) or sync.
+    integration: Option<Option<u32>>,
     tasks: Vec<GenTask>,
 }
 
@@ -53,6 +60,8 @@ fn gen_inventory() -> impl Strategy<Value = GenInventory> {
         proptest::option::of((five(30), five(30))),
         proptest::option::of((five(40), five(20), any::<bool>())),
         (6u32..=12).prop_map(|k| k * 5),
+        proptest::option::of(five(30)),
+        proptest::option::of(proptest::option::of(five(20))),
         proptest::collection::vec(
             (
                 0usize..4,
@@ -76,6 +85,8 @@ fn gen_inventory() -> impl Strategy<Value = GenInventory> {
                 hours,
                 blackout,
                 deadline,
+                service_limit,
+                integration,
                 raw,
             )| {
                 let tasks = raw
@@ -104,6 +115,8 @@ fn gen_inventory() -> impl Strategy<Value = GenInventory> {
                     team0_hours: hours.map(|(a, b)| (a, a + b + 10)),
                     blackout: blackout.map(|(a, len, all)| (a, a + len + 5, all)),
                     deadline,
+                    service_limit,
+                    integration,
                     tasks,
                 }
             },
@@ -170,6 +183,22 @@ fn to_yaml(g: &GenInventory) -> String {
             "blackouts:\n  - {{ from: {}, to: {}, scope: {scope} }}\n",
             at(a),
             at(b)
+        );
+    }
+    if let Some(limit) = g.service_limit {
+        let target = if g.cluster.is_some() { "c" } else { "s0" };
+        y += &format!(
+            "services:\n  - {{ id: svc, requires: [{target}], max_downtime: {limit}m }}\n"
+        );
+    }
+    if let Some(mode) = g.integration {
+        let mode = match mode {
+            None => "sync".to_string(),
+            Some(t) => format!("async, tolerance: {t}m"),
+        };
+        y += &format!(
+            "integrations:\n  - {{ id: feed, from: s{}, to: s0, mode: {mode} }}\n",
+            g.systems - 1
         );
     }
     y += "tasks:\n";
@@ -248,6 +277,32 @@ proptest! {
             PlanResult::Infeasible(why) | PlanResult::NotFound(why) => {
                 prop_assert!(!brute_force_feasible(&inv), "called infeasible ({why}) but a plan exists:\n{yaml}");
             }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The solver's view of service downtime (the compiled signals) agrees
+    /// with the checker's own accounting, for any start times.
+    #[test]
+    fn compiled_downtime_matches_the_checker(
+        g in gen_inventory(),
+        raw_starts in proptest::collection::vec(0i64..12, 8),
+    ) {
+        let mut g = g;
+        g.service_limit = g.service_limit.or(Some(0));
+        let yaml = to_yaml(&g);
+        let Ok(inv) = load_str(&yaml, Format::Yaml, "generated.yaml") else {
+            return Ok(());
+        };
+        let starts: Vec<i64> = (0..inv.tasks.len()).map(|i| raw_starts[i % raw_starts.len()] * 5).collect();
+        let compiled = windowplan::model::compile(&inv);
+        let core = windowplan::model::signal::on_time(&compiled.problem, &starts);
+        let checker = windowplan::plan::downtime::service_downtime(&inv, &starts);
+        for (l, &service) in compiled.limit_service.iter().enumerate() {
+            prop_assert_eq!(core[l], checker[service].downtime_minutes, "{}\nstarts {:?}", yaml, starts);
         }
     }
 }

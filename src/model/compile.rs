@@ -30,8 +30,23 @@ pub struct Compiled {
     pub limit_service: Vec<usize>,
 }
 
+/// Choices the compiler can make beyond the inventory's rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Keep one member up in every cluster that a service with any
+    /// `max_downtime` depends on (not only `0m`): a restriction that takes
+    /// the clusters' share of those services' downtime to zero, used when
+    /// the plain problem found no plan within the limits.
+    pub keep_limited_clusters_up: bool,
+}
+
 /// Compiles a validated inventory into the core problem.
 pub fn compile(inv: &Inventory) -> Compiled {
+    compile_with(inv, &CompileOptions::default())
+}
+
+/// [`compile`] with options.
+pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     let mut problem = Problem {
         name: "inventory".into(),
         deadline: inv.window.deadline,
@@ -110,7 +125,9 @@ pub fn compile(inv: &Inventory) -> Compiled {
         }
     }
 
-    // Clusters: at most members − min_available members down at once.
+    // Clusters: at most members − min_available members down at once; a
+    // cluster that a zero-downtime service depends on must keep one up.
+    let keep_one_up = clusters_to_keep_up(inv, opts.keep_limited_clusters_up);
     for (k, cluster) in inv.clusters.iter().enumerate() {
         let users: Vec<(usize, i64)> = inv
             .tasks
@@ -126,7 +143,10 @@ pub fn compile(inv: &Inventory) -> Compiled {
                 (n > 0).then_some((i, n))
             })
             .collect();
-        let cap = cluster.max_unavailable() as i64;
+        let mut cap = cluster.max_unavailable() as i64;
+        if keep_one_up[k] {
+            cap = cap.min(cluster.members.len() as i64 - 1);
+        }
         let total: i64 = users.iter().map(|u| u.1).sum();
         if users.is_empty() || total <= cap {
             continue;
@@ -211,6 +231,39 @@ fn tasks_where(inv: &Inventory, f: impl Fn(&crate::inventory::Task) -> bool) -> 
         .filter(|(_, t)| f(t))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Clusters whose "no member up" would take down a service with
+/// `max_downtime: 0m` (or, when `any_limit`, with any `max_downtime`):
+/// required directly, or feeding a required component through a chain of
+/// sync integrations. For `0m`, keeping one member up is not a heuristic but
+/// exactly what the limit demands.
+fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
+    let mut keep = vec![false; inv.clusters.len()];
+    let mut stack: Vec<Component> = inv
+        .services
+        .iter()
+        .filter(|s| s.max_downtime == Some(0) || (any_limit && s.max_downtime.is_some()))
+        .flat_map(|s| s.requires.iter().copied())
+        .collect();
+    let mut seen: Vec<Component> = Vec::new();
+    while let Some(c) = stack.pop() {
+        if seen.contains(&c) {
+            continue;
+        }
+        seen.push(c);
+        if let Component::Cluster(k) = c {
+            keep[k] = true;
+        }
+        for i in &inv.integrations {
+            let feeds = i.to == c
+                || matches!((i.to, c), (Component::System(s), Component::Cluster(k)) if inv.clusters[k].members.contains(&s));
+            if feeds && i.mode == IntegrationMode::Sync {
+                stack.push(i.from);
+            }
+        }
+    }
+    keep
 }
 
 /// Capacity `cap` inside the intervals, 0 elsewhere, as a step function.
