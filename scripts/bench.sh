@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs `windowplan bench` and the OR-Tools CP-SAT peer side by side on the
+# same PSPLIB sets, in the same session, so their ratio is what counts.
+#
+#   scripts/bench.sh [TIME_LIMIT_SECONDS] [SET ...]
+#
+# BENCHDATA (default ../shared/benchdata) holds psplib/<set>/*.sm and a
+# reference CSV; PEER_PY (default: no peer run) is a Python with ortools
+# installed, as ../shared/peer/README.md says. STRIDE takes every k-th file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+limit=${1:-1}
+shift || true
+sets=("$@")
+[ ${#sets[@]} -gt 0 ] || sets=(j30 j60 j120)
+data=${BENCHDATA:-../shared/benchdata}
+stride=${STRIDE:-1}
+ref=$data/psplib/reference.csv
+peer_ref=${PEER_REF:-$ref}
+if [ ! -d "$data/psplib" ]; then
+  echo "no benchmark data at $data/psplib (set BENCHDATA); nothing to run" >&2
+  exit 0
+fi
+cargo build --release --quiet
+out=${OUT:-target/bench}
+mkdir -p "$out"
+echo "machine: $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ); time limit ${limit}s"
+for set in "${sets[@]}"; do
+  dir=$data/psplib/$set
+  [ -d "$dir" ] || { echo "skip $set: no $dir"; continue; }
+  echo "== windowplan $set"
+  ./target/release/windowplan bench "$dir" --format psplib --reference "$ref" \
+    --time-limit "${limit}s" --stride "$stride" | tee "$out/windowplan_${set}_${limit}s.txt"
+  if [ -n "${PEER_PY:-}" ]; then
+    echo "== CP-SAT $set"
+    "$PEER_PY" ../shared/peer/cpsat_rcpsp.py "$dir" --stride "$stride" --time-limit "$limit" \
+      --workers 2 --ref "$peer_ref" --ref-kind bku --out "$out/cpsat_${set}_${limit}s.csv" \
+      | tail -n 8 | tee "$out/cpsat_${set}_${limit}s.txt"
+  fi
+done
