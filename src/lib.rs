@@ -16,7 +16,10 @@ pub mod inventory;
 pub mod model;
 pub mod plan;
 pub mod report;
+pub mod risk;
+pub mod schema;
 pub mod solve;
+pub mod whatif;
 
 use error::InputError;
 use inventory::Inventory;
@@ -30,6 +33,21 @@ use std::path::Path;
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
     let inv = inventory::load(path)?;
+    check_dr_cycles(inv, &path.display().to_string())
+}
+
+/// [`load_inventory`] for text already in memory; `source` names it in
+/// diagnostics.
+pub fn load_inventory_str(
+    text: &str,
+    format: inventory::Format,
+    source: &str,
+) -> Result<Inventory, InputError> {
+    let inv = inventory::load_str(text, format, source)?;
+    check_dr_cycles(inv, source)
+}
+
+fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError> {
     let cycles = graph::TaskGraph::new(&inv).cycles();
     if cycles.is_empty() {
         return Ok(inv);
@@ -48,7 +66,7 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
         })
         .collect();
     Err(InputError {
-        source: path.display().to_string(),
+        source: source.to_string(),
         diagnostics,
     })
 }
@@ -145,10 +163,20 @@ pub enum PlanResult {
 /// checker rejects is never returned as a plan: that would be a solver bug,
 /// and it is reported as one.
 pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
+    plan_inventory_with(inv, opts, &model::CompileOptions::default())
+}
+
+/// [`plan_inventory`] with compile options (e.g. reserving backout time
+/// before the deadline).
+pub fn plan_inventory_with(
+    inv: &Inventory,
+    opts: &SolveOptions,
+    compile_opts: &model::CompileOptions,
+) -> PlanResult {
     if let Some(why) = precheck(inv) {
         return PlanResult::Infeasible(why);
     }
-    let compiled = model::compile(inv);
+    let compiled = model::compile_with(inv, compile_opts);
     match solve_checked(&compiled.problem, opts) {
         Ok(sol) => {
             let violations = plan::check::check(inv, &sol.starts);

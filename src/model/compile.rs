@@ -30,8 +30,22 @@ pub struct Compiled {
     pub limit_service: Vec<usize>,
 }
 
+/// Options that change how an inventory is compiled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// Every task with a `backout` must end by `deadline − backout`, so that
+    /// a failed change can still be backed out before the window closes.
+    /// (No effect without a deadline.)
+    pub reserve_backout: bool,
+}
+
 /// Compiles a validated inventory into the core problem.
 pub fn compile(inv: &Inventory) -> Compiled {
+    compile_with(inv, &CompileOptions::default())
+}
+
+/// Compiles a validated inventory into the core problem, with options.
+pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     let mut problem = Problem {
         name: "inventory".into(),
         deadline: inv.window.deadline,
@@ -43,12 +57,22 @@ pub fn compile(inv: &Inventory) -> Compiled {
     for task in &inv.tasks {
         let mut a = Activity::new(task.id.clone(), task.duration);
         a.allowed = task.windows.clone();
-        let forbidden: Vec<Interval> = inv
+        let mut forbidden: Vec<Interval> = inv
             .blackouts
             .iter()
             .filter(|b| inv.blackout_covers(b, task))
             .map(|b| b.interval)
             .collect();
+        if let (true, Some(deadline), Some(backout)) =
+            (opts.reserve_backout, inv.window.deadline, task.backout)
+        {
+            // Point of no return: the task must be over by deadline − backout.
+            let pnr = deadline - backout;
+            forbidden.push(Interval::new(
+                pnr,
+                pnr.max(deadline) + crate::plan::MINUTE_LIMIT,
+            ));
+        }
         a.forbidden = merge(forbidden);
         problem.activities.push(a);
     }

@@ -7,5 +7,5 @@ pub mod problem;
 pub mod signal;
 pub mod verify;
 
-pub use compile::{compile, Compiled};
+pub use compile::{compile, compile_with, CompileOptions, Compiled};
 pub use problem::*;
