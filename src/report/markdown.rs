@@ -128,6 +128,8 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         let _ = writeln!(s, "\nTotal weighted downtime: **{}**\n", num(total));
     }
 
+    backout_section(&mut s, inv, plan);
+
     // Change list per system.
     let _ = writeln!(s, "## Changes per system\n");
     let mut any = false;
@@ -360,6 +362,76 @@ fn inline(s: &str) -> String {
         }
     }
     out
+}
+
+/// The "Backout" section: each task with a `backout`, its end and its point
+/// of no return (deadline − backout: the latest minute a failed task can
+/// start its backout and still be done by the deadline), flagged when the
+/// task ends after it. Nothing when no task gives a backout.
+fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
+    let tasks: Vec<(&crate::plan::PlannedTask, crate::model::Time)> = plan
+        .tasks
+        .iter()
+        .filter_map(|pt| {
+            let b = inv.tasks.iter().find(|t| t.id == pt.id)?.backout?;
+            Some((pt, b))
+        })
+        .collect();
+    if tasks.is_empty() {
+        return;
+    }
+    let w = &inv.window;
+    let _ = writeln!(s, "## Backout\n");
+    match w.deadline {
+        Some(_) => {
+            let _ = writeln!(
+                s,
+                "Point of no return = deadline − backout: a task that fails after it cannot be backed out by the deadline.\n"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "No deadline is set, so no task has a point of no return.\n"
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "| Task | Ends | Backout | Point of no return | |\n|---|---|---:|---|---|"
+    );
+    let mut late = 0;
+    for (pt, b) in &tasks {
+        let (pnr, flag) = match w.deadline {
+            Some(d) => {
+                let pnr = d - b;
+                let flag = if pt.end_minute > pnr {
+                    late += 1;
+                    format!("**ends {} after it**", fmt_minutes(pt.end_minute - pnr))
+                } else {
+                    format!("{} to spare", fmt_minutes(pnr - pt.end_minute))
+                };
+                (wall_short(&w.at(pnr)), flag)
+            }
+            None => ("—".to_string(), String::new()),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            cell(&pt.id),
+            wall_short(&w.at(pt.end_minute)),
+            fmt_minutes(*b),
+            pnr,
+            flag
+        );
+    }
+    if late > 0 {
+        let _ = writeln!(
+            s,
+            "\n{late} task(s) end after their point of no return; `windowplan plan --reserve-backout` plans so that none does."
+        );
+    }
+    s.push('\n');
 }
 
 #[cfg(test)]
