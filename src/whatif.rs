@@ -711,4 +711,105 @@ mod tests {
         assert_eq!(fmt_delta(-10), "−10m");
         assert_eq!(fmt_delta(0), "±0");
     }
+
+    fn deterministic() -> SolveOptions {
+        SolveOptions {
+            time_limit: std::time::Duration::from_secs(120),
+            threads: 1,
+            max_schedules: 300,
+            seed: 1,
+        }
+    }
+
+    #[test]
+    fn bank_scenarios_equal_solving_the_patched_inventories() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let names = [
+            "one-more-dba.yaml",
+            "vendor-all-night.yaml",
+            "web-two-down.yaml",
+            "dr-primary-first.yaml",
+        ];
+        let files: Vec<std::path::PathBuf> = names
+            .iter()
+            .map(|n| root.join("examples/scenarios").join(n))
+            .collect();
+        let bank = root.join("examples/bank.yaml");
+        let opts = deterministic();
+        let cmp = run(&bank, &files, &opts).unwrap();
+        assert_eq!(cmp.scenarios.len(), 4);
+
+        // The same changes made by hand to the resolved inventory.
+        let base = crate::load_inventory(&bank).unwrap();
+        let team = |inv: &Inventory, id: &str| inv.teams.iter().position(|t| t.id == id).unwrap();
+        let mut expected = Vec::new();
+        let mut inv = base.clone();
+        let k = team(&inv, "dba");
+        inv.teams[k].capacity = 3;
+        expected.push(inv);
+        let mut inv = base.clone();
+        let k = team(&inv, "oracle-support");
+        inv.teams[k].available = None;
+        expected.push(inv);
+        let mut inv = base.clone();
+        let k = inv
+            .clusters
+            .iter()
+            .position(|c| c.id == "web-tier")
+            .unwrap();
+        inv.clusters[k].min_available = 2;
+        expected.push(inv);
+        let mut inv = base.clone();
+        inv.dr[0].order = Some(crate::inventory::DrOrder::PrimaryFirst);
+        let a = inv.task_index("patch-db-a").unwrap();
+        let sync = inv.task_index("dr-sync-check").unwrap();
+        inv.tasks[a].after.retain(|x| x.task != sync);
+        expected.push(inv);
+
+        let base_plan = match crate::plan_inventory(&base, &opts) {
+            crate::PlanResult::Planned(p) => p,
+            other => panic!("base: {other:?}"),
+        };
+        assert_eq!(cmp.base.plan.as_ref(), Some(&base_plan));
+        for (row, inv) in cmp.scenarios.iter().zip(&expected) {
+            let direct = match crate::plan_inventory(inv, &opts) {
+                crate::PlanResult::Planned(p) => p,
+                other => panic!("{}: {other:?}", row.scenario),
+            };
+            assert_eq!(row.plan.as_ref(), Some(&direct), "{}", row.scenario);
+            assert_eq!(
+                row.outcome,
+                RowOutcome::Planned(summarise(inv, &direct)),
+                "{}",
+                row.scenario
+            );
+        }
+        // And the patched documents resolve to exactly those inventories.
+        let text = std::fs::read_to_string(&bank).unwrap();
+        let doc = crate::inventory::parse_value(&text, Format::Yaml).unwrap();
+        for (f, inv) in files.iter().zip(&expected) {
+            let sc = read_scenarios(f).unwrap().remove(0);
+            assert_eq!(
+                &patched_inventory(&doc, &sc, "bank").unwrap(),
+                inv,
+                "{}",
+                sc.name
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_scenario_is_named() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("examples/bank.yaml")).unwrap();
+        let doc = crate::inventory::parse_value(&text, Format::Yaml).unwrap();
+        let sc = Scenario {
+            name: "no dba".into(),
+            note: None,
+            patch: json!({"teams": {"dba": {"capacity": 0}}}),
+        };
+        let e = patched_inventory(&doc, &sc, "bank.yaml").unwrap_err();
+        assert!(e.source.contains("scenario `no dba`"), "{}", e.source);
+        assert!(e.to_string().contains("E040"), "{e}");
+    }
 }

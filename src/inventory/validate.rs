@@ -1673,6 +1673,40 @@ tasks:
     }
 
     #[test]
+    fn three_point_durations_and_backout() {
+        let inv = yaml(&with(
+            "systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 20m, likely: 30m, max: 1h }, backout: 15m }\n  - { id: b, system: s, duration: 10m }\n",
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.tasks[0].duration, 30);
+        assert_eq!(inv.tasks[0].spread, Some((20, 60)));
+        assert_eq!(inv.tasks[0].backout, Some(15));
+        assert_eq!(inv.tasks[1].spread, None);
+        assert_eq!(inv.tasks[1].backout, None);
+        let d = has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 40m, likely: 30m, max: 1h } }\n"),
+            "E062",
+            "tasks[0].duration",
+        );
+        assert!(d.message.contains("min 40m"), "{d}");
+        has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 10m, likely: 30m, max: 20m } }\n"),
+            "E062",
+            "tasks[0].duration",
+        );
+        has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 10m, likely: soon, max: 20m } }\n"),
+            "E010",
+            "tasks[0].duration.likely",
+        );
+        has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: 10m, backout: -5m }\n"),
+            "E010",
+            "tasks[0].backout",
+        );
+    }
+
+    #[test]
     fn full_yaml_resolves() {
         let inv = yaml(FULL).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(inv.window.timezone, "America/New_York");

@@ -366,3 +366,66 @@ impl SignalBuilder<'_> {
         (signal, cut)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Format;
+
+    fn inventory(backout: &str) -> Inventory {
+        let text = format!(
+            "window: {{ start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T00:00 }}\n\
+             systems: [{{ id: s }}]\n\
+             tasks:\n\
+             \x20 - {{ id: patch, system: s, duration: 1h }}\n\
+             \x20 - {{ id: upgrade, system: s, duration: 1h, backout: {backout} }}\n"
+        );
+        crate::load_inventory_str(&text, Format::Yaml, "test").unwrap()
+    }
+
+    #[test]
+    fn reserve_backout_forbids_ending_after_the_point_of_no_return() {
+        let inv = inventory("45m");
+        assert_eq!(inv.tasks[1].backout, Some(45));
+        assert!(compile(&inv).problem.activities[1].forbidden.is_empty());
+        let c = compile_with(
+            &inv,
+            &CompileOptions {
+                reserve_backout: true,
+            },
+        );
+        let f = &c.problem.activities[1].forbidden;
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].start, 120 - 45);
+        assert!(c.problem.activities[0].forbidden.is_empty());
+        // Planned with the reserve: the upgrade goes first and ends by 75.
+        let opts = crate::solve::SolveOptions {
+            time_limit: std::time::Duration::from_secs(10),
+            threads: 1,
+            ..Default::default()
+        };
+        match crate::plan_inventory_with(
+            &inv,
+            &opts,
+            &CompileOptions {
+                reserve_backout: true,
+            },
+        ) {
+            crate::PlanResult::Planned(p) => {
+                assert!(p.tasks[1].end_minute <= 75, "{p:?}");
+                assert_eq!(p.length_minutes, 120);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A backout longer than the room left: no plan.
+        let tight = inventory("70m");
+        let r = crate::plan_inventory_with(
+            &tight,
+            &opts,
+            &CompileOptions {
+                reserve_backout: true,
+            },
+        );
+        assert!(!matches!(r, crate::PlanResult::Planned(_)), "{r:?}");
+    }
+}

@@ -452,3 +452,33 @@ mod tests {
         assert_eq!(num(2.25), "2.25");
     }
 }
+
+#[cfg(test)]
+mod backout_tests {
+    use crate::inventory::Format;
+
+    #[test]
+    fn backout_section_flags_tasks_past_their_point_of_no_return() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backout.yaml"),
+        )
+        .unwrap();
+        let inv = crate::load_inventory_str(&text, Format::Yaml, "backout.yaml").unwrap();
+        // The upgrade second: it ends at 00:00, 45m after its point of no return (23:15).
+        let plan = crate::plan::Plan::build(&inv, &[0, 60], 120);
+        let md = super::render(&inv, &plan, &[]);
+        let section = &md[md.find("## Backout").expect("backout section")..];
+        let row = section
+            .lines()
+            .find(|l| l.starts_with("| upgrade"))
+            .unwrap();
+        assert!(row.contains("23:15"), "{row}");
+        assert!(row.contains("ends 45m after it"), "{row}");
+        assert!(section.contains("--reserve-backout"));
+        assert!(!section.contains("| patch |"), "only tasks with a backout");
+        // The upgrade first: 15m to spare.
+        let plan = crate::plan::Plan::build(&inv, &[60, 0], 120);
+        let md = super::render(&inv, &plan, &[]);
+        assert!(md.contains("15m to spare"), "{md}");
+    }
+}
