@@ -249,11 +249,10 @@ fn type_ok(t: &str, v: &Value) -> bool {
 
 fn check(root: &Value, s: &Value, v: &Value, path: &str, errs: &mut Vec<String>) {
     if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-        let target = r.strip_prefix("#/").map(|p| {
-            p.split('/')
-                .fold(Some(root), |acc, k| acc.and_then(|a| a.get(k)))
-        });
-        match target.flatten() {
+        let target = r
+            .strip_prefix("#/")
+            .and_then(|p| p.split('/').try_fold(root, |acc, k| acc.get(k)));
+        match target {
             Some(t) => check(root, t, v, path, errs),
             None => errs.push(format!("{path}: unresolved $ref {r}")),
         }

@@ -208,7 +208,7 @@ pub fn parse_scenarios(
             if !["name", "note", "patch"].contains(&k.as_str()) {
                 return Err(scenario_error(
                     source,
-                    &format!("{at}.{k}").trim_start_matches('.').to_string(),
+                    format!("{at}.{k}").trim_start_matches('.'),
                     format!("unknown scenario field `{k}`"),
                     "a scenario has `name`, `note` and `patch`",
                 ));
@@ -219,7 +219,7 @@ pub fn parse_scenarios(
             _ => {
                 return Err(scenario_error(
                     source,
-                    &format!("{at}.name").trim_start_matches('.').to_string(),
+                    format!("{at}.name").trim_start_matches('.'),
                     "a scenario needs a `name` (text)".into(),
                     "e.g. `name: one more DBA`",
                 ))
@@ -235,7 +235,7 @@ pub fn parse_scenarios(
             _ => {
                 return Err(scenario_error(
                     source,
-                    &format!("{at}.patch").trim_start_matches('.').to_string(),
+                    format!("{at}.patch").trim_start_matches('.'),
                     format!("scenario `{name}` needs a `patch` map"),
                     "e.g. `patch: { teams: { dba: { capacity: 3 } } }`",
                 ))
