@@ -64,9 +64,12 @@ pub struct RiskReport {
     pub deadline_minutes: Option<Time>,
     /// Probability of finishing by the deadline (`None` without one).
     pub p_deadline: Option<f64>,
-    /// Samples in which some task could not be placed at all (e.g. it no
-    /// longer fits any of its windows); they count as missing the deadline.
+    /// Samples in which some task could not be re-timed in the plan's order
+    /// (e.g. it no longer fits any of its windows); they count as missing
+    /// the deadline.
     pub unplaceable: usize,
+    /// Which tasks could not be placed, and in what share of the samples.
+    pub unplaceable_tasks: Vec<CriticalShare>,
     /// Samples in which a service went over its `max_downtime`.
     pub downtime_limit_breaks: usize,
     /// Tasks most often on the critical chain, most frequent first.
@@ -120,6 +123,11 @@ pub fn triangular(min: f64, mode: f64, max: f64, u: f64) -> f64 {
 /// profiles, exclusion groups, allowed and forbidden intervals. `None` when
 /// some activity cannot be placed.
 pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
+    retime_or_stuck(problem, order).ok()
+}
+
+/// [`retime`], saying which activity could not be placed (`Err(j)`).
+pub fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<Time>, usize> {
     let n = problem.activities.len();
     let mut users: Vec<Vec<(usize, i64)>> = vec![Vec::new(); problem.resources.len()];
     for (j, a) in problem.activities.iter().enumerate() {
@@ -160,13 +168,13 @@ pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
                     lb = lb.max(si + lag);
                 }
             }
-            let t = earliest_fit(problem, &users, &excluded, &starts, j, lb)?;
+            let t = earliest_fit(problem, &users, &excluded, &starts, j, lb).ok_or(j)?;
             // Upper bounds from already placed activities: S_i >= S_j + lag.
             for &(i, lag) in &succs[j] {
                 if let Some(si) = starts[i] {
                     if si < t + lag {
                         if extra[i] >= t + lag {
-                            return None;
+                            return Err(j);
                         }
                         extra[i] = t + lag;
                         continue 'round;
@@ -175,9 +183,9 @@ pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
             }
             starts[j] = Some(t);
         }
-        return starts.into_iter().collect();
+        return Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect());
     }
-    None
+    Err(order.last().copied().unwrap_or(0))
 }
 
 fn earliest_fit(
@@ -284,6 +292,8 @@ pub fn sample_inventory(inv: &Inventory, rng: &mut SplitMix64) -> Inventory {
 
 struct Sample {
     length: Option<Time>,
+    /// The task that could not be placed, when `length` is `None`.
+    stuck: Option<usize>,
     chain: Vec<usize>,
     limit_broken: bool,
 }
@@ -291,12 +301,16 @@ struct Sample {
 fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
     let mut compiled = crate::model::compile(inv);
     compiled.problem.deadline = None;
-    let Some(starts) = retime(&compiled.problem, order) else {
-        return Sample {
-            length: None,
-            chain: Vec::new(),
-            limit_broken: false,
-        };
+    let starts = match retime_or_stuck(&compiled.problem, order) {
+        Ok(s) => s,
+        Err(j) => {
+            return Sample {
+                length: None,
+                stuck: Some(j),
+                chain: Vec::new(),
+                limit_broken: false,
+            }
+        }
     };
     let length = compiled.problem.makespan(&starts);
     let chain = crate::explain::critical_chain(inv, &compiled, &starts)
@@ -310,9 +324,30 @@ fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
             .any(|(sd, s)| s.max_downtime.is_some_and(|m| sd.downtime_minutes > m));
     Sample {
         length: Some(length),
+        stuck: None,
         chain,
         limit_broken,
     }
+}
+
+/// How often each task occurs in `hits`, as shares of `n`, most frequent first.
+fn shares(inv: &Inventory, hits: impl Iterator<Item = usize>, n: usize) -> Vec<CriticalShare> {
+    let mut counts = vec![0usize; inv.tasks.len()];
+    for t in hits {
+        counts[t] += 1;
+    }
+    let mut v: Vec<(usize, usize)> = counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .collect();
+    v.sort_by_key(|&(t, c)| (std::cmp::Reverse(c), t));
+    v.into_iter()
+        .map(|(t, c)| CriticalShare {
+            task: inv.tasks[t].id.clone(),
+            share: c as f64 / n.max(1) as f64,
+        })
+        .collect()
 }
 
 /// Nearest-rank percentile of sorted values (`None` = never finishes).
@@ -360,31 +395,15 @@ pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskRep
             finite.iter().filter(|&&l| l <= d).count() as f64 / n as f64
         }
     });
-    let mut counts = vec![0usize; inv.tasks.len()];
-    for s in &samples {
-        let mut seen = vec![false; inv.tasks.len()];
-        for &t in &s.chain {
-            if !seen[t] {
-                seen[t] = true;
-                counts[t] += 1;
-            }
-        }
-    }
-    let mut critical: Vec<(usize, usize)> = counts
-        .iter()
-        .enumerate()
-        .filter(|(_, &c)| c > 0)
-        .map(|(t, &c)| (t, c))
-        .collect();
-    critical.sort_by_key(|&(t, c)| (std::cmp::Reverse(c), t));
-    let critical = critical
-        .into_iter()
-        .take(10)
-        .map(|(t, c)| CriticalShare {
-            task: inv.tasks[t].id.clone(),
-            share: c as f64 / n.max(1) as f64,
-        })
-        .collect();
+    // Each task counted once per sample.
+    let on_chain = samples.iter().flat_map(|s| {
+        let mut c = s.chain.clone();
+        c.sort_unstable();
+        c.dedup();
+        c
+    });
+    let mut critical = shares(inv, on_chain, n);
+    critical.truncate(10);
     RiskReport {
         samples: n,
         seed: opts.seed,
@@ -398,6 +417,7 @@ pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskRep
         deadline_minutes: deadline,
         p_deadline,
         unplaceable: samples.iter().filter(|s| s.length.is_none()).count(),
+        unplaceable_tasks: shares(inv, samples.iter().filter_map(|s| s.stuck), n),
         downtime_limit_breaks: samples.iter().filter(|s| s.limit_broken).count(),
         critical,
     }
@@ -444,9 +464,12 @@ impl RiskReport {
             (Some(d), Some(p)) => {
                 let _ = writeln!(
                     s,
-                    "P(done by the deadline {}): {:.1}%",
+                    "P(done by the deadline {}): {:.1}% ({} of {} samples)",
                     crate::plan::clock(w, d),
-                    100.0 * p
+                    // Rounded down, so that 1999 of 2000 does not read 100%.
+                    (1000.0 * p).floor() / 10.0,
+                    (p * self.samples as f64).round() as usize,
+                    self.samples
                 );
             }
             _ => {
@@ -454,10 +477,16 @@ impl RiskReport {
             }
         }
         if self.unplaceable > 0 {
+            let who: Vec<String> = self
+                .unplaceable_tasks
+                .iter()
+                .map(|c| format!("{} ({:.1}%)", c.task, 100.0 * c.share))
+                .collect();
             let _ = writeln!(
                 s,
-                "{} sample(s) could not place some task (e.g. it outgrew its windows)",
-                self.unplaceable
+                "{} sample(s) could not be re-timed in the plan's order (counted as missing the deadline); stuck at: {}",
+                self.unplaceable,
+                who.join(", ")
             );
         }
         if self.downtime_limit_breaks > 0 {
