@@ -599,6 +599,127 @@ mod tests {
         assert!(r.critical.iter().all(|c| c.share == 1.0));
     }
 
+    /// CDF of the triangular distribution.
+    fn tri_cdf(a: f64, c: f64, b: f64, x: f64) -> f64 {
+        if x <= a {
+            0.0
+        } else if x >= b {
+            1.0
+        } else if x <= c {
+            (x - a).powi(2) / ((b - a) * (c - a))
+        } else {
+            1.0 - (b - x).powi(2) / ((b - a) * (b - c))
+        }
+    }
+
+    /// The exact distribution of a sum of rounded triangular durations (and
+    /// fixed ones), by convolution: `pmf[k]` = P(sum = k minutes).
+    fn exact_sum(parts: &[(i64, i64, i64)]) -> Vec<f64> {
+        let mut pmf = vec![1.0];
+        for &(a, c, b) in parts {
+            let one: Vec<f64> = (0..=b)
+                .map(|k| {
+                    if a == b {
+                        return if k == a { 1.0 } else { 0.0 };
+                    }
+                    let (af, cf, bf, kf) = (a as f64, c as f64, b as f64, k as f64);
+                    tri_cdf(af, cf, bf, kf + 0.5) - tri_cdf(af, cf, bf, kf - 0.5)
+                })
+                .collect();
+            let mut next = vec![0.0; pmf.len() + one.len() - 1];
+            for (i, p) in pmf.iter().enumerate() {
+                for (j, q) in one.iter().enumerate() {
+                    next[i + j] += p * q;
+                }
+            }
+            pmf = next;
+        }
+        pmf
+    }
+
+    #[test]
+    fn chain_percentiles_match_the_exact_distribution() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: { min: 20m, likely: 30m, max: 1h } }",
+            "{ id: b, system: t, duration: { min: 10m, likely: 40m, max: 50m }, after: [a] }",
+            "{ id: c, system: s, duration: 15m, after: [b] }",
+            "{ id: d, system: t, duration: { min: 30m, likely: 30m, max: 90m }, after: [c] }",
+        ]);
+        let r = simulate(
+            &inv,
+            &[0, 30, 70, 85],
+            &RiskOptions {
+                samples: 20_000,
+                seed: 9,
+            },
+        );
+        let pmf = exact_sum(&[(20, 30, 60), (10, 40, 50), (15, 15, 15), (30, 30, 90)]);
+        let mean: f64 = pmf.iter().enumerate().map(|(k, p)| k as f64 * p).sum();
+        assert!(
+            (r.mean_minutes.unwrap() - mean).abs() < 1.0,
+            "{} vs {mean}",
+            r.mean_minutes.unwrap()
+        );
+        let quantile = |p: f64| {
+            let mut acc = 0.0;
+            for (k, q) in pmf.iter().enumerate() {
+                acc += q;
+                if acc >= p {
+                    return k as i64;
+                }
+            }
+            pmf.len() as i64 - 1
+        };
+        for (p, got) in [
+            (0.5, r.p50_minutes),
+            (0.8, r.p80_minutes),
+            (0.95, r.p95_minutes),
+        ] {
+            let want = quantile(p);
+            let got = got.unwrap();
+            assert!((got - want).abs() <= 2, "P{p}: {got} vs exact {want}");
+        }
+        // With the deadline at 6h the chain always makes it; at 2h it does
+        // with the exact probability P(sum <= 120).
+        assert_eq!(r.p_deadline, Some(1.0));
+        let mut tight = inv.clone();
+        tight.window.deadline = Some(120);
+        let r = simulate(
+            &tight,
+            &[0, 30, 70, 85],
+            &RiskOptions {
+                samples: 20_000,
+                seed: 9,
+            },
+        );
+        let want: f64 = pmf.iter().take(121).sum();
+        let got = r.p_deadline.unwrap();
+        assert!(
+            (got - want).abs() < 0.02,
+            "P(deadline) {got} vs exact {want}"
+        );
+    }
+
+    #[test]
+    fn fixed_durations_retime_to_the_plan() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: 30m, team: ops }",
+            "{ id: b, system: t, duration: 40m, team: ops, after: [{ task: a, lag: 5m }] }",
+        ]);
+        let r = simulate(
+            &inv,
+            &[0, 35],
+            &RiskOptions {
+                samples: 50,
+                seed: 1,
+            },
+        );
+        assert_eq!(r.planned_minutes, 75);
+        assert_eq!(r.p50_minutes, Some(75));
+        assert_eq!(r.p95_minutes, Some(75));
+        assert_eq!(r.uncertain_tasks, 0);
+    }
+
     #[test]
     fn deterministic_per_seed_regardless_of_threads() {
         let inv = inv(&[
@@ -652,6 +773,7 @@ mod tests {
             panic!("bank solves")
         };
         let order = start_order(&sol.starts);
+        let mut placed = 0;
         for k in 0..40 {
             let mut rng = SplitMix64::for_sample(5, k);
             let s = sample_inventory(&inv, &mut rng);
@@ -661,7 +783,9 @@ mod tests {
             if let Some(starts) = retime(&c.problem, &order) {
                 let v = crate::model::verify::verify(&c.problem, &starts);
                 assert!(v.is_empty(), "sample {k}: {v:?}");
+                placed += 1;
             }
         }
+        assert!(placed >= 30, "only {placed} of 40 samples re-timed");
     }
 }

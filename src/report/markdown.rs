@@ -369,7 +369,7 @@ fn inline(s: &str) -> String {
 /// start its backout and still be done by the deadline), flagged when the
 /// task ends after it. Nothing when no task gives a backout.
 fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
-    let tasks: Vec<(&crate::plan::PlannedTask, crate::model::Time)> = plan
+    let mut tasks: Vec<(&crate::plan::PlannedTask, crate::model::Time)> = plan
         .tasks
         .iter()
         .filter_map(|pt| {
@@ -380,6 +380,8 @@ fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
     if tasks.is_empty() {
         return;
     }
+    // In the order the board will live through them.
+    tasks.sort_by_key(|(pt, _)| pt.end_minute);
     let w = &inv.window;
     let _ = writeln!(s, "## Backout\n");
     match w.deadline {
