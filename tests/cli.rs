@@ -373,3 +373,39 @@ fn plan_reserve_backout_ends_before_the_point_of_no_return() {
         .stdout(predicate::str::contains("## Backout"))
         .stdout(predicate::str::contains("Point of no return"));
 }
+
+#[test]
+fn risk_keeps_the_order_of_a_saved_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    // The upgrade first (0–60), the patch after it (60–120).
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "upgrade", "start_minute": 0 }, { "id": "patch", "start_minute": 60 } ] }"#,
+    )
+    .unwrap();
+    let out = windowplan()
+        .args(["risk", "--samples", "400", "--format", "json"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["planned_minutes"], 120);
+    // The upgrade (45m–1h30m) then the 1h patch: 1h45m to 2h30m; the 2h
+    // deadline holds only when the upgrade takes at most an hour.
+    let p = v["p_deadline"].as_f64().unwrap();
+    assert!(p > 0.2 && p < 0.6, "{v}");
+    // Both tasks on one system at once: the plan is refused.
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "upgrade", "start_minute": 0 }, { "id": "patch", "start_minute": 30 } ] }"#,
+    )
+    .unwrap();
+    windowplan()
+        .args(["risk", "--samples", "10"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .code(1);
+}
