@@ -176,6 +176,27 @@ pub fn plan_inventory_with(
     if let Some(why) = precheck(inv) {
         return PlanResult::Infeasible(why);
     }
+    if let (true, Some(deadline)) = (compile_opts.reserve_backout, inv.window.deadline) {
+        let late: Vec<String> = inv
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                let b = t.backout?;
+                (t.duration > deadline - b).then(|| {
+                    format!(
+                        "task {} takes {} but must end by {} (the deadline less its backout of {})",
+                        t.id,
+                        report::fmt_minutes(t.duration),
+                        plan::clock(&inv.window, deadline - b),
+                        report::fmt_minutes(b)
+                    )
+                })
+            })
+            .collect();
+        if !late.is_empty() {
+            return PlanResult::Infeasible(format!("with --reserve-backout, {}", late.join("; ")));
+        }
+    }
     let compiled = model::compile_with(inv, compile_opts);
     match solve_checked(&compiled.problem, opts) {
         Ok(sol) => {

@@ -198,7 +198,7 @@ pub fn inventory_schema() -> Value {
             }));
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://windowplan.dev/schema/inventory.schema.json",
+        "$id": "urn:windowplan:inventory:v1",
         "title": "windowplan inventory (v1)",
         "description": "Systems, teams, rules and changes of one maintenance window. See DESIGN.md, \"Inventory format (v1)\".",
         "type": "object",

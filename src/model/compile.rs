@@ -426,6 +426,11 @@ mod tests {
                 reserve_backout: true,
             },
         );
-        assert!(!matches!(r, crate::PlanResult::Planned(_)), "{r:?}");
+        match r {
+            crate::PlanResult::Infeasible(why) => {
+                assert!(why.contains("upgrade") && why.contains("22:50"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }
