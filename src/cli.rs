@@ -228,6 +228,12 @@ fn plan_instance(
 
 /// `windowplan check`.
 pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
+    check_with(inv_path, plan_path, false)
+}
+
+/// `windowplan check [--reserve-backout]`: with the flag, a task that ends
+/// after its point of no return (deadline − backout) is a violation too.
+pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool) -> u8 {
     let inv = match crate::load_inventory(inv_path) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
@@ -242,13 +248,18 @@ pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let violations = match crate::plan::check::check_text(&inv, &text) {
+    let mut violations = match crate::plan::check::check_text(&inv, &text) {
         Ok(v) => v,
         Err(mut e) => {
             e.source = plan_path.display().to_string();
             return report_input_error(&e);
         }
     };
+    if reserve_backout {
+        if let Ok(starts) = crate::plan::read_plan_starts(&text, &inv) {
+            violations.extend(crate::plan::check::check_backout(&inv, &starts));
+        }
+    }
     if violations.is_empty() {
         println!(
             "{}: the plan keeps every rule ({} tasks)",

@@ -200,7 +200,10 @@ pub fn plan_inventory_with(
     let compiled = model::compile_with(inv, compile_opts);
     match solve_checked(&compiled.problem, opts) {
         Ok(sol) => {
-            let violations = plan::check::check(inv, &sol.starts);
+            let mut violations = plan::check::check(inv, &sol.starts);
+            if compile_opts.reserve_backout {
+                violations.extend(plan::check::check_backout(inv, &sol.starts));
+            }
             if violations.is_empty() {
                 PlanResult::Planned(Plan::build(inv, &sol.starts, sol.lower_bound))
             } else {

@@ -105,7 +105,13 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Re-verify a plan file against the inventory.
-    Check { inventory: PathBuf, plan: PathBuf },
+    Check {
+        inventory: PathBuf,
+        plan: PathBuf,
+        /// Also require every task with a `backout` to end by deadline − backout.
+        #[arg(long)]
+        reserve_backout: bool,
+    },
     /// Print the task dependency graph.
     Graph {
         inventory: PathBuf,
@@ -194,7 +200,11 @@ fn main() -> ExitCode {
             )
         }
         Command::Schema => cli::schema(),
-        Command::Check { inventory, plan } => cli::check(&inventory, &plan),
+        Command::Check {
+            inventory,
+            plan,
+            reserve_backout,
+        } => cli::check_with(&inventory, &plan, reserve_backout),
         Command::Report {
             inventory,
             plan,

@@ -409,3 +409,51 @@ fn risk_keeps_the_order_of_a_saved_plan() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn check_reserve_backout_flags_a_task_past_its_point_of_no_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    // The patch first, the upgrade last: it ends at 00:00, 45m after 23:15.
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "patch", "start_minute": 0 }, { "id": "upgrade", "start_minute": 60 } ] }"#,
+    )
+    .unwrap();
+    windowplan()
+        .arg("check")
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .success();
+    windowplan()
+        .args(["check", "--reserve-backout"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("point of no return 23:15"));
+    // What `plan --reserve-backout` writes passes the stricter check.
+    windowplan()
+        .args([
+            "plan",
+            "--time-limit",
+            "2s",
+            "--threads",
+            "1",
+            "--reserve-backout",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(&plan)
+        .arg(fixture("backout.yaml"))
+        .assert()
+        .success();
+    windowplan()
+        .args(["check", "--reserve-backout"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .success();
+}
