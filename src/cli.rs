@@ -160,6 +160,23 @@ pub fn validate(path: &Path) -> u8 {
 
 /// `windowplan plan`.
 pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
+    plan_with(
+        path,
+        opts,
+        &crate::model::CompileOptions::default(),
+        format,
+        output,
+    )
+}
+
+/// `windowplan plan`, with compile options (`--reserve-backout`).
+pub fn plan_with(
+    path: &Path,
+    opts: &SolveOptions,
+    compile_opts: &crate::model::CompileOptions,
+    format: PlanOutput,
+    output: Option<&Path>,
+) -> u8 {
     if let Some(format) = crate::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
@@ -167,7 +184,7 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    match crate::plan_inventory(&inv, opts) {
+    match crate::plan_inventory_with(&inv, opts, compile_opts) {
         crate::PlanResult::Planned(plan) => {
             write_or_fail(output, &render_plan(&inv, &plan, format))
         }
@@ -211,6 +228,12 @@ fn plan_instance(
 
 /// `windowplan check`.
 pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
+    check_with(inv_path, plan_path, false)
+}
+
+/// `windowplan check [--reserve-backout]`: with the flag, a task that ends
+/// after its point of no return (deadline − backout) is a violation too.
+pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool) -> u8 {
     let inv = match crate::load_inventory(inv_path) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
@@ -225,13 +248,18 @@ pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let violations = match crate::plan::check::check_text(&inv, &text) {
+    let mut violations = match crate::plan::check::check_text(&inv, &text) {
         Ok(v) => v,
         Err(mut e) => {
             e.source = plan_path.display().to_string();
             return report_input_error(&e);
         }
     };
+    if reserve_backout {
+        if let Ok(starts) = crate::plan::read_plan_starts(&text, &inv) {
+            violations.extend(crate::plan::check::check_backout(&inv, &starts));
+        }
+    }
     if violations.is_empty() {
         println!(
             "{}: the plan keeps every rule ({} tasks)",
@@ -278,6 +306,114 @@ pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Opt
     let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
     let plan = crate::plan::Plan::build(&inv, &starts, bound);
     write_or_fail(output, &render_plan(&inv, &plan, format))
+}
+
+/// How `whatif` prints the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareOutput {
+    Table,
+    Json,
+    Md,
+}
+
+/// `windowplan whatif`.
+pub fn whatif(
+    inv_path: &Path,
+    scenarios: &[std::path::PathBuf],
+    opts: &SolveOptions,
+    format: CompareOutput,
+    output: Option<&Path>,
+) -> u8 {
+    match crate::whatif::run(inv_path, scenarios, opts) {
+        Ok(cmp) => {
+            let text = match format {
+                CompareOutput::Table => cmp.to_table(),
+                CompareOutput::Json => cmp.to_json(),
+                CompareOutput::Md => cmp.to_markdown(),
+            };
+            write_or_fail(output, &text)
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// `windowplan risk`: Monte Carlo over three-point durations, keeping the
+/// order of a saved plan (checked first) or of a fresh plan.
+pub fn risk(
+    inv_path: &Path,
+    plan_path: Option<&Path>,
+    opts: &SolveOptions,
+    risk: &crate::risk::RiskOptions,
+    json: bool,
+) -> u8 {
+    let inv = match crate::load_inventory(inv_path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let starts = match plan_path {
+        Some(plan_path) => {
+            let text = match std::fs::read_to_string(plan_path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
+                        plan_path.display()
+                    );
+                    return EXIT_BAD_INPUT;
+                }
+            };
+            let starts = match crate::plan::read_plan_starts(&text, &inv) {
+                Ok(s) => s,
+                Err(mut e) => {
+                    e.source = plan_path.display().to_string();
+                    return report_input_error(&e);
+                }
+            };
+            let violations = crate::plan::check::check(&inv, &starts);
+            if !violations.is_empty() {
+                eprint!("{}", crate::report::violations(&violations));
+                eprintln!(
+                    "the plan breaks the rules above; fix it (or re-plan) before simulating it"
+                );
+                return EXIT_NO_PLAN;
+            }
+            starts
+        }
+        None => match crate::plan_inventory(&inv, opts) {
+            crate::PlanResult::Planned(plan) => match plan.starts(&inv) {
+                Some(s) => s,
+                None => {
+                    eprintln!("internal error: the plan does not name every task once");
+                    return EXIT_NO_PLAN;
+                }
+            },
+            crate::PlanResult::Infeasible(why) => {
+                eprintln!("no feasible plan: {why}");
+                return EXIT_NO_PLAN;
+            }
+            crate::PlanResult::NotFound(why) => {
+                eprintln!("no plan found: {why}");
+                return EXIT_NO_PLAN;
+            }
+        },
+    };
+    let report = crate::risk::simulate(&inv, &starts, risk);
+    let text = if json {
+        report.to_json()
+    } else {
+        report.to_text(&inv)
+    };
+    write_or_fail(None, &text)
+}
+
+/// `windowplan schema`.
+pub fn schema() -> u8 {
+    write_or_fail(None, &crate::schema::inventory_schema_text())
 }
 
 /// `windowplan graph`.

@@ -16,7 +16,10 @@ pub mod inventory;
 pub mod model;
 pub mod plan;
 pub mod report;
+pub mod risk;
+pub mod schema;
 pub mod solve;
+pub mod whatif;
 
 use error::InputError;
 use inventory::Inventory;
@@ -30,6 +33,21 @@ use std::path::Path;
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
     let inv = inventory::load(path)?;
+    check_dr_cycles(inv, &path.display().to_string())
+}
+
+/// [`load_inventory`] for text already in memory; `source` names it in
+/// diagnostics.
+pub fn load_inventory_str(
+    text: &str,
+    format: inventory::Format,
+    source: &str,
+) -> Result<Inventory, InputError> {
+    let inv = inventory::load_str(text, format, source)?;
+    check_dr_cycles(inv, source)
+}
+
+fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError> {
     let cycles = graph::TaskGraph::new(&inv).cycles();
     if cycles.is_empty() {
         return Ok(inv);
@@ -48,7 +66,7 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
         })
         .collect();
     Err(InputError {
-        source: path.display().to_string(),
+        source: source.to_string(),
         diagnostics,
     })
 }
@@ -145,11 +163,42 @@ pub enum PlanResult {
 /// checker rejects is never returned as a plan: that would be a solver bug,
 /// and it is reported as one.
 pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
+    plan_inventory_with(inv, opts, &model::CompileOptions::default())
+}
+
+/// [`plan_inventory`] with compile options (e.g. reserving backout time
+/// before the deadline).
+pub fn plan_inventory_with(
+    inv: &Inventory,
+    opts: &SolveOptions,
+    compile_opts: &model::CompileOptions,
+) -> PlanResult {
     if let Some(why) = precheck(inv) {
         return PlanResult::Infeasible(why);
     }
-    let plain = model::compile(inv);
-    let mut result = plan_compiled(inv, &plain, opts, None);
+    if let (true, Some(deadline)) = (compile_opts.reserve_backout, inv.window.deadline) {
+        let late: Vec<String> = inv
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                let b = t.backout?;
+                (t.duration > deadline - b).then(|| {
+                    format!(
+                        "task {} takes {} but must end by {} (the deadline less its backout of {})",
+                        t.id,
+                        report::fmt_minutes(t.duration),
+                        plan::clock(&inv.window, deadline - b),
+                        report::fmt_minutes(b)
+                    )
+                })
+            })
+            .collect();
+        if !late.is_empty() {
+            return PlanResult::Infeasible(format!("with --reserve-backout, {}", late.join("; ")));
+        }
+    }
+    let plain = model::compile_with(inv, compile_opts);
+    let mut result = plan_compiled(inv, &plain, opts, compile_opts, None);
     // No plan within the downtime limits: try again keeping one member up in
     // every cluster those services need, which takes the clusters' share of
     // their downtime to zero.
@@ -158,12 +207,17 @@ pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
     {
         let strict = model::CompileOptions {
             keep_limited_clusters_up: true,
+            ..*compile_opts
         };
         // The restricted problem's bound is no bound for the real one.
         let bound = solve::lower_bound(&plain.problem);
-        if let planned @ PlanResult::Planned(_) =
-            plan_compiled(inv, &model::compile_with(inv, &strict), opts, Some(bound))
-        {
+        if let planned @ PlanResult::Planned(_) = plan_compiled(
+            inv,
+            &model::compile_with(inv, &strict),
+            opts,
+            compile_opts,
+            Some(bound),
+        ) {
             result = planned;
         }
     }
@@ -176,6 +230,7 @@ fn plan_compiled(
     inv: &Inventory,
     compiled: &model::Compiled,
     opts: &SolveOptions,
+    compile_opts: &model::CompileOptions,
     bound_cap: Option<model::Time>,
 ) -> PlanResult {
     match solve_checked(&compiled.problem, opts) {
@@ -183,7 +238,10 @@ fn plan_compiled(
             if let Some(cap) = bound_cap {
                 sol.lower_bound = sol.lower_bound.min(cap);
             }
-            let violations = plan::check::check(inv, &sol.starts);
+            let mut violations = plan::check::check(inv, &sol.starts);
+            if compile_opts.reserve_backout {
+                violations.extend(plan::check::check_backout(inv, &sol.starts));
+            }
             if violations.is_empty() {
                 PlanResult::Planned(Plan::build(inv, &sol.starts, sol.lower_bound))
             } else {

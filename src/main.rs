@@ -23,6 +23,12 @@ enum GraphFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum RiskFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum BenchFormat {
     Psplib,
     Rcpspmax,
@@ -49,7 +55,45 @@ enum Command {
         /// Write the result to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Every task with a `backout` ends early enough to be backed out
+        /// by the deadline (end + backout <= deadline).
+        #[arg(long)]
+        reserve_backout: bool,
     },
+    /// Plan the inventory and what-if scenarios side by side.
+    Whatif {
+        inventory: PathBuf,
+        /// Scenario file (YAML/JSON): `{name, note, patch}` or a list of them. Repeatable.
+        #[arg(long = "scenario", required = true)]
+        scenarios: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = cli::CompareOutput::Table)]
+        format: cli::CompareOutput,
+        /// How long to search, per scenario.
+        #[arg(long, default_value = "3s", value_parser = cli::parse_time_limit)]
+        time_limit: std::time::Duration,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the result to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Window risk: Monte Carlo over three-point durations, in the plan's order.
+    Risk {
+        inventory: PathBuf,
+        /// A saved plan (JSON); planned afresh when not given.
+        plan: Option<PathBuf>,
+        #[arg(long, default_value_t = 2000)]
+        samples: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How long to search when planning afresh.
+        #[arg(long, default_value = "5s", value_parser = cli::parse_time_limit)]
+        time_limit: std::time::Duration,
+        #[arg(long, value_enum, default_value_t = RiskFormat::Table)]
+        format: RiskFormat,
+    },
+    /// Print the JSON Schema (draft 2020-12) of the inventory format.
+    Schema,
     /// Render a saved plan (after checking it) as a CAB pack, calendar, Gantt...
     Report {
         inventory: PathBuf,
@@ -61,7 +105,13 @@ enum Command {
         output: Option<PathBuf>,
     },
     /// Re-verify a plan file against the inventory.
-    Check { inventory: PathBuf, plan: PathBuf },
+    Check {
+        inventory: PathBuf,
+        plan: PathBuf,
+        /// Also require every task with a `backout` to end by deadline − backout.
+        #[arg(long)]
+        reserve_backout: bool,
+    },
     /// Print the task dependency graph.
     Graph {
         inventory: PathBuf,
@@ -99,6 +149,7 @@ fn main() -> ExitCode {
             threads,
             format,
             output,
+            reserve_backout,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -106,9 +157,57 @@ fn main() -> ExitCode {
                 threads,
                 ..Default::default()
             };
-            cli::plan(&inventory, &opts, format, output.as_deref())
+            let compile_opts = windowplan::model::CompileOptions {
+                reserve_backout,
+                ..Default::default()
+            };
+            cli::plan_with(&inventory, &opts, &compile_opts, format, output.as_deref())
         }
-        Command::Check { inventory, plan } => cli::check(&inventory, &plan),
+        Command::Whatif {
+            inventory,
+            scenarios,
+            format,
+            time_limit,
+            seed,
+            output,
+        } => {
+            // Scenarios are planned in parallel, one thread each.
+            let opts = windowplan::solve::SolveOptions {
+                time_limit,
+                seed,
+                threads: 1,
+                ..Default::default()
+            };
+            cli::whatif(&inventory, &scenarios, &opts, format, output.as_deref())
+        }
+        Command::Risk {
+            inventory,
+            plan,
+            samples,
+            seed,
+            time_limit,
+            format,
+        } => {
+            let opts = windowplan::solve::SolveOptions {
+                time_limit,
+                seed,
+                ..Default::default()
+            };
+            let risk = windowplan::risk::RiskOptions { samples, seed };
+            cli::risk(
+                &inventory,
+                plan.as_deref(),
+                &opts,
+                &risk,
+                matches!(format, RiskFormat::Json),
+            )
+        }
+        Command::Schema => cli::schema(),
+        Command::Check {
+            inventory,
+            plan,
+            reserve_backout,
+        } => cli::check_with(&inventory, &plan, reserve_backout),
         Command::Report {
             inventory,
             plan,

@@ -372,3 +372,231 @@ fn bench_runs_the_fixture_directory() {
         .assert()
         .code(1);
 }
+
+fn scenario(name: &str) -> PathBuf {
+    example("scenarios").join(name)
+}
+
+#[test]
+fn schema_prints_the_shipped_schema() {
+    let out = windowplan().arg("schema").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let shipped = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema/inventory.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(text, shipped);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+}
+
+#[test]
+fn whatif_compares_the_four_bank_scenarios() {
+    let out = windowplan()
+        .args(["whatif", "--time-limit", "1s", "--format", "json"])
+        .arg(example("bank.yaml"))
+        .arg("--scenario")
+        .arg(scenario("one-more-dba.yaml"))
+        .arg("--scenario")
+        .arg(scenario("vendor-all-night.yaml"))
+        .arg("--scenario")
+        .arg(scenario("web-two-down.yaml"))
+        .arg("--scenario")
+        .arg(scenario("dr-primary-first.yaml"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["base"]["scenario"], "base");
+    let rows = v["scenarios"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    for r in rows {
+        assert_eq!(r["result"], "planned", "{r}");
+        assert!(r["length_minutes"].as_i64().unwrap() > 0);
+        assert_eq!(r["deadline_met"], true);
+    }
+    windowplan()
+        .args(["whatif", "--time-limit", "1s"])
+        .arg(example("bank.yaml"))
+        .arg("--scenario")
+        .arg(scenario("one-more-dba.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("one more DBA"))
+        .stdout(predicate::str::contains("Δ vs base"));
+}
+
+#[test]
+fn whatif_names_a_scenario_that_breaks_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "name: ghost team\npatch:\n  tasks:\n    pre-checks: { team: ghosts }\n",
+    )
+    .unwrap();
+    windowplan()
+        .args(["whatif", "--time-limit", "1s"])
+        .arg(example("bank.yaml"))
+        .arg("--scenario")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("scenario `ghost team`"))
+        .stderr(predicate::str::contains("E030"));
+}
+
+#[test]
+fn risk_reports_percentiles_and_is_deterministic() {
+    let run = || {
+        let out = windowplan()
+            .args([
+                "risk",
+                "--samples",
+                "300",
+                "--seed",
+                "4",
+                "--time-limit",
+                "1s",
+                "--format",
+                "json",
+            ])
+            .arg(fixture("backout.yaml"))
+            .assert()
+            .success();
+        serde_json::from_slice::<serde_json::Value>(&out.get_output().stdout).unwrap()
+    };
+    let a = run();
+    assert_eq!(a["samples"], 300);
+    assert_eq!(a["uncertain_tasks"], 1);
+    let p50 = a["p50_minutes"].as_i64().unwrap();
+    let p95 = a["p95_minutes"].as_i64().unwrap();
+    assert!(
+        (105..=150).contains(&p50) && p50 <= p95 && p95 <= 150,
+        "{a}"
+    );
+    assert_eq!(a, run());
+    windowplan()
+        .args(["risk", "--samples", "200", "--time-limit", "1s"])
+        .arg(example("bank.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("P95"))
+        .stdout(predicate::str::contains("critical chain"));
+}
+
+#[test]
+fn plan_reserve_backout_ends_before_the_point_of_no_return() {
+    let out = windowplan()
+        .args([
+            "plan",
+            "--time-limit",
+            "2s",
+            "--threads",
+            "1",
+            "--reserve-backout",
+            "--format",
+            "json",
+        ])
+        .arg(fixture("backout.yaml"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let upgrade = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "upgrade")
+        .unwrap();
+    assert!(upgrade["end_minute"].as_i64().unwrap() <= 75, "{v}");
+    windowplan()
+        .args(["plan", "--time-limit", "1s", "--format", "md"])
+        .arg(fixture("backout.yaml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("## Backout"))
+        .stdout(predicate::str::contains("Point of no return"));
+}
+
+#[test]
+fn risk_keeps_the_order_of_a_saved_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    // The upgrade first (0–60), the patch after it (60–120).
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "upgrade", "start_minute": 0 }, { "id": "patch", "start_minute": 60 } ] }"#,
+    )
+    .unwrap();
+    let out = windowplan()
+        .args(["risk", "--samples", "400", "--format", "json"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["planned_minutes"], 120);
+    // The upgrade (45m–1h30m) then the 1h patch: 1h45m to 2h30m; the 2h
+    // deadline holds only when the upgrade takes at most an hour.
+    let p = v["p_deadline"].as_f64().unwrap();
+    assert!(p > 0.2 && p < 0.6, "{v}");
+    // Both tasks on one system at once: the plan is refused.
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "upgrade", "start_minute": 0 }, { "id": "patch", "start_minute": 30 } ] }"#,
+    )
+    .unwrap();
+    windowplan()
+        .args(["risk", "--samples", "10"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn check_reserve_backout_flags_a_task_past_its_point_of_no_return() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    // The patch first, the upgrade last: it ends at 00:00, 45m after 23:15.
+    std::fs::write(
+        &plan,
+        r#"{ "tasks": [ { "id": "patch", "start_minute": 0 }, { "id": "upgrade", "start_minute": 60 } ] }"#,
+    )
+    .unwrap();
+    windowplan()
+        .arg("check")
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .success();
+    windowplan()
+        .args(["check", "--reserve-backout"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("point of no return 23:15"));
+    // What `plan --reserve-backout` writes passes the stricter check.
+    windowplan()
+        .args([
+            "plan",
+            "--time-limit",
+            "2s",
+            "--threads",
+            "1",
+            "--reserve-backout",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(&plan)
+        .arg(fixture("backout.yaml"))
+        .assert()
+        .success();
+    windowplan()
+        .args(["check", "--reserve-backout"])
+        .arg(fixture("backout.yaml"))
+        .arg(&plan)
+        .assert()
+        .success();
+}

@@ -53,6 +53,8 @@ fn task(
         needs: needs.to_vec(),
         after: after_.iter().map(|&t| after(t)).collect(),
         windows,
+        spread: None,
+        backout: None,
     }
 }
 

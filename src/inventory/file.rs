@@ -207,17 +207,58 @@ pub struct IntegrationFile {
     pub tolerance: Option<Text>,
 }
 
-/// A task's duration. Only a fixed duration for now; a three-point estimate
-/// (`{min, likely, max}`) can be added as another variant.
+/// A task's duration: fixed (`45m`) or a three-point estimate
+/// (`{ min: 20m, likely: 30m, max: 1h }`, read as a triangular
+/// distribution by `windowplan risk`; the plan uses `likely`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DurationSpec {
     /// `45m`.
     Fixed(Text),
+    /// `{ min, likely, max }`.
+    ThreePoint { min: Text, likely: Text, max: Text },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThreePointFile {
+    min: Text,
+    likely: Text,
+    max: Text,
 }
 
 impl<'de> Deserialize<'de> for DurationSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Text::deserialize(d).map(DurationSpec::Fixed)
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DurationSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration such as `45m`, or `{ min: 20m, likely: 30m, max: 1h }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<DurationSpec, E> {
+                Ok(DurationSpec::Fixed(Text(v.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<DurationSpec, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<DurationSpec, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<DurationSpec, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<DurationSpec, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DurationSpec, A::Error> {
+                let t = ThreePointFile::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(DurationSpec::ThreePoint {
+                    min: t.min,
+                    likely: t.likely,
+                    max: t.max,
+                })
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -327,6 +368,9 @@ pub struct TaskFile {
     pub after: Vec<AfterFile>,
     #[serde(default)]
     pub windows: Option<Vec<Text>>,
+    /// How long it takes to back the change out if it fails (`20m`).
+    #[serde(default)]
+    pub backout: Option<Text>,
 }
 
 #[cfg(test)]
@@ -394,6 +438,30 @@ mod tests {
         // A bare number is kept as text so the duration parser can explain it.
         assert_eq!(b.duration, DurationSpec::Fixed(Text("90".into())));
         assert_eq!(b.cluster.as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn three_point_duration_and_backout() {
+        let f = json(&format!(
+            r#"{{{WINDOW}, "tasks": [
+              {{"id": "a", "system": "s", "duration": {{"min": "20m", "likely": "30m", "max": "1h"}},
+                "backout": "20m"}}
+            ]}}"#
+        ))
+        .unwrap();
+        assert_eq!(
+            f.tasks[0].duration,
+            DurationSpec::ThreePoint {
+                min: Text("20m".into()),
+                likely: Text("30m".into()),
+                max: Text("1h".into())
+            }
+        );
+        assert_eq!(f.tasks[0].backout, Some(Text("20m".into())));
+        assert!(json(&format!(
+            r#"{{{WINDOW}, "tasks": [{{"id": "a", "system": "s", "duration": {{"min": "1m", "likely": "2m"}}}}]}}"#
+        ))
+        .is_err());
     }
 
     #[test]

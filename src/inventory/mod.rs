@@ -14,4 +14,4 @@ pub mod time;
 pub mod validate;
 
 pub use model::*;
-pub use validate::{load, load_str, parse_str, Format};
+pub use validate::{load, load_str, parse_str, parse_value, Format};

@@ -153,6 +153,11 @@ pub struct Task {
     pub after: Vec<After>,
     /// When given, the task lies wholly inside one of these (sorted, disjoint).
     pub windows: Option<Vec<Interval>>,
+    /// Three-point estimate `(min, max)` around `duration` (the likely
+    /// value), when the file gives one; `None` = the duration is fixed.
+    pub spread: Option<(Time, Time)>,
+    /// Time needed to back the change out if it fails.
+    pub backout: Option<Time>,
 }
 
 /// A validated inventory.

@@ -186,6 +186,28 @@ pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic
     }
 }
 
+/// Parses YAML or JSON text into a generic JSON value with the same reader
+/// (and the same safety options) as the inventory itself. Used by what-if
+/// scenarios, which patch the inventory document before validating it.
+pub fn parse_value(text: &str, format: Format) -> Result<serde_json::Value, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        Format::Json => serde_json::from_str(text).map_err(|e| {
+            Diagnostic::new(
+                "E005",
+                "",
+                format!(
+                    "malformed JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+                "check the brackets, commas and quotes around that position",
+            )
+        }),
+        Format::Yaml => from_yaml(text),
+    }
+}
+
 fn first_line(s: &str) -> String {
     let l = s.lines().next().unwrap_or("").trim();
     // Advice meant for the programmer, not the user.
@@ -959,6 +981,8 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         /// (id suffix for expansions or None, systems)
         units: Vec<(Option<String>, Vec<usize>)>,
         duration: Time,
+        spread: Option<(Time, Time)>,
+        backout: Option<Time>,
         needs: Vec<(usize, u32)>,
         windows: Option<Vec<Interval>>,
         /// (file task index, lag, max_lag)
@@ -1056,9 +1080,41 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
             }
         }
         // duration
+        let mut spread = None;
         let duration = match &t.duration {
             DurationSpec::Fixed(d) => cx.duration(format!("{tp}.duration"), d),
+            DurationSpec::ThreePoint { min, likely, max } => {
+                let lo = cx.duration(format!("{tp}.duration.min"), min);
+                let mid = cx.duration(format!("{tp}.duration.likely"), likely);
+                let hi = cx.duration(format!("{tp}.duration.max"), max);
+                match (lo, mid, hi) {
+                    (Some(lo), Some(mid), Some(hi)) if lo <= mid && mid <= hi => {
+                        spread = Some((lo, hi));
+                        Some(mid)
+                    }
+                    (Some(lo), Some(mid), Some(hi)) => {
+                        cx.err(
+                            "E062",
+                            format!("{tp}.duration"),
+                            format!(
+                                "task `{}` has a three-point duration out of order: min {}, likely {}, max {}",
+                                t.id,
+                                fmt_minutes(lo),
+                                fmt_minutes(mid),
+                                fmt_minutes(hi)
+                            ),
+                            "write them so that min <= likely <= max",
+                        );
+                        None
+                    }
+                    _ => None,
+                }
+            }
         };
+        let backout = t
+            .backout
+            .as_ref()
+            .and_then(|b| cx.duration(format!("{tp}.backout"), b));
         if duration == Some(0) && t.outage {
             cx.err(
                 "E053",
@@ -1174,6 +1230,8 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         pre.push(Pre {
             units,
             duration,
+            spread,
+            backout,
             needs,
             windows,
             after,
@@ -1291,6 +1349,8 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
                 needs: p.needs.clone(),
                 after: after.clone(),
                 windows: p.windows.clone(),
+                spread: p.spread,
+                backout: p.backout,
             });
         }
     }
@@ -1610,6 +1670,40 @@ tasks:
 
     fn with(body: &str) -> String {
         format!("{HEAD}{body}")
+    }
+
+    #[test]
+    fn three_point_durations_and_backout() {
+        let inv = yaml(&with(
+            "systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 20m, likely: 30m, max: 1h }, backout: 15m }\n  - { id: b, system: s, duration: 10m }\n",
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.tasks[0].duration, 30);
+        assert_eq!(inv.tasks[0].spread, Some((20, 60)));
+        assert_eq!(inv.tasks[0].backout, Some(15));
+        assert_eq!(inv.tasks[1].spread, None);
+        assert_eq!(inv.tasks[1].backout, None);
+        let d = has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 40m, likely: 30m, max: 1h } }\n"),
+            "E062",
+            "tasks[0].duration",
+        );
+        assert!(d.message.contains("min 40m"), "{d}");
+        has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 10m, likely: 30m, max: 20m } }\n"),
+            "E062",
+            "tasks[0].duration",
+        );
+        has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: { min: 10m, likely: soon, max: 20m } }\n"),
+            "E010",
+            "tasks[0].duration.likely",
+        );
+        has(
+            &with("systems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: 10m, backout: -5m }\n"),
+            "E010",
+            "tasks[0].backout",
+        );
     }
 
     #[test]

@@ -31,8 +31,12 @@ pub struct Compiled {
 }
 
 /// Choices the compiler can make beyond the inventory's rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CompileOptions {
+    /// Every task with a `backout` must end by `deadline − backout`, so that
+    /// a failed change can still be backed out before the window closes.
+    /// (No effect without a deadline.)
+    pub reserve_backout: bool,
     /// Keep one member up in every cluster that a service with any
     /// `max_downtime` depends on (not only `0m`): a restriction that takes
     /// the clusters' share of those services' downtime to zero, used when
@@ -45,7 +49,7 @@ pub fn compile(inv: &Inventory) -> Compiled {
     compile_with(inv, &CompileOptions::default())
 }
 
-/// [`compile`] with options.
+/// Compiles a validated inventory into the core problem, with options.
 pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     let mut problem = Problem {
         name: "inventory".into(),
@@ -58,12 +62,22 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     for task in &inv.tasks {
         let mut a = Activity::new(task.id.clone(), task.duration);
         a.allowed = task.windows.clone();
-        let forbidden: Vec<Interval> = inv
+        let mut forbidden: Vec<Interval> = inv
             .blackouts
             .iter()
             .filter(|b| inv.blackout_covers(b, task))
             .map(|b| b.interval)
             .collect();
+        if let (true, Some(deadline), Some(backout)) =
+            (opts.reserve_backout, inv.window.deadline, task.backout)
+        {
+            // Point of no return: the task must be over by deadline − backout.
+            let pnr = deadline - backout;
+            forbidden.push(Interval::new(
+                pnr,
+                pnr.max(deadline) + crate::plan::MINUTE_LIMIT,
+            ));
+        }
         a.forbidden = merge(forbidden);
         problem.activities.push(a);
     }
@@ -393,5 +407,76 @@ impl SignalBuilder<'_> {
             self.memo.insert(c, signal);
         }
         (signal, cut)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Format;
+
+    fn inventory(backout: &str) -> Inventory {
+        let text = format!(
+            "window: {{ start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T00:00 }}\n\
+             systems: [{{ id: s }}]\n\
+             tasks:\n\
+             \x20 - {{ id: patch, system: s, duration: 1h }}\n\
+             \x20 - {{ id: upgrade, system: s, duration: 1h, backout: {backout} }}\n"
+        );
+        crate::load_inventory_str(&text, Format::Yaml, "test").unwrap()
+    }
+
+    #[test]
+    fn reserve_backout_forbids_ending_after_the_point_of_no_return() {
+        let inv = inventory("45m");
+        assert_eq!(inv.tasks[1].backout, Some(45));
+        assert!(compile(&inv).problem.activities[1].forbidden.is_empty());
+        let c = compile_with(
+            &inv,
+            &CompileOptions {
+                reserve_backout: true,
+                ..Default::default()
+            },
+        );
+        let f = &c.problem.activities[1].forbidden;
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].start, 120 - 45);
+        assert!(c.problem.activities[0].forbidden.is_empty());
+        // Planned with the reserve: the upgrade goes first and ends by 75.
+        let opts = crate::solve::SolveOptions {
+            time_limit: std::time::Duration::from_secs(10),
+            threads: 1,
+            ..Default::default()
+        };
+        match crate::plan_inventory_with(
+            &inv,
+            &opts,
+            &CompileOptions {
+                reserve_backout: true,
+                ..Default::default()
+            },
+        ) {
+            crate::PlanResult::Planned(p) => {
+                assert!(p.tasks[1].end_minute <= 75, "{p:?}");
+                assert_eq!(p.length_minutes, 120);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A backout longer than the room left: no plan.
+        let tight = inventory("70m");
+        let r = crate::plan_inventory_with(
+            &tight,
+            &opts,
+            &CompileOptions {
+                reserve_backout: true,
+                ..Default::default()
+            },
+        );
+        match r {
+            crate::PlanResult::Infeasible(why) => {
+                assert!(why.contains("upgrade") && why.contains("22:50"), "{why}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -196,6 +196,37 @@ pub fn check_text(
     Ok(check(inv, &starts))
 }
 
+/// The extra rule of `--reserve-backout`: every task with a `backout` ends
+/// by its point of no return (deadline − backout). Nothing without a
+/// deadline. Kept apart from [`check`]: a plan is valid without it.
+pub fn check_backout(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
+    let Some(deadline) = inv.window.deadline else {
+        return Vec::new();
+    };
+    inv.tasks
+        .iter()
+        .zip(starts)
+        .filter_map(|(t, &s)| {
+            let b = t.backout?;
+            let pnr = deadline - b;
+            let end = s + t.duration;
+            (end > pnr).then(|| Violation {
+                rule: "backout".into(),
+                tasks: vec![t.id.clone()],
+                interval: Some(Interval::new(pnr, end)),
+                message: format!(
+                    "task {} ends at {}, {} after its point of no return {} (deadline less its backout of {}): a failure could not be backed out in time",
+                    t.id,
+                    super::clock(&inv.window, end),
+                    crate::report::fmt_minutes(end - pnr),
+                    super::clock(&inv.window, pnr),
+                    crate::report::fmt_minutes(b)
+                ),
+            })
+        })
+        .collect()
+}
+
 fn check_start(ctx: &mut Ctx) {
     for t in 0..ctx.inv.tasks.len() {
         let s = ctx.starts[t];

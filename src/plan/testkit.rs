@@ -86,6 +86,8 @@ impl Builder {
             needs: vec![],
             after: vec![],
             windows: None,
+            spread: None,
+            backout: None,
         });
         source
     }

@@ -128,6 +128,8 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         let _ = writeln!(s, "\nTotal weighted downtime: **{}**\n", num(total));
     }
 
+    backout_section(&mut s, inv, plan);
+
     // Change list per system.
     let _ = writeln!(s, "## Changes per system\n");
     let mut any = false;
@@ -362,6 +364,78 @@ fn inline(s: &str) -> String {
     out
 }
 
+/// The "Backout" section: each task with a `backout`, its end and its point
+/// of no return (deadline − backout: the latest minute a failed task can
+/// start its backout and still be done by the deadline), flagged when the
+/// task ends after it. Nothing when no task gives a backout.
+fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
+    let mut tasks: Vec<(&crate::plan::PlannedTask, crate::model::Time)> = plan
+        .tasks
+        .iter()
+        .filter_map(|pt| {
+            let b = inv.tasks.iter().find(|t| t.id == pt.id)?.backout?;
+            Some((pt, b))
+        })
+        .collect();
+    if tasks.is_empty() {
+        return;
+    }
+    // In the order the board will live through them.
+    tasks.sort_by_key(|(pt, _)| pt.end_minute);
+    let w = &inv.window;
+    let _ = writeln!(s, "## Backout\n");
+    match w.deadline {
+        Some(_) => {
+            let _ = writeln!(
+                s,
+                "Point of no return = deadline − backout: a task that fails after it cannot be backed out by the deadline.\n"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "No deadline is set, so no task has a point of no return.\n"
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "| Task | Ends | Backout | Point of no return | |\n|---|---|---:|---|---|"
+    );
+    let mut late = 0;
+    for (pt, b) in &tasks {
+        let (pnr, flag) = match w.deadline {
+            Some(d) => {
+                let pnr = d - b;
+                let flag = if pt.end_minute > pnr {
+                    late += 1;
+                    format!("**ends {} after it**", fmt_minutes(pt.end_minute - pnr))
+                } else {
+                    format!("{} to spare", fmt_minutes(pnr - pt.end_minute))
+                };
+                (wall_short(&w.at(pnr)), flag)
+            }
+            None => ("—".to_string(), String::new()),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            cell(&pt.id),
+            wall_short(&w.at(pt.end_minute)),
+            fmt_minutes(*b),
+            pnr,
+            flag
+        );
+    }
+    if late > 0 {
+        let _ = writeln!(
+            s,
+            "\n{late} task(s) end after their point of no return; `windowplan plan --reserve-backout` plans so that none does."
+        );
+    }
+    s.push('\n');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,5 +452,35 @@ mod tests {
         assert_eq!(num(600.0), "600");
         assert_eq!(num(1.5), "1.5");
         assert_eq!(num(2.25), "2.25");
+    }
+}
+
+#[cfg(test)]
+mod backout_tests {
+    use crate::inventory::Format;
+
+    #[test]
+    fn backout_section_flags_tasks_past_their_point_of_no_return() {
+        let text = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backout.yaml"),
+        )
+        .unwrap();
+        let inv = crate::load_inventory_str(&text, Format::Yaml, "backout.yaml").unwrap();
+        // The upgrade second: it ends at 00:00, 45m after its point of no return (23:15).
+        let plan = crate::plan::Plan::build(&inv, &[0, 60], 120);
+        let md = super::render(&inv, &plan, &[]);
+        let section = &md[md.find("## Backout").expect("backout section")..];
+        let row = section
+            .lines()
+            .find(|l| l.starts_with("| upgrade"))
+            .unwrap();
+        assert!(row.contains("23:15"), "{row}");
+        assert!(row.contains("ends 45m after it"), "{row}");
+        assert!(section.contains("--reserve-backout"));
+        assert!(!section.contains("| patch |"), "only tasks with a backout");
+        // The upgrade first: 15m to spare.
+        let plan = crate::plan::Plan::build(&inv, &[60, 0], 120);
+        let md = super::render(&inv, &plan, &[]);
+        assert!(md.contains("15m to spare"), "{md}");
     }
 }

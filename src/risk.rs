@@ -1,0 +1,791 @@
+//! Window risk: how long the window really takes when tasks overrun.
+//!
+//! Tasks may give a three-point duration `{ min, likely, max }`; the plan uses
+//! `likely`. Here each Monte Carlo sample draws every such duration from the
+//! triangular distribution (tasks without a spread keep their fixed
+//! duration), keeps the plan's *order* (tasks in the plan's start order) and
+//! re-times it: a serial schedule generation that puts each task, in that
+//! order, at its earliest time that keeps every rule of the compiled core
+//! problem (precedences with the sampled durations, teams, systems,
+//! clusters, zones, DR pairs, windows, blackouts). The deadline is not
+//! enforced while re-timing: whether the window still closes by it is what
+//! is measured. Service downtime limits are checked afterwards and the
+//! samples that break one are counted.
+//!
+//! Every sample is seeded from `(seed, sample index)` alone, so the report
+//! depends only on the seed and the number of samples, not on the number of
+//! threads.
+
+use crate::inventory::Inventory;
+use crate::model::{Problem, Time};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How many samples, from which seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiskOptions {
+    pub samples: usize,
+    pub seed: u64,
+}
+
+impl Default for RiskOptions {
+    fn default() -> Self {
+        RiskOptions {
+            samples: 2000,
+            seed: 1,
+        }
+    }
+}
+
+/// How often a task was on the critical chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CriticalShare {
+    pub task: String,
+    /// Fraction of samples (0..1).
+    pub share: f64,
+}
+
+/// What the simulation found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskReport {
+    pub samples: usize,
+    pub seed: u64,
+    /// Tasks with a three-point duration.
+    pub uncertain_tasks: usize,
+    /// The plan's window length (likely durations).
+    pub planned_minutes: Time,
+    /// The plan's order re-timed with likely durations (normally equal to
+    /// the plan's length; can be shorter when the plan left slack).
+    pub retimed_likely_minutes: Option<Time>,
+    pub mean_minutes: Option<f64>,
+    pub p50_minutes: Option<Time>,
+    pub p80_minutes: Option<Time>,
+    pub p95_minutes: Option<Time>,
+    pub deadline_minutes: Option<Time>,
+    /// Probability of finishing by the deadline (`None` without one).
+    pub p_deadline: Option<f64>,
+    /// Samples in which some task could not be re-timed in the plan's order
+    /// (e.g. it no longer fits any of its windows); they count as missing
+    /// the deadline.
+    pub unplaceable: usize,
+    /// Which tasks could not be placed, and in what share of the samples.
+    pub unplaceable_tasks: Vec<CriticalShare>,
+    /// Samples in which a service went over its `max_downtime`.
+    pub downtime_limit_breaks: usize,
+    /// Tasks most often on the critical chain, most frequent first.
+    pub critical: Vec<CriticalShare>,
+}
+
+/// A small, fast, seedable generator (SplitMix64).
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `[0, 1)`.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// The generator of sample `index` under `seed`.
+    pub fn for_sample(seed: u64, index: u64) -> Self {
+        let a = SplitMix64::new(seed).next_u64();
+        let b = SplitMix64::new(index ^ 0xD1B5_4A32_D192_ED03).next_u64();
+        SplitMix64::new(a ^ b.rotate_left(17))
+    }
+}
+
+/// The inverse CDF of the triangular distribution (`min`, `mode`, `max`) at `u`.
+pub fn triangular(min: f64, mode: f64, max: f64, u: f64) -> f64 {
+    if max <= min {
+        return min;
+    }
+    let fc = (mode - min) / (max - min);
+    if u < fc {
+        min + (u * (max - min) * (mode - min)).sqrt()
+    } else {
+        max - ((1.0 - u) * (max - min) * (max - mode)).sqrt()
+    }
+}
+
+/// Re-times activities in `order` (each once) at their earliest start that
+/// keeps every constraint of `problem` except the deadline and on-time
+/// limits: release, precedences (both directions: a maximum lag is honoured
+/// by delaying the earlier task and starting again), resources with capacity
+/// profiles, exclusion groups, allowed and forbidden intervals. `None` when
+/// some activity cannot be placed.
+pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
+    retime_or_stuck(problem, order).ok()
+}
+
+/// [`retime`], saying which activity could not be placed (`Err(j)`).
+pub fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<Time>, usize> {
+    let n = problem.activities.len();
+    let mut users: Vec<Vec<(usize, i64)>> = vec![Vec::new(); problem.resources.len()];
+    for (j, a) in problem.activities.iter().enumerate() {
+        for d in &a.demands {
+            if d.amount > 0 {
+                users[d.resource].push((j, d.amount));
+            }
+        }
+    }
+    // For each activity: the activities it may not overlap (DR exclusions).
+    let mut excluded: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &problem.exclusions {
+        for (si, side) in e.sides.iter().enumerate() {
+            for &j in side {
+                for (sk, other) in e.sides.iter().enumerate() {
+                    if sk != si {
+                        excluded[j].extend(other.iter().copied());
+                    }
+                }
+            }
+        }
+    }
+    let mut preds: Vec<Vec<(usize, Time)>> = vec![Vec::new(); n]; // S_j >= S_i + lag
+    let mut succs: Vec<Vec<(usize, Time)>> = vec![Vec::new(); n]; // S_i >= S_j + lag
+    for p in &problem.precedences {
+        preds[p.to].push((p.from, p.lag));
+        succs[p.from].push((p.to, p.lag));
+    }
+    let mut extra: Vec<Time> = vec![Time::MIN; n];
+    let max_rounds = 4 * n + 8;
+    'round: for _ in 0..max_rounds {
+        let mut starts: Vec<Option<Time>> = vec![None; n];
+        for &j in order {
+            let a = &problem.activities[j];
+            let mut lb = a.release.max(extra[j]);
+            for &(i, lag) in &preds[j] {
+                if let Some(si) = starts[i] {
+                    lb = lb.max(si + lag);
+                }
+            }
+            let t = earliest_fit(problem, &users, &excluded, &starts, j, lb).ok_or(j)?;
+            // Upper bounds from already placed activities: S_i >= S_j + lag.
+            for &(i, lag) in &succs[j] {
+                if let Some(si) = starts[i] {
+                    if si < t + lag {
+                        if extra[i] >= t + lag {
+                            return Err(j);
+                        }
+                        extra[i] = t + lag;
+                        continue 'round;
+                    }
+                }
+            }
+            starts[j] = Some(t);
+        }
+        return Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect());
+    }
+    Err(order.last().copied().unwrap_or(0))
+}
+
+fn earliest_fit(
+    problem: &Problem,
+    users: &[Vec<(usize, i64)>],
+    excluded: &[Vec<usize>],
+    starts: &[Option<Time>],
+    j: usize,
+    lb: Time,
+) -> Option<Time> {
+    let acts = &problem.activities;
+    let a = &acts[j];
+    let d = a.duration;
+    let mut cands = vec![lb];
+    let placed = || {
+        starts
+            .iter()
+            .enumerate()
+            .filter_map(|(k, s)| s.map(|s| (k, s)))
+    };
+    for (k, s) in placed() {
+        cands.push(s + acts[k].duration);
+    }
+    cands.extend(a.forbidden.iter().map(|f| f.end));
+    if let Some(al) = &a.allowed {
+        cands.extend(al.iter().map(|x| x.start));
+    }
+    for dm in &a.demands {
+        cands.extend(problem.resources[dm.resource].steps.iter().map(|s| s.0));
+    }
+    cands.retain(|&c| c >= lb);
+    cands.sort_unstable();
+    cands.dedup();
+    let overlaps =
+        |s1: Time, d1: Time, s2: Time, d2: Time| d1 > 0 && d2 > 0 && s1 < s2 + d2 && s2 < s1 + d1;
+    'cand: for t in cands {
+        if let Some(al) = &a.allowed {
+            if !al.iter().any(|x| x.contains_run(t, d)) {
+                continue;
+            }
+        }
+        if a.forbidden.iter().any(|f| f.overlaps_run(t, d)) {
+            continue;
+        }
+        for &k in &excluded[j] {
+            if let Some(sk) = starts[k] {
+                if overlaps(t, d, sk, acts[k].duration) {
+                    continue 'cand;
+                }
+            }
+        }
+        if d > 0 {
+            for dm in &a.demands {
+                if dm.amount <= 0 {
+                    continue;
+                }
+                let res = &problem.resources[dm.resource];
+                let running: Vec<(Time, Time, i64)> = users[dm.resource]
+                    .iter()
+                    .filter(|&&(k, _)| k != j)
+                    .filter_map(|&(k, amt)| {
+                        let sk = starts[k]?;
+                        let dk = acts[k].duration;
+                        overlaps(t, d, sk, dk).then_some((sk, sk + dk, amt))
+                    })
+                    .collect();
+                let mut points = vec![t];
+                points.extend(running.iter().map(|r| r.0).filter(|&p| p > t && p < t + d));
+                points.extend(
+                    res.steps
+                        .iter()
+                        .map(|s| s.0)
+                        .filter(|&p| p > t && p < t + d),
+                );
+                for p in points {
+                    let load: i64 = running
+                        .iter()
+                        .filter(|r| r.0 <= p && p < r.1)
+                        .map(|r| r.2)
+                        .sum();
+                    if load + dm.amount > res.capacity_at(p) {
+                        continue 'cand;
+                    }
+                }
+            }
+        }
+        return Some(t);
+    }
+    None
+}
+
+/// The inventory with every three-point duration drawn for one sample.
+pub fn sample_inventory(inv: &Inventory, rng: &mut SplitMix64) -> Inventory {
+    let mut out = inv.clone();
+    for t in &mut out.tasks {
+        if let Some((lo, hi)) = t.spread {
+            let u = rng.next_f64();
+            let x = triangular(lo as f64, t.duration as f64, hi as f64, u);
+            t.duration = (x.round() as Time).clamp(lo, hi);
+        }
+    }
+    out
+}
+
+struct Sample {
+    length: Option<Time>,
+    /// The task that could not be placed, when `length` is `None`.
+    stuck: Option<usize>,
+    chain: Vec<usize>,
+    limit_broken: bool,
+}
+
+fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
+    let mut compiled = crate::model::compile(inv);
+    compiled.problem.deadline = None;
+    let starts = match retime_or_stuck(&compiled.problem, order) {
+        Ok(s) => s,
+        Err(j) => {
+            return Sample {
+                length: None,
+                stuck: Some(j),
+                chain: Vec::new(),
+                limit_broken: false,
+            }
+        }
+    };
+    let length = compiled.problem.makespan(&starts);
+    let chain = crate::explain::critical_chain(inv, &compiled, &starts)
+        .into_iter()
+        .filter_map(|l| inv.task_index(&l.task))
+        .collect();
+    let limit_broken = inv.services.iter().any(|s| s.max_downtime.is_some())
+        && crate::plan::downtime::service_downtime(inv, &starts)
+            .iter()
+            .zip(&inv.services)
+            .any(|(sd, s)| s.max_downtime.is_some_and(|m| sd.downtime_minutes > m));
+    Sample {
+        length: Some(length),
+        stuck: None,
+        chain,
+        limit_broken,
+    }
+}
+
+/// How often each task occurs in `hits`, as shares of `n`, most frequent first.
+fn shares(inv: &Inventory, hits: impl Iterator<Item = usize>, n: usize) -> Vec<CriticalShare> {
+    let mut counts = vec![0usize; inv.tasks.len()];
+    for t in hits {
+        counts[t] += 1;
+    }
+    let mut v: Vec<(usize, usize)> = counts
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, c)| c > 0)
+        .collect();
+    v.sort_by_key(|&(t, c)| (std::cmp::Reverse(c), t));
+    v.into_iter()
+        .map(|(t, c)| CriticalShare {
+            task: inv.tasks[t].id.clone(),
+            share: c as f64 / n.max(1) as f64,
+        })
+        .collect()
+}
+
+/// Nearest-rank percentile of sorted values (`None` = never finishes).
+fn percentile(sorted: &[Option<Time>], p: f64) -> Option<Time> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+/// The plan's order: task indices by start minute (ties by inventory order).
+pub fn start_order(starts: &[Time]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..starts.len()).collect();
+    order.sort_by_key(|&i| (starts[i], i));
+    order
+}
+
+/// Simulates the window: `starts` is the plan (one start per task, in
+/// inventory order).
+pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskReport {
+    let order = start_order(starts);
+    let planned = crate::plan::length(inv, starts);
+    let retimed_likely = run_sample(inv, &order).length;
+    let samples: Vec<Sample> = (0..opts.samples as u64)
+        .into_par_iter()
+        .map(|k| {
+            let mut rng = SplitMix64::for_sample(opts.seed, k);
+            let s = sample_inventory(inv, &mut rng);
+            run_sample(&s, &order)
+        })
+        .collect();
+    let mut lengths: Vec<Option<Time>> = samples.iter().map(|s| s.length).collect();
+    // `None` (never finishes) sorts last.
+    lengths.sort_by_key(|l| (l.is_none(), *l));
+    let finite: Vec<Time> = lengths.iter().flatten().copied().collect();
+    let n = samples.len();
+    let mean =
+        (!finite.is_empty()).then(|| finite.iter().sum::<Time>() as f64 / finite.len() as f64);
+    let deadline = inv.window.deadline;
+    let p_deadline = deadline.map(|d| {
+        if n == 0 {
+            0.0
+        } else {
+            finite.iter().filter(|&&l| l <= d).count() as f64 / n as f64
+        }
+    });
+    // Each task counted once per sample.
+    let on_chain = samples.iter().flat_map(|s| {
+        let mut c = s.chain.clone();
+        c.sort_unstable();
+        c.dedup();
+        c
+    });
+    let mut critical = shares(inv, on_chain, n);
+    critical.truncate(10);
+    RiskReport {
+        samples: n,
+        seed: opts.seed,
+        uncertain_tasks: inv.tasks.iter().filter(|t| t.spread.is_some()).count(),
+        planned_minutes: planned,
+        retimed_likely_minutes: retimed_likely,
+        mean_minutes: mean,
+        p50_minutes: percentile(&lengths, 0.50),
+        p80_minutes: percentile(&lengths, 0.80),
+        p95_minutes: percentile(&lengths, 0.95),
+        deadline_minutes: deadline,
+        p_deadline,
+        unplaceable: samples.iter().filter(|s| s.length.is_none()).count(),
+        unplaceable_tasks: shares(inv, samples.iter().filter_map(|s| s.stuck), n),
+        downtime_limit_breaks: samples.iter().filter(|s| s.limit_broken).count(),
+        critical,
+    }
+}
+
+impl RiskReport {
+    /// The report for the terminal; `inv` gives wall-clock times.
+    pub fn to_text(&self, inv: &Inventory) -> String {
+        use crate::report::fmt_minutes;
+        use std::fmt::Write;
+        let w = &inv.window;
+        let at = |m: Option<Time>| match m {
+            Some(m) => format!("{} (ends {})", fmt_minutes(m), crate::plan::clock(w, m)),
+            None => "not reached (some task cannot be placed)".into(),
+        };
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "window risk: {} samples, seed {}, {} of {} tasks with a three-point duration",
+            self.samples,
+            self.seed,
+            self.uncertain_tasks,
+            inv.tasks.len()
+        );
+        let _ = writeln!(
+            s,
+            "planned (likely durations): {}",
+            at(Some(self.planned_minutes))
+        );
+        if self.retimed_likely_minutes != Some(self.planned_minutes) {
+            let _ = writeln!(
+                s,
+                "plan order re-timed, likely durations: {}",
+                at(self.retimed_likely_minutes)
+            );
+        }
+        if let Some(m) = self.mean_minutes {
+            let _ = writeln!(s, "mean: {:.1}m", m);
+        }
+        let _ = writeln!(s, "P50: {}", at(self.p50_minutes));
+        let _ = writeln!(s, "P80: {}", at(self.p80_minutes));
+        let _ = writeln!(s, "P95: {}", at(self.p95_minutes));
+        match (self.deadline_minutes, self.p_deadline) {
+            (Some(d), Some(p)) => {
+                let _ = writeln!(
+                    s,
+                    "P(done by the deadline {}): {:.1}% ({} of {} samples)",
+                    crate::plan::clock(w, d),
+                    // Rounded down, so that 1999 of 2000 does not read 100%.
+                    (1000.0 * p).floor() / 10.0,
+                    (p * self.samples as f64).round() as usize,
+                    self.samples
+                );
+            }
+            _ => {
+                let _ = writeln!(s, "no deadline");
+            }
+        }
+        if self.unplaceable > 0 {
+            let who: Vec<String> = self
+                .unplaceable_tasks
+                .iter()
+                .map(|c| format!("{} ({:.1}%)", c.task, 100.0 * c.share))
+                .collect();
+            let _ = writeln!(
+                s,
+                "{} sample(s) could not be re-timed in the plan's order (counted as missing the deadline); stuck at: {}",
+                self.unplaceable,
+                who.join(", ")
+            );
+        }
+        if self.downtime_limit_breaks > 0 {
+            let _ = writeln!(
+                s,
+                "{} sample(s) took a service over its max_downtime",
+                self.downtime_limit_breaks
+            );
+        }
+        if !self.critical.is_empty() {
+            let _ = writeln!(s, "most often on the critical chain:");
+            for c in &self.critical {
+                let _ = writeln!(s, "  {:>5.1}%  {}", 100.0 * c.share, c.task);
+            }
+        }
+        s
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("report serialises") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::Format;
+
+    fn inv(tasks: &[&str]) -> Inventory {
+        let tasks: String = tasks.iter().map(|t| format!("  - {t}\n")).collect();
+        let text = format!(
+            "window: {{ start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T04:00 }}\n\
+             teams: [{{ id: ops, capacity: 1 }}]\n\
+             systems: [{{ id: s }}, {{ id: t }}]\n\
+             tasks:\n{tasks}"
+        );
+        crate::load_inventory_str(&text, Format::Yaml, "test").unwrap()
+    }
+
+    fn tri_mean(a: f64, c: f64, b: f64) -> f64 {
+        (a + b + c) / 3.0
+    }
+
+    #[test]
+    fn triangular_inverse_cdf() {
+        assert_eq!(triangular(10.0, 20.0, 40.0, 0.0), 10.0);
+        assert!((triangular(10.0, 20.0, 40.0, 1.0) - 40.0).abs() < 1e-9);
+        // F(mode) = (mode - min) / (max - min) = 1/3.
+        assert!((triangular(10.0, 20.0, 40.0, 1.0 / 3.0) - 20.0).abs() < 1e-9);
+        assert_eq!(triangular(5.0, 5.0, 5.0, 0.7), 5.0);
+    }
+
+    #[test]
+    fn single_task_percentiles_match_the_distribution() {
+        let inv = inv(&["{ id: a, system: s, duration: { min: 60m, likely: 90m, max: 180m } }"]);
+        assert_eq!(inv.tasks[0].duration, 90);
+        assert_eq!(inv.tasks[0].spread, Some((60, 180)));
+        let r = simulate(
+            &inv,
+            &[0],
+            &RiskOptions {
+                samples: 20_000,
+                seed: 7,
+            },
+        );
+        for (p, got) in [
+            (0.5, r.p50_minutes),
+            (0.8, r.p80_minutes),
+            (0.95, r.p95_minutes),
+        ] {
+            let want = triangular(60.0, 90.0, 180.0, p);
+            let got = got.unwrap() as f64;
+            assert!((got - want).abs() <= 2.0, "P{p}: {got} vs {want}");
+        }
+        let mean = r.mean_minutes.unwrap();
+        assert!((mean - tri_mean(60.0, 90.0, 180.0)).abs() < 1.0, "{mean}");
+        // Deadline 6h: always met.
+        assert_eq!(r.p_deadline, Some(1.0));
+    }
+
+    #[test]
+    fn chain_mean_and_spread_match_the_sum() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: { min: 20m, likely: 30m, max: 1h } }",
+            "{ id: b, system: t, duration: { min: 10m, likely: 40m, max: 50m }, after: [a] }",
+            "{ id: c, system: s, duration: 15m, after: [b] }",
+            "{ id: d, system: t, duration: { min: 30m, likely: 30m, max: 90m }, after: [c] }",
+        ]);
+        let plan_starts = [0, 30, 70, 85];
+        let r = simulate(
+            &inv,
+            &plan_starts,
+            &RiskOptions {
+                samples: 20_000,
+                seed: 3,
+            },
+        );
+        assert_eq!(r.planned_minutes, 115);
+        assert_eq!(r.retimed_likely_minutes, Some(115));
+        let want = tri_mean(20.0, 30.0, 60.0)
+            + tri_mean(10.0, 40.0, 50.0)
+            + 15.0
+            + tri_mean(30.0, 30.0, 90.0);
+        let mean = r.mean_minutes.unwrap();
+        assert!((mean - want).abs() < 1.5, "mean {mean} vs {want}");
+        // Bounds: never below the sum of minima nor above the sum of maxima.
+        assert!(r.p50_minutes.unwrap() > 75 && r.p95_minutes.unwrap() <= 215);
+        // Every task of a single chain is always critical.
+        assert_eq!(r.critical.len(), 4);
+        assert!(r.critical.iter().all(|c| c.share == 1.0));
+    }
+
+    /// CDF of the triangular distribution.
+    fn tri_cdf(a: f64, c: f64, b: f64, x: f64) -> f64 {
+        if x <= a {
+            0.0
+        } else if x >= b {
+            1.0
+        } else if x <= c {
+            (x - a).powi(2) / ((b - a) * (c - a))
+        } else {
+            1.0 - (b - x).powi(2) / ((b - a) * (b - c))
+        }
+    }
+
+    /// The exact distribution of a sum of rounded triangular durations (and
+    /// fixed ones), by convolution: `pmf[k]` = P(sum = k minutes).
+    fn exact_sum(parts: &[(i64, i64, i64)]) -> Vec<f64> {
+        let mut pmf = vec![1.0];
+        for &(a, c, b) in parts {
+            let one: Vec<f64> = (0..=b)
+                .map(|k| {
+                    if a == b {
+                        return if k == a { 1.0 } else { 0.0 };
+                    }
+                    let (af, cf, bf, kf) = (a as f64, c as f64, b as f64, k as f64);
+                    tri_cdf(af, cf, bf, kf + 0.5) - tri_cdf(af, cf, bf, kf - 0.5)
+                })
+                .collect();
+            let mut next = vec![0.0; pmf.len() + one.len() - 1];
+            for (i, p) in pmf.iter().enumerate() {
+                for (j, q) in one.iter().enumerate() {
+                    next[i + j] += p * q;
+                }
+            }
+            pmf = next;
+        }
+        pmf
+    }
+
+    #[test]
+    fn chain_percentiles_match_the_exact_distribution() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: { min: 20m, likely: 30m, max: 1h } }",
+            "{ id: b, system: t, duration: { min: 10m, likely: 40m, max: 50m }, after: [a] }",
+            "{ id: c, system: s, duration: 15m, after: [b] }",
+            "{ id: d, system: t, duration: { min: 30m, likely: 30m, max: 90m }, after: [c] }",
+        ]);
+        let r = simulate(
+            &inv,
+            &[0, 30, 70, 85],
+            &RiskOptions {
+                samples: 20_000,
+                seed: 9,
+            },
+        );
+        let pmf = exact_sum(&[(20, 30, 60), (10, 40, 50), (15, 15, 15), (30, 30, 90)]);
+        let mean: f64 = pmf.iter().enumerate().map(|(k, p)| k as f64 * p).sum();
+        assert!(
+            (r.mean_minutes.unwrap() - mean).abs() < 1.0,
+            "{} vs {mean}",
+            r.mean_minutes.unwrap()
+        );
+        let quantile = |p: f64| {
+            let mut acc = 0.0;
+            for (k, q) in pmf.iter().enumerate() {
+                acc += q;
+                if acc >= p {
+                    return k as i64;
+                }
+            }
+            pmf.len() as i64 - 1
+        };
+        for (p, got) in [
+            (0.5, r.p50_minutes),
+            (0.8, r.p80_minutes),
+            (0.95, r.p95_minutes),
+        ] {
+            let want = quantile(p);
+            let got = got.unwrap();
+            assert!((got - want).abs() <= 2, "P{p}: {got} vs exact {want}");
+        }
+        // With the deadline at 6h the chain always makes it; at 2h it does
+        // with the exact probability P(sum <= 120).
+        assert_eq!(r.p_deadline, Some(1.0));
+        let mut tight = inv.clone();
+        tight.window.deadline = Some(120);
+        let r = simulate(
+            &tight,
+            &[0, 30, 70, 85],
+            &RiskOptions {
+                samples: 20_000,
+                seed: 9,
+            },
+        );
+        let want: f64 = pmf.iter().take(121).sum();
+        let got = r.p_deadline.unwrap();
+        assert!(
+            (got - want).abs() < 0.02,
+            "P(deadline) {got} vs exact {want}"
+        );
+    }
+
+    #[test]
+    fn fixed_durations_retime_to_the_plan() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: 30m, team: ops }",
+            "{ id: b, system: t, duration: 40m, team: ops, after: [{ task: a, lag: 5m }] }",
+        ]);
+        let r = simulate(
+            &inv,
+            &[0, 35],
+            &RiskOptions {
+                samples: 50,
+                seed: 1,
+            },
+        );
+        assert_eq!(r.planned_minutes, 75);
+        assert_eq!(r.p50_minutes, Some(75));
+        assert_eq!(r.p95_minutes, Some(75));
+        assert_eq!(r.uncertain_tasks, 0);
+    }
+
+    #[test]
+    fn deterministic_per_seed_regardless_of_threads() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: { min: 20m, likely: 30m, max: 1h }, team: ops }",
+            "{ id: b, system: t, duration: { min: 10m, likely: 40m, max: 50m }, team: ops }",
+        ]);
+        let opts = RiskOptions {
+            samples: 500,
+            seed: 11,
+        };
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(|| simulate(&inv, &[0, 30], &opts));
+        let two = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap()
+            .install(|| simulate(&inv, &[0, 30], &opts));
+        assert_eq!(one, two);
+        let other = simulate(
+            &inv,
+            &[0, 30],
+            &RiskOptions {
+                samples: 500,
+                seed: 12,
+            },
+        );
+        assert_ne!(one, other);
+    }
+
+    #[test]
+    fn retimed_samples_keep_every_rule_of_the_bank() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bank.yaml");
+        let mut inv = crate::load_inventory(&path).unwrap();
+        // Spread every task ±50% around its likely duration.
+        for t in &mut inv.tasks {
+            t.spread = Some((t.duration / 2, t.duration * 3 / 2));
+        }
+        let compiled = crate::model::compile(&inv);
+        let base = crate::solve::solve(
+            &compiled.problem,
+            &crate::solve::SolveOptions {
+                time_limit: std::time::Duration::from_secs(2),
+                threads: 1,
+                ..Default::default()
+            },
+        );
+        let crate::solve::Outcome::Solved(sol) = base else {
+            panic!("bank solves")
+        };
+        let order = start_order(&sol.starts);
+        let mut placed = 0;
+        for k in 0..40 {
+            let mut rng = SplitMix64::for_sample(5, k);
+            let s = sample_inventory(&inv, &mut rng);
+            let mut c = crate::model::compile(&s);
+            c.problem.deadline = None;
+            c.problem.limits.clear();
+            if let Some(starts) = retime(&c.problem, &order) {
+                let v = crate::model::verify::verify(&c.problem, &starts);
+                assert!(v.is_empty(), "sample {k}: {v:?}");
+                placed += 1;
+            }
+        }
+        assert!(placed >= 30, "only {placed} of 40 samples re-timed");
+    }
+}

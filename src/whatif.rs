@@ -1,0 +1,815 @@
+//! What-if scenarios: the same inventory with a change applied ("one more
+//! DBA", "the vendor on call all night"), each planned, side by side with the
+//! base plan.
+//!
+//! A scenario file (YAML or JSON) holds one scenario `{name, note, patch}` or
+//! a list of them. `patch` is an RFC 7386 JSON merge patch of the inventory
+//! document: objects merge key by key, `null` deletes a key, anything else
+//! (arrays included) replaces the value wholesale.
+//!
+//! **List extension.** Replacing a whole list to change one element is
+//! impractical, so for the top-level lists of the inventory (`teams`,
+//! `systems`, `clusters`, `zones`, `dr`, `services`, `integrations`, `tasks`)
+//! the patch may instead be an *object keyed by id*:
+//!
+//! ```yaml
+//! patch:
+//!   teams:
+//!     dba: { capacity: 3 }          # merge into the team with id `dba`
+//!     night-shift: { capacity: 1 }  # no such team: appended as a new one
+//!     network: null                 # removed
+//! ```
+//!
+//! Each value is merge-patched (RFC 7386) into the element with that id; a
+//! `null` removes the element; an unknown id appends a new element with that
+//! id. DR pairs have no id and are keyed by their `primary`. `blackouts` have
+//! no key: patch them with a plain array. A plain array keeps RFC 7386
+//! semantics (it replaces the list).
+//!
+//! The patched document is validated exactly like an inventory file (errors
+//! name the scenario), then every scenario and the base are planned in
+//! parallel.
+
+use crate::error::{Diagnostic, InputError};
+use crate::inventory::{Format, Inventory};
+use crate::plan::Plan;
+use crate::report::fmt_minutes;
+use crate::solve::SolveOptions;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One what-if scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub note: Option<String>,
+    /// RFC 7386 merge patch of the inventory document (with the list extension).
+    pub patch: Value,
+}
+
+/// The top-level lists that accept an id-keyed patch object, with the field
+/// that identifies an element.
+pub fn list_key(list: &str) -> Option<&'static str> {
+    match list {
+        "teams" | "systems" | "clusters" | "zones" | "services" | "integrations" | "tasks" => {
+            Some("id")
+        }
+        "dr" => Some("primary"),
+        _ => None,
+    }
+}
+
+/// RFC 7386 JSON merge patch.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(p) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    let t = target.as_object_mut().expect("made an object above");
+    for (k, v) in p {
+        if v.is_null() {
+            t.remove(k);
+        } else {
+            merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+        }
+    }
+}
+
+/// Applies a scenario patch to an inventory document: RFC 7386, except that
+/// a top-level list patched with an object is patched element by element
+/// (see the module documentation).
+pub fn apply_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
+    let mut out = doc.clone();
+    let Value::Object(p) = patch else {
+        merge_patch(&mut out, patch);
+        return Ok(out);
+    };
+    if !out.is_object() {
+        out = Value::Object(Map::new());
+    }
+    let root = out.as_object_mut().expect("made an object above");
+    for (k, v) in p {
+        match (list_key(k), v) {
+            (Some(key), Value::Object(edits)) => {
+                let list = root
+                    .entry(k.clone())
+                    .or_insert_with(|| Value::Array(Vec::new()));
+                if list.is_null() {
+                    *list = Value::Array(Vec::new());
+                }
+                let Value::Array(items) = list else {
+                    return Err(format!(
+                        "`{k}` in the inventory is not a list, so it cannot be patched by {key}"
+                    ));
+                };
+                for (id, edit) in edits {
+                    let pos = items
+                        .iter()
+                        .position(|e| e.get(key).and_then(Value::as_str) == Some(id.as_str()));
+                    match (pos, edit) {
+                        (Some(i), Value::Null) => {
+                            items.remove(i);
+                        }
+                        (Some(i), edit) => merge_patch(&mut items[i], edit),
+                        (None, Value::Null) => {
+                            return Err(format!(
+                                "`{k}.{id}: null` removes an element, but `{k}` has none with {key} `{id}`"
+                            ))
+                        }
+                        (None, edit) => {
+                            let mut e = Value::Object(Map::new());
+                            e[key] = Value::String(id.clone());
+                            merge_patch(&mut e, edit);
+                            items.push(e);
+                        }
+                    }
+                }
+            }
+            (None, Value::Object(_)) if k == "blackouts" => {
+                return Err(
+                    "blackouts have no id to key a patch by: give the whole `blackouts` list"
+                        .into(),
+                )
+            }
+            (_, v) if v.is_null() => {
+                root.remove(k);
+            }
+            (_, v) => merge_patch(root.entry(k.clone()).or_insert(Value::Null), v),
+        }
+    }
+    Ok(out)
+}
+
+fn scenario_error(source: &str, path: &str, msg: String, hint: &str) -> InputError {
+    InputError::one(source, Diagnostic::new("E090", path, msg, hint))
+}
+
+/// Reads a scenario file: one `{name, note, patch}` or a list of them.
+pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, InputError> {
+    let source = path.display().to_string();
+    let format = Format::from_path(path).ok_or_else(|| {
+        InputError::one(
+            &source,
+            Diagnostic::new(
+                "E002",
+                "",
+                format!("cannot tell the format of `{source}` from its extension"),
+                "name the file `*.yaml`, `*.yml` or `*.json`",
+            ),
+        )
+    })?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError::one(
+            &source,
+            Diagnostic::new(
+                "E001",
+                "",
+                format!("cannot read `{source}`: {e}"),
+                "check the path and that the file is readable",
+            ),
+        )
+    })?;
+    parse_scenarios(&text, format, &source)
+}
+
+/// Parses scenario text (see [`read_scenarios`]).
+pub fn parse_scenarios(
+    text: &str,
+    format: Format,
+    source: &str,
+) -> Result<Vec<Scenario>, InputError> {
+    let value =
+        crate::inventory::parse_value(text, format).map_err(|d| InputError::one(source, d))?;
+    let (items, listed) = match value {
+        Value::Array(v) => (v, true),
+        v => (vec![v], false),
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let at = if listed {
+            format!("[{i}]")
+        } else {
+            String::new()
+        };
+        let Value::Object(mut m) = item else {
+            return Err(scenario_error(
+                source,
+                &at,
+                "a scenario must be a map `{name, note, patch}`".into(),
+                "write `name: ..., note: ..., patch: { ... }`",
+            ));
+        };
+        for k in m.keys() {
+            if !["name", "note", "patch"].contains(&k.as_str()) {
+                return Err(scenario_error(
+                    source,
+                    format!("{at}.{k}").trim_start_matches('.'),
+                    format!("unknown scenario field `{k}`"),
+                    "a scenario has `name`, `note` and `patch`",
+                ));
+            }
+        }
+        let name = match m.remove("name") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s,
+            _ => {
+                return Err(scenario_error(
+                    source,
+                    format!("{at}.name").trim_start_matches('.'),
+                    "a scenario needs a `name` (text)".into(),
+                    "e.g. `name: one more DBA`",
+                ))
+            }
+        };
+        let note = match m.remove("note") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s),
+            Some(v) => Some(v.to_string()),
+        };
+        let patch = match m.remove("patch") {
+            Some(p @ Value::Object(_)) => p,
+            _ => {
+                return Err(scenario_error(
+                    source,
+                    format!("{at}.patch").trim_start_matches('.'),
+                    format!("scenario `{name}` needs a `patch` map"),
+                    "e.g. `patch: { teams: { dba: { capacity: 3 } } }`",
+                ))
+            }
+        };
+        out.push(Scenario { name, note, patch });
+    }
+    Ok(out)
+}
+
+/// Applies a scenario to the inventory document and validates the result
+/// like an inventory file; diagnostics name the scenario.
+pub fn patched_inventory(
+    doc: &Value,
+    scenario: &Scenario,
+    inventory_source: &str,
+) -> Result<Inventory, InputError> {
+    let source = format!("{inventory_source} + scenario `{}`", scenario.name);
+    let patched = apply_patch(doc, &scenario.patch)
+        .map_err(|msg| scenario_error(&source, "patch", msg, "see `windowplan whatif --help`"))?;
+    let text = serde_json::to_string(&patched).expect("a JSON value always serialises");
+    crate::load_inventory_str(&text, Format::Json, &source)
+}
+
+/// What planning one scenario (or the base) gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub length_minutes: i64,
+    pub lower_bound_minutes: i64,
+    pub status: String,
+    pub weighted_downtime: f64,
+    /// Services with any downtime.
+    pub services_down: Vec<String>,
+    /// `None` without a deadline.
+    pub deadline_met: Option<bool>,
+    /// The critical chain, task ids in start order.
+    pub critical_chain: Vec<String>,
+}
+
+/// One row of the comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub scenario: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The plan, or why there is none.
+    #[serde(flatten)]
+    pub outcome: RowOutcome,
+    #[serde(skip)]
+    pub plan: Option<Plan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum RowOutcome {
+    Planned(Summary),
+    Infeasible { reason: String },
+    NotFound { reason: String },
+}
+
+/// The base and every scenario, planned.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub base: Row,
+    pub scenarios: Vec<Row>,
+}
+
+/// Summarises a plan of an inventory.
+pub fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
+    let weighted_downtime = plan
+        .services
+        .iter()
+        .map(|sd| {
+            let w = inv
+                .services
+                .iter()
+                .find(|s| s.id == sd.id)
+                .map(|s| s.weight)
+                .unwrap_or(1.0);
+            w * sd.downtime_minutes as f64
+        })
+        .sum();
+    let services_down = plan
+        .services
+        .iter()
+        .filter(|s| s.downtime_minutes > 0)
+        .map(|s| s.id.clone())
+        .collect();
+    let critical_chain = match plan.starts(inv) {
+        Some(starts) => {
+            let compiled = crate::model::compile(inv);
+            crate::explain::critical_chain(inv, &compiled, &starts)
+                .into_iter()
+                .map(|l| l.task)
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Summary {
+        length_minutes: plan.length_minutes,
+        lower_bound_minutes: plan.lower_bound_minutes,
+        status: plan.status.clone(),
+        weighted_downtime,
+        services_down,
+        deadline_met: inv.window.deadline.map(|d| plan.length_minutes <= d),
+        critical_chain,
+    }
+}
+
+fn plan_row(name: &str, note: Option<String>, inv: &Inventory, opts: &SolveOptions) -> Row {
+    let (outcome, plan) = match crate::plan_inventory(inv, opts) {
+        crate::PlanResult::Planned(plan) => {
+            (RowOutcome::Planned(summarise(inv, &plan)), Some(plan))
+        }
+        crate::PlanResult::Infeasible(reason) => (RowOutcome::Infeasible { reason }, None),
+        crate::PlanResult::NotFound(reason) => (RowOutcome::NotFound { reason }, None),
+    };
+    Row {
+        scenario: name.to_string(),
+        note,
+        outcome,
+        plan,
+    }
+}
+
+/// Plans the base inventory and every scenario (in parallel). `doc` is the
+/// inventory document as read, `base` the validated inventory. Fails when
+/// any scenario does not validate (every failing scenario is reported).
+pub fn compare(
+    doc: &Value,
+    base: &Inventory,
+    scenarios: &[Scenario],
+    source: &str,
+    opts: &SolveOptions,
+) -> Result<Comparison, Vec<InputError>> {
+    let mut invs = Vec::new();
+    let mut errors = Vec::new();
+    for sc in scenarios {
+        match patched_inventory(doc, sc, source) {
+            Ok(inv) => invs.push(inv),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut jobs: Vec<(&str, Option<String>, &Inventory)> = vec![("base", None, base)];
+    for (sc, inv) in scenarios.iter().zip(&invs) {
+        jobs.push((&sc.name, sc.note.clone(), inv));
+    }
+    let mut rows: Vec<Row> = jobs
+        .into_par_iter()
+        .map(|(name, note, inv)| plan_row(name, note, inv, opts))
+        .collect();
+    let base_row = rows.remove(0);
+    Ok(Comparison {
+        base: base_row,
+        scenarios: rows,
+    })
+}
+
+/// Reads the inventory as a document and validated, then [`compare`]s.
+pub fn run(
+    inventory: &Path,
+    scenario_files: &[std::path::PathBuf],
+    opts: &SolveOptions,
+) -> Result<Comparison, Vec<InputError>> {
+    let base = crate::load_inventory(inventory).map_err(|e| vec![e])?;
+    let source = inventory.display().to_string();
+    let format = Format::from_path(inventory).unwrap_or(Format::Yaml);
+    let text = std::fs::read_to_string(inventory).map_err(|e| {
+        vec![InputError::one(
+            &source,
+            Diagnostic::new(
+                "E001",
+                "",
+                format!("cannot read `{source}`: {e}"),
+                "check the path",
+            ),
+        )]
+    })?;
+    let doc = crate::inventory::parse_value(&text, format)
+        .map_err(|d| vec![InputError::one(&source, d)])?;
+    let mut scenarios = Vec::new();
+    let mut errors = Vec::new();
+    for f in scenario_files {
+        match read_scenarios(f) {
+            Ok(v) => scenarios.extend(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    compare(&doc, &base, &scenarios, &source, opts)
+}
+
+/// `+25m`, `−10m` or `±0`.
+pub fn fmt_delta(d: i64) -> String {
+    match d.cmp(&0) {
+        std::cmp::Ordering::Equal => "±0".into(),
+        std::cmp::Ordering::Greater => format!("+{}", fmt_minutes(d)),
+        std::cmp::Ordering::Less => format!("−{}", fmt_minutes(-d)),
+    }
+}
+
+/// How a scenario's critical chain differs from the base's, in words.
+pub fn chain_change(base: &[String], other: &[String]) -> String {
+    if base == other {
+        return "same".into();
+    }
+    let added: Vec<&str> = other
+        .iter()
+        .filter(|t| !base.contains(t))
+        .map(String::as_str)
+        .collect();
+    let removed: Vec<&str> = base
+        .iter()
+        .filter(|t| !other.contains(t))
+        .map(String::as_str)
+        .collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("+{}", added.join(" +")));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("−{}", removed.join(" −")));
+    }
+    if parts.is_empty() {
+        "reordered".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// The cells of one row, in column order.
+fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
+    match &row.outcome {
+        RowOutcome::Planned(s) => {
+            let delta = base
+                .map(|b| fmt_delta(s.length_minutes - b.length_minutes))
+                .unwrap_or_else(|| "—".into());
+            let chain = match base {
+                Some(b) if !std::ptr::eq(b, s) => {
+                    chain_change(&b.critical_chain, &s.critical_chain)
+                }
+                _ => s.critical_chain.join(" → "),
+            };
+            vec![
+                row.scenario.clone(),
+                fmt_minutes(s.length_minutes),
+                delta,
+                format!("{} ({})", fmt_minutes(s.lower_bound_minutes), s.status),
+                format_num(s.weighted_downtime),
+                if s.services_down.is_empty() {
+                    "none".into()
+                } else {
+                    s.services_down.join(", ")
+                },
+                match s.deadline_met {
+                    None => "no deadline".into(),
+                    Some(true) => "yes".into(),
+                    Some(false) => "NO".into(),
+                },
+                chain,
+            ]
+        }
+        RowOutcome::Infeasible { reason } => {
+            let mut v = vec![row.scenario.clone(), "infeasible".into()];
+            v.extend(std::iter::repeat_n(String::new(), 5));
+            v.push(reason.clone());
+            v
+        }
+        RowOutcome::NotFound { reason } => {
+            let mut v = vec![row.scenario.clone(), "no plan found".into()];
+            v.extend(std::iter::repeat_n(String::new(), 5));
+            v.push(reason.clone());
+            v
+        }
+    }
+}
+
+fn format_num(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+const HEADERS: [&str; 8] = [
+    "scenario",
+    "window",
+    "Δ vs base",
+    "bound",
+    "weighted downtime",
+    "services down",
+    "deadline met",
+    "critical chain",
+];
+
+impl Comparison {
+    fn all_cells(&self) -> Vec<Vec<String>> {
+        let base = match &self.base.outcome {
+            RowOutcome::Planned(s) => Some(s),
+            _ => None,
+        };
+        let mut rows = vec![cells(&self.base, base)];
+        for r in &self.scenarios {
+            rows.push(cells(r, base));
+        }
+        rows
+    }
+
+    /// A fixed-width table for the terminal.
+    pub fn to_table(&self) -> String {
+        let rows = self.all_cells();
+        let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.chars().count()).collect();
+        for r in &rows {
+            for (i, c) in r.iter().enumerate().take(HEADERS.len() - 1) {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+        let line = |cells: Vec<&str>| -> String {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i + 1 == cells.len() {
+                    s.push_str(c);
+                } else {
+                    s.push_str(c);
+                    s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+                }
+            }
+            s.trim_end().to_string() + "\n"
+        };
+        let mut out = line(HEADERS.to_vec());
+        for r in &rows {
+            out.push_str(&line(r.iter().map(String::as_str).collect()));
+        }
+        let notes: Vec<String> = self
+            .scenarios
+            .iter()
+            .filter_map(|r| {
+                r.note
+                    .as_ref()
+                    .map(|n| format!("  {}: {}", r.scenario, n.trim()))
+            })
+            .collect();
+        if !notes.is_empty() {
+            out.push_str("\nscenarios:\n");
+            out.push_str(&notes.join("\n"));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// A Markdown table (for the CAB pack).
+    pub fn to_markdown(&self) -> String {
+        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = String::from("# What-if comparison\n\n");
+        out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
+        out.push_str("|---|---:|---:|---|---:|---|---|---|\n");
+        for r in self.all_cells() {
+            let r: Vec<String> = r.iter().map(|c| esc(c)).collect();
+            out.push_str(&format!("| {} |\n", r.join(" | ")));
+        }
+        let notes: Vec<String> = self
+            .scenarios
+            .iter()
+            .filter_map(|r| {
+                r.note
+                    .as_ref()
+                    .map(|n| format!("- **{}**: {}", esc(&r.scenario), esc(n.trim())))
+            })
+            .collect();
+        if !notes.is_empty() {
+            out.push_str("\n## Scenarios\n\n");
+            out.push_str(&notes.join("\n"));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// JSON, with full critical chains.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("comparison serialises") + "\n"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rfc7386_examples() {
+        // From RFC 7386, section 3.
+        let mut t = json!({"a": "b", "c": {"d": "e", "f": "g"}});
+        merge_patch(&mut t, &json!({"a": "z", "c": {"f": null}}));
+        assert_eq!(t, json!({"a": "z", "c": {"d": "e"}}));
+        let mut t = json!({"a": ["b"]});
+        merge_patch(&mut t, &json!({"a": "c"}));
+        assert_eq!(t, json!({"a": "c"}));
+        let mut t = json!({"a": [{"b": "c"}]});
+        merge_patch(&mut t, &json!({"a": [1]}));
+        assert_eq!(t, json!({"a": [1]}));
+        let mut t = json!(["a", "b"]);
+        merge_patch(&mut t, &json!(["c", "d"]));
+        assert_eq!(t, json!(["c", "d"]));
+        let mut t = json!({"e": null});
+        merge_patch(&mut t, &json!({"a": 1}));
+        assert_eq!(t, json!({"e": null, "a": 1}));
+        let mut t = json!({});
+        merge_patch(&mut t, &json!({"a": {"bb": {"ccc": null}}}));
+        assert_eq!(t, json!({"a": {"bb": {}}}));
+    }
+
+    #[test]
+    fn id_keyed_list_patches() {
+        let doc = json!({
+            "teams": [{"id": "dba", "capacity": 2}, {"id": "ops", "capacity": 1}],
+            "dr": [{"primary": "a", "standby": "b", "order": "standby_first"}],
+            "blackouts": [{"from": "x", "to": "y"}]
+        });
+        let out = apply_patch(
+            &doc,
+            &json!({
+                "teams": {"dba": {"capacity": 3}, "ops": null, "night": {"capacity": 1}},
+                "dr": {"a": {"order": "primary_first"}}
+            }),
+        )
+        .unwrap();
+        assert_eq!(
+            out["teams"],
+            json!([{"id": "dba", "capacity": 3}, {"id": "night", "capacity": 1}])
+        );
+        assert_eq!(out["dr"][0]["order"], json!("primary_first"));
+        // A plain array replaces the list (RFC 7386).
+        let out = apply_patch(&doc, &json!({"teams": [{"id": "x", "capacity": 9}]})).unwrap();
+        assert_eq!(out["teams"], json!([{"id": "x", "capacity": 9}]));
+        assert!(apply_patch(&doc, &json!({"blackouts": {"x": {}}})).is_err());
+        assert!(apply_patch(&doc, &json!({"teams": {"nobody": null}})).is_err());
+    }
+
+    #[test]
+    fn scenario_files_parse() {
+        let one = parse_scenarios(
+            "name: more dba\nnote: hire\npatch: { teams: { dba: { capacity: 3 } } }\n",
+            Format::Yaml,
+            "s.yaml",
+        )
+        .unwrap();
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].name, "more dba");
+        assert_eq!(one[0].patch, json!({"teams": {"dba": {"capacity": 3}}}));
+        let two = parse_scenarios(
+            r#"[{"name": "a", "patch": {}}, {"name": "b", "patch": {"window": {"deadline": null}}}]"#,
+            Format::Json,
+            "s.json",
+        )
+        .unwrap();
+        assert_eq!(two.len(), 2);
+        assert!(parse_scenarios("name: x\n", Format::Yaml, "s").is_err());
+        assert!(parse_scenarios("name: x\npatch: {}\nextra: 1\n", Format::Yaml, "s").is_err());
+    }
+
+    #[test]
+    fn chain_change_words() {
+        let a: Vec<String> = ["x", "y"].iter().map(|s| s.to_string()).collect();
+        let b: Vec<String> = ["x", "z"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(chain_change(&a, &a), "same");
+        assert_eq!(chain_change(&a, &b), "+z −y");
+        assert_eq!(fmt_delta(-10), "−10m");
+        assert_eq!(fmt_delta(0), "±0");
+    }
+
+    fn deterministic() -> SolveOptions {
+        SolveOptions {
+            time_limit: std::time::Duration::from_secs(120),
+            threads: 1,
+            max_schedules: 300,
+            seed: 1,
+        }
+    }
+
+    #[test]
+    fn bank_scenarios_equal_solving_the_patched_inventories() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let names = [
+            "one-more-dba.yaml",
+            "vendor-all-night.yaml",
+            "web-two-down.yaml",
+            "dr-primary-first.yaml",
+        ];
+        let files: Vec<std::path::PathBuf> = names
+            .iter()
+            .map(|n| root.join("examples/scenarios").join(n))
+            .collect();
+        let bank = root.join("examples/bank.yaml");
+        let opts = deterministic();
+        let cmp = run(&bank, &files, &opts).unwrap();
+        assert_eq!(cmp.scenarios.len(), 4);
+
+        // The same changes made by hand to the resolved inventory.
+        let base = crate::load_inventory(&bank).unwrap();
+        let team = |inv: &Inventory, id: &str| inv.teams.iter().position(|t| t.id == id).unwrap();
+        let mut expected = Vec::new();
+        let mut inv = base.clone();
+        let k = team(&inv, "dba");
+        inv.teams[k].capacity = 3;
+        expected.push(inv);
+        let mut inv = base.clone();
+        let k = team(&inv, "oracle-support");
+        inv.teams[k].available = None;
+        expected.push(inv);
+        let mut inv = base.clone();
+        let k = inv
+            .clusters
+            .iter()
+            .position(|c| c.id == "web-tier")
+            .unwrap();
+        inv.clusters[k].min_available = 2;
+        expected.push(inv);
+        let mut inv = base.clone();
+        inv.dr[0].order = Some(crate::inventory::DrOrder::PrimaryFirst);
+        let a = inv.task_index("patch-db-a").unwrap();
+        let sync = inv.task_index("dr-sync-check").unwrap();
+        inv.tasks[a].after.retain(|x| x.task != sync);
+        expected.push(inv);
+
+        let base_plan = match crate::plan_inventory(&base, &opts) {
+            crate::PlanResult::Planned(p) => p,
+            other => panic!("base: {other:?}"),
+        };
+        assert_eq!(cmp.base.plan.as_ref(), Some(&base_plan));
+        for (row, inv) in cmp.scenarios.iter().zip(&expected) {
+            let direct = match crate::plan_inventory(inv, &opts) {
+                crate::PlanResult::Planned(p) => p,
+                other => panic!("{}: {other:?}", row.scenario),
+            };
+            assert_eq!(row.plan.as_ref(), Some(&direct), "{}", row.scenario);
+            assert_eq!(
+                row.outcome,
+                RowOutcome::Planned(summarise(inv, &direct)),
+                "{}",
+                row.scenario
+            );
+        }
+        // And the patched documents resolve to exactly those inventories.
+        let text = std::fs::read_to_string(&bank).unwrap();
+        let doc = crate::inventory::parse_value(&text, Format::Yaml).unwrap();
+        for (f, inv) in files.iter().zip(&expected) {
+            let sc = read_scenarios(f).unwrap().remove(0);
+            assert_eq!(
+                &patched_inventory(&doc, &sc, "bank").unwrap(),
+                inv,
+                "{}",
+                sc.name
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_scenario_is_named() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(root.join("examples/bank.yaml")).unwrap();
+        let doc = crate::inventory::parse_value(&text, Format::Yaml).unwrap();
+        let sc = Scenario {
+            name: "no dba".into(),
+            note: None,
+            patch: json!({"teams": {"dba": {"capacity": 0}}}),
+        };
+        let e = patched_inventory(&doc, &sc, "bank.yaml").unwrap_err();
+        assert!(e.source.contains("scenario `no dba`"), "{}", e.source);
+        assert!(e.to_string().contains("E040"), "{e}");
+    }
+}
