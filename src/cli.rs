@@ -280,6 +280,71 @@ pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Opt
     write_or_fail(output, &render_plan(&inv, &plan, format))
 }
 
+/// How `explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainOutput {
+    /// Words for a change board.
+    Text,
+    /// The same as JSON (format `windowplan-explain/1`).
+    Json,
+}
+
+/// `windowplan explain`: the critical chain and bottlenecks of a plan (the
+/// given one, checked first, or one planned here), or, when no plan exists,
+/// a small set of rules that together make it impossible (exit 1).
+pub fn explain(
+    inv_path: &Path,
+    plan_path: Option<&Path>,
+    format: ExplainOutput,
+    opts: &SolveOptions,
+) -> u8 {
+    let inv = match crate::load_inventory(inv_path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let explanation = match plan_path {
+        Some(plan_path) => {
+            let text = match std::fs::read_to_string(plan_path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
+                        plan_path.display()
+                    );
+                    return EXIT_BAD_INPUT;
+                }
+            };
+            let starts = match crate::plan::read_plan_starts(&text, &inv) {
+                Ok(s) => s,
+                Err(mut e) => {
+                    e.source = plan_path.display().to_string();
+                    return report_input_error(&e);
+                }
+            };
+            let violations = crate::plan::check::check(&inv, &starts);
+            if !violations.is_empty() {
+                eprint!("{}", crate::report::violations(&violations));
+                eprintln!(
+                    "the plan breaks the rules above; fix it (or re-plan) before explaining it"
+                );
+                return EXIT_NO_PLAN;
+            }
+            let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
+            crate::explain::explain_plan(&inv, &starts, bound, true, opts)
+        }
+        None => crate::explain::explain_inventory(&inv, opts),
+    };
+    let text = match format {
+        ExplainOutput::Text => explanation.to_text(&inv),
+        ExplainOutput::Json => explanation.to_json(),
+    };
+    match write_or_fail(None, &text) {
+        EXIT_OK if explanation.has_plan() => EXIT_OK,
+        EXIT_OK => EXIT_NO_PLAN,
+        code => code,
+    }
+}
+
 /// `windowplan graph`.
 pub fn graph(path: &Path, json: bool) -> u8 {
     let inv = match crate::load_inventory(path) {
