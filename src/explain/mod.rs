@@ -137,7 +137,9 @@ pub fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> E
 }
 
 fn secs(ms: u64) -> String {
-    if ms.is_multiple_of(1000) {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{:.1}s", ms as f64 / 1000.0)
@@ -164,10 +166,10 @@ impl Explanation {
             let how = if p.source == "given" {
                 "the given plan"
             } else {
-                "the plan found"
+                "as planned here"
             };
             let bound = if p.lower_bound_minutes >= p.length_minutes {
-                "the shortest possible".to_string()
+                "no plan can be shorter".to_string()
             } else {
                 format!(
                     "no plan can be shorter than {}",
@@ -236,7 +238,8 @@ impl Explanation {
             } else {
                 let _ = writeln!(
                     out,
-                    "\nThese rules together make a plan impossible; drop any one of them and a plan exists:"
+                    "\nThese rules together {} a plan impossible (with the teams, systems, zones and `after` rules that cannot be dropped); drop any one of them and a plan exists:",
+                    if c.set_proven { "make" } else { "appear to make" }
                 );
                 for r in &c.rules {
                     let _ = writeln!(out, "  - {r}");
