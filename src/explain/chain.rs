@@ -176,16 +176,20 @@ pub struct ChainLink {
 }
 
 impl ChainLink {
-    /// The link in words, e.g. "22:15–22:45 patch-db-b: waits for backup-db-b".
+    /// The link in words, e.g. "22:15–22:45 patch-db-b: waits for
+    /// backup-db-b (also: team dba (capacity 2) was busy with backup-db-a)".
     pub fn describe(&self) -> String {
         let why: Vec<String> = self.held_by.iter().map(|h| h.describe()).collect();
-        format!(
-            "{}–{} {}: {}",
-            self.start,
-            self.end,
-            self.task,
-            why.join("; ")
-        )
+        let first = why
+            .first()
+            .map(String::as_str)
+            .unwrap_or("no reason recorded");
+        let main = format!("{}–{} {}: {first}", self.start, self.end, self.task);
+        if why.len() <= 1 {
+            main
+        } else {
+            format!("{main} (also: {})", why[1..].join("; "))
+        }
     }
 }
 

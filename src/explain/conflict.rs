@@ -47,8 +47,11 @@ impl RuleGroup {
         if inv.window.deadline.is_some() {
             out.push(RuleGroup::Deadline);
         }
-        for k in 0..inv.blackouts.len() {
-            out.push(RuleGroup::Blackout { index: k });
+        // Only rules that bear on some task: the others cannot be to blame.
+        for (k, b) in inv.blackouts.iter().enumerate() {
+            if inv.tasks.iter().any(|t| inv.blackout_covers(b, t)) {
+                out.push(RuleGroup::Blackout { index: k });
+            }
         }
         let mut sources: Vec<usize> = inv
             .tasks
@@ -64,7 +67,8 @@ impl RuleGroup {
                 .map(|source| RuleGroup::TaskWindows { source }),
         );
         for (k, t) in inv.teams.iter().enumerate() {
-            if t.available.is_some() {
+            let used = inv.tasks.iter().any(|x| x.needs.iter().any(|n| n.0 == k));
+            if t.available.is_some() && used {
                 out.push(RuleGroup::TeamHours { team: k });
             }
         }
@@ -95,7 +99,12 @@ impl RuleGroup {
             }
         }
         for (k, c) in inv.clusters.iter().enumerate() {
-            if c.min_available > 0 {
+            let outages = inv
+                .tasks
+                .iter()
+                .filter(|t| t.outage && t.systems.iter().any(|s| c.members.contains(s)))
+                .count();
+            if c.min_available > 0 && outages > 0 {
                 out.push(RuleGroup::ClusterMin { cluster: k });
             }
         }

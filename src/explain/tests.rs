@@ -114,6 +114,86 @@ tasks:
 }
 
 #[test]
+fn chain_through_a_system_and_slack() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+systems: [{ id: core-db-a }]
+tasks:
+  - { id: backup-db-a, system: core-db-a, duration: 30m, outage: false }
+  - { id: patch-db-a, system: core-db-a, duration: 50m }
+"#);
+    assert_eq!(
+        chain_words(&i, &[0, 30]),
+        vec![
+            "22:00–22:30 backup-db-a: starts when the window opens",
+            "22:30–23:20 patch-db-a: system core-db-a takes one change at a time: backup-db-a was running",
+        ]
+    );
+    // Started late for no reason: the chain says so.
+    assert_eq!(
+        chain_words(&i, &[0, 40]).last().unwrap(),
+        "22:40–23:30 patch-db-a: could start earlier (the plan leaves slack here)"
+    );
+}
+
+#[test]
+fn several_reasons_read_main_first() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: dba, capacity: 1 }]
+systems: [{ id: db }]
+tasks:
+  - { id: backup, system: db, duration: 30m, team: dba }
+  - { id: patch, system: db, duration: 50m, team: dba, after: [backup] }
+"#);
+    assert_eq!(
+        chain_words(&i, &[0, 30]).last().unwrap(),
+        "22:30–23:20 patch: waits for backup (also: system db takes one change at a time: backup was running; team dba (capacity 1) was busy with backup)"
+    );
+}
+
+#[test]
+fn unproven_conflict_says_so() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-05T23:00 }
+systems: [{ id: a }]
+tasks:
+  - { id: ta, system: a, duration: 30m }
+"#);
+    let e = Explanation {
+        format: EXPLAIN_FORMAT.into(),
+        outcome: "no_plan".into(),
+        plan: None,
+        critical_chain: Vec::new(),
+        bottlenecks: None,
+        conflict: Some(Conflict {
+            reason: "no schedule found".into(),
+            proven: false,
+            rules: vec![RuleGroup::Deadline.describe(&i)],
+            groups: vec![RuleGroup::Deadline],
+            set_proven: false,
+            set_reason: "no schedule found".into(),
+            tried: Vec::new(),
+            time_limit_ms: 250,
+        }),
+    };
+    let text = e.to_text(&i);
+    assert!(
+        text.contains("No plan found (not a proof that none exists)"),
+        "{text}"
+    );
+    assert!(text.contains("appear to make a plan impossible"), "{text}");
+    assert!(
+        text.contains("  - window.deadline 2026-12-05T23:00"),
+        "{text}"
+    );
+    assert!(
+        text.contains("found none in 250ms, not on a proof"),
+        "{text}"
+    );
+}
+
+#[test]
 fn chain_stops_at_a_window() {
     let i = inv(r#"
 window: { start: 2026-12-05T22:00, timezone: UTC }
