@@ -209,7 +209,10 @@ impl Explanation {
                 .map(|t| t.change.as_str())
                 .collect();
             if !idle.is_empty() {
-                let _ = writeln!(out, "  Also tried, no shorter window: {}.", idle.join("; "));
+                let _ = writeln!(out, "  Also tried, no shorter window:");
+                for change in idle {
+                    let _ = writeln!(out, "    - {change}");
+                }
             }
             for t in b.tried.iter().filter(|t| t.original_improvable) {
                 let _ = writeln!(
