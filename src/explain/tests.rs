@@ -374,3 +374,57 @@ tasks:
         "team_capacity"
     );
 }
+
+#[test]
+fn team_hours_and_blackout_conflict() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T06:00 }
+teams:
+  - { id: dba, capacity: 2 }
+  - { id: oracle-support, capacity: 1, available: [2026-12-05T23:00/2026-12-06T01:00] }
+systems: [{ id: db }, { id: app }]
+blackouts:
+  - { from: 2026-12-05T23:00, to: 2026-12-06T00:30, scope: { systems: [db] }, reason: settlement }
+tasks:
+  - { id: backup, system: app, duration: 30m, team: dba }
+  - id: schema-v42
+    system: db
+    duration: 45m
+    needs: { dba: 1, oracle-support: 1 }
+    windows: [2026-12-05T22:00/2026-12-06T04:00]
+"#);
+    let e = explain_inventory(&i, &opts(500));
+    let c = e.conflict.as_ref().unwrap();
+    assert_eq!(
+        c.rules,
+        vec![
+            "blackouts[0] (settlement) 23:00–00:30",
+            "teams[1].available of oracle-support (23:00–01:00)"
+        ]
+    );
+    assert!(c.set_proven);
+}
+
+#[test]
+fn cluster_limit_is_the_bottleneck() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+systems: [{ id: web-1 }, { id: web-2 }, { id: web-3 }, { id: web-4 }]
+clusters: [{ id: web-tier, members: [web-1, web-2, web-3, web-4], min_available: 3 }]
+tasks:
+  - { id: web-os-patch, cluster: web-tier, duration: 30m }
+"#);
+    let e = explain_inventory(&i, &opts(1000));
+    assert_eq!(e.plan.as_ref().unwrap().length_minutes, 120);
+    let b = e.bottlenecks.as_ref().unwrap();
+    assert_eq!(
+        b.ranked[0].describe(120),
+        "cluster web-tier allows 2 members down (min_available 3 → 2): 2h → 1h, −1h (−50%)"
+    );
+    let chain: Vec<String> = e.critical_chain.iter().map(|l| l.describe()).collect();
+    assert_eq!(chain.len(), 4, "{chain:?}");
+    assert!(
+        chain[3].contains("cluster web-tier allows 1 member down"),
+        "{chain:?}"
+    );
+}
