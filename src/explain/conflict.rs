@@ -111,7 +111,7 @@ impl RuleGroup {
         out
     }
 
-    /// The group named as in the inventory, e.g. "blackouts[0] (nightly ETL) 01:00–03:00".
+    /// The group named as in the inventory, e.g. `blackouts[0] (nightly ETL) 01:00–03:00`.
     pub fn describe(&self, inv: &Inventory) -> String {
         let w = &inv.window;
         let spans = |v: &[Interval]| -> String {

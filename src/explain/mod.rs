@@ -2,7 +2,7 @@
 //!
 //! - [`chain`]: the critical chain of a plan, and what held each task back;
 //! - [`bottleneck`]: which rule, relaxed a little, shortens the window most;
-//! - [`conflict`]: when no plan exists, a small set of rules that together
+//! - [`conflict`](mod@conflict): when no plan exists, a small set of rules that together
 //!   make it impossible.
 //!
 //! [`explain_inventory`] and [`explain_plan`] put them together into an

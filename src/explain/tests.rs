@@ -323,6 +323,18 @@ tasks:
         ]
     );
     assert!(c.set_proven);
+    // The claims hold: the set alone (every other group dropped) has no
+    // plan, and dropping any one member of it allows one.
+    let others: Vec<RuleGroup> = RuleGroup::all(&i)
+        .into_iter()
+        .filter(|g| !c.groups.contains(g))
+        .collect();
+    assert!(!conflict::verdict(&conflict::without(&i, &others), &opts(500)).is_feasible());
+    for g in &c.groups {
+        let mut drop = others.clone();
+        drop.push(*g);
+        assert!(conflict::verdict(&conflict::without(&i, &drop), &opts(500)).is_feasible());
+    }
     let text = e.to_text(&i);
     assert!(text.contains("  - blackouts[0] (nightly ETL)"), "{text}");
     assert!(
