@@ -126,3 +126,16 @@ fn explains_a_given_plan_and_refuses_a_broken_one() {
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("breaks the rules"));
 }
+
+#[test]
+fn unreadable_inventory_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, "window: [not, a, window]\n").unwrap();
+    windowplan()
+        .arg("explain")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stdout(predicate::str::is_empty());
+}
