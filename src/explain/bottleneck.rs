@@ -47,13 +47,27 @@ impl Relaxation {
                 out.push(Relaxation::TeamCapacity { team: k });
             }
         }
+        // Only limits that can bind (the compiler drops the others).
         for (k, c) in inv.clusters.iter().enumerate() {
-            if c.min_available >= 1 {
+            let down: usize = inv
+                .tasks
+                .iter()
+                .filter(|t| t.outage)
+                .map(|t| t.systems.iter().filter(|s| c.members.contains(s)).count())
+                .sum();
+            if c.min_available >= 1 && down > c.max_unavailable() as usize {
                 out.push(Relaxation::ClusterDown { cluster: k });
             }
         }
-        for k in 0..inv.zones.len() {
-            out.push(Relaxation::ZoneConcurrent { zone: k });
+        for (k, z) in inv.zones.iter().enumerate() {
+            let users = inv
+                .tasks
+                .iter()
+                .filter(|t| t.systems.iter().any(|&s| inv.systems[s].zone == Some(k)))
+                .count();
+            if users > z.max_concurrent as usize {
+                out.push(Relaxation::ZoneConcurrent { zone: k });
+            }
         }
         for k in 0..inv.blackouts.len() {
             out.push(Relaxation::Blackout { index: k });
