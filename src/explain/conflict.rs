@@ -3,7 +3,8 @@
 //!
 //! Every group is first dropped alone (in parallel): a group whose removal
 //! lets a plan be found is in every conflict set. The others are then
-//! dropped one at a time, for good when the rest is still infeasible. What
+//! dropped one at a time (the next few tried ahead in parallel), for good
+//! when the rest is still infeasible. What
 //! remains is irreducible: dropping any one member allows a plan (a plan was
 //! found, so that part is exact). "Still infeasible" is a proof when the
 //! checks or the solver prove it, and only "no plan found in the time
@@ -328,29 +329,69 @@ pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflic
         .par_iter()
         .map(|g| verdict(&without(inv, &[*g]), opts))
         .collect();
+    // The deletion filter, a few steps at a time: with `dropped` gone, try
+    // dropping the next 1, 2, .. `width` candidates at once (in parallel).
+    // The first of those sets that allows a plan shows its last group is
+    // needed; every earlier one is dropped (a smaller drop is no easier).
+    let n = groups.len();
+    let width = rayon::current_num_threads().max(1);
+    let mut decided: Vec<Option<Verdict>> = vec![None; n];
     let mut dropped: Vec<RuleGroup> = Vec::new();
     let mut current = base.clone();
-    let mut outcomes: Vec<GroupOutcome> = Vec::new();
-    for (k, g) in groups.iter().enumerate() {
-        let v = if alone[k].is_feasible() || dropped.is_empty() {
-            alone[k].clone()
-        } else {
-            let mut trial = dropped.clone();
-            trial.push(*g);
-            verdict(&without(inv, &trial), opts)
-        };
-        let in_conflict = v.is_feasible();
-        if !in_conflict {
-            dropped.push(*g);
-            current = v.clone();
+    let mut k = 0;
+    while k < n {
+        if alone[k].is_feasible() {
+            decided[k] = Some(alone[k].clone());
+            k += 1;
+            continue;
         }
-        outcomes.push(GroupOutcome {
-            group: *g,
-            rule: g.describe(inv),
-            in_conflict,
-            verdict: v,
-        });
+        let batch: Vec<usize> = (k..n)
+            .filter(|&j| !alone[j].is_feasible())
+            .take(width)
+            .collect();
+        let results: Vec<Verdict> = (0..batch.len())
+            .into_par_iter()
+            .map(|i| {
+                if i == 0 && dropped.is_empty() {
+                    return alone[batch[0]].clone();
+                }
+                let mut trial = dropped.clone();
+                trial.extend(batch[..=i].iter().map(|&j| groups[j]));
+                verdict(&without(inv, &trial), opts)
+            })
+            .collect();
+        let upto = results
+            .iter()
+            .position(|v| v.is_feasible())
+            .map_or(batch.len(), |p| p + 1);
+        let last = batch[upto - 1];
+        for j in k..=last {
+            if alone[j].is_feasible() {
+                decided[j] = Some(alone[j].clone());
+            }
+        }
+        for (i, v) in results.into_iter().take(upto).enumerate() {
+            if !v.is_feasible() {
+                dropped.push(groups[batch[i]]);
+                current = v.clone();
+            }
+            decided[batch[i]] = Some(v);
+        }
+        k = last + 1;
     }
+    let outcomes: Vec<GroupOutcome> = groups
+        .iter()
+        .zip(decided)
+        .map(|(g, v)| {
+            let v = v.unwrap_or(Verdict::Feasible);
+            GroupOutcome {
+                group: *g,
+                rule: g.describe(inv),
+                in_conflict: v.is_feasible(),
+                verdict: v,
+            }
+        })
+        .collect();
     let set: Vec<RuleGroup> = groups
         .iter()
         .copied()
