@@ -238,27 +238,13 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool) -> u
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let text = match std::fs::read_to_string(plan_path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
-                plan_path.display()
-            );
-            return EXIT_BAD_INPUT;
-        }
+    let starts = match read_plan_file(&inv, plan_path) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
-    let mut violations = match crate::plan::check::check_text(&inv, &text) {
-        Ok(v) => v,
-        Err(mut e) => {
-            e.source = plan_path.display().to_string();
-            return report_input_error(&e);
-        }
-    };
+    let mut violations = crate::plan::check::check(&inv, &starts);
     if reserve_backout {
-        if let Ok(starts) = crate::plan::read_plan_starts(&text, &inv) {
-            violations.extend(crate::plan::check::check_backout(&inv, &starts));
-        }
+        violations.extend(crate::plan::check::check_backout(&inv, &starts));
     }
     if violations.is_empty() {
         println!(
@@ -279,29 +265,10 @@ pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Opt
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let text = match std::fs::read_to_string(plan_path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
-                plan_path.display()
-            );
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let starts = match crate::plan::read_plan_starts(&text, &inv) {
+    let starts = match read_checked_plan(&inv, plan_path, "reporting it") {
         Ok(s) => s,
-        Err(mut e) => {
-            e.source = plan_path.display().to_string();
-            return report_input_error(&e);
-        }
+        Err(code) => return code,
     };
-    let violations = crate::plan::check::check(&inv, &starts);
-    if !violations.is_empty() {
-        eprint!("{}", crate::report::violations(&violations));
-        eprintln!("the plan breaks the rules above; fix it (or re-plan) before reporting it");
-        return EXIT_NO_PLAN;
-    }
     // The bound is not in a hand-edited plan: recompute the cheap one.
     let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
     let plan = crate::plan::Plan::build(&inv, &starts, bound);
@@ -356,34 +323,10 @@ pub fn risk(
         Err(e) => return report_input_error(&e),
     };
     let starts = match plan_path {
-        Some(plan_path) => {
-            let text = match std::fs::read_to_string(plan_path) {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!(
-                        "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
-                        plan_path.display()
-                    );
-                    return EXIT_BAD_INPUT;
-                }
-            };
-            let starts = match crate::plan::read_plan_starts(&text, &inv) {
-                Ok(s) => s,
-                Err(mut e) => {
-                    e.source = plan_path.display().to_string();
-                    return report_input_error(&e);
-                }
-            };
-            let violations = crate::plan::check::check(&inv, &starts);
-            if !violations.is_empty() {
-                eprint!("{}", crate::report::violations(&violations));
-                eprintln!(
-                    "the plan breaks the rules above; fix it (or re-plan) before simulating it"
-                );
-                return EXIT_NO_PLAN;
-            }
-            starts
-        }
+        Some(plan_path) => match read_checked_plan(&inv, plan_path, "simulating it") {
+            Ok(s) => s,
+            Err(code) => return code,
+        },
         None => match crate::plan_inventory(&inv, opts) {
             crate::PlanResult::Planned(plan) => match plan.starts(&inv) {
                 Some(s) => s,
@@ -414,6 +357,87 @@ pub fn risk(
 /// `windowplan schema`.
 pub fn schema() -> u8 {
     write_or_fail(None, &crate::schema::inventory_schema_text())
+}
+
+/// Reads a saved plan for `inv` and checks it; on failure prints why and
+/// gives the exit code (2 unreadable, 1 breaks a rule). `purpose` finishes
+/// the sentence "fix it (or re-plan) before …".
+fn read_checked_plan(
+    inv: &crate::inventory::Inventory,
+    plan_path: &Path,
+    purpose: &str,
+) -> Result<Vec<crate::model::Time>, u8> {
+    let starts = read_plan_file(inv, plan_path)?;
+    let violations = crate::plan::check::check(inv, &starts);
+    if !violations.is_empty() {
+        eprint!("{}", crate::report::violations(&violations));
+        eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
+        return Err(EXIT_NO_PLAN);
+    }
+    Ok(starts)
+}
+
+/// Reads a saved plan's start times for `inv` (ours or hand-edited); on
+/// failure prints why and gives exit code 2.
+fn read_plan_file(
+    inv: &crate::inventory::Inventory,
+    plan_path: &Path,
+) -> Result<Vec<crate::model::Time>, u8> {
+    let text = std::fs::read_to_string(plan_path).map_err(|e| {
+        eprintln!(
+            "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
+            plan_path.display()
+        );
+        EXIT_BAD_INPUT
+    })?;
+    crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
+        e.source = plan_path.display().to_string();
+        report_input_error(&e)
+    })
+}
+
+/// How `explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainOutput {
+    /// Words for a change board.
+    Text,
+    /// The same as JSON (format `windowplan-explain/1`).
+    Json,
+}
+
+/// `windowplan explain`: the critical chain and bottlenecks of a plan (the
+/// given one, checked first, or one planned here), or, when no plan exists,
+/// a small set of rules that together make it impossible (exit 1).
+pub fn explain(
+    inv_path: &Path,
+    plan_path: Option<&Path>,
+    format: ExplainOutput,
+    opts: &SolveOptions,
+) -> u8 {
+    let inv = match crate::load_inventory(inv_path) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let explanation = match plan_path {
+        Some(plan_path) => {
+            let starts = match read_checked_plan(&inv, plan_path, "explaining it") {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
+            crate::explain::explain_plan(&inv, &starts, bound, true, opts)
+        }
+        None => crate::explain::explain_inventory(&inv, opts),
+    };
+    let text = match format {
+        ExplainOutput::Text => explanation.to_text(&inv),
+        ExplainOutput::Json => explanation.to_json(),
+    };
+    match write_or_fail(None, &text) {
+        EXIT_OK if explanation.has_plan() => EXIT_OK,
+        EXIT_OK => EXIT_NO_PLAN,
+        code => code,
+    }
 }
 
 /// `windowplan graph`.

@@ -112,6 +112,17 @@ enum Command {
         #[arg(long)]
         reserve_backout: bool,
     },
+    /// Explain a plan (the critical chain, the bottlenecks), or why none exists.
+    Explain {
+        inventory: PathBuf,
+        /// A plan file to explain (checked first); without it, plan here.
+        plan: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = cli::ExplainOutput::Text)]
+        format: cli::ExplainOutput,
+        /// How long to plan, and the time shared by the re-plans, e.g. 5s.
+        #[arg(long, default_value = "5s", value_parser = cli::parse_time_limit)]
+        time_limit: std::time::Duration,
+    },
     /// Print the task dependency graph.
     Graph {
         inventory: PathBuf,
@@ -214,6 +225,18 @@ fn main() -> ExitCode {
             format,
             output,
         } => cli::report(&inventory, &plan, format, output.as_deref()),
+        Command::Explain {
+            inventory,
+            plan,
+            format,
+            time_limit,
+        } => {
+            let opts = windowplan::solve::SolveOptions {
+                time_limit,
+                ..Default::default()
+            };
+            cli::explain(&inventory, plan.as_deref(), format, &opts)
+        }
         Command::Graph { inventory, format } => {
             cli::graph(&inventory, matches!(format, GraphFormat::Json))
         }

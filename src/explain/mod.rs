@@ -1,229 +1,286 @@
-//! Explanations in a change board's words: the critical chain of a plan
-//! (what held each task back), from window start to the last task.
+//! Plans that explain themselves, in a change board's words:
+//!
+//! - [`chain`]: the critical chain of a plan, and what held each task back;
+//! - [`bottleneck`]: which rule, relaxed a little, shortens the window most;
+//! - [`conflict`](mod@conflict): when no plan exists, a small set of rules that together
+//!   make it impossible.
+//!
+//! [`explain_inventory`] and [`explain_plan`] put them together into an
+//! [`Explanation`], printed as text ([`Explanation::to_text`]) or JSON.
 
-use crate::graph;
+pub mod bottleneck;
+pub mod chain;
+pub mod conflict;
+
+pub use bottleneck::{bottlenecks, Bottlenecks, Relaxation, Trial};
+pub use chain::{critical_chain, ChainLink, HeldBy};
+pub use conflict::{conflict, Conflict, RuleGroup, Verdict};
+
 use crate::inventory::Inventory;
-use crate::model::{Compiled, Time};
+use crate::model::Time;
+use crate::plan::clock;
 use crate::report::fmt_minutes;
+use crate::solve::SolveOptions;
+use crate::PlanResult;
 use serde::Serialize;
+use std::fmt::Write as _;
+use std::time::Duration;
 
-/// Why a task on the critical chain starts when it does.
+/// Format tag of the JSON output.
+pub const EXPLAIN_FORMAT: &str = "windowplan-explain/1";
+
+/// The plan being explained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum HeldBy {
-    /// It starts at the window start.
-    WindowStart,
-    /// A predecessor (with its lag) ends just in time.
-    Predecessor { task: String, lag: Time },
-    /// A resource at its limit: the named rule (team, system, cluster,
-    /// zone) was fully used by `task` until this one started.
-    Resource { rule: String, task: String },
-    /// A DR pair: the other side was down until this one started.
-    DrPair { rule: String, task: String },
-    /// Its windows, a blackout or its team's hours kept it from starting earlier.
-    Calendar { what: String },
+pub struct PlanSummary {
+    /// `given` (a plan file, checked) or `planned` (planned here).
+    pub source: String,
+    pub length_minutes: Time,
+    pub lower_bound_minutes: Time,
+    /// Wall-clock end of the window.
+    pub ends: String,
 }
 
-/// One link of the critical chain.
+/// Everything `windowplan explain` says.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ChainLink {
-    pub task: String,
-    pub start_minute: Time,
-    pub end_minute: Time,
-    pub held_by: HeldBy,
+pub struct Explanation {
+    pub format: String,
+    /// `planned` (a plan exists) or `no_plan`.
+    pub outcome: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub critical_chain: Vec<ChainLink>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bottlenecks: Option<Bottlenecks>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Conflict>,
 }
 
-impl ChainLink {
-    /// The link in words, e.g. "schema-v42 waits for patch-db-a".
-    pub fn describe(&self) -> String {
-        let why = match &self.held_by {
-            HeldBy::WindowStart => "starts when the window opens".to_string(),
-            HeldBy::Predecessor { task, lag } if *lag == 0 => format!("waits for {task}"),
-            HeldBy::Predecessor { task, lag } => {
-                format!("waits for {task} (lag {})", fmt_minutes(*lag))
-            }
-            HeldBy::Resource { rule, task } => format!("waits until {task} frees {rule}"),
-            HeldBy::DrPair { rule, task } => {
-                format!("waits until {task} is done ({rule}: never both sides down)")
-            }
-            HeldBy::Calendar { what } => format!("held back by {what}"),
-        };
-        format!("{} {}", self.task, why)
+/// Options for the re-plans of the bottleneck and conflict searches: one
+/// thread each (they run side by side), and the time `total` split over
+/// `checks` checks run `rayon::current_num_threads()` at a time, at least
+/// 200 ms and at most `total` each.
+pub fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
+    let threads = rayon::current_num_threads().max(1) as u32;
+    let rounds = (checks.max(1) as u32).div_ceil(threads);
+    let each = (opts.time_limit / rounds)
+        .max(Duration::from_millis(200))
+        .min(opts.time_limit.max(Duration::from_millis(200)));
+    SolveOptions {
+        time_limit: each,
+        threads: 1,
+        ..opts.clone()
     }
 }
 
-/// The critical chain of a schedule: from the task that ends last, walk back
-/// through the task that held each one back (a predecessor whose lag is
-/// exactly met first, else a task that used up a shared resource until this
-/// one started), until a task that starts at the window start or is held by
-/// its calendar. Returned in start order.
-pub fn critical_chain(inv: &Inventory, compiled: &Compiled, starts: &[Time]) -> Vec<ChainLink> {
-    let n = inv.tasks.len();
-    if n == 0 || starts.len() != n {
-        return Vec::new();
-    }
-    let p = &compiled.problem;
-    let end = |t: usize| starts[t] + inv.tasks[t].duration;
-    let edges = graph::edges(inv);
-    let mut cur = (0..n)
-        .max_by_key(|&t| (end(t), std::cmp::Reverse(t)))
-        .unwrap_or(0);
-    let mut chain = Vec::new();
-    let mut seen = vec![false; n];
-    loop {
-        seen[cur] = true;
-        let s = starts[cur];
-        let held_by = if s == 0 {
-            HeldBy::WindowStart
-        } else if let Some(e) = edges
-            .iter()
-            .find(|e| e.to == cur && e.is_min() && !seen[e.from] && starts[e.from] + e.lag == s)
-        {
-            HeldBy::Predecessor {
-                task: inv.tasks[e.from].id.clone(),
-                lag: e.lag - inv.tasks[e.from].duration,
-            }
-        } else if let Some((rule, other)) =
-            shared_resource_release(compiled, starts, cur, &seen, &end)
-        {
-            if rule.starts_with("DR pair") {
-                HeldBy::DrPair {
-                    rule,
-                    task: inv.tasks[other].id.clone(),
-                }
-            } else {
-                HeldBy::Resource {
-                    rule,
-                    task: inv.tasks[other].id.clone(),
-                }
-            }
-        } else {
-            let a = &p.activities[cur];
-            let mut what = Vec::new();
-            if a.allowed.is_some() {
-                what.push("its windows".to_string());
-            }
-            if a.forbidden.iter().any(|f| f.end == s) {
-                what.push("a blackout".to_string());
-            }
-            if a.demands
-                .iter()
-                .any(|d| p.resources[d.resource].capacity_at(s - 1) < d.amount)
-            {
-                what.push("its team's hours".to_string());
-            }
-            if what.is_empty() {
-                what.push("its calendar".to_string());
-            }
-            HeldBy::Calendar {
-                what: crate::report::join_words(&what),
-            }
-        };
-        let next = match &held_by {
-            HeldBy::Predecessor { task, .. }
-            | HeldBy::Resource { task, .. }
-            | HeldBy::DrPair { task, .. } => inv.task_index(task),
-            _ => None,
-        };
-        chain.push(ChainLink {
-            task: inv.tasks[cur].id.clone(),
-            start_minute: s,
-            end_minute: end(cur),
-            held_by,
-        });
-        match next {
-            Some(t) => cur = t,
-            None => break,
+/// Plans the inventory with `opts` and explains the result: the critical
+/// chain and bottlenecks of the plan, or the conflict set when there is none.
+pub fn explain_inventory(inv: &Inventory, opts: &SolveOptions) -> Explanation {
+    match crate::plan_inventory(inv, opts) {
+        PlanResult::Planned(plan) => match plan.starts(inv) {
+            Some(starts) => explain_plan(inv, &starts, plan.lower_bound_minutes, false, opts),
+            None => explain_no_plan(
+                inv,
+                Verdict::NotFound {
+                    reason: "internal error: the plan does not name every task once".into(),
+                },
+                opts,
+            ),
+        },
+        PlanResult::Infeasible(reason) => {
+            explain_no_plan(inv, Verdict::Infeasible { reason }, opts)
         }
+        PlanResult::NotFound(reason) => explain_no_plan(inv, Verdict::NotFound { reason }, opts),
     }
-    chain.reverse();
-    chain
 }
 
-/// A task that ends exactly when `cur` starts and shares with it a resource
-/// or a DR exclusion, with the rule's name.
-fn shared_resource_release(
-    compiled: &Compiled,
+/// Explains a valid plan (one start per task; `given`: read from a file
+/// rather than planned here): its critical chain and its bottlenecks.
+pub fn explain_plan(
+    inv: &Inventory,
     starts: &[Time],
-    cur: usize,
-    seen: &[bool],
-    end: &dyn Fn(usize) -> Time,
-) -> Option<(String, usize)> {
-    let p = &compiled.problem;
-    let s = starts[cur];
-    let ends_now = |o: usize| o != cur && !seen[o] && end(o) == s;
-    for d in &p.activities[cur].demands {
-        if let Some(o) = (0..p.activities.len()).find(|&o| {
-            ends_now(o)
-                && p.activities[o]
-                    .demands
-                    .iter()
-                    .any(|e| e.resource == d.resource)
-        }) {
-            return Some((p.resources[d.resource].name.clone(), o));
-        }
+    lower_bound: Time,
+    given: bool,
+    opts: &SolveOptions,
+) -> Explanation {
+    let compiled = crate::model::compile(inv);
+    let length = crate::plan::length(inv, starts);
+    let chain = critical_chain(inv, &compiled, starts);
+    let short = short_options(opts, Relaxation::all(inv).len());
+    let b = bottlenecks(inv, length, &short);
+    Explanation {
+        format: EXPLAIN_FORMAT.into(),
+        outcome: "planned".into(),
+        plan: Some(PlanSummary {
+            source: if given { "given" } else { "planned" }.into(),
+            length_minutes: length,
+            lower_bound_minutes: lower_bound.min(length),
+            ends: clock(&inv.window, length),
+        }),
+        critical_chain: chain,
+        bottlenecks: Some(b),
+        conflict: None,
     }
-    for x in &p.exclusions {
-        let Some(mine) = x.sides.iter().position(|side| side.contains(&cur)) else {
-            continue;
-        };
-        for (k, side) in x.sides.iter().enumerate() {
-            if k == mine {
-                continue;
-            }
-            if let Some(&o) = side.iter().find(|&&o| ends_now(o)) {
-                return Some((x.name.clone(), o));
+}
+
+/// Explains why an inventory has no plan (`base`: what planning it said).
+pub fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> Explanation {
+    let short = short_options(opts, RuleGroup::all(inv).len());
+    Explanation {
+        format: EXPLAIN_FORMAT.into(),
+        outcome: "no_plan".into(),
+        plan: None,
+        critical_chain: Vec::new(),
+        bottlenecks: None,
+        conflict: Some(conflict(inv, &base, &short)),
+    }
+}
+
+fn secs(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    }
+}
+
+impl Explanation {
+    /// Whether a plan exists (exit code 0).
+    pub fn has_plan(&self) -> bool {
+        self.plan.is_some()
+    }
+
+    /// Pretty JSON.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());
+        s.push('\n');
+        s
+    }
+
+    /// Text for a change board.
+    pub fn to_text(&self, inv: &Inventory) -> String {
+        let mut out = String::new();
+        if let Some(p) = &self.plan {
+            let how = if p.source == "given" {
+                "the given plan"
+            } else {
+                "as planned here"
+            };
+            let bound = if p.lower_bound_minutes >= p.length_minutes {
+                "no plan can be shorter".to_string()
+            } else {
+                format!(
+                    "no plan can be shorter than {}",
+                    fmt_minutes(p.lower_bound_minutes)
+                )
+            };
+            let _ = writeln!(
+                out,
+                "Window: {} ({}–{}), {how}; {bound}.",
+                fmt_minutes(p.length_minutes),
+                clock(&inv.window, 0),
+                p.ends
+            );
+        }
+        if !self.critical_chain.is_empty() {
+            let _ = writeln!(out, "\nCritical chain (what held each task back):");
+            for link in &self.critical_chain {
+                let _ = writeln!(out, "  {}", link.describe());
             }
         }
+        if let Some(b) = &self.bottlenecks {
+            let _ = writeln!(
+                out,
+                "\nBottlenecks (each rule relaxed alone and re-planned, {} each):",
+                secs(b.time_limit_ms)
+            );
+            if b.ranked.is_empty() {
+                let _ = writeln!(out, "  no single relaxation shortened the window");
+            }
+            for (k, t) in b.ranked.iter().enumerate() {
+                let _ = writeln!(out, "  {}. {}", k + 1, t.describe(b.base_minutes));
+            }
+            let idle: Vec<&str> = b
+                .tried
+                .iter()
+                .filter(|t| !t.matters())
+                .map(|t| t.change.as_str())
+                .collect();
+            if !idle.is_empty() {
+                let _ = writeln!(out, "  Also tried, no shorter window:");
+                for change in idle {
+                    let _ = writeln!(out, "    - {change}");
+                }
+            }
+            for t in b.tried.iter().filter(|t| t.original_improvable) {
+                let _ = writeln!(
+                    out,
+                    "  Note: while trying \"{}\" a {} plan was found that keeps every rule as written; re-plan with a longer --time-limit.",
+                    t.change,
+                    fmt_minutes(t.length_minutes.unwrap_or(0))
+                );
+            }
+        }
+        if let Some(c) = &self.conflict {
+            if c.proven {
+                let _ = writeln!(out, "No plan is possible: {}", c.reason);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "No plan found (not a proof that none exists): {}",
+                    c.reason
+                );
+            }
+            if c.rules.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "\nNo rule group could be blamed: it stays impossible with every deadline, blackout, window, team's hours, max_lag, max_downtime, DR order and cluster limit dropped."
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "\nThese rules together {} a plan impossible (with the teams, systems, zones and `after` rules that cannot be dropped); drop any one of them and a plan exists:",
+                    if c.set_proven { "make" } else { "appear to make" }
+                );
+                for r in &c.rules {
+                    let _ = writeln!(out, "  - {r}");
+                }
+                if c.set_proven {
+                    let _ = writeln!(
+                        out,
+                        "With only these (every other rule group dropped) it is proven impossible: {}",
+                        c.set_reason
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "Note: that these alone allow no plan rests on a search that found none in {}, not on a proof: {}",
+                        secs(c.time_limit_ms),
+                        c.set_reason
+                    );
+                }
+            }
+            let others: Vec<&conflict::GroupOutcome> =
+                c.tried.iter().filter(|g| !g.in_conflict).collect();
+            if !others.is_empty() {
+                let _ = writeln!(out, "\nAlso tried, and not needed for the conflict:");
+                for g in others {
+                    let why = match &g.verdict {
+                        Verdict::NotFound { .. } => format!(
+                            "still no plan found without it in {} (not a proof)",
+                            secs(c.time_limit_ms)
+                        ),
+                        _ => "still impossible without it".to_string(),
+                    };
+                    let _ = writeln!(out, "  - {}: {why}", g.rule);
+                }
+            }
+        }
+        out
     }
-    None
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::inventory::{load_str, Format};
-
-    fn inv(yaml: &str) -> Inventory {
-        load_str(yaml, Format::Yaml, "test.yaml").unwrap()
-    }
-
-    #[test]
-    fn chain_through_predecessor_and_team() {
-        let i = inv(r#"
-window: { start: 2026-12-05T22:00, timezone: UTC }
-teams: [{ id: dba, capacity: 1 }]
-systems: [{ id: a }, { id: b }]
-tasks:
-  - { id: first, system: a, duration: 30m, team: dba }
-  - { id: second, system: b, duration: 20m, team: dba }
-  - { id: third, system: a, duration: 10m, after: [second] }
-"#);
-        let c = crate::model::compile(&i);
-        // first 0-30, second 30-50 (team dba), third 50-60 (after second).
-        let chain = critical_chain(&i, &c, &[0, 30, 50]);
-        let words: Vec<String> = chain.iter().map(|l| l.describe()).collect();
-        assert_eq!(
-            words,
-            vec![
-                "first starts when the window opens",
-                "second waits until first frees team dba",
-                "third waits for second",
-            ]
-        );
-    }
-
-    #[test]
-    fn chain_stops_at_a_window() {
-        let i = inv(r#"
-window: { start: 2026-12-05T22:00, timezone: UTC }
-systems: [{ id: a }]
-tasks:
-  - { id: late, system: a, duration: 30m, windows: [2026-12-05T23:00/2026-12-06T01:00] }
-"#);
-        let c = crate::model::compile(&i);
-        let chain = critical_chain(&i, &c, &[60]);
-        assert_eq!(chain.len(), 1);
-        assert_eq!(chain[0].describe(), "late held back by its windows");
-    }
-}
+mod tests;

@@ -184,18 +184,6 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
     ctx.out
 }
 
-/// Reads a plan file (ours or hand-edited, see
-/// [`super::read_plan_starts`]) and checks it. `Err` when the file cannot be
-/// read as a plan for this inventory (exit code 2); `Ok` with every
-/// violation otherwise (empty: valid, exit 0; else exit 1).
-pub fn check_text(
-    inv: &Inventory,
-    plan_json: &str,
-) -> Result<Vec<Violation>, crate::error::InputError> {
-    let starts = super::read_plan_starts(plan_json, inv)?;
-    Ok(check(inv, &starts))
-}
-
 /// The extra rule of `--reserve-backout`: every task with a `backout` ends
 /// by its point of no return (deadline − backout). Nothing without a
 /// deadline. Kept apart from [`check`]: a plan is valid without it.
@@ -676,10 +664,16 @@ mod tests {
         b.task("t1", &[a], 30);
         b.task("t2", &[a], 30);
         let ok = r#"{"tasks": [{"id": "t1", "start": "2026-12-05T22:00"}, {"id": "t2", "start": "2026-12-05T22:30"}]}"#;
-        assert!(check_text(&b.inv, ok).unwrap().is_empty());
+        assert!(check(&b.inv, &crate::plan::read_plan_starts(ok, &b.inv).unwrap()).is_empty());
         let bad = r#"{"tasks": [{"id": "t1", "start": "2026-12-05T22:00"}, {"id": "t2", "start": "2026-12-05T22:20"}]}"#;
-        assert_eq!(rules(&check_text(&b.inv, bad).unwrap()), vec!["system"]);
-        assert!(check_text(&b.inv, "{").is_err());
+        assert_eq!(
+            rules(&check(
+                &b.inv,
+                &crate::plan::read_plan_starts(bad, &b.inv).unwrap()
+            )),
+            vec!["system"]
+        );
+        assert!(crate::plan::read_plan_starts("{", &b.inv).is_err());
     }
 
     #[test]

@@ -1,0 +1,306 @@
+//! Bottlenecks: which single rule, relaxed a little, shortens the window
+//! most. Each relaxation is a modified copy of the inventory, planned again
+//! (in parallel) with a short time limit.
+
+use crate::inventory::Inventory;
+use crate::model::{Interval, Time};
+use crate::report::fmt_minutes;
+use crate::solve::SolveOptions;
+use crate::PlanResult;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// How far a window or a team's hours is widened each side.
+pub const WIDEN: Time = 60;
+
+/// One relaxation of one rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Relaxation {
+    /// `teams[team].capacity` + 1.
+    TeamCapacity { team: usize },
+    /// `clusters[cluster].min_available` − 1.
+    ClusterDown { cluster: usize },
+    /// `zones[zone].max_concurrent` + 1.
+    ZoneConcurrent { zone: usize },
+    /// `blackouts[index]` removed.
+    Blackout { index: usize },
+    /// The windows of file task `tasks[source]` widened by [`WIDEN`] each side.
+    WindowsWidened { source: usize },
+    /// The windows of file task `tasks[source]` removed.
+    WindowsRemoved { source: usize },
+    /// `teams[team].available` widened by [`WIDEN`] each side.
+    HoursWidened { team: usize },
+    /// `teams[team].available` removed (on duty all the time).
+    HoursRemoved { team: usize },
+    /// `dr[pair].order` dropped.
+    DrOrder { pair: usize },
+}
+
+impl Relaxation {
+    /// Every relaxation that applies to this inventory, in a stable order.
+    pub fn all(inv: &Inventory) -> Vec<Relaxation> {
+        let mut out = Vec::new();
+        let used_team = |k: usize| inv.tasks.iter().any(|t| t.needs.iter().any(|n| n.0 == k));
+        for k in 0..inv.teams.len() {
+            if used_team(k) {
+                out.push(Relaxation::TeamCapacity { team: k });
+            }
+        }
+        // Only limits that can bind (the compiler drops the others).
+        for (k, c) in inv.clusters.iter().enumerate() {
+            let down: usize = inv
+                .tasks
+                .iter()
+                .filter(|t| t.outage)
+                .map(|t| t.systems.iter().filter(|s| c.members.contains(s)).count())
+                .sum();
+            if c.min_available >= 1 && down > c.max_unavailable() as usize {
+                out.push(Relaxation::ClusterDown { cluster: k });
+            }
+        }
+        for (k, z) in inv.zones.iter().enumerate() {
+            let users = inv
+                .tasks
+                .iter()
+                .filter(|t| t.systems.iter().any(|&s| inv.systems[s].zone == Some(k)))
+                .count();
+            if users > z.max_concurrent as usize {
+                out.push(Relaxation::ZoneConcurrent { zone: k });
+            }
+        }
+        for k in 0..inv.blackouts.len() {
+            out.push(Relaxation::Blackout { index: k });
+        }
+        let mut sources: Vec<usize> = inv
+            .tasks
+            .iter()
+            .filter(|t| t.windows.is_some())
+            .map(|t| t.source)
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        for s in sources {
+            out.push(Relaxation::WindowsWidened { source: s });
+            out.push(Relaxation::WindowsRemoved { source: s });
+        }
+        for (k, team) in inv.teams.iter().enumerate() {
+            if team.available.is_some() && used_team(k) {
+                out.push(Relaxation::HoursWidened { team: k });
+                out.push(Relaxation::HoursRemoved { team: k });
+            }
+        }
+        for (k, p) in inv.dr.iter().enumerate() {
+            if p.order.is_some() {
+                out.push(Relaxation::DrOrder { pair: k });
+            }
+        }
+        out
+    }
+
+    /// The inventory with this one rule relaxed.
+    pub fn apply(&self, inv: &Inventory) -> Inventory {
+        let mut r = inv.clone();
+        match *self {
+            Relaxation::TeamCapacity { team } => r.teams[team].capacity += 1,
+            Relaxation::ClusterDown { cluster } => {
+                let c = &mut r.clusters[cluster];
+                c.min_available = c.min_available.saturating_sub(1);
+            }
+            Relaxation::ZoneConcurrent { zone } => r.zones[zone].max_concurrent += 1,
+            Relaxation::Blackout { index } => {
+                r.blackouts.remove(index);
+            }
+            Relaxation::WindowsWidened { source } => {
+                for t in r.tasks.iter_mut().filter(|t| t.source == source) {
+                    t.windows = t.windows.as_deref().map(widen);
+                }
+            }
+            Relaxation::WindowsRemoved { source } => {
+                for t in r.tasks.iter_mut().filter(|t| t.source == source) {
+                    t.windows = None;
+                }
+            }
+            Relaxation::HoursWidened { team } => {
+                let t = &mut r.teams[team];
+                t.available = t.available.as_deref().map(widen);
+            }
+            Relaxation::HoursRemoved { team } => r.teams[team].available = None,
+            Relaxation::DrOrder { pair } => r.dr[pair].order = None,
+        }
+        r
+    }
+
+    /// What was changed, in the inventory's words.
+    pub fn describe(&self, inv: &Inventory) -> String {
+        let task_name = |source: usize| {
+            let id = inv
+                .tasks
+                .iter()
+                .find(|t| t.source == source)
+                .map(|t| t.id.as_str())
+                .unwrap_or("?");
+            id.split('@').next().unwrap_or(id).to_string()
+        };
+        match *self {
+            Relaxation::TeamCapacity { team } => {
+                let t = &inv.teams[team];
+                format!(
+                    "one more in team {} (capacity {} → {})",
+                    t.id,
+                    t.capacity,
+                    t.capacity + 1
+                )
+            }
+            Relaxation::ClusterDown { cluster } => {
+                let c = &inv.clusters[cluster];
+                let down = c.max_unavailable() + 1;
+                format!(
+                    "cluster {} allows {} member{} down (min_available {} → {})",
+                    c.id,
+                    down,
+                    if down == 1 { "" } else { "s" },
+                    c.min_available,
+                    c.min_available - 1
+                )
+            }
+            Relaxation::ZoneConcurrent { zone } => {
+                let z = &inv.zones[zone];
+                format!(
+                    "zone {} allows one more change at once (max_concurrent {} → {})",
+                    z.id,
+                    z.max_concurrent,
+                    z.max_concurrent + 1
+                )
+            }
+            Relaxation::Blackout { index } => match &inv.blackouts[index].reason {
+                Some(r) => format!("no blackout for {r} (blackouts[{index}])"),
+                None => format!("no blackouts[{index}]"),
+            },
+            Relaxation::WindowsWidened { source } => format!(
+                "windows of {} widened by {} each side (tasks[{source}].windows)",
+                task_name(source),
+                fmt_minutes(WIDEN)
+            ),
+            Relaxation::WindowsRemoved { source } => format!(
+                "no windows for {} (tasks[{source}].windows)",
+                task_name(source)
+            ),
+            Relaxation::HoursWidened { team } => format!(
+                "team {} on duty {} longer each side (teams[{team}].available)",
+                inv.teams[team].id,
+                fmt_minutes(WIDEN)
+            ),
+            Relaxation::HoursRemoved { team } => format!(
+                "team {} on duty all the time (teams[{team}].available)",
+                inv.teams[team].id
+            ),
+            Relaxation::DrOrder { pair } => {
+                let p = &inv.dr[pair];
+                format!(
+                    "DR pair {} / {} without its order (dr[{pair}].order)",
+                    inv.component_id(p.primary),
+                    inv.component_id(p.standby)
+                )
+            }
+        }
+    }
+}
+
+fn widen(w: &[Interval]) -> Vec<Interval> {
+    crate::model::compile::merge(
+        w.iter()
+            .map(|i| Interval::new((i.start - WIDEN).max(0), i.end + WIDEN))
+            .collect(),
+    )
+}
+
+/// What one relaxation gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trial {
+    pub relaxation: Relaxation,
+    /// The relaxation in words.
+    pub change: String,
+    /// Window length with it (None: no plan found in the time given).
+    pub length_minutes: Option<Time>,
+    /// How much shorter than the plan being explained (negative: longer,
+    /// which only means the short search did worse).
+    pub shrink_minutes: Option<Time>,
+    pub shrink_percent: Option<f64>,
+    /// The better plan found also keeps every original rule: the relaxation
+    /// did not matter, the plan being explained was simply not the best.
+    pub original_improvable: bool,
+}
+
+impl Trial {
+    /// Whether the relaxation shortens the window.
+    pub fn matters(&self) -> bool {
+        !self.original_improvable && self.shrink_minutes.is_some_and(|s| s > 0)
+    }
+
+    /// E.g. "one more in team dba (capacity 2 → 3): 4h40m → 4h10m, −30m (−11%)".
+    pub fn describe(&self, base: Time) -> String {
+        match (self.length_minutes, self.shrink_minutes) {
+            (Some(len), Some(shrink)) => format!(
+                "{}: {} → {}, −{} (−{:.0}%)",
+                self.change,
+                fmt_minutes(base),
+                fmt_minutes(len),
+                fmt_minutes(shrink),
+                self.shrink_percent.unwrap_or(0.0)
+            ),
+            _ => format!("{}: no plan found", self.change),
+        }
+    }
+}
+
+/// The bottleneck analysis of a plan of length `base`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bottlenecks {
+    pub base_minutes: Time,
+    /// Relaxations that shorten the window, most first.
+    pub ranked: Vec<Trial>,
+    /// Every relaxation tried, in the order tried.
+    pub tried: Vec<Trial>,
+    /// Time limit of each re-plan, in milliseconds.
+    pub time_limit_ms: u64,
+}
+
+/// Tries every relaxation in parallel, each planned with `opts` (give it a
+/// short limit and one thread), against a plan of length `base`.
+pub fn bottlenecks(inv: &Inventory, base: Time, opts: &SolveOptions) -> Bottlenecks {
+    let tried: Vec<Trial> = Relaxation::all(inv)
+        .into_par_iter()
+        .map(|relaxation| {
+            let relaxed = relaxation.apply(inv);
+            let (length, improvable) = match crate::plan_inventory(&relaxed, opts) {
+                PlanResult::Planned(plan) => {
+                    let starts = plan.starts(&relaxed).unwrap_or_default();
+                    let improvable = plan.length_minutes < base
+                        && crate::plan::check::check(inv, &starts).is_empty();
+                    (Some(plan.length_minutes), improvable)
+                }
+                _ => (None, false),
+            };
+            let shrink = length.map(|l| base - l);
+            Trial {
+                change: relaxation.describe(inv),
+                relaxation,
+                length_minutes: length,
+                shrink_minutes: shrink,
+                shrink_percent: shrink
+                    .filter(|_| base > 0)
+                    .map(|s| (s as f64 * 1000.0 / base as f64).round() / 10.0),
+                original_improvable: improvable,
+            }
+        })
+        .collect();
+    let mut ranked: Vec<Trial> = tried.iter().filter(|t| t.matters()).cloned().collect();
+    ranked.sort_by_key(|t| std::cmp::Reverse(t.shrink_minutes.unwrap_or(0)));
+    Bottlenecks {
+        base_minutes: base,
+        ranked,
+        tried,
+        time_limit_ms: opts.time_limit.as_millis() as u64,
+    }
+}

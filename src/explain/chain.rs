@@ -1,0 +1,438 @@
+//! The critical chain of a plan: from the task that ends last, walk back
+//! through whatever kept each task from starting one minute earlier — a
+//! predecessor, a team at capacity, a cluster at its availability limit, a
+//! zone limit, a DR rule, a window, a blackout, a team's hours.
+//!
+//! Moving a task one minute earlier only adds the minute before its start,
+//! so every rule is asked about that one minute: the answer is exact for
+//! resources, DR pairs, blackouts and hours, and a precedence holds a task
+//! back when its lag is met exactly.
+
+use crate::graph::{self, EdgeKind};
+use crate::inventory::{DrOrder, Inventory};
+use crate::model::compile::ResourceOrigin;
+use crate::model::{Compiled, Time};
+use crate::plan::clock;
+use crate::report::{fmt_minutes, join_words};
+use serde::Serialize;
+
+/// One reason a task on the critical chain starts when it does.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HeldBy {
+    /// It starts at the window start.
+    WindowStart,
+    /// `after`: a predecessor (with its lag) ends just in time.
+    Predecessor { task: String, lag: Time },
+    /// A DR `order`: every outage of the other side comes first.
+    DrOrder {
+        pair: String,
+        order: String,
+        task: String,
+    },
+    /// The `max_lag` of a successor: this task may end at most `max_lag`
+    /// before `task` starts, and `task` could not start earlier.
+    MaxLag { task: String, max_lag: Time },
+    /// A team at capacity: `busy` held it the minute before.
+    Team {
+        team: String,
+        capacity: i64,
+        busy: Vec<String>,
+    },
+    /// A team (a vendor engineer) not on duty the minute before.
+    TeamHours { team: String, from: String },
+    /// A system that takes `capacity` changes at a time.
+    System {
+        system: String,
+        capacity: i64,
+        busy: Vec<String>,
+    },
+    /// A cluster at its availability limit: `down` were down.
+    Cluster {
+        cluster: String,
+        max_down: i64,
+        down: Vec<String>,
+    },
+    /// A zone at its limit of concurrent changes.
+    Zone {
+        zone: String,
+        max_concurrent: i64,
+        busy: Vec<String>,
+    },
+    /// A DR pair: the other side (`task`) was down.
+    DrPair { pair: String, task: String },
+    /// Its windows: the one it runs in opens at `opens`.
+    Window { opens: String },
+    /// A blackout over it lasts until `until`.
+    Blackout {
+        index: usize,
+        reason: Option<String>,
+        until: String,
+    },
+    /// Nothing held it: the plan leaves slack before it.
+    Slack,
+}
+
+impl HeldBy {
+    /// The reason in a change board's words.
+    pub fn describe(&self) -> String {
+        match self {
+            HeldBy::WindowStart => "starts when the window opens".into(),
+            HeldBy::Predecessor { task, lag } if *lag == 0 => format!("waits for {task}"),
+            HeldBy::Predecessor { task, lag } => {
+                format!("waits for {task} (lag {})", fmt_minutes(*lag))
+            }
+            HeldBy::DrOrder { pair, order, task } => {
+                format!("waits for {task} (DR order {order} on {pair})")
+            }
+            HeldBy::MaxLag { task, max_lag } => format!(
+                "must end at most {} before {task} starts (max_lag), and {task} cannot start earlier",
+                fmt_minutes(*max_lag)
+            ),
+            HeldBy::Team {
+                team,
+                capacity,
+                busy,
+            } => format!(
+                "team {team} (capacity {capacity}) was busy with {}",
+                join_words(busy)
+            ),
+            HeldBy::TeamHours { team, from } => {
+                format!("team {team} is not on duty until {from}")
+            }
+            HeldBy::System {
+                system,
+                capacity,
+                busy,
+            } => {
+                let allows = if *capacity == 1 {
+                    "takes one change at a time".to_string()
+                } else {
+                    format!("takes {capacity} changes at a time")
+                };
+                format!(
+                    "system {system} {allows}: {} {} running",
+                    join_words(busy),
+                    was(busy)
+                )
+            }
+            HeldBy::Cluster {
+                cluster,
+                max_down,
+                down,
+            } => format!(
+                "cluster {cluster} allows {max_down} member{} down: {} {} down",
+                if *max_down == 1 { "" } else { "s" },
+                join_words(down),
+                was(down)
+            ),
+            HeldBy::Zone {
+                zone,
+                max_concurrent,
+                busy,
+            } => format!(
+                "zone {zone} allows {max_concurrent} change{} at once: {} {} running",
+                if *max_concurrent == 1 { "" } else { "s" },
+                join_words(busy),
+                was(busy)
+            ),
+            HeldBy::DrPair { pair, task } => {
+                format!("DR pair {pair} is never down on both sides: {task} was down")
+            }
+            HeldBy::Window { opens } => format!("its window opens at {opens}"),
+            HeldBy::Blackout {
+                index,
+                reason,
+                until,
+            } => match reason {
+                Some(r) => format!("blackouts[{index}] ({r}) lasts until {until}"),
+                None => format!("blackouts[{index}] lasts until {until}"),
+            },
+            HeldBy::Slack => "could start earlier (the plan leaves slack here)".into(),
+        }
+    }
+}
+
+fn was(v: &[String]) -> &'static str {
+    if v.len() == 1 {
+        "was"
+    } else {
+        "were"
+    }
+}
+
+/// One link of the critical chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChainLink {
+    pub task: String,
+    pub start_minute: Time,
+    pub end_minute: Time,
+    /// Wall-clock start and end (`HH:MM` in the first day).
+    pub start: String,
+    pub end: String,
+    /// Every rule that kept it from starting a minute earlier; the chain
+    /// continues through the first one that names a task.
+    pub held_by: Vec<HeldBy>,
+}
+
+impl ChainLink {
+    /// The link in words, e.g. "22:15–22:45 patch-db-b: waits for
+    /// backup-db-b (also: team dba (capacity 2) was busy with backup-db-a)".
+    pub fn describe(&self) -> String {
+        let why: Vec<String> = self.held_by.iter().map(|h| h.describe()).collect();
+        let first = why
+            .first()
+            .map(String::as_str)
+            .unwrap_or("no reason recorded");
+        let main = format!("{}–{} {}: {first}", self.start, self.end, self.task);
+        if why.len() <= 1 {
+            main
+        } else {
+            format!("{main} (also: {})", why[1..].join("; "))
+        }
+    }
+}
+
+/// The critical chain of a schedule (one start per task), in causal order:
+/// the first link starts at the window start (or is held by its calendar),
+/// the last one is the task that ends last.
+pub fn critical_chain(inv: &Inventory, compiled: &Compiled, starts: &[Time]) -> Vec<ChainLink> {
+    let n = inv.tasks.len();
+    if n == 0 || starts.len() != n {
+        return Vec::new();
+    }
+    let edges = graph::edges(inv);
+    let end = |t: usize| starts[t] + inv.tasks[t].duration;
+    let mut cur = (0..n)
+        .max_by_key(|&t| (end(t), std::cmp::Reverse(t)))
+        .unwrap_or(0);
+    let mut chain = Vec::new();
+    let mut seen = vec![false; n];
+    loop {
+        seen[cur] = true;
+        let (held_by, next) = reasons(inv, compiled, &edges, starts, cur, &seen);
+        chain.push(ChainLink {
+            task: inv.tasks[cur].id.clone(),
+            start_minute: starts[cur],
+            end_minute: end(cur),
+            start: clock(&inv.window, starts[cur]),
+            end: clock(&inv.window, end(cur)),
+            held_by,
+        });
+        match next {
+            Some(t) => cur = t,
+            None => break,
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+/// Why `cur` does not start a minute earlier, and the task to follow.
+fn reasons(
+    inv: &Inventory,
+    compiled: &Compiled,
+    edges: &[graph::Edge],
+    starts: &[Time],
+    cur: usize,
+    seen: &[bool],
+) -> (Vec<HeldBy>, Option<usize>) {
+    let s = starts[cur];
+    if s <= 0 {
+        return (vec![HeldBy::WindowStart], None);
+    }
+    let t = s - 1;
+    let dur = |i: usize| inv.tasks[i].duration;
+    let end = |i: usize| starts[i] + dur(i);
+    let running_at = |i: usize| i != cur && starts[i] <= t && t < end(i) && dur(i) > 0;
+    let id = |i: usize| inv.tasks[i].id.clone();
+    let mut out: Vec<(HeldBy, Option<usize>)> = Vec::new();
+
+    // Precedences met exactly (after, DR order), then max lags of successors.
+    for e in edges.iter().filter(|e| e.to == cur && e.from != cur) {
+        if starts[e.from] + e.lag != s {
+            continue;
+        }
+        let follow = (!seen[e.from]).then_some(e.from);
+        let why = match e.kind {
+            EdgeKind::After { .. } => HeldBy::Predecessor {
+                task: id(e.from),
+                lag: e.lag - dur(e.from),
+            },
+            EdgeKind::DrOrder { pair } => {
+                let p = &inv.dr[pair];
+                HeldBy::DrOrder {
+                    pair: pair_name(inv, pair),
+                    order: match p.order {
+                        Some(DrOrder::PrimaryFirst) => "primary_first",
+                        _ => "standby_first",
+                    }
+                    .into(),
+                    task: id(e.from),
+                }
+            }
+            EdgeKind::MaxLag { .. } => HeldBy::MaxLag {
+                task: id(e.from),
+                max_lag: -e.lag - dur(cur),
+            },
+        };
+        out.push((why, follow));
+    }
+    // Precedence reasons first, then max lags (they point forwards in time).
+    out.sort_by_key(|(h, _)| matches!(h, HeldBy::MaxLag { .. }));
+
+    // Resources at their limit the minute before.
+    let p = &compiled.problem;
+    for d in &p.activities[cur].demands {
+        let res = &p.resources[d.resource];
+        let cap = res.capacity_at(t);
+        let users: Vec<usize> = (0..inv.tasks.len())
+            .filter(|&o| {
+                running_at(o)
+                    && p.activities[o]
+                        .demands
+                        .iter()
+                        .any(|e| e.resource == d.resource)
+            })
+            .collect();
+        let used: i64 = users
+            .iter()
+            .flat_map(|&o| p.activities[o].demands.iter())
+            .filter(|e| e.resource == d.resource)
+            .map(|e| e.amount)
+            .sum();
+        if used + d.amount <= cap {
+            continue;
+        }
+        let origin = compiled.resource_origin.get(d.resource).copied();
+        if cap < d.amount {
+            if let Some(ResourceOrigin::Team(k)) = origin {
+                let from = res
+                    .steps
+                    .iter()
+                    .find(|&&(at, c)| at > t && c >= d.amount)
+                    .map(|&(at, _)| at)
+                    .unwrap_or(s);
+                out.push((
+                    HeldBy::TeamHours {
+                        team: inv.teams[k].id.clone(),
+                        from: clock(&inv.window, from),
+                    },
+                    None,
+                ));
+                continue;
+            }
+        }
+        let names: Vec<String> = users.iter().map(|&o| id(o)).collect();
+        let follow = users
+            .iter()
+            .copied()
+            .filter(|&o| !seen[o])
+            .min_by_key(|&o| ((end(o) != s), end(o), o));
+        let why = match origin {
+            Some(ResourceOrigin::Team(k)) => HeldBy::Team {
+                team: inv.teams[k].id.clone(),
+                capacity: cap,
+                busy: names,
+            },
+            Some(ResourceOrigin::System(k)) => HeldBy::System {
+                system: inv.systems[k].id.clone(),
+                capacity: cap,
+                busy: names,
+            },
+            Some(ResourceOrigin::Cluster(k)) => HeldBy::Cluster {
+                cluster: inv.clusters[k].id.clone(),
+                max_down: cap,
+                down: names,
+            },
+            Some(ResourceOrigin::Zone(k)) => HeldBy::Zone {
+                zone: inv.zones[k].id.clone(),
+                max_concurrent: cap,
+                busy: names,
+            },
+            None => HeldBy::System {
+                system: res.name.clone(),
+                capacity: cap,
+                busy: names,
+            },
+        };
+        out.push((why, follow));
+    }
+
+    // DR pairs: the other side was down.
+    for (x, excl) in p.exclusions.iter().enumerate() {
+        let Some(mine) = excl.sides.iter().position(|side| side.contains(&cur)) else {
+            continue;
+        };
+        let others: Vec<usize> = excl
+            .sides
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != mine)
+            .flat_map(|(_, side)| side.iter().copied())
+            .filter(|&o| running_at(o))
+            .collect();
+        if let Some(&o) = others
+            .iter()
+            .filter(|&&o| !seen[o])
+            .min_by_key(|&&o| ((end(o) != s), end(o), o))
+            .or(others.first())
+        {
+            let pair = compiled
+                .exclusion_origin
+                .get(x)
+                .map(|&k| pair_name(inv, k))
+                .unwrap_or_else(|| excl.name.clone());
+            out.push((
+                HeldBy::DrPair { pair, task: id(o) },
+                (!seen[o]).then_some(o),
+            ));
+        }
+    }
+
+    // Calendar: windows and blackouts.
+    let task = &inv.tasks[cur];
+    let d = task.duration;
+    if let Some(ws) = &task.windows {
+        if !ws.iter().any(|w| w.contains_run(t, d)) {
+            let opens = ws
+                .iter()
+                .find(|w| w.contains_run(s, d))
+                .map(|w| w.start)
+                .unwrap_or(s);
+            out.push((
+                HeldBy::Window {
+                    opens: clock(&inv.window, opens),
+                },
+                None,
+            ));
+        }
+    }
+    for (k, b) in inv.blackouts.iter().enumerate() {
+        if b.interval.overlaps_run(t, d.max(1)) && inv.blackout_covers(b, task) {
+            out.push((
+                HeldBy::Blackout {
+                    index: k,
+                    reason: b.reason.clone(),
+                    until: clock(&inv.window, b.interval.end),
+                },
+                None,
+            ));
+        }
+    }
+    if out.is_empty() {
+        return (vec![HeldBy::Slack], None);
+    }
+    let next = out.iter().find_map(|(_, f)| *f);
+    (out.into_iter().map(|(h, _)| h).collect(), next)
+}
+
+/// "core-db-a / core-db-b" for DR pair `k`.
+fn pair_name(inv: &Inventory, k: usize) -> String {
+    let p = &inv.dr[k];
+    format!(
+        "{} / {}",
+        inv.component_id(p.primary),
+        inv.component_id(p.standby)
+    )
+}

@@ -1,0 +1,410 @@
+//! Infeasibility: a small set of rules that together make a plan
+//! impossible, found by a deletion filter over groups of rules.
+//!
+//! Every group is first dropped alone (in parallel): a group whose removal
+//! lets a plan be found is in every conflict set. The others are then
+//! dropped one at a time (the next few tried ahead in parallel), for good
+//! when the rest is still infeasible. What
+//! remains is irreducible: dropping any one member allows a plan (a plan was
+//! found, so that part is exact). "Still infeasible" is a proof when the
+//! checks or the solver prove it, and only "no plan found in the time
+//! given" otherwise; the output says which.
+
+use crate::inventory::Inventory;
+use crate::model::Interval;
+use crate::plan::clock;
+use crate::report::fmt_minutes;
+use crate::solve::SolveOptions;
+use crate::PlanResult;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// A group of rules that can be dropped together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RuleGroup {
+    /// `window.deadline`.
+    Deadline,
+    /// `blackouts[index]`.
+    Blackout { index: usize },
+    /// `tasks[source].windows`.
+    TaskWindows { source: usize },
+    /// `teams[team].available`.
+    TeamHours { team: usize },
+    /// The `max_lag` of file task `tasks[source]` after file task `tasks[after]`.
+    MaxLag { source: usize, after: usize },
+    /// `services[service].max_downtime`.
+    MaxDowntime { service: usize },
+    /// `dr[pair].order`.
+    DrOrder { pair: usize },
+    /// `clusters[cluster].min_available`.
+    ClusterMin { cluster: usize },
+}
+
+impl RuleGroup {
+    /// Every group present in the inventory, in a stable order.
+    pub fn all(inv: &Inventory) -> Vec<RuleGroup> {
+        let mut out = Vec::new();
+        if inv.window.deadline.is_some() {
+            out.push(RuleGroup::Deadline);
+        }
+        // Only rules that bear on some task: the others cannot be to blame.
+        for (k, b) in inv.blackouts.iter().enumerate() {
+            if inv.tasks.iter().any(|t| inv.blackout_covers(b, t)) {
+                out.push(RuleGroup::Blackout { index: k });
+            }
+        }
+        let mut sources: Vec<usize> = inv
+            .tasks
+            .iter()
+            .filter(|t| t.windows.is_some())
+            .map(|t| t.source)
+            .collect();
+        sources.sort_unstable();
+        sources.dedup();
+        out.extend(
+            sources
+                .into_iter()
+                .map(|source| RuleGroup::TaskWindows { source }),
+        );
+        for (k, t) in inv.teams.iter().enumerate() {
+            let used = inv.tasks.iter().any(|x| x.needs.iter().any(|n| n.0 == k));
+            if t.available.is_some() && used {
+                out.push(RuleGroup::TeamHours { team: k });
+            }
+        }
+        let mut lags: Vec<(usize, usize)> = inv
+            .tasks
+            .iter()
+            .flat_map(|t| {
+                t.after
+                    .iter()
+                    .filter(|a| a.max_lag.is_some())
+                    .map(|a| (t.source, inv.tasks[a.task].source))
+            })
+            .collect();
+        lags.sort_unstable();
+        lags.dedup();
+        out.extend(
+            lags.into_iter()
+                .map(|(source, after)| RuleGroup::MaxLag { source, after }),
+        );
+        for (k, s) in inv.services.iter().enumerate() {
+            if s.max_downtime.is_some() {
+                out.push(RuleGroup::MaxDowntime { service: k });
+            }
+        }
+        for (k, p) in inv.dr.iter().enumerate() {
+            if p.order.is_some() {
+                out.push(RuleGroup::DrOrder { pair: k });
+            }
+        }
+        for (k, c) in inv.clusters.iter().enumerate() {
+            let outages = inv
+                .tasks
+                .iter()
+                .filter(|t| t.outage && t.systems.iter().any(|s| c.members.contains(s)))
+                .count();
+            if c.min_available > 0 && outages > 0 {
+                out.push(RuleGroup::ClusterMin { cluster: k });
+            }
+        }
+        out
+    }
+
+    /// The group named as in the inventory, e.g. `blackouts[0] (nightly ETL) 01:00–03:00`.
+    pub fn describe(&self, inv: &Inventory) -> String {
+        let w = &inv.window;
+        let spans = |v: &[Interval]| -> String {
+            v.iter()
+                .map(|i| format!("{}–{}", clock(w, i.start), clock(w, i.end)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let file_task = |source: usize| -> String {
+            let id = inv
+                .tasks
+                .iter()
+                .find(|t| t.source == source)
+                .map(|t| t.id.as_str())
+                .unwrap_or("?");
+            id.split('@').next().unwrap_or(id).to_string()
+        };
+        match *self {
+            RuleGroup::Deadline => {
+                let d = w.deadline.unwrap_or(0);
+                format!("window.deadline {}", w.at(d).strftime("%Y-%m-%dT%H:%M"))
+            }
+            RuleGroup::Blackout { index } => {
+                let b = &inv.blackouts[index];
+                let span = spans(&[b.interval]);
+                match &b.reason {
+                    Some(r) => format!("blackouts[{index}] ({r}) {span}"),
+                    None => format!("blackouts[{index}] {span}"),
+                }
+            }
+            RuleGroup::TaskWindows { source } => {
+                let ws = inv
+                    .tasks
+                    .iter()
+                    .find(|t| t.source == source)
+                    .and_then(|t| t.windows.clone())
+                    .unwrap_or_default();
+                format!(
+                    "tasks[{source}].windows of {} ({})",
+                    file_task(source),
+                    spans(&ws)
+                )
+            }
+            RuleGroup::TeamHours { team } => {
+                let t = &inv.teams[team];
+                format!(
+                    "teams[{team}].available of {} ({})",
+                    t.id,
+                    spans(t.available.as_deref().unwrap_or_default())
+                )
+            }
+            RuleGroup::MaxLag { source, after } => {
+                let max = inv
+                    .tasks
+                    .iter()
+                    .filter(|t| t.source == source)
+                    .flat_map(|t| t.after.iter())
+                    .filter(|a| inv.tasks[a.task].source == after)
+                    .find_map(|a| a.max_lag)
+                    .unwrap_or(0);
+                format!(
+                    "tasks[{source}].after max_lag of {} (at most {} after {})",
+                    file_task(source),
+                    fmt_minutes(max),
+                    file_task(after)
+                )
+            }
+            RuleGroup::MaxDowntime { service } => {
+                let s = &inv.services[service];
+                format!(
+                    "services[{service}].max_downtime of {} ({})",
+                    s.id,
+                    fmt_minutes(s.max_downtime.unwrap_or(0))
+                )
+            }
+            RuleGroup::DrOrder { pair } => {
+                let p = &inv.dr[pair];
+                let order = match p.order {
+                    Some(crate::inventory::DrOrder::PrimaryFirst) => "primary_first",
+                    _ => "standby_first",
+                };
+                format!(
+                    "dr[{pair}].order {order} ({} / {})",
+                    inv.component_id(p.primary),
+                    inv.component_id(p.standby)
+                )
+            }
+            RuleGroup::ClusterMin { cluster } => {
+                let c = &inv.clusters[cluster];
+                format!(
+                    "clusters[{cluster}].min_available of {} ({})",
+                    c.id, c.min_available
+                )
+            }
+        }
+    }
+}
+
+/// The inventory without the given groups.
+pub fn without(inv: &Inventory, groups: &[RuleGroup]) -> Inventory {
+    let mut r = inv.clone();
+    let mut dropped_blackouts = Vec::new();
+    for g in groups {
+        match *g {
+            RuleGroup::Deadline => r.window.deadline = None,
+            RuleGroup::Blackout { index } => dropped_blackouts.push(index),
+            RuleGroup::TaskWindows { source } => {
+                for t in r.tasks.iter_mut().filter(|t| t.source == source) {
+                    t.windows = None;
+                }
+            }
+            RuleGroup::TeamHours { team } => r.teams[team].available = None,
+            RuleGroup::MaxLag { source, after } => {
+                let sources: Vec<usize> = inv.tasks.iter().map(|t| t.source).collect();
+                for t in r.tasks.iter_mut().filter(|t| t.source == source) {
+                    for a in t.after.iter_mut() {
+                        if sources.get(a.task) == Some(&after) {
+                            a.max_lag = None;
+                        }
+                    }
+                }
+            }
+            RuleGroup::MaxDowntime { service } => r.services[service].max_downtime = None,
+            RuleGroup::DrOrder { pair } => r.dr[pair].order = None,
+            RuleGroup::ClusterMin { cluster } => r.clusters[cluster].min_available = 0,
+        }
+    }
+    let mut k = 0;
+    r.blackouts.retain(|_| {
+        let keep = !dropped_blackouts.contains(&k);
+        k += 1;
+        keep
+    });
+    r
+}
+
+/// What one feasibility check said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Verdict {
+    /// A plan was found.
+    Feasible,
+    /// Proven impossible, with the reason.
+    Infeasible { reason: String },
+    /// No plan found in the time given: not a proof.
+    NotFound { reason: String },
+}
+
+impl Verdict {
+    pub fn is_feasible(&self) -> bool {
+        matches!(self, Verdict::Feasible)
+    }
+    pub fn is_proof(&self) -> bool {
+        matches!(self, Verdict::Infeasible { .. })
+    }
+    pub fn reason(&self) -> &str {
+        match self {
+            Verdict::Feasible => "",
+            Verdict::Infeasible { reason } | Verdict::NotFound { reason } => reason,
+        }
+    }
+}
+
+/// Plans the inventory (checks first, then the solver) and says whether a plan exists.
+pub fn verdict(inv: &Inventory, opts: &SolveOptions) -> Verdict {
+    match crate::plan_inventory(inv, opts) {
+        PlanResult::Planned(_) => Verdict::Feasible,
+        PlanResult::Infeasible(reason) => Verdict::Infeasible { reason },
+        PlanResult::NotFound(reason) => Verdict::NotFound { reason },
+    }
+}
+
+/// What the filter concluded about one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupOutcome {
+    pub group: RuleGroup,
+    /// The group named as in the inventory.
+    pub rule: String,
+    /// In the conflict set.
+    pub in_conflict: bool,
+    /// In the conflict set: dropping it let a plan be found. Left out: the
+    /// verdict without it (and the groups left out before it).
+    pub verdict: Verdict,
+}
+
+/// A set of rules that together make a plan impossible.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// Why the full inventory has no plan.
+    pub reason: String,
+    /// Whether that is proven (else: no plan found in the time given).
+    pub proven: bool,
+    /// The conflict set, named as in the inventory.
+    pub rules: Vec<String>,
+    pub groups: Vec<RuleGroup>,
+    /// Whether the conflict set alone is proven impossible (else its
+    /// infeasibility rests on a search that found nothing).
+    pub set_proven: bool,
+    /// Why the conflict set alone has no plan.
+    pub set_reason: String,
+    /// Every group tried, in order.
+    pub tried: Vec<GroupOutcome>,
+    /// Time limit of each check, in milliseconds.
+    pub time_limit_ms: u64,
+}
+
+/// Finds a small conflict set for an inventory without a plan. `base` is
+/// what planning the whole inventory said; each check uses `opts` (a short
+/// limit, one thread).
+pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflict {
+    let groups = RuleGroup::all(inv);
+    // Each group dropped alone, in parallel.
+    let alone: Vec<Verdict> = groups
+        .par_iter()
+        .map(|g| verdict(&without(inv, &[*g]), opts))
+        .collect();
+    // The deletion filter, a few steps at a time: with `dropped` gone, try
+    // dropping the next 1, 2, .. `width` candidates at once (in parallel).
+    // The first of those sets that allows a plan shows its last group is
+    // needed; every earlier one is dropped (a smaller drop is no easier).
+    let n = groups.len();
+    let width = rayon::current_num_threads().max(1);
+    let mut decided: Vec<Option<Verdict>> = vec![None; n];
+    let mut dropped: Vec<RuleGroup> = Vec::new();
+    let mut current = base.clone();
+    let mut k = 0;
+    while k < n {
+        if alone[k].is_feasible() {
+            decided[k] = Some(alone[k].clone());
+            k += 1;
+            continue;
+        }
+        let batch: Vec<usize> = (k..n)
+            .filter(|&j| !alone[j].is_feasible())
+            .take(width)
+            .collect();
+        let results: Vec<Verdict> = (0..batch.len())
+            .into_par_iter()
+            .map(|i| {
+                if i == 0 && dropped.is_empty() {
+                    return alone[batch[0]].clone();
+                }
+                let mut trial = dropped.clone();
+                trial.extend(batch[..=i].iter().map(|&j| groups[j]));
+                verdict(&without(inv, &trial), opts)
+            })
+            .collect();
+        let upto = results
+            .iter()
+            .position(|v| v.is_feasible())
+            .map_or(batch.len(), |p| p + 1);
+        let last = batch[upto - 1];
+        for j in k..=last {
+            if alone[j].is_feasible() {
+                decided[j] = Some(alone[j].clone());
+            }
+        }
+        for (i, v) in results.into_iter().take(upto).enumerate() {
+            if !v.is_feasible() {
+                dropped.push(groups[batch[i]]);
+                current = v.clone();
+            }
+            decided[batch[i]] = Some(v);
+        }
+        k = last + 1;
+    }
+    let outcomes: Vec<GroupOutcome> = groups
+        .iter()
+        .zip(decided)
+        .map(|(g, v)| {
+            let v = v.unwrap_or(Verdict::Feasible);
+            GroupOutcome {
+                group: *g,
+                rule: g.describe(inv),
+                in_conflict: v.is_feasible(),
+                verdict: v,
+            }
+        })
+        .collect();
+    let set: Vec<RuleGroup> = groups
+        .iter()
+        .copied()
+        .filter(|g| !dropped.contains(g))
+        .collect();
+    Conflict {
+        reason: base.reason().to_string(),
+        proven: base.is_proof(),
+        rules: set.iter().map(|g| g.describe(inv)).collect(),
+        groups: set,
+        set_proven: current.is_proof(),
+        set_reason: current.reason().to_string(),
+        tried: outcomes,
+        time_limit_ms: opts.time_limit.as_millis() as u64,
+    }
+}
