@@ -76,6 +76,7 @@ fn read_sm(text: &str) -> Problem {
 }
 
 /// A minimal RCPSP/max `.sch` reader for these checks only.
+#[allow(clippy::needless_range_loop)]
 fn read_sch(text: &str) -> Problem {
     let rows: Vec<Vec<i64>> = text
         .lines()
