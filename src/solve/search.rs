@@ -9,7 +9,7 @@
 
 use super::instance::Instance;
 use super::priority::{
-    crossover, list_by_key, list_from_starts, list_sampled, mutate, rule_keys, shift,
+    blockify, crossover, list_by_key, list_from_starts, list_sampled, mutate, rule_keys, shift,
 };
 use super::rng::Rng;
 use super::sgs::Sgs;
@@ -146,10 +146,21 @@ impl<'a> Worker<'a> {
     }
 
     /// Decodes a list and improves the schedule by forward–backward passes.
-    pub fn generate(&mut self, list: Vec<usize>) -> Option<Cand> {
+    /// With `rescue`, a list that fails is retried with blocks kept
+    /// together (better odds of feasibility, usually a longer schedule).
+    pub fn generate(&mut self, list: Vec<usize>, rescue: bool) -> Option<Cand> {
         self.schedules += 1;
         let inst = self.setup.inst;
-        let starts = self.sgs.run(inst, &list)?;
+        let (list, starts) = match self.sgs.run(inst, &list) {
+            Some(s) => (list, s),
+            None if rescue && inst.blocks => {
+                // keep activities tied by maximum lags together and retry
+                let list = blockify(inst, &list);
+                let s = self.sgs.run(inst, &list)?;
+                (list, s)
+            }
+            None => return None,
+        };
         let mut best = self.cand(list, starts);
         for _ in 0..3 {
             let Some(next) = self.justify(&best.starts) else {
@@ -221,7 +232,7 @@ fn align(inst: &Instance, list: &[usize], group: &[usize]) -> Vec<usize> {
     for &j in group {
         key[j] = target + key[j] / (inst.n as f64 + 1.0);
     }
-    list_by_key(inst, &key)
+    list_by_key(inst, &key, false)
 }
 
 /// Runs one worker of the genetic search; returns its best schedule.
@@ -256,11 +267,11 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
             break;
         }
         let list = if worker == 0 || k > 0 {
-            list_by_key(inst, &rules[(first + k) % rules.len()].1)
+            list_by_key(inst, &rules[(first + k) % rules.len()].1, false)
         } else {
-            list_sampled(inst, &rules[first].1, &mut rng)
+            list_sampled(inst, &rules[first].1, &mut rng, false)
         };
-        if let Some(c) = w.generate(list) {
+        if let Some(c) = w.generate(list, best.is_none()) {
             offer(c.clone(), &mut best);
             insert(&mut pop, c, cap);
         }
@@ -270,8 +281,13 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     while pop.len() < cap && !stop(&w) && tries < 4 * cap {
         tries += 1;
         let key = &rules[rng.below(rules.len())].1;
-        let list = list_sampled(inst, if rng.chance(0.5) { lst } else { key }, &mut rng);
-        if let Some(c) = w.generate(list) {
+        let list = list_sampled(
+            inst,
+            if rng.chance(0.5) { lst } else { key },
+            &mut rng,
+            false,
+        );
+        if let Some(c) = w.generate(list, best.is_none()) {
             offer(c.clone(), &mut best);
             insert(&mut pop, c, cap);
         }
@@ -281,8 +297,8 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     let stale = 1500 + 10 * n as u64;
     while !stop(&w) {
         if pop.len() < 2 {
-            let list = list_sampled(inst, lst, &mut rng);
-            if let Some(c) = w.generate(list) {
+            let list = list_sampled(inst, lst, &mut rng, false);
+            if let Some(c) = w.generate(list, best.is_none()) {
                 offer(c.clone(), &mut best);
                 insert(&mut pop, c, cap);
             }
@@ -312,7 +328,7 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
             child = align(inst, &child, g);
         }
         let before = best.as_ref().map(|b| b.key());
-        if let Some(c) = w.generate(child) {
+        if let Some(c) = w.generate(child, best.is_none()) {
             offer(c.clone(), &mut best);
             insert(&mut pop, c, cap);
         }
@@ -328,8 +344,8 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
             since = 0;
         }
         if !pop.is_empty() && pop.len() < cap && rng.chance(0.1) {
-            let list = list_sampled(inst, lst, &mut rng);
-            if let Some(c) = w.generate(list) {
+            let list = list_sampled(inst, lst, &mut rng, false);
+            if let Some(c) = w.generate(list, best.is_none()) {
                 offer(c.clone(), &mut best);
                 insert(&mut pop, c, cap);
             }

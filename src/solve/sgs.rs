@@ -27,6 +27,8 @@ pub struct Sgs {
     inq: Vec<bool>,
     /// Restarts allowed per generation.
     pub max_restarts: usize,
+    /// Why the last generation failed (diagnostics).
+    pub failure: &'static str,
 }
 
 impl Sgs {
@@ -44,6 +46,7 @@ impl Sgs {
             queue: VecDeque::new(),
             inq: vec![false; n],
             max_restarts: n + 10,
+            failure: "",
         }
     }
 
@@ -217,15 +220,20 @@ impl Sgs {
                 if self.extra[j] > self.es[j] {
                     self.es[j] = self.extra[j];
                     if self.es[j] > self.ls[j] || !self.push_forward(inst, j) {
+                        self.failure = "releases added by unscheduling contradict the lags";
                         return None;
                     }
                 }
             }
             for &j in list {
-                let t = self.fit(inst, j, self.es[j])?;
+                let Some(t) = self.fit(inst, j, self.es[j]) else {
+                    self.failure = "no fit before the horizon";
+                    return None;
+                };
                 if t > self.ls[j] {
                     restarts += 1;
                     if restarts > self.max_restarts {
+                        self.failure = "too many restarts";
                         return None;
                     }
                     let mut u = self.lsp[j];
@@ -235,6 +243,7 @@ impl Sgs {
                         steps += 1;
                     }
                     if u == NONE || !self.done[u] {
+                        self.failure = "latest start bound by the deadline";
                         return None;
                     }
                     let delta = t - self.ls[j];
@@ -248,6 +257,7 @@ impl Sgs {
                     self.lsp[j] = NONE;
                 }
                 if !self.push_forward(inst, j) || !self.push_backward(inst, j) {
+                    self.failure = "propagation emptied a window";
                     return None;
                 }
             }

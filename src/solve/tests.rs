@@ -532,7 +532,7 @@ fn max_lag_statistics() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
-    let (mut ok, mut worse, mut total) = (0, 0, 0);
+    let (mut ok, mut worse, mut total, mut sum) = (0, 0, 0, 0);
     for seed in 0..300u64 {
         let (p, reference) = feasible_max_lag_problem(seed, n);
         total += 1;
@@ -543,6 +543,7 @@ fn max_lag_statistics() {
         match solve(&p, &o) {
             Outcome::Solved(s) => {
                 ok += 1;
+                sum += s.makespan;
                 if s.makespan > p.makespan(&reference) {
                     worse += 1;
                 }
@@ -550,5 +551,34 @@ fn max_lag_statistics() {
             other => println!("seed {seed}: {other:?}"),
         }
     }
-    println!("solved {ok}/{total}, worse than reference {worse}");
+    println!("solved {ok}/{total}, worse than reference {worse}, total makespan {sum}");
+}
+
+#[test]
+#[ignore]
+fn sgs_failures() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+    for seed in 0..100u64 {
+        let (p, _) = feasible_max_lag_problem(seed, n);
+        let Ok(mut inst) = Instance::from_problem(&p) else {
+            continue;
+        };
+        inst.tighten_alone().unwrap();
+        let mut sgs = sgs::Sgs::new(&inst);
+        let mut r = rng::Rng::new(seed);
+        for (_, key) in priority::rule_keys(&inst) {
+            for _ in 0..5 {
+                let list = priority::list_sampled(&inst, &key, &mut r, false);
+                let res = sgs.run(&inst, &list);
+                *reasons
+                    .entry(if res.is_some() { "ok" } else { sgs.failure })
+                    .or_default() += 1;
+            }
+        }
+    }
+    println!("{reasons:?}");
 }
