@@ -3,11 +3,17 @@
 //! per resource: the work `duration × demand` of the activities that cannot
 //! start before a given minute must fit in the capacity available from that
 //! minute on (integrating the capacity profile, which may be 0 at times),
-//! and, for constant capacity, before their tails.
+//! and, for constant capacity, before their tails; and a destructive
+//! improvement bound: a makespan `T` is refuted when, with every activity
+//! ending by `T`, time-window propagation (time lags, time-tabling on
+//! compulsory parts) empties a window or energetic reasoning finds an
+//! interval that needs more work than the capacity it offers.
 
 use super::instance::Instance;
 use super::profile::POS;
+use super::temporal::longest_paths;
 use crate::model::Time;
+use std::time::Instant;
 
 /// Smallest `T` with `∫_{t0}^{T} cap ≥ energy`, or `None` if never.
 fn fill_until(points: &[(Time, i64)], t0: Time, energy: i64) -> Option<Time> {
@@ -100,6 +106,187 @@ pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
 /// Critical-path bound of the instance's windows.
 pub fn path_bound(inst: &Instance) -> Time {
     inst.makespan(&inst.es)
+}
+
+/// The largest `T >= lb` such that every makespan below `T` is refuted
+/// (stops refuting at `until`; the result is always a valid bound).
+pub fn destructive(inst: &Instance, lb: Time, until: Instant) -> Time {
+    let mut t = lb;
+    while Instant::now() < until && refuted(inst, t, until) {
+        t += 1;
+    }
+    t
+}
+
+/// Largest array of minutes the time-tabling will build.
+const MAX_SPAN: Time = 200_000;
+
+/// Whether no schedule ends by `end` (false when not proven or out of time).
+fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
+    let n = inst.n;
+    if n == 0 {
+        return end < 0;
+    }
+    let mut es = inst.es.clone();
+    let latest: Vec<Time> = (0..n)
+        .map(|j| -(inst.latest[j].min(end - inst.dur[j])))
+        .collect();
+    let Ok((x, _)) = longest_paths(&inst.inc, &latest) else {
+        return false;
+    };
+    let mut ls: Vec<Time> = x.into_iter().map(|v| -v).collect();
+    if (0..n).any(|j| es[j] > ls[j]) {
+        return true;
+    }
+    let lo = es.iter().copied().min().unwrap_or(0);
+    if end - lo > MAX_SPAN || end <= lo {
+        return false;
+    }
+    let span = (end - lo) as usize;
+    let caps: Vec<Vec<i64>> = inst
+        .caps
+        .iter()
+        .map(|c| (0..span).map(|k| c.at(lo + k as Time)).collect())
+        .collect();
+    let users: Vec<Vec<(usize, i64)>> = (0..inst.caps.len())
+        .map(|r| {
+            (0..n)
+                .filter_map(|j| inst.demands[j].iter().find(|d| d.0 == r).map(|d| (j, d.1)))
+                .collect()
+        })
+        .collect();
+    let mut comp = vec![0i64; span];
+    let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
+    for _round in 0..50 {
+        if Instant::now() >= until {
+            return false;
+        }
+        let mut changed = false;
+        for (r, us) in users.iter().enumerate() {
+            let cap = &caps[r];
+            comp.fill(0);
+            for &(j, a) in us {
+                let (cs, ce) = (ls[j], es[j] + inst.dur[j]);
+                part[j] = (cs, ce);
+                for t in cs.max(lo)..ce.min(end) {
+                    comp[(t - lo) as usize] += a;
+                }
+            }
+            if comp.iter().zip(cap).any(|(u, c)| u > c) {
+                return true;
+            }
+            for &(j, a) in us {
+                let d = inst.dur[j];
+                let (cs, ce) = part[j];
+                // minute m where j cannot run next to the others' compulsory parts
+                let bad = |m: Time| -> bool {
+                    if m < lo || m >= end {
+                        return true;
+                    }
+                    let k = (m - lo) as usize;
+                    let own = if m >= cs && m < ce { a } else { 0 };
+                    comp[k] - own + a > cap[k]
+                };
+                let mut t = es[j];
+                while let Some(m) = (t..t + d).find(|&m| bad(m)) {
+                    t = m + 1;
+                    if t > ls[j] {
+                        return true;
+                    }
+                }
+                if t > es[j] {
+                    es[j] = t;
+                    changed = true;
+                }
+                let mut t = ls[j];
+                while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
+                    t = m - d;
+                    if t < es[j] {
+                        return true;
+                    }
+                }
+                if t < ls[j] {
+                    ls[j] = t;
+                    changed = true;
+                }
+            }
+        }
+        // time lags
+        let Ok((e2, _)) = longest_paths(&inst.out, &es) else {
+            return true;
+        };
+        let init: Vec<Time> = ls.iter().map(|&l| -l).collect();
+        let Ok((x, _)) = longest_paths(&inst.inc, &init) else {
+            return true;
+        };
+        let l2: Vec<Time> = x.into_iter().map(|v| -v).collect();
+        if e2 != es || l2 != ls {
+            changed = true;
+        }
+        es = e2;
+        ls = l2;
+        if (0..n).any(|j| es[j] > ls[j]) {
+            return true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    energetic(inst, &es, &ls, &users, &caps, lo, end, until)
+}
+
+/// Energetic reasoning: some interval needs more work than it offers.
+#[allow(clippy::too_many_arguments)]
+fn energetic(
+    inst: &Instance,
+    es: &[Time],
+    ls: &[Time],
+    users: &[Vec<(usize, i64)>],
+    caps: &[Vec<i64>],
+    lo: Time,
+    end: Time,
+    until: Instant,
+) -> bool {
+    for (r, us) in users.iter().enumerate() {
+        if us.len() < 2 {
+            continue;
+        }
+        if Instant::now() >= until {
+            return false;
+        }
+        // prefix sums of capacity
+        let mut acc = vec![0i64; caps[r].len() + 1];
+        for (k, &c) in caps[r].iter().enumerate() {
+            acc[k + 1] = acc[k] + c.max(0);
+        }
+        let mut p1: Vec<Time> = us.iter().flat_map(|&(j, _)| [es[j], ls[j]]).collect();
+        let mut p2: Vec<Time> = us
+            .iter()
+            .flat_map(|&(j, _)| [es[j] + inst.dur[j], ls[j] + inst.dur[j]])
+            .collect();
+        p1.sort_unstable();
+        p1.dedup();
+        p2.sort_unstable();
+        p2.dedup();
+        for &t1 in &p1 {
+            for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
+                let (a1, a2) = (t1.clamp(lo, end), t2.clamp(lo, end));
+                let avail = acc[(a2 - lo) as usize] - acc[(a1 - lo) as usize];
+                let mut need = 0;
+                for &(j, a) in us {
+                    let d = inst.dur[j];
+                    let mi = d.min(t2 - t1).min(es[j] + d - t1).min(t2 - ls[j]);
+                    if mi > 0 {
+                        need += mi * a;
+                    }
+                }
+                if need > avail {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]

@@ -174,14 +174,16 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
 }
 
 /// A lower bound on the makespan of any schedule (critical path with lags,
-/// intervals, and resource energy). For a problem without schedules it is
+/// intervals, resource energy, and destructive improvement for up to a
+/// quarter of a second). For a problem without schedules it is
 /// whatever could be derived before the contradiction (at least 0).
 pub fn lower_bound(problem: &Problem) -> Time {
     if temporal::check_structure(problem).is_err() {
         return 0;
     }
+    let started = Instant::now();
     match analyse(problem) {
-        Ok((_, lb)) => lb,
+        Ok((inst, lb)) => bounds::destructive(&inst, lb, started + Duration::from_millis(250)),
         Err(_) => earliest_starts(problem)
             .map(|es| problem.makespan(&es))
             .unwrap_or(0),
@@ -211,6 +213,14 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         Ok(x) => x,
         Err(e) => return Outcome::Infeasible(e),
     };
+    let lb = bounds::destructive(&inst, lb, started + opts.time_limit.mul_f64(0.1));
+    if let Some(d) = problem.deadline {
+        if lb > d {
+            return Outcome::Infeasible(format!(
+                "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
+            ));
+        }
+    }
     let budget = opts.time_limit.mul_f64(0.93);
     let deadline = started + budget;
     let feeders: Vec<Vec<usize>> = problem
