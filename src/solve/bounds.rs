@@ -269,6 +269,9 @@ fn energetic(
         p2.sort_unstable();
         p2.dedup();
         for &t1 in &p1 {
+            if Instant::now() >= until {
+                return false;
+            }
             for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
                 let (a1, a2) = (t1.clamp(lo, end), t2.clamp(lo, end));
                 let avail = acc[(a2 - lo) as usize] - acc[(a1 - lo) as usize];

@@ -115,9 +115,11 @@ fn hash_starts(s: &[Time]) -> u64 {
 
 impl<'a> Worker<'a> {
     pub fn new(setup: &'a Setup<'a>) -> Self {
+        let mut sgs = Sgs::new(setup.inst);
+        sgs.deadline = Some(setup.deadline);
         Worker {
             setup,
-            sgs: Sgs::new(setup.inst),
+            sgs,
             mirrors: HashMap::new(),
             has_limits: setup.problem.limits.iter().any(|l| l.max_on.is_some()),
             schedules: 0,
@@ -185,12 +187,14 @@ impl<'a> Worker<'a> {
     fn justify(&mut self, starts: &[Time]) -> Option<Vec<Time>> {
         let inst = self.setup.inst;
         let end = inst.makespan(starts);
+        let setup_deadline = self.setup.deadline;
         if self.mirrors.len() > 64 {
             self.mirrors.clear();
         }
         let entry = self.mirrors.entry(end).or_insert_with(|| {
             inst.mirror(end).map(|m| {
-                let s = Sgs::new(&m);
+                let mut s = Sgs::new(&m);
+                s.deadline = Some(setup_deadline);
                 (m, s)
             })
         });
@@ -266,7 +270,8 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     let rules = rule_keys(inst);
     let first = worker % rules.len();
     for k in 0..rules.len() {
-        if stop(&w) {
+        // the first list is decoded even when time is already up
+        if k > 0 && stop(&w) {
             break;
         }
         let list = if worker == 0 || k > 0 {

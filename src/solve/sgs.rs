@@ -29,6 +29,8 @@ pub struct Sgs {
     pub max_restarts: usize,
     /// Why the last generation failed (diagnostics).
     pub failure: &'static str,
+    /// Generation gives up (fails) once this instant has passed.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Sgs {
@@ -47,6 +49,7 @@ impl Sgs {
             inq: vec![false; n],
             max_restarts: n + 10,
             failure: "",
+            deadline: None,
         }
     }
 
@@ -232,7 +235,11 @@ impl Sgs {
                 };
                 if t > self.ls[j] {
                     restarts += 1;
-                    if restarts > self.max_restarts {
+                    if restarts > self.max_restarts
+                        || self
+                            .deadline
+                            .is_some_and(|d| std::time::Instant::now() >= d)
+                    {
                         self.failure = "too many restarts";
                         return None;
                     }

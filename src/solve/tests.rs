@@ -582,3 +582,27 @@ fn sgs_failures() {
     }
     println!("{reasons:?}");
 }
+
+#[test]
+#[ignore]
+fn large_instances_respect_the_time_limit() {
+    for (n, seed) in [(1000usize, 1u64), (2000, 2)] {
+        let (p, _) = feasible_max_lag_problem(seed, n);
+        let t = std::time::Instant::now();
+        let o = SolveOptions {
+            time_limit: Duration::from_secs(2),
+            threads: 2,
+            seed: 1,
+            max_schedules: 0,
+        };
+        let out = solve(&p, &o);
+        let secs = t.elapsed().as_secs_f64();
+        match out {
+            Outcome::Solved(s) => println!(
+                "n {n}: makespan {} lb {} in {secs:.2}s",
+                s.makespan, s.lower_bound
+            ),
+            other => println!("n {n}: {other:?} in {secs:.2}s"),
+        }
+    }
+}
