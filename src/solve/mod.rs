@@ -341,42 +341,69 @@ fn run_search(
     results.into_iter().flatten().min_by_key(|c| c.key())
 }
 
-/// Instances with extra lags that nest the outages feeding each hard
-/// on-time limit inside the longest of them: all limits together, then
-/// each limit alone (at most a few).
+/// Instances with extra lags that align the outages feeding each hard
+/// on-time limit: either nested inside the longest of them, or all within a
+/// window of the limit's length around it (all limits together, then each
+/// limit alone, at most a few).
 fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
-    let groups: Vec<Vec<usize>> = problem
+    let groups: Vec<(Vec<usize>, Time)> = problem
         .limits
         .iter()
         .filter(|l| l.max_on.is_some() && search::monotone_union(problem, l.signal))
         .map(|l| {
-            search::feeders(problem, l.signal)
+            let g = search::feeders(problem, l.signal)
                 .into_iter()
                 .filter(|&a| inst.dur[a] > 0)
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (g, l.max_on.unwrap_or(0))
         })
-        .filter(|g| g.len() > 1)
+        .filter(|(g, _)| g.len() > 1)
         .collect();
-    let arcs_for = |g: &[usize]| -> Vec<(usize, usize, Time)> {
+    // window = false: nest in the longest; true: within `max_on` around it
+    let arcs_for = |g: &[usize], max_on: Time, window: bool| -> Vec<(usize, usize, Time)> {
         let long = *g
             .iter()
             .max_by_key(|&&a| (inst.dur[a], std::cmp::Reverse(a)))
             .expect("non-empty");
+        let slack = if window {
+            (max_on - inst.dur[long]).max(0)
+        } else {
+            0
+        };
+        let before = slack / 2;
+        let after = slack - before;
         g.iter()
             .filter(|&&b| b != long)
-            .flat_map(|&b| [(long, b, 0), (b, long, inst.dur[b] - inst.dur[long])])
+            .flat_map(|&b| {
+                [
+                    (long, b, -before),
+                    (b, long, inst.dur[b] - inst.dur[long] - after),
+                ]
+            })
             .collect()
     };
     let mut out = Vec::new();
-    if groups.len() > 1 {
-        let all: Vec<_> = groups.iter().flat_map(|g| arcs_for(g)).collect();
-        if let Ok(v) = inst.with_arcs(&all) {
-            out.push(v);
+    for window in [false, true] {
+        if window
+            && groups
+                .iter()
+                .all(|(g, m)| *m <= g.iter().map(|&a| inst.dur[a]).max().unwrap_or(0))
+        {
+            continue;
         }
-    }
-    for g in groups.iter().take(3) {
-        if let Ok(v) = inst.with_arcs(&arcs_for(g)) {
-            out.push(v);
+        if groups.len() > 1 {
+            let all: Vec<_> = groups
+                .iter()
+                .flat_map(|(g, m)| arcs_for(g, *m, window))
+                .collect();
+            if let Ok(v) = inst.with_arcs(&all) {
+                out.push(v);
+            }
+        }
+        for (g, m) in groups.iter().take(3) {
+            if let Ok(v) = inst.with_arcs(&arcs_for(g, *m, window)) {
+                out.push(v);
+            }
         }
     }
     out

@@ -303,6 +303,50 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     let mut seen = vec![false; n];
     let mut since = 0u64;
     let stale = 1500 + 10 * n as u64;
+    if worker % 2 == 1 {
+        // iterated local search around the best list
+        let mut current = best.clone().or_else(|| pop.first().cloned());
+        let mut since = 0u64;
+        while !stop(&w) {
+            let Some(cur) = current.as_ref() else {
+                let list = list_sampled(inst, lst, &mut rng, false);
+                current = w.generate(list, true);
+                if let Some(c) = &current {
+                    offer(c.clone(), &mut best);
+                }
+                continue;
+            };
+            let mut list = cur.list.clone();
+            for _ in 0..1 + rng.below(3) {
+                shift(inst, &mut list, &mut rng);
+            }
+            if !setup.feeders.is_empty() && cur.penalty > 0 && rng.chance(0.3) {
+                let g = &setup.feeders[rng.below(setup.feeders.len())];
+                list = align(inst, &list, g);
+            }
+            since += 1;
+            if let Some(c) = w.generate(list, best.is_none()) {
+                if c.key() < cur.key() {
+                    since = 0;
+                }
+                if c.key() <= cur.key() {
+                    current = Some(c.clone());
+                }
+                offer(c, &mut best);
+            }
+            if since > 50 + n as u64 {
+                // restart from a population member
+                since = 0;
+                current = if pop.is_empty() || rng.chance(0.3) {
+                    best.clone()
+                } else {
+                    Some(pop[rng.below(pop.len())].clone())
+                };
+            }
+        }
+        SCHEDULES.fetch_add(w.schedules, Ordering::Relaxed);
+        return best;
+    }
     while !stop(&w) {
         if pop.len() < 2 {
             let list = list_sampled(inst, lst, &mut rng, false);

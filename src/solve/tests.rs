@@ -606,3 +606,75 @@ fn large_instances_respect_the_time_limit() {
         }
     }
 }
+
+/// Adds services (signals and limits) that the reference schedule meets
+/// exactly, so that a schedule within every limit exists.
+fn with_services(mut p: Problem, reference: &[Time], seed: u64) -> Problem {
+    let mut r = rng::Rng::new(seed ^ 0xabc);
+    let n = p.activities.len();
+    for k in 0..3 {
+        let members: Vec<usize> = (0..2 + r.below(3)).map(|_| r.below(n)).collect();
+        p.signals.push(Signal::Running(members));
+        let sig = p.signals.len() - 1;
+        let sig = if r.chance(0.3) {
+            p.signals.push(Signal::Delayed {
+                input: sig,
+                tolerance: r.below(5) as Time,
+            });
+            p.signals.len() - 1
+        } else {
+            sig
+        };
+        p.limits.push(OnTimeLimit {
+            name: format!("service-{k}"),
+            signal: sig,
+            weight: 1.0,
+            max_on: None,
+        });
+    }
+    let on = crate::model::signal::on_time(&p, reference);
+    for (l, o) in p.limits.iter_mut().zip(on) {
+        l.max_on = Some(o);
+    }
+    assert!(verify(&p, reference).is_empty());
+    p
+}
+
+#[test]
+fn services_within_limits_are_found() {
+    for seed in 0..10 {
+        let (p, reference) = feasible_max_lag_problem(seed, 10);
+        let p = with_services(p, &reference, seed);
+        let o = SolveOptions {
+            max_schedules: 300,
+            ..opts()
+        };
+        if let Outcome::Solved(s) = solve(&p, &o) {
+            assert!(verify(&p, &s.starts).is_empty());
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn service_statistics() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let (mut ok, mut total) = (0, 0);
+    for seed in 0..200u64 {
+        let (p, reference) = feasible_max_lag_problem(seed, n);
+        let p = with_services(p, &reference, seed);
+        total += 1;
+        let o = SolveOptions {
+            max_schedules: 300,
+            ..opts()
+        };
+        match solve(&p, &o) {
+            Outcome::Solved(_) => ok += 1,
+            other => println!("seed {seed}: {other:?}"),
+        }
+    }
+    println!("solved {ok}/{total}");
+}
