@@ -678,3 +678,43 @@ fn service_statistics() {
     }
     println!("solved {ok}/{total}");
 }
+
+#[test]
+fn mirrored_schedules_map_back_to_feasible_ones() {
+    let (mut tried, mut ok) = (0, 0);
+    for seed in 0..300 {
+        let mut p = random_problem(seed, 8);
+        p.limits.clear();
+        let Ok(mut inst) = Instance::from_problem(&p) else {
+            continue;
+        };
+        if inst.tighten_alone().is_err() {
+            continue;
+        }
+        let list = priority::list_by_key(&inst, &priority::rule_keys(&inst)[0].1, false);
+        let Some(s) = sgs::Sgs::new(&inst).run(&inst, &list) else {
+            continue;
+        };
+        let end = inst.makespan(&s);
+        let Some(m) = inst.mirror(end) else {
+            panic!("seed {seed}: a feasible schedule exists, so the mirror is consistent")
+        };
+        tried += 1;
+        let mirrored: Vec<Time> = (0..inst.n).map(|j| end - s[j] - inst.dur[j]).collect();
+        let blist = priority::list_from_starts(&m, &mirrored);
+        if let Some(b) = sgs::Sgs::new(&m).run(&m, &blist) {
+            let back: Vec<Time> = (0..inst.n).map(|j| end - b[j] - inst.dur[j]).collect();
+            assert!(
+                verify(&p, &back).is_empty(),
+                "seed {seed}: {:?}",
+                verify(&p, &back)
+            );
+            assert!(inst.makespan(&back) <= end);
+            ok += 1;
+        }
+    }
+    assert!(
+        ok * 10 >= tried * 8,
+        "backward passes succeeded {ok} of {tried}"
+    );
+}
