@@ -121,6 +121,19 @@ pub fn destructive(inst: &Instance, lb: Time, until: Instant) -> Time {
 /// Largest array of minutes the time-tabling will build.
 const MAX_SPAN: Time = 200_000;
 
+/// What the refutation of one makespan works on.
+struct Ctx<'a> {
+    inst: &'a Instance,
+    lo: Time,
+    end: Time,
+    /// Capacity per minute of `[lo, end)`, per resource.
+    caps: Vec<Vec<i64>>,
+    /// Prefix sums of `caps`.
+    acc: Vec<Vec<i64>>,
+    users: Vec<Vec<(usize, i64)>>,
+    until: Instant,
+}
+
 /// Whether no schedule ends by `end` (false when not proven or out of time).
 fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
     let n = inst.n;
@@ -148,6 +161,16 @@ fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
         .iter()
         .map(|c| (0..span).map(|k| c.at(lo + k as Time)).collect())
         .collect();
+    let acc = caps
+        .iter()
+        .map(|c| {
+            let mut a = vec![0i64; c.len() + 1];
+            for (k, &v) in c.iter().enumerate() {
+                a[k + 1] = a[k] + v.max(0);
+            }
+            a
+        })
+        .collect();
     let users: Vec<Vec<(usize, i64)>> = (0..inst.caps.len())
         .map(|r| {
             (0..n)
@@ -155,141 +178,188 @@ fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
                 .collect()
         })
         .collect();
-    let mut comp = vec![0i64; span];
-    let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
-    for _round in 0..50 {
-        if Instant::now() >= until {
-            return false;
-        }
+    let ctx = Ctx {
+        inst,
+        lo,
+        end,
+        caps,
+        acc,
+        users,
+        until,
+    };
+    if ctx.contradicts(&mut es, &mut ls) {
+        return true;
+    }
+    // shaving: an activity that cannot start at its earliest (or latest)
+    // start, as propagation shows, starts later (or earlier)
+    for _round in 0..4 {
         let mut changed = false;
-        for (r, us) in users.iter().enumerate() {
-            let cap = &caps[r];
-            comp.fill(0);
-            for &(j, a) in us {
-                let (cs, ce) = (ls[j], es[j] + inst.dur[j]);
-                part[j] = (cs, ce);
-                for t in cs.max(lo)..ce.min(end) {
-                    comp[(t - lo) as usize] += a;
-                }
-            }
-            if comp.iter().zip(cap).any(|(u, c)| u > c) {
-                return true;
-            }
-            for &(j, a) in us {
-                let d = inst.dur[j];
-                let (cs, ce) = part[j];
-                // minute m where j cannot run next to the others' compulsory parts
-                let bad = |m: Time| -> bool {
-                    if m < lo || m >= end {
-                        return true;
+        for j in 0..n {
+            for side in [false, true] {
+                loop {
+                    if Instant::now() >= until || es[j] == ls[j] {
+                        break;
                     }
-                    let k = (m - lo) as usize;
-                    let own = if m >= cs && m < ce { a } else { 0 };
-                    comp[k] - own + a > cap[k]
-                };
-                let mut t = es[j];
-                while let Some(m) = (t..t + d).find(|&m| bad(m)) {
-                    t = m + 1;
-                    if t > ls[j] {
-                        return true;
+                    let (mut e2, mut l2) = (es.clone(), ls.clone());
+                    if side {
+                        e2[j] = ls[j];
+                    } else {
+                        l2[j] = es[j];
                     }
-                }
-                if t > es[j] {
-                    es[j] = t;
+                    if !ctx.contradicts(&mut e2, &mut l2) {
+                        break;
+                    }
+                    if Instant::now() >= until {
+                        return false;
+                    }
+                    if side {
+                        ls[j] -= 1;
+                    } else {
+                        es[j] += 1;
+                    }
                     changed = true;
-                }
-                let mut t = ls[j];
-                while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
-                    t = m - d;
-                    if t < es[j] {
-                        return true;
+                    if ctx.contradicts(&mut es, &mut ls) {
+                        return Instant::now() < until;
                     }
                 }
-                if t < ls[j] {
-                    ls[j] = t;
-                    changed = true;
-                }
             }
-        }
-        // time lags
-        let Ok((e2, _)) = longest_paths(&inst.out, &es) else {
-            return true;
-        };
-        let init: Vec<Time> = ls.iter().map(|&l| -l).collect();
-        let Ok((x, _)) = longest_paths(&inst.inc, &init) else {
-            return true;
-        };
-        let l2: Vec<Time> = x.into_iter().map(|v| -v).collect();
-        if e2 != es || l2 != ls {
-            changed = true;
-        }
-        es = e2;
-        ls = l2;
-        if (0..n).any(|j| es[j] > ls[j]) {
-            return true;
         }
         if !changed {
             break;
         }
     }
-    energetic(inst, &es, &ls, &users, &caps, lo, end, until)
+    false
 }
 
-/// Energetic reasoning: some interval needs more work than it offers.
-#[allow(clippy::too_many_arguments)]
-fn energetic(
-    inst: &Instance,
-    es: &[Time],
-    ls: &[Time],
-    users: &[Vec<(usize, i64)>],
-    caps: &[Vec<i64>],
-    lo: Time,
-    end: Time,
-    until: Instant,
-) -> bool {
-    for (r, us) in users.iter().enumerate() {
-        if us.len() < 2 {
-            continue;
-        }
-        if Instant::now() >= until {
-            return false;
-        }
-        // prefix sums of capacity
-        let mut acc = vec![0i64; caps[r].len() + 1];
-        for (k, &c) in caps[r].iter().enumerate() {
-            acc[k + 1] = acc[k] + c.max(0);
-        }
-        let mut p1: Vec<Time> = us.iter().flat_map(|&(j, _)| [es[j], ls[j]]).collect();
-        let mut p2: Vec<Time> = us
-            .iter()
-            .flat_map(|&(j, _)| [es[j] + inst.dur[j], ls[j] + inst.dur[j]])
-            .collect();
-        p1.sort_unstable();
-        p1.dedup();
-        p2.sort_unstable();
-        p2.dedup();
-        for &t1 in &p1 {
-            if Instant::now() >= until {
+impl Ctx<'_> {
+    /// Propagates the windows; true when they become empty or an interval
+    /// is overloaded (false also when time runs out).
+    fn contradicts(&self, es: &mut Vec<Time>, ls: &mut Vec<Time>) -> bool {
+        let inst = self.inst;
+        let n = inst.n;
+        let (lo, end) = (self.lo, self.end);
+        let span = (end - lo) as usize;
+        let mut comp = vec![0i64; span];
+        let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
+        for _round in 0..50 {
+            if Instant::now() >= self.until {
                 return false;
             }
-            for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
-                let (a1, a2) = (t1.clamp(lo, end), t2.clamp(lo, end));
-                let avail = acc[(a2 - lo) as usize] - acc[(a1 - lo) as usize];
-                let mut need = 0;
+            let mut changed = false;
+            for (r, us) in self.users.iter().enumerate() {
+                let cap = &self.caps[r];
+                comp.fill(0);
                 for &(j, a) in us {
-                    let d = inst.dur[j];
-                    let mi = d.min(t2 - t1).min(es[j] + d - t1).min(t2 - ls[j]);
-                    if mi > 0 {
-                        need += mi * a;
+                    let (cs, ce) = (ls[j], es[j] + inst.dur[j]);
+                    part[j] = (cs, ce);
+                    for t in cs.max(lo)..ce.min(end) {
+                        comp[(t - lo) as usize] += a;
                     }
                 }
-                if need > avail {
+                if comp.iter().zip(cap).any(|(u, c)| u > c) {
                     return true;
+                }
+                for &(j, a) in us {
+                    let d = inst.dur[j];
+                    let (cs, ce) = part[j];
+                    // a minute where j cannot run next to the others' compulsory parts
+                    let bad = |m: Time| -> bool {
+                        if m < lo || m >= end {
+                            return true;
+                        }
+                        let k = (m - lo) as usize;
+                        let own = if m >= cs && m < ce { a } else { 0 };
+                        comp[k] - own + a > cap[k]
+                    };
+                    let mut t = es[j];
+                    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
+                        t = m + 1;
+                        if t > ls[j] {
+                            return true;
+                        }
+                    }
+                    if t > es[j] {
+                        es[j] = t;
+                        changed = true;
+                    }
+                    let mut t = ls[j];
+                    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
+                        t = m - d;
+                        if t < es[j] {
+                            return true;
+                        }
+                    }
+                    if t < ls[j] {
+                        ls[j] = t;
+                        changed = true;
+                    }
+                }
+            }
+            // time lags
+            let Ok((e2, _)) = longest_paths(&inst.out, es) else {
+                return true;
+            };
+            let init: Vec<Time> = ls.iter().map(|&l| -l).collect();
+            let Ok((x, _)) = longest_paths(&inst.inc, &init) else {
+                return true;
+            };
+            let l2: Vec<Time> = x.into_iter().map(|v| -v).collect();
+            if e2 != *es || l2 != *ls {
+                changed = true;
+            }
+            *es = e2;
+            *ls = l2;
+            if (0..n).any(|j| es[j] > ls[j]) {
+                return true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.energetic(es, ls)
+    }
+
+    /// Energetic reasoning: some interval needs more work than it offers.
+    fn energetic(&self, es: &[Time], ls: &[Time]) -> bool {
+        let inst = self.inst;
+        let (lo, end) = (self.lo, self.end);
+        for (r, us) in self.users.iter().enumerate() {
+            if us.len() < 2 {
+                continue;
+            }
+            let acc = &self.acc[r];
+            let mut p1: Vec<Time> = us.iter().flat_map(|&(j, _)| [es[j], ls[j]]).collect();
+            let mut p2: Vec<Time> = us
+                .iter()
+                .flat_map(|&(j, _)| [es[j] + inst.dur[j], ls[j] + inst.dur[j]])
+                .collect();
+            p1.sort_unstable();
+            p1.dedup();
+            p2.sort_unstable();
+            p2.dedup();
+            for &t1 in &p1 {
+                if Instant::now() >= self.until {
+                    return false;
+                }
+                for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
+                    let (a1, a2) = (t1.clamp(lo, end), t2.clamp(lo, end));
+                    let avail = acc[(a2 - lo) as usize] - acc[(a1 - lo) as usize];
+                    let mut need = 0;
+                    for &(j, a) in us {
+                        let d = inst.dur[j];
+                        let mi = d.min(t2 - t1).min(es[j] + d - t1).min(t2 - ls[j]);
+                        if mi > 0 {
+                            need += mi * a;
+                        }
+                    }
+                    if need > avail {
+                        return true;
+                    }
                 }
             }
         }
+        false
     }
-    false
 }
 
 #[cfg(test)]

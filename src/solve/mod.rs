@@ -287,10 +287,12 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
                     errs.join("; ")
                 ));
             }
+            let makespan = problem.makespan(&c.starts);
+            debug_assert!(lb <= makespan, "bound {lb} above a schedule of {makespan}");
             Outcome::Solved(Solution {
-                makespan: problem.makespan(&c.starts),
+                makespan,
                 starts: c.starts,
-                lower_bound: lb,
+                lower_bound: lb.min(makespan),
             })
         }
         Some(c) => {

@@ -411,6 +411,11 @@ fn brute_force_statistics() {
         let out = solve(&p, &o);
         match (&out, brute) {
             (Outcome::Solved(s), Some(b)) => {
+                assert!(
+                    s.lower_bound <= b,
+                    "seed {seed}: bound {} above optimum {b}",
+                    s.lower_bound
+                );
                 feasible += 1;
                 found += 1;
                 if s.makespan == b {
