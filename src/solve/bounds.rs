@@ -103,6 +103,30 @@ pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
     Ok(best)
 }
 
+/// Exclusion groups: different sides never run at once, so the longest
+/// activity of each side needs its own stretch of time after the earliest
+/// start in the group.
+pub fn exclusion_bound(inst: &Instance) -> Time {
+    let mut best = 0;
+    for (g, &nsides) in inst.sides.iter().enumerate() {
+        let mut longest = vec![0; nsides];
+        let mut first = Time::MAX;
+        for j in 0..inst.n {
+            for &(gg, side) in &inst.excl[j] {
+                if gg == g {
+                    longest[side] = longest[side].max(inst.dur[j]);
+                    first = first.min(inst.es[j]);
+                }
+            }
+        }
+        let used = longest.iter().filter(|&&d| d > 0).count();
+        if used > 1 {
+            best = best.max(first + longest.iter().sum::<Time>());
+        }
+    }
+    best
+}
+
 /// Critical-path bound of the instance's windows.
 pub fn path_bound(inst: &Instance) -> Time {
     inst.makespan(&inst.es)

@@ -1,16 +1,29 @@
 //! The solver on the core [`Problem`]: bounds, schedule generation, search.
 //! It knows nothing of inventories.
 //!
+//! [`solve`] first proves what it can: structure, positive cycles of time
+//! lags, activities that fit nowhere (intervals, capacity profiles),
+//! deadlines below a lower bound (all `Outcome::Infeasible`, in words that
+//! name activities and resources). It then computes a lower bound and
+//! searches until the time limit, a schedule budget, or a schedule that
+//! meets the bound. Every returned schedule is re-checked with
+//! [`verify`](crate::model::verify::verify).
+//!
+//! Modules, one job each:
 //! - [`temporal`]: longest paths on the time-lag graph, positive cycles,
 //!   earliest / latest starts ([`time_windows`]);
-//! - [`bounds`]: critical-path and energy lower bounds ([`lower_bound`]);
+//! - `bounds`: critical path, resource energy, exclusion groups, and
+//!   destructive improvement (time-tabling, energetic reasoning, shaving);
+//!   [`lower_bound`] is the public entry;
 //! - `instance`: the solver's flat form of a problem and its time mirror;
 //! - `profile`: resource usage timelines;
 //! - `sgs`: serial schedule generation with unscheduling for max lags;
 //! - `priority`: priority rules, sampling and list operators;
-//! - `search`: forward–backward improvement and the genetic search.
+//! - `search`: forward–backward improvement, the genetic search and the
+//!   iterated local search, and the on-time-limit penalty;
+//! - `rng`: a seeded generator (reproducible runs with one thread).
 
-pub mod bounds;
+mod bounds;
 mod instance;
 mod priority;
 mod profile;
@@ -153,7 +166,7 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
         Conflict::Cycle(c) => temporal::describe_cycle(problem, &c),
         Conflict::Window(j) => window_reason(Some(&inst), j),
     })?;
-    let mut lb = bounds::path_bound(&inst);
+    let mut lb = bounds::path_bound(&inst).max(bounds::exclusion_bound(&inst));
     match bounds::energy_bound(&inst) {
         Ok(b) => lb = lb.max(b),
         Err(r) => {

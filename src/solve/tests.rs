@@ -136,6 +136,7 @@ fn exclusion_group() {
     });
     let s = solved(&p);
     assert_eq!(s.makespan, 7);
+    assert!(s.is_optimal());
 }
 
 #[test]
