@@ -7,7 +7,7 @@
 //! name activities and resources). It then computes a lower bound and
 //! searches until the time limit, a schedule budget, or a schedule that
 //! meets the bound. Every returned schedule is re-checked with
-//! [`verify`](crate::model::verify::verify).
+//! [`crate::model::verify::verify`].
 //!
 //! Modules, one job each:
 //! - [`temporal`]: longest paths on the time-lag graph, positive cycles,
@@ -205,7 +205,7 @@ pub fn lower_bound(problem: &Problem) -> Time {
 
 /// Solves a problem within the options' limits. A returned schedule always
 /// satisfies every constraint (it is re-checked with
-/// [`verify`](crate::model::verify::verify)).
+/// [`crate::model::verify::verify`]).
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = Instant::now();
     if let Err(e) = temporal::check_structure(problem) {
