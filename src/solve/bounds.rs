@@ -176,7 +176,7 @@ fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
         return true;
     }
     let lo = es.iter().copied().min().unwrap_or(0);
-    if end - lo > MAX_SPAN || end <= lo {
+    if end - lo > MAX_SPAN || end <= lo || (end - lo) * inst.caps.len() as Time > 8 * MAX_SPAN {
         return false;
     }
     let span = (end - lo) as usize;

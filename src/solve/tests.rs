@@ -724,3 +724,52 @@ fn mirrored_schedules_map_back_to_feasible_ones() {
         "backward passes succeeded {ok} of {tried}"
     );
 }
+
+#[test]
+fn edge_cases() {
+    // milestones only, with lags
+    let mut p = Problem::default();
+    p.activities = vec![act("start", 0, &[]), act("end", 0, &[])];
+    p.precedences = vec![prec(0, 1, 30)];
+    let s = solved(&p);
+    assert_eq!(s.makespan, 30);
+    // an empty list of allowed intervals
+    let mut a = act("never", 5, &[]);
+    a.allowed = Some(vec![]);
+    let q = Problem {
+        activities: vec![a],
+        ..Problem::default()
+    };
+    assert!(matches!(solve(&q, &opts()), Outcome::Infeasible(_)));
+    // negative release and a resource without steps
+    let mut p = Problem::default();
+    let mut a = act("early", 5, &[]);
+    a.release = -10;
+    p.activities = vec![a];
+    let s = solved(&p);
+    assert_eq!(s.makespan, 0);
+    p.resources.push(Resource {
+        name: "nobody".into(),
+        steps: vec![],
+    });
+    p.activities[0].demands.push(Demand {
+        resource: 0,
+        amount: 1,
+    });
+    match solve(&p, &opts()) {
+        Outcome::Infeasible(r) => assert!(r.contains("nobody"), "{r}"),
+        o => panic!("{o:?}"),
+    }
+    // invalid indices are reported, not a panic
+    let mut p = Problem::default();
+    p.activities = vec![act("a", 1, &[(3, 1)])];
+    assert!(matches!(solve(&p, &opts()), Outcome::NotFound(_)));
+    // zero time limit still tries one list
+    let mut p = Problem::default();
+    p.activities = vec![act("a", 1, &[]), act("b", 2, &[])];
+    let o = SolveOptions {
+        time_limit: Duration::ZERO,
+        ..opts()
+    };
+    assert!(matches!(solve(&p, &o), Outcome::Solved(_)));
+}
