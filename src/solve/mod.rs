@@ -253,41 +253,53 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         stop: AtomicBool::new(false),
     };
     let mut candidates: Vec<search::Cand> = Vec::new();
-    // On-time limits: first search variants in which the activities feeding
-    // a limit run nested inside the longest of them (aligned outages).
-    let variants = aligned_variants(problem, &inst);
-    if !variants.is_empty() {
-        let share = budget.mul_f64(0.5 / variants.len() as f64);
-        for (k, v) in variants.iter().enumerate() {
-            let setup = search::Setup {
-                problem,
-                inst: v,
-                lower_bound: lb,
-                deadline: (Instant::now() + share).min(deadline),
-                max_schedules: opts.max_schedules,
-                feeders: feeders.clone(),
-            };
-            candidates.extend(run_search(
-                &setup,
-                &shared,
-                opts.seed.wrapping_add(k as u64 + 1),
-                threads,
-            ));
-            if shared.stop.load(std::sync::atomic::Ordering::Relaxed) {
-                break;
-            }
-        }
-    }
-    if !shared.stop.load(std::sync::atomic::Ordering::Relaxed) {
+    let stopped = |shared: &search::Shared| shared.stop.load(std::sync::atomic::Ordering::Relaxed);
+    let base = |until: Instant, seed: u64, shared: &search::Shared| {
         let setup = search::Setup {
             problem,
             inst: &inst,
             lower_bound: lb,
-            deadline,
+            deadline: until,
             max_schedules: opts.max_schedules,
-            feeders,
+            feeders: feeders.clone(),
         };
-        candidates.extend(run_search(&setup, &shared, opts.seed, threads));
+        run_search(&setup, shared, seed, threads)
+    };
+    let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
+    if !hard_limits {
+        candidates.extend(base(deadline, opts.seed, &shared));
+    } else {
+        // On-time limits: a first search on the problem as it is; if it
+        // finds nothing within the limits, search variants in which the
+        // outages feeding a limit are aligned, then the problem again.
+        candidates.extend(base(started + budget.mul_f64(0.35), opts.seed, &shared));
+        let feasible = candidates.iter().any(|c| c.penalty == 0);
+        if !feasible && !stopped(&shared) {
+            let variants = aligned_variants(problem, &inst);
+            let share = budget.mul_f64(0.45 / variants.len().max(1) as f64);
+            for (k, v) in variants.iter().enumerate() {
+                let setup = search::Setup {
+                    problem,
+                    inst: v,
+                    lower_bound: lb,
+                    deadline: (Instant::now() + share).min(deadline),
+                    max_schedules: opts.max_schedules,
+                    feeders: feeders.clone(),
+                };
+                candidates.extend(run_search(
+                    &setup,
+                    &shared,
+                    opts.seed.wrapping_add(k as u64 + 1),
+                    threads,
+                ));
+                if stopped(&shared) {
+                    break;
+                }
+            }
+        }
+        if !stopped(&shared) {
+            candidates.extend(base(deadline, opts.seed.wrapping_add(100), &shared));
+        }
     }
     let best = candidates.into_iter().min_by_key(|c| c.key());
     match best {
