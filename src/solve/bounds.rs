@@ -159,7 +159,7 @@ struct Ctx<'a> {
 }
 
 /// Whether no schedule ends by `end` (false when not proven or out of time).
-fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
+pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
     let n = inst.n;
     if n == 0 {
         return end < 0;

@@ -226,6 +226,34 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         Ok(x) => x,
         Err(e) => return Outcome::Infeasible(e),
     };
+    // No schedule at all? With a deadline that is the question whether the
+    // deadline is refuted; without one it is asked at the horizon, beyond
+    // which nothing changes when nothing depends on time (a feasible
+    // RCPSP/max instance has a schedule within the sum over activities of
+    // the larger of duration and outgoing lags, which the horizon exceeds).
+    let time_invariant = problem.resources.iter().all(|r| r.is_constant())
+        && problem.activities.iter().all(|a| {
+            a.allowed.is_none()
+                && a.forbidden.is_empty()
+                && a.release == problem.activities[0].release
+        });
+    if problem.deadline.is_some() || time_invariant {
+        let end = inst
+            .latest
+            .iter()
+            .zip(&inst.dur)
+            .map(|(l, d)| l + d)
+            .max()
+            .unwrap_or(0);
+        if bounds::refuted(&inst, end, started + opts.time_limit.mul_f64(0.05)) {
+            return Outcome::Infeasible(match problem.deadline {
+                Some(d) => format!(
+                    "no schedule ends by the deadline {d}: the resource capacities and time lags cannot all be met before it"
+                ),
+                None => "no schedule exists: the maximum time lags cannot be met together with the resource capacities".into(),
+            });
+        }
+    }
     let lb = bounds::destructive(&inst, lb, started + opts.time_limit.mul_f64(0.1));
     if let Some(d) = problem.deadline {
         if lb > d {
@@ -251,6 +279,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let shared = search::Shared {
         best: AtomicI64::new(Time::MAX),
         stop: AtomicBool::new(false),
+        failure: std::sync::Mutex::new(""),
     };
     let mut candidates: Vec<search::Cand> = Vec::new();
     let stopped = |shared: &search::Shared| shared.stop.load(std::sync::atomic::Ordering::Relaxed);
@@ -305,7 +334,10 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     match best {
         Some(c) if c.penalty == 0 => {
             let errs = verify(problem, &c.starts);
-            debug_assert!(errs.is_empty(), "solver produced an invalid schedule: {errs:?}");
+            debug_assert!(
+                errs.is_empty(),
+                "solver produced an invalid schedule: {errs:?}"
+            );
             if !errs.is_empty() {
                 return Outcome::NotFound(format!(
                     "internal error: the best schedule failed verification: {}",
@@ -337,9 +369,17 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 over.join(", ")
             ))
         }
-        None => Outcome::NotFound(
-            "no schedule found within the limits: generation failed (time lags, intervals and resources are too tight for the heuristics)".into(),
-        ),
+        None => {
+            let why = shared.failure.lock().map(|f| *f).unwrap_or("");
+            let why = if why.is_empty() {
+                "time lags, intervals and resources are too tight for the heuristics"
+            } else {
+                why
+            };
+            Outcome::NotFound(format!(
+                "no schedule found within the limits (not proven impossible): {why}"
+            ))
+        }
     }
 }
 

@@ -42,6 +42,8 @@ pub static SCHEDULES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 pub struct Shared {
     pub best: AtomicI64,
     pub stop: AtomicBool,
+    /// Why schedule generation last failed, for a worker that found nothing.
+    pub failure: std::sync::Mutex<&'static str>,
 }
 
 /// What each worker needs to know.
@@ -345,6 +347,11 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
             }
         }
         SCHEDULES.fetch_add(w.schedules, Ordering::Relaxed);
+        if best.is_none() {
+            if let Ok(mut f) = shared.failure.lock() {
+                *f = w.sgs.failure;
+            }
+        }
         return best;
     }
     while !stop(&w) {
@@ -404,5 +411,10 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
         }
     }
     SCHEDULES.fetch_add(w.schedules, Ordering::Relaxed);
+    if best.is_none() {
+        if let Ok(mut f) = shared.failure.lock() {
+            *f = w.sgs.failure;
+        }
+    }
     best
 }

@@ -205,8 +205,13 @@ impl Sgs {
                 debug_assert!(self.done[i]);
                 t = t.max(self.start[i] + lag);
             }
-            let t = self.fit(inst, j, t)?;
+            let Some(t) = self.fit(inst, j, t) else {
+                self.failure =
+                    "an activity found no room (resources, intervals, exclusions) before the planning horizon";
+                return None;
+            };
             if t > inst.ls[j] {
+                self.failure = "activities could not be placed before the deadline";
                 return None;
             }
             self.place(inst, j, t);
@@ -223,14 +228,14 @@ impl Sgs {
                 if self.extra[j] > self.es[j] {
                     self.es[j] = self.extra[j];
                     if self.es[j] > self.ls[j] || !self.push_forward(inst, j) {
-                        self.failure = "releases added by unscheduling contradict the lags";
+                        self.failure = "the start delays needed to satisfy maximum time lags contradict other time lags";
                         return None;
                     }
                 }
             }
             for &j in list {
                 let Some(t) = self.fit(inst, j, self.es[j]) else {
-                    self.failure = "no fit before the horizon";
+                    self.failure = "an activity found no room (resources, intervals, exclusions) before the planning horizon";
                     return None;
                 };
                 if t > self.ls[j] {
@@ -240,7 +245,7 @@ impl Sgs {
                             .deadline
                             .is_some_and(|d| std::time::Instant::now() >= d)
                     {
-                        self.failure = "too many restarts";
+                        self.failure = "maximum time lags kept conflicting with resources, intervals or exclusions";
                         return None;
                     }
                     let mut u = self.lsp[j];
@@ -250,7 +255,7 @@ impl Sgs {
                         steps += 1;
                     }
                     if u == NONE || !self.done[u] {
-                        self.failure = "latest start bound by the deadline";
+                        self.failure = "activities could not be placed before the deadline";
                         return None;
                     }
                     let delta = t - self.ls[j];
@@ -264,7 +269,7 @@ impl Sgs {
                     self.lsp[j] = NONE;
                 }
                 if !self.push_forward(inst, j) || !self.push_backward(inst, j) {
-                    self.failure = "propagation emptied a window";
+                    self.failure = "time lags left an activity no possible start";
                     return None;
                 }
             }

@@ -773,3 +773,17 @@ fn edge_cases() {
     };
     assert!(matches!(solve(&p, &o), Outcome::Solved(_)));
 }
+
+#[test]
+fn max_lags_against_a_resource_are_proven_infeasible() {
+    // a and b must start within 2 minutes of each other but share a
+    // resource of capacity 1 for 5 minutes each
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("dba", 1));
+    p.activities = vec![act("a", 5, &[(0, 1)]), act("b", 5, &[(0, 1)])];
+    p.precedences = vec![prec(0, 1, -2), prec(1, 0, -2)];
+    assert!(matches!(solve(&p, &opts()), Outcome::Infeasible(_)));
+    // with room for one after the other it is fine
+    p.precedences = vec![prec(0, 1, -6), prec(1, 0, -6)];
+    assert_eq!(solved(&p).makespan, 10);
+}
