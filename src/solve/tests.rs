@@ -787,3 +787,22 @@ fn max_lags_against_a_resource_are_proven_infeasible() {
     p.precedences = vec![prec(0, 1, -6), prec(1, 0, -6)];
     assert_eq!(solved(&p).makespan, 10);
 }
+
+#[test]
+#[ignore]
+fn max_lag_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let (p, reference) = feasible_max_lag_problem(seed, n);
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(3),
+        threads: 1,
+        seed: 1,
+        max_schedules: 0,
+    };
+    println!("reference makespan {}", p.makespan(&reference));
+    println!("{:?}", solve(&p, &o));
+}
