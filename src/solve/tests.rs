@@ -237,12 +237,17 @@ fn on_time_limit_forces_alignment() {
 
 #[test]
 fn deterministic_with_one_thread() {
-    let p = random_problem(12345, 12);
     let o = SolveOptions {
         max_schedules: 150,
         ..opts()
     };
+    let p = random_problem(12345, 12);
     assert_eq!(solve(&p, &o), solve(&p, &o));
+    // a problem the search does not finish early
+    let (p, _) = feasible_max_lag_problem(5, 25);
+    let a = solve(&p, &o);
+    assert!(matches!(&a, Outcome::Solved(s) if !s.is_optimal()), "{a:?}");
+    assert_eq!(a, solve(&p, &o));
 }
 
 #[test]
