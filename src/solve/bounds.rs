@@ -7,7 +7,9 @@
 //! improvement bound: a makespan `T` is refuted when, with every activity
 //! ending by `T`, time-window propagation (time lags, time-tabling on
 //! compulsory parts) empties a window or energetic reasoning finds an
-//! interval that needs more work than the capacity it offers.
+//! interval that needs more work than the capacity it offers (exclusion
+//! groups take part in the time-tabling: no activity runs where another side
+//! is certainly busy).
 
 use super::instance::Instance;
 use super::profile::POS;
@@ -294,6 +296,58 @@ impl Ctx<'_> {
                         let k = (m - lo) as usize;
                         let own = if m >= cs && m < ce { a } else { 0 };
                         comp[k] - own + a > cap[k]
+                    };
+                    let mut t = es[j];
+                    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
+                        t = m + 1;
+                        if t > ls[j] {
+                            return true;
+                        }
+                    }
+                    if t > es[j] {
+                        es[j] = t;
+                        changed = true;
+                    }
+                    let mut t = ls[j];
+                    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
+                        t = m - d;
+                        if t < es[j] {
+                            return true;
+                        }
+                    }
+                    if t < ls[j] {
+                        ls[j] = t;
+                        changed = true;
+                    }
+                }
+            }
+            // exclusion groups: no activity runs where another side is
+            // certainly busy (its compulsory parts)
+            for (g, &nsides) in inst.sides.iter().enumerate() {
+                let members: Vec<(usize, usize)> = (0..n)
+                    .filter_map(|j| {
+                        let mut sides = inst.excl[j].iter().filter(|e| e.0 == g);
+                        match (sides.next(), sides.next()) {
+                            (Some(&(_, s)), None) => Some((j, s)),
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                if members.len() < 2 {
+                    continue;
+                }
+                let mut busy = vec![vec![0u32; span]; nsides];
+                for &(j, side) in &members {
+                    for t in ls[j].max(lo)..(es[j] + inst.dur[j]).min(end) {
+                        busy[side][(t - lo) as usize] += 1;
+                    }
+                }
+                for &(j, side) in &members {
+                    let d = inst.dur[j];
+                    let bad = |m: Time| -> bool {
+                        m < lo
+                            || m >= end
+                            || (0..nsides).any(|s| s != side && busy[s][(m - lo) as usize] > 0)
                     };
                     let mut t = es[j];
                     while let Some(m) = (t..t + d).find(|&m| bad(m)) {

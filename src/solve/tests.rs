@@ -407,8 +407,16 @@ proptest! {
 #[ignore]
 fn brute_force_statistics() {
     let (mut feasible, mut found, mut optimal, mut infeasible_ok) = (0, 0, 0, 0);
-    for seed in 0..3000u64 {
-        let p = random_problem(seed, 4);
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    let seeds: u64 = std::env::var("SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    for seed in 0..seeds {
+        let p = random_problem(seed, n);
         let brute = brute_force(&p, 12);
         let o = SolveOptions {
             max_schedules: 100,
