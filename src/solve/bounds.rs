@@ -15,6 +15,7 @@ use super::instance::Instance;
 use super::profile::POS;
 use super::temporal::longest_paths;
 use crate::model::Time;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// Smallest `T` with `∫_{t0}^{T} cap ≥ energy`, or `None` if never.
@@ -137,11 +138,30 @@ pub fn path_bound(inst: &Instance) -> Time {
 /// The largest `T >= lb` such that every makespan below `T` is refuted
 /// (stops refuting at `until`; the result is always a valid bound).
 pub fn destructive(inst: &Instance, lb: Time, until: Instant) -> Time {
+    destructive_with(inst, lb, until, &AtomicBool::new(false), |_| true)
+}
+
+/// [`destructive`] that reports each raise to `raised` (which returns
+/// whether to go on) and gives up as soon as `abort` is set.
+pub fn destructive_with(
+    inst: &Instance,
+    lb: Time,
+    until: Instant,
+    abort: &AtomicBool,
+    mut raised: impl FnMut(Time) -> bool,
+) -> Time {
     let mut t = lb;
-    while Instant::now() < until && refuted(inst, t, until) {
+    while !expired(until, abort) && refuted_or_abort(inst, t, until, abort) {
         t += 1;
+        if !raised(t) {
+            break;
+        }
     }
     t
+}
+
+fn expired(until: Instant, abort: &AtomicBool) -> bool {
+    abort.load(Ordering::Relaxed) || Instant::now() >= until
 }
 
 /// Largest array of minutes the time-tabling will build.
@@ -158,10 +178,15 @@ struct Ctx<'a> {
     acc: Vec<Vec<i64>>,
     users: Vec<Vec<(usize, i64)>>,
     until: Instant,
+    abort: &'a AtomicBool,
 }
 
 /// Whether no schedule ends by `end` (false when not proven or out of time).
 pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
+    refuted_or_abort(inst, end, until, &AtomicBool::new(false))
+}
+
+fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &AtomicBool) -> bool {
     let n = inst.n;
     if n == 0 {
         return end < 0;
@@ -212,6 +237,7 @@ pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
         acc,
         users,
         until,
+        abort,
     };
     if ctx.contradicts(&mut es, &mut ls) {
         return true;
@@ -223,7 +249,7 @@ pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
         for j in 0..n {
             for side in [false, true] {
                 loop {
-                    if Instant::now() >= until || es[j] == ls[j] {
+                    if expired(until, abort) || es[j] == ls[j] {
                         break;
                     }
                     let (mut e2, mut l2) = (es.clone(), ls.clone());
@@ -235,7 +261,7 @@ pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
                     if !ctx.contradicts(&mut e2, &mut l2) {
                         break;
                     }
-                    if Instant::now() >= until {
+                    if expired(until, abort) {
                         return false;
                     }
                     if side {
@@ -245,7 +271,7 @@ pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
                     }
                     changed = true;
                     if ctx.contradicts(&mut es, &mut ls) {
-                        return Instant::now() < until;
+                        return !expired(until, abort);
                     }
                 }
             }
@@ -268,7 +294,7 @@ impl Ctx<'_> {
         let mut comp = vec![0i64; span];
         let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
         for _round in 0..50 {
-            if Instant::now() >= self.until {
+            if expired(self.until, self.abort) {
                 return false;
             }
             let mut changed = false;
@@ -416,7 +442,7 @@ impl Ctx<'_> {
             p2.sort_unstable();
             p2.dedup();
             for &t1 in &p1 {
-                if Instant::now() >= self.until {
+                if expired(self.until, self.abort) {
                     return false;
                 }
                 for &t2 in p2.iter().filter(|&&t2| t2 > t1) {

@@ -254,7 +254,15 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
             });
         }
     }
-    let lb = bounds::destructive(&inst, lb, started + opts.time_limit.mul_f64(0.1));
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    // With one thread the bound is computed first (reproducible runs); with
+    // more it goes on beside the search after a short first round.
+    let first_round = if threads >= 2 { 0.03 } else { 0.1 };
+    let lb = bounds::destructive(&inst, lb, started + opts.time_limit.mul_f64(first_round));
     if let Some(d) = problem.deadline {
         if lb > d {
             return Outcome::Infeasible(format!(
@@ -271,66 +279,97 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         .map(|l| search::feeders(problem, l.signal))
         .filter(|f| f.len() > 1)
         .collect();
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
     let shared = search::Shared {
         best: AtomicI64::new(Time::MAX),
+        lower: AtomicI64::new(lb),
         stop: AtomicBool::new(false),
         failure: std::sync::Mutex::new(""),
     };
-    let mut candidates: Vec<search::Cand> = Vec::new();
-    let stopped = |shared: &search::Shared| shared.stop.load(std::sync::atomic::Ordering::Relaxed);
-    let base = |until: Instant, seed: u64, shared: &search::Shared| {
-        let setup = search::Setup {
-            problem,
-            inst: &inst,
-            lower_bound: lb,
-            deadline: until,
-            max_schedules: opts.max_schedules,
-            feeders: feeders.clone(),
+    let search_phases = || -> Vec<search::Cand> {
+        let mut candidates: Vec<search::Cand> = Vec::new();
+        let stopped =
+            |shared: &search::Shared| shared.stop.load(std::sync::atomic::Ordering::Relaxed);
+        let base = |until: Instant, seed: u64, shared: &search::Shared| {
+            let setup = search::Setup {
+                problem,
+                inst: &inst,
+                lower_bound: lb,
+                deadline: until,
+                max_schedules: opts.max_schedules,
+                feeders: feeders.clone(),
+            };
+            run_search(&setup, shared, seed, threads)
         };
-        run_search(&setup, shared, seed, threads)
-    };
-    let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
-    if !hard_limits {
-        candidates.extend(base(deadline, opts.seed, &shared));
-    } else {
-        // On-time limits: a first search on the problem as it is; if it
-        // finds nothing within the limits, search variants in which the
-        // outages feeding a limit are aligned, then the problem again.
-        candidates.extend(base(started + budget.mul_f64(0.35), opts.seed, &shared));
-        let feasible = candidates.iter().any(|c| c.penalty == 0);
-        if !feasible && !stopped(&shared) {
-            let variants = aligned_variants(problem, &inst);
-            let share = budget.mul_f64(0.45 / variants.len().max(1) as f64);
-            for (k, v) in variants.iter().enumerate() {
-                let setup = search::Setup {
-                    problem,
-                    inst: v,
-                    lower_bound: lb,
-                    deadline: (Instant::now() + share).min(deadline),
-                    max_schedules: opts.max_schedules,
-                    feeders: feeders.clone(),
-                };
-                candidates.extend(run_search(
-                    &setup,
-                    &shared,
-                    opts.seed.wrapping_add(k as u64 + 1),
-                    threads,
-                ));
-                if stopped(&shared) {
-                    break;
+        let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
+        if !hard_limits {
+            candidates.extend(base(deadline, opts.seed, &shared));
+        } else {
+            // On-time limits: a first search on the problem as it is; if it
+            // finds nothing within the limits, search variants in which the
+            // outages feeding a limit are aligned, then the problem again.
+            candidates.extend(base(started + budget.mul_f64(0.35), opts.seed, &shared));
+            let feasible = candidates.iter().any(|c| c.penalty == 0);
+            if !feasible && !stopped(&shared) {
+                let variants = aligned_variants(problem, &inst);
+                let share = budget.mul_f64(0.45 / variants.len().max(1) as f64);
+                for (k, v) in variants.iter().enumerate() {
+                    let setup = search::Setup {
+                        problem,
+                        inst: v,
+                        lower_bound: lb,
+                        deadline: (Instant::now() + share).min(deadline),
+                        max_schedules: opts.max_schedules,
+                        feeders: feeders.clone(),
+                    };
+                    candidates.extend(run_search(
+                        &setup,
+                        &shared,
+                        opts.seed.wrapping_add(k as u64 + 1),
+                        threads,
+                    ));
+                    if stopped(&shared) {
+                        break;
+                    }
                 }
             }
+            if !stopped(&shared) {
+                candidates.extend(base(deadline, opts.seed.wrapping_add(100), &shared));
+            }
         }
-        if !stopped(&shared) {
-            candidates.extend(base(deadline, opts.seed.wrapping_add(100), &shared));
+        candidates
+    };
+    let search_done = AtomicBool::new(false);
+    let candidates = std::thread::scope(|scope| {
+        if threads >= 2 {
+            let (inst, shared, search_done) = (&inst, &shared, &search_done);
+            scope.spawn(move || {
+                bounds::destructive_with(inst, lb, deadline, search_done, |t| {
+                    shared
+                        .lower
+                        .fetch_max(t, std::sync::atomic::Ordering::Relaxed);
+                    if shared.best.load(std::sync::atomic::Ordering::Relaxed) <= t {
+                        shared
+                            .stop
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                        return false;
+                    }
+                    true
+                });
+            });
+        }
+        let candidates = search_phases();
+        search_done.store(true, std::sync::atomic::Ordering::Relaxed);
+        candidates
+    });
+    let lb = lb.max(shared.lower.load(std::sync::atomic::Ordering::Relaxed));
+    let best = candidates.into_iter().min_by_key(|c| c.key());
+    if let Some(d) = problem.deadline {
+        if lb > d && best.as_ref().is_none_or(|c| c.penalty > 0) {
+            return Outcome::Infeasible(format!(
+                "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
+            ));
         }
     }
-    let best = candidates.into_iter().min_by_key(|c| c.key());
     match best {
         Some(c) if c.penalty == 0 => {
             let errs = verify(problem, &c.starts);

@@ -41,6 +41,8 @@ pub static SCHEDULES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 /// State shared by all workers.
 pub struct Shared {
     pub best: AtomicI64,
+    /// The best lower bound proven so far (raised while searching).
+    pub lower: AtomicI64,
     pub stop: AtomicBool,
     /// Why schedule generation last failed, for a worker that found nothing.
     pub failure: std::sync::Mutex<&'static str>,
@@ -262,7 +264,7 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
         if best.as_ref().is_none_or(|b| c.key() < b.key()) {
             if c.penalty == 0 {
                 shared.best.fetch_min(c.makespan, Ordering::Relaxed);
-                if c.makespan <= setup.lower_bound {
+                if c.makespan <= setup.lower_bound.max(shared.lower.load(Ordering::Relaxed)) {
                     shared.stop.store(true, Ordering::Relaxed);
                 }
             }

@@ -14,7 +14,11 @@ fn opts() -> SolveOptions {
     SolveOptions {
         time_limit: Duration::from_secs(20),
         seed: 7,
-        threads: 1,
+        // one worker unless WINDOWPLAN_TEST_THREADS says otherwise
+        threads: std::env::var("WINDOWPLAN_TEST_THREADS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1),
         max_schedules: 400,
     }
 }
