@@ -243,6 +243,7 @@ fn on_time_limit_forces_alignment() {
 fn deterministic_with_one_thread() {
     let o = SolveOptions {
         max_schedules: 150,
+        threads: 1,
         ..opts()
     };
     let p = random_problem(12345, 12);
