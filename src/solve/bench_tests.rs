@@ -76,6 +76,7 @@ fn read_sm(text: &str) -> Problem {
 }
 
 /// A minimal RCPSP/max `.sch` reader for these checks only.
+#[allow(clippy::needless_range_loop)]
 fn read_sch(text: &str) -> Problem {
     let rows: Vec<Vec<i64>> = text
         .lines()
@@ -139,6 +140,7 @@ fn psplib_quality() {
         .filter(|p| p.extension().is_some_and(|x| x == "sm" || x == "sch"))
         .collect();
     files.sort();
+    let mut total = 0;
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         let p = if f.extension().is_some_and(|x| x == "sch") {
@@ -147,21 +149,33 @@ fn psplib_quality() {
             read_sm(&text)
         };
         let t = std::time::Instant::now();
+        let budget: u64 = std::env::var("WINDOWPLAN_BUDGET")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let o = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),
-            threads: 0,
+            threads: if budget > 0 { 1 } else { 0 },
             seed: 1,
-            max_schedules: 0,
+            max_schedules: budget,
         };
-        match solve(&p, &o) {
-            Outcome::Solved(s) => println!(
-                "{}: makespan {} lb {} ({:.2}s)",
-                f.display(),
-                s.makespan,
-                s.lower_bound,
-                t.elapsed().as_secs_f64()
-            ),
+        let before = search::SCHEDULES.load(std::sync::atomic::Ordering::Relaxed);
+        let out = solve(&p, &o);
+        let count = search::SCHEDULES.load(std::sync::atomic::Ordering::Relaxed) - before;
+        match out {
+            Outcome::Solved(s) => {
+                total += s.makespan;
+                println!(
+                    "{}: makespan {} lb {} ({:.2}s, {} schedules)",
+                    f.display(),
+                    s.makespan,
+                    s.lower_bound,
+                    t.elapsed().as_secs_f64(),
+                    count
+                )
+            }
             other => println!("{}: {other:?}", f.display()),
         }
     }
+    println!("total makespan {total}");
 }

@@ -3,11 +3,20 @@
 //! per resource: the work `duration × demand` of the activities that cannot
 //! start before a given minute must fit in the capacity available from that
 //! minute on (integrating the capacity profile, which may be 0 at times),
-//! and, for constant capacity, before their tails.
+//! and, for constant capacity, before their tails; and a destructive
+//! improvement bound: a makespan `T` is refuted when, with every activity
+//! ending by `T`, time-window propagation (time lags, time-tabling on
+//! compulsory parts) empties a window or energetic reasoning finds an
+//! interval that needs more work than the capacity it offers (exclusion
+//! groups take part in the time-tabling: no activity runs where another side
+//! is certainly busy).
 
 use super::instance::Instance;
 use super::profile::POS;
+use super::temporal::longest_paths;
 use crate::model::Time;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
 
 /// Smallest `T` with `∫_{t0}^{T} cap ≥ energy`, or `None` if never.
 fn fill_until(points: &[(Time, i64)], t0: Time, energy: i64) -> Option<Time> {
@@ -97,9 +106,364 @@ pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
     Ok(best)
 }
 
+/// Exclusion groups: different sides never run at once, so the longest
+/// activity of each side needs its own stretch of time after the earliest
+/// start in the group.
+pub fn exclusion_bound(inst: &Instance) -> Time {
+    let mut best = 0;
+    for (g, &nsides) in inst.sides.iter().enumerate() {
+        let mut longest = vec![0; nsides];
+        let mut first = Time::MAX;
+        for j in 0..inst.n {
+            for &(gg, side) in &inst.excl[j] {
+                if gg == g {
+                    longest[side] = longest[side].max(inst.dur[j]);
+                    first = first.min(inst.es[j]);
+                }
+            }
+        }
+        let used = longest.iter().filter(|&&d| d > 0).count();
+        if used > 1 {
+            best = best.max(first + longest.iter().sum::<Time>());
+        }
+    }
+    best
+}
+
 /// Critical-path bound of the instance's windows.
 pub fn path_bound(inst: &Instance) -> Time {
     inst.makespan(&inst.es)
+}
+
+/// The largest `T >= lb` such that every makespan below `T` is refuted
+/// (stops refuting at `until`; the result is always a valid bound).
+pub fn destructive(inst: &Instance, lb: Time, until: Instant) -> Time {
+    destructive_with(inst, lb, until, &AtomicBool::new(false), |_| true)
+}
+
+/// [`destructive`] that reports each raise to `raised` (which returns
+/// whether to go on) and gives up as soon as `abort` is set.
+pub fn destructive_with(
+    inst: &Instance,
+    lb: Time,
+    until: Instant,
+    abort: &AtomicBool,
+    mut raised: impl FnMut(Time) -> bool,
+) -> Time {
+    let mut t = lb;
+    while !expired(until, abort) && refuted_or_abort(inst, t, until, abort) {
+        t += 1;
+        if !raised(t) {
+            break;
+        }
+    }
+    t
+}
+
+fn expired(until: Instant, abort: &AtomicBool) -> bool {
+    abort.load(Ordering::Relaxed) || Instant::now() >= until
+}
+
+/// Largest array of minutes the time-tabling will build.
+const MAX_SPAN: Time = 200_000;
+
+/// What the refutation of one makespan works on.
+struct Ctx<'a> {
+    inst: &'a Instance,
+    lo: Time,
+    end: Time,
+    /// Capacity per minute of `[lo, end)`, per resource.
+    caps: Vec<Vec<i64>>,
+    /// Prefix sums of `caps`.
+    acc: Vec<Vec<i64>>,
+    users: Vec<Vec<(usize, i64)>>,
+    until: Instant,
+    abort: &'a AtomicBool,
+}
+
+/// Whether no schedule ends by `end` (false when not proven or out of time).
+pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
+    refuted_or_abort(inst, end, until, &AtomicBool::new(false))
+}
+
+fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &AtomicBool) -> bool {
+    let n = inst.n;
+    if n == 0 {
+        return end < 0;
+    }
+    let mut es = inst.es.clone();
+    let latest: Vec<Time> = (0..n)
+        .map(|j| -(inst.latest[j].min(end - inst.dur[j])))
+        .collect();
+    let Ok((x, _)) = longest_paths(&inst.inc, &latest) else {
+        return false;
+    };
+    let mut ls: Vec<Time> = x.into_iter().map(|v| -v).collect();
+    if (0..n).any(|j| es[j] > ls[j]) {
+        return true;
+    }
+    let lo = es.iter().copied().min().unwrap_or(0);
+    if end - lo > MAX_SPAN || end <= lo || (end - lo) * inst.caps.len() as Time > 8 * MAX_SPAN {
+        return false;
+    }
+    let span = (end - lo) as usize;
+    let caps: Vec<Vec<i64>> = inst
+        .caps
+        .iter()
+        .map(|c| (0..span).map(|k| c.at(lo + k as Time)).collect())
+        .collect();
+    let acc = caps
+        .iter()
+        .map(|c| {
+            let mut a = vec![0i64; c.len() + 1];
+            for (k, &v) in c.iter().enumerate() {
+                a[k + 1] = a[k] + v.max(0);
+            }
+            a
+        })
+        .collect();
+    let users: Vec<Vec<(usize, i64)>> = (0..inst.caps.len())
+        .map(|r| {
+            (0..n)
+                .filter_map(|j| inst.demands[j].iter().find(|d| d.0 == r).map(|d| (j, d.1)))
+                .collect()
+        })
+        .collect();
+    let ctx = Ctx {
+        inst,
+        lo,
+        end,
+        caps,
+        acc,
+        users,
+        until,
+        abort,
+    };
+    if ctx.contradicts(&mut es, &mut ls) {
+        return true;
+    }
+    // shaving: an activity that cannot start at its earliest (or latest)
+    // start, as propagation shows, starts later (or earlier)
+    for _round in 0..4 {
+        let mut changed = false;
+        for j in 0..n {
+            for side in [false, true] {
+                loop {
+                    if expired(until, abort) || es[j] == ls[j] {
+                        break;
+                    }
+                    let (mut e2, mut l2) = (es.clone(), ls.clone());
+                    if side {
+                        e2[j] = ls[j];
+                    } else {
+                        l2[j] = es[j];
+                    }
+                    if !ctx.contradicts(&mut e2, &mut l2) {
+                        break;
+                    }
+                    if expired(until, abort) {
+                        return false;
+                    }
+                    if side {
+                        ls[j] -= 1;
+                    } else {
+                        es[j] += 1;
+                    }
+                    changed = true;
+                    if ctx.contradicts(&mut es, &mut ls) {
+                        return !expired(until, abort);
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    false
+}
+
+impl Ctx<'_> {
+    /// Propagates the windows; true when they become empty or an interval
+    /// is overloaded (false also when time runs out).
+    fn contradicts(&self, es: &mut Vec<Time>, ls: &mut Vec<Time>) -> bool {
+        let inst = self.inst;
+        let n = inst.n;
+        let (lo, end) = (self.lo, self.end);
+        let span = (end - lo) as usize;
+        let mut comp = vec![0i64; span];
+        let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
+        for _round in 0..50 {
+            if expired(self.until, self.abort) {
+                return false;
+            }
+            let mut changed = false;
+            for (r, us) in self.users.iter().enumerate() {
+                let cap = &self.caps[r];
+                comp.fill(0);
+                for &(j, a) in us {
+                    let (cs, ce) = (ls[j], es[j] + inst.dur[j]);
+                    part[j] = (cs, ce);
+                    for t in cs.max(lo)..ce.min(end) {
+                        comp[(t - lo) as usize] += a;
+                    }
+                }
+                if comp.iter().zip(cap).any(|(u, c)| u > c) {
+                    return true;
+                }
+                for &(j, a) in us {
+                    let d = inst.dur[j];
+                    let (cs, ce) = part[j];
+                    // a minute where j cannot run next to the others' compulsory parts
+                    let bad = |m: Time| -> bool {
+                        if m < lo || m >= end {
+                            return true;
+                        }
+                        let k = (m - lo) as usize;
+                        let own = if m >= cs && m < ce { a } else { 0 };
+                        comp[k] - own + a > cap[k]
+                    };
+                    let mut t = es[j];
+                    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
+                        t = m + 1;
+                        if t > ls[j] {
+                            return true;
+                        }
+                    }
+                    if t > es[j] {
+                        es[j] = t;
+                        changed = true;
+                    }
+                    let mut t = ls[j];
+                    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
+                        t = m - d;
+                        if t < es[j] {
+                            return true;
+                        }
+                    }
+                    if t < ls[j] {
+                        ls[j] = t;
+                        changed = true;
+                    }
+                }
+            }
+            // exclusion groups: no activity runs where another side is
+            // certainly busy (its compulsory parts)
+            for (g, &nsides) in inst.sides.iter().enumerate() {
+                let members: Vec<(usize, usize)> = (0..n)
+                    .filter_map(|j| {
+                        let mut sides = inst.excl[j].iter().filter(|e| e.0 == g);
+                        match (sides.next(), sides.next()) {
+                            (Some(&(_, s)), None) => Some((j, s)),
+                            _ => None,
+                        }
+                    })
+                    .collect();
+                if members.len() < 2 {
+                    continue;
+                }
+                let mut busy = vec![vec![0u32; span]; nsides];
+                for &(j, side) in &members {
+                    for t in ls[j].max(lo)..(es[j] + inst.dur[j]).min(end) {
+                        busy[side][(t - lo) as usize] += 1;
+                    }
+                }
+                for &(j, side) in &members {
+                    let d = inst.dur[j];
+                    let bad = |m: Time| -> bool {
+                        m < lo
+                            || m >= end
+                            || (0..nsides).any(|s| s != side && busy[s][(m - lo) as usize] > 0)
+                    };
+                    let mut t = es[j];
+                    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
+                        t = m + 1;
+                        if t > ls[j] {
+                            return true;
+                        }
+                    }
+                    if t > es[j] {
+                        es[j] = t;
+                        changed = true;
+                    }
+                    let mut t = ls[j];
+                    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
+                        t = m - d;
+                        if t < es[j] {
+                            return true;
+                        }
+                    }
+                    if t < ls[j] {
+                        ls[j] = t;
+                        changed = true;
+                    }
+                }
+            }
+            // time lags
+            let Ok((e2, _)) = longest_paths(&inst.out, es) else {
+                return true;
+            };
+            let init: Vec<Time> = ls.iter().map(|&l| -l).collect();
+            let Ok((x, _)) = longest_paths(&inst.inc, &init) else {
+                return true;
+            };
+            let l2: Vec<Time> = x.into_iter().map(|v| -v).collect();
+            if e2 != *es || l2 != *ls {
+                changed = true;
+            }
+            *es = e2;
+            *ls = l2;
+            if (0..n).any(|j| es[j] > ls[j]) {
+                return true;
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.energetic(es, ls)
+    }
+
+    /// Energetic reasoning: some interval needs more work than it offers.
+    fn energetic(&self, es: &[Time], ls: &[Time]) -> bool {
+        let inst = self.inst;
+        let (lo, end) = (self.lo, self.end);
+        for (r, us) in self.users.iter().enumerate() {
+            if us.len() < 2 {
+                continue;
+            }
+            let acc = &self.acc[r];
+            let mut p1: Vec<Time> = us.iter().flat_map(|&(j, _)| [es[j], ls[j]]).collect();
+            let mut p2: Vec<Time> = us
+                .iter()
+                .flat_map(|&(j, _)| [es[j] + inst.dur[j], ls[j] + inst.dur[j]])
+                .collect();
+            p1.sort_unstable();
+            p1.dedup();
+            p2.sort_unstable();
+            p2.dedup();
+            for &t1 in &p1 {
+                if expired(self.until, self.abort) {
+                    return false;
+                }
+                for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
+                    let (a1, a2) = (t1.clamp(lo, end), t2.clamp(lo, end));
+                    let avail = acc[(a2 - lo) as usize] - acc[(a1 - lo) as usize];
+                    let mut need = 0;
+                    for &(j, a) in us {
+                        let d = inst.dur[j];
+                        let mi = d.min(t2 - t1).min(es[j] + d - t1).min(t2 - ls[j]);
+                        if mi > 0 {
+                            need += mi * a;
+                        }
+                    }
+                    if need > avail {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
 }
 
 #[cfg(test)]

@@ -43,6 +43,10 @@ pub struct Instance {
     pub order_succs: Vec<Vec<usize>>,
     /// Rank of each activity in a topological order of the list order.
     pub topo: Vec<usize>,
+    /// Component of each activity in the full lag graph (activities tied by
+    /// maximum lags share one); `blocks` is false when all are singletons.
+    pub block: Vec<usize>,
+    pub blocks: bool,
 }
 
 impl Instance {
@@ -169,6 +173,8 @@ impl Instance {
             order_preds: Vec::new(),
             order_succs: Vec::new(),
             topo: Vec::new(),
+            block: Vec::new(),
+            blocks: false,
         }
         .finish()
     }
@@ -320,6 +326,13 @@ impl Instance {
             }
         }
         debug_assert_eq!(k, n);
+        let block = scc(n, |u| self.out[u].iter().map(|a| a.0).collect::<Vec<_>>());
+        let mut size = vec![0usize; n];
+        for &b in &block {
+            size[b] += 1;
+        }
+        self.blocks = size.iter().any(|&s| s > 1);
+        self.block = block;
         self.order_preds = preds;
         self.order_succs = succs;
         self.topo = topo;
@@ -389,6 +402,8 @@ impl Instance {
             order_preds: Vec::new(),
             order_succs: Vec::new(),
             topo: Vec::new(),
+            block: Vec::new(),
+            blocks: false,
         }
         .finish()
         .ok()

@@ -1,16 +1,29 @@
 //! The solver on the core [`Problem`]: bounds, schedule generation, search.
 //! It knows nothing of inventories.
 //!
+//! [`solve`] first proves what it can: structure, positive cycles of time
+//! lags, activities that fit nowhere (intervals, capacity profiles),
+//! deadlines below a lower bound (all `Outcome::Infeasible`, in words that
+//! name activities and resources). It then computes a lower bound and
+//! searches until the time limit, a schedule budget, or a schedule that
+//! meets the bound. Every returned schedule is re-checked with
+//! [`crate::model::verify::verify`].
+//!
+//! Modules, one job each:
 //! - [`temporal`]: longest paths on the time-lag graph, positive cycles,
 //!   earliest / latest starts ([`time_windows`]);
-//! - [`bounds`]: critical-path and energy lower bounds ([`lower_bound`]);
+//! - `bounds`: critical path, resource energy, exclusion groups, and
+//!   destructive improvement (time-tabling, energetic reasoning, shaving);
+//!   [`lower_bound`] is the public entry;
 //! - `instance`: the solver's flat form of a problem and its time mirror;
 //! - `profile`: resource usage timelines;
 //! - `sgs`: serial schedule generation with unscheduling for max lags;
 //! - `priority`: priority rules, sampling and list operators;
-//! - `search`: forward–backward improvement and the genetic search.
+//! - `search`: forward–backward improvement, the genetic search and the
+//!   iterated local search, and the on-time-limit penalty;
+//! - `rng`: a seeded generator (reproducible runs with one thread).
 
-pub mod bounds;
+mod bounds;
 mod instance;
 mod priority;
 mod profile;
@@ -158,7 +171,7 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
         Conflict::Cycle(c) => temporal::describe_cycle(problem, &c),
         Conflict::Window(j) => window_reason(Some(&inst), j),
     })?;
-    let mut lb = bounds::path_bound(&inst);
+    let mut lb = bounds::path_bound(&inst).max(bounds::exclusion_bound(&inst));
     match bounds::energy_bound(&inst) {
         Ok(b) => lb = lb.max(b),
         Err(r) => {
@@ -179,14 +192,16 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
 }
 
 /// A lower bound on the makespan of any schedule (critical path with lags,
-/// intervals, and resource energy). For a problem without schedules it is
+/// intervals, resource energy, and destructive improvement for up to a
+/// quarter of a second). For a problem without schedules it is
 /// whatever could be derived before the contradiction (at least 0).
 pub fn lower_bound(problem: &Problem) -> Time {
     if temporal::check_structure(problem).is_err() {
         return 0;
     }
+    let started = Instant::now();
     match analyse(problem) {
-        Ok((_, lb)) => lb,
+        Ok((inst, lb)) => bounds::destructive(&inst, lb, started + Duration::from_millis(250)),
         Err(_) => earliest_starts(problem)
             .map(|es| problem.makespan(&es))
             .unwrap_or(0),
@@ -195,7 +210,7 @@ pub fn lower_bound(problem: &Problem) -> Time {
 
 /// Solves a problem within the options' limits. A returned schedule always
 /// satisfies every constraint (it is re-checked with
-/// [`verify`](crate::model::verify::verify)).
+/// [`crate::model::verify::verify`]).
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = Instant::now();
     if let Err(e) = temporal::check_structure(problem) {
@@ -216,6 +231,50 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         Ok(x) => x,
         Err(e) => return Outcome::Infeasible(e),
     };
+    // No schedule at all? With a deadline that is the question whether the
+    // deadline is refuted; without one it is asked at the horizon, beyond
+    // which nothing changes when nothing depends on time (a feasible
+    // RCPSP/max instance has a schedule within the sum over activities of
+    // the larger of duration and outgoing lags, which the horizon exceeds).
+    let time_invariant = problem.resources.iter().all(|r| r.is_constant())
+        && problem.activities.iter().all(|a| {
+            a.allowed.is_none()
+                && a.forbidden.is_empty()
+                && a.release == problem.activities[0].release
+        });
+    if problem.deadline.is_some() || time_invariant {
+        let end = inst
+            .latest
+            .iter()
+            .zip(&inst.dur)
+            .map(|(l, d)| l + d)
+            .max()
+            .unwrap_or(0);
+        if bounds::refuted(&inst, end, started + opts.time_limit.mul_f64(0.05)) {
+            return Outcome::Infeasible(match problem.deadline {
+                Some(d) => format!(
+                    "no schedule ends by the deadline {d}: the resource capacities and time lags cannot all be met before it"
+                ),
+                None => "no schedule exists: the maximum time lags cannot be met together with the resource capacities".into(),
+            });
+        }
+    }
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        opts.threads
+    };
+    // With one thread the bound is computed first (reproducible runs); with
+    // more it goes on beside the search after a short first round.
+    let first_round = if threads >= 2 { 0.03 } else { 0.1 };
+    let lb = bounds::destructive(&inst, lb, started + opts.time_limit.mul_f64(first_round));
+    if let Some(d) = problem.deadline {
+        if lb > d {
+            return Outcome::Infeasible(format!(
+                "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
+            ));
+        }
+    }
     let budget = opts.time_limit.mul_f64(0.93);
     let deadline = started + budget;
     let feeders: Vec<Vec<usize>> = problem
@@ -225,67 +284,116 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         .map(|l| search::feeders(problem, l.signal))
         .filter(|f| f.len() > 1)
         .collect();
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
     let shared = search::Shared {
         best: AtomicI64::new(Time::MAX),
+        lower: AtomicI64::new(lb),
         stop: AtomicBool::new(false),
+        failure: std::sync::Mutex::new(""),
     };
-    let mut candidates: Vec<search::Cand> = Vec::new();
-    // On-time limits: first search variants in which the activities feeding
-    // a limit run nested inside the longest of them (aligned outages).
-    let variants = aligned_variants(problem, &inst);
-    if !variants.is_empty() {
-        let share = budget.mul_f64(0.5 / variants.len() as f64);
-        for (k, v) in variants.iter().enumerate() {
+    let search_phases = || -> Vec<search::Cand> {
+        let mut candidates: Vec<search::Cand> = Vec::new();
+        let stopped =
+            |shared: &search::Shared| shared.stop.load(std::sync::atomic::Ordering::Relaxed);
+        let base = |until: Instant, seed: u64, shared: &search::Shared| {
             let setup = search::Setup {
                 problem,
-                inst: v,
+                inst: &inst,
                 lower_bound: lb,
-                deadline: (Instant::now() + share).min(deadline),
+                deadline: until,
                 max_schedules: opts.max_schedules,
                 feeders: feeders.clone(),
             };
-            candidates.extend(run_search(
-                &setup,
-                &shared,
-                opts.seed.wrapping_add(k as u64 + 1),
-                threads,
-            ));
-            if shared.stop.load(std::sync::atomic::Ordering::Relaxed) {
-                break;
+            run_search(&setup, shared, seed, threads)
+        };
+        let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
+        if !hard_limits {
+            candidates.extend(base(deadline, opts.seed, &shared));
+        } else {
+            // On-time limits: a first search on the problem as it is; if it
+            // finds nothing within the limits, search variants in which the
+            // outages feeding a limit are aligned, then the problem again.
+            candidates.extend(base(started + budget.mul_f64(0.35), opts.seed, &shared));
+            let feasible = candidates.iter().any(|c| c.penalty == 0);
+            if !feasible && !stopped(&shared) {
+                let variants = aligned_variants(problem, &inst);
+                let share = budget.mul_f64(0.45 / variants.len().max(1) as f64);
+                for (k, v) in variants.iter().enumerate() {
+                    let setup = search::Setup {
+                        problem,
+                        inst: v,
+                        lower_bound: lb,
+                        deadline: (Instant::now() + share).min(deadline),
+                        max_schedules: opts.max_schedules,
+                        feeders: feeders.clone(),
+                    };
+                    candidates.extend(run_search(
+                        &setup,
+                        &shared,
+                        opts.seed.wrapping_add(k as u64 + 1),
+                        threads,
+                    ));
+                    if stopped(&shared) {
+                        break;
+                    }
+                }
+            }
+            if !stopped(&shared) {
+                candidates.extend(base(deadline, opts.seed.wrapping_add(100), &shared));
             }
         }
-    }
-    if !shared.stop.load(std::sync::atomic::Ordering::Relaxed) {
-        let setup = search::Setup {
-            problem,
-            inst: &inst,
-            lower_bound: lb,
-            deadline,
-            max_schedules: opts.max_schedules,
-            feeders,
-        };
-        candidates.extend(run_search(&setup, &shared, opts.seed, threads));
-    }
+        candidates
+    };
+    let search_done = AtomicBool::new(false);
+    let candidates = std::thread::scope(|scope| {
+        if threads >= 2 {
+            let (inst, shared, search_done) = (&inst, &shared, &search_done);
+            scope.spawn(move || {
+                bounds::destructive_with(inst, lb, deadline, search_done, |t| {
+                    shared
+                        .lower
+                        .fetch_max(t, std::sync::atomic::Ordering::Relaxed);
+                    if shared.best.load(std::sync::atomic::Ordering::Relaxed) <= t {
+                        shared
+                            .stop
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                        return false;
+                    }
+                    true
+                });
+            });
+        }
+        let candidates = search_phases();
+        search_done.store(true, std::sync::atomic::Ordering::Relaxed);
+        candidates
+    });
+    let lb = lb.max(shared.lower.load(std::sync::atomic::Ordering::Relaxed));
     let best = candidates.into_iter().min_by_key(|c| c.key());
+    if let Some(d) = problem.deadline {
+        if lb > d && best.as_ref().is_none_or(|c| c.penalty > 0) {
+            return Outcome::Infeasible(format!(
+                "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
+            ));
+        }
+    }
     match best {
         Some(c) if c.penalty == 0 => {
             let errs = verify(problem, &c.starts);
-            debug_assert!(errs.is_empty(), "solver produced an invalid schedule: {errs:?}");
+            debug_assert!(
+                errs.is_empty(),
+                "solver produced an invalid schedule: {errs:?}"
+            );
             if !errs.is_empty() {
                 return Outcome::NotFound(format!(
                     "internal error: the best schedule failed verification: {}",
                     errs.join("; ")
                 ));
             }
+            let makespan = problem.makespan(&c.starts);
+            debug_assert!(lb <= makespan, "bound {lb} above a schedule of {makespan}");
             Outcome::Solved(Solution {
-                makespan: problem.makespan(&c.starts),
+                makespan,
                 starts: c.starts,
-                lower_bound: lb,
+                lower_bound: lb.min(makespan),
             })
         }
         Some(c) => {
@@ -305,9 +413,17 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 over.join(", ")
             ))
         }
-        None => Outcome::NotFound(
-            "no schedule found within the limits: generation failed (time lags, intervals and resources are too tight for the heuristics)".into(),
-        ),
+        None => {
+            let why = shared.failure.lock().map(|f| *f).unwrap_or("");
+            let why = if why.is_empty() {
+                "time lags, intervals and resources are too tight for the heuristics"
+            } else {
+                why
+            };
+            Outcome::NotFound(format!(
+                "no schedule found within the limits (not proven impossible): {why}"
+            ))
+        }
     }
 }
 
@@ -336,42 +452,69 @@ fn run_search(
     results.into_iter().flatten().min_by_key(|c| c.key())
 }
 
-/// Instances with extra lags that nest the outages feeding each hard
-/// on-time limit inside the longest of them: all limits together, then
-/// each limit alone (at most a few).
+/// Instances with extra lags that align the outages feeding each hard
+/// on-time limit: either nested inside the longest of them, or all within a
+/// window of the limit's length around it (all limits together, then each
+/// limit alone, at most a few).
 fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
-    let groups: Vec<Vec<usize>> = problem
+    let groups: Vec<(Vec<usize>, Time)> = problem
         .limits
         .iter()
         .filter(|l| l.max_on.is_some() && search::monotone_union(problem, l.signal))
         .map(|l| {
-            search::feeders(problem, l.signal)
+            let g = search::feeders(problem, l.signal)
                 .into_iter()
                 .filter(|&a| inst.dur[a] > 0)
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (g, l.max_on.unwrap_or(0))
         })
-        .filter(|g| g.len() > 1)
+        .filter(|(g, _)| g.len() > 1)
         .collect();
-    let arcs_for = |g: &[usize]| -> Vec<(usize, usize, Time)> {
+    // window = false: nest in the longest; true: within `max_on` around it
+    let arcs_for = |g: &[usize], max_on: Time, window: bool| -> Vec<(usize, usize, Time)> {
         let long = *g
             .iter()
             .max_by_key(|&&a| (inst.dur[a], std::cmp::Reverse(a)))
             .expect("non-empty");
+        let slack = if window {
+            (max_on - inst.dur[long]).max(0)
+        } else {
+            0
+        };
+        let before = slack / 2;
+        let after = slack - before;
         g.iter()
             .filter(|&&b| b != long)
-            .flat_map(|&b| [(long, b, 0), (b, long, inst.dur[b] - inst.dur[long])])
+            .flat_map(|&b| {
+                [
+                    (long, b, -before),
+                    (b, long, inst.dur[b] - inst.dur[long] - after),
+                ]
+            })
             .collect()
     };
     let mut out = Vec::new();
-    if groups.len() > 1 {
-        let all: Vec<_> = groups.iter().flat_map(|g| arcs_for(g)).collect();
-        if let Ok(v) = inst.with_arcs(&all) {
-            out.push(v);
+    for window in [false, true] {
+        if window
+            && groups
+                .iter()
+                .all(|(g, m)| *m <= g.iter().map(|&a| inst.dur[a]).max().unwrap_or(0))
+        {
+            continue;
         }
-    }
-    for g in groups.iter().take(3) {
-        if let Ok(v) = inst.with_arcs(&arcs_for(g)) {
-            out.push(v);
+        if groups.len() > 1 {
+            let all: Vec<_> = groups
+                .iter()
+                .flat_map(|(g, m)| arcs_for(g, *m, window))
+                .collect();
+            if let Ok(v) = inst.with_arcs(&all) {
+                out.push(v);
+            }
+        }
+        for (g, m) in groups.iter().take(3) {
+            if let Ok(v) = inst.with_arcs(&arcs_for(g, *m, window)) {
+                out.push(v);
+            }
         }
     }
     out

@@ -7,19 +7,26 @@ use super::instance::Instance;
 use super::rng::Rng;
 
 /// Builds a list by repeatedly taking the eligible activity (all list
-/// predecessors taken) with the smallest key (ties: smaller index).
-pub fn list_by_key(inst: &Instance, key: &[f64]) -> Vec<usize> {
+/// predecessors taken) with the smallest key (ties: smaller index). Once an
+/// activity of a block (activities tied by maximum lags) is taken, the
+/// block's other eligible activities come first when `blocks` is set.
+pub fn list_by_key(inst: &Instance, key: &[f64], blocks: bool) -> Vec<usize> {
     let n = inst.n;
     let mut missing: Vec<usize> = inst.order_preds.iter().map(|p| p.len()).collect();
     let mut eligible: Vec<usize> = (0..n).filter(|&j| missing[j] == 0).collect();
     let mut list = Vec::with_capacity(n);
+    let mut open = usize::MAX;
     while !eligible.is_empty() {
+        let in_open = |j: &usize| blocks && inst.blocks && inst.block[*j] == open;
+        let restrict = eligible.iter().any(in_open);
         let (pos, _) = eligible
             .iter()
             .enumerate()
+            .filter(|(_, j)| !restrict || in_open(j))
             .min_by(|a, b| key[*a.1].total_cmp(&key[*b.1]).then(a.1.cmp(b.1)))
             .expect("non-empty");
         let j = eligible.swap_remove(pos);
+        open = inst.block[j];
         list.push(j);
         for &s in &inst.order_succs[j] {
             missing[s] -= 1;
@@ -32,35 +39,59 @@ pub fn list_by_key(inst: &Instance, key: &[f64]) -> Vec<usize> {
     list
 }
 
+/// The list reordered so that blocks stay together (no change without
+/// maximum lags).
+pub fn blockify(inst: &Instance, list: &[usize]) -> Vec<usize> {
+    if !inst.blocks {
+        return list.to_vec();
+    }
+    let mut key = vec![0.0; inst.n];
+    for (p, &j) in list.iter().enumerate() {
+        key[j] = p as f64;
+    }
+    list_by_key(inst, &key, true)
+}
+
 /// Regret-biased random sampling on `key` (smaller is better).
-pub fn list_sampled(inst: &Instance, key: &[f64], rng: &mut Rng) -> Vec<usize> {
+pub fn list_sampled(inst: &Instance, key: &[f64], rng: &mut Rng, blocks: bool) -> Vec<usize> {
     let n = inst.n;
     let mut missing: Vec<usize> = inst.order_preds.iter().map(|p| p.len()).collect();
     let mut eligible: Vec<usize> = (0..n).filter(|&j| missing[j] == 0).collect();
     let mut list = Vec::with_capacity(n);
     let mut w = Vec::new();
+    let mut open = usize::MAX;
     while !eligible.is_empty() {
+        let restrict = blocks && inst.blocks && eligible.iter().any(|&j| inst.block[j] == open);
+        let allowed = |j: usize| !restrict || inst.block[j] == open;
         let worst = eligible
             .iter()
+            .filter(|&&j| allowed(j))
             .map(|&j| key[j])
             .fold(f64::NEG_INFINITY, f64::max);
         w.clear();
         let mut total = 0.0;
         for &j in &eligible {
-            let r = (worst - key[j] + 1.0).powi(2);
+            let r = if allowed(j) {
+                (worst - key[j] + 1.0).powi(2)
+            } else {
+                0.0
+            };
             total += r;
             w.push(r);
         }
         let mut x = rng.unit() * total;
-        let mut pos = eligible.len() - 1;
+        let mut pos = usize::MAX;
         for (k, &r) in w.iter().enumerate() {
-            if x < r {
+            if r > 0.0 {
                 pos = k;
-                break;
+                if x < r {
+                    break;
+                }
             }
             x -= r;
         }
         let j = eligible.swap_remove(pos);
+        open = inst.block[j];
         list.push(j);
         for &s in &inst.order_succs[j] {
             missing[s] -= 1;

@@ -27,6 +27,10 @@ pub struct Sgs {
     inq: Vec<bool>,
     /// Restarts allowed per generation.
     pub max_restarts: usize,
+    /// Why the last generation failed (diagnostics).
+    pub failure: &'static str,
+    /// Generation gives up (fails) once this instant has passed.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl Sgs {
@@ -44,6 +48,8 @@ impl Sgs {
             queue: VecDeque::new(),
             inq: vec![false; n],
             max_restarts: n + 10,
+            failure: "",
+            deadline: None,
         }
     }
 
@@ -199,8 +205,13 @@ impl Sgs {
                 debug_assert!(self.done[i]);
                 t = t.max(self.start[i] + lag);
             }
-            let t = self.fit(inst, j, t)?;
+            let Some(t) = self.fit(inst, j, t) else {
+                self.failure =
+                    "an activity found no room (resources, intervals, exclusions) before the planning horizon";
+                return None;
+            };
             if t > inst.ls[j] {
+                self.failure = "activities could not be placed before the deadline";
                 return None;
             }
             self.place(inst, j, t);
@@ -217,15 +228,24 @@ impl Sgs {
                 if self.extra[j] > self.es[j] {
                     self.es[j] = self.extra[j];
                     if self.es[j] > self.ls[j] || !self.push_forward(inst, j) {
+                        self.failure = "the start delays needed to satisfy maximum time lags contradict other time lags";
                         return None;
                     }
                 }
             }
             for &j in list {
-                let t = self.fit(inst, j, self.es[j])?;
+                let Some(t) = self.fit(inst, j, self.es[j]) else {
+                    self.failure = "an activity found no room (resources, intervals, exclusions) before the planning horizon";
+                    return None;
+                };
                 if t > self.ls[j] {
                     restarts += 1;
-                    if restarts > self.max_restarts {
+                    if restarts > self.max_restarts
+                        || self
+                            .deadline
+                            .is_some_and(|d| std::time::Instant::now() >= d)
+                    {
+                        self.failure = "maximum time lags kept conflicting with resources, intervals or exclusions";
                         return None;
                     }
                     let mut u = self.lsp[j];
@@ -235,6 +255,7 @@ impl Sgs {
                         steps += 1;
                     }
                     if u == NONE || !self.done[u] {
+                        self.failure = "activities could not be placed before the deadline";
                         return None;
                     }
                     let delta = t - self.ls[j];
@@ -248,6 +269,7 @@ impl Sgs {
                     self.lsp[j] = NONE;
                 }
                 if !self.push_forward(inst, j) || !self.push_backward(inst, j) {
+                    self.failure = "time lags left an activity no possible start";
                     return None;
                 }
             }

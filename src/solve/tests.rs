@@ -14,7 +14,11 @@ fn opts() -> SolveOptions {
     SolveOptions {
         time_limit: Duration::from_secs(20),
         seed: 7,
-        threads: 1,
+        // one worker unless WINDOWPLAN_TEST_THREADS says otherwise
+        threads: std::env::var("WINDOWPLAN_TEST_THREADS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(1),
         max_schedules: 400,
     }
 }
@@ -136,6 +140,7 @@ fn exclusion_group() {
     });
     let s = solved(&p);
     assert_eq!(s.makespan, 7);
+    assert!(s.is_optimal());
 }
 
 #[test]
@@ -236,12 +241,18 @@ fn on_time_limit_forces_alignment() {
 
 #[test]
 fn deterministic_with_one_thread() {
-    let p = random_problem(12345, 12);
     let o = SolveOptions {
         max_schedules: 150,
+        threads: 1,
         ..opts()
     };
+    let p = random_problem(12345, 12);
     assert_eq!(solve(&p, &o), solve(&p, &o));
+    // a problem the search does not finish early
+    let (p, _) = feasible_max_lag_problem(5, 25);
+    let a = solve(&p, &o);
+    assert!(matches!(&a, Outcome::Solved(s) if !s.is_optimal()), "{a:?}");
+    assert_eq!(a, solve(&p, &o));
 }
 
 #[test]
@@ -401,8 +412,16 @@ proptest! {
 #[ignore]
 fn brute_force_statistics() {
     let (mut feasible, mut found, mut optimal, mut infeasible_ok) = (0, 0, 0, 0);
-    for seed in 0..3000u64 {
-        let p = random_problem(seed, 4);
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    let seeds: u64 = std::env::var("SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    for seed in 0..seeds {
+        let p = random_problem(seed, n);
         let brute = brute_force(&p, 12);
         let o = SolveOptions {
             max_schedules: 100,
@@ -411,6 +430,11 @@ fn brute_force_statistics() {
         let out = solve(&p, &o);
         match (&out, brute) {
             (Outcome::Solved(s), Some(b)) => {
+                assert!(
+                    s.lower_bound <= b,
+                    "seed {seed}: bound {} above optimum {b}",
+                    s.lower_bound
+                );
                 feasible += 1;
                 found += 1;
                 if s.makespan == b {
@@ -532,7 +556,7 @@ fn max_lag_statistics() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(30);
-    let (mut ok, mut worse, mut total) = (0, 0, 0);
+    let (mut ok, mut worse, mut total, mut sum) = (0, 0, 0, 0);
     for seed in 0..300u64 {
         let (p, reference) = feasible_max_lag_problem(seed, n);
         total += 1;
@@ -543,6 +567,7 @@ fn max_lag_statistics() {
         match solve(&p, &o) {
             Outcome::Solved(s) => {
                 ok += 1;
+                sum += s.makespan;
                 if s.makespan > p.makespan(&reference) {
                     worse += 1;
                 }
@@ -550,5 +575,252 @@ fn max_lag_statistics() {
             other => println!("seed {seed}: {other:?}"),
         }
     }
-    println!("solved {ok}/{total}, worse than reference {worse}");
+    println!("solved {ok}/{total}, worse than reference {worse}, total makespan {sum}");
+}
+
+#[test]
+#[ignore]
+fn sgs_failures() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let mut reasons: std::collections::BTreeMap<&str, usize> = Default::default();
+    for seed in 0..100u64 {
+        let (p, _) = feasible_max_lag_problem(seed, n);
+        let Ok(mut inst) = Instance::from_problem(&p) else {
+            continue;
+        };
+        inst.tighten_alone().unwrap();
+        let mut sgs = sgs::Sgs::new(&inst);
+        let mut r = rng::Rng::new(seed);
+        for (_, key) in priority::rule_keys(&inst) {
+            for _ in 0..5 {
+                let list = priority::list_sampled(&inst, &key, &mut r, false);
+                let res = sgs.run(&inst, &list);
+                *reasons
+                    .entry(if res.is_some() { "ok" } else { sgs.failure })
+                    .or_default() += 1;
+            }
+        }
+    }
+    println!("{reasons:?}");
+}
+
+#[test]
+#[ignore]
+fn large_instances_respect_the_time_limit() {
+    for (n, seed) in [(1000usize, 1u64), (2000, 2)] {
+        let (p, _) = feasible_max_lag_problem(seed, n);
+        let t = std::time::Instant::now();
+        let o = SolveOptions {
+            time_limit: Duration::from_secs(2),
+            threads: 2,
+            seed: 1,
+            max_schedules: 0,
+        };
+        let out = solve(&p, &o);
+        let secs = t.elapsed().as_secs_f64();
+        match out {
+            Outcome::Solved(s) => println!(
+                "n {n}: makespan {} lb {} in {secs:.2}s",
+                s.makespan, s.lower_bound
+            ),
+            other => println!("n {n}: {other:?} in {secs:.2}s"),
+        }
+    }
+}
+
+/// Adds services (signals and limits) that the reference schedule meets
+/// exactly, so that a schedule within every limit exists.
+fn with_services(mut p: Problem, reference: &[Time], seed: u64) -> Problem {
+    let mut r = rng::Rng::new(seed ^ 0xabc);
+    let n = p.activities.len();
+    for k in 0..3 {
+        let members: Vec<usize> = (0..2 + r.below(3)).map(|_| r.below(n)).collect();
+        p.signals.push(Signal::Running(members));
+        let sig = p.signals.len() - 1;
+        let sig = if r.chance(0.3) {
+            p.signals.push(Signal::Delayed {
+                input: sig,
+                tolerance: r.below(5) as Time,
+            });
+            p.signals.len() - 1
+        } else {
+            sig
+        };
+        p.limits.push(OnTimeLimit {
+            name: format!("service-{k}"),
+            signal: sig,
+            weight: 1.0,
+            max_on: None,
+        });
+    }
+    let on = crate::model::signal::on_time(&p, reference);
+    for (l, o) in p.limits.iter_mut().zip(on) {
+        l.max_on = Some(o);
+    }
+    assert!(verify(&p, reference).is_empty());
+    p
+}
+
+#[test]
+fn services_within_limits_are_found() {
+    for seed in 0..6 {
+        let (p, reference) = feasible_max_lag_problem(seed, 10);
+        let p = with_services(p, &reference, seed);
+        let o = SolveOptions {
+            max_schedules: 150,
+            ..opts()
+        };
+        if let Outcome::Solved(s) = solve(&p, &o) {
+            assert!(verify(&p, &s.starts).is_empty());
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn service_statistics() {
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20);
+    let (mut ok, mut total) = (0, 0);
+    for seed in 0..200u64 {
+        let (p, reference) = feasible_max_lag_problem(seed, n);
+        let p = with_services(p, &reference, seed);
+        total += 1;
+        let o = SolveOptions {
+            max_schedules: 300,
+            ..opts()
+        };
+        match solve(&p, &o) {
+            Outcome::Solved(_) => ok += 1,
+            other => println!("seed {seed}: {other:?}"),
+        }
+    }
+    println!("solved {ok}/{total}");
+}
+
+#[test]
+fn mirrored_schedules_map_back_to_feasible_ones() {
+    let (mut tried, mut ok) = (0, 0);
+    for seed in 0..300 {
+        let mut p = random_problem(seed, 8);
+        p.limits.clear();
+        let Ok(mut inst) = Instance::from_problem(&p) else {
+            continue;
+        };
+        if inst.tighten_alone().is_err() {
+            continue;
+        }
+        let list = priority::list_by_key(&inst, &priority::rule_keys(&inst)[0].1, false);
+        let Some(s) = sgs::Sgs::new(&inst).run(&inst, &list) else {
+            continue;
+        };
+        let end = inst.makespan(&s);
+        let Some(m) = inst.mirror(end) else {
+            panic!("seed {seed}: a feasible schedule exists, so the mirror is consistent")
+        };
+        tried += 1;
+        let mirrored: Vec<Time> = (0..inst.n).map(|j| end - s[j] - inst.dur[j]).collect();
+        let blist = priority::list_from_starts(&m, &mirrored);
+        if let Some(b) = sgs::Sgs::new(&m).run(&m, &blist) {
+            let back: Vec<Time> = (0..inst.n).map(|j| end - b[j] - inst.dur[j]).collect();
+            assert!(
+                verify(&p, &back).is_empty(),
+                "seed {seed}: {:?}",
+                verify(&p, &back)
+            );
+            assert!(inst.makespan(&back) <= end);
+            ok += 1;
+        }
+    }
+    assert!(
+        ok * 10 >= tried * 8,
+        "backward passes succeeded {ok} of {tried}"
+    );
+}
+
+#[test]
+fn edge_cases() {
+    // milestones only, with lags
+    let mut p = Problem::default();
+    p.activities = vec![act("start", 0, &[]), act("end", 0, &[])];
+    p.precedences = vec![prec(0, 1, 30)];
+    let s = solved(&p);
+    assert_eq!(s.makespan, 30);
+    // an empty list of allowed intervals
+    let mut a = act("never", 5, &[]);
+    a.allowed = Some(vec![]);
+    let q = Problem {
+        activities: vec![a],
+        ..Problem::default()
+    };
+    assert!(matches!(solve(&q, &opts()), Outcome::Infeasible(_)));
+    // negative release and a resource without steps
+    let mut p = Problem::default();
+    let mut a = act("early", 5, &[]);
+    a.release = -10;
+    p.activities = vec![a];
+    let s = solved(&p);
+    assert_eq!(s.makespan, 0);
+    p.resources.push(Resource {
+        name: "nobody".into(),
+        steps: vec![],
+    });
+    p.activities[0].demands.push(Demand {
+        resource: 0,
+        amount: 1,
+    });
+    match solve(&p, &opts()) {
+        Outcome::Infeasible(r) => assert!(r.contains("nobody"), "{r}"),
+        o => panic!("{o:?}"),
+    }
+    // invalid indices are reported, not a panic
+    let mut p = Problem::default();
+    p.activities = vec![act("a", 1, &[(3, 1)])];
+    assert!(matches!(solve(&p, &opts()), Outcome::NotFound(_)));
+    // zero time limit still tries one list
+    let mut p = Problem::default();
+    p.activities = vec![act("a", 1, &[]), act("b", 2, &[])];
+    let o = SolveOptions {
+        time_limit: Duration::ZERO,
+        ..opts()
+    };
+    assert!(matches!(solve(&p, &o), Outcome::Solved(_)));
+}
+
+#[test]
+fn max_lags_against_a_resource_are_proven_infeasible() {
+    // a and b must start within 2 minutes of each other but share a
+    // resource of capacity 1 for 5 minutes each
+    let mut p = Problem::default();
+    p.resources.push(Resource::constant("dba", 1));
+    p.activities = vec![act("a", 5, &[(0, 1)]), act("b", 5, &[(0, 1)])];
+    p.precedences = vec![prec(0, 1, -2), prec(1, 0, -2)];
+    assert!(matches!(solve(&p, &opts()), Outcome::Infeasible(_)));
+    // with room for one after the other it is fine
+    p.precedences = vec![prec(0, 1, -6), prec(1, 0, -6)];
+    assert_eq!(solved(&p).makespan, 10);
+}
+
+#[test]
+#[ignore]
+fn max_lag_seed() {
+    let seed: u64 = std::env::var("SEED").unwrap().parse().unwrap();
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(30);
+    let (p, reference) = feasible_max_lag_problem(seed, n);
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(3),
+        threads: 1,
+        seed: 1,
+        max_schedules: 0,
+    };
+    println!("reference makespan {}", p.makespan(&reference));
+    println!("{:?}", solve(&p, &o));
 }
