@@ -379,17 +379,8 @@ pub fn run(
         opts,
         &bench.into(),
         &crate::solve::solve,
-        &default_verifier,
+        &crate::model::verify::verify,
     )
-}
-
-/// The checker [`run`] uses: [`check_schedule`], this module's own
-/// re-verification of the constraints benchmark problems use.
-// TODO(merge): also call `crate::model::verify::verify(problem, starts)`
-// here once it lands (it is being written in parallel), and report the
-// union of both lists.
-pub fn default_verifier(problem: &Problem, starts: &[Time]) -> Vec<String> {
-    check_schedule(problem, starts)
 }
 
 /// [`run`] with the solver and the checker given (tests use fakes).
@@ -961,149 +952,6 @@ fn parse_psplib_table(
     Ok(table)
 }
 
-/// Independent schedule check for benchmark problems: start count, release
-/// and non-negative starts, precedences with lags, resource capacity
-/// profiles (at every minute, by sweeping start/end events and capacity
-/// steps), deadline, allowed/forbidden intervals and exclusion groups.
-/// Down-signals and their limits are not checked (benchmark problems have
-/// none). Returns the violations in words.
-pub fn check_schedule(problem: &Problem, starts: &[Time]) -> Vec<String> {
-    let mut v = Vec::new();
-    let acts = &problem.activities;
-    if starts.len() != acts.len() {
-        v.push(format!(
-            "{} starts for {} activities",
-            starts.len(),
-            acts.len()
-        ));
-        return v;
-    }
-    let end = |i: usize| starts[i].saturating_add(acts[i].duration);
-    for (i, a) in acts.iter().enumerate() {
-        if starts[i] < a.release.max(0) {
-            v.push(format!(
-                "activity {} starts at {} before its release {}",
-                a.name,
-                starts[i],
-                a.release.max(0)
-            ));
-        }
-        if let Some(d) = problem.deadline {
-            if end(i) > d {
-                v.push(format!(
-                    "activity {} ends at {} after the deadline {d}",
-                    a.name,
-                    end(i)
-                ));
-            }
-        }
-        if let Some(allowed) = &a.allowed {
-            if !allowed
-                .iter()
-                .any(|w| w.contains_run(starts[i], a.duration))
-            {
-                v.push(format!(
-                    "activity {} lies in none of its allowed intervals",
-                    a.name
-                ));
-            }
-        }
-        for f in &a.forbidden {
-            if f.overlaps_run(starts[i], a.duration) {
-                v.push(format!(
-                    "activity {} overlaps its forbidden interval [{}, {})",
-                    a.name, f.start, f.end
-                ));
-            }
-        }
-    }
-    for p in &problem.precedences {
-        if p.from >= acts.len() || p.to >= acts.len() {
-            v.push(format!(
-                "precedence {} -> {} names no activity",
-                p.from, p.to
-            ));
-            continue;
-        }
-        if starts[p.to] < starts[p.from].saturating_add(p.lag) {
-            v.push(format!(
-                "precedence {} -> {} (lag {}): starts {} and {}",
-                acts[p.from].name, acts[p.to].name, p.lag, starts[p.from], starts[p.to]
-            ));
-        }
-    }
-    for (ri, res) in problem.resources.iter().enumerate() {
-        // (time, delta); ends sort before starts at the same time.
-        let mut ev: Vec<(Time, i64)> = Vec::new();
-        for (i, a) in acts.iter().enumerate() {
-            if a.duration <= 0 {
-                continue;
-            }
-            for d in a
-                .demands
-                .iter()
-                .filter(|d| d.resource == ri && d.amount != 0)
-            {
-                ev.push((starts[i], d.amount));
-                ev.push((end(i), -d.amount));
-            }
-        }
-        ev.sort_by_key(|&(t, d)| (t, d));
-        let mut usage = 0i64;
-        let mut k = 0;
-        let mut reported = 0;
-        while k < ev.len() {
-            let t = ev[k].0;
-            while k < ev.len() && ev[k].0 == t {
-                usage = usage.saturating_add(ev[k].1);
-                k += 1;
-            }
-            if usage <= 0 {
-                continue;
-            }
-            let next = ev.get(k).map(|e| e.0).unwrap_or(t);
-            // capacity on [t, next): at t and at every step inside
-            let mut worst = res.capacity_at(t);
-            for &(s, c) in &res.steps {
-                if s > t && s < next {
-                    worst = worst.min(c);
-                }
-            }
-            if usage > worst && reported < 5 {
-                v.push(format!(
-                    "resource {} over capacity from minute {t}: usage {usage} > capacity {worst}",
-                    res.name
-                ));
-                reported += 1;
-            }
-        }
-    }
-    for ex in &problem.exclusions {
-        for (si, side) in ex.sides.iter().enumerate() {
-            for other in ex.sides.iter().skip(si + 1) {
-                for &i in side {
-                    for &j in other {
-                        if i >= acts.len() || j >= acts.len() {
-                            continue;
-                        }
-                        let overlap = starts[i] < end(j)
-                            && starts[j] < end(i)
-                            && acts[i].duration > 0
-                            && acts[j].duration > 0;
-                        if overlap {
-                            v.push(format!(
-                                "exclusion {}: {} and {} overlap",
-                                ex.name, acts[i].name, acts[j].name
-                            ));
-                        }
-                    }
-                }
-            }
-        }
-    }
-    v
-}
-
 /// Header of the per-instance CSV.
 pub const CSV_HEADER: &str = "set,instance,activities,status,makespan,lower_bound,cp_bound,\
 ref_makespan,ref_status,dev_ref_pct,dev_cp_pct,matched_ref,proven_optimal,time_s,violations,conflicts,detail";
@@ -1272,7 +1120,7 @@ pub fn render_table(report: &BenchReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Activity, Demand, Precedence, Resource};
+    use crate::model::{Activity, Demand, Resource};
     use crate::solve::Solution;
 
     fn two_jobs() -> Problem {
@@ -1296,35 +1144,6 @@ mod tests {
     }
 
     #[test]
-    fn checker_finds_overload_and_precedence() {
-        let mut p = two_jobs();
-        assert!(check_schedule(&p, &[0, 3]).is_empty());
-        assert!(check_schedule(&p, &[3, 0]).is_empty());
-        let v = check_schedule(&p, &[0, 2]);
-        assert_eq!(v.len(), 1, "{v:?}");
-        assert!(v[0].contains("over capacity"));
-        p.precedences.push(Precedence {
-            from: 1,
-            to: 0,
-            lag: 2,
-        });
-        let v = check_schedule(&p, &[0, 3]);
-        assert!(v.iter().any(|m| m.contains("precedence")), "{v:?}");
-        assert!(!check_schedule(&p, &[0]).is_empty());
-        assert!(!check_schedule(&p, &[-5, 10]).is_empty());
-    }
-
-    #[test]
-    fn checker_follows_capacity_steps() {
-        let mut p = two_jobs();
-        p.resources[0].steps = vec![(0, 1), (4, 0), (6, 1)];
-        // a in [0,3) fine; b in [3,5) hits capacity 0 at minute 4.
-        let v = check_schedule(&p, &[0, 3]);
-        assert_eq!(v.len(), 1, "{v:?}");
-        assert!(check_schedule(&p, &[0, 6]).is_empty());
-    }
-
-    #[test]
     fn solve_one_counts_violations_and_conflicts() {
         let p = two_jobs();
         let opts = SolveOptions::default();
@@ -1335,7 +1154,15 @@ mod tests {
                 lower_bound: 3,
             })
         };
-        let r = solve_one("s", "two", &p, None, &opts, &broken, &check_schedule);
+        let r = solve_one(
+            "s",
+            "two",
+            &p,
+            None,
+            &opts,
+            &broken,
+            &crate::model::verify::verify,
+        );
         assert_eq!(r.status, InstanceStatus::Invalid);
         assert!(r.failed());
         assert!(!r.proven_optimal);
@@ -1359,7 +1186,7 @@ mod tests {
             Some(reference),
             &opts,
             &good,
-            &check_schedule,
+            &crate::model::verify::verify,
         );
         assert_eq!(r.status, InstanceStatus::Optimal);
         assert!(!r.failed());
@@ -1375,7 +1202,7 @@ mod tests {
             Some(reference),
             &opts,
             &infeasible,
-            &check_schedule,
+            &crate::model::verify::verify,
         );
         assert!(
             r.failed(),
@@ -1389,7 +1216,15 @@ mod tests {
                 lower_bound: 4,
             })
         };
-        let r = solve_one("s", "two", &p, None, &opts, &lying, &check_schedule);
+        let r = solve_one(
+            "s",
+            "two",
+            &p,
+            None,
+            &opts,
+            &lying,
+            &crate::model::verify::verify,
+        );
         assert!(r.failed(), "misreported makespan is a violation");
     }
 
@@ -1404,7 +1239,7 @@ mod tests {
             None,
             &SolveOptions::default(),
             &boom,
-            &check_schedule,
+            &crate::model::verify::verify,
         );
         assert_eq!(r.status, InstanceStatus::Panicked);
         assert!(r.failed());

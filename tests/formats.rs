@@ -196,7 +196,7 @@ fn bench_psplib_with_a_valid_schedule_passes() {
         &SolveOptions::default(),
         &bopts,
         &fake_solver,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap();
     assert!(report.passed(), "{:?}", report.failures());
@@ -252,7 +252,7 @@ fn bench_counts_violations_as_failures() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &broken,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap();
     assert!(!report.passed());
@@ -291,7 +291,7 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &fake_solver,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap();
     assert!(report.passed(), "{:?}", report.failures());
@@ -321,7 +321,7 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &none,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap();
     assert!(report.passed());
@@ -357,7 +357,7 @@ fn bench_stride_limit_and_sets() {
             &SolveOptions::default(),
             bopts,
             &fake_solver,
-            &bench::check_schedule,
+            &windowplan::model::verify::verify,
         )
         .unwrap()
     };
@@ -388,7 +388,7 @@ fn bench_stride_limit_and_sets() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &fake_solver,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap();
     assert_eq!(report.sets.len(), 1);
@@ -406,7 +406,7 @@ fn bench_errors() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &fake_solver,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E089");
@@ -417,7 +417,7 @@ fn bench_errors() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &fake_solver,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E089");
@@ -430,7 +430,7 @@ fn bench_errors() {
         &SolveOptions::default(),
         &BenchOptions::default(),
         &fake_solver,
-        &bench::check_schedule,
+        &windowplan::model::verify::verify,
     )
     .unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E087");

@@ -233,4 +233,57 @@ mod tests {
         assert_eq!(verify(&p, &[0, 45]).len(), 1);
         assert!(verify(&p, &[0, 40]).is_empty());
     }
+
+    fn two_jobs() -> Problem {
+        let mut a = Activity::new("a", 3);
+        a.demands.push(Demand {
+            resource: 0,
+            amount: 1,
+        });
+        let mut b = Activity::new("b", 2);
+        b.demands.push(Demand {
+            resource: 0,
+            amount: 1,
+        });
+        Problem {
+            name: "two".into(),
+            activities: vec![a, b],
+            precedences: vec![],
+            resources: vec![Resource::constant("R1", 1)],
+            ..Problem::default()
+        }
+    }
+
+    #[test]
+    fn checker_finds_overload_and_precedence() {
+        let mut p = two_jobs();
+        assert!(verify(&p, &[0, 3]).is_empty());
+        assert!(verify(&p, &[3, 0]).is_empty());
+        let v = verify(&p, &[0, 2]);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].contains("over capacity"));
+        p.precedences.push(Precedence {
+            from: 1,
+            to: 0,
+            lag: 2,
+        });
+        let v = verify(&p, &[0, 3]);
+        assert!(
+            v.iter()
+                .any(|m| m.contains("must start at least 2 after b")),
+            "{v:?}"
+        );
+        assert!(!verify(&p, &[0]).is_empty());
+        assert!(!verify(&p, &[-5, 10]).is_empty());
+    }
+
+    #[test]
+    fn checker_follows_capacity_steps() {
+        let mut p = two_jobs();
+        p.resources[0].steps = vec![(0, 1), (4, 0), (6, 1)];
+        // a in [0,3) fine; b in [3,5) hits capacity 0 at minute 4.
+        let v = verify(&p, &[0, 3]);
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(verify(&p, &[0, 6]).is_empty());
+    }
 }

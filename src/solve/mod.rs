@@ -521,6 +521,4 @@ fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
 }
 
 #[cfg(test)]
-mod bench_tests;
-#[cfg(test)]
 mod tests;
