@@ -35,6 +35,15 @@ for set in "${sets[@]}"; do
     echo "== CP-SAT $set"
     "$PEER_PY" ../shared/peer/cpsat_rcpsp.py "$dir" --stride "$stride" --time-limit "$limit" \
       --workers 2 --ref "$peer_ref" --ref-kind bku --out "$out/cpsat_${set}_${limit}s.csv" \
-      | tail -n 8 | tee "$out/cpsat_${set}_${limit}s.txt"
+      > "$out/cpsat_${set}_${limit}s.log"
+    python3 - "$out/cpsat_${set}_${limit}s.csv" <<'PY' | tee "$out/cpsat_${set}_${limit}s.txt"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+mean = lambda k: sum(float(r[k]) for r in rows if r[k]) / max(1, sum(1 for r in rows if r[k]))
+print(f"CP-SAT: inst {len(rows)}  dev_ref% {mean('dev_ref_pct'):.2f}  dev_cp% {mean('dev_cpm_pct'):.2f}  "
+      f"matched {sum(int(r['matched_ref'] or 0) for r in rows)}/{len(rows)}  "
+      f"optimal {sum(int(r['proven_optimal'] or 0) for r in rows)}  errors {sum(int(r['errors'] or 0) for r in rows)}  "
+      f"mean_s {mean('wall_s'):.2f}")
+PY
   fi
 done

@@ -14,7 +14,8 @@
 //! - Reference values ([`load_reference`]) are read from
 //!   * `instance,best_makespan,status` CSV (status `optimal|best|infeasible`,
 //!     optional `set` and `lower_bound` columns) — the project's own format;
-//!   * the benchdata `reference.csv` (`set,instance,best_known_makespan[,best_lower_bound]`);
+//!   * the benchdata `reference.csv` (`set,instance,best_known_makespan[,best_lower_bound]`,
+//!     or `set,instance,best,kind` with kind `opt|ub`);
 //!   * PSPLIB's `j30opt.sm` (optima) and `j60hrs.sm`/`j90hrs.sm`/`j120hrs.sm`
 //!     (best known upper bounds) tables.
 //! - The report is a per-set summary ([`SetSummary`]) and per-instance rows
@@ -789,13 +790,14 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
     let i_ms = find(&[
         "best_makespan",
         "best_known_makespan",
+        "best",
         "makespan",
         "optimum",
         "ub",
         "upper_bound",
     ]);
     let i_lb = find(&["lower_bound", "best_lower_bound", "lb"]);
-    let i_status = find(&["status"]);
+    let i_status = find(&["status", "kind"]);
     let (Some(i_inst), Some(i_ms)) = (i_inst, i_ms) else {
         return Err(formats::error(
             source,
