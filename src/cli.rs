@@ -158,18 +158,55 @@ pub fn validate(path: &Path) -> u8 {
     }
 }
 
+/// How much `plan` says on stderr besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Nothing.
+    Quiet,
+    /// A spinner with the figures while a solve takes over a second, only
+    /// when stderr is a terminal.
+    #[default]
+    Normal,
+    /// Also the final figures and the time of each stage, always.
+    Verbose,
+}
+
 /// `windowplan plan`.
 pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
+    plan_with(path, opts, format, output, Verbosity::Normal)
+}
+
+/// `windowplan plan` with `--quiet` / `--verbose`.
+pub fn plan_with(
+    path: &Path,
+    opts: &SolveOptions,
+    format: PlanOutput,
+    output: Option<&Path>,
+    verbosity: Verbosity,
+) -> u8 {
     if let Some(format) = crate::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
-    let inv = match crate::load_inventory(path) {
+    let started = std::time::Instant::now();
+    let mut timings = crate::Timings::default();
+    let inv = match crate::load_inventory_timed(path, &mut timings) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    match crate::plan_inventory(&inv, opts) {
+    let spinner =
+        crate::progress::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
+    let solve_start = std::time::Instant::now();
+    let result = crate::plan_inventory_with(&inv, opts, &spinner, &mut timings);
+    let summary = spinner.finish(solve_start.elapsed());
+    if verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown()) {
+        if matches!(result, crate::PlanResult::Planned(_)) {
+            eprintln!("plan: {summary}");
+        }
+    }
+    let code = match result {
         crate::PlanResult::Planned(plan) => {
-            write_or_fail(output, &render_plan(&inv, &plan, format))
+            let text = timings.time("render", || render_plan(&inv, &plan, format));
+            timings.time("write", || write_or_fail(output, &text))
         }
         crate::PlanResult::Infeasible(why) => {
             eprintln!("no feasible plan: {why}");
@@ -179,7 +216,31 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
             eprintln!("no plan found: {why}");
             EXIT_NO_PLAN
         }
+    };
+    if verbosity == Verbosity::Verbose {
+        eprint!(
+            "{} tasks; time per stage:\n{}  {:<20} {:>8.3}s\n",
+            inv.tasks.len(),
+            timings.to_text(),
+            "total",
+            started.elapsed().as_secs_f64()
+        );
     }
+    code
+}
+
+/// `windowplan generate`: a synthetic estate of about `tasks` tasks.
+pub fn generate(
+    tasks: usize,
+    seed: u64,
+    format: crate::generate::GenFormat,
+    output: Option<&Path>,
+) -> u8 {
+    let estate = crate::generate::generate(tasks, seed);
+    write_or_fail(
+        output,
+        &crate::generate::render(&estate, format, tasks, seed),
+    )
 }
 
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.

@@ -11,10 +11,12 @@ pub mod cli;
 pub mod error;
 pub mod explain;
 pub mod formats;
+pub mod generate;
 pub mod graph;
 pub mod inventory;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod solve;
 
@@ -24,13 +26,19 @@ use model::Problem;
 use plan::Plan;
 use solve::{Outcome, Solution, SolveOptions};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Reads and validates an inventory file, including the checks that need the
 /// dependency graph (cycles through derived edges, a deadline shorter than
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
-    let inv = inventory::load(path)?;
-    let cycles = graph::TaskGraph::new(&inv).cycles();
+    load_inventory_timed(path, &mut Timings::default())
+}
+
+/// [`load_inventory`], recording the time of each stage.
+pub fn load_inventory_timed(path: &Path, timings: &mut Timings) -> Result<Inventory, InputError> {
+    let inv = timings.time("read + validate", || inventory::load(path))?;
+    let cycles = timings.time("dependency cycles", || graph::TaskGraph::new(&inv).cycles());
     if cycles.is_empty() {
         return Ok(inv);
     }
@@ -51,6 +59,31 @@ pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
         source: path.display().to_string(),
         diagnostics,
     })
+}
+
+/// Wall time of each stage of the pipeline, in order, for `--verbose` and
+/// the scale measurements (docs/scale.md).
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f`, recording its wall time under `stage`.
+    pub fn time<R>(&mut self, stage: &'static str, f: impl FnOnce() -> R) -> R {
+        let t = Instant::now();
+        let r = f();
+        self.stages.push((stage, t.elapsed()));
+        r
+    }
+
+    /// `stage 1.23s` lines.
+    pub fn to_text(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(s, d)| format!("  {s:<20} {:>8.3}s\n", d.as_secs_f64()))
+            .collect()
+    }
 }
 
 /// Why no plan can exist, found without search: a task with no room left
@@ -145,15 +178,32 @@ pub enum PlanResult {
 /// checker rejects is never returned as a plan: that would be a solver bug,
 /// and it is reported as one.
 pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
-    if let Some(why) = precheck(inv) {
+    plan_inventory_with(inv, opts, &progress::Silent, &mut Timings::default())
+}
+
+/// [`plan_inventory`], reporting to `progress` while the solver runs and
+/// recording the time of each stage.
+pub fn plan_inventory_with(
+    inv: &Inventory,
+    opts: &SolveOptions,
+    progress: &dyn progress::Progress,
+    timings: &mut Timings,
+) -> PlanResult {
+    if let Some(why) = timings.time("precheck", || precheck(inv)) {
         return PlanResult::Infeasible(why);
     }
-    let compiled = model::compile(inv);
-    match solve_checked(&compiled.problem, opts) {
+    let compiled = timings.time("compile", || model::compile(inv));
+    let solved = timings.time("solve + verify", || {
+        solve_with_ticks(progress, || solve_checked(&compiled.problem, opts))
+    });
+    match solved {
         Ok(sol) => {
-            let violations = plan::check::check(inv, &sol.starts);
+            progress.improved(sol.makespan, sol.lower_bound);
+            let violations = timings.time("check", || plan::check::check(inv, &sol.starts));
             if violations.is_empty() {
-                PlanResult::Planned(Plan::build(inv, &sol.starts, sol.lower_bound))
+                PlanResult::Planned(timings.time("build plan", || {
+                    Plan::build(inv, &sol.starts, sol.lower_bound)
+                }))
             } else {
                 let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
                 PlanResult::NotFound(format!(
@@ -167,6 +217,25 @@ pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
         Err(Outcome::NotFound(why)) => PlanResult::NotFound(why),
         Err(Outcome::Solved(_)) => unreachable!("solve_checked returns Solved as Ok"),
     }
+}
+
+/// Runs `f` while a side thread ticks `progress` every 100 ms, so elapsed
+/// time and time left show even before the solver reports anything itself.
+fn solve_with_ticks<R: Send>(progress: &dyn progress::Progress, f: impl FnOnce() -> R + Send) -> R {
+    let start = Instant::now();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let ticker = s.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                progress.tick(start.elapsed());
+                std::thread::park_timeout(Duration::from_millis(100));
+            }
+        });
+        let r = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        ticker.thread().unpark();
+        r
+    })
 }
 
 /// Solves a core problem and verifies the schedule against the core

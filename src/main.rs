@@ -23,6 +23,12 @@ enum GraphFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum GenFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum BenchFormat {
     Psplib,
     Rcpspmax,
@@ -47,6 +53,26 @@ enum Command {
         #[arg(long, value_enum, default_value_t = cli::PlanOutput::Table)]
         format: cli::PlanOutput,
         /// Write the result to this file (atomically) instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// No progress spinner.
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Print the final figures and the time of each stage on stderr.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Write a synthetic but realistic estate, feasible by construction, for scale tests.
+    Generate {
+        /// About how many tasks (each member of a cluster task counts).
+        #[arg(long, default_value_t = 1000)]
+        tasks: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum)]
+        format: Option<GenFormat>,
+        /// Write to this file (atomically) instead of stdout; its extension
+        /// (.json, .yaml) sets the format unless --format is given.
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
@@ -99,6 +125,8 @@ fn main() -> ExitCode {
             threads,
             format,
             output,
+            quiet,
+            verbose,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -106,7 +134,32 @@ fn main() -> ExitCode {
                 threads,
                 ..Default::default()
             };
-            cli::plan(&inventory, &opts, format, output.as_deref())
+            let verbosity = match (quiet, verbose) {
+                (true, _) => cli::Verbosity::Quiet,
+                (_, true) => cli::Verbosity::Verbose,
+                _ => cli::Verbosity::Normal,
+            };
+            cli::plan_with(&inventory, &opts, format, output.as_deref(), verbosity)
+        }
+        Command::Generate {
+            tasks,
+            seed,
+            format,
+            output,
+        } => {
+            let json = match format {
+                Some(f) => matches!(f, GenFormat::Json),
+                None => output
+                    .as_ref()
+                    .and_then(|p| p.extension())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+            };
+            let format = if json {
+                windowplan::generate::GenFormat::Json
+            } else {
+                windowplan::generate::GenFormat::Yaml
+            };
+            cli::generate(tasks, seed, format, output.as_deref())
         }
         Command::Check { inventory, plan } => cli::check(&inventory, &plan),
         Command::Report {
