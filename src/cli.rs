@@ -98,6 +98,16 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
             out.write_all(text.as_bytes())?;
             out.flush()
         }
+        // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written in
+        // place: renaming a temporary file over it would replace the device
+        // with a regular file.
+        Some(path)
+            if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) =>
+        {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+            f.write_all(text.as_bytes())?;
+            f.flush()
+        }
         Some(path) => {
             let dir = path
                 .parent()
@@ -408,6 +418,14 @@ mod tests {
         write_output(Some(&p), "second").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place() {
+        write_output(Some(Path::new("/dev/null")), "x").unwrap();
+        let m = std::fs::metadata("/dev/null").unwrap();
+        assert!(!m.is_file(), "/dev/null must stay a device");
     }
 
     #[test]
