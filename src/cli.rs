@@ -101,9 +101,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
         // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written in
         // place: renaming a temporary file over it would replace the device
         // with a regular file.
-        Some(path)
-            if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) =>
-        {
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
             let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
             f.write_all(text.as_bytes())?;
             f.flush()
@@ -208,10 +206,10 @@ pub fn plan_with(
     let solve_start = std::time::Instant::now();
     let result = crate::plan_inventory_with(&inv, opts, &spinner, &mut timings);
     let summary = spinner.finish(solve_start.elapsed());
-    if verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown()) {
-        if matches!(result, crate::PlanResult::Planned(_)) {
-            eprintln!("plan: {summary}");
-        }
+    let show =
+        verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
+    if show && matches!(result, crate::PlanResult::Planned(_)) {
+        eprintln!("plan: {summary}");
     }
     let code = match result {
         crate::PlanResult::Planned(plan) => {

@@ -487,7 +487,7 @@ pub fn generate(tasks: usize, seed: u64) -> Value {
     teams.push("vendor-support");
     let n = teams.len();
     let mut b = Builder {
-        rng: SplitMix64::new(seed ^ 0x5EED_0F_E57A7E),
+        rng: SplitMix64::new(seed ^ 0x5EED_0FE5_7A7E),
         target: tasks,
         count: 0,
         systems: Vec::new(),
