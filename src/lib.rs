@@ -193,9 +193,15 @@ pub fn plan_inventory_with(
         return PlanResult::Infeasible(why);
     }
     let compiled = timings.time("compile", || model::compile(inv));
-    let solved = timings.time("solve + verify", || {
-        solve_with_ticks(progress, || solve_checked(&compiled.problem, opts))
+    let outcome = timings.time("solve", || {
+        solve_with_ticks(progress, || solve::solve(&compiled.problem, opts))
     });
+    let solved = match outcome {
+        Outcome::Solved(sol) => {
+            timings.time("verify (core)", || verify_solution(&compiled.problem, sol))
+        }
+        other => Err(other),
+    };
     match solved {
         Ok(sol) => {
             progress.improved(sol.makespan, sol.lower_bound);
@@ -243,18 +249,22 @@ fn solve_with_ticks<R: Send>(progress: &dyn progress::Progress, f: impl FnOnce()
 /// violations, never returned.
 pub fn solve_checked(problem: &Problem, opts: &SolveOptions) -> Result<Solution, Outcome> {
     match solve::solve(problem, opts) {
-        Outcome::Solved(sol) => {
-            let violations = model::verify::verify(problem, &sol.starts);
-            if violations.is_empty() {
-                Ok(sol)
-            } else {
-                Err(Outcome::NotFound(format!(
-                    "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
-                    violations.len(),
-                    violations.join("; ")
-                )))
-            }
-        }
+        Outcome::Solved(sol) => verify_solution(problem, sol),
         other => Err(other),
+    }
+}
+
+/// A solution that the core verifier accepts, or `NotFound` with the
+/// violations.
+fn verify_solution(problem: &Problem, sol: Solution) -> Result<Solution, Outcome> {
+    let violations = model::verify::verify(problem, &sol.starts);
+    if violations.is_empty() {
+        Ok(sol)
+    } else {
+        Err(Outcome::NotFound(format!(
+            "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
+            violations.len(),
+            violations.join("; ")
+        )))
     }
 }
