@@ -98,6 +98,14 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
             out.write_all(text.as_bytes())?;
             out.flush()
         }
+        // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written in
+        // place: renaming a temporary file over it would replace the device
+        // with a regular file.
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+            f.write_all(text.as_bytes())?;
+            f.flush()
+        }
         Some(path) => {
             let dir = path
                 .parent()
@@ -158,6 +166,19 @@ pub fn validate(path: &Path) -> u8 {
     }
 }
 
+/// How much `plan` says on stderr besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Nothing.
+    Quiet,
+    /// A spinner with the figures while a solve takes over a second, only
+    /// when stderr is a terminal.
+    #[default]
+    Normal,
+    /// Also the final figures and the time of each stage, always.
+    Verbose,
+}
+
 /// `windowplan plan`.
 pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
     plan_with(
@@ -166,27 +187,43 @@ pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option
         &crate::model::CompileOptions::default(),
         format,
         output,
+        Verbosity::Normal,
     )
 }
 
-/// `windowplan plan`, with compile options (`--reserve-backout`).
+/// `windowplan plan` with compile options (`--reserve-backout`) and
+/// `--quiet` / `--verbose`.
 pub fn plan_with(
     path: &Path,
     opts: &SolveOptions,
     compile_opts: &crate::model::CompileOptions,
     format: PlanOutput,
     output: Option<&Path>,
+    verbosity: Verbosity,
 ) -> u8 {
     if let Some(format) = crate::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
-    let inv = match crate::load_inventory(path) {
+    let started = std::time::Instant::now();
+    let mut timings = crate::Timings::default();
+    let inv = match crate::load_inventory_timed(path, &mut timings) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    match crate::plan_inventory_with(&inv, opts, compile_opts) {
+    let spinner =
+        crate::progress::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
+    let solve_start = std::time::Instant::now();
+    let result = crate::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
+    let summary = spinner.finish(solve_start.elapsed());
+    let show =
+        verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
+    if show && matches!(result, crate::PlanResult::Planned(_)) {
+        eprintln!("plan: {summary}");
+    }
+    let code = match result {
         crate::PlanResult::Planned(plan) => {
-            write_or_fail(output, &render_plan(&inv, &plan, format))
+            let text = timings.time("render", || render_plan(&inv, &plan, format));
+            timings.time("write", || write_or_fail(output, &text))
         }
         crate::PlanResult::Infeasible(why) => {
             eprintln!("no feasible plan: {why}");
@@ -196,7 +233,31 @@ pub fn plan_with(
             eprintln!("no plan found: {why}");
             EXIT_NO_PLAN
         }
+    };
+    if verbosity == Verbosity::Verbose {
+        eprint!(
+            "{} tasks; time per stage:\n{}  {:<20} {:>8.3}s\n",
+            inv.tasks.len(),
+            timings.to_text(),
+            "total",
+            started.elapsed().as_secs_f64()
+        );
     }
+    code
+}
+
+/// `windowplan generate`: a synthetic estate of about `tasks` tasks.
+pub fn generate(
+    tasks: usize,
+    seed: u64,
+    format: crate::generate::GenFormat,
+    output: Option<&Path>,
+) -> u8 {
+    let estate = crate::generate::generate(tasks, seed);
+    write_or_fail(
+        output,
+        &crate::generate::render(&estate, format, tasks, seed),
+    )
 }
 
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
@@ -507,6 +568,14 @@ mod tests {
         write_output(Some(&p), "second").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place() {
+        write_output(Some(Path::new("/dev/null")), "x").unwrap();
+        let m = std::fs::metadata("/dev/null").unwrap();
+        assert!(!m.is_file(), "/dev/null must stay a device");
     }
 
     #[test]

@@ -11,10 +11,12 @@ pub mod cli;
 pub mod error;
 pub mod explain;
 pub mod formats;
+pub mod generate;
 pub mod graph;
 pub mod inventory;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod risk;
 pub mod schema;
@@ -27,13 +29,21 @@ use model::Problem;
 use plan::Plan;
 use solve::{Outcome, Solution, SolveOptions};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Reads and validates an inventory file, including the checks that need the
 /// dependency graph (cycles through derived edges, a deadline shorter than
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
-    let inv = inventory::load(path)?;
-    check_dr_cycles(inv, &path.display().to_string())
+    load_inventory_timed(path, &mut Timings::default())
+}
+
+/// [`load_inventory`], recording the time of each stage.
+pub fn load_inventory_timed(path: &Path, timings: &mut Timings) -> Result<Inventory, InputError> {
+    let inv = timings.time("read + validate", || inventory::load(path))?;
+    timings.time("dependency cycles", || {
+        check_dr_cycles(inv, &path.display().to_string())
+    })
 }
 
 /// [`load_inventory`] for text already in memory; `source` names it in
@@ -69,6 +79,31 @@ fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError
         source: source.to_string(),
         diagnostics,
     })
+}
+
+/// Wall time of each stage of the pipeline, in order, for `--verbose` and
+/// the scale measurements (docs/scale.md).
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f`, recording its wall time under `stage`.
+    pub fn time<R>(&mut self, stage: &'static str, f: impl FnOnce() -> R) -> R {
+        let t = Instant::now();
+        let r = f();
+        self.stages.push((stage, t.elapsed()));
+        r
+    }
+
+    /// `stage 1.23s` lines.
+    pub fn to_text(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(s, d)| format!("  {s:<20} {:>8.3}s\n", d.as_secs_f64()))
+            .collect()
+    }
 }
 
 /// Why no plan can exist, found without search: a task with no room left
@@ -163,17 +198,26 @@ pub enum PlanResult {
 /// checker rejects is never returned as a plan: that would be a solver bug,
 /// and it is reported as one.
 pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
-    plan_inventory_with(inv, opts, &model::CompileOptions::default())
+    plan_inventory_with(
+        inv,
+        opts,
+        &model::CompileOptions::default(),
+        &progress::Silent,
+        &mut Timings::default(),
+    )
 }
 
 /// [`plan_inventory`] with compile options (e.g. reserving backout time
-/// before the deadline).
+/// before the deadline), reporting to `progress` while the solver runs and
+/// recording the time of each stage.
 pub fn plan_inventory_with(
     inv: &Inventory,
     opts: &SolveOptions,
     compile_opts: &model::CompileOptions,
+    progress: &dyn progress::Progress,
+    timings: &mut Timings,
 ) -> PlanResult {
-    if let Some(why) = precheck(inv) {
+    if let Some(why) = timings.time("precheck", || precheck(inv)) {
         return PlanResult::Infeasible(why);
     }
     if let (true, Some(deadline)) = (compile_opts.reserve_backout, inv.window.deadline) {
@@ -197,8 +241,8 @@ pub fn plan_inventory_with(
             return PlanResult::Infeasible(format!("with --reserve-backout, {}", late.join("; ")));
         }
     }
-    let plain = model::compile_with(inv, compile_opts);
-    let mut result = plan_compiled(inv, &plain, opts, compile_opts, None);
+    let plain = timings.time("compile", || model::compile_with(inv, compile_opts));
+    let mut result = plan_compiled(inv, &plain, opts, compile_opts, None, progress, timings);
     // No plan within the downtime limits: try again keeping one member up in
     // every cluster those services need, which takes the clusters' share of
     // their downtime to zero.
@@ -211,12 +255,15 @@ pub fn plan_inventory_with(
         };
         // The restricted problem's bound is no bound for the real one.
         let bound = solve::lower_bound(&plain.problem);
+        let compiled = timings.time("compile (strict)", || model::compile_with(inv, &strict));
         if let planned @ PlanResult::Planned(_) = plan_compiled(
             inv,
-            &model::compile_with(inv, &strict),
+            &compiled,
             opts,
             compile_opts,
             Some(bound),
+            progress,
+            timings,
         ) {
             result = planned;
         }
@@ -232,18 +279,32 @@ fn plan_compiled(
     opts: &SolveOptions,
     compile_opts: &model::CompileOptions,
     bound_cap: Option<model::Time>,
+    progress: &dyn progress::Progress,
+    timings: &mut Timings,
 ) -> PlanResult {
-    match solve_checked(&compiled.problem, opts) {
+    let outcome = timings.time("solve", || {
+        solve_with_ticks(progress, || solve::solve(&compiled.problem, opts))
+    });
+    let solved = match outcome {
+        Outcome::Solved(sol) => {
+            timings.time("verify (core)", || verify_solution(&compiled.problem, sol))
+        }
+        other => Err(other),
+    };
+    match solved {
         Ok(mut sol) => {
             if let Some(cap) = bound_cap {
                 sol.lower_bound = sol.lower_bound.min(cap);
             }
-            let mut violations = plan::check::check(inv, &sol.starts);
+            progress.improved(sol.makespan, sol.lower_bound);
+            let mut violations = timings.time("check", || plan::check::check(inv, &sol.starts));
             if compile_opts.reserve_backout {
                 violations.extend(plan::check::check_backout(inv, &sol.starts));
             }
             if violations.is_empty() {
-                PlanResult::Planned(Plan::build(inv, &sol.starts, sol.lower_bound))
+                PlanResult::Planned(timings.time("build plan", || {
+                    Plan::build(inv, &sol.starts, sol.lower_bound)
+                }))
             } else {
                 let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
                 PlanResult::NotFound(format!(
@@ -255,8 +316,27 @@ fn plan_compiled(
         }
         Err(Outcome::Infeasible(why)) => PlanResult::Infeasible(why),
         Err(Outcome::NotFound(why)) => PlanResult::NotFound(why),
-        Err(Outcome::Solved(_)) => unreachable!("solve_checked returns Solved as Ok"),
+        Err(Outcome::Solved(_)) => unreachable!("verified solutions are Ok"),
     }
+}
+
+/// Runs `f` while a side thread ticks `progress` every 100 ms, so elapsed
+/// time and time left show even before the solver reports anything itself.
+fn solve_with_ticks<R: Send>(progress: &dyn progress::Progress, f: impl FnOnce() -> R + Send) -> R {
+    let start = Instant::now();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let ticker = s.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                progress.tick(start.elapsed());
+                std::thread::park_timeout(Duration::from_millis(100));
+            }
+        });
+        let r = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        ticker.thread().unpark();
+        r
+    })
 }
 
 /// Solves a core problem and verifies the schedule against the core
@@ -264,18 +344,22 @@ fn plan_compiled(
 /// violations, never returned.
 pub fn solve_checked(problem: &Problem, opts: &SolveOptions) -> Result<Solution, Outcome> {
     match solve::solve(problem, opts) {
-        Outcome::Solved(sol) => {
-            let violations = model::verify::verify(problem, &sol.starts);
-            if violations.is_empty() {
-                Ok(sol)
-            } else {
-                Err(Outcome::NotFound(format!(
-                    "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
-                    violations.len(),
-                    violations.join("; ")
-                )))
-            }
-        }
+        Outcome::Solved(sol) => verify_solution(problem, sol),
         other => Err(other),
+    }
+}
+
+/// A solution that the core verifier accepts, or `NotFound` with the
+/// violations.
+fn verify_solution(problem: &Problem, sol: Solution) -> Result<Solution, Outcome> {
+    let violations = model::verify::verify(problem, &sol.starts);
+    if violations.is_empty() {
+        Ok(sol)
+    } else {
+        Err(Outcome::NotFound(format!(
+            "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
+            violations.len(),
+            violations.join("; ")
+        )))
     }
 }

@@ -29,6 +29,12 @@ enum RiskFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum GenFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum BenchFormat {
     Psplib,
     Rcpspmax,
@@ -59,6 +65,26 @@ enum Command {
         /// by the deadline (end + backout <= deadline).
         #[arg(long)]
         reserve_backout: bool,
+        /// No progress spinner.
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Print the final figures and the time of each stage on stderr.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Write a synthetic but realistic estate, feasible by construction, for scale tests.
+    Generate {
+        /// About how many tasks (each member of a cluster task counts).
+        #[arg(long, default_value_t = 1000)]
+        tasks: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, value_enum)]
+        format: Option<GenFormat>,
+        /// Write to this file (atomically) instead of stdout; its extension
+        /// (.json, .yaml) sets the format unless --format is given.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Plan the inventory and what-if scenarios side by side.
     Whatif {
@@ -161,6 +187,8 @@ fn main() -> ExitCode {
             format,
             output,
             reserve_backout,
+            quiet,
+            verbose,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -172,7 +200,39 @@ fn main() -> ExitCode {
                 reserve_backout,
                 ..Default::default()
             };
-            cli::plan_with(&inventory, &opts, &compile_opts, format, output.as_deref())
+            let verbosity = match (quiet, verbose) {
+                (true, _) => cli::Verbosity::Quiet,
+                (_, true) => cli::Verbosity::Verbose,
+                _ => cli::Verbosity::Normal,
+            };
+            cli::plan_with(
+                &inventory,
+                &opts,
+                &compile_opts,
+                format,
+                output.as_deref(),
+                verbosity,
+            )
+        }
+        Command::Generate {
+            tasks,
+            seed,
+            format,
+            output,
+        } => {
+            let json = match format {
+                Some(f) => matches!(f, GenFormat::Json),
+                None => output
+                    .as_ref()
+                    .and_then(|p| p.extension())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("json")),
+            };
+            let format = if json {
+                windowplan::generate::GenFormat::Json
+            } else {
+                windowplan::generate::GenFormat::Yaml
+            };
+            cli::generate(tasks, seed, format, output.as_deref())
         }
         Command::Whatif {
             inventory,

@@ -62,6 +62,66 @@ pub fn outage_tasks_of(inv: &Inventory, c: Component) -> Vec<usize> {
         .collect()
 }
 
+/// Tasks per system, each list in ascending task order with each task once:
+/// all tasks, or only outage tasks. Built once, so per-system and
+/// per-component lookups cost their own size rather than a scan of every
+/// task (which made large estates quadratic).
+pub fn tasks_by_system(inv: &Inventory, outage_only: bool) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); inv.systems.len()];
+    for (t, task) in inv.tasks.iter().enumerate() {
+        if outage_only && !task.outage {
+            continue;
+        }
+        for &s in &task.systems {
+            if let Some(v) = by.get_mut(s) {
+                if v.last() != Some(&t) {
+                    v.push(t);
+                }
+            }
+        }
+    }
+    by
+}
+
+/// Outage tasks per system, for [`OutageIndex::of`].
+#[derive(Debug, Clone)]
+pub struct OutageIndex(Vec<Vec<usize>>);
+
+impl OutageIndex {
+    pub fn new(inv: &Inventory) -> Self {
+        OutageIndex(tasks_by_system(inv, true))
+    }
+
+    /// The same as [`outage_tasks_of`], in time proportional to the answer.
+    pub fn of(&self, inv: &Inventory, c: Component) -> Vec<usize> {
+        union_of(&self.0, &inv.component_systems(c))
+    }
+
+    /// Outage tasks touching any of `systems`, ascending.
+    pub fn on_systems(&self, systems: &[usize]) -> Vec<usize> {
+        union_of(&self.0, systems)
+    }
+}
+
+/// The sorted union of `lists[s]` over `systems`.
+pub fn union_of(lists: &[Vec<usize>], systems: &[usize]) -> Vec<usize> {
+    match systems {
+        [] => Vec::new(),
+        [s] => lists.get(*s).cloned().unwrap_or_default(),
+        _ => {
+            let mut v: Vec<usize> = systems
+                .iter()
+                .filter_map(|&s| lists.get(s))
+                .flatten()
+                .copied()
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    }
+}
+
 /// Every precedence the inventory implies, in a stable order: for each task,
 /// its `after` entries (minimum lag, then max lag when given); then for each
 /// DR pair with an `order`, one edge from every outage task of the first
@@ -93,14 +153,20 @@ pub fn edges(inv: &Inventory) -> Vec<Edge> {
             }
         }
     }
+    let index = inv
+        .dr
+        .iter()
+        .any(|d| d.order.is_some())
+        .then(|| OutageIndex::new(inv));
     for (pair, dr) in inv.dr.iter().enumerate() {
+        let Some(index) = &index else { break };
         let (first, second) = match dr.order {
             None => continue,
             Some(DrOrder::StandbyFirst) => (dr.standby, dr.primary),
             Some(DrOrder::PrimaryFirst) => (dr.primary, dr.standby),
         };
-        let second = outage_tasks_of(inv, second);
-        for i in outage_tasks_of(inv, first) {
+        let second = index.of(inv, second);
+        for i in index.of(inv, first) {
             for &j in &second {
                 if i != j {
                     out.push(Edge {

@@ -120,14 +120,18 @@ pub fn load_str(text: &str, format: Format, source: &str) -> Result<Inventory, I
     })
 }
 
-fn yaml_options() -> serde_saphyr::Options {
+fn yaml_options(text_len: usize) -> serde_saphyr::Options {
     let mut budget = serde_saphyr::Budget::default();
     // The inventory is at most ~6 levels deep; anything much deeper is hostile.
     budget.max_depth = 32;
     budget.max_aliases = 10_000;
     budget.max_anchors = 10_000;
-    budget.max_events = 4_000_000;
-    budget.max_nodes = 2_000_000;
+    // Events and nodes: fixed floors, raised with the size of the text (every
+    // node or event takes at least one byte of it; aliases, the only way to
+    // make more than the text holds, are limited separately). A plain
+    // 200 000-task estate is ~22 MB and needs ~5 M events.
+    budget.max_events = 4_000_000usize.max(text_len);
+    budget.max_nodes = 2_000_000usize.max(text_len / 2);
     let mut opts = serde_saphyr::Options::default();
     opts.budget = Some(budget);
     opts.alias_limits.max_total_replayed_events = 100_000;
@@ -141,7 +145,7 @@ fn yaml_options() -> serde_saphyr::Options {
 
 /// YAML into any type, with the safety options of [`parse_str`].
 fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic> {
-    serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|e| {
+    serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
         let msg = first_line(&e.to_string());
         let (code, hint) = parse_hint(&msg, "YAML");
         let loc = match e.location() {

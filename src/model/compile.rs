@@ -88,9 +88,33 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
         problem.resources.len() - 1
     };
 
+    // Indexes built once: scanning every task per system, team, cluster or
+    // zone made compiling large estates quadratic.
+    let by_system = crate::graph::tasks_by_system(inv, false);
+    let outages = crate::graph::OutageIndex::new(inv);
+    let mut by_team: Vec<Vec<(usize, u32)>> = vec![Vec::new(); inv.teams.len()];
+    for (i, t) in inv.tasks.iter().enumerate() {
+        for &(k, amount) in &t.needs {
+            // The first need of a team counts, as before.
+            if by_team[k].last().map(|l| l.0) != Some(i) {
+                by_team[k].push((i, amount));
+            }
+        }
+    }
+    let mut by_zone: Vec<Vec<usize>> = vec![Vec::new(); inv.zones.len()];
+    for (i, t) in inv.tasks.iter().enumerate() {
+        for &s in &t.systems {
+            if let Some(z) = inv.systems[s].zone {
+                if by_zone[z].last() != Some(&i) {
+                    by_zone[z].push(i);
+                }
+            }
+        }
+    }
+
     // Systems: at most `parallel_changes` tasks at once.
     for (s, sys) in inv.systems.iter().enumerate() {
-        let users: Vec<usize> = tasks_where(inv, |t| t.systems.contains(&s));
+        let users: Vec<usize> = by_system[s].clone();
         if users.len() < 2 {
             continue;
         }
@@ -109,12 +133,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
 
     // Teams: capacity, zero outside `available`.
     for (k, team) in inv.teams.iter().enumerate() {
-        let users: Vec<(usize, u32)> = inv
-            .tasks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.needs.iter().find(|n| n.0 == k).map(|n| (i, n.1)))
-            .collect();
+        let users: Vec<(usize, u32)> = std::mem::take(&mut by_team[k]);
         if users.is_empty() {
             continue;
         }
@@ -143,18 +162,16 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     // cluster that a zero-downtime service depends on must keep one up.
     let keep_one_up = clusters_to_keep_up(inv, opts.keep_limited_clusters_up);
     for (k, cluster) in inv.clusters.iter().enumerate() {
-        let users: Vec<(usize, i64)> = inv
-            .tasks
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.outage)
-            .filter_map(|(i, t)| {
-                let n = t
+        let users: Vec<(usize, i64)> = outages
+            .on_systems(&cluster.members)
+            .into_iter()
+            .map(|i| {
+                let n = inv.tasks[i]
                     .systems
                     .iter()
                     .filter(|s| cluster.members.contains(s))
                     .count() as i64;
-                (n > 0).then_some((i, n))
+                (i, n)
             })
             .collect();
         let mut cap = cluster.max_unavailable() as i64;
@@ -180,9 +197,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
 
     // Zones: at most `max_concurrent` tasks on the zone's systems at once.
     for (z, zone) in inv.zones.iter().enumerate() {
-        let users = tasks_where(inv, |t| {
-            t.systems.iter().any(|&s| inv.systems[s].zone == Some(z))
-        });
+        let users = std::mem::take(&mut by_zone[z]);
         if users.len() as i64 <= zone.max_concurrent as i64 {
             continue;
         }
@@ -202,7 +217,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     // DR pairs: the two sides are never down at the same minute.
     let mut exclusion_origin = Vec::new();
     for (p, pair) in inv.dr.iter().enumerate() {
-        let side = |c: Component| crate::graph::outage_tasks_of(inv, c);
+        let side = |c: Component| outages.of(inv, c);
         let (a, b) = (side(pair.primary), side(pair.standby));
         if a.is_empty() || b.is_empty() {
             continue;
@@ -228,7 +243,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     }
 
     // Service downtime as signals, with hard limits.
-    let limit_service = compile_services(inv, &mut problem);
+    let limit_service = compile_services(inv, &mut problem, &outages);
 
     Compiled {
         problem,
@@ -236,15 +251,6 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
         exclusion_origin,
         limit_service,
     }
-}
-
-fn tasks_where(inv: &Inventory, f: impl Fn(&crate::inventory::Task) -> bool) -> Vec<usize> {
-    inv.tasks
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| f(t))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// Clusters whose "no member up" would take down a service with
@@ -307,14 +313,24 @@ pub fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
 /// Builds the down-signals of systems, clusters and services (with
 /// integrations passing outages from producer to consumer) and one on-time
 /// limit per service. Returns the service index of each limit.
-fn compile_services(inv: &Inventory, problem: &mut Problem) -> Vec<usize> {
+fn compile_services(
+    inv: &Inventory,
+    problem: &mut Problem,
+    outages: &crate::graph::OutageIndex,
+) -> Vec<usize> {
     if inv.services.is_empty() {
         return Vec::new();
+    }
+    let mut incoming: HashMap<Component, Vec<usize>> = HashMap::new();
+    for (i, ig) in inv.integrations.iter().enumerate() {
+        incoming.entry(ig.to).or_default().push(i);
     }
     let mut builder = SignalBuilder {
         inv,
         signals: Vec::new(),
         memo: HashMap::new(),
+        outages,
+        incoming,
     };
     let mut limit_service = Vec::new();
     for (k, service) in inv.services.iter().enumerate() {
@@ -340,6 +356,9 @@ struct SignalBuilder<'a> {
     inv: &'a Inventory,
     signals: Vec<Signal>,
     memo: HashMap<Component, usize>,
+    outages: &'a crate::graph::OutageIndex,
+    /// Integrations into each component, in inventory order.
+    incoming: HashMap<Component, Vec<usize>>,
 }
 
 impl SignalBuilder<'_> {
@@ -360,7 +379,7 @@ impl SignalBuilder<'_> {
         let mut cut = false;
         let own = match c {
             Component::System(_) => {
-                let acts = crate::graph::outage_tasks_of(self.inv, c);
+                let acts = self.outages.of(self.inv, c);
                 self.push(Signal::Running(acts))
             }
             Component::Cluster(k) => {
@@ -376,10 +395,11 @@ impl SignalBuilder<'_> {
         };
         let mut parts = vec![own];
         let incoming: Vec<_> = self
-            .inv
-            .integrations
-            .iter()
-            .filter(|i| i.to == c)
+            .incoming
+            .get(&c)
+            .into_iter()
+            .flatten()
+            .map(|&k| &self.inv.integrations[k])
             .map(|i| (i.from, i.mode, i.tolerance))
             .collect();
         for (from, mode, tolerance) in incoming {
@@ -455,6 +475,8 @@ mod tests {
                 reserve_backout: true,
                 ..Default::default()
             },
+            &crate::progress::Silent,
+            &mut crate::Timings::default(),
         ) {
             crate::PlanResult::Planned(p) => {
                 assert!(p.tasks[1].end_minute <= 75, "{p:?}");
@@ -471,6 +493,8 @@ mod tests {
                 reserve_backout: true,
                 ..Default::default()
             },
+            &crate::progress::Silent,
+            &mut crate::Timings::default(),
         );
         match r {
             crate::PlanResult::Infeasible(why) => {

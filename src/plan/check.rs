@@ -38,6 +38,10 @@ struct Ctx<'a> {
     inv: &'a Inventory,
     starts: &'a [Time],
     out: Vec<Violation>,
+    /// Tasks per system and outage tasks per system (ascending), built once
+    /// so that each rule looks only at its own tasks.
+    by_system: Vec<Vec<usize>>,
+    outage_by_system: Vec<Vec<usize>>,
 }
 
 impl Ctx<'_> {
@@ -70,11 +74,7 @@ impl Ctx<'_> {
     }
     /// Outage tasks (of positive duration or not) touching any of `systems`.
     fn outage_tasks_on(&self, systems: &[usize]) -> Vec<usize> {
-        (0..self.inv.tasks.len())
-            .filter(|&t| {
-                self.task(t).outage && self.task(t).systems.iter().any(|s| systems.contains(s))
-            })
-            .collect()
+        crate::graph::union_of(&self.outage_by_system, systems)
     }
 }
 
@@ -114,17 +114,38 @@ fn overloads(
     points.extend(cap_points.iter().copied().filter(|&p| p > lo && p < hi));
     points.sort_unstable();
     points.dedup();
+    // Sweep: items by start and by end (positions in `items`), and the set
+    // of running items kept in `items` order, so each segment costs the
+    // tasks running in it rather than every item.
+    let mut by_start: Vec<usize> = (0..items.len()).collect();
+    by_start.sort_by_key(|&p| ctx.starts[items[p]]);
+    let mut by_end: Vec<usize> = (0..items.len()).collect();
+    by_end.sort_by_key(|&p| ctx.end(items[p]));
+    let (mut si, mut ei) = (0, 0);
+    let mut running: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
     let mut out: Vec<Overload> = Vec::new();
     for w in points.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let active: Vec<usize> = items
-            .iter()
-            .copied()
-            .filter(|&t| ctx.starts[t] <= a && ctx.end(t) >= b)
-            .collect();
-        if active.is_empty() {
+        // Running over [a, b): started at or before a, ending at or after b
+        // (every start and end is a point, so: ending after a).
+        while ei < by_end.len() && ctx.end(items[by_end[ei]]) <= a {
+            running.remove(&by_end[ei]);
+            ei += 1;
+        }
+        while si < by_start.len() && ctx.starts[items[by_start[si]]] <= a {
+            let p = by_start[si];
+            if ctx.end(items[p]) > a {
+                running.insert(p);
+            }
+            si += 1;
+        }
+        if running.is_empty() {
             continue;
         }
+        let active: Vec<usize> = running.iter().map(|&p| items[p]).collect();
+        debug_assert!(active
+            .iter()
+            .all(|&t| ctx.starts[t] <= a && ctx.end(t) >= b));
         let used = usage(&active);
         let cap = capacity(a);
         if used <= cap {
@@ -169,6 +190,8 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
         inv,
         starts,
         out: Vec::new(),
+        by_system: crate::graph::tasks_by_system(inv, false),
+        outage_by_system: crate::graph::tasks_by_system(inv, true),
     };
     check_start(&mut ctx);
     check_after(&mut ctx);
@@ -282,9 +305,7 @@ fn check_after(ctx: &mut Ctx) {
 
 fn check_systems(ctx: &mut Ctx) {
     for (s, sys) in ctx.inv.systems.iter().enumerate() {
-        let items: Vec<usize> = (0..ctx.inv.tasks.len())
-            .filter(|&t| ctx.task(t).systems.contains(&s))
-            .collect();
+        let items: Vec<usize> = ctx.by_system[s].clone();
         let cap = sys.parallel_changes as i64;
         for o in overloads(ctx, &items, &[], |_| cap, |a| a.len() as i64) {
             let ids = ctx.ids(&o.tasks);
@@ -301,6 +322,16 @@ fn check_systems(ctx: &mut Ctx) {
 }
 
 fn check_teams(ctx: &mut Ctx) {
+    let mut by_team: Vec<Vec<usize>> = vec![Vec::new(); ctx.inv.teams.len()];
+    for (t, task) in ctx.inv.tasks.iter().enumerate() {
+        for &(k, _) in &task.needs {
+            if let Some(v) = by_team.get_mut(k) {
+                if v.last() != Some(&t) {
+                    v.push(t);
+                }
+            }
+        }
+    }
     for (k, team) in ctx.inv.teams.iter().enumerate() {
         let need = |t: usize| -> i64 {
             ctx.task(t)
@@ -310,7 +341,11 @@ fn check_teams(ctx: &mut Ctx) {
                 .map(|&(_, a)| a as i64)
                 .sum()
         };
-        let items: Vec<usize> = (0..ctx.inv.tasks.len()).filter(|&t| need(t) > 0).collect();
+        let items: Vec<usize> = by_team[k]
+            .iter()
+            .copied()
+            .filter(|&t| need(t) > 0)
+            .collect();
         let avail = team.available.clone();
         let points: Vec<Time> = avail
             .iter()
@@ -389,15 +424,20 @@ fn check_clusters(ctx: &mut Ctx) {
 }
 
 fn check_zones(ctx: &mut Ctx) {
+    let mut by_zone: Vec<Vec<usize>> = vec![Vec::new(); ctx.inv.zones.len()];
+    for (t, task) in ctx.inv.tasks.iter().enumerate() {
+        for &s in &task.systems {
+            if let Some(z) = ctx.inv.systems.get(s).and_then(|x| x.zone) {
+                if let Some(v) = by_zone.get_mut(z) {
+                    if v.last() != Some(&t) {
+                        v.push(t);
+                    }
+                }
+            }
+        }
+    }
     for (z, zone) in ctx.inv.zones.iter().enumerate() {
-        let items: Vec<usize> = (0..ctx.inv.tasks.len())
-            .filter(|&t| {
-                ctx.task(t)
-                    .systems
-                    .iter()
-                    .any(|&s| ctx.inv.systems.get(s).is_some_and(|x| x.zone == Some(z)))
-            })
-            .collect();
+        let items: Vec<usize> = std::mem::take(&mut by_zone[z]);
         let cap = zone.max_concurrent as i64;
         for o in overloads(ctx, &items, &[], |_| cap, |a| a.len() as i64) {
             let ids = ctx.ids(&o.tasks);

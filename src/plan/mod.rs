@@ -140,8 +140,9 @@ impl Plan {
     /// exactly once (see [`read_plan_starts`] for hand-edited files).
     pub fn starts(&self, inv: &Inventory) -> Option<Vec<Time>> {
         let mut out = vec![None; inv.tasks.len()];
+        let index = task_ids(inv);
         for t in &self.tasks {
-            let i = inv.task_index(&t.id)?;
+            let i = *index.get(t.id.as_str())?;
             if out[i].replace(t.start_minute).is_some() {
                 return None;
             }
@@ -251,6 +252,8 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
     let mut diags = Vec::new();
     let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
     let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
+    // Task ids to indices once (a scan per entry was quadratic).
+    let index = task_ids(inv);
     for (k, entry) in entries.iter().enumerate() {
         let path = format!("tasks[{k}]");
         let Some(obj) = entry.as_object() else {
@@ -283,7 +286,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 continue;
             }
         };
-        let Some(ti) = inv.task_index(id) else {
+        let Some(ti) = index.get(id).copied() else {
             let hint = match suggest(id, inv.tasks.iter().map(|t| t.id.as_str())) {
                 Some(s) => format!("did you mean `{s}`? Use the task ids of the inventory (cluster tasks as <task>@<member>)"),
                 None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
@@ -417,6 +420,15 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
 }
 
 /// serde_json appends " at line L column C"; we print our own position.
+/// Task id → index (the first task with that id, as `Inventory::task_index`).
+fn task_ids(inv: &Inventory) -> std::collections::HashMap<&str, usize> {
+    let mut m = std::collections::HashMap::with_capacity(inv.tasks.len());
+    for (i, t) in inv.tasks.iter().enumerate() {
+        m.entry(t.id.as_str()).or_insert(i);
+    }
+    m
+}
+
 fn strip_position(msg: &str) -> &str {
     match msg.rfind(" at line ") {
         Some(i) => &msg[..i],

@@ -1,0 +1,897 @@
+//! Synthetic but realistic estates for scale tests (`windowplan generate`).
+//!
+//! The estate is a set of *applications*, each the way a bank runs one: a web
+//! tier in a DMZ zone and an app tier (clusters of 2–8 nodes with
+//! `min_available`), a primary/DR database pair (some in a PCI zone, some with
+//! a DR `order`), sometimes a batch system with a nightly blackout, a service
+//! that requires the tiers and the primary database, and integrations (the
+//! database feeding the batch system asynchronously, the app tier calling
+//! another application synchronously). Its tasks are the usual chains:
+//! backup → patch → verify per database, rolling OS patches per cluster, a
+//! release after the database patch (sometimes after another application's
+//! database too), a vendor schema change for a few databases (the vendor team
+//! has limited hours), a task with a change window for a few percent, and a
+//! smoke test at the end.
+//!
+//! Every generated estate is feasible by construction: no deadline, no
+//! `max_downtime`, dependencies only run "down the stack" (database → app →
+//! web → smoke; never from one database pair into another), so with DR
+//! orders there is no cycle; windows and the vendor's hours are many hours
+//! wide and tasks that need them have no long chain in front of them; max
+//! lags join only tasks on the same system and team. Team capacities and
+//! zone limits are sized from the work, so the plan of any size is about one
+//! night long. The same seed gives the same file, byte for byte.
+
+use serde_json::{json, Map, Value};
+
+/// The format of the generated file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GenFormat {
+    Yaml,
+    Json,
+}
+
+/// splitmix64: small, fast, good enough for test data, and stable across
+/// versions (unlike `rand`'s default generators).
+#[derive(Debug, Clone)]
+pub struct SplitMix64(u64);
+
+impl SplitMix64 {
+    pub fn new(seed: u64) -> Self {
+        SplitMix64(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi`.
+    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        lo + self.next_u64() % (hi - lo + 1)
+    }
+    /// True with probability `p`.
+    pub fn chance(&mut self, p: f64) -> bool {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
+        &v[self.range(0, v.len() as u64 - 1) as usize]
+    }
+}
+
+const WINDOW_START: &str = "2026-12-05T22:00";
+/// Local times at `h` hours (and `m` minutes) after the window start.
+fn at(h: u32, m: u32) -> String {
+    let total = 22 * 60 + h * 60 + m;
+    let day = 5 + total / (24 * 60);
+    let mins = total % (24 * 60);
+    format!("2026-12-{:02}T{:02}:{:02}", day, mins / 60, mins % 60)
+}
+
+const APP_NAMES: &[&str] = &[
+    "payments", "cards", "loans", "crm", "ledger", "fx", "trading", "mobile", "branch", "atm",
+    "kyc", "aml", "treasury", "hr", "mail", "portal", "claims", "billing", "risk", "swift",
+];
+
+/// Work (minutes) per team, zone, to size capacities after the tasks exist.
+#[derive(Default)]
+struct Load {
+    team: Vec<u64>,
+    zone: Vec<u64>,
+}
+
+struct Builder {
+    rng: SplitMix64,
+    target: usize,
+    /// Tasks so far, counting each member of a cluster task.
+    count: usize,
+    systems: Vec<Value>,
+    clusters: Vec<Value>,
+    dr: Vec<Value>,
+    services: Vec<Value>,
+    integrations: Vec<Value>,
+    tasks: Vec<Value>,
+    /// Team ids; the last one is the vendor.
+    teams: Vec<&'static str>,
+    zones: Vec<String>,
+    load: Load,
+    /// (system id, zone index) of every system, for the filler tasks.
+    all_systems: Vec<(String, Option<usize>)>,
+    /// Primary database verify task of each application so far.
+    db_verify: Vec<String>,
+    /// App-tier cluster id of each application so far.
+    app_tiers: Vec<String>,
+    /// Batch tags with a blackout.
+    batch_tags: Vec<&'static str>,
+}
+
+const TEAM_POOL: &[&str] = &[
+    "unix",
+    "dba",
+    "app-support",
+    "network",
+    "middleware",
+    "storage",
+    "security",
+    "windows",
+    "batch-ops",
+];
+const UNIX: usize = 0;
+const DBA: usize = 1;
+const APPS: usize = 2;
+
+impl Builder {
+    fn team_index(&self, name: &str) -> usize {
+        self.teams.iter().position(|t| *t == name).unwrap_or(UNIX)
+    }
+
+    fn vendor(&self) -> usize {
+        self.teams.len() - 1
+    }
+
+    /// Adds a system and returns its id.
+    fn system(&mut self, id: String, zone: Option<usize>, site: &str, tags: &[&str]) -> String {
+        let mut m = Map::new();
+        m.insert("id".into(), json!(id));
+        if let Some(z) = zone {
+            m.insert("zone".into(), json!(self.zones[z]));
+        }
+        m.insert("site".into(), json!(site));
+        m.insert("tags".into(), json!(tags));
+        self.systems.push(Value::Object(m));
+        self.all_systems.push((id.clone(), zone));
+        id
+    }
+
+    /// Adds a task; `members` is how many tasks it stands for (cluster size,
+    /// or 1), `zone` where its work counts.
+    #[allow(clippy::too_many_arguments)]
+    fn task(
+        &mut self,
+        id: String,
+        on: (&str, &str),
+        minutes: u64,
+        outage: bool,
+        team: usize,
+        after: Vec<Value>,
+        members: usize,
+        zone: Option<usize>,
+    ) -> String {
+        let mut m = Map::new();
+        m.insert("id".into(), json!(id));
+        m.insert(on.0.into(), json!(on.1));
+        m.insert("duration".into(), json!(fmt_duration(minutes)));
+        if !outage {
+            m.insert("outage".into(), json!(false));
+        }
+        m.insert("team".into(), json!(self.teams[team]));
+        if !after.is_empty() {
+            m.insert("after".into(), Value::Array(after));
+        }
+        self.tasks.push(Value::Object(m));
+        self.count += members;
+        self.load.team[team] += minutes * members as u64;
+        if let Some(z) = zone {
+            self.load.zone[z] += minutes * members as u64;
+        }
+        id
+    }
+
+    fn new_zone(&mut self, kind: &str) -> usize {
+        let id = format!(
+            "{kind}-{}",
+            self.zones.iter().filter(|z| z.starts_with(kind)).count() + 1
+        );
+        self.zones.push(id);
+        self.load.zone.push(0);
+        self.zones.len() - 1
+    }
+
+    /// One application with its systems, rules and tasks.
+    fn application(&mut self, k: usize, dmz: usize, pci: usize) {
+        let name = format!(
+            "{}-{:03}",
+            APP_NAMES[k % APP_NAMES.len()],
+            k / APP_NAMES.len() + 1
+        );
+        let pci_app = self.rng.chance(0.3);
+        let web_n = self.rng.range(2, 8) as usize;
+        let app_n = self.rng.range(2, 8) as usize;
+
+        // Systems.
+        let web: Vec<String> = (1..=web_n)
+            .map(|i| {
+                self.system(
+                    format!("{name}-web-{i}"),
+                    Some(dmz),
+                    "primary",
+                    &["linux", "web"],
+                )
+            })
+            .collect();
+        let app_zone = pci_app.then_some(pci);
+        let app: Vec<String> = (1..=app_n)
+            .map(|i| {
+                self.system(
+                    format!("{name}-app-{i}"),
+                    app_zone,
+                    "primary",
+                    &["linux", "app"],
+                )
+            })
+            .collect();
+        let db_zone = pci_app.then_some(pci);
+        let db_a = self.system(format!("{name}-db-a"), db_zone, "primary", &["oracle"]);
+        let db_b = self.system(format!("{name}-db-b"), db_zone, "dr", &["oracle"]);
+        let batch = if self.rng.chance(0.25) {
+            let tag = *self.rng.pick(&["etl", "batch", "eod"]);
+            let id = self.system(format!("{name}-batch"), None, "primary", &["linux", tag]);
+            Some((id, tag))
+        } else {
+            None
+        };
+
+        // Clusters, DR, service, integrations.
+        let cluster = |id: &str, members: &[String], rng: &mut SplitMix64| {
+            let down = (members.len() as u64).div_ceil(3).max(1);
+            let down = if members.len() > 3 && rng.chance(0.5) {
+                down
+            } else {
+                1
+            };
+            json!({ "id": id, "members": members, "min_available": members.len() as u64 - down })
+        };
+        let web_tier = format!("{name}-web-tier");
+        let app_tier = format!("{name}-app-tier");
+        let c = cluster(&web_tier, &web, &mut self.rng);
+        self.clusters.push(c);
+        let c = cluster(&app_tier, &app, &mut self.rng);
+        self.clusters.push(c);
+        let vendor_change = self.rng.chance(0.1);
+        // A DR order only where no vendor change waits on the primary.
+        let order = (!vendor_change && self.rng.chance(0.4)).then(|| {
+            if self.rng.chance(0.8) {
+                "standby_first"
+            } else {
+                "primary_first"
+            }
+        });
+        let mut pair = json!({ "primary": db_a, "standby": db_b });
+        if let Some(o) = order {
+            pair["order"] = json!(o);
+        }
+        self.dr.push(pair);
+        let weight = *self.rng.pick(&[1, 2, 5, 10, 20]);
+        self.services.push(json!({
+            "id": name, "weight": weight, "requires": [web_tier, app_tier, db_a]
+        }));
+        if let Some((b, _)) = &batch {
+            let tolerance = *self.rng.pick(&["30m", "60m", "2h"]);
+            self.integrations.push(json!({
+                "id": format!("{name}-feed"), "from": db_a, "to": b, "mode": "async", "tolerance": tolerance
+            }));
+        }
+        if !self.app_tiers.is_empty() && self.rng.chance(0.3) {
+            let other = self.rng.pick(&self.app_tiers).clone();
+            self.integrations.push(json!({
+                "id": format!("{name}-calls-{other}"), "from": other, "to": app_tier, "mode": "sync"
+            }));
+        }
+
+        // Database tasks: backup → patch → verify on each side.
+        let pre = json!("silence-alerts");
+        let dur = |rng: &mut SplitMix64, lo: u64, hi: u64| rng.range(lo / 5, hi / 5) * 5;
+        let db_chain = |b: &mut Builder, side: &str, sys: &str| -> String {
+            let backup = {
+                let d = dur(&mut b.rng, 15, 40);
+                b.task(
+                    format!("{name}-backup-{side}"),
+                    ("system", sys),
+                    d,
+                    false,
+                    DBA,
+                    vec![pre.clone()],
+                    1,
+                    db_zone,
+                )
+            };
+            let d = dur(&mut b.rng, 20, 60);
+            let patch = b.task(
+                format!("{name}-patch-{side}"),
+                ("system", sys),
+                d,
+                true,
+                DBA,
+                vec![json!(backup)],
+                1,
+                db_zone,
+            );
+            let after = if b.rng.chance(0.15) {
+                json!({ "task": patch, "lag": "5m", "max_lag": "2h" })
+            } else {
+                json!(patch)
+            };
+            let d = dur(&mut b.rng, 10, 20);
+            b.task(
+                format!("{name}-verify-{side}"),
+                ("system", sys),
+                d,
+                false,
+                DBA,
+                vec![after],
+                1,
+                db_zone,
+            )
+        };
+        let _verify_b = db_chain(self, "db-b", &db_b);
+        let verify_a = db_chain(self, "db-a", &db_a);
+        let mut release_after = vec![json!(verify_a)];
+        if vendor_change {
+            let vendor = self.vendor();
+            let d = dur(&mut self.rng, 20, 60);
+            let id = format!("{name}-schema-change");
+            let mut m = Map::new();
+            m.insert("id".into(), json!(id));
+            m.insert("system".into(), json!(db_a));
+            m.insert("duration".into(), json!(fmt_duration(d)));
+            m.insert(
+                "needs".into(),
+                json!({ self.teams[DBA]: 1, self.teams[vendor]: 1 }),
+            );
+            m.insert("after".into(), json!([format!("{name}-backup-db-a")]));
+            self.tasks.push(Value::Object(m));
+            self.count += 1;
+            self.load.team[DBA] += d;
+            self.load.team[vendor] += d;
+            if let Some(z) = db_zone {
+                self.load.zone[z] += d;
+            }
+            release_after.push(json!(id));
+        }
+        // Sometimes the release also waits for another application's database.
+        if !self.db_verify.is_empty() && self.rng.chance(0.2) {
+            release_after.push(json!(self.rng.pick(&self.db_verify).clone()));
+        }
+
+        // Rolling patches of the tiers, then the release.
+        let mw = self.team_index("middleware");
+        let d = dur(&mut self.rng, 15, 45);
+        let web_patch = self.task(
+            format!("{name}-web-os-patch"),
+            ("cluster", &web_tier),
+            d,
+            true,
+            UNIX,
+            vec![pre.clone()],
+            web_n,
+            Some(dmz),
+        );
+        let d = dur(&mut self.rng, 5, 15);
+        let web_av = self.task(
+            format!("{name}-web-av-update"),
+            ("cluster", &web_tier),
+            d,
+            false,
+            UNIX,
+            vec![json!(web_patch)],
+            web_n,
+            Some(dmz),
+        );
+        let d = dur(&mut self.rng, 15, 45);
+        let app_patch = self.task(
+            format!("{name}-app-os-patch"),
+            ("cluster", &app_tier),
+            d,
+            true,
+            UNIX,
+            vec![pre.clone()],
+            app_n,
+            app_zone,
+        );
+        release_after.insert(0, json!(app_patch));
+        let d = dur(&mut self.rng, 10, 30);
+        let release = self.task(
+            format!("{name}-app-release"),
+            ("cluster", &app_tier),
+            d,
+            true,
+            mw,
+            release_after,
+            app_n,
+            app_zone,
+        );
+
+        // Batch system: backup, then patch outside its blackout.
+        let mut smoke_after = vec![json!(web_av), json!(release)];
+        if let Some((b, _)) = &batch {
+            let bo = self.team_index("batch-ops");
+            let d = dur(&mut self.rng, 10, 30);
+            let backup = self.task(
+                format!("{name}-batch-backup"),
+                ("system", b),
+                d,
+                false,
+                bo,
+                vec![pre.clone()],
+                1,
+                None,
+            );
+            let d = dur(&mut self.rng, 20, 60);
+            let patch = self.task(
+                format!("{name}-batch-patch"),
+                ("system", b),
+                d,
+                true,
+                UNIX,
+                vec![json!(backup)],
+                1,
+                None,
+            );
+            smoke_after.push(json!(patch));
+        }
+
+        // A few percent of tasks have a change window: a certificate on the
+        // web tier's first node in the CA's slot, with nothing in front of it.
+        if self.rng.chance(0.6) {
+            let net = self.team_index("network");
+            let d = dur(&mut self.rng, 10, 20);
+            let start = self.rng.range(0, 2) as u32;
+            let id = format!("{name}-cert-renew");
+            self.tasks.push(json!({
+                "id": id, "system": web[0], "duration": fmt_duration(d), "outage": false,
+                "team": self.teams[net], "after": [pre.clone()],
+                "windows": [format!("{}/{}", at(start, 30), at(start + 8, 30))]
+            }));
+            self.count += 1;
+            self.load.team[net] += d;
+            self.load.zone[dmz] += d;
+            smoke_after.push(json!(id));
+        }
+
+        let d = dur(&mut self.rng, 5, 15);
+        self.task(
+            format!("{name}-smoke"),
+            ("system", "bastion"),
+            d,
+            false,
+            APPS,
+            smoke_after,
+            1,
+            None,
+        );
+        self.db_verify.push(verify_a);
+        self.app_tiers.push(app_tier);
+        if let Some((_, tag)) = batch {
+            if !self.batch_tags.contains(&tag) {
+                self.batch_tags.push(tag);
+            }
+        }
+    }
+}
+
+fn fmt_duration(m: u64) -> String {
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
+/// Generates an estate with about `tasks` tasks (each member of a cluster
+/// task counts; exactly `tasks` once it is above a few dozen).
+pub fn generate(tasks: usize, seed: u64) -> Value {
+    let tasks = tasks.max(1);
+    let n_teams = (3 + (tasks as f64 / 300.0).log2().max(0.0) as usize).min(TEAM_POOL.len());
+    let mut teams: Vec<&'static str> = TEAM_POOL[..n_teams].to_vec();
+    teams.push("vendor-support");
+    let n = teams.len();
+    let mut b = Builder {
+        rng: SplitMix64::new(seed ^ 0x5EED_0FE5_7A7E),
+        target: tasks,
+        count: 0,
+        systems: Vec::new(),
+        clusters: Vec::new(),
+        dr: Vec::new(),
+        services: Vec::new(),
+        integrations: Vec::new(),
+        tasks: Vec::new(),
+        teams,
+        zones: Vec::new(),
+        load: Load {
+            team: vec![0; n],
+            zone: Vec::new(),
+        },
+        all_systems: Vec::new(),
+        db_verify: Vec::new(),
+        app_tiers: Vec::new(),
+        batch_tags: Vec::new(),
+    };
+
+    // Shared tooling and the opening tasks.
+    b.system("bastion".into(), None, "primary", &["tooling"]);
+    b.system("monitoring".into(), None, "primary", &["tooling"]);
+    b.task(
+        "pre-checks".into(),
+        ("system", "bastion"),
+        15,
+        false,
+        APPS,
+        vec![],
+        1,
+        None,
+    );
+    b.task(
+        "silence-alerts".into(),
+        ("system", "monitoring"),
+        5,
+        false,
+        UNIX,
+        vec![json!("pre-checks")],
+        1,
+        None,
+    );
+    let reserve = 1; // unsilence-alerts at the end
+
+    // Applications, about 30 tasks each, ~12 per zone.
+    let mut k = 0;
+    let (mut dmz, mut pci) = (b.new_zone("dmz"), b.new_zone("pci"));
+    while b.count + 2 * 8 * 2 + 2 * 8 + 12 + reserve <= b.target {
+        if k > 0 && k % 12 == 0 {
+            dmz = b.new_zone("dmz");
+            pci = b.new_zone("pci");
+        }
+        b.application(k, dmz, pci);
+        k += 1;
+    }
+
+    // Fill up to the target with online agent updates on random systems.
+    let mut fill = 0;
+    while b.count + reserve < b.target && !b.all_systems.is_empty() {
+        fill += 1;
+        let (sys, zone) = b.rng.pick(&b.all_systems).clone();
+        let team = b.rng.range(0, b.teams.len() as u64 - 2) as usize;
+        let d = b.rng.range(1, 3) * 5;
+        b.task(
+            format!("agent-update-{fill}"),
+            ("system", &sys),
+            d,
+            false,
+            team,
+            vec![json!("silence-alerts")],
+            1,
+            zone,
+        );
+    }
+    let smokes: Vec<Value> = b
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            t["id"]
+                .as_str()
+                .filter(|id| id.ends_with("-smoke"))
+                .map(|id| json!(id))
+        })
+        .collect();
+    let last = if smokes.is_empty() {
+        vec![json!("silence-alerts")]
+    } else {
+        smokes
+    };
+    b.task(
+        "unsilence-alerts".into(),
+        ("system", "monitoring"),
+        5,
+        false,
+        UNIX,
+        last,
+        1,
+        None,
+    );
+
+    // Capacities from the work: about six hours of it per team and zone.
+    let span = 360u64;
+    let vendor = b.vendor();
+    let team_list: Vec<Value> = b
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            if i == vendor {
+                // On call for nine hours; capacity for half of that.
+                let cap = b.load.team[i].div_ceil(270).max(1);
+                json!({ "id": id, "capacity": cap, "available": [format!("{}/{}", at(0, 30), at(9, 30))] })
+            } else {
+                json!({ "id": id, "capacity": b.load.team[i].div_ceil(span).max(2) })
+            }
+        })
+        .collect();
+    let zone_list: Vec<Value> = b
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(z, id)| {
+            let floor = if id.starts_with("pci") { 2 } else { 4 };
+            json!({ "id": id, "max_concurrent": b.load.zone[z].div_ceil(span / 2).max(floor) })
+        })
+        .collect();
+    let blackouts: Vec<Value> = b
+        .batch_tags
+        .iter()
+        .enumerate()
+        .map(|(i, tag)| {
+            let h = 2 + i as u32;
+            json!({ "from": at(h, 0), "to": at(h + 2, 0), "scope": { "tags": [tag] },
+                    "reason": format!("nightly {tag} run") })
+        })
+        .collect();
+    // The bastion runs every smoke test: allow them in parallel.
+    b.systems[0]["parallel_changes"] = json!((k as u64).max(1));
+    b.systems[1]["parallel_changes"] = json!(2);
+
+    json!({
+        "window": { "start": WINDOW_START, "timezone": "America/New_York" },
+        "teams": team_list,
+        "zones": zone_list,
+        "systems": b.systems,
+        "clusters": b.clusters,
+        "dr": b.dr,
+        "blackouts": blackouts,
+        "services": b.services,
+        "integrations": b.integrations,
+        "tasks": b.tasks,
+    })
+}
+
+/// Writes the estate as YAML (one flow mapping per list entry, as a person
+/// would) or as pretty JSON.
+pub fn render(estate: &Value, format: GenFormat, tasks: usize, seed: u64) -> String {
+    match format {
+        GenFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&Ordered(estate))
+                .expect("a JSON value always serialises");
+            s.push('\n');
+            s
+        }
+        GenFormat::Yaml => {
+            let mut out = format!(
+                "# Synthetic estate from `windowplan generate --tasks {tasks} --seed {seed}`.\n"
+            );
+            let Value::Object(top) = estate else {
+                unreachable!("the estate is a mapping")
+            };
+            for (key, value) in ordered(top) {
+                match value {
+                    Value::Array(items) => {
+                        if items.is_empty() {
+                            continue;
+                        }
+                        out.push_str(&format!("\n{key}:\n"));
+                        for item in items {
+                            out.push_str("  - ");
+                            flow(item, &mut out);
+                            out.push('\n');
+                        }
+                    }
+                    Value::Object(m) => {
+                        out.push_str(&format!("{key}:\n"));
+                        for (k, v) in m {
+                            out.push_str(&format!("  {k}: "));
+                            flow(v, &mut out);
+                            out.push('\n');
+                        }
+                    }
+                    other => {
+                        out.push_str(&format!("{key}: "));
+                        flow(other, &mut out);
+                        out.push('\n');
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Keys in the order of DESIGN.md (serde_json's map is sorted).
+const KEY_ORDER: &[&str] = &[
+    "window",
+    "teams",
+    "zones",
+    "systems",
+    "clusters",
+    "dr",
+    "blackouts",
+    "services",
+    "integrations",
+    "tasks",
+    "start",
+    "timezone",
+    "deadline",
+    "id",
+    "primary",
+    "standby",
+    "from",
+    "to",
+    "system",
+    "systems",
+    "cluster",
+    "members",
+    "zone",
+    "site",
+    "tags",
+    "parallel_changes",
+    "duration",
+    "outage",
+    "team",
+    "needs",
+    "after",
+    "task",
+    "lag",
+    "max_lag",
+    "windows",
+    "mode",
+    "tolerance",
+    "capacity",
+    "available",
+    "min_available",
+    "max_concurrent",
+    "order",
+    "weight",
+    "requires",
+    "scope",
+    "reason",
+];
+
+fn ordered(m: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut v: Vec<(&String, &Value)> = m.iter().collect();
+    v.sort_by_key(|(k, _)| KEY_ORDER.iter().position(|o| o == k).unwrap_or(usize::MAX));
+    v
+}
+
+/// A value serialised with its keys in [`KEY_ORDER`].
+struct Ordered<'a>(&'a Value);
+
+impl serde::Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self.0 {
+            Value::Object(m) => {
+                let mut map = s.serialize_map(Some(m.len()))?;
+                for (k, v) in ordered(m) {
+                    map.serialize_entry(k, &Ordered(v))?;
+                }
+                map.end()
+            }
+            Value::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.len()))?;
+                for v in a {
+                    seq.serialize_element(&Ordered(v))?;
+                }
+                seq.end()
+            }
+            other => other.serialize(s),
+        }
+    }
+}
+
+/// A value in YAML flow style. Strings are written plain when that is
+/// unambiguous (ids, durations, times), double-quoted otherwise.
+fn flow(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            out.push_str("{ ");
+            for (i, (k, v)) in ordered(m).into_iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push_str(": ");
+                flow(v, out);
+            }
+            out.push_str(" }");
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                flow(v, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => {
+            let plain = !s.is_empty()
+                && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+                && s.parse::<f64>().is_err()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
+                && !s.contains(": ")
+                && !matches!(
+                    s.as_str(),
+                    "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+                );
+            if plain {
+                out.push_str(s);
+            } else {
+                out.push_str(&serde_json::to_string(s).expect("a string always serialises"));
+            }
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::{load_str, Format};
+
+    fn load(tasks: usize, seed: u64, format: GenFormat) -> crate::inventory::Inventory {
+        let text = render(&generate(tasks, seed), format, tasks, seed);
+        let f = match format {
+            GenFormat::Yaml => Format::Yaml,
+            GenFormat::Json => Format::Json,
+        };
+        load_str(&text, f, "generated").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn same_seed_same_file() {
+        let a = render(&generate(800, 7), GenFormat::Yaml, 800, 7);
+        let b = render(&generate(800, 7), GenFormat::Yaml, 800, 7);
+        assert_eq!(a, b);
+        let c = render(&generate(800, 8), GenFormat::Yaml, 800, 8);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn valid_for_several_seeds_and_sizes() {
+        for (n, seed) in [(50, 1), (300, 2), (1000, 3), (2500, 4), (5000, 5)] {
+            for format in [GenFormat::Yaml, GenFormat::Json] {
+                let inv = load(n, seed, format);
+                let got = inv.tasks.len() as f64;
+                assert!(
+                    (got - n as f64).abs() <= 0.05 * n as f64,
+                    "{n} tasks asked, {got} generated"
+                );
+                assert!(crate::graph::TaskGraph::new(&inv).cycles().is_empty());
+                assert_eq!(crate::precheck(&inv), None, "{n}/{seed}");
+            }
+        }
+    }
+
+    #[test]
+    fn has_the_realistic_parts() {
+        let inv = load(2000, 11, GenFormat::Yaml);
+        assert!((4..=11).contains(&inv.teams.len()));
+        assert!(inv.teams.iter().any(|t| t.available.is_some()));
+        assert!(!inv.clusters.is_empty() && !inv.dr.is_empty() && !inv.zones.is_empty());
+        assert!(inv.dr.iter().any(|d| d.order.is_some()));
+        assert!(!inv.blackouts.is_empty() && !inv.services.is_empty());
+        assert!(!inv.integrations.is_empty());
+        let windowed = inv.tasks.iter().filter(|t| t.windows.is_some()).count();
+        assert!(
+            windowed > 0 && windowed * 100 < inv.tasks.len() * 6,
+            "{windowed}"
+        );
+        assert!(inv
+            .tasks
+            .iter()
+            .any(|t| t.after.iter().any(|a| a.max_lag.is_some())));
+    }
+
+    #[test]
+    fn small_estates_plan() {
+        let inv = load(200, 3, GenFormat::Yaml);
+        let opts = crate::solve::SolveOptions {
+            time_limit: std::time::Duration::from_secs(2),
+            threads: 1,
+            ..Default::default()
+        };
+        match crate::plan_inventory(&inv, &opts) {
+            crate::PlanResult::Planned(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
