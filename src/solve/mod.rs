@@ -11,6 +11,7 @@
 //! - `search`: forward–backward improvement and the genetic search.
 
 pub mod bounds;
+pub mod exact;
 mod instance;
 mod priority;
 mod profile;
