@@ -13,6 +13,7 @@
 pub mod bounds;
 pub mod exact;
 mod instance;
+pub mod milp;
 mod priority;
 mod profile;
 mod rng;
