@@ -435,8 +435,10 @@ struct Model {
     makespan: DomainId,
 }
 
+/// A model time as `i32` (model times are within `±MAX_TIME`; lags are
+/// clamped, which keeps vacuous ones vacuous).
 fn t32(t: Time) -> i32 {
-    t as i32
+    t.clamp(-4 * MAX_TIME, 4 * MAX_TIME) as i32
 }
 
 impl Model {
@@ -905,5 +907,128 @@ mod tests {
         check(&p, &r);
         assert_eq!(r.lower_bound(), Some(43));
         assert!(r.is_optimal());
+    }
+
+    /// Measurement on the j30 sample: `cargo test --release --lib
+    /// exact::tests::bench_j30 -- --ignored --nocapture` (budget in seconds
+    /// from `EXACT_BUDGET`, default 5; instances from `/work/benchdata`).
+    #[test]
+    #[ignore = "measurement"]
+    fn bench_j30() {
+        use crate::solve::milp;
+        let budget = std::env::var("EXACT_BUDGET")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(5.0);
+        let budget = Duration::from_secs_f64(budget);
+        let refs =
+            std::fs::read_to_string("/work/benchdata/psplib/reference.csv").unwrap_or_default();
+        let set = std::env::var("EXACT_SET").unwrap_or_else(|_| "j30".into());
+        let mut files: Vec<String> = match set.as_str() {
+            "j60" => (1..=10)
+                .map(|k| format!("/work/benchdata/psplib/j60/j601_{k}.sm"))
+                .collect(),
+            "j120" => (1..=10)
+                .map(|k| format!("/work/benchdata/psplib/j120/j1201_{k}.sm"))
+                .collect(),
+            "ubo" => vec!["/work/benchdata/rcpspmax/ubo10/ubo_10_psp2.sch".into()],
+            _ => (1..=10)
+                .map(|k| format!("/work/benchdata/psplib/j30/j301_{k}.sm"))
+                .collect(),
+        };
+        if set == "j30" {
+            files.push("tests/data/j301_1.sm".into());
+        }
+        let with_milp = std::env::var("EXACT_MILP").map_or(true, |v| v != "0");
+        let configs = [
+            ("hybrid/vsids", Strategy::Hybrid, Branching::Vsids),
+            ("satunsat/vsids", Strategy::SatUnsat, Branching::Vsids),
+            ("unsatsat/vsids", Strategy::UnsatSat, Branching::Vsids),
+            (
+                "hybrid/smallest",
+                Strategy::Hybrid,
+                Branching::SmallestStart,
+            ),
+        ];
+        println!("| instance | opt | heur 1s | lb | engine | proven | bound | best | time s |");
+        println!("|---|---|---|---|---|---|---|---|---|");
+        for f in &files {
+            let path = std::path::Path::new(f);
+            let Ok(p) = crate::formats::read_instance(path, None) else {
+                println!("| {f} | unreadable |");
+                continue;
+            };
+            let base = path.file_name().unwrap().to_string_lossy().to_string();
+            let opt = refs
+                .lines()
+                .find(|l| l.split(',').nth(1) == Some(base.as_str()))
+                .and_then(|l| l.split(',').nth(2))
+                .unwrap_or("?")
+                .to_string();
+            let lb = crate::solve::lower_bound(&p);
+            let opts = crate::solve::SolveOptions {
+                time_limit: Duration::from_secs(1),
+                threads: 1,
+                ..Default::default()
+            };
+            let inc = match crate::solve::solve(&p, &opts) {
+                crate::solve::Outcome::Solved(s) => Some(s.starts),
+                _ => None,
+            };
+            let inc_m = inc.as_ref().map(|s| p.makespan(s));
+            let name = if f.starts_with("tests") {
+                format!("tests/{base}")
+            } else {
+                base.clone()
+            };
+            let hm = inc_m.map_or("-".into(), |m| m.to_string());
+            for (label, strategy, branching, use_inc) in configs {
+                let t = Instant::now();
+                let r = solve_exact_with(
+                    &p,
+                    if use_inc { inc.as_deref() } else { None },
+                    lb,
+                    budget,
+                    &ExactOptions {
+                        strategy,
+                        branching,
+                    },
+                );
+                let el = t.elapsed().as_secs_f64();
+                if let Some(s) = r.starts() {
+                    assert!(verify(&p, s).is_empty());
+                }
+                let best = r.starts().map(|s| p.makespan(s)).or(inc_m);
+                println!(
+                    "| {name} | {opt} | {hm} | {lb} | pumpkin {label} | {} | {} | {} | {el:.2} |",
+                    if r.is_optimal() { "yes" } else { "no" },
+                    r.lower_bound().map_or("-".into(), |b| b.to_string()),
+                    best.map_or("-".into(), |b| b.to_string()),
+                );
+            }
+            if let Some(h) = inc_m.filter(|_| with_milp) {
+                let t = Instant::now();
+                let b = milp::lp_bound(&p, h);
+                let el_lp = t.elapsed().as_secs_f64();
+                println!(
+                    "| {name} | {opt} | {hm} | {lb} | LP relaxation | no | {} | - | {el_lp:.2} |",
+                    b.map_or("refused".into(), |b| b.to_string())
+                );
+                let t = Instant::now();
+                let r = milp::solve_milp(&p, h, inc.as_deref(), budget);
+                let el = t.elapsed().as_secs_f64();
+                let (proven, best) = match &r {
+                    milp::MilpResult::Optimal { makespan, .. } => {
+                        ("yes".to_string(), makespan.to_string())
+                    }
+                    milp::MilpResult::Feasible { makespan, .. } => {
+                        ("no".into(), makespan.to_string())
+                    }
+                    milp::MilpResult::NoneWithin => ("none within".into(), "-".into()),
+                    milp::MilpResult::Unknown(e) => (format!("unknown ({e})"), "-".into()),
+                };
+                println!("| {name} | {opt} | {hm} | {lb} | MILP microlp | {proven} | - | {best} | {el:.2} |");
+            }
+        }
     }
 }
