@@ -941,13 +941,20 @@ mod tests {
         }
         let with_milp = std::env::var("EXACT_MILP").map_or(true, |v| v != "0");
         let configs = [
-            ("hybrid/vsids", Strategy::Hybrid, Branching::Vsids),
-            ("satunsat/vsids", Strategy::SatUnsat, Branching::Vsids),
-            ("unsatsat/vsids", Strategy::UnsatSat, Branching::Vsids),
+            ("hybrid/vsids", Strategy::Hybrid, Branching::Vsids, true),
+            ("satunsat/vsids", Strategy::SatUnsat, Branching::Vsids, true),
+            ("unsatsat/vsids", Strategy::UnsatSat, Branching::Vsids, true),
             (
                 "hybrid/smallest",
                 Strategy::Hybrid,
                 Branching::SmallestStart,
+                true,
+            ),
+            (
+                "hybrid/vsids no inc",
+                Strategy::Hybrid,
+                Branching::Vsids,
+                false,
             ),
         ];
         println!("| instance | opt | heur 1s | lb | engine | proven | bound | best | time s |");
