@@ -104,6 +104,8 @@ pub enum Branching {
     /// Activity with the smallest earliest start at that start (a schedule
     /// generation scheme), with restarts and learning.
     SmallestStart,
+    /// `SmallestStart` to find schedules, `Vsids` for the bound probes.
+    Mixed,
 }
 
 /// Tuning of [`solve_exact_with`].
@@ -383,8 +385,13 @@ fn run(
         None => return Run::Empty,
     };
     let deadline = Instant::now() + budget;
+    let branching = match (branching, phase) {
+        (Branching::Mixed, Phase::Up) => Branching::SmallestStart,
+        (Branching::Mixed, Phase::Down) => Branching::Vsids,
+        (b, _) => b,
+    };
     match branching {
-        Branching::Vsids => {
+        Branching::Vsids | Branching::Mixed => {
             let b = model.solver.default_brancher();
             model.run(problem, b, phase, deadline, lb)
         }
@@ -950,6 +957,7 @@ mod tests {
                 Branching::SmallestStart,
                 true,
             ),
+            ("hybrid/mixed", Strategy::Hybrid, Branching::Mixed, true),
             (
                 "hybrid/vsids no inc",
                 Strategy::Hybrid,
@@ -1017,8 +1025,9 @@ mod tests {
                 let t = Instant::now();
                 let b = milp::lp_bound(&p, h);
                 let el_lp = t.elapsed().as_secs_f64();
+                let (nx, nr) = milp::model_size(&p, h).unwrap_or((0, 0));
                 println!(
-                    "| {name} | {opt} | {hm} | {lb} | LP relaxation | no | {} | - | {el_lp:.2} |",
+                    "| {name} | {opt} | {hm} | {lb} | LP relaxation ({nx} x, {nr} rows) | no | {} | - | {el_lp:.2} |",
                     b.map_or("refused".into(), |b| b.to_string())
                 );
                 let t = Instant::now();
