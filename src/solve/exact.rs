@@ -461,7 +461,7 @@ impl Model {
         let makespan = solver.new_bounded_integer(t32(lb), t32(ub));
         for p in &problem.precedences {
             // S[from] − S[to] ≤ −lag
-            let _ = solver
+            solver
                 .add_constraint(pumpkin_solver::less_than_or_equals(
                     vec![starts[p.from].scaled(1), starts[p.to].scaled(-1)],
                     t32(-p.lag),
@@ -470,7 +470,7 @@ impl Model {
                 .post();
         }
         for (i, a) in acts.iter().enumerate() {
-            let _ = solver
+            solver
                 .add_constraint(pumpkin_solver::less_than_or_equals(
                     vec![starts[i].scaled(1), makespan.scaled(-1)],
                     t32(-a.duration),
@@ -561,7 +561,7 @@ impl Model {
                 level = res.steps[k].1.max(0);
                 k += 1;
             }
-            let _ = solver
+            solver
                 .add_constraint(pumpkin_solver::cumulative(vars, durs, reqs, t32(cap), tag))
                 .post();
         }
@@ -586,14 +586,14 @@ impl Model {
             let l_ij = solver.new_literal();
             let l_ji = solver.new_literal();
             // i before j: S_i − S_j ≤ −d_i
-            let _ = solver
+            solver
                 .add_constraint(pumpkin_solver::less_than_or_equals(
                     vec![starts[i].scaled(1), starts[j].scaled(-1)],
                     t32(-acts[i].duration),
                     tag,
                 ))
                 .implied_by(l_ij);
-            let _ = solver
+            solver
                 .add_constraint(pumpkin_solver::less_than_or_equals(
                     vec![starts[j].scaled(1), starts[i].scaled(-1)],
                     t32(-acts[j].duration),
