@@ -282,7 +282,7 @@ pub fn solve_exact_with(
             remaining
         };
         let phase = if !up_done { Phase::Up } else { Phase::Down };
-        let out = run(problem, &es, lb, ub, phase, budget, opts.branching);
+        let out = run_guarded(problem, &es, lb, ub, phase, budget, opts.branching);
         match out {
             Run::Empty => ub = lb - 1,
             Run::Improved { starts, empty } => {
@@ -317,7 +317,7 @@ pub fn solve_exact_with(
                     continue;
                 }
                 let budget = slice.min(deadline - now);
-                run(problem, &es, lb, ub, Phase::Down, budget, opts.branching)
+                run_guarded(problem, &es, lb, ub, Phase::Down, budget, opts.branching)
             };
             match out {
                 Run::Empty => ub = lb - 1,
@@ -360,6 +360,23 @@ enum Run {
     Unverified,
     /// Out of time without news.
     Timeout,
+}
+
+/// [`run`], with a panic inside the solver library (an internal assertion)
+/// turned into "no news, stop" rather than bringing the planner down.
+fn run_guarded(
+    problem: &Problem,
+    es: &[Time],
+    lb: Time,
+    ub: Time,
+    phase: Phase,
+    budget: Duration,
+    branching: Branching,
+) -> Run {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(problem, es, lb, ub, phase, budget, branching)
+    }))
+    .unwrap_or(Run::Unverified)
 }
 
 /// One solver run on makespan range `[lb, ub]` (a fresh solver: pumpkin
