@@ -24,7 +24,11 @@
 //! - `rng`: a seeded generator (reproducible runs with one thread).
 
 mod bounds;
+pub mod exact;
 mod instance;
+pub use portfolio::solve;
+pub mod milp;
+mod portfolio;
 mod priority;
 mod profile;
 mod rng;
@@ -208,10 +212,10 @@ pub fn lower_bound(problem: &Problem) -> Time {
     }
 }
 
-/// Solves a problem within the options' limits. A returned schedule always
-/// satisfies every constraint (it is re-checked with
-/// [`crate::model::verify::verify`]).
-pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
+/// The heuristic search alone (see [`portfolio::solve`], which adds the
+/// exact engine). A returned schedule always satisfies every constraint (it
+/// is re-checked with [`crate::model::verify::verify`]).
+pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = Instant::now();
     if let Err(e) = temporal::check_structure(problem) {
         return Outcome::NotFound(format!("invalid problem: {e}"));

@@ -1,0 +1,1103 @@
+//! Exact search on the core [`Problem`] with the pumpkin lazy-clause-generation
+//! solver: proves optimality where it fits in the time budget and otherwise
+//! raises the proven lower bound.
+//!
+//! Model (one integer start variable per activity, a makespan variable `M`):
+//!
+//! - domains `[earliest start, latest start]` from releases, time lags and
+//!   the makespan upper bound (deadline, or incumbent − 1: only improvements
+//!   are searched, so "no solution" proves the incumbent optimal);
+//! - precedences `S[to] − S[from] ≥ lag` as linear inequalities;
+//! - `M ≥ S[i] + d[i]`;
+//! - one cumulative per resource; a capacity profile becomes a constant
+//!   capacity (its maximum) plus fixed dummy tasks occupying the missing
+//!   capacity over time;
+//! - exclusion groups: for each pair of activities of different sides,
+//!   `i before j ∨ j before i` with half-reified inequalities;
+//! - allowed / forbidden intervals: the start values that would break them are
+//!   cut out of the domain with clauses `S ≤ a−1 ∨ S ≥ b+1`.
+//!
+//! Hard on-time limits (signals) are not modelled: the model is then a
+//! relaxation; its "no solution" answers remain proofs (of bounds, of
+//! infeasibility) and its schedules are used only when they pass
+//! [`verify`](crate::model::verify::verify).
+//!
+//! Search (default [`Strategy::Hybrid`]): alternating, with doubling time
+//! slices, an improvement step (find a schedule with `M ≤ best − 1`, made
+//! permanent) and a bound probe (is there a schedule with `M ≤ lb`? if not,
+//! `M ≥ lb + 1` is added permanently). Learned clauses are shared by both.
+
+use crate::model::verify::verify;
+use crate::model::{Problem, Starts, Time};
+use crate::solve::temporal;
+use pumpkin_solver::conflict_resolvers::resolvers::ResolutionResolver;
+use pumpkin_solver::core::branching::branchers::independent_variable_value_brancher::IndependentVariableValueBrancher;
+use pumpkin_solver::core::branching::value_selection::InDomainMin;
+use pumpkin_solver::core::branching::variable_selection::Smallest;
+use pumpkin_solver::core::branching::Brancher;
+use pumpkin_solver::core::predicate;
+use pumpkin_solver::core::results::{
+    ProblemSolution, SatisfactionResult, SatisfactionResultUnderAssumptions,
+};
+use pumpkin_solver::core::termination::TimeBudget;
+use pumpkin_solver::core::variables::{DomainId, TransformableVariable};
+use pumpkin_solver::Solver;
+use std::time::{Duration, Instant};
+
+/// What the exact search established.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExactResult {
+    /// Proven optimal: no schedule has a smaller makespan. `starts` is the
+    /// incumbent when the search proved it optimal without finding better.
+    Optimal { starts: Starts, makespan: Time },
+    /// Not proven. `starts`/`makespan`: a schedule better than the incumbent
+    /// when one was found; `lower_bound`: the proven bound (at least the one
+    /// given, never above the best known makespan).
+    Bounds {
+        starts: Option<Starts>,
+        makespan: Option<Time>,
+        lower_bound: Time,
+    },
+    /// Proven: no schedule exists (with the reason in words).
+    Infeasible(String),
+}
+
+impl ExactResult {
+    pub fn is_optimal(&self) -> bool {
+        matches!(self, ExactResult::Optimal { .. })
+    }
+    /// The proven lower bound (`None` when infeasible).
+    pub fn lower_bound(&self) -> Option<Time> {
+        match self {
+            ExactResult::Optimal { makespan, .. } => Some(*makespan),
+            ExactResult::Bounds { lower_bound, .. } => Some(*lower_bound),
+            ExactResult::Infeasible(_) => None,
+        }
+    }
+    /// The schedule found by the exact search, if any (for `Optimal` possibly
+    /// the incumbent).
+    pub fn starts(&self) -> Option<&[Time]> {
+        match self {
+            ExactResult::Optimal { starts, .. } => Some(starts),
+            ExactResult::Bounds { starts, .. } => starts.as_deref(),
+            ExactResult::Infeasible(_) => None,
+        }
+    }
+}
+
+/// How the makespan is optimised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Improve from above until "no better schedule" (LinearSatUnsat).
+    SatUnsat,
+    /// Probe from the lower bound upward until a schedule (LinearUnsatSat).
+    UnsatSat,
+    /// Both, alternating with doubling time slices, one shared solver.
+    Hybrid,
+}
+
+/// Branching heuristic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Branching {
+    /// Pumpkin's default: VSIDS with solution-guided phases.
+    Vsids,
+    /// Activity with the smallest earliest start at that start (a schedule
+    /// generation scheme), with restarts and learning.
+    SmallestStart,
+    /// `SmallestStart` to find schedules, `Vsids` for the bound probes.
+    Mixed,
+}
+
+/// Tuning of [`solve_exact_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactOptions {
+    pub strategy: Strategy,
+    pub branching: Branching,
+}
+
+impl Default for ExactOptions {
+    fn default() -> Self {
+        ExactOptions {
+            strategy: Strategy::Hybrid,
+            branching: Branching::Vsids,
+        }
+    }
+}
+
+/// Exact search with the default options. `incumbent`: a schedule to beat
+/// (ignored unless it passes `verify`); `lower_bound`: a known valid bound
+/// (e.g. [`crate::solve::lower_bound`]).
+pub fn solve_exact(
+    problem: &Problem,
+    incumbent: Option<&[Time]>,
+    lower_bound: Time,
+    time_limit: Duration,
+) -> ExactResult {
+    solve_exact_with(
+        problem,
+        incumbent,
+        lower_bound,
+        time_limit,
+        &ExactOptions::default(),
+    )
+}
+
+/// Largest absolute time the model accepts (pumpkin works in `i32`).
+const MAX_TIME: Time = 1 << 28;
+
+/// Exact search with explicit options.
+pub fn solve_exact_with(
+    problem: &Problem,
+    incumbent: Option<&[Time]>,
+    lower_bound: Time,
+    time_limit: Duration,
+    opts: &ExactOptions,
+) -> ExactResult {
+    let started = Instant::now();
+    let incumbent: Option<(Starts, Time)> = incumbent
+        .filter(|s| verify(problem, s).is_empty())
+        .map(|s| (s.to_vec(), problem.makespan(s)));
+    let lb0 = lower_bound.max(0);
+    let nothing = |lb: Time| ExactResult::Bounds {
+        starts: None,
+        makespan: None,
+        lower_bound: lb,
+    };
+    // An invalid problem (bad indices, negative durations): nothing new.
+    if temporal::check_structure(problem).is_err()
+        || problem.activities.iter().any(|a| a.duration < 0)
+    {
+        return nothing(lb0.min(incumbent.as_ref().map_or(Time::MAX, |i| i.1)));
+    }
+    if problem.activities.is_empty() {
+        return match incumbent {
+            Some((s, m)) => ExactResult::Optimal {
+                starts: s,
+                makespan: m,
+            },
+            None if verify(problem, &[]).is_empty() => ExactResult::Optimal {
+                starts: vec![],
+                makespan: 0,
+            },
+            None => ExactResult::Infeasible("an on-time limit cannot be met".into()),
+        };
+    }
+    // Demands above the largest capacity: no schedule at all.
+    for a in &problem.activities {
+        for d in &a.demands {
+            if a.duration > 0 && d.amount > problem.resources[d.resource].max_capacity() {
+                return ExactResult::Infeasible(format!(
+                    "activity {} needs {} of {}, whose capacity is never more than {}",
+                    a.name,
+                    d.amount,
+                    problem.resources[d.resource].name,
+                    problem.resources[d.resource].max_capacity().max(0)
+                ));
+            }
+        }
+    }
+    let es = match temporal::earliest_starts(problem) {
+        Ok(es) => es,
+        Err(e) => return ExactResult::Infeasible(e),
+    };
+    // The makespan range searched: [lb, ub]. `proof_kind` says what "no
+    // schedule in the range" means.
+    let horizon_guess = horizon_guess(problem, &es);
+    let (ub, kind) = match (&incumbent, problem.deadline) {
+        (Some((_, m)), Some(d)) => ((m - 1).min(d), Proof::IncumbentOptimal),
+        (Some((_, m)), None) => (m - 1, Proof::IncumbentOptimal),
+        (None, Some(d)) => (d, Proof::Infeasible),
+        (None, None) => (horizon_guess, Proof::BoundAbove),
+    };
+    let cp = problem.makespan(&es);
+    let lb = lb0.max(cp);
+    let conclude_empty = |lb_if_bound: Time| -> ExactResult {
+        match (&incumbent, kind) {
+            (Some((s, m)), _) => ExactResult::Optimal {
+                starts: s.clone(),
+                makespan: *m,
+            },
+            (None, Proof::Infeasible) => ExactResult::Infeasible(
+                "no schedule meets the deadline (exact search: resources, time lags, intervals and exclusions together)".into(),
+            ),
+            _ => nothing(lb_if_bound),
+        }
+    };
+    if lb > ub {
+        return conclude_empty(ub + 1);
+    }
+    if ub.abs() > MAX_TIME
+        || es.iter().any(|t| t.abs() > MAX_TIME)
+        || problem.activities.iter().any(|a| a.duration > MAX_TIME)
+    {
+        return nothing(lb.min(incumbent.as_ref().map_or(Time::MAX, |i| i.1)));
+    }
+    let deadline = started + time_limit;
+    // Hard on-time limits are not modelled: schedules must be verified, and
+    // one that fails cannot tighten the upper bound.
+    let relaxed = problem.limits.iter().any(|l| l.max_on.is_some());
+    let mut lb = lb;
+    let mut ub = ub;
+    let mut best: Option<Starts> = None;
+    let mut up_done = relaxed || opts.strategy == Strategy::UnsatSat;
+    let mut down_done = opts.strategy == Strategy::SatUnsat;
+    let mut slice = Duration::from_millis(100);
+    loop {
+        let best_m = best
+            .as_ref()
+            .map(|s| problem.makespan(s))
+            .or(incumbent.as_ref().map(|i| i.1));
+        if best_m.is_some_and(|m| lb >= m) || lb > ub {
+            // nothing below the best / in the range
+            if let Some(s) = best {
+                let m = problem.makespan(&s);
+                return ExactResult::Optimal {
+                    starts: s,
+                    makespan: m,
+                };
+            }
+            if incumbent.is_some() || kind == Proof::Infeasible {
+                return conclude_empty(lb);
+            }
+            // a guessed horizon was too short: that is a bound; look further
+            if ub >= MAX_TIME / 2 {
+                return nothing(lb);
+            }
+            lb = lb.max(ub + 1);
+            ub = ub * 2 + 1;
+            continue;
+        }
+        let now = Instant::now();
+        if now >= deadline || (up_done && down_done) {
+            return ExactResult::Bounds {
+                makespan: best.as_ref().map(|s| problem.makespan(s)),
+                starts: best,
+                lower_bound: best_m.map_or(lb, |m| lb.min(m)),
+            };
+        }
+        let remaining = deadline - now;
+        let budget = if opts.strategy == Strategy::Hybrid {
+            slice.min(remaining)
+        } else {
+            remaining
+        };
+        let phase = if !up_done { Phase::Up } else { Phase::Down };
+        let out = run_guarded(problem, &es, lb, ub, phase, budget, opts.branching);
+        match out {
+            Run::Empty => ub = lb - 1,
+            Run::Improved { starts, empty } => {
+                ub = problem.makespan(&starts) - 1;
+                best = Some(starts);
+                if empty {
+                    ub = lb - 1;
+                }
+            }
+            Run::Raised { lb: l } => lb = l,
+            Run::Found(s) => {
+                let m = problem.makespan(&s);
+                return ExactResult::Optimal {
+                    starts: s,
+                    makespan: m,
+                };
+            }
+            Run::Unverified => match phase {
+                Phase::Up => up_done = true,
+                Phase::Down => down_done = true,
+            },
+            Run::Timeout => {}
+        }
+        if opts.strategy == Strategy::Hybrid && phase == Phase::Down {
+            slice = slice.saturating_mul(2);
+        }
+        if opts.strategy == Strategy::Hybrid && !down_done && phase == Phase::Up {
+            // next: the bound probe, then back up
+            let out = {
+                let now = Instant::now();
+                if now >= deadline || lb > ub {
+                    continue;
+                }
+                let budget = slice.min(deadline - now);
+                run_guarded(problem, &es, lb, ub, Phase::Down, budget, opts.branching)
+            };
+            match out {
+                Run::Empty => ub = lb - 1,
+                Run::Raised { lb: l } => lb = l,
+                Run::Found(s) => {
+                    let m = problem.makespan(&s);
+                    return ExactResult::Optimal {
+                        starts: s,
+                        makespan: m,
+                    };
+                }
+                Run::Unverified => down_done = true,
+                Run::Improved { .. } | Run::Timeout => {}
+            }
+            slice = slice.saturating_mul(2);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Find schedules with makespan in the range, each better than the last.
+    Up,
+    /// Probe: a schedule with makespan at the range's lower end?
+    Down,
+}
+
+/// What one solver run concluded.
+enum Run {
+    /// No schedule (of the model) in the range.
+    Empty,
+    /// Better schedules found (the last is given; verified); `empty`: and
+    /// none better than it.
+    Improved { starts: Starts, empty: bool },
+    /// The range's lower end was raised (no schedule below `lb`).
+    Raised { lb: Time },
+    /// A verified schedule at the lower end: optimal.
+    Found(Starts),
+    /// The model's schedule failed verification (on-time limits).
+    Unverified,
+    /// Out of time without news.
+    Timeout,
+}
+
+/// [`run`], with a panic inside the solver library (an internal assertion)
+/// turned into "no news, stop" rather than bringing the planner down.
+fn run_guarded(
+    problem: &Problem,
+    es: &[Time],
+    lb: Time,
+    ub: Time,
+    phase: Phase,
+    budget: Duration,
+    branching: Branching,
+) -> Run {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(problem, es, lb, ub, phase, budget, branching)
+    }))
+    .unwrap_or(Run::Unverified)
+}
+
+/// One solver run on makespan range `[lb, ub]` (a fresh solver: pumpkin
+/// cannot resume after a timeout at the root).
+fn run(
+    problem: &Problem,
+    es: &[Time],
+    lb: Time,
+    ub: Time,
+    phase: Phase,
+    budget: Duration,
+    branching: Branching,
+) -> Run {
+    let ls = match temporal::latest_starts(problem, ub) {
+        Ok(ls) => ls,
+        Err(_) => return Run::Empty,
+    };
+    if es.iter().zip(&ls).any(|(e, l)| e > l) {
+        return Run::Empty;
+    }
+    let model = match Model::build(problem, es, &ls, lb, ub) {
+        Some(m) => m,
+        None => return Run::Empty,
+    };
+    let deadline = Instant::now() + budget;
+    let branching = match (branching, phase) {
+        (Branching::Mixed, Phase::Up) => Branching::SmallestStart,
+        (Branching::Mixed, Phase::Down) => Branching::Vsids,
+        (b, _) => b,
+    };
+    match branching {
+        Branching::Vsids | Branching::Mixed => {
+            let b = model.solver.default_brancher();
+            model.run(problem, b, phase, deadline, lb)
+        }
+        Branching::SmallestStart => {
+            let mut vars = model.starts.clone();
+            vars.push(model.makespan);
+            let b = IndependentVariableValueBrancher::new(Smallest::new(&vars), InDomainMin);
+            model.run(problem, b, phase, deadline, lb)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proof {
+    /// The range was "better than the incumbent".
+    IncumbentOptimal,
+    /// The range was "by the deadline".
+    Infeasible,
+    /// The range was a guessed horizon: empty means a bound only.
+    BoundAbove,
+}
+
+/// A horizon within which a schedule probably exists when there is no
+/// deadline and no incumbent (all activities one after another after every
+/// release, lag, capacity step and interval).
+fn horizon_guess(problem: &Problem, es: &[Time]) -> Time {
+    let mut base: Time = es.iter().copied().max().unwrap_or(0).max(0);
+    for a in &problem.activities {
+        if let Some(al) = &a.allowed {
+            base = base.max(al.iter().map(|i| i.start).max().unwrap_or(0));
+        }
+        base = base.max(a.forbidden.iter().map(|i| i.end).max().unwrap_or(0));
+    }
+    for r in &problem.resources {
+        base = base.max(r.steps.last().map_or(0, |s| s.0));
+    }
+    base + problem.activities.iter().map(|a| a.duration).sum::<Time>()
+        + problem
+            .precedences
+            .iter()
+            .map(|p| p.lag.max(0))
+            .sum::<Time>()
+}
+
+struct Model {
+    solver: Solver,
+    starts: Vec<DomainId>,
+    makespan: DomainId,
+}
+
+/// A model time as `i32` (model times are within `±MAX_TIME`; lags are
+/// clamped, which keeps vacuous ones vacuous).
+fn t32(t: Time) -> i32 {
+    t.clamp(-4 * MAX_TIME, 4 * MAX_TIME) as i32
+}
+
+impl Model {
+    /// The constraint model with makespan in `[lb, ub]`; `None` when it is
+    /// inconsistent at the root.
+    fn build(problem: &Problem, es: &[Time], ls: &[Time], lb: Time, ub: Time) -> Option<Model> {
+        let mut solver = Solver::default();
+        let tag = solver.new_constraint_tag();
+        let acts = &problem.activities;
+        let starts: Vec<DomainId> = (0..acts.len())
+            .map(|i| solver.new_bounded_integer(t32(es[i]), t32(ls[i])))
+            .collect();
+        let makespan = solver.new_bounded_integer(t32(lb), t32(ub));
+        for p in &problem.precedences {
+            // S[from] − S[to] ≤ −lag
+            solver
+                .add_constraint(pumpkin_solver::less_than_or_equals(
+                    vec![starts[p.from].scaled(1), starts[p.to].scaled(-1)],
+                    t32(-p.lag),
+                    tag,
+                ))
+                .post();
+        }
+        for (i, a) in acts.iter().enumerate() {
+            solver
+                .add_constraint(pumpkin_solver::less_than_or_equals(
+                    vec![starts[i].scaled(1), makespan.scaled(-1)],
+                    t32(-a.duration),
+                    tag,
+                ))
+                .post();
+        }
+        // Intervals: forbidden start ranges [a, b] (inclusive).
+        for (i, a) in acts.iter().enumerate() {
+            let d = a.duration;
+            let mut bad: Vec<(Time, Time)> = Vec::new();
+            if let Some(allowed) = &a.allowed {
+                let mut ok: Vec<(Time, Time)> = allowed
+                    .iter()
+                    .filter(|iv| iv.end - d >= iv.start)
+                    .map(|iv| (iv.start, iv.end - d))
+                    .collect();
+                ok.sort_unstable();
+                let mut from = es[i];
+                for (s, e) in ok {
+                    if s > from {
+                        bad.push((from, s - 1));
+                    }
+                    from = from.max(e + 1);
+                }
+                if from <= ls[i] {
+                    bad.push((from, ls[i]));
+                }
+            }
+            if d > 0 {
+                for f in &a.forbidden {
+                    if !f.is_empty() {
+                        bad.push((f.start - d + 1, f.end - 1));
+                    }
+                }
+            }
+            for (x, y) in bad {
+                if y < es[i] || x > ls[i] || x > y {
+                    continue;
+                }
+                let s = starts[i];
+                solver.add_clause(
+                    [predicate![s <= t32(x - 1)], predicate![s >= t32(y + 1)]],
+                    tag,
+                );
+            }
+        }
+        // Resources.
+        let t_min = es.iter().copied().min().unwrap_or(0);
+        for (r, res) in problem.resources.iter().enumerate() {
+            let mut vars: Vec<DomainId> = Vec::new();
+            let mut durs: Vec<i32> = Vec::new();
+            let mut reqs: Vec<i32> = Vec::new();
+            for (i, a) in acts.iter().enumerate() {
+                let amount: i64 = a
+                    .demands
+                    .iter()
+                    .filter(|d| d.resource == r)
+                    .map(|d| d.amount)
+                    .sum();
+                if a.duration > 0 && amount > 0 {
+                    vars.push(starts[i]);
+                    durs.push(t32(a.duration));
+                    reqs.push(t32(amount));
+                }
+            }
+            if vars.is_empty() {
+                continue;
+            }
+            let cap = res.max_capacity().max(0);
+            // dummy tasks where the capacity is below its maximum, over [t_min, ub)
+            let mut seg_start = t_min;
+            let mut k = res.steps.partition_point(|&(s, _)| s <= t_min);
+            let mut level = res.capacity_at(t_min).max(0);
+            loop {
+                let next = res.steps.get(k).map_or(ub, |s| s.0.min(ub));
+                let seg_end = next.max(seg_start);
+                if level < cap && seg_end > seg_start {
+                    let v = solver.new_bounded_integer(t32(seg_start), t32(seg_start));
+                    vars.push(v);
+                    durs.push(t32(seg_end - seg_start));
+                    reqs.push(t32(cap - level));
+                }
+                if k >= res.steps.len() || next >= ub {
+                    break;
+                }
+                seg_start = seg_end;
+                level = res.steps[k].1.max(0);
+                k += 1;
+            }
+            solver
+                .add_constraint(pumpkin_solver::cumulative(vars, durs, reqs, t32(cap), tag))
+                .post();
+        }
+        // Exclusion groups.
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for ex in &problem.exclusions {
+            for (k, side_a) in ex.sides.iter().enumerate() {
+                for side_b in ex.sides.iter().skip(k + 1) {
+                    for &i in side_a {
+                        for &j in side_b {
+                            if i != j && acts[i].duration > 0 && acts[j].duration > 0 {
+                                pairs.push((i.min(j), i.max(j)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        for (i, j) in pairs {
+            let l_ij = solver.new_literal();
+            let l_ji = solver.new_literal();
+            // i before j: S_i − S_j ≤ −d_i
+            solver
+                .add_constraint(pumpkin_solver::less_than_or_equals(
+                    vec![starts[i].scaled(1), starts[j].scaled(-1)],
+                    t32(-acts[i].duration),
+                    tag,
+                ))
+                .implied_by(l_ij);
+            solver
+                .add_constraint(pumpkin_solver::less_than_or_equals(
+                    vec![starts[j].scaled(1), starts[i].scaled(-1)],
+                    t32(-acts[j].duration),
+                    tag,
+                ))
+                .implied_by(l_ji);
+            solver.add_clause([l_ij.get_true_predicate(), l_ji.get_true_predicate()], tag);
+        }
+        if solver.is_inconsistent() {
+            return None;
+        }
+        Some(Model {
+            solver,
+            starts,
+            makespan,
+        })
+    }
+
+    fn read(vars: &[DomainId], sol: &impl ProblemSolution) -> Starts {
+        vars.iter()
+            .map(|&v| sol.get_integer_value(v) as Time)
+            .collect()
+    }
+
+    fn run<B: Brancher>(
+        mut self,
+        problem: &Problem,
+        mut brancher: B,
+        phase: Phase,
+        deadline: Instant,
+        mut lb: Time,
+    ) -> Run {
+        let mut resolver = ResolutionResolver::default();
+        let m_var = self.makespan;
+        let vars = self.starts.clone();
+        let tag = self.solver.new_constraint_tag();
+        let lb_start = lb;
+        let mut best: Option<Starts> = None;
+        let improved = |best: Option<Starts>, empty: bool| match best {
+            Some(starts) => Run::Improved { starts, empty },
+            None if empty => Run::Empty,
+            None => Run::Timeout,
+        };
+        loop {
+            let budget = deadline.saturating_duration_since(Instant::now());
+            if budget.is_zero() {
+                break;
+            }
+            let mut term = TimeBudget::starting_now(budget);
+            match phase {
+                Phase::Up => {
+                    let found = match self.solver.satisfy(&mut brancher, &mut term, &mut resolver) {
+                        SatisfactionResult::Satisfiable(sat) => {
+                            Some(Self::read(&vars, &sat.solution()))
+                        }
+                        SatisfactionResult::Unsatisfiable(..) => return improved(best, true),
+                        SatisfactionResult::Unknown(..) => None,
+                    };
+                    let Some(s) = found else { break };
+                    if !verify(problem, &s).is_empty() {
+                        return match best {
+                            Some(b) => Run::Improved {
+                                starts: b,
+                                empty: false,
+                            },
+                            None => Run::Unverified,
+                        };
+                    }
+                    let m = problem.makespan(&s);
+                    best = Some(s);
+                    if m <= lb {
+                        return improved(best, true);
+                    }
+                    self.solver
+                        .add_clause([predicate![m_var <= t32(m - 1)]], tag);
+                    if self.solver.is_inconsistent() {
+                        return improved(best, true);
+                    }
+                }
+                Phase::Down => {
+                    let probe = match self.solver.satisfy_under_assumptions(
+                        &mut brancher,
+                        &mut term,
+                        &mut resolver,
+                        &[predicate![m_var <= t32(lb)]],
+                    ) {
+                        SatisfactionResultUnderAssumptions::Satisfiable(sat) => {
+                            Probe::Found(Self::read(&vars, &sat.solution()))
+                        }
+                        SatisfactionResultUnderAssumptions::UnsatisfiableUnderAssumptions(_) => {
+                            Probe::Raise
+                        }
+                        SatisfactionResultUnderAssumptions::Unsatisfiable(_) => Probe::Empty,
+                        SatisfactionResultUnderAssumptions::Unknown(_) => Probe::Timeout,
+                    };
+                    match probe {
+                        Probe::Found(s) => {
+                            return if verify(problem, &s).is_empty() {
+                                Run::Found(s)
+                            } else if lb > lb_start {
+                                Run::Raised { lb }
+                            } else {
+                                Run::Unverified
+                            };
+                        }
+                        Probe::Empty => return Run::Empty,
+                        Probe::Raise => {
+                            lb += 1;
+                            self.solver.add_clause([predicate![m_var >= t32(lb)]], tag);
+                            if self.solver.is_inconsistent() {
+                                return Run::Empty;
+                            }
+                        }
+                        Probe::Timeout => break,
+                    }
+                }
+            }
+        }
+        match phase {
+            Phase::Up => improved(best, false),
+            Phase::Down if lb > lb_start => Run::Raised { lb },
+            Phase::Down => Run::Timeout,
+        }
+    }
+}
+
+enum Probe {
+    Found(Starts),
+    Raise,
+    Empty,
+    Timeout,
+}
+
+#[cfg(test)]
+#[allow(clippy::field_reassign_with_default)]
+mod tests {
+    use super::*;
+    use crate::model::{Activity, Demand, Exclusion, Interval, Precedence, Resource};
+
+    fn act(name: &str, d: Time, demand: &[(usize, i64)]) -> Activity {
+        let mut a = Activity::new(name, d);
+        a.demands = demand
+            .iter()
+            .map(|&(resource, amount)| Demand { resource, amount })
+            .collect();
+        a
+    }
+
+    fn check(p: &Problem, r: &ExactResult) {
+        if let Some(s) = r.starts() {
+            assert!(verify(p, s).is_empty(), "{:?}", verify(p, s));
+        }
+    }
+
+    #[test]
+    fn proves_optimum_of_unary_problem() {
+        let mut p = Problem::default();
+        p.resources = vec![Resource::constant("r", 1)];
+        p.activities = vec![
+            act("a", 3, &[(0, 1)]),
+            act("b", 2, &[(0, 1)]),
+            act("c", 4, &[(0, 1)]),
+            act("d", 1, &[(0, 1)]),
+        ];
+        p.precedences = vec![Precedence {
+            from: 0,
+            to: 2,
+            lag: 3,
+        }];
+        for strategy in [Strategy::Hybrid, Strategy::SatUnsat, Strategy::UnsatSat] {
+            for branching in [Branching::Vsids, Branching::SmallestStart] {
+                let o = ExactOptions {
+                    strategy,
+                    branching,
+                };
+                let r = solve_exact_with(&p, None, 0, Duration::from_secs(10), &o);
+                check(&p, &r);
+                assert!(r.is_optimal(), "{r:?} {o:?}");
+                assert_eq!(r.lower_bound(), Some(10));
+            }
+        }
+        // with an optimal incumbent: proven without a new schedule
+        let inc = vec![0, 3, 5, 9];
+        assert!(verify(&p, &inc).is_empty());
+        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(10));
+        assert_eq!(
+            r,
+            ExactResult::Optimal {
+                starts: inc,
+                makespan: 10
+            }
+        );
+        // with a poor incumbent: improved and proven
+        let inc = vec![0, 7, 3, 9];
+        assert!(verify(&p, &inc).is_empty());
+        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(10));
+        check(&p, &r);
+        assert_eq!(r.lower_bound(), Some(10));
+        assert!(r.is_optimal());
+    }
+
+    #[test]
+    fn proves_infeasible_max_lag_pair() {
+        // a and b share a unary resource, b must start within 2 of a's start
+        // and not before it: impossible with a lasting 5.
+        let mut p = Problem::default();
+        p.resources = vec![Resource::constant("r", 1)];
+        p.activities = vec![act("a", 5, &[(0, 1)]), act("b", 5, &[(0, 1)])];
+        p.precedences = vec![
+            Precedence {
+                from: 0,
+                to: 1,
+                lag: 0,
+            },
+            Precedence {
+                from: 1,
+                to: 0,
+                lag: -2,
+            },
+        ];
+        p.deadline = Some(100);
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        assert!(matches!(r, ExactResult::Infeasible(_)), "{r:?}");
+        // without a deadline: not a proof of infeasibility, but a bound
+        p.deadline = None;
+        let r = solve_exact(&p, None, 0, Duration::from_secs(1));
+        assert!(
+            matches!(r, ExactResult::Bounds { starts: None, .. }),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn respects_capacity_profile() {
+        // capacity 0 until 10, then 2: three activities of 4 needing 1 each
+        let mut p = Problem::default();
+        p.resources = vec![Resource {
+            name: "r".into(),
+            steps: vec![(0, 0), (10, 2)],
+        }];
+        p.activities = vec![
+            act("a", 4, &[(0, 1)]),
+            act("b", 4, &[(0, 1)]),
+            act("c", 4, &[(0, 1)]),
+        ];
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        check(&p, &r);
+        assert!(r.is_optimal(), "{r:?}");
+        assert_eq!(r.lower_bound(), Some(18));
+        // and a dip: 2, 0 over [4, 6), 2 again
+        p.resources[0].steps = vec![(0, 2), (4, 0), (6, 2)];
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        check(&p, &r);
+        assert_eq!(r.lower_bound(), Some(10), "{r:?}");
+        assert!(r.is_optimal());
+    }
+
+    #[test]
+    fn exclusion_group() {
+        let mut p = Problem::default();
+        p.activities = vec![act("p1", 3, &[]), act("p2", 3, &[]), act("s1", 4, &[])];
+        p.exclusions = vec![Exclusion {
+            name: "dr".into(),
+            sides: vec![vec![0, 1], vec![2]],
+        }];
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        check(&p, &r);
+        assert!(r.is_optimal());
+        assert_eq!(r.lower_bound(), Some(7));
+    }
+
+    #[test]
+    fn allowed_and_forbidden_intervals() {
+        let mut p = Problem::default();
+        let mut a = act("a", 5, &[]);
+        a.allowed = Some(vec![Interval::new(0, 4), Interval::new(10, 30)]);
+        let mut b = act("b", 3, &[]);
+        b.forbidden = vec![Interval::new(0, 16)];
+        p.activities = vec![a, b];
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        check(&p, &r);
+        assert!(r.is_optimal(), "{r:?}");
+        assert_eq!(r.lower_bound(), Some(19));
+        let s = r.starts().unwrap();
+        assert!(s[0] >= 10 && s[1] == 16);
+        // a deadline before any allowed fit: infeasible
+        p.deadline = Some(14);
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        assert!(matches!(r, ExactResult::Infeasible(_)), "{r:?}");
+    }
+
+    #[test]
+    fn poor_lower_bound_is_raised_and_bad_incumbent_ignored() {
+        let mut p = Problem::default();
+        p.resources = vec![Resource::constant("r", 2)];
+        p.activities = (0..6)
+            .map(|k| {
+                act(
+                    &format!("a{k}"),
+                    2 + k as Time % 3,
+                    &[(0, 1 + (k % 2) as i64)],
+                )
+            })
+            .collect();
+        let bad = vec![0; 6];
+        assert!(!verify(&p, &bad).is_empty());
+        let r = solve_exact(&p, Some(&bad), 0, Duration::from_secs(10));
+        check(&p, &r);
+        assert!(r.is_optimal(), "{r:?}");
+    }
+
+    #[test]
+    fn on_time_limits_only_prove() {
+        use crate::model::{OnTimeLimit, Signal};
+        // a then b (lag 5); c (2 minutes) must run inside b: on-time of
+        // {c, b} at most 5. The model ignores the limit, so its schedules
+        // are only used when they verify.
+        let mut p = Problem::default();
+        p.activities = vec![act("a", 5, &[]), act("b", 5, &[]), act("c", 2, &[])];
+        p.precedences = vec![Precedence {
+            from: 0,
+            to: 1,
+            lag: 5,
+        }];
+        p.signals = vec![Signal::Running(vec![1, 2])];
+        p.limits = vec![OnTimeLimit {
+            name: "svc".into(),
+            signal: 0,
+            weight: 1.0,
+            max_on: Some(5),
+        }];
+        let r = solve_exact(&p, None, 0, Duration::from_secs(5));
+        check(&p, &r);
+        assert!(!matches!(r, ExactResult::Infeasible(_)), "{r:?}");
+        assert!(r.lower_bound().unwrap() <= 10);
+        let inc = vec![0, 5, 6];
+        assert!(verify(&p, &inc).is_empty());
+        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(5));
+        assert_eq!(
+            r,
+            ExactResult::Optimal {
+                starts: inc,
+                makespan: 10
+            }
+        );
+    }
+
+    /// From scratch (no incumbent): about 0.1 s even in a debug build.
+    #[test]
+    fn j301_1_proven_optimal() {
+        let p = crate::formats::read_instance(std::path::Path::new("tests/data/j301_1.sm"), None)
+            .unwrap();
+        let r = solve_exact(&p, None, 0, Duration::from_secs(120));
+        check(&p, &r);
+        assert_eq!(r.lower_bound(), Some(43));
+        assert!(r.is_optimal());
+    }
+
+    /// Measurement on the j30 sample: `cargo test --release --lib
+    /// exact::tests::bench_j30 -- --ignored --nocapture` (budget in seconds
+    /// from `EXACT_BUDGET`, default 5; instances from `/work/benchdata`).
+    #[test]
+    #[ignore = "measurement"]
+    fn bench_j30() {
+        use crate::solve::milp;
+        let budget = std::env::var("EXACT_BUDGET")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(5.0);
+        let budget = Duration::from_secs_f64(budget);
+        let refs =
+            std::fs::read_to_string("/work/benchdata/psplib/reference.csv").unwrap_or_default();
+        let set = std::env::var("EXACT_SET").unwrap_or_else(|_| "j30".into());
+        let mut files: Vec<String> = match set.as_str() {
+            "j60" => (1..=10)
+                .map(|k| format!("/work/benchdata/psplib/j60/j601_{k}.sm"))
+                .collect(),
+            "j120" => (1..=10)
+                .map(|k| format!("/work/benchdata/psplib/j120/j1201_{k}.sm"))
+                .collect(),
+            "ubo" => vec!["/work/benchdata/rcpspmax/ubo10/ubo_10_psp2.sch".into()],
+            _ => (1..=10)
+                .map(|k| format!("/work/benchdata/psplib/j30/j301_{k}.sm"))
+                .collect(),
+        };
+        if set == "j30" {
+            files.push("tests/data/j301_1.sm".into());
+        }
+        let with_milp = std::env::var("EXACT_MILP").map_or(true, |v| v != "0");
+        let configs = [
+            ("hybrid/vsids", Strategy::Hybrid, Branching::Vsids, true),
+            ("satunsat/vsids", Strategy::SatUnsat, Branching::Vsids, true),
+            ("unsatsat/vsids", Strategy::UnsatSat, Branching::Vsids, true),
+            (
+                "hybrid/smallest",
+                Strategy::Hybrid,
+                Branching::SmallestStart,
+                true,
+            ),
+            ("hybrid/mixed", Strategy::Hybrid, Branching::Mixed, true),
+            (
+                "hybrid/vsids no inc",
+                Strategy::Hybrid,
+                Branching::Vsids,
+                false,
+            ),
+        ];
+        println!("| instance | opt | heur 1s | lb | engine | proven | bound | best | time s |");
+        println!("|---|---|---|---|---|---|---|---|---|");
+        for f in &files {
+            let path = std::path::Path::new(f);
+            let Ok(p) = crate::formats::read_instance(path, None) else {
+                println!("| {f} | unreadable |");
+                continue;
+            };
+            let base = path.file_name().unwrap().to_string_lossy().to_string();
+            let opt = refs
+                .lines()
+                .find(|l| l.split(',').nth(1) == Some(base.as_str()))
+                .and_then(|l| l.split(',').nth(2))
+                .unwrap_or("?")
+                .to_string();
+            let lb = crate::solve::lower_bound(&p);
+            let opts = crate::solve::SolveOptions {
+                time_limit: Duration::from_secs(1),
+                threads: 1,
+                ..Default::default()
+            };
+            let inc = match crate::solve::solve(&p, &opts) {
+                crate::solve::Outcome::Solved(s) => Some(s.starts),
+                _ => None,
+            };
+            let inc_m = inc.as_ref().map(|s| p.makespan(s));
+            let name = if f.starts_with("tests") {
+                format!("tests/{base}")
+            } else {
+                base.clone()
+            };
+            let hm = inc_m.map_or("-".into(), |m| m.to_string());
+            for (label, strategy, branching, use_inc) in configs {
+                let t = Instant::now();
+                let r = solve_exact_with(
+                    &p,
+                    if use_inc { inc.as_deref() } else { None },
+                    lb,
+                    budget,
+                    &ExactOptions {
+                        strategy,
+                        branching,
+                    },
+                );
+                let el = t.elapsed().as_secs_f64();
+                if let Some(s) = r.starts() {
+                    assert!(verify(&p, s).is_empty());
+                }
+                let best = r.starts().map(|s| p.makespan(s)).or(inc_m);
+                println!(
+                    "| {name} | {opt} | {hm} | {lb} | pumpkin {label} | {} | {} | {} | {el:.2} |",
+                    if r.is_optimal() { "yes" } else { "no" },
+                    r.lower_bound().map_or("-".into(), |b| b.to_string()),
+                    best.map_or("-".into(), |b| b.to_string()),
+                );
+            }
+            if let Some(h) = inc_m.filter(|_| with_milp) {
+                let t = Instant::now();
+                let b = milp::lp_bound(&p, h);
+                let el_lp = t.elapsed().as_secs_f64();
+                let (nx, nr) = milp::model_size(&p, h).unwrap_or((0, 0));
+                println!(
+                    "| {name} | {opt} | {hm} | {lb} | LP relaxation ({nx} x, {nr} rows) | no | {} | - | {el_lp:.2} |",
+                    b.map_or("refused".into(), |b| b.to_string())
+                );
+                let t = Instant::now();
+                let r = milp::solve_milp(&p, h, inc.as_deref(), budget);
+                let el = t.elapsed().as_secs_f64();
+                let (proven, best) = match &r {
+                    milp::MilpResult::Optimal { makespan, .. } => {
+                        ("yes".to_string(), makespan.to_string())
+                    }
+                    milp::MilpResult::Feasible { makespan, .. } => {
+                        ("no".into(), makespan.to_string())
+                    }
+                    milp::MilpResult::NoneWithin => ("none within".into(), "-".into()),
+                    milp::MilpResult::Unknown(e) => (format!("unknown ({e})"), "-".into()),
+                };
+                println!("| {name} | {opt} | {hm} | {lb} | MILP microlp | {proven} | - | {best} | {el:.2} |");
+            }
+        }
+    }
+}
