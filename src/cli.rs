@@ -3,6 +3,7 @@
 //! `main.rs` only parses arguments and calls these.
 
 use crate::error::InputError;
+use crate::inventory::Limits;
 use crate::solve::{Outcome, SolveOptions};
 use std::io::Write;
 use std::path::Path;
@@ -136,8 +137,8 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
 }
 
 /// `windowplan validate`.
-pub fn validate(path: &Path) -> u8 {
-    match crate::load_inventory(path) {
+pub fn validate(path: &Path, limits: &Limits) -> u8 {
+    match crate::load_inventory_with(path, limits) {
         Ok(inv) => {
             println!(
                 "{}: valid ({} tasks, {} systems, {} teams)",
@@ -159,15 +160,23 @@ pub fn validate(path: &Path) -> u8 {
 }
 
 /// `windowplan plan`.
-pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
+pub fn plan(
+    path: &Path,
+    opts: &SolveOptions,
+    format: PlanOutput,
+    output: Option<&Path>,
+    limits: &Limits,
+) -> u8 {
     if let Some(format) = crate::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
-    let inv = match crate::load_inventory(path) {
+    let inv = match crate::load_inventory_with(path, limits) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    match crate::plan_inventory(&inv, opts) {
+    let result = crate::plan_inventory(&inv, opts);
+    note_interrupt();
+    match result {
         crate::PlanResult::Planned(plan) => {
             write_or_fail(output, &render_plan(&inv, &plan, format))
         }
@@ -193,7 +202,9 @@ fn plan_instance(
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    match crate::solve_checked(&problem, opts) {
+    let result = crate::solve_checked(&problem, opts);
+    note_interrupt();
+    match result {
         Ok(sol) => write_or_fail(
             output,
             &crate::report::json::instance_to_json(&problem, &sol),
@@ -209,21 +220,35 @@ fn plan_instance(
     }
 }
 
+/// Tells the user, when Ctrl-C stopped the search, that what follows is the
+/// best plan found so far (not the result of the full time limit).
+fn note_interrupt() {
+    if crate::interrupt::requested() {
+        eprintln!("interrupted: writing the best plan found so far");
+    }
+}
+
+/// Reads a plan file within the inventory's file-size limit.
+fn read_plan_file(plan_path: &Path, limits: &Limits) -> Result<String, InputError> {
+    crate::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan").map_err(
+        |mut d| {
+            if d.code == "E001" {
+                d.hint = "give the path of a plan written by `windowplan plan --format json`".into();
+            }
+            InputError::one(plan_path.display().to_string(), d)
+        },
+    )
+}
+
 /// `windowplan check`.
-pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
-    let inv = match crate::load_inventory(inv_path) {
+pub fn check(inv_path: &Path, plan_path: &Path, limits: &Limits) -> u8 {
+    let inv = match crate::load_inventory_with(inv_path, limits) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let text = match std::fs::read_to_string(plan_path) {
+    let text = match read_plan_file(plan_path, limits) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
-                plan_path.display()
-            );
-            return EXIT_BAD_INPUT;
-        }
+        Err(e) => return report_input_error(&e),
     };
     let violations = match crate::plan::check::check_text(&inv, &text) {
         Ok(v) => v,
@@ -246,20 +271,20 @@ pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
 }
 
 /// `windowplan report`: a saved plan (checked first) in another format.
-pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Option<&Path>) -> u8 {
-    let inv = match crate::load_inventory(inv_path) {
+pub fn report(
+    inv_path: &Path,
+    plan_path: &Path,
+    format: PlanOutput,
+    output: Option<&Path>,
+    limits: &Limits,
+) -> u8 {
+    let inv = match crate::load_inventory_with(inv_path, limits) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let text = match std::fs::read_to_string(plan_path) {
+    let text = match read_plan_file(plan_path, limits) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
-                plan_path.display()
-            );
-            return EXIT_BAD_INPUT;
-        }
+        Err(e) => return report_input_error(&e),
     };
     let starts = match crate::plan::read_plan_starts(&text, &inv) {
         Ok(s) => s,
@@ -281,8 +306,8 @@ pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Opt
 }
 
 /// `windowplan graph`.
-pub fn graph(path: &Path, json: bool) -> u8 {
-    let inv = match crate::load_inventory(path) {
+pub fn graph(path: &Path, json: bool, limits: &Limits) -> u8 {
+    let inv = match crate::load_inventory_with(path, limits) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };

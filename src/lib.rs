@@ -12,6 +12,7 @@ pub mod error;
 pub mod explain;
 pub mod formats;
 pub mod graph;
+pub mod interrupt;
 pub mod inventory;
 pub mod model;
 pub mod plan;
@@ -29,7 +30,15 @@ use std::path::Path;
 /// dependency graph (cycles through derived edges, a deadline shorter than
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
-    let inv = inventory::load(path)?;
+    load_inventory_with(path, &inventory::Limits::default())
+}
+
+/// [`load_inventory`] within the given size limits (file size, task count).
+pub fn load_inventory_with(
+    path: &Path,
+    limits: &inventory::Limits,
+) -> Result<Inventory, InputError> {
+    let inv = inventory::load_with(path, limits)?;
     let cycles = graph::TaskGraph::new(&inv).cycles();
     if cycles.is_empty() {
         return Ok(inv);

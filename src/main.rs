@@ -16,6 +16,28 @@ struct Args {
     command: Command,
 }
 
+/// Size limits for reading an inventory (and a plan file).
+#[derive(clap::Args, Clone, Copy)]
+struct LimitArgs {
+    /// Most tasks accepted, counted after cluster expansion (default 50000).
+    #[arg(long, value_name = "N", default_value_t = windowplan::inventory::MAX_TASKS,
+          value_parser = clap::value_parser!(usize))]
+    max_tasks: usize,
+    /// Largest inventory or plan file accepted, in MiB (default 64).
+    #[arg(long, value_name = "N", default_value_t = windowplan::inventory::MAX_FILE_BYTES / (1024 * 1024),
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    max_file_mb: u64,
+}
+
+impl LimitArgs {
+    fn limits(self) -> windowplan::inventory::Limits {
+        windowplan::inventory::Limits {
+            max_tasks: self.max_tasks,
+            max_file_bytes: self.max_file_mb * 1024 * 1024,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum GraphFormat {
     Dot,
@@ -31,7 +53,11 @@ enum BenchFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Check an inventory and report every problem in it.
-    Validate { inventory: PathBuf },
+    Validate {
+        inventory: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Compute the shortest plan that breaks no rule.
     Plan {
         /// Inventory (.yaml, .yml, .json), or a PSPLIB .sm / RCPSP/max .sch instance.
@@ -49,6 +75,8 @@ enum Command {
         /// Write the result to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Render a saved plan (after checking it) as a CAB pack, calendar, Gantt...
     Report {
@@ -59,14 +87,23 @@ enum Command {
         /// Write the result to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Re-verify a plan file against the inventory.
-    Check { inventory: PathBuf, plan: PathBuf },
+    Check {
+        inventory: PathBuf,
+        plan: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Print the task dependency graph.
     Graph {
         inventory: PathBuf,
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Solve every benchmark instance in a directory and compare with the references.
     Bench {
@@ -90,8 +127,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // Ctrl-C asks the search to stop and keep its best plan (a second one
+    // exits at once). Failing to install it only loses that nicety.
+    let _ = windowplan::interrupt::install_handler();
     let code = match args.command {
-        Command::Validate { inventory } => cli::validate(&inventory),
+        Command::Validate { inventory, limits } => cli::validate(&inventory, &limits.limits()),
         Command::Plan {
             inventory,
             time_limit,
@@ -99,6 +139,7 @@ fn main() -> ExitCode {
             threads,
             format,
             output,
+            limits,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -106,18 +147,41 @@ fn main() -> ExitCode {
                 threads,
                 ..Default::default()
             };
-            cli::plan(&inventory, &opts, format, output.as_deref())
+            cli::plan(
+                &inventory,
+                &opts,
+                format,
+                output.as_deref(),
+                &limits.limits(),
+            )
         }
-        Command::Check { inventory, plan } => cli::check(&inventory, &plan),
+        Command::Check {
+            inventory,
+            plan,
+            limits,
+        } => cli::check(&inventory, &plan, &limits.limits()),
         Command::Report {
             inventory,
             plan,
             format,
             output,
-        } => cli::report(&inventory, &plan, format, output.as_deref()),
-        Command::Graph { inventory, format } => {
-            cli::graph(&inventory, matches!(format, GraphFormat::Json))
-        }
+            limits,
+        } => cli::report(
+            &inventory,
+            &plan,
+            format,
+            output.as_deref(),
+            &limits.limits(),
+        ),
+        Command::Graph {
+            inventory,
+            format,
+            limits,
+        } => cli::graph(
+            &inventory,
+            matches!(format, GraphFormat::Json),
+            &limits.limits(),
+        ),
         Command::Bench {
             dir,
             format,

@@ -140,14 +140,25 @@ impl Plan {
     /// exactly once (see [`read_plan_starts`] for hand-edited files).
     pub fn starts(&self, inv: &Inventory) -> Option<Vec<Time>> {
         let mut out = vec![None; inv.tasks.len()];
+        let index = task_index_map(inv);
         for t in &self.tasks {
-            let i = inv.task_index(&t.id)?;
+            let i = *index.get(t.id.as_str())?;
             if out[i].replace(t.start_minute).is_some() {
                 return None;
             }
         }
         out.into_iter().collect()
     }
+}
+
+/// Task id → index, for reading plans of large inventories in linear time
+/// ([`Inventory::task_index`] is a linear scan).
+fn task_index_map(inv: &Inventory) -> std::collections::HashMap<&str, usize> {
+    inv.tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect()
 }
 
 /// Source name used in plan-reading diagnostics.
@@ -251,6 +262,10 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
     let mut diags = Vec::new();
     let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
     let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
+    // "Did you mean" for the first unknown ids only: each is a pass over
+    // every task id.
+    let mut suggestions_left = crate::inventory::validate::SUGGESTION_BUDGET;
+    let index = task_index_map(inv);
     for (k, entry) in entries.iter().enumerate() {
         let path = format!("tasks[{k}]");
         let Some(obj) = entry.as_object() else {
@@ -283,8 +298,14 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 continue;
             }
         };
-        let Some(ti) = inv.task_index(id) else {
-            let hint = match suggest(id, inv.tasks.iter().map(|t| t.id.as_str())) {
+        let Some(ti) = index.get(id).copied() else {
+            let suggestion = if suggestions_left >= inv.tasks.len() {
+                suggestions_left -= inv.tasks.len();
+                suggest(id, inv.tasks.iter().map(|t| t.id.as_str()))
+            } else {
+                None
+            };
+            let hint = match suggestion {
                 Some(s) => format!("did you mean `{s}`? Use the task ids of the inventory (cluster tasks as <task>@<member>)"),
                 None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
             };
