@@ -233,7 +233,8 @@ fn read_plan_file(plan_path: &Path, limits: &Limits) -> Result<String, InputErro
     crate::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan").map_err(
         |mut d| {
             if d.code == "E001" {
-                d.hint = "give the path of a plan written by `windowplan plan --format json`".into();
+                d.hint =
+                    "give the path of a plan written by `windowplan plan --format json`".into();
             }
             InputError::one(plan_path.display().to_string(), d)
         },

@@ -190,7 +190,10 @@ pub fn check_limits(f: &InventoryFile, limits: &Limits) -> Result<(), Diagnostic
     }
     if n > limits.max_tasks {
         let expanded = if n != f.tasks.len() {
-            format!(" ({} as written, expanded over cluster members)", f.tasks.len())
+            format!(
+                " ({} as written, expanded over cluster members)",
+                f.tasks.len()
+            )
         } else {
             String::new()
         };
@@ -361,12 +364,21 @@ fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
     if m.contains("invalid boolean") || m.contains("expected a boolean") {
         return ("E005", "write `true` or `false`".into());
     }
+    if m.contains("floating point") || m.contains("number out of range") {
+        return (
+            "E005",
+            "write a finite number of ordinary size, e.g. `1` or `2.5` (this one is not a number or is too large to represent)".into(),
+        );
+    }
     if m.contains("invalid i64")
         || m.contains("invalid u64")
         || m.contains("expected i64")
-        || m.contains("floating point")
+        || m.contains("invalid value: integer")
     {
-        return ("E005", "write a whole number, e.g. `2`".into());
+        return (
+            "E005",
+            "write a whole number of ordinary size, e.g. `2` (this one is not a whole number or does not fit in 64 bits)".into(),
+        );
     }
     if m.contains("end of input") || m.contains("eof while parsing") {
         return (

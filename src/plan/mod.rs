@@ -214,7 +214,11 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 e.line(),
                 e.column()
             ),
-            "fix the JSON syntax at that position (a missing comma, quote or bracket is the usual cause)",
+            if e.to_string().contains("recursion limit") {
+                "a plan is nested at most three levels deep; this file nests far deeper (more than 128 levels): check it is a plan"
+            } else {
+                "fix the JSON syntax at that position (a missing comma, quote or bracket is the usual cause)"
+            },
         ))
     })?;
     let entries =
