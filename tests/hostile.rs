@@ -719,3 +719,82 @@ fn a_failing_run_never_leaves_a_partial_file() {
     names.sort();
     assert_eq!(names, ["bad.yaml", "infeasible.yaml", "plan.json"]);
 }
+
+/// An inventory the solver cannot prove optimal quickly: 80 tasks sharing
+/// two teams, with random durations, amounts and precedences.
+fn hard_inventory() -> String {
+    let mut x: u64 = 4;
+    let mut rnd = |n: u64| {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (x >> 33) % n
+    };
+    let mut s = String::from(
+        "window: { start: 2026-12-05T22:00, timezone: UTC }\nteams: [ { id: a, capacity: 3 }, { id: b, capacity: 2 } ]\nsystems:\n",
+    );
+    for k in 0..12 {
+        s.push_str(&format!("  - {{ id: s{k} }}\n"));
+    }
+    s.push_str("tasks:\n");
+    for t in 0..80u64 {
+        let after = if t > 0 && rnd(2) == 0 {
+            format!(", after: [t{}]", rnd(t))
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "  - {{ id: t{t}, system: s{}, duration: {}m, needs: {{ a: {}, b: {} }}{after} }}\n",
+            rnd(12),
+            5 + rnd(56),
+            1 + rnd(3),
+            1 + rnd(2)
+        ));
+    }
+    s
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_still_writes_the_plan_and_says_so() {
+    // SIGINT sets the stop flag; the plan found is still checked and
+    // written (atomically), and the user is told it was cut short.
+    let dir = tempfile::tempdir().unwrap();
+    let inv = write(&dir, "hard.yaml", hard_inventory());
+    let out = dir.path().join("plan.json");
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("windowplan"))
+        .args([
+            "plan",
+            "--time-limit",
+            "4s",
+            "--threads",
+            "1",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&inv)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        killed.success(),
+        "the plan ended before the interrupt: {stderr}"
+    );
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("interrupted: writing the best plan found so far"),
+        "{stderr}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert!(plan["tasks"].as_array().is_some_and(|t| !t.is_empty()));
+}
