@@ -706,6 +706,13 @@ fn main() {
         seen.len(),
         crashes.len()
     );
+    if std::env::var_os("FUZZ_VERBOSE").is_some() {
+        let mut all: Vec<&String> = seen.iter().collect();
+        all.sort();
+        for o in all {
+            println!("  outcome: {o}");
+        }
+    }
     let _ = std::io::stdout().flush();
     std::process::exit(i32::from(!crashes.is_empty()));
 }

@@ -72,7 +72,7 @@ impl Default for Limits {
 /// `n` bytes in words: `64 MiB`, `1.5 MiB`, `300 bytes`.
 fn fmt_bytes(n: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
     } else if n >= MIB {
         format!("{:.1} MiB", n as f64 / MIB as f64)
