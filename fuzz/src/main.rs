@@ -368,7 +368,18 @@ fn run_structure(data: &[u8]) -> String {
         seed[i] = *b;
     }
     let mut rng = Rng::new(u64::from_le_bytes(seed));
-    let yaml = random_inventory(&mut rng);
+    let mut yaml = random_inventory(&mut rng);
+    // Longer inputs: the inventory is then mutated a little (edge numbers,
+    // tokens), giving the solver valid but odd inventories too.
+    if data.len() > 8 {
+        let mut tail = [0u8; 8];
+        for (i, b) in data[8..].iter().take(8).enumerate() {
+            tail[i] = *b;
+        }
+        let mut r2 = Rng::new(u64::from_le_bytes(tail));
+        let bytes = mutate(&mut r2, yaml.as_bytes(), &[], 1 << 20);
+        yaml = String::from_utf8_lossy(&bytes).into_owned();
+    }
     structure_check(&yaml)
 }
 
@@ -662,7 +673,13 @@ fn main() {
     while Instant::now() < deadline {
         let data = match queue.pop() {
             Some(d) => d,
-            None if args.target == "structure" => rng.next().to_le_bytes().to_vec(),
+            None if args.target == "structure" => {
+                let mut d = rng.next().to_le_bytes().to_vec();
+                if rng.chance(50) {
+                    d.extend_from_slice(&rng.next().to_le_bytes());
+                }
+                d
+            }
             None => {
                 let base = rng.pick(&corpus).clone();
                 mutate(&mut rng, &base, &corpus, args.max_len)
