@@ -22,25 +22,26 @@ limits=("$@")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-# Generated inventories: N tasks over N/4 systems, chains of 5, two teams,
-# a cluster of 4 web servers that must keep 3 up.
+# Generated inventories: N tasks on N/6 systems sharing two teams, each task
+# needing a random amount of each, with random precedences. The bound is
+# rarely tight, so the search uses the whole time limit.
 gen() {
   local n="$1" out="$2"
   python3 - "$n" > "$out" <<'PY'
-import sys
+import random, sys
 n = int(sys.argv[1])
-nsys = max(4, n // 4)
+random.seed(n)
+nsys = max(4, n // 6)
 print("window: { start: 2026-12-05T22:00, timezone: Europe/London }")
-print("teams: [ { id: ops, capacity: 3 }, { id: dba, capacity: 1 } ]")
+print("teams: [ { id: a, capacity: 3 }, { id: b, capacity: 2 } ]")
 print("systems:")
 for s in range(nsys):
     print(f"  - {{ id: s{s} }}")
-print("clusters: [ { id: web, members: [s0, s1, s2, s3], min_available: 3 } ]")
 print("tasks:")
 for t in range(n):
-    after = f", after: [t{t-1}]" if t % 5 else ""
-    team = "dba" if t % 7 == 0 else "ops"
-    print(f"  - {{ id: t{t}, system: s{(t * 7) % nsys}, duration: {5 + (t * 13) % 40}m, team: {team}{after} }}")
+    after = f", after: [t{random.randrange(t)}]" if t and random.random() < 0.5 else ""
+    needs = f"{{ a: {random.randint(1, 3)}, b: {random.randint(1, 2)} }}"
+    print(f"  - {{ id: t{t}, system: s{random.randrange(nsys)}, duration: {random.randint(5, 60)}m, needs: {needs}{after} }}")
 PY
 }
 
