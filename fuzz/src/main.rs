@@ -192,7 +192,13 @@ fn local_plus(start: &str, m: i64) -> String {
     let (d, rem) = (total.div_euclid(1440), total.rem_euclid(1440));
     // Keep the day within 1..=28 of the month: out of range days simply
     // make an invalid time, which the validator must refuse cleanly.
-    format!("{}{:02}T{:02}:{:02}", &start[..8], d.clamp(1, 28), rem / 60, rem % 60)
+    format!(
+        "{}{:02}T{:02}:{:02}",
+        &start[..8],
+        d.clamp(1, 28),
+        rem / 60,
+        rem % 60
+    )
 }
 
 /// A random inventory as YAML (mostly valid; sometimes a deliberate slip).
@@ -231,7 +237,11 @@ fn random_inventory(rng: &mut Rng) -> String {
     let n_zones = rng.below(3);
     s.push_str("zones:\n");
     for z in 0..n_zones {
-        let _ = writeln!(s, "  - {{ id: zone{z}, max_concurrent: {} }}", 1 + rng.below(2));
+        let _ = writeln!(
+            s,
+            "  - {{ id: zone{z}, max_concurrent: {} }}",
+            1 + rng.below(2)
+        );
     }
     let n_sys = 1 + rng.below(6);
     s.push_str("systems:\n");
@@ -301,7 +311,10 @@ fn random_inventory(rng: &mut Rng) -> String {
         let a = rng.below(n_sys);
         let b = (a + 1) % n_sys;
         if rng.chance(50) {
-            let _ = writeln!(s, "  - {{ id: int0, from: sys{a}, to: sys{b}, mode: sync }}");
+            let _ = writeln!(
+                s,
+                "  - {{ id: int0, from: sys{a}, to: sys{b}, mode: sync }}"
+            );
         } else {
             let _ = writeln!(
                 s,
@@ -339,7 +352,11 @@ fn random_inventory(rng: &mut Rng) -> String {
                 let lag = rng.below(40) as i64 - 10;
                 let _ = write!(s, ", after: [{{ task: task{p}, lag: {}", minutes(lag));
                 if rng.chance(50) {
-                    let _ = write!(s, ", max_lag: {}", minutes(lag.max(0) + rng.below(120) as i64));
+                    let _ = write!(
+                        s,
+                        ", max_lag: {}",
+                        minutes(lag.max(0) + rng.below(120) as i64)
+                    );
                 }
                 s.push_str(" }]");
             } else {
@@ -441,17 +458,81 @@ fn run_target(target: &str, data: &[u8]) -> String {
 
 /// Tokens that matter to the formats; inserted or substituted at random.
 const DICT: &[&str] = &[
-    "&a ", "*a", "<<: *a", "[", "]", "{", "}", ": ", "- ", ",", "\n", "\n  ", "\"", "'", "#",
-    "!!str ", "!!int ", "~", "null", "true", "no", ".nan", ".inf", "-.inf", "1e400", "-1", "0",
-    "0m", "-5m", "1h30m", "525601m", "99999999999999999999", "9223372036854775807",
-    "18446744073709551616", "4294967296", "2026-03-08T02:30", "2026-11-01T01:30-06:00",
-    "99999-12-05T22:00", "2026-13-01T00:00", "/", "@", "\u{0}", "\u{feff}", "é", "🦀", "\t",
-    "after: [", "cluster: ", "systems: []", "tasks: []", "duration: ", "lag: ", "max_lag: ",
-    "min_available: ", "capacity: ", "needs: {", "windows: [", "timezone: ", "deadline: ",
-    "order: standby_first", "mode: async", "tolerance: ", "\"start_minute\": ", "\"start\": ",
-    "\"id\": ", "{\"tasks\": [", "jobs (incl. supersource/sink ):", "- renewable :",
-    "PRECEDENCE RELATIONS:", "REQUESTS/DURATIONS:", "RESOURCEAVAILABILITIES:", "[-5]",
-    "1000000000", "-1000000000", " 1000001 ",
+    "&a ",
+    "*a",
+    "<<: *a",
+    "[",
+    "]",
+    "{",
+    "}",
+    ": ",
+    "- ",
+    ",",
+    "\n",
+    "\n  ",
+    "\"",
+    "'",
+    "#",
+    "!!str ",
+    "!!int ",
+    "~",
+    "null",
+    "true",
+    "no",
+    ".nan",
+    ".inf",
+    "-.inf",
+    "1e400",
+    "-1",
+    "0",
+    "0m",
+    "-5m",
+    "1h30m",
+    "525601m",
+    "99999999999999999999",
+    "9223372036854775807",
+    "18446744073709551616",
+    "4294967296",
+    "2026-03-08T02:30",
+    "2026-11-01T01:30-06:00",
+    "99999-12-05T22:00",
+    "2026-13-01T00:00",
+    "/",
+    "@",
+    "\u{0}",
+    "\u{feff}",
+    "é",
+    "🦀",
+    "\t",
+    "after: [",
+    "cluster: ",
+    "systems: []",
+    "tasks: []",
+    "duration: ",
+    "lag: ",
+    "max_lag: ",
+    "min_available: ",
+    "capacity: ",
+    "needs: {",
+    "windows: [",
+    "timezone: ",
+    "deadline: ",
+    "order: standby_first",
+    "mode: async",
+    "tolerance: ",
+    "\"start_minute\": ",
+    "\"start\": ",
+    "\"id\": ",
+    "{\"tasks\": [",
+    "jobs (incl. supersource/sink ):",
+    "- renewable :",
+    "PRECEDENCE RELATIONS:",
+    "REQUESTS/DURATIONS:",
+    "RESOURCEAVAILABILITIES:",
+    "[-5]",
+    "1000000000",
+    "-1000000000",
+    " 1000001 ",
 ];
 
 fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>], max_len: usize) -> Vec<u8> {
@@ -515,7 +596,16 @@ fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>], max_len: usize) -> Ve
                     while e < d.len() && d[e].is_ascii_digit() {
                         e += 1;
                     }
-                    let n = *rng.pick(&["0", "1", "-1", "65536", "4294967295", "9223372036854775808", "1000000", "00"]);
+                    let n = *rng.pick(&[
+                        "0",
+                        "1",
+                        "-1",
+                        "65536",
+                        "4294967295",
+                        "9223372036854775808",
+                        "1000000",
+                        "00",
+                    ]);
                     d.splice(p..e, n.bytes());
                 }
             }
