@@ -130,7 +130,13 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
             let target = path
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "stdout".into());
-            eprintln!("error: cannot write {target}: {e}\n  hint: check the folder exists and is writable");
+            let d = crate::error::Diagnostic::new(
+                "E008",
+                "",
+                format!("cannot write {target}: {e}"),
+                "check the folder exists and is writable; nothing was written (an existing file is left as it was)",
+            );
+            eprintln!("{d}");
             EXIT_BAD_INPUT
         }
     }

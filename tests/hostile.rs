@@ -710,7 +710,7 @@ fn a_failing_run_never_leaves_a_partial_file() {
         .arg(example("quickstart.yaml"))
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("cannot write"));
+        .stderr(predicate::str::contains("error[E008]: cannot write"));
     // Only the files this test wrote are in the folder: no temporaries.
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
