@@ -582,6 +582,17 @@ fn a_huge_task_count_hits_the_documented_limit() {
 }
 
 #[test]
+fn too_many_blackouts_hit_the_documented_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = format!("{HEAD}systems: [ {{id: a}} ]\nblackouts:\n");
+    for _ in 0..10_001 {
+        s.push_str("  - { from: 2026-12-06T01:00, to: 2026-12-06T02:00 }\n");
+    }
+    let p = write(&dir, "blackouts.yaml", s);
+    refused(&p, "E007", &["10001 blackouts", "limit of 10000"]);
+}
+
+#[test]
 fn thousands_of_bad_references_are_reported_quickly() {
     // Each unknown reference used to be compared with every id for a "did
     // you mean": quadratic. A budget keeps it linear.

@@ -16,5 +16,5 @@ pub mod validate;
 pub use model::*;
 pub use validate::{
     load, load_str, load_str_with, load_with, parse_str, read_text_limited, Format, Limits,
-    MAX_FILE_BYTES, MAX_TASKS,
+    MAX_BLACKOUTS, MAX_FILE_BYTES, MAX_TASKS,
 };

@@ -50,6 +50,9 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// on a cluster of 4 counts 4; `--max-tasks`).
 pub const MAX_TASKS: usize = 50_000;
 
+/// Most blackouts accepted (E007); not configurable.
+pub const MAX_BLACKOUTS: usize = 10_000;
+
 /// Size limits applied when reading an inventory. The defaults suit any real
 /// estate; the CLI's `--max-file-mb` and `--max-tasks` raise or lower them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +177,19 @@ pub fn load_with(path: &Path, limits: &Limits) -> Result<Inventory, InputError> 
 /// task on a cluster once per member (E007). Done before validation, so a
 /// huge inventory costs no more than its parse.
 pub fn check_limits(f: &InventoryFile, limits: &Limits) -> Result<(), Diagnostic> {
+    // Every task is checked against every blackout (which ones cover it):
+    // the product must stay reasonable. Real estates have dozens.
+    if f.blackouts.len() > MAX_BLACKOUTS {
+        return Err(Diagnostic::new(
+            "E007",
+            "blackouts",
+            format!(
+                "the inventory has {} blackouts, more than the limit of {MAX_BLACKOUTS}",
+                f.blackouts.len()
+            ),
+            "merge overlapping blackouts, or give the windows a task may use with `windows` instead",
+        ));
+    }
     let sizes: HashMap<&str, usize> = f
         .clusters
         .iter()
