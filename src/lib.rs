@@ -118,6 +118,24 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
             ));
         }
     }
+    // An outage task on both sides of a DR pair takes them down together,
+    // which the pair forbids at every minute (found by the structure fuzzer:
+    // `systems: [primary, standby]`).
+    for pair in &inv.dr {
+        let prim = inv.component_systems(pair.primary);
+        let stby = inv.component_systems(pair.standby);
+        for task in inv.tasks.iter().filter(|t| t.outage && t.duration > 0) {
+            let on = |side: &[usize]| task.systems.iter().any(|s| side.contains(s));
+            if on(&prim) && on(&stby) {
+                reasons.push(format!(
+                    "task {} is an outage on both the primary {} and the standby {} of a DR pair, which must never be down at the same time; split the task, or set `outage: false`",
+                    task.id,
+                    inv.component_id(pair.primary),
+                    inv.component_id(pair.standby)
+                ));
+            }
+        }
+    }
     if !reasons.is_empty() {
         return Some(reasons.join("; "));
     }

@@ -809,3 +809,28 @@ fn ctrl_c_still_writes_the_plan_and_says_so() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert!(plan["tasks"].as_array().is_some_and(|t| !t.is_empty()));
 }
+
+#[test]
+fn one_task_on_both_sides_of_a_dr_pair_is_infeasible_not_a_solver_error() {
+    // Found by the structure fuzzer: the solver returned a plan the checker
+    // rejected ("internal error"). No plan can exist: say so, exit 1.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        &dir,
+        "dr.yaml",
+        format!("{HEAD}systems: [ {{id: a}}, {{id: b}} ]\ndr: [ {{ primary: a, standby: b }} ]\ntasks: [ {{ id: both, systems: [b, a], duration: 16m }} ]\n"),
+    );
+    windowplan()
+        .args(["plan", "--time-limit", "1s"])
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("no feasible plan")
+                .and(predicate::str::contains(
+                    "both the primary a and the standby b",
+                ))
+                .and(predicate::str::contains("internal error").not()),
+        );
+    windowplan().arg("validate").arg(&p).assert().code(1);
+}
