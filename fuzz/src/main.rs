@@ -375,7 +375,21 @@ fn random_inventory(rng: &mut Rng) -> String {
         }
         s.push_str(" }\n");
     }
-    s
+    // A section header with no entries under it is `null` in YAML, not an
+    // empty list: write `key: []` for those.
+    let lines: Vec<&str> = s.lines().collect();
+    let mut out = String::with_capacity(s.len() + 64);
+    for (i, l) in lines.iter().enumerate() {
+        let next_is_entry = lines.get(i + 1).is_some_and(|n| n.starts_with("  - "));
+        if l.ends_with(':') && !l.starts_with(' ') && !next_is_entry {
+            out.push_str(l);
+            out.push_str(" []\n");
+        } else {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 fn run_structure(data: &[u8]) -> String {
@@ -834,8 +848,9 @@ mod tests {
         let mut ok = 0;
         for _ in 0..50 {
             let y = random_inventory(&mut rng);
-            if inventory::load_str(&y, Format::Yaml, "g").is_ok() {
-                ok += 1;
+            match inventory::load_str(&y, Format::Yaml, "g") {
+                Ok(_) => ok += 1,
+                Err(e) => eprintln!("{}", e.diagnostics[0]),
             }
         }
         assert!(ok > 25, "only {ok}/50 generated inventories are valid");
