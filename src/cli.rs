@@ -3,6 +3,7 @@
 //! `main.rs` only parses arguments and calls these.
 
 use crate::error::InputError;
+use crate::inventory::Limits;
 use crate::solve::{Outcome, SolveOptions};
 use std::io::Write;
 use std::path::Path;
@@ -137,15 +138,21 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
             let target = path
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "stdout".into());
-            eprintln!("error: cannot write {target}: {e}\n  hint: check the folder exists and is writable");
+            let d = crate::error::Diagnostic::new(
+                "E008",
+                "",
+                format!("cannot write {target}: {e}"),
+                "check the folder exists and is writable; nothing was written (an existing file is left as it was)",
+            );
+            eprintln!("{d}");
             EXIT_BAD_INPUT
         }
     }
 }
 
 /// `windowplan validate`.
-pub fn validate(path: &Path) -> u8 {
-    match crate::load_inventory(path) {
+pub fn validate(path: &Path, limits: &Limits) -> u8 {
+    match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
         Ok(inv) => {
             println!(
                 "{}: valid ({} tasks, {} systems, {} teams)",
@@ -179,18 +186,6 @@ pub enum Verbosity {
     Verbose,
 }
 
-/// `windowplan plan`.
-pub fn plan(path: &Path, opts: &SolveOptions, format: PlanOutput, output: Option<&Path>) -> u8 {
-    plan_with(
-        path,
-        opts,
-        &crate::model::CompileOptions::default(),
-        format,
-        output,
-        Verbosity::Normal,
-    )
-}
-
 /// `windowplan plan` with compile options (`--reserve-backout`) and
 /// `--quiet` / `--verbose`.
 pub fn plan_with(
@@ -200,13 +195,14 @@ pub fn plan_with(
     format: PlanOutput,
     output: Option<&Path>,
     verbosity: Verbosity,
+    limits: &Limits,
 ) -> u8 {
     if let Some(format) = crate::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
     let started = std::time::Instant::now();
     let mut timings = crate::Timings::default();
-    let inv = match crate::load_inventory_timed(path, &mut timings) {
+    let inv = match crate::load_inventory_with(path, limits, &mut timings) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
@@ -214,6 +210,7 @@ pub fn plan_with(
         crate::progress::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();
     let result = crate::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
+    note_interrupt();
     let summary = spinner.finish(solve_start.elapsed());
     let show =
         verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
@@ -246,6 +243,14 @@ pub fn plan_with(
     code
 }
 
+/// Tells the user, when Ctrl-C stopped the search, that what follows is the
+/// best plan found so far (not the result of the full time limit).
+fn note_interrupt() {
+    if crate::interrupt::requested() {
+        eprintln!("interrupted: writing the best plan found so far");
+    }
+}
+
 /// `windowplan generate`: a synthetic estate of about `tasks` tasks.
 pub fn generate(
     tasks: usize,
@@ -271,7 +276,9 @@ fn plan_instance(
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    match crate::solve_checked(&problem, opts) {
+    let result = crate::solve_checked(&problem, opts);
+    note_interrupt();
+    match result {
         Ok(sol) => write_or_fail(
             output,
             &crate::report::json::instance_to_json(&problem, &sol),
@@ -287,19 +294,14 @@ fn plan_instance(
     }
 }
 
-/// `windowplan check`.
-pub fn check(inv_path: &Path, plan_path: &Path) -> u8 {
-    check_with(inv_path, plan_path, false)
-}
-
 /// `windowplan check [--reserve-backout]`: with the flag, a task that ends
 /// after its point of no return (deadline − backout) is a violation too.
-pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool) -> u8 {
-    let inv = match crate::load_inventory(inv_path) {
+pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limits: &Limits) -> u8 {
+    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let starts = match read_plan_file(&inv, plan_path) {
+    let starts = match read_plan_file(&inv, plan_path, limits) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -321,12 +323,18 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool) -> u
 }
 
 /// `windowplan report`: a saved plan (checked first) in another format.
-pub fn report(inv_path: &Path, plan_path: &Path, format: PlanOutput, output: Option<&Path>) -> u8 {
-    let inv = match crate::load_inventory(inv_path) {
+pub fn report(
+    inv_path: &Path,
+    plan_path: &Path,
+    format: PlanOutput,
+    output: Option<&Path>,
+    limits: &Limits,
+) -> u8 {
+    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let starts = match read_checked_plan(&inv, plan_path, "reporting it") {
+    let starts = match read_checked_plan(&inv, plan_path, limits, "reporting it") {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -378,13 +386,14 @@ pub fn risk(
     opts: &SolveOptions,
     risk: &crate::risk::RiskOptions,
     json: bool,
+    limits: &Limits,
 ) -> u8 {
-    let inv = match crate::load_inventory(inv_path) {
+    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
     let starts = match plan_path {
-        Some(plan_path) => match read_checked_plan(&inv, plan_path, "simulating it") {
+        Some(plan_path) => match read_checked_plan(&inv, plan_path, limits, "simulating it") {
             Ok(s) => s,
             Err(code) => return code,
         },
@@ -426,9 +435,10 @@ pub fn schema() -> u8 {
 fn read_checked_plan(
     inv: &crate::inventory::Inventory,
     plan_path: &Path,
+    limits: &Limits,
     purpose: &str,
 ) -> Result<Vec<crate::model::Time>, u8> {
-    let starts = read_plan_file(inv, plan_path)?;
+    let starts = read_plan_file(inv, plan_path, limits)?;
     let violations = crate::plan::check::check(inv, &starts);
     if !violations.is_empty() {
         eprint!("{}", crate::report::violations(&violations));
@@ -438,19 +448,21 @@ fn read_checked_plan(
     Ok(starts)
 }
 
-/// Reads a saved plan's start times for `inv` (ours or hand-edited); on
-/// failure prints why and gives exit code 2.
+/// Reads a saved plan's start times for `inv` (ours or hand-edited), within
+/// the file-size limit; on failure prints why and gives exit code 2.
 fn read_plan_file(
     inv: &crate::inventory::Inventory,
     plan_path: &Path,
+    limits: &Limits,
 ) -> Result<Vec<crate::model::Time>, u8> {
-    let text = std::fs::read_to_string(plan_path).map_err(|e| {
-        eprintln!(
-            "{}: error[E001]: cannot read the plan: {e}\n  hint: give the path of a plan written by `windowplan plan --format json`",
-            plan_path.display()
-        );
-        EXIT_BAD_INPUT
-    })?;
+    let text = crate::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan")
+        .map_err(|mut d| {
+            if d.code == "E001" {
+                d.hint =
+                    "give the path of a plan written by `windowplan plan --format json`".into();
+            }
+            report_input_error(&InputError::one(plan_path.display().to_string(), d))
+        })?;
     crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
         e.source = plan_path.display().to_string();
         report_input_error(&e)
@@ -474,14 +486,15 @@ pub fn explain(
     plan_path: Option<&Path>,
     format: ExplainOutput,
     opts: &SolveOptions,
+    limits: &Limits,
 ) -> u8 {
-    let inv = match crate::load_inventory(inv_path) {
+    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
     let explanation = match plan_path {
         Some(plan_path) => {
-            let starts = match read_checked_plan(&inv, plan_path, "explaining it") {
+            let starts = match read_checked_plan(&inv, plan_path, limits, "explaining it") {
                 Ok(s) => s,
                 Err(code) => return code,
             };
@@ -502,8 +515,8 @@ pub fn explain(
 }
 
 /// `windowplan graph`.
-pub fn graph(path: &Path, json: bool) -> u8 {
-    let inv = match crate::load_inventory(path) {
+pub fn graph(path: &Path, json: bool, limits: &Limits) -> u8 {
+    let inv = match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };

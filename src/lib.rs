@@ -13,6 +13,7 @@ pub mod explain;
 pub mod formats;
 pub mod generate;
 pub mod graph;
+pub mod interrupt;
 pub mod inventory;
 pub mod model;
 pub mod plan;
@@ -35,12 +36,17 @@ use std::time::{Duration, Instant};
 /// dependency graph (cycles through derived edges, a deadline shorter than
 /// the critical path).
 pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
-    load_inventory_timed(path, &mut Timings::default())
+    load_inventory_with(path, &inventory::Limits::default(), &mut Timings::default())
 }
 
-/// [`load_inventory`], recording the time of each stage.
-pub fn load_inventory_timed(path: &Path, timings: &mut Timings) -> Result<Inventory, InputError> {
-    let inv = timings.time("read + validate", || inventory::load(path))?;
+/// [`load_inventory`] within the given size limits (file size, task count),
+/// recording the time of each stage.
+pub fn load_inventory_with(
+    path: &Path,
+    limits: &inventory::Limits,
+    timings: &mut Timings,
+) -> Result<Inventory, InputError> {
+    let inv = timings.time("read + validate", || inventory::load_with(path, limits))?;
     timings.time("dependency cycles", || {
         check_dr_cycles(inv, &path.display().to_string())
     })
@@ -160,6 +166,24 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
                 report::fmt_minutes(task.duration),
                 report::join_words(&limits)
             ));
+        }
+    }
+    // An outage task on both sides of a DR pair takes them down together,
+    // which the pair forbids at every minute (found by the structure fuzzer:
+    // `systems: [primary, standby]`).
+    for pair in &inv.dr {
+        let prim = inv.component_systems(pair.primary);
+        let stby = inv.component_systems(pair.standby);
+        for task in inv.tasks.iter().filter(|t| t.outage && t.duration > 0) {
+            let on = |side: &[usize]| task.systems.iter().any(|s| side.contains(s));
+            if on(&prim) && on(&stby) {
+                reasons.push(format!(
+                    "task {} is an outage on both the primary {} and the standby {} of a DR pair, which must never be down at the same time; split the task, or set `outage: false`",
+                    task.id,
+                    inv.component_id(pair.primary),
+                    inv.component_id(pair.standby)
+                ));
+            }
         }
     }
     if !reasons.is_empty() {

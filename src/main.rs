@@ -40,10 +40,36 @@ enum BenchFormat {
     Rcpspmax,
 }
 
+/// Size limits for reading an inventory (and a plan file).
+#[derive(clap::Args, Clone, Copy)]
+struct LimitArgs {
+    /// Most tasks accepted, counted after cluster expansion (default 50000).
+    #[arg(long, value_name = "N", default_value_t = windowplan::inventory::MAX_TASKS,
+          value_parser = clap::value_parser!(usize))]
+    max_tasks: usize,
+    /// Largest inventory or plan file accepted, in MiB (default 64).
+    #[arg(long, value_name = "N", default_value_t = windowplan::inventory::MAX_FILE_BYTES / (1024 * 1024),
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    max_file_mb: u64,
+}
+
+impl LimitArgs {
+    fn limits(self) -> windowplan::inventory::Limits {
+        windowplan::inventory::Limits {
+            max_tasks: self.max_tasks,
+            max_file_bytes: self.max_file_mb * 1024 * 1024,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check an inventory and report every problem in it.
-    Validate { inventory: PathBuf },
+    Validate {
+        inventory: PathBuf,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Compute the shortest plan that breaks no rule.
     Plan {
         /// Inventory (.yaml, .yml, .json), or a PSPLIB .sm / RCPSP/max .sch instance.
@@ -71,6 +97,8 @@ enum Command {
         /// Print the final figures and the time of each stage on stderr.
         #[arg(long, short)]
         verbose: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Write a synthetic but realistic estate, feasible by construction, for scale tests.
     Generate {
@@ -117,6 +145,8 @@ enum Command {
         time_limit: std::time::Duration,
         #[arg(long, value_enum, default_value_t = RiskFormat::Table)]
         format: RiskFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Print the JSON Schema (draft 2020-12) of the inventory format.
     Schema,
@@ -129,6 +159,8 @@ enum Command {
         /// Write the result to this file (atomically) instead of stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Re-verify a plan file against the inventory.
     Check {
@@ -137,6 +169,8 @@ enum Command {
         /// Also require every task with a `backout` to end by deadline − backout.
         #[arg(long)]
         reserve_backout: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Explain a plan (the critical chain, the bottlenecks), or why none exists.
     Explain {
@@ -148,12 +182,16 @@ enum Command {
         /// How long to plan, and the time shared by the re-plans, e.g. 5s.
         #[arg(long, default_value = "5s", value_parser = cli::parse_time_limit)]
         time_limit: std::time::Duration,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Print the task dependency graph.
     Graph {
         inventory: PathBuf,
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Solve every benchmark instance in a directory and compare with the references.
     Bench {
@@ -177,8 +215,11 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    // Ctrl-C asks the search to stop and keep its best plan (a second one
+    // exits at once). Failing to install it only loses that nicety.
+    let _ = windowplan::interrupt::install_handler();
     let code = match args.command {
-        Command::Validate { inventory } => cli::validate(&inventory),
+        Command::Validate { inventory, limits } => cli::validate(&inventory, &limits.limits()),
         Command::Plan {
             inventory,
             time_limit,
@@ -189,6 +230,7 @@ fn main() -> ExitCode {
             reserve_backout,
             quiet,
             verbose,
+            limits,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -212,6 +254,7 @@ fn main() -> ExitCode {
                 format,
                 output.as_deref(),
                 verbosity,
+                &limits.limits(),
             )
         }
         Command::Generate {
@@ -258,6 +301,7 @@ fn main() -> ExitCode {
             seed,
             time_limit,
             format,
+            limits,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -271,6 +315,7 @@ fn main() -> ExitCode {
                 &opts,
                 &risk,
                 matches!(format, RiskFormat::Json),
+                &limits.limits(),
             )
         }
         Command::Schema => cli::schema(),
@@ -278,28 +323,43 @@ fn main() -> ExitCode {
             inventory,
             plan,
             reserve_backout,
-        } => cli::check_with(&inventory, &plan, reserve_backout),
+            limits,
+        } => cli::check_with(&inventory, &plan, reserve_backout, &limits.limits()),
         Command::Report {
             inventory,
             plan,
             format,
             output,
-        } => cli::report(&inventory, &plan, format, output.as_deref()),
+            limits,
+        } => cli::report(
+            &inventory,
+            &plan,
+            format,
+            output.as_deref(),
+            &limits.limits(),
+        ),
         Command::Explain {
             inventory,
             plan,
             format,
             time_limit,
+            limits,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
                 ..Default::default()
             };
-            cli::explain(&inventory, plan.as_deref(), format, &opts)
+            cli::explain(&inventory, plan.as_deref(), format, &opts, &limits.limits())
         }
-        Command::Graph { inventory, format } => {
-            cli::graph(&inventory, matches!(format, GraphFormat::Json))
-        }
+        Command::Graph {
+            inventory,
+            format,
+            limits,
+        } => cli::graph(
+            &inventory,
+            matches!(format, GraphFormat::Json),
+            &limits.limits(),
+        ),
         Command::Bench {
             dir,
             format,

@@ -30,6 +30,8 @@ pub const MAX_VALUE: i64 = 1_000_000_000;
 pub const MAX_ACTIVITIES: usize = 1_000_000;
 /// Largest number of resources accepted from a header.
 pub const MAX_RESOURCES: usize = 10_000;
+/// Largest instance file read (bytes).
+pub const MAX_INSTANCE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// File could not be read.
 pub const E_UNREADABLE: &str = "E080";
@@ -144,7 +146,7 @@ pub fn read_instance(path: &Path, format: Option<Format>) -> Result<Problem, Inp
             "use .sm (PSPLIB), .rcp (Patterson) or .sch (RCPSP/max), or give the format explicitly",
         )),
     };
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cant_read = |e: std::io::Error| {
         error(
             &source,
             0,
@@ -152,7 +154,36 @@ pub fn read_instance(path: &Path, format: Option<Format>) -> Result<Problem, Inp
             format!("cannot read the file: {e}"),
             "check the path and permissions",
         )
-    })?;
+    };
+    let mut bytes = Vec::new();
+    {
+        use std::io::Read;
+        let file = std::fs::File::open(path).map_err(cant_read)?;
+        if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+            return Err(error(
+                &source,
+                0,
+                E_UNREADABLE,
+                "the path is a directory",
+                "give the path of an instance file",
+            ));
+        }
+        file.take(MAX_INSTANCE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(cant_read)?;
+    }
+    if bytes.len() as u64 > MAX_INSTANCE_BYTES {
+        return Err(error(
+            &source,
+            0,
+            E_UNREADABLE,
+            format!(
+                "the file is larger than {} MiB, far more than any benchmark instance",
+                MAX_INSTANCE_BYTES / (1024 * 1024)
+            ),
+            "check you passed the right file",
+        ));
+    }
     let text = String::from_utf8_lossy(&bytes);
     format.parse(&text, &source)
 }

@@ -14,4 +14,7 @@ pub mod time;
 pub mod validate;
 
 pub use model::*;
-pub use validate::{load, load_str, parse_str, parse_value, Format};
+pub use validate::{
+    load, load_str, load_str_with, load_with, parse_str, parse_value, read_text_limited, Format,
+    Limits, MAX_BLACKOUTS, MAX_FILE_BYTES, MAX_TASKS,
+};

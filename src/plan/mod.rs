@@ -204,7 +204,11 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
                 e.line(),
                 e.column()
             ),
-            "fix the JSON syntax at that position (a missing comma, quote or bracket is the usual cause)",
+            if e.to_string().contains("recursion limit") {
+                "a plan is nested at most three levels deep; this file nests far deeper (more than 128 levels): check it is a plan"
+            } else {
+                "fix the JSON syntax at that position (a missing comma, quote or bracket is the usual cause)"
+            },
         ))
     })?;
     let entries =
@@ -252,7 +256,9 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
     let mut diags = Vec::new();
     let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
     let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
-    // Task ids to indices once (a scan per entry was quadratic).
+    // "Did you mean" for the first unknown ids only: each is a pass over
+    // every task id.
+    let mut suggestions_left = crate::inventory::validate::SUGGESTION_BUDGET;
     let index = task_ids(inv);
     for (k, entry) in entries.iter().enumerate() {
         let path = format!("tasks[{k}]");
@@ -287,7 +293,13 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             }
         };
         let Some(ti) = index.get(id).copied() else {
-            let hint = match suggest(id, inv.tasks.iter().map(|t| t.id.as_str())) {
+            let suggestion = if suggestions_left >= inv.tasks.len() {
+                suggestions_left -= inv.tasks.len();
+                suggest(id, inv.tasks.iter().map(|t| t.id.as_str()))
+            } else {
+                None
+            };
+            let hint = match suggestion {
                 Some(s) => format!("did you mean `{s}`? Use the task ids of the inventory (cluster tasks as <task>@<member>)"),
                 None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
             };

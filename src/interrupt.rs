@@ -1,0 +1,58 @@
+//! A process-wide "stop" flag, set by Ctrl-C (SIGINT) or by the library's
+//! caller. The solver polls [`requested`] and, when it is set, stops
+//! searching and returns the best plan found so far, which is then checked
+//! and written as usual (atomically with `-o`).
+//!
+//! The `windowplan` binary installs the handler with [`install_handler`]:
+//! the first Ctrl-C sets the flag; a second one, while the flag is still
+//! set, ends the process at once (exit code 130) for a user who does not
+//! want to wait.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static REQUESTED: AtomicBool = AtomicBool::new(false);
+
+/// Asks every running search to stop and return its best plan so far.
+pub fn request() {
+    REQUESTED.store(true, Ordering::SeqCst);
+}
+
+/// Whether a stop was asked for (Ctrl-C or [`request`]).
+pub fn requested() -> bool {
+    REQUESTED.load(Ordering::SeqCst)
+}
+
+/// Clears the flag (for a long-lived process that plans again).
+pub fn reset() {
+    REQUESTED.store(false, Ordering::SeqCst);
+}
+
+/// Installs the Ctrl-C handler: the first interrupt calls [`request`], a
+/// second one exits with code 130. Installing twice is an error (the
+/// `ctrlc` crate allows one handler per process); the error is returned,
+/// not fatal.
+pub fn install_handler() -> Result<(), String> {
+    ctrlc::set_handler(|| {
+        if requested() {
+            // Second Ctrl-C: the user does not want to wait.
+            std::process::exit(130);
+        }
+        request();
+    })
+    .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_and_reset() {
+        reset();
+        assert!(!requested());
+        request();
+        assert!(requested());
+        reset();
+        assert!(!requested());
+    }
+}
