@@ -117,17 +117,17 @@ impl Timings {
 /// deadline are taken into account; a deadline shorter than the critical
 /// path (the path is named).
 pub fn precheck(inv: &Inventory) -> Option<String> {
-    use inventory::time::{intersect_intervals, subtract_intervals};
+    use model::intervals::{intersect, merge, subtract};
     let end = inv.window.deadline.unwrap_or(inventory::time::MAX_MINUTES);
     let mut reasons = Vec::new();
     for task in &inv.tasks {
         let mut room = vec![model::Interval::new(0, end)];
         if let Some(w) = &task.windows {
-            room = intersect_intervals(&room, w);
+            room = intersect(&room, w);
         }
         for &(team, _) in &task.needs {
             if let Some(av) = &inv.teams[team].available {
-                room = intersect_intervals(&room, av);
+                room = intersect(&room, av);
             }
         }
         let covering: Vec<&inventory::Blackout> = inv
@@ -136,7 +136,7 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
             .filter(|b| inv.blackout_covers(b, task))
             .collect();
         let blackouts: Vec<model::Interval> = covering.iter().map(|b| b.interval).collect();
-        let room = subtract_intervals(&room, &model::compile::merge(blackouts));
+        let room = subtract(&room, &merge(blackouts));
         if room.iter().all(|iv| iv.len() < task.duration) {
             let names: Vec<String> = covering
                 .iter()

@@ -208,7 +208,7 @@ impl Relaxation {
 }
 
 fn widen(w: &[Interval]) -> Vec<Interval> {
-    crate::model::compile::merge(
+    crate::model::intervals::merge(
         w.iter()
             .map(|i| Interval::new((i.start - WIDEN).max(0), i.end + WIDEN))
             .collect(),

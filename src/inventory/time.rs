@@ -414,63 +414,6 @@ impl Clock {
     }
 }
 
-/// Sorts intervals and merges overlapping or touching ones.
-pub fn merge_intervals(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.retain(|i| !i.is_empty());
-    v.sort();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for i in v {
-        match out.last_mut() {
-            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
-            _ => out.push(i),
-        }
-    }
-    out
-}
-
-/// Intersection of two sorted, disjoint interval lists.
-pub fn intersect_intervals(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() && j < b.len() {
-        let s = a[i].start.max(b[j].start);
-        let e = a[i].end.min(b[j].end);
-        if s < e {
-            out.push(Interval::new(s, e));
-        }
-        if a[i].end < b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
-}
-
-/// The parts of sorted, disjoint `a` outside sorted, disjoint `b`.
-pub fn subtract_intervals(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let mut out = Vec::new();
-    let mut j = 0;
-    for &x in a {
-        let mut start = x.start;
-        while j < b.len() && b[j].end <= start {
-            j += 1;
-        }
-        let mut k = j;
-        while k < b.len() && b[k].start < x.end {
-            if b[k].start > start {
-                out.push(Interval::new(start, b[k].start));
-            }
-            start = start.max(b[k].end);
-            k += 1;
-        }
-        if start < x.end {
-            out.push(Interval::new(start, x.end));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -610,7 +553,7 @@ mod tests {
 
     #[test]
     fn merge_and_intersect() {
-        let m = merge_intervals(vec![
+        let m = crate::model::intervals::merge(vec![
             Interval::new(50, 60),
             Interval::new(0, 10),
             Interval::new(5, 20),
@@ -618,17 +561,20 @@ mod tests {
             Interval::new(40, 40),
         ]);
         assert_eq!(m, vec![Interval::new(0, 30), Interval::new(50, 60)]);
-        let x = intersect_intervals(&m, &[Interval::new(25, 55)]);
+        let x = crate::model::intervals::intersect(&m, &[Interval::new(25, 55)]);
         assert_eq!(
-            subtract_intervals(&m, &[Interval::new(5, 8), Interval::new(25, 55)]),
+            crate::model::intervals::subtract(&m, &[Interval::new(5, 8), Interval::new(25, 55)]),
             vec![
                 Interval::new(0, 5),
                 Interval::new(8, 25),
                 Interval::new(55, 60)
             ]
         );
-        assert_eq!(subtract_intervals(&m, &[Interval::new(-5, 100)]), vec![]);
-        assert_eq!(subtract_intervals(&m, &[]), m);
+        assert_eq!(
+            crate::model::intervals::subtract(&m, &[Interval::new(-5, 100)]),
+            vec![]
+        );
+        assert_eq!(crate::model::intervals::subtract(&m, &[]), m);
         assert_eq!(x, vec![Interval::new(25, 30), Interval::new(50, 55)]);
     }
 
@@ -665,13 +611,13 @@ mod tests {
                 a in proptest::collection::vec((-20i64..20, 0i64..10), 0..5),
                 b in proptest::collection::vec((-20i64..20, 0i64..10), 0..5),
             ) {
-                let mk = |v: &Vec<(i64, i64)>| merge_intervals(v.iter().map(|&(s, l)| Interval::new(s, s + l)).collect());
+                let mk = |v: &Vec<(i64, i64)>| crate::model::intervals::merge(v.iter().map(|&(s, l)| Interval::new(s, s + l)).collect());
                 let (a, b) = (mk(&a), mk(&b));
                 let set = |v: &[Interval]| -> std::collections::BTreeSet<i64> { v.iter().flat_map(|i| i.start..i.end).collect() };
                 for w in a.windows(2) { prop_assert!(w[0].end < w[1].start); }
                 let (sa, sb) = (set(&a), set(&b));
-                prop_assert_eq!(set(&intersect_intervals(&a, &b)), sa.intersection(&sb).copied().collect());
-                prop_assert_eq!(set(&subtract_intervals(&a, &b)), sa.difference(&sb).copied().collect());
+                prop_assert_eq!(set(&crate::model::intervals::intersect(&a, &b)), sa.intersection(&sb).copied().collect());
+                prop_assert_eq!(set(&crate::model::intervals::subtract(&a, &b)), sa.difference(&sb).copied().collect());
             }
 
             #[test]

@@ -548,7 +548,7 @@ impl Ctx {
                 Err(e) => self.time_err(format!("{path}[{k}]"), e),
             }
         }
-        time::merge_intervals(out)
+        crate::model::intervals::merge(out)
     }
 
     /// E020/E021: an id must be non-empty, without `@`, whitespace or
@@ -1430,7 +1430,7 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
                 limited_by.push(format!("the availability of team `{}`", teams[k].id));
                 allowed = Some(match allowed {
                     None => av.clone(),
-                    Some(a) => time::intersect_intervals(&a, av),
+                    Some(a) => crate::model::intervals::intersect(&a, av),
                 });
             }
         }

@@ -78,7 +78,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
                 pnr.max(deadline) + crate::plan::MINUTE_LIMIT,
             ));
         }
-        a.forbidden = merge(forbidden);
+        a.forbidden = crate::model::intervals::merge(forbidden);
         problem.activities.push(a);
     }
 
@@ -289,25 +289,11 @@ fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
 /// Capacity `cap` inside the intervals, 0 elsewhere, as a step function.
 fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
     let mut steps = vec![(Time::MIN / 4, 0)];
-    for iv in merge(intervals.to_vec()) {
+    for iv in crate::model::intervals::merge(intervals.to_vec()) {
         steps.push((iv.start, cap));
         steps.push((iv.end, 0));
     }
     steps
-}
-
-/// Sorts and merges overlapping or touching intervals.
-pub fn merge(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.retain(|i| !i.is_empty());
-    v.sort();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for i in v {
-        match out.last_mut() {
-            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
-            _ => out.push(i),
-        }
-    }
-    out
 }
 
 /// Builds the down-signals of systems, clusters and services (with

@@ -3,6 +3,7 @@
 //! clusters, DR pairs or services leaks past [`compile`].
 
 pub mod compile;
+pub mod intervals;
 pub mod problem;
 pub mod signal;
 pub mod verify;

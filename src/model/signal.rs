@@ -16,38 +16,7 @@
 
 use crate::model::{Interval, Problem, Signal, Time};
 
-/// Sorts and merges overlapping or adjacent intervals; drops empty ones.
-pub fn normalize(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.retain(|iv| !iv.is_empty());
-    v.sort();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for iv in v {
-        match out.last_mut() {
-            Some(last) if iv.start <= last.end => last.end = last.end.max(iv.end),
-            _ => out.push(iv),
-        }
-    }
-    out
-}
-
-/// The intersection of two normalized lists (normalized).
-fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let mut out = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        let s = a[i].start.max(b[j].start);
-        let e = a[i].end.min(b[j].end);
-        if s < e {
-            out.push(Interval::new(s, e));
-        }
-        if a[i].end < b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    normalize(out)
-}
+use crate::model::intervals::{intersect, merge};
 
 /// The on-intervals of every signal (same order as `problem.signals`), each
 /// sorted, disjoint and non-adjacent.
@@ -56,7 +25,7 @@ pub fn evaluate(problem: &Problem, starts: &[Time]) -> Vec<Vec<Interval>> {
     for sig in &problem.signals {
         let earlier = out.len();
         let v = match sig {
-            Signal::Running(acts) => normalize(
+            Signal::Running(acts) => merge(
                 acts.iter()
                     .filter_map(|&a| {
                         let act = problem.activities.get(a)?;
@@ -65,7 +34,7 @@ pub fn evaluate(problem: &Problem, starts: &[Time]) -> Vec<Vec<Interval>> {
                     })
                     .collect(),
             ),
-            Signal::Any(sigs) => normalize(
+            Signal::Any(sigs) => merge(
                 sigs.iter()
                     .filter(|&&k| k < earlier)
                     .flat_map(|&k| out[k].iter().copied())

@@ -17,58 +17,14 @@ use crate::model::{Interval, Time};
 
 use super::ServiceDowntime;
 
-/// Sorts, drops empty intervals and merges overlapping or touching ones.
-pub fn normalize(mut v: Vec<Interval>) -> Vec<Interval> {
-    v.retain(|i| !i.is_empty());
-    v.sort();
-    let mut out: Vec<Interval> = Vec::with_capacity(v.len());
-    for i in v {
-        match out.last_mut() {
-            Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
-            _ => out.push(i),
-        }
-    }
-    out
-}
-
-/// Union of two interval sets.
-pub fn union(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let mut v = Vec::with_capacity(a.len() + b.len());
-    v.extend_from_slice(a);
-    v.extend_from_slice(b);
-    normalize(v)
-}
-
-/// Intersection of two interval sets.
-pub fn intersect(a: &[Interval], b: &[Interval]) -> Vec<Interval> {
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() && j < b.len() {
-        let s = a[i].start.max(b[j].start);
-        let e = a[i].end.min(b[j].end);
-        if s < e {
-            out.push(Interval::new(s, e));
-        }
-        if a[i].end < b[j].end {
-            i += 1;
-        } else {
-            j += 1;
-        }
-    }
-    out
-}
-
-/// Total minutes covered by an interval set.
-pub fn total(a: &[Interval]) -> Time {
-    a.iter().map(|i| i.len()).sum()
-}
+use crate::model::intervals::{intersect, merge, total, union};
 
 /// The minutes at which a signal (given as its on-intervals) has been on
 /// continuously for more than `tolerance` minutes: `[a + tolerance, b)` for
 /// every run `[a, b)` longer than `tolerance`.
 pub fn delayed(a: &[Interval], tolerance: Time) -> Vec<Interval> {
     let tol = tolerance.max(0);
-    normalize(
+    merge(
         a.iter()
             .filter(|i| i.len() > tol)
             .map(|i| Interval::new(i.start + tol, i.end))
@@ -120,7 +76,7 @@ pub fn downtime(inv: &Inventory, starts: &[Time]) -> Downtime {
             }
         }
     }
-    let own: Vec<Vec<Interval>> = own.into_iter().map(normalize).collect();
+    let own: Vec<Vec<Interval>> = own.into_iter().map(merge).collect();
 
     // Fixpoint over integrations. Induced sets only grow, and every interval
     // lies within the span of the plan's outages, so this terminates; the
@@ -219,7 +175,7 @@ mod tests {
 
     #[test]
     fn interval_arithmetic() {
-        let a = normalize(vec![iv(5, 10), iv(0, 3), iv(3, 4), iv(8, 12), iv(20, 20)]);
+        let a = merge(vec![iv(5, 10), iv(0, 3), iv(3, 4), iv(8, 12), iv(20, 20)]);
         assert_eq!(a, vec![iv(0, 4), iv(5, 12)]);
         let b = vec![iv(2, 6), iv(11, 30)];
         assert_eq!(intersect(&a, &b), vec![iv(2, 4), iv(5, 6), iv(11, 12)]);
