@@ -514,6 +514,24 @@ pub fn explain(
     }
 }
 
+/// `windowplan availability`: each service's least possible downtime, its
+/// single points of failure, and re-planned suggestions that bring it to zero.
+pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limits) -> u8 {
+    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let report = crate::explain::availability::analyse(&inv, opts);
+    let text = if json {
+        let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
+        t.push('\n');
+        t
+    } else {
+        crate::explain::availability::to_text(&report)
+    };
+    write_or_fail(None, &text)
+}
+
 /// `windowplan graph`.
 pub fn graph(path: &Path, json: bool, limits: &Limits) -> u8 {
     let inv = match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {

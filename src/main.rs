@@ -29,6 +29,12 @@ enum RiskFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum AvailabilityFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum GenFormat {
     Yaml,
     Json,
@@ -179,6 +185,17 @@ enum Command {
         plan: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = cli::ExplainOutput::Text)]
         format: cli::ExplainOutput,
+        /// How long to plan, and the time shared by the re-plans, e.g. 5s.
+        #[arg(long, default_value = "5s", value_parser = cli::parse_time_limit)]
+        time_limit: std::time::Duration,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Each service's least possible downtime, why, and what would bring it to zero.
+    Availability {
+        inventory: PathBuf,
+        #[arg(long, value_enum, default_value_t = AvailabilityFormat::Text)]
+        format: AvailabilityFormat,
         /// How long to plan, and the time shared by the re-plans, e.g. 5s.
         #[arg(long, default_value = "5s", value_parser = cli::parse_time_limit)]
         time_limit: std::time::Duration,
@@ -350,6 +367,23 @@ fn main() -> ExitCode {
                 ..Default::default()
             };
             cli::explain(&inventory, plan.as_deref(), format, &opts, &limits.limits())
+        }
+        Command::Availability {
+            inventory,
+            format,
+            time_limit,
+            limits,
+        } => {
+            let opts = windowplan::solve::SolveOptions {
+                time_limit,
+                ..Default::default()
+            };
+            cli::availability(
+                &inventory,
+                matches!(format, AvailabilityFormat::Json),
+                &opts,
+                &limits.limits(),
+            )
         }
         Command::Graph {
             inventory,

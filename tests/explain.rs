@@ -139,3 +139,24 @@ fn unreadable_inventory_exits_2() {
         .code(2)
         .stdout(predicate::str::is_empty());
 }
+
+#[test]
+fn availability_names_the_single_points_and_verifies_suggestions() {
+    let out = Command::cargo_bin("windowplan")
+        .unwrap()
+        .args(["availability", "--format", "json", "--time-limit", "2s"])
+        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bank.yaml"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let payments = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service"] == "card-payments")
+        .unwrap();
+    // core-db-a carries patch-db-a (50m) and schema-v42 (45m), one at a time.
+    assert_eq!(payments["least_downtime_minutes"], 95);
+    assert_eq!(payments["single_points"][0]["system"], "core-db-a");
+    assert_eq!(payments["suggestions"][0]["downtime_minutes"], 0);
+}

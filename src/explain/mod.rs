@@ -1,6 +1,8 @@
 //! Plans that explain themselves, in a change board's words:
 //!
 //! - [`chain`]: the critical chain of a plan, and what held each task back;
+//! - [`availability`]: each service's least possible downtime, its single
+//!   points of failure, and re-planned suggestions that bring it to zero;
 //! - [`bottleneck`]: which rule, relaxed a little, shortens the window most;
 //! - [`conflict`](mod@conflict): when no plan exists, a small set of rules that together
 //!   make it impossible.
@@ -8,6 +10,7 @@
 //! [`explain_inventory`] and [`explain_plan`] put them together into an
 //! [`Explanation`], printed as text ([`Explanation::to_text`]) or JSON.
 
+pub mod availability;
 pub mod bottleneck;
 pub mod chain;
 pub mod conflict;
