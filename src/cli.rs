@@ -251,6 +251,89 @@ fn note_interrupt() {
     }
 }
 
+/// `windowplan plan --pareto`: the non-dominated (window length, weighted
+/// downtime) plans found, each re-checked; a table, or the plans as JSON.
+pub fn pareto(
+    path: &Path,
+    opts: &SolveOptions,
+    json: bool,
+    output: Option<&Path>,
+    limits: &Limits,
+) -> u8 {
+    let inv = match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    if let Some(why) = crate::precheck(&inv) {
+        eprintln!("no feasible plan: {why}");
+        return EXIT_NO_PLAN;
+    }
+    let compiled = crate::model::compile(&inv);
+    let points = match crate::solve::pareto(&compiled.problem, opts) {
+        Ok(p) => p,
+        Err(Outcome::Infeasible(why)) => {
+            eprintln!("no feasible plan: {why}");
+            return EXIT_NO_PLAN;
+        }
+        Err(Outcome::NotFound(why)) => {
+            eprintln!("no plan found: {why}");
+            return EXIT_NO_PLAN;
+        }
+        Err(Outcome::Solved(_)) => unreachable!("pareto returns schedules as Ok"),
+    };
+    let mut plans = Vec::new();
+    for p in &points {
+        let violations = crate::plan::check::check(&inv, &p.solution.starts);
+        if !violations.is_empty() {
+            eprint!("{}", crate::report::violations(&violations));
+            eprintln!("internal error: a Pareto plan broke the rules above; please report it");
+            return EXIT_NO_PLAN;
+        }
+        plans.push((
+            crate::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound),
+            p.weighted_on_time,
+        ));
+    }
+    let text = if json {
+        let v: Vec<serde_json::Value> = plans
+            .iter()
+            .map(|(plan, w)| serde_json::json!({ "weighted_downtime": w, "plan": plan }))
+            .collect();
+        let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+        t.push('\n');
+        t
+    } else {
+        let mut t =
+            String::from("non-dominated plans (window length against weighted downtime):\n");
+        for (plan, w) in &plans {
+            let down: Vec<String> = plan
+                .services
+                .iter()
+                .filter(|s| s.downtime_minutes > 0)
+                .map(|s| {
+                    format!(
+                        "{} {}",
+                        s.id,
+                        crate::report::fmt_minutes(s.downtime_minutes)
+                    )
+                })
+                .collect();
+            t.push_str(&format!(
+                "  {:>7}  weighted downtime {:>8.1}  {}\n",
+                crate::report::fmt_minutes(plan.length_minutes),
+                w,
+                if down.is_empty() {
+                    "no service down".to_string()
+                } else {
+                    down.join(", ")
+                }
+            ));
+        }
+        t
+    };
+    write_or_fail(output, &text)
+}
+
 /// `windowplan generate`: a synthetic estate of about `tasks` tasks.
 pub fn generate(
     tasks: usize,

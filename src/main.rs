@@ -103,6 +103,12 @@ enum Command {
         /// Print the final figures and the time of each stage on stderr.
         #[arg(long, short)]
         verbose: bool,
+        /// What the plan optimises: the window (then downtime), or downtime (then the window).
+        #[arg(long, value_enum, default_value_t = windowplan::solve::Objective::Window)]
+        objective: windowplan::solve::Objective,
+        /// List the non-dominated (window length, weighted downtime) plans instead of one.
+        #[arg(long)]
+        pareto: bool,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -247,14 +253,26 @@ fn main() -> ExitCode {
             reserve_backout,
             quiet,
             verbose,
+            objective,
+            pareto,
             limits,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
                 seed,
                 threads,
+                objective,
                 ..Default::default()
             };
+            if pareto {
+                return ExitCode::from(cli::pareto(
+                    &inventory,
+                    &opts,
+                    matches!(format, cli::PlanOutput::Json),
+                    output.as_deref(),
+                    &limits.limits(),
+                ));
+            }
             let compile_opts = windowplan::model::CompileOptions {
                 reserve_backout,
                 ..Default::default()

@@ -28,7 +28,9 @@ pub mod exact;
 mod instance;
 pub use portfolio::solve;
 pub mod milp;
+mod objective;
 mod portfolio;
+pub use objective::{pareto, weighted_on_time, ParetoPoint};
 mod priority;
 mod profile;
 mod rng;
@@ -54,6 +56,21 @@ pub struct SolveOptions {
     /// one thread and a limit that is reached before the time limit, the
     /// result depends only on the seed.
     pub max_schedules: u64,
+    /// What "best" means when the problem has weighted on-time limits
+    /// (service downtime): see [`Objective`].
+    pub objective: Objective,
+}
+
+/// What the solver optimises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Shortest makespan; among schedules of that length, least weighted
+    /// on-time (downtime).
+    #[default]
+    Window,
+    /// Least weighted on-time; then the shortest makespan that keeps it.
+    Downtime,
 }
 
 impl Default for SolveOptions {
@@ -63,6 +80,7 @@ impl Default for SolveOptions {
             seed: 1,
             threads: 0,
             max_schedules: 0,
+            objective: Objective::Window,
         }
     }
 }

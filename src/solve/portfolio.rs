@@ -22,20 +22,45 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let exact_fits = problem.activities.len() <= EXACT_MAX_ACTIVITIES
         && opts.time_limit >= Duration::from_millis(20)
         && opts.max_schedules == 0;
+    let downtime_matters = problem.limits.iter().any(|l| l.weight > 0.0);
     if !exact_fits {
-        return solve_heuristic(problem, opts);
+        if !downtime_matters {
+            return solve_heuristic(problem, opts);
+        }
+        // The search gets most of the time, the downtime refinement the rest.
+        let search = SolveOptions {
+            time_limit: opts.time_limit.mul_f64(0.7),
+            ..opts.clone()
+        };
+        return match solve_heuristic(problem, &search) {
+            Outcome::Solved(sol) => {
+                let left = opts
+                    .time_limit
+                    .mul_f64(0.95)
+                    .saturating_sub(started.elapsed());
+                Outcome::Solved(super::objective::refine(problem, sol, opts, left))
+            }
+            other => other,
+        };
     }
+    // With downtime in the objective the heuristic, the exact phase and the
+    // refinement share the limit.
+    let share = if downtime_matters {
+        HEURISTIC_SHARE * 0.6
+    } else {
+        HEURISTIC_SHARE
+    };
     let heuristic = SolveOptions {
-        time_limit: opts.time_limit.mul_f64(HEURISTIC_SHARE),
+        time_limit: opts.time_limit.mul_f64(share),
         ..opts.clone()
     };
     let outcome = solve_heuristic(problem, &heuristic);
     // Leave a little of the limit for checking and writing the plan.
     let remaining = opts
         .time_limit
-        .mul_f64(0.95)
+        .mul_f64(if downtime_matters { 0.6 } else { 0.95 })
         .saturating_sub(started.elapsed());
-    match outcome {
+    let outcome = match outcome {
         Outcome::Solved(sol) if sol.is_optimal() || remaining.is_zero() => Outcome::Solved(sol),
         Outcome::Solved(sol) => {
             let result = exact::solve_exact(problem, Some(&sol.starts), sol.lower_bound, remaining);
@@ -60,6 +85,16 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 ExactResult::Infeasible(reason) => Outcome::Infeasible(reason),
                 ExactResult::Bounds { .. } => Outcome::NotFound(why),
             }
+        }
+        other => other,
+    };
+    match outcome {
+        Outcome::Solved(sol) if downtime_matters => {
+            let left = opts
+                .time_limit
+                .mul_f64(0.95)
+                .saturating_sub(started.elapsed());
+            Outcome::Solved(super::objective::refine(problem, sol, opts, left))
         }
         other => other,
     }
