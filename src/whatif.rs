@@ -718,6 +718,7 @@ mod tests {
             threads: 1,
             max_schedules: 300,
             seed: 1,
+            ..SolveOptions::default()
         }
     }
 

@@ -20,6 +20,7 @@ fn opts() -> SolveOptions {
             .and_then(|s| s.parse().ok())
             .unwrap_or(1),
         max_schedules: 400,
+        ..SolveOptions::default()
     }
 }
 
@@ -618,6 +619,7 @@ fn large_instances_respect_the_time_limit() {
             threads: 2,
             seed: 1,
             max_schedules: 0,
+            ..SolveOptions::default()
         };
         let out = solve(&p, &o);
         let secs = t.elapsed().as_secs_f64();
@@ -820,6 +822,7 @@ fn max_lag_seed() {
         threads: 1,
         seed: 1,
         max_schedules: 0,
+        ..SolveOptions::default()
     };
     println!("reference makespan {}", p.makespan(&reference));
     println!("{:?}", solve(&p, &o));
