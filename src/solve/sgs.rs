@@ -116,8 +116,8 @@ impl Sgs {
             let mut nt = t;
             for &(r, a) in &inst.demands[j] {
                 if let Some(e) = self.profiles[r].conflict(t, d, a) {
-                    nt = e;
-                    break;
+                    // every conflict bounds the earliest fit: take the latest
+                    nt = nt.max(e);
                 }
             }
             if nt >= POS {
