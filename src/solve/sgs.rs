@@ -20,6 +20,10 @@ use std::time::Instant;
 pub const OUT_OF_TIME: &str =
     "the time limit ran out (or the search was stopped) while generating a schedule";
 
+/// Above this many activities, conflicts with maximum lags are collected
+/// over a whole pass before generation restarts.
+const BATCH_ABOVE: usize = 5000;
+
 /// Activities placed between two looks at the clock and the stop flags.
 const CHECK_EVERY: usize = 256;
 
@@ -258,7 +262,12 @@ impl Sgs {
     fn run_general(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
         self.extra.fill(Time::MIN);
         let mut restarts = 0;
+        // Large instances: a pass goes on past a conflict (skipping the
+        // activity) to collect the delays of all conflicts, then restarts
+        // once, instead of restarting from scratch at each conflict.
+        let batch = inst.n > BATCH_ABOVE;
         'outer: loop {
+            let mut pending = false;
             self.reset(inst);
             for j in 0..inst.n {
                 if self.extra[j] > self.es[j] {
@@ -276,11 +285,16 @@ impl Sgs {
                     return None;
                 }
                 let Some(t) = self.fit(inst, j, self.es[j]) else {
+                    if pending {
+                        continue 'outer;
+                    }
                     self.failure = "an activity found no room (resources, intervals, exclusions) before the planning horizon";
                     return None;
                 };
                 if t > self.ls[j] {
-                    restarts += 1;
+                    if !pending {
+                        restarts += 1;
+                    }
                     if self.expired() {
                         self.failure = OUT_OF_TIME;
                         self.placed = k;
@@ -297,11 +311,18 @@ impl Sgs {
                         steps += 1;
                     }
                     if u == NONE || !self.done[u] {
+                        if pending {
+                            continue 'outer;
+                        }
                         self.failure = "activities could not be placed before the deadline";
                         return None;
                     }
                     let delta = t - self.ls[j];
                     self.extra[u] = self.extra[u].max(self.start[u] + delta);
+                    if batch {
+                        pending = true;
+                        continue;
+                    }
                     continue 'outer;
                 }
                 self.place(inst, j, t);
@@ -311,9 +332,15 @@ impl Sgs {
                     self.lsp[j] = NONE;
                 }
                 if !self.push_forward(inst, j) || !self.push_backward(inst, j) {
+                    if pending {
+                        continue 'outer;
+                    }
                     self.failure = "time lags left an activity no possible start";
                     return None;
                 }
+            }
+            if pending {
+                continue 'outer;
             }
             return Some(self.start.clone());
         }
