@@ -328,6 +328,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         interrupt: opts.stop.clone(),
         failure: std::sync::Mutex::new(""),
         placed: AtomicUsize::new(0),
+        restarts: AtomicUsize::new(0),
         progress: opts.progress.clone(),
     };
     let search_started = Instant::now();
@@ -463,10 +464,11 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
             }
             if why == sgs::OUT_OF_TIME {
                 return Outcome::NotFound(format!(
-                    "no schedule found: the time limit of {:.1}s is too short for {} activities; the first schedule generation had run for {:.1}s and placed {} of them when time ran out (before it, {:.1}s of analysis and bounds); try a longer --time-limit",
+                    "no schedule found: the time limit of {:.1}s is too short for {} activities; schedule generation had run for {:.1}s without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {:.1}s of analysis and bounds); try a longer --time-limit",
                     opts.time_limit.as_secs_f64(),
                     inst.n,
                     search_started.elapsed().as_secs_f64(),
+                    shared.restarts.load(Ordering::Relaxed),
                     shared.placed.load(Ordering::Relaxed),
                     (search_started - started).as_secs_f64()
                 ));

@@ -52,6 +52,8 @@ pub struct Shared {
     pub failure: std::sync::Mutex<&'static str>,
     /// Most activities placed by a generation that ran out of time.
     pub placed: AtomicUsize,
+    /// Most passes restarted (maximum lags) by such a generation.
+    pub restarts: AtomicUsize,
     /// Told of every better schedule and bound.
     pub progress: Option<Arc<dyn crate::progress::Progress + Send + Sync>>,
 }
@@ -414,6 +416,7 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
             if let Ok(mut f) = shared.failure.lock() {
                 *f = w.sgs.failure;
                 shared.placed.fetch_max(w.sgs.placed, Ordering::Relaxed);
+                shared.restarts.fetch_max(w.sgs.restarts, Ordering::Relaxed);
             }
         }
         return best;
@@ -479,6 +482,7 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
         if let Ok(mut f) = shared.failure.lock() {
             *f = w.sgs.failure;
             shared.placed.fetch_max(w.sgs.placed, Ordering::Relaxed);
+            shared.restarts.fetch_max(w.sgs.restarts, Ordering::Relaxed);
         }
     }
     best

@@ -50,8 +50,10 @@ pub struct Sgs {
     pub deadline: Option<Instant>,
     /// Generation also gives up once any of these is set.
     pub stop: Vec<Arc<AtomicBool>>,
-    /// Activities placed when the last generation gave up (diagnostics).
+    /// Activities placed in its last pass, and passes restarted for
+    /// maximum lags, when the last generation gave up (diagnostics).
     pub placed: usize,
+    pub restarts: usize,
 }
 
 impl Sgs {
@@ -79,6 +81,7 @@ impl Sgs {
             deadline: None,
             stop: Vec::new(),
             placed: 0,
+            restarts: 0,
         }
     }
 
@@ -238,6 +241,7 @@ impl Sgs {
             if k % CHECK_EVERY == CHECK_EVERY - 1 && self.expired() {
                 self.failure = OUT_OF_TIME;
                 self.placed = k;
+                self.restarts = 0;
                 return None;
             }
             let mut t = inst.es[j];
@@ -282,6 +286,7 @@ impl Sgs {
                 if k % CHECK_EVERY == CHECK_EVERY - 1 && self.expired() {
                     self.failure = OUT_OF_TIME;
                     self.placed = k;
+                    self.restarts = restarts;
                     return None;
                 }
                 let Some(t) = self.fit(inst, j, self.es[j]) else {
@@ -298,6 +303,7 @@ impl Sgs {
                     if self.expired() {
                         self.failure = OUT_OF_TIME;
                         self.placed = k;
+                        self.restarts = restarts;
                         return None;
                     }
                     if restarts > self.max_restarts {

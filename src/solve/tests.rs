@@ -303,6 +303,28 @@ fn progress_hears_of_each_better_schedule() {
 }
 
 #[test]
+fn large_max_lag_problem_within_the_time_limit() {
+    // above the batching threshold of the schedule generation
+    let (p, _) = feasible_max_lag_problem(3, 6000);
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(3),
+        max_schedules: 2,
+        threads: 1,
+        ..opts()
+    };
+    let t = Instant::now();
+    let out = solve(&p, &o);
+    let took = t.elapsed();
+    // 5 % over at most (and a little for a debug build on a busy machine)
+    assert!(took < Duration::from_millis(3_300), "{took:?}");
+    match out {
+        Outcome::Solved(s) => assert!(verify(&p, &s.starts).is_empty()),
+        Outcome::NotFound(why) => assert!(why.contains("time limit"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn lower_bound_and_windows_are_public() {
     let mut p = Problem::default();
     p.resources.push(Resource::constant("m", 1));
