@@ -224,7 +224,7 @@ impl<'a> Worker<'a> {
         let inst = self.setup.inst;
         let (list, starts) = match self.sgs.run(inst, &list) {
             Some(s) => (list, s),
-            None if rescue && inst.blocks => {
+            None if rescue && inst.blocks && self.sgs.failure != super::sgs::OUT_OF_TIME => {
                 // keep activities tied by maximum lags together and retry
                 let list = blockify(inst, &list);
                 let s = self.sgs.run(inst, &list)?;
