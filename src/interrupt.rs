@@ -1,5 +1,5 @@
 //! A process-wide "stop" flag, set by Ctrl-C (SIGINT) or by the library's
-//! caller. The solver polls [`requested`] and, when it is set, stops
+//! caller. The solver polls it (passed as [`flag`]) and, when it is set, stops
 //! searching and returns the best plan found so far, which is then checked
 //! and written as usual (atomically with `-o`).
 //!
@@ -9,22 +9,31 @@
 //! want to wait.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
-static REQUESTED: AtomicBool = AtomicBool::new(false);
+static REQUESTED: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
+/// The flag itself, to hand to the solver as
+/// [`crate::solve::SolveOptions::stop`].
+pub fn flag() -> Arc<AtomicBool> {
+    REQUESTED
+        .get_or_init(|| Arc::new(AtomicBool::new(false)))
+        .clone()
+}
 
 /// Asks every running search to stop and return its best plan so far.
 pub fn request() {
-    REQUESTED.store(true, Ordering::SeqCst);
+    flag().store(true, Ordering::SeqCst);
 }
 
 /// Whether a stop was asked for (Ctrl-C or [`request`]).
 pub fn requested() -> bool {
-    REQUESTED.load(Ordering::SeqCst)
+    flag().load(Ordering::SeqCst)
 }
 
 /// Clears the flag (for a long-lived process that plans again).
 pub fn reset() {
-    REQUESTED.store(false, Ordering::SeqCst);
+    flag().store(false, Ordering::SeqCst);
 }
 
 /// Installs the Ctrl-C handler: the first interrupt calls [`request`], a

@@ -30,6 +30,7 @@ use model::Problem;
 use plan::Plan;
 use solve::{Outcome, Solution, SolveOptions};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Reads and validates an inventory file, including the checks that need the
@@ -306,8 +307,15 @@ fn plan_compiled(
     progress: &dyn progress::Progress,
     timings: &mut Timings,
 ) -> PlanResult {
+    // The solver reports to a relay it owns a share of; the ticking thread
+    // passes the figures on to `progress` (borrowed, so not the solver's).
+    let relay = Arc::new(progress::Relay::new(opts.progress.clone()));
+    let opts = &SolveOptions {
+        progress: Some(relay.clone()),
+        ..opts.clone()
+    };
     let outcome = timings.time("solve", || {
-        solve_with_ticks(progress, || solve::solve(&compiled.problem, opts))
+        solve_with_ticks(progress, &relay, || solve::solve(&compiled.problem, opts))
     });
     let solved = match outcome {
         Outcome::Solved(sol) => {
@@ -346,12 +354,19 @@ fn plan_compiled(
 
 /// Runs `f` while a side thread ticks `progress` every 100 ms, so elapsed
 /// time and time left show even before the solver reports anything itself.
-fn solve_with_ticks<R: Send>(progress: &dyn progress::Progress, f: impl FnOnce() -> R + Send) -> R {
+fn solve_with_ticks<R: Send>(
+    progress: &dyn progress::Progress,
+    relay: &progress::Relay,
+    f: impl FnOnce() -> R + Send,
+) -> R {
     let start = Instant::now();
     let done = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|s| {
         let ticker = s.spawn(|| {
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some((m, b)) = relay.take() {
+                    progress.improved(m, b);
+                }
                 progress.tick(start.elapsed());
                 std::thread::park_timeout(Duration::from_millis(100));
             }

@@ -262,6 +262,8 @@ fn main() -> ExitCode {
                 seed,
                 threads,
                 objective,
+                // Ctrl-C stops the search, which returns its best plan so far.
+                stop: Some(windowplan::interrupt::flag()),
                 ..Default::default()
             };
             if pareto {

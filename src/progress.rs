@@ -34,6 +34,56 @@ impl Progress for Silent {
     fn tick(&self, _elapsed: Duration) {}
 }
 
+/// Keeps the latest figures the solver reported (from any thread) until
+/// someone [takes](Relay::take) them, and passes them on at once to an
+/// optional inner watcher. Lets a borrowed [`Progress`] be fed from a
+/// solver that needs an owned one.
+pub struct Relay {
+    best: AtomicI64,
+    bound: AtomicI64,
+    fresh: AtomicBool,
+    inner: Option<std::sync::Arc<dyn Progress + Send + Sync>>,
+}
+
+impl Relay {
+    pub fn new(inner: Option<std::sync::Arc<dyn Progress + Send + Sync>>) -> Self {
+        Relay {
+            best: AtomicI64::new(NONE),
+            bound: AtomicI64::new(NONE),
+            fresh: AtomicBool::new(false),
+            inner,
+        }
+    }
+
+    /// The latest `(makespan, lower_bound)` if new since the last take.
+    pub fn take(&self) -> Option<(Time, Time)> {
+        if !self.fresh.swap(false, Ordering::AcqRel) {
+            return None;
+        }
+        let (m, b) = (
+            self.best.load(Ordering::Acquire),
+            self.bound.load(Ordering::Acquire),
+        );
+        (m != NONE).then_some((m, b))
+    }
+}
+
+impl Progress for Relay {
+    fn improved(&self, makespan: Time, lower_bound: Time) {
+        self.best.store(makespan, Ordering::Release);
+        self.bound.store(lower_bound, Ordering::Release);
+        self.fresh.store(true, Ordering::Release);
+        if let Some(p) = &self.inner {
+            p.improved(makespan, lower_bound);
+        }
+    }
+    fn tick(&self, elapsed: Duration) {
+        if let Some(p) = &self.inner {
+            p.tick(elapsed);
+        }
+    }
+}
+
 /// The gap between a plan and its bound, as a percentage of the plan.
 pub fn gap_percent(makespan: Time, lower_bound: Time) -> f64 {
     if makespan <= 0 {

@@ -55,15 +55,14 @@ pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
         .max()
         .unwrap_or(0);
     let mut best = 0;
-    for (r, cap) in inst.caps.iter().enumerate() {
-        let mut users: Vec<(Time, Time, i64)> = (0..inst.n)
-            .filter_map(|j| {
-                inst.demands[j]
-                    .iter()
-                    .find(|d| d.0 == r)
-                    .map(|&(_, a)| (inst.es[j], end - inst.ls[j] - inst.dur[j], inst.dur[j] * a))
-            })
-            .collect();
+    // users of each resource, gathered in one pass (one demand per resource)
+    let mut by_resource: Vec<Vec<(Time, Time, i64)>> = vec![Vec::new(); inst.caps.len()];
+    for j in 0..inst.n {
+        for &(r, a) in &inst.demands[j] {
+            by_resource[r].push((inst.es[j], end - inst.ls[j] - inst.dur[j], inst.dur[j] * a));
+        }
+    }
+    for (r, (cap, mut users)) in inst.caps.iter().zip(by_resource).enumerate() {
         if users.is_empty() {
             continue;
         }
@@ -111,17 +110,15 @@ pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
 /// start in the group.
 pub fn exclusion_bound(inst: &Instance) -> Time {
     let mut best = 0;
-    for (g, &nsides) in inst.sides.iter().enumerate() {
-        let mut longest = vec![0; nsides];
-        let mut first = Time::MAX;
-        for j in 0..inst.n {
-            for &(gg, side) in &inst.excl[j] {
-                if gg == g {
-                    longest[side] = longest[side].max(inst.dur[j]);
-                    first = first.min(inst.es[j]);
-                }
-            }
+    let mut longest: Vec<Vec<Time>> = inst.sides.iter().map(|&s| vec![0; s]).collect();
+    let mut first = vec![Time::MAX; inst.sides.len()];
+    for j in 0..inst.n {
+        for &(g, side) in &inst.excl[j] {
+            longest[g][side] = longest[g][side].max(inst.dur[j]);
+            first[g] = first[g].min(inst.es[j]);
         }
+    }
+    for (longest, first) in longest.iter().zip(first) {
         let used = longest.iter().filter(|&&d| d > 0).count();
         if used > 1 {
             best = best.max(first + longest.iter().sum::<Time>());
@@ -177,16 +174,15 @@ struct Ctx<'a> {
     /// Prefix sums of `caps`.
     acc: Vec<Vec<i64>>,
     users: Vec<Vec<(usize, i64)>>,
+    /// Per exclusion group, its members that are on one side only.
+    members: Vec<Vec<(usize, usize)>>,
     until: Instant,
     abort: &'a AtomicBool,
 }
 
-/// Whether no schedule ends by `end` (false when not proven or out of time).
-pub fn refuted(inst: &Instance, end: Time, until: Instant) -> bool {
-    refuted_or_abort(inst, end, until, &AtomicBool::new(false))
-}
-
-fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &AtomicBool) -> bool {
+/// Whether no schedule ends by `end` (false when not proven, out of time
+/// or aborted).
+pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &AtomicBool) -> bool {
     let n = inst.n;
     if n == 0 {
         return end < 0;
@@ -222,13 +218,24 @@ fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &AtomicBo
             a
         })
         .collect();
-    let users: Vec<Vec<(usize, i64)>> = (0..inst.caps.len())
-        .map(|r| {
-            (0..n)
-                .filter_map(|j| inst.demands[j].iter().find(|d| d.0 == r).map(|d| (j, d.1)))
-                .collect()
-        })
-        .collect();
+    let mut users: Vec<Vec<(usize, i64)>> = vec![Vec::new(); inst.caps.len()];
+    for j in 0..n {
+        for &(r, a) in &inst.demands[j] {
+            users[r].push((j, a));
+        }
+    }
+    let mut members: Vec<Vec<(usize, usize)>> = vec![Vec::new(); inst.sides.len()];
+    for j in 0..n {
+        for (k, &(g, side)) in inst.excl[j].iter().enumerate() {
+            if !inst.excl[j]
+                .iter()
+                .enumerate()
+                .any(|(k2, e)| k2 != k && e.0 == g)
+            {
+                members[g].push((j, side));
+            }
+        }
+    }
     let ctx = Ctx {
         inst,
         lo,
@@ -236,6 +243,7 @@ fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &AtomicBo
         caps,
         acc,
         users,
+        members,
         until,
         abort,
     };
@@ -299,6 +307,9 @@ impl Ctx<'_> {
             }
             let mut changed = false;
             for (r, us) in self.users.iter().enumerate() {
+                if expired(self.until, self.abort) {
+                    return false;
+                }
                 let cap = &self.caps[r];
                 comp.fill(0);
                 for &(j, a) in us {
@@ -350,25 +361,20 @@ impl Ctx<'_> {
             // exclusion groups: no activity runs where another side is
             // certainly busy (its compulsory parts)
             for (g, &nsides) in inst.sides.iter().enumerate() {
-                let members: Vec<(usize, usize)> = (0..n)
-                    .filter_map(|j| {
-                        let mut sides = inst.excl[j].iter().filter(|e| e.0 == g);
-                        match (sides.next(), sides.next()) {
-                            (Some(&(_, s)), None) => Some((j, s)),
-                            _ => None,
-                        }
-                    })
-                    .collect();
+                if g % 64 == 63 && expired(self.until, self.abort) {
+                    return false;
+                }
+                let members = &self.members[g];
                 if members.len() < 2 {
                     continue;
                 }
                 let mut busy = vec![vec![0u32; span]; nsides];
-                for &(j, side) in &members {
+                for &(j, side) in members {
                     for t in ls[j].max(lo)..(es[j] + inst.dur[j]).min(end) {
                         busy[side][(t - lo) as usize] += 1;
                     }
                 }
-                for &(j, side) in &members {
+                for &(j, side) in members {
                     let d = inst.dur[j];
                     let bad = |m: Time| -> bool {
                         m < lo
@@ -441,11 +447,20 @@ impl Ctx<'_> {
             p1.dedup();
             p2.sort_unstable();
             p2.dedup();
+            let mut work = 0usize;
             for &t1 in &p1 {
                 if expired(self.until, self.abort) {
                     return false;
                 }
                 for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
+                    // a look at the clock every ~64k demand terms
+                    work += us.len();
+                    if work >= 1 << 16 {
+                        work = 0;
+                        if expired(self.until, self.abort) {
+                            return false;
+                        }
+                    }
                     let (a1, a2) = (t1.clamp(lo, end), t2.clamp(lo, end));
                     let avail = acc[(a2 - lo) as usize] - acc[(a1 - lo) as usize];
                     let mut need = 0;

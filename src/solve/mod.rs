@@ -42,11 +42,15 @@ pub use temporal::{earliest_starts, latest_starts, time_windows, TimeWindows};
 
 use crate::model::{verify::verify, Problem, Starts, Time};
 use instance::{Conflict, Instance};
-use std::sync::atomic::{AtomicBool, AtomicI64};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Above this many activities the bound thread stops early.
+const LARGE_INSTANCE: usize = 5000;
+
 /// How long and how to search.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SolveOptions {
     pub time_limit: Duration,
     pub seed: u64,
@@ -59,6 +63,11 @@ pub struct SolveOptions {
     /// What "best" means when the problem has weighted on-time limits
     /// (service downtime): see [`Objective`].
     pub objective: Objective,
+    /// Told of every better schedule and better bound (from any worker).
+    pub progress: Option<Arc<dyn crate::progress::Progress + Send + Sync>>,
+    /// When set to true, the search stops at its next check and returns
+    /// the best schedule so far (or `NotFound`).
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// What the solver optimises.
@@ -73,6 +82,20 @@ pub enum Objective {
     Downtime,
 }
 
+impl std::fmt::Debug for SolveOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SolveOptions")
+            .field("time_limit", &self.time_limit)
+            .field("seed", &self.seed)
+            .field("threads", &self.threads)
+            .field("max_schedules", &self.max_schedules)
+            .field("objective", &self.objective)
+            .field("progress", &self.progress.as_ref().map(|_| "…"))
+            .field("stop", &self.stop)
+            .finish()
+    }
+}
+
 impl Default for SolveOptions {
     fn default() -> Self {
         SolveOptions {
@@ -81,6 +104,8 @@ impl Default for SolveOptions {
             threads: 0,
             max_schedules: 0,
             objective: Objective::Window,
+            progress: None,
+            stop: None,
         }
     }
 }
@@ -272,7 +297,12 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
             .map(|(l, d)| l + d)
             .max()
             .unwrap_or(0);
-        if bounds::refuted(&inst, end, started + opts.time_limit.mul_f64(0.05)) {
+        if bounds::refuted_or_abort(
+            &inst,
+            end,
+            started + opts.time_limit.mul_f64(0.05),
+            opts.stop.as_deref().unwrap_or(&AtomicBool::new(false)),
+        ) {
             return Outcome::Infeasible(match problem.deadline {
                 Some(d) => format!(
                     "no schedule ends by the deadline {d}: the resource capacities and time lags cannot all be met before it"
@@ -289,7 +319,15 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     // With one thread the bound is computed first (reproducible runs); with
     // more it goes on beside the search after a short first round.
     let first_round = if threads >= 2 { 0.03 } else { 0.1 };
-    let lb = bounds::destructive(&inst, lb, started + opts.time_limit.mul_f64(first_round));
+    let never = AtomicBool::new(false);
+    let interrupt: &AtomicBool = opts.stop.as_deref().unwrap_or(&never);
+    let lb = bounds::destructive_with(
+        &inst,
+        lb,
+        started + opts.time_limit.mul_f64(first_round),
+        interrupt,
+        |_| true,
+    );
     if let Some(d) = problem.deadline {
         if lb > d {
             return Outcome::Infeasible(format!(
@@ -309,13 +347,17 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let shared = search::Shared {
         best: AtomicI64::new(Time::MAX),
         lower: AtomicI64::new(lb),
-        stop: AtomicBool::new(false),
+        stop: Arc::new(AtomicBool::new(false)),
+        interrupt: opts.stop.clone(),
         failure: std::sync::Mutex::new(""),
+        placed: AtomicUsize::new(0),
+        restarts: AtomicUsize::new(0),
+        progress: opts.progress.clone(),
     };
+    let search_started = Instant::now();
     let search_phases = || -> Vec<search::Cand> {
         let mut candidates: Vec<search::Cand> = Vec::new();
-        let stopped =
-            |shared: &search::Shared| shared.stop.load(std::sync::atomic::Ordering::Relaxed);
+        let stopped = |shared: &search::Shared| shared.stopped();
         let base = |until: Instant, seed: u64, shared: &search::Shared| {
             let setup = search::Setup {
                 problem,
@@ -369,26 +411,22 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let candidates = std::thread::scope(|scope| {
         if threads >= 2 {
             let (inst, shared, search_done) = (&inst, &shared, &search_done);
+            // On large instances the bound thread takes a core from the
+            // search for little gain: give it a quarter of the time.
+            let bound_until = if inst.n > LARGE_INSTANCE {
+                started + budget / 4
+            } else {
+                deadline
+            };
             scope.spawn(move || {
-                bounds::destructive_with(inst, lb, deadline, search_done, |t| {
-                    shared
-                        .lower
-                        .fetch_max(t, std::sync::atomic::Ordering::Relaxed);
-                    if shared.best.load(std::sync::atomic::Ordering::Relaxed) <= t {
-                        shared
-                            .stop
-                            .store(true, std::sync::atomic::Ordering::Relaxed);
-                        return false;
-                    }
-                    true
-                });
+                bounds::destructive_with(inst, lb, bound_until, search_done, |t| shared.bound(t));
             });
         }
         let candidates = search_phases();
-        search_done.store(true, std::sync::atomic::Ordering::Relaxed);
+        search_done.store(true, Ordering::Relaxed);
         candidates
     });
-    let lb = lb.max(shared.lower.load(std::sync::atomic::Ordering::Relaxed));
+    let lb = lb.max(shared.lower.load(Ordering::Relaxed));
     let best = candidates.into_iter().min_by_key(|c| c.key());
     if let Some(d) = problem.deadline {
         if lb > d && best.as_ref().is_none_or(|c| c.penalty > 0) {
@@ -437,6 +475,27 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
         }
         None => {
             let why = shared.failure.lock().map(|f| *f).unwrap_or("");
+            if opts
+                .stop
+                .as_ref()
+                .is_some_and(|f| f.load(Ordering::Relaxed))
+            {
+                return Outcome::NotFound(format!(
+                    "stopped before any schedule was found (after {:.1}s)",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            if why == sgs::OUT_OF_TIME {
+                return Outcome::NotFound(format!(
+                    "no schedule found: the time limit of {:.1}s is too short for {} activities; schedule generation had run for {:.1}s without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {:.1}s of analysis and bounds); try a longer --time-limit",
+                    opts.time_limit.as_secs_f64(),
+                    inst.n,
+                    search_started.elapsed().as_secs_f64(),
+                    shared.restarts.load(Ordering::Relaxed),
+                    shared.placed.load(Ordering::Relaxed),
+                    (search_started - started).as_secs_f64()
+                ));
+            }
             let why = if why.is_empty() {
                 "time lags, intervals and resources are too tight for the heuristics"
             } else {

@@ -97,7 +97,11 @@ fn lower_on_time(
         let (mut lo, mut hi) = (floor, held[l]);
         while lo < hi {
             let left = until.saturating_duration_since(Instant::now());
-            if left < Duration::from_millis(20) {
+            let stop = opts
+                .stop
+                .as_ref()
+                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
+            if left < Duration::from_millis(20) || stop {
                 return (best, true);
             }
             let target = match probes {

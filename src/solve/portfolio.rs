@@ -55,6 +55,9 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         ..opts.clone()
     };
     let outcome = solve_heuristic(problem, &heuristic);
+    if stopped(opts) {
+        return outcome;
+    }
     // Leave a little of the limit for checking and writing the plan.
     let remaining = opts
         .time_limit
@@ -89,7 +92,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         other => other,
     };
     match outcome {
-        Outcome::Solved(sol) if downtime_matters => {
+        Outcome::Solved(sol) if downtime_matters && !stopped(opts) => {
             let left = opts
                 .time_limit
                 .mul_f64(0.95)
@@ -98,6 +101,15 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         }
         other => other,
     }
+}
+
+/// Whether the caller asked the search to stop (Ctrl-C). The exact phase
+/// is then skipped; once started it runs to the end of its current time
+/// slice.
+fn stopped(opts: &SolveOptions) -> bool {
+    opts.stop
+        .as_ref()
+        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// The heuristic's solution, improved by what the exact phase found.

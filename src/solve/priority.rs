@@ -5,33 +5,88 @@
 
 use super::instance::Instance;
 use super::rng::Rng;
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
+/// Above this many activities, sampling perturbs the keys and builds the
+/// list with a heap (O(n log n)) instead of the regret-biased draw over the
+/// whole eligible set (O(n · eligible)).
+const LARGE: usize = 2000;
+
+/// A key and an activity, ordered by key (total order) then index.
+#[derive(Clone, Copy, PartialEq)]
+struct Keyed(f64, usize);
+
+impl Eq for Keyed {}
+
+impl PartialOrd for Keyed {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Keyed {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0).then(self.1.cmp(&other.1))
+    }
+}
 
 /// Builds a list by repeatedly taking the eligible activity (all list
 /// predecessors taken) with the smallest key (ties: smaller index). Once an
 /// activity of a block (activities tied by maximum lags) is taken, the
 /// block's other eligible activities come first when `blocks` is set.
+/// Heaps keep it O(n log n): all eligible activities in one, and those of
+/// each block in another (taken ones are skipped lazily).
 pub fn list_by_key(inst: &Instance, key: &[f64], blocks: bool) -> Vec<usize> {
     let n = inst.n;
+    let by_block = blocks && inst.blocks;
     let mut missing: Vec<usize> = inst.order_preds.iter().map(|p| p.len()).collect();
-    let mut eligible: Vec<usize> = (0..n).filter(|&j| missing[j] == 0).collect();
+    let mut all: BinaryHeap<Reverse<Keyed>> = BinaryHeap::new();
+    let mut pending: Vec<BinaryHeap<Reverse<Keyed>>> = Vec::new();
+    if by_block {
+        pending.resize_with(n, BinaryHeap::new);
+    }
+    let mut taken = vec![false; n];
+    let push = |j: usize,
+                all: &mut BinaryHeap<Reverse<Keyed>>,
+                pending: &mut Vec<BinaryHeap<Reverse<Keyed>>>| {
+        all.push(Reverse(Keyed(key[j], j)));
+        if by_block {
+            pending[inst.block[j]].push(Reverse(Keyed(key[j], j)));
+        }
+    };
+    for j in (0..n).filter(|&j| missing[j] == 0) {
+        push(j, &mut all, &mut pending);
+    }
     let mut list = Vec::with_capacity(n);
     let mut open = usize::MAX;
-    while !eligible.is_empty() {
-        let in_open = |j: &usize| blocks && inst.blocks && inst.block[*j] == open;
-        let restrict = eligible.iter().any(in_open);
-        let (pos, _) = eligible
-            .iter()
-            .enumerate()
-            .filter(|(_, j)| !restrict || in_open(j))
-            .min_by(|a, b| key[*a.1].total_cmp(&key[*b.1]).then(a.1.cmp(b.1)))
-            .expect("non-empty");
-        let j = eligible.swap_remove(pos);
+    loop {
+        let mut pick = None;
+        if by_block && open != usize::MAX {
+            let h = &mut pending[open];
+            while let Some(Reverse(Keyed(_, j))) = h.pop() {
+                if !taken[j] {
+                    pick = Some(j);
+                    break;
+                }
+            }
+        }
+        if pick.is_none() {
+            while let Some(Reverse(Keyed(_, j))) = all.pop() {
+                if !taken[j] {
+                    pick = Some(j);
+                    break;
+                }
+            }
+        }
+        let Some(j) = pick else { break };
+        taken[j] = true;
         open = inst.block[j];
         list.push(j);
         for &s in &inst.order_succs[j] {
             missing[s] -= 1;
             if missing[s] == 0 {
-                eligible.push(s);
+                push(s, &mut all, &mut pending);
             }
         }
     }
@@ -55,6 +110,18 @@ pub fn blockify(inst: &Instance, list: &[usize]) -> Vec<usize> {
 /// Regret-biased random sampling on `key` (smaller is better).
 pub fn list_sampled(inst: &Instance, key: &[f64], rng: &mut Rng, blocks: bool) -> Vec<usize> {
     let n = inst.n;
+    if n > LARGE && !(blocks && inst.blocks) {
+        // keys perturbed by up to a tenth of their range (and at least 1),
+        // then the deterministic heap construction
+        let (lo, hi) = key
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &k| {
+                (a.min(k), b.max(k))
+            });
+        let spread = ((hi - lo) * 0.1).max(1.0);
+        let noisy: Vec<f64> = key.iter().map(|&k| k + rng.unit() * spread).collect();
+        return list_by_key(inst, &noisy, false);
+    }
     let mut missing: Vec<usize> = inst.order_preds.iter().map(|p| p.len()).collect();
     let mut eligible: Vec<usize> = (0..n).filter(|&j| missing[j] == 0).collect();
     let mut list = Vec::with_capacity(n);
@@ -110,28 +177,7 @@ pub fn rule_keys(inst: &Instance) -> Vec<(&'static str, Vec<f64>)> {
     let lft: Vec<f64> = (0..n).map(|j| (inst.ls[j] + inst.dur[j]) as f64).collect();
     let mslk: Vec<f64> = (0..n).map(|j| (inst.ls[j] - inst.es[j]) as f64).collect();
     let est: Vec<f64> = inst.es.iter().map(|&x| x as f64).collect();
-    // total successors via reverse topological bitsets
-    let words = n.div_ceil(64);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&j| std::cmp::Reverse(inst.topo[j]));
-    let mut bits = vec![0u64; n * words];
-    for &j in &order {
-        for &s in &inst.order_succs[j] {
-            bits[j * words + s / 64] |= 1 << (s % 64);
-            for w in 0..words {
-                let v = bits[s * words + w];
-                bits[j * words + w] |= v;
-            }
-        }
-    }
-    let mts: Vec<f64> = (0..n)
-        .map(|j| {
-            -(bits[j * words..(j + 1) * words]
-                .iter()
-                .map(|w| w.count_ones())
-                .sum::<u32>() as f64)
-        })
-        .collect();
+    let mts = most_total_successors(inst);
     let grpw: Vec<f64> = (0..n)
         .map(|j| {
             -((inst.dur[j]
@@ -150,6 +196,46 @@ pub fn rule_keys(inst: &Instance) -> Vec<(&'static str, Vec<f64>)> {
         ("EST", est),
     ]
 }
+
+/// Minus the number of (transitive) list successors of each activity. Exact
+/// by bitsets up to [`MTS_EXACT`] activities (n² bits); above, bounded
+/// counts summed along successors (may count twice where paths join, and
+/// uses n words of memory).
+fn most_total_successors(inst: &Instance) -> Vec<f64> {
+    let n = inst.n;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&j| std::cmp::Reverse(inst.topo[j]));
+    if n > MTS_EXACT {
+        let mut count = vec![0f64; n];
+        for &j in &order {
+            let c: f64 = inst.order_succs[j].iter().map(|&s| 1.0 + count[s]).sum();
+            count[j] = c.min(n as f64);
+        }
+        return count.into_iter().map(|c| -c).collect();
+    }
+    let words = n.div_ceil(64);
+    let mut bits = vec![0u64; n * words];
+    for &j in &order {
+        for &s in &inst.order_succs[j] {
+            bits[j * words + s / 64] |= 1 << (s % 64);
+            for w in 0..words {
+                let v = bits[s * words + w];
+                bits[j * words + w] |= v;
+            }
+        }
+    }
+    (0..n)
+        .map(|j| {
+            -(bits[j * words..(j + 1) * words]
+                .iter()
+                .map(|w| w.count_ones())
+                .sum::<u32>() as f64)
+        })
+        .collect()
+}
+
+/// Largest instance whose total successors are counted exactly.
+const MTS_EXACT: usize = 8192;
 
 /// Whether `a` must come before `b` in a list (a direct order arc).
 fn ordered(inst: &Instance, a: usize, b: usize) -> bool {

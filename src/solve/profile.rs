@@ -56,7 +56,12 @@ impl Profile {
         let end = t + d;
         while k < self.pts.len() && self.pts[k].0 < end {
             if self.pts[k].1 < amount {
-                return Some(self.pts.get(k + 1).map(|p| p.0).unwrap_or(POS));
+                // no start before the next segment with room can fit either
+                k += 1;
+                while k < self.pts.len() && self.pts[k].1 < amount {
+                    k += 1;
+                }
+                return Some(self.pts.get(k).map(|p| p.0).unwrap_or(POS));
             }
             k += 1;
         }

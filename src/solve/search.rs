@@ -15,7 +15,8 @@ use super::rng::Rng;
 use super::sgs::Sgs;
 use crate::model::{signal, Problem, Signal, Time};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// A decoded, justified schedule.
@@ -43,9 +44,69 @@ pub struct Shared {
     pub best: AtomicI64,
     /// The best lower bound proven so far (raised while searching).
     pub lower: AtomicI64,
-    pub stop: AtomicBool,
+    /// Set when the search should end (bound met); `interrupt` is the
+    /// caller's flag (e.g. Ctrl-C), also obeyed.
+    pub stop: Arc<AtomicBool>,
+    pub interrupt: Option<Arc<AtomicBool>>,
     /// Why schedule generation last failed, for a worker that found nothing.
     pub failure: std::sync::Mutex<&'static str>,
+    /// Most activities placed by a generation that ran out of time.
+    pub placed: AtomicUsize,
+    /// Most passes restarted (maximum lags) by such a generation.
+    pub restarts: AtomicUsize,
+    /// Told of every better schedule and bound.
+    pub progress: Option<Arc<dyn crate::progress::Progress + Send + Sync>>,
+}
+
+impl Shared {
+    /// Whether the search was told to stop (bound met or interrupted).
+    pub fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Relaxed)
+            || self
+                .interrupt
+                .as_ref()
+                .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// The flags a schedule generation obeys.
+    pub fn flags(&self) -> Vec<Arc<AtomicBool>> {
+        let mut v = vec![self.stop.clone()];
+        v.extend(self.interrupt.clone());
+        v
+    }
+
+    /// A feasible schedule of `makespan`: records it, tells the progress
+    /// watcher if it is the best so far, and ends the search if it meets
+    /// the bound.
+    pub fn found(&self, makespan: Time, lower_bound: Time) {
+        let before = self.best.fetch_min(makespan, Ordering::Relaxed);
+        let lb = lower_bound.max(self.lower.load(Ordering::Relaxed));
+        if makespan < before {
+            if let Some(p) = &self.progress {
+                p.improved(makespan, lb.min(makespan));
+            }
+        }
+        if makespan <= lb {
+            self.stop.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// A proven bound: records it, tells the watcher, and ends the search
+    /// if the best schedule meets it. Whether to go on proving.
+    pub fn bound(&self, t: Time) -> bool {
+        let before = self.lower.fetch_max(t, Ordering::Relaxed);
+        let best = self.best.load(Ordering::Relaxed);
+        if t > before && best < Time::MAX {
+            if let Some(p) = &self.progress {
+                p.improved(best, t.min(best));
+            }
+        }
+        if best <= t {
+            self.stop.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
 }
 
 /// What each worker needs to know.
@@ -118,9 +179,10 @@ fn hash_starts(s: &[Time]) -> u64 {
 }
 
 impl<'a> Worker<'a> {
-    pub fn new(setup: &'a Setup<'a>) -> Self {
+    pub fn new(setup: &'a Setup<'a>, flags: Vec<Arc<AtomicBool>>) -> Self {
         let mut sgs = Sgs::new(setup.inst);
         sgs.deadline = Some(setup.deadline);
+        sgs.stop = flags;
         Worker {
             setup,
             sgs,
@@ -162,7 +224,7 @@ impl<'a> Worker<'a> {
         let inst = self.setup.inst;
         let (list, starts) = match self.sgs.run(inst, &list) {
             Some(s) => (list, s),
-            None if rescue && inst.blocks => {
+            None if rescue && inst.blocks && self.sgs.failure != super::sgs::OUT_OF_TIME => {
                 // keep activities tied by maximum lags together and retry
                 let list = blockify(inst, &list);
                 let s = self.sgs.run(inst, &list)?;
@@ -192,13 +254,17 @@ impl<'a> Worker<'a> {
         let inst = self.setup.inst;
         let end = inst.makespan(starts);
         let setup_deadline = self.setup.deadline;
-        if self.mirrors.len() > 64 {
+        // each mirror is a copy of the instance: keep few of them when large
+        let keep = if inst.n > 5000 { 2 } else { 64 };
+        if self.mirrors.len() >= keep && !self.mirrors.contains_key(&end) {
             self.mirrors.clear();
         }
+        let flags = self.sgs.stop.clone();
         let entry = self.mirrors.entry(end).or_insert_with(|| {
             inst.mirror(end).map(|m| {
                 let mut s = Sgs::new(&m);
                 s.deadline = Some(setup_deadline);
+                s.stop = flags;
                 (m, s)
             })
         });
@@ -250,23 +316,20 @@ fn align(inst: &Instance, list: &[usize], group: &[usize]) -> Vec<usize> {
 pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> Option<Cand> {
     let inst = setup.inst;
     let n = inst.n;
-    let mut w = Worker::new(setup);
+    let mut w = Worker::new(setup, shared.flags());
     let mut rng = Rng::new(seed.wrapping_add((worker as u64).wrapping_mul(0x2545_F491_4F6C_DD1D)));
     let cap = 100usize;
     let mut pop: Vec<Cand> = Vec::new();
     let mut best: Option<Cand> = None;
     let stop = |w: &Worker| {
-        shared.stop.load(Ordering::Relaxed)
+        shared.stopped()
             || Instant::now() >= setup.deadline
             || (setup.max_schedules > 0 && w.schedules >= setup.max_schedules)
     };
     let offer = |c: Cand, best: &mut Option<Cand>| {
         if best.as_ref().is_none_or(|b| c.key() < b.key()) {
             if c.penalty == 0 {
-                shared.best.fetch_min(c.makespan, Ordering::Relaxed);
-                if c.makespan <= setup.lower_bound.max(shared.lower.load(Ordering::Relaxed)) {
-                    shared.stop.store(true, Ordering::Relaxed);
-                }
+                shared.found(c.makespan, setup.lower_bound);
             }
             *best = Some(c);
         }
@@ -352,6 +415,8 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
         if best.is_none() {
             if let Ok(mut f) = shared.failure.lock() {
                 *f = w.sgs.failure;
+                shared.placed.fetch_max(w.sgs.placed, Ordering::Relaxed);
+                shared.restarts.fetch_max(w.sgs.restarts, Ordering::Relaxed);
             }
         }
         return best;
@@ -416,6 +481,8 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     if best.is_none() {
         if let Ok(mut f) = shared.failure.lock() {
             *f = w.sgs.failure;
+            shared.placed.fetch_max(w.sgs.placed, Ordering::Relaxed);
+            shared.restarts.fetch_max(w.sgs.restarts, Ordering::Relaxed);
         }
     }
     best

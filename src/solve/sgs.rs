@@ -12,11 +12,28 @@ use super::profile::{Profile, POS};
 use super::temporal::NONE;
 use crate::model::Time;
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Why a generation stopped when it ran out of time or was told to stop.
+pub const OUT_OF_TIME: &str =
+    "the time limit ran out (or the search was stopped) while generating a schedule";
+
+/// Above this many activities, conflicts with maximum lags are collected
+/// over a whole pass before generation restarts.
+const BATCH_ABOVE: usize = 5000;
+
+/// Activities placed between two looks at the clock and the stop flags.
+const CHECK_EVERY: usize = 256;
 
 /// Reusable work space for one instance.
 pub struct Sgs {
     profiles: Vec<Profile>,
-    busy: Vec<Vec<Vec<(Time, Time)>>>,
+    /// Per exclusion group and side: 1 where no other side runs (a
+    /// profile that goes to 0 or below where another side is busy).
+    busy: Vec<Vec<Profile>>,
+    free_side: Profile,
     es: Vec<Time>,
     ls: Vec<Time>,
     lsp: Vec<usize>,
@@ -30,15 +47,27 @@ pub struct Sgs {
     /// Why the last generation failed (diagnostics).
     pub failure: &'static str,
     /// Generation gives up (fails) once this instant has passed.
-    pub deadline: Option<std::time::Instant>,
+    pub deadline: Option<Instant>,
+    /// Generation also gives up once any of these is set.
+    pub stop: Vec<Arc<AtomicBool>>,
+    /// Activities placed in its last pass, and passes restarted for
+    /// maximum lags, when the last generation gave up (diagnostics).
+    pub placed: usize,
+    pub restarts: usize,
 }
 
 impl Sgs {
     pub fn new(inst: &Instance) -> Self {
         let n = inst.n;
+        let free_side = Profile::from_steps(&[(0, 1)]);
         Sgs {
             profiles: inst.caps.clone(),
-            busy: inst.sides.iter().map(|&s| vec![Vec::new(); s]).collect(),
+            busy: inst
+                .sides
+                .iter()
+                .map(|&s| vec![free_side.clone(); s])
+                .collect(),
+            free_side,
             es: vec![0; n],
             ls: vec![0; n],
             lsp: vec![NONE; n],
@@ -50,7 +79,16 @@ impl Sgs {
             max_restarts: n + 10,
             failure: "",
             deadline: None,
+            stop: Vec::new(),
+            placed: 0,
+            restarts: 0,
         }
+    }
+
+    /// Whether the deadline has passed or a stop flag is set.
+    pub fn expired(&self) -> bool {
+        self.stop.iter().any(|f| f.load(Ordering::Relaxed))
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
     }
 
     fn reset(&mut self, inst: &Instance) {
@@ -59,7 +97,7 @@ impl Sgs {
         }
         for g in &mut self.busy {
             for s in g {
-                s.clear();
+                s.clone_from(&self.free_side);
             }
         }
         self.es.copy_from_slice(&inst.es);
@@ -85,8 +123,8 @@ impl Sgs {
             let mut nt = t;
             for &(r, a) in &inst.demands[j] {
                 if let Some(e) = self.profiles[r].conflict(t, d, a) {
-                    nt = e;
-                    break;
+                    // every conflict bounds the earliest fit: take the latest
+                    nt = nt.max(e);
                 }
             }
             if nt >= POS {
@@ -97,16 +135,12 @@ impl Sgs {
                 continue;
             }
             for &(g, side) in &inst.excl[j] {
-                for (s, list) in self.busy[g].iter().enumerate() {
-                    if s == side {
-                        continue;
-                    }
-                    for &(bs, be) in list {
-                        if bs < t + d && t < be {
-                            nt = nt.max(be);
-                        }
-                    }
+                if let Some(e) = self.busy[g][side].conflict(t, d, 1) {
+                    nt = nt.max(e);
                 }
+            }
+            if nt >= POS {
+                return None;
             }
             if nt == t {
                 return Some(t);
@@ -123,7 +157,11 @@ impl Sgs {
             self.profiles[r].reserve(t, d, a);
         }
         for &(g, side) in &inst.excl[j] {
-            self.busy[g][side].push((t, t + d));
+            for (s, p) in self.busy[g].iter_mut().enumerate() {
+                if s != side {
+                    p.reserve(t, d, 1);
+                }
+            }
         }
     }
 
@@ -199,7 +237,13 @@ impl Sgs {
 
     fn run_simple(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
         self.reset(inst);
-        for &j in list {
+        for (k, &j) in list.iter().enumerate() {
+            if k % CHECK_EVERY == CHECK_EVERY - 1 && self.expired() {
+                self.failure = OUT_OF_TIME;
+                self.placed = k;
+                self.restarts = 0;
+                return None;
+            }
             let mut t = inst.es[j];
             for &(i, lag) in &inst.inc[j] {
                 debug_assert!(self.done[i]);
@@ -222,7 +266,12 @@ impl Sgs {
     fn run_general(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
         self.extra.fill(Time::MIN);
         let mut restarts = 0;
+        // Large instances: a pass goes on past a conflict (skipping the
+        // activity) to collect the delays of all conflicts, then restarts
+        // once, instead of restarting from scratch at each conflict.
+        let batch = inst.n > BATCH_ABOVE;
         'outer: loop {
+            let mut pending = false;
             self.reset(inst);
             for j in 0..inst.n {
                 if self.extra[j] > self.es[j] {
@@ -233,18 +282,31 @@ impl Sgs {
                     }
                 }
             }
-            for &j in list {
+            for (k, &j) in list.iter().enumerate() {
+                if k % CHECK_EVERY == CHECK_EVERY - 1 && self.expired() {
+                    self.failure = OUT_OF_TIME;
+                    self.placed = k;
+                    self.restarts = restarts;
+                    return None;
+                }
                 let Some(t) = self.fit(inst, j, self.es[j]) else {
+                    if pending {
+                        continue 'outer;
+                    }
                     self.failure = "an activity found no room (resources, intervals, exclusions) before the planning horizon";
                     return None;
                 };
                 if t > self.ls[j] {
-                    restarts += 1;
-                    if restarts > self.max_restarts
-                        || self
-                            .deadline
-                            .is_some_and(|d| std::time::Instant::now() >= d)
-                    {
+                    if !pending {
+                        restarts += 1;
+                    }
+                    if self.expired() {
+                        self.failure = OUT_OF_TIME;
+                        self.placed = k;
+                        self.restarts = restarts;
+                        return None;
+                    }
+                    if restarts > self.max_restarts {
                         self.failure = "maximum time lags kept conflicting with resources, intervals or exclusions";
                         return None;
                     }
@@ -255,11 +317,18 @@ impl Sgs {
                         steps += 1;
                     }
                     if u == NONE || !self.done[u] {
+                        if pending {
+                            continue 'outer;
+                        }
                         self.failure = "activities could not be placed before the deadline";
                         return None;
                     }
                     let delta = t - self.ls[j];
                     self.extra[u] = self.extra[u].max(self.start[u] + delta);
+                    if batch {
+                        pending = true;
+                        continue;
+                    }
                     continue 'outer;
                 }
                 self.place(inst, j, t);
@@ -269,9 +338,15 @@ impl Sgs {
                     self.lsp[j] = NONE;
                 }
                 if !self.push_forward(inst, j) || !self.push_backward(inst, j) {
+                    if pending {
+                        continue 'outer;
+                    }
                     self.failure = "time lags left an activity no possible start";
                     return None;
                 }
+            }
+            if pending {
+                continue 'outer;
             }
             return Some(self.start.clone());
         }

@@ -9,6 +9,7 @@ use crate::model::{
     Resource, Signal,
 };
 use proptest::prelude::*;
+use std::sync::Arc;
 
 fn opts() -> SolveOptions {
     SolveOptions {
@@ -254,6 +255,73 @@ fn deterministic_with_one_thread() {
     let a = solve(&p, &o);
     assert!(matches!(&a, Outcome::Solved(s) if !s.is_optimal()), "{a:?}");
     assert_eq!(a, solve(&p, &o));
+}
+
+#[test]
+fn stop_flag_ends_the_search() {
+    let (p, _) = feasible_max_lag_problem(5, 25);
+    let stop = Arc::new(AtomicBool::new(true));
+    let o = SolveOptions {
+        max_schedules: 0,
+        time_limit: Duration::from_secs(30),
+        stop: Some(stop),
+        ..opts()
+    };
+    let t = Instant::now();
+    let out = solve(&p, &o);
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    // the first schedule is still decoded and kept
+    assert!(
+        matches!(out, Outcome::Solved(_) | Outcome::NotFound(_)),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn progress_hears_of_each_better_schedule() {
+    struct Count(std::sync::Mutex<Vec<(Time, Time)>>);
+    impl crate::progress::Progress for Count {
+        fn improved(&self, makespan: Time, lower_bound: Time) {
+            self.0.lock().unwrap().push((makespan, lower_bound));
+        }
+        fn tick(&self, _: Duration) {}
+    }
+    let count = Arc::new(Count(std::sync::Mutex::new(Vec::new())));
+    let (p, _) = feasible_max_lag_problem(5, 25);
+    let o = SolveOptions {
+        progress: Some(count.clone()),
+        ..opts()
+    };
+    let Outcome::Solved(s) = solve(&p, &o) else {
+        panic!("not solved")
+    };
+    let seen = count.0.lock().unwrap().clone();
+    assert!(!seen.is_empty());
+    assert!(seen.windows(2).all(|w| w[1].0 <= w[0].0), "{seen:?}");
+    assert_eq!(seen.last().unwrap().0, s.makespan);
+    assert!(seen.iter().all(|&(m, b)| b <= m));
+}
+
+#[test]
+fn large_max_lag_problem_within_the_time_limit() {
+    // above the batching threshold of the schedule generation
+    let (p, _) = feasible_max_lag_problem(3, 6000);
+    let o = SolveOptions {
+        time_limit: Duration::from_secs(3),
+        max_schedules: 2,
+        threads: 1,
+        ..opts()
+    };
+    let t = Instant::now();
+    let out = solve(&p, &o);
+    let took = t.elapsed();
+    // 5 % over at most (and a little for a debug build on a busy machine)
+    assert!(took < Duration::from_millis(3_300), "{took:?}");
+    match out {
+        Outcome::Solved(s) => assert!(verify(&p, &s.starts).is_empty()),
+        Outcome::NotFound(why) => assert!(why.contains("time limit"), "{why}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
