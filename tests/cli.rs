@@ -600,3 +600,29 @@ fn check_reserve_backout_flags_a_task_past_its_point_of_no_return() {
         .assert()
         .success();
 }
+
+#[test]
+fn outage_alignment_halves_the_shop_downtime() {
+    // Patched one after the other the shop would be down 60 minutes; the
+    // default objective keeps the window at 1h and aligns the two outages.
+    for seed in ["1", "2", "3"] {
+        let out = windowplan()
+            .args([
+                "plan",
+                "--time-limit",
+                "1s",
+                "--threads",
+                "1",
+                "--format",
+                "json",
+                "--seed",
+                seed,
+            ])
+            .arg(example("alignment.yaml"))
+            .assert()
+            .success();
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        assert_eq!(v["length_minutes"], 60);
+        assert_eq!(v["services"][0]["downtime_minutes"], 30, "seed {seed}");
+    }
+}
