@@ -626,3 +626,32 @@ fn outage_alignment_halves_the_shop_downtime() {
         assert_eq!(v["services"][0]["downtime_minutes"], 30, "seed {seed}");
     }
 }
+
+#[test]
+fn bank_online_banking_aligned_within_a_hard_95_minute_limit() {
+    // The SaaS connector's outage (sync into the app tier) must sit inside
+    // core-db-a's two back-to-back outages (95 minutes together).
+    let text = std::fs::read_to_string(example("bank.yaml"))
+        .unwrap()
+        .replace(
+            "    requires: [lb-pair, web-tier, app-tier, mq, core-db-a]\n",
+            "    requires: [lb-pair, web-tier, app-tier, mq, core-db-a]\n    max_downtime: 95m\n",
+        );
+    assert!(text.contains("max_downtime: 95m"));
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("bank95.yaml");
+    std::fs::write(&inv, text).unwrap();
+    let out = windowplan()
+        .args(["plan", "--time-limit", "3s", "--format", "json"])
+        .arg(&inv)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let banking = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "online-banking")
+        .unwrap();
+    assert_eq!(banking["downtime_minutes"], 95);
+}

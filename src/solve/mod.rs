@@ -541,9 +541,9 @@ fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
     let groups: Vec<(Vec<usize>, Time)> = problem
         .limits
         .iter()
-        .filter(|l| l.max_on.is_some() && search::monotone_union(problem, l.signal))
+        .filter(|l| l.max_on.is_some())
         .map(|l| {
-            let g = search::feeders(problem, l.signal)
+            let g = search::direct_feeders(problem, l.signal)
                 .into_iter()
                 .filter(|&a| inst.dur[a] > 0)
                 .collect::<Vec<_>>();
@@ -551,28 +551,72 @@ fn aligned_variants(problem: &Problem, inst: &Instance) -> Vec<Instance> {
         })
         .filter(|(g, _)| g.len() > 1)
         .collect();
-    // window = false: nest in the longest; true: within `max_on` around it
-    let arcs_for = |g: &[usize], max_on: Time, window: bool| -> Vec<(usize, usize, Time)> {
-        let long = *g
-            .iter()
-            .max_by_key(|&&a| (inst.dur[a], std::cmp::Reverse(a)))
-            .expect("non-empty");
-        let slack = if window {
-            (max_on - inst.dur[long]).max(0)
-        } else {
-            0
+    // The anchor of a group: its largest set of activities that cannot
+    // overlap one another (they share a capacity-1 resource or are linked by
+    // a precedence), in earliest-start order. Nesting the others inside the
+    // anchor's span keeps the union as short as the anchor itself.
+    let anchor_of = |g: &[usize]| -> Vec<usize> {
+        let mut comp: Vec<usize> = (0..g.len()).collect();
+        fn root(c: &mut [usize], i: usize) -> usize {
+            let mut r = i;
+            while c[r] != r {
+                r = c[r];
+            }
+            c[i] = r;
+            r
+        }
+        let serial = |a: usize, b: usize| {
+            problem
+                .precedences
+                .iter()
+                .any(|p| (p.from == a && p.to == b) || (p.from == b && p.to == a))
+                || problem.activities[a].demands.iter().any(|d| {
+                    problem.resources[d.resource].max_capacity() == 1
+                        && problem.activities[b]
+                            .demands
+                            .iter()
+                            .any(|e| e.resource == d.resource)
+                })
         };
+        for i in 0..g.len() {
+            for j in i + 1..g.len() {
+                if serial(g[i], g[j]) {
+                    let (ri, rj) = (root(&mut comp, i), root(&mut comp, j));
+                    comp[ri] = rj;
+                }
+            }
+        }
+        let mut best: Vec<usize> = Vec::new();
+        let weight = |v: &[usize]| v.iter().map(|&a| inst.dur[a]).sum::<Time>();
+        for r in 0..g.len() {
+            let members: Vec<usize> = (0..g.len())
+                .filter(|&i| root(&mut comp, i) == r)
+                .map(|i| g[i])
+                .collect();
+            if weight(&members) > weight(&best) {
+                best = members;
+            }
+        }
+        best.sort_by_key(|&a| (inst.es[a], a));
+        best
+    };
+    // window = false: nest in the anchor's span; true: within `max_on` around it
+    let arcs_for = |g: &[usize], max_on: Time, window: bool| -> Vec<(usize, usize, Time)> {
+        let anchor = anchor_of(g);
+        let (first, last) = (anchor[0], anchor[anchor.len() - 1]);
+        let span: Time = anchor.iter().map(|&a| inst.dur[a]).sum();
+        let slack = if window { (max_on - span).max(0) } else { 0 };
         let before = slack / 2;
         let after = slack - before;
-        g.iter()
-            .filter(|&&b| b != long)
-            .flat_map(|&b| {
-                [
-                    (long, b, -before),
-                    (b, long, inst.dur[b] - inst.dur[long] - after),
-                ]
-            })
-            .collect()
+        // The anchor back to back, in its order.
+        let chain = anchor.windows(2).map(|w| (w[0], w[1], inst.dur[w[0]]));
+        let nested = g.iter().filter(|b| !anchor.contains(b)).flat_map(|&b| {
+            [
+                (first, b, -before),
+                (b, last, inst.dur[b] - inst.dur[last] - after),
+            ]
+        });
+        chain.chain(nested).collect()
     };
     let mut out = Vec::new();
     for window in [false, true] {

@@ -121,16 +121,35 @@ pub struct Setup<'a> {
     pub feeders: Vec<Vec<usize>>,
 }
 
-/// Whether the signal is built without `All` (so running its feeders at the
-/// same time can only shorten its on-time).
-pub fn monotone_union(problem: &Problem, sig: usize) -> bool {
-    match problem.signals.get(sig) {
-        None => true,
-        Some(Signal::Running(_)) => true,
-        Some(Signal::All(_)) => false,
-        Some(Signal::Any(v)) => v.iter().all(|&k| k >= sig || monotone_union(problem, k)),
-        Some(Signal::Delayed { input, .. }) => *input >= sig || monotone_union(problem, *input),
+/// The activities whose running alone switches a signal on: reached through
+/// `Any`, `Running` and `Delayed`, not through `All` (an `All` part — a
+/// cluster with no member up — needs every member down, which its own
+/// capacity usually forbids). These are the outages worth aligning.
+pub fn direct_feeders(problem: &Problem, sig: usize) -> Vec<usize> {
+    let mut acts = Vec::new();
+    let mut seen = vec![false; problem.signals.len()];
+    let mut stack = vec![sig];
+    while let Some(s) = stack.pop() {
+        if s >= seen.len() || seen[s] {
+            continue;
+        }
+        seen[s] = true;
+        match &problem.signals[s] {
+            Signal::Running(a) => {
+                acts.extend(a.iter().copied().filter(|&a| a < problem.activities.len()))
+            }
+            Signal::Any(v) => stack.extend(v.iter().copied().filter(|&k| k < s)),
+            Signal::All(_) => {}
+            Signal::Delayed { input, .. } => {
+                if *input < s {
+                    stack.push(*input)
+                }
+            }
+        }
     }
+    acts.sort_unstable();
+    acts.dedup();
+    acts
 }
 
 /// The activities whose running can switch a signal on.
