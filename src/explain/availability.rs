@@ -85,6 +85,60 @@ fn single_points(inv: &Inventory, service: usize) -> Vec<(usize, Vec<String>)> {
     out
 }
 
+/// The inventory with a partner node for each single point: a new system
+/// `<id>-b` like it, a cluster of the two with `min_available: 1` that takes
+/// the system's place in services and integrations, and every task on the
+/// system repeated on the partner.
+fn with_partners(inv: &Inventory, points: &[SinglePoint]) -> Inventory {
+    let mut out = inv.clone();
+    for p in points {
+        let Some(s) = inv.systems.iter().position(|x| x.id == p.system) else {
+            continue;
+        };
+        let partner = out.systems.len();
+        let mut sys = inv.systems[s].clone();
+        sys.id = format!("{}-b", sys.id);
+        out.systems.push(sys);
+        let cluster = out.clusters.len();
+        out.clusters.push(crate::inventory::Cluster {
+            id: format!("{}-pair", inv.systems[s].id),
+            members: vec![s, partner],
+            min_available: 1,
+        });
+        let to_pair = |c: &mut Component| {
+            if *c == Component::System(s) {
+                *c = Component::Cluster(cluster);
+            }
+        };
+        for svc in out.services.iter_mut() {
+            svc.requires.iter_mut().for_each(to_pair);
+        }
+        for i in out.integrations.iter_mut() {
+            to_pair(&mut i.from);
+            to_pair(&mut i.to);
+        }
+        // Tasks on the system alone are repeated on the partner; a copy waits
+        // for the copies of its predecessors that were repeated too.
+        let originals: Vec<usize> = (0..inv.tasks.len())
+            .filter(|&t| inv.tasks[t].systems == [s])
+            .collect();
+        let base = out.tasks.len();
+        let copy_of = |t: usize| originals.iter().position(|&o| o == t).map(|k| base + k);
+        for &t in &originals {
+            let mut c = inv.tasks[t].clone();
+            c.id = format!("{}@{}", c.id, out.systems[partner].id);
+            c.systems = vec![partner];
+            for a in c.after.iter_mut() {
+                if let Some(k) = copy_of(a.task) {
+                    a.task = k;
+                }
+            }
+            out.tasks.push(c);
+        }
+    }
+    out
+}
+
 /// Analyses every service, re-planning each suggestion in parallel.
 pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability> {
     let base = crate::plan_inventory(inv, opts);
@@ -132,6 +186,17 @@ pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability>
                         crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>())
                     ),
                     online,
+                ));
+            }
+            // A redundant partner for each single point: a second node, patched
+            // the same way, in a cluster that keeps one of the two up.
+            if !points.is_empty() {
+                changes.push((
+                    format!(
+                        "add a second node beside {} (a cluster keeping one of the two up; its tasks repeated on the new node)",
+                        crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>())
+                    ),
+                    with_partners(inv, &points),
                 ));
             }
             // Sync integrations on the way made async with enough tolerance.
@@ -278,5 +343,11 @@ tasks:
         let online = &shop.suggestions[0];
         assert_eq!(online.downtime_minutes, Some(0), "{online:?}");
         assert!(shop.suggestions.iter().any(|g| g.change.contains("async")));
+        let partner = shop
+            .suggestions
+            .iter()
+            .find(|g| g.change.contains("second node"))
+            .unwrap();
+        assert_eq!(partner.downtime_minutes, Some(0), "{partner:?}");
     }
 }
