@@ -22,6 +22,7 @@
 //! zone limits are sized from the work, so the plan of any size is about one
 //! night long. The same seed gives the same file, byte for byte.
 
+use crate::rng::SplitMix64;
 use serde_json::{json, Map, Value};
 
 /// The format of the generated file.
@@ -29,35 +30,6 @@ use serde_json::{json, Map, Value};
 pub enum GenFormat {
     Yaml,
     Json,
-}
-
-/// splitmix64: small, fast, good enough for test data, and stable across
-/// versions (unlike `rand`'s default generators).
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `lo..=hi`.
-    pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next_u64() % (hi - lo + 1)
-    }
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-    pub fn pick<'a, T>(&mut self, v: &'a [T]) -> &'a T {
-        &v[self.range(0, v.len() as u64 - 1) as usize]
-    }
 }
 
 const WINDOW_START: &str = "2026-12-05T22:00";

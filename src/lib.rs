@@ -20,6 +20,7 @@ pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod risk;
+pub mod rng;
 pub mod schema;
 pub mod solve;
 pub mod whatif;

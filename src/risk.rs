@@ -18,6 +18,7 @@
 
 use crate::inventory::Inventory;
 use crate::model::{Problem, Time};
+use crate::rng::SplitMix64;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -74,33 +75,6 @@ pub struct RiskReport {
     pub downtime_limit_breaks: usize,
     /// Tasks most often on the critical chain, most frequent first.
     pub critical: Vec<CriticalShare>,
-}
-
-/// A small, fast, seedable generator (SplitMix64).
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64(seed)
-    }
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `[0, 1)`.
-    pub fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// The generator of sample `index` under `seed`.
-    pub fn for_sample(seed: u64, index: u64) -> Self {
-        let a = SplitMix64::new(seed).next_u64();
-        let b = SplitMix64::new(index ^ 0xD1B5_4A32_D192_ED03).next_u64();
-        SplitMix64::new(a ^ b.rotate_left(17))
-    }
 }
 
 /// The inverse CDF of the triangular distribution (`min`, `mode`, `max`) at `u`.
@@ -282,7 +256,7 @@ pub fn sample_inventory(inv: &Inventory, rng: &mut SplitMix64) -> Inventory {
     let mut out = inv.clone();
     for t in &mut out.tasks {
         if let Some((lo, hi)) = t.spread {
-            let u = rng.next_f64();
+            let u = rng.unit();
             let x = triangular(lo as f64, t.duration as f64, hi as f64, u);
             t.duration = (x.round() as Time).clamp(lo, hi);
         }

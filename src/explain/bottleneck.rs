@@ -72,14 +72,7 @@ impl Relaxation {
         for k in 0..inv.blackouts.len() {
             out.push(Relaxation::Blackout { index: k });
         }
-        let mut sources: Vec<usize> = inv
-            .tasks
-            .iter()
-            .filter(|t| t.windows.is_some())
-            .map(|t| t.source)
-            .collect();
-        sources.sort_unstable();
-        sources.dedup();
+        let sources = super::windowed_sources(inv);
         for s in sources {
             out.push(Relaxation::WindowsWidened { source: s });
             out.push(Relaxation::WindowsRemoved { source: s });

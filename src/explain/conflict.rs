@@ -54,14 +54,7 @@ impl RuleGroup {
                 out.push(RuleGroup::Blackout { index: k });
             }
         }
-        let mut sources: Vec<usize> = inv
-            .tasks
-            .iter()
-            .filter(|t| t.windows.is_some())
-            .map(|t| t.source)
-            .collect();
-        sources.sort_unstable();
-        sources.dedup();
+        let sources = super::windowed_sources(inv);
         out.extend(
             sources
                 .into_iter()

@@ -29,6 +29,19 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::time::Duration;
 
+/// The `tasks[i]` entries (by source index) that give `windows`, once each.
+fn windowed_sources(inv: &Inventory) -> Vec<usize> {
+    let mut sources: Vec<usize> = inv
+        .tasks
+        .iter()
+        .filter(|t| t.windows.is_some())
+        .map(|t| t.source)
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    sources
+}
+
 /// Format tag of the JSON output.
 pub const EXPLAIN_FORMAT: &str = "windowplan-explain/1";
 

@@ -176,6 +176,29 @@ pub struct Problem {
 pub type Starts = Vec<Time>;
 
 impl Problem {
+    /// Pairs `(i, j)`, `i < j`, of activities of positive duration on
+    /// different sides of an exclusion group: each pair may not overlap.
+    pub fn exclusion_pairs(&self) -> Vec<(usize, usize)> {
+        let acts = &self.activities;
+        let mut pairs = Vec::new();
+        for ex in &self.exclusions {
+            for (k, a) in ex.sides.iter().enumerate() {
+                for b in ex.sides.iter().skip(k + 1) {
+                    for &i in a {
+                        for &j in b {
+                            if i != j && acts[i].duration > 0 && acts[j].duration > 0 {
+                                pairs.push((i.min(j), i.max(j)));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
     /// The makespan of a schedule: the latest end (0 when there are no activities).
     pub fn makespan(&self, starts: &[Time]) -> Time {
         self.activities

@@ -583,22 +583,7 @@ impl Model {
                 .post();
         }
         // Exclusion groups.
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
-        for ex in &problem.exclusions {
-            for (k, side_a) in ex.sides.iter().enumerate() {
-                for side_b in ex.sides.iter().skip(k + 1) {
-                    for &i in side_a {
-                        for &j in side_b {
-                            if i != j && acts[i].duration > 0 && acts[j].duration > 0 {
-                                pairs.push((i.min(j), i.max(j)));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        pairs.sort_unstable();
-        pairs.dedup();
+        let pairs = problem.exclusion_pairs();
         for (i, j) in pairs {
             let l_ij = solver.new_literal();
             let l_ji = solver.new_literal();

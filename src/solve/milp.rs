@@ -199,22 +199,7 @@ impl Model {
                 }
             }
         }
-        let mut pairs = Vec::new();
-        for ex in &problem.exclusions {
-            for (k, a) in ex.sides.iter().enumerate() {
-                for b in ex.sides.iter().skip(k + 1) {
-                    for &i in a {
-                        for &j in b {
-                            if i != j && acts[i].duration > 0 && acts[j].duration > 0 {
-                                pairs.push((i.min(j), i.max(j)));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        pairs.sort_unstable();
-        pairs.dedup();
+        let pairs = problem.exclusion_pairs();
         for (i, j) in pairs {
             for t in t0..horizon {
                 let ci = covering(i, t);

@@ -21,7 +21,6 @@
 //! - `priority`: priority rules, sampling and list operators;
 //! - `search`: forward–backward improvement, the genetic search and the
 //!   iterated local search, and the on-time-limit penalty;
-//! - `rng`: a seeded generator (reproducible runs with one thread).
 
 mod bounds;
 pub mod exact;
@@ -33,7 +32,6 @@ mod portfolio;
 pub use objective::{pareto, weighted_on_time, ParetoPoint};
 mod priority;
 mod profile;
-mod rng;
 mod search;
 mod sgs;
 pub mod temporal;
@@ -93,6 +91,15 @@ impl std::fmt::Debug for SolveOptions {
             .field("progress", &self.progress.as_ref().map(|_| "…"))
             .field("stop", &self.stop)
             .finish()
+    }
+}
+
+impl SolveOptions {
+    /// Whether the caller asked the search to stop (the `stop` flag is set).
+    pub fn stop_requested(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
     }
 }
 

@@ -97,11 +97,7 @@ fn lower_on_time(
         let (mut lo, mut hi) = (floor, held[l]);
         while lo < hi {
             let left = until.saturating_duration_since(Instant::now());
-            let stop = opts
-                .stop
-                .as_ref()
-                .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed));
-            if left < Duration::from_millis(20) || stop {
+            if left < Duration::from_millis(20) || opts.stop_requested() {
                 return (best, true);
             }
             let target = match probes {

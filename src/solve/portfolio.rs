@@ -23,54 +23,39 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         && opts.time_limit >= Duration::from_millis(20)
         && opts.max_schedules == 0;
     let downtime_matters = problem.limits.iter().any(|l| l.weight > 0.0);
-    if !exact_fits {
-        if !downtime_matters {
-            return solve_heuristic(problem, opts);
-        }
-        // The search gets most of the time, the downtime refinement the rest.
-        let search = SolveOptions {
-            time_limit: opts.time_limit.mul_f64(0.7),
-            ..opts.clone()
-        };
-        return match solve_heuristic(problem, &search) {
-            Outcome::Solved(sol) => {
-                let left = opts
-                    .time_limit
-                    .mul_f64(0.95)
-                    .saturating_sub(started.elapsed());
-                Outcome::Solved(super::objective::refine(problem, sol, opts, left))
-            }
-            other => other,
-        };
-    }
-    // With downtime in the objective the heuristic, the exact phase and the
-    // refinement share the limit.
-    let share = if downtime_matters {
-        HEURISTIC_SHARE * 0.6
-    } else {
-        HEURISTIC_SHARE
+    // Where each phase ends, as a share of the limit: the heuristic search,
+    // then the exact phase (small problems), then the downtime refinement
+    // (problems with weighted downtime); a little is left for checking and
+    // writing the plan. Ctrl-C (the stop flag) skips the later phases.
+    let (heuristic_end, exact_end) = match (exact_fits, downtime_matters) {
+        (false, false) => return solve_heuristic(problem, opts),
+        (false, true) => (0.7, 0.7),
+        (true, false) => (HEURISTIC_SHARE, 0.95),
+        (true, true) => (HEURISTIC_SHARE * 0.6, 0.6),
+    };
+    let until = |share: f64| {
+        opts.time_limit
+            .mul_f64(share)
+            .saturating_sub(started.elapsed())
     };
     let heuristic = SolveOptions {
-        time_limit: opts.time_limit.mul_f64(share),
+        time_limit: opts.time_limit.mul_f64(heuristic_end),
         ..opts.clone()
     };
-    let outcome = solve_heuristic(problem, &heuristic);
-    if stopped(opts) {
+    let mut outcome = solve_heuristic(problem, &heuristic);
+    if opts.stop_requested() {
         return outcome;
     }
-    // Leave a little of the limit for checking and writing the plan.
-    let remaining = opts
-        .time_limit
-        .mul_f64(if downtime_matters { 0.6 } else { 0.95 })
-        .saturating_sub(started.elapsed());
-    let outcome = match outcome {
-        Outcome::Solved(sol) if sol.is_optimal() || remaining.is_zero() => Outcome::Solved(sol),
-        Outcome::Solved(sol) => {
-            let result = exact::solve_exact(problem, Some(&sol.starts), sol.lower_bound, remaining);
-            Outcome::Solved(improve(sol, result))
-        }
-        Outcome::NotFound(why) if !remaining.is_zero() => {
-            match exact::solve_exact(problem, None, 0, remaining) {
+    let remaining = until(exact_end);
+    if exact_fits && !remaining.is_zero() {
+        outcome = match outcome {
+            Outcome::Solved(sol) if sol.is_optimal() => Outcome::Solved(sol),
+            Outcome::Solved(sol) => {
+                let result =
+                    exact::solve_exact(problem, Some(&sol.starts), sol.lower_bound, remaining);
+                Outcome::Solved(improve(sol, result))
+            }
+            Outcome::NotFound(why) => match exact::solve_exact(problem, None, 0, remaining) {
                 ExactResult::Optimal { starts, makespan } => Outcome::Solved(Solution {
                     starts,
                     makespan,
@@ -87,29 +72,16 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 }),
                 ExactResult::Infeasible(reason) => Outcome::Infeasible(reason),
                 ExactResult::Bounds { .. } => Outcome::NotFound(why),
-            }
-        }
-        other => other,
-    };
+            },
+            other => other,
+        };
+    }
     match outcome {
-        Outcome::Solved(sol) if downtime_matters && !stopped(opts) => {
-            let left = opts
-                .time_limit
-                .mul_f64(0.95)
-                .saturating_sub(started.elapsed());
-            Outcome::Solved(super::objective::refine(problem, sol, opts, left))
+        Outcome::Solved(sol) if downtime_matters && !opts.stop_requested() => {
+            Outcome::Solved(super::objective::refine(problem, sol, opts, until(0.95)))
         }
         other => other,
     }
-}
-
-/// Whether the caller asked the search to stop (Ctrl-C). The exact phase
-/// is then skipped; once started it runs to the end of its current time
-/// slice.
-fn stopped(opts: &SolveOptions) -> bool {
-    opts.stop
-        .as_ref()
-        .is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 /// The heuristic's solution, improved by what the exact phase found.

@@ -4,7 +4,7 @@
 //! genetic search (two-point crossover, order-preserving mutation).
 
 use super::instance::Instance;
-use super::rng::Rng;
+use crate::rng::SplitMix64;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
@@ -108,7 +108,12 @@ pub fn blockify(inst: &Instance, list: &[usize]) -> Vec<usize> {
 }
 
 /// Regret-biased random sampling on `key` (smaller is better).
-pub fn list_sampled(inst: &Instance, key: &[f64], rng: &mut Rng, blocks: bool) -> Vec<usize> {
+pub fn list_sampled(
+    inst: &Instance,
+    key: &[f64],
+    rng: &mut SplitMix64,
+    blocks: bool,
+) -> Vec<usize> {
     let n = inst.n;
     if n > LARGE && !(blocks && inst.blocks) {
         // keys perturbed by up to a tenth of their range (and at least 1),
@@ -244,7 +249,12 @@ fn ordered(inst: &Instance, a: usize, b: usize) -> bool {
 
 /// Two-point crossover (Hartmann): the child takes `mom[..p]`, then the
 /// rest of `dad[..q]` in dad's order, then the rest in mom's order.
-pub fn crossover(mom: &[usize], dad: &[usize], rng: &mut Rng, seen: &mut [bool]) -> Vec<usize> {
+pub fn crossover(
+    mom: &[usize],
+    dad: &[usize],
+    rng: &mut SplitMix64,
+    seen: &mut [bool],
+) -> Vec<usize> {
     let n = mom.len();
     let mut p = rng.below(n + 1);
     let mut q = rng.below(n + 1);
@@ -276,7 +286,7 @@ pub fn crossover(mom: &[usize], dad: &[usize], rng: &mut Rng, seen: &mut [bool])
 }
 
 /// Swaps neighbours with probability `p` each when the order allows.
-pub fn mutate(inst: &Instance, list: &mut [usize], p: f64, rng: &mut Rng) {
+pub fn mutate(inst: &Instance, list: &mut [usize], p: f64, rng: &mut SplitMix64) {
     for k in 0..list.len().saturating_sub(1) {
         if rng.chance(p) && !ordered(inst, list[k], list[k + 1]) {
             list.swap(k, k + 1);
@@ -285,7 +295,7 @@ pub fn mutate(inst: &Instance, list: &mut [usize], p: f64, rng: &mut Rng) {
 }
 
 /// Moves one random activity to a random valid place in the list.
-pub fn shift(inst: &Instance, list: &mut Vec<usize>, rng: &mut Rng) {
+pub fn shift(inst: &Instance, list: &mut Vec<usize>, rng: &mut SplitMix64) {
     let n = list.len();
     if n < 2 {
         return;

@@ -11,9 +11,9 @@ use super::instance::Instance;
 use super::priority::{
     blockify, crossover, list_by_key, list_from_starts, list_sampled, mutate, rule_keys, shift,
 };
-use super::rng::Rng;
 use super::sgs::Sgs;
 use crate::model::{signal, Problem, Signal, Time};
+use crate::rng::SplitMix64;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -336,7 +336,8 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     let inst = setup.inst;
     let n = inst.n;
     let mut w = Worker::new(setup, shared.flags());
-    let mut rng = Rng::new(seed.wrapping_add((worker as u64).wrapping_mul(0x2545_F491_4F6C_DD1D)));
+    let mut rng =
+        SplitMix64::seeded(seed.wrapping_add((worker as u64).wrapping_mul(0x2545_F491_4F6C_DD1D)));
     let cap = 100usize;
     let mut pop: Vec<Cand> = Vec::new();
     let mut best: Option<Cand> = None;
@@ -449,7 +450,7 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
             }
             continue;
         }
-        let pick = |rng: &mut Rng, pop: &[Cand]| {
+        let pick = |rng: &mut SplitMix64, pop: &[Cand]| {
             let a = rng.below(pop.len());
             let b = rng.below(pop.len());
             if pop[a].key() <= pop[b].key() {

@@ -338,7 +338,7 @@ fn lower_bound_and_windows_are_public() {
 
 /// A small random problem using every kind of constraint.
 fn random_problem(seed: u64, n: usize) -> Problem {
-    let mut r = rng::Rng::new(seed);
+    let mut r = crate::rng::SplitMix64::seeded(seed);
     let mut p = Problem::default();
     let nres = 1 + r.below(2);
     for k in 0..nres {
@@ -561,7 +561,7 @@ fn show_seed() {
 /// A random problem with max lags that is feasible by construction: lags
 /// are drawn around a resource-feasible reference schedule.
 fn feasible_max_lag_problem(seed: u64, n: usize) -> (Problem, Vec<Time>) {
-    let mut r = rng::Rng::new(seed);
+    let mut r = crate::rng::SplitMix64::seeded(seed);
     let mut p = Problem::default();
     for k in 0..3 {
         p.resources
@@ -662,7 +662,7 @@ fn sgs_failures() {
         };
         inst.tighten_alone().unwrap();
         let mut sgs = sgs::Sgs::new(&inst);
-        let mut r = rng::Rng::new(seed);
+        let mut r = crate::rng::SplitMix64::seeded(seed);
         for (_, key) in priority::rule_keys(&inst) {
             for _ in 0..5 {
                 let list = priority::list_sampled(&inst, &key, &mut r, false);
@@ -704,7 +704,7 @@ fn large_instances_respect_the_time_limit() {
 /// Adds services (signals and limits) that the reference schedule meets
 /// exactly, so that a schedule within every limit exists.
 fn with_services(mut p: Problem, reference: &[Time], seed: u64) -> Problem {
-    let mut r = rng::Rng::new(seed ^ 0xabc);
+    let mut r = crate::rng::SplitMix64::seeded(seed ^ 0xabc);
     let n = p.activities.len();
     for k in 0..3 {
         let members: Vec<usize> = (0..2 + r.below(3)).map(|_| r.below(n)).collect();
