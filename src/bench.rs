@@ -57,6 +57,13 @@ pub struct BenchOptions {
     pub instances_csv: Option<PathBuf>,
     /// Print one line per instance to stderr.
     pub progress: bool,
+    /// Solve each instance a second time with the same options and compare
+    /// the schedules (with one thread they must be identical, unless the
+    /// wall clock ended a run: see [`crate::solve::clock`]).
+    pub repeat: bool,
+    /// Also solve each instance with one thread and compare: the run with
+    /// the options' threads must never be worse.
+    pub compare_one_thread: bool,
 }
 
 /// A bare stride (`run(dir, format, reference, opts, 5)`): every 5th instance.
@@ -83,6 +90,8 @@ impl Default for BenchOptions {
             limit: None,
             instances_csv: None,
             progress: false,
+            repeat: false,
+            compare_one_thread: false,
         }
     }
 }
@@ -226,11 +235,39 @@ pub struct InstanceResult {
     pub conflicts: Vec<String>,
     /// The solver's words for Infeasible / NotFound.
     pub note: String,
+    /// A fingerprint of the schedule (equal schedules, equal fingerprints).
+    pub schedule_hash: Option<u64>,
+    /// The wall clock ended a one-thread run before its work clock did (the
+    /// run may not repeat exactly).
+    pub wall_decided: bool,
+    /// With [`BenchOptions::repeat`]: whether the second run gave the same
+    /// answer and schedule.
+    pub repeat_same: Option<bool>,
+    /// With [`BenchOptions::compare_one_thread`]: the one-thread run's
+    /// makespan (`None` inside: it found no schedule).
+    pub one_thread_makespan: Option<Option<Time>>,
 }
 
 impl InstanceResult {
     pub fn failed(&self) -> bool {
-        !self.violations.is_empty() || !self.conflicts.is_empty()
+        !self.violations.is_empty()
+            || !self.conflicts.is_empty()
+            || self.not_reproducible()
+            || self.worse_than_one_thread()
+    }
+
+    /// A repeated run differed, and no wall clock excuses it.
+    pub fn not_reproducible(&self) -> bool {
+        self.repeat_same == Some(false) && !self.wall_decided
+    }
+
+    /// The one-thread run found a shorter schedule (or any, where this run
+    /// found none).
+    pub fn worse_than_one_thread(&self) -> bool {
+        match self.one_thread_makespan {
+            Some(Some(one)) => self.makespan.is_none_or(|m| m > one),
+            _ => false,
+        }
     }
 }
 
@@ -264,6 +301,18 @@ pub struct SetSummary {
     pub panics: usize,
     /// Instances where the solver overran its time limit (1.5 × + 1 s).
     pub over_time_limit: usize,
+    /// Instances solved twice ([`BenchOptions::repeat`]).
+    pub repeated: usize,
+    /// ... whose second run differed without a wall-clock excuse (failures).
+    pub not_reproducible: usize,
+    /// ... whose second run differed after the wall clock ended a run.
+    pub differed_wall_decided: usize,
+    /// Instances also solved with one thread.
+    pub compared_one_thread: usize,
+    /// ... where one thread did better (failures).
+    pub worse_than_one_thread: usize,
+    /// ... where this run did better than one thread.
+    pub better_than_one_thread: usize,
 }
 
 impl SetSummary {
@@ -311,6 +360,24 @@ impl SetSummary {
                 .filter(|r| r.status == InstanceStatus::Panicked)
                 .count(),
             over_time_limit: rows.iter().filter(|r| r.over_time_limit).count(),
+            repeated: rows.iter().filter(|r| r.repeat_same.is_some()).count(),
+            not_reproducible: rows.iter().filter(|r| r.not_reproducible()).count(),
+            differed_wall_decided: rows
+                .iter()
+                .filter(|r| r.repeat_same == Some(false) && r.wall_decided)
+                .count(),
+            compared_one_thread: rows
+                .iter()
+                .filter(|r| r.one_thread_makespan.is_some())
+                .count(),
+            worse_than_one_thread: rows.iter().filter(|r| r.worse_than_one_thread()).count(),
+            better_than_one_thread: rows
+                .iter()
+                .filter(|r| match r.one_thread_makespan {
+                    Some(one) => r.makespan.is_some_and(|m| one.is_none_or(|o| m < o)),
+                    None => false,
+                })
+                .count(),
         }
     }
 }
@@ -357,6 +424,20 @@ impl BenchReport {
             .map(|r| {
                 let mut what: Vec<String> = r.violations.iter().take(3).cloned().collect();
                 what.extend(r.conflicts.iter().cloned());
+                if r.not_reproducible() {
+                    what.push("a second run with the same seed gave a different schedule".into());
+                }
+                if r.worse_than_one_thread() {
+                    what.push(format!(
+                        "one thread found {} against {} with {}",
+                        opt(r.one_thread_makespan.flatten()),
+                        r.makespan.map_or("none".into(), |m| m.to_string()),
+                        match self.threads {
+                            0 => "all cores".to_string(),
+                            t => format!("{t} threads"),
+                        }
+                    ));
+                }
                 format!("{}/{}: {}", r.set, r.instance, what.join("; "))
             })
             .collect()
@@ -432,15 +513,31 @@ pub fn run_with(
                 .file_name()
                 .map(|f| f.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let r = solve_one(
-                set,
-                &file,
-                &problem,
-                refs.get(set, &file),
-                opts,
-                solver,
-                verifier,
-            );
+            let solve = |opts: &SolveOptions| {
+                solve_one(
+                    set,
+                    &file,
+                    &problem,
+                    refs.get(set, &file),
+                    opts,
+                    solver,
+                    verifier,
+                )
+            };
+            let mut r = solve(opts);
+            if bench.repeat {
+                let again = solve(opts);
+                r.repeat_same =
+                    Some(again.status == r.status && again.schedule_hash == r.schedule_hash);
+                r.wall_decided |= again.wall_decided;
+            }
+            if bench.compare_one_thread {
+                let one = solve(&SolveOptions {
+                    threads: 1,
+                    ..opts.clone()
+                });
+                r.one_thread_makespan = Some(one.makespan.filter(|_| !one.failed()));
+            }
             if bench.progress {
                 eprintln!("{}", progress_line(&r));
             }
@@ -482,6 +579,12 @@ pub fn solve_one(
     verifier: Verifier<'_>,
 ) -> InstanceResult {
     let cp_bound = critical_path_bound(problem);
+    // the solver's notes (e.g. the wall clock ended a one-thread run)
+    let notes = std::sync::Arc::new(crate::progress::Relay::new(opts.progress.clone()));
+    let opts = &SolveOptions {
+        progress: Some(notes.clone()),
+        ..opts.clone()
+    };
     let t0 = Instant::now();
     // A solver panic on one instance is recorded as a failure of that
     // instance instead of ending the whole run.
@@ -505,6 +608,10 @@ pub fn solve_one(
         violations: Vec::new(),
         conflicts: Vec::new(),
         note: String::new(),
+        schedule_hash: None,
+        wall_decided: !notes.take_notes().is_empty(),
+        repeat_same: None,
+        one_thread_makespan: None,
     };
     r.over_time_limit = time_s > opts.time_limit.as_secs_f64() * 1.5 + 1.0;
     let outcome = match outcome {
@@ -526,6 +633,12 @@ pub fn solve_one(
         Outcome::Solved(sol) => {
             r.makespan = Some(sol.makespan);
             r.lower_bound = Some(sol.lower_bound);
+            r.schedule_hash = Some({
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                sol.starts.hash(&mut h);
+                h.finish()
+            });
             if sol.starts.len() != problem.activities.len() {
                 r.violations.push(format!(
                     "schedule has {} starts for {} activities",
@@ -1107,6 +1220,31 @@ pub fn render_table(report: &BenchReport) -> String {
             out.push('\n');
         }
     }
+    let t = &report.total;
+    if t.repeated > 0 {
+        out.push_str(&format!(
+            "repeat check: {} instances solved twice; {} differed{}\n",
+            t.repeated,
+            t.not_reproducible + t.differed_wall_decided,
+            if t.differed_wall_decided > 0 {
+                format!(
+                    " ({} after the wall clock ended a run on a busy machine: not counted as failures)",
+                    t.differed_wall_decided
+                )
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if t.compared_one_thread > 0 {
+        out.push_str(&format!(
+            "one-thread check: {} instances; one thread better on {}, worse on {}, equal on {}\n",
+            t.compared_one_thread,
+            t.worse_than_one_thread,
+            t.better_than_one_thread,
+            t.compared_one_thread - t.worse_than_one_thread - t.better_than_one_thread
+        ));
+    }
     let failures = report.failures();
     if failures.is_empty() {
         out.push_str("all schedules verified\n");
@@ -1228,6 +1366,75 @@ mod tests {
             &crate::model::verify::verify,
         );
         assert!(r.failed(), "misreported makespan is a violation");
+    }
+
+    /// The repeat and one-thread checks, on j301_1 with fake solvers built
+    /// from a real schedule: one that never gives the same schedule twice,
+    /// one that is worse with more threads, and the real one-thread solver.
+    #[test]
+    fn repeat_and_one_thread_checks_catch_what_they_should() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy("tests/data/j301_1.sm", dir.path().join("j301_1.sm")).unwrap();
+        let p = formats::read_instance(&dir.path().join("j301_1.sm"), None).unwrap();
+        let one = SolveOptions {
+            threads: 1,
+            ..SolveOptions::default()
+        };
+        let Outcome::Solved(base) = crate::solve::solve(&p, &one) else {
+            panic!("no schedule")
+        };
+        // every start later by `by`: still valid (no deadline), longer
+        let shifted = |by: Time| {
+            Outcome::Solved(Solution {
+                starts: base.starts.iter().map(|s| s + by).collect(),
+                makespan: base.makespan + by,
+                lower_bound: 0,
+            })
+        };
+        let calls = std::sync::atomic::AtomicI64::new(0);
+        let flaky = |_: &Problem, _: &SolveOptions| {
+            shifted(calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 2)
+        };
+        let worse_with_two =
+            |_: &Problem, o: &SolveOptions| shifted(if o.threads == 1 { 0 } else { 5 });
+        let real = |p: &Problem, o: &SolveOptions| crate::solve::solve(p, o);
+        let run = |solver: Solver<'_>, opts: &SolveOptions| {
+            let bench = BenchOptions {
+                repeat: true,
+                compare_one_thread: true,
+                ..BenchOptions::default()
+            };
+            run_with(
+                dir.path(),
+                BenchFormat::Psplib,
+                None,
+                opts,
+                &bench,
+                solver,
+                &crate::model::verify::verify,
+            )
+            .unwrap()
+        };
+        let two = SolveOptions {
+            threads: 2,
+            ..SolveOptions::default()
+        };
+        let r = run(&flaky, &one);
+        assert_eq!(r.total.not_reproducible, 1);
+        assert!(!r.passed());
+        let r = run(&worse_with_two, &two);
+        assert_eq!(r.total.not_reproducible, 0);
+        assert_eq!(r.total.worse_than_one_thread, 1);
+        assert!(!r.passed());
+        assert!(
+            r.to_text().contains("one thread better on 1"),
+            "{}",
+            r.to_text()
+        );
+        let r = run(&real, &one);
+        assert_eq!(r.total.repeated, 1);
+        assert_eq!(r.total.not_reproducible + r.total.worse_than_one_thread, 0);
+        assert!(r.passed(), "{}", r.to_text());
     }
 
     #[test]

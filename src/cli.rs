@@ -217,6 +217,11 @@ pub fn plan_with(
     if show && matches!(result, crate::PlanResult::Planned(_)) {
         eprintln!("plan: {summary}");
     }
+    if verbosity != Verbosity::Quiet {
+        for note in spinner.notes() {
+            eprintln!("note: {note}");
+        }
+    }
     let code = match result {
         crate::PlanResult::Planned(plan) => {
             let text = timings.time("render", || render_plan(&inv, &plan, format));
@@ -632,20 +637,20 @@ pub fn bench(
     rcpspmax: bool,
     reference: Option<&Path>,
     opts: &SolveOptions,
-    stride: usize,
+    bench: &crate::bench::BenchOptions,
 ) -> u8 {
     let format = if rcpspmax {
         crate::bench::BenchFormat::RcpspMax
     } else {
         crate::bench::BenchFormat::Psplib
     };
-    match crate::bench::run(dir, format, reference, opts, stride) {
+    match crate::bench::run(dir, format, reference, opts, bench) {
         Ok(report) => {
             print!("{}", report.to_text());
             if !report.passed() {
                 eprintln!(
-                    "the run failed: {} schedule(s) broke a constraint or contradicted a reference; this is a solver bug",
-                    report.violations
+                    "the run failed on {} instance(s): a schedule broke a constraint, contradicted a reference, did not repeat, or lost to one thread (listed above)",
+                    report.failures().len()
                 );
                 EXIT_NO_PLAN
             } else {

@@ -375,6 +375,9 @@ fn solve_with_ticks<R: Send>(
         let r = f();
         done.store(true, std::sync::atomic::Ordering::Relaxed);
         ticker.thread().unpark();
+        for note in relay.take_notes() {
+            progress.note(&note);
+        }
         r
     })
 }

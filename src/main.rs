@@ -233,6 +233,14 @@ enum Command {
         /// Take every k-th instance.
         #[arg(long, default_value_t = 1)]
         stride: usize,
+        /// Solve each instance twice and check the schedules are the same
+        /// (use with --threads 1: one-thread runs are reproducible).
+        #[arg(long)]
+        repeat: bool,
+        /// Also solve each instance with one thread and check that this
+        /// run (--threads) is never worse.
+        #[arg(long)]
+        compare_one_thread: bool,
     },
 }
 
@@ -422,6 +430,8 @@ fn main() -> ExitCode {
             threads,
             seed,
             stride,
+            repeat,
+            compare_one_thread,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -429,12 +439,18 @@ fn main() -> ExitCode {
                 threads,
                 ..Default::default()
             };
+            let bench = windowplan::bench::BenchOptions {
+                stride,
+                repeat,
+                compare_one_thread,
+                ..Default::default()
+            };
             cli::bench(
                 &dir,
                 matches!(format, BenchFormat::Rcpspmax),
                 reference.as_deref(),
                 &opts,
-                stride,
+                &bench,
             )
         }
     };

@@ -23,6 +23,8 @@ pub trait Progress: Sync {
     fn improved(&self, makespan: Time, lower_bound: Time);
     /// Time has passed; `elapsed` since the solve started.
     fn tick(&self, elapsed: Duration);
+    /// Something the user should know about how the search went.
+    fn note(&self, _message: &str) {}
 }
 
 /// Ignores everything.
@@ -42,6 +44,7 @@ pub struct Relay {
     best: AtomicI64,
     bound: AtomicI64,
     fresh: AtomicBool,
+    notes: std::sync::Mutex<Vec<String>>,
     inner: Option<std::sync::Arc<dyn Progress + Send + Sync>>,
 }
 
@@ -51,6 +54,7 @@ impl Relay {
             best: AtomicI64::new(NONE),
             bound: AtomicI64::new(NONE),
             fresh: AtomicBool::new(false),
+            notes: std::sync::Mutex::new(Vec::new()),
             inner,
         }
     }
@@ -66,6 +70,11 @@ impl Relay {
         );
         (m != NONE).then_some((m, b))
     }
+
+    /// The notes told since the last take.
+    pub fn take_notes(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notes.lock().unwrap_or_else(|e| e.into_inner()))
+    }
 }
 
 impl Progress for Relay {
@@ -80,6 +89,15 @@ impl Progress for Relay {
     fn tick(&self, elapsed: Duration) {
         if let Some(p) = &self.inner {
             p.tick(elapsed);
+        }
+    }
+    fn note(&self, message: &str) {
+        self.notes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message.to_string());
+        if let Some(p) = &self.inner {
+            p.note(message);
         }
     }
 }
@@ -118,6 +136,7 @@ pub struct Spinner {
     shown: AtomicBool,
     /// Draw at all (stderr is a terminal and not `--quiet`).
     enabled: bool,
+    notes: std::sync::Mutex<Vec<String>>,
 }
 
 const NONE: i64 = i64::MIN;
@@ -138,6 +157,7 @@ impl Spinner {
             bound: AtomicI64::new(NONE),
             shown: AtomicBool::new(false),
             enabled,
+            notes: std::sync::Mutex::new(Vec::new()),
         }
     }
 
@@ -154,6 +174,11 @@ impl Spinner {
 
     fn load(a: &AtomicI64) -> Option<Time> {
         Some(a.load(Ordering::Relaxed)).filter(|&v| v != NONE)
+    }
+
+    /// What the solver noted, for the user (see [`Progress::note`]).
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// The current figures (best, bound, gap) in words.
@@ -189,6 +214,13 @@ impl Progress for Spinner {
                 (b == NONE || makespan < b).then_some(makespan)
             });
         let _ = self.bound.fetch_max(lower_bound, Ordering::Relaxed);
+    }
+
+    fn note(&self, message: &str) {
+        self.notes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(message.to_string());
     }
 
     fn tick(&self, elapsed: Duration) {

@@ -11,6 +11,7 @@
 //! groups take part in the time-tabling: no activity runs where another side
 //! is certainly busy).
 
+use super::clock;
 use super::instance::Instance;
 use super::profile::POS;
 use super::temporal::longest_paths;
@@ -148,7 +149,7 @@ pub fn destructive_with(
     mut raised: impl FnMut(Time) -> bool,
 ) -> Time {
     let mut t = lb;
-    while !expired(until, abort) && refuted_or_abort(inst, t, until, abort) {
+    while !expired(until, abort, inst) && refuted_or_abort(inst, t, until, abort) {
         t += 1;
         if !raised(t) {
             break;
@@ -157,8 +158,10 @@ pub fn destructive_with(
     t
 }
 
-fn expired(until: Instant, abort: &AtomicBool) -> bool {
-    abort.load(Ordering::Relaxed) || Instant::now() >= until
+/// Out of time or aborted; `inst`'s size is the work one check stands for.
+fn expired(until: Instant, abort: &AtomicBool, inst: &Instance) -> bool {
+    clock::work(inst.n as u64 / 5);
+    abort.load(Ordering::Relaxed) || clock::passed(until)
 }
 
 /// Largest array of minutes the time-tabling will build.
@@ -257,7 +260,7 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
         for j in 0..n {
             for side in [false, true] {
                 loop {
-                    if expired(until, abort) || es[j] == ls[j] {
+                    if expired(until, abort, inst) || es[j] == ls[j] {
                         break;
                     }
                     let (mut e2, mut l2) = (es.clone(), ls.clone());
@@ -269,7 +272,7 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
                     if !ctx.contradicts(&mut e2, &mut l2) {
                         break;
                     }
-                    if expired(until, abort) {
+                    if expired(until, abort, inst) {
                         return false;
                     }
                     if side {
@@ -279,7 +282,7 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
                     }
                     changed = true;
                     if ctx.contradicts(&mut es, &mut ls) {
-                        return !expired(until, abort);
+                        return !expired(until, abort, inst);
                     }
                 }
             }
@@ -302,12 +305,12 @@ impl Ctx<'_> {
         let mut comp = vec![0i64; span];
         let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
         for _round in 0..50 {
-            if expired(self.until, self.abort) {
+            if expired(self.until, self.abort, self.inst) {
                 return false;
             }
             let mut changed = false;
             for (r, us) in self.users.iter().enumerate() {
-                if expired(self.until, self.abort) {
+                if expired(self.until, self.abort, self.inst) {
                     return false;
                 }
                 let cap = &self.caps[r];
@@ -361,7 +364,7 @@ impl Ctx<'_> {
             // exclusion groups: no activity runs where another side is
             // certainly busy (its compulsory parts)
             for (g, &nsides) in inst.sides.iter().enumerate() {
-                if g % 64 == 63 && expired(self.until, self.abort) {
+                if g % 64 == 63 && expired(self.until, self.abort, self.inst) {
                     return false;
                 }
                 let members = &self.members[g];
@@ -449,7 +452,7 @@ impl Ctx<'_> {
             p2.dedup();
             let mut work = 0usize;
             for &t1 in &p1 {
-                if expired(self.until, self.abort) {
+                if expired(self.until, self.abort, self.inst) {
                     return false;
                 }
                 for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
@@ -457,7 +460,7 @@ impl Ctx<'_> {
                     work += us.len();
                     if work >= 1 << 16 {
                         work = 0;
-                        if expired(self.until, self.abort) {
+                        if expired(self.until, self.abort, self.inst) {
                             return false;
                         }
                     }

@@ -27,6 +27,7 @@
 //! permanent) and a bound probe (is there a schedule with `M ≤ lb`? if not,
 //! `M ≥ lb + 1` is added permanently). Learned clauses are shared by both.
 
+use super::clock;
 use crate::model::verify::verify;
 use crate::model::{Problem, Starts, Time};
 use crate::solve::temporal;
@@ -39,10 +40,51 @@ use pumpkin_solver::core::predicate;
 use pumpkin_solver::core::results::{
     ProblemSolution, SatisfactionResult, SatisfactionResultUnderAssumptions,
 };
-use pumpkin_solver::core::termination::TimeBudget;
+use pumpkin_solver::core::termination::TerminationCondition;
 use pumpkin_solver::core::variables::{DomainId, TransformableVariable};
 use pumpkin_solver::Solver;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+/// What the exact search shares with whatever runs beside it: a stop
+/// request, the best makespan known elsewhere (a heuristic search on another
+/// thread), and, back, every bound it proves and schedule it finds.
+pub trait Link: Sync {
+    /// Stop now (Ctrl-C, or another engine closed the gap).
+    fn stop(&self) -> bool;
+    /// The best makespan of a schedule known elsewhere (`Time::MAX`: none).
+    fn upper(&self) -> Time {
+        Time::MAX
+    }
+    /// No schedule has a makespan below `t`.
+    fn bound(&self, _t: Time) {}
+    /// A verified schedule, better than any this search found before.
+    fn found(&self, _starts: &[Time]) {}
+}
+
+/// The exact search on its own, obeying only a stop flag (or none).
+pub struct Alone<'a>(pub Option<&'a AtomicBool>);
+
+impl Link for Alone<'_> {
+    fn stop(&self) -> bool {
+        self.0.is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+}
+
+/// Pumpkin's stop test: out of time, or the link says stop.
+struct Until<'a> {
+    deadline: Instant,
+    link: &'a dyn Link,
+    /// Clock steps one check (a decision with its propagation) stands for.
+    steps: u64,
+}
+
+impl TerminationCondition for Until<'_> {
+    fn should_stop(&mut self) -> bool {
+        clock::work(self.steps);
+        clock::passed(self.deadline) || self.link.stop()
+    }
+}
 
 /// What the exact search established.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,6 +174,7 @@ pub fn solve_exact(
     incumbent: Option<&[Time]>,
     lower_bound: Time,
     time_limit: Duration,
+    link: &dyn Link,
 ) -> ExactResult {
     solve_exact_with(
         problem,
@@ -139,21 +182,26 @@ pub fn solve_exact(
         lower_bound,
         time_limit,
         &ExactOptions::default(),
+        link,
     )
 }
 
 /// Largest absolute time the model accepts (pumpkin works in `i32`).
 const MAX_TIME: Time = 1 << 28;
 
-/// Exact search with explicit options.
+/// Exact search with explicit options. When the link knows a better
+/// makespan than the incumbent, only schedules below it are searched; an
+/// empty range then proves a bound (the link's schedule is optimal), which
+/// is returned as `Bounds`, since that schedule is not this search's.
 pub fn solve_exact_with(
     problem: &Problem,
     incumbent: Option<&[Time]>,
     lower_bound: Time,
     time_limit: Duration,
     opts: &ExactOptions,
+    link: &dyn Link,
 ) -> ExactResult {
-    let started = Instant::now();
+    let started = clock::now();
     let incumbent: Option<(Starts, Time)> = incumbent
         .filter(|s| verify(problem, s).is_empty())
         .map(|s| (s.to_vec(), problem.makespan(s)));
@@ -236,24 +284,69 @@ pub fn solve_exact_with(
     // Hard on-time limits are not modelled: schedules must be verified, and
     // one that fails cannot tighten the upper bound.
     let relaxed = problem.limits.iter().any(|l| l.max_on.is_some());
+    // Invariant: no schedule has a makespan below `lb`; the range still
+    // searched is `[lb, ub]`.
     let mut lb = lb;
     let mut ub = ub;
+    // `ub` is one below a schedule known only to the link: an empty range
+    // then proves that schedule optimal, not one of ours.
+    let mut external = false;
     let mut best: Option<Starts> = None;
     let mut up_done = relaxed || opts.strategy == Strategy::UnsatSat;
     let mut down_done = opts.strategy == Strategy::SatUnsat;
     let mut slice = Duration::from_millis(100);
+    // What one run says about the range: bounds raised, schedules found.
+    let take = |out: Run, lb: &mut Time, ub: &mut Time, best: &mut Option<Starts>| match out {
+        Run::Empty => {
+            *lb = *ub + 1;
+            link.bound(*lb);
+            None
+        }
+        Run::Improved { starts, empty } => {
+            link.found(&starts);
+            *ub = problem.makespan(&starts) - 1;
+            if empty {
+                *lb = *ub + 1;
+                link.bound(*lb);
+            }
+            *best = Some(starts);
+            None
+        }
+        Run::Raised { lb: l } => {
+            *lb = l;
+            link.bound(l);
+            None
+        }
+        Run::Found(s) => {
+            link.found(&s);
+            Some(Run::Found(s))
+        }
+        other => Some(other),
+    };
     loop {
+        let elsewhere = link.upper();
+        if elsewhere < Time::MAX && elsewhere - 1 < ub {
+            ub = elsewhere - 1;
+            external = true;
+        }
         let best_m = best
             .as_ref()
             .map(|s| problem.makespan(s))
             .or(incumbent.as_ref().map(|i| i.1));
         if best_m.is_some_and(|m| lb >= m) || lb > ub {
             // nothing below the best / in the range
-            if let Some(s) = best {
+            if let Some(s) = best.take_if(|s| lb >= problem.makespan(s)) {
                 let m = problem.makespan(&s);
                 return ExactResult::Optimal {
                     starts: s,
                     makespan: m,
+                };
+            }
+            if external || best.is_some() {
+                return ExactResult::Bounds {
+                    makespan: best.as_ref().map(|s| problem.makespan(s)),
+                    starts: best,
+                    lower_bound: best_m.map_or(lb, |m| lb.min(m)),
                 };
             }
             if incumbent.is_some() || kind == Proof::Infeasible {
@@ -267,8 +360,8 @@ pub fn solve_exact_with(
             ub = ub * 2 + 1;
             continue;
         }
-        let now = Instant::now();
-        if now >= deadline || (up_done && down_done) {
+        let now = clock::now();
+        if now >= deadline || (up_done && down_done) || link.stop() {
             return ExactResult::Bounds {
                 makespan: best.as_ref().map(|s| problem.makespan(s)),
                 starts: best,
@@ -282,55 +375,50 @@ pub fn solve_exact_with(
             remaining
         };
         let phase = if !up_done { Phase::Up } else { Phase::Down };
-        let out = run_guarded(problem, &es, lb, ub, phase, budget, opts.branching);
-        match out {
-            Run::Empty => ub = lb - 1,
-            Run::Improved { starts, empty } => {
-                ub = problem.makespan(&starts) - 1;
-                best = Some(starts);
-                if empty {
-                    ub = lb - 1;
-                }
-            }
-            Run::Raised { lb: l } => lb = l,
-            Run::Found(s) => {
+        let out = run_guarded(problem, &es, (lb, ub), phase, budget, opts.branching, link);
+        match take(out, &mut lb, &mut ub, &mut best) {
+            Some(Run::Found(s)) => {
                 let m = problem.makespan(&s);
                 return ExactResult::Optimal {
                     starts: s,
                     makespan: m,
                 };
             }
-            Run::Unverified => match phase {
+            Some(Run::Unverified) => match phase {
                 Phase::Up => up_done = true,
                 Phase::Down => down_done = true,
             },
-            Run::Timeout => {}
+            _ => {}
         }
         if opts.strategy == Strategy::Hybrid && phase == Phase::Down {
             slice = slice.saturating_mul(2);
         }
         if opts.strategy == Strategy::Hybrid && !down_done && phase == Phase::Up {
             // next: the bound probe, then back up
-            let out = {
-                let now = Instant::now();
-                if now >= deadline || lb > ub {
-                    continue;
-                }
-                let budget = slice.min(deadline - now);
-                run_guarded(problem, &es, lb, ub, Phase::Down, budget, opts.branching)
-            };
-            match out {
-                Run::Empty => ub = lb - 1,
-                Run::Raised { lb: l } => lb = l,
-                Run::Found(s) => {
+            let now = clock::now();
+            if now >= deadline || lb > ub || link.stop() {
+                continue;
+            }
+            let budget = slice.min(deadline - now);
+            let out = run_guarded(
+                problem,
+                &es,
+                (lb, ub),
+                Phase::Down,
+                budget,
+                opts.branching,
+                link,
+            );
+            match take(out, &mut lb, &mut ub, &mut best) {
+                Some(Run::Found(s)) => {
                     let m = problem.makespan(&s);
                     return ExactResult::Optimal {
                         starts: s,
                         makespan: m,
                     };
                 }
-                Run::Unverified => down_done = true,
-                Run::Improved { .. } | Run::Timeout => {}
+                Some(Run::Unverified) => down_done = true,
+                _ => {}
             }
             slice = slice.saturating_mul(2);
         }
@@ -367,28 +455,28 @@ enum Run {
 fn run_guarded(
     problem: &Problem,
     es: &[Time],
-    lb: Time,
-    ub: Time,
+    range: (Time, Time),
     phase: Phase,
     budget: Duration,
     branching: Branching,
+    link: &dyn Link,
 ) -> Run {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        run(problem, es, lb, ub, phase, budget, branching)
+        run(problem, es, range, phase, budget, branching, link)
     }))
     .unwrap_or(Run::Unverified)
 }
 
-/// One solver run on makespan range `[lb, ub]` (a fresh solver: pumpkin
-/// cannot resume after a timeout at the root).
+/// One solver run on makespan range `(lb, ub)`, inclusive (a fresh solver:
+/// pumpkin cannot resume after a timeout at the root).
 fn run(
     problem: &Problem,
     es: &[Time],
-    lb: Time,
-    ub: Time,
+    (lb, ub): (Time, Time),
     phase: Phase,
     budget: Duration,
     branching: Branching,
+    link: &dyn Link,
 ) -> Run {
     let ls = match temporal::latest_starts(problem, ub) {
         Ok(ls) => ls,
@@ -401,7 +489,12 @@ fn run(
         Some(m) => m,
         None => return Run::Empty,
     };
-    let deadline = Instant::now() + budget;
+    let deadline = clock::now() + budget;
+    let steps = clock::pass(
+        problem.activities.len(),
+        problem.precedences.len(),
+        problem.activities.iter().map(|a| a.demands.len()).sum(),
+    );
     let branching = match (branching, phase) {
         (Branching::Mixed, Phase::Up) => Branching::SmallestStart,
         (Branching::Mixed, Phase::Down) => Branching::Vsids,
@@ -410,13 +503,33 @@ fn run(
     match branching {
         Branching::Vsids | Branching::Mixed => {
             let b = model.solver.default_brancher();
-            model.run(problem, b, phase, deadline, lb)
+            model.run(
+                problem,
+                b,
+                phase,
+                Until {
+                    deadline,
+                    link,
+                    steps,
+                },
+                lb,
+            )
         }
         Branching::SmallestStart => {
             let mut vars = model.starts.clone();
             vars.push(model.makespan);
             let b = IndependentVariableValueBrancher::new(Smallest::new(&vars), InDomainMin);
-            model.run(problem, b, phase, deadline, lb)
+            model.run(
+                problem,
+                b,
+                phase,
+                Until {
+                    deadline,
+                    link,
+                    steps,
+                },
+                lb,
+            )
         }
     }
 }
@@ -625,7 +738,7 @@ impl Model {
         problem: &Problem,
         mut brancher: B,
         phase: Phase,
-        deadline: Instant,
+        mut until: Until,
         mut lb: Time,
     ) -> Run {
         let mut resolver = ResolutionResolver::default();
@@ -640,14 +753,15 @@ impl Model {
             None => Run::Timeout,
         };
         loop {
-            let budget = deadline.saturating_duration_since(Instant::now());
-            if budget.is_zero() {
+            if until.should_stop() {
                 break;
             }
-            let mut term = TimeBudget::starting_now(budget);
             match phase {
                 Phase::Up => {
-                    let found = match self.solver.satisfy(&mut brancher, &mut term, &mut resolver) {
+                    let found = match self
+                        .solver
+                        .satisfy(&mut brancher, &mut until, &mut resolver)
+                    {
                         SatisfactionResult::Satisfiable(sat) => {
                             Some(Self::read(&vars, &sat.solution()))
                         }
@@ -678,7 +792,7 @@ impl Model {
                 Phase::Down => {
                     let probe = match self.solver.satisfy_under_assumptions(
                         &mut brancher,
-                        &mut term,
+                        &mut until,
                         &mut resolver,
                         &[predicate![m_var <= t32(lb)]],
                     ) {
@@ -771,7 +885,7 @@ mod tests {
                     strategy,
                     branching,
                 };
-                let r = solve_exact_with(&p, None, 0, Duration::from_secs(10), &o);
+                let r = solve_exact_with(&p, None, 0, Duration::from_secs(10), &o, &Alone(None));
                 check(&p, &r);
                 assert!(r.is_optimal(), "{r:?} {o:?}");
                 assert_eq!(r.lower_bound(), Some(10));
@@ -780,7 +894,7 @@ mod tests {
         // with an optimal incumbent: proven without a new schedule
         let inc = vec![0, 3, 5, 9];
         assert!(verify(&p, &inc).is_empty());
-        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(10));
+        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(10), &Alone(None));
         assert_eq!(
             r,
             ExactResult::Optimal {
@@ -791,7 +905,7 @@ mod tests {
         // with a poor incumbent: improved and proven
         let inc = vec![0, 7, 3, 9];
         assert!(verify(&p, &inc).is_empty());
-        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(10));
+        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(10), &Alone(None));
         check(&p, &r);
         assert_eq!(r.lower_bound(), Some(10));
         assert!(r.is_optimal());
@@ -817,11 +931,11 @@ mod tests {
             },
         ];
         p.deadline = Some(100);
-        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         assert!(matches!(r, ExactResult::Infeasible(_)), "{r:?}");
         // without a deadline: not a proof of infeasibility, but a bound
         p.deadline = None;
-        let r = solve_exact(&p, None, 0, Duration::from_secs(1));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(1), &Alone(None));
         assert!(
             matches!(r, ExactResult::Bounds { starts: None, .. }),
             "{r:?}"
@@ -841,13 +955,13 @@ mod tests {
             act("b", 4, &[(0, 1)]),
             act("c", 4, &[(0, 1)]),
         ];
-        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         check(&p, &r);
         assert!(r.is_optimal(), "{r:?}");
         assert_eq!(r.lower_bound(), Some(18));
         // and a dip: 2, 0 over [4, 6), 2 again
         p.resources[0].steps = vec![(0, 2), (4, 0), (6, 2)];
-        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         check(&p, &r);
         assert_eq!(r.lower_bound(), Some(10), "{r:?}");
         assert!(r.is_optimal());
@@ -861,7 +975,7 @@ mod tests {
             name: "dr".into(),
             sides: vec![vec![0, 1], vec![2]],
         }];
-        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         check(&p, &r);
         assert!(r.is_optimal());
         assert_eq!(r.lower_bound(), Some(7));
@@ -875,7 +989,7 @@ mod tests {
         let mut b = act("b", 3, &[]);
         b.forbidden = vec![Interval::new(0, 16)];
         p.activities = vec![a, b];
-        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         check(&p, &r);
         assert!(r.is_optimal(), "{r:?}");
         assert_eq!(r.lower_bound(), Some(19));
@@ -883,7 +997,7 @@ mod tests {
         assert!(s[0] >= 10 && s[1] == 16);
         // a deadline before any allowed fit: infeasible
         p.deadline = Some(14);
-        let r = solve_exact(&p, None, 0, Duration::from_secs(10));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         assert!(matches!(r, ExactResult::Infeasible(_)), "{r:?}");
     }
 
@@ -902,7 +1016,7 @@ mod tests {
             .collect();
         let bad = vec![0; 6];
         assert!(!verify(&p, &bad).is_empty());
-        let r = solve_exact(&p, Some(&bad), 0, Duration::from_secs(10));
+        let r = solve_exact(&p, Some(&bad), 0, Duration::from_secs(10), &Alone(None));
         check(&p, &r);
         assert!(r.is_optimal(), "{r:?}");
     }
@@ -927,13 +1041,13 @@ mod tests {
             weight: 1.0,
             max_on: Some(5),
         }];
-        let r = solve_exact(&p, None, 0, Duration::from_secs(5));
+        let r = solve_exact(&p, None, 0, Duration::from_secs(5), &Alone(None));
         check(&p, &r);
         assert!(!matches!(r, ExactResult::Infeasible(_)), "{r:?}");
         assert!(r.lower_bound().unwrap() <= 10);
         let inc = vec![0, 5, 6];
         assert!(verify(&p, &inc).is_empty());
-        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(5));
+        let r = solve_exact(&p, Some(&inc), 0, Duration::from_secs(5), &Alone(None));
         assert_eq!(
             r,
             ExactResult::Optimal {
@@ -946,12 +1060,82 @@ mod tests {
     /// From scratch (no incumbent): about 0.1 s even in a debug build.
     #[test]
     fn j301_1_proven_optimal() {
-        let p = crate::formats::read_instance(std::path::Path::new("tests/data/j301_1.sm"), None)
-            .unwrap();
-        let r = solve_exact(&p, None, 0, Duration::from_secs(120));
+        let p = j301_1();
+        let r = solve_exact(&p, None, 0, Duration::from_secs(120), &Alone(None));
         check(&p, &r);
         assert_eq!(r.lower_bound(), Some(43));
         assert!(r.is_optimal());
+    }
+
+    /// A link that knows a schedule of makespan `upper` and keeps the best
+    /// bound it is told.
+    struct Knows {
+        upper: Time,
+        bound: std::sync::atomic::AtomicI64,
+        stop: AtomicBool,
+    }
+
+    impl Knows {
+        fn new(upper: Time) -> Knows {
+            Knows {
+                upper,
+                bound: std::sync::atomic::AtomicI64::new(0),
+                stop: AtomicBool::new(false),
+            }
+        }
+    }
+
+    impl Link for Knows {
+        fn stop(&self) -> bool {
+            self.stop.load(Ordering::Relaxed)
+        }
+        fn upper(&self) -> Time {
+            self.upper
+        }
+        fn bound(&self, t: Time) {
+            self.bound.fetch_max(t, Ordering::Relaxed);
+        }
+    }
+
+    fn j301_1() -> Problem {
+        crate::formats::read_instance(std::path::Path::new("tests/data/j301_1.sm"), None).unwrap()
+    }
+
+    /// j301_1's optimum is 43. Told of a schedule of 43 found elsewhere, the
+    /// search proves it optimal as a bound (the schedule is not its own);
+    /// told of 44, it finds and proves 43 itself.
+    #[test]
+    fn schedule_known_elsewhere_bounds_the_search() {
+        let p = j301_1();
+        let link = Knows::new(43);
+        let r = solve_exact(&p, None, 0, Duration::from_secs(120), &link);
+        assert_eq!(
+            r,
+            ExactResult::Bounds {
+                starts: None,
+                makespan: None,
+                lower_bound: 43
+            }
+        );
+        assert_eq!(link.bound.load(Ordering::Relaxed), 43);
+        let link = Knows::new(44);
+        let r = solve_exact(&p, None, 0, Duration::from_secs(120), &link);
+        check(&p, &r);
+        assert!(r.is_optimal(), "{r:?}");
+        assert_eq!(r.lower_bound(), Some(43));
+    }
+
+    /// A stop request (Ctrl-C) ends the search before it proves anything,
+    /// whatever time is left.
+    #[test]
+    fn stop_request_ends_the_search() {
+        let p = j301_1();
+        let link = Knows::new(Time::MAX);
+        link.stop.store(true, Ordering::Relaxed);
+        let started = Instant::now();
+        let r = solve_exact(&p, None, 0, Duration::from_secs(120), &link);
+        assert!(!r.is_optimal(), "{r:?}");
+        assert!(started.elapsed() < Duration::from_secs(60));
     }
 
     /// Measurement on the j30 sample: `cargo test --release --lib
@@ -1046,6 +1230,7 @@ mod tests {
                         strategy,
                         branching,
                     },
+                    &Alone(None),
                 );
                 let el = t.elapsed().as_secs_f64();
                 if let Some(s) = r.starts() {

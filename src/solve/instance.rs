@@ -51,6 +51,16 @@ pub struct Instance {
 
 impl Instance {
     /// From a structurally valid problem (see `check_structure`).
+    /// The clock steps one schedule generation stands for (see
+    /// [`clock::pass`](super::clock::pass)).
+    pub fn pass_steps(&self) -> u64 {
+        super::clock::pass(
+            self.n,
+            self.inc.iter().map(Vec::len).sum(),
+            self.demands.iter().map(Vec::len).sum(),
+        )
+    }
+
     pub fn from_problem(p: &Problem) -> Result<Instance, Conflict> {
         let n = p.activities.len();
         let dur: Vec<Time> = p.activities.iter().map(|a| a.duration).collect();

@@ -23,9 +23,9 @@
 //!   iterated local search, and the on-time-limit penalty;
 
 mod bounds;
+pub mod clock;
 pub mod exact;
 mod instance;
-pub use portfolio::solve;
 pub mod milp;
 mod objective;
 mod portfolio;
@@ -95,6 +95,15 @@ impl std::fmt::Debug for SolveOptions {
 }
 
 impl SolveOptions {
+    /// The number of worker threads meant (`threads`, 0 = all cores).
+    pub fn worker_threads(&self) -> usize {
+        if self.threads == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            self.threads
+        }
+    }
+
     /// Whether the caller asked the search to stop (the `stop` flag is set).
     pub fn stop_requested(&self) -> bool {
         self.stop
@@ -245,6 +254,30 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
     Ok((inst, lb))
 }
 
+/// The heuristic search as a sidecar sees it.
+struct SearchLink<'a> {
+    problem: &'a Problem,
+    shared: &'a search::Shared,
+    /// The search has ended (its time is up).
+    done: &'a AtomicBool,
+}
+
+impl exact::Link for SearchLink<'_> {
+    fn stop(&self) -> bool {
+        self.shared.stopped() || self.done.load(Ordering::Relaxed)
+    }
+    fn upper(&self) -> Time {
+        self.shared.best.load(Ordering::Relaxed)
+    }
+    fn bound(&self, t: Time) {
+        self.shared.bound(t);
+    }
+    fn found(&self, starts: &[Time]) {
+        let lower = self.shared.lower.load(Ordering::Relaxed);
+        self.shared.found(self.problem.makespan(starts), lower);
+    }
+}
+
 /// A lower bound on the makespan of any schedule (critical path with lags,
 /// intervals, resource energy, and destructive improvement for up to a
 /// quarter of a second). For a problem without schedules it is
@@ -253,7 +286,7 @@ pub fn lower_bound(problem: &Problem) -> Time {
     if temporal::check_structure(problem).is_err() {
         return 0;
     }
-    let started = Instant::now();
+    let started = clock::now();
     match analyse(problem) {
         Ok((inst, lb)) => bounds::destructive(&inst, lb, started + Duration::from_millis(250)),
         Err(_) => earliest_starts(problem)
@@ -262,11 +295,48 @@ pub fn lower_bound(problem: &Problem) -> Time {
     }
 }
 
+/// Solves a problem within the options' limits (see [`portfolio::solve`]).
+/// A returned schedule always satisfies every constraint. With one thread
+/// the time limit is counted in work (see [`clock`]): the same problem,
+/// seed and limit give the same schedule on any machine, unless the wall
+/// clock overtook the work clock, which the progress watcher is told.
+pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    if opts.worker_threads() != 1 {
+        return portfolio::solve(problem, opts);
+    }
+    // the wall clock caps the run a little before the limit, leaving time
+    // to check and write the plan
+    let run = clock::Reproducible::start(opts.time_limit.mul_f64(0.96));
+    let outcome = portfolio::solve(problem, opts);
+    if !run.finish() {
+        if let Some(p) = &opts.progress {
+            p.note("the machine was slower than the work clock assumes, so the wall clock ended the search: another run may give a different plan");
+        }
+    }
+    outcome
+}
+
 /// The heuristic search alone (see [`portfolio::solve`], which adds the
 /// exact engine). A returned schedule always satisfies every constraint (it
 /// is re-checked with [`crate::model::verify::verify`]).
 pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
-    let started = Instant::now();
+    solve_heuristic_with(problem, opts, None)
+}
+
+/// An engine run beside the heuristic search on a thread of its own (the
+/// exact engine, see [`portfolio::solve`]), linked to it: it reads the best
+/// makespan found, and what it proves and finds stops the search once the
+/// gap is closed. It keeps its own result.
+pub type Sidecar<'a> = dyn Fn(&dyn exact::Link) + Sync + 'a;
+
+/// The heuristic search, with `sidecar` (when given and there are at least
+/// two threads) in place of the bound thread and one search worker.
+pub fn solve_heuristic_with(
+    problem: &Problem,
+    opts: &SolveOptions,
+    sidecar: Option<&Sidecar>,
+) -> Outcome {
+    let started = clock::now();
     if let Err(e) = temporal::check_structure(problem) {
         return Outcome::NotFound(format!("invalid problem: {e}"));
     }
@@ -318,11 +388,10 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
             });
         }
     }
-    let threads = if opts.threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        opts.threads
-    };
+    let threads = opts.worker_threads();
+    let sidecar = sidecar.filter(|_| threads >= 2);
+    // the sidecar takes one worker's core
+    let search_threads = threads - usize::from(sidecar.is_some());
     // With one thread the bound is computed first (reproducible runs); with
     // more it goes on beside the search after a short first round.
     let first_round = if threads >= 2 { 0.03 } else { 0.1 };
@@ -361,7 +430,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
         restarts: AtomicUsize::new(0),
         progress: opts.progress.clone(),
     };
-    let search_started = Instant::now();
+    let search_started = clock::now();
     let search_phases = || -> Vec<search::Cand> {
         let mut candidates: Vec<search::Cand> = Vec::new();
         let stopped = |shared: &search::Shared| shared.stopped();
@@ -374,7 +443,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 max_schedules: opts.max_schedules,
                 feeders: feeders.clone(),
             };
-            run_search(&setup, shared, seed, threads)
+            run_search(&setup, shared, seed, search_threads)
         };
         let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
         if !hard_limits {
@@ -393,7 +462,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
                         problem,
                         inst: v,
                         lower_bound: lb,
-                        deadline: (Instant::now() + share).min(deadline),
+                        deadline: (clock::now() + share).min(deadline),
                         max_schedules: opts.max_schedules,
                         feeders: feeders.clone(),
                     };
@@ -401,7 +470,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
                         &setup,
                         &shared,
                         opts.seed.wrapping_add(k as u64 + 1),
-                        threads,
+                        search_threads,
                     ));
                     if stopped(&shared) {
                         break;
@@ -416,7 +485,14 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     };
     let search_done = AtomicBool::new(false);
     let candidates = std::thread::scope(|scope| {
-        if threads >= 2 {
+        if let Some(sidecar) = sidecar {
+            let link = SearchLink {
+                problem,
+                shared: &shared,
+                done: &search_done,
+            };
+            scope.spawn(move || sidecar(&link));
+        } else if threads >= 2 {
             let (inst, shared, search_done) = (&inst, &shared, &search_done);
             // On large instances the bound thread takes a core from the
             // search for little gain: give it a quarter of the time.
@@ -489,7 +565,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
             {
                 return Outcome::NotFound(format!(
                     "stopped before any schedule was found (after {:.1}s)",
-                    started.elapsed().as_secs_f64()
+                    clock::elapsed(started).as_secs_f64()
                 ));
             }
             if why == sgs::OUT_OF_TIME {
@@ -497,7 +573,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
                     "no schedule found: the time limit of {:.1}s is too short for {} activities; schedule generation had run for {:.1}s without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {:.1}s of analysis and bounds); try a longer --time-limit",
                     opts.time_limit.as_secs_f64(),
                     inst.n,
-                    search_started.elapsed().as_secs_f64(),
+                    clock::elapsed(search_started).as_secs_f64(),
                     shared.restarts.load(Ordering::Relaxed),
                     shared.placed.load(Ordering::Relaxed),
                     (search_started - started).as_secs_f64()

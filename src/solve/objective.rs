@@ -6,6 +6,7 @@
 //! and never giving back what an earlier step won. Every schedule it keeps
 //! comes from the solver, so it satisfies every constraint.
 
+use super::clock;
 use super::{solve_heuristic, Objective, Outcome, Solution, SolveOptions};
 use crate::model::{signal, Problem, Signal, Time};
 use std::time::{Duration, Instant};
@@ -65,7 +66,7 @@ pub fn refine(problem: &Problem, sol: Solution, opts: &SolveOptions, budget: Dur
         Objective::Window => Some(sol.makespan),
         Objective::Downtime => problem.deadline,
     };
-    let (best, _) = lower_on_time(problem, sol, deadline, opts, Instant::now() + budget);
+    let (best, _) = lower_on_time(problem, sol, deadline, opts, clock::now() + budget);
     best
 }
 
@@ -96,7 +97,7 @@ fn lower_on_time(
         let mut probes = 0;
         let (mut lo, mut hi) = (floor, held[l]);
         while lo < hi {
-            let left = until.saturating_duration_since(Instant::now());
+            let left = until.saturating_duration_since(clock::now());
             if left < Duration::from_millis(20) || opts.stop_requested() {
                 return (best, true);
             }
@@ -153,7 +154,7 @@ pub struct ParetoPoint {
 /// on-time lowered under each, until it reaches zero, the problem's deadline
 /// or the time limit.
 pub fn pareto(problem: &Problem, opts: &SolveOptions) -> Result<Vec<ParetoPoint>, Outcome> {
-    let started = Instant::now();
+    let started = clock::now();
     let first = SolveOptions {
         time_limit: opts.time_limit / 4,
         objective: Objective::Window,
@@ -187,7 +188,7 @@ pub fn pareto(problem: &Problem, opts: &SolveOptions) -> Result<Vec<ParetoPoint>
         if out_of_time
             || w <= 0.0
             || problem.deadline.is_some_and(|d| deadline > d)
-            || Instant::now() >= end
+            || clock::passed(end)
         {
             break;
         }

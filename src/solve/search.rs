@@ -7,6 +7,7 @@
 //! Schedules that break an on-time limit are kept only as stepping stones
 //! (ranked by total excess first) and never reported as feasible.
 
+use super::clock;
 use super::instance::Instance;
 use super::priority::{
     blockify, crossover, list_by_key, list_from_starts, list_sampled, mutate, rule_keys, shift,
@@ -341,9 +342,12 @@ pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> O
     let cap = 100usize;
     let mut pop: Vec<Cand> = Vec::new();
     let mut best: Option<Cand> = None;
+    // one check per schedule generated
+    let pass = inst.pass_steps();
     let stop = |w: &Worker| {
+        clock::work(pass);
         shared.stopped()
-            || Instant::now() >= setup.deadline
+            || clock::passed(setup.deadline)
             || (setup.max_schedules > 0 && w.schedules >= setup.max_schedules)
     };
     let offer = |c: Cand, best: &mut Option<Cand>| {

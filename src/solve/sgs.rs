@@ -7,6 +7,7 @@
 //! restarts (the unscheduling step of Franck, Neumann and Schwindt), a
 //! bounded number of times.
 
+use super::clock;
 use super::instance::Instance;
 use super::profile::{Profile, POS};
 use super::temporal::NONE;
@@ -48,6 +49,8 @@ pub struct Sgs {
     pub failure: &'static str,
     /// Generation gives up (fails) once this instant has passed.
     pub deadline: Option<Instant>,
+    /// Clock steps a deadline check stands for (`CHECK_EVERY` placements).
+    check_steps: u64,
     /// Generation also gives up once any of these is set.
     pub stop: Vec<Arc<AtomicBool>>,
     /// Activities placed in its last pass, and passes restarted for
@@ -61,6 +64,7 @@ impl Sgs {
         let n = inst.n;
         let free_side = Profile::from_steps(&[(0, 1)]);
         Sgs {
+            check_steps: inst.pass_steps() * CHECK_EVERY as u64 / n.max(1) as u64,
             profiles: inst.caps.clone(),
             busy: inst
                 .sides
@@ -88,7 +92,10 @@ impl Sgs {
     /// Whether the deadline has passed or a stop flag is set.
     pub fn expired(&self) -> bool {
         self.stop.iter().any(|f| f.load(Ordering::Relaxed))
-            || self.deadline.is_some_and(|d| Instant::now() >= d)
+            || self.deadline.is_some_and(|d| {
+                clock::work(self.check_steps);
+                clock::passed(d)
+            })
     }
 
     fn reset(&mut self, inst: &Instance) {
