@@ -687,11 +687,16 @@ mod tests {
         (b, systems)
     }
 
+    /// Asserts that the violation's message contains `words`.
+    #[track_caller]
+    fn assert_says(v: &Violation, words: &str) {
+        assert!(v.message.contains(words), "{}", v.message);
+    }
+
     /// One task `t` of `duration` minutes on the one system `a`: the
     /// builder and the task.
     fn one_task(duration: Time) -> (Builder, usize) {
-        let mut b = Builder::new();
-        let a = b.system("a");
+        let (mut b, [a]) = with_systems(["a"]);
         let t = b.task("t", &[a], duration);
         (b, t)
     }
@@ -699,8 +704,7 @@ mod tests {
     /// Tasks `t1` and `t2`, 30 minutes each, on the one system named
     /// `system`: the builder and the system.
     fn two_changes_on(system: &str) -> (Builder, usize) {
-        let mut b = Builder::new();
-        let a = b.system(system);
+        let (mut b, [a]) = with_systems([system]);
         b.task("t1", &[a], 30);
         b.task("t2", &[a], 30);
         (b, a)
@@ -789,13 +793,12 @@ mod tests {
         assert_eq!(rules(&v), vec!["after"]);
         assert_eq!(v[0].tasks, vec!["backup", "upgrade"]);
         assert_eq!(v[0].interval, Some(Interval::new(35, 40)));
-        assert!(v[0].message.contains("5m too early"), "{}", v[0].message);
+        assert_says(&v[0], "5m too early");
     }
 
     #[test]
     fn after_max_lag() {
-        let mut b = Builder::new();
-        let a = b.system("a");
+        let (mut b, [a]) = with_systems(["a"]);
         let t0 = b.task("drain", &[a], 30);
         let t1 = b.task("patch", &[a], 60);
         b.after(t1, t0, 0, Some(30));
@@ -827,11 +830,7 @@ mod tests {
         assert!(check(&b.inv, &[0, 30]).is_empty());
         let v = check(&b.inv, &[0, 10]);
         assert_eq!(rules(&v), vec!["team"]);
-        assert!(
-            v[0].message.contains("need 2 of team dba"),
-            "{}",
-            v[0].message
-        );
+        assert_says(&v[0], "need 2 of team dba");
         assert_eq!(v[0].interval, Some(Interval::new(10, 30)));
         // Available only 60..120.
         b.inv.teams[dba].available = Some(vec![Interval::new(60, 120)]);
@@ -839,11 +838,7 @@ mod tests {
         let v = check(&b.inv, &[45, 90]);
         assert_eq!(rules(&v), vec!["team"]);
         assert_eq!(v[0].interval, Some(Interval::new(45, 60)));
-        assert!(
-            v[0].message.contains("outside the hours it is available"),
-            "{}",
-            v[0].message
-        );
+        assert_says(&v[0], "outside the hours it is available");
     }
 
     #[test]
@@ -879,7 +874,7 @@ mod tests {
         // Also overlaps on system pci-b.
         assert_eq!(rules(&v), vec!["system", "zone"]);
         assert_eq!(v[1].interval, Some(Interval::new(20, 30)));
-        assert!(v[1].message.contains("in zone pci"));
+        assert_says(&v[1], "in zone pci");
     }
 
     #[test]
@@ -949,11 +944,7 @@ mod tests {
         assert!(check(&b.inv, &[200]).is_empty());
         let v = check(&b.inv, &[45]);
         assert_eq!(rules(&v), vec!["windows"]);
-        assert!(
-            v[0].message.contains("22:00–23:00, 00:00–02:00"),
-            "{}",
-            v[0].message
-        );
+        assert_says(&v[0], "22:00–23:00, 00:00–02:00");
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn tempdir() -> tempfile::TempDir {
 }
 
 /// Writes `bytes` to `name` in the temporary folder `dir`: its path.
+#[track_caller]
 pub fn write(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
@@ -56,6 +57,7 @@ pub fn write(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> Pa
 
 /// A fresh temporary folder holding `name` with `bytes`: the folder (keep
 /// it alive while the file is used) and the file's path.
+#[track_caller]
 pub fn temp_file(name: &str, bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
     let dir = tempdir();
     let path = write(&dir, name, bytes);
@@ -64,6 +66,7 @@ pub fn temp_file(name: &str, bytes: impl AsRef<[u8]>) -> (tempfile::TempDir, Pat
 
 /// `windowplan plan --time-limit 1s --format json -o OUT INVENTORY`
 /// succeeds.
+#[track_caller]
 pub fn save_plan(inventory: &Path, out: &Path) {
     windowplan()
         .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
@@ -105,17 +108,20 @@ pub fn run(cmd: &mut Command) -> Run {
 }
 
 /// Runs `cmd`, asserts that it succeeds, and parses its stdout as JSON.
+#[track_caller]
 pub fn json_of(cmd: &mut Command) -> serde_json::Value {
     let out = cmd.assert().success();
     serde_json::from_slice(&out.get_output().stdout).unwrap()
 }
 
 /// The JSON file at `path`, parsed.
+#[track_caller]
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The element of the JSON array `list` whose `key` is `value`.
+#[track_caller]
 pub fn entry<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
     list.as_array()
         .unwrap()
@@ -126,6 +132,7 @@ pub fn entry<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a ser
 
 /// Runs `cmd` and asserts that it succeeds and that stdout contains every
 /// one of `words`; the assertion, for more checks.
+#[track_caller]
 pub fn prints(cmd: &mut Command, words: &[&str]) -> Assert {
     let mut out = cmd.assert().success();
     for w in words {
@@ -136,6 +143,7 @@ pub fn prints(cmd: &mut Command, words: &[&str]) -> Assert {
 
 /// Runs `cmd` and asserts its exit code and that stderr contains every one
 /// of `words`; the assertion, for more checks.
+#[track_caller]
 pub fn exits_with(cmd: &mut Command, code: i32, words: &[&str]) -> Assert {
     let mut out = cmd.assert().code(code);
     for w in words {
@@ -145,12 +153,14 @@ pub fn exits_with(cmd: &mut Command, code: i32, words: &[&str]) -> Assert {
 }
 
 /// `windowplan validate FILE` fails with exit 2, the code and every word given.
+#[track_caller]
 pub fn refused(path: &Path, code: &str, words: &[&str]) {
     refused_by(&["validate"], path, &[], code, words)
 }
 
 /// `windowplan CMD.. PATH EXTRA..` fails with exit 2, `error[CODE]`, every
 /// one of `words` and a hint, and does not panic.
+#[track_caller]
 pub fn refused_by(cmd: &[&str], path: &Path, extra: &[&str], code: &str, words: &[&str]) {
     let out = run(windowplan().args(cmd).arg(path).args(extra));
     let stderr = &out.stderr;
@@ -168,6 +178,7 @@ pub fn refused_by(cmd: &[&str], path: &Path, extra: &[&str], code: &str, words: 
 
 /// Writes each `(name, text, code, words)` into `dir` as `name` and asserts
 /// [`refused`] on it, in the order given.
+#[track_caller]
 pub fn refused_files(dir: &tempfile::TempDir, cases: &[(&str, String, &str, &[&str])]) {
     for (name, text, code, words) in cases {
         refused(&write(dir, name, text), code, words);
