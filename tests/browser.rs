@@ -3,6 +3,8 @@
 //! task, and a screenshot is saved. Skips with a note where no chromium is
 //! installed.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -33,46 +35,44 @@ fn headless(browser: &Path, profile: &Path) -> Command {
     c
 }
 
+/// Runs the headless browser with `args` (the page last) and asserts that
+/// it succeeds: its stdout.
+fn run_headless(browser: &Path, profile: &Path, args: &[String], what: &str) -> Vec<u8> {
+    let out = headless(browser, profile).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "chromium {what} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 #[test]
 fn gantt_page_renders_every_task_in_chromium() {
     let Some(browser) = chromium() else {
         eprintln!("note: no chromium installed; skipping the browser test (.ci/run installs it)");
         return;
     };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::tempdir();
     let html = dir.path().join("gantt.html");
-    let status = Command::new(env!("CARGO_BIN_EXE_windowplan"))
-        .args([
-            "plan",
-            "--time-limit",
-            "2s",
-            "--threads",
-            "1",
-            "--format",
-            "html",
-            "-o",
-        ])
+    common::plan_one_thread("2s")
+        .args(["--format", "html", "-o"])
         .arg(&html)
-        .arg(root.join("examples/bank.yaml"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let inv = windowplan::inventory::load(&root.join("examples/bank.yaml")).unwrap();
+        .arg(common::example("bank.yaml"))
+        .assert()
+        .success();
+    let inv = windowplan::inventory::load(&common::example("bank.yaml")).unwrap();
+    let page = format!("file://{}", html.display());
 
     // The DOM as the browser built it: one task bar per task, with its id.
     let profile = dir.path().join("profile");
-    let out = headless(&browser, &profile)
-        .arg("--dump-dom")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_headless(
+        &browser,
+        &profile,
+        &["--dump-dom".into(), page.clone()],
+        "dump-dom",
     );
-    let dom = String::from_utf8_lossy(&out.stdout);
+    let dom = String::from_utf8_lossy(&out);
     let bars = dom.matches("<g class=\"task\"").count() + dom.matches("<g class=\"task ").count();
     // Lanes are per team: a task that needs two teams has a bar in each.
     let expected: usize = inv.tasks.iter().map(|t| t.needs.len().max(1)).sum();
@@ -86,17 +86,16 @@ fn gantt_page_renders_every_task_in_chromium() {
     }
 
     // A screenshot, kept under target/ for a person to look at.
-    let shot = root.join("target/browser-test-gantt.png");
-    let out = headless(&browser, &profile)
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=1600,1200")
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "chromium screenshot failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let shot = common::root().join("target/browser-test-gantt.png");
+    run_headless(
+        &browser,
+        &profile,
+        &[
+            format!("--screenshot={}", shot.display()),
+            "--window-size=1600,1200".into(),
+            page,
+        ],
+        "screenshot",
     );
     let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
     assert!(

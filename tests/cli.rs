@@ -1,111 +1,85 @@
 //! The command line: every subcommand, every exit code, and bad input with
 //! the message a user sees.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use predicates::prelude::*;
 use std::path::PathBuf;
-
-fn windowplan() -> Command {
-    Command::cargo_bin("windowplan").unwrap()
-}
-
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-}
 
 #[test]
 fn validate_accepts_the_examples() {
     for name in ["bank.yaml", "quickstart.yaml"] {
-        windowplan()
-            .args(["validate"])
-            .arg(example(name))
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("valid"));
+        prints(
+            windowplan().args(["validate"]).arg(example(name)),
+            &["valid"],
+        );
     }
 }
 
 #[test]
 fn malformed_yaml_reports_line_and_exits_2() {
-    windowplan()
-        .arg("validate")
-        .arg(fixture("malformed.yaml"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("line"));
+    exits_with(
+        windowplan().arg("validate").arg(fixture("malformed.yaml")),
+        2,
+        &["line"],
+    );
 }
 
 #[test]
 fn cycle_names_every_task_and_exits_2() {
-    windowplan()
-        .arg("plan")
-        .arg(fixture("cycle.yaml"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("cycle"))
-        .stderr(
-            predicate::str::contains("a")
-                .and(predicate::str::contains("b"))
-                .and(predicate::str::contains("c")),
-        );
+    exits_with(
+        windowplan().arg("plan").arg(fixture("cycle.yaml")),
+        2,
+        &["cycle", "a", "b", "c"],
+    );
 }
 
 #[test]
 fn unknown_id_is_named_with_a_suggestion() {
-    windowplan()
-        .arg("validate")
-        .arg(fixture("unknown.yaml"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("tasks[0].system"))
-        .stderr(predicate::str::contains("core-bd"))
-        .stderr(predicate::str::contains("core-db"));
+    exits_with(
+        windowplan().arg("validate").arg(fixture("unknown.yaml")),
+        2,
+        &["tasks[0].system", "core-bd", "core-db"],
+    );
 }
 
 #[test]
 fn impossible_capacity_exits_2() {
-    windowplan()
-        .arg("validate")
-        .arg(fixture("capacity.yaml"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("dba"));
+    exits_with(
+        windowplan().arg("validate").arg(fixture("capacity.yaml")),
+        2,
+        &["dba"],
+    );
 }
 
 #[test]
 fn missing_file_exits_2() {
-    windowplan()
-        .args(["plan", "no-such-inventory.yaml"])
-        .assert()
-        .code(2);
+    exits_with(
+        windowplan().args(["plan", "no-such-inventory.yaml"]),
+        2,
+        &[],
+    );
 }
 
 #[test]
 fn deadline_shorter_than_critical_path_prints_the_path_and_exits_1() {
-    windowplan()
-        .arg("plan")
-        .arg(fixture("tight-deadline.yaml"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("backup").and(predicate::str::contains("patch-app")));
+    exits_with(
+        windowplan().arg("plan").arg(fixture("tight-deadline.yaml")),
+        1,
+        &["backup", "patch-app"],
+    );
 }
 
 #[test]
 fn blackout_over_the_only_window_exits_1() {
-    windowplan()
-        .args(["plan", "--time-limit", "1s"])
-        .arg(fixture("blackout-swallows-window.yaml"))
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("patch-dwh"));
+    exits_with(
+        windowplan()
+            .args(["plan", "--time-limit", "1s"])
+            .arg(fixture("blackout-swallows-window.yaml")),
+        1,
+        &["patch-dwh"],
+    );
 }
 
 #[test]
@@ -120,59 +94,44 @@ fn contradicting_max_lags_exit_1() {
 
 #[test]
 fn plan_table_then_json_then_check() {
-    windowplan()
-        .args(["plan", "--time-limit", "2s", "--threads", "1"])
-        .arg(example("bank.yaml"))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("schema-v42"));
+    prints(
+        plan_one_thread("2s").arg(example("bank.yaml")),
+        &["schema-v42"],
+    );
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("plan.json");
-    windowplan()
-        .args([
-            "plan",
-            "--time-limit",
-            "2s",
-            "--threads",
-            "1",
-            "--format",
-            "json",
-            "-o",
-        ])
+    plan_one_thread("2s")
+        .args(["--format", "json", "-o"])
         .arg(&out)
         .arg(example("bank.yaml"))
         .assert()
         .success();
-    let text = std::fs::read_to_string(&out).unwrap();
-    let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let plan = read_json(&out);
     assert_eq!(plan["format"], "windowplan-plan/1");
     assert!(plan["length_minutes"].as_i64().unwrap() <= 480);
 
-    windowplan()
-        .arg("check")
-        .arg(example("bank.yaml"))
-        .arg(&out)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("keeps every rule"));
+    prints(
+        windowplan()
+            .arg("check")
+            .arg(example("bank.yaml"))
+            .arg(&out),
+        &["keeps every rule"],
+    );
 }
 
 #[test]
 fn check_finds_a_hand_made_violation_and_exits_1() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("hand.json");
     // Both web servers patched at once, while the cluster needs one up.
-    std::fs::write(
-        &plan,
+    let (_dir, plan) = temp_file(
+        "hand.json",
         r#"{ "tasks": [
             { "id": "backup-db", "start_minute": 0 },
             { "id": "patch-db", "start_minute": 20 },
             { "id": "patch-web@web-1", "start": "2026-12-05T22:00" },
             { "id": "patch-web@web-2", "start": "2026-12-05T22:00" },
             { "id": "smoke-test", "start_minute": 60 } ] }"#,
-    )
-    .unwrap();
+    );
     windowplan()
         .arg("check")
         .arg(example("quickstart.yaml"))
@@ -184,42 +143,37 @@ fn check_finds_a_hand_made_violation_and_exits_1() {
 
 #[test]
 fn check_rejects_a_plan_naming_an_unknown_task() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("bad.json");
-    std::fs::write(
-        &plan,
+    let (_dir, plan) = temp_file(
+        "bad.json",
         r#"{ "tasks": [ { "id": "nope", "start_minute": 0 } ] }"#,
-    )
-    .unwrap();
-    windowplan()
-        .arg("check")
-        .arg(example("quickstart.yaml"))
-        .arg(&plan)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("nope"));
+    );
+    exits_with(
+        windowplan()
+            .arg("check")
+            .arg(example("quickstart.yaml"))
+            .arg(&plan),
+        2,
+        &["nope"],
+    );
 }
 
 #[test]
 fn graph_prints_dot_and_json() {
-    windowplan()
-        .arg("graph")
-        .arg(example("quickstart.yaml"))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("digraph"));
-    let out = windowplan()
-        .args(["graph", "--format", "json"])
-        .arg(example("quickstart.yaml"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    prints(
+        windowplan().arg("graph").arg(example("quickstart.yaml")),
+        &["digraph"],
+    );
+    let v = json_of(
+        windowplan()
+            .args(["graph", "--format", "json"])
+            .arg(example("quickstart.yaml")),
+    );
     assert!(v.is_object());
 }
 
 #[test]
 fn unwritable_output_exits_2_and_leaves_no_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("missing-folder").join("plan.json");
     windowplan()
         .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
@@ -232,7 +186,7 @@ fn unwritable_output_exits_2_and_leaves_no_file() {
 
 #[test]
 fn plan_writes_every_report_format() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     for (format, marker) in [
         ("md", "# Maintenance window"),
         ("csv", "start_minute"),
@@ -241,17 +195,8 @@ fn plan_writes_every_report_format() {
         ("svg", "<svg"),
     ] {
         let out = dir.path().join(format!("plan.{format}"));
-        windowplan()
-            .args([
-                "plan",
-                "--time-limit",
-                "1s",
-                "--threads",
-                "1",
-                "--format",
-                format,
-                "-o",
-            ])
+        plan_one_thread("1s")
+            .args(["--format", format, "-o"])
             .arg(&out)
             .arg(example("quickstart.yaml"))
             .assert()
@@ -264,14 +209,9 @@ fn plan_writes_every_report_format() {
 
 #[test]
 fn report_renders_a_saved_plan_and_refuses_a_broken_one() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let plan = dir.path().join("plan.json");
-    windowplan()
-        .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
-        .arg(&plan)
-        .arg(example("quickstart.yaml"))
-        .assert()
-        .success();
+    save_plan(&example("quickstart.yaml"), &plan);
     windowplan()
         .args(["report", "--format", "md"])
         .arg(example("quickstart.yaml"))
@@ -280,39 +220,30 @@ fn report_renders_a_saved_plan_and_refuses_a_broken_one() {
         .success()
         .stdout(predicate::str::contains("Runbook").or(predicate::str::contains("runbook")));
 
-    let broken = dir.path().join("broken.json");
-    std::fs::write(
-        &broken,
+    let broken = write(
+        &dir,
+        "broken.json",
         r#"[ { "id": "backup-db", "start_minute": 0 }, { "id": "patch-db", "start_minute": 0 },
             { "id": "patch-web@web-1", "start_minute": 0 }, { "id": "patch-web@web-2", "start_minute": 30 },
             { "id": "smoke-test", "start_minute": 60 } ]"#,
-    )
-    .unwrap();
-    windowplan()
-        .args(["report", "--format", "md"])
-        .arg(example("quickstart.yaml"))
-        .arg(&broken)
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("patch-db"));
+    );
+    exits_with(
+        windowplan()
+            .args(["report", "--format", "md"])
+            .arg(example("quickstart.yaml"))
+            .arg(&broken),
+        1,
+        &["patch-db"],
+    );
 }
 
 #[test]
 fn plan_reads_a_psplib_instance() {
-    let out = windowplan()
-        .args([
-            "plan",
-            "--time-limit",
-            "1s",
-            "--threads",
-            "1",
-            "--format",
-            "json",
-        ])
-        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/j301_1.sm"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let v = json_of(
+        plan_one_thread("1s")
+            .args(["--format", "json"])
+            .arg(data("j301_1.sm")),
+    );
     assert_eq!(v["tasks"].as_array().unwrap().len(), 32);
     assert!(v["tasks"][0]["start_minute"].is_i64());
     let length = v["length_minutes"].as_i64().unwrap();
@@ -324,53 +255,32 @@ fn plan_reads_a_psplib_instance() {
 
 #[test]
 fn bench_runs_the_fixture_directory() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data");
-    std::fs::copy(data.join("j301_1.sm"), dir.path().join("j301_1.sm")).unwrap();
-    let reference = dir.path().join("ref.csv");
-    std::fs::write(
-        &reference,
-        "instance,best_makespan,status\nj301_1,43,optimal\n",
-    )
-    .unwrap();
-    windowplan()
-        .args([
-            "bench",
-            "--format",
-            "psplib",
-            "--time-limit",
-            "500ms",
-            "--threads",
-            "1",
-            "--reference",
-        ])
-        .arg(&reference)
-        .arg(dir.path())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("1"));
-
+    let dir = tempdir();
+    std::fs::copy(data("j301_1.sm"), dir.path().join("j301_1.sm")).unwrap();
+    let bench = |best: &str| {
+        let reference = write(
+            &dir,
+            "ref.csv",
+            format!("instance,best_makespan,status\nj301_1,{best},optimal\n"),
+        );
+        windowplan()
+            .args([
+                "bench",
+                "--format",
+                "psplib",
+                "--time-limit",
+                "500ms",
+                "--threads",
+                "1",
+                "--reference",
+            ])
+            .arg(&reference)
+            .arg(dir.path())
+            .assert()
+    };
+    bench("43").success().stdout(predicate::str::contains("1"));
     // A schedule shorter than a claimed optimum is a contradiction the run reports.
-    std::fs::write(
-        &reference,
-        "instance,best_makespan,status\nj301_1,50,optimal\n",
-    )
-    .unwrap();
-    windowplan()
-        .args([
-            "bench",
-            "--format",
-            "psplib",
-            "--time-limit",
-            "500ms",
-            "--threads",
-            "1",
-            "--reference",
-        ])
-        .arg(&reference)
-        .arg(dir.path())
-        .assert()
-        .code(1);
+    bench("50").code(1);
 }
 
 fn scenario(name: &str) -> PathBuf {
@@ -381,10 +291,7 @@ fn scenario(name: &str) -> PathBuf {
 fn schema_prints_the_shipped_schema() {
     let out = windowplan().arg("schema").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let shipped = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("schema/inventory.schema.json"),
-    )
-    .unwrap();
+    let shipped = std::fs::read_to_string(root().join("schema/inventory.schema.json")).unwrap();
     assert_eq!(text, shipped);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
@@ -392,20 +299,18 @@ fn schema_prints_the_shipped_schema() {
 
 #[test]
 fn whatif_compares_the_four_bank_scenarios() {
-    let out = windowplan()
-        .args(["whatif", "--time-limit", "1s", "--format", "json"])
-        .arg(example("bank.yaml"))
-        .arg("--scenario")
-        .arg(scenario("one-more-dba.yaml"))
-        .arg("--scenario")
-        .arg(scenario("vendor-all-night.yaml"))
-        .arg("--scenario")
-        .arg(scenario("web-two-down.yaml"))
-        .arg("--scenario")
-        .arg(scenario("dr-primary-first.yaml"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let mut cmd = windowplan();
+    cmd.args(["whatif", "--time-limit", "1s", "--format", "json"])
+        .arg(example("bank.yaml"));
+    for name in [
+        "one-more-dba.yaml",
+        "vendor-all-night.yaml",
+        "web-two-down.yaml",
+        "dr-primary-first.yaml",
+    ] {
+        cmd.arg("--scenario").arg(scenario(name));
+    }
+    let v = json_of(&mut cmd);
     assert_eq!(v["base"]["scenario"], "base");
     let rows = v["scenarios"].as_array().unwrap();
     assert_eq!(rows.len(), 4);
@@ -414,56 +319,51 @@ fn whatif_compares_the_four_bank_scenarios() {
         assert!(r["length_minutes"].as_i64().unwrap() > 0);
         assert_eq!(r["deadline_met"], true);
     }
-    windowplan()
-        .args(["whatif", "--time-limit", "1s"])
-        .arg(example("bank.yaml"))
-        .arg("--scenario")
-        .arg(scenario("one-more-dba.yaml"))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("one more DBA"))
-        .stdout(predicate::str::contains("Δ vs base"));
+    prints(
+        windowplan()
+            .args(["whatif", "--time-limit", "1s"])
+            .arg(example("bank.yaml"))
+            .arg("--scenario")
+            .arg(scenario("one-more-dba.yaml")),
+        &["one more DBA", "Δ vs base"],
+    );
 }
 
 #[test]
 fn whatif_names_a_scenario_that_breaks_the_inventory() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("bad.yaml");
-    std::fs::write(
-        &bad,
+    let (_dir, bad) = temp_file(
+        "bad.yaml",
         "name: ghost team\npatch:\n  tasks:\n    pre-checks: { team: ghosts }\n",
-    )
-    .unwrap();
-    windowplan()
-        .args(["whatif", "--time-limit", "1s"])
-        .arg(example("bank.yaml"))
-        .arg("--scenario")
-        .arg(&bad)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("scenario `ghost team`"))
-        .stderr(predicate::str::contains("E030"));
+    );
+    exits_with(
+        windowplan()
+            .args(["whatif", "--time-limit", "1s"])
+            .arg(example("bank.yaml"))
+            .arg("--scenario")
+            .arg(&bad),
+        2,
+        &["scenario `ghost team`", "E030"],
+    );
 }
 
 #[test]
 fn risk_reports_percentiles_and_is_deterministic() {
     let run = || {
-        let out = windowplan()
-            .args([
-                "risk",
-                "--samples",
-                "300",
-                "--seed",
-                "4",
-                "--time-limit",
-                "1s",
-                "--format",
-                "json",
-            ])
-            .arg(fixture("backout.yaml"))
-            .assert()
-            .success();
-        serde_json::from_slice::<serde_json::Value>(&out.get_output().stdout).unwrap()
+        json_of(
+            windowplan()
+                .args([
+                    "risk",
+                    "--samples",
+                    "300",
+                    "--seed",
+                    "4",
+                    "--time-limit",
+                    "1s",
+                    "--format",
+                    "json",
+                ])
+                .arg(fixture("backout.yaml")),
+        )
     };
     let a = run();
     assert_eq!(a["samples"], 300);
@@ -475,76 +375,63 @@ fn risk_reports_percentiles_and_is_deterministic() {
         "{a}"
     );
     assert_eq!(a, run());
-    windowplan()
-        .args(["risk", "--samples", "200", "--time-limit", "1s"])
-        .arg(example("bank.yaml"))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("P95"))
-        .stdout(predicate::str::contains("critical chain"));
+    prints(
+        windowplan()
+            .args(["risk", "--samples", "200", "--time-limit", "1s"])
+            .arg(example("bank.yaml")),
+        &["P95", "critical chain"],
+    );
 }
 
 #[test]
 fn plan_reserve_backout_ends_before_the_point_of_no_return() {
-    let out = windowplan()
-        .args([
-            "plan",
-            "--time-limit",
-            "2s",
-            "--threads",
-            "1",
-            "--reserve-backout",
-            "--format",
-            "json",
-        ])
-        .arg(fixture("backout.yaml"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let upgrade = v["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["id"] == "upgrade")
-        .unwrap();
+    let v = json_of(
+        plan_one_thread("2s")
+            .args(["--reserve-backout", "--format", "json"])
+            .arg(fixture("backout.yaml")),
+    );
+    let upgrade = entry(&v["tasks"], "id", "upgrade");
     assert!(upgrade["end_minute"].as_i64().unwrap() <= 75, "{v}");
-    windowplan()
-        .args(["plan", "--time-limit", "1s", "--format", "md"])
-        .arg(fixture("backout.yaml"))
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("## Backout"))
-        .stdout(predicate::str::contains("Point of no return"));
+    prints(
+        windowplan()
+            .args(["plan", "--time-limit", "1s", "--format", "md"])
+            .arg(fixture("backout.yaml")),
+        &["## Backout", "Point of no return"],
+    );
+}
+
+/// A saved plan `{ "tasks": [ { "id": ID, "start_minute": START }, .. ] }`,
+/// the tasks in the order given.
+fn saved_plan(dir: &tempfile::TempDir, starts: &[(&str, i64)]) -> PathBuf {
+    let tasks: Vec<String> = starts
+        .iter()
+        .map(|(id, start)| format!(r#"{{ "id": "{id}", "start_minute": {start} }}"#))
+        .collect();
+    write(
+        dir,
+        "plan.json",
+        format!(r#"{{ "tasks": [ {} ] }}"#, tasks.join(", ")),
+    )
 }
 
 #[test]
 fn risk_keeps_the_order_of_a_saved_plan() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("plan.json");
+    let dir = tempdir();
     // The upgrade first (0–60), the patch after it (60–120).
-    std::fs::write(
-        &plan,
-        r#"{ "tasks": [ { "id": "upgrade", "start_minute": 0 }, { "id": "patch", "start_minute": 60 } ] }"#,
-    )
-    .unwrap();
-    let out = windowplan()
-        .args(["risk", "--samples", "400", "--format", "json"])
-        .arg(fixture("backout.yaml"))
-        .arg(&plan)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let plan = saved_plan(&dir, &[("upgrade", 0), ("patch", 60)]);
+    let v = json_of(
+        windowplan()
+            .args(["risk", "--samples", "400", "--format", "json"])
+            .arg(fixture("backout.yaml"))
+            .arg(&plan),
+    );
     assert_eq!(v["planned_minutes"], 120);
     // The upgrade (45m–1h30m) then the 1h patch: 1h45m to 2h30m; the 2h
     // deadline holds only when the upgrade takes at most an hour.
     let p = v["p_deadline"].as_f64().unwrap();
     assert!(p > 0.2 && p < 0.6, "{v}");
     // Both tasks on one system at once: the plan is refused.
-    std::fs::write(
-        &plan,
-        r#"{ "tasks": [ { "id": "upgrade", "start_minute": 0 }, { "id": "patch", "start_minute": 30 } ] }"#,
-    )
-    .unwrap();
+    let plan = saved_plan(&dir, &[("upgrade", 0), ("patch", 30)]);
     windowplan()
         .args(["risk", "--samples", "10"])
         .arg(fixture("backout.yaml"))
@@ -555,50 +442,28 @@ fn risk_keeps_the_order_of_a_saved_plan() {
 
 #[test]
 fn check_reserve_backout_flags_a_task_past_its_point_of_no_return() {
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("plan.json");
+    let dir = tempdir();
     // The patch first, the upgrade last: it ends at 00:00, 45m after 23:15.
-    std::fs::write(
-        &plan,
-        r#"{ "tasks": [ { "id": "patch", "start_minute": 0 }, { "id": "upgrade", "start_minute": 60 } ] }"#,
-    )
-    .unwrap();
-    windowplan()
-        .arg("check")
-        .arg(fixture("backout.yaml"))
-        .arg(&plan)
-        .assert()
-        .success();
-    windowplan()
-        .args(["check", "--reserve-backout"])
-        .arg(fixture("backout.yaml"))
-        .arg(&plan)
-        .assert()
+    let plan = saved_plan(&dir, &[("patch", 0), ("upgrade", 60)]);
+    let check = |args: &[&str]| {
+        windowplan()
+            .args(args)
+            .arg(fixture("backout.yaml"))
+            .arg(&plan)
+            .assert()
+    };
+    check(&["check"]).success();
+    check(&["check", "--reserve-backout"])
         .code(1)
         .stdout(predicate::str::contains("point of no return 23:15"));
     // What `plan --reserve-backout` writes passes the stricter check.
-    windowplan()
-        .args([
-            "plan",
-            "--time-limit",
-            "2s",
-            "--threads",
-            "1",
-            "--reserve-backout",
-            "--format",
-            "json",
-            "-o",
-        ])
+    plan_one_thread("2s")
+        .args(["--reserve-backout", "--format", "json", "-o"])
         .arg(&plan)
         .arg(fixture("backout.yaml"))
         .assert()
         .success();
-    windowplan()
-        .args(["check", "--reserve-backout"])
-        .arg(fixture("backout.yaml"))
-        .arg(&plan)
-        .assert()
-        .success();
+    check(&["check", "--reserve-backout"]).success();
 }
 
 #[test]
@@ -606,22 +471,11 @@ fn outage_alignment_halves_the_shop_downtime() {
     // Patched one after the other the shop would be down 60 minutes; the
     // default objective keeps the window at 1h and aligns the two outages.
     for seed in ["1", "2", "3"] {
-        let out = windowplan()
-            .args([
-                "plan",
-                "--time-limit",
-                "1s",
-                "--threads",
-                "1",
-                "--format",
-                "json",
-                "--seed",
-                seed,
-            ])
-            .arg(example("alignment.yaml"))
-            .assert()
-            .success();
-        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let v = json_of(
+            plan_one_thread("1s")
+                .args(["--format", "json", "--seed", seed])
+                .arg(example("alignment.yaml")),
+        );
         assert_eq!(v["length_minutes"], 60);
         assert_eq!(v["services"][0]["downtime_minutes"], 30, "seed {seed}");
     }
@@ -638,20 +492,12 @@ fn bank_online_banking_aligned_within_a_hard_95_minute_limit() {
             "    requires: [lb-pair, web-tier, app-tier, mq, core-db-a]\n    max_downtime: 95m\n",
         );
     assert!(text.contains("max_downtime: 95m"));
-    let dir = tempfile::tempdir().unwrap();
-    let inv = dir.path().join("bank95.yaml");
-    std::fs::write(&inv, text).unwrap();
-    let out = windowplan()
-        .args(["plan", "--time-limit", "3s", "--format", "json"])
-        .arg(&inv)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let banking = v["services"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id"] == "online-banking")
-        .unwrap();
+    let (_dir, inv) = temp_file("bank95.yaml", text);
+    let v = json_of(
+        windowplan()
+            .args(["plan", "--time-limit", "3s", "--format", "json"])
+            .arg(&inv),
+    );
+    let banking = entry(&v["services"], "id", "online-banking");
     assert_eq!(banking["downtime_minutes"], 95);
 }

@@ -1,6 +1,9 @@
 //! The error catalogue (docs/errors.md) and the source agree: every `E0xx`
 //! code written in src/ is documented, and every documented code is used.
 
+mod common;
+
+use common::root;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -36,9 +39,8 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 /// Codes the source gives to diagnostics: those in string literals
 /// (`"E031"`), which is how every diagnostic is built.
 fn source_codes() -> BTreeSet<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
-    rust_files(&root.join("src"), &mut files);
+    rust_files(&root().join("src"), &mut files);
     let mut codes = BTreeSet::new();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
@@ -52,8 +54,7 @@ fn source_codes() -> BTreeSet<String> {
 }
 
 fn documented_codes() -> BTreeSet<String> {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md"))
-        .unwrap();
+    let doc = std::fs::read_to_string(root().join("docs/errors.md")).unwrap();
     // Codes that start a table row: `| E031 |`.
     doc.lines()
         .filter_map(|l| l.strip_prefix("| "))

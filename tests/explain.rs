@@ -1,16 +1,23 @@
 //! `windowplan explain`: the critical chain and bottlenecks of a plan, and
 //! the conflict set of an inventory without one.
 
+mod common;
+
 use assert_cmd::Command;
+use common::*;
 use predicates::prelude::*;
 use std::path::PathBuf;
 
-fn windowplan() -> Command {
-    Command::cargo_bin("windowplan").unwrap()
+fn bank() -> PathBuf {
+    example("bank.yaml")
 }
 
-fn bank() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bank.yaml")
+/// `windowplan explain --time-limit 1s`; add the format, the inventory and
+/// the plan.
+fn explain() -> Command {
+    let mut cmd = windowplan();
+    cmd.args(["explain", "--time-limit", "1s"]);
+    cmd
 }
 
 const INFEASIBLE: &str = r#"
@@ -26,27 +33,21 @@ tasks:
 
 #[test]
 fn explains_the_bank_in_words() {
-    windowplan()
-        .args(["explain", "--time-limit", "1s"])
-        .arg(bank())
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("Critical chain"))
-        .stdout(predicate::str::contains(
+    prints(
+        explain().arg(bank()),
+        &[
+            "Critical chain",
             "pre-checks: starts when the window opens",
-        ))
-        .stdout(predicate::str::contains("Bottlenecks"));
+            "Bottlenecks",
+        ],
+    );
 }
 
 #[test]
 fn json_parses() {
-    let out = windowplan()
-        .args(["explain", "--time-limit", "1s", "--format", "json"])
-        .arg(bank())
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(explain().args(["--format", "json"]).arg(bank()));
+    assert_eq!(out.code, Some(0));
+    let v = out.json();
     assert_eq!(v["format"], "windowplan-explain/1");
     assert_eq!(v["outcome"], "planned");
     assert!(!v["critical_chain"].as_array().unwrap().is_empty());
@@ -55,16 +56,10 @@ fn json_parses() {
 
 #[test]
 fn infeasible_inventory_prints_the_conflict_set_and_exits_1() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("tight.yaml");
-    std::fs::write(&path, INFEASIBLE).unwrap();
-    let out = windowplan()
-        .args(["explain", "--time-limit", "1s"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (_dir, path) = temp_file("tight.yaml", INFEASIBLE);
+    let out = run(explain().arg(&path));
+    assert_eq!(out.code, Some(1));
+    let text = out.stdout_text();
     let set: Vec<&str> = text
         .lines()
         .skip_while(|l| !l.starts_with("These rules together make"))
@@ -80,13 +75,9 @@ fn infeasible_inventory_prints_the_conflict_set_and_exits_1() {
         "{text}"
     );
     // json: same set
-    let out = windowplan()
-        .args(["explain", "--time-limit", "1s", "--format", "json"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(explain().args(["--format", "json"]).arg(&path));
+    assert_eq!(out.code, Some(1));
+    let v = out.json();
     assert_eq!(v["outcome"], "no_plan");
     assert_eq!(v["conflict"]["rules"].as_array().unwrap().len(), 2);
     assert_eq!(v["conflict"]["set_proven"], true);
@@ -94,31 +85,23 @@ fn infeasible_inventory_prints_the_conflict_set_and_exits_1() {
 
 #[test]
 fn explains_a_given_plan_and_refuses_a_broken_one() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let plan = dir.path().join("plan.json");
-    windowplan()
-        .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
-        .arg(&plan)
-        .arg(bank())
-        .assert()
-        .success();
-    windowplan()
-        .args(["explain", "--time-limit", "1s"])
+    save_plan(&bank(), &plan);
+    explain()
         .arg(bank())
         .arg(&plan)
         .assert()
         .success()
         .stdout(predicate::str::contains("the given plan"));
     // Every task at the window start breaks rules: exit 1, nothing explained.
-    let text = std::fs::read_to_string(&plan).unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut v = read_json(&plan);
     for t in v["tasks"].as_array_mut().unwrap() {
         t.as_object_mut().unwrap().remove("start");
         t["start_minute"] = 0.into();
     }
     std::fs::write(&plan, v.to_string()).unwrap();
-    windowplan()
-        .args(["explain", "--time-limit", "1s"])
+    explain()
         .arg(bank())
         .arg(&plan)
         .assert()
@@ -129,9 +112,7 @@ fn explains_a_given_plan_and_refuses_a_broken_one() {
 
 #[test]
 fn unreadable_inventory_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.yaml");
-    std::fs::write(&path, "window: [not, a, window]\n").unwrap();
+    let (_dir, path) = temp_file("bad.yaml", "window: [not, a, window]\n");
     windowplan()
         .arg("explain")
         .arg(&path)
@@ -142,19 +123,12 @@ fn unreadable_inventory_exits_2() {
 
 #[test]
 fn availability_names_the_single_points_and_verifies_suggestions() {
-    let out = Command::cargo_bin("windowplan")
-        .unwrap()
-        .args(["availability", "--format", "json", "--time-limit", "2s"])
-        .arg(std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/bank.yaml"))
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let payments = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["service"] == "card-payments")
-        .unwrap();
+    let v = json_of(
+        windowplan()
+            .args(["availability", "--format", "json", "--time-limit", "2s"])
+            .arg(bank()),
+    );
+    let payments = entry(&v, "service", "card-payments");
     // core-db-a carries patch-db-a (50m) and schema-v42 (45m), one at a time.
     assert_eq!(payments["least_downtime_minutes"], 95);
     assert_eq!(payments["single_points"][0]["system"], "core-db-a");

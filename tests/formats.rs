@@ -1,17 +1,17 @@
 //! Integration tests of the benchmark readers and the benchmark runner on
 //! the fixtures in tests/data (see tests/data/README.md for their sources).
 
+mod common;
+
+use common::{data, root, tempdir};
 use std::path::{Path, PathBuf};
-use windowplan::bench::{self, BenchFormat, BenchOptions, InstanceStatus, RefStatus};
+use windowplan::bench::{
+    self, BenchFormat, BenchOptions, BenchReport, InstanceStatus, RefStatus, Solver, Verifier,
+};
+use windowplan::error::InputError;
 use windowplan::formats::{self, critical_path_bound, Format};
 use windowplan::model::{Precedence, Problem, Time};
 use windowplan::solve::{Outcome, Solution, SolveOptions};
-
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
-}
 
 #[test]
 fn psplib_fixture() {
@@ -172,6 +172,62 @@ fn fake_solver(p: &Problem, _: &SolveOptions) -> Outcome {
     }
 }
 
+/// One `bench::run_with` under the default solve options: by default
+/// without a reference table, with the default bench options, the fake
+/// solver and the real verifier.
+struct Bench<'a> {
+    format: BenchFormat,
+    reference: Option<PathBuf>,
+    options: BenchOptions,
+    solver: Solver<'a>,
+    verifier: Verifier<'a>,
+}
+
+impl<'a> Bench<'a> {
+    fn new(format: BenchFormat) -> Self {
+        Bench {
+            format,
+            reference: None,
+            options: BenchOptions::default(),
+            solver: &fake_solver,
+            verifier: &windowplan::model::verify::verify,
+        }
+    }
+
+    /// With tests/data/reference.csv.
+    fn reference(mut self) -> Self {
+        self.reference = Some(data("reference.csv"));
+        self
+    }
+
+    fn options(mut self, options: BenchOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    fn solver(mut self, solver: Solver<'a>) -> Self {
+        self.solver = solver;
+        self
+    }
+
+    fn verifier(mut self, verifier: Verifier<'a>) -> Self {
+        self.verifier = verifier;
+        self
+    }
+
+    fn run(&self, dir: &Path) -> Result<BenchReport, InputError> {
+        bench::run_with(
+            dir,
+            self.format,
+            self.reference.as_deref(),
+            &SolveOptions::default(),
+            &self.options,
+            self.solver,
+            self.verifier,
+        )
+    }
+}
+
 fn copy_into(dir: &Path, files: &[(&str, &str)]) {
     for (from, to) in files {
         std::fs::copy(data(from), dir.join(to)).unwrap();
@@ -180,25 +236,19 @@ fn copy_into(dir: &Path, files: &[(&str, &str)]) {
 
 #[test]
 fn bench_psplib_with_a_valid_schedule_passes() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let dir = tmp.path().join("j30");
     std::fs::create_dir(&dir).unwrap();
     copy_into(&dir, &[("j301_1.sm", "j301_1.sm")]);
     let csv = tmp.path().join("rows.csv");
-    let bopts = BenchOptions {
-        instances_csv: Some(csv.clone()),
-        ..BenchOptions::default()
-    };
-    let report = bench::run_with(
-        &dir,
-        BenchFormat::Psplib,
-        Some(&data("reference.csv")),
-        &SolveOptions::default(),
-        &bopts,
-        &fake_solver,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap();
+    let report = Bench::new(BenchFormat::Psplib)
+        .reference()
+        .options(BenchOptions {
+            instances_csv: Some(csv.clone()),
+            ..BenchOptions::default()
+        })
+        .run(&dir)
+        .unwrap();
     assert!(report.passed(), "{:?}", report.failures());
     assert_eq!(report.sets.len(), 1);
     let s = &report.sets[0];
@@ -234,7 +284,7 @@ fn bench_psplib_with_a_valid_schedule_passes() {
 
 #[test]
 fn bench_counts_violations_as_failures() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     copy_into(tmp.path(), &[("j301_1.sm", "j301_1.sm")]);
     // Everything at time 0: violates precedences and capacities.
     let broken = |p: &Problem, _: &SolveOptions| {
@@ -245,38 +295,26 @@ fn bench_counts_violations_as_failures() {
             starts,
         })
     };
-    let report = bench::run_with(
-        tmp.path(),
-        BenchFormat::Psplib,
-        None,
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &broken,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap();
+    let report = Bench::new(BenchFormat::Psplib)
+        .solver(&broken)
+        .run(tmp.path())
+        .unwrap();
     assert!(!report.passed());
     assert_eq!(report.total.violations, 1);
     assert_eq!(report.instances[0].status, InstanceStatus::Invalid);
     assert!(bench::render_table(&report).contains("FAILED"));
 
     // A verifier that rejects everything also fails the run.
-    let report = bench::run_with(
-        tmp.path(),
-        BenchFormat::Psplib,
-        None,
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &fake_solver,
-        &|_: &Problem, _: &[Time]| vec!["rejected".to_string()],
-    )
-    .unwrap();
+    let report = Bench::new(BenchFormat::Psplib)
+        .verifier(&|_: &Problem, _: &[Time]| vec!["rejected".to_string()])
+        .run(tmp.path())
+        .unwrap();
     assert!(!report.passed());
 }
 
 #[test]
 fn bench_rcpspmax_counts_infeasible_and_not_found() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     copy_into(
         tmp.path(),
         &[
@@ -284,16 +322,10 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
             ("ubo_10_psp2.sch", "ubo_10_psp2.sch"),
         ],
     );
-    let report = bench::run_with(
-        tmp.path(),
-        BenchFormat::RcpspMax,
-        Some(&data("reference.csv")),
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &fake_solver,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap();
+    let report = Bench::new(BenchFormat::RcpspMax)
+        .reference()
+        .run(tmp.path())
+        .unwrap();
     assert!(report.passed(), "{:?}", report.failures());
     let t = &report.total;
     assert_eq!(
@@ -314,16 +346,10 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
 
     // NotFound everywhere: not a failure, but nothing solved.
     let none = |_: &Problem, _: &SolveOptions| Outcome::NotFound("nothing".into());
-    let report = bench::run_with(
-        tmp.path(),
-        BenchFormat::RcpspMax,
-        None,
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &none,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap();
+    let report = Bench::new(BenchFormat::RcpspMax)
+        .solver(&none)
+        .run(tmp.path())
+        .unwrap();
     assert!(report.passed());
     assert_eq!((report.total.not_found, report.total.solved), (2, 0));
     assert_eq!(report.total.mean_dev_ref_pct, None);
@@ -331,7 +357,7 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
 
 #[test]
 fn bench_stride_limit_and_sets() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     let a = tmp.path().join("j30");
     let b = tmp.path().join("pat");
     std::fs::create_dir(&a).unwrap();
@@ -345,52 +371,36 @@ fn bench_stride_limit_and_sets() {
         ],
     );
     copy_into(&b, &[("rg30_set1_pat1.rcp", "x.rcp")]);
-    let bopts = BenchOptions {
+    let run = |bopts: BenchOptions| {
+        Bench::new(BenchFormat::Psplib)
+            .options(bopts)
+            .run(tmp.path())
+            .unwrap()
+    };
+    let names = |report: &BenchReport| -> Vec<String> {
+        report
+            .instances
+            .iter()
+            .map(|r| r.instance.clone())
+            .collect()
+    };
+    let report = run(BenchOptions {
         stride: 2,
         ..BenchOptions::default()
-    };
-    let run = |bopts: &BenchOptions| {
-        bench::run_with(
-            tmp.path(),
-            BenchFormat::Psplib,
-            None,
-            &SolveOptions::default(),
-            bopts,
-            &fake_solver,
-            &windowplan::model::verify::verify,
-        )
-        .unwrap()
-    };
-    let report = run(&bopts);
-    let names: Vec<&str> = report
-        .instances
-        .iter()
-        .map(|r| r.instance.as_str())
-        .collect();
-    assert_eq!(names, vec!["j301_1.sm", "j301_10.sm"]);
-    let report = run(&BenchOptions {
+    });
+    assert_eq!(names(&report), vec!["j301_1.sm", "j301_10.sm"]);
+    let report = run(BenchOptions {
         offset: 1,
         limit: Some(1),
         ..BenchOptions::default()
     });
-    let names: Vec<&str> = report
-        .instances
-        .iter()
-        .map(|r| r.instance.as_str())
-        .collect();
-    assert_eq!(names, vec!["j301_2.sm"]);
+    assert_eq!(names(&report), vec!["j301_2.sm"]);
 
     // Patterson files live in their own set; the psplib run ignored them.
-    let report = bench::run_with(
-        tmp.path(),
-        BenchFormat::Patterson,
-        Some(&data("reference.csv")),
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &fake_solver,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap();
+    let report = Bench::new(BenchFormat::Patterson)
+        .reference()
+        .run(tmp.path())
+        .unwrap();
     assert_eq!(report.sets.len(), 1);
     assert_eq!(report.sets[0].set, "pat");
     assert!(report.passed(), "{:?}", report.failures());
@@ -398,41 +408,15 @@ fn bench_stride_limit_and_sets() {
 
 #[test]
 fn bench_errors() {
-    let tmp = tempfile::tempdir().unwrap();
-    let e = bench::run_with(
-        tmp.path(),
-        BenchFormat::Psplib,
-        None,
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &fake_solver,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap_err();
+    let tmp = tempdir();
+    let psplib = Bench::new(BenchFormat::Psplib);
+    let e = psplib.run(tmp.path()).unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E089");
-    let e = bench::run_with(
-        &tmp.path().join("missing"),
-        BenchFormat::Psplib,
-        None,
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &fake_solver,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap_err();
+    let e = psplib.run(&tmp.path().join("missing")).unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E089");
     // A malformed instance fails the run with its own diagnostic.
     copy_into(tmp.path(), &[("malformed/truncated.sm", "j301_1.sm")]);
-    let e = bench::run_with(
-        tmp.path(),
-        BenchFormat::Psplib,
-        None,
-        &SolveOptions::default(),
-        &BenchOptions::default(),
-        &fake_solver,
-        &windowplan::model::verify::verify,
-    )
-    .unwrap_err();
+    let e = psplib.run(tmp.path()).unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E087");
     // A malformed reference file.
     std::fs::write(
@@ -449,7 +433,7 @@ fn bench_errors() {
 /// and skips with a note when the folder is absent.
 #[test]
 fn full_sets_parse_when_present() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchdata");
+    let root = root().join("../shared/benchdata");
     if !root.is_dir() {
         eprintln!(
             "note: {} absent; skipping the full-set parse test",
@@ -571,7 +555,7 @@ mod no_panic {
 /// written the fixtures must be solved and verified.
 #[test]
 fn run_with_the_real_solver() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tempdir();
     copy_into(
         tmp.path(),
         &[

@@ -5,59 +5,16 @@
 //! `scripts/timing-check.sh` for that. Each case below finishes in well under
 //! a second on a debug build.
 
-use assert_cmd::Command;
+mod common;
+
+use common::*;
 use predicates::prelude::*;
-use std::path::{Path, PathBuf};
-
-fn windowplan() -> Command {
-    Command::cargo_bin("windowplan").unwrap()
-}
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-}
 
 const HEAD: &str = "window: { start: 2026-12-05T22:00, timezone: Europe/London }\n";
 
-/// Writes `bytes` to `name` in a fresh temporary folder.
-fn write(dir: &tempfile::TempDir, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
-    let p = dir.path().join(name);
-    std::fs::write(&p, bytes).unwrap();
-    p
-}
-
-/// `windowplan validate FILE` fails with exit 2, the code and every word given.
-fn refused(path: &Path, code: &str, words: &[&str]) {
-    refused_by(&["validate"], path, &[], code, words)
-}
-
-fn refused_by(cmd: &[&str], path: &Path, extra: &[&str], code: &str, words: &[&str]) {
-    let out = windowplan()
-        .args(cmd)
-        .arg(path)
-        .args(extra)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
-    assert!(
-        stderr.contains(&format!("error[{code}]")),
-        "want {code}: {stderr}"
-    );
-    for w in words {
-        assert!(stderr.contains(w), "want `{w}` in: {stderr}");
-    }
-    assert!(stderr.contains("hint:"), "every error has a hint: {stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
-}
-
 #[test]
 fn malformed_utf8_is_named_with_its_position() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
-        &dir,
+    let (dir, p) = temp_file(
         "latin1.yaml",
         b"window: { start: 2026-12-05T22:00, timezone: UTC }\nsystems: [ { id: caf\xe9 } ]\n",
     );
@@ -74,7 +31,7 @@ fn malformed_utf8_is_named_with_its_position() {
 fn alias_bomb_is_refused() {
     // A list of 1000 tags replayed into 10 000 systems: ten million strings
     // from a 200 KB file. The replay budget stops it.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let tags: Vec<String> = (0..1000).map(|i| format!("x{i}")).collect();
     let mut s = format!(
         "{HEAD}systems:\n  - id: s0\n    tags: &t [{}]\n",
@@ -97,9 +54,9 @@ fn alias_bomb_is_refused() {
         ));
     }
     let p = write(&dir, "laughs.yaml", s);
-    let out = windowplan().arg("validate").arg(&p).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = run(windowplan().arg("validate").arg(&p));
+    assert_eq!(out.code, Some(2));
+    let stderr = &out.stderr;
     assert!(
         stderr.contains("error[E005]") || stderr.contains("error[E006]"),
         "{stderr}"
@@ -108,24 +65,29 @@ fn alias_bomb_is_refused() {
 
 #[test]
 fn deeply_nested_documents_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
     // YAML: the parser's depth budget.
-    let p = write(
+    refused_files(
         &dir,
-        "deep.yaml",
-        format!(
-            "{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{id: t, system: a, duration: 1m, after: [{}]}} ]\n",
-            deep(20_000)
-        ),
+        &[
+            (
+                "deep.yaml",
+                format!(
+                    "{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{id: t, system: a, duration: 1m, after: [{}]}} ]\n",
+                    deep(20_000)
+                ),
+                "E006",
+                &["recursion limit", "safety limits"],
+            ),
+            (
+                "deep-tags.yaml",
+                format!("{HEAD}systems: [ {{id: a, tags: {}}} ]\n", deep(20_000)),
+                "E006",
+                &["recursion limit"],
+            ),
+        ],
     );
-    refused(&p, "E006", &["recursion limit", "safety limits"]);
-    let p = write(
-        &dir,
-        "deep-tags.yaml",
-        format!("{HEAD}systems: [ {{id: a, tags: {}}} ]\n", deep(20_000)),
-    );
-    refused(&p, "E006", &["recursion limit"]);
     // JSON: serde_json stops at 128 levels where it keeps a value...
     let p = write(
         &dir,
@@ -135,10 +97,9 @@ fn deeply_nested_documents_are_refused() {
             deep(20_000)
         ),
     );
-    let out = windowplan().arg("validate").arg(&p).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("malformed JSON"), "{stderr}");
+    let out = run(windowplan().arg("validate").arg(&p));
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("malformed JSON"), "{}", out.stderr);
     // ...and the typed reader refuses a list where a string is wanted.
     let p = write(
         &dir,
@@ -166,7 +127,7 @@ fn deeply_nested_documents_are_refused() {
 
 #[test]
 fn files_over_the_size_limit_are_refused_unread() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     // Sparse: no disk space is used, and the reader refuses it from its size.
     let p = dir.path().join("huge.yaml");
     std::fs::File::create(&p)
@@ -212,78 +173,73 @@ fn files_over_the_size_limit_are_refused_unread() {
 
 #[test]
 fn numbers_that_overflow_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
+    let dir = tempdir();
+    refused_files(
         &dir,
-        "dur.yaml",
-        format!("{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{ id: t, system: a, duration: 1000000000000000m }} ]\n"),
-    );
-    refused(
-        &p,
-        "E010",
-        &["tasks[0].duration", "1000000000000000m", "one year"],
-    );
-    let p = write(
-        &dir,
-        "lag.yaml",
-        format!("{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{ id: t, system: a, duration: 1m }}, {{ id: u, system: a, duration: 1m, after: [ {{ task: t, lag: 99999999999999999999h }} ] }} ]\n"),
-    );
-    refused(&p, "E010", &["tasks[1].after[0].lag"]);
-    // 2^63 does not fit.
-    let p = write(
-        &dir,
-        "cap.yaml",
-        format!("{HEAD}teams: [ {{ id: ops, capacity: 9223372036854775808 }} ]\nsystems: [ {{id: a}} ]\n"),
-    );
-    refused(&p, "E005", &["line 2", "64 bits"]);
-    // 2^63 - 1 fits in the type but not in the planner.
-    let p = write(
-        &dir,
-        "cap2.yaml",
-        format!("{HEAD}teams: [ {{ id: ops, capacity: 9223372036854775807 }} ]\nsystems: [ {{id: a, parallel_changes: 4294967296}} ]\n"),
-    );
-    refused(
-        &p,
-        "E040",
         &[
-            "teams[0].capacity",
-            "9223372036854775807",
-            "systems[0].parallel_changes",
+            (
+                "dur.yaml",
+                format!("{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{ id: t, system: a, duration: 1000000000000000m }} ]\n"),
+                "E010",
+                &["tasks[0].duration", "1000000000000000m", "one year"],
+            ),
+            (
+                "lag.yaml",
+                format!("{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{ id: t, system: a, duration: 1m }}, {{ id: u, system: a, duration: 1m, after: [ {{ task: t, lag: 99999999999999999999h }} ] }} ]\n"),
+                "E010",
+                &["tasks[1].after[0].lag"],
+            ),
+            // 2^63 does not fit.
+            (
+                "cap.yaml",
+                format!("{HEAD}teams: [ {{ id: ops, capacity: 9223372036854775808 }} ]\nsystems: [ {{id: a}} ]\n"),
+                "E005",
+                &["line 2", "64 bits"],
+            ),
+            // 2^63 - 1 fits in the type but not in the planner.
+            (
+                "cap2.yaml",
+                format!("{HEAD}teams: [ {{ id: ops, capacity: 9223372036854775807 }} ]\nsystems: [ {{id: a, parallel_changes: 4294967296}} ]\n"),
+                "E040",
+                &[
+                    "teams[0].capacity",
+                    "9223372036854775807",
+                    "systems[0].parallel_changes",
+                ],
+            ),
+            (
+                "needs.json",
+                r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "teams": [{"id": "ops", "capacity": 2}], "systems": [{"id": "a"}],
+            "tasks": [{"id": "t", "system": "a", "duration": "1m", "needs": {"ops": 18446744073709551616}}]}"#.into(),
+                "E005",
+                &["malformed JSON"],
+            ),
+            // Weights: 1e400 is infinite in YAML's eyes, out of range in JSON's.
+            (
+                "w.yaml",
+                format!("{HEAD}systems: [ {{id: a}} ]\nservices: [ {{ id: s, requires: [a], weight: 1e400 }} ]\n"),
+                "E005",
+                &["line 3", "finite number"],
+            ),
+            (
+                "w.json",
+                r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "systems": [{"id": "a"}], "services": [{"id": "s", "requires": ["a"], "weight": 1e400}]}"#.into(),
+                "E005",
+                &["out of range", "finite number"],
+            ),
+            (
+                "nan.yaml",
+                format!("{HEAD}systems: [ {{id: a}} ]\nservices: [ {{ id: s, requires: [a], weight: .nan }}, {{ id: u, requires: [a], weight: -1 }} ]\n"),
+                "E043",
+                &["services[0].weight", "services[1].weight"],
+            ),
         ],
     );
-    let p = write(
-        &dir,
-        "needs.json",
-        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "teams": [{"id": "ops", "capacity": 2}], "systems": [{"id": "a"}],
-            "tasks": [{"id": "t", "system": "a", "duration": "1m", "needs": {"ops": 18446744073709551616}}]}"#,
-    );
-    refused(&p, "E005", &["malformed JSON"]);
-    // Weights: 1e400 is infinite in YAML's eyes, out of range in JSON's.
-    let p = write(
-        &dir,
-        "w.yaml",
-        format!("{HEAD}systems: [ {{id: a}} ]\nservices: [ {{ id: s, requires: [a], weight: 1e400 }} ]\n"),
-    );
-    refused(&p, "E005", &["line 3", "finite number"]);
-    let p = write(
-        &dir,
-        "w.json",
-        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "systems": [{"id": "a"}], "services": [{"id": "s", "requires": ["a"], "weight": 1e400}]}"#,
-    );
-    refused(&p, "E005", &["out of range", "finite number"]);
-    let p = write(
-        &dir,
-        "nan.yaml",
-        format!("{HEAD}systems: [ {{id: a}} ]\nservices: [ {{ id: s, requires: [a], weight: .nan }}, {{ id: u, requires: [a], weight: -1 }} ]\n"),
-    );
-    refused(&p, "E043", &["services[0].weight", "services[1].weight"]);
 }
 
 #[test]
 fn negative_and_zero_durations_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
-        &dir,
+    let (_dir, p) = temp_file(
         "neg.yaml",
         format!("{HEAD}systems: [ {{id: a}} ]\ntasks: [ {{ id: t, system: a, duration: -5m }}, {{ id: u, system: a, duration: 0m }}, {{ id: v, system: a, duration: 0 }} ]\n"),
     );
@@ -301,7 +257,7 @@ fn negative_and_zero_durations_are_refused() {
 
 #[test]
 fn dates_out_of_range_or_nonexistent_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let cases = [
         ("99999-12-05T22:00", "UTC", "E011", "99999-12-05T22:00"),
         (
@@ -336,51 +292,59 @@ fn dates_out_of_range_or_nonexistent_are_refused() {
         refused(&p, code, &["window.", words]);
     }
     // A deadline at the end of time, and one merely years away.
-    let p = write(
+    refused_files(
         &dir,
-        "far.yaml",
-        "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 9999-12-31T23:59 }\nsystems: [ {id: a} ]\n",
+        &[
+            (
+                "far.yaml",
+                "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 9999-12-31T23:59 }\nsystems: [ {id: a} ]\n".into(),
+                "E011",
+                &["window.deadline", "out of range"],
+            ),
+            (
+                "far2.yaml",
+                "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2029-01-01T00:00 }\nsystems: [ {id: a} ]\n".into(),
+                "E016",
+                &["window.deadline"],
+            ),
+        ],
     );
-    refused(&p, "E011", &["window.deadline", "out of range"]);
-    let p = write(
-        &dir,
-        "far2.yaml",
-        "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2029-01-01T00:00 }\nsystems: [ {id: a} ]\n",
-    );
-    refused(&p, "E016", &["window.deadline"]);
 }
 
 #[test]
 fn duplicate_keys_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
+    let dir = tempdir();
+    refused_files(
         &dir,
-        "dup.yaml",
-        format!("{HEAD}systems: [ {{ id: a, id: b }} ]\n"),
+        &[
+            (
+                "dup.yaml",
+                format!("{HEAD}systems: [ {{ id: a, id: b }} ]\n"),
+                "E005",
+                &["duplicate", "line 2"],
+            ),
+            ("dup2.yaml", format!("{HEAD}{HEAD}"), "E005", &["duplicate"]),
+            (
+                "dup.json",
+                r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC", "timezone": "UTC"}}"#
+                    .into(),
+                "E005",
+                &["duplicate field `timezone`"],
+            ),
+            // Duplicate ids are a validation error, each one named.
+            (
+                "dupid.yaml",
+                format!("{HEAD}systems: [ {{ id: a }}, {{ id: a }} ]\n"),
+                "E022",
+                &["systems[1]", "duplicate id `a`"],
+            ),
+        ],
     );
-    refused(&p, "E005", &["duplicate", "line 2"]);
-    let p = write(&dir, "dup2.yaml", format!("{HEAD}{HEAD}"));
-    refused(&p, "E005", &["duplicate"]);
-    let p = write(
-        &dir,
-        "dup.json",
-        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC", "timezone": "UTC"}}"#,
-    );
-    refused(&p, "E005", &["duplicate field `timezone`"]);
-    // Duplicate ids are a validation error, each one named.
-    let p = write(
-        &dir,
-        "dupid.yaml",
-        format!("{HEAD}systems: [ {{ id: a }}, {{ id: a }} ]\n"),
-    );
-    refused(&p, "E022", &["systems[1]", "duplicate id `a`"]);
 }
 
 #[test]
 fn odd_ids_are_refused_or_kept_intact() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
-        &dir,
+    let (dir, p) = temp_file(
         "bad-ids.yaml",
         format!(
             "{HEAD}systems: [ {{ id: \"web 1\" }}, {{ id: \"a@b\" }}, {{ id: \"tab\\there\" }}, {{ id: \"\" }}, {{ id: \"nl\\nx\" }} ]\n"
@@ -428,26 +392,9 @@ fn odd_ids_are_refused_or_kept_intact() {
             tasks.join(", ")
         ),
     );
-    let out = windowplan()
-        .args([
-            "plan",
-            "--time-limit",
-            "1s",
-            "--threads",
-            "1",
-            "--format",
-            "json",
-        ])
-        .arg(&p)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = run(plan_one_thread("1s").args(["--format", "json"]).arg(&p));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let plan = out.json();
     let got: Vec<&str> = plan["tasks"]
         .as_array()
         .unwrap()
@@ -459,16 +406,8 @@ fn odd_ids_are_refused_or_kept_intact() {
     }
     // Every other output format copes with them too.
     for format in ["table", "md", "csv", "ics", "html", "svg"] {
-        windowplan()
-            .args([
-                "plan",
-                "--time-limit",
-                "1s",
-                "--threads",
-                "1",
-                "--format",
-                format,
-            ])
+        plan_one_thread("1s")
+            .args(["--format", format])
             .arg(&p)
             .assert()
             .success();
@@ -477,7 +416,7 @@ fn odd_ids_are_refused_or_kept_intact() {
 
 #[test]
 fn empty_lists_everywhere_give_a_valid_empty_plan() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let yaml = write(
         &dir,
         "empty.yaml",
@@ -492,14 +431,8 @@ fn empty_lists_everywhere_give_a_valid_empty_plan() {
     for inv in [&yaml, &json, &minimal] {
         windowplan().arg("validate").arg(inv).assert().success();
         let out = dir.path().join("plan.json");
-        windowplan()
-            .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
-            .arg(&out)
-            .arg(inv)
-            .assert()
-            .success();
-        let plan: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        save_plan(inv, &out);
+        let plan = read_json(&out);
         assert_eq!(plan["tasks"].as_array().map(|a| a.len()), Some(0), "{plan}");
         windowplan()
             .arg("check")
@@ -539,20 +472,17 @@ fn empty_lists_everywhere_give_a_valid_empty_plan() {
 
 #[test]
 fn a_huge_task_count_hits_the_documented_limit() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = String::from(
-        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "systems": [{"id": "a"}], "tasks": ["#,
+    let dir = tempdir();
+    let tasks = joined(0..200_000, |i| {
+        format!(r#"{{"id": "t{i}", "system": "a", "duration": "1m"}}"#)
+    });
+    let p = write(
+        &dir,
+        "huge.json",
+        format!(
+            r#"{{"window": {{"start": "2026-12-05T22:00", "timezone": "UTC"}}, "systems": [{{"id": "a"}}], "tasks": [{tasks}]}}"#
+        ),
     );
-    for i in 0..200_000 {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&format!(
-            r#"{{"id": "t{i}", "system": "a", "duration": "1m"}}"#
-        ));
-    }
-    s.push_str("]}");
-    let p = write(&dir, "huge.json", s);
     refused(
         &p,
         "E007",
@@ -583,12 +513,11 @@ fn a_huge_task_count_hits_the_documented_limit() {
 
 #[test]
 fn too_many_blackouts_hit_the_documented_limit() {
-    let dir = tempfile::tempdir().unwrap();
     let mut s = format!("{HEAD}systems: [ {{id: a}} ]\nblackouts:\n");
     for _ in 0..10_001 {
         s.push_str("  - { from: 2026-12-06T01:00, to: 2026-12-06T02:00 }\n");
     }
-    let p = write(&dir, "blackouts.yaml", s);
+    let (_dir, p) = temp_file("blackouts.yaml", s);
     refused(&p, "E007", &["10001 blackouts", "limit of 10000"]);
 }
 
@@ -596,28 +525,17 @@ fn too_many_blackouts_hit_the_documented_limit() {
 fn thousands_of_bad_references_are_reported_quickly() {
     // Each unknown reference used to be compared with every id for a "did
     // you mean": quadratic. A budget keeps it linear.
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = String::from(
-        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "systems": ["#,
-    );
     let n = 20_000;
-    for i in 0..n {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&format!(r#"{{"id": "s{i}"}}"#));
-    }
-    s.push_str(r#"], "tasks": ["#);
-    for i in 0..n {
-        if i > 0 {
-            s.push(',');
-        }
-        s.push_str(&format!(
-            r#"{{"id": "t{i}", "system": "s{i}x", "duration": "1m", "after": ["x{i}"]}}"#
-        ));
-    }
-    s.push_str("]}");
-    let p = write(&dir, "refs.json", s);
+    let systems = joined(0..n, |i| format!(r#"{{"id": "s{i}"}}"#));
+    let tasks = joined(0..n, |i| {
+        format!(r#"{{"id": "t{i}", "system": "s{i}x", "duration": "1m", "after": ["x{i}"]}}"#)
+    });
+    let (_dir, p) = temp_file(
+        "refs.json",
+        format!(
+            r#"{{"window": {{"start": "2026-12-05T22:00", "timezone": "UTC"}}, "systems": [{systems}], "tasks": [{tasks}]}}"#
+        ),
+    );
     refused(
         &p,
         "E031",
@@ -628,7 +546,7 @@ fn thousands_of_bad_references_are_reported_quickly() {
 
 #[test]
 fn garbage_benchmark_files_are_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     for (name, bytes) in [
         ("a.sm", &b"\xff\xfe\x00garbage\n"[..]),
         ("b.sch", &b"99999999999999999999 1 0\n"[..]),
@@ -636,13 +554,9 @@ fn garbage_benchmark_files_are_refused() {
         ("d.rcp", &b"4 1\n10\n0 1 2\n"[..]),
     ] {
         let p = write(&dir, name, bytes);
-        let out = windowplan()
-            .args(["plan", "--time-limit", "1s"])
-            .arg(&p)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        let out = run(windowplan().args(["plan", "--time-limit", "1s"]).arg(&p));
+        let stderr = &out.stderr;
+        assert_eq!(out.code, Some(2), "{name}: {stderr}");
         assert!(stderr.contains("error[E08"), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     }
@@ -650,46 +564,33 @@ fn garbage_benchmark_files_are_refused() {
 
 #[test]
 fn same_seed_and_one_thread_give_byte_identical_plans() {
-    let run = || {
-        let out = windowplan()
-            .args([
-                "plan",
-                "--threads",
-                "1",
-                "--seed",
-                "3",
-                "--time-limit",
-                "1s",
-                "--format",
-                "json",
-            ])
-            .arg(example("bank.yaml"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+    let plan = || {
+        let out = run(plan_one_thread("1s")
+            .args(["--seed", "3", "--format", "json"])
+            .arg(example("bank.yaml")));
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
         out.stdout
     };
-    let (a, b) = (run(), run());
+    let (a, b) = (plan(), plan());
     assert!(!a.is_empty());
     assert!(a == b, "two runs with the same seed differ");
 }
 
 #[test]
 fn a_failing_run_never_leaves_a_partial_file() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let out = dir.path().join("plan.json");
     // Bad input: no file at all is written.
     let bad = write(&dir, "bad.yaml", format!("{HEAD}tasks: [ {{ id: t }} ]\n"));
-    windowplan()
-        .args(["plan", "--format", "json", "-o"])
-        .arg(&out)
-        .arg(&bad)
-        .assert()
-        .code(2);
+    let plan_bad = || {
+        windowplan()
+            .args(["plan", "--format", "json", "-o"])
+            .arg(&out)
+            .arg(&bad)
+            .assert()
+            .code(2)
+    };
+    plan_bad();
     assert!(!out.exists());
     // No feasible plan: nothing written either.
     let infeasible = write(
@@ -706,22 +607,18 @@ fn a_failing_run_never_leaves_a_partial_file() {
     assert!(!out.exists());
     // An earlier good plan is kept whole when a later run fails.
     std::fs::write(&out, "previous plan").unwrap();
-    windowplan()
-        .args(["plan", "--format", "json", "-o"])
-        .arg(&out)
-        .arg(&bad)
-        .assert()
-        .code(2);
+    plan_bad();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous plan");
     // A folder that does not exist: exit 2, nothing left behind.
     let missing = dir.path().join("no/such/dir/plan.json");
-    windowplan()
-        .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
-        .arg(&missing)
-        .arg(example("quickstart.yaml"))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("error[E008]: cannot write"));
+    exits_with(
+        windowplan()
+            .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
+            .arg(&missing)
+            .arg(example("quickstart.yaml")),
+        2,
+        &["error[E008]: cannot write"],
+    );
     // Only the files this test wrote are in the folder: no temporaries.
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -729,6 +626,11 @@ fn a_failing_run_never_leaves_a_partial_file() {
         .collect();
     names.sort();
     assert_eq!(names, ["bad.yaml", "infeasible.yaml", "plan.json"]);
+}
+
+/// `item(i)` for each `i`, joined by commas.
+fn joined(range: std::ops::Range<usize>, item: impl Fn(usize) -> String) -> String {
+    range.map(item).collect::<Vec<_>>().join(",")
 }
 
 /// An inventory the solver cannot prove optimal quickly: 80 tasks sharing
@@ -770,8 +672,7 @@ fn hard_inventory() -> String {
 fn ctrl_c_still_writes_the_plan_and_says_so() {
     // SIGINT sets the stop flag; the plan found is still checked and
     // written (atomically), and the user is told it was cut short.
-    let dir = tempfile::tempdir().unwrap();
-    let inv = write(&dir, "hard.yaml", hard_inventory());
+    let (dir, inv) = temp_file("hard.yaml", hard_inventory());
     let out = dir.path().join("plan.json");
     let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("windowplan"))
         .args([
@@ -811,8 +712,7 @@ fn ctrl_c_still_writes_the_plan_and_says_so() {
         stderr.contains("interrupted: writing the best plan found so far"),
         "{stderr}"
     );
-    let plan: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let plan = read_json(&out);
     assert!(plan["tasks"].as_array().is_some_and(|t| !t.is_empty()));
 }
 
@@ -820,9 +720,7 @@ fn ctrl_c_still_writes_the_plan_and_says_so() {
 fn one_task_on_both_sides_of_a_dr_pair_is_infeasible_not_a_solver_error() {
     // Found by the structure fuzzer: the solver returned a plan the checker
     // rejected ("internal error"). No plan can exist: say so, exit 1.
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(
-        &dir,
+    let (_dir, p) = temp_file(
         "dr.yaml",
         format!("{HEAD}systems: [ {{id: a}}, {{id: b}} ]\ndr: [ {{ primary: a, standby: b }} ]\ntasks: [ {{ id: both, systems: [b, a], duration: 16m }} ]\n"),
     );

@@ -267,11 +267,37 @@ fn golden(name: &str, actual: &str) {
     }
 }
 
+/// Renders the fixture plan and critical chain with `render` and compares
+/// the text with the golden NAME: the inventory, the plan and the text.
+fn rendered_golden(
+    name: &str,
+    render: impl Fn(&Inventory, &Plan, &[String]) -> String,
+) -> (Inventory, Plan, String) {
+    let inv = inventory();
+    let plan = plan(&inv);
+    let out = render(&inv, &plan, &critical());
+    golden(name, &out);
+    (inv, plan, out)
+}
+
+/// Gantt lanes per system rather than per team.
+fn system_lanes() -> gantt::Options {
+    gantt::Options {
+        lanes: gantt::Lanes::System,
+    }
+}
+
+/// The one calendar that `text` starts with.
+fn first_calendar(text: &str) -> ical::parser::ical::component::IcalCalendar {
+    ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .next()
+        .unwrap()
+        .unwrap()
+}
+
 #[test]
 fn csv_golden() {
-    let inv = inventory();
-    let out = csv::render(&inv, &plan(&inv));
-    golden("plan.csv", &out);
+    let (_, _, out) = rendered_golden("plan.csv", |inv, plan, _| csv::render(inv, plan));
     let lines: Vec<&str> = out.split("\r\n").collect();
     assert_eq!(
         lines[0],
@@ -285,9 +311,7 @@ fn csv_golden() {
 
 #[test]
 fn markdown_golden() {
-    let inv = inventory();
-    let out = markdown::render(&inv, &plan(&inv), &critical());
-    golden("plan.md", &out);
+    let (inv, _, out) = rendered_golden("plan.md", markdown::render);
     assert!(out.contains("gantt.svg"));
     for t in &inv.tasks {
         assert!(out.contains(&t.id), "{} missing", t.id);
@@ -296,9 +320,7 @@ fn markdown_golden() {
 
 #[test]
 fn ics_golden() {
-    let inv = inventory();
-    let out = ics::render(&inv, &plan(&inv), &critical());
-    golden("plan.ics", &out);
+    let (_, _, out) = rendered_golden("plan.ics", ics::render);
     assert!(out.ends_with("END:VCALENDAR\r\n"));
     for line in out.split("\r\n") {
         assert!(line.len() <= 75, "line over 75 octets: {line}");
@@ -407,10 +429,7 @@ fn ics_round_trip() {
 
 #[test]
 fn svg_golden_and_well_formed() {
-    let inv = inventory();
-    let plan = plan(&inv);
-    let out = gantt::render(&inv, &plan, &critical());
-    golden("gantt.svg", &out);
+    let (_, plan, out) = rendered_golden("gantt.svg", gantt::render);
     let doc = roxmltree::Document::parse(&out).expect("well-formed SVG");
     assert_eq!(doc.root_element().tag_name().name(), "svg");
     for t in &plan.tasks {
@@ -437,17 +456,9 @@ fn svg_golden_and_well_formed() {
 
 #[test]
 fn svg_per_system_lanes_well_formed() {
-    let inv = inventory();
-    let plan = plan(&inv);
-    let out = gantt::render_with(
-        &inv,
-        &plan,
-        &critical(),
-        &gantt::Options {
-            lanes: gantt::Lanes::System,
-        },
-    );
-    golden("gantt-systems.svg", &out);
+    let (inv, _, out) = rendered_golden("gantt-systems.svg", |inv, plan, critical| {
+        gantt::render_with(inv, plan, critical, &system_lanes())
+    });
     roxmltree::Document::parse(&out).expect("well-formed SVG");
     for s in &inv.systems {
         assert!(out.contains(&s.id));
@@ -456,10 +467,7 @@ fn svg_per_system_lanes_well_formed() {
 
 #[test]
 fn html_self_contained() {
-    let inv = inventory();
-    let plan = plan(&inv);
-    let out = html::render(&inv, &plan, &critical());
-    golden("plan.html", &out);
+    let (_, plan, out) = rendered_golden("plan.html", html::render);
     assert!(out.starts_with("<!DOCTYPE html>"));
     let without_ns = out.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
     assert!(!without_ns.contains("http://"), "network reference in HTML");
@@ -520,19 +528,23 @@ fn hand_edited_plan_renders() {
     let _ = html::render(&inv, &plan, &[]);
 }
 
+/// The fixture inventory with its window opening at `start` in `timezone`,
+/// and its plan.
+fn moved_to(start: &str, timezone: &str) -> (Inventory, Plan) {
+    let mut inv = inventory();
+    inv.window.start = start.parse().unwrap();
+    inv.window.timezone = timezone.into();
+    let plan = plan(&inv);
+    (inv, plan)
+}
+
 /// A window in a zone without transitions still gets a valid VTIMEZONE,
 /// and every event time is local to it.
 #[test]
 fn ics_utc_window() {
-    let mut inv = inventory();
-    inv.window.start = "2026-12-05T22:00[UTC]".parse().unwrap();
-    inv.window.timezone = "UTC".into();
-    let plan = plan(&inv);
+    let (inv, plan) = moved_to("2026-12-05T22:00[UTC]", "UTC");
     let out = ics::render(&inv, &plan, &[]);
-    let cal = ical::IcalParser::new(std::io::BufReader::new(out.as_bytes()))
-        .next()
-        .unwrap()
-        .unwrap();
+    let cal = first_calendar(&out);
     assert_eq!(cal.timezones.len(), 1);
     assert!(out.contains("TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\n"));
     assert!(out.contains("DTSTART;TZID=UTC:20261205T220000\r\n"));
@@ -544,10 +556,7 @@ fn ics_utc_window() {
 /// Europe: times after the gap are written with the new offset.
 #[test]
 fn csv_and_ics_across_spring_forward() {
-    let mut inv = inventory();
-    inv.window.start = "2026-03-29T00:00[Europe/Berlin]".parse().unwrap();
-    inv.window.timezone = "Europe/Berlin".into();
-    let plan = plan(&inv);
+    let (inv, plan) = moved_to("2026-03-29T00:00[Europe/Berlin]", "Europe/Berlin");
     let out = csv::render(&inv, &plan);
     // Minute 135 is 03:15 CEST (02:00–03:00 does not exist).
     assert!(
@@ -573,10 +582,7 @@ fn empty_plan_renders() {
     roxmltree::Document::parse(&svg).expect("well-formed SVG");
     assert_eq!(csv::render(&inv, &plan).lines().count(), 1);
     let ics_out = ics::render(&inv, &plan, &[]);
-    let cal = ical::IcalParser::new(std::io::BufReader::new(ics_out.as_bytes()))
-        .next()
-        .unwrap()
-        .unwrap();
+    let cal = first_calendar(&ics_out);
     assert!(cal.events.is_empty());
     assert!(markdown::render(&inv, &plan, &[]).contains("No changes."));
     assert!(html::render(&inv, &plan, &[]).contains("No services are declared."));
@@ -618,26 +624,21 @@ fn ics_escaping_and_folding_round_trip() {
     for line in out.split("\r\n") {
         assert!(line.len() <= 75, "{} octets: {line}", line.len());
     }
-    let cal = ical::IcalParser::new(std::io::BufReader::new(out.as_bytes()))
-        .next()
-        .unwrap()
-        .unwrap();
-    let summaries: Vec<String> = cal
-        .events
-        .iter()
-        .filter_map(|e| e.properties.iter().find(|p| p.name == "SUMMARY"))
-        .map(|p| unescape_text(p.value.as_deref().unwrap()))
-        .collect();
+    let cal = first_calendar(&out);
+    // Each event's NAME property, unescaped.
+    let values = |name: &str| -> Vec<String> {
+        cal.events
+            .iter()
+            .filter_map(|e| e.properties.iter().find(|p| p.name == name))
+            .map(|p| unescape_text(p.value.as_deref().unwrap()))
+            .collect()
+    };
+    let summaries = values("SUMMARY");
     assert!(
         summaries.contains(&format!("{odd} on core,db;a")),
         "{summaries:?}"
     );
-    let uids: Vec<String> = cal
-        .events
-        .iter()
-        .filter_map(|e| e.properties.iter().find(|p| p.name == "UID"))
-        .map(|p| unescape_text(p.value.as_deref().unwrap()))
-        .collect();
+    let uids = values("UID");
     assert!(uids.contains(&format!("{odd}@20261031.windowplan")));
 }
 
@@ -645,13 +646,6 @@ fn ics_escaping_and_folding_round_trip() {
 fn html_with_system_lanes() {
     let inv = inventory();
     let plan = plan(&inv);
-    let out = html::render_with(
-        &inv,
-        &plan,
-        &critical(),
-        &gantt::Options {
-            lanes: gantt::Lanes::System,
-        },
-    );
+    let out = html::render_with(&inv, &plan, &critical(), &system_lanes());
     assert!(out.contains("lanes per system"));
 }

@@ -1,16 +1,14 @@
 //! `windowplan generate` end to end: the estate validates, plans, and the
 //! plan passes the independent checker; `plan -v` / `-q` on stderr.
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+mod common;
 
-fn windowplan() -> Command {
-    Command::cargo_bin("windowplan").unwrap()
-}
+use common::*;
+use predicates::prelude::*;
 
 #[test]
 fn generated_estate_validates_plans_and_checks() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let inv = dir.path().join("estate.yaml");
     let plan = dir.path().join("plan.json");
     windowplan()
@@ -18,19 +16,28 @@ fn generated_estate_validates_plans_and_checks() {
         .arg(&inv)
         .assert()
         .success();
-    windowplan()
-        .arg("validate")
-        .arg(&inv)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("valid (400 tasks"));
-    windowplan()
-        .arg("plan")
-        .arg(&inv)
-        .args(["--time-limit", "2s", "--format", "json", "-v", "-o"])
-        .arg(&plan)
-        .assert()
-        .success()
+    prints(
+        windowplan().arg("validate").arg(&inv),
+        &["valid (400 tasks"],
+    );
+    // `plan INVENTORY --time-limit LIMIT --format json VERBOSITY -o PLAN`.
+    let plan_json = |time_limit: &str, verbosity: &str| {
+        windowplan()
+            .arg("plan")
+            .arg(&inv)
+            .args([
+                "--time-limit",
+                time_limit,
+                "--format",
+                "json",
+                verbosity,
+                "-o",
+            ])
+            .arg(&plan)
+            .assert()
+            .success()
+    };
+    plan_json("2s", "-v")
         .stderr(predicate::str::contains("time per stage"))
         .stderr(predicate::str::contains("compile"))
         .stderr(predicate::str::contains("plan: best"));
@@ -41,28 +48,16 @@ fn generated_estate_validates_plans_and_checks() {
         .assert()
         .success();
     // Quiet: nothing on stderr.
-    windowplan()
-        .arg("plan")
-        .arg(&inv)
-        .args(["--time-limit", "1s", "--format", "json", "-q", "-o"])
-        .arg(&plan)
-        .assert()
-        .success()
-        .stderr(predicate::str::is_empty());
+    plan_json("1s", "-q").stderr(predicate::str::is_empty());
 }
 
 #[test]
 fn generate_is_deterministic_and_json_by_extension() {
-    let out = |seed: &str| {
-        windowplan()
-            .args(["generate", "--tasks", "300", "--seed", seed])
-            .output()
-            .unwrap()
-            .stdout
-    };
+    let out =
+        |seed: &str| run(windowplan().args(["generate", "--tasks", "300", "--seed", seed])).stdout;
     assert_eq!(out("9"), out("9"));
     assert_ne!(out("9"), out("10"));
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let inv = dir.path().join("estate.json");
     windowplan()
         .args(["generate", "--tasks", "300", "-o"])

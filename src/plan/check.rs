@@ -680,11 +680,63 @@ mod tests {
         v.iter().map(|x| x.rule.as_str()).collect()
     }
 
+    /// A builder with the systems named, in order, and their indices.
+    fn with_systems<const N: usize>(names: [&str; N]) -> (Builder, [usize; N]) {
+        let mut b = Builder::new();
+        let systems = names.map(|name| b.system(name));
+        (b, systems)
+    }
+
+    /// Asserts that the violation's message contains `words`.
+    #[track_caller]
+    fn assert_says(v: &Violation, words: &str) {
+        assert!(v.message.contains(words), "{}", v.message);
+    }
+
+    /// One task `t` of `duration` minutes on the one system `a`: the
+    /// builder and the task.
+    fn one_task(duration: Time) -> (Builder, usize) {
+        let (mut b, [a]) = with_systems(["a"]);
+        let t = b.task("t", &[a], duration);
+        (b, t)
+    }
+
+    /// Tasks `t1` and `t2`, 30 minutes each, on the one system named
+    /// `system`: the builder and the system.
+    fn two_changes_on(system: &str) -> (Builder, usize) {
+        let (mut b, [a]) = with_systems([system]);
+        b.task("t1", &[a], 30);
+        b.task("t2", &[a], 30);
+        (b, a)
+    }
+
+    /// Systems `db-a` and `db-b`, a DR pair whose standby goes first: the
+    /// builder, the primary and the standby.
+    fn standby_first_pair() -> (Builder, usize, usize) {
+        let (mut b, [p, s]) = with_systems(["db-a", "db-b"]);
+        b.dr(
+            Component::System(p),
+            Component::System(s),
+            Some(DrOrder::StandbyFirst),
+        );
+        (b, p, s)
+    }
+
+    /// Systems `x` and `y`, one task on each (in that order), both needing
+    /// one of `team`, whose capacity is 1: the builder and the team.
+    fn sharing_one_team(team: &str, tasks: [(&str, Time); 2]) -> (Builder, usize) {
+        let (mut b, systems) = with_systems(["x", "y"]);
+        let k = b.team(team, 1);
+        for ((id, duration), system) in tasks.into_iter().zip(systems) {
+            let t = b.task(id, &[system], duration);
+            b.needs(t, k, 1);
+        }
+        (b, k)
+    }
+
     #[test]
     fn valid_plan_has_no_violations() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        let c = b.system("c");
+        let (mut b, [a, c]) = with_systems(["a", "c"]);
         let dba = b.team("dba", 1);
         let t0 = b.task("backup", &[a], 30);
         let t1 = b.task("upgrade", &[a], 60);
@@ -699,10 +751,7 @@ mod tests {
 
     #[test]
     fn check_a_hand_edited_file() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        b.task("t1", &[a], 30);
-        b.task("t2", &[a], 30);
+        let (b, _) = two_changes_on("a");
         let ok = r#"{"tasks": [{"id": "t1", "start": "2026-12-05T22:00"}, {"id": "t2", "start": "2026-12-05T22:30"}]}"#;
         assert!(check(&b.inv, &crate::plan::read_plan_starts(ok, &b.inv).unwrap()).is_empty());
         let bad = r#"{"tasks": [{"id": "t1", "start": "2026-12-05T22:00"}, {"id": "t2", "start": "2026-12-05T22:20"}]}"#;
@@ -718,17 +767,13 @@ mod tests {
 
     #[test]
     fn plan_of_wrong_length() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        b.task("t", &[a], 10);
+        let (b, _) = one_task(10);
         assert_eq!(rules(&check(&b.inv, &[])), vec!["plan"]);
     }
 
     #[test]
     fn negative_start() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        b.task("t", &[a], 10);
+        let (b, _) = one_task(10);
         let v = check(&b.inv, &[-15]);
         assert_eq!(rules(&v), vec!["start"]);
         assert_eq!(
@@ -739,9 +784,7 @@ mod tests {
 
     #[test]
     fn after_min_lag() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        let c = b.system("c");
+        let (mut b, [a, c]) = with_systems(["a", "c"]);
         let t0 = b.task("backup", &[a], 30);
         let t1 = b.task("upgrade", &[c], 60);
         b.after(t1, t0, 10, None);
@@ -750,13 +793,12 @@ mod tests {
         assert_eq!(rules(&v), vec!["after"]);
         assert_eq!(v[0].tasks, vec!["backup", "upgrade"]);
         assert_eq!(v[0].interval, Some(Interval::new(35, 40)));
-        assert!(v[0].message.contains("5m too early"), "{}", v[0].message);
+        assert_says(&v[0], "5m too early");
     }
 
     #[test]
     fn after_max_lag() {
-        let mut b = Builder::new();
-        let a = b.system("a");
+        let (mut b, [a]) = with_systems(["a"]);
         let t0 = b.task("drain", &[a], 30);
         let t1 = b.task("patch", &[a], 60);
         b.after(t1, t0, 0, Some(30));
@@ -768,10 +810,7 @@ mod tests {
 
     #[test]
     fn one_change_per_system_and_parallel_changes() {
-        let mut b = Builder::new();
-        let a = b.system("db");
-        b.task("t1", &[a], 30);
-        b.task("t2", &[a], 30);
+        let (mut b, a) = two_changes_on("db");
         b.task("t3", &[a], 30);
         let v = check(&b.inv, &[0, 20, 40]);
         assert_eq!(rules(&v), vec!["system", "system"]);
@@ -787,22 +826,11 @@ mod tests {
 
     #[test]
     fn team_capacity_and_availability() {
-        let mut b = Builder::new();
-        let x = b.system("x");
-        let y = b.system("y");
-        let dba = b.team("dba", 1);
-        let t0 = b.task("t0", &[x], 30);
-        let t1 = b.task("t1", &[y], 30);
-        b.needs(t0, dba, 1);
-        b.needs(t1, dba, 1);
+        let (mut b, dba) = sharing_one_team("dba", [("t0", 30), ("t1", 30)]);
         assert!(check(&b.inv, &[0, 30]).is_empty());
         let v = check(&b.inv, &[0, 10]);
         assert_eq!(rules(&v), vec!["team"]);
-        assert!(
-            v[0].message.contains("need 2 of team dba"),
-            "{}",
-            v[0].message
-        );
+        assert_says(&v[0], "need 2 of team dba");
         assert_eq!(v[0].interval, Some(Interval::new(10, 30)));
         // Available only 60..120.
         b.inv.teams[dba].available = Some(vec![Interval::new(60, 120)]);
@@ -810,11 +838,7 @@ mod tests {
         let v = check(&b.inv, &[45, 90]);
         assert_eq!(rules(&v), vec!["team"]);
         assert_eq!(v[0].interval, Some(Interval::new(45, 60)));
-        assert!(
-            v[0].message.contains("outside the hours it is available"),
-            "{}",
-            v[0].message
-        );
+        assert_says(&v[0], "outside the hours it is available");
     }
 
     #[test]
@@ -841,9 +865,7 @@ mod tests {
 
     #[test]
     fn zone_max_concurrent_counts_a_task_once() {
-        let mut b = Builder::new();
-        let a = b.system("pci-a");
-        let c = b.system("pci-b");
+        let (mut b, [a, c]) = with_systems(["pci-a", "pci-b"]);
         b.zone("pci", 1, &[a, c]);
         b.task("both", &[a, c], 30);
         b.task("other", &[c], 30);
@@ -852,15 +874,12 @@ mod tests {
         // Also overlaps on system pci-b.
         assert_eq!(rules(&v), vec!["system", "zone"]);
         assert_eq!(v[1].interval, Some(Interval::new(20, 30)));
-        assert!(v[1].message.contains("in zone pci"));
+        assert_says(&v[1], "in zone pci");
     }
 
     #[test]
     fn dr_never_both_down() {
-        let mut b = Builder::new();
-        let p = b.system("db-a");
-        let s1 = b.system("db-b1");
-        let s2 = b.system("db-b2");
+        let (mut b, [p, s1, s2]) = with_systems(["db-a", "db-b1", "db-b2"]);
         let k = b.cluster("db-b", &[s1, s2], 1);
         b.dr(Component::System(p), Component::Cluster(k), None);
         b.task("pa", &[p], 30);
@@ -876,14 +895,7 @@ mod tests {
 
     #[test]
     fn dr_order() {
-        let mut b = Builder::new();
-        let p = b.system("db-a");
-        let s = b.system("db-b");
-        b.dr(
-            Component::System(p),
-            Component::System(s),
-            Some(DrOrder::StandbyFirst),
-        );
+        let (mut b, p, s) = standby_first_pair();
         b.task("pa", &[p], 30);
         b.task("pb", &[s], 30);
         assert!(check(&b.inv, &[30, 0]).is_empty());
@@ -897,10 +909,7 @@ mod tests {
 
     #[test]
     fn blackout_scopes() {
-        let mut b = Builder::new();
-        let dwh = b.system("dwh");
-        let web = b.system("web");
-        let pci = b.system("card");
+        let (mut b, [dwh, web, pci]) = with_systems(["dwh", "web", "card"]);
         b.inv.systems[web].tags = vec!["linux".into()];
         let z = b.zone("pci", 5, &[pci]);
         b.task("t-dwh", &[dwh], 30);
@@ -929,26 +938,18 @@ mod tests {
 
     #[test]
     fn task_windows() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        let t = b.task("t", &[a], 30);
+        let (mut b, t) = one_task(30);
         b.inv.tasks[t].windows = Some(vec![Interval::new(0, 60), Interval::new(120, 240)]);
         assert!(check(&b.inv, &[30]).is_empty());
         assert!(check(&b.inv, &[200]).is_empty());
         let v = check(&b.inv, &[45]);
         assert_eq!(rules(&v), vec!["windows"]);
-        assert!(
-            v[0].message.contains("22:00–23:00, 00:00–02:00"),
-            "{}",
-            v[0].message
-        );
+        assert_says(&v[0], "22:00–23:00, 00:00–02:00");
     }
 
     #[test]
     fn deadline() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        b.task("t", &[a], 30);
+        let (mut b, _) = one_task(30);
         b.inv.window.deadline = Some(60);
         assert!(check(&b.inv, &[30]).is_empty());
         let v = check(&b.inv, &[45]);
@@ -961,9 +962,7 @@ mod tests {
 
     #[test]
     fn max_downtime() {
-        let mut b = Builder::new();
-        let db = b.system("db");
-        let app = b.system("app");
+        let (mut b, [db, app]) = with_systems(["db", "app"]);
         b.integration(
             "feed",
             Component::System(db),
@@ -987,10 +986,7 @@ mod tests {
 
     #[test]
     fn every_violation_is_reported() {
-        let mut b = Builder::new();
-        let a = b.system("a");
-        b.task("t1", &[a], 30);
-        b.task("t2", &[a], 30);
+        let (mut b, _) = two_changes_on("a");
         b.inv.window.deadline = Some(10);
         let v = check(&b.inv, &[-5, 0]);
         assert_eq!(rules(&v), vec!["start", "system", "deadline", "deadline"]);
@@ -998,14 +994,7 @@ mod tests {
 
     #[test]
     fn task_on_both_dr_sides_and_zero_duration() {
-        let mut b = Builder::new();
-        let p = b.system("db-a");
-        let s = b.system("db-b");
-        b.dr(
-            Component::System(p),
-            Component::System(s),
-            Some(DrOrder::StandbyFirst),
-        );
+        let (mut b, p, s) = standby_first_pair();
         b.task("both", &[p, s], 30);
         b.task("milestone", &[p], 0);
         let v = check(&b.inv, &[0, 10]);
@@ -1021,15 +1010,8 @@ mod tests {
 
     #[test]
     fn conflicts_merge_consecutive_minutes() {
-        let mut b = Builder::new();
-        let x = b.system("x");
-        let y = b.system("y");
-        let team = b.team("ops", 1);
+        let (mut b, team) = sharing_one_team("ops", [("a", 40), ("b", 40)]);
         b.inv.teams[team].available = Some(vec![Interval::new(0, 30), Interval::new(30, 60)]);
-        let t0 = b.task("a", &[x], 40);
-        let t1 = b.task("b", &[y], 40);
-        b.needs(t0, team, 1);
-        b.needs(t1, team, 1);
         // One conflict 10..40 even though an availability boundary lies at 30.
         let v = check(&b.inv, &[0, 10]);
         assert_eq!(v.len(), 1);
