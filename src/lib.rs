@@ -12,6 +12,7 @@ pub mod error;
 pub mod explain;
 pub mod formats;
 pub mod generate;
+pub mod instgen;
 pub mod graph;
 pub mod interrupt;
 pub mod inventory;
