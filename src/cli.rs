@@ -436,6 +436,13 @@ pub fn generate_instances(req: &InstanceRequest) -> u8 {
         Ok(s) => s,
         Err(d) => return generator_error(d),
     };
+    // Every instance is built once before anything is written (an NC that
+    // cannot be met fails here), and again, identically, to write it.
+    for spec in &specs {
+        if let Err(d) = instgen::generate(spec) {
+            return generator_error(d);
+        }
+    }
     if let Err(e) = std::fs::create_dir_all(dir) {
         return generator_error(crate::error::Diagnostic::new(
             "E008",
@@ -457,7 +464,10 @@ pub fn generate_instances(req: &InstanceRequest) -> u8 {
         manifest.push_str(&instgen::manifest_row(spec, &generated.figures));
     }
     let code = write_or_fail(Some(&dir.join("parameters.csv")), &manifest);
-    if code == EXIT_OK {
+    if code != EXIT_OK {
+        return code;
+    }
+    {
         let combinations = specs.last().map_or(0, |s| s.combination);
         eprintln!(
             "wrote {} {} instances ({combinations} parameter combination(s) × {}) and parameters.csv to {}",
@@ -467,7 +477,7 @@ pub fn generate_instances(req: &InstanceRequest) -> u8 {
             dir.display()
         );
     }
-    code
+    EXIT_OK
 }
 
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
