@@ -233,7 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     counts: dict[str, int] = {}
     n_err = 0
     for path in files:
-        inst = parse_sch(path)
+        try:
+            inst = parse_sch(path)
+        except (ValueError, StopIteration) as e:
+            print(f"{os.path.basename(path):<14} not read: {e}", file=sys.stderr, flush=True)
+            n_err += 1
+            continue
         res = solve(inst, args.time_limit, args.workers, args.seed, args.log)
         errs = []
         if res["starts"] is not None:
@@ -251,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{inst.name:<14}{str(row[1]):>9}{str(row[2]):>7}{res['status']:>12}{res['wall_s']:>8.2f}"
               + (f"  ERROR: {' | '.join(errs[:3])}" if errs else ""), flush=True)
     print("# " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-          + f"; {n_err} schedule(s) failed the check", flush=True)
+          + f"; {n_err} file(s) unreadable or schedule(s) failing the check", flush=True)
     if out_f:
         out_f.close()
     return 1 if n_err else 0

@@ -146,7 +146,7 @@ enum Command {
         /// Resource strength values (repeatable; default per kind and size).
         #[arg(long, value_delimiter = ',', num_args = 1)]
         rs: Vec<f64>,
-        /// RCPSP/max: share of the activities that get a maximal time lag (default 0.3).
+        /// RCPSP/max: share of the activities that get a maximal time lag (default 0.2).
         #[arg(long = "max-lags", value_delimiter = ',', num_args = 1)]
         max_lags: Vec<f64>,
         /// RCPSP/max: tightness of the maximal time lags, 0 loose to 1 rigid (default 0.5).
@@ -347,13 +347,10 @@ fn main() -> ExitCode {
                     rs,
                     max_lags,
                     tightness,
-                    estate_options: [
-                        tasks.map(|_| "--tasks"),
-                        format.map(|_| "--format"),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect(),
+                    estate_options: [tasks.map(|_| "--tasks"), format.map(|_| "--format")]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
                 };
                 return ExitCode::from(cli::generate_instances(&request));
             }

@@ -14,7 +14,9 @@ fn generated_sets_are_benchmarked() {
     let dir = tempfile::tempdir().unwrap();
     let sm = dir.path().join("j30");
     windowplan()
-        .args(["generate", "--kind", "psplib", "--jobs", "30", "--count", "2"])
+        .args([
+            "generate", "--kind", "psplib", "--jobs", "30", "--count", "2",
+        ])
         .args(["--nc", "1.5", "--rf", "0.5", "--rs", "0.5,1.0", "-o"])
         .arg(&sm)
         .assert()
@@ -27,7 +29,13 @@ fn generated_sets_are_benchmarked() {
     names.sort();
     assert_eq!(
         names,
-        ["j301_1.sm", "j301_2.sm", "j302_1.sm", "j302_2.sm", "parameters.csv"]
+        [
+            "j301_1.sm",
+            "j301_2.sm",
+            "j302_1.sm",
+            "j302_2.sm",
+            "parameters.csv"
+        ]
     );
     let manifest = std::fs::read_to_string(sm.join("parameters.csv")).unwrap();
     assert_eq!(manifest.lines().count(), 5);
@@ -42,8 +50,12 @@ fn generated_sets_are_benchmarked() {
 
     let sch = dir.path().join("j10max");
     windowplan()
-        .args(["generate", "--kind", "rcpspmax", "--jobs", "10", "--count", "3"])
-        .args(["--rs", "0.5", "--rf", "1", "--nc", "1.5", "--seed", "4", "-o"])
+        .args([
+            "generate", "--kind", "rcpspmax", "--jobs", "10", "--count", "3",
+        ])
+        .args([
+            "--rs", "0.5", "--rf", "1", "--nc", "1.5", "--seed", "4", "-o",
+        ])
         .arg(&sch)
         .assert()
         .success();

@@ -111,8 +111,8 @@ pub struct Params {
     /// RCPSP/max: the share of the non-start jobs that get a maximal time
     /// lag from an ancestor (ignored for PSPLIB).
     pub max_lag_share: f64,
-    /// RCPSP/max: how tight maximal time lags are, 0 (up to twice the
-    /// longest path they span) to 1 (exactly the longest path).
+    /// RCPSP/max: how tight maximal time lags are, 0 (loose) to 1 (exactly
+    /// the longest path they close); see [`rcpspmax`].
     pub tightness: f64,
 }
 
@@ -139,7 +139,7 @@ impl SetOptions {
     ///   0.7, 1.0 (for 120 jobs and more RS 0.1, 0.2, 0.3, 0.4, 0.5): the
     ///   480 instances of j30/j60 (600 of j120);
     /// - RCPSP/max: NC 1.5, 1.8 × RF 0.5, 0.75, 1.0 × RS 0.25, 0.5, 0.75,
-    ///   max-lag share 0.3, tightness 0.5: 180 instances (NC 2.1 cannot be
+    ///   max-lag share 0.2, tightness 0.5: 180 instances (NC 2.1 cannot be
     ///   met with 10 or 20 activities and at most 3 successors each).
     pub fn new(kind: Kind, jobs: usize) -> SetOptions {
         let mut o = SetOptions {
@@ -493,11 +493,8 @@ impl Builder {
         let anc_i = self.anc.row_with(i, i);
         // An existing arc a → b with a reaching i (or a = i) and b reached
         // from j (or b = j) would be implied by a → i → j → b.
-        let implied = ones(&anc_i).any(|a| {
-            self.succ[a]
-                .iter()
-                .any(|&b| b == j || self.reach.has(j, b))
-        });
+        let implied =
+            ones(&anc_i).any(|a| self.succ[a].iter().any(|&b| b == j || self.reach.has(j, b)));
         implied
     }
 
@@ -564,9 +561,7 @@ fn try_network(n: usize, target: usize, rng: &mut SplitMix64) -> Option<Network>
             continue;
         }
         let cands: Vec<usize> = (i + 1..=n)
-            .filter(|&j| {
-                !is_start(j) && b.pred[j].len() < MAX_ARCS_PER_JOB && !b.redundant(i, j)
-            })
+            .filter(|&j| !is_start(j) && b.pred[j].len() < MAX_ARCS_PER_JOB && !b.redundant(i, j))
             .collect();
         if cands.is_empty() {
             return None;
@@ -716,19 +711,19 @@ mod tests {
         for v in (0..nodes).rev() {
             for &w in &net.succ[v] {
                 assert!(w > v, "arc {v} -> {w} goes backward");
+                let below = reach[w].clone();
                 reach[v][w] = true;
-                for x in 0..nodes {
-                    if reach[w][x] {
-                        reach[v][x] = true;
-                    }
+                for (r, b) in reach[v].iter_mut().zip(below) {
+                    *r |= b;
                 }
             }
         }
-        for v in 1..nodes {
-            assert!(reach[0][v], "node {v} not reachable from the source");
-        }
-        for v in 0..n + 1 {
-            assert!(reach[v][n + 1], "node {v} does not reach the sink");
+        assert!(
+            reach[0][1..].iter().all(|&r| r),
+            "a node is not reachable from the source"
+        );
+        for (v, r) in reach[..=n].iter().enumerate() {
+            assert!(r[n + 1], "node {v} does not reach the sink");
         }
         for v in 1..=n {
             assert!(net.succ[v].len() <= MAX_ARCS_PER_JOB);
@@ -745,7 +740,14 @@ mod tests {
 
     #[test]
     fn networks_follow_progen_rules() {
-        for (n, nc) in [(30, 1.5), (30, 2.1), (60, 1.8), (120, 2.1), (10, 1.5), (6, 1.5)] {
+        for (n, nc) in [
+            (30, 1.5),
+            (30, 2.1),
+            (60, 1.8),
+            (120, 2.1),
+            (10, 1.5),
+            (6, 1.5),
+        ] {
             for seed in 0..5 {
                 let mut rng = SplitMix64::new(seed);
                 let net = network(n, nc, &mut rng).unwrap();

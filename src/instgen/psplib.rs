@@ -13,7 +13,7 @@
 //! - precedence rows list the successors in increasing order; jobs 1 and
 //!   `n+2` are the dummy source and sink of duration 0.
 
-use super::{capacities, demands, durations, network, Generated, Figures, Network, Params};
+use super::{capacities, demands, durations, network, Figures, Generated, Network, Params};
 use crate::error::Diagnostic;
 use crate::model::Time;
 use crate::rng::SplitMix64;
@@ -22,10 +22,8 @@ use std::fmt::Write;
 /// Renewable resources of a PSPLIB instance.
 pub const RESOURCES: usize = 4;
 
-const STARS: &str =
-    "************************************************************************";
-const DASHES: &str =
-    "------------------------------------------------------------------------";
+const STARS: &str = "************************************************************************";
+const DASHES: &str = "------------------------------------------------------------------------";
 
 /// Earliest starts with finish-to-start precedences (nodes are numbered
 /// topologically).
@@ -159,7 +157,12 @@ mod tests {
     fn mpm_time(text: &str) -> i64 {
         let lines: Vec<&str> = text.lines().collect();
         let i = lines.iter().position(|l| l.contains("MPM-Time")).unwrap();
-        lines[i + 1].split_whitespace().nth(5).unwrap().parse().unwrap()
+        lines[i + 1]
+            .split_whitespace()
+            .nth(5)
+            .unwrap()
+            .parse()
+            .unwrap()
     }
 
     /// The capacities the RS formula gives, computed from the parsed file.
@@ -279,10 +282,19 @@ mod tests {
             .iter()
             .position(|l| *l == "PRECEDENCE RELATIONS:")
             .unwrap();
-        assert_eq!(lines[prec + 1], "jobnr.    #modes  #successors   successors");
-        assert_eq!(lines[prec + 2], "   1        1          3           2   3   4");
+        assert_eq!(
+            lines[prec + 1],
+            "jobnr.    #modes  #successors   successors"
+        );
+        assert_eq!(
+            lines[prec + 2],
+            "   1        1          3           2   3   4"
+        );
         assert_eq!(lines[prec + 33], "  32        1          0");
-        let req = lines.iter().position(|l| *l == "REQUESTS/DURATIONS:").unwrap();
+        let req = lines
+            .iter()
+            .position(|l| *l == "REQUESTS/DURATIONS:")
+            .unwrap();
         assert_eq!(lines[req + 1], "jobnr. mode duration  R 1  R 2  R 3  R 4");
         assert_eq!(lines[req + 3], "  1      1     0       0    0    0    0");
         let cap = lines
