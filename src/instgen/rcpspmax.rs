@@ -331,12 +331,15 @@ mod tests {
 
     /// A set of tiny instances holds both instances with a schedule and
     /// instances proven to have none, and the infeasible ones are
-    /// temporally consistent: the resources make them infeasible.
+    /// temporally consistent: the resources make them infeasible. (One
+    /// thread and a schedule budget: the answer does not depend on the
+    /// machine's speed; in a release build it takes milliseconds.)
     #[test]
     fn small_sets_mix_feasible_and_resource_infeasible() {
         let opts = SolveOptions {
-            time_limit: Duration::from_secs(5),
+            time_limit: Duration::from_secs(120),
             threads: 1,
+            max_schedules: 2000,
             ..Default::default()
         };
         let (mut feasible, mut infeasible) = (0, 0);
