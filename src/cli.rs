@@ -353,6 +353,138 @@ pub fn generate(
     )
 }
 
+/// What `windowplan generate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GenKind {
+    /// A synthetic estate inventory (YAML or JSON).
+    Estate,
+    /// PSPLIB single-mode RCPSP instances (`.sm`).
+    Psplib,
+    /// RCPSP/max instances in ProGen/max format (`.sch`).
+    Rcpspmax,
+}
+
+/// `windowplan generate --kind psplib|rcpspmax` as given on the command
+/// line (`None` / empty: not given, the defaults of
+/// [`crate::instgen::SetOptions::new`] apply).
+#[derive(Debug, Clone)]
+pub struct InstanceRequest {
+    pub kind: GenKind,
+    pub seed: u64,
+    pub output: Option<std::path::PathBuf>,
+    pub jobs: Option<usize>,
+    pub count: Option<usize>,
+    pub nc: Vec<f64>,
+    pub rf: Vec<f64>,
+    pub rs: Vec<f64>,
+    pub max_lags: Vec<f64>,
+    pub tightness: Vec<f64>,
+    /// Estate-only options that were given (an error for instances).
+    pub estate_options: Vec<&'static str>,
+}
+
+fn generator_error(d: crate::error::Diagnostic) -> u8 {
+    eprintln!("{d}");
+    EXIT_BAD_INPUT
+}
+
+/// An option given with a `--kind` it does not apply to (`E091`).
+pub fn option_needs_kind(option: &str, kinds: &str) -> u8 {
+    generator_error(crate::error::Diagnostic::new(
+        crate::instgen::E_GEN,
+        option,
+        format!("{option} applies to --kind {kinds} only"),
+        format!("drop {option}, or add --kind {kinds}"),
+    ))
+}
+
+/// `windowplan generate --kind psplib|rcpspmax -o DIR`: writes every
+/// instance of the set (atomically, one file each) and `parameters.csv`
+/// into `DIR`.
+pub fn generate_instances(req: &InstanceRequest) -> u8 {
+    use crate::instgen::{self, Kind, SetOptions};
+    let kind = match req.kind {
+        GenKind::Estate => return option_needs_kind("--kind", "psplib or rcpspmax"),
+        GenKind::Psplib => Kind::Psplib,
+        GenKind::Rcpspmax => Kind::RcpspMax,
+    };
+    if let Some(option) = req.estate_options.first() {
+        return option_needs_kind(option, "estate");
+    }
+    if kind == Kind::Psplib {
+        if !req.max_lags.is_empty() {
+            return option_needs_kind("--max-lags", "rcpspmax");
+        }
+        if !req.tightness.is_empty() {
+            return option_needs_kind("--tightness", "rcpspmax");
+        }
+    }
+    let Some(dir) = req.output.as_deref() else {
+        return generator_error(crate::error::Diagnostic::new(
+            instgen::E_GEN,
+            "-o",
+            format!("--kind {} needs an output directory", kind.name()),
+            "add -o DIR: one file per instance and parameters.csv are written there",
+        ));
+    };
+    let mut opts = SetOptions {
+        nc: req.nc.clone(),
+        rf: req.rf.clone(),
+        rs: req.rs.clone(),
+        max_lag_share: req.max_lags.clone(),
+        tightness: req.tightness.clone(),
+        seed: req.seed,
+        ..SetOptions::new(kind, req.jobs.unwrap_or(30))
+    };
+    opts.count = req.count.unwrap_or(opts.count);
+    let specs = match instgen::specs(&opts) {
+        Ok(s) => s,
+        Err(d) => return generator_error(d),
+    };
+    // Every instance is built once before anything is written (an NC that
+    // cannot be met fails here), and again, identically, to write it.
+    for spec in &specs {
+        if let Err(d) = instgen::generate(spec) {
+            return generator_error(d);
+        }
+    }
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        return generator_error(crate::error::Diagnostic::new(
+            "E008",
+            "",
+            format!("cannot create the directory {}: {e}", dir.display()),
+            "check the path and permissions; nothing was written",
+        ));
+    }
+    let mut manifest = String::from(instgen::manifest_header());
+    for spec in &specs {
+        let generated = match instgen::generate(spec) {
+            Ok(g) => g,
+            Err(d) => return generator_error(d),
+        };
+        let code = write_or_fail(Some(&dir.join(&spec.file_name)), &generated.text);
+        if code != EXIT_OK {
+            return code;
+        }
+        manifest.push_str(&instgen::manifest_row(spec, &generated.figures));
+    }
+    let code = write_or_fail(Some(&dir.join("parameters.csv")), &manifest);
+    if code != EXIT_OK {
+        return code;
+    }
+    {
+        let combinations = specs.last().map_or(0, |s| s.combination);
+        eprintln!(
+            "wrote {} {} instances ({combinations} parameter combination(s) × {}) and parameters.csv to {}",
+            specs.len(),
+            kind.name(),
+            opts.count,
+            dir.display()
+        );
+    }
+    EXIT_OK
+}
+
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
 fn plan_instance(
     path: &Path,

@@ -13,6 +13,7 @@ pub mod explain;
 pub mod formats;
 pub mod generate;
 pub mod graph;
+pub mod instgen;
 pub mod interrupt;
 pub mod inventory;
 pub mod model;

@@ -112,19 +112,46 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
-    /// Write a synthetic but realistic estate, feasible by construction, for scale tests.
+    /// Write a synthetic but realistic estate (feasible by construction, for
+    /// scale tests), or a set of PSPLIB / RCPSP/max benchmark instances.
     Generate {
-        /// About how many tasks (each member of a cluster task counts).
-        #[arg(long, default_value_t = 1000)]
-        tasks: usize,
+        /// What to write: an estate inventory, PSPLIB .sm or RCPSP/max .sch instances.
+        #[arg(long, value_enum, default_value_t = cli::GenKind::Estate)]
+        kind: cli::GenKind,
+        /// Estate: about how many tasks (each member of a cluster task counts; default 1000).
+        #[arg(long)]
+        tasks: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Estate: the file format.
         #[arg(long, value_enum)]
         format: Option<GenFormat>,
-        /// Write to this file (atomically) instead of stdout; its extension
-        /// (.json, .yaml) sets the format unless --format is given.
+        /// Estate: write to this file (atomically) instead of stdout; its
+        /// extension (.json, .yaml) sets the format unless --format is given.
+        /// Instances: the directory to write them into (created if missing).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Instances: real jobs per instance, the dummies not counted (default 30).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Instances per parameter combination (default 10).
+        #[arg(long)]
+        count: Option<usize>,
+        /// Network complexity values, e.g. 1.5,1.8,2.1 (repeatable; default per kind).
+        #[arg(long, value_delimiter = ',', num_args = 1)]
+        nc: Vec<f64>,
+        /// Resource factor values (repeatable; default per kind).
+        #[arg(long, value_delimiter = ',', num_args = 1)]
+        rf: Vec<f64>,
+        /// Resource strength values (repeatable; default per kind and size).
+        #[arg(long, value_delimiter = ',', num_args = 1)]
+        rs: Vec<f64>,
+        /// RCPSP/max: share of the activities that get a maximal time lag (default 0.2).
+        #[arg(long = "max-lags", value_delimiter = ',', num_args = 1)]
+        max_lags: Vec<f64>,
+        /// RCPSP/max: tightness of the maximal time lags, 0 loose to 1 rigid (default 0.5).
+        #[arg(long, value_delimiter = ',', num_args = 1)]
+        tightness: Vec<f64>,
     },
     /// Plan the inventory and what-if scenarios side by side.
     Whatif {
@@ -303,11 +330,53 @@ fn main() -> ExitCode {
             )
         }
         Command::Generate {
+            kind,
             tasks,
             seed,
             format,
             output,
+            jobs,
+            count,
+            nc,
+            rf,
+            rs,
+            max_lags,
+            tightness,
         } => {
+            if kind != cli::GenKind::Estate {
+                let request = cli::InstanceRequest {
+                    kind,
+                    seed,
+                    output,
+                    jobs,
+                    count,
+                    nc,
+                    rf,
+                    rs,
+                    max_lags,
+                    tightness,
+                    estate_options: [tasks.map(|_| "--tasks"), format.map(|_| "--format")]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                };
+                return ExitCode::from(cli::generate_instances(&request));
+            }
+            let instance_option = [
+                jobs.map(|_| "--jobs"),
+                count.map(|_| "--count"),
+                (!nc.is_empty()).then_some("--nc"),
+                (!rf.is_empty()).then_some("--rf"),
+                (!rs.is_empty()).then_some("--rs"),
+                (!max_lags.is_empty()).then_some("--max-lags"),
+                (!tightness.is_empty()).then_some("--tightness"),
+            ]
+            .into_iter()
+            .flatten()
+            .next();
+            if let Some(option) = instance_option {
+                return ExitCode::from(cli::option_needs_kind(option, "psplib or rcpspmax"));
+            }
             let json = match format {
                 Some(f) => matches!(f, GenFormat::Json),
                 None => output
@@ -320,7 +389,7 @@ fn main() -> ExitCode {
             } else {
                 windowplan::generate::GenFormat::Yaml
             };
-            cli::generate(tasks, seed, format, output.as_deref())
+            cli::generate(tasks.unwrap_or(1000), seed, format, output.as_deref())
         }
         Command::Whatif {
             inventory,
