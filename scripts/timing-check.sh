@@ -8,6 +8,10 @@
 #
 #   scripts/timing-check.sh [LIMIT...]          # default limits: 1s 3s
 #
+# THREADS (default: both 0 and 1) lists the --threads values run: 0 is every
+# core (a wall-clock limit), 1 a reproducible run (work counted, the wall
+# clock as a cap).
+#
 # Uses target/release/windowplan (built if missing). Exit 1 if any run
 # overshot. Machines busy with other work overshoot more: read the report
 # with that in mind.
@@ -61,15 +65,17 @@ to_ms() { # 1s, 500ms, 2m -> milliseconds
   esac
 }
 
-printf '%-22s %6s %9s %9s %8s  %s\n' INPUT LIMIT WALL_MS OVER_MS EXIT VERDICT
+read -r -a threads_list <<< "${THREADS:-0 1}"
+printf '%-22s %7s %6s %9s %9s %8s  %s\n' INPUT THREADS LIMIT WALL_MS OVER_MS EXIT VERDICT
 bad=0
 for f in "${inputs[@]}"; do
+  for threads in "${threads_list[@]}"; do
   for lim in "${limits[@]}"; do
     lim_ms=$(to_ms "$lim")
     slack=$(( lim_ms / 20 )); [ "$slack" -lt 100 ] && slack=100
     t0=$(date +%s%N)
     set +e
-    "$bin" plan "$f" --time-limit "$lim" --format json -o "$work/plan.json" 2> "$work/err"
+    "$bin" plan "$f" --threads "$threads" --time-limit "$lim" --format json -o "$work/plan.json" 2> "$work/err"
     code=$?
     set -e
     t1=$(date +%s%N)
@@ -80,7 +86,8 @@ for f in "${inputs[@]}"; do
     else
       verdict="OVER by $over ms (allowed $slack)"; bad=1
     fi
-    printf '%-22s %6s %9d %9d %8d  %s\n' "$(basename "$f")" "$lim" "$wall" "$over" "$code" "$verdict"
+    printf '%-22s %7s %6s %9d %9d %8d  %s\n' "$(basename "$f")" "$threads" "$lim" "$wall" "$over" "$code" "$verdict"
+  done
   done
 done
 exit "$bad"

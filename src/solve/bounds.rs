@@ -149,7 +149,7 @@ pub fn destructive_with(
     mut raised: impl FnMut(Time) -> bool,
 ) -> Time {
     let mut t = lb;
-    while !expired(until, abort, inst) && refuted_or_abort(inst, t, until, abort) {
+    while !expired(until, abort, pass_steps(inst)) && refuted_or_abort(inst, t, until, abort) {
         t += 1;
         if !raised(t) {
             break;
@@ -158,10 +158,17 @@ pub fn destructive_with(
     t
 }
 
-/// Out of time or aborted; `inst`'s size is the work one check stands for.
-fn expired(until: Instant, abort: &AtomicBool, inst: &Instance) -> bool {
-    clock::work(inst.n as u64 / 5);
+/// Out of time or aborted; `steps`: the work done since the last check
+/// (see [`clock`]), one step per ~100 ns of work on the reference machine.
+fn expired(until: Instant, abort: &AtomicBool, steps: u64) -> bool {
+    clock::work(steps);
     abort.load(Ordering::Relaxed) || clock::passed(until)
+}
+
+/// The work of a pass over the activities (copying windows, one round of
+/// a loop over them).
+fn pass_steps(inst: &Instance) -> u64 {
+    inst.n as u64 / 5
 }
 
 /// Largest array of minutes the time-tabling will build.
@@ -181,6 +188,8 @@ struct Ctx<'a> {
     members: Vec<Vec<(usize, usize)>>,
     until: Instant,
     abort: &'a AtomicBool,
+    /// Clock steps of one resource's timetable in a propagation round.
+    resource_steps: u64,
 }
 
 /// Whether no schedule ends by `end` (false when not proven, out of time
@@ -206,6 +215,8 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
         return false;
     }
     let span = (end - lo) as usize;
+    // the timetables built below
+    clock::work((span * inst.caps.len()) as u64 / 16);
     let caps: Vec<Vec<i64>> = inst
         .caps
         .iter()
@@ -239,7 +250,13 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
             }
         }
     }
+    let demand_minutes: Time = (0..n)
+        .map(|j| inst.dur[j] * inst.demands[j].len() as Time)
+        .sum();
     let ctx = Ctx {
+        resource_steps: (span as u64
+            + demand_minutes.max(0) as u64 / inst.caps.len().max(1) as u64)
+            / 16,
         inst,
         lo,
         end,
@@ -260,7 +277,7 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
         for j in 0..n {
             for side in [false, true] {
                 loop {
-                    if expired(until, abort, inst) || es[j] == ls[j] {
+                    if expired(until, abort, pass_steps(inst)) || es[j] == ls[j] {
                         break;
                     }
                     let (mut e2, mut l2) = (es.clone(), ls.clone());
@@ -272,7 +289,7 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
                     if !ctx.contradicts(&mut e2, &mut l2) {
                         break;
                     }
-                    if expired(until, abort, inst) {
+                    if expired(until, abort, pass_steps(inst)) {
                         return false;
                     }
                     if side {
@@ -282,7 +299,7 @@ pub fn refuted_or_abort(inst: &Instance, end: Time, until: Instant, abort: &Atom
                     }
                     changed = true;
                     if ctx.contradicts(&mut es, &mut ls) {
-                        return !expired(until, abort, inst);
+                        return !expired(until, abort, pass_steps(inst));
                     }
                 }
             }
@@ -305,12 +322,14 @@ impl Ctx<'_> {
         let mut comp = vec![0i64; span];
         let mut part: Vec<(Time, Time)> = vec![(0, 0); n];
         for _round in 0..50 {
-            if expired(self.until, self.abort, self.inst) {
+            if expired(self.until, self.abort, pass_steps(inst)) {
                 return false;
             }
             let mut changed = false;
             for (r, us) in self.users.iter().enumerate() {
-                if expired(self.until, self.abort, self.inst) {
+                // the last resource's timetable: the minutes of the span
+                // and its users' compulsory parts
+                if expired(self.until, self.abort, self.resource_steps) {
                     return false;
                 }
                 let cap = &self.caps[r];
@@ -364,7 +383,7 @@ impl Ctx<'_> {
             // exclusion groups: no activity runs where another side is
             // certainly busy (its compulsory parts)
             for (g, &nsides) in inst.sides.iter().enumerate() {
-                if g % 64 == 63 && expired(self.until, self.abort, self.inst) {
+                if g % 64 == 63 && expired(self.until, self.abort, pass_steps(inst)) {
                     return false;
                 }
                 let members = &self.members[g];
@@ -452,7 +471,8 @@ impl Ctx<'_> {
             p2.dedup();
             let mut work = 0usize;
             for &t1 in &p1 {
-                if expired(self.until, self.abort, self.inst) {
+                // the last start's intervals: ~1.5 ns per demand term
+                if expired(self.until, self.abort, (p2.len() * us.len()) as u64 / 64) {
                     return false;
                 }
                 for &t2 in p2.iter().filter(|&&t2| t2 > t1) {
@@ -460,7 +480,8 @@ impl Ctx<'_> {
                     work += us.len();
                     if work >= 1 << 16 {
                         work = 0;
-                        if expired(self.until, self.abort, self.inst) {
+                        // counted at the next start (above)
+                        if expired(self.until, self.abort, 0) {
                             return false;
                         }
                     }

@@ -360,15 +360,14 @@ pub fn solve_exact_with(
             ub = ub * 2 + 1;
             continue;
         }
-        let now = clock::now();
-        if now >= deadline || (up_done && down_done) || link.stop() {
+        if clock::passed(deadline) || (up_done && down_done) || link.stop() {
             return ExactResult::Bounds {
                 makespan: best.as_ref().map(|s| problem.makespan(s)),
                 starts: best,
                 lower_bound: best_m.map_or(lb, |m| lb.min(m)),
             };
         }
-        let remaining = deadline - now;
+        let remaining = deadline.saturating_duration_since(clock::now());
         let budget = if opts.strategy == Strategy::Hybrid {
             slice.min(remaining)
         } else {
@@ -395,11 +394,10 @@ pub fn solve_exact_with(
         }
         if opts.strategy == Strategy::Hybrid && !down_done && phase == Phase::Up {
             // next: the bound probe, then back up
-            let now = clock::now();
-            if now >= deadline || lb > ub || link.stop() {
+            if clock::passed(deadline) || lb > ub || link.stop() {
                 continue;
             }
-            let budget = slice.min(deadline - now);
+            let budget = slice.min(deadline.saturating_duration_since(clock::now()));
             let out = run_guarded(
                 problem,
                 &es,
@@ -490,7 +488,8 @@ fn run(
         None => return Run::Empty,
     };
     let deadline = clock::now() + budget;
-    let steps = clock::pass(
+    // a decision with its propagation: about two passes over the model
+    let steps = 2 * clock::pass(
         problem.activities.len(),
         problem.precedences.len(),
         problem.activities.iter().map(|a| a.demands.len()).sum(),

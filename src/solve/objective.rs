@@ -98,7 +98,7 @@ fn lower_on_time(
         let (mut lo, mut hi) = (floor, held[l]);
         while lo < hi {
             let left = until.saturating_duration_since(clock::now());
-            if left < Duration::from_millis(20) || opts.stop_requested() {
+            if left < Duration::from_millis(20) || clock::passed(until) || opts.stop_requested() {
                 return (best, true);
             }
             let target = match probes {

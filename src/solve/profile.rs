@@ -49,10 +49,16 @@ impl Profile {
     /// When `amount` does not fit somewhere in `[t, t+d)`, the end of the
     /// first segment where it does not fit (`POS` if never); `None` if it fits.
     pub fn conflict(&self, t: Time, d: Time, amount: i64) -> Option<Time> {
+        self.conflict_counted(t, d, amount).0
+    }
+
+    /// [`Profile::conflict`], with the segments it looked at (its work).
+    pub fn conflict_counted(&self, t: Time, d: Time, amount: i64) -> (Option<Time>, u64) {
         if d <= 0 {
-            return None;
+            return (None, 0);
         }
-        let mut k = self.seg(t);
+        let first = self.seg(t);
+        let mut k = first;
         let end = t + d;
         while k < self.pts.len() && self.pts[k].0 < end {
             if self.pts[k].1 < amount {
@@ -61,11 +67,12 @@ impl Profile {
                 while k < self.pts.len() && self.pts[k].1 < amount {
                     k += 1;
                 }
-                return Some(self.pts.get(k).map(|p| p.0).unwrap_or(POS));
+                let at = self.pts.get(k).map(|p| p.0).unwrap_or(POS);
+                return (Some(at), (k - first) as u64 + 1);
             }
             k += 1;
         }
-        None
+        (None, (k - first) as u64 + 1)
     }
 
     fn split(&mut self, x: Time) -> usize {
@@ -79,16 +86,19 @@ impl Profile {
         }
     }
 
-    /// Takes `amount` units over `[t, t+d)`.
-    pub fn reserve(&mut self, t: Time, d: Time, amount: i64) {
+    /// Takes `amount` units over `[t, t+d)`. Returns its work: the
+    /// segments changed, and the breakpoints moved to make room (counted
+    /// one per 16, as they move in bulk).
+    pub fn reserve(&mut self, t: Time, d: Time, amount: i64) -> u64 {
         if d <= 0 || amount == 0 {
-            return;
+            return 0;
         }
         let a = self.split(t);
         let b = self.split(t + d);
         for p in &mut self.pts[a..b] {
             p.1 -= amount;
         }
+        (b - a) as u64 + (self.pts.len() - a) as u64 / 16 + 1
     }
 }
 

@@ -27,6 +27,9 @@ const BATCH_ABOVE: usize = 5000;
 
 /// Activities placed between two looks at the clock and the stop flags.
 const CHECK_EVERY: usize = 256;
+/// Units of [`Sgs::work`] per clock step (100 ns on the reference machine;
+/// see [`super::clock::STEP`]).
+const WORK_PER_STEP: u64 = 8;
 
 /// Reusable work space for one instance.
 pub struct Sgs {
@@ -49,8 +52,10 @@ pub struct Sgs {
     pub failure: &'static str,
     /// Generation gives up (fails) once this instant has passed.
     pub deadline: Option<Instant>,
-    /// Clock steps a deadline check stands for (`CHECK_EVERY` placements).
-    check_steps: u64,
+    /// Work done since it was last told to the clock (see
+    /// [`super::clock`]): activities placed, time lags followed, profile
+    /// segments looked at and changed.
+    work: u64,
     /// Generation also gives up once any of these is set.
     pub stop: Vec<Arc<AtomicBool>>,
     /// Activities placed in its last pass, and passes restarted for
@@ -64,7 +69,7 @@ impl Sgs {
         let n = inst.n;
         let free_side = Profile::from_steps(&[(0, 1)]);
         Sgs {
-            check_steps: inst.pass_steps() * CHECK_EVERY as u64 / n.max(1) as u64,
+            work: 0,
             profiles: inst.caps.clone(),
             busy: inst
                 .sides
@@ -89,13 +94,18 @@ impl Sgs {
         }
     }
 
-    /// Whether the deadline has passed or a stop flag is set.
-    pub fn expired(&self) -> bool {
+    /// Whether the deadline has passed or a stop flag is set (telling the
+    /// clock the work done so far).
+    pub fn expired(&mut self) -> bool {
+        self.tell_work();
         self.stop.iter().any(|f| f.load(Ordering::Relaxed))
-            || self.deadline.is_some_and(|d| {
-                clock::work(self.check_steps);
-                clock::passed(d)
-            })
+            || self.deadline.is_some_and(clock::passed)
+    }
+
+    /// Tells the clock the work done since last told.
+    fn tell_work(&mut self) {
+        clock::work(self.work / WORK_PER_STEP);
+        self.work %= WORK_PER_STEP;
     }
 
     fn reset(&mut self, inst: &Instance) {
@@ -115,7 +125,7 @@ impl Sgs {
 
     /// Earliest `t >= t0` (up to the horizon) at which `j` fits given what
     /// is placed so far.
-    fn fit(&self, inst: &Instance, j: usize, t0: Time) -> Option<Time> {
+    fn fit(&mut self, inst: &Instance, j: usize, t0: Time) -> Option<Time> {
         let d = inst.dur[j];
         let mut t = t0;
         loop {
@@ -129,7 +139,9 @@ impl Sgs {
             }
             let mut nt = t;
             for &(r, a) in &inst.demands[j] {
-                if let Some(e) = self.profiles[r].conflict(t, d, a) {
+                let (clash, work) = self.profiles[r].conflict_counted(t, d, a);
+                self.work += work;
+                if let Some(e) = clash {
                     // every conflict bounds the earliest fit: take the latest
                     nt = nt.max(e);
                 }
@@ -142,7 +154,9 @@ impl Sgs {
                 continue;
             }
             for &(g, side) in &inst.excl[j] {
-                if let Some(e) = self.busy[g][side].conflict(t, d, 1) {
+                let (clash, work) = self.busy[g][side].conflict_counted(t, d, 1);
+                self.work += work;
+                if let Some(e) = clash {
                     nt = nt.max(e);
                 }
             }
@@ -160,13 +174,14 @@ impl Sgs {
         let d = inst.dur[j];
         self.start[j] = t;
         self.done[j] = true;
+        self.work += 2 + inst.inc[j].len() as u64;
         for &(r, a) in &inst.demands[j] {
-            self.profiles[r].reserve(t, d, a);
+            self.work += self.profiles[r].reserve(t, d, a);
         }
         for &(g, side) in &inst.excl[j] {
             for (s, p) in self.busy[g].iter_mut().enumerate() {
                 if s != side {
-                    p.reserve(t, d, 1);
+                    self.work += p.reserve(t, d, 1);
                 }
             }
         }
@@ -235,11 +250,13 @@ impl Sgs {
     /// once, respecting `inst.order_preds`). `None` when generation failed.
     pub fn run(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
         debug_assert_eq!(list.len(), inst.n);
-        if inst.simple {
+        let out = if inst.simple {
             self.run_simple(inst, list)
         } else {
             self.run_general(inst, list)
-        }
+        };
+        self.tell_work();
+        out
     }
 
     fn run_simple(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
