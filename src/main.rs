@@ -268,6 +268,9 @@ enum Command {
         /// run (--threads) is never worse.
         #[arg(long)]
         compare_one_thread: bool,
+        /// Also write one CSV row per instance to this file.
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
 }
 
@@ -501,6 +504,7 @@ fn main() -> ExitCode {
             stride,
             repeat,
             compare_one_thread,
+            csv,
         } => {
             let opts = windowplan::solve::SolveOptions {
                 time_limit,
@@ -512,6 +516,7 @@ fn main() -> ExitCode {
                 stride,
                 repeat,
                 compare_one_thread,
+                instances_csv: csv,
                 ..Default::default()
             };
             cli::bench(

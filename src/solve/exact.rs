@@ -26,6 +26,16 @@
 //! slices, an improvement step (find a schedule with `M ≤ best − 1`, made
 //! permanent) and a bound probe (is there a schedule with `M ≤ lb`? if not,
 //! `M ≥ lb + 1` is added permanently). Learned clauses are shared by both.
+//! Branching (default [`Branching::Mixed`]): schedules are searched for by
+//! placing the activity with the smallest earliest start there (a schedule
+//! generation scheme, which finds good schedules with maximum time lags
+//! where VSIDS wanders: 125 against 165 on a generated 100-activity
+//! RCPSP/max instance in 2 s, CP-SAT 124), bounds are probed with VSIDS.
+//!
+//! Without a deadline or a schedule to beat, on a problem where nothing
+//! depends on time, the search range ends at
+//! [`temporal::proof_horizon`], so "no schedule in the range" proves that
+//! no schedule exists (RCPSP/max infeasibility).
 
 use super::clock;
 use crate::model::verify::verify;
@@ -161,7 +171,7 @@ impl Default for ExactOptions {
     fn default() -> Self {
         ExactOptions {
             strategy: Strategy::Hybrid,
-            branching: Branching::Vsids,
+            branching: Branching::Mixed,
         }
     }
 }
@@ -255,7 +265,12 @@ pub fn solve_exact_with(
         (Some((_, m)), Some(d)) => ((m - 1).min(d), Proof::IncumbentOptimal),
         (Some((_, m)), None) => (m - 1, Proof::IncumbentOptimal),
         (None, Some(d)) => (d, Proof::Infeasible),
-        (None, None) => (horizon_guess, Proof::BoundAbove),
+        // nothing depends on time: no schedule by the proof horizon means
+        // no schedule at all
+        (None, None) => match temporal::proof_horizon(problem) {
+            Some(h) => (h, Proof::Infeasible),
+            None => (horizon_guess, Proof::BoundAbove),
+        },
     };
     let cp = problem.makespan(&es);
     let lb = lb0.max(cp);
@@ -265,9 +280,14 @@ pub fn solve_exact_with(
                 starts: s.clone(),
                 makespan: *m,
             },
-            (None, Proof::Infeasible) => ExactResult::Infeasible(
-                "no schedule meets the deadline (exact search: resources, time lags, intervals and exclusions together)".into(),
-            ),
+            (None, Proof::Infeasible) => {
+                // no schedule of any makespan: tells a search beside it
+                link.bound(Time::MAX);
+                ExactResult::Infeasible(match problem.deadline {
+                    Some(_) => "no schedule meets the deadline (exact search: resources, time lags, intervals and exclusions together)".into(),
+                    None => "no schedule exists (exact search: the resources and the time lags cannot be met together)".into(),
+                })
+            }
             _ => nothing(lb_if_bound),
         }
     };
@@ -932,8 +952,14 @@ mod tests {
         p.deadline = Some(100);
         let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
         assert!(matches!(r, ExactResult::Infeasible(_)), "{r:?}");
-        // without a deadline: not a proof of infeasibility, but a bound
+        // without a deadline: nothing depends on time, so no schedule by
+        // the proof horizon is a proof too
         p.deadline = None;
+        let r = solve_exact(&p, None, 0, Duration::from_secs(10), &Alone(None));
+        assert!(matches!(r, ExactResult::Infeasible(_)), "{r:?}");
+        // once something depends on time (a forbidden interval), no horizon
+        // is known: only a bound
+        p.activities[0].forbidden = vec![Interval { start: 50, end: 60 }];
         let r = solve_exact(&p, None, 0, Duration::from_secs(1), &Alone(None));
         assert!(
             matches!(r, ExactResult::Bounds { starts: None, .. }),

@@ -360,12 +360,7 @@ pub fn solve_heuristic_with(
     // which nothing changes when nothing depends on time (a feasible
     // RCPSP/max instance has a schedule within the sum over activities of
     // the larger of duration and outgoing lags, which the horizon exceeds).
-    let time_invariant = problem.resources.iter().all(|r| r.is_constant())
-        && problem.activities.iter().all(|a| {
-            a.allowed.is_none()
-                && a.forbidden.is_empty()
-                && a.release == problem.activities[0].release
-        });
+    let time_invariant = temporal::proof_horizon(problem).is_some();
     if problem.deadline.is_some() || time_invariant {
         let end = inst
             .latest

@@ -167,6 +167,36 @@ fn arcs(problem: &Problem) -> (Adjacency, Adjacency) {
 
 /// Earliest start of every activity from releases and time lags (ignoring
 /// resources and intervals). `Err` names a positive cycle.
+/// For a problem in which nothing depends on time (constant capacities, no
+/// allowed or forbidden intervals, one release for all): a makespan within
+/// which some schedule ends if any schedule exists at all, so that "no
+/// schedule by then" proves "no schedule". A feasible RCPSP/max instance
+/// has a schedule within the sum over activities of the larger of duration
+/// and outgoing lags (Bartusch, Möhring and Radermacher 1988); the sum of
+/// durations and positive lags is at least that. `None` for a problem that
+/// depends on time, or is empty.
+pub fn proof_horizon(problem: &Problem) -> Option<Time> {
+    let first = problem.activities.first()?;
+    let time_invariant = problem.resources.iter().all(|r| r.is_constant())
+        && problem
+            .activities
+            .iter()
+            .all(|a| a.allowed.is_none() && a.forbidden.is_empty() && a.release == first.release);
+    time_invariant.then(|| {
+        first.release.max(0)
+            + problem
+                .activities
+                .iter()
+                .map(|a| a.duration.max(0))
+                .sum::<Time>()
+            + problem
+                .precedences
+                .iter()
+                .map(|p| p.lag.max(0))
+                .sum::<Time>()
+    })
+}
+
 pub fn earliest_starts(problem: &Problem) -> Result<Vec<Time>, String> {
     check_structure(problem)?;
     let (out, _) = arcs(problem);
