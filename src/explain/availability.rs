@@ -33,7 +33,7 @@
 //! it.
 
 use crate::inventory::{Component, IntegrationMode, Inventory};
-use crate::model::{Problem, Time};
+use crate::model::Time;
 use crate::report::fmt_minutes;
 use crate::solve::SolveOptions;
 use crate::PlanResult;
@@ -209,32 +209,45 @@ const MAX_CANDIDATES: usize = 60;
 /// Search nodes for the heaviest set of never-overlapping outages.
 const SEARCH_BUDGET: usize = 200_000;
 
-/// What the rules say about two tasks running at the same minute, read from
-/// the compiled problem (activity `i` is task `i`).
-struct Separation {
-    problem: Problem,
-    /// Precedence arcs out of each activity: `S[to] >= S[from] + lag`.
+/// What the inventory's rules say about two tasks running at the same
+/// minute, read as the independent checker reads them (so the floor holds
+/// for hand-made plans too, not only for the solver's stricter model).
+struct Separation<'a> {
+    inv: &'a Inventory,
+    /// Precedence arcs out of each task, `S[to] >= S[from] + lag`: after,
+    /// max lags and DR orders.
     out: Vec<Vec<(usize, Time)>>,
-    exclusions: HashSet<(usize, usize)>,
-    /// Per source activity: the least `S[j] − S[source]` the precedences
-    /// imply, for each `j` they reach.
+    /// Per DR pair: whether each task is an outage on the primary, the
+    /// standby side.
+    dr_sides: Vec<(HashSet<usize>, HashSet<usize>)>,
+    /// Per source task: the least `S[j] − S[source]` the precedences imply,
+    /// for each `j` they reach.
     gaps: HashMap<usize, HashMap<usize, Time>>,
 }
 
-impl Separation {
-    fn new(inv: &Inventory) -> Self {
-        let problem = crate::model::compile(inv).problem;
-        let mut out = vec![Vec::new(); problem.activities.len()];
-        for p in &problem.precedences {
-            if p.from < out.len() && p.to < out.len() {
-                out[p.from].push((p.to, p.lag));
+impl<'a> Separation<'a> {
+    fn new(inv: &'a Inventory) -> Self {
+        let n = inv.tasks.len();
+        let mut out = vec![Vec::new(); n];
+        for e in crate::graph::edges(inv) {
+            if e.from < n && e.to < n {
+                out[e.from].push((e.to, e.lag));
             }
         }
-        let exclusions = problem.exclusion_pairs().into_iter().collect();
+        let dr_sides = inv
+            .dr
+            .iter()
+            .map(|d| {
+                let side = |c: Component| -> HashSet<usize> {
+                    crate::graph::outage_tasks_of(inv, c).into_iter().collect()
+                };
+                (side(d.primary), side(d.standby))
+            })
+            .collect();
         Separation {
-            problem,
+            inv,
             out,
-            exclusions,
+            dr_sides,
             gaps: HashMap::new(),
         }
     }
@@ -274,43 +287,83 @@ impl Separation {
             .copied()
     }
 
-    /// Whether tasks `i` and `j` can never run at the same minute.
+    /// Whether outage tasks `i` and `j` can never run at the same minute.
     fn apart(&mut self, i: usize, j: usize) -> bool {
         if i == j {
             return false;
         }
-        let acts = &self.problem.activities;
-        let (di, dj) = (acts[i].duration, acts[j].duration);
-        if di <= 0 || dj <= 0 {
+        let inv = self.inv;
+        let (a, b) = (&inv.tasks[i], &inv.tasks[j]);
+        if a.duration <= 0 || b.duration <= 0 {
             return true;
         }
-        for a in &acts[i].demands {
-            for b in &acts[j].demands {
-                if a.resource == b.resource
-                    && a.amount + b.amount > self.problem.resources[a.resource].max_capacity()
-                {
-                    return true;
-                }
-            }
-        }
-        if self.exclusions.contains(&(i.min(j), i.max(j))) {
-            return true;
-        }
-        if let (Some(a), Some(b)) = (&acts[i].allowed, &acts[j].allowed) {
-            if crate::model::intervals::intersect(a, b).is_empty() {
-                return true;
-            }
-        }
-        self.min_gap(i, j).is_some_and(|g| g >= di) || self.min_gap(j, i).is_some_and(|g| g >= dj)
+        // A system taking fewer than two changes at a time.
+        let shared_system = a
+            .systems
+            .iter()
+            .any(|s| b.systems.contains(s) && inv.systems[*s].parallel_changes < 2);
+        // A team without room for both.
+        let need = |t: &crate::inventory::Task, k: usize| -> i64 {
+            t.needs
+                .iter()
+                .filter(|n| n.0 == k)
+                .map(|n| n.1 as i64)
+                .sum()
+        };
+        let team_full = a.needs.iter().any(|&(k, _)| {
+            need(b, k) > 0 && need(a, k) + need(b, k) > i64::from(inv.teams[k].capacity)
+        });
+        // A zone taking fewer than two at a time.
+        let zone_of = |t: &crate::inventory::Task| -> Vec<usize> {
+            t.systems
+                .iter()
+                .filter_map(|&s| inv.systems[s].zone)
+                .collect()
+        };
+        let zb = zone_of(b);
+        let zone_full = zone_of(a)
+            .iter()
+            .any(|z| zb.contains(z) && inv.zones[*z].max_concurrent < 2);
+        // A cluster that would have too many members down.
+        let cluster_full = a.outage
+            && b.outage
+            && inv.clusters.iter().any(|cl| {
+                let down = cl
+                    .members
+                    .iter()
+                    .filter(|m| a.systems.contains(m) || b.systems.contains(m))
+                    .count();
+                down as u32 > cl.max_unavailable()
+            });
+        // The two sides of a DR pair.
+        let dr = self
+            .dr_sides
+            .iter()
+            .any(|(p, s)| (p.contains(&i) && s.contains(&j)) || (s.contains(&i) && p.contains(&j)));
+        // Windows that never meet.
+        let windows = match (&a.windows, &b.windows) {
+            (Some(x), Some(y)) => crate::model::intervals::intersect(
+                &crate::model::intervals::merge(x.clone()),
+                &crate::model::intervals::merge(y.clone()),
+            )
+            .is_empty(),
+            _ => false,
+        };
+        let (di, dj) = (a.duration, b.duration);
+        shared_system
+            || team_full
+            || zone_full
+            || cluster_full
+            || dr
+            || windows
+            || self.min_gap(i, j).is_some_and(|g| g >= di)
+            || self.min_gap(j, i).is_some_and(|g| g >= dj)
     }
 
     /// Whether tasks `i` and `j` always touch or overlap: each starts no
     /// later than the other ends.
     fn joined(&mut self, i: usize, j: usize) -> bool {
-        let (di, dj) = (
-            self.problem.activities[i].duration,
-            self.problem.activities[j].duration,
-        );
+        let (di, dj) = (self.inv.tasks[i].duration, self.inv.tasks[j].duration);
         self.min_gap(i, j).is_some_and(|g| g >= -dj) && self.min_gap(j, i).is_some_and(|g| g >= -di)
     }
 }
@@ -862,3 +915,7 @@ tasks:
         assert_eq!(partner.downtime_minutes, Some(0), "{partner:?}");
     }
 }
+
+#[cfg(test)]
+#[path = "availability_tests.rs"]
+mod floor_tests;
