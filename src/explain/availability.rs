@@ -400,13 +400,13 @@ fn blocks_of(tasks: &[usize], sep: &mut Separation) -> Vec<Vec<usize>> {
     }
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut index: HashMap<usize, usize> = HashMap::new();
-    for a in 0..tasks.len() {
+    for (a, &task) in tasks.iter().enumerate() {
         let r = root(&mut parent, a);
         let g = *index.entry(r).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
-        groups[g].push(tasks[a]);
+        groups[g].push(task);
     }
     groups
 }
