@@ -1,8 +1,36 @@
 //! Availability analysis (`windowplan availability`): for each service, the
-//! least downtime any plan could have, why (its single points of failure:
-//! non-redundant systems that carry outage tasks, reached directly or through
-//! sync integrations), and what would bring it to zero — each suggestion
-//! verified by re-planning the changed inventory.
+//! least downtime any plan could have (its floor), why (its single points of
+//! failure: non-redundant systems that carry outage tasks, reached directly,
+//! through sync integrations, or through async integrations past their
+//! tolerance), and what would bring it to zero — each suggestion verified by
+//! re-planning the changed inventory.
+//!
+//! # The floor
+//!
+//! A system `P` reaches a service along a route of integrations; the route
+//! with the least total async tolerance `T` counts (sync hops add 0). By
+//! DESIGN.md an async consumer is down once a producer outage has lasted
+//! continuously longer than the tolerance, so along the route the service is
+//! down from `a + T` to `b` for every continuous outage `[a, b)` of `P`
+//! longer than `T` (two async hops of 20m and 15m act as one of 35m). Hence:
+//!
+//! - an outage task of `P` of duration `d` keeps the service down at least
+//!   `d − T` minutes, all inside the task's own run (the run containing it
+//!   starts no later than it does);
+//! - tasks that must follow each other directly on `P` (with `parallel_changes:
+//!   1`, each starts no later than the other ends, as a `max_lag` of 0 can
+//!   force) form one continuous outage: their durations add up before `T` is
+//!   taken off;
+//! - outages that can never run at the same minute (same system, a team or
+//!   zone or cluster limit they cannot share, a DR pair, windows that do not
+//!   meet, or precedences that order them) keep the service down at
+//!   disjoint minutes, so their shares add up; any other outages may overlap
+//!   in some plan, and only the larger one counts.
+//!
+//! The floor is the largest such sum, and a lower bound on the service's
+//! downtime in every plan; a gap of a minute between two outages is enough
+//! to ride each out, so a plan can be longer than the shortest one to reach
+//! it.
 
 use crate::inventory::{Component, IntegrationMode, Inventory};
 use crate::model::Time;
@@ -11,19 +39,40 @@ use crate::solve::SolveOptions;
 use crate::PlanResult;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 
 /// A non-redundant system whose outages take a service down.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SinglePoint {
     pub system: String,
-    /// How the service reaches it: `requires`, or the sync integrations on the way.
+    /// How the service reaches it: `requires`, or the integrations on the way
+    /// (the route with the least total async tolerance).
     pub via: Vec<String>,
+    /// Total tolerance of the async integrations on the way (0: the service
+    /// is down whenever the system is).
+    pub tolerance_minutes: Time,
     /// Its outage tasks.
     pub outage_tasks: Vec<String>,
-    /// Least minutes it is down in any plan (its outages cannot all overlap
-    /// beyond its `parallel_changes`).
+    /// Least minutes it keeps the service down in any plan: its outages
+    /// cannot all overlap beyond its `parallel_changes`, and each continuous
+    /// outage counts only past `tolerance_minutes`. 0 when every outage fits
+    /// within the tolerance on its own.
     pub least_down: Time,
+}
+
+/// Outages of systems feeding a service that can never run at the same
+/// minute, and what each forces on the service.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForcedOutage {
+    pub system: String,
+    /// One task, or tasks that must follow each other directly.
+    pub tasks: Vec<String>,
+    /// Tolerance on the way from the system to the service.
+    pub tolerance_minutes: Time,
+    /// Minutes the service is down during them in any plan.
+    pub minutes: Time,
 }
 
 /// A change to the inventory, and the service's downtime once re-planned.
@@ -46,43 +95,518 @@ pub struct ServiceAvailability {
     /// No plan can keep it down for less.
     pub least_downtime_minutes: Time,
     pub single_points: Vec<SinglePoint>,
+    /// When outages on several systems that can never overlap together
+    /// force more than any single point: those outages (their minutes sum to
+    /// `least_downtime_minutes`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub never_overlapping: Vec<ForcedOutage>,
     pub suggestions: Vec<Suggestion>,
 }
 
-/// The systems a service depends on without redundancy: required systems,
-/// and systems feeding a required component through sync integrations
-/// (a cluster whose `min_available` is 0 also counts through its members).
-fn single_points(inv: &Inventory, service: usize) -> Vec<(usize, Vec<String>)> {
-    let mut out: Vec<(usize, Vec<String>)> = Vec::new();
-    let mut stack: Vec<(Component, Vec<String>)> = inv.services[service]
-        .requires
-        .iter()
-        .map(|&c| (c, vec![format!("requires {}", inv.component_id(c))]))
-        .collect();
-    let mut seen: Vec<Component> = Vec::new();
-    while let Some((c, via)) = stack.pop() {
-        if seen.contains(&c) {
+/// A service's floor: its single points, the outages that add up, and the
+/// least downtime they force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Floor {
+    pub single_points: Vec<SinglePoint>,
+    pub never_overlapping: Vec<ForcedOutage>,
+    pub least_downtime_minutes: Time,
+}
+
+/// A system whose outages reach a service, by the route with the least total
+/// async tolerance.
+#[derive(Debug, Clone, PartialEq)]
+struct Route {
+    system: usize,
+    tolerance: Time,
+    via: Vec<String>,
+}
+
+/// Every system whose outages reach the service: required systems, and
+/// producers of integrations into a required component (or into another
+/// such producer), each by its route of least total async tolerance
+/// (Dijkstra over the integrations, sync hops weighing 0), nearest first. A
+/// cluster is down only while no member is up, which no plan is forced into,
+/// so its members are not followed; integrations into a cluster are.
+fn routes(inv: &Inventory, service: usize) -> Vec<Route> {
+    let ns = inv.systems.len();
+    let n = ns + inv.clusters.len();
+    let node = |c: Component| match c {
+        Component::System(s) => s,
+        Component::Cluster(k) => ns + k,
+    };
+    let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, i) in inv.integrations.iter().enumerate() {
+        if node(i.to) < n && node(i.from) < n {
+            into[node(i.to)].push(k);
+        }
+    }
+    let mut best: Vec<Option<(Time, Vec<String>)>> = vec![None; n];
+    let mut done = vec![false; n];
+    let mut heap: BinaryHeap<Reverse<(Time, usize, usize)>> = BinaryHeap::new();
+    let mut seq = 0;
+    for &c in &inv.services[service].requires {
+        let v = node(c);
+        if v < n && best[v].is_none() {
+            best[v] = Some((0, vec![format!("requires {}", inv.component_id(c))]));
+            heap.push(Reverse((0, seq, v)));
+            seq += 1;
+        }
+    }
+    let mut out = Vec::new();
+    while let Some(Reverse((d, _, v))) = heap.pop() {
+        if done[v] {
             continue;
         }
-        seen.push(c);
-        if let Component::System(s) = c {
-            if !out.iter().any(|(x, _)| *x == s) {
-                out.push((s, via.clone()));
+        done[v] = true;
+        let via = best[v].as_ref().map(|b| b.1.clone()).unwrap_or_default();
+        for &k in &into[v] {
+            let i = &inv.integrations[k];
+            let u = node(i.from);
+            let (w, label) = match i.mode {
+                IntegrationMode::Sync => (
+                    0,
+                    format!(
+                        "sync integration {} from {}",
+                        i.id,
+                        inv.component_id(i.from)
+                    ),
+                ),
+                IntegrationMode::Async => (
+                    i.tolerance.max(0),
+                    format!(
+                        "async integration {} from {} with tolerance {}",
+                        i.id,
+                        inv.component_id(i.from),
+                        fmt_minutes(i.tolerance.max(0))
+                    ),
+                ),
+            };
+            let nd = d + w;
+            if !done[u] && best[u].as_ref().is_none_or(|b| nd < b.0) {
+                let mut p = via.clone();
+                p.push(label);
+                best[u] = Some((nd, p));
+                heap.push(Reverse((nd, seq, u)));
+                seq += 1;
             }
         }
-        for i in &inv.integrations {
-            if i.to == c && i.mode == IntegrationMode::Sync {
-                let mut v = via.clone();
-                v.push(format!(
-                    "sync integration {} from {}",
-                    i.id,
-                    inv.component_id(i.from)
-                ));
-                stack.push((i.from, v));
-            }
+        if v < ns {
+            out.push(Route {
+                system: v,
+                tolerance: d,
+                via,
+            });
         }
     }
     out
+}
+
+/// Work allowed to one label-correcting pass over the precedences; what it
+/// has found when it stops is still implied by them.
+const RELAX_BUDGET: usize = 50_000;
+/// Outages weighed together when looking for ones that never overlap.
+const MAX_CANDIDATES: usize = 60;
+/// Search nodes for the heaviest set of never-overlapping outages.
+const SEARCH_BUDGET: usize = 200_000;
+
+/// What the inventory's rules say about two tasks running at the same
+/// minute, read as the independent checker reads them (so the floor holds
+/// for hand-made plans too, not only for the solver's stricter model).
+struct Separation<'a> {
+    inv: &'a Inventory,
+    /// Precedence arcs out of each task, `S[to] >= S[from] + lag`: after,
+    /// max lags and DR orders.
+    out: Vec<Vec<(usize, Time)>>,
+    /// Per DR pair: whether each task is an outage on the primary, the
+    /// standby side.
+    dr_sides: Vec<(HashSet<usize>, HashSet<usize>)>,
+    /// Per source task: the least `S[j] − S[source]` the precedences imply,
+    /// for each `j` they reach.
+    gaps: HashMap<usize, HashMap<usize, Time>>,
+}
+
+impl<'a> Separation<'a> {
+    fn new(inv: &'a Inventory) -> Self {
+        let n = inv.tasks.len();
+        let mut out = vec![Vec::new(); n];
+        for e in crate::graph::edges(inv) {
+            if e.from < n && e.to < n {
+                out[e.from].push((e.to, e.lag));
+            }
+        }
+        let dr_sides = inv
+            .dr
+            .iter()
+            .map(|d| {
+                let side = |c: Component| -> HashSet<usize> {
+                    crate::graph::outage_tasks_of(inv, c).into_iter().collect()
+                };
+                (side(d.primary), side(d.standby))
+            })
+            .collect();
+        Separation {
+            inv,
+            out,
+            dr_sides,
+            gaps: HashMap::new(),
+        }
+    }
+
+    /// The least `S[j] − S[i]` the precedences imply (longest paths from
+    /// `i`), if they relate the two at all.
+    fn min_gap(&mut self, i: usize, j: usize) -> Option<Time> {
+        let out = &self.out;
+        self.gaps
+            .entry(i)
+            .or_insert_with(|| {
+                let mut dist: HashMap<usize, Time> = HashMap::new();
+                dist.insert(i, 0);
+                let mut queue = VecDeque::from([i]);
+                let mut queued: HashSet<usize> = HashSet::from([i]);
+                let mut budget = RELAX_BUDGET;
+                'relax: while let Some(u) = queue.pop_front() {
+                    queued.remove(&u);
+                    let du = dist[&u];
+                    for &(v, lag) in &out[u] {
+                        if budget == 0 {
+                            break 'relax;
+                        }
+                        budget -= 1;
+                        let cand = du + lag;
+                        if dist.get(&v).is_none_or(|&x| cand > x) {
+                            dist.insert(v, cand);
+                            if queued.insert(v) {
+                                queue.push_back(v);
+                            }
+                        }
+                    }
+                }
+                dist
+            })
+            .get(&j)
+            .copied()
+    }
+
+    /// Whether outage tasks `i` and `j` can never run at the same minute.
+    fn apart(&mut self, i: usize, j: usize) -> bool {
+        if i == j {
+            return false;
+        }
+        let inv = self.inv;
+        let (a, b) = (&inv.tasks[i], &inv.tasks[j]);
+        if a.duration <= 0 || b.duration <= 0 {
+            return true;
+        }
+        // A system taking fewer than two changes at a time.
+        let shared_system = a
+            .systems
+            .iter()
+            .any(|s| b.systems.contains(s) && inv.systems[*s].parallel_changes < 2);
+        // A team without room for both.
+        let need = |t: &crate::inventory::Task, k: usize| -> i64 {
+            t.needs
+                .iter()
+                .filter(|n| n.0 == k)
+                .map(|n| n.1 as i64)
+                .sum()
+        };
+        let team_full = a.needs.iter().any(|&(k, _)| {
+            need(b, k) > 0 && need(a, k) + need(b, k) > i64::from(inv.teams[k].capacity)
+        });
+        // A zone taking fewer than two at a time.
+        let zone_of = |t: &crate::inventory::Task| -> Vec<usize> {
+            t.systems
+                .iter()
+                .filter_map(|&s| inv.systems[s].zone)
+                .collect()
+        };
+        let zb = zone_of(b);
+        let zone_full = zone_of(a)
+            .iter()
+            .any(|z| zb.contains(z) && inv.zones[*z].max_concurrent < 2);
+        // A cluster that would have too many members down.
+        let cluster_full = a.outage
+            && b.outage
+            && inv.clusters.iter().any(|cl| {
+                let down = cl
+                    .members
+                    .iter()
+                    .filter(|m| a.systems.contains(m) || b.systems.contains(m))
+                    .count();
+                down as u32 > cl.max_unavailable()
+            });
+        // The two sides of a DR pair.
+        let dr = self
+            .dr_sides
+            .iter()
+            .any(|(p, s)| (p.contains(&i) && s.contains(&j)) || (s.contains(&i) && p.contains(&j)));
+        // Windows that never meet.
+        let windows = match (&a.windows, &b.windows) {
+            (Some(x), Some(y)) => crate::model::intervals::intersect(
+                &crate::model::intervals::merge(x.clone()),
+                &crate::model::intervals::merge(y.clone()),
+            )
+            .is_empty(),
+            _ => false,
+        };
+        let (di, dj) = (a.duration, b.duration);
+        shared_system
+            || team_full
+            || zone_full
+            || cluster_full
+            || dr
+            || windows
+            || self.min_gap(i, j).is_some_and(|g| g >= di)
+            || self.min_gap(j, i).is_some_and(|g| g >= dj)
+    }
+
+    /// Whether tasks `i` and `j` always touch or overlap: each starts no
+    /// later than the other ends.
+    fn joined(&mut self, i: usize, j: usize) -> bool {
+        let (di, dj) = (self.inv.tasks[i].duration, self.inv.tasks[j].duration);
+        self.min_gap(i, j).is_some_and(|g| g >= -dj) && self.min_gap(j, i).is_some_and(|g| g >= -di)
+    }
+}
+
+/// Outage tasks forming one continuous outage of a system in every plan.
+#[derive(Debug, Clone)]
+struct Block {
+    system: usize,
+    tasks: Vec<usize>,
+    tolerance: Time,
+    /// Minutes the service is down during them.
+    minutes: Time,
+}
+
+/// Groups the outage tasks (of positive duration) of a system that runs one
+/// task at a time into continuous outages: tasks that always touch are
+/// joined (transitively: the union of touching runs is one run).
+fn blocks_of(tasks: &[usize], sep: &mut Separation) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..tasks.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for a in 0..tasks.len() {
+        for b in a + 1..tasks.len() {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            if ra != rb && sep.joined(tasks[a], tasks[b]) {
+                parent[rb] = ra;
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut index: HashMap<usize, usize> = HashMap::new();
+    for (a, &task) in tasks.iter().enumerate() {
+        let r = root(&mut parent, a);
+        let g = *index.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(task);
+    }
+    groups
+}
+
+/// The heaviest set of pairwise compatible items (weights sorted from
+/// heaviest, `adj[i]` bit `j` set when `i` and `j` are compatible), by
+/// branch and bound within a node budget; what it returns is always
+/// compatible, and optimal when the budget suffices.
+fn heaviest_compatible(w: &[Time], adj: &[u64]) -> (Time, u64) {
+    let n = w.len();
+    let all: u64 = if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    // Greedy start: heaviest first.
+    let (mut best, mut best_set) = (0, 0u64);
+    for s in 0..n {
+        let (mut set, mut cand, mut sum) = (1u64 << s, adj[s] & all, w[s]);
+        for t in 0..n {
+            if cand & (1 << t) != 0 {
+                set |= 1 << t;
+                cand &= adj[t];
+                sum += w[t];
+            }
+        }
+        if sum > best {
+            best = sum;
+            best_set = set;
+        }
+    }
+    struct Search<'a> {
+        w: &'a [Time],
+        adj: &'a [u64],
+        best: Time,
+        best_set: u64,
+        nodes: usize,
+    }
+    fn grow(s: &mut Search, set: u64, sum: Time, mut cand: u64) {
+        s.nodes += 1;
+        if sum > s.best {
+            s.best = sum;
+            s.best_set = set;
+        }
+        while cand != 0 && s.nodes < SEARCH_BUDGET {
+            let bound: Time = (0..s.w.len())
+                .filter(|&t| cand & (1 << t) != 0)
+                .map(|t| s.w[t])
+                .sum();
+            if sum + bound <= s.best {
+                return;
+            }
+            let t = cand.trailing_zeros() as usize;
+            cand &= !(1 << t);
+            grow(s, set | 1 << t, sum + s.w[t], cand & s.adj[t]);
+        }
+    }
+    let mut s = Search {
+        w,
+        adj,
+        best,
+        best_set,
+        nodes: 0,
+    };
+    grow(&mut s, 0, 0, all);
+    (s.best, s.best_set)
+}
+
+/// The floor of one service (see the module documentation).
+fn floor_of(inv: &Inventory, service: usize, sep: &mut Separation) -> Floor {
+    let mut points = Vec::new();
+    let mut candidates: Vec<Block> = Vec::new();
+    for r in routes(inv, service) {
+        let tasks = crate::graph::outage_tasks_of(inv, Component::System(r.system));
+        if tasks.is_empty() {
+            continue;
+        }
+        let t = r.tolerance;
+        let running: Vec<usize> = tasks
+            .iter()
+            .copied()
+            .filter(|&k| inv.tasks[k].duration > 0)
+            .collect();
+        let pc = Time::from(inv.systems[r.system].parallel_changes.max(1));
+        let past = |d: Time| (d - t).max(0);
+        let least_down = if pc == 1 {
+            // One task at a time: continuous outages are the blocks, and
+            // they never overlap.
+            let mut sum = 0;
+            for b in blocks_of(&running, sep) {
+                let minutes = past(b.iter().map(|&k| inv.tasks[k].duration).sum());
+                sum += minutes;
+                if b.len() > 1 {
+                    // Alone, a member may be apart from outages the whole
+                    // block is not.
+                    for &k in &b {
+                        if past(inv.tasks[k].duration) > 0 {
+                            candidates.push(Block {
+                                system: r.system,
+                                tasks: vec![k],
+                                tolerance: t,
+                                minutes: past(inv.tasks[k].duration),
+                            });
+                        }
+                    }
+                }
+                if minutes > 0 {
+                    candidates.push(Block {
+                        system: r.system,
+                        tasks: b,
+                        tolerance: t,
+                        minutes,
+                    });
+                }
+            }
+            sum
+        } else {
+            // Up to `pc` at once: a continuous outage holding tasks R lasts
+            // at least max(longest, Σ d / pc); past the tolerance that is at
+            // least Σ (d − T) / pc over R, summed over the outages.
+            let shares: Vec<Time> = running
+                .iter()
+                .map(|&k| past(inv.tasks[k].duration))
+                .collect();
+            for (&k, &minutes) in running.iter().zip(&shares) {
+                if minutes > 0 {
+                    candidates.push(Block {
+                        system: r.system,
+                        tasks: vec![k],
+                        tolerance: t,
+                        minutes,
+                    });
+                }
+            }
+            let longest = shares.iter().copied().max().unwrap_or(0);
+            longest.max((shares.iter().sum::<Time>() + pc - 1) / pc)
+        };
+        points.push(SinglePoint {
+            system: inv.systems[r.system].id.clone(),
+            via: r.via,
+            tolerance_minutes: t,
+            outage_tasks: tasks.iter().map(|&k| inv.tasks[k].id.clone()).collect(),
+            least_down,
+        });
+    }
+    let single = points.iter().map(|p| p.least_down).max().unwrap_or(0);
+
+    // Outages that never overlap add up. A task on several systems appears
+    // once per system; the heaviest copy is kept.
+    candidates.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.tasks.cmp(&b.tasks)));
+    let mut seen: HashSet<Vec<usize>> = HashSet::new();
+    candidates.retain(|c| seen.insert(c.tasks.clone()));
+    candidates.truncate(MAX_CANDIDATES);
+    let n = candidates.len();
+    let mut adj = vec![0u64; n];
+    for a in 0..n {
+        for b in a + 1..n {
+            let mut ok = true;
+            'pairs: for &i in &candidates[a].tasks {
+                for &j in &candidates[b].tasks {
+                    if !sep.apart(i, j) {
+                        ok = false;
+                        break 'pairs;
+                    }
+                }
+            }
+            if ok {
+                adj[a] |= 1 << b;
+                adj[b] |= 1 << a;
+            }
+        }
+    }
+    let weights: Vec<Time> = candidates.iter().map(|c| c.minutes).collect();
+    let (together, set) = heaviest_compatible(&weights, &adj);
+    let never_overlapping = if together > single && set.count_ones() > 1 {
+        (0..n)
+            .filter(|&k| set & (1 << k) != 0)
+            .map(|k| {
+                let c = &candidates[k];
+                ForcedOutage {
+                    system: inv.systems[c.system].id.clone(),
+                    tasks: c.tasks.iter().map(|&i| inv.tasks[i].id.clone()).collect(),
+                    tolerance_minutes: c.tolerance,
+                    minutes: c.minutes,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Floor {
+        single_points: points,
+        never_overlapping,
+        least_downtime_minutes: single.max(together),
+    }
+}
+
+/// The floor of every service, in inventory order: a lower bound on its
+/// downtime in every plan that keeps the inventory's rules.
+pub fn floors(inv: &Inventory) -> Vec<Floor> {
+    let mut sep = Separation::new(inv);
+    (0..inv.services.len())
+        .map(|k| floor_of(inv, k, &mut sep))
+        .collect()
 }
 
 /// The inventory with a partner node for each single point: a new system
@@ -147,28 +671,16 @@ pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability>
         _ => None,
     };
     let short = super::short_options(opts, inv.services.len() * 2 + 1);
-    (0..inv.services.len())
-        .map(|k| {
-            let points: Vec<SinglePoint> = single_points(inv, k)
-                .into_iter()
-                .filter_map(|(s, via)| {
-                    let tasks: Vec<usize> = crate::graph::outage_tasks_of(inv, Component::System(s));
-                    if tasks.is_empty() {
-                        return None;
-                    }
-                    let durations: Vec<Time> = tasks.iter().map(|&t| inv.tasks[t].duration).collect();
-                    let sum: Time = durations.iter().sum();
-                    let longest = durations.iter().copied().max().unwrap_or(0);
-                    let pc = Time::from(inv.systems[s].parallel_changes.max(1));
-                    Some(SinglePoint {
-                        system: inv.systems[s].id.clone(),
-                        via,
-                        outage_tasks: tasks.iter().map(|&t| inv.tasks[t].id.clone()).collect(),
-                        least_down: longest.max((sum + pc - 1) / pc),
-                    })
-                })
-                .collect();
-            let least = points.iter().map(|p| p.least_down).max().unwrap_or(0);
+    let floors = floors(inv);
+    floors
+        .into_iter()
+        .enumerate()
+        .map(|(k, floor)| {
+            let Floor {
+                single_points: points,
+                never_overlapping,
+                least_downtime_minutes: least,
+            } = floor;
             let mut changes: Vec<(String, Inventory)> = Vec::new();
             if !points.is_empty() {
                 // Every outage on the single points made an online change.
@@ -200,7 +712,12 @@ pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability>
                 ));
             }
             // Sync integrations on the way made async with enough tolerance.
-            let longest = points.iter().map(|p| p.least_down).max().unwrap_or(0);
+            let longest = points
+                .iter()
+                .filter(|p| p.tolerance_minutes == 0)
+                .map(|p| p.least_down)
+                .max()
+                .unwrap_or(0);
             let sync_ids: Vec<String> = points
                 .iter()
                 .flat_map(|p| p.via.iter())
@@ -246,6 +763,7 @@ pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability>
                 planned_downtime_minutes: planned.and_then(|p| p.services.get(k)).map(|s| s.downtime_minutes),
                 least_downtime_minutes: least,
                 single_points: points,
+                never_overlapping,
                 suggestions,
             }
         })
@@ -274,13 +792,59 @@ pub fn to_text(report: &[ServiceAvailability]) -> String {
             );
         }
         for p in &a.single_points {
+            let outcome = if p.tolerance_minutes == 0 {
+                format!("at least {} down", fmt_minutes(p.least_down))
+            } else if p.least_down > 0 {
+                format!(
+                    "at least {} down past the {} tolerance",
+                    fmt_minutes(p.least_down),
+                    fmt_minutes(p.tolerance_minutes)
+                )
+            } else {
+                format!(
+                    "each fits within the {} tolerance on its own (back to back they may not)",
+                    fmt_minutes(p.tolerance_minutes)
+                )
+            };
+            let what = if p.least_down > 0 {
+                "single point of failure"
+            } else {
+                "outages reach it from"
+            };
             let _ = writeln!(
                 s,
-                "  single point of failure {} ({}): outages {} — at least {} down",
+                "  {} {} ({}): outages {} — {}",
+                what,
                 p.system,
                 p.via.join(", "),
                 p.outage_tasks.join(", "),
-                fmt_minutes(p.least_down)
+                outcome
+            );
+        }
+        if !a.never_overlapping.is_empty() {
+            let parts: Vec<String> = a
+                .never_overlapping
+                .iter()
+                .map(|o| {
+                    let past = if o.tolerance_minutes > 0 {
+                        format!(" past the {} tolerance", fmt_minutes(o.tolerance_minutes))
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "{} on {} ({}{})",
+                        o.tasks.join(" + "),
+                        o.system,
+                        fmt_minutes(o.minutes),
+                        past
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "  outages that can never overlap: {} — together at least {}",
+                crate::report::join_words(&parts),
+                fmt_minutes(a.least_downtime_minutes)
             );
         }
         for g in &a.suggestions {
@@ -351,3 +915,7 @@ tasks:
         assert_eq!(partner.downtime_minutes, Some(0), "{partner:?}");
     }
 }
+
+#[cfg(test)]
+#[path = "availability_tests.rs"]
+mod floor_tests;
