@@ -29,12 +29,17 @@ for set in "${sets[@]}"; do
   dir=$data/psplib/$set
   [ -d "$dir" ] || { echo "skip $set: no $dir"; continue; }
   echo "== windowplan $set"
-  ./target/release/windowplan bench "$dir" --format psplib --reference "$ref" \
-    --time-limit "${limit}s" --stride "$stride" | tee "$out/windowplan_${set}_${limit}s.txt"
+  # a set without reference values (e.g. generated) is compared on the
+  # critical-path deviation only
+  ref_args=(); [ -f "$ref" ] && ref_args=(--reference "$ref")
+  ./target/release/windowplan bench "$dir" --format psplib "${ref_args[@]}" \
+    --time-limit "${limit}s" --stride "$stride" --csv "$out/windowplan_${set}_${limit}s.csv" \
+    | tee "$out/windowplan_${set}_${limit}s.txt"
   if [ -n "${PEER_PY:-}" ]; then
     echo "== CP-SAT $set"
-    "$PEER_PY" ../shared/peer/cpsat_rcpsp.py "$dir" --stride "$stride" --time-limit "$limit" \
-      --workers 2 --ref "$peer_ref" --ref-kind bku --out "$out/cpsat_${set}_${limit}s.csv" \
+    peer_ref_args=(); [ -f "$peer_ref" ] && peer_ref_args=(--ref "$peer_ref" --ref-kind bku)
+    "$PEER_PY" "${PEER_SCRIPT:-../shared/peer/cpsat_rcpsp.py}" "$dir" --stride "$stride" --time-limit "$limit" \
+      --workers 2 "${peer_ref_args[@]}" --out "$out/cpsat_${set}_${limit}s.csv" \
       > "$out/cpsat_${set}_${limit}s.log"
     python3 - "$out/cpsat_${set}_${limit}s.csv" <<'PY' | tee "$out/cpsat_${set}_${limit}s.txt"
 import csv, sys

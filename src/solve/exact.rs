@@ -26,11 +26,13 @@
 //! slices, an improvement step (find a schedule with `M ≤ best − 1`, made
 //! permanent) and a bound probe (is there a schedule with `M ≤ lb`? if not,
 //! `M ≥ lb + 1` is added permanently). Learned clauses are shared by both.
-//! Branching (default [`Branching::Mixed`]): schedules are searched for by
-//! placing the activity with the smallest earliest start there (a schedule
-//! generation scheme, which finds good schedules with maximum time lags
-//! where VSIDS wanders: 125 against 165 on a generated 100-activity
-//! RCPSP/max instance in 2 s, CP-SAT 124), bounds are probed with VSIDS.
+//! Tuning ([`ExactOptions::for_problem`]): with maximum time lags,
+//! schedules are searched for by placing the activity with the smallest
+//! earliest start there (a schedule generation scheme, which finds good
+//! schedules where VSIDS wanders: 125 against 165 on a generated
+//! 100-activity RCPSP/max instance in 2 s, CP-SAT 124) and bounds probed
+//! with VSIDS; likewise beside a heuristic search; alone on a problem
+//! without maximum lags, VSIDS throughout.
 //!
 //! Without a deadline or a schedule to beat, on a problem where nothing
 //! depends on time, the search range ends at
@@ -65,6 +67,10 @@ pub trait Link: Sync {
     /// The best makespan of a schedule known elsewhere (`Time::MAX`: none).
     fn upper(&self) -> Time {
         Time::MAX
+    }
+    /// The best lower bound proven elsewhere (no schedule below it).
+    fn lower(&self) -> Time {
+        Time::MIN
     }
     /// No schedule has a makespan below `t`.
     fn bound(&self, _t: Time) {}
@@ -167,11 +173,31 @@ pub struct ExactOptions {
     pub branching: Branching,
 }
 
+impl ExactOptions {
+    /// The options that did best on each kind of problem (measured on
+    /// generated PSPLIB and RCPSP/max sets, see BENCHMARKS.md): with
+    /// maximum time lags, or beside a heuristic search, [`Branching::Mixed`]
+    /// (with maximum lags finding schedules is the hard part; on j30 beside
+    /// the search it proved as many as VSIDS or more); alone on a problem
+    /// without them, VSIDS, which improves incumbents best (docs/exact.md).
+    pub fn for_problem(problem: &Problem, beside_a_search: bool) -> ExactOptions {
+        let max_lags = problem.precedences.iter().any(|p| p.lag < 0);
+        ExactOptions {
+            strategy: Strategy::Hybrid,
+            branching: if max_lags || beside_a_search {
+                Branching::Mixed
+            } else {
+                Branching::Vsids
+            },
+        }
+    }
+}
+
 impl Default for ExactOptions {
     fn default() -> Self {
         ExactOptions {
             strategy: Strategy::Hybrid,
-            branching: Branching::Mixed,
+            branching: Branching::Vsids,
         }
     }
 }
@@ -344,6 +370,7 @@ pub fn solve_exact_with(
         other => Some(other),
     };
     loop {
+        lb = lb.max(link.lower());
         let elsewhere = link.upper();
         if elsewhere < Time::MAX && elsewhere - 1 < ub {
             ub = elsewhere - 1;

@@ -269,6 +269,9 @@ impl exact::Link for SearchLink<'_> {
     fn upper(&self) -> Time {
         self.shared.best.load(Ordering::Relaxed)
     }
+    fn lower(&self) -> Time {
+        self.shared.lower.load(Ordering::Relaxed)
+    }
     fn bound(&self, t: Time) {
         self.shared.bound(t);
     }

@@ -64,7 +64,8 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 std::thread::sleep(Duration::from_millis(1));
             }
             let budget = heuristic.time_limit.saturating_sub(clock::elapsed(started));
-            let result = exact::solve_exact(problem, None, 0, budget, link);
+            let tuning = exact::ExactOptions::for_problem(problem, true);
+            let result = exact::solve_exact_with(problem, None, 0, budget, &tuning, link);
             *beside_result.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
         };
         let outcome = solve_heuristic_with(problem, &heuristic, Some(&sidecar));
@@ -84,21 +85,23 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let remaining = until(exact_end);
     if exact_fits && !beside && !remaining.is_zero() {
         let alone = exact::Alone(opts.stop.as_deref());
+        let tuning = exact::ExactOptions::for_problem(problem, false);
         outcome = match outcome {
             Outcome::Solved(sol) if sol.is_optimal() => Outcome::Solved(sol),
             Outcome::Solved(sol) => merge(
                 Outcome::Solved(sol.clone()),
-                exact::solve_exact(
+                exact::solve_exact_with(
                     problem,
                     Some(&sol.starts),
                     sol.lower_bound,
                     remaining,
+                    &tuning,
                     &alone,
                 ),
             ),
             Outcome::NotFound(why) => merge(
                 Outcome::NotFound(why),
-                exact::solve_exact(problem, None, 0, remaining, &alone),
+                exact::solve_exact_with(problem, None, 0, remaining, &tuning, &alone),
             ),
             other => other,
         };
