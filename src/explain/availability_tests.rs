@@ -334,13 +334,8 @@ fn assert_no_plan_below_floor(inv: &Inventory, h: Time, case: usize) -> bool {
 /// floor of any service.
 #[test]
 fn no_plan_is_below_the_floor_brute_force() {
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut rnd = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n.max(1)
-    };
+    let mut rng = crate::rng::SplitMix64::new(0x9E37_79B9_7F4A_7C15);
+    let mut rnd = |n: u64| rng.next_u64() % n.max(1);
     const H: Time = 20;
     let mut nonzero = 0;
     for case in 0..160 {
@@ -410,13 +405,8 @@ fn no_plan_is_below_the_floor_brute_force() {
 /// no plan with starts in 0..=H is below the floor.
 #[test]
 fn no_plan_is_below_the_floor_brute_force_async_runs() {
-    let mut seed: u64 = 0xD1B5_4A32_D192_ED03;
-    let mut rnd = |n: u64| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed % n.max(1)
-    };
+    let mut rng = crate::rng::SplitMix64::new(0xD1B5_4A32_D192_ED03);
+    let mut rnd = |n: u64| rng.next_u64() % n.max(1);
     const H: Time = 16;
     let mut nonzero = 0;
     for case in 0..100 {

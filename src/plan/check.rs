@@ -1031,13 +1031,8 @@ mod tests {
     /// evaluation of the capacity and DR rules on random small inventories.
     #[test]
     fn sweep_agrees_with_minute_by_minute_oracle() {
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut rnd = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n.max(1)
-        };
+        let mut rng = crate::rng::SplitMix64::new(0x9E37_79B9_7F4A_7C15);
+        let mut rnd = |n: u64| rng.next_u64() % n.max(1);
         let mut seen: std::collections::BTreeMap<String, usize> = Default::default();
         for _case in 0..300 {
             let mut b = Builder::new();

@@ -307,13 +307,8 @@ mod tests {
     /// minute-by-minute fixpoint.
     #[test]
     fn agrees_with_minute_by_minute_oracle() {
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut rnd = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n.max(1)
-        };
+        let mut rng = crate::rng::SplitMix64::new(0x2545_F491_4F6C_DD1D);
+        let mut rnd = |n: u64| rng.next_u64() % n.max(1);
         const H: usize = 200;
         for _case in 0..200 {
             let mut b = Builder::new();

@@ -546,36 +546,21 @@ fn run(
         (Branching::Mixed, Phase::Down) => Branching::Vsids,
         (b, _) => b,
     };
+    let until = Until {
+        deadline,
+        link,
+        steps,
+    };
     match branching {
         Branching::Vsids | Branching::Mixed => {
             let b = model.solver.default_brancher();
-            model.run(
-                problem,
-                b,
-                phase,
-                Until {
-                    deadline,
-                    link,
-                    steps,
-                },
-                lb,
-            )
+            model.run(problem, b, phase, until, lb)
         }
         Branching::SmallestStart => {
             let mut vars = model.starts.clone();
             vars.push(model.makespan);
             let b = IndependentVariableValueBrancher::new(Smallest::new(&vars), InDomainMin);
-            model.run(
-                problem,
-                b,
-                phase,
-                Until {
-                    deadline,
-                    link,
-                    steps,
-                },
-                lb,
-            )
+            model.run(problem, b, phase, until, lb)
         }
     }
 }

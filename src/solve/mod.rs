@@ -254,33 +254,6 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
     Ok((inst, lb))
 }
 
-/// The heuristic search as a sidecar sees it.
-struct SearchLink<'a> {
-    problem: &'a Problem,
-    shared: &'a search::Shared,
-    /// The search has ended (its time is up).
-    done: &'a AtomicBool,
-}
-
-impl exact::Link for SearchLink<'_> {
-    fn stop(&self) -> bool {
-        self.shared.stopped() || self.done.load(Ordering::Relaxed)
-    }
-    fn upper(&self) -> Time {
-        self.shared.best.load(Ordering::Relaxed)
-    }
-    fn lower(&self) -> Time {
-        self.shared.lower.load(Ordering::Relaxed)
-    }
-    fn bound(&self, t: Time) {
-        self.shared.bound(t);
-    }
-    fn found(&self, starts: &[Time]) {
-        let lower = self.shared.lower.load(Ordering::Relaxed);
-        self.shared.found(self.problem.makespan(starts), lower);
-    }
-}
-
 /// A lower bound on the makespan of any schedule (critical path with lags,
 /// intervals, resource energy, and destructive improvement for up to a
 /// quarter of a second). For a problem without schedules it is
@@ -307,6 +280,15 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     if opts.worker_threads() != 1 {
         return portfolio::solve(problem, opts);
     }
+    solve_one_thread(problem, opts)
+}
+
+/// The one-thread solve, counting work (see [`solve`]).
+fn solve_one_thread(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    let opts = &SolveOptions {
+        threads: 1,
+        ..opts.clone()
+    };
     // the wall clock caps the run a little before the limit, leaving time
     // to check and write the plan
     let run = clock::Reproducible::start(opts.time_limit.mul_f64(0.96));
@@ -323,22 +305,6 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
 /// exact engine). A returned schedule always satisfies every constraint (it
 /// is re-checked with [`crate::model::verify::verify`]).
 pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
-    solve_heuristic_with(problem, opts, None)
-}
-
-/// An engine run beside the heuristic search on a thread of its own (the
-/// exact engine, see [`portfolio::solve`]), linked to it: it reads the best
-/// makespan found, and what it proves and finds stops the search once the
-/// gap is closed. It keeps its own result.
-pub type Sidecar<'a> = dyn Fn(&dyn exact::Link) + Sync + 'a;
-
-/// The heuristic search, with `sidecar` (when given and there are at least
-/// two threads) in place of the bound thread and one search worker.
-pub fn solve_heuristic_with(
-    problem: &Problem,
-    opts: &SolveOptions,
-    sidecar: Option<&Sidecar>,
-) -> Outcome {
     let started = clock::now();
     if let Err(e) = temporal::check_structure(problem) {
         return Outcome::NotFound(format!("invalid problem: {e}"));
@@ -387,9 +353,6 @@ pub fn solve_heuristic_with(
         }
     }
     let threads = opts.worker_threads();
-    let sidecar = sidecar.filter(|_| threads >= 2);
-    // the sidecar takes one worker's core
-    let search_threads = threads - usize::from(sidecar.is_some());
     // With one thread the bound is computed first (reproducible runs); with
     // more it goes on beside the search after a short first round.
     let first_round = if threads >= 2 { 0.03 } else { 0.1 };
@@ -441,7 +404,7 @@ pub fn solve_heuristic_with(
                 max_schedules: opts.max_schedules,
                 feeders: feeders.clone(),
             };
-            run_search(&setup, shared, seed, search_threads)
+            run_search(&setup, shared, seed, threads)
         };
         let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
         if !hard_limits {
@@ -468,7 +431,7 @@ pub fn solve_heuristic_with(
                         &setup,
                         &shared,
                         opts.seed.wrapping_add(k as u64 + 1),
-                        search_threads,
+                        threads,
                     ));
                     if stopped(&shared) {
                         break;
@@ -483,14 +446,7 @@ pub fn solve_heuristic_with(
     };
     let search_done = AtomicBool::new(false);
     let candidates = std::thread::scope(|scope| {
-        if let Some(sidecar) = sidecar {
-            let link = SearchLink {
-                problem,
-                shared: &shared,
-                done: &search_done,
-            };
-            scope.spawn(move || sidecar(&link));
-        } else if threads >= 2 {
+        if threads >= 2 {
             let (inst, shared, search_done) = (&inst, &shared, &search_done);
             // On large instances the bound thread takes a core from the
             // search for little gain: give it a quarter of the time.

@@ -3,12 +3,20 @@
 //! generation) with the heuristic's best schedule as incumbent, to prove it
 //! optimal, improve it, or raise the bound. Measured in docs/exact.md: the
 //! exact engine proves every j30/j60 sample instance within milliseconds.
+//!
+//! With two or more threads, on such problems, the one-thread solve runs as
+//! it is (reproducible, on the work clock) and the exact engine runs beside
+//! it from the start on a thread of its own, reading the one-thread run's
+//! best makespan and bound (see [`Board`]). The one-thread run reads
+//! nothing back but a stop once the gap is closed, so the result is never
+//! worse than with one thread: it is the better of the two.
 
 use super::clock;
 use super::exact::{self, ExactResult};
-use super::{solve_heuristic, solve_heuristic_with, Outcome, Solution, SolveOptions};
+use super::{solve_heuristic, Outcome, Solution, SolveOptions};
 use crate::model::{Problem, Time};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Problems up to this many activities get the exact phase (j120 has 122).
@@ -18,31 +26,24 @@ pub const EXACT_MAX_ACTIVITIES: usize = 150;
 const HEURISTIC_SHARE: f64 = 0.5;
 
 /// Solves a problem within the options' limits. A returned schedule always
-/// satisfies every constraint.
-///
-/// With two or more threads the exact engine runs beside the heuristic
-/// search from the start (one thread of its own), taking each better
-/// makespan the search finds as its upper bound and stopping the search when
-/// it proves the gap closed; with one thread (reproducible runs) it follows
-/// the search.
+/// satisfies every constraint. See the module docs for threads.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = clock::now();
     let exact_fits = problem.activities.len() <= EXACT_MAX_ACTIVITIES
         && opts.time_limit >= Duration::from_millis(20)
         && opts.max_schedules == 0;
+    if exact_fits && opts.worker_threads() >= 2 {
+        return alongside(problem, opts);
+    }
     let downtime_matters = problem.limits.iter().any(|l| l.weight > 0.0);
-    let beside = exact_fits && opts.worker_threads() >= 2;
-    // Where each phase ends, as a share of the limit: the heuristic search
-    // (with the exact engine beside it), then the exact phase (small
-    // problems, one thread), then the downtime refinement (problems with
-    // weighted downtime); a little is left for checking and writing the
-    // plan. Ctrl-C (the stop flag) skips the later phases.
+    // Where each phase ends, as a share of the limit: the heuristic search,
+    // then the exact phase (small problems), then the downtime refinement
+    // (problems with weighted downtime); a little is left for checking and
+    // writing the plan. Ctrl-C (the stop flag) skips the later phases.
     let (heuristic_end, exact_end) = match (exact_fits, downtime_matters) {
         (false, false) => return solve_heuristic(problem, opts),
         (false, true) => (0.7, 0.7),
-        (true, false) if beside => (0.95, 0.95),
         (true, false) => (HEURISTIC_SHARE, 0.95),
-        (true, true) if beside => (0.6, 0.6),
         (true, true) => (HEURISTIC_SHARE * 0.6, 0.6),
     };
     let until = |share: f64| {
@@ -54,36 +55,12 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         time_limit: opts.time_limit.mul_f64(heuristic_end),
         ..opts.clone()
     };
-    let mut outcome = if beside {
-        let beside_result: Mutex<Option<ExactResult>> = Mutex::new(None);
-        let sidecar = |link: &dyn exact::Link| {
-            // Wait (briefly) for the search's first schedule: its makespan
-            // bounds the model.
-            let wait_until = started + opts.time_limit.mul_f64(0.1);
-            while link.upper() == Time::MAX && !link.stop() && !clock::passed(wait_until) {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            let budget = heuristic.time_limit.saturating_sub(clock::elapsed(started));
-            let tuning = exact::ExactOptions::for_problem(problem, true);
-            let result = exact::solve_exact_with(problem, None, 0, budget, &tuning, link);
-            *beside_result.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
-        };
-        let outcome = solve_heuristic_with(problem, &heuristic, Some(&sidecar));
-        match beside_result
-            .into_inner()
-            .unwrap_or_else(|e| e.into_inner())
-        {
-            Some(result) => merge(outcome, result),
-            None => outcome,
-        }
-    } else {
-        solve_heuristic(problem, &heuristic)
-    };
+    let mut outcome = solve_heuristic(problem, &heuristic);
     if opts.stop_requested() {
         return outcome;
     }
     let remaining = until(exact_end);
-    if exact_fits && !beside && !remaining.is_zero() {
+    if exact_fits && !remaining.is_zero() {
         let alone = exact::Alone(opts.stop.as_deref());
         let tuning = exact::ExactOptions::for_problem(problem, false);
         outcome = match outcome {
@@ -112,6 +89,150 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         }
         other => other,
     }
+}
+
+/// What the one-thread run and the exact engine beside it share: the run's
+/// best makespan and bound (written by its progress reports, read by the
+/// engine), and the engine's bound. The engine stops the run once the gap
+/// is closed; the caller's stop flag reaches both.
+struct Board {
+    best: AtomicI64,
+    lower: AtomicI64,
+    /// The one-thread run's stop flag (set on the caller's, or once the
+    /// gap is closed).
+    stop_run: Arc<AtomicBool>,
+    /// The one-thread run has returned.
+    run_done: AtomicBool,
+    caller_stop: Option<Arc<AtomicBool>>,
+    progress: Option<Arc<dyn crate::progress::Progress + Send + Sync>>,
+}
+
+impl Board {
+    fn caller_stopped(&self) -> bool {
+        self.caller_stop
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    }
+
+    /// Stops the run when the bound has reached its best makespan.
+    fn close_if_met(&self) {
+        if self.lower.load(Ordering::Relaxed) >= self.best.load(Ordering::Relaxed) {
+            self.stop_run.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// The one-thread run's progress: noted on the board, passed on.
+impl crate::progress::Progress for Board {
+    fn improved(&self, makespan: Time, lower_bound: Time) {
+        self.best.fetch_min(makespan, Ordering::Relaxed);
+        self.lower.fetch_max(lower_bound, Ordering::Relaxed);
+        if let Some(p) = &self.progress {
+            p.improved(
+                makespan,
+                lower_bound.max(self.lower.load(Ordering::Relaxed)),
+            );
+        }
+    }
+    fn tick(&self, elapsed: Duration) {
+        if let Some(p) = &self.progress {
+            p.tick(elapsed);
+        }
+    }
+    fn note(&self, message: &str) {
+        if let Some(p) = &self.progress {
+            p.note(message);
+        }
+    }
+}
+
+/// The exact engine's view of the board.
+impl exact::Link for Board {
+    fn stop(&self) -> bool {
+        self.caller_stopped() || self.run_done.load(Ordering::Relaxed)
+    }
+    fn upper(&self) -> Time {
+        self.best.load(Ordering::Relaxed)
+    }
+    fn lower(&self) -> Time {
+        self.lower.load(Ordering::Relaxed)
+    }
+    fn bound(&self, t: Time) {
+        self.lower.fetch_max(t, Ordering::Relaxed);
+        self.close_if_met();
+    }
+    fn found(&self, starts: &[Time]) {
+        // the engine's own schedule: its result carries it; only the
+        // bound it meets matters to the run
+        let _ = starts;
+        self.close_if_met();
+    }
+}
+
+/// Two or more threads: the one-thread solve, with the exact engine beside
+/// it (see the module docs).
+fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    let board = Arc::new(Board {
+        best: AtomicI64::new(Time::MAX),
+        lower: AtomicI64::new(Time::MIN),
+        stop_run: Arc::new(AtomicBool::new(false)),
+        run_done: AtomicBool::new(false),
+        caller_stop: opts.stop.clone(),
+        progress: opts.progress.clone(),
+    });
+    let run_opts = SolveOptions {
+        threads: 1,
+        stop: Some(board.stop_run.clone()),
+        progress: Some(board.clone()),
+        ..opts.clone()
+    };
+    let budget = opts.time_limit.mul_f64(0.95);
+    let (outcome, engine) = std::thread::scope(|scope| {
+        let board = &board;
+        let engine = scope.spawn(move || {
+            let tuning = exact::ExactOptions::for_problem(problem, true);
+            exact::solve_exact_with(problem, None, 0, budget, &tuning, &**board)
+        });
+        // the run obeys its own flag: pass the caller's stop on to it
+        scope.spawn(move || {
+            while !board.run_done.load(Ordering::Relaxed) {
+                if board.caller_stopped() {
+                    board.stop_run.store(true, Ordering::Relaxed);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let outcome = super::solve_one_thread(problem, &run_opts);
+        board.run_done.store(true, Ordering::Relaxed);
+        (outcome, engine.join())
+    });
+    let result = match engine {
+        Ok(result) => result,
+        // a panic inside the engine: the run's outcome stands
+        _ => return outcome,
+    };
+    // The engine optimises the window only: where downtime is weighed, its
+    // schedules would undo the run's refinement, so only its bounds count.
+    let downtime_matters = problem.limits.iter().any(|l| l.weight > 0.0);
+    let result = match result {
+        ExactResult::Optimal { makespan, .. } if downtime_matters => ExactResult::Bounds {
+            starts: None,
+            makespan: None,
+            lower_bound: makespan,
+        },
+        ExactResult::Bounds { lower_bound, .. } if downtime_matters => ExactResult::Bounds {
+            starts: None,
+            makespan: None,
+            lower_bound,
+        },
+        other => other,
+    };
+    let mut outcome = merge(outcome, result);
+    if let Outcome::Solved(sol) = &mut outcome {
+        let lower = board.lower.load(Ordering::Relaxed);
+        sol.lower_bound = sol.lower_bound.max(lower).min(sol.makespan);
+    }
+    outcome
 }
 
 /// The heuristic's outcome, with what the exact engine established.
