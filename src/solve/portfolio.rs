@@ -149,7 +149,12 @@ impl crate::progress::Progress for Board {
 /// The exact engine's view of the board.
 impl exact::Link for Board {
     fn stop(&self) -> bool {
-        self.caller_stopped() || self.run_done.load(Ordering::Relaxed)
+        // the run's end does not stop the engine: it goes on below the
+        // run's best until its own time is up (a one-thread run usually
+        // ends early, see `clock`)
+        self.caller_stopped()
+            || (self.run_done.load(Ordering::Relaxed)
+                && self.lower.load(Ordering::Relaxed) >= self.best.load(Ordering::Relaxed))
     }
     fn upper(&self) -> Time {
         self.best.load(Ordering::Relaxed)
@@ -172,6 +177,7 @@ impl exact::Link for Board {
 /// Two or more threads: the one-thread solve, with the exact engine beside
 /// it (see the module docs).
 fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    let started = std::time::Instant::now();
     let board = Arc::new(Board {
         best: AtomicI64::new(Time::MAX),
         lower: AtomicI64::new(Time::MIN),
@@ -202,7 +208,24 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
-        let outcome = super::solve_one_thread(problem, &run_opts);
+        let mut outcome = super::solve_one_thread(problem, &run_opts);
+        // A one-thread run usually ends before its time is up (it counts
+        // work, see `clock`): the rest of its thread's time goes to a
+        // further search, with another seed, while the gap is open.
+        let rest = budget.saturating_sub(started.elapsed());
+        // (not where downtime is weighed: a shorter schedule from it would
+        // undo the run's refinement)
+        let open = !matches!(&outcome, Outcome::Solved(s) if s.is_optimal())
+            && !matches!(outcome, Outcome::Infeasible(_))
+            && !problem.limits.iter().any(|l| l.weight > 0.0);
+        if open && rest > Duration::from_millis(20) && !board.stop_run.load(Ordering::Relaxed) {
+            let more = SolveOptions {
+                time_limit: rest,
+                seed: opts.seed.wrapping_add(1),
+                ..run_opts.clone()
+            };
+            outcome = better(outcome, solve_heuristic(problem, &more));
+        }
         board.run_done.store(true, Ordering::Relaxed);
         (outcome, engine.join())
     });
@@ -233,6 +256,21 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
         sol.lower_bound = sol.lower_bound.max(lower).min(sol.makespan);
     }
     outcome
+}
+
+/// The better of two outcomes of the same problem: the shorter schedule,
+/// with the better of the two bounds.
+fn better(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::Solved(x), Outcome::Solved(y)) => {
+            let lower_bound = x.lower_bound.max(y.lower_bound);
+            let mut best = if y.makespan < x.makespan { y } else { x };
+            best.lower_bound = lower_bound.min(best.makespan);
+            Outcome::Solved(best)
+        }
+        (Outcome::Solved(x), _) | (_, Outcome::Solved(x)) => Outcome::Solved(x),
+        (a, _) => a,
+    }
 }
 
 /// The heuristic's outcome, with what the exact engine established.
