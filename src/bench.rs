@@ -1260,28 +1260,9 @@ pub fn render_table(report: &BenchReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Activity, Demand, Resource};
-    use crate::solve::Solution;
+    use crate::model::fixtures::two_jobs;
 
-    fn two_jobs() -> Problem {
-        let mut a = Activity::new("a", 3);
-        a.demands.push(Demand {
-            resource: 0,
-            amount: 1,
-        });
-        let mut b = Activity::new("b", 2);
-        b.demands.push(Demand {
-            resource: 0,
-            amount: 1,
-        });
-        Problem {
-            name: "two".into(),
-            activities: vec![a, b],
-            precedences: vec![],
-            resources: vec![Resource::constant("R1", 1)],
-            ..Problem::default()
-        }
-    }
+    use crate::solve::Solution;
 
     #[test]
     fn solve_one_counts_violations_and_conflicts() {

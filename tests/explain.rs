@@ -20,16 +20,9 @@ fn explain() -> Command {
     cmd
 }
 
-const INFEASIBLE: &str = r#"
-window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T00:00 }
-systems: [{ id: dwh }, { id: other }]
-blackouts:
-  - { from: 2026-12-05T22:00, to: 2026-12-05T23:30, reason: nightly ETL }
-  - { from: 2026-12-06T02:00, to: 2026-12-06T03:00, scope: { systems: [other] }, reason: backups }
-tasks:
-  - { id: dwh-patch, system: dwh, duration: 60m }
-  - { id: other-patch, system: other, duration: 10m }
-"#;
+/// No plan: the only task's system is blacked out until 30 minutes before
+/// a deadline it needs an hour for (shared with `src/explain/tests.rs`).
+const INFEASIBLE: &str = include_str!("fixtures/deadline-and-blackout.yaml");
 
 #[test]
 fn explains_the_bank_in_words() {

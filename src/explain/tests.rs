@@ -301,16 +301,9 @@ tasks:
 
 #[test]
 fn deadline_and_blackout_conflict_without_the_irrelevant_blackout() {
-    let i = inv(r#"
-window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T00:00 }
-systems: [{ id: dwh }, { id: other }]
-blackouts:
-  - { from: 2026-12-05T22:00, to: 2026-12-05T23:30, reason: nightly ETL }
-  - { from: 2026-12-06T02:00, to: 2026-12-06T03:00, scope: { systems: [other] }, reason: backups }
-tasks:
-  - { id: dwh-patch, system: dwh, duration: 60m }
-  - { id: other-patch, system: other, duration: 10m }
-"#);
+    let i = inv(include_str!(
+        "../../tests/fixtures/deadline-and-blackout.yaml"
+    ));
     let e = explain_inventory(&i, &opts(500));
     assert!(!e.has_plan());
     let c = e.conflict.as_ref().unwrap();

@@ -3,6 +3,8 @@
 //! clusters, DR pairs or services leaks past [`compile`].
 
 pub mod compile;
+#[cfg(test)]
+pub mod fixtures;
 pub mod intervals;
 pub mod problem;
 pub mod signal;

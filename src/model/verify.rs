@@ -215,6 +215,7 @@ pub fn verify(problem: &Problem, starts: &[Time]) -> Vec<String> {
 #[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
+    use crate::model::fixtures::two_jobs;
     use crate::model::{Activity, Demand, Exclusion, Interval, Precedence, Resource};
 
     #[test]
@@ -251,26 +252,6 @@ mod tests {
         p.deadline = Some(50);
         assert_eq!(verify(&p, &[0, 45]).len(), 1);
         assert!(verify(&p, &[0, 40]).is_empty());
-    }
-
-    fn two_jobs() -> Problem {
-        let mut a = Activity::new("a", 3);
-        a.demands.push(Demand {
-            resource: 0,
-            amount: 1,
-        });
-        let mut b = Activity::new("b", 2);
-        b.demands.push(Demand {
-            resource: 0,
-            amount: 1,
-        });
-        Problem {
-            name: "two".into(),
-            activities: vec![a, b],
-            precedences: vec![],
-            resources: vec![Resource::constant("R1", 1)],
-            ..Problem::default()
-        }
     }
 
     #[test]

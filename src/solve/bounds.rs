@@ -48,13 +48,7 @@ fn fill_until(points: &[(Time, i64)], t0: Time, energy: i64) -> Option<Time> {
 /// The makespan bound and, if some resource can never supply the work
 /// asked of it, the index of that resource.
 pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
-    let end = inst
-        .latest
-        .iter()
-        .zip(&inst.dur)
-        .map(|(l, d)| l + d)
-        .max()
-        .unwrap_or(0);
+    let end = inst.latest_end();
     let mut best = 0;
     // users of each resource, gathered in one pass (one demand per resource)
     let mut by_resource: Vec<Vec<(Time, Time, i64)>> = vec![Vec::new(); inst.caps.len()];
@@ -169,6 +163,36 @@ fn expired(until: Instant, abort: &AtomicBool, steps: u64) -> bool {
 /// a loop over them).
 fn pass_steps(inst: &Instance) -> u64 {
     inst.n as u64 / 5
+}
+
+/// Narrows an activity's start window `[es, ls]` (duration `d`) to the
+/// starts whose run meets no minute where `bad` holds: `None` when none is
+/// left, else whether the window moved.
+fn narrow(es: &mut Time, ls: &mut Time, d: Time, bad: impl Fn(Time) -> bool) -> Option<bool> {
+    let mut moved = false;
+    let mut t = *es;
+    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
+        t = m + 1;
+        if t > *ls {
+            return None;
+        }
+    }
+    if t > *es {
+        *es = t;
+        moved = true;
+    }
+    let mut t = *ls;
+    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
+        t = m - d;
+        if t < *es {
+            return None;
+        }
+    }
+    if t < *ls {
+        *ls = t;
+        moved = true;
+    }
+    Some(moved)
 }
 
 /// Largest array of minutes the time-tabling will build.
@@ -356,27 +380,9 @@ impl Ctx<'_> {
                         let own = if m >= cs && m < ce { a } else { 0 };
                         comp[k] - own + a > cap[k]
                     };
-                    let mut t = es[j];
-                    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
-                        t = m + 1;
-                        if t > ls[j] {
-                            return true;
-                        }
-                    }
-                    if t > es[j] {
-                        es[j] = t;
-                        changed = true;
-                    }
-                    let mut t = ls[j];
-                    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
-                        t = m - d;
-                        if t < es[j] {
-                            return true;
-                        }
-                    }
-                    if t < ls[j] {
-                        ls[j] = t;
-                        changed = true;
+                    match narrow(&mut es[j], &mut ls[j], d, bad) {
+                        None => return true,
+                        Some(moved) => changed |= moved,
                     }
                 }
             }
@@ -403,27 +409,9 @@ impl Ctx<'_> {
                             || m >= end
                             || (0..nsides).any(|s| s != side && busy[s][(m - lo) as usize] > 0)
                     };
-                    let mut t = es[j];
-                    while let Some(m) = (t..t + d).find(|&m| bad(m)) {
-                        t = m + 1;
-                        if t > ls[j] {
-                            return true;
-                        }
-                    }
-                    if t > es[j] {
-                        es[j] = t;
-                        changed = true;
-                    }
-                    let mut t = ls[j];
-                    while let Some(m) = (t..t + d).rev().find(|&m| bad(m)) {
-                        t = m - d;
-                        if t < es[j] {
-                            return true;
-                        }
-                    }
-                    if t < ls[j] {
-                        ls[j] = t;
-                        changed = true;
+                    match narrow(&mut es[j], &mut ls[j], d, bad) {
+                        None => return true,
+                        Some(moved) => changed |= moved,
                     }
                 }
             }

@@ -729,23 +729,19 @@ impl Model {
         // Exclusion groups.
         let pairs = problem.exclusion_pairs();
         for (i, j) in pairs {
-            let l_ij = solver.new_literal();
-            let l_ji = solver.new_literal();
-            // i before j: S_i − S_j ≤ −d_i
-            solver
-                .add_constraint(pumpkin_solver::less_than_or_equals(
-                    vec![starts[i].scaled(1), starts[j].scaled(-1)],
-                    t32(-acts[i].duration),
-                    tag,
-                ))
-                .implied_by(l_ij);
-            solver
-                .add_constraint(pumpkin_solver::less_than_or_equals(
-                    vec![starts[j].scaled(1), starts[i].scaled(-1)],
-                    t32(-acts[j].duration),
-                    tag,
-                ))
-                .implied_by(l_ji);
+            // one literal per order: `a` before `b` is S_a − S_b ≤ −d_a
+            let mut before = |a: usize, b: usize| {
+                let l = solver.new_literal();
+                solver
+                    .add_constraint(pumpkin_solver::less_than_or_equals(
+                        vec![starts[a].scaled(1), starts[b].scaled(-1)],
+                        t32(-acts[a].duration),
+                        tag,
+                    ))
+                    .implied_by(l);
+                l
+            };
+            let (l_ij, l_ji) = (before(i, j), before(j, i));
             solver.add_clause([l_ij.get_true_predicate(), l_ji.get_true_predicate()], tag);
         }
         if solver.is_inconsistent() {
@@ -878,16 +874,8 @@ enum Probe {
 #[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
-    use crate::model::{Activity, Demand, Exclusion, Interval, Precedence, Resource};
-
-    fn act(name: &str, d: Time, demand: &[(usize, i64)]) -> Activity {
-        let mut a = Activity::new(name, d);
-        a.demands = demand
-            .iter()
-            .map(|&(resource, amount)| Demand { resource, amount })
-            .collect();
-        a
-    }
+    use crate::model::fixtures::act;
+    use crate::model::{Exclusion, Interval, Precedence, Resource};
 
     fn check(p: &Problem, r: &ExactResult) {
         if let Some(s) = r.starts() {

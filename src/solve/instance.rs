@@ -51,6 +51,17 @@ pub struct Instance {
 
 impl Instance {
     /// From a structurally valid problem (see `check_structure`).
+    /// The latest end any activity may have (its latest start plus its
+    /// duration), 0 for none.
+    pub fn latest_end(&self) -> Time {
+        self.latest
+            .iter()
+            .zip(&self.dur)
+            .map(|(l, d)| l + d)
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The clock steps one schedule generation stands for (see
     /// [`clock::pass`](super::clock::pass)).
     pub fn pass_steps(&self) -> u64 {

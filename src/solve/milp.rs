@@ -451,16 +451,8 @@ pub fn export_lp(problem: &Problem, horizon: Time) -> Option<String> {
 #[allow(clippy::field_reassign_with_default)]
 mod tests {
     use super::*;
-    use crate::model::{Activity, Demand, Exclusion, Interval, Resource};
-
-    fn act(name: &str, d: Time, demand: &[(usize, i64)]) -> Activity {
-        let mut a = Activity::new(name, d);
-        a.demands = demand
-            .iter()
-            .map(|&(resource, amount)| Demand { resource, amount })
-            .collect();
-        a
-    }
+    use crate::model::fixtures::act;
+    use crate::model::{Exclusion, Interval, Resource};
 
     #[test]
     fn milp_small_problems() {

@@ -283,12 +283,9 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
     solve_one_thread(problem, opts)
 }
 
-/// The one-thread solve, counting work (see [`solve`]).
+/// The one-thread solve, counting work (see [`solve`]); `opts` asks for
+/// one thread.
 fn solve_one_thread(problem: &Problem, opts: &SolveOptions) -> Outcome {
-    let opts = &SolveOptions {
-        threads: 1,
-        ..opts.clone()
-    };
     // the wall clock caps the run a little before the limit, leaving time
     // to check and write the plan
     let run = clock::Reproducible::start(opts.time_limit.mul_f64(0.96));
@@ -331,13 +328,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     // the larger of duration and outgoing lags, which the horizon exceeds).
     let time_invariant = temporal::proof_horizon(problem).is_some();
     if problem.deadline.is_some() || time_invariant {
-        let end = inst
-            .latest
-            .iter()
-            .zip(&inst.dur)
-            .map(|(l, d)| l + d)
-            .max()
-            .unwrap_or(0);
+        let end = inst.latest_end();
         if bounds::refuted_or_abort(
             &inst,
             end,

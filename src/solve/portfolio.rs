@@ -166,12 +166,6 @@ impl exact::Link for Board {
         self.lower.fetch_max(t, Ordering::Relaxed);
         self.close_if_met();
     }
-    fn found(&self, starts: &[Time]) {
-        // the engine's own schedule: its result carries it; only the
-        // bound it meets matters to the run
-        let _ = starts;
-        self.close_if_met();
-    }
 }
 
 /// Two or more threads: the one-thread solve, with the exact engine beside

@@ -127,34 +127,16 @@ pub struct Setup<'a> {
 /// cluster with no member up — needs every member down, which its own
 /// capacity usually forbids). These are the outages worth aligning.
 pub fn direct_feeders(problem: &Problem, sig: usize) -> Vec<usize> {
-    let mut acts = Vec::new();
-    let mut seen = vec![false; problem.signals.len()];
-    let mut stack = vec![sig];
-    while let Some(s) = stack.pop() {
-        if s >= seen.len() || seen[s] {
-            continue;
-        }
-        seen[s] = true;
-        match &problem.signals[s] {
-            Signal::Running(a) => {
-                acts.extend(a.iter().copied().filter(|&a| a < problem.activities.len()))
-            }
-            Signal::Any(v) => stack.extend(v.iter().copied().filter(|&k| k < s)),
-            Signal::All(_) => {}
-            Signal::Delayed { input, .. } => {
-                if *input < s {
-                    stack.push(*input)
-                }
-            }
-        }
-    }
-    acts.sort_unstable();
-    acts.dedup();
-    acts
+    feeders_through(problem, sig, false)
 }
 
 /// The activities whose running can switch a signal on.
 pub fn feeders(problem: &Problem, sig: usize) -> Vec<usize> {
+    feeders_through(problem, sig, true)
+}
+
+/// The activities a signal depends on, following `All` parts or not.
+fn feeders_through(problem: &Problem, sig: usize, through_all: bool) -> Vec<usize> {
     let mut acts = Vec::new();
     let mut seen = vec![false; problem.signals.len()];
     let mut stack = vec![sig];
@@ -167,6 +149,7 @@ pub fn feeders(problem: &Problem, sig: usize) -> Vec<usize> {
             Signal::Running(a) => {
                 acts.extend(a.iter().copied().filter(|&a| a < problem.activities.len()))
             }
+            Signal::All(_) if !through_all => {}
             Signal::Any(v) | Signal::All(v) => stack.extend(v.iter().copied().filter(|&k| k < s)),
             Signal::Delayed { input, .. } => {
                 if *input < s {

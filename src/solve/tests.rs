@@ -4,6 +4,7 @@
 #![allow(clippy::field_reassign_with_default)]
 
 use super::*;
+use crate::model::fixtures::act;
 use crate::model::{
     verify::verify, Activity, Demand, Exclusion, Interval, OnTimeLimit, Precedence, Problem,
     Resource, Signal,
@@ -23,15 +24,6 @@ fn opts() -> SolveOptions {
         max_schedules: 400,
         ..Default::default()
     }
-}
-
-fn act(name: &str, d: Time, demands: &[(usize, i64)]) -> Activity {
-    let mut a = Activity::new(name, d);
-    a.demands = demands
-        .iter()
-        .map(|&(resource, amount)| Demand { resource, amount })
-        .collect();
-    a
 }
 
 fn prec(from: usize, to: usize, lag: Time) -> Precedence {
