@@ -880,7 +880,8 @@ pub fn parse_reference(
         .map(str::trim)
         .find(|l| !l.is_empty())
         .unwrap_or("");
-    if first.contains(',') && first.to_ascii_lowercase().contains("instance") {
+    let header = first.to_ascii_lowercase();
+    if first.contains(',') && (header.contains("instance") || header.starts_with("problem,")) {
         parse_reference_csv(text, source)
     } else {
         parse_psplib_table(text, source, file_name)
@@ -898,7 +899,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
         .map(|c| c.trim().to_ascii_lowercase())
         .collect();
     let find = |names: &[&str]| names.iter().find_map(|n| cols.iter().position(|c| c == n));
-    let i_inst = find(&["instance", "name"]);
+    let i_inst = find(&["instance", "name", "problem"]);
     let i_set = find(&["set"]);
     let i_ms = find(&[
         "best_makespan",
@@ -951,9 +952,23 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
                 v.parse::<Time>().map(Some).map_err(|_| bad(what, v))
             }
         };
-        let makespan = num("the makespan", get(Some(i_ms)))?;
-        let lower_bound = num("the lower bound", get(i_lb))?;
-        let status = match get(i_status).to_ascii_lowercase().as_str() {
+        // The RCPSP/max collections' `optimum.csv` writes one field per
+        // instance: the optimum, `lb..ub` for an open one, `unsat` for one
+        // proven infeasible.
+        let ms_field = get(Some(i_ms));
+        let (ms_text, lb_text, implied) = match ms_field.split_once("..") {
+            Some((lb, ub)) => (ub, lb, "best"),
+            None if ms_field.eq_ignore_ascii_case("unsat") => ("", get(i_lb), "infeasible"),
+            None if cols[i_ms] == "optimum" && !ms_field.is_empty() => (ms_field, "", "optimal"),
+            None => (ms_field, get(i_lb), ""),
+        };
+        let makespan = num("the makespan", ms_text)?;
+        let lower_bound = num("the lower bound", lb_text)?;
+        let status_text = match get(i_status) {
+            "" => implied.to_string(),
+            s => s.to_ascii_lowercase(),
+        };
+        let status = match status_text.as_str() {
             "optimal" | "opt" => RefStatus::Optimal,
             "best" | "feasible" | "ub" | "bku" => RefStatus::Best,
             "infeasible" => RefStatus::Infeasible,
@@ -1491,6 +1506,13 @@ mod tests {
             t.get("j30", "j301_1.sm").unwrap().status,
             RefStatus::Optimal
         );
+
+        let max = "problem,optimum\npsp1.sch,unsat\npsp3.sch,184..194\npsp5.sch,201\n";
+        let t = parse_reference(max, "optimum.csv", "optimum.csv").unwrap();
+        assert_eq!(t.get("ubo50", "psp1.sch").unwrap().status, RefStatus::Infeasible);
+        let open = t.get("ubo50", "psp3.sch").unwrap();
+        assert_eq!((open.status, open.makespan, open.lower_bound), (RefStatus::Best, Some(194), Some(184)));
+        assert_eq!(t.get("ubo50", "psp5.sch").unwrap().status, RefStatus::Optimal);
 
         let e = parse_reference("instance,best_makespan\nx,abc\n", "r.csv", "r.csv").unwrap_err();
         assert_eq!(e.diagnostics[0].code, "E088");
