@@ -12,8 +12,10 @@
 //! worse than with one thread: it is the better of the two.
 
 use super::clock;
+use super::components;
 use super::exact::{self, ExactResult};
 use super::{solve_heuristic, Outcome, Solution, SolveOptions};
+use crate::model::verify::verify;
 use crate::model::{Problem, Time};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
@@ -78,7 +80,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
             ),
             Outcome::NotFound(why) => merge(
                 Outcome::NotFound(why),
-                exact::solve_exact_with(problem, None, 0, remaining, &tuning, &alone),
+                exact_from_nothing(problem, remaining, &tuning, &alone),
             ),
             other => other,
         };
@@ -191,7 +193,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
         let board = &board;
         let engine = scope.spawn(move || {
             let tuning = exact::ExactOptions::for_problem(problem, true);
-            exact::solve_exact_with(problem, None, 0, budget, &tuning, &**board)
+            exact_from_nothing(problem, budget, &tuning, &**board)
         });
         // the run obeys its own flag: pass the caller's stop on to it
         scope.spawn(move || {
@@ -219,6 +221,10 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 ..run_opts.clone()
             };
             outcome = better(outcome, solve_heuristic(problem, &more));
+        }
+        if matches!(outcome, Outcome::Infeasible(_)) {
+            // proven: the engine has nothing left to find
+            board.lower.store(Time::MAX, Ordering::Relaxed);
         }
         board.run_done.store(true, Ordering::Relaxed);
         (outcome, engine.join())
@@ -250,6 +256,60 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
         sol.lower_bound = sol.lower_bound.max(lower).min(sol.makespan);
     }
     outcome
+}
+
+/// The exact engine without a schedule to start from: first on each
+/// strongly connected component of the time lags alone (for up to half the
+/// budget), which refutes an infeasible problem far sooner than the whole
+/// does, and whose schedules, laid one after another, give a first
+/// schedule of the whole where nothing depends on time; then on the whole.
+fn exact_from_nothing(
+    problem: &Problem,
+    budget: Duration,
+    tuning: &exact::ExactOptions,
+    link: &dyn exact::Link,
+) -> ExactResult {
+    let started = clock::now();
+    let parts = components::components(problem);
+    let whole = parts.len() == 1 && parts[0].len() == problem.activities.len();
+    let mut incumbent = None;
+    if !parts.is_empty() && !whole {
+        match components::refute_exactly(problem, &parts, budget / 2, link) {
+            components::Refutation::Infeasible(why) => {
+                // no schedule of any makespan: tells a search beside it
+                link.bound(Time::MAX);
+                return ExactResult::Infeasible(why);
+            }
+            components::Refutation::Arranged(arranged) => {
+                incumbent = components::compose(problem, &parts, &arranged)
+                    .filter(|s| verify(problem, s).is_empty());
+            }
+        }
+    }
+    if let Some(s) = &incumbent {
+        link.found(s);
+    }
+    let rest = budget.saturating_sub(clock::elapsed(started));
+    let result = exact::solve_exact_with(problem, incumbent.as_deref(), 0, rest, tuning, link);
+    match (result, incumbent) {
+        // the engine found nothing better than the composed schedule
+        (
+            ExactResult::Bounds {
+                starts: None,
+                lower_bound,
+                ..
+            },
+            Some(s),
+        ) => {
+            let makespan = problem.makespan(&s);
+            ExactResult::Bounds {
+                starts: Some(s),
+                makespan: Some(makespan),
+                lower_bound: lower_bound.min(makespan),
+            }
+        }
+        (result, _) => result,
+    }
 }
 
 /// The better of two outcomes of the same problem: the shorter schedule,
