@@ -343,13 +343,14 @@ pub fn pareto(
 pub fn generate(
     tasks: usize,
     seed: u64,
+    pressure: crate::generate::Pressure,
     format: crate::generate::GenFormat,
     output: Option<&Path>,
 ) -> u8 {
-    let estate = crate::generate::generate(tasks, seed);
+    let estate = crate::generate::generate_with(tasks, seed, pressure);
     write_or_fail(
         output,
-        &crate::generate::render(&estate, format, tasks, seed),
+        &crate::generate::render(&estate, format, tasks, seed, pressure),
     )
 }
 

@@ -129,6 +129,7 @@ impl crate::progress::Progress for Board {
     fn improved(&self, makespan: Time, lower_bound: Time) {
         self.best.fetch_min(makespan, Ordering::Relaxed);
         self.lower.fetch_max(lower_bound, Ordering::Relaxed);
+        self.close_if_met();
         if let Some(p) = &self.progress {
             p.improved(
                 makespan,
@@ -204,6 +205,21 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
+        // Threads beyond two: further one-thread searches with other
+        // seeds, sharing the run's stop (not where downtime is weighed,
+        // where their shorter schedules would undo the run's refinement).
+        let weighted = problem.limits.iter().any(|l| l.weight > 0.0);
+        let extra: Vec<_> = (2..opts.worker_threads())
+            .filter(|_| !weighted)
+            .map(|k| {
+                let more = SolveOptions {
+                    time_limit: budget,
+                    seed: opts.seed.wrapping_add(1000 * k as u64),
+                    ..run_opts.clone()
+                };
+                scope.spawn(move || solve_heuristic(problem, &more))
+            })
+            .collect();
         let mut outcome = super::solve_one_thread(problem, &run_opts);
         // A one-thread run usually ends before its time is up (it counts
         // work, see `clock`): the rest of its thread's time goes to a
@@ -221,6 +237,16 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 ..run_opts.clone()
             };
             outcome = better(outcome, solve_heuristic(problem, &more));
+        }
+        if matches!(&outcome, Outcome::Solved(s) if s.is_optimal())
+            || matches!(outcome, Outcome::Infeasible(_))
+        {
+            board.stop_run.store(true, Ordering::Relaxed);
+        }
+        for search in extra {
+            if let Ok(other) = search.join() {
+                outcome = better(outcome, other);
+            }
         }
         if matches!(outcome, Outcome::Infeasible(_)) {
             // proven: the engine has nothing left to find
@@ -323,6 +349,8 @@ fn better(a: Outcome, b: Outcome) -> Outcome {
             Outcome::Solved(best)
         }
         (Outcome::Solved(x), _) | (_, Outcome::Solved(x)) => Outcome::Solved(x),
+        // a proof beats "not found"
+        (Outcome::NotFound(_), b @ Outcome::Infeasible(_)) => b,
         (a, _) => a,
     }
 }
@@ -387,6 +415,34 @@ fn improve(mut sol: Solution, result: ExactResult) -> Solution {
 mod tests {
     use super::*;
     use crate::model::{Activity, Demand, Resource};
+
+    /// More threads than two: the further searches are joined and the
+    /// result is the proven optimum, as with two.
+    #[test]
+    fn more_threads_join_and_prove() {
+        let mut p = Problem::default();
+        p.resources.push(Resource::constant("R", 2));
+        for i in 0..12 {
+            let mut a = Activity::new(format!("a{i}"), 1 + i % 4);
+            a.demands.push(Demand {
+                resource: 0,
+                amount: 1 + (i % 2) as i64,
+            });
+            p.activities.push(a);
+        }
+        for threads in [2, 4] {
+            let opts = SolveOptions {
+                time_limit: Duration::from_secs(2),
+                threads,
+                ..Default::default()
+            };
+            let Outcome::Solved(sol) = solve(&p, &opts) else {
+                panic!("no schedule with {threads} threads")
+            };
+            assert!(crate::model::verify::verify(&p, &sol.starts).is_empty());
+            assert!(sol.is_optimal(), "{threads} threads: {sol:?}");
+        }
+    }
 
     /// Activities that pairwise cannot share a capacity-3 resource (each
     /// needs 2) but whose energy fits: the heuristic's bounds stop below the
