@@ -55,6 +55,7 @@ fn task(
         windows,
         spread: None,
         backout: None,
+        meta: Meta::default(),
     }
 }
 
@@ -67,6 +68,7 @@ fn inventory() -> Inventory {
             start,
             timezone: "America/New_York".into(),
             deadline: Some(420),
+            meta: Meta::default(),
         },
         teams: vec![
             Team {
