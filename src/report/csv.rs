@@ -105,6 +105,10 @@ pub(super) struct TaskRow {
     pub windows: Vec<Interval>,
     /// On the critical chain given by the caller.
     pub critical: bool,
+    /// Time to back the change out, when given.
+    pub backout: Option<Time>,
+    /// Runbook text from the inventory.
+    pub meta: crate::inventory::Meta,
 }
 
 impl TaskRow {
@@ -172,6 +176,8 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     lags: t.after.iter().map(|a| a.lag).collect(),
                     windows: t.windows.clone().unwrap_or_default(),
                     critical,
+                    backout: t.backout,
+                    meta: t.meta.clone(),
                 },
                 None => TaskRow {
                     id: pt.id.clone(),
@@ -187,6 +193,8 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     lags: Vec::new(),
                     windows: Vec::new(),
                     critical,
+                    backout: None,
+                    meta: Default::default(),
                 },
             }
         })
