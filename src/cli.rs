@@ -40,6 +40,52 @@ pub fn render_plan(
     plan: &crate::plan::Plan,
     format: PlanOutput,
 ) -> String {
+    render_plan_linked(inv, plan, format, None)
+}
+
+/// The name of the Gantt chart written beside a Markdown pack.
+pub const PACK_CHART: &str = "gantt.svg";
+
+/// Renders and writes a plan. A Markdown pack written to a file gets its
+/// Gantt chart written beside it first (atomically, as `gantt.svg`), so the
+/// link in the pack never points at nothing; on stdout the pack says how to
+/// get the chart instead.
+fn write_plan(
+    inv: &crate::inventory::Inventory,
+    plan: &crate::plan::Plan,
+    format: PlanOutput,
+    output: Option<&Path>,
+) -> u8 {
+    // Only beside a regular file: not beside a device such as /dev/stdout.
+    let chart = output
+        .filter(|_| format == PlanOutput::Md)
+        .filter(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
+        .map(|p| {
+            p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(PACK_CHART)
+        });
+    if let Some(path) = &chart {
+        let code = write_or_fail(Some(path), &render_plan(inv, plan, PlanOutput::Svg));
+        if code != EXIT_OK {
+            return code;
+        }
+    }
+    write_or_fail(
+        output,
+        &render_plan_linked(inv, plan, format, chart.as_ref().map(|_| PACK_CHART)),
+    )
+}
+
+/// [`render_plan`], the Markdown pack linking the chart file `chart` when
+/// one is written beside it.
+fn render_plan_linked(
+    inv: &crate::inventory::Inventory,
+    plan: &crate::plan::Plan,
+    format: PlanOutput,
+    chart: Option<&str>,
+) -> String {
     use crate::report;
     let critical = || -> Vec<String> {
         let Some(starts) = plan.starts(inv) else {
@@ -54,7 +100,7 @@ pub fn render_plan(
     match format {
         PlanOutput::Table => report::table::render(inv, plan),
         PlanOutput::Json => report::json::to_json(plan),
-        PlanOutput::Md => report::markdown::render(inv, plan, &critical()),
+        PlanOutput::Md => report::markdown::render_with(inv, plan, &critical(), chart),
         PlanOutput::Csv => report::csv::render(inv, plan),
         PlanOutput::Ics => report::ics::render(inv, plan, &critical()),
         PlanOutput::Html => report::html::render(inv, plan, &critical()),
@@ -223,10 +269,9 @@ pub fn plan_with(
         }
     }
     let code = match result {
-        crate::PlanResult::Planned(plan) => {
-            let text = timings.time("render", || render_plan(&inv, &plan, format));
-            timings.time("write", || write_or_fail(output, &text))
-        }
+        crate::PlanResult::Planned(plan) => timings.time("render and write", || {
+            write_plan(&inv, &plan, format, output)
+        }),
         crate::PlanResult::Infeasible(why) => {
             eprintln!("no feasible plan: {why}");
             EXIT_NO_PLAN
@@ -561,7 +606,7 @@ pub fn report(
     // The bound is not in a hand-edited plan: recompute the cheap one.
     let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
     let plan = crate::plan::Plan::build(&inv, &starts, bound);
-    write_or_fail(output, &render_plan(&inv, &plan, format))
+    write_plan(&inv, &plan, format, output)
 }
 
 /// How `whatif` prints the comparison.

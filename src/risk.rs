@@ -786,7 +786,12 @@ mod tests {
         };
         let r = simulate(&inv, &[0, 0, 0], &opts);
         // Named, with how often; intranet never goes over.
-        assert_eq!(r.services_over_limit.len(), 1, "{:?}", r.services_over_limit);
+        assert_eq!(
+            r.services_over_limit.len(),
+            1,
+            "{:?}",
+            r.services_over_limit
+        );
         let shop = &r.services_over_limit[0];
         assert_eq!(shop.service, "shop");
         assert_eq!(shop.max_downtime_minutes, 30);

@@ -168,6 +168,16 @@ fn inventory() -> Inventory {
     };
     // dr-sync waits 30 minutes after the warehouse upgrade.
     inv.tasks[6].after[0].lag = 30;
+    // The schema change: backout and runbook text (point of no return: the
+    // deadline, minute 420, − 1h = minute 360, 03:00 EST).
+    let schema = inv.task_index("db-schema-v42").unwrap();
+    inv.tasks[schema].backout = Some(60);
+    inv.tasks[schema].meta = Meta {
+        title: Some("Schema v42 <vendor> & \"migration\"".into()),
+        notes: Some("Run | the scripts\nin order".into()),
+        rollback: Some("Restore *the* backup".into()),
+        ..Meta::default()
+    };
     inv
 }
 
@@ -313,11 +323,22 @@ fn csv_golden() {
 
 #[test]
 fn markdown_golden() {
-    let (inv, _, out) = rendered_golden("plan.md", markdown::render);
-    assert!(out.contains("gantt.svg"));
+    let (inv, plan, out) = rendered_golden("plan.md", markdown::render);
     for t in &inv.tasks {
         assert!(out.contains(&t.id), "{} missing", t.id);
     }
+    // No chart file beside it: no link to one, and how to get one.
+    assert!(
+        !out.contains("](gantt.svg)"),
+        "links a chart that is not there"
+    );
+    assert!(out.contains("writes `gantt.svg` beside the pack"));
+    // The runbook text, escaped for a table cell.
+    assert!(out.contains("notes: Run \\| the scripts in order"), "{out}");
+    assert!(out.contains("rollback: Restore \\*the\\* backup"));
+    // With the chart written beside it: shown and linked.
+    let linked = markdown::render_with(&inv, &plan, &critical(), Some("gantt.svg"));
+    assert!(linked.contains("![Gantt chart](gantt.svg)"));
 }
 
 /// DTSTAMP fixed, so that the calendar golden is deterministic.
@@ -376,7 +397,10 @@ fn ics_uids_unique_across_windows_and_stable_across_exports() {
     all.dedup();
     assert_eq!(all.len(), n, "a UID repeats across the two windows");
     for (uid, stamp) in first.iter().chain(&second) {
-        assert!(uid.contains('@') && !uid.ends_with('@'), "{uid}: no domain part");
+        assert!(
+            uid.contains('@') && !uid.ends_with('@'),
+            "{uid}: no domain part"
+        );
         assert_eq!(stamp, "20261120T093015Z");
     }
 
@@ -752,7 +776,8 @@ fn ics_escaping_and_folding_round_trip() {
     let uids = values("UID");
     let encoded = "r%C3%A9seau%3Bcoeur%2C%5Cmigration-%C3%BCnicode-".repeat(4);
     assert!(
-        uids.iter().any(|u| u.starts_with(&format!("{encoded}.20261101T0200Z."))),
+        uids.iter()
+            .any(|u| u.starts_with(&format!("{encoded}.20261101T0200Z."))),
         "{uids:?}"
     );
     assert!(uids.iter().all(|u| u.is_ascii()));

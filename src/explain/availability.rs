@@ -695,26 +695,37 @@ pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability>
 
 /// Re-plans each changed inventory: the suggestions that gave a plan (which
 /// `plan_inventory` has re-checked), with the service's downtime in it.
-fn verified(changes: Vec<(String, Inventory)>, service: usize, opts: &SolveOptions) -> Vec<Suggestion> {
+fn verified(
+    changes: Vec<(String, Inventory)>,
+    service: usize,
+    opts: &SolveOptions,
+) -> Vec<Suggestion> {
     changes
         .into_par_iter()
-        .filter_map(|(change, changed)| match crate::plan_inventory(&changed, opts) {
-            PlanResult::Planned(p) => Some(Suggestion {
-                change,
-                downtime_minutes: p.services.get(service)?.downtime_minutes,
-                window_minutes: p.length_minutes,
-            }),
-            _ => None,
-        })
+        .filter_map(
+            |(change, changed)| match crate::plan_inventory(&changed, opts) {
+                PlanResult::Planned(p) => Some(Suggestion {
+                    change,
+                    downtime_minutes: p.services.get(service)?.downtime_minutes,
+                    window_minutes: p.length_minutes,
+                }),
+                _ => None,
+            },
+        )
         .collect()
 }
 
 /// The changes that could bring service `k` to zero, each with the changed
 /// inventory: outages made online, a second node, sync integrations made
 /// async, and serving from the other side of a DR pair.
-fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<(String, Inventory)> {
+fn candidate_changes(
+    inv: &Inventory,
+    k: usize,
+    points: &[SinglePoint],
+) -> Vec<(String, Inventory)> {
     let mut changes: Vec<(String, Inventory)> = Vec::new();
-    let names = crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
+    let names =
+        crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
     if !points.is_empty() {
         // Every outage on the single points made an online change.
         let mut online = inv.clone();
@@ -746,7 +757,10 @@ fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<(
     let sync_ids: Vec<String> = points
         .iter()
         .flat_map(|p| p.via.iter())
-        .filter_map(|v| v.strip_prefix("sync integration ").and_then(|r| r.split(' ').next()))
+        .filter_map(|v| {
+            v.strip_prefix("sync integration ")
+                .and_then(|r| r.split(' ').next())
+        })
         .map(str::to_string)
         .collect();
     if !sync_ids.is_empty() {
@@ -996,7 +1010,9 @@ tasks: [{ id: patch-db, system: db, duration: 40m, team: ops }]
         let shop = &analyse(&inv, &opts())[0];
         assert_eq!(shop.least_downtime_minutes, 40);
         assert!(
-            shop.suggestions.iter().all(|g| !g.change.contains("second node")),
+            shop.suggestions
+                .iter()
+                .all(|g| !g.change.contains("second node")),
             "{:?}",
             shop.suggestions
         );
@@ -1030,11 +1046,18 @@ tasks:
         let dr = shop
             .suggestions
             .iter()
-            .find(|g| g.change.contains("from the standby db-b while db-a is patched"))
+            .find(|g| {
+                g.change
+                    .contains("from the standby db-b while db-a is patched")
+            })
             .unwrap_or_else(|| panic!("{:?}", shop.suggestions));
         assert_eq!(dr.downtime_minutes, 0);
         assert_eq!(dr.window_minutes, 60);
-        assert!(dr.change.contains("switch it over to db-b"), "{}", dr.change);
+        assert!(
+            dr.change.contains("switch it over to db-b"),
+            "{}",
+            dr.change
+        );
     }
 }
 

@@ -142,6 +142,12 @@ impl TaskRow {
     pub fn duration(&self) -> Time {
         self.end - self.start
     }
+
+    /// Deadline − backout: the latest minute a failed change can start its
+    /// backout and still be done by the deadline (DESIGN.md, `backout`).
+    pub fn point_of_no_return(&self, deadline: Option<Time>) -> Option<Time> {
+        Some(deadline? - self.backout?)
+    }
 }
 
 /// The plan's tasks joined with the inventory, sorted by start, end, id.

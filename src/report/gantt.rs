@@ -52,7 +52,7 @@ struct Lane {
     sub_rows: usize,
     /// Shaded intervals with their hover text.
     shade: Vec<(Interval, String)>,
-    /// Fill pattern of the shading.
+    /// Pattern of the shading (`unavail` or `blackout`).
     shade_fill: &'static str,
 }
 
@@ -60,9 +60,10 @@ struct Lane {
 pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Options) -> String {
     let rows = task_rows(inv, plan, critical);
     let w = &inv.window;
+    // Wide enough for every bar and every point of no return.
     let span: Time = rows
         .iter()
-        .map(|r| r.end)
+        .map(|r| r.end.max(r.point_of_no_return(w.deadline).unwrap_or(0)))
         .max()
         .unwrap_or(0)
         .max(plan.length_minutes)
@@ -71,6 +72,8 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     let chart_w = span as f64 * ppm;
     let width = LEFT + chart_w + RIGHT;
     let x = |m: Time| LEFT + (m.clamp(0, span) as f64) * ppm;
+    let ids = id_prefix(opts.lanes);
+    let outage_fill = format!("url(#{ids}outage)");
 
     // ---- lanes ----
     let mut lanes: Vec<Lane> = Vec::new();
@@ -123,7 +126,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                     .map(|b| (b.interval, blackout_title(inv, b)))
                     .collect();
                 let mut lane = new_lane(sys.id.clone(), mine, shade);
-                lane.shade_fill = "url(#wp-blackout)";
+                lane.shade_fill = "blackout";
                 lanes.push(lane);
             }
             let other: Vec<usize> = (0..rows.len())
@@ -191,7 +194,8 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             wall_long(&w.at(plan.length_minutes))
         ))
     );
-    s.push_str(DEFS);
+    // Ids differ per lane kind, so that both charts can share one page.
+    s.push_str(&DEFS.replace("id=\"wp-", &format!("id=\"{ids}")));
     let _ = writeln!(
         s,
         r##"<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##,
@@ -267,7 +271,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                 n(top),
                 n(x(iv.end) - x(iv.start)),
                 n(h),
-                lane.shade_fill,
+                format!("url(#{ids}{})", lane.shade_fill),
                 esc(&format!(
                     "{}: {}–{}",
                     why,
@@ -289,7 +293,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         if b.interval.end > 0 && b.interval.start < span {
             let _ = writeln!(
                 s,
-                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
                 n(x(b.interval.start)),
                 n(top + 3.0),
                 n(x(b.interval.end) - x(b.interval.start)),
@@ -383,7 +387,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         }
         let _ = writeln!(
             s,
-            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
+            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
             n(x(b.interval.start)),
             n(tasks_top),
             n(x(b.interval.end) - x(b.interval.start)),
@@ -435,7 +439,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             let by = row_top + (ROW_H - BAR_H) / 2.0;
             let (fill, stroke) = match r.outage {
                 Some(false) => ("#d6e6f5", "#2b5d8a"),
-                Some(true) => ("url(#wp-outage)", "#8a2b1f"),
+                Some(true) => (outage_fill.as_str(), "#8a2b1f"),
                 None => ("#e6e6e6", "#555555"),
             };
             let (stroke, sw) = if r.critical {
@@ -472,6 +476,9 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                 },
                 esc(&r.id)
             );
+            if let Some(pnr) = r.point_of_no_return(w.deadline) {
+                s.push_str(&pnr_mark(inv, r, pnr, x(pnr), row_top));
+            }
         }
     }
     s.push_str("</g>\n");
@@ -501,7 +508,11 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                 n(sy),
                 if crit { "#000000" } else { "#666666" },
                 if crit { "1.6" } else { "0.9" },
-                if crit { "wp-arrow-crit" } else { "wp-arrow" },
+                if crit {
+                    format!("{ids}arrow-crit")
+                } else {
+                    format!("{ids}arrow")
+                },
                 esc(&format!("{} after {}", r.id, p))
             );
         }
@@ -553,14 +564,19 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
 
     // ---- legend ----
     s.push_str("<g class=\"legend\">\n");
-    let items: [(&str, &str, &str, &str); 7] = [
-        ("url(#wp-outage)", "#8a2b1f", "1", "outage task"),
+    let (blackout_fill, unavail_fill) = (
+        format!("url(#{ids}blackout)"),
+        format!("url(#{ids}unavail)"),
+    );
+    let items: [(&str, &str, &str, &str); 8] = [
+        (&outage_fill, "#8a2b1f", "1", "outage task"),
         ("#d6e6f5", "#2b5d8a", "1", "online change"),
         ("#ffffff", "#000000", "2.5", "critical chain"),
-        ("url(#wp-blackout)", "#555", "0.8", "blackout"),
-        ("url(#wp-unavail)", "#999", "0.5", "team unavailable"),
+        (&blackout_fill, "#555", "0.8", "blackout"),
+        (&unavail_fill, "#999", "0.5", "team unavailable"),
         ("#fff4c2", "#b89600", "0.7", "allowed window"),
         ("#f4b6b6", "#a61c1c", "1", "service down"),
+        ("#a61c1c", "#a61c1c", "1", "point of no return"),
     ];
     let mut lx = 10.0;
     let has_windows = rows.iter().any(|r| !r.windows.is_empty());
@@ -573,6 +589,9 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             "allowed window" => has_windows,
             "service down" => !plan.services.is_empty(),
             "critical chain" => !critical.is_empty(),
+            "point of no return" => rows
+                .iter()
+                .any(|r| r.point_of_no_return(w.deadline).is_some()),
             _ => true,
         };
         if !shown {
@@ -594,6 +613,14 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     s
 }
 
+/// The prefix of the chart's pattern and marker ids.
+fn id_prefix(lanes: Lanes) -> &'static str {
+    match lanes {
+        Lanes::Team => "wp-",
+        Lanes::System => "wps-",
+    }
+}
+
 const DEFS: &str = r##"<defs>
 <pattern id="wp-outage" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f8d0c8"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c0504d" stroke-width="1.5"/></pattern>
 <pattern id="wp-blackout" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#e4e4e4" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="8" stroke="#777" stroke-width="1.2"/></pattern>
@@ -609,7 +636,7 @@ fn new_lane(label: String, rows: Vec<usize>, shade: Vec<(Interval, String)>) -> 
         items: rows.into_iter().map(|r| (r, 0)).collect(),
         sub_rows: 1,
         shade,
-        shade_fill: "url(#wp-unavail)",
+        shade_fill: "unavail",
     }
 }
 
@@ -709,7 +736,54 @@ fn bar_title(inv: &Inventory, r: &TaskRow) -> String {
     if r.critical {
         t.push_str("\non the critical chain");
     }
+    if let Some(b) = r.backout {
+        let _ = write!(t, "\nbackout {}", fmt_minutes(b));
+        if let Some(pnr) = r.point_of_no_return(w.deadline) {
+            let _ = write!(t, "; {}", pnr_words(inv, r, pnr));
+        }
+    }
+    for (label, text) in r.meta.given() {
+        let _ = write!(t, "\n{label}: {text}");
+    }
     t
+}
+
+/// A task's point of no return on its row: a red tick across the row with
+/// a flag on top, and the times in its hover text.
+fn pnr_mark(inv: &Inventory, r: &TaskRow, pnr: Time, xp: f64, row_top: f64) -> String {
+    format!(
+        r##"<g class="pnr" data-task="{}"><title>{}</title><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#a61c1c" stroke-width="1.5" stroke-dasharray="3,2"/><path d="M{} {} L{} {} L{x} {} z" fill="#a61c1c"/></g>
+"##,
+        esc(&r.id),
+        esc(&pnr_words(inv, r, pnr)),
+        n(row_top + 1.0),
+        n(row_top + ROW_H - 1.0),
+        n(xp - 4.0),
+        n(row_top + 1.0),
+        n(xp + 4.0),
+        n(row_top + 1.0),
+        n(row_top + 6.0),
+        x = n(xp)
+    )
+}
+
+/// E.g. "point of no return for upgrade: 23:15 (deadline 00:00 − backout
+/// 45m); it ends 23:00, 15m to spare".
+pub(super) fn pnr_words(inv: &Inventory, r: &TaskRow, pnr: Time) -> String {
+    let w = &inv.window;
+    let verdict = if r.end <= pnr {
+        format!("{} to spare", fmt_minutes(pnr - r.end))
+    } else {
+        format!("{} after it", fmt_minutes(r.end - pnr))
+    };
+    format!(
+        "point of no return for {}: {} (deadline {} − backout {}); it ends {}, {verdict}",
+        r.id,
+        wall_short(&w.at(pnr)),
+        wall_short(&w.at(w.deadline.unwrap_or(pnr))),
+        fmt_minutes(r.backout.unwrap_or(0)),
+        wall_short(&w.at(r.end))
+    )
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -48,9 +48,8 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     let tzid = inv.window.timezone.as_str();
     let uid_tail = uid_tail(inv);
     // Whole seconds: DTSTAMP has no fraction.
-    let dtstamp = utc_stamp(
-        Timestamp::from_second(opts.dtstamp.as_second()).unwrap_or(opts.dtstamp),
-    );
+    let dtstamp =
+        utc_stamp(Timestamp::from_second(opts.dtstamp.as_second()).unwrap_or(opts.dtstamp));
     let rows = task_rows(inv, plan, critical);
     let last = rows
         .iter()
@@ -136,7 +135,13 @@ fn uid_part(s: &str) -> String {
     out
 }
 
-fn vevent(inv: &Inventory, row: &TaskRow, tzid: &str, uid_tail: &str, dtstamp: &str) -> Vec<String> {
+fn vevent(
+    inv: &Inventory,
+    row: &TaskRow,
+    tzid: &str,
+    uid_tail: &str,
+    dtstamp: &str,
+) -> Vec<String> {
     let start = inv.window.at(row.start);
     let end = inv.window.at(row.end);
     let systems = if row.systems.is_empty() {
@@ -185,7 +190,11 @@ fn vevent(inv: &Inventory, row: &TaskRow, tzid: &str, uid_tail: &str, dtstamp: &
         desc.push(format!("Backout: {}", fmt_minutes(b)));
     }
     for (label, text) in row.meta.given() {
-        desc.push(format!("{}{}: {text}", label[..1].to_uppercase(), &label[1..]));
+        desc.push(format!(
+            "{}{}: {text}",
+            label[..1].to_uppercase(),
+            &label[1..]
+        ));
     }
     let mut v = vec![
         "BEGIN:VEVENT".into(),

@@ -1,7 +1,9 @@
 //! Markdown CAB pack: a summary the board can approve (window, length,
 //! bound, status, deadline margin, weighted service downtime), the change
 //! list per system, and a runbook per team in start order with wall-clock
-//! times. The Gantt chart lives in the HTML/SVG output (`gantt.svg`).
+//! times with each task's runbook text. The Gantt chart is a file beside the
+//! pack (`gantt.svg`, which the caller writes), linked and shown as an image
+//! only when the caller says it is there.
 
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
 use super::fmt_minutes;
@@ -9,8 +11,20 @@ use crate::inventory::{Component, Inventory};
 use crate::plan::Plan;
 use std::fmt::Write;
 
-/// Renders the CAB pack. Tasks in `critical` are marked on the critical chain.
+/// Renders the CAB pack with no chart file beside it. Tasks in `critical`
+/// are marked on the critical chain.
 pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    render_with(inv, plan, critical, None)
+}
+
+/// Renders the CAB pack; `chart` is the file name of the Gantt chart written
+/// beside it (linked and shown), or `None` when there is none.
+pub fn render_with(
+    inv: &Inventory,
+    plan: &Plan,
+    critical: &[String],
+    chart: Option<&str>,
+) -> String {
     let rows = task_rows(inv, plan, critical);
     let w = &inv.window;
     let mut s = String::new();
@@ -210,7 +224,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         let _ = writeln!(s, "### Team {}\n", inline(team));
         let _ = writeln!(
             s,
-            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Done |\n|---:|---|---|---|---|---:|---|---|---|"
+            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Runbook | Done |\n|---:|---|---|---|---|---:|---|---|---|---|"
         );
         for (i, r) in mine.iter().enumerate() {
             let amount = r
@@ -227,7 +241,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
             let id = if r.critical { format!("{id} ★") } else { id };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
                 i + 1,
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
@@ -239,7 +253,8 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
                     "—".to_string()
                 } else {
                     r.after_labels().join(", ")
-                })
+                }),
+                runbook_text(r)
             );
         }
         s.push('\n');
@@ -281,12 +296,33 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         s.push('\n');
     }
 
-    let _ = writeln!(s, "## Gantt chart\n");
-    let _ = writeln!(
-        s,
-        "The Gantt chart is in the HTML report and in [gantt.svg](gantt.svg)."
-    );
+    gantt_section(&mut s, chart);
     s
+}
+
+/// Where the Gantt chart is: the file beside the pack, or how to get one.
+fn gantt_section(s: &mut String, chart: Option<&str>) {
+    let _ = writeln!(s, "## Gantt chart\n");
+    match chart {
+        Some(file) => {
+            let link = file
+                .replace(' ', "%20")
+                .replace('(', "%28")
+                .replace(')', "%29");
+            let _ = writeln!(s, "![Gantt chart]({link})\n");
+            let _ = writeln!(
+                s,
+                "The chart is the file [{}]({link}) beside this pack; the HTML report (`--format html`) has it too.",
+                inline(file)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes `gantt.svg` beside the pack, and `--format html` gives a page with the chart."
+            );
+        }
+    }
 }
 
 pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) -> String {
@@ -310,6 +346,23 @@ pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) ->
         parts.push(format!("tags {}", b.tags.join(", ")));
     }
     parts.join("; ")
+}
+
+/// A task's runbook text for a table cell: the title, then each other field
+/// given, labelled; `—` when there is none.
+fn runbook_text(r: &TaskRow) -> String {
+    let given = r.meta.given();
+    if given.is_empty() {
+        return "—".into();
+    }
+    let parts: Vec<String> = given
+        .into_iter()
+        .map(|(label, text)| match label {
+            "title" => format!("**{}**", cell(text)),
+            _ => format!("{label}: {}", cell(text)),
+        })
+        .collect();
+    parts.join("<br>")
 }
 
 fn component_label(inv: &Inventory, c: Component) -> String {
