@@ -266,12 +266,12 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             }
             let _ = writeln!(
                 s,
-                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}{})" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
                 n(x(iv.start)),
                 n(top),
                 n(x(iv.end) - x(iv.start)),
                 n(h),
-                format!("url(#{ids}{})", lane.shade_fill),
+                lane.shade_fill,
                 esc(&format!(
                     "{}: {}–{}",
                     why,

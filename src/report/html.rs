@@ -130,100 +130,9 @@ pub fn render_with(
 
     gantt_section(&mut s, inv, plan, critical, gantt.lanes);
 
-    // Tasks.
-    s.push_str("<h2>Tasks</h2>\n<table class=\"tasks\">\n<thead><tr><th>Task</th><th>Systems</th><th>Team</th><th>Start</th><th>End</th><th>Duration</th><th>Outage</th><th>After</th><th>Backout</th><th>Runbook</th></tr></thead>\n<tbody>\n");
-    for r in &rows {
-        let mut class = Vec::new();
-        if r.critical {
-            class.push("critical");
-        }
-        if r.outage == Some(true) {
-            class.push("outage");
-        }
-        let _ = writeln!(
-            s,
-            "<tr{}><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"outage\">{}</td><td>{}</td><td class=\"backout\">{}</td><td class=\"runbook\">{}</td></tr>",
-            if class.is_empty() {
-                String::new()
-            } else {
-                format!(" class=\"{}\"", class.join(" "))
-            },
-            esc(&r.id),
-            if r.critical { " ★" } else { "" },
-            esc(&r.systems.join(", ")),
-            esc(&r.team_labels().join(", ")),
-            esc(&wall_short(&w.at(r.start))),
-            esc(&wall_short(&w.at(r.end))),
-            esc(&fmt_minutes(r.duration())),
-            match r.outage {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "?",
-            },
-            esc(&r.after_labels().join(", ")),
-            backout_cell(inv, r),
-            runbook_cell(r)
-        );
-    }
-    s.push_str("</tbody>\n</table>\n");
-    if !critical.is_empty() {
-        s.push_str("<p>★ on the critical chain: a delay there delays the window end.</p>\n");
-    }
+    tasks_section(&mut s, inv, &rows, critical);
 
-    // Services.
-    s.push_str("<h2>Service downtime</h2>\n");
-    if plan.services.is_empty() {
-        s.push_str("<p>No services are declared.</p>\n");
-    } else {
-        s.push_str("<table class=\"services\">\n<thead><tr><th>Service</th><th>Downtime</th><th>Weight</th><th>Weighted</th><th>Limit</th><th>Down</th></tr></thead>\n<tbody>\n");
-        let mut total = 0.0;
-        for sd in &plan.services {
-            let svc = inv.services.iter().find(|x| x.id == sd.id);
-            let weight = svc.map(|x| x.weight).unwrap_or(1.0);
-            let weighted = weight * sd.downtime_minutes as f64;
-            total += weighted;
-            let limit = match svc.and_then(|x| x.max_downtime) {
-                Some(m) if sd.downtime_minutes > m => {
-                    format!(
-                        "<span class=\"over\">{} (exceeded)</span>",
-                        esc(&fmt_minutes(m))
-                    )
-                }
-                Some(m) => esc(&fmt_minutes(m)),
-                None => "—".into(),
-            };
-            let down: Vec<String> = sd
-                .intervals
-                .iter()
-                .map(|[a, b]| {
-                    esc(&format!(
-                        "{} – {}",
-                        wall_short(&w.at(*a)),
-                        wall_short(&w.at(*b))
-                    ))
-                })
-                .collect();
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&sd.id),
-                esc(&fmt_minutes(sd.downtime_minutes)),
-                esc(&num(weight)),
-                esc(&num(weighted)),
-                limit,
-                if down.is_empty() {
-                    "—".to_string()
-                } else {
-                    down.join("<br>")
-                }
-            );
-        }
-        let _ = writeln!(
-            s,
-            "</tbody>\n<tfoot><tr><th colspan=\"3\">Total weighted downtime</th><td class=\"num\">{}</td><td colspan=\"2\"></td></tr></tfoot>\n</table>",
-            esc(&num(total))
-        );
-    }
+    services_section(&mut s, inv, plan);
 
     // Blackouts.
     if !inv.blackouts.is_empty() {
@@ -309,4 +218,105 @@ fn runbook_cell(r: &TaskRow) -> String {
             _ => format!("<p><em>{}:</em> {}</p>", esc(label), esc(text)),
         })
         .collect()
+}
+
+/// The task table: times, systems, teams, backout and runbook text.
+fn tasks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical: &[String]) {
+    let w = &inv.window;
+    s.push_str("<h2>Tasks</h2>\n<table class=\"tasks\">\n<thead><tr><th>Task</th><th>Systems</th><th>Team</th><th>Start</th><th>End</th><th>Duration</th><th>Outage</th><th>After</th><th>Backout</th><th>Runbook</th></tr></thead>\n<tbody>\n");
+    for r in rows {
+        let mut class = Vec::new();
+        if r.critical {
+            class.push("critical");
+        }
+        if r.outage == Some(true) {
+            class.push("outage");
+        }
+        let _ = writeln!(
+            s,
+            "<tr{}><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"outage\">{}</td><td>{}</td><td class=\"backout\">{}</td><td class=\"runbook\">{}</td></tr>",
+            if class.is_empty() {
+                String::new()
+            } else {
+                format!(" class=\"{}\"", class.join(" "))
+            },
+            esc(&r.id),
+            if r.critical { " ★" } else { "" },
+            esc(&r.systems.join(", ")),
+            esc(&r.team_labels().join(", ")),
+            esc(&wall_short(&w.at(r.start))),
+            esc(&wall_short(&w.at(r.end))),
+            esc(&fmt_minutes(r.duration())),
+            match r.outage {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "?",
+            },
+            esc(&r.after_labels().join(", ")),
+            backout_cell(inv, r),
+            runbook_cell(r)
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+    if !critical.is_empty() {
+        s.push_str("<p>★ on the critical chain: a delay there delays the window end.</p>\n");
+    }
+}
+
+/// Service downtime, weighted, against each `max_downtime`.
+fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
+    let w = &inv.window;
+    s.push_str("<h2>Service downtime</h2>\n");
+    if plan.services.is_empty() {
+        s.push_str("<p>No services are declared.</p>\n");
+    } else {
+        s.push_str("<table class=\"services\">\n<thead><tr><th>Service</th><th>Downtime</th><th>Weight</th><th>Weighted</th><th>Limit</th><th>Down</th></tr></thead>\n<tbody>\n");
+        let mut total = 0.0;
+        for sd in &plan.services {
+            let svc = inv.services.iter().find(|x| x.id == sd.id);
+            let weight = svc.map(|x| x.weight).unwrap_or(1.0);
+            let weighted = weight * sd.downtime_minutes as f64;
+            total += weighted;
+            let limit = match svc.and_then(|x| x.max_downtime) {
+                Some(m) if sd.downtime_minutes > m => {
+                    format!(
+                        "<span class=\"over\">{} (exceeded)</span>",
+                        esc(&fmt_minutes(m))
+                    )
+                }
+                Some(m) => esc(&fmt_minutes(m)),
+                None => "—".into(),
+            };
+            let down: Vec<String> = sd
+                .intervals
+                .iter()
+                .map(|[a, b]| {
+                    esc(&format!(
+                        "{} – {}",
+                        wall_short(&w.at(*a)),
+                        wall_short(&w.at(*b))
+                    ))
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&sd.id),
+                esc(&fmt_minutes(sd.downtime_minutes)),
+                esc(&num(weight)),
+                esc(&num(weighted)),
+                limit,
+                if down.is_empty() {
+                    "—".to_string()
+                } else {
+                    down.join("<br>")
+                }
+            );
+        }
+        let _ = writeln!(
+            s,
+            "</tbody>\n<tfoot><tr><th colspan=\"3\">Total weighted downtime</th><td class=\"num\">{}</td><td colspan=\"2\"></td></tr></tfoot>\n</table>",
+            esc(&num(total))
+        );
+    }
 }

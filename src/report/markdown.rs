@@ -144,141 +144,9 @@ pub fn render_with(
 
     backout_section(&mut s, inv, plan);
 
-    // Change list per system.
-    let _ = writeln!(s, "## Changes per system\n");
-    let mut any = false;
-    for sys in &inv.systems {
-        let mine: Vec<&TaskRow> = rows
-            .iter()
-            .filter(|r| r.systems.contains(&sys.id))
-            .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        any = true;
-        let _ = writeln!(s, "### {}\n", inline(&sys.id));
-        for r in mine {
-            let _ = writeln!(
-                s,
-                "- {}–{} {} ({}, {}){}",
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                code(&r.id),
-                fmt_minutes(r.duration()),
-                outage_words(r),
-                if r.critical {
-                    " — critical chain"
-                } else {
-                    ""
-                }
-            );
-        }
-        s.push('\n');
-    }
-    // Tasks on systems the inventory does not know (hand-edited plans).
-    let orphans: Vec<&TaskRow> = rows
-        .iter()
-        .filter(|r| {
-            !r.systems
-                .iter()
-                .any(|x| inv.systems.iter().any(|s| &s.id == x))
-        })
-        .collect();
-    if !orphans.is_empty() {
-        any = true;
-        let _ = writeln!(s, "### (other)\n");
-        for r in orphans {
-            let _ = writeln!(
-                s,
-                "- {}–{} {} ({})",
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                code(&r.id),
-                fmt_minutes(r.duration())
-            );
-        }
-        s.push('\n');
-    }
-    if !any {
-        let _ = writeln!(s, "No changes.\n");
-    }
+    changes_section(&mut s, inv, &rows);
 
-    // Runbook per team.
-    let _ = writeln!(s, "## Runbooks\n");
-    let mut teams: Vec<String> = inv.teams.iter().map(|t| t.id.clone()).collect();
-    for r in &rows {
-        for (t, _) in &r.teams {
-            if !teams.contains(t) {
-                teams.push(t.clone());
-            }
-        }
-    }
-    for team in &teams {
-        let mine: Vec<&TaskRow> = rows
-            .iter()
-            .filter(|r| r.teams.iter().any(|(t, _)| t == team))
-            .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        let _ = writeln!(s, "### Team {}\n", inline(team));
-        let _ = writeln!(
-            s,
-            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Runbook | Done |\n|---:|---|---|---|---|---:|---|---|---|---|"
-        );
-        for (i, r) in mine.iter().enumerate() {
-            let amount = r
-                .teams
-                .iter()
-                .find(|(t, _)| t == team)
-                .map(|&(_, n)| n)
-                .unwrap_or(1);
-            let id = if amount > 1 {
-                format!("{} (×{amount} people)", code(&r.id))
-            } else {
-                code(&r.id)
-            };
-            let id = if r.critical { format!("{id} ★") } else { id };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
-                i + 1,
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                id,
-                cell(&r.systems.join(", ")),
-                fmt_minutes(r.duration()),
-                outage_words(r),
-                cell(&if r.after.is_empty() {
-                    "—".to_string()
-                } else {
-                    r.after_labels().join(", ")
-                }),
-                runbook_text(r)
-            );
-        }
-        s.push('\n');
-    }
-    let unteamed: Vec<&TaskRow> = rows.iter().filter(|r| r.teams.is_empty()).collect();
-    if !unteamed.is_empty() {
-        let _ = writeln!(s, "### No team assigned\n");
-        for r in unteamed {
-            let _ = writeln!(
-                s,
-                "- {}–{} {}",
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                code(&r.id)
-            );
-        }
-        s.push('\n');
-    }
-    if !critical.is_empty() {
-        let _ = writeln!(
-            s,
-            "★ on the critical chain: a delay there delays the window end.\n"
-        );
-    }
+    runbooks_section(&mut s, inv, &rows, critical);
 
     // Blackouts.
     if !inv.blackouts.is_empty() {
@@ -487,6 +355,148 @@ fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
         );
     }
     s.push('\n');
+}
+
+/// The changes per system, and those on systems the inventory does not know.
+fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
+    let w = &inv.window;
+    let _ = writeln!(s, "## Changes per system\n");
+    let mut any = false;
+    for sys in &inv.systems {
+        let mine: Vec<&TaskRow> = rows
+            .iter()
+            .filter(|r| r.systems.contains(&sys.id))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(s, "### {}\n", inline(&sys.id));
+        for r in mine {
+            let _ = writeln!(
+                s,
+                "- {}–{} {} ({}, {}){}",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id),
+                fmt_minutes(r.duration()),
+                outage_words(r),
+                if r.critical {
+                    " — critical chain"
+                } else {
+                    ""
+                }
+            );
+        }
+        s.push('\n');
+    }
+    // Tasks on systems the inventory does not know (hand-edited plans).
+    let orphans: Vec<&TaskRow> = rows
+        .iter()
+        .filter(|r| {
+            !r.systems
+                .iter()
+                .any(|x| inv.systems.iter().any(|s| &s.id == x))
+        })
+        .collect();
+    if !orphans.is_empty() {
+        any = true;
+        let _ = writeln!(s, "### (other)\n");
+        for r in orphans {
+            let _ = writeln!(
+                s,
+                "- {}–{} {} ({})",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id),
+                fmt_minutes(r.duration())
+            );
+        }
+        s.push('\n');
+    }
+    if !any {
+        let _ = writeln!(s, "No changes.\n");
+    }
+}
+
+/// A runbook per team in start order, with each task's runbook text.
+fn runbooks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical: &[String]) {
+    let w = &inv.window;
+    let _ = writeln!(s, "## Runbooks\n");
+    let mut teams: Vec<String> = inv.teams.iter().map(|t| t.id.clone()).collect();
+    for r in rows {
+        for (t, _) in &r.teams {
+            if !teams.contains(t) {
+                teams.push(t.clone());
+            }
+        }
+    }
+    for team in &teams {
+        let mine: Vec<&TaskRow> = rows
+            .iter()
+            .filter(|r| r.teams.iter().any(|(t, _)| t == team))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "### Team {}\n", inline(team));
+        let _ = writeln!(
+            s,
+            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Runbook | Done |\n|---:|---|---|---|---|---:|---|---|---|---|"
+        );
+        for (i, r) in mine.iter().enumerate() {
+            let amount = r
+                .teams
+                .iter()
+                .find(|(t, _)| t == team)
+                .map(|&(_, n)| n)
+                .unwrap_or(1);
+            let id = if amount > 1 {
+                format!("{} (×{amount} people)", code(&r.id))
+            } else {
+                code(&r.id)
+            };
+            let id = if r.critical { format!("{id} ★") } else { id };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
+                i + 1,
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                id,
+                cell(&r.systems.join(", ")),
+                fmt_minutes(r.duration()),
+                outage_words(r),
+                cell(&if r.after.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.after_labels().join(", ")
+                }),
+                runbook_text(r)
+            );
+        }
+        s.push('\n');
+    }
+    let unteamed: Vec<&TaskRow> = rows.iter().filter(|r| r.teams.is_empty()).collect();
+    if !unteamed.is_empty() {
+        let _ = writeln!(s, "### No team assigned\n");
+        for r in unteamed {
+            let _ = writeln!(
+                s,
+                "- {}–{} {}",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id)
+            );
+        }
+        s.push('\n');
+    }
+    if !critical.is_empty() {
+        let _ = writeln!(
+            s,
+            "★ on the critical chain: a delay there delays the window end.\n"
+        );
+    }
 }
 
 #[cfg(test)]
