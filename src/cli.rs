@@ -40,7 +40,17 @@ pub fn render_plan(
     plan: &crate::plan::Plan,
     format: PlanOutput,
 ) -> String {
-    render_plan_linked(inv, plan, format, None)
+    use crate::report;
+    let critical = || critical_chain_ids(inv, plan);
+    match format {
+        PlanOutput::Table => report::table::render(inv, plan),
+        PlanOutput::Json => report::json::to_json(plan),
+        PlanOutput::Md => report::markdown::render(inv, plan, &critical()),
+        PlanOutput::Csv => report::csv::render(inv, plan),
+        PlanOutput::Ics => report::ics::render(inv, plan, &critical()),
+        PlanOutput::Html => report::html::render(inv, plan, &critical()),
+        PlanOutput::Svg => report::gantt::render(inv, plan, &critical()),
+    }
 }
 
 /// The name of the Gantt chart written beside a Markdown pack.
@@ -66,46 +76,35 @@ fn write_plan(
                 .unwrap_or(Path::new("."))
                 .join(PACK_CHART)
         });
-    if let Some(path) = &chart {
-        let code = write_or_fail(Some(path), &render_plan(inv, plan, PlanOutput::Svg));
-        if code != EXIT_OK {
-            return code;
-        }
+    let Some(path) = chart else {
+        return write_or_fail(output, &render_plan(inv, plan, format));
+    };
+    // One critical chain for the chart and the pack.
+    let critical = critical_chain_ids(inv, plan);
+    let code = write_or_fail(
+        Some(&path),
+        &crate::report::gantt::render(inv, plan, &critical),
+    );
+    if code != EXIT_OK {
+        return code;
     }
     write_or_fail(
         output,
-        &render_plan_linked(inv, plan, format, chart.as_ref().map(|_| PACK_CHART)),
+        &crate::report::markdown::render_with(inv, plan, &critical, Some(PACK_CHART)),
     )
 }
 
-/// [`render_plan`], the Markdown pack linking the chart file `chart` when
-/// one is written beside it.
-fn render_plan_linked(
-    inv: &crate::inventory::Inventory,
-    plan: &crate::plan::Plan,
-    format: PlanOutput,
-    chart: Option<&str>,
-) -> String {
-    use crate::report;
-    let critical = || -> Vec<String> {
-        let Some(starts) = plan.starts(inv) else {
-            return Vec::new();
-        };
-        let compiled = crate::model::compile(inv);
-        crate::explain::critical_chain(inv, &compiled, &starts)
-            .into_iter()
-            .map(|l| l.task)
-            .collect()
+/// The ids of the plan's critical chain (none for a plan the inventory
+/// cannot place).
+fn critical_chain_ids(inv: &crate::inventory::Inventory, plan: &crate::plan::Plan) -> Vec<String> {
+    let Some(starts) = plan.starts(inv) else {
+        return Vec::new();
     };
-    match format {
-        PlanOutput::Table => report::table::render(inv, plan),
-        PlanOutput::Json => report::json::to_json(plan),
-        PlanOutput::Md => report::markdown::render_with(inv, plan, &critical(), chart),
-        PlanOutput::Csv => report::csv::render(inv, plan),
-        PlanOutput::Ics => report::ics::render(inv, plan, &critical()),
-        PlanOutput::Html => report::html::render(inv, plan, &critical()),
-        PlanOutput::Svg => report::gantt::render(inv, plan, &critical()),
-    }
+    let compiled = crate::model::compile(inv);
+    crate::explain::critical_chain(inv, &compiled, &starts)
+        .into_iter()
+        .map(|l| l.task)
+        .collect()
 }
 
 /// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
