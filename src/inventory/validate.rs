@@ -1531,6 +1531,14 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
                 windows: p.windows.clone(),
                 spread: p.spread,
                 backout: p.backout,
+                meta: Meta {
+                    title: f.tasks[i].title.clone(),
+                    change: f.tasks[i].change.clone(),
+                    owner: f.tasks[i].owner.clone(),
+                    contact: f.tasks[i].contact.clone(),
+                    notes: f.tasks[i].notes.clone(),
+                    rollback: f.tasks[i].rollback.clone(),
+                },
             });
         }
     }
@@ -1587,6 +1595,11 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
             start: clock.start.clone(),
             timezone: f.window.timezone.clone(),
             deadline,
+            meta: Meta {
+                title: f.window.title.clone(),
+                change: f.window.change.clone(),
+                ..Meta::default()
+            },
         },
         teams,
         systems,
