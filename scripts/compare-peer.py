@@ -22,7 +22,9 @@ def load(path, makespan, proven, status):
         m = r.get(makespan) or ""
         rows[r["instance"]] = {
             "m": int(m) if m.strip() else None,
-            "proven": (r.get(proven) or "0").strip() in ("1", "true", "True"),
+            # the PSPLIB peer writes proven_optimal; the RCPSP/max peer a status
+            "proven": (r.get(proven) or "0").strip() in ("1", "true", "True")
+            or (r.get(status) or "").strip().upper() == "OPTIMAL",
             "infeasible": (r.get(status) or "").strip().lower() == "infeasible",
         }
     return rows
