@@ -1,5 +1,6 @@
 //! What each subcommand does, as library functions returning the process
-//! exit code (0 done; 1 no feasible plan or violations found; 2 bad input).
+//! exit code (0 done; 1 proven: no plan exists, or violations found; 2 bad
+//! input; 3 no plan found within the time limit, none proven impossible).
 //! `main.rs` only parses arguments and calls these.
 
 use crate::error::InputError;
@@ -13,6 +14,42 @@ use std::time::Duration;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO_PLAN: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// No plan found within the time limit, and none proven impossible.
+pub const EXIT_NOT_FOUND: u8 = 3;
+
+/// Says on stderr why there is no plan (`what`: "plan" or "schedule") and
+/// gives the exit code: 1 only when impossibility is proven, else 3 (the
+/// time limit `limit` was too short to find one).
+fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
+    if proven {
+        eprintln!("no feasible {what}: {why}");
+        EXIT_NO_PLAN
+    } else {
+        eprintln!(
+            "no {what} found within the time limit of {} (none is proven impossible): {why}; try a longer --time-limit",
+            crate::solve::clock::fmt_duration(limit)
+        );
+        EXIT_NOT_FOUND
+    }
+}
+
+/// [`no_plan`] for what planning an inventory gave (`None` for a plan).
+fn no_plan_for(result: &crate::PlanResult, limit: Duration) -> Option<u8> {
+    match result {
+        crate::PlanResult::Planned(_) => None,
+        crate::PlanResult::Infeasible(why) => Some(no_plan("plan", true, why, limit)),
+        crate::PlanResult::NotFound(why) => Some(no_plan("plan", false, why, limit)),
+    }
+}
+
+/// [`no_plan`] for a solver outcome that is not a schedule.
+fn no_schedule(what: &str, outcome: &Outcome, limit: Duration) -> u8 {
+    match outcome {
+        Outcome::Infeasible(why) => no_plan(what, true, why, limit),
+        Outcome::NotFound(why) => no_plan(what, false, why, limit),
+        Outcome::Solved(_) => EXIT_OK,
+    }
+}
 
 /// How `plan` and `report` print a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -176,7 +213,7 @@ pub fn validate(path: &Path, limits: &Limits) -> u8 {
 /// How much `plan` says on stderr besides errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
-    /// Nothing.
+    /// No progress (warnings about the result are still given).
     Quiet,
     /// A spinner with the figures while a solve takes over a second, only
     /// when stderr is a terminal.
@@ -217,24 +254,16 @@ pub fn plan_with(
     if show && matches!(result, crate::PlanResult::Planned(_)) {
         eprintln!("plan: {summary}");
     }
-    if verbosity != Verbosity::Quiet {
-        for note in spinner.notes() {
-            eprintln!("note: {note}");
-        }
+    // Notes say what the result means: `-q` hides progress, not them.
+    for note in spinner.notes() {
+        eprintln!("note: {note}");
     }
     let code = match result {
         crate::PlanResult::Planned(plan) => {
             let text = timings.time("render", || render_plan(&inv, &plan, format));
             timings.time("write", || write_or_fail(output, &text))
         }
-        crate::PlanResult::Infeasible(why) => {
-            eprintln!("no feasible plan: {why}");
-            EXIT_NO_PLAN
-        }
-        crate::PlanResult::NotFound(why) => {
-            eprintln!("no plan found: {why}");
-            EXIT_NO_PLAN
-        }
+        other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
     };
     if verbosity == Verbosity::Verbose {
         eprint!(
@@ -274,17 +303,19 @@ pub fn pareto(
         return EXIT_NO_PLAN;
     }
     let compiled = crate::model::compile(&inv);
-    let points = match crate::solve::pareto(&compiled.problem, opts) {
+    // Collects the solver's notes (a one-thread sweep the wall clock ended).
+    let relay = std::sync::Arc::new(crate::progress::Relay::new(None));
+    let solve_opts = SolveOptions {
+        progress: Some(relay.clone()),
+        ..opts.clone()
+    };
+    let points = crate::solve::pareto(&compiled.problem, &solve_opts);
+    for note in relay.take_notes() {
+        eprintln!("note: {note}");
+    }
+    let points = match points {
         Ok(p) => p,
-        Err(Outcome::Infeasible(why)) => {
-            eprintln!("no feasible plan: {why}");
-            return EXIT_NO_PLAN;
-        }
-        Err(Outcome::NotFound(why)) => {
-            eprintln!("no plan found: {why}");
-            return EXIT_NO_PLAN;
-        }
-        Err(Outcome::Solved(_)) => unreachable!("pareto returns schedules as Ok"),
+        Err(outcome) => return no_schedule("plan", &outcome, opts.time_limit),
     };
     let mut plans = Vec::new();
     for p in &points {
@@ -503,14 +534,7 @@ fn plan_instance(
             output,
             &crate::report::json::instance_to_json(&problem, &sol),
         ),
-        Err(outcome) => {
-            match outcome {
-                Outcome::Infeasible(why) => eprintln!("no feasible schedule: {why}"),
-                Outcome::NotFound(why) => eprintln!("no schedule found: {why}"),
-                Outcome::Solved(_) => unreachable!("solve_checked returns Solved as Ok"),
-            }
-            EXIT_NO_PLAN
-        }
+        Err(outcome) => no_schedule("schedule", &outcome, opts.time_limit),
     }
 }
 
@@ -587,7 +611,16 @@ pub fn whatif(
                 CompareOutput::Json => cmp.to_json(),
                 CompareOutput::Md => cmp.to_markdown(),
             };
-            write_or_fail(output, &text)
+            // The exit code speaks of the inventory given (the first row);
+            // each scenario's outcome is in its row.
+            match write_or_fail(output, &text) {
+                EXIT_OK => match &cmp.base.outcome {
+                    crate::whatif::RowOutcome::Infeasible { .. } => EXIT_NO_PLAN,
+                    crate::whatif::RowOutcome::NotFound { .. } => EXIT_NOT_FOUND,
+                    crate::whatif::RowOutcome::Planned(_) => EXIT_OK,
+                },
+                code => code,
+            }
         }
         Err(errors) => {
             for e in &errors {
@@ -625,14 +658,7 @@ pub fn risk(
                     return EXIT_NO_PLAN;
                 }
             },
-            crate::PlanResult::Infeasible(why) => {
-                eprintln!("no feasible plan: {why}");
-                return EXIT_NO_PLAN;
-            }
-            crate::PlanResult::NotFound(why) => {
-                eprintln!("no plan found: {why}");
-                return EXIT_NO_PLAN;
-            }
+            other => return no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
         },
     };
     let report = crate::risk::simulate(&inv, &starts, risk);
@@ -729,7 +755,8 @@ pub fn explain(
     };
     match write_or_fail(None, &text) {
         EXIT_OK if explanation.has_plan() => EXIT_OK,
-        EXIT_OK => EXIT_NO_PLAN,
+        EXIT_OK if explanation.proven_impossible() => EXIT_NO_PLAN,
+        EXIT_OK => EXIT_NOT_FOUND,
         code => code,
     }
 }
@@ -741,7 +768,8 @@ pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &L
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let report = crate::explain::availability::analyse(&inv, opts);
+    let base = crate::plan_inventory(&inv, opts);
+    let report = crate::explain::availability::analyse_from(&inv, &base, opts);
     let text = if json {
         let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
         t.push('\n');
@@ -749,7 +777,12 @@ pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &L
     } else {
         crate::explain::availability::to_text(&report)
     };
-    write_or_fail(None, &text)
+    // The floors hold whatever the solver finds; the exit code still says
+    // whether the inventory itself has a plan.
+    match write_or_fail(None, &text) {
+        EXIT_OK => no_plan_for(&base, opts.time_limit).unwrap_or(EXIT_OK),
+        code => code,
+    }
 }
 
 /// `windowplan graph`.

@@ -665,8 +665,16 @@ fn with_partners(inv: &Inventory, points: &[SinglePoint]) -> Inventory {
 
 /// Analyses every service, re-planning each suggestion in parallel.
 pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability> {
-    let base = crate::plan_inventory(inv, opts);
-    let planned = match &base {
+    analyse_from(inv, &crate::plan_inventory(inv, opts), opts)
+}
+
+/// [`analyse`] given what planning the inventory with `opts` gave.
+pub fn analyse_from(
+    inv: &Inventory,
+    base: &PlanResult,
+    opts: &SolveOptions,
+) -> Vec<ServiceAvailability> {
+    let planned = match base {
         PlanResult::Planned(p) => Some(p),
         _ => None,
     };

@@ -18,7 +18,9 @@ pub struct Plan {
     pub window_start: String,
     pub length_minutes: i64,
     pub lower_bound_minutes: i64,
-    /// `optimal` when the bound equals the length, else `feasible`.
+    /// `optimal` when proven for the objective asked: the bound equals the
+    /// length (and, downtime first, the least weighted downtime is proven
+    /// too, see [`Plan::not_proven`]); else `feasible`.
     pub status: String,
     pub tasks: Vec<PlannedTask>,
     pub services: Vec<ServiceDowntime>,
@@ -90,6 +92,13 @@ pub fn length(inv: &Inventory, starts: &[Time]) -> Time {
 }
 
 impl Plan {
+    /// The plan with status `feasible`: for an objective whose optimum is
+    /// not proven although the window bound is met (downtime first).
+    pub fn not_proven(mut self) -> Plan {
+        self.status = "feasible".into();
+        self
+    }
+
     /// Builds the plan for these task start minutes (one per task, in
     /// inventory order) and the proven lower bound on the window length.
     pub fn build(inv: &Inventory, starts: &[Time], lower_bound: Time) -> Plan {

@@ -35,6 +35,26 @@ thread_local! {
     static WORK: Cell<Option<Work>> = const { Cell::new(None) };
 }
 
+/// A duration as a person writes a time limit: `20ms`, `1.5s`, `2m`,
+/// `1h30m` (what `--time-limit` accepts), never rounded to `0.0s`.
+pub fn fmt_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = d.as_secs_f64();
+    if ms % 60_000 == 0 {
+        let m = ms / 60_000;
+        return match (m / 60, m % 60) {
+            (0, m) => format!("{m}m"),
+            (h, 0) => format!("{h}h"),
+            (h, m) => format!("{h}h{m}m"),
+        };
+    }
+    let t = format!("{s:.3}");
+    format!("{}s", t.trim_end_matches('0').trim_end_matches('.'))
+}
+
 /// The current time of the solver's clock: the wall clock, or in a
 /// reproducible run the start plus the work done (one more step).
 pub fn now() -> Instant {
@@ -118,6 +138,12 @@ impl Reproducible {
             });
         }
         Reproducible { outer }
+    }
+
+    /// Whether this is a run inside another (which goes on counting the
+    /// outer run's work, and whose end the outer run reports).
+    pub fn nested(&self) -> bool {
+        self.outer.is_some()
     }
 
     /// Ends the run. `true` when the work clock led throughout, so the same
