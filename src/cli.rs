@@ -168,9 +168,13 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
     }
 }
 
+/// [`write_output`], or say why not (exit code 2). A reader that closed
+/// its end early (`| head`) is no error: the run stops quietly, as other
+/// Unix tools do.
 fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
     match write_output(path, text) {
         Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
             let target = path
                 .map(|p| p.display().to_string())
@@ -191,13 +195,17 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
 pub fn validate(path: &Path, limits: &Limits) -> u8 {
     match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
         Ok(inv) => {
-            println!(
-                "{}: valid ({} tasks, {} systems, {} teams)",
+            let line = format!(
+                "{}: valid ({} tasks, {} systems, {} teams)\n",
                 path.display(),
                 inv.tasks.len(),
                 inv.systems.len(),
                 inv.teams.len()
             );
+            let code = write_or_fail(None, &line);
+            if code != EXIT_OK {
+                return code;
+            }
             match crate::precheck(&inv) {
                 None => EXIT_OK,
                 Some(why) => {
@@ -554,15 +562,17 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limi
         violations.extend(crate::plan::check::check_backout(&inv, &starts));
     }
     if violations.is_empty() {
-        println!(
-            "{}: the plan keeps every rule ({} tasks)",
+        let line = format!(
+            "{}: the plan keeps every rule ({} tasks)\n",
             plan_path.display(),
             inv.tasks.len()
         );
-        EXIT_OK
+        write_or_fail(None, &line)
     } else {
-        print!("{}", crate::report::violations(&violations));
-        EXIT_NO_PLAN
+        match write_or_fail(None, &crate::report::violations(&violations)) {
+            EXIT_OK => EXIT_NO_PLAN,
+            code => code,
+        }
     }
 }
 
@@ -811,7 +821,10 @@ pub fn bench(
     };
     match crate::bench::run(dir, format, reference, opts, bench) {
         Ok(report) => {
-            print!("{}", report.to_text());
+            let code = write_or_fail(None, &report.to_text());
+            if code != EXIT_OK {
+                return code;
+            }
             if !report.passed() {
                 eprintln!(
                     "the run failed on {} instance(s): a schedule broke a constraint, contradicted a reference, did not repeat, or lost to one thread (listed above)",

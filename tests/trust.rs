@@ -266,3 +266,67 @@ fn the_slow_machine_note_only_where_true_and_never_hidden_by_quiet() {
     assert_eq!(out.code, Some(3), "{}", out.stderr);
     assert!(out.stderr.contains(NOTE), "{}", out.stderr);
 }
+
+/// Runs `windowplan ARGS` with stdout on a pipe whose reader takes
+/// `lines` lines (0: none, the reader closes before the child writes) and
+/// then closes it: the exit code and stderr.
+fn closed_early(args: &[&std::ffi::OsStr], lines: usize) -> (Option<i32>, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("windowplan"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = std::io::BufReader::new(stdout);
+    for _ in 0..lines {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "the output ended early");
+    }
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Item 6: `graph big.json | head -1`, `plan --format csv | head` and
+/// the other commands that print stop quietly when their reader is gone.
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let dir = tempdir();
+    let big = estate(&dir); // its graph is far larger than a pipe's buffer
+    let bank = example("bank.yaml");
+    let plan = dir.path().join("plan.json");
+    save_plan(&bank, &plan);
+    let os = |s: &'static str| std::ffi::OsStr::new(s);
+    let cases: Vec<(Vec<&std::ffi::OsStr>, usize)> = vec![
+        (vec![os("graph"), os("--format"), os("json"), big.as_os_str()], 1),
+        (vec![os("graph"), big.as_os_str()], 1),
+        (
+            vec![
+                os("plan"),
+                os("--time-limit"),
+                os("1s"),
+                os("--format"),
+                os("csv"),
+                bank.as_os_str(),
+            ],
+            0,
+        ),
+        (vec![os("validate"), bank.as_os_str()], 0),
+        (vec![os("check"), bank.as_os_str(), plan.as_os_str()], 0),
+        (vec![os("schema")], 1),
+    ];
+    for (args, lines) in cases {
+        let (code, stderr) = closed_early(&args, lines);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("error") && !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
