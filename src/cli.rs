@@ -553,7 +553,7 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limi
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let starts = match read_plan_file(&inv, plan_path, limits) {
+    let (starts, _) = match read_plan_file(&inv, plan_path, limits) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -588,13 +588,18 @@ pub fn report(
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let starts = match read_checked_plan(&inv, plan_path, limits, "reporting it") {
+    let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "reporting it") {
         Ok(s) => s,
         Err(code) => return code,
     };
-    // The bound is not in a hand-edited plan: recompute the cheap one.
-    let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
-    let plan = crate::plan::Plan::build(&inv, &starts, bound);
+    // Shown as saved: the board approved the file's status and bound. Only
+    // a hand-made plan without them gets the cheap bound, said to be new.
+    let (plan, notes) = crate::plan::Plan::build(&inv, &starts, 0).as_saved(&saved, || {
+        crate::solve::lower_bound(&crate::model::compile(&inv).problem)
+    });
+    for note in notes {
+        eprintln!("note: {note}");
+    }
     write_or_fail(output, &render_plan(&inv, &plan, format))
 }
 
@@ -657,7 +662,7 @@ pub fn risk(
     };
     let starts = match plan_path {
         Some(plan_path) => match read_checked_plan(&inv, plan_path, limits, "simulating it") {
-            Ok(s) => s,
+            Ok((s, _)) => s,
             Err(code) => return code,
         },
         None => match crate::plan_inventory(&inv, opts) {
@@ -693,24 +698,25 @@ fn read_checked_plan(
     plan_path: &Path,
     limits: &Limits,
     purpose: &str,
-) -> Result<Vec<crate::model::Time>, u8> {
-    let starts = read_plan_file(inv, plan_path, limits)?;
+) -> Result<(Vec<crate::model::Time>, crate::plan::SavedFigures), u8> {
+    let (starts, saved) = read_plan_file(inv, plan_path, limits)?;
     let violations = crate::plan::check::check(inv, &starts);
     if !violations.is_empty() {
         eprint!("{}", crate::report::violations(&violations));
         eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
         return Err(EXIT_NO_PLAN);
     }
-    Ok(starts)
+    Ok((starts, saved))
 }
 
-/// Reads a saved plan's start times for `inv` (ours or hand-edited), within
-/// the file-size limit; on failure prints why and gives exit code 2.
+/// Reads a saved plan's start times for `inv` (ours or hand-edited), and
+/// the figures it states, within the file-size limit; on failure prints
+/// why and gives exit code 2.
 fn read_plan_file(
     inv: &crate::inventory::Inventory,
     plan_path: &Path,
     limits: &Limits,
-) -> Result<Vec<crate::model::Time>, u8> {
+) -> Result<(Vec<crate::model::Time>, crate::plan::SavedFigures), u8> {
     let text = crate::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan")
         .map_err(|mut d| {
             if d.code == "E001" {
@@ -719,10 +725,11 @@ fn read_plan_file(
             }
             report_input_error(&InputError::one(plan_path.display().to_string(), d))
         })?;
-    crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
+    let starts = crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
         e.source = plan_path.display().to_string();
         report_input_error(&e)
-    })
+    })?;
+    Ok((starts, crate::plan::read_saved_figures(&text)))
 }
 
 /// How `explain` prints.
@@ -750,11 +757,15 @@ pub fn explain(
     };
     let explanation = match plan_path {
         Some(plan_path) => {
-            let starts = match read_checked_plan(&inv, plan_path, limits, "explaining it") {
+            let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")
+            {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
+            // The saved bound, as approved; computed only when the file has none.
+            let bound = saved
+                .lower_bound_minutes
+                .unwrap_or_else(|| crate::solve::lower_bound(&crate::model::compile(&inv).problem));
             crate::explain::explain_plan(&inv, &starts, bound, true, opts)
         }
         None => crate::explain::explain_inventory(&inv, opts),

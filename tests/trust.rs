@@ -95,7 +95,9 @@ fn estate(dir: &tempfile::TempDir) -> PathBuf {
 fn no_schedule_in_time_exits_3_with_the_limit_as_given() {
     let dir = tempdir();
     windowplan()
-        .args(["generate", "--kind", "rcpspmax", "--jobs", "200", "--count", "1"])
+        .args([
+            "generate", "--kind", "rcpspmax", "--jobs", "200", "--count", "1",
+        ])
         .args(["--nc", "1.8", "--rf", "1", "--rs", "0.2", "-o"])
         .arg(dir.path())
         .assert()
@@ -128,7 +130,10 @@ fn every_command_that_plans_exits_1_on_a_proof_and_3_on_a_timeout() {
     let scenario = example("scenarios/one-more-dba.yaml");
     let commands: Vec<(&str, Vec<&str>)> = vec![
         ("plan", vec!["plan", "-o", "/dev/null"]),
-        ("plan 1 thread", vec!["plan", "--threads", "1", "-o", "/dev/null"]),
+        (
+            "plan 1 thread",
+            vec!["plan", "--threads", "1", "-o", "/dev/null"],
+        ),
         ("pareto", vec!["plan", "--pareto"]),
         ("explain", vec!["explain"]),
         ("availability", vec!["availability"]),
@@ -153,8 +158,16 @@ fn every_command_that_plans_exits_1_on_a_proof_and_3_on_a_timeout() {
             );
             no_panic_text(name, &out);
             if code == 3 && !["explain", "whatif"].contains(name) {
-                assert!(out.stderr.contains("none is proven impossible"), "{name}: {}", out.stderr);
-                assert!(!out.stderr.contains("no feasible"), "{name}: {}", out.stderr);
+                assert!(
+                    out.stderr.contains("none is proven impossible"),
+                    "{name}: {}",
+                    out.stderr
+                );
+                assert!(
+                    !out.stderr.contains("no feasible"),
+                    "{name}: {}",
+                    out.stderr
+                );
             }
         }
     }
@@ -170,7 +183,14 @@ fn bench_reports_the_three_outcomes_apart() {
     }
     let csv = dir.path().join("rows.csv");
     let out = run(windowplan()
-        .args(["bench", "--format", "rcpspmax", "--time-limit", "2s", "--csv"])
+        .args([
+            "bench",
+            "--format",
+            "rcpspmax",
+            "--time-limit",
+            "2s",
+            "--csv",
+        ])
         .arg(&csv)
         .arg(dir.path()));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
@@ -217,7 +237,10 @@ fn downtime_first_says_optimal_only_on_a_proof_and_matches_pareto() {
         let plan = downtime_plan(&inventory, "2s");
         let (w, proven) = weighted(&inventory, &plan);
         if plan["status"] == "optimal" {
-            assert!(proven, "{name}: `optimal` with downtime {w} not proven least");
+            assert!(
+                proven,
+                "{name}: `optimal` with downtime {w} not proven least"
+            );
         }
         let points = json_of(
             windowplan()
@@ -304,7 +327,10 @@ fn a_closed_stdout_ends_the_run_quietly() {
     save_plan(&bank, &plan);
     let os = |s: &'static str| std::ffi::OsStr::new(s);
     let cases: Vec<(Vec<&std::ffi::OsStr>, usize)> = vec![
-        (vec![os("graph"), os("--format"), os("json"), big.as_os_str()], 1),
+        (
+            vec![os("graph"), os("--format"), os("json"), big.as_os_str()],
+            1,
+        ),
         (vec![os("graph"), big.as_os_str()], 1),
         (
             vec![
@@ -325,8 +351,67 @@ fn a_closed_stdout_ends_the_run_quietly() {
         let (code, stderr) = closed_early(&args, lines);
         assert_eq!(code, Some(0), "{args:?}: {stderr}");
         assert!(
-            !stderr.contains("error") && !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+            !stderr.contains("error")
+                && !stderr.contains("Broken pipe")
+                && !stderr.contains("panicked"),
             "{args:?}: {stderr}"
         );
     }
+}
+
+/// Item 4. A plan saved as `feasible` (with the bound its run proved) was
+/// shown as `optimal` by `report`, which re-computed the bound.
+#[test]
+fn report_shows_a_saved_plan_as_saved() {
+    let dir = tempdir();
+    let bank = example("bank.yaml");
+    let plan = dir.path().join("plan.json");
+    save_plan(&bank, &plan);
+    // As a shorter run would have saved it: a weaker bound, `feasible`.
+    let mut v = read_json(&plan);
+    let length = v["length_minutes"].as_i64().unwrap();
+    v["lower_bound_minutes"] = (length - 30).into();
+    v["status"] = "feasible".into();
+    std::fs::write(&plan, v.to_string()).unwrap();
+    let shown = json_of(
+        windowplan()
+            .args(["report", "--format", "json"])
+            .arg(&bank)
+            .arg(&plan),
+    );
+    assert_eq!(shown["status"], "feasible", "{shown}");
+    assert_eq!(shown["lower_bound_minutes"], length - 30, "{shown}");
+    assert_eq!(shown["length_minutes"], length, "{shown}");
+    let md = run(windowplan()
+        .args(["report", "--format", "md"])
+        .arg(&bank)
+        .arg(&plan));
+    assert_eq!(md.code, Some(0), "{}", md.stderr);
+    assert!(
+        !md.stdout_text().contains("optimal"),
+        "{}",
+        md.stdout_text()
+    );
+    assert!(
+        md.stderr.is_empty(),
+        "nothing new was computed: {}",
+        md.stderr
+    );
+    // A hand-made plan states no status or bound: what report works out is
+    // said to be new.
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("status");
+    obj.remove("lower_bound_minutes");
+    std::fs::write(&plan, v.to_string()).unwrap();
+    let out = run(windowplan()
+        .args(["report", "--format", "json"])
+        .arg(&bank)
+        .arg(&plan));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("gives no status"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("gives no lower bound"),
+        "{}",
+        out.stderr
+    );
 }

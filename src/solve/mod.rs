@@ -295,9 +295,12 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
 /// one thread. `asked`: the caller asked for one thread (a reproducible
 /// run), so a run the wall clock ended is worth a note.
 fn solve_one_thread(problem: &Problem, opts: &SolveOptions, asked: bool) -> Outcome {
-    reproducibly(opts, asked, || portfolio::solve(problem, opts), |o| {
-        !matches!(o, Outcome::Infeasible(_))
-    })
+    reproducibly(
+        opts,
+        asked,
+        || portfolio::solve(problem, opts),
+        |o| !matches!(o, Outcome::Infeasible(_)),
+    )
 }
 
 /// Runs `f` counting work (see [`clock`]). When the wall clock ended it
