@@ -43,7 +43,7 @@ pub fn fmt_duration(d: Duration) -> String {
         return format!("{ms}ms");
     }
     let s = d.as_secs_f64();
-    if ms % 60_000 == 0 {
+    if ms.is_multiple_of(60_000) {
         let m = ms / 60_000;
         return match (m / 60, m % 60) {
             (0, m) => format!("{m}m"),
@@ -193,6 +193,18 @@ mod tests {
         work(10_000_000); // a second of work, done at once
         assert!(passed(deadline));
         assert!(run.finish());
+    }
+
+    #[test]
+    fn durations_read_as_time_limits_are_written() {
+        let ms = Duration::from_millis;
+        assert_eq!(fmt_duration(ms(20)), "20ms");
+        assert_eq!(fmt_duration(ms(0)), "0ms");
+        assert_eq!(fmt_duration(ms(1500)), "1.5s");
+        assert_eq!(fmt_duration(ms(5000)), "5s");
+        assert_eq!(fmt_duration(ms(120_000)), "2m");
+        assert_eq!(fmt_duration(ms(5_400_000)), "1h30m");
+        assert_eq!(fmt_duration(ms(7_200_000)), "2h");
     }
 
     #[test]
