@@ -285,6 +285,20 @@ pub fn plan_with(
     code
 }
 
+/// Runs a solve with `opts` and prints the notes the solver gave on what its
+/// result means (a one-thread run the wall clock ended).
+fn with_notes<R>(opts: &SolveOptions, solve: impl FnOnce(&SolveOptions) -> R) -> R {
+    let relay = std::sync::Arc::new(crate::progress::Relay::new(opts.progress.clone()));
+    let r = solve(&SolveOptions {
+        progress: Some(relay.clone()),
+        ..opts.clone()
+    });
+    for note in relay.take_notes() {
+        eprintln!("note: {note}");
+    }
+    r
+}
+
 /// Tells the user, when Ctrl-C stopped the search, that what follows is the
 /// best plan found so far (not the result of the full time limit).
 fn note_interrupt() {
@@ -311,16 +325,7 @@ pub fn pareto(
         return EXIT_NO_PLAN;
     }
     let compiled = crate::model::compile(&inv);
-    // Collects the solver's notes (a one-thread sweep the wall clock ended).
-    let relay = std::sync::Arc::new(crate::progress::Relay::new(None));
-    let solve_opts = SolveOptions {
-        progress: Some(relay.clone()),
-        ..opts.clone()
-    };
-    let points = crate::solve::pareto(&compiled.problem, &solve_opts);
-    for note in relay.take_notes() {
-        eprintln!("note: {note}");
-    }
+    let points = with_notes(opts, |opts| crate::solve::pareto(&compiled.problem, opts));
     let points = match points {
         Ok(p) => p,
         Err(outcome) => return no_schedule("plan", &outcome, opts.time_limit),
@@ -535,7 +540,7 @@ fn plan_instance(
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    let result = crate::solve_checked(&problem, opts);
+    let result = with_notes(opts, |opts| crate::solve_checked(&problem, opts));
     note_interrupt();
     match result {
         Ok(sol) => write_or_fail(
