@@ -1164,8 +1164,11 @@ pub fn render_json(report: &BenchReport) -> String {
 /// The per-set summary as a text table, followed by the failures if any.
 pub fn render_table(report: &BenchReport) -> String {
     let mut out = format!(
-        "benchmark {} — time limit {:.1}s, seed {}, threads {}\n",
-        report.format, report.time_limit_s, report.seed, report.threads
+        "benchmark {} — time limit {}, seed {}, threads {}\n",
+        report.format,
+        crate::solve::clock::fmt_duration(std::time::Duration::from_secs_f64(report.time_limit_s)),
+        report.seed,
+        report.threads
     );
     let head = [
         "set",
@@ -1175,7 +1178,7 @@ pub fn render_table(report: &BenchReport) -> String {
         "dev_cp%",
         "matched",
         "optimal",
-        "infeas",
+        "infeasible",
         "not_found",
         "mean_s",
         "max_s",
@@ -1236,6 +1239,11 @@ pub fn render_table(report: &BenchReport) -> String {
         }
     }
     let t = &report.total;
+    // The three outcomes mean different things: say which is which.
+    out.push_str(&format!(
+        "outcomes: {} solved, {} proven infeasible, {} not found within the time limit (not proven impossible)\n",
+        t.solved, t.infeasible_detected, t.not_found
+    ));
     if t.repeated > 0 {
         out.push_str(&format!(
             "repeat check: {} instances solved twice; {} differed{}\n",

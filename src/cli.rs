@@ -1,5 +1,6 @@
 //! What each subcommand does, as library functions returning the process
-//! exit code (0 done; 1 no feasible plan or violations found; 2 bad input).
+//! exit code (0 done; 1 proven: no plan exists, or violations found; 2 bad
+//! input; 3 no plan found within the time limit, none proven impossible).
 //! `main.rs` only parses arguments and calls these.
 
 use crate::error::InputError;
@@ -13,6 +14,42 @@ use std::time::Duration;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_NO_PLAN: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// No plan found within the time limit, and none proven impossible.
+pub const EXIT_NOT_FOUND: u8 = 3;
+
+/// Says on stderr why there is no plan (`what`: "plan" or "schedule") and
+/// gives the exit code: 1 only when impossibility is proven, else 3 (the
+/// time limit `limit` was too short to find one).
+fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
+    if proven {
+        eprintln!("no feasible {what}: {why}");
+        EXIT_NO_PLAN
+    } else {
+        eprintln!(
+            "no {what} found within the time limit of {} (none is proven impossible): {why}; try a longer --time-limit",
+            crate::solve::clock::fmt_duration(limit)
+        );
+        EXIT_NOT_FOUND
+    }
+}
+
+/// [`no_plan`] for what planning an inventory gave (`None` for a plan).
+fn no_plan_for(result: &crate::PlanResult, limit: Duration) -> Option<u8> {
+    match result {
+        crate::PlanResult::Planned(_) => None,
+        crate::PlanResult::Infeasible(why) => Some(no_plan("plan", true, why, limit)),
+        crate::PlanResult::NotFound(why) => Some(no_plan("plan", false, why, limit)),
+    }
+}
+
+/// [`no_plan`] for a solver outcome that is not a schedule.
+fn no_schedule(what: &str, outcome: &Outcome, limit: Duration) -> u8 {
+    match outcome {
+        Outcome::Infeasible(why) => no_plan(what, true, why, limit),
+        Outcome::NotFound(why) => no_plan(what, false, why, limit),
+        Outcome::Solved(_) => EXIT_OK,
+    }
+}
 
 /// How `plan` and `report` print a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -176,9 +213,13 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
     }
 }
 
+/// [`write_output`], or say why not (exit code 2). A reader that closed
+/// its end early (`| head`) is no error: the run stops quietly, as other
+/// Unix tools do.
 fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
     match write_output(path, text) {
         Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
         Err(e) => {
             let target = path
                 .map(|p| p.display().to_string())
@@ -199,13 +240,17 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
 pub fn validate(path: &Path, limits: &Limits) -> u8 {
     match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
         Ok(inv) => {
-            println!(
-                "{}: valid ({} tasks, {} systems, {} teams)",
+            let line = format!(
+                "{}: valid ({} tasks, {} systems, {} teams)\n",
                 path.display(),
                 inv.tasks.len(),
                 inv.systems.len(),
                 inv.teams.len()
             );
+            let code = write_or_fail(None, &line);
+            if code != EXIT_OK {
+                return code;
+            }
             match crate::precheck(&inv) {
                 None => EXIT_OK,
                 Some(why) => {
@@ -221,7 +266,7 @@ pub fn validate(path: &Path, limits: &Limits) -> u8 {
 /// How much `plan` says on stderr besides errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verbosity {
-    /// Nothing.
+    /// No progress (warnings about the result are still given).
     Quiet,
     /// A spinner with the figures while a solve takes over a second, only
     /// when stderr is a terminal.
@@ -262,23 +307,15 @@ pub fn plan_with(
     if show && matches!(result, crate::PlanResult::Planned(_)) {
         eprintln!("plan: {summary}");
     }
-    if verbosity != Verbosity::Quiet {
-        for note in spinner.notes() {
-            eprintln!("note: {note}");
-        }
+    // Notes say what the result means: `-q` hides progress, not them.
+    for note in spinner.notes() {
+        eprintln!("note: {note}");
     }
     let code = match result {
         crate::PlanResult::Planned(plan) => timings.time("render and write", || {
             write_plan(&inv, &plan, format, output)
         }),
-        crate::PlanResult::Infeasible(why) => {
-            eprintln!("no feasible plan: {why}");
-            EXIT_NO_PLAN
-        }
-        crate::PlanResult::NotFound(why) => {
-            eprintln!("no plan found: {why}");
-            EXIT_NO_PLAN
-        }
+        other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
     };
     if verbosity == Verbosity::Verbose {
         eprint!(
@@ -290,6 +327,20 @@ pub fn plan_with(
         );
     }
     code
+}
+
+/// Runs a solve with `opts` and prints the notes the solver gave on what its
+/// result means (a one-thread run the wall clock ended).
+fn with_notes<R>(opts: &SolveOptions, solve: impl FnOnce(&SolveOptions) -> R) -> R {
+    let relay = std::sync::Arc::new(crate::progress::Relay::new(opts.progress.clone()));
+    let r = solve(&SolveOptions {
+        progress: Some(relay.clone()),
+        ..opts.clone()
+    });
+    for note in relay.take_notes() {
+        eprintln!("note: {note}");
+    }
+    r
 }
 
 /// Tells the user, when Ctrl-C stopped the search, that what follows is the
@@ -318,17 +369,10 @@ pub fn pareto(
         return EXIT_NO_PLAN;
     }
     let compiled = crate::model::compile(&inv);
-    let points = match crate::solve::pareto(&compiled.problem, opts) {
+    let points = with_notes(opts, |opts| crate::solve::pareto(&compiled.problem, opts));
+    let points = match points {
         Ok(p) => p,
-        Err(Outcome::Infeasible(why)) => {
-            eprintln!("no feasible plan: {why}");
-            return EXIT_NO_PLAN;
-        }
-        Err(Outcome::NotFound(why)) => {
-            eprintln!("no plan found: {why}");
-            return EXIT_NO_PLAN;
-        }
-        Err(Outcome::Solved(_)) => unreachable!("pareto returns schedules as Ok"),
+        Err(outcome) => return no_schedule("plan", &outcome, opts.time_limit),
     };
     let mut plans = Vec::new();
     for p in &points {
@@ -541,21 +585,14 @@ fn plan_instance(
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    let result = crate::solve_checked(&problem, opts);
+    let result = with_notes(opts, |opts| crate::solve_checked(&problem, opts));
     note_interrupt();
     match result {
         Ok(sol) => write_or_fail(
             output,
             &crate::report::json::instance_to_json(&problem, &sol),
         ),
-        Err(outcome) => {
-            match outcome {
-                Outcome::Infeasible(why) => eprintln!("no feasible schedule: {why}"),
-                Outcome::NotFound(why) => eprintln!("no schedule found: {why}"),
-                Outcome::Solved(_) => unreachable!("solve_checked returns Solved as Ok"),
-            }
-            EXIT_NO_PLAN
-        }
+        Err(outcome) => no_schedule("schedule", &outcome, opts.time_limit),
     }
 }
 
@@ -566,7 +603,7 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limi
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let starts = match read_plan_file(&inv, plan_path, limits) {
+    let (starts, _) = match read_plan_file(&inv, plan_path, limits) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -575,15 +612,17 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limi
         violations.extend(crate::plan::check::check_backout(&inv, &starts));
     }
     if violations.is_empty() {
-        println!(
-            "{}: the plan keeps every rule ({} tasks)",
+        let line = format!(
+            "{}: the plan keeps every rule ({} tasks)\n",
             plan_path.display(),
             inv.tasks.len()
         );
-        EXIT_OK
+        write_or_fail(None, &line)
     } else {
-        print!("{}", crate::report::violations(&violations));
-        EXIT_NO_PLAN
+        match write_or_fail(None, &crate::report::violations(&violations)) {
+            EXIT_OK => EXIT_NO_PLAN,
+            code => code,
+        }
     }
 }
 
@@ -599,13 +638,18 @@ pub fn report(
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let starts = match read_checked_plan(&inv, plan_path, limits, "reporting it") {
+    let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "reporting it") {
         Ok(s) => s,
         Err(code) => return code,
     };
-    // The bound is not in a hand-edited plan: recompute the cheap one.
-    let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
-    let plan = crate::plan::Plan::build(&inv, &starts, bound);
+    // Shown as saved: the board approved the file's status and bound. Only
+    // a hand-made plan without them gets the cheap bound, said to be new.
+    let (plan, notes) = crate::plan::Plan::build(&inv, &starts, 0).as_saved(&saved, || {
+        crate::solve::lower_bound(&crate::model::compile(&inv).problem)
+    });
+    for note in notes {
+        eprintln!("note: {note}");
+    }
     write_plan(&inv, &plan, format, output)
 }
 
@@ -632,7 +676,16 @@ pub fn whatif(
                 CompareOutput::Json => cmp.to_json(),
                 CompareOutput::Md => cmp.to_markdown(),
             };
-            write_or_fail(output, &text)
+            // The exit code speaks of the inventory given (the first row);
+            // each scenario's outcome is in its row.
+            match write_or_fail(output, &text) {
+                EXIT_OK => match &cmp.base.outcome {
+                    crate::whatif::RowOutcome::Infeasible { .. } => EXIT_NO_PLAN,
+                    crate::whatif::RowOutcome::NotFound { .. } => EXIT_NOT_FOUND,
+                    crate::whatif::RowOutcome::Planned(_) => EXIT_OK,
+                },
+                code => code,
+            }
         }
         Err(errors) => {
             for e in &errors {
@@ -659,7 +712,7 @@ pub fn risk(
     };
     let starts = match plan_path {
         Some(plan_path) => match read_checked_plan(&inv, plan_path, limits, "simulating it") {
-            Ok(s) => s,
+            Ok((s, _)) => s,
             Err(code) => return code,
         },
         None => match crate::plan_inventory(&inv, opts) {
@@ -670,14 +723,7 @@ pub fn risk(
                     return EXIT_NO_PLAN;
                 }
             },
-            crate::PlanResult::Infeasible(why) => {
-                eprintln!("no feasible plan: {why}");
-                return EXIT_NO_PLAN;
-            }
-            crate::PlanResult::NotFound(why) => {
-                eprintln!("no plan found: {why}");
-                return EXIT_NO_PLAN;
-            }
+            other => return no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
         },
     };
     let report = crate::risk::simulate(&inv, &starts, risk);
@@ -702,24 +748,25 @@ fn read_checked_plan(
     plan_path: &Path,
     limits: &Limits,
     purpose: &str,
-) -> Result<Vec<crate::model::Time>, u8> {
-    let starts = read_plan_file(inv, plan_path, limits)?;
+) -> Result<(Vec<crate::model::Time>, crate::plan::SavedFigures), u8> {
+    let (starts, saved) = read_plan_file(inv, plan_path, limits)?;
     let violations = crate::plan::check::check(inv, &starts);
     if !violations.is_empty() {
         eprint!("{}", crate::report::violations(&violations));
         eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
         return Err(EXIT_NO_PLAN);
     }
-    Ok(starts)
+    Ok((starts, saved))
 }
 
-/// Reads a saved plan's start times for `inv` (ours or hand-edited), within
-/// the file-size limit; on failure prints why and gives exit code 2.
+/// Reads a saved plan's start times for `inv` (ours or hand-edited), and
+/// the figures it states, within the file-size limit; on failure prints
+/// why and gives exit code 2.
 fn read_plan_file(
     inv: &crate::inventory::Inventory,
     plan_path: &Path,
     limits: &Limits,
-) -> Result<Vec<crate::model::Time>, u8> {
+) -> Result<(Vec<crate::model::Time>, crate::plan::SavedFigures), u8> {
     let text = crate::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan")
         .map_err(|mut d| {
             if d.code == "E001" {
@@ -728,10 +775,11 @@ fn read_plan_file(
             }
             report_input_error(&InputError::one(plan_path.display().to_string(), d))
         })?;
-    crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
+    let starts = crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
         e.source = plan_path.display().to_string();
         report_input_error(&e)
-    })
+    })?;
+    Ok((starts, crate::plan::read_saved_figures(&text)))
 }
 
 /// How `explain` prints.
@@ -759,11 +807,15 @@ pub fn explain(
     };
     let explanation = match plan_path {
         Some(plan_path) => {
-            let starts = match read_checked_plan(&inv, plan_path, limits, "explaining it") {
+            let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")
+            {
                 Ok(s) => s,
                 Err(code) => return code,
             };
-            let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
+            // The saved bound, as approved; computed only when the file has none.
+            let bound = saved
+                .lower_bound_minutes
+                .unwrap_or_else(|| crate::solve::lower_bound(&crate::model::compile(&inv).problem));
             crate::explain::explain_plan(&inv, &starts, bound, true, opts)
         }
         None => crate::explain::explain_inventory(&inv, opts),
@@ -774,7 +826,8 @@ pub fn explain(
     };
     match write_or_fail(None, &text) {
         EXIT_OK if explanation.has_plan() => EXIT_OK,
-        EXIT_OK => EXIT_NO_PLAN,
+        EXIT_OK if explanation.proven_impossible() => EXIT_NO_PLAN,
+        EXIT_OK => EXIT_NOT_FOUND,
         code => code,
     }
 }
@@ -786,7 +839,8 @@ pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &L
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let report = crate::explain::availability::analyse(&inv, opts);
+    let base = crate::plan_inventory(&inv, opts);
+    let report = crate::explain::availability::analyse_from(&inv, &base, opts);
     let text = if json {
         let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
         t.push('\n');
@@ -794,7 +848,12 @@ pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &L
     } else {
         crate::explain::availability::to_text(&report)
     };
-    write_or_fail(None, &text)
+    // The floors hold whatever the solver finds; the exit code still says
+    // whether the inventory itself has a plan.
+    match write_or_fail(None, &text) {
+        EXIT_OK => no_plan_for(&base, opts.time_limit).unwrap_or(EXIT_OK),
+        code => code,
+    }
 }
 
 /// `windowplan graph`.
@@ -823,7 +882,10 @@ pub fn bench(
     };
     match crate::bench::run(dir, format, reference, opts, bench) {
         Ok(report) => {
-            print!("{}", report.to_text());
+            let code = write_or_fail(None, &report.to_text());
+            if code != EXIT_OK {
+                return code;
+            }
             if !report.passed() {
                 eprintln!(
                     "the run failed on {} instance(s): a schedule broke a constraint, contradicted a reference, did not repeat, or lost to one thread (listed above)",

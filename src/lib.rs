@@ -336,9 +336,18 @@ fn plan_compiled(
                 violations.extend(plan::check::check_backout(inv, &sol.starts));
             }
             if violations.is_empty() {
-                PlanResult::Planned(timings.time("build plan", || {
+                let plan = timings.time("build plan", || {
                     Plan::build(inv, &sol.starts, sol.lower_bound)
-                }))
+                });
+                // Downtime first, `optimal` needs the least downtime proven
+                // too (never on a restricted compilation: its floors are
+                // not the real problem's).
+                let downtime_first = opts.objective == solve::Objective::Downtime
+                    && compiled.problem.limits.iter().any(|l| l.weight > 0.0);
+                let proven = !downtime_first
+                    || (bound_cap.is_none()
+                        && solve::downtime_proven(&compiled.problem, &sol.starts));
+                PlanResult::Planned(if proven { plan } else { plan.not_proven() })
             } else {
                 let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
                 PlanResult::NotFound(format!(

@@ -510,7 +510,7 @@ fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
             v
         }
         RowOutcome::NotFound { reason } => {
-            let mut v = vec![row.scenario.clone(), "no plan found".into()];
+            let mut v = vec![row.scenario.clone(), "not found in time".into()];
             v.extend(std::iter::repeat_n(String::new(), 5));
             v.push(reason.clone());
             v

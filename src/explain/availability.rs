@@ -668,8 +668,16 @@ fn with_partners(inv: &Inventory, points: &[SinglePoint]) -> Inventory {
 /// re-planned (in parallel) and re-checked by the independent checker; one
 /// that gives no plan is not shown.
 pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability> {
-    let base = crate::plan_inventory(inv, opts);
-    let planned = match &base {
+    analyse_from(inv, &crate::plan_inventory(inv, opts), opts)
+}
+
+/// [`analyse`] given what planning the inventory with `opts` gave.
+pub fn analyse_from(
+    inv: &Inventory,
+    base: &PlanResult,
+    opts: &SolveOptions,
+) -> Vec<ServiceAvailability> {
+    let planned = match base {
         PlanResult::Planned(p) => Some(p),
         _ => None,
     };

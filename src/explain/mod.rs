@@ -168,6 +168,12 @@ impl Explanation {
         self.plan.is_some()
     }
 
+    /// Whether no plan exists is proven (exit code 1); without a plan and
+    /// without a proof, none was found in the time given (exit code 3).
+    pub fn proven_impossible(&self) -> bool {
+        self.plan.is_none() && self.conflict.as_ref().is_some_and(|c| c.proven)
+    }
+
     /// Pretty JSON.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into());

@@ -18,7 +18,9 @@ pub struct Plan {
     pub window_start: String,
     pub length_minutes: i64,
     pub lower_bound_minutes: i64,
-    /// `optimal` when the bound equals the length, else `feasible`.
+    /// `optimal` when proven for the objective asked: the bound equals the
+    /// length (and, downtime first, the least weighted downtime is proven
+    /// too, see [`Plan::not_proven`]); else `feasible`.
     pub status: String,
     pub tasks: Vec<PlannedTask>,
     pub services: Vec<ServiceDowntime>,
@@ -90,6 +92,13 @@ pub fn length(inv: &Inventory, starts: &[Time]) -> Time {
 }
 
 impl Plan {
+    /// The plan with status `feasible`: for an objective whose optimum is
+    /// not proven although the window bound is met (downtime first).
+    pub fn not_proven(mut self) -> Plan {
+        self.status = "feasible".into();
+        self
+    }
+
     /// Builds the plan for these task start minutes (one per task, in
     /// inventory order) and the proven lower bound on the window length.
     pub fn build(inv: &Inventory, starts: &[Time], lower_bound: Time) -> Plan {
@@ -183,6 +192,86 @@ pub fn parse_wall_clock(window: &Window, text: &str) -> Result<Time, String> {
         return Err(format!("`{text}` is not on a whole minute"));
     }
     Ok(secs / 60)
+}
+
+/// The figures a saved plan file states about itself (absent from a
+/// hand-made plan): what the board approved, shown as saved.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SavedFigures {
+    pub status: Option<String>,
+    pub lower_bound_minutes: Option<Time>,
+    pub length_minutes: Option<Time>,
+}
+
+/// Reads [`SavedFigures`] from a plan file's text; a figure that is missing
+/// or not of its kind (status other than `optimal` / `feasible`) is `None`.
+pub fn read_saved_figures(text: &str) -> SavedFigures {
+    let Ok(serde_json::Value::Object(o)) = serde_json::from_str::<serde_json::Value>(text) else {
+        return SavedFigures::default();
+    };
+    SavedFigures {
+        status: o
+            .get("status")
+            .and_then(|v| v.as_str())
+            .filter(|s| ["optimal", "feasible"].contains(s))
+            .map(str::to_string),
+        lower_bound_minutes: o.get("lower_bound_minutes").and_then(|v| v.as_i64()),
+        length_minutes: o.get("length_minutes").and_then(|v| v.as_i64()),
+    }
+}
+
+impl Plan {
+    /// This plan (built from a saved plan's starts) with the saved status
+    /// and bound where the file gives them. `computed_bound` is asked only
+    /// when the file has no bound. The notes say what was worked out here
+    /// rather than read from the file, and where the file's figures differ
+    /// from its tasks' times, so that nothing shown silently departs from
+    /// the file.
+    pub fn as_saved(
+        mut self,
+        saved: &SavedFigures,
+        computed_bound: impl FnOnce() -> Time,
+    ) -> (Plan, Vec<String>) {
+        let mut notes = Vec::new();
+        match saved.lower_bound_minutes {
+            Some(b) => self.lower_bound_minutes = b,
+            None => {
+                self.lower_bound_minutes = computed_bound();
+                notes.push(format!(
+                    "the plan file gives no lower bound; the bound shown ({} minutes) was computed now",
+                    self.lower_bound_minutes
+                ));
+            }
+        }
+        match &saved.status {
+            Some(s) => self.status = s.clone(),
+            None => {
+                self.status = if self.lower_bound_minutes >= self.length_minutes {
+                    "optimal"
+                } else {
+                    "feasible"
+                }
+                .into();
+                notes.push(format!(
+                    "the plan file gives no status; `{}` was worked out now from the bound",
+                    self.status
+                ));
+            }
+        }
+        if self.lower_bound_minutes > self.length_minutes {
+            notes.push(format!(
+                "the plan file's lower bound ({} minutes) is above its own window ({} minutes), which a bound cannot be",
+                self.lower_bound_minutes, self.length_minutes
+            ));
+        }
+        if let Some(l) = saved.length_minutes.filter(|&l| l != self.length_minutes) {
+            notes.push(format!(
+                "the plan file says the window is {l} minutes; its tasks' times give {} minutes (shown)",
+                self.length_minutes
+            ));
+        }
+        (self, notes)
+    }
 }
 
 /// Reads the task start minutes of a plan file for checking. Accepts our own

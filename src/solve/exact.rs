@@ -496,7 +496,9 @@ enum Run {
 }
 
 /// [`run`], with a panic inside the solver library (an internal assertion)
-/// turned into "no news, stop" rather than bringing the planner down.
+/// turned into "no news, stop": the engine stands aside and the planner
+/// goes on. Such a panic is caught here, so it must not print either (the
+/// user would see a backtrace before a correct answer).
 fn run_guarded(
     problem: &Problem,
     es: &[Time],
@@ -506,10 +508,32 @@ fn run_guarded(
     branching: Branching,
     link: &dyn Link,
 ) -> Run {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    silence_caught_panics();
+    let was = IN_ENGINE.with(|f| f.replace(true));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run(problem, es, range, phase, budget, branching, link)
-    }))
-    .unwrap_or(Run::Unverified)
+    }));
+    IN_ENGINE.with(|f| f.set(was));
+    out.unwrap_or(Run::Unverified)
+}
+
+thread_local! {
+    /// This thread is inside [`run_guarded`], which catches its panics.
+    static IN_ENGINE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Wraps the panic hook (once) so that a panic on a thread inside
+/// [`run_guarded`] prints nothing; every other panic is reported as before.
+fn silence_caught_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_ENGINE.with(|f| f.get()) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// One solver run on makespan range `(lb, ub)`, inclusive (a fresh solver:
@@ -611,9 +635,13 @@ fn t32(t: Time) -> i32 {
 
 impl Model {
     /// The constraint model with makespan in `[lb, ub]`; `None` when it is
-    /// inconsistent at the root.
+    /// inconsistent at the root. The model is exact (or, with on-time limits,
+    /// a relaxation), so a root contradiction proves that no schedule has its
+    /// makespan in the range. Pumpkin refuses (panics) to create variables
+    /// once inconsistent, so the state is checked after every posting.
     fn build(problem: &Problem, es: &[Time], ls: &[Time], lb: Time, ub: Time) -> Option<Model> {
         let mut solver = Solver::default();
+        let dead = |solver: &Solver| solver.is_inconsistent();
         let tag = solver.new_constraint_tag();
         let acts = &problem.activities;
         let starts: Vec<DomainId> = (0..acts.len())
@@ -629,6 +657,9 @@ impl Model {
                     tag,
                 ))
                 .post();
+            if dead(&solver) {
+                return None;
+            }
         }
         for (i, a) in acts.iter().enumerate() {
             solver
@@ -638,6 +669,9 @@ impl Model {
                     tag,
                 ))
                 .post();
+            if dead(&solver) {
+                return None;
+            }
         }
         // Intervals: forbidden start ranges [a, b] (inclusive).
         for (i, a) in acts.iter().enumerate() {
@@ -677,6 +711,9 @@ impl Model {
                     [predicate![s <= t32(x - 1)], predicate![s >= t32(y + 1)]],
                     tag,
                 );
+                if dead(&solver) {
+                    return None;
+                }
             }
         }
         // Resources.
@@ -710,6 +747,9 @@ impl Model {
                 let next = res.steps.get(k).map_or(ub, |s| s.0.min(ub));
                 let seg_end = next.max(seg_start);
                 if level < cap && seg_end > seg_start {
+                    if dead(&solver) {
+                        return None;
+                    }
                     let v = solver.new_bounded_integer(t32(seg_start), t32(seg_start));
                     vars.push(v);
                     durs.push(t32(seg_end - seg_start));
@@ -725,10 +765,16 @@ impl Model {
             solver
                 .add_constraint(pumpkin_solver::cumulative(vars, durs, reqs, t32(cap), tag))
                 .post();
+            if dead(&solver) {
+                return None;
+            }
         }
         // Exclusion groups.
         let pairs = problem.exclusion_pairs();
         for (i, j) in pairs {
+            if dead(&solver) {
+                return None;
+            }
             // one literal per order: `a` before `b` is S_a − S_b ≤ −d_a
             let mut before = |a: usize, b: usize| {
                 let l = solver.new_literal();

@@ -30,7 +30,7 @@ mod instance;
 pub mod milp;
 mod objective;
 mod portfolio;
-pub use objective::{pareto, weighted_on_time, ParetoPoint};
+pub use objective::{downtime_floor, downtime_proven, pareto, weighted_on_time, ParetoPoint};
 mod priority;
 mod profile;
 mod search;
@@ -280,26 +280,55 @@ pub fn lower_bound(problem: &Problem) -> Time {
 /// the time limit is counted in work (see [`clock`]): the same problem,
 /// seed and limit give the same schedule on any machine, unless the wall
 /// clock overtook the work clock, which the progress watcher is told.
+///
+/// With [`Objective::Downtime`] on a problem with weighted on-time, the
+/// answer is the least weighted on-time point of [`pareto`] under the same
+/// options (then the shortest), so it is never worse than what `--pareto`
+/// lists for the same limits.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    if opts.objective == Objective::Downtime && problem.limits.iter().any(|l| l.weight > 0.0) {
+        return objective::least_downtime(problem, opts);
+    }
     if opts.worker_threads() != 1 {
         return portfolio::solve(problem, opts);
     }
-    solve_one_thread(problem, opts)
+    solve_one_thread(problem, opts, true)
 }
 
 /// The one-thread solve, counting work (see [`solve`]); `opts` asks for
-/// one thread.
-fn solve_one_thread(problem: &Problem, opts: &SolveOptions) -> Outcome {
+/// one thread. `asked`: the caller asked for one thread (a reproducible
+/// run), so a run the wall clock ended is worth a note.
+fn solve_one_thread(problem: &Problem, opts: &SolveOptions, asked: bool) -> Outcome {
+    reproducibly(
+        opts,
+        asked,
+        || portfolio::solve(problem, opts),
+        |o| !matches!(o, Outcome::Infeasible(_)),
+    )
+}
+
+/// Runs `f` counting work (see [`clock`]). When the wall clock ended it
+/// first, the result may differ on rerun; the progress watcher is told so
+/// only when that is true and matters: the caller asked for a reproducible
+/// run (`asked`), this is not a run inside one (the outer run tells), and
+/// `varies` says the result could change (a proof of infeasibility cannot).
+fn reproducibly<R>(
+    opts: &SolveOptions,
+    asked: bool,
+    f: impl FnOnce() -> R,
+    varies: impl FnOnce(&R) -> bool,
+) -> R {
     // the wall clock caps the run a little before the limit, leaving time
     // to check and write the plan
     let run = clock::Reproducible::start(opts.time_limit.mul_f64(0.96));
-    let outcome = portfolio::solve(problem, opts);
-    if !run.finish() {
+    let nested = run.nested();
+    let out = f();
+    if !run.finish() && asked && !nested && varies(&out) {
         if let Some(p) = &opts.progress {
             p.note("the machine was slower than the work clock assumes, so the wall clock ended the search: another run may give a different plan");
         }
     }
-    outcome
+    out
 }
 
 /// The heuristic search alone (see [`portfolio::solve`], which adds the
@@ -501,7 +530,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 })
                 .collect();
             Outcome::NotFound(format!(
-                "no schedule found that keeps within the on-time limit of {}",
+                "every schedule found breaks the on-time limit of {}",
                 over.join(", ")
             ))
         }
@@ -513,19 +542,20 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 .is_some_and(|f| f.load(Ordering::Relaxed))
             {
                 return Outcome::NotFound(format!(
-                    "stopped before any schedule was found (after {:.1}s)",
-                    clock::elapsed(started).as_secs_f64()
+                    "stopped before any schedule was found (after {})",
+                    clock::fmt_duration(clock::elapsed(started))
                 ));
             }
             if why == sgs::OUT_OF_TIME {
+                // The limit itself is the caller's to state: this search
+                // may have had only a share of it.
                 return Outcome::NotFound(format!(
-                    "no schedule found: the time limit of {:.1}s is too short for {} activities; schedule generation had run for {:.1}s without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {:.1}s of analysis and bounds); try a longer --time-limit",
-                    opts.time_limit.as_secs_f64(),
+                    "the time limit is too short for {} activities: schedule generation had run for {} without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {} of analysis and bounds)",
                     inst.n,
-                    clock::elapsed(search_started).as_secs_f64(),
+                    clock::fmt_duration(clock::elapsed(search_started)),
                     shared.restarts.load(Ordering::Relaxed),
                     shared.placed.load(Ordering::Relaxed),
-                    (search_started - started).as_secs_f64()
+                    clock::fmt_duration(search_started - started)
                 ));
             }
             let why = if why.is_empty() {
@@ -533,9 +563,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
             } else {
                 why
             };
-            Outcome::NotFound(format!(
-                "no schedule found within the limits (not proven impossible): {why}"
-            ))
+            Outcome::NotFound(why.to_string())
         }
     }
 }

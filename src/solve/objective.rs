@@ -57,6 +57,44 @@ fn least_on_time(problem: &Problem, signal: usize) -> Time {
     }
 }
 
+/// A lower bound on the weighted on-time of any schedule: Σ weight × the
+/// least on-time of each limit's signal.
+pub fn downtime_floor(problem: &Problem) -> f64 {
+    problem
+        .limits
+        .iter()
+        .map(|l| least_on_time(problem, l.signal) as f64 * l.weight)
+        .sum()
+}
+
+/// Whether `starts` is proven to have the least weighted on-time: it meets
+/// [`downtime_floor`]. (Only then may a downtime-first plan say `optimal`.)
+pub fn downtime_proven(problem: &Problem, starts: &[Time]) -> bool {
+    weighted_on_time(problem, starts) <= downtime_floor(problem) + 1e-9
+}
+
+/// The downtime objective: the [`pareto`] sweep under `opts`, and its
+/// point of least weighted on-time (then the shortest). Running the very
+/// sweep `--pareto` runs means this never gives more downtime than the
+/// least point `--pareto` lists for the same limits (exactly so with one
+/// thread, where both are reproducible).
+pub fn least_downtime(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    match pareto(problem, opts) {
+        Ok(points) => points
+            .into_iter()
+            .min_by(|a, b| {
+                a.weighted_on_time
+                    .total_cmp(&b.weighted_on_time)
+                    .then(a.solution.makespan.cmp(&b.solution.makespan))
+            })
+            .map_or_else(
+                || Outcome::NotFound("no schedule found".into()),
+                |p| Outcome::Solved(p.solution),
+            ),
+        Err(outcome) => outcome,
+    }
+}
+
 /// Lowers the weighted on-time of `sol` within `budget`.
 pub fn refine(problem: &Problem, sol: Solution, opts: &SolveOptions, budget: Duration) -> Solution {
     if problem.limits.iter().all(|l| l.weight <= 0.0) || budget.is_zero() {
@@ -152,8 +190,22 @@ pub struct ParetoPoint {
 /// Non-dominated schedules trading makespan against weighted on-time: from
 /// the shortest makespan, the deadline is relaxed step by step and the
 /// on-time lowered under each, until it reaches zero, the problem's deadline
-/// or the time limit.
+/// or the time limit. With one thread the whole sweep counts work (see
+/// [`clock`]), so it repeats exactly.
 pub fn pareto(problem: &Problem, opts: &SolveOptions) -> Result<Vec<ParetoPoint>, Outcome> {
+    if opts.worker_threads() != 1 {
+        return sweep(problem, opts);
+    }
+    super::reproducibly(
+        opts,
+        true,
+        || sweep(problem, opts),
+        |r| !matches!(r, Err(Outcome::Infeasible(_))),
+    )
+}
+
+/// [`pareto`]'s sweep.
+fn sweep(problem: &Problem, opts: &SolveOptions) -> Result<Vec<ParetoPoint>, Outcome> {
     let started = clock::now();
     let first = SolveOptions {
         time_limit: opts.time_limit / 4,
@@ -265,6 +317,16 @@ mod tests {
         assert!(crate::model::verify::verify(&p, &s.starts).is_empty());
         assert_eq!(s.makespan, 60);
         assert_eq!(signal::on_time(&p, &s.starts)[0], 30, "{s:?}");
+    }
+
+    /// The floor is the longest outage feeding the service (30): met by
+    /// the aligned schedule only.
+    #[test]
+    fn downtime_is_proven_only_at_the_floor() {
+        let p = service_problem();
+        assert_eq!(downtime_floor(&p), 30.0);
+        assert!(downtime_proven(&p, &[0, 0, 30]));
+        assert!(!downtime_proven(&p, &[0, 30, 0]));
     }
 
     #[test]

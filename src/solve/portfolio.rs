@@ -220,7 +220,9 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 scope.spawn(move || solve_heuristic(problem, &more))
             })
             .collect();
-        let mut outcome = super::solve_one_thread(problem, &run_opts);
+        // (this run is one thread of several, not a reproducible run the
+        // caller asked for: no note when the wall clock ends it)
+        let mut outcome = super::solve_one_thread(problem, &run_opts, false);
         // A one-thread run usually ends before its time is up (it counts
         // work, see `clock`): the rest of its thread's time goes to a
         // further search, with another seed, while the gap is open.
