@@ -1509,10 +1509,19 @@ mod tests {
 
         let max = "problem,optimum\npsp1.sch,unsat\npsp3.sch,184..194\npsp5.sch,201\n";
         let t = parse_reference(max, "optimum.csv", "optimum.csv").unwrap();
-        assert_eq!(t.get("ubo50", "psp1.sch").unwrap().status, RefStatus::Infeasible);
+        assert_eq!(
+            t.get("ubo50", "psp1.sch").unwrap().status,
+            RefStatus::Infeasible
+        );
         let open = t.get("ubo50", "psp3.sch").unwrap();
-        assert_eq!((open.status, open.makespan, open.lower_bound), (RefStatus::Best, Some(194), Some(184)));
-        assert_eq!(t.get("ubo50", "psp5.sch").unwrap().status, RefStatus::Optimal);
+        assert_eq!(
+            (open.status, open.makespan, open.lower_bound),
+            (RefStatus::Best, Some(194), Some(184))
+        );
+        assert_eq!(
+            t.get("ubo50", "psp5.sch").unwrap().status,
+            RefStatus::Optimal
+        );
 
         let e = parse_reference("instance,best_makespan\nx,abc\n", "r.csv", "r.csv").unwrap_err();
         assert_eq!(e.diagnostics[0].code, "E088");

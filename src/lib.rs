@@ -118,7 +118,9 @@ impl Timings {
 /// Why no plan can exist, found without search: a task with no room left
 /// once its windows, its teams' hours, the blackouts over it and the
 /// deadline are taken into account; a deadline shorter than the critical
-/// path (the path is named).
+/// path (the path is named). What holds whatever the blackouts (a task
+/// longer than its windows, on both sides of a DR pair, ...) is refused
+/// by validation already (`inventory::impossible`).
 pub fn precheck(inv: &Inventory) -> Option<String> {
     use model::intervals::{intersect, merge, subtract};
     let end = inv.window.deadline.unwrap_or(inventory::time::MAX_MINUTES);
@@ -169,24 +171,6 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
                 report::fmt_minutes(task.duration),
                 report::join_words(&limits)
             ));
-        }
-    }
-    // An outage task on both sides of a DR pair takes them down together,
-    // which the pair forbids at every minute (found by the structure fuzzer:
-    // `systems: [primary, standby]`).
-    for pair in &inv.dr {
-        let prim = inv.component_systems(pair.primary);
-        let stby = inv.component_systems(pair.standby);
-        for task in inv.tasks.iter().filter(|t| t.outage && t.duration > 0) {
-            let on = |side: &[usize]| task.systems.iter().any(|s| side.contains(s));
-            if on(&prim) && on(&stby) {
-                reasons.push(format!(
-                    "task {} is an outage on both the primary {} and the standby {} of a DR pair, which must never be down at the same time; split the task, or set `outage: false`",
-                    task.id,
-                    inv.component_id(pair.primary),
-                    inv.component_id(pair.standby)
-                ));
-            }
         }
     }
     if !reasons.is_empty() {
