@@ -277,6 +277,7 @@ pub fn pareto(
     let points = match crate::solve::pareto(&compiled.problem, opts) {
         Ok(p) => p,
         Err(Outcome::Infeasible(why)) => {
+            let why = crate::explain::words::infeasible(&inv, &compiled, &why);
             eprintln!("no feasible plan: {why}");
             return EXIT_NO_PLAN;
         }

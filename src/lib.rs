@@ -143,34 +143,7 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
         let blackouts: Vec<model::Interval> = covering.iter().map(|b| b.interval).collect();
         let room = subtract(&room, &merge(blackouts));
         if room.iter().all(|iv| iv.len() < task.duration) {
-            let names: Vec<String> = covering
-                .iter()
-                .map(|b| match &b.reason {
-                    Some(r) => format!("the blackout for {r}"),
-                    None => "a blackout".to_string(),
-                })
-                .collect();
-            let mut limits = Vec::new();
-            if task.windows.is_some() {
-                limits.push("its windows".to_string());
-            }
-            if task
-                .needs
-                .iter()
-                .any(|&(t, _)| inv.teams[t].available.is_some())
-            {
-                limits.push("its teams' hours".to_string());
-            }
-            if inv.window.deadline.is_some() {
-                limits.push("the deadline".to_string());
-            }
-            limits.extend(names);
-            reasons.push(format!(
-                "task {} takes {} but no stretch that long is left between {}",
-                task.id,
-                report::fmt_minutes(task.duration),
-                report::join_words(&limits)
-            ));
+            reasons.push(explain::words::no_stretch(inv, task, &covering, &room));
         }
     }
     if !reasons.is_empty() {
@@ -187,10 +160,13 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
         .map(|&t| inv.tasks[t].id.as_str())
         .collect();
     Some(format!(
-        "the deadline allows {} but the critical path {} takes {}; move the deadline, shorten a task or drop a dependency",
+        "the {} deadline allows {} from the {} start, but the critical path {} takes {} (until {}); move the deadline, shorten a task or drop a dependency",
+        plan::clock(&inv.window, deadline),
         report::fmt_minutes(deadline),
+        plan::clock(&inv.window, 0),
         path.join(" → "),
-        report::fmt_minutes(cpm.length)
+        report::fmt_minutes(cpm.length),
+        plan::clock(&inv.window, cpm.length)
     ))
 }
 
@@ -332,8 +308,12 @@ fn plan_compiled(
                 ))
             }
         }
-        Err(Outcome::Infeasible(why)) => PlanResult::Infeasible(why),
-        Err(Outcome::NotFound(why)) => PlanResult::NotFound(why),
+        // The core speaks of activities and minutes: say it in the
+        // inventory's words and the window's wall-clock time.
+        Err(Outcome::Infeasible(why)) => {
+            PlanResult::Infeasible(explain::words::infeasible(inv, compiled, &why))
+        }
+        Err(Outcome::NotFound(why)) => PlanResult::NotFound(explain::words::not_found(&why)),
         Err(Outcome::Solved(_)) => unreachable!("verified solutions are Ok"),
     }
 }

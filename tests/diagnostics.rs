@@ -244,3 +244,51 @@ fn a_task_on_every_member_of_a_cluster_fails_validate() {
             "c.yaml:4:29: error[E048]: tasks[0].systems: task `all` takes 2 members of cluster `k` down at once",
         ));
 }
+
+/// Item 10: "no feasible plan" in wall-clock times of the window's zone,
+/// task ids and rule names, never core minutes or activities.
+#[test]
+fn infeasibility_speaks_in_wall_clock_times_and_rule_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("inf.yaml");
+    // Valid, and every task fits somewhere on its own: only the dependency
+    // (app-stop first) leaves ora-patch-prim no room before the deadline.
+    std::fs::write(
+        &p,
+        "window: { start: 2026-12-05T22:00, timezone: Europe/London, deadline: 2026-12-06T02:20 }\n\
+         teams: [{ id: dba, capacity: 1 }]\n\
+         systems: [{ id: app }, { id: ora-prim }]\n\
+         blackouts:\n\
+         \x20 - { from: 2026-12-06T00:00, to: 2026-12-06T01:30, scope: { systems: [ora-prim] }, reason: ETL }\n\
+         tasks:\n\
+         \x20 - { id: app-stop, system: app, duration: 2h }\n\
+         \x20 - { id: ora-patch-prim, system: ora-prim, duration: 90m, team: dba, after: [app-stop] }\n",
+    )
+    .unwrap();
+    let want = "ora-patch-prim (1h30m, dba) must start between 00:00 and 00:50 to end by the 02:20 deadline, but the ETL blackout covers 00:00–01:30";
+    for cmd in ["plan", "explain"] {
+        let out = windowplan().arg(cmd).arg(&p).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains(want), "{cmd}: {text}");
+        for core_word in ["minute", "activity", "allowed intervals"] {
+            assert!(!text.contains(core_word), "{cmd}: {text}");
+        }
+    }
+    // Found before the search: a blackout over the task's only window.
+    windowplan()
+        .arg("plan")
+        .arg(common::fixture("blackout-swallows-window.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "patch-dwh (1h) fits nowhere: its windows allow 01:00–03:00; the ETL blackout covers 01:00–03:00",
+        ));
+    windowplan()
+        .arg("plan")
+        .arg(common::fixture("tight-deadline.yaml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "the 23:00 deadline allows 1h from the 22:00 start, but the critical path backup → patch-db → patch-app takes 1h20m (until 23:20)",
+        ));
+}
