@@ -292,3 +292,50 @@ fn infeasibility_speaks_in_wall_clock_times_and_rule_names() {
             "the 23:00 deadline allows 1h from the 22:00 start, but the critical path backup → patch-db → patch-app takes 1h20m (until 23:20)",
         ));
 }
+
+/// Whole sections and items that cannot be read: each reported once, and
+/// nothing that refers to them is reported again.
+#[test]
+fn unreadable_sections_and_items_raise_no_second_error() {
+    let yaml = "\
+task:
+  - id: x
+teams: { dba: 2 }
+systems:
+  - db-a
+  - { id: web-1 }
+clusters:
+  - { id: web, members: [web-1], min_availabe: 0 }
+dr:
+  - { primary: web, standby: db-a, order: standby-first }
+tasks:
+  - { id: t1, system: web-1, duration: 1h, team: dba }
+  - { id: t2, cluster: webb, duration: 20m, after: [t1, { task: t3, lag: 5 }] }
+  - { id: t3, systems: 5, duration: 10m }
+";
+    let ds = diagnostics(yaml, Format::Yaml);
+    let got: Vec<(&str, &str)> = ds.iter().map(|d| (d.code, d.path.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("E005", "task"),
+            ("E005", "teams"),
+            ("E005", "systems[0]"),
+            ("E005", "clusters[0].min_availabe"),
+            ("E005", "dr[0].order"),
+            ("E005", "tasks[2].systems"),
+            ("E005", ""),
+            ("E032", "tasks[1].cluster"),
+            ("E010", "tasks[1].after[1].lag"),
+        ],
+        "{ds:#?}"
+    );
+    assert!(
+        ds[0].hint.contains("did you mean `tasks`?"),
+        "{}",
+        ds[0].hint
+    );
+    assert!(ds[2].hint.contains("`{ id: web-1 }`"), "{}", ds[2].hint);
+    assert!(ds[4].hint.contains("`standby_first`"), "{}", ds[4].hint);
+    assert_eq!(ds[6].message, "missing field `window`");
+}

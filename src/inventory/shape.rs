@@ -50,11 +50,16 @@ impl Partial {
         self.broken_ids.contains(id) || sections.iter().any(|s| self.broken_sections.contains(s))
     }
 
-    /// Whether a rule diagnostic at `path` is about a stood-in field.
+    /// Whether a rule diagnostic at `path` is about a stood-in field, or
+    /// about a whole item one of whose fields was stood in for (`tasks[2]`
+    /// "names no system" when its `systems` was malformed).
     pub fn covers(&self, path: &str) -> bool {
         self.repaired.iter().any(|r| {
-            path.strip_prefix(r.as_str())
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+            let under = path
+                .strip_prefix(r.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']));
+            let item = r.find(']').map(|p| &r[..=p]);
+            under || item == Some(path)
         })
     }
 
@@ -130,8 +135,9 @@ const SECTIONS: [&str; 10] = [
 pub fn shape_diagnostic(base: &str, e: &ShapeError, lang: &str) -> Diagnostic {
     let path = format!("{base}{}", e.path);
     let path = path.trim_start_matches('.').to_string();
-    let (code, hint) = super::validate::parse_hint(&e.message, lang);
-    Diagnostic::new(code, path, plain_words(&e.message), hint).at(e.line, e.column)
+    let message = plain_words(&e.message);
+    let (code, hint) = super::validate::parse_hint(&message, lang);
+    Diagnostic::new(code, path, message, hint).at(e.line, e.column)
 }
 
 /// serde's type names in the user's words.
@@ -277,9 +283,12 @@ fn list<T: serde::de::DeserializeOwned>(
                 kept.push(i);
             }
             None => {
-                if let Some(id) = item.get("id").and_then(|n| n.text()) {
-                    partial.broken_ids.insert(id);
-                }
+                // `- db-a` for `- { id: db-a }`: the id is meant all the same.
+                let id = match &item.value {
+                    Value::Map(_) => item.get("id").and_then(|n| n.text()),
+                    _ => item.text(),
+                };
+                partial.broken_ids.extend(id);
                 if let Some(Value::Seq(tags)) = item.get("tags").map(|n| &n.value) {
                     partial
                         .broken_tags

@@ -485,6 +485,7 @@ pub(crate) fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
         );
     }
     if m.contains("does not fit in 64 bits")
+        || m.contains("expected a whole number")
         || m.contains("invalid i64")
         || m.contains("invalid u64")
         || m.contains("expected i64")
@@ -500,6 +501,17 @@ pub(crate) fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
             "E005",
             "the document ends too early; check for a missing closing bracket or brace, or an empty file".into(),
         );
+    }
+    if m.starts_with("invalid type") || m.starts_with("invalid value") {
+        if let Some(p) = msg.rfind(", expected ") {
+            let want = &msg[p + ", expected ".len()..];
+            let example = match want {
+                "a map" => ", e.g. `{ id: web-1 }`",
+                "a list" => ", e.g. `[web-1, web-2]`",
+                _ => "",
+            };
+            return ("E005", format!("write {want} here{example}"));
+        }
     }
     (
         "E005",
