@@ -347,11 +347,15 @@ fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic
     serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
         let msg = first_line(&e.to_string());
         let (code, hint) = parse_hint(&msg, "YAML");
-        let loc = match e.location() {
-            Some(l) if l.line() > 0 => format!(" at line {}, column {}", l.line(), l.column()),
-            _ => String::new(),
+        let (loc, line, column) = match e.location() {
+            Some(l) if l.line() > 0 => (
+                format!(" at line {}, column {}", l.line(), l.column()),
+                u32::try_from(l.line()).unwrap_or(0),
+                u32::try_from(l.column()).unwrap_or(0),
+            ),
+            _ => (String::new(), 0, 0),
         };
-        Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint)
+        Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint).at(line, column)
     })
 }
 
@@ -383,6 +387,10 @@ pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic
                     e.column()
                 ),
                 parse_hint(&msg, "JSON").1,
+            )
+            .at(
+                u32::try_from(e.line()).unwrap_or(0),
+                u32::try_from(e.column()).unwrap_or(0),
             )
         }),
         Format::Yaml => from_yaml(text),
