@@ -41,16 +41,7 @@ pub fn render_plan(
     format: PlanOutput,
 ) -> String {
     use crate::report;
-    let critical = || -> Vec<String> {
-        let Some(starts) = plan.starts(inv) else {
-            return Vec::new();
-        };
-        let compiled = crate::model::compile(inv);
-        crate::explain::critical_chain(inv, &compiled, &starts)
-            .into_iter()
-            .map(|l| l.task)
-            .collect()
-    };
+    let critical = || critical_chain_ids(inv, plan);
     match format {
         PlanOutput::Table => report::table::render(inv, plan),
         PlanOutput::Json => report::json::to_json(plan),
@@ -60,6 +51,60 @@ pub fn render_plan(
         PlanOutput::Html => report::html::render(inv, plan, &critical()),
         PlanOutput::Svg => report::gantt::render(inv, plan, &critical()),
     }
+}
+
+/// The name of the Gantt chart written beside a Markdown pack.
+pub const PACK_CHART: &str = "gantt.svg";
+
+/// Renders and writes a plan. A Markdown pack written to a file gets its
+/// Gantt chart written beside it first (atomically, as `gantt.svg`), so the
+/// link in the pack never points at nothing; on stdout the pack says how to
+/// get the chart instead.
+fn write_plan(
+    inv: &crate::inventory::Inventory,
+    plan: &crate::plan::Plan,
+    format: PlanOutput,
+    output: Option<&Path>,
+) -> u8 {
+    // Only beside a regular file: not beside a device such as /dev/stdout.
+    let chart = output
+        .filter(|_| format == PlanOutput::Md)
+        .filter(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
+        .map(|p| {
+            p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(PACK_CHART)
+        });
+    let Some(path) = chart else {
+        return write_or_fail(output, &render_plan(inv, plan, format));
+    };
+    // One critical chain for the chart and the pack.
+    let critical = critical_chain_ids(inv, plan);
+    let code = write_or_fail(
+        Some(&path),
+        &crate::report::gantt::render(inv, plan, &critical),
+    );
+    if code != EXIT_OK {
+        return code;
+    }
+    write_or_fail(
+        output,
+        &crate::report::markdown::render_with(inv, plan, &critical, Some(PACK_CHART)),
+    )
+}
+
+/// The ids of the plan's critical chain (none for a plan the inventory
+/// cannot place).
+fn critical_chain_ids(inv: &crate::inventory::Inventory, plan: &crate::plan::Plan) -> Vec<String> {
+    let Some(starts) = plan.starts(inv) else {
+        return Vec::new();
+    };
+    let compiled = crate::model::compile(inv);
+    crate::explain::critical_chain(inv, &compiled, &starts)
+        .into_iter()
+        .map(|l| l.task)
+        .collect()
 }
 
 /// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
@@ -223,10 +268,9 @@ pub fn plan_with(
         }
     }
     let code = match result {
-        crate::PlanResult::Planned(plan) => {
-            let text = timings.time("render", || render_plan(&inv, &plan, format));
-            timings.time("write", || write_or_fail(output, &text))
-        }
+        crate::PlanResult::Planned(plan) => timings.time("render and write", || {
+            write_plan(&inv, &plan, format, output)
+        }),
         crate::PlanResult::Infeasible(why) => {
             eprintln!("no feasible plan: {why}");
             EXIT_NO_PLAN
@@ -344,13 +388,14 @@ pub fn pareto(
 pub fn generate(
     tasks: usize,
     seed: u64,
+    pressure: crate::generate::Pressure,
     format: crate::generate::GenFormat,
     output: Option<&Path>,
 ) -> u8 {
-    let estate = crate::generate::generate(tasks, seed);
+    let estate = crate::generate::generate_with(tasks, seed, pressure);
     write_or_fail(
         output,
-        &crate::generate::render(&estate, format, tasks, seed),
+        &crate::generate::render(&estate, format, tasks, seed, pressure),
     )
 }
 
@@ -562,7 +607,7 @@ pub fn report(
     // The bound is not in a hand-edited plan: recompute the cheap one.
     let bound = crate::solve::lower_bound(&crate::model::compile(&inv).problem);
     let plan = crate::plan::Plan::build(&inv, &starts, bound);
-    write_or_fail(output, &render_plan(&inv, &plan, format))
+    write_plan(&inv, &plan, format, output)
 }
 
 /// How `whatif` prints the comparison.

@@ -68,6 +68,7 @@ struct Builder {
     teams: Vec<&'static str>,
     zones: Vec<String>,
     load: Load,
+    pressure: Pressure,
     /// (system id, zone index) of every system, for the filler tasks.
     all_systems: Vec<(String, Option<usize>)>,
     /// Primary database verify task of each application so far.
@@ -222,7 +223,11 @@ impl Builder {
         self.clusters.push(c);
         let vendor_change = self.rng.chance(0.1);
         // A DR order only where no vendor change waits on the primary.
-        let order = (!vendor_change && self.rng.chance(0.4)).then(|| {
+        let order_share = match self.pressure {
+            Pressure::Relaxed => 0.4,
+            Pressure::Binding => 1.0,
+        };
+        let order = (!vendor_change && self.rng.chance(order_share)).then(|| {
             if self.rng.chance(0.8) {
                 "standby_first"
             } else {
@@ -450,9 +455,28 @@ fn fmt_duration(m: u64) -> String {
     }
 }
 
+/// How hard the estate's rules press on its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Pressure {
+    /// Capacities for about six hours of work, the vendor on call for
+    /// nine: the plan usually meets its lower bound at once.
+    #[default]
+    Relaxed,
+    /// Team and zone capacities for about nine hours of work (beyond the
+    /// vendor's nine hours on call) and a DR order on every pair that
+    /// allows one: teams, vendor hours and DR orders bind, so the bound is
+    /// not met at once and planning measures the search, not only loading.
+    Binding,
+}
+
 /// Generates an estate with about `tasks` tasks (each member of a cluster
 /// task counts; exactly `tasks` once it is above a few dozen).
 pub fn generate(tasks: usize, seed: u64) -> Value {
+    generate_with(tasks, seed, Pressure::Relaxed)
+}
+
+/// [`generate`] with the given [`Pressure`].
+pub fn generate_with(tasks: usize, seed: u64, pressure: Pressure) -> Value {
     let tasks = tasks.max(1);
     let n_teams = (3 + (tasks as f64 / 300.0).log2().max(0.0) as usize).min(TEAM_POOL.len());
     let mut teams: Vec<&'static str> = TEAM_POOL[..n_teams].to_vec();
@@ -474,6 +498,7 @@ pub fn generate(tasks: usize, seed: u64) -> Value {
             team: vec![0; n],
             zone: Vec::new(),
         },
+        pressure,
         all_systems: Vec::new(),
         db_verify: Vec::new(),
         app_tiers: Vec::new(),
@@ -561,8 +586,11 @@ pub fn generate(tasks: usize, seed: u64) -> Value {
         None,
     );
 
-    // Capacities from the work: about six hours of it per team and zone.
-    let span = 360u64;
+    // Capacities from the work: about `span` minutes of it per team and zone.
+    let span = match pressure {
+        Pressure::Relaxed => 360u64,
+        Pressure::Binding => 540u64,
+    };
     let vendor = b.vendor();
     let team_list: Vec<Value> = b
         .teams
@@ -617,7 +645,13 @@ pub fn generate(tasks: usize, seed: u64) -> Value {
 
 /// Writes the estate as YAML (one flow mapping per list entry, as a person
 /// would) or as pretty JSON.
-pub fn render(estate: &Value, format: GenFormat, tasks: usize, seed: u64) -> String {
+pub fn render(
+    estate: &Value,
+    format: GenFormat,
+    tasks: usize,
+    seed: u64,
+    pressure: Pressure,
+) -> String {
     match format {
         GenFormat::Json => {
             let mut s = serde_json::to_string_pretty(&Ordered(estate))
@@ -626,8 +660,12 @@ pub fn render(estate: &Value, format: GenFormat, tasks: usize, seed: u64) -> Str
             s
         }
         GenFormat::Yaml => {
+            let pressure = match pressure {
+                Pressure::Relaxed => "",
+                Pressure::Binding => " --pressure binding",
+            };
             let mut out = format!(
-                "# Synthetic estate from `windowplan generate --tasks {tasks} --seed {seed}`.\n"
+                "# Synthetic estate from `windowplan generate --tasks {tasks} --seed {seed}{pressure}`.\n"
             );
             let Value::Object(top) = estate else {
                 unreachable!("the estate is a mapping")
@@ -800,7 +838,13 @@ mod tests {
     use crate::inventory::{load_str, Format};
 
     fn load(tasks: usize, seed: u64, format: GenFormat) -> crate::inventory::Inventory {
-        let text = render(&generate(tasks, seed), format, tasks, seed);
+        let text = render(
+            &generate(tasks, seed),
+            format,
+            tasks,
+            seed,
+            Pressure::Relaxed,
+        );
         let f = match format {
             GenFormat::Yaml => Format::Yaml,
             GenFormat::Json => Format::Json,
@@ -810,10 +854,28 @@ mod tests {
 
     #[test]
     fn same_seed_same_file() {
-        let a = render(&generate(800, 7), GenFormat::Yaml, 800, 7);
-        let b = render(&generate(800, 7), GenFormat::Yaml, 800, 7);
+        let a = render(
+            &generate(800, 7),
+            GenFormat::Yaml,
+            800,
+            7,
+            Pressure::Relaxed,
+        );
+        let b = render(
+            &generate(800, 7),
+            GenFormat::Yaml,
+            800,
+            7,
+            Pressure::Relaxed,
+        );
         assert_eq!(a, b);
-        let c = render(&generate(800, 8), GenFormat::Yaml, 800, 8);
+        let c = render(
+            &generate(800, 8),
+            GenFormat::Yaml,
+            800,
+            8,
+            Pressure::Relaxed,
+        );
         assert_ne!(a, c);
     }
 
@@ -865,5 +927,43 @@ mod tests {
             crate::PlanResult::Planned(_) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    /// A binding estate: valid, every pair without a vendor change ordered,
+    /// tighter teams than the relaxed one of the same seed, and it plans.
+    #[test]
+    fn binding_estates_press_harder_and_plan() {
+        let text = render(
+            &generate_with(400, 5, Pressure::Binding),
+            GenFormat::Yaml,
+            400,
+            5,
+            Pressure::Binding,
+        );
+        assert!(text.starts_with(
+            "# Synthetic estate from `windowplan generate --tasks 400 --seed 5 --pressure binding`"
+        ));
+        let inv = load_str(&text, Format::Yaml, "generated").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(crate::precheck(&inv), None);
+        let vendor_changes = inv
+            .tasks
+            .iter()
+            .filter(|t| t.id.ends_with("-schema-change"))
+            .count();
+        let ordered = inv.dr.iter().filter(|d| d.order.is_some()).count();
+        assert_eq!(ordered + vendor_changes, inv.dr.len());
+        let relaxed = load(400, 5, GenFormat::Yaml);
+        let capacity =
+            |inv: &crate::inventory::Inventory| inv.teams.iter().map(|t| t.capacity).sum::<u32>();
+        assert!(capacity(&inv) < capacity(&relaxed));
+        let opts = crate::solve::SolveOptions {
+            time_limit: std::time::Duration::from_secs(2),
+            threads: 1,
+            ..Default::default()
+        };
+        assert!(matches!(
+            crate::plan_inventory(&inv, &opts),
+            crate::PlanResult::Planned(_)
+        ));
     }
 }

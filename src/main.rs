@@ -126,6 +126,10 @@ enum Command {
         /// Estate: the file format.
         #[arg(long, value_enum)]
         format: Option<GenFormat>,
+        /// Estate: how hard its rules press (binding: teams, vendor hours and
+        /// DR orders bind, so the plan's bound is not met at once).
+        #[arg(long, value_enum, default_value_t = windowplan::generate::Pressure::Relaxed)]
+        pressure: windowplan::generate::Pressure,
         /// Estate: write to this file (atomically) instead of stdout; its
         /// extension (.json, .yaml) sets the format unless --format is given.
         /// Instances: the directory to write them into (created if missing).
@@ -345,6 +349,7 @@ fn main() -> ExitCode {
             rs,
             max_lags,
             tightness,
+            pressure,
         } => {
             if kind != cli::GenKind::Estate {
                 let request = cli::InstanceRequest {
@@ -392,7 +397,13 @@ fn main() -> ExitCode {
             } else {
                 windowplan::generate::GenFormat::Yaml
             };
-            cli::generate(tasks.unwrap_or(1000), seed, format, output.as_deref())
+            cli::generate(
+                tasks.unwrap_or(1000),
+                seed,
+                pressure,
+                format,
+                output.as_deref(),
+            )
         }
         Command::Whatif {
             inventory,

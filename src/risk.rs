@@ -9,8 +9,14 @@
 //! problem (precedences with the sampled durations, teams, systems,
 //! clusters, zones, DR pairs, windows, blackouts). The deadline is not
 //! enforced while re-timing: whether the window still closes by it is what
-//! is measured. Service downtime limits are checked afterwards and the
-//! samples that break one are counted.
+//! is measured. Service downtime limits are checked afterwards: each
+//! service that goes over its `max_downtime` is named, with how often.
+//!
+//! The percentiles are over all samples: a sample whose order cannot be
+//! re-timed (a task no longer fits any of its windows) never finishes and
+//! sorts last. Such a sample has no length, so when there are any the mean
+//! over all samples is not defined; the mean of the others is given beside
+//! it, and the unplaced samples are counted apart.
 //!
 //! Every sample is seeded from `(seed, sample index)` alone, so the report
 //! depends only on the seed and the number of samples, not on the number of
@@ -46,6 +52,19 @@ pub struct CriticalShare {
     pub share: f64,
 }
 
+/// A service that went over its `max_downtime` in some samples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LimitBreak {
+    pub service: String,
+    pub max_downtime_minutes: Time,
+    /// Samples in which it went over.
+    pub samples: usize,
+    /// Fraction of all samples (0..1).
+    pub share: f64,
+    /// Its longest downtime in any sample.
+    pub worst_minutes: Time,
+}
+
 /// What the simulation found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskReport {
@@ -58,7 +77,15 @@ pub struct RiskReport {
     /// The plan's order re-timed with likely durations (normally equal to
     /// the plan's length; can be shorter when the plan left slack).
     pub retimed_likely_minutes: Option<Time>,
+    /// Mean window length over all samples: `None` when some sample could
+    /// not be re-timed (it never finishes) or there are none.
     pub mean_minutes: Option<f64>,
+    /// Samples that were re-timed (all but `unplaceable`).
+    pub placed_samples: usize,
+    /// Mean over the placed samples only.
+    pub mean_placed_minutes: Option<f64>,
+    /// Percentiles over all samples; `None` = reached only by samples that
+    /// never finish.
     pub p50_minutes: Option<Time>,
     pub p80_minutes: Option<Time>,
     pub p95_minutes: Option<Time>,
@@ -71,8 +98,10 @@ pub struct RiskReport {
     pub unplaceable: usize,
     /// Which tasks could not be placed, and in what share of the samples.
     pub unplaceable_tasks: Vec<CriticalShare>,
-    /// Samples in which a service went over its `max_downtime`.
+    /// Samples in which some service went over its `max_downtime`.
     pub downtime_limit_breaks: usize,
+    /// Each service that went over, most often first.
+    pub services_over_limit: Vec<LimitBreak>,
     /// Tasks most often on the critical chain, most frequent first.
     pub critical: Vec<CriticalShare>,
 }
@@ -269,7 +298,8 @@ struct Sample {
     /// The task that could not be placed, when `length` is `None`.
     stuck: Option<usize>,
     chain: Vec<usize>,
-    limit_broken: bool,
+    /// Services over their `max_downtime`: (service, downtime).
+    over: Vec<(usize, Time)>,
 }
 
 fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
@@ -282,7 +312,7 @@ fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
                 length: None,
                 stuck: Some(j),
                 chain: Vec::new(),
-                limit_broken: false,
+                over: Vec::new(),
             }
         }
     };
@@ -291,16 +321,22 @@ fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
         .into_iter()
         .filter_map(|l| inv.task_index(&l.task))
         .collect();
-    let limit_broken = inv.services.iter().any(|s| s.max_downtime.is_some())
-        && crate::plan::downtime::service_downtime(inv, &starts)
+    let over = if inv.services.iter().any(|s| s.max_downtime.is_some()) {
+        crate::plan::downtime::service_downtime(inv, &starts)
             .iter()
             .zip(&inv.services)
-            .any(|(sd, s)| s.max_downtime.is_some_and(|m| sd.downtime_minutes > m));
+            .enumerate()
+            .filter(|(_, (sd, s))| s.max_downtime.is_some_and(|m| sd.downtime_minutes > m))
+            .map(|(k, (sd, _))| (k, sd.downtime_minutes))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Sample {
         length: Some(length),
         stuck: None,
         chain,
-        limit_broken,
+        over,
     }
 }
 
@@ -359,8 +395,10 @@ pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskRep
     lengths.sort_by_key(|l| (l.is_none(), *l));
     let finite: Vec<Time> = lengths.iter().flatten().copied().collect();
     let n = samples.len();
-    let mean =
+    let mean_placed =
         (!finite.is_empty()).then(|| finite.iter().sum::<Time>() as f64 / finite.len() as f64);
+    // Over all samples only when every one has a length.
+    let mean = mean_placed.filter(|_| finite.len() == n);
     let deadline = inv.window.deadline;
     let p_deadline = deadline.map(|d| {
         if n == 0 {
@@ -385,6 +423,8 @@ pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskRep
         planned_minutes: planned,
         retimed_likely_minutes: retimed_likely,
         mean_minutes: mean,
+        placed_samples: finite.len(),
+        mean_placed_minutes: mean_placed,
         p50_minutes: percentile(&lengths, 0.50),
         p80_minutes: percentile(&lengths, 0.80),
         p95_minutes: percentile(&lengths, 0.95),
@@ -392,9 +432,34 @@ pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskRep
         p_deadline,
         unplaceable: samples.iter().filter(|s| s.length.is_none()).count(),
         unplaceable_tasks: shares(inv, samples.iter().filter_map(|s| s.stuck), n),
-        downtime_limit_breaks: samples.iter().filter(|s| s.limit_broken).count(),
+        downtime_limit_breaks: samples.iter().filter(|s| !s.over.is_empty()).count(),
+        services_over_limit: limit_breaks(inv, &samples),
         critical,
     }
+}
+
+/// Each service over its `max_downtime` in some sample: how often, and its
+/// worst downtime; most often first.
+fn limit_breaks(inv: &Inventory, samples: &[Sample]) -> Vec<LimitBreak> {
+    let mut count = vec![(0usize, 0 as Time); inv.services.len()];
+    for &(k, d) in samples.iter().flat_map(|s| &s.over) {
+        count[k].0 += 1;
+        count[k].1 = count[k].1.max(d);
+    }
+    let mut out: Vec<LimitBreak> = count
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, (c, _))| c > 0)
+        .map(|(k, (c, worst))| LimitBreak {
+            service: inv.services[k].id.clone(),
+            max_downtime_minutes: inv.services[k].max_downtime.unwrap_or(0),
+            samples: c,
+            share: c as f64 / samples.len().max(1) as f64,
+            worst_minutes: worst,
+        })
+        .collect();
+    out.sort_by_key(|b| std::cmp::Reverse(b.samples));
+    out
 }
 
 impl RiskReport {
@@ -428,8 +493,18 @@ impl RiskReport {
                 at(self.retimed_likely_minutes)
             );
         }
-        if let Some(m) = self.mean_minutes {
-            let _ = writeln!(s, "mean: {:.1}m", m);
+        match (self.mean_minutes, self.mean_placed_minutes) {
+            (Some(m), _) => {
+                let _ = writeln!(s, "mean: {m:.1}m");
+            }
+            (None, Some(m)) => {
+                let _ = writeln!(
+                    s,
+                    "mean: not defined ({} of {} samples never finish); mean of the {} that do: {m:.1}m",
+                    self.unplaceable, self.samples, self.placed_samples
+                );
+            }
+            (None, None) => {}
         }
         let _ = writeln!(s, "P50: {}", at(self.p50_minutes));
         let _ = writeln!(s, "P80: {}", at(self.p80_minutes));
@@ -466,9 +541,21 @@ impl RiskReport {
         if self.downtime_limit_breaks > 0 {
             let _ = writeln!(
                 s,
-                "{} sample(s) took a service over its max_downtime",
+                "{} sample(s) took a service over its max_downtime:",
                 self.downtime_limit_breaks
             );
+            for b in &self.services_over_limit {
+                let _ = writeln!(
+                    s,
+                    "  {}: over its {} in {} of {} samples ({:.1}%), up to {}",
+                    b.service,
+                    fmt_minutes(b.max_downtime_minutes),
+                    b.samples,
+                    self.samples,
+                    100.0 * b.share,
+                    fmt_minutes(b.worst_minutes)
+                );
+            }
         }
         if !self.critical.is_empty() {
             let _ = writeln!(s, "most often on the critical chain:");
@@ -672,6 +759,64 @@ mod tests {
             (got - want).abs() < 0.02,
             "P(deadline) {got} vs exact {want}"
         );
+    }
+
+    /// `a` (10–40m, likely 20m) takes `shop` over its 30m limit when it
+    /// runs 31m or more (drawn over 30.5): P = 9.5² / (30 · 20) ≈ 0.150.
+    /// `c` (same spread) must fit in 22:00–22:30, so it cannot be placed in
+    /// the same share of samples: those never finish (no downtime is
+    /// measured in them), count in the percentiles as the longest, and
+    /// leave the mean over all samples undefined. So shop goes over in
+    /// 0.150 · 0.850 ≈ 0.128 of all samples.
+    #[test]
+    fn services_over_their_limit_are_named_and_unplaced_samples_counted_apart() {
+        let text = "window: { start: 2026-12-05T22:00, timezone: UTC }\n\
+             systems: [{ id: s }, { id: t }, { id: u }]\n\
+             services:\n\
+               - { id: shop, requires: [s], max_downtime: 30m }\n\
+               - { id: intranet, requires: [u], max_downtime: 1h }\n\
+             tasks:\n\
+               - { id: a, system: s, duration: { min: 10m, likely: 20m, max: 40m } }\n\
+               - { id: c, system: t, duration: { min: 10m, likely: 20m, max: 40m }, windows: [2026-12-05T22:00/2026-12-05T22:30] }\n\
+               - { id: d, system: u, duration: 5m }\n";
+        let inv = crate::load_inventory_str(text, Format::Yaml, "t").unwrap();
+        let opts = RiskOptions {
+            samples: 6000,
+            seed: 5,
+        };
+        let r = simulate(&inv, &[0, 0, 0], &opts);
+        // Named, with how often; intranet never goes over.
+        assert_eq!(
+            r.services_over_limit.len(),
+            1,
+            "{:?}",
+            r.services_over_limit
+        );
+        let shop = &r.services_over_limit[0];
+        assert_eq!(shop.service, "shop");
+        assert_eq!(shop.max_downtime_minutes, 30);
+        assert!((shop.share - 0.1275).abs() < 0.02, "{}", shop.share);
+        assert!(shop.worst_minutes > 30 && shop.worst_minutes <= 40);
+        let text = r.to_text(&inv);
+        assert!(text.contains("shop: over its 30m in"), "{text}");
+        // The unplaced samples are counted apart and the mean is not over
+        // the placed ones only.
+        assert!(r.unplaceable > 0 && r.unplaceable < opts.samples / 3);
+        assert_eq!(r.placed_samples + r.unplaceable, opts.samples);
+        assert_eq!(r.mean_minutes, None);
+        assert!(r.mean_placed_minutes.is_some());
+        assert!(text.contains("mean: not defined"), "{text}");
+        // P95 falls among the samples that never finish (share ≈ 1/6).
+        assert_eq!(r.p95_minutes, None);
+        assert!(r.p50_minutes.is_some());
+        // Without the window on `c` every sample has a length: the mean is
+        // over all of them.
+        let mut free = inv.clone();
+        free.tasks[1].windows = None;
+        let r = simulate(&free, &[0, 0, 0], &opts);
+        assert_eq!(r.unplaceable, 0);
+        assert_eq!(r.mean_minutes, r.mean_placed_minutes);
+        assert!(r.mean_minutes.is_some());
     }
 
     #[test]

@@ -32,7 +32,9 @@ pub fn inventory_schema() -> Value {
                 "properties": {
                     "start": {"$ref": "#/$defs/localTime"},
                     "timezone": {"type": "string", "description": "IANA timezone name, e.g. `America/New_York`"},
-                    "deadline": {"$ref": "#/$defs/localTime"}
+                    "deadline": {"$ref": "#/$defs/localTime"},
+                    "title": {"type": "string", "description": "free text, shown in every report"},
+                    "change": {"type": "string", "description": "the change record id; also makes calendar UIDs unique"}
                 }
             }));
     defs.insert("team".into(), json!({
@@ -193,7 +195,13 @@ pub fn inventory_schema() -> Value {
                     "needs": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "after": {"type": "array", "items": {"$ref": "#/$defs/after"}},
                     "windows": {"type": "array", "items": {"$ref": "#/$defs/interval"}},
-                    "backout": {"$ref": "#/$defs/duration"}
+                    "backout": {"$ref": "#/$defs/duration"},
+                    "title": {"type": "string", "description": "runbook text: what the task does"},
+                    "change": {"type": "string"},
+                    "owner": {"type": "string"},
+                    "contact": {"type": "string"},
+                    "notes": {"type": "string", "description": "runbook text: how it is done"},
+                    "rollback": {"type": "string", "description": "runbook text: how it is backed out"}
                 }
             }));
     let mut schema = json!({

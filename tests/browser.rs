@@ -73,10 +73,18 @@ fn gantt_page_renders_every_task_in_chromium() {
         "dump-dom",
     );
     let dom = String::from_utf8_lossy(&out);
-    let bars = dom.matches("<g class=\"task\"").count() + dom.matches("<g class=\"task ").count();
-    // Lanes are per team: a task that needs two teams has a bar in each.
-    let expected: usize = inv.tasks.iter().map(|t| t.needs.len().max(1)).sum();
-    assert_eq!(bars, expected, "task bars in the rendered page");
+    // Two charts: lanes per system (a task on two systems has a bar in
+    // each), then per team (a task that needs two teams has a bar in each).
+    let (system, team) = dom
+        .split_once("id=\"gantt-team\"")
+        .expect("the team-lane chart");
+    let count = |part: &str| {
+        part.matches("<g class=\"task\"").count() + part.matches("<g class=\"task ").count()
+    };
+    let per_system: usize = inv.tasks.iter().map(|t| t.systems.len().max(1)).sum();
+    let per_team: usize = inv.tasks.iter().map(|t| t.needs.len().max(1)).sum();
+    assert_eq!(count(system), per_system, "task bars in the system lanes");
+    assert_eq!(count(team), per_team, "task bars in the team lanes");
     for t in &inv.tasks {
         assert!(
             dom.contains(&t.id),
@@ -87,6 +95,8 @@ fn gantt_page_renders_every_task_in_chromium() {
 
     // A screenshot, kept under target/ for a person to look at.
     let shot = common::root().join("target/browser-test-gantt.png");
+    // target/ is absent when CARGO_TARGET_DIR points elsewhere.
+    std::fs::create_dir_all(shot.parent().unwrap()).unwrap();
     run_headless(
         &browser,
         &profile,
@@ -103,3 +113,122 @@ fn gantt_page_renders_every_task_in_chromium() {
         "the screenshot is suspiciously small ({size} bytes)"
     );
 }
+
+/// The page as a reader sees it, probed in the browser by a script the test
+/// adds to a copy of the page (the page itself has none): system lanes
+/// first; a click on "Lanes per team" shows the team lanes instead; every
+/// id on the page is unique (each chart's patterns are its own, so the
+/// chart shown never depends on the hidden one); each task with a backout
+/// has its point of no return marked in the chart shown, at deadline −
+/// backout; a task's runbook text is in its bar's hover text and in the
+/// task table.
+#[test]
+fn gantt_page_switches_lanes_and_shows_points_of_no_return_and_runbooks() {
+    let Some(browser) = chromium() else {
+        eprintln!("note: no chromium installed; skipping the browser test (.ci/run installs it)");
+        return;
+    };
+    let dir = common::tempdir();
+    let html = dir.path().join("gantt.html");
+    common::plan_one_thread("2s")
+        .args(["--format", "html", "-o"])
+        .arg(&html)
+        .arg(common::example("bank.yaml"))
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(!page.contains("<script"), "the page itself has no script");
+    let probed = dir.path().join("probed.html");
+    std::fs::write(&probed, page.replace("</body>", &format!("{PROBE}</body>"))).unwrap();
+    let out = run_headless(
+        &browser,
+        &dir.path().join("profile"),
+        &["--dump-dom".into(), format!("file://{}", probed.display())],
+        "dump-dom",
+    );
+    let dom = String::from_utf8_lossy(&out);
+    let probe = dom
+        .split_once("<pre id=\"probe\">")
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(p, _)| p.to_string())
+        .expect("the probe ran");
+    let line = |key: &str| -> String {
+        probe
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("no {key} in the probe: {probe}"))
+            .to_string()
+    };
+    assert_eq!(line("first"), "system:true team:false");
+    assert_eq!(line("switched"), "system:false team:true");
+    assert_eq!(line("duplicate-ids"), "0");
+
+    // bank.yaml: deadline 06:00; schema-v42 backs out in 1h, so its point
+    // of no return is 05:00.
+    let inv = windowplan::inventory::load(&common::example("bank.yaml")).unwrap();
+    // A mark in each lane the task's bar is in.
+    let marks = |lanes: fn(&windowplan::inventory::Task) -> usize| -> String {
+        let n: usize = inv
+            .tasks
+            .iter()
+            .filter(|t| t.backout.is_some())
+            .map(|t| lanes(t).max(1))
+            .sum();
+        n.to_string()
+    };
+    assert_eq!(line("pnr-team"), marks(|t| t.needs.len()));
+    assert_eq!(line("pnr-system"), marks(|t| t.systems.len()));
+    let pnr = line("pnr-schema");
+    assert!(pnr.contains("schema-v42: Sun 05:00"), "{pnr}");
+    // The mark stands where the 05:00 tick of the axis is.
+    assert_eq!(line("pnr-at-tick"), "true", "{probe}");
+
+    let hover = line("hover-schema");
+    for text in [
+        "Apply schema v42 to the core database",
+        "notes: Run the vendor",
+        "rollback: Restore from the backup",
+    ] {
+        assert!(
+            hover.contains(text),
+            "{text} not in the hover text: {hover}"
+        );
+    }
+    let row = line("row-schema");
+    assert!(
+        row.contains("Apply schema v42") && row.contains("rollback"),
+        "{row}"
+    );
+    assert!(row.contains("point of no return"), "{row}");
+}
+
+/// Probes the page after it has loaded; writes `key=value` lines into a
+/// `<pre id="probe">`.
+const PROBE: &str = r#"<script>
+(() => {
+  const shown = id => getComputedStyle(document.getElementById(id)).display !== 'none';
+  const lanes = () => 'system:' + shown('gantt-system') + ' team:' + shown('gantt-team');
+  const r = [];
+  r.push('first=' + lanes());
+  document.querySelector('label[for=lanes-team]').click();
+  r.push('switched=' + lanes());
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  r.push('duplicate-ids=' + (ids.length - new Set(ids).size));
+  r.push('pnr-team=' + document.querySelectorAll('#gantt-team g.pnr').length);
+  r.push('pnr-system=' + document.querySelectorAll('#gantt-system g.pnr').length);
+  const mark = document.querySelector('#gantt-team g.pnr[data-task=schema-v42]');
+  r.push('pnr-schema=' + mark.querySelector('title').textContent.replace(/\n/g, ' '));
+  const x = parseFloat(mark.querySelector('line').getAttribute('x1'));
+  const tick = [...document.querySelectorAll('#gantt-team g.axis text')].find(t => t.textContent.trim() === '05:00');
+  r.push('pnr-at-tick=' + (tick !== undefined && Math.abs(parseFloat(tick.getAttribute('x')) - x) < 1));
+  const bar = [...document.querySelectorAll('#gantt-team g.task > title')].find(t => t.textContent.startsWith('schema-v42\n'));
+  r.push('hover-schema=' + bar.textContent.replace(/\n/g, ' '));
+  const row = [...document.querySelectorAll('table.tasks tr')].find(tr => tr.querySelector('code') && tr.querySelector('code').textContent === 'schema-v42');
+  r.push('row-schema=' + row.textContent.replace(/\n/g, ' '));
+  const pre = document.createElement('pre');
+  pre.id = 'probe';
+  pre.textContent = r.join('\n');
+  document.body.appendChild(pre);
+})();
+</script>
+"#;

@@ -501,3 +501,39 @@ fn bank_online_banking_aligned_within_a_hard_95_minute_limit() {
     let banking = entry(&v["services"], "id", "online-banking");
     assert_eq!(banking["downtime_minutes"], 95);
 }
+
+/// The CAB pack written with `-o` has its Gantt chart written beside it
+/// (a whole SVG, no temporary file left), and links it; printed to stdout
+/// it links nothing.
+#[test]
+fn markdown_pack_writes_the_chart_it_links() {
+    let dir = tempdir();
+    let pack = dir.path().join("pack.md");
+    plan_one_thread("1s")
+        .args(["--format", "md", "-o"])
+        .arg(&pack)
+        .arg(fixture("backout.yaml"))
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(&pack).unwrap();
+    assert!(md.contains("![Gantt chart](gantt.svg)"), "{md}");
+    let svg =
+        std::fs::read_to_string(dir.path().join("gantt.svg")).expect("gantt.svg beside the pack");
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("upgrade") && svg.contains("class=\"pnr\""));
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["gantt.svg", "pack.md"]);
+
+    let out = plan_one_thread("1s")
+        .args(["--format", "md"])
+        .arg(fixture("backout.yaml"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(!md.contains("](gantt.svg)"), "{md}");
+}

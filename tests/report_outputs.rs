@@ -55,6 +55,7 @@ fn task(
         windows,
         spread: None,
         backout: None,
+        meta: Meta::default(),
     }
 }
 
@@ -67,6 +68,7 @@ fn inventory() -> Inventory {
             start,
             timezone: "America/New_York".into(),
             deadline: Some(420),
+            meta: Meta::default(),
         },
         teams: vec![
             Team {
@@ -166,6 +168,16 @@ fn inventory() -> Inventory {
     };
     // dr-sync waits 30 minutes after the warehouse upgrade.
     inv.tasks[6].after[0].lag = 30;
+    // The schema change: backout and runbook text (point of no return: the
+    // deadline, minute 420, − 1h = minute 360, 03:00 EST).
+    let schema = inv.task_index("db-schema-v42").unwrap();
+    inv.tasks[schema].backout = Some(60);
+    inv.tasks[schema].meta = Meta {
+        title: Some("Schema v42 <vendor> & \"migration\"".into()),
+        notes: Some("Run | the scripts\nin order".into()),
+        rollback: Some("Restore *the* backup".into()),
+        ..Meta::default()
+    };
     inv
 }
 
@@ -311,20 +323,137 @@ fn csv_golden() {
 
 #[test]
 fn markdown_golden() {
-    let (inv, _, out) = rendered_golden("plan.md", markdown::render);
-    assert!(out.contains("gantt.svg"));
+    let (inv, plan, out) = rendered_golden("plan.md", markdown::render);
     for t in &inv.tasks {
         assert!(out.contains(&t.id), "{} missing", t.id);
+    }
+    // No chart file beside it: no link to one, and how to get one.
+    assert!(
+        !out.contains("](gantt.svg)"),
+        "links a chart that is not there"
+    );
+    assert!(out.contains("writes `gantt.svg` beside the pack"));
+    // The runbook text, escaped for a table cell.
+    assert!(out.contains("notes: Run \\| the scripts in order"), "{out}");
+    assert!(out.contains("rollback: Restore \\*the\\* backup"));
+    // With the chart written beside it: shown and linked.
+    let linked = markdown::render_with(&inv, &plan, &critical(), Some("gantt.svg"));
+    assert!(linked.contains("![Gantt chart](gantt.svg)"));
+}
+
+/// DTSTAMP fixed, so that the calendar golden is deterministic.
+fn ics_fixed(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    ics::render_with(inv, plan, critical, &ics_stamp())
+}
+
+fn ics_stamp() -> ics::Options {
+    ics::Options {
+        dtstamp: "2026-11-20T09:30:15Z".parse().unwrap(),
     }
 }
 
 #[test]
 fn ics_golden() {
-    let (_, _, out) = rendered_golden("plan.ics", ics::render);
+    let (_, _, out) = rendered_golden("plan.ics", ics_fixed);
     assert!(out.ends_with("END:VCALENDAR\r\n"));
     for line in out.split("\r\n") {
         assert!(line.len() <= 75, "line over 75 octets: {line}");
         assert!(!line.contains('\n') && !line.contains('\r'));
+    }
+}
+
+/// Every event's (UID, DTSTAMP), read back with the `ical` parser.
+fn uids_and_stamps(text: &str) -> Vec<(String, String)> {
+    first_calendar(text)
+        .events
+        .iter()
+        .map(|e| {
+            let get = |n: &str| {
+                e.properties
+                    .iter()
+                    .find(|p| p.name == n)
+                    .and_then(|p| p.value.clone())
+                    .unwrap_or_else(|| panic!("event without {n}"))
+            };
+            (get("UID"), get("DTSTAMP"))
+        })
+        .collect()
+}
+
+/// Two windows of the same inventory (the same night a week apart): every
+/// UID is unique across both calendars, the same on a re-export (even one
+/// made later, or after a re-plan moved tasks), and DTSTAMP is the time the
+/// file was made, in UTC, not the window start.
+#[test]
+fn ics_uids_unique_across_windows_and_stable_across_exports() {
+    let (inv1, plan1) = moved_to("2026-10-31T22:00[America/New_York]", "America/New_York");
+    let (inv2, plan2) = moved_to("2026-11-07T22:00[America/New_York]", "America/New_York");
+    let first = uids_and_stamps(&ics_fixed(&inv1, &plan1, &[]));
+    let second = uids_and_stamps(&ics_fixed(&inv2, &plan2, &[]));
+    let mut all: Vec<&String> = first.iter().chain(&second).map(|(u, _)| u).collect();
+    let n = all.len();
+    assert_eq!(n, 2 * plan1.tasks.len());
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), n, "a UID repeats across the two windows");
+    for (uid, stamp) in first.iter().chain(&second) {
+        assert!(
+            uid.contains('@') && !uid.ends_with('@'),
+            "{uid}: no domain part"
+        );
+        assert_eq!(stamp, "20261120T093015Z");
+    }
+
+    // Re-exported later, and after a re-plan that moved a task: same UIDs,
+    // a new DTSTAMP.
+    let later = ics::Options {
+        dtstamp: "2026-11-21T08:00:00Z".parse().unwrap(),
+    };
+    let mut moved = plan1.clone();
+    moved.tasks[0].start_minute += 5;
+    moved.tasks[0].end_minute += 5;
+    let again = uids_and_stamps(&ics::render_with(&inv1, &moved, &[], &later));
+    let uids = |v: &[(String, String)]| {
+        let mut u: Vec<String> = v.iter().map(|x| x.0.clone()).collect();
+        u.sort();
+        u
+    };
+    assert_eq!(uids(&again), uids(&first));
+    assert!(again.iter().all(|(_, s)| s == "20261121T080000Z"));
+
+    // Another inventory's task of the same id on the same night does not
+    // collide; the window's change id, when given, takes the hash's place.
+    let mut other = inv1.clone();
+    other.systems[0].id = "core-db-x".into();
+    let theirs = uids(&uids_and_stamps(&ics_fixed(&other, &plan1, &[])));
+    assert!(theirs.iter().all(|u| !uids(&first).contains(u)));
+    let mut chg = inv1.clone();
+    chg.window.meta.change = Some("CHG-2026/1114".into());
+    let with_change = uids(&uids_and_stamps(&ics_fixed(&chg, &plan1, &[])));
+    assert!(
+        with_change
+            .iter()
+            .all(|u| u.ends_with(".20261101T0200Z.CHG-2026%2F1114@windowplan")),
+        "{with_change:?}"
+    );
+}
+
+/// The calendar written without options is stamped with the current time.
+#[test]
+fn ics_dtstamp_is_now_by_default() {
+    let inv = inventory();
+    let plan = plan(&inv);
+    let before = jiff::Timestamp::now().as_second();
+    let out = ics::render(&inv, &plan, &[]);
+    let after = jiff::Timestamp::now().as_second();
+    for (_, stamp) in uids_and_stamps(&out) {
+        let at = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%SZ", &stamp)
+            .unwrap()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .unwrap()
+            .timestamp()
+            .as_second();
+        assert!((before..=after).contains(&at), "DTSTAMP {stamp}");
     }
 }
 
@@ -333,7 +462,7 @@ fn ics_golden() {
 fn ics_round_trip() {
     let inv = inventory();
     let plan = plan(&inv);
-    let out = ics::render(&inv, &plan, &critical());
+    let out = ics_fixed(&inv, &plan, &critical());
     let mut parser = ical::IcalParser::new(std::io::BufReader::new(out.as_bytes()));
     let cal = parser.next().expect("one calendar").expect("parses");
     assert!(parser.next().is_none());
@@ -374,17 +503,22 @@ fn ics_round_trip() {
     assert_eq!(cal.events.len(), plan.tasks.len());
     let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
     for pt in &plan.tasks {
-        let uid = format!("{}@20261031.windowplan", pt.id);
+        // Task id, window start (UTC) and the inventory hash, with a domain.
+        let head = format!("{}.20261101T0200Z.h", pt.id.replace('@', "%40"));
         let ev = cal
             .events
             .iter()
-            .find(|e| prop(&e.properties, "UID").unwrap().value.as_deref() == Some(uid.as_str()))
+            .find(|e| {
+                let uid = prop(&e.properties, "UID").unwrap().value.unwrap();
+                uid.starts_with(&head) && uid.ends_with("@windowplan")
+            })
             .unwrap_or_else(|| panic!("no event for {}", pt.id));
         let summary = prop(&ev.properties, "SUMMARY").unwrap().value.unwrap();
         assert!(summary.starts_with(&format!("{} on ", pt.id)), "{summary}");
         assert_eq!(
             prop(&ev.properties, "DTSTAMP").unwrap().value.as_deref(),
-            Some("20261101T020000Z")
+            Some("20261120T093015Z"),
+            "DTSTAMP is when the file was made, not the window start"
         );
         for (name, minute) in [("DTSTART", pt.start_minute), ("DTEND", pt.end_minute)] {
             let p = prop(&ev.properties, name).unwrap();
@@ -492,7 +626,7 @@ fn renderers_are_deterministic() {
     let plan = plan(&inv);
     let c = critical();
     assert_eq!(csv::render(&inv, &plan), csv::render(&inv, &plan));
-    assert_eq!(ics::render(&inv, &plan, &c), ics::render(&inv, &plan, &c));
+    assert_eq!(ics_fixed(&inv, &plan, &c), ics_fixed(&inv, &plan, &c));
     assert_eq!(
         gantt::render(&inv, &plan, &c),
         gantt::render(&inv, &plan, &c)
@@ -549,7 +683,7 @@ fn ics_utc_window() {
     assert!(out.contains("TZOFFSETFROM:+0000\r\nTZOFFSETTO:+0000\r\n"));
     assert!(out.contains("DTSTART;TZID=UTC:20261205T220000\r\n"));
     assert_eq!(cal.events.len(), plan.tasks.len());
-    assert!(out.contains("UID:dr-sync@20261205.windowplan\r\n"));
+    assert!(out.contains("UID:dr-sync.20261205T2200Z.h"));
 }
 
 /// A window crossing the start of daylight saving (the skipped hour) in
@@ -638,8 +772,15 @@ fn ics_escaping_and_folding_round_trip() {
         summaries.contains(&format!("{odd} on core,db;a")),
         "{summaries:?}"
     );
+    // UIDs keep the id one to one, in plain ASCII.
     let uids = values("UID");
-    assert!(uids.contains(&format!("{odd}@20261031.windowplan")));
+    let encoded = "r%C3%A9seau%3Bcoeur%2C%5Cmigration-%C3%BCnicode-".repeat(4);
+    assert!(
+        uids.iter()
+            .any(|u| u.starts_with(&format!("{encoded}.20261101T0200Z."))),
+        "{uids:?}"
+    );
+    assert!(uids.iter().all(|u| u.is_ascii()));
 }
 
 #[test]

@@ -75,15 +75,16 @@ pub struct ForcedOutage {
     pub minutes: Time,
 }
 
-/// A change to the inventory, and the service's downtime once re-planned.
+/// A change to the inventory, and the service's downtime once re-planned:
+/// only changes that gave a plan (checked by the independent checker) are
+/// suggested.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
     pub change: String,
-    /// Downtime of the service in the re-planned inventory; `None` when no
-    /// plan was found for it.
-    pub downtime_minutes: Option<Time>,
+    /// Downtime of the service in the re-planned inventory.
+    pub downtime_minutes: Time,
     /// Window length of the re-planned inventory.
-    pub window_minutes: Option<Time>,
+    pub window_minutes: Time,
 }
 
 /// One service's availability.
@@ -663,111 +664,172 @@ fn with_partners(inv: &Inventory, points: &[SinglePoint]) -> Inventory {
     out
 }
 
-/// Analyses every service, re-planning each suggestion in parallel.
+/// Analyses every service. Each suggestion is a changed inventory,
+/// re-planned (in parallel) and re-checked by the independent checker; one
+/// that gives no plan is not shown.
 pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability> {
     let base = crate::plan_inventory(inv, opts);
     let planned = match &base {
         PlanResult::Planned(p) => Some(p),
         _ => None,
     };
-    let short = super::short_options(opts, inv.services.len() * 2 + 1);
-    let floors = floors(inv);
-    floors
+    let short = super::short_options(opts, inv.services.len() * 3 + 1);
+    floors(inv)
         .into_iter()
         .enumerate()
         .map(|(k, floor)| {
-            let Floor {
-                single_points: points,
-                never_overlapping,
-                least_downtime_minutes: least,
-            } = floor;
-            let mut changes: Vec<(String, Inventory)> = Vec::new();
-            if !points.is_empty() {
-                // Every outage on the single points made an online change.
-                let mut online = inv.clone();
-                for p in &points {
-                    for t in online.tasks.iter_mut() {
-                        if p.outage_tasks.contains(&t.id) {
-                            t.outage = false;
-                        }
-                    }
-                }
-                changes.push((
-                    format!(
-                        "make the outage tasks on {} online changes (outage: false), e.g. by failing over first",
-                        crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>())
-                    ),
-                    online,
-                ));
-            }
-            // A redundant partner for each single point: a second node, patched
-            // the same way, in a cluster that keeps one of the two up.
-            if !points.is_empty() {
-                changes.push((
-                    format!(
-                        "add a second node beside {} (a cluster keeping one of the two up; its tasks repeated on the new node)",
-                        crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>())
-                    ),
-                    with_partners(inv, &points),
-                ));
-            }
-            // Sync integrations on the way made async with enough tolerance.
-            let longest = points
-                .iter()
-                .filter(|p| p.tolerance_minutes == 0)
-                .map(|p| p.least_down)
-                .max()
-                .unwrap_or(0);
-            let sync_ids: Vec<String> = points
-                .iter()
-                .flat_map(|p| p.via.iter())
-                .filter_map(|v| v.strip_prefix("sync integration ").and_then(|r| r.split(' ').next()))
-                .map(str::to_string)
-                .collect();
-            if !sync_ids.is_empty() {
-                let mut changed = inv.clone();
-                for i in changed.integrations.iter_mut() {
-                    if sync_ids.contains(&i.id) {
-                        i.mode = IntegrationMode::Async;
-                        i.tolerance = i.tolerance.max(longest);
-                    }
-                }
-                changes.push((
-                    format!(
-                        "make integration {} async with a tolerance of {}",
-                        crate::report::join_words(&sync_ids),
-                        fmt_minutes(longest)
-                    ),
-                    changed,
-                ));
-            }
-            let suggestions = changes
-                .into_par_iter()
-                .map(|(change, changed)| {
-                    let (downtime_minutes, window_minutes) = match crate::plan_inventory(&changed, &short) {
-                        PlanResult::Planned(p) => (
-                            p.services.get(k).map(|s| s.downtime_minutes),
-                            Some(p.length_minutes),
-                        ),
-                        _ => (None, None),
-                    };
-                    Suggestion {
-                        change,
-                        downtime_minutes,
-                        window_minutes,
-                    }
-                })
-                .collect();
+            let changes = candidate_changes(inv, k, &floor.single_points);
             ServiceAvailability {
                 service: inv.services[k].id.clone(),
-                planned_downtime_minutes: planned.and_then(|p| p.services.get(k)).map(|s| s.downtime_minutes),
-                least_downtime_minutes: least,
-                single_points: points,
-                never_overlapping,
-                suggestions,
+                planned_downtime_minutes: planned
+                    .and_then(|p| p.services.get(k))
+                    .map(|s| s.downtime_minutes),
+                least_downtime_minutes: floor.least_downtime_minutes,
+                single_points: floor.single_points,
+                never_overlapping: floor.never_overlapping,
+                suggestions: verified(changes, k, &short),
             }
         })
         .collect()
+}
+
+/// Re-plans each changed inventory: the suggestions that gave a plan (which
+/// `plan_inventory` has re-checked), with the service's downtime in it.
+fn verified(
+    changes: Vec<(String, Inventory)>,
+    service: usize,
+    opts: &SolveOptions,
+) -> Vec<Suggestion> {
+    changes
+        .into_par_iter()
+        .filter_map(
+            |(change, changed)| match crate::plan_inventory(&changed, opts) {
+                PlanResult::Planned(p) => Some(Suggestion {
+                    change,
+                    downtime_minutes: p.services.get(service)?.downtime_minutes,
+                    window_minutes: p.length_minutes,
+                }),
+                _ => None,
+            },
+        )
+        .collect()
+}
+
+/// The changes that could bring service `k` to zero, each with the changed
+/// inventory: outages made online, a second node, sync integrations made
+/// async, and serving from the other side of a DR pair.
+fn candidate_changes(
+    inv: &Inventory,
+    k: usize,
+    points: &[SinglePoint],
+) -> Vec<(String, Inventory)> {
+    let mut changes: Vec<(String, Inventory)> = Vec::new();
+    let names =
+        crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
+    if !points.is_empty() {
+        // Every outage on the single points made an online change.
+        let mut online = inv.clone();
+        for p in points {
+            for t in online.tasks.iter_mut() {
+                if p.outage_tasks.contains(&t.id) {
+                    t.outage = false;
+                }
+            }
+        }
+        changes.push((
+            format!("make the outage tasks on {names} online changes (outage: false), e.g. by failing over first"),
+            online,
+        ));
+        // A redundant partner for each single point: a second node, patched
+        // the same way, in a cluster that keeps one of the two up.
+        changes.push((
+            format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
+            with_partners(inv, points),
+        ));
+    }
+    // Sync integrations on the way made async with enough tolerance.
+    let longest = points
+        .iter()
+        .filter(|p| p.tolerance_minutes == 0)
+        .map(|p| p.least_down)
+        .max()
+        .unwrap_or(0);
+    let sync_ids: Vec<String> = points
+        .iter()
+        .flat_map(|p| p.via.iter())
+        .filter_map(|v| {
+            v.strip_prefix("sync integration ")
+                .and_then(|r| r.split(' ').next())
+        })
+        .map(str::to_string)
+        .collect();
+    if !sync_ids.is_empty() {
+        let mut changed = inv.clone();
+        for i in changed.integrations.iter_mut() {
+            if sync_ids.contains(&i.id) {
+                i.mode = IntegrationMode::Async;
+                i.tolerance = i.tolerance.max(longest);
+            }
+        }
+        changes.push((
+            format!(
+                "make integration {} async with a tolerance of {}",
+                crate::report::join_words(&sync_ids),
+                fmt_minutes(longest)
+            ),
+            changed,
+        ));
+    }
+    changes.extend(switchovers(inv, k));
+    changes
+}
+
+/// For each DR pair one side of which service `k` requires (and not the
+/// other) while that side has outage tasks: the service served from the
+/// other side while it is down. Re-planned as the service requiring a group
+/// of both sides' systems that is up while any of them is (a cluster with
+/// `min_available: 1`, taking the required side's place in the service's
+/// `requires`); the DR pair already keeps the two sides from being down at
+/// once, so the group adds no rule, only the board's switchover.
+fn switchovers(inv: &Inventory, k: usize) -> Vec<(String, Inventory)> {
+    let svc = &inv.services[k];
+    let mut out = Vec::new();
+    for pair in &inv.dr {
+        for (side, other, role) in [
+            (pair.primary, pair.standby, "standby"),
+            (pair.standby, pair.primary, "primary"),
+        ] {
+            if !svc.requires.contains(&side)
+                || svc.requires.contains(&other)
+                || crate::graph::outage_tasks_of(inv, side).is_empty()
+            {
+                continue;
+            }
+            let mut changed = inv.clone();
+            let group = changed.clusters.len();
+            let mut members = inv.component_systems(side);
+            members.extend(inv.component_systems(other));
+            changed.clusters.push(crate::inventory::Cluster {
+                id: format!("{}-or-{}", inv.component_id(side), inv.component_id(other)),
+                members,
+                min_available: 1,
+            });
+            for c in changed.services[k].requires.iter_mut() {
+                if *c == side {
+                    *c = Component::Cluster(group);
+                }
+            }
+            let (a, b) = (inv.component_id(side), inv.component_id(other));
+            out.push((
+                format!(
+                    "serve {} from the {role} {b} while {a} is patched: switch it over to {b} before {a}'s outages and back after (the DR pair never has both down; the time a switchover itself takes is not counted)",
+                    svc.id
+                ),
+                changed,
+            ));
+        }
+    }
+    out
 }
 
 /// The analysis in words.
@@ -848,15 +910,13 @@ pub fn to_text(report: &[ServiceAvailability]) -> String {
             );
         }
         for g in &a.suggestions {
-            let outcome = match (g.downtime_minutes, g.window_minutes) {
-                (Some(d), Some(w)) => format!(
-                    "re-planned: down {}, window {}",
-                    fmt_minutes(d),
-                    fmt_minutes(w)
-                ),
-                _ => "re-planned: no plan found".to_string(),
-            };
-            let _ = writeln!(s, "  what if: {} → {}", g.change, outcome);
+            let _ = writeln!(
+                s,
+                "  what if: {} → re-planned and checked: down {}, window {}",
+                g.change,
+                fmt_minutes(g.downtime_minutes),
+                fmt_minutes(g.window_minutes)
+            );
         }
     }
     s
@@ -905,14 +965,99 @@ tasks:
         assert_eq!(shop.least_downtime_minutes, 40);
         assert!(shop.planned_downtime_minutes.unwrap() >= 40);
         let online = &shop.suggestions[0];
-        assert_eq!(online.downtime_minutes, Some(0), "{online:?}");
+        assert_eq!(online.downtime_minutes, 0, "{online:?}");
         assert!(shop.suggestions.iter().any(|g| g.change.contains("async")));
         let partner = shop
             .suggestions
             .iter()
             .find(|g| g.change.contains("second node"))
             .unwrap();
-        assert_eq!(partner.downtime_minutes, Some(0), "{partner:?}");
+        assert_eq!(partner.downtime_minutes, 0, "{partner:?}");
+    }
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+    use crate::inventory::{load_str, Format};
+    use std::time::Duration;
+
+    fn opts() -> SolveOptions {
+        SolveOptions {
+            time_limit: Duration::from_millis(600),
+            threads: 1,
+            ..Default::default()
+        }
+    }
+
+    /// A second node would double the one engineer's work past the
+    /// deadline: that suggestion has no plan and is not shown; the online
+    /// change has one and is shown with the downtime it gives.
+    #[test]
+    fn a_suggestion_without_a_plan_is_not_shown() {
+        let inv = load_str(
+            r#"
+window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-05T22:50 }
+teams: [{ id: ops, capacity: 1 }]
+systems: [{ id: db }]
+services: [{ id: shop, requires: [db] }]
+tasks: [{ id: patch-db, system: db, duration: 40m, team: ops }]
+"#,
+            Format::Yaml,
+            "t.yaml",
+        )
+        .unwrap();
+        let shop = &analyse(&inv, &opts())[0];
+        assert_eq!(shop.least_downtime_minutes, 40);
+        assert!(
+            shop.suggestions
+                .iter()
+                .all(|g| !g.change.contains("second node")),
+            "{:?}",
+            shop.suggestions
+        );
+        assert_eq!(shop.suggestions.len(), 1, "{:?}", shop.suggestions);
+        assert_eq!(shop.suggestions[0].downtime_minutes, 0);
+        let text = to_text(std::slice::from_ref(shop));
+        assert!(!text.contains("no plan found"), "{text}");
+    }
+
+    /// A service on the primary of a DR pair is offered the switchover to
+    /// the standby, verified by re-planning: zero downtime.
+    #[test]
+    fn a_service_on_a_dr_primary_is_offered_the_standby() {
+        let inv = load_str(
+            r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: dba, capacity: 2 }]
+systems: [{ id: db-a }, { id: db-b }]
+dr: [{ primary: db-a, standby: db-b }]
+services: [{ id: shop, requires: [db-a] }]
+tasks:
+  - { id: patch-a, system: db-a, duration: 30m, team: dba }
+  - { id: patch-b, system: db-b, duration: 30m, team: dba }
+"#,
+            Format::Yaml,
+            "t.yaml",
+        )
+        .unwrap();
+        let shop = &analyse(&inv, &opts())[0];
+        assert_eq!(shop.least_downtime_minutes, 30);
+        let dr = shop
+            .suggestions
+            .iter()
+            .find(|g| {
+                g.change
+                    .contains("from the standby db-b while db-a is patched")
+            })
+            .unwrap_or_else(|| panic!("{:?}", shop.suggestions));
+        assert_eq!(dr.downtime_minutes, 0);
+        assert_eq!(dr.window_minutes, 60);
+        assert!(
+            dr.change.contains("switch it over to db-b"),
+            "{}",
+            dr.change
+        );
     }
 }
 

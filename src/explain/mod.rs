@@ -219,16 +219,22 @@ impl Explanation {
             for (k, t) in b.ranked.iter().enumerate() {
                 let _ = writeln!(out, "  {}. {}", k + 1, t.describe(b.base_minutes));
             }
-            let idle: Vec<&str> = b
-                .tried
-                .iter()
-                .filter(|t| !t.matters())
-                .map(|t| t.change.as_str())
-                .collect();
-            if !idle.is_empty() {
-                let _ = writeln!(out, "  Also tried, no shorter window:");
-                for change in idle {
-                    let _ = writeln!(out, "    - {change}");
+            // A relaxation with no plan is not a suggestion: said apart.
+            for (with_plan, heading) in [
+                (true, "Also tried, no shorter window:"),
+                (false, "Also tried, no plan found in the time given:"),
+            ] {
+                let idle: Vec<&str> = b
+                    .tried
+                    .iter()
+                    .filter(|t| !t.matters() && t.length_minutes.is_some() == with_plan)
+                    .map(|t| t.change.as_str())
+                    .collect();
+                if !idle.is_empty() {
+                    let _ = writeln!(out, "  {heading}");
+                    for change in idle {
+                        let _ = writeln!(out, "    - {change}");
+                    }
                 }
             }
             for t in b.tried.iter().filter(|t| t.original_improvable) {

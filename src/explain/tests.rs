@@ -433,3 +433,45 @@ tasks:
         "{chain:?}"
     );
 }
+
+/// A relaxation that gave no plan is not listed as one that "gave no
+/// shorter window": it is said apart.
+#[test]
+fn relaxations_without_a_plan_are_said_apart() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: ops, capacity: 1 }, { id: dba, capacity: 1 }]
+systems: [{ id: a }]
+tasks:
+  - { id: ta, system: a, duration: 30m, team: ops }
+"#);
+    let trial = |team: usize, length: Option<Time>| Trial {
+        relaxation: Relaxation::TeamCapacity { team },
+        change: Relaxation::TeamCapacity { team }.describe(&i),
+        length_minutes: length,
+        shrink_minutes: length.map(|l| 30 - l),
+        shrink_percent: None,
+        original_improvable: false,
+    };
+    let e = Explanation {
+        format: EXPLAIN_FORMAT.into(),
+        outcome: "planned".into(),
+        plan: None,
+        critical_chain: Vec::new(),
+        bottlenecks: Some(Bottlenecks {
+            base_minutes: 30,
+            ranked: Vec::new(),
+            tried: vec![trial(0, Some(30)), trial(1, None)],
+            time_limit_ms: 200,
+        }),
+        conflict: None,
+    };
+    let text = e.to_text(&i);
+    let same = text.find("no shorter window:").expect("heading");
+    let none = text
+        .find("no plan found in the time given:")
+        .expect("heading");
+    let ops = text.find("team ops").unwrap();
+    let dba = text.find("team dba").unwrap();
+    assert!(same < ops && ops < none && none < dba, "{text}");
+}

@@ -92,6 +92,10 @@ pub struct WindowFile {
     pub timezone: String,
     #[serde(default)]
     pub deadline: Option<Text>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub change: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -371,6 +375,19 @@ pub struct TaskFile {
     /// How long it takes to back the change out if it fails (`20m`).
     #[serde(default)]
     pub backout: Option<Text>,
+    /// Runbook text, carried into the reports.
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub change: Option<String>,
+    #[serde(default)]
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub contact: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub rollback: Option<String>,
 }
 
 #[cfg(test)]

@@ -14,6 +14,39 @@ pub struct Window {
     pub timezone: String,
     /// Deadline as minutes from the start, if any.
     pub deadline: Option<Time>,
+    /// Free text about the window (`title`, `change`); changes no rule.
+    pub meta: Meta,
+}
+
+/// Free text the file may give (format 1.1 metadata): carried into the
+/// reports, never read by a rule. A window uses `title` and `change`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Meta {
+    pub title: Option<String>,
+    /// The change record (e.g. `CHG-2026-1114`).
+    pub change: Option<String>,
+    pub owner: Option<String>,
+    pub contact: Option<String>,
+    pub notes: Option<String>,
+    /// How the change is backed out, in words.
+    pub rollback: Option<String>,
+}
+
+impl Meta {
+    /// The fields that are given, as (label, text), in a fixed order.
+    pub fn given(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("title", &self.title),
+            ("change", &self.change),
+            ("owner", &self.owner),
+            ("contact", &self.contact),
+            ("notes", &self.notes),
+            ("rollback", &self.rollback),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
 }
 
 impl Window {
@@ -158,6 +191,8 @@ pub struct Task {
     pub spread: Option<(Time, Time)>,
     /// Time needed to back the change out if it fails.
     pub backout: Option<Time>,
+    /// Runbook text: title, change, owner, contact, notes, rollback.
+    pub meta: Meta,
 }
 
 /// A validated inventory.

@@ -1606,6 +1606,14 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
                 windows: p.windows.clone(),
                 spread: p.spread,
                 backout: p.backout,
+                meta: Meta {
+                    title: f.tasks[i].title.clone(),
+                    change: f.tasks[i].change.clone(),
+                    owner: f.tasks[i].owner.clone(),
+                    contact: f.tasks[i].contact.clone(),
+                    notes: f.tasks[i].notes.clone(),
+                    rollback: f.tasks[i].rollback.clone(),
+                },
             });
         }
     }
@@ -1664,6 +1672,11 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             start,
             timezone: f.window.timezone.clone(),
             deadline,
+            meta: Meta {
+                title: f.window.title.clone(),
+                change: f.window.change.clone(),
+                ..Meta::default()
+            },
         },
         teams,
         systems,

@@ -20,6 +20,7 @@ impl Builder {
                     start,
                     timezone: "America/New_York".into(),
                     deadline: None,
+                    meta: Meta::default(),
                 },
                 teams: vec![],
                 systems: vec![],
@@ -88,6 +89,7 @@ impl Builder {
             windows: None,
             spread: None,
             backout: None,
+            meta: Meta::default(),
         });
         source
     }

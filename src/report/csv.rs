@@ -105,6 +105,10 @@ pub(super) struct TaskRow {
     pub windows: Vec<Interval>,
     /// On the critical chain given by the caller.
     pub critical: bool,
+    /// Time to back the change out, when given.
+    pub backout: Option<Time>,
+    /// Runbook text from the inventory.
+    pub meta: crate::inventory::Meta,
 }
 
 impl TaskRow {
@@ -137,6 +141,12 @@ impl TaskRow {
 
     pub fn duration(&self) -> Time {
         self.end - self.start
+    }
+
+    /// Deadline − backout: the latest minute a failed change can start its
+    /// backout and still be done by the deadline (DESIGN.md, `backout`).
+    pub fn point_of_no_return(&self, deadline: Option<Time>) -> Option<Time> {
+        Some(deadline? - self.backout?)
     }
 }
 
@@ -172,6 +182,8 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     lags: t.after.iter().map(|a| a.lag).collect(),
                     windows: t.windows.clone().unwrap_or_default(),
                     critical,
+                    backout: t.backout,
+                    meta: t.meta.clone(),
                 },
                 None => TaskRow {
                     id: pt.id.clone(),
@@ -187,6 +199,8 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     lags: Vec::new(),
                     windows: Vec::new(),
                     critical,
+                    backout: None,
+                    meta: Default::default(),
                 },
             }
         })

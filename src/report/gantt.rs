@@ -52,7 +52,7 @@ struct Lane {
     sub_rows: usize,
     /// Shaded intervals with their hover text.
     shade: Vec<(Interval, String)>,
-    /// Fill pattern of the shading.
+    /// Pattern of the shading (`unavail` or `blackout`).
     shade_fill: &'static str,
 }
 
@@ -60,9 +60,10 @@ struct Lane {
 pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Options) -> String {
     let rows = task_rows(inv, plan, critical);
     let w = &inv.window;
+    // Wide enough for every bar and every point of no return.
     let span: Time = rows
         .iter()
-        .map(|r| r.end)
+        .map(|r| r.end.max(r.point_of_no_return(w.deadline).unwrap_or(0)))
         .max()
         .unwrap_or(0)
         .max(plan.length_minutes)
@@ -71,10 +72,93 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     let chart_w = span as f64 * ppm;
     let width = LEFT + chart_w + RIGHT;
     let x = |m: Time| LEFT + (m.clamp(0, span) as f64) * ppm;
+    let ids = id_prefix(opts.lanes);
+    let outage_fill = format!("url(#{ids}outage)");
 
-    // ---- lanes ----
+    let lanes = build_lanes(inv, &rows, opts.lanes, span, &x);
+
+    // ---- vertical layout ----
+    let title_y = 22.0;
+    let sub_y = 40.0;
+    let axis_y = 72.0;
+    let mut y = axis_y + 8.0;
+    let scoped: Vec<&Blackout> = match opts.lanes {
+        // In system lanes scoped blackouts shade their systems; in team
+        // lanes they get a row of their own above the tasks.
+        Lanes::Team => inv
+            .blackouts
+            .iter()
+            .filter(|b| !b.covers_everything())
+            .collect(),
+        Lanes::System => Vec::new(),
+    };
+    let blackout_top = y;
+    y += scoped.len() as f64 * ROW_H;
+    let tasks_top = y;
+    let mut lane_tops = Vec::new();
+    for lane in &lanes {
+        lane_tops.push(y);
+        y += lane.sub_rows as f64 * ROW_H;
+    }
+    let tasks_bottom = y;
+    let services_top = y + 8.0;
+    let services_bottom = services_top + plan.services.len() as f64 * ROW_H;
+    let chart_bottom = services_bottom;
+    let legend_y = chart_bottom + 34.0;
+    let height = legend_y + 24.0;
+
+    let mut s = String::new();
+    let f = Frame {
+        inv,
+        plan,
+        w,
+        critical,
+        opts,
+        rows,
+        lanes,
+        lane_tops,
+        scoped,
+        span,
+        ppm,
+        chart_w,
+        width,
+        height,
+        ids,
+        outage_fill,
+        title_y,
+        sub_y,
+        axis_y,
+        blackout_top,
+        tasks_top,
+        tasks_bottom,
+        services_top,
+        chart_bottom,
+        legend_y,
+    };
+    header(&f, &mut s);
+    lane_backgrounds(&f, &mut s);
+    time_axis(&f, &mut s);
+    full_blackouts(&f, &mut s);
+    let pos = task_windows(&f, &mut s);
+    task_bars(&f, &mut s);
+    dependency_arrows(&f, &mut s, &pos);
+    service_lanes(&f, &mut s);
+    legend(&f, &mut s);
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The lanes, each task in the lanes of its teams or systems, packed into
+/// sub-rows so that no two bars or labels overlap.
+fn build_lanes(
+    inv: &Inventory,
+    rows: &[TaskRow],
+    kind: Lanes,
+    span: Time,
+    x: &dyn Fn(Time) -> f64,
+) -> Vec<Lane> {
     let mut lanes: Vec<Lane> = Vec::new();
-    match opts.lanes {
+    match kind {
         Lanes::Team => {
             for team in &inv.teams {
                 let mine: Vec<usize> = (0..rows.len())
@@ -123,7 +207,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                     .map(|b| (b.interval, blackout_title(inv, b)))
                     .collect();
                 let mut lane = new_lane(sys.id.clone(), mine, shade);
-                lane.shade_fill = "url(#wp-blackout)";
+                lane.shade_fill = "blackout";
                 lanes.push(lane);
             }
             let other: Vec<usize> = (0..rows.len())
@@ -140,107 +224,63 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         }
     }
     for lane in &mut lanes {
-        pack(lane, &rows, &x);
+        pack(lane, rows, x);
     }
+    lanes
+}
 
-    // ---- vertical layout ----
-    let title_y = 22.0;
-    let sub_y = 40.0;
-    let axis_y = 72.0;
-    let mut y = axis_y + 8.0;
-    let scoped: Vec<&Blackout> = match opts.lanes {
-        // In system lanes scoped blackouts shade their systems; in team
-        // lanes they get a row of their own above the tasks.
-        Lanes::Team => inv
-            .blackouts
-            .iter()
-            .filter(|b| !b.covers_everything())
-            .collect(),
-        Lanes::System => Vec::new(),
-    };
-    let blackout_top = y;
-    y += scoped.len() as f64 * ROW_H;
-    let tasks_top = y;
-    let mut lane_tops = Vec::new();
-    for lane in &lanes {
-        lane_tops.push(y);
-        y += lane.sub_rows as f64 * ROW_H;
+/// Everything the parts of one chart share: what is drawn, its scale and
+/// its vertical layout.
+struct Frame<'a> {
+    inv: &'a Inventory,
+    plan: &'a Plan,
+    w: &'a crate::inventory::Window,
+    critical: &'a [String],
+    opts: &'a Options,
+    rows: Vec<TaskRow>,
+    lanes: Vec<Lane>,
+    lane_tops: Vec<f64>,
+    scoped: Vec<&'a Blackout>,
+    span: Time,
+    ppm: f64,
+    chart_w: f64,
+    width: f64,
+    height: f64,
+    ids: &'static str,
+    outage_fill: String,
+    title_y: f64,
+    sub_y: f64,
+    axis_y: f64,
+    blackout_top: f64,
+    tasks_top: f64,
+    tasks_bottom: f64,
+    services_top: f64,
+    chart_bottom: f64,
+    legend_y: f64,
+}
+
+impl Frame<'_> {
+    /// The x coordinate of minute `m` (clamped to the chart).
+    fn x(&self, m: Time) -> f64 {
+        LEFT + (m.clamp(0, self.span) as f64) * self.ppm
     }
-    let tasks_bottom = y;
-    let services_top = y + 8.0;
-    let services_bottom = services_top + plan.services.len() as f64 * ROW_H;
-    let chart_bottom = services_bottom;
-    let legend_y = chart_bottom + 34.0;
-    let height = legend_y + 24.0;
+}
 
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="{FONT}" role="img">"##,
-        n(width),
-        n(height),
-        n(width),
-        n(height)
-    );
-    let _ = writeln!(
-        s,
-        "<title>{}</title>",
-        esc(&format!(
-            "Maintenance window {} – {}",
-            wall_long(&w.at(0)),
-            wall_long(&w.at(plan.length_minutes))
-        ))
-    );
-    s.push_str(DEFS);
-    let _ = writeln!(
-        s,
-        r##"<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##,
-        n(width),
-        n(height)
-    );
-
-    // ---- header ----
-    let _ = writeln!(
-        s,
-        r##"<text x="10" y="{title_y}" font-size="15" font-weight="bold" fill="#000">{}</text>"##,
-        esc(&format!(
-            "Maintenance window {} – {}",
-            wall_long(&w.at(0)),
-            wall_short(&w.at(plan.length_minutes))
-        ))
-    );
-    let mut sub = format!(
-        "length {} · lower bound {} · {} · lanes per {}",
-        fmt_minutes(plan.length_minutes),
-        fmt_minutes(plan.lower_bound_minutes),
-        plan.status,
-        match opts.lanes {
-            Lanes::Team => "team",
-            Lanes::System => "system",
-        }
-    );
-    if let Some(d) = w.deadline {
-        let _ = write!(
-            sub,
-            " · deadline {} ({} {})",
-            wall_short(&w.at(d)),
-            if d >= plan.length_minutes {
-                "margin"
-            } else {
-                "OVER by"
-            },
-            fmt_minutes((d - plan.length_minutes).abs())
-        );
-    }
-    let _ = writeln!(
-        s,
-        r##"<text x="10" y="{sub_y}" fill="#000">{}</text>"##,
-        esc(&sub)
-    );
-
+/// Lane backgrounds, labels and shading, and the rows of scoped blackouts.
+fn lane_backgrounds(f: &Frame, s: &mut String) {
+    let inv = f.inv;
+    let w = f.w;
+    let lanes = &f.lanes;
+    let lane_tops = &f.lane_tops;
+    let scoped = &f.scoped;
+    let span = f.span;
+    let width = f.width;
+    let ids = f.ids;
+    let blackout_top = f.blackout_top;
+    let x = |m: Time| f.x(m);
     // ---- lane backgrounds and labels ----
     s.push_str("<g class=\"lanes\">\n");
-    for (i, (lane, &top)) in lanes.iter().zip(&lane_tops).enumerate() {
+    for (i, (lane, &top)) in lanes.iter().zip(lane_tops).enumerate() {
         let h = lane.sub_rows as f64 * ROW_H;
         let fill = if i % 2 == 0 { "#f7f7f7" } else { "#ffffff" };
         let _ = writeln!(
@@ -262,7 +302,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             }
             let _ = writeln!(
                 s,
-                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}{})" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
                 n(x(iv.start)),
                 n(top),
                 n(x(iv.end) - x(iv.start)),
@@ -289,7 +329,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         if b.interval.end > 0 && b.interval.start < span {
             let _ = writeln!(
                 s,
-                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
+                r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
                 n(x(b.interval.start)),
                 n(top + 3.0),
                 n(x(b.interval.end) - x(b.interval.start)),
@@ -299,7 +339,18 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         }
     }
     s.push_str("</g>\n");
+}
 
+/// The time axis with wall-clock hour ticks, the window end and the deadline.
+fn time_axis(f: &Frame, s: &mut String) {
+    let plan = f.plan;
+    let w = f.w;
+    let span = f.span;
+    let ppm = f.ppm;
+    let chart_w = f.chart_w;
+    let axis_y = f.axis_y;
+    let chart_bottom = f.chart_bottom;
+    let x = |m: Time| f.x(m);
     // ---- time axis: wall-clock hour ticks ----
     s.push_str("<g class=\"axis\">\n");
     let step = [1i64, 2, 3, 4, 6, 12, 24]
@@ -375,7 +426,16 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         );
     }
     s.push_str("</g>\n");
+}
 
+/// Blackouts that cover everything, across every lane.
+fn full_blackouts(f: &Frame, s: &mut String) {
+    let inv = f.inv;
+    let span = f.span;
+    let ids = f.ids;
+    let tasks_top = f.tasks_top;
+    let tasks_bottom = f.tasks_bottom;
+    let x = |m: Time| f.x(m);
     // ---- blackouts that cover everything ----
     for b in inv.blackouts.iter().filter(|b| b.covers_everything()) {
         if b.interval.end <= 0 || b.interval.start >= span {
@@ -383,7 +443,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         }
         let _ = writeln!(
             s,
-            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#wp-blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
+            r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
             n(x(b.interval.start)),
             n(tasks_top),
             n(x(b.interval.end) - x(b.interval.start)),
@@ -391,10 +451,20 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             esc(&blackout_title(inv, b))
         );
     }
+}
 
+/// Each task's allowed windows, behind its bars; returns where each task's
+/// first bar is (x1, x2, centre y), for the arrows.
+fn task_windows(f: &Frame, s: &mut String) -> Vec<Option<(f64, f64, f64)>> {
+    let w = f.w;
+    let rows = &f.rows;
+    let lanes = &f.lanes;
+    let lane_tops = &f.lane_tops;
+    let span = f.span;
+    let x = |m: Time| f.x(m);
     // ---- task windows (behind bars) ----
     let mut pos: Vec<Option<(f64, f64, f64)>> = vec![None; rows.len()];
-    for (lane, &top) in lanes.iter().zip(&lane_tops) {
+    for (lane, &top) in lanes.iter().zip(lane_tops) {
         for &(ri, sub) in &lane.items {
             let r = &rows[ri];
             let row_top = top + sub as f64 * ROW_H;
@@ -423,10 +493,21 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             }
         }
     }
+    pos
+}
 
+/// A bar per task and lane, with its hover text and point of no return.
+fn task_bars(f: &Frame, s: &mut String) {
+    let inv = f.inv;
+    let w = f.w;
+    let rows = &f.rows;
+    let lanes = &f.lanes;
+    let lane_tops = &f.lane_tops;
+    let outage_fill = &f.outage_fill;
+    let x = |m: Time| f.x(m);
     // ---- bars ----
     s.push_str("<g class=\"tasks\">\n");
-    for (lane, &top) in lanes.iter().zip(&lane_tops) {
+    for (lane, &top) in lanes.iter().zip(lane_tops) {
         for &(ri, sub) in &lane.items {
             let r = &rows[ri];
             let row_top = top + sub as f64 * ROW_H;
@@ -435,7 +516,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             let by = row_top + (ROW_H - BAR_H) / 2.0;
             let (fill, stroke) = match r.outage {
                 Some(false) => ("#d6e6f5", "#2b5d8a"),
-                Some(true) => ("url(#wp-outage)", "#8a2b1f"),
+                Some(true) => (outage_fill.as_str(), "#8a2b1f"),
                 None => ("#e6e6e6", "#555555"),
             };
             let (stroke, sw) = if r.critical {
@@ -472,10 +553,18 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                 },
                 esc(&r.id)
             );
+            if let Some(pnr) = r.point_of_no_return(w.deadline) {
+                s.push_str(&pnr_mark(inv, r, pnr, x(pnr), row_top));
+            }
         }
     }
     s.push_str("</g>\n");
+}
 
+/// An arrow per `after`, between the first bars of the two tasks.
+fn dependency_arrows(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
+    let rows = &f.rows;
+    let ids = f.ids;
     // ---- dependency arrows ----
     s.push_str("<g class=\"deps\" fill=\"none\">\n");
     for (si, r) in rows.iter().enumerate() {
@@ -501,13 +590,26 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
                 n(sy),
                 if crit { "#000000" } else { "#666666" },
                 if crit { "1.6" } else { "0.9" },
-                if crit { "wp-arrow-crit" } else { "wp-arrow" },
+                if crit {
+                    format!("{ids}arrow-crit")
+                } else {
+                    format!("{ids}arrow")
+                },
                 esc(&format!("{} after {}", r.id, p))
             );
         }
     }
     s.push_str("</g>\n");
+}
 
+/// A lane per service with its down intervals.
+fn service_lanes(f: &Frame, s: &mut String) {
+    let plan = f.plan;
+    let w = f.w;
+    let span = f.span;
+    let width = f.width;
+    let services_top = f.services_top;
+    let x = |m: Time| f.x(m);
     // ---- service downtime lanes ----
     s.push_str("<g class=\"services\">\n");
     if !plan.services.is_empty() {
@@ -550,17 +652,34 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         }
     }
     s.push_str("</g>\n");
+}
 
+/// The legend: only what the chart shows.
+fn legend(f: &Frame, s: &mut String) {
+    let inv = f.inv;
+    let plan = f.plan;
+    let w = f.w;
+    let critical = f.critical;
+    let opts = f.opts;
+    let rows = &f.rows;
+    let ids = f.ids;
+    let outage_fill = &f.outage_fill;
+    let legend_y = f.legend_y;
     // ---- legend ----
     s.push_str("<g class=\"legend\">\n");
-    let items: [(&str, &str, &str, &str); 7] = [
-        ("url(#wp-outage)", "#8a2b1f", "1", "outage task"),
+    let (blackout_fill, unavail_fill) = (
+        format!("url(#{ids}blackout)"),
+        format!("url(#{ids}unavail)"),
+    );
+    let items: [(&str, &str, &str, &str); 8] = [
+        (outage_fill, "#8a2b1f", "1", "outage task"),
         ("#d6e6f5", "#2b5d8a", "1", "online change"),
         ("#ffffff", "#000000", "2.5", "critical chain"),
-        ("url(#wp-blackout)", "#555", "0.8", "blackout"),
-        ("url(#wp-unavail)", "#999", "0.5", "team unavailable"),
+        (&blackout_fill, "#555", "0.8", "blackout"),
+        (&unavail_fill, "#999", "0.5", "team unavailable"),
         ("#fff4c2", "#b89600", "0.7", "allowed window"),
         ("#f4b6b6", "#a61c1c", "1", "service down"),
+        ("#a61c1c", "#a61c1c", "1", "point of no return"),
     ];
     let mut lx = 10.0;
     let has_windows = rows.iter().any(|r| !r.windows.is_empty());
@@ -573,6 +692,9 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             "allowed window" => has_windows,
             "service down" => !plan.services.is_empty(),
             "critical chain" => !critical.is_empty(),
+            "point of no return" => rows
+                .iter()
+                .any(|r| r.point_of_no_return(w.deadline).is_some()),
             _ => true,
         };
         if !shown {
@@ -590,8 +712,90 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         lx += 23.0 + label_width(label) + 18.0;
     }
     s.push_str("</g>\n");
-    s.push_str("</svg>\n");
-    s
+}
+
+/// The root element, title, patterns, background and the header lines.
+fn header(f: &Frame, s: &mut String) {
+    let plan = f.plan;
+    let w = f.w;
+    let opts = f.opts;
+    let width = f.width;
+    let height = f.height;
+    let ids = f.ids;
+    let title_y = f.title_y;
+    let sub_y = f.sub_y;
+    let _ = writeln!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="{FONT}" role="img">"##,
+        n(width),
+        n(height),
+        n(width),
+        n(height)
+    );
+    let _ = writeln!(
+        s,
+        "<title>{}</title>",
+        esc(&format!(
+            "Maintenance window {} – {}",
+            wall_long(&w.at(0)),
+            wall_long(&w.at(plan.length_minutes))
+        ))
+    );
+    // Ids differ per lane kind, so that both charts can share one page.
+    s.push_str(&DEFS.replace("id=\"wp-", &format!("id=\"{ids}")));
+    let _ = writeln!(
+        s,
+        r##"<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##,
+        n(width),
+        n(height)
+    );
+
+    // ---- header ----
+    let _ = writeln!(
+        s,
+        r##"<text x="10" y="{title_y}" font-size="15" font-weight="bold" fill="#000">{}</text>"##,
+        esc(&format!(
+            "Maintenance window {} – {}",
+            wall_long(&w.at(0)),
+            wall_short(&w.at(plan.length_minutes))
+        ))
+    );
+    let mut sub = format!(
+        "length {} · lower bound {} · {} · lanes per {}",
+        fmt_minutes(plan.length_minutes),
+        fmt_minutes(plan.lower_bound_minutes),
+        plan.status,
+        match opts.lanes {
+            Lanes::Team => "team",
+            Lanes::System => "system",
+        }
+    );
+    if let Some(d) = w.deadline {
+        let _ = write!(
+            sub,
+            " · deadline {} ({} {})",
+            wall_short(&w.at(d)),
+            if d >= plan.length_minutes {
+                "margin"
+            } else {
+                "OVER by"
+            },
+            fmt_minutes((d - plan.length_minutes).abs())
+        );
+    }
+    let _ = writeln!(
+        s,
+        r##"<text x="10" y="{sub_y}" fill="#000">{}</text>"##,
+        esc(&sub)
+    );
+}
+
+/// The prefix of the chart's pattern and marker ids.
+fn id_prefix(lanes: Lanes) -> &'static str {
+    match lanes {
+        Lanes::Team => "wp-",
+        Lanes::System => "wps-",
+    }
 }
 
 const DEFS: &str = r##"<defs>
@@ -609,7 +813,7 @@ fn new_lane(label: String, rows: Vec<usize>, shade: Vec<(Interval, String)>) -> 
         items: rows.into_iter().map(|r| (r, 0)).collect(),
         sub_rows: 1,
         shade,
-        shade_fill: "url(#wp-unavail)",
+        shade_fill: "unavail",
     }
 }
 
@@ -709,7 +913,54 @@ fn bar_title(inv: &Inventory, r: &TaskRow) -> String {
     if r.critical {
         t.push_str("\non the critical chain");
     }
+    if let Some(b) = r.backout {
+        let _ = write!(t, "\nbackout {}", fmt_minutes(b));
+        if let Some(pnr) = r.point_of_no_return(w.deadline) {
+            let _ = write!(t, "; {}", pnr_words(inv, r, pnr));
+        }
+    }
+    for (label, text) in r.meta.given() {
+        let _ = write!(t, "\n{label}: {text}");
+    }
     t
+}
+
+/// A task's point of no return on its row: a red tick across the row with
+/// a flag on top, and the times in its hover text.
+fn pnr_mark(inv: &Inventory, r: &TaskRow, pnr: Time, xp: f64, row_top: f64) -> String {
+    format!(
+        r##"<g class="pnr" data-task="{}"><title>{}</title><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#a61c1c" stroke-width="1.5" stroke-dasharray="3,2"/><path d="M{} {} L{} {} L{x} {} z" fill="#a61c1c"/></g>
+"##,
+        esc(&r.id),
+        esc(&pnr_words(inv, r, pnr)),
+        n(row_top + 1.0),
+        n(row_top + ROW_H - 1.0),
+        n(xp - 4.0),
+        n(row_top + 1.0),
+        n(xp + 4.0),
+        n(row_top + 1.0),
+        n(row_top + 6.0),
+        x = n(xp)
+    )
+}
+
+/// E.g. "point of no return for upgrade: 23:15 (deadline 00:00 − backout
+/// 45m); it ends 23:00, 15m to spare".
+pub(super) fn pnr_words(inv: &Inventory, r: &TaskRow, pnr: Time) -> String {
+    let w = &inv.window;
+    let verdict = if r.end <= pnr {
+        format!("{} to spare", fmt_minutes(pnr - r.end))
+    } else {
+        format!("{} after it", fmt_minutes(r.end - pnr))
+    };
+    format!(
+        "point of no return for {}: {} (deadline {} − backout {}); it ends {}, {verdict}",
+        r.id,
+        wall_short(&w.at(pnr)),
+        wall_short(&w.at(w.deadline.unwrap_or(pnr))),
+        fmt_minutes(r.backout.unwrap_or(0)),
+        wall_short(&w.at(r.end))
+    )
 }
 
 fn truncate(s: &str, max: usize) -> String {

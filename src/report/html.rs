@@ -1,12 +1,15 @@
 //! One self-contained HTML page for the CAB: the window, length, bound and
-//! status; the SVG Gantt inline; the task table; service downtime; blackouts.
-//! No network resources at all (no scripts, fonts, stylesheets or images
+//! status; the SVG Gantt inline, in lanes per system or per team (a switch
+//! made of two radio buttons and CSS alone), each task's point of no return
+//! marked; the task table with each task's runbook text (title, notes,
+//! rollback…), backout and point of no return; service downtime; blackouts.
+//! No scripts and no network resources at all (fonts, stylesheets or images
 //! from elsewhere); print CSS lays it out landscape with page breaks kept
 //! out of table rows.
 
-use super::csv::{task_rows, wall_long, wall_short};
+use super::csv::{task_rows, wall_long, wall_short, TaskRow};
 use super::fmt_minutes;
-use super::gantt::esc;
+use super::gantt::{esc, Lanes};
 use super::markdown::{blackout_scope, num};
 use crate::inventory::Inventory;
 use crate::plan::Plan;
@@ -20,6 +23,9 @@ dl.summary { display: grid; grid-template-columns: max-content auto; gap: .2em 1
 dl.summary dt { font-weight: bold; }
 dl.summary dd { margin: 0; }
 .gantt { overflow-x: auto; border: 1px solid #ccc; padding: 4px; }
+.lanes-switch label { margin-right: 1em; }
+#lanes-system:checked ~ #gantt-team, #lanes-team:checked ~ #gantt-system { display: none; }
+td.runbook p { margin: 0 0 .2em 0; }
 .gantt svg { max-width: none; }
 table { border-collapse: collapse; font-size: .9em; }
 th, td { border: 1px solid #bbb; padding: .2em .5em; text-align: left; vertical-align: top; }
@@ -33,6 +39,7 @@ code { font-family: monospace; }
   @page { size: landscape; margin: 10mm; }
   body { margin: 0; font-size: 10pt; }
   .gantt { overflow: visible; border: none; padding: 0; }
+  .lanes-switch input, .lanes-switch label { display: none; }
   .gantt svg { max-width: 100%; height: auto; }
   tr, .gantt { page-break-inside: avoid; break-inside: avoid; }
   h2 { page-break-after: avoid; break-after: avoid; }
@@ -40,13 +47,17 @@ code { font-family: monospace; }
 }
 ";
 
-/// Renders the HTML report with the Gantt in team lanes. Tasks in
+/// Renders the HTML report, the Gantt shown in system lanes first. Tasks in
 /// `critical` are marked (★, bold).
 pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
-    render_with(inv, plan, critical, &super::gantt::Options::default())
+    let lanes = super::gantt::Options {
+        lanes: super::gantt::Lanes::System,
+    };
+    render_with(inv, plan, critical, &lanes)
 }
 
-/// Renders the HTML report with the given Gantt options.
+/// Renders the HTML report; the Gantt's lanes are those of `gantt` first,
+/// and the reader can switch to the other kind.
 pub fn render_with(
     inv: &Inventory,
     plan: &Plan,
@@ -117,14 +128,103 @@ pub fn render_with(
     }
     s.push_str("</dl>\n");
 
-    // Gantt.
-    s.push_str("<h2>Gantt chart</h2>\n<div class=\"gantt\">\n");
-    s.push_str(&super::gantt::render_with(inv, plan, critical, gantt));
-    s.push_str("</div>\n");
+    gantt_section(&mut s, inv, plan, critical, gantt.lanes);
 
-    // Tasks.
-    s.push_str("<h2>Tasks</h2>\n<table class=\"tasks\">\n<thead><tr><th>Task</th><th>Systems</th><th>Team</th><th>Start</th><th>End</th><th>Duration</th><th>Outage</th><th>After</th></tr></thead>\n<tbody>\n");
-    for r in &rows {
+    tasks_section(&mut s, inv, &rows, critical);
+
+    services_section(&mut s, inv, plan);
+
+    // Blackouts.
+    if !inv.blackouts.is_empty() {
+        s.push_str("<h2>Blackouts</h2>\n<table class=\"blackouts\">\n<thead><tr><th>From</th><th>To</th><th>Reason</th><th>Scope</th></tr></thead>\n<tbody>\n");
+        for b in &inv.blackouts {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&wall_short(&w.at(b.interval.start))),
+                esc(&wall_short(&w.at(b.interval.end))),
+                esc(b.reason.as_deref().unwrap_or("")),
+                esc(&blackout_scope(inv, b))
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+/// Both Gantt charts, lanes per system and per team, and the two radio
+/// buttons that show one or the other (`first` is shown first).
+fn gantt_section(s: &mut String, inv: &Inventory, plan: &Plan, critical: &[String], first: Lanes) {
+    s.push_str("<h2>Gantt chart</h2>\n<div class=\"lanes-switch\">\n");
+    for (lanes, name, words) in [
+        (Lanes::System, "system", "Lanes per system"),
+        (Lanes::Team, "team", "Lanes per team"),
+    ] {
+        let _ = writeln!(
+            s,
+            "<input type=\"radio\" name=\"lanes\" id=\"lanes-{name}\"{}><label for=\"lanes-{name}\">{words}</label>",
+            if lanes == first { " checked" } else { "" }
+        );
+    }
+    for (lanes, name) in [(Lanes::System, "system"), (Lanes::Team, "team")] {
+        let _ = writeln!(s, "<div class=\"gantt\" id=\"gantt-{name}\">");
+        s.push_str(&super::gantt::render_with(
+            inv,
+            plan,
+            critical,
+            &super::gantt::Options { lanes },
+        ));
+        s.push_str("</div>\n");
+    }
+    s.push_str("</div>\n");
+}
+
+/// The backout time and the point of no return (deadline − backout), or
+/// `—` when the task gives no backout.
+fn backout_cell(inv: &Inventory, r: &TaskRow) -> String {
+    let Some(b) = r.backout else {
+        return "—".into();
+    };
+    match r.point_of_no_return(inv.window.deadline) {
+        Some(pnr) => {
+            let late = r.end > pnr;
+            format!(
+                "{}<br><span class=\"pnr{}\">{}</span>",
+                esc(&fmt_minutes(b)),
+                if late { " over" } else { "" },
+                esc(&super::gantt::pnr_words(inv, r, pnr))
+            )
+        }
+        None => format!(
+            "{}<br>no deadline, so no point of no return",
+            esc(&fmt_minutes(b))
+        ),
+    }
+}
+
+/// The task's runbook text from the inventory: its title first, then each
+/// other field given, labelled.
+fn runbook_cell(r: &TaskRow) -> String {
+    let given = r.meta.given();
+    if given.is_empty() {
+        return "—".into();
+    }
+    given
+        .into_iter()
+        .map(|(label, text)| match label {
+            "title" => format!("<p><strong>{}</strong></p>", esc(text)),
+            _ => format!("<p><em>{}:</em> {}</p>", esc(label), esc(text)),
+        })
+        .collect()
+}
+
+/// The task table: times, systems, teams, backout and runbook text.
+fn tasks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical: &[String]) {
+    let w = &inv.window;
+    s.push_str("<h2>Tasks</h2>\n<table class=\"tasks\">\n<thead><tr><th>Task</th><th>Systems</th><th>Team</th><th>Start</th><th>End</th><th>Duration</th><th>Outage</th><th>After</th><th>Backout</th><th>Runbook</th></tr></thead>\n<tbody>\n");
+    for r in rows {
         let mut class = Vec::new();
         if r.critical {
             class.push("critical");
@@ -134,7 +234,7 @@ pub fn render_with(
         }
         let _ = writeln!(
             s,
-            "<tr{}><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"outage\">{}</td><td>{}</td></tr>",
+            "<tr{}><td><code>{}</code>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"outage\">{}</td><td>{}</td><td class=\"backout\">{}</td><td class=\"runbook\">{}</td></tr>",
             if class.is_empty() {
                 String::new()
             } else {
@@ -152,15 +252,20 @@ pub fn render_with(
                 Some(false) => "no",
                 None => "?",
             },
-            esc(&r.after_labels().join(", "))
+            esc(&r.after_labels().join(", ")),
+            backout_cell(inv, r),
+            runbook_cell(r)
         );
     }
     s.push_str("</tbody>\n</table>\n");
     if !critical.is_empty() {
         s.push_str("<p>★ on the critical chain: a delay there delays the window end.</p>\n");
     }
+}
 
-    // Services.
+/// Service downtime, weighted, against each `max_downtime`.
+fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
+    let w = &inv.window;
     s.push_str("<h2>Service downtime</h2>\n");
     if plan.services.is_empty() {
         s.push_str("<p>No services are declared.</p>\n");
@@ -214,23 +319,4 @@ pub fn render_with(
             esc(&num(total))
         );
     }
-
-    // Blackouts.
-    if !inv.blackouts.is_empty() {
-        s.push_str("<h2>Blackouts</h2>\n<table class=\"blackouts\">\n<thead><tr><th>From</th><th>To</th><th>Reason</th><th>Scope</th></tr></thead>\n<tbody>\n");
-        for b in &inv.blackouts {
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&wall_short(&w.at(b.interval.start))),
-                esc(&wall_short(&w.at(b.interval.end))),
-                esc(b.reason.as_deref().unwrap_or("")),
-                esc(&blackout_scope(inv, b))
-            );
-        }
-        s.push_str("</tbody>\n</table>\n");
-    }
-
-    s.push_str("</body>\n</html>\n");
-    s
 }

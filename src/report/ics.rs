@@ -2,10 +2,12 @@
 //! timezone with a VTIMEZONE built from the tz database transitions around
 //! the window, so a change calendar shows the plan in local time.
 //!
-//! Everything is derived from the inventory and the plan, never from the
-//! clock: DTSTAMP is the window start, and each UID is built from the task id
-//! and the window start date only, so importing a re-plan of the same window
-//! updates the events instead of duplicating them.
+//! DTSTAMP is when the file was made (UTC; [`Options`] lets a caller fix
+//! it, e.g. for golden tests). Each UID is built from the task id, the window
+//! start and the window's `change` id (or, without one, a hash of the
+//! inventory's ids), with a domain part: unique across windows and
+//! inventories, and the same on every re-export of the window, so that
+//! importing a re-plan updates the events instead of duplicating them.
 
 use super::csv::{task_rows, TaskRow};
 use super::fmt_minutes;
@@ -17,13 +19,37 @@ use jiff::{Timestamp, ZonedDateTime};
 /// Product identifier written as PRODID.
 pub const PRODID: &str = "-//windowplan//windowplan maintenance plan//EN";
 
+/// The domain part of every UID.
+pub const UID_DOMAIN: &str = "windowplan";
+
+/// How the calendar is stamped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// DTSTAMP: when the file was made.
+    pub dtstamp: Timestamp,
+}
+
+/// Renders the plan as an iCalendar file stamped now (see [`render_with`]).
+pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    render_with(
+        inv,
+        plan,
+        critical,
+        &Options {
+            dtstamp: Timestamp::now(),
+        },
+    )
+}
+
 /// Renders the plan as an iCalendar file (CRLF line ends, lines folded at 75
 /// octets). Tasks in `critical` say so in their description.
-pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Options) -> String {
     let start = &inv.window.start;
     let tzid = inv.window.timezone.as_str();
-    let date = start.strftime("%Y%m%d").to_string();
-    let dtstamp = utc_stamp(start.timestamp());
+    let uid_tail = uid_tail(inv);
+    // Whole seconds: DTSTAMP has no fraction.
+    let dtstamp =
+        utc_stamp(Timestamp::from_second(opts.dtstamp.as_second()).unwrap_or(opts.dtstamp));
     let rows = task_rows(inv, plan, critical);
     let last = rows
         .iter()
@@ -40,10 +66,10 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         "METHOD:PUBLISH".into(),
         format!(
             "X-WR-CALNAME:{}",
-            escape_text(&format!(
-                "Maintenance window {}",
-                start.strftime("%Y-%m-%d %H:%M")
-            ))
+            escape_text(&match &inv.window.meta.title {
+                Some(t) => format!("{t} {}", start.strftime("%Y-%m-%d %H:%M")),
+                None => format!("Maintenance window {}", start.strftime("%Y-%m-%d %H:%M")),
+            })
         ),
         format!("X-WR-TIMEZONE:{}", escape_text(tzid)),
     ];
@@ -54,7 +80,7 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         inv.window.at(last).timestamp(),
     ));
     for row in &rows {
-        lines.extend(vevent(inv, row, tzid, &date, &dtstamp));
+        lines.extend(vevent(inv, row, tzid, &uid_tail, &dtstamp));
     }
     lines.push("END:VCALENDAR".into());
 
@@ -65,7 +91,57 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
     out
 }
 
-fn vevent(inv: &Inventory, row: &TaskRow, tzid: &str, date: &str, dtstamp: &str) -> Vec<String> {
+/// What follows the task id in a UID: `.<window start, UTC>.<change id or
+/// inventory hash>@<domain>`.
+fn uid_tail(inv: &Inventory) -> String {
+    let start = inv.window.start.timestamp().strftime("%Y%m%dT%H%MZ");
+    let which = match &inv.window.meta.change {
+        Some(c) => uid_part(c),
+        None => format!("h{:016x}", identity_hash(inv)),
+    };
+    format!(".{start}.{which}@{UID_DOMAIN}")
+}
+
+/// FNV-1a (64 bit) of the inventory's ids: the timezone, systems and tasks.
+/// Durations and rules are left out, so an edited and re-planned window
+/// keeps its UIDs and a calendar updates its events.
+fn identity_hash(inv: &Inventory) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let ids = std::iter::once(inv.window.timezone.as_str())
+        .chain(inv.systems.iter().map(|s| s.id.as_str()))
+        .chain(inv.tasks.iter().map(|t| t.id.as_str()));
+    for id in ids {
+        // A separator byte that no id can hold, so ["ab"] ≠ ["a", "b"].
+        for b in id.bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Text safe in a UID's local part, one to one: ASCII letters, digits, `-`
+/// and `_` are kept, every other byte becomes `%XX` (so `.` and `@` only
+/// ever separate parts).
+fn uid_part(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn vevent(
+    inv: &Inventory,
+    row: &TaskRow,
+    tzid: &str,
+    uid_tail: &str,
+    dtstamp: &str,
+) -> Vec<String> {
     let start = inv.window.at(row.start);
     let end = inv.window.at(row.end);
     let systems = if row.systems.is_empty() {
@@ -110,18 +186,31 @@ fn vevent(inv: &Inventory, row: &TaskRow, tzid: &str, date: &str, dtstamp: &str)
     if row.critical {
         desc.push("On the critical chain".into());
     }
+    if let Some(b) = row.backout {
+        desc.push(format!("Backout: {}", fmt_minutes(b)));
+    }
+    for (label, text) in row.meta.given() {
+        desc.push(format!(
+            "{}{}: {text}",
+            label[..1].to_uppercase(),
+            &label[1..]
+        ));
+    }
     let mut v = vec![
         "BEGIN:VEVENT".into(),
         format!(
             "UID:{}",
-            escape_text(&format!("{}@{}.windowplan", row.id, date))
+            escape_text(&format!("{}{uid_tail}", uid_part(&row.id)))
         ),
         format!("DTSTAMP:{dtstamp}"),
         date_prop("DTSTART", &start, tzid),
         date_prop("DTEND", &end, tzid),
         format!(
             "SUMMARY:{}",
-            escape_text(&format!("{} on {}", row.id, systems))
+            escape_text(&match &row.meta.title {
+                Some(t) => format!("{} on {systems}: {t}", row.id),
+                None => format!("{} on {systems}", row.id),
+            })
         ),
         format!("DESCRIPTION:{}", escape_text(&desc.join("\n"))),
     ];

@@ -1,7 +1,9 @@
 //! Markdown CAB pack: a summary the board can approve (window, length,
 //! bound, status, deadline margin, weighted service downtime), the change
 //! list per system, and a runbook per team in start order with wall-clock
-//! times. The Gantt chart lives in the HTML/SVG output (`gantt.svg`).
+//! times with each task's runbook text. The Gantt chart is a file beside the
+//! pack (`gantt.svg`, which the caller writes), linked and shown as an image
+//! only when the caller says it is there.
 
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
 use super::fmt_minutes;
@@ -9,8 +11,20 @@ use crate::inventory::{Component, Inventory};
 use crate::plan::Plan;
 use std::fmt::Write;
 
-/// Renders the CAB pack. Tasks in `critical` are marked on the critical chain.
+/// Renders the CAB pack with no chart file beside it. Tasks in `critical`
+/// are marked on the critical chain.
 pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
+    render_with(inv, plan, critical, None)
+}
+
+/// Renders the CAB pack; `chart` is the file name of the Gantt chart written
+/// beside it (linked and shown), or `None` when there is none.
+pub fn render_with(
+    inv: &Inventory,
+    plan: &Plan,
+    critical: &[String],
+    chart: Option<&str>,
+) -> String {
     let rows = task_rows(inv, plan, critical);
     let w = &inv.window;
     let mut s = String::new();
@@ -130,140 +144,9 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
 
     backout_section(&mut s, inv, plan);
 
-    // Change list per system.
-    let _ = writeln!(s, "## Changes per system\n");
-    let mut any = false;
-    for sys in &inv.systems {
-        let mine: Vec<&TaskRow> = rows
-            .iter()
-            .filter(|r| r.systems.contains(&sys.id))
-            .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        any = true;
-        let _ = writeln!(s, "### {}\n", inline(&sys.id));
-        for r in mine {
-            let _ = writeln!(
-                s,
-                "- {}–{} {} ({}, {}){}",
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                code(&r.id),
-                fmt_minutes(r.duration()),
-                outage_words(r),
-                if r.critical {
-                    " — critical chain"
-                } else {
-                    ""
-                }
-            );
-        }
-        s.push('\n');
-    }
-    // Tasks on systems the inventory does not know (hand-edited plans).
-    let orphans: Vec<&TaskRow> = rows
-        .iter()
-        .filter(|r| {
-            !r.systems
-                .iter()
-                .any(|x| inv.systems.iter().any(|s| &s.id == x))
-        })
-        .collect();
-    if !orphans.is_empty() {
-        any = true;
-        let _ = writeln!(s, "### (other)\n");
-        for r in orphans {
-            let _ = writeln!(
-                s,
-                "- {}–{} {} ({})",
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                code(&r.id),
-                fmt_minutes(r.duration())
-            );
-        }
-        s.push('\n');
-    }
-    if !any {
-        let _ = writeln!(s, "No changes.\n");
-    }
+    changes_section(&mut s, inv, &rows);
 
-    // Runbook per team.
-    let _ = writeln!(s, "## Runbooks\n");
-    let mut teams: Vec<String> = inv.teams.iter().map(|t| t.id.clone()).collect();
-    for r in &rows {
-        for (t, _) in &r.teams {
-            if !teams.contains(t) {
-                teams.push(t.clone());
-            }
-        }
-    }
-    for team in &teams {
-        let mine: Vec<&TaskRow> = rows
-            .iter()
-            .filter(|r| r.teams.iter().any(|(t, _)| t == team))
-            .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        let _ = writeln!(s, "### Team {}\n", inline(team));
-        let _ = writeln!(
-            s,
-            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Done |\n|---:|---|---|---|---|---:|---|---|---|"
-        );
-        for (i, r) in mine.iter().enumerate() {
-            let amount = r
-                .teams
-                .iter()
-                .find(|(t, _)| t == team)
-                .map(|&(_, n)| n)
-                .unwrap_or(1);
-            let id = if amount > 1 {
-                format!("{} (×{amount} people)", code(&r.id))
-            } else {
-                code(&r.id)
-            };
-            let id = if r.critical { format!("{id} ★") } else { id };
-            let _ = writeln!(
-                s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
-                i + 1,
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                id,
-                cell(&r.systems.join(", ")),
-                fmt_minutes(r.duration()),
-                outage_words(r),
-                cell(&if r.after.is_empty() {
-                    "—".to_string()
-                } else {
-                    r.after_labels().join(", ")
-                })
-            );
-        }
-        s.push('\n');
-    }
-    let unteamed: Vec<&TaskRow> = rows.iter().filter(|r| r.teams.is_empty()).collect();
-    if !unteamed.is_empty() {
-        let _ = writeln!(s, "### No team assigned\n");
-        for r in unteamed {
-            let _ = writeln!(
-                s,
-                "- {}–{} {}",
-                wall_short(&w.at(r.start)),
-                wall_short(&w.at(r.end)),
-                code(&r.id)
-            );
-        }
-        s.push('\n');
-    }
-    if !critical.is_empty() {
-        let _ = writeln!(
-            s,
-            "★ on the critical chain: a delay there delays the window end.\n"
-        );
-    }
+    runbooks_section(&mut s, inv, &rows, critical);
 
     // Blackouts.
     if !inv.blackouts.is_empty() {
@@ -281,12 +164,33 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
         s.push('\n');
     }
 
-    let _ = writeln!(s, "## Gantt chart\n");
-    let _ = writeln!(
-        s,
-        "The Gantt chart is in the HTML report and in [gantt.svg](gantt.svg)."
-    );
+    gantt_section(&mut s, chart);
     s
+}
+
+/// Where the Gantt chart is: the file beside the pack, or how to get one.
+fn gantt_section(s: &mut String, chart: Option<&str>) {
+    let _ = writeln!(s, "## Gantt chart\n");
+    match chart {
+        Some(file) => {
+            let link = file
+                .replace(' ', "%20")
+                .replace('(', "%28")
+                .replace(')', "%29");
+            let _ = writeln!(s, "![Gantt chart]({link})\n");
+            let _ = writeln!(
+                s,
+                "The chart is the file [{}]({link}) beside this pack; the HTML report (`--format html`) has it too.",
+                inline(file)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes `gantt.svg` beside the pack, and `--format html` gives a page with the chart."
+            );
+        }
+    }
 }
 
 pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) -> String {
@@ -310,6 +214,23 @@ pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) ->
         parts.push(format!("tags {}", b.tags.join(", ")));
     }
     parts.join("; ")
+}
+
+/// A task's runbook text for a table cell: the title, then each other field
+/// given, labelled; `—` when there is none.
+fn runbook_text(r: &TaskRow) -> String {
+    let given = r.meta.given();
+    if given.is_empty() {
+        return "—".into();
+    }
+    let parts: Vec<String> = given
+        .into_iter()
+        .map(|(label, text)| match label {
+            "title" => format!("**{}**", cell(text)),
+            _ => format!("{label}: {}", cell(text)),
+        })
+        .collect();
+    parts.join("<br>")
 }
 
 fn component_label(inv: &Inventory, c: Component) -> String {
@@ -434,6 +355,148 @@ fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
         );
     }
     s.push('\n');
+}
+
+/// The changes per system, and those on systems the inventory does not know.
+fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
+    let w = &inv.window;
+    let _ = writeln!(s, "## Changes per system\n");
+    let mut any = false;
+    for sys in &inv.systems {
+        let mine: Vec<&TaskRow> = rows
+            .iter()
+            .filter(|r| r.systems.contains(&sys.id))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        any = true;
+        let _ = writeln!(s, "### {}\n", inline(&sys.id));
+        for r in mine {
+            let _ = writeln!(
+                s,
+                "- {}–{} {} ({}, {}){}",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id),
+                fmt_minutes(r.duration()),
+                outage_words(r),
+                if r.critical {
+                    " — critical chain"
+                } else {
+                    ""
+                }
+            );
+        }
+        s.push('\n');
+    }
+    // Tasks on systems the inventory does not know (hand-edited plans).
+    let orphans: Vec<&TaskRow> = rows
+        .iter()
+        .filter(|r| {
+            !r.systems
+                .iter()
+                .any(|x| inv.systems.iter().any(|s| &s.id == x))
+        })
+        .collect();
+    if !orphans.is_empty() {
+        any = true;
+        let _ = writeln!(s, "### (other)\n");
+        for r in orphans {
+            let _ = writeln!(
+                s,
+                "- {}–{} {} ({})",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id),
+                fmt_minutes(r.duration())
+            );
+        }
+        s.push('\n');
+    }
+    if !any {
+        let _ = writeln!(s, "No changes.\n");
+    }
+}
+
+/// A runbook per team in start order, with each task's runbook text.
+fn runbooks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical: &[String]) {
+    let w = &inv.window;
+    let _ = writeln!(s, "## Runbooks\n");
+    let mut teams: Vec<String> = inv.teams.iter().map(|t| t.id.clone()).collect();
+    for r in rows {
+        for (t, _) in &r.teams {
+            if !teams.contains(t) {
+                teams.push(t.clone());
+            }
+        }
+    }
+    for team in &teams {
+        let mine: Vec<&TaskRow> = rows
+            .iter()
+            .filter(|r| r.teams.iter().any(|(t, _)| t == team))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "### Team {}\n", inline(team));
+        let _ = writeln!(
+            s,
+            "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Runbook | Done |\n|---:|---|---|---|---|---:|---|---|---|---|"
+        );
+        for (i, r) in mine.iter().enumerate() {
+            let amount = r
+                .teams
+                .iter()
+                .find(|(t, _)| t == team)
+                .map(|&(_, n)| n)
+                .unwrap_or(1);
+            let id = if amount > 1 {
+                format!("{} (×{amount} people)", code(&r.id))
+            } else {
+                code(&r.id)
+            };
+            let id = if r.critical { format!("{id} ★") } else { id };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | ☐ |",
+                i + 1,
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                id,
+                cell(&r.systems.join(", ")),
+                fmt_minutes(r.duration()),
+                outage_words(r),
+                cell(&if r.after.is_empty() {
+                    "—".to_string()
+                } else {
+                    r.after_labels().join(", ")
+                }),
+                runbook_text(r)
+            );
+        }
+        s.push('\n');
+    }
+    let unteamed: Vec<&TaskRow> = rows.iter().filter(|r| r.teams.is_empty()).collect();
+    if !unteamed.is_empty() {
+        let _ = writeln!(s, "### No team assigned\n");
+        for r in unteamed {
+            let _ = writeln!(
+                s,
+                "- {}–{} {}",
+                wall_short(&w.at(r.start)),
+                wall_short(&w.at(r.end)),
+                code(&r.id)
+            );
+        }
+        s.push('\n');
+    }
+    if !critical.is_empty() {
+        let _ = writeln!(
+            s,
+            "★ on the critical chain: a delay there delays the window end.\n"
+        );
+    }
 }
 
 #[cfg(test)]

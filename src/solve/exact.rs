@@ -1165,7 +1165,8 @@ mod tests {
 
     /// Measurement on the j30 sample: `cargo test --release --lib
     /// exact::tests::bench_j30 -- --ignored --nocapture` (budget in seconds
-    /// from `EXACT_BUDGET`, default 5; instances from `/work/benchdata`).
+    /// from `EXACT_BUDGET`, default 5; instances from `WINDOWPLAN_BENCHDATA`,
+    /// default `../shared/benchdata`).
     #[test]
     #[ignore = "measurement"]
     fn bench_j30() {
@@ -1175,19 +1176,21 @@ mod tests {
             .and_then(|v| v.parse::<f64>().ok())
             .unwrap_or(5.0);
         let budget = Duration::from_secs_f64(budget);
+        let root =
+            std::env::var("WINDOWPLAN_BENCHDATA").unwrap_or_else(|_| "../shared/benchdata".into());
         let refs =
-            std::fs::read_to_string("/work/benchdata/psplib/reference.csv").unwrap_or_default();
+            std::fs::read_to_string(format!("{root}/psplib/reference.csv")).unwrap_or_default();
         let set = std::env::var("EXACT_SET").unwrap_or_else(|_| "j30".into());
         let mut files: Vec<String> = match set.as_str() {
             "j60" => (1..=10)
-                .map(|k| format!("/work/benchdata/psplib/j60/j601_{k}.sm"))
+                .map(|k| format!("{root}/psplib/j60/j601_{k}.sm"))
                 .collect(),
             "j120" => (1..=10)
-                .map(|k| format!("/work/benchdata/psplib/j120/j1201_{k}.sm"))
+                .map(|k| format!("{root}/psplib/j120/j1201_{k}.sm"))
                 .collect(),
-            "ubo" => vec!["/work/benchdata/rcpspmax/ubo10/ubo_10_psp2.sch".into()],
+            "ubo" => vec![format!("{root}/rcpspmax/ubo10/psp2.sch")],
             _ => (1..=10)
-                .map(|k| format!("/work/benchdata/psplib/j30/j301_{k}.sm"))
+                .map(|k| format!("{root}/psplib/j30/j301_{k}.sm"))
                 .collect(),
         };
         if set == "j30" {

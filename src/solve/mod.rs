@@ -24,6 +24,7 @@
 
 mod bounds;
 pub mod clock;
+pub mod components;
 pub mod exact;
 mod instance;
 pub mod milp;
@@ -315,6 +316,9 @@ fn analyse_why(problem: &Problem) -> Result<(Instance, Time), CoreReason> {
         Conflict::Cycle(c) => CoreReason::Other(temporal::describe_cycle(problem, &c)),
         Conflict::Window(j) => window_reason(Some(&inst), j),
     })?;
+    for members in components::components(problem) {
+        components::refute_cheaply(problem, &members)?;
+    }
     let mut lb = bounds::path_bound(&inst).max(bounds::exclusion_bound(&inst));
     match bounds::energy_bound(&inst) {
         Ok(b) => lb = lb.max(b),

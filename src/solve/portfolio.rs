@@ -12,8 +12,10 @@
 //! worse than with one thread: it is the better of the two.
 
 use super::clock;
+use super::components;
 use super::exact::{self, ExactResult};
 use super::{solve_heuristic, Outcome, Solution, SolveOptions};
+use crate::model::verify::verify;
 use crate::model::{Problem, Time};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::Arc;
@@ -78,7 +80,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
             ),
             Outcome::NotFound(why) => merge(
                 Outcome::NotFound(why),
-                exact::solve_exact_with(problem, None, 0, remaining, &tuning, &alone),
+                exact_from_nothing(problem, remaining, &tuning, &alone),
             ),
             other => other,
         };
@@ -127,6 +129,7 @@ impl crate::progress::Progress for Board {
     fn improved(&self, makespan: Time, lower_bound: Time) {
         self.best.fetch_min(makespan, Ordering::Relaxed);
         self.lower.fetch_max(lower_bound, Ordering::Relaxed);
+        self.close_if_met();
         if let Some(p) = &self.progress {
             p.improved(
                 makespan,
@@ -191,7 +194,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
         let board = &board;
         let engine = scope.spawn(move || {
             let tuning = exact::ExactOptions::for_problem(problem, true);
-            exact::solve_exact_with(problem, None, 0, budget, &tuning, &**board)
+            exact_from_nothing(problem, budget, &tuning, &**board)
         });
         // the run obeys its own flag: pass the caller's stop on to it
         scope.spawn(move || {
@@ -202,6 +205,21 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 std::thread::sleep(Duration::from_millis(5));
             }
         });
+        // Threads beyond two: further one-thread searches with other
+        // seeds, sharing the run's stop (not where downtime is weighed,
+        // where their shorter schedules would undo the run's refinement).
+        let weighted = problem.limits.iter().any(|l| l.weight > 0.0);
+        let extra: Vec<_> = (2..opts.worker_threads())
+            .filter(|_| !weighted)
+            .map(|k| {
+                let more = SolveOptions {
+                    time_limit: budget,
+                    seed: opts.seed.wrapping_add(1000 * k as u64),
+                    ..run_opts.clone()
+                };
+                scope.spawn(move || solve_heuristic(problem, &more))
+            })
+            .collect();
         let mut outcome = super::solve_one_thread(problem, &run_opts);
         // A one-thread run usually ends before its time is up (it counts
         // work, see `clock`): the rest of its thread's time goes to a
@@ -219,6 +237,20 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
                 ..run_opts.clone()
             };
             outcome = better(outcome, solve_heuristic(problem, &more));
+        }
+        if matches!(&outcome, Outcome::Solved(s) if s.is_optimal())
+            || matches!(outcome, Outcome::Infeasible(_))
+        {
+            board.stop_run.store(true, Ordering::Relaxed);
+        }
+        for search in extra {
+            if let Ok(other) = search.join() {
+                outcome = better(outcome, other);
+            }
+        }
+        if matches!(outcome, Outcome::Infeasible(_)) {
+            // proven: the engine has nothing left to find
+            board.lower.store(Time::MAX, Ordering::Relaxed);
         }
         board.run_done.store(true, Ordering::Relaxed);
         (outcome, engine.join())
@@ -252,6 +284,60 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
     outcome
 }
 
+/// The exact engine without a schedule to start from: first on each
+/// strongly connected component of the time lags alone (for up to half the
+/// budget), which refutes an infeasible problem far sooner than the whole
+/// does, and whose schedules, laid one after another, give a first
+/// schedule of the whole where nothing depends on time; then on the whole.
+fn exact_from_nothing(
+    problem: &Problem,
+    budget: Duration,
+    tuning: &exact::ExactOptions,
+    link: &dyn exact::Link,
+) -> ExactResult {
+    let started = clock::now();
+    let parts = components::components(problem);
+    let whole = parts.len() == 1 && parts[0].len() == problem.activities.len();
+    let mut incumbent = None;
+    if !parts.is_empty() && !whole {
+        match components::refute_exactly(problem, &parts, budget / 2, link) {
+            components::Refutation::Infeasible(why) => {
+                // no schedule of any makespan: tells a search beside it
+                link.bound(Time::MAX);
+                return ExactResult::Infeasible(why);
+            }
+            components::Refutation::Arranged(arranged) => {
+                incumbent = components::compose(problem, &parts, &arranged)
+                    .filter(|s| verify(problem, s).is_empty());
+            }
+        }
+    }
+    if let Some(s) = &incumbent {
+        link.found(s);
+    }
+    let rest = budget.saturating_sub(clock::elapsed(started));
+    let result = exact::solve_exact_with(problem, incumbent.as_deref(), 0, rest, tuning, link);
+    match (result, incumbent) {
+        // the engine found nothing better than the composed schedule
+        (
+            ExactResult::Bounds {
+                starts: None,
+                lower_bound,
+                ..
+            },
+            Some(s),
+        ) => {
+            let makespan = problem.makespan(&s);
+            ExactResult::Bounds {
+                starts: Some(s),
+                makespan: Some(makespan),
+                lower_bound: lower_bound.min(makespan),
+            }
+        }
+        (result, _) => result,
+    }
+}
+
 /// The better of two outcomes of the same problem: the shorter schedule,
 /// with the better of the two bounds.
 fn better(a: Outcome, b: Outcome) -> Outcome {
@@ -263,6 +349,8 @@ fn better(a: Outcome, b: Outcome) -> Outcome {
             Outcome::Solved(best)
         }
         (Outcome::Solved(x), _) | (_, Outcome::Solved(x)) => Outcome::Solved(x),
+        // a proof beats "not found"
+        (Outcome::NotFound(_), b @ Outcome::Infeasible(_)) => b,
         (a, _) => a,
     }
 }
@@ -327,6 +415,34 @@ fn improve(mut sol: Solution, result: ExactResult) -> Solution {
 mod tests {
     use super::*;
     use crate::model::{Activity, Demand, Resource};
+
+    /// More threads than two: the further searches are joined and the
+    /// result is the proven optimum, as with two.
+    #[test]
+    fn more_threads_join_and_prove() {
+        let mut p = Problem::default();
+        p.resources.push(Resource::constant("R", 2));
+        for i in 0..12 {
+            let mut a = Activity::new(format!("a{i}"), 1 + i % 4);
+            a.demands.push(Demand {
+                resource: 0,
+                amount: 1 + (i % 2) as i64,
+            });
+            p.activities.push(a);
+        }
+        for threads in [2, 4] {
+            let opts = SolveOptions {
+                time_limit: Duration::from_secs(2),
+                threads,
+                ..Default::default()
+            };
+            let Outcome::Solved(sol) = solve(&p, &opts) else {
+                panic!("no schedule with {threads} threads")
+            };
+            assert!(crate::model::verify::verify(&p, &sol.starts).is_empty());
+            assert!(sol.is_optimal(), "{threads} threads: {sol:?}");
+        }
+    }
 
     /// Activities that pairwise cannot share a capacity-3 resource (each
     /// needs 2) but whose energy fits: the heuristic's bounds stop below the
