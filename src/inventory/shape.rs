@@ -168,6 +168,8 @@ pub fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diagnostic>
             start: Text(String::new()),
             timezone: String::new(),
             deadline: None,
+            title: None,
+            change: None,
         },
         teams: Vec::new(),
         systems: Vec::new(),

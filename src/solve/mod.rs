@@ -317,7 +317,7 @@ fn analyse_why(problem: &Problem) -> Result<(Instance, Time), CoreReason> {
         Conflict::Window(j) => window_reason(Some(&inst), j),
     })?;
     for members in components::components(problem) {
-        components::refute_cheaply(problem, &members)?;
+        components::refute_cheaply(problem, &members).map_err(CoreReason::Other)?;
     }
     let mut lb = bounds::path_bound(&inst).max(bounds::exclusion_bound(&inst));
     match bounds::energy_bound(&inst) {
