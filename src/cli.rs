@@ -372,6 +372,10 @@ pub fn pareto(
     let points = with_notes(opts, |opts| crate::solve::pareto(&compiled.problem, opts));
     let points = match points {
         Ok(p) => p,
+        Err(Outcome::Infeasible(why)) => {
+            let why = crate::explain::words::infeasible(&inv, &compiled, &why);
+            return no_plan("plan", true, &why, opts.time_limit);
+        }
         Err(outcome) => return no_schedule("plan", &outcome, opts.time_limit),
     };
     let mut plans = Vec::new();

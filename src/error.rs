@@ -14,6 +14,12 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: String,
+    /// Line (from 1) of the field in the input file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// Column (from 1, in characters) of the field, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
 }
 
 impl Diagnostic {
@@ -28,7 +34,19 @@ impl Diagnostic {
             path: path.into(),
             message: message.into(),
             hint: hint.into(),
+            line: None,
+            column: None,
         }
+    }
+
+    /// The same diagnostic, placed at a line and column of the input
+    /// (0 means unknown and leaves it unplaced).
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        if line > 0 {
+            self.line = Some(line);
+            self.column = Some(column.max(1));
+        }
+        self
     }
 }
 
@@ -69,7 +87,11 @@ impl fmt::Display for InputError {
             if i > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}: {}", self.source, d)?;
+            // `file:line:col:` as compilers write it, so editors can jump there.
+            match (d.line, d.column) {
+                (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.source, d)?,
+                _ => write!(f, "{}: {}", self.source, d)?,
+            }
         }
         Ok(())
     }

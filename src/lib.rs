@@ -118,7 +118,9 @@ impl Timings {
 /// Why no plan can exist, found without search: a task with no room left
 /// once its windows, its teams' hours, the blackouts over it and the
 /// deadline are taken into account; a deadline shorter than the critical
-/// path (the path is named).
+/// path (the path is named). What holds whatever the blackouts (a task
+/// longer than its windows, on both sides of a DR pair, ...) is refused
+/// by validation already (`inventory::impossible`).
 pub fn precheck(inv: &Inventory) -> Option<String> {
     use model::intervals::{intersect, merge, subtract};
     let end = inv.window.deadline.unwrap_or(inventory::time::MAX_MINUTES);
@@ -141,52 +143,7 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
         let blackouts: Vec<model::Interval> = covering.iter().map(|b| b.interval).collect();
         let room = subtract(&room, &merge(blackouts));
         if room.iter().all(|iv| iv.len() < task.duration) {
-            let names: Vec<String> = covering
-                .iter()
-                .map(|b| match &b.reason {
-                    Some(r) => format!("the blackout for {r}"),
-                    None => "a blackout".to_string(),
-                })
-                .collect();
-            let mut limits = Vec::new();
-            if task.windows.is_some() {
-                limits.push("its windows".to_string());
-            }
-            if task
-                .needs
-                .iter()
-                .any(|&(t, _)| inv.teams[t].available.is_some())
-            {
-                limits.push("its teams' hours".to_string());
-            }
-            if inv.window.deadline.is_some() {
-                limits.push("the deadline".to_string());
-            }
-            limits.extend(names);
-            reasons.push(format!(
-                "task {} takes {} but no stretch that long is left between {}",
-                task.id,
-                report::fmt_minutes(task.duration),
-                report::join_words(&limits)
-            ));
-        }
-    }
-    // An outage task on both sides of a DR pair takes them down together,
-    // which the pair forbids at every minute (found by the structure fuzzer:
-    // `systems: [primary, standby]`).
-    for pair in &inv.dr {
-        let prim = inv.component_systems(pair.primary);
-        let stby = inv.component_systems(pair.standby);
-        for task in inv.tasks.iter().filter(|t| t.outage && t.duration > 0) {
-            let on = |side: &[usize]| task.systems.iter().any(|s| side.contains(s));
-            if on(&prim) && on(&stby) {
-                reasons.push(format!(
-                    "task {} is an outage on both the primary {} and the standby {} of a DR pair, which must never be down at the same time; split the task, or set `outage: false`",
-                    task.id,
-                    inv.component_id(pair.primary),
-                    inv.component_id(pair.standby)
-                ));
-            }
+            reasons.push(explain::words::no_stretch(inv, task, &covering, &room));
         }
     }
     if !reasons.is_empty() {
@@ -203,10 +160,13 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
         .map(|&t| inv.tasks[t].id.as_str())
         .collect();
     Some(format!(
-        "the deadline allows {} but the critical path {} takes {}; move the deadline, shorten a task or drop a dependency",
+        "the {} deadline allows {} from the {} start, but the critical path {} takes {} (until {}); move the deadline, shorten a task or drop a dependency",
+        plan::clock(&inv.window, deadline),
         report::fmt_minutes(deadline),
+        plan::clock(&inv.window, 0),
         path.join(" → "),
-        report::fmt_minutes(cpm.length)
+        report::fmt_minutes(cpm.length),
+        plan::clock(&inv.window, cpm.length)
     ))
 }
 
@@ -357,8 +317,12 @@ fn plan_compiled(
                 ))
             }
         }
-        Err(Outcome::Infeasible(why)) => PlanResult::Infeasible(why),
-        Err(Outcome::NotFound(why)) => PlanResult::NotFound(why),
+        // The core speaks of activities and minutes: say it in the
+        // inventory's words and the window's wall-clock time.
+        Err(Outcome::Infeasible(why)) => {
+            PlanResult::Infeasible(explain::words::infeasible(inv, compiled, &why))
+        }
+        Err(Outcome::NotFound(why)) => PlanResult::NotFound(explain::words::not_found(&why)),
         Err(Outcome::Solved(_)) => unreachable!("verified solutions are Ok"),
     }
 }

@@ -194,7 +194,7 @@ fn numbers_that_overflow_are_refused() {
                 "cap.yaml",
                 format!("{HEAD}teams: [ {{ id: ops, capacity: 9223372036854775808 }} ]\nsystems: [ {{id: a}} ]\n"),
                 "E005",
-                &["line 2", "64 bits"],
+                &["cap.yaml:2:31:", "teams[0].capacity", "64 bits"],
             ),
             // 2^63 - 1 fits in the type but not in the planner.
             (
@@ -212,7 +212,7 @@ fn numbers_that_overflow_are_refused() {
                 r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "teams": [{"id": "ops", "capacity": 2}], "systems": [{"id": "a"}],
             "tasks": [{"id": "t", "system": "a", "duration": "1m", "needs": {"ops": 18446744073709551616}}]}"#.into(),
                 "E005",
-                &["malformed JSON"],
+                &["needs.json:2:85:", "tasks[0].needs.ops", "`18446744073709551616` does not fit in 64 bits"],
             ),
             // Weights: 1e400 is infinite in YAML's eyes, out of range in JSON's.
             (
@@ -596,7 +596,7 @@ fn a_failing_run_never_leaves_a_partial_file() {
     let infeasible = write(
         &dir,
         "infeasible.yaml",
-        "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-05T23:00 }\nsystems: [ {id: a} ]\ntasks: [ { id: t, system: a, duration: 2h } ]\n",
+        "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-05T23:00 }\nsystems: [ {id: a} ]\nblackouts: [ { from: 2026-12-05T22:00, to: 2026-12-05T22:45 } ]\ntasks: [ { id: t, system: a, duration: 30m } ]\n",
     );
     windowplan()
         .args(["plan", "--time-limit", "1s", "--format", "json", "-o"])
@@ -717,24 +717,21 @@ fn ctrl_c_still_writes_the_plan_and_says_so() {
 }
 
 #[test]
-fn one_task_on_both_sides_of_a_dr_pair_is_infeasible_not_a_solver_error() {
+fn one_task_on_both_sides_of_a_dr_pair_is_refused_at_validation() {
     // Found by the structure fuzzer: the solver returned a plan the checker
-    // rejected ("internal error"). No plan can exist: say so, exit 1.
+    // rejected ("internal error"). No plan can exist, whatever the times:
+    // validation says so (E049, at the task's systems), and plan does too.
     let (_dir, p) = temp_file(
         "dr.yaml",
         format!("{HEAD}systems: [ {{id: a}}, {{id: b}} ]\ndr: [ {{ primary: a, standby: b }} ]\ntasks: [ {{ id: both, systems: [b, a], duration: 16m }} ]\n"),
     );
-    windowplan()
-        .args(["plan", "--time-limit", "1s"])
-        .arg(&p)
-        .assert()
-        .code(1)
-        .stderr(
-            predicate::str::contains("no feasible plan")
+    for cmd in [&["plan", "--time-limit", "1s"][..], &["validate"][..]] {
+        windowplan().args(cmd).arg(&p).assert().code(2).stderr(
+            predicate::str::contains("error[E049]: tasks[0].systems")
                 .and(predicate::str::contains(
-                    "both the primary a and the standby b",
+                    "both the primary `a` and the standby `b`",
                 ))
                 .and(predicate::str::contains("internal error").not()),
         );
-    windowplan().arg("validate").arg(&p).assert().code(1);
+    }
 }

@@ -96,17 +96,16 @@ fn no_schedule_in_time_exits_3_with_the_limit_as_given() {
     let dir = tempdir();
     windowplan()
         .args([
-            "generate", "--kind", "rcpspmax", "--jobs", "200", "--count", "1",
+            "generate", "--kind", "rcpspmax", "--jobs", "200", "--count", "2",
         ])
         .args(["--nc", "1.8", "--rf", "1", "--rs", "0.2", "-o"])
         .arg(dir.path())
         .assert()
         .success();
-    let sch = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sch")))
-        .unwrap();
+    // The first of these is proven infeasible at once (a component of its
+    // lags overloads a resource); the second is neither solved nor refuted
+    // in seconds.
+    let sch = dir.path().join("PSP2.SCH");
     for threads in ["0", "1"] {
         let out = run(windowplan()
             .args(["plan", "--time-limit", "5ms", "--threads", threads])

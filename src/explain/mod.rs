@@ -14,6 +14,7 @@ pub mod availability;
 pub mod bottleneck;
 pub mod chain;
 pub mod conflict;
+pub mod words;
 
 pub use bottleneck::{bottlenecks, Bottlenecks, Relaxation, Trial};
 pub use chain::{critical_chain, ChainLink, HeldBy};

@@ -6,10 +6,17 @@
 //!
 //! - [`file`]: the serde model of the v1 file, as written.
 //! - [`time`]: durations, lags, local times (DST-aware) and intervals.
-//! - [`validate`]: loading, every validation rule, and resolution.
+//! - [`node`], [`shape`]: when the file does not fit the model at once, a
+//!   tree with the line and column of every value, read item by item so
+//!   every malformed field is reported.
+//! - [`validate`]: loading, every validation rule, and resolution;
+//!   [`impossible`]: the rules no schedule can satisfy, found there.
 
 pub mod file;
+pub mod impossible;
 pub mod model;
+pub mod node;
+pub mod shape;
 pub mod time;
 pub mod validate;
 

@@ -170,12 +170,39 @@ pub fn timezone(name: &str) -> Result<TimeZone, TimeError> {
         ));
     }
     TimeZone::get(n).map_err(|_| {
-        TimeError::new(
-            E_TIMEZONE,
-            format!("unknown timezone `{name}`"),
-            "write an IANA timezone name such as `Europe/London`, `America/New_York` or `UTC`",
-        )
+        let hint = match closest_timezone(n) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => {
+                "write an IANA timezone name such as `Europe/London`, `America/New_York` or `UTC`"
+                    .to_string()
+            }
+        };
+        TimeError::new(E_TIMEZONE, format!("unknown timezone `{name}`"), hint)
     })
+}
+
+/// The IANA name closest to a mistyped one: by the whole name
+/// (`Europe/Londn`), else by its city alone (`London`, `Europe/Lodnon`).
+fn closest_timezone(name: &str) -> Option<String> {
+    let names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|n| n.as_str().to_string())
+        .collect();
+    if let Some(s) = super::validate::suggest(name, names.iter().map(|n| n.as_str())) {
+        return Some(s.to_string());
+    }
+    let city = name.rsplit('/').next().unwrap_or(name);
+    let cities = names
+        .iter()
+        .filter_map(|n| n.rsplit_once('/').map(|(_, c)| c));
+    let c = super::validate::suggest(city, cities)?;
+    // The first name (alphabetically) with that city, e.g. `Europe/London`.
+    let mut with_city: Vec<&String> = names
+        .iter()
+        .filter(|n| n.rsplit_once('/').is_some_and(|(_, x)| x == c))
+        .collect();
+    with_city.sort();
+    with_city.first().map(|s| s.to_string())
 }
 
 /// A written local time, split into its civil part and optional offset.
@@ -417,6 +444,24 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_timezone_names_the_closest() {
+        for (typo, meant) in [
+            ("Europe/Londn", "Europe/London"),
+            ("Europe/Pariss", "Europe/Paris"),
+            ("America/New_Yrok", "America/New_York"),
+            ("Asia/Tokio", "Asia/Tokyo"),
+            ("Berlin", "Europe/Berlin"),
+        ] {
+            let e = timezone(typo).unwrap_err();
+            assert_eq!(e.code, E_TIMEZONE);
+            assert_eq!(e.hint, format!("did you mean `{meant}`?"), "{typo}");
+        }
+        // Nothing close: no guess, the general advice.
+        let e = timezone("Mars/Olympus_Mons").unwrap_err();
+        assert!(!e.hint.contains("did you mean"), "{}", e.hint);
+    }
 
     #[test]
     fn durations() {

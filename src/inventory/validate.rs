@@ -16,6 +16,7 @@
 //! - Intervals before the window start are kept as given (harmless).
 
 use super::file::*;
+use super::shape::Partial;
 use super::time::{self, Clock, TimeError};
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::*;
@@ -239,12 +240,83 @@ pub fn load_str_with(
     source: &str,
     limits: &Limits,
 ) -> Result<Inventory, InputError> {
-    let file = parse_str(text, format).map_err(|d| InputError::one(source, d))?;
-    check_limits(&file, limits).map_err(|d| InputError::one(source, d))?;
-    validate(&file).map_err(|diagnostics| InputError {
+    let fail = |diagnostics: Vec<Diagnostic>| InputError {
         source: source.to_string(),
         diagnostics,
-    })
+    };
+    // The fast way: the whole file fits the model. Only when something is
+    // wrong is the document read again as a tree, to place each problem.
+    let first = match parse_str(text, format) {
+        Ok(file) => {
+            check_limits(&file, limits).map_err(|d| InputError::one(source, d))?;
+            return validate(&file).map_err(|diags| match tree(text, format) {
+                Some(root) => fail(diags.into_iter().map(|d| place(&root, d)).collect()),
+                None => fail(diags),
+            });
+        }
+        Err(d) => d,
+    };
+    // Syntax errors and the parser's limits stop everything: there is no
+    // tree to read further.
+    let Some(root) = tree(text, format) else {
+        return Err(InputError::one(source, first));
+    };
+    let lang = match format {
+        Format::Yaml => "YAML",
+        Format::Json => "JSON",
+    };
+    let (file, partial, mut diags) = super::shape::read(&root, lang);
+    check_limits(&file, limits).map_err(|d| InputError::one(source, d))?;
+    if diags.is_empty() {
+        // The tree reads what the model refused (e.g. a number where JSON
+        // wants a string): never accept it for that.
+        diags.push(first);
+    }
+    if let Err(rules) = validate_with(&file, &partial) {
+        for mut d in rules {
+            if partial.window_broken && d.path.starts_with("window") {
+                continue; // already reported as malformed
+            }
+            d.path = partial.remap(&d.path);
+            d.message = partial.remap(&d.message);
+            if !partial.covers(&d.path) {
+                // A field read under its meant name is placed where written.
+                let at = place(
+                    &root,
+                    Diagnostic::new("", partial.as_written(&d.path), "", ""),
+                );
+                diags.push(match (at.line, at.column) {
+                    (Some(l), Some(c)) => d.at(l, c),
+                    _ => d,
+                });
+            }
+        }
+    }
+    Err(fail(diags.into_iter().map(|d| place(&root, d)).collect()))
+}
+
+/// The document as a tree with places, or None when it cannot be read.
+fn tree(text: &str, format: Format) -> Option<super::node::Node> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return None;
+    }
+    match format {
+        Format::Json => serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .map(|_| super::node::json_tree(text)),
+        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(text.len())).ok(),
+    }
+}
+
+/// A diagnostic placed at the line and column of its path.
+fn place(root: &super::node::Node, d: Diagnostic) -> Diagnostic {
+    if d.line.is_some() || d.path.is_empty() {
+        return d;
+    }
+    let node = root.find(&d.path);
+    let (line, column) = (node.line, node.column);
+    d.at(line, column)
 }
 
 fn yaml_options(text_len: usize) -> serde_saphyr::Options {
@@ -275,11 +347,15 @@ fn from_yaml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, Diagnostic
     serde_saphyr::from_str_with_options(text, yaml_options(text.len())).map_err(|e| {
         let msg = first_line(&e.to_string());
         let (code, hint) = parse_hint(&msg, "YAML");
-        let loc = match e.location() {
-            Some(l) if l.line() > 0 => format!(" at line {}, column {}", l.line(), l.column()),
-            _ => String::new(),
+        let (loc, line, column) = match e.location() {
+            Some(l) if l.line() > 0 => (
+                format!(" at line {}, column {}", l.line(), l.column()),
+                u32::try_from(l.line()).unwrap_or(0),
+                u32::try_from(l.column()).unwrap_or(0),
+            ),
+            _ => (String::new(), 0, 0),
         };
-        Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint)
+        Diagnostic::new(code, "", format!("malformed YAML{loc}: {msg}"), hint).at(line, column)
     })
 }
 
@@ -311,6 +387,10 @@ pub fn parse_str(text: &str, format: Format) -> Result<InventoryFile, Diagnostic
                     e.column()
                 ),
                 parse_hint(&msg, "JSON").1,
+            )
+            .at(
+                u32::try_from(e.line()).unwrap_or(0),
+                u32::try_from(e.column()).unwrap_or(0),
             )
         }),
         Format::Yaml => from_yaml(text),
@@ -351,7 +431,7 @@ fn first_line(s: &str) -> String {
 }
 
 /// The words between the first pair of backticks after `marker`.
-fn quoted_after<'a>(msg: &'a str, marker: &str) -> Option<&'a str> {
+pub(crate) fn quoted_after<'a>(msg: &'a str, marker: &str) -> Option<&'a str> {
     let rest = &msg[msg.find(marker)? + marker.len()..];
     let rest = &rest[rest.find('`')? + 1..];
     Some(&rest[..rest.find('`')?])
@@ -359,7 +439,7 @@ fn quoted_after<'a>(msg: &'a str, marker: &str) -> Option<&'a str> {
 
 /// The alternatives serde lists after "expected" (both serde_json's
 /// `` `a`, `b` or `c` `` and serde-saphyr's `one of a, b, c`).
-fn expected_list(msg: &str) -> Vec<String> {
+pub(crate) fn expected_list(msg: &str) -> Vec<String> {
     let Some(p) = msg.rfind("expected ") else {
         return Vec::new();
     };
@@ -372,7 +452,7 @@ fn expected_list(msg: &str) -> Vec<String> {
 }
 
 /// Classifies a serde/parser message into a code and a hint.
-fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
+pub(crate) fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
     let m = msg.to_ascii_lowercase();
     for (marker, what) in [("unknown field", "field"), ("unknown variant", "value")] {
         if m.starts_with(marker) {
@@ -412,7 +492,9 @@ fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
             "write a finite number of ordinary size, e.g. `1` or `2.5` (this one is not a number or is too large to represent)".into(),
         );
     }
-    if m.contains("invalid i64")
+    if m.contains("does not fit in 64 bits")
+        || m.contains("expected a whole number")
+        || m.contains("invalid i64")
         || m.contains("invalid u64")
         || m.contains("expected i64")
         || m.contains("invalid value: integer")
@@ -427,6 +509,17 @@ fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
             "E005",
             "the document ends too early; check for a missing closing bracket or brace, or an empty file".into(),
         );
+    }
+    if m.starts_with("invalid type") || m.starts_with("invalid value") {
+        if let Some(p) = msg.rfind(", expected ") {
+            let want = &msg[p + ", expected ".len()..];
+            let example = match want {
+                "a map" => ", e.g. `{ id: web-1 }`",
+                "a list" => ", e.g. `[web-1, web-2]`",
+                _ => "",
+            };
+            return ("E005", format!("write {want} here{example}"));
+        }
     }
     (
         "E005",
@@ -503,13 +596,15 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 use crate::report::fmt_minutes;
 
-struct Ctx {
+struct Ctx<'p> {
     diags: Vec<Diagnostic>,
+    /// What the shape pass left out: references to it are not "unknown".
+    partial: &'p Partial,
     /// Candidate comparisons left for "did you mean" (see [`SUGGESTION_BUDGET`]).
     suggestions_left: usize,
 }
 
-impl Ctx {
+impl Ctx<'_> {
     fn err(
         &mut self,
         code: &'static str,
@@ -537,18 +632,28 @@ impl Ctx {
             .ok()
     }
 
-    fn intervals(&mut self, clock: Option<&Clock>, path: &str, list: &[Text]) -> Vec<Interval> {
-        let Some(clock) = clock else {
-            return Vec::new();
-        };
+    /// The intervals of a list, merged; None when there is no clock (the
+    /// window is wrong) or one of them is wrong, so that no rule is checked
+    /// against a partial list (that would be a second, false error).
+    fn intervals(
+        &mut self,
+        clock: Option<&Clock>,
+        path: &str,
+        list: &[Text],
+    ) -> Option<Vec<Interval>> {
+        let clock = clock?;
         let mut out = Vec::new();
+        let mut ok = true;
         for (k, t) in list.iter().enumerate() {
             match clock.interval(t.as_str()) {
                 Ok(i) => out.push(i),
-                Err(e) => self.time_err(format!("{path}[{k}]"), e),
+                Err(e) => {
+                    ok = false;
+                    self.time_err(format!("{path}[{k}]"), e)
+                }
             }
         }
-        crate::model::intervals::merge(out)
+        ok.then(|| crate::model::intervals::merge(out))
     }
 
     /// E020/E021: an id must be non-empty, without `@`, whitespace or
@@ -619,6 +724,9 @@ impl Ctx {
         section: &str,
         extra: Option<String>,
     ) {
+        if self.partial.excuses(kind, id) {
+            return; // the item it names is malformed, and reported as such
+        }
         // Once the budget is spent, not even the candidates are listed: that
         // too is a pass over all of them.
         let cands: Vec<&str> = if self.suggestions_left == 0 {
@@ -672,7 +780,14 @@ fn keys<V>(m: &Ids<V>) -> impl Iterator<Item = &str> {
 /// Checks every rule on a parsed file and resolves it; returns all problems
 /// found when there is any.
 pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
+    validate_with(f, &Partial::default())
+}
+
+/// [`validate`] on a file model some items were left out of (see
+/// [`Partial`]).
+pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, Vec<Diagnostic>> {
     let mut cx = Ctx {
+        partial,
         diags: Vec::new(),
         suggestions_left: SUGGESTION_BUDGET,
     };
@@ -792,7 +907,7 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         let available = t
             .available
             .as_ref()
-            .map(|list| cx.intervals(clock, &format!("teams[{i}].available"), list));
+            .and_then(|list| cx.intervals(clock, &format!("teams[{i}].available"), list));
         teams.push(Team {
             id: t.id.clone(),
             capacity,
@@ -1363,7 +1478,7 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         let windows = t
             .windows
             .as_ref()
-            .map(|list| cx.intervals(clock, &format!("{tp}.windows"), list));
+            .and_then(|list| cx.intervals(clock, &format!("{tp}.windows"), list));
         // after
         let mut after = Vec::new();
         for (j, a) in t.after.iter().enumerate() {
@@ -1416,46 +1531,6 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
             windows,
             after,
         });
-    }
-
-    // --- E057: a task longer than every window it may use
-    for (i, p) in pre.iter().enumerate() {
-        let mut allowed: Option<Vec<Interval>> = p.windows.clone();
-        let mut limited_by: Vec<String> = Vec::new();
-        if p.windows.is_some() {
-            limited_by.push("its `windows`".into());
-        }
-        for &(k, _) in &p.needs {
-            if let Some(av) = &teams[k].available {
-                limited_by.push(format!("the availability of team `{}`", teams[k].id));
-                allowed = Some(match allowed {
-                    None => av.clone(),
-                    Some(a) => crate::model::intervals::intersect(&a, av),
-                });
-            }
-        }
-        let Some(a) = allowed else {
-            continue;
-        };
-        let longest = a.iter().map(|x| x.len()).max();
-        if longest.is_none_or(|l| l < p.duration) {
-            let what = match longest {
-                None => "no time at all is left".to_string(),
-                Some(l) => format!("the longest usable stretch is {}", fmt_minutes(l)),
-            };
-            cx.err(
-                "E057",
-                format!("tasks[{i}].duration"),
-                format!(
-                    "task `{}` takes {} but {what} within {}",
-                    f.tasks[i].id,
-                    fmt_minutes(p.duration),
-                    limited_by.join(" and ")
-                ),
-                "widen the windows or team availability, or shorten or split the task",
-            );
-            continue;
-        }
     }
 
     // --- cycles in `after`
@@ -1586,13 +1661,15 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         }
     }
 
-    if !cx.diags.is_empty() {
-        return Err(cx.diags);
-    }
-    let clock = clock.expect("no diagnostics implies a valid window");
-    Ok(Inventory {
+    // Resolved as far as it goes, for the rules no schedule can satisfy;
+    // with an unreadable window no time is checked, so any start will do.
+    let start = match clock {
+        Some(c) => c.start.clone(),
+        None => jiff::Timestamp::UNIX_EPOCH.to_zoned_datetime(jiff::tz::TimeZone::UTC),
+    };
+    let inv = Inventory {
         window: Window {
-            start: clock.start.clone(),
+            start,
             timezone: f.window.timezone.clone(),
             deadline,
             meta: Meta {
@@ -1610,7 +1687,14 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
         services,
         integrations,
         tasks,
-    })
+    };
+    cx.diags
+        .extend(super::impossible::check(&inv, f, clock.is_some()));
+    if cx.diags.is_empty() {
+        Ok(inv)
+    } else {
+        Err(cx.diags)
+    }
 }
 
 /// E040: a capacity-like number must be between 1 and u32::MAX.
@@ -1779,7 +1863,7 @@ dr:
     standby: core-db-b
     order: standby_first
   - primary: web-pair
-    standby: web-tier
+    standby: loose
 
 blackouts:
   - from: 2026-12-06T01:00
@@ -1793,7 +1877,7 @@ services:
   - id: online-banking
     weight: 10
     requires: [web-tier, core-db-a]
-    max_downtime: 0m
+    max_downtime: 2h
   - id: reporting
     requires: [dwh]
 
@@ -1937,7 +2021,7 @@ tasks:
             inv.services[0].requires,
             vec![Component::Cluster(0), Component::System(0)]
         );
-        assert_eq!(inv.services[0].max_downtime, Some(0));
+        assert_eq!(inv.services[0].max_downtime, Some(120));
         assert_eq!(inv.services[1].max_downtime, None);
         assert_eq!(inv.integrations[0].mode, IntegrationMode::Async);
         assert_eq!(inv.integrations[0].tolerance, 60);
@@ -2061,7 +2145,8 @@ tasks:
         let d = &e.diagnostics[0];
         assert_eq!(d.code, "E005");
         assert!(d.message.contains("capacty"), "{d}");
-        assert!(d.message.contains("line 4"), "{d}");
+        assert_eq!(d.path, "teams[0].capacty", "{d}");
+        assert_eq!((d.line, d.column), (Some(4), Some(5)), "{d}");
     }
 
     #[test]
@@ -2518,9 +2603,9 @@ tasks:
             ("E054", "tasks[1].after[1].max_lag"),
             ("E053", "tasks[2].duration"),
             ("E034", "tasks[2].after[1]"),
-            ("E057", "tasks[3].duration"),
             ("E056", "tasks[1].after[1]"),
             ("E046", "clusters[0].min_available"),
+            ("E057", "tasks[3].duration"),
         ];
         assert_eq!(got, want, "{e}");
         for d in &e.diagnostics {
@@ -2558,7 +2643,10 @@ tasks:
         )
         .unwrap_err();
         assert!(e.diagnostics[0].hint.contains("`deadline`"), "{e}");
-        assert!(e.diagnostics[0].message.contains("line 1"), "{e}");
+        assert_eq!(e.diagnostics[0].line, Some(1), "{e}");
+        // The misspelt field is read under its meant name, value checked.
+        assert_eq!(e.diagnostics[1].code, "E011", "{e}");
+        assert_eq!(e.diagnostics[1].column, Some(72), "{e}");
         assert_eq!(yaml("  \n").unwrap_err().diagnostics[0].code, "E005");
     }
 

@@ -153,28 +153,113 @@ pub enum Outcome {
     NotFound(String),
 }
 
+/// Why a core problem has no schedule, as found before search. Domain-free
+/// (activity and resource indices, minutes): the caller that knows what
+/// they stand for words it for its users; [`fmt::Display`] gives the core's
+/// own words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoreReason {
+    /// Activity `activity` fits nowhere between its earliest and latest
+    /// start: its allowed/forbidden intervals (`intervals`) or the
+    /// resources `short` (resource, amount) leave it no room.
+    NoRoom {
+        activity: usize,
+        earliest: Time,
+        latest: Time,
+        intervals: bool,
+        short: Vec<(usize, i64)>,
+    },
+    /// Activity `activity` cannot start before `earliest` (releases, time
+    /// lags), too late to end by `deadline`.
+    TooLate {
+        activity: usize,
+        earliest: Time,
+        deadline: Time,
+    },
+    /// Anything else, in words.
+    Other(String),
+}
+
+impl CoreReason {
+    fn describe(&self, problem: &Problem) -> String {
+        let name = |j: usize| problem.activities[j].name.as_str();
+        match self {
+            CoreReason::NoRoom {
+                activity,
+                earliest,
+                latest,
+                intervals,
+                short,
+            } => {
+                let a = &problem.activities[*activity];
+                let mut why = Vec::new();
+                if *intervals {
+                    why.push("fits in none of its allowed intervals (given its forbidden intervals)".to_string());
+                }
+                for &(r, amount) in short {
+                    why.push(format!(
+                        "never has {} of {} free for {} minutes",
+                        amount, problem.resources[r].name, a.duration
+                    ));
+                }
+                if why.is_empty() {
+                    why.push("fits no time allowed by its intervals and resource capacities".into());
+                }
+                format!(
+                    "activity {} {} between minute {} and its latest start {}",
+                    a.name,
+                    why.join(" and "),
+                    earliest,
+                    latest
+                )
+            }
+            CoreReason::TooLate {
+                activity,
+                earliest,
+                deadline,
+            } => format!(
+                "activity {} cannot start before minute {} (releases and time lags), so it cannot end by the deadline {}",
+                name(*activity), earliest, deadline
+            ),
+            CoreReason::Other(s) => s.clone(),
+        }
+    }
+}
+
+/// Why a problem has no schedule, when that shows before any search (see
+/// [`CoreReason`]); None when it does not (or the problem is malformed).
+pub fn diagnose(problem: &Problem) -> Option<CoreReason> {
+    temporal::check_structure(problem).ok()?;
+    analyse_why(problem).err()
+}
+
 /// The analysed problem: instance and lower bound, or a proof that no
 /// schedule exists (`Err(reason)`).
 fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
+    analyse_why(problem).map_err(|w| w.describe(problem))
+}
+
+/// [`analyse`] with the reason kept as data.
+fn analyse_why(problem: &Problem) -> Result<(Instance, Time), CoreReason> {
     for a in &problem.activities {
         for d in &a.demands {
             let res = &problem.resources[d.resource];
             if a.duration > 0 && d.amount > res.max_capacity() {
-                return Err(format!(
+                return Err(CoreReason::Other(format!(
                     "activity {} needs {} of {}, whose capacity is never more than {}",
                     a.name,
                     d.amount,
                     res.name,
                     res.max_capacity().max(0)
-                ));
+                )));
             }
         }
     }
-    let window_reason = |inst: Option<&Instance>, j: usize| -> String {
+    let window_reason = |inst: Option<&Instance>, j: usize| -> CoreReason {
         let a = &problem.activities[j];
         match (inst, problem.deadline) {
             (Some(inst), _) => {
-                let mut why = Vec::new();
+                let mut intervals = false;
                 if a.allowed.is_some() || !a.forbidden.is_empty() {
                     let mut t = inst.es[j];
                     let mut ok = false;
@@ -185,10 +270,9 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
                         }
                         t = nt;
                     }
-                    if !ok {
-                        why.push("fits in none of its allowed intervals (given its forbidden intervals)".to_string());
-                    }
+                    intervals = !ok;
                 }
+                let mut short = Vec::new();
                 for &(r, amount) in &inst.demands[j] {
                     let mut t = inst.es[j];
                     // Stop once past the latest start: a capacity that stays
@@ -200,59 +284,56 @@ fn analyse(problem: &Problem) -> Result<(Instance, Time), String> {
                         }
                     }
                     if t > inst.ls[j] {
-                        why.push(format!(
-                            "never has {} of {} free for {} minutes",
-                            amount, problem.resources[r].name, a.duration
-                        ));
+                        short.push((r, amount));
                     }
                 }
-                if why.is_empty() {
-                    why.push("fits no time allowed by its intervals and resource capacities".into());
+                CoreReason::NoRoom {
+                    activity: j,
+                    earliest: inst.es[j],
+                    latest: inst.ls[j],
+                    intervals,
+                    short,
                 }
-                format!(
-                    "activity {} {} between minute {} and its latest start {}",
-                    a.name,
-                    why.join(" and "),
-                    inst.es[j],
-                    inst.ls[j]
-                )
             }
             (None, Some(d)) => match earliest_starts(problem) {
-                Ok(es) => format!(
-                    "activity {} cannot start before minute {} (releases and time lags), so it cannot end by the deadline {}",
-                    a.name, es[j], d
-                ),
-                Err(e) => e,
+                Ok(es) => CoreReason::TooLate {
+                    activity: j,
+                    earliest: es[j],
+                    deadline: d,
+                },
+                Err(e) => CoreReason::Other(e),
             },
-            (None, None) => format!("activity {} has no feasible start time", a.name),
+            (None, None) => {
+                CoreReason::Other(format!("activity {} has no feasible start time", a.name))
+            }
         }
     };
     let mut inst = Instance::from_problem(problem).map_err(|c| match c {
-        Conflict::Cycle(c) => temporal::describe_cycle(problem, &c),
+        Conflict::Cycle(c) => CoreReason::Other(temporal::describe_cycle(problem, &c)),
         Conflict::Window(j) => window_reason(None, j),
     })?;
     inst.tighten_alone().map_err(|c| match c {
-        Conflict::Cycle(c) => temporal::describe_cycle(problem, &c),
+        Conflict::Cycle(c) => CoreReason::Other(temporal::describe_cycle(problem, &c)),
         Conflict::Window(j) => window_reason(Some(&inst), j),
     })?;
     for members in components::components(problem) {
-        components::refute_cheaply(problem, &members)?;
+        components::refute_cheaply(problem, &members).map_err(CoreReason::Other)?;
     }
     let mut lb = bounds::path_bound(&inst).max(bounds::exclusion_bound(&inst));
     match bounds::energy_bound(&inst) {
         Ok(b) => lb = lb.max(b),
         Err(r) => {
-            return Err(format!(
+            return Err(CoreReason::Other(format!(
                 "resource {} cannot supply the work its activities need: its capacity runs out for good",
                 problem.resources[r].name
-            ))
+            )))
         }
     }
     if let Some(d) = problem.deadline {
         if lb > d {
-            return Err(format!(
+            return Err(CoreReason::Other(format!(
                 "the deadline {d} is before the earliest possible end {lb} (critical path and resource work)"
-            ));
+            )));
         }
     }
     Ok((inst, lb))

@@ -428,7 +428,7 @@ mod tests {
             let mut a = Activity::new(format!("a{i}"), 1 + i % 4);
             a.demands.push(Demand {
                 resource: 0,
-                amount: 1 + (i % 2) as i64,
+                amount: 1 + (i % 2),
             });
             p.activities.push(a);
         }
