@@ -31,10 +31,48 @@ pub fn check(inv: &Inventory, f: &InventoryFile, times_known: bool) -> Vec<Diagn
     if times_known {
         out.extend(too_long(inv, f));
     }
-    out.extend(cluster_allowance(inv, f));
-    out.extend(dr_both_sides(inv, f));
-    out.extend(downtime_limits(inv));
+    let on = OutagesOn::new(inv);
+    out.extend(cluster_allowance(inv, f, &on));
+    out.extend(dr_both_sides(inv, f, &on));
+    out.extend(downtime_limits(inv, &on));
     out
+}
+
+/// Outage tasks that take time (those that can break availability rules),
+/// indexed by system, so that each rule looks only at the tasks on the
+/// systems it names: linear in the estate, not tasks × clusters.
+struct OutagesOn<'a> {
+    inv: &'a Inventory,
+    by_system: Vec<Vec<usize>>,
+}
+
+impl<'a> OutagesOn<'a> {
+    fn new(inv: &'a Inventory) -> Self {
+        let mut by_system = vec![Vec::new(); inv.systems.len()];
+        for (k, t) in inv.tasks.iter().enumerate() {
+            if t.outage && t.duration > 0 {
+                for &s in &t.systems {
+                    if let Some(list) = by_system.get_mut(s) {
+                        list.push(k);
+                    }
+                }
+            }
+        }
+        OutagesOn { inv, by_system }
+    }
+
+    /// The outage tasks on any of `systems`, each once, in task order.
+    fn any_of(&self, systems: &[usize]) -> Vec<&'a Task> {
+        let mut ks: Vec<usize> = systems
+            .iter()
+            .filter_map(|&s| self.by_system.get(s))
+            .flatten()
+            .copied()
+            .collect();
+        ks.sort_unstable();
+        ks.dedup();
+        ks.into_iter().map(|k| &self.inv.tasks[k]).collect()
+    }
 }
 
 /// `1h30m`.
@@ -66,11 +104,6 @@ fn systems_path(f: &InventoryFile, t: &Task) -> String {
         "system"
     };
     format!("tasks[{}].{field}", t.source)
-}
-
-/// Outage tasks that take time: those that can break availability rules.
-fn outages(inv: &Inventory) -> impl Iterator<Item = &Task> {
-    inv.tasks.iter().filter(|t| t.outage && t.duration > 0)
 }
 
 /// E057, once per written task (the first member that cannot fit).
@@ -133,7 +166,7 @@ fn too_long(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
 }
 
 /// E048: one task takes more members of a cluster down than it allows.
-fn cluster_allowance(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
+fn cluster_allowance(inv: &Inventory, f: &InventoryFile, on: &OutagesOn) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut done: HashSet<(usize, usize)> = HashSet::new();
     for (k, c) in inv.clusters.iter().enumerate() {
@@ -144,7 +177,7 @@ fn cluster_allowance(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
             continue;
         }
         let allowed = (n - c.min_available) as usize;
-        for t in outages(inv) {
+        for t in on.any_of(&c.members) {
             let hit: Vec<&str> = c
                 .members
                 .iter()
@@ -179,13 +212,13 @@ fn cluster_allowance(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
 }
 
 /// E049: one outage task on both the primary and the standby of a DR pair.
-fn dr_both_sides(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
+fn dr_both_sides(inv: &Inventory, f: &InventoryFile, outages: &OutagesOn) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut done: HashSet<(usize, usize)> = HashSet::new();
     for (i, pair) in inv.dr.iter().enumerate() {
         let prim = inv.component_systems(pair.primary);
         let stby = inv.component_systems(pair.standby);
-        for t in outages(inv) {
+        for t in outages.any_of(&prim) {
             let on = |side: &[usize]| t.systems.iter().any(|s| side.contains(s));
             if on(&prim) && on(&stby) && done.insert((t.source, i)) {
                 out.push(Diagnostic::new(
@@ -210,7 +243,7 @@ fn dr_both_sides(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
 /// a sync integration at once, or through an async one after its tolerance
 /// (tolerances add up along a chain); a cluster is down only while every
 /// member is, so only a task on all its members counts there.
-fn downtime_limits(inv: &Inventory) -> Vec<Diagnostic> {
+fn downtime_limits(inv: &Inventory, on: &OutagesOn) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, s) in inv.services.iter().enumerate() {
         let Some(max) = s.max_downtime else {
@@ -221,7 +254,7 @@ fn downtime_limits(inv: &Inventory) -> Vec<Diagnostic> {
         let mut worst: Option<(Time, &Task, Component)> = None;
         for (&c, &delay) in &reach {
             let members = inv.component_systems(c);
-            for t in outages(inv) {
+            for t in on.any_of(&members) {
                 let down = match c {
                     Component::System(x) => t.systems.contains(&x),
                     Component::Cluster(_) => {
