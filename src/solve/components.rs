@@ -31,8 +31,7 @@ const CHEAP_MAX: usize = 400;
 /// No path in the distance matrix.
 const NO_PATH: Time = Time::MIN / 4;
 
-/// The components of two or more activities (or one with a lag to itself),
-/// each sorted, smallest first.
+/// The components of two or more activities, each sorted, smallest first.
 pub fn components(problem: &Problem) -> Vec<Vec<usize>> {
     let n = problem.activities.len();
     let mut g = DiGraph::<(), ()>::with_capacity(n, problem.precedences.len());
@@ -177,19 +176,14 @@ impl Distances {
     }
 }
 
-/// What the cheap reasoning established about one component.
-pub struct Orders {
-    /// Orders implied by the lags and the pairs that cannot overlap (in the
-    /// problem's indices), for the exact engine's model.
-    pub implied: Vec<Precedence>,
-}
-
 /// Refutes a component in polynomial time, or returns the orders it
-/// implied. `Err`: proven, no schedule exists, in words.
-pub fn refute_cheaply(problem: &Problem, members: &[usize]) -> Result<Orders, String> {
+/// implied (in the problem's indices, for the exact engine's model): those
+/// of pairs that may not overlap where the lags leave only one order.
+/// `Err`: proven, no schedule exists, in words.
+pub fn refute_cheaply(problem: &Problem, members: &[usize]) -> Result<Vec<Precedence>, String> {
     let mut implied = Vec::new();
     if members.len() > CHEAP_MAX {
-        return Ok(Orders { implied });
+        return Ok(implied);
     }
     let mut index = vec![usize::MAX; problem.activities.len()];
     for (k, &m) in members.iter().enumerate() {
@@ -197,7 +191,7 @@ pub fn refute_cheaply(problem: &Problem, members: &[usize]) -> Result<Orders, St
     }
     let Some(mut dist) = Distances::new(problem, members, &index) else {
         // contradictory lags are reported, with the cycle, elsewhere
-        return Ok(Orders { implied });
+        return Ok(implied);
     };
     let pairs = disjoint_pairs(problem, members, &index);
     let dur = |a: usize| problem.activities[members[a]].duration;
@@ -233,7 +227,7 @@ pub fn refute_cheaply(problem: &Problem, members: &[usize]) -> Result<Orders, St
         }
     }
     compulsory_parts(problem, members, &dist)?;
-    Ok(Orders { implied })
+    Ok(implied)
 }
 
 fn order(members: &[usize], a: usize, b: usize, lag: Time) -> Precedence {
@@ -431,7 +425,7 @@ pub fn refute_exactly(
             continue;
         }
         let implied = match refute_cheaply(problem, members) {
-            Ok(o) => o.implied,
+            Ok(implied) => implied,
             Err(why) => return Refutation::Infeasible(why),
         };
         let sub = relaxation(problem, members, &implied);
@@ -561,7 +555,7 @@ mod tests {
         lag(&mut p, b, a, -3);
         let parts = components(&p);
         assert_eq!(parts, vec![vec![0, 1]]);
-        let why = refute_cheaply(&p, &parts[0]).err().expect("refuted");
+        let why = refute_cheaply(&p, &parts[0]).expect_err("refuted");
         assert!(why.contains("a and b may not overlap"), "{why}");
         assert!(why.contains("between 0 and 3"), "{why}");
         assert!(matches!(
@@ -579,9 +573,9 @@ mod tests {
         let b = act(&mut p, "b", 5, &[(0, 1)]);
         lag(&mut p, a, b, 0);
         lag(&mut p, b, a, -8);
-        let orders = refute_cheaply(&p, &[0, 1]).expect("not refuted");
+        let implied = refute_cheaply(&p, &[0, 1]).expect("not refuted");
         assert_eq!(
-            orders.implied,
+            implied,
             vec![Precedence {
                 from: a,
                 to: b,
@@ -603,7 +597,7 @@ mod tests {
             lag(&mut p, w[0], w[1], 1);
             lag(&mut p, w[1], w[0], -1);
         }
-        let why = refute_cheaply(&p, &ids).err().expect("refuted");
+        let why = refute_cheaply(&p, &ids).expect_err("refuted");
         assert!(why.contains("needing 3 of R, whose capacity is 2"), "{why}");
     }
 
