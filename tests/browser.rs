@@ -47,12 +47,8 @@ fn run_headless(browser: &Path, profile: &Path, args: &[String], what: &str) -> 
     out.stdout
 }
 
-#[test]
-fn gantt_page_renders_every_task_in_chromium() {
-    let Some(browser) = chromium() else {
-        eprintln!("note: no chromium installed; skipping the browser test (.ci/run installs it)");
-        return;
-    };
+/// The bank example's plan as an HTML page, in a fresh temporary folder.
+fn bank_page() -> (tempfile::TempDir, PathBuf) {
     let dir = common::tempdir();
     let html = dir.path().join("gantt.html");
     common::plan_one_thread("2s")
@@ -61,6 +57,16 @@ fn gantt_page_renders_every_task_in_chromium() {
         .arg(common::example("bank.yaml"))
         .assert()
         .success();
+    (dir, html)
+}
+
+#[test]
+fn gantt_page_renders_every_task_in_chromium() {
+    let Some(browser) = chromium() else {
+        eprintln!("note: no chromium installed; skipping the browser test (.ci/run installs it)");
+        return;
+    };
+    let (dir, html) = bank_page();
     let inv = windowplan::inventory::load(&common::example("bank.yaml")).unwrap();
     let page = format!("file://{}", html.display());
 
@@ -128,14 +134,7 @@ fn gantt_page_switches_lanes_and_shows_points_of_no_return_and_runbooks() {
         eprintln!("note: no chromium installed; skipping the browser test (.ci/run installs it)");
         return;
     };
-    let dir = common::tempdir();
-    let html = dir.path().join("gantt.html");
-    common::plan_one_thread("2s")
-        .args(["--format", "html", "-o"])
-        .arg(&html)
-        .arg(common::example("bank.yaml"))
-        .assert()
-        .success();
+    let (dir, html) = bank_page();
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(!page.contains("<script"), "the page itself has no script");
     let probed = dir.path().join("probed.html");
