@@ -128,8 +128,8 @@ enum Command {
         format: Option<GenFormat>,
         /// Estate: how hard its rules press (binding: teams, vendor hours and
         /// DR orders bind, so the plan's bound is not met at once).
-        #[arg(long, value_enum, default_value_t = windowplan::generate::Pressure::Relaxed)]
-        pressure: windowplan::generate::Pressure,
+        #[arg(long, value_enum, default_value_t = windowplan::bench::generate::Pressure::Relaxed)]
+        pressure: windowplan::bench::generate::Pressure,
         /// Estate: write to this file (atomically) instead of stdout; its
         /// extension (.json, .yaml) sets the format unless --format is given.
         /// Instances: the directory to write them into (created if missing).
@@ -393,9 +393,9 @@ fn main() -> ExitCode {
                     .is_some_and(|e| e.eq_ignore_ascii_case("json")),
             };
             let format = if json {
-                windowplan::generate::GenFormat::Json
+                windowplan::bench::generate::GenFormat::Json
             } else {
-                windowplan::generate::GenFormat::Yaml
+                windowplan::bench::generate::GenFormat::Yaml
             };
             cli::generate(
                 tasks.unwrap_or(1000),
@@ -436,7 +436,7 @@ fn main() -> ExitCode {
                 seed,
                 ..Default::default()
             };
-            let risk = windowplan::risk::RiskOptions { samples, seed };
+            let risk = windowplan::analysis::risk::RiskOptions { samples, seed };
             cli::risk(
                 &inventory,
                 plan.as_deref(),
@@ -523,7 +523,7 @@ fn main() -> ExitCode {
                 threads,
                 ..Default::default()
             };
-            let bench = windowplan::bench::BenchOptions {
+            let bench = windowplan::bench::runner::BenchOptions {
                 stride,
                 repeat,
                 compare_one_thread,

@@ -11,7 +11,7 @@
 //! The CLI ticks the spinner itself while the solver runs, so elapsed time
 //! and time left show even before the solver calls in.
 
-use crate::model::Time;
+use crate::base::Time;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Duration;
 
@@ -116,12 +116,12 @@ pub fn figures(makespan: Option<Time>, lower_bound: Option<Time>) -> String {
     match (makespan, lower_bound) {
         (Some(m), Some(b)) => format!(
             "best {} · bound {} · gap {:.1}%",
-            crate::report::fmt_minutes(m),
-            crate::report::fmt_minutes(b),
+            crate::base::fmt_minutes(m),
+            crate::base::fmt_minutes(b),
             gap_percent(m, b)
         ),
-        (Some(m), None) => format!("best {}", crate::report::fmt_minutes(m)),
-        (None, Some(b)) => format!("no plan yet · bound {}", crate::report::fmt_minutes(b)),
+        (Some(m), None) => format!("best {}", crate::base::fmt_minutes(m)),
+        (None, Some(b)) => format!("no plan yet · bound {}", crate::base::fmt_minutes(b)),
         (None, None) => "no plan yet".to_string(),
     }
 }

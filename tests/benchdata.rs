@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use windowplan::bench::{self, BenchFormat, BenchOptions};
+use windowplan::bench::runner::{self as bench, BenchFormat, BenchOptions};
 use windowplan::solve::SolveOptions;
 
 fn benchdata() -> Option<PathBuf> {

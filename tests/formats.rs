@@ -5,11 +5,12 @@ mod common;
 
 use common::{data, root, tempdir};
 use std::path::{Path, PathBuf};
-use windowplan::bench::{
-    self, BenchFormat, BenchOptions, BenchReport, InstanceStatus, RefStatus, Solver, Verifier,
+use windowplan::bench::formats::{self, critical_path_bound, Format};
+use windowplan::bench::runner::{
+    self as bench, BenchFormat, BenchOptions, BenchReport, InstanceStatus, RefStatus, Solver,
+    Verifier,
 };
 use windowplan::error::InputError;
-use windowplan::formats::{self, critical_path_bound, Format};
 use windowplan::model::{Precedence, Problem, Time};
 use windowplan::solve::{Outcome, Solution, SolveOptions};
 

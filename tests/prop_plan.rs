@@ -235,7 +235,7 @@ fn brute_force_feasible(inv: &Inventory) -> bool {
     let mut starts = vec![0i64; n];
     fn rec(inv: &Inventory, deadline: i64, i: usize, starts: &mut Vec<i64>) -> bool {
         if i == starts.len() {
-            return windowplan::plan::check::check(inv, starts).is_empty();
+            return windowplan::check::check(inv, starts).is_empty();
         }
         let mut s = 0;
         while s + inv.tasks[i].duration <= deadline {
@@ -271,7 +271,7 @@ proptest! {
                     .iter()
                     .map(|t| plan.tasks.iter().find(|p| p.id == t.id).expect("every task planned").start_minute)
                     .collect();
-                let violations = windowplan::plan::check::check(&inv, &starts);
+                let violations = windowplan::check::check(&inv, &starts);
                 prop_assert!(violations.is_empty(), "{yaml}\n{violations:?}");
             }
             PlanResult::Infeasible(why) | PlanResult::NotFound(why) => {

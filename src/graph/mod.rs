@@ -11,9 +11,9 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
+use crate::base::fmt_minutes;
+use crate::base::Time;
 use crate::inventory::{Component, DrOrder, Inventory};
-use crate::model::Time;
-use crate::report::fmt_minutes;
 
 /// Where a precedence comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -576,7 +576,7 @@ impl TaskGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::testkit::Builder;
+    use crate::inventory::testkit::Builder;
 
     /// A(3) → B(2), A → C(4), B → D(1), C →(lag 1) D.
     fn example() -> Builder {

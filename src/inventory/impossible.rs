@@ -18,9 +18,9 @@
 
 use super::file::InventoryFile;
 use super::{Component, IntegrationMode, Inventory, Task};
+use crate::base::intervals::intersect;
+use crate::base::{Interval, Time};
 use crate::error::Diagnostic;
-use crate::model::intervals::intersect;
-use crate::model::{Interval, Time};
 use std::collections::{HashMap, HashSet};
 
 /// Every impossible rule of a (possibly partly) resolved inventory.
@@ -77,7 +77,7 @@ impl<'a> OutagesOn<'a> {
 
 /// `1h30m`.
 fn dur(m: Time) -> String {
-    crate::report::fmt_minutes(m)
+    crate::base::fmt_minutes(m)
 }
 
 /// A minute of the window in its wall-clock time (`23:30`, or with the
@@ -157,7 +157,7 @@ fn too_long(inv: &Inventory, f: &InventoryFile) -> Vec<Diagnostic> {
                 "task `{}` takes {} but {what} within {}",
                 f.tasks[t.source].id,
                 dur(t.duration),
-                crate::report::join_words(&limits)
+                crate::base::join_words(&limits)
             ),
             "widen the windows, the team's hours or the deadline, or shorten or split the task",
         ));

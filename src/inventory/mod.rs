@@ -16,7 +16,10 @@ pub mod file;
 pub mod impossible;
 pub mod model;
 pub mod node;
+pub mod schema;
 pub mod shape;
+#[cfg(test)]
+pub(crate) mod testkit;
 pub mod time;
 pub mod validate;
 

@@ -3,7 +3,7 @@
 //! window start. Everything downstream (graph, compiler, checker, reports)
 //! works from this.
 
-use crate::model::{Interval, Time};
+use crate::base::{Interval, Time};
 
 /// The window: when it opens, in which timezone, and when it must close.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,7 +15,7 @@
 //! Minutes from the start are REAL elapsed minutes, so a 22:00→06:00 window
 //! across a DST change is 7 or 9 hours long.
 
-use crate::model::{Interval, Time};
+use crate::base::{Interval, Time};
 use jiff::civil::DateTime;
 use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
 use jiff::ZonedDateTime;
@@ -598,7 +598,7 @@ mod tests {
 
     #[test]
     fn merge_and_intersect() {
-        let m = crate::model::intervals::merge(vec![
+        let m = crate::base::intervals::merge(vec![
             Interval::new(50, 60),
             Interval::new(0, 10),
             Interval::new(5, 20),
@@ -606,9 +606,9 @@ mod tests {
             Interval::new(40, 40),
         ]);
         assert_eq!(m, vec![Interval::new(0, 30), Interval::new(50, 60)]);
-        let x = crate::model::intervals::intersect(&m, &[Interval::new(25, 55)]);
+        let x = crate::base::intervals::intersect(&m, &[Interval::new(25, 55)]);
         assert_eq!(
-            crate::model::intervals::subtract(&m, &[Interval::new(5, 8), Interval::new(25, 55)]),
+            crate::base::intervals::subtract(&m, &[Interval::new(5, 8), Interval::new(25, 55)]),
             vec![
                 Interval::new(0, 5),
                 Interval::new(8, 25),
@@ -616,10 +616,10 @@ mod tests {
             ]
         );
         assert_eq!(
-            crate::model::intervals::subtract(&m, &[Interval::new(-5, 100)]),
+            crate::base::intervals::subtract(&m, &[Interval::new(-5, 100)]),
             vec![]
         );
-        assert_eq!(crate::model::intervals::subtract(&m, &[]), m);
+        assert_eq!(crate::base::intervals::subtract(&m, &[]), m);
         assert_eq!(x, vec![Interval::new(25, 30), Interval::new(50, 55)]);
     }
 
@@ -656,13 +656,13 @@ mod tests {
                 a in proptest::collection::vec((-20i64..20, 0i64..10), 0..5),
                 b in proptest::collection::vec((-20i64..20, 0i64..10), 0..5),
             ) {
-                let mk = |v: &Vec<(i64, i64)>| crate::model::intervals::merge(v.iter().map(|&(s, l)| Interval::new(s, s + l)).collect());
+                let mk = |v: &Vec<(i64, i64)>| crate::base::intervals::merge(v.iter().map(|&(s, l)| Interval::new(s, s + l)).collect());
                 let (a, b) = (mk(&a), mk(&b));
                 let set = |v: &[Interval]| -> std::collections::BTreeSet<i64> { v.iter().flat_map(|i| i.start..i.end).collect() };
                 for w in a.windows(2) { prop_assert!(w[0].end < w[1].start); }
                 let (sa, sb) = (set(&a), set(&b));
-                prop_assert_eq!(set(&crate::model::intervals::intersect(&a, &b)), sa.intersection(&sb).copied().collect());
-                prop_assert_eq!(set(&crate::model::intervals::subtract(&a, &b)), sa.difference(&sb).copied().collect());
+                prop_assert_eq!(set(&crate::base::intervals::intersect(&a, &b)), sa.intersection(&sb).copied().collect());
+                prop_assert_eq!(set(&crate::base::intervals::subtract(&a, &b)), sa.difference(&sb).copied().collect());
             }
 
             #[test]

@@ -18,9 +18,9 @@
 use super::file::*;
 use super::shape::Partial;
 use super::time::{self, Clock, TimeError};
+use crate::base::{Interval, Time};
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::*;
-use crate::model::{Interval, Time};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
@@ -594,7 +594,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     best.map(|(_, c)| c)
 }
 
-use crate::report::fmt_minutes;
+use crate::base::fmt_minutes;
 
 struct Ctx<'p> {
     diags: Vec<Diagnostic>,
@@ -653,7 +653,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        ok.then(|| crate::model::intervals::merge(out))
+        ok.then(|| crate::base::intervals::merge(out))
     }
 
     /// E020/E021: an id must be non-empty, without `@`, whitespace or

@@ -78,7 +78,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
                 pnr.max(deadline) + crate::plan::MINUTE_LIMIT,
             ));
         }
-        a.forbidden = crate::model::intervals::merge(forbidden);
+        a.forbidden = crate::base::intervals::merge(forbidden);
         problem.activities.push(a);
     }
 
@@ -289,7 +289,7 @@ fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
 /// Capacity `cap` inside the intervals, 0 elsewhere, as a step function.
 fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
     let mut steps = vec![(Time::MIN / 4, 0)];
-    for iv in crate::model::intervals::merge(intervals.to_vec()) {
+    for iv in crate::base::intervals::merge(intervals.to_vec()) {
         steps.push((iv.start, cap));
         steps.push((iv.end, 0));
     }
@@ -429,7 +429,7 @@ mod tests {
              \x20 - {{ id: patch, system: s, duration: 1h }}\n\
              \x20 - {{ id: upgrade, system: s, duration: 1h, backout: {backout} }}\n"
         );
-        crate::load_inventory_str(&text, Format::Yaml, "test").unwrap()
+        crate::pipeline::load_inventory_str(&text, Format::Yaml, "test").unwrap()
     }
 
     #[test]
@@ -454,7 +454,7 @@ mod tests {
             threads: 1,
             ..Default::default()
         };
-        match crate::plan_inventory_with(
+        match crate::pipeline::plan_inventory_with(
             &inv,
             &opts,
             &CompileOptions {
@@ -462,9 +462,9 @@ mod tests {
                 ..Default::default()
             },
             &crate::progress::Silent,
-            &mut crate::Timings::default(),
+            &mut crate::pipeline::Timings::default(),
         ) {
-            crate::PlanResult::Planned(p) => {
+            crate::pipeline::PlanResult::Planned(p) => {
                 assert!(p.tasks[1].end_minute <= 75, "{p:?}");
                 assert_eq!(p.length_minutes, 120);
             }
@@ -472,7 +472,7 @@ mod tests {
         }
         // A backout longer than the room left: no plan.
         let tight = inventory("70m");
-        let r = crate::plan_inventory_with(
+        let r = crate::pipeline::plan_inventory_with(
             &tight,
             &opts,
             &CompileOptions {
@@ -480,10 +480,10 @@ mod tests {
                 ..Default::default()
             },
             &crate::progress::Silent,
-            &mut crate::Timings::default(),
+            &mut crate::pipeline::Timings::default(),
         );
         match r {
-            crate::PlanResult::Infeasible(why) => {
+            crate::pipeline::PlanResult::Infeasible(why) => {
                 assert!(why.contains("upgrade") && why.contains("22:50"), "{why}")
             }
             other => panic!("{other:?}"),

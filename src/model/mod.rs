@@ -5,7 +5,6 @@
 pub mod compile;
 #[cfg(test)]
 pub mod fixtures;
-pub mod intervals;
 pub mod problem;
 pub mod signal;
 pub mod verify;

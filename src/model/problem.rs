@@ -6,35 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Whole minutes from the window start.
-pub type Time = i64;
-
-/// A half-open interval `[start, end)` of minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub struct Interval {
-    pub start: Time,
-    pub end: Time,
-}
-
-impl Interval {
-    pub fn new(start: Time, end: Time) -> Self {
-        Interval { start, end }
-    }
-    pub fn len(&self) -> Time {
-        (self.end - self.start).max(0)
-    }
-    pub fn is_empty(&self) -> bool {
-        self.end <= self.start
-    }
-    /// Whether `[s, s+d)` lies wholly inside this interval.
-    pub fn contains_run(&self, s: Time, d: Time) -> bool {
-        s >= self.start && s + d <= self.end
-    }
-    /// Whether `[s, s+d)` shares at least one minute with this interval.
-    pub fn overlaps_run(&self, s: Time, d: Time) -> bool {
-        s < self.end && s + d > self.start && d > 0
-    }
-}
+pub use crate::base::{Interval, Time};
 
 /// One non-preemptive piece of work of fixed duration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -16,7 +16,7 @@
 
 use crate::model::{Interval, Problem, Signal, Time};
 
-use crate::model::intervals::{intersect, merge};
+use crate::base::intervals::{intersect, merge};
 
 /// The on-intervals of every signal (same order as `problem.signals`), each
 /// sorted, disjoint and non-adjacent.

@@ -12,12 +12,12 @@
 //! All interval sets here are sorted, disjoint, non-empty half-open
 //! `[start, end)` minute intervals.
 
+use crate::base::{Interval, Time};
 use crate::inventory::{Component, IntegrationMode, Inventory};
-use crate::model::{Interval, Time};
 
 use super::ServiceDowntime;
 
-use crate::model::intervals::{intersect, merge, total, union};
+use crate::base::intervals::{intersect, merge, total, union};
 
 /// The minutes at which a signal (given as its on-intervals) has been on
 /// continuously for more than `tolerance` minutes: `[a + tolerance, b)` for
@@ -167,7 +167,7 @@ pub fn service_downtime(inv: &Inventory, starts: &[Time]) -> Vec<ServiceDowntime
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::testkit::Builder;
+    use crate::inventory::testkit::Builder;
 
     fn iv(s: Time, e: Time) -> Interval {
         Interval::new(s, e)

@@ -3,7 +3,6 @@
 //! [`check`] re-verifies any plan (ours or hand-edited) against the
 //! inventory with code of its own.
 
-pub mod check;
 pub mod downtime;
 
 use serde::{Deserialize, Serialize};
@@ -49,12 +48,9 @@ pub struct ServiceDowntime {
     pub intervals: Vec<[i64; 2]>,
 }
 
-#[cfg(test)]
-pub(crate) mod testkit;
-
+use crate::base::Time;
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::{Inventory, Window};
-use crate::model::Time;
 
 /// Plans may not place a task more than a century from the window start
 /// (keeps all minute arithmetic far from overflow).
@@ -563,8 +559,8 @@ fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::testkit::Builder;
     use crate::inventory::Component;
-    use testkit::Builder;
 
     fn inv() -> Inventory {
         let mut b = Builder::new();

@@ -6,8 +6,8 @@
 //! SVG Gantt, HTML); they are `pub(super)` and meant to be unified with the
 //! rest of `report` later.
 
+use crate::base::{Interval, Time};
 use crate::inventory::Inventory;
-use crate::model::{Interval, Time};
 use crate::plan::Plan;
 
 /// Column names, in order.
@@ -133,8 +133,8 @@ impl TaskRow {
             .zip(self.lags.iter().chain(std::iter::repeat(&0)))
             .map(|(a, &lag)| match lag {
                 0 => a.clone(),
-                l if l > 0 => format!("{a} +{}", super::fmt_minutes(l)),
-                l => format!("{a} {}", super::fmt_minutes(l)),
+                l if l > 0 => format!("{a} +{}", crate::base::fmt_minutes(l)),
+                l => format!("{a} {}", crate::base::fmt_minutes(l)),
             })
             .collect()
     }

@@ -10,9 +10,9 @@
 //! is deterministic.
 
 use super::csv::{task_rows, wall_hm, wall_long, wall_short, TaskRow};
-use super::fmt_minutes;
+use crate::base::fmt_minutes;
+use crate::base::{Interval, Time};
 use crate::inventory::{Blackout, Inventory};
-use crate::model::{Interval, Time};
 use crate::plan::Plan;
 use std::fmt::Write;
 

@@ -8,9 +8,9 @@
 //! out of table rows.
 
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
-use super::fmt_minutes;
 use super::gantt::{esc, Lanes};
 use super::markdown::{blackout_scope, num};
+use crate::base::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::plan::Plan;
 use std::fmt::Write;

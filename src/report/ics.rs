@@ -10,7 +10,7 @@
 //! importing a re-plan updates the events instead of duplicating them.
 
 use super::csv::{task_rows, TaskRow};
-use super::fmt_minutes;
+use crate::base::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::plan::Plan;
 use jiff::tz::TimeZone;

@@ -41,8 +41,8 @@ pub fn instance_to_json(problem: &crate::model::Problem, sol: &crate::solve::Sol
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::testkit::Builder;
     use crate::inventory::Component;
-    use crate::plan::testkit::Builder;
 
     #[test]
     fn pretty_json_round_trips() {

@@ -6,7 +6,7 @@
 //! only when the caller says it is there.
 
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
-use super::fmt_minutes;
+use crate::base::fmt_minutes;
 use crate::inventory::{Component, Inventory};
 use crate::plan::Plan;
 use std::fmt::Write;
@@ -528,7 +528,7 @@ mod backout_tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/backout.yaml"),
         )
         .unwrap();
-        let inv = crate::load_inventory_str(&text, Format::Yaml, "backout.yaml").unwrap();
+        let inv = crate::pipeline::load_inventory_str(&text, Format::Yaml, "backout.yaml").unwrap();
         // The upgrade second: it ends at 00:00, 45m after its point of no return (23:15).
         let plan = crate::plan::Plan::build(&inv, &[0, 60], 120);
         let md = super::render(&inv, &plan, &[]);

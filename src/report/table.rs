@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::fmt_minutes;
+use crate::base::fmt_minutes;
+use crate::base::Time;
 use crate::graph::TaskGraph;
 use crate::inventory::Inventory;
-use crate::model::Time;
 use crate::plan::Plan;
 
 /// Renders the plan as a table with summary lines. Times are wall-clock in
@@ -140,8 +140,8 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::testkit::Builder;
     use crate::inventory::Component;
-    use crate::plan::testkit::Builder;
 
     #[test]
     fn table_rendering() {

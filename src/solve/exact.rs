@@ -1169,7 +1169,8 @@ mod tests {
     }
 
     fn j301_1() -> Problem {
-        crate::formats::read_instance(std::path::Path::new("tests/data/j301_1.sm"), None).unwrap()
+        crate::bench::formats::read_instance(std::path::Path::new("tests/data/j301_1.sm"), None)
+            .unwrap()
     }
 
     /// j301_1's optimum is 43. Told of a schedule of 43 found elsewhere, the
@@ -1265,7 +1266,7 @@ mod tests {
         println!("|---|---|---|---|---|---|---|---|---|");
         for f in &files {
             let path = std::path::Path::new(f);
-            let Ok(p) = crate::formats::read_instance(path, None) else {
+            let Ok(p) = crate::bench::formats::read_instance(path, None) else {
                 println!("| {f} | unreadable |");
                 continue;
             };

@@ -264,11 +264,11 @@ fn one_thread_time_limited_runs_repeat() {
         ..opts()
     };
     // a hard j60-size instance (tight resources): not proven in 300 ms
-    let mut set = crate::instgen::SetOptions::new(crate::instgen::Kind::Psplib, 60);
+    let mut set = crate::bench::instgen::SetOptions::new(crate::bench::instgen::Kind::Psplib, 60);
     (set.nc, set.rf, set.rs, set.count) = (vec![1.8], vec![1.0], vec![0.2], 1);
-    let spec = &crate::instgen::specs(&set).unwrap()[0];
-    let text = crate::instgen::generate(spec).unwrap().text;
-    let p = crate::formats::psplib::parse_sm(&text, "generated").unwrap();
+    let spec = &crate::bench::instgen::specs(&set).unwrap()[0];
+    let text = crate::bench::instgen::generate(spec).unwrap().text;
+    let p = crate::bench::psplib::parse_sm(&text, "generated").unwrap();
     let a = solve(&p, &o);
     let b = solve(&p, &o);
     assert!(matches!(&a, Outcome::Solved(s) if !s.is_optimal()), "{a:?}");

@@ -3,10 +3,10 @@
 //! it, and a brute-force check that no plan of small random estates is.
 
 use super::*;
+use crate::check::check;
+use crate::inventory::testkit::Builder;
 use crate::inventory::{load_str, Format};
-use crate::plan::check::check;
 use crate::plan::downtime::service_downtime;
-use crate::plan::testkit::Builder;
 use std::time::Duration;
 
 fn inv(body: &str) -> Inventory {
@@ -41,7 +41,7 @@ fn planned_not_below_floor(inv: &Inventory) {
         threads: 1,
         ..Default::default()
     };
-    let PlanResult::Planned(p) = crate::plan_inventory(inv, &opts) else {
+    let PlanResult::Planned(p) = crate::pipeline::plan_inventory(inv, &opts) else {
         panic!("no plan");
     };
     for (f, s) in floors(inv).iter().zip(&p.services) {
@@ -263,7 +263,7 @@ fn outages_of_one_system_count_each_past_the_tolerance_and_joined_ones_together(
 #[test]
 fn bank_reporting_floor_is_met_by_a_plan_a_minute_longer() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/bank.yaml");
-    let bank = crate::load_inventory(std::path::Path::new(path)).unwrap();
+    let bank = crate::pipeline::load_inventory(std::path::Path::new(path)).unwrap();
     let f = floors(&bank);
     let least: Vec<Time> = f.iter().map(|x| x.least_downtime_minutes).collect();
     assert_eq!(least, [95, 95, 60]);
@@ -272,7 +272,7 @@ fn bank_reporting_floor_is_met_by_a_plan_a_minute_longer() {
         threads: 1,
         ..Default::default()
     };
-    let PlanResult::Planned(p) = crate::plan_inventory(&bank, &opts) else {
+    let PlanResult::Planned(p) = crate::pipeline::plan_inventory(&bank, &opts) else {
         panic!("bank has a plan");
     };
     let mut starts = p.starts(&bank).unwrap();

@@ -1,7 +1,7 @@
 //! PSPLIB single-mode RCPSP instances (`.sm`), as ProGen generates them
 //! (see the parent module for the network, resource factor and resource
 //! strength). The file has PSPLIB's exact layout and column widths, so that
-//! our reader ([`crate::formats::psplib`]) and other PSPLIB parsers (the
+//! our reader ([`crate::bench::psplib`]) and other PSPLIB parsers (the
 //! OR-Tools peer script) read it like the real j30..j120 files:
 //!
 //! - `file with basedata` names the parameters (`j30_NC1.50_RF0.25_RS0.20.bas`),
@@ -133,7 +133,8 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::super::{generate as gen_spec, peak, specs, Kind, SetOptions, Spec};
-    use crate::formats::{critical_path_bound, earliest_starts, psplib::parse_sm};
+    use crate::bench::formats::{critical_path_bound, earliest_starts};
+    use crate::bench::psplib::parse_sm;
     use crate::model::{verify::verify, Problem};
 
     fn one(jobs: usize, nc: f64, rf: f64, rs: f64, k: usize, seed: u64) -> Spec {

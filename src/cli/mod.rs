@@ -34,11 +34,11 @@ fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
 }
 
 /// [`no_plan`] for what planning an inventory gave (`None` for a plan).
-fn no_plan_for(result: &crate::PlanResult, limit: Duration) -> Option<u8> {
+fn no_plan_for(result: &crate::pipeline::PlanResult, limit: Duration) -> Option<u8> {
     match result {
-        crate::PlanResult::Planned(_) => None,
-        crate::PlanResult::Infeasible(why) => Some(no_plan("plan", true, why, limit)),
-        crate::PlanResult::NotFound(why) => Some(no_plan("plan", false, why, limit)),
+        crate::pipeline::PlanResult::Planned(_) => None,
+        crate::pipeline::PlanResult::Infeasible(why) => Some(no_plan("plan", true, why, limit)),
+        crate::pipeline::PlanResult::NotFound(why) => Some(no_plan("plan", false, why, limit)),
     }
 }
 
@@ -138,7 +138,7 @@ fn critical_chain_ids(inv: &crate::inventory::Inventory, plan: &crate::plan::Pla
         return Vec::new();
     };
     let compiled = crate::model::compile(inv);
-    crate::explain::critical_chain(inv, &compiled, &starts)
+    crate::analysis::explain::critical_chain(inv, &compiled, &starts)
         .into_iter()
         .map(|l| l.task)
         .collect()
@@ -238,7 +238,11 @@ fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
 
 /// `windowplan validate`.
 pub fn validate(path: &Path, limits: &Limits) -> u8 {
-    match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
+    match crate::pipeline::load_inventory_with(
+        path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => {
             let line = format!(
                 "{}: valid ({} tasks, {} systems, {} teams)\n",
@@ -251,7 +255,7 @@ pub fn validate(path: &Path, limits: &Limits) -> u8 {
             if code != EXIT_OK {
                 return code;
             }
-            match crate::precheck(&inv) {
+            match crate::pipeline::precheck(&inv) {
                 None => EXIT_OK,
                 Some(why) => {
                     eprintln!("no feasible plan: {why}");
@@ -287,24 +291,25 @@ pub fn plan_with(
     verbosity: Verbosity,
     limits: &Limits,
 ) -> u8 {
-    if let Some(format) = crate::formats::Format::from_path(path) {
+    if let Some(format) = crate::bench::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
     let started = std::time::Instant::now();
-    let mut timings = crate::Timings::default();
-    let inv = match crate::load_inventory_with(path, limits, &mut timings) {
+    let mut timings = crate::pipeline::Timings::default();
+    let inv = match crate::pipeline::load_inventory_with(path, limits, &mut timings) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
     let spinner =
         crate::progress::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();
-    let result = crate::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
+    let result =
+        crate::pipeline::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
     note_interrupt();
     let summary = spinner.finish(solve_start.elapsed());
     let show =
         verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
-    if show && matches!(result, crate::PlanResult::Planned(_)) {
+    if show && matches!(result, crate::pipeline::PlanResult::Planned(_)) {
         eprintln!("plan: {summary}");
     }
     // Notes say what the result means: `-q` hides progress, not them.
@@ -312,7 +317,7 @@ pub fn plan_with(
         eprintln!("note: {note}");
     }
     let code = match result {
-        crate::PlanResult::Planned(plan) => timings.time("render and write", || {
+        crate::pipeline::PlanResult::Planned(plan) => timings.time("render and write", || {
             write_plan(&inv, &plan, format, output)
         }),
         other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
@@ -360,11 +365,15 @@ pub fn pareto(
     output: Option<&Path>,
     limits: &Limits,
 ) -> u8 {
-    let inv = match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    if let Some(why) = crate::precheck(&inv) {
+    if let Some(why) = crate::pipeline::precheck(&inv) {
         eprintln!("no feasible plan: {why}");
         return EXIT_NO_PLAN;
     }
@@ -373,14 +382,14 @@ pub fn pareto(
     let points = match points {
         Ok(p) => p,
         Err(Outcome::Infeasible(why)) => {
-            let why = crate::explain::words::infeasible(&inv, &compiled, &why);
+            let why = crate::pipeline::words::infeasible(&inv, &compiled, &why);
             return no_plan("plan", true, &why, opts.time_limit);
         }
         Err(outcome) => return no_schedule("plan", &outcome, opts.time_limit),
     };
     let mut plans = Vec::new();
     for p in &points {
-        let violations = crate::plan::check::check(&inv, &p.solution.starts);
+        let violations = crate::check::check(&inv, &p.solution.starts);
         if !violations.is_empty() {
             eprint!("{}", crate::report::violations(&violations));
             eprintln!("internal error: a Pareto plan broke the rules above; please report it");
@@ -407,17 +416,11 @@ pub fn pareto(
                 .services
                 .iter()
                 .filter(|s| s.downtime_minutes > 0)
-                .map(|s| {
-                    format!(
-                        "{} {}",
-                        s.id,
-                        crate::report::fmt_minutes(s.downtime_minutes)
-                    )
-                })
+                .map(|s| format!("{} {}", s.id, crate::base::fmt_minutes(s.downtime_minutes)))
                 .collect();
             t.push_str(&format!(
                 "  {:>7}  weighted downtime {:>8.1}  {}\n",
-                crate::report::fmt_minutes(plan.length_minutes),
+                crate::base::fmt_minutes(plan.length_minutes),
                 w,
                 if down.is_empty() {
                     "no service down".to_string()
@@ -435,14 +438,14 @@ pub fn pareto(
 pub fn generate(
     tasks: usize,
     seed: u64,
-    pressure: crate::generate::Pressure,
-    format: crate::generate::GenFormat,
+    pressure: crate::bench::generate::Pressure,
+    format: crate::bench::generate::GenFormat,
     output: Option<&Path>,
 ) -> u8 {
-    let estate = crate::generate::generate_with(tasks, seed, pressure);
+    let estate = crate::bench::generate::generate_with(tasks, seed, pressure);
     write_or_fail(
         output,
-        &crate::generate::render(&estate, format, tasks, seed, pressure),
+        &crate::bench::generate::render(&estate, format, tasks, seed, pressure),
     )
 }
 
@@ -459,7 +462,7 @@ pub enum GenKind {
 
 /// `windowplan generate --kind psplib|rcpspmax` as given on the command
 /// line (`None` / empty: not given, the defaults of
-/// [`crate::instgen::SetOptions::new`] apply).
+/// [`crate::bench::instgen::SetOptions::new`] apply).
 #[derive(Debug, Clone)]
 pub struct InstanceRequest {
     pub kind: GenKind,
@@ -484,7 +487,7 @@ fn generator_error(d: crate::error::Diagnostic) -> u8 {
 /// An option given with a `--kind` it does not apply to (`E091`).
 pub fn option_needs_kind(option: &str, kinds: &str) -> u8 {
     generator_error(crate::error::Diagnostic::new(
-        crate::instgen::E_GEN,
+        crate::bench::instgen::E_GEN,
         option,
         format!("{option} applies to --kind {kinds} only"),
         format!("drop {option}, or add --kind {kinds}"),
@@ -495,7 +498,7 @@ pub fn option_needs_kind(option: &str, kinds: &str) -> u8 {
 /// instance of the set (atomically, one file each) and `parameters.csv`
 /// into `DIR`.
 pub fn generate_instances(req: &InstanceRequest) -> u8 {
-    use crate::instgen::{self, Kind, SetOptions};
+    use crate::bench::instgen::{self, Kind, SetOptions};
     let kind = match req.kind {
         GenKind::Estate => return option_needs_kind("--kind", "psplib or rcpspmax"),
         GenKind::Psplib => Kind::Psplib,
@@ -581,15 +584,15 @@ pub fn generate_instances(req: &InstanceRequest) -> u8 {
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
 fn plan_instance(
     path: &Path,
-    format: crate::formats::Format,
+    format: crate::bench::formats::Format,
     opts: &SolveOptions,
     output: Option<&Path>,
 ) -> u8 {
-    let problem = match crate::formats::read_instance(path, Some(format)) {
+    let problem = match crate::bench::formats::read_instance(path, Some(format)) {
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    let result = with_notes(opts, |opts| crate::solve_checked(&problem, opts));
+    let result = with_notes(opts, |opts| crate::pipeline::solve_checked(&problem, opts));
     note_interrupt();
     match result {
         Ok(sol) => write_or_fail(
@@ -603,7 +606,11 @@ fn plan_instance(
 /// `windowplan check [--reserve-backout]`: with the flag, a task that ends
 /// after its point of no return (deadline − backout) is a violation too.
 pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limits: &Limits) -> u8 {
-    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        inv_path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
@@ -611,9 +618,9 @@ pub fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limi
         Ok(s) => s,
         Err(code) => return code,
     };
-    let mut violations = crate::plan::check::check(&inv, &starts);
+    let mut violations = crate::check::check(&inv, &starts);
     if reserve_backout {
-        violations.extend(crate::plan::check::check_backout(&inv, &starts));
+        violations.extend(crate::check::check_backout(&inv, &starts));
     }
     if violations.is_empty() {
         let line = format!(
@@ -638,7 +645,11 @@ pub fn report(
     output: Option<&Path>,
     limits: &Limits,
 ) -> u8 {
-    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        inv_path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
@@ -673,7 +684,7 @@ pub fn whatif(
     format: CompareOutput,
     output: Option<&Path>,
 ) -> u8 {
-    match crate::whatif::run(inv_path, scenarios, opts) {
+    match crate::analysis::whatif::run(inv_path, scenarios, opts) {
         Ok(cmp) => {
             let text = match format {
                 CompareOutput::Table => cmp.to_table(),
@@ -684,9 +695,9 @@ pub fn whatif(
             // each scenario's outcome is in its row.
             match write_or_fail(output, &text) {
                 EXIT_OK => match &cmp.base.outcome {
-                    crate::whatif::RowOutcome::Infeasible { .. } => EXIT_NO_PLAN,
-                    crate::whatif::RowOutcome::NotFound { .. } => EXIT_NOT_FOUND,
-                    crate::whatif::RowOutcome::Planned(_) => EXIT_OK,
+                    crate::analysis::whatif::RowOutcome::Infeasible { .. } => EXIT_NO_PLAN,
+                    crate::analysis::whatif::RowOutcome::NotFound { .. } => EXIT_NOT_FOUND,
+                    crate::analysis::whatif::RowOutcome::Planned(_) => EXIT_OK,
                 },
                 code => code,
             }
@@ -706,11 +717,15 @@ pub fn risk(
     inv_path: &Path,
     plan_path: Option<&Path>,
     opts: &SolveOptions,
-    risk: &crate::risk::RiskOptions,
+    risk: &crate::analysis::risk::RiskOptions,
     json: bool,
     limits: &Limits,
 ) -> u8 {
-    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        inv_path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
@@ -719,8 +734,8 @@ pub fn risk(
             Ok((s, _)) => s,
             Err(code) => return code,
         },
-        None => match crate::plan_inventory(&inv, opts) {
-            crate::PlanResult::Planned(plan) => match plan.starts(&inv) {
+        None => match crate::pipeline::plan_inventory(&inv, opts) {
+            crate::pipeline::PlanResult::Planned(plan) => match plan.starts(&inv) {
                 Some(s) => s,
                 None => {
                     eprintln!("internal error: the plan does not name every task once");
@@ -730,7 +745,7 @@ pub fn risk(
             other => return no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
         },
     };
-    let report = crate::risk::simulate(&inv, &starts, risk);
+    let report = crate::analysis::risk::simulate(&inv, &starts, risk);
     let text = if json {
         report.to_json()
     } else {
@@ -741,7 +756,7 @@ pub fn risk(
 
 /// `windowplan schema`.
 pub fn schema() -> u8 {
-    write_or_fail(None, &crate::schema::inventory_schema_text())
+    write_or_fail(None, &crate::inventory::schema::inventory_schema_text())
 }
 
 /// Reads a saved plan for `inv` and checks it; on failure prints why and
@@ -754,7 +769,7 @@ fn read_checked_plan(
     purpose: &str,
 ) -> Result<(Vec<crate::model::Time>, crate::plan::SavedFigures), u8> {
     let (starts, saved) = read_plan_file(inv, plan_path, limits)?;
-    let violations = crate::plan::check::check(inv, &starts);
+    let violations = crate::check::check(inv, &starts);
     if !violations.is_empty() {
         eprint!("{}", crate::report::violations(&violations));
         eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
@@ -805,7 +820,11 @@ pub fn explain(
     opts: &SolveOptions,
     limits: &Limits,
 ) -> u8 {
-    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        inv_path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
@@ -820,9 +839,9 @@ pub fn explain(
             let bound = saved
                 .lower_bound_minutes
                 .unwrap_or_else(|| crate::solve::lower_bound(&crate::model::compile(&inv).problem));
-            crate::explain::explain_plan(&inv, &starts, bound, true, opts)
+            crate::analysis::explain::explain_plan(&inv, &starts, bound, true, opts)
         }
-        None => crate::explain::explain_inventory(&inv, opts),
+        None => crate::analysis::explain::explain_inventory(&inv, opts),
     };
     let text = match format {
         ExplainOutput::Text => explanation.to_text(&inv),
@@ -839,18 +858,22 @@ pub fn explain(
 /// `windowplan availability`: each service's least possible downtime, its
 /// single points of failure, and re-planned suggestions that bring it to zero.
 pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limits) -> u8 {
-    let inv = match crate::load_inventory_with(inv_path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        inv_path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
-    let base = crate::plan_inventory(&inv, opts);
-    let report = crate::explain::availability::analyse_from(&inv, &base, opts);
+    let base = crate::pipeline::plan_inventory(&inv, opts);
+    let report = crate::analysis::availability::analyse_from(&inv, &base, opts);
     let text = if json {
         let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
         t.push('\n');
         t
     } else {
-        crate::explain::availability::to_text(&report)
+        crate::analysis::availability::to_text(&report)
     };
     // The floors hold whatever the solver finds; the exit code still says
     // whether the inventory itself has a plan.
@@ -862,7 +885,11 @@ pub fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &L
 
 /// `windowplan graph`.
 pub fn graph(path: &Path, json: bool, limits: &Limits) -> u8 {
-    let inv = match crate::load_inventory_with(path, limits, &mut crate::Timings::default()) {
+    let inv = match crate::pipeline::load_inventory_with(
+        path,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    ) {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
@@ -877,14 +904,14 @@ pub fn bench(
     rcpspmax: bool,
     reference: Option<&Path>,
     opts: &SolveOptions,
-    bench: &crate::bench::BenchOptions,
+    bench: &crate::bench::runner::BenchOptions,
 ) -> u8 {
     let format = if rcpspmax {
-        crate::bench::BenchFormat::RcpspMax
+        crate::bench::runner::BenchFormat::RcpspMax
     } else {
-        crate::bench::BenchFormat::Psplib
+        crate::bench::runner::BenchFormat::Psplib
     };
-    match crate::bench::run(dir, format, reference, opts, bench) {
+    match crate::bench::runner::run(dir, format, reference, opts, bench) {
         Ok(report) => {
             let code = write_or_fail(None, &report.to_text());
             if code != EXIT_OK {

@@ -1,10 +1,10 @@
 //! Readers for the scheduling field's standard benchmark files, loading
 //! straight into the domain-free core [`Problem`]:
 //!
-//! - PSPLIB single-mode RCPSP `.sm` files (j30, j60, j90, j120) — [`psplib::parse_sm`];
-//! - Patterson `.rcp` files (RG30, RG300, Patterson set) — [`psplib::parse_rcp`];
+//! - PSPLIB single-mode RCPSP `.sm` files (j30, j60, j90, j120) — [`crate::bench::psplib::parse_sm`];
+//! - Patterson `.rcp` files (RG30, RG300, Patterson set) — [`crate::bench::psplib::parse_rcp`];
 //! - RCPSP/max `.sch` files in ProGen/max format (j10/j20/j30, ubo sets of
-//!   Schwindt) — [`rcpspmax::parse_sch`].
+//!   Schwindt) — [`crate::bench::rcpspmax::parse_sch`].
 //!
 //! Every reader reports malformed input as an [`InputError`] whose
 //! diagnostics carry a code `E080`–`E089` (see `docs/errors.md`) and
@@ -14,9 +14,6 @@
 //!
 //! [`critical_path_bound`] is a small longest-path helper (resources ignored)
 //! used by the benchmark report as the classic critical-path lower bound.
-
-pub mod psplib;
-pub mod rcpspmax;
 
 use crate::error::{Diagnostic, InputError};
 use crate::model::{Problem, Time};
@@ -96,9 +93,9 @@ impl Format {
     /// gives the problem its name (file stem).
     pub fn parse(self, text: &str, source: &str) -> Result<Problem, InputError> {
         match self {
-            Format::Psplib => psplib::parse_sm(text, source),
-            Format::Patterson => psplib::parse_rcp(text, source),
-            Format::RcpspMax => rcpspmax::parse_sch(text, source),
+            Format::Psplib => crate::bench::psplib::parse_sm(text, source),
+            Format::Patterson => crate::bench::psplib::parse_rcp(text, source),
+            Format::RcpspMax => crate::bench::rcpspmax::parse_sch(text, source),
         }
     }
 

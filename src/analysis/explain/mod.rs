@@ -10,22 +10,20 @@
 //! [`explain_inventory`] and [`explain_plan`] put them together into an
 //! [`Explanation`], printed as text ([`Explanation::to_text`]) or JSON.
 
-pub mod availability;
 pub mod bottleneck;
 pub mod chain;
 pub mod conflict;
-pub mod words;
 
 pub use bottleneck::{bottlenecks, Bottlenecks, Relaxation, Trial};
 pub use chain::{critical_chain, ChainLink, HeldBy};
 pub use conflict::{conflict, Conflict, RuleGroup, Verdict};
 
+use crate::base::fmt_minutes;
+use crate::base::Time;
 use crate::inventory::Inventory;
-use crate::model::Time;
+use crate::pipeline::PlanResult;
 use crate::plan::clock;
-use crate::report::fmt_minutes;
 use crate::solve::SolveOptions;
-use crate::PlanResult;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -93,7 +91,7 @@ pub fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
 /// Plans the inventory with `opts` and explains the result: the critical
 /// chain and bottlenecks of the plan, or the conflict set when there is none.
 pub fn explain_inventory(inv: &Inventory, opts: &SolveOptions) -> Explanation {
-    match crate::plan_inventory(inv, opts) {
+    match crate::pipeline::plan_inventory(inv, opts) {
         PlanResult::Planned(plan) => match plan.starts(inv) {
             Some(starts) => explain_plan(inv, &starts, plan.lower_bound_minutes, false, opts),
             None => explain_no_plan(

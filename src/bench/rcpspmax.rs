@@ -21,7 +21,7 @@
 //! `"n+1"`). Multi-mode files (MRCPSP/max, modes > 1) and non-renewable
 //! resources are rejected with `E086`.
 
-use super::{
+use crate::bench::formats::{
     error, name_of, tokenize, Cursor, E_COUNT, E_HEADER, E_JOB_REF, E_RANGE, E_UNSUPPORTED,
     MAX_ACTIVITIES, MAX_RESOURCES, MAX_VALUE,
 };
@@ -30,7 +30,7 @@ use crate::model::{Activity, Demand, Precedence, Problem, Resource};
 
 /// Reads an RCPSP/max `.sch` file.
 pub fn read(path: &std::path::Path) -> Result<Problem, InputError> {
-    super::read_instance(path, Some(super::Format::RcpspMax))
+    crate::bench::formats::read_instance(path, Some(crate::bench::formats::Format::RcpspMax))
 }
 
 /// Parses an RCPSP/max `.sch` file.
@@ -236,7 +236,7 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::critical_path_bound;
+    use crate::bench::formats::critical_path_bound;
 
     const UBO10_01: &str = include_str!("../../tests/data/UBO10_01.sch");
     const PSP2: &str = include_str!("../../tests/data/ubo_10_psp2.sch");

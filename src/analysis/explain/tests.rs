@@ -9,9 +9,9 @@ fn inv(yaml: &str) -> Inventory {
 fn chain_words(i: &Inventory, starts: &[Time]) -> Vec<String> {
     let c = crate::model::compile(i);
     assert!(
-        crate::plan::check::check(i, starts).is_empty(),
+        crate::check::check(i, starts).is_empty(),
         "test schedule breaks a rule: {:?}",
-        crate::plan::check::check(i, starts)
+        crate::check::check(i, starts)
     );
     critical_chain(i, &c, starts)
         .iter()
@@ -302,7 +302,7 @@ tasks:
 #[test]
 fn deadline_and_blackout_conflict_without_the_irrelevant_blackout() {
     let i = inv(include_str!(
-        "../../tests/fixtures/deadline-and-blackout.yaml"
+        "../../../tests/fixtures/deadline-and-blackout.yaml"
     ));
     let e = explain_inventory(&i, &opts(500));
     assert!(!e.has_plan());

@@ -30,10 +30,10 @@
 //! name the scenario), then every scenario and the base are planned in
 //! parallel.
 
+use crate::base::fmt_minutes;
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::{Format, Inventory};
 use crate::plan::Plan;
-use crate::report::fmt_minutes;
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -257,7 +257,7 @@ pub fn patched_inventory(
     let patched = apply_patch(doc, &scenario.patch)
         .map_err(|msg| scenario_error(&source, "patch", msg, "see `windowplan whatif --help`"))?;
     let text = serde_json::to_string(&patched).expect("a JSON value always serialises");
-    crate::load_inventory_str(&text, Format::Json, &source)
+    crate::pipeline::load_inventory_str(&text, Format::Json, &source)
 }
 
 /// What planning one scenario (or the base) gave.
@@ -327,7 +327,7 @@ pub fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
     let critical_chain = match plan.starts(inv) {
         Some(starts) => {
             let compiled = crate::model::compile(inv);
-            crate::explain::critical_chain(inv, &compiled, &starts)
+            crate::analysis::explain::critical_chain(inv, &compiled, &starts)
                 .into_iter()
                 .map(|l| l.task)
                 .collect()
@@ -346,12 +346,14 @@ pub fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
 }
 
 fn plan_row(name: &str, note: Option<String>, inv: &Inventory, opts: &SolveOptions) -> Row {
-    let (outcome, plan) = match crate::plan_inventory(inv, opts) {
-        crate::PlanResult::Planned(plan) => {
+    let (outcome, plan) = match crate::pipeline::plan_inventory(inv, opts) {
+        crate::pipeline::PlanResult::Planned(plan) => {
             (RowOutcome::Planned(summarise(inv, &plan)), Some(plan))
         }
-        crate::PlanResult::Infeasible(reason) => (RowOutcome::Infeasible { reason }, None),
-        crate::PlanResult::NotFound(reason) => (RowOutcome::NotFound { reason }, None),
+        crate::pipeline::PlanResult::Infeasible(reason) => {
+            (RowOutcome::Infeasible { reason }, None)
+        }
+        crate::pipeline::PlanResult::NotFound(reason) => (RowOutcome::NotFound { reason }, None),
     };
     Row {
         scenario: name.to_string(),
@@ -403,7 +405,7 @@ pub fn run(
     scenario_files: &[std::path::PathBuf],
     opts: &SolveOptions,
 ) -> Result<Comparison, Vec<InputError>> {
-    let base = crate::load_inventory(inventory).map_err(|e| vec![e])?;
+    let base = crate::pipeline::load_inventory(inventory).map_err(|e| vec![e])?;
     let source = inventory.display().to_string();
     let format = Format::from_path(inventory).unwrap_or(Format::Yaml);
     let text = std::fs::read_to_string(inventory).map_err(|e| {
@@ -741,7 +743,7 @@ mod tests {
         assert_eq!(cmp.scenarios.len(), 4);
 
         // The same changes made by hand to the resolved inventory.
-        let base = crate::load_inventory(&bank).unwrap();
+        let base = crate::pipeline::load_inventory(&bank).unwrap();
         let team = |inv: &Inventory, id: &str| inv.teams.iter().position(|t| t.id == id).unwrap();
         let mut expected = Vec::new();
         let mut inv = base.clone();
@@ -767,14 +769,14 @@ mod tests {
         inv.tasks[a].after.retain(|x| x.task != sync);
         expected.push(inv);
 
-        let base_plan = match crate::plan_inventory(&base, &opts) {
-            crate::PlanResult::Planned(p) => p,
+        let base_plan = match crate::pipeline::plan_inventory(&base, &opts) {
+            crate::pipeline::PlanResult::Planned(p) => p,
             other => panic!("base: {other:?}"),
         };
         assert_eq!(cmp.base.plan.as_ref(), Some(&base_plan));
         for (row, inv) in cmp.scenarios.iter().zip(&expected) {
-            let direct = match crate::plan_inventory(inv, &opts) {
-                crate::PlanResult::Planned(p) => p,
+            let direct = match crate::pipeline::plan_inventory(inv, &opts) {
+                crate::pipeline::PlanResult::Planned(p) => p,
                 other => panic!("{}: {other:?}", row.scenario),
             };
             assert_eq!(row.plan.as_ref(), Some(&direct), "{}", row.scenario);

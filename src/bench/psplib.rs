@@ -28,7 +28,7 @@
 //! `n_jobs n_resources`, the capacities, then per job `duration demands...
 //! n_successors successors...` (1-based job numbers).
 
-use super::{
+use crate::bench::formats::{
     diag, error, name_of, parse_int, tokenize, Cursor, Tok, E_COUNT, E_HEADER, E_JOB_REF, E_RANGE,
     E_TRUNCATED, E_UNSUPPORTED, MAX_ACTIVITIES, MAX_RESOURCES, MAX_VALUE,
 };
@@ -148,12 +148,12 @@ fn header_value(
 
 /// Reads a PSPLIB single-mode `.sm` file.
 pub fn read(path: &std::path::Path) -> Result<Problem, InputError> {
-    super::read_instance(path, Some(super::Format::Psplib))
+    crate::bench::formats::read_instance(path, Some(crate::bench::formats::Format::Psplib))
 }
 
 /// Reads a Patterson `.rcp` file.
 pub fn read_rcp(path: &std::path::Path) -> Result<Problem, InputError> {
-    super::read_instance(path, Some(super::Format::Patterson))
+    crate::bench::formats::read_instance(path, Some(crate::bench::formats::Format::Patterson))
 }
 
 /// Parses a PSPLIB single-mode `.sm` file.
@@ -601,7 +601,7 @@ pub fn parse_rcp(text: &str, source: &str) -> Result<Problem, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::critical_path_bound;
+    use crate::bench::formats::critical_path_bound;
 
     const J301: &str = include_str!("../../tests/data/j301_1.sm");
     const RG30: &str = include_str!("../../tests/data/rg30_set1_pat1.rcp");

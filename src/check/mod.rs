@@ -8,10 +8,10 @@
 
 use serde::Serialize;
 
-use super::{clock, downtime};
+use crate::base::{fmt_minutes, join_words};
+use crate::base::{Interval, Time};
 use crate::inventory::{Component, DrOrder, Inventory, Task};
-use crate::model::{Interval, Time};
-use crate::report::{fmt_minutes, join_words};
+use crate::plan::{clock, downtime};
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -228,10 +228,10 @@ pub fn check_backout(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
                 message: format!(
                     "task {} ends at {}, {} after its point of no return {} (deadline less its backout of {}): a failure could not be backed out in time",
                     t.id,
-                    super::clock(&inv.window, end),
-                    crate::report::fmt_minutes(end - pnr),
-                    super::clock(&inv.window, pnr),
-                    crate::report::fmt_minutes(b)
+                    crate::plan::clock(&inv.window, end),
+                    crate::base::fmt_minutes(end - pnr),
+                    crate::plan::clock(&inv.window, pnr),
+                    crate::base::fmt_minutes(b)
                 ),
             })
         })
@@ -673,8 +673,8 @@ fn check_max_downtime(ctx: &mut Ctx) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::testkit::Builder;
     use crate::inventory::{Component, DrOrder};
-    use crate::plan::testkit::Builder;
 
     fn rules(v: &[Violation]) -> Vec<&str> {
         v.iter().map(|x| x.rule.as_str()).collect()

@@ -10,12 +10,12 @@
 //! checks or the solver prove it, and only "no plan found in the time
 //! given" otherwise; the output says which.
 
+use crate::base::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::model::Interval;
+use crate::pipeline::PlanResult;
 use crate::plan::clock;
-use crate::report::fmt_minutes;
 use crate::solve::SolveOptions;
-use crate::PlanResult;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -271,7 +271,7 @@ impl Verdict {
 
 /// Plans the inventory (checks first, then the solver) and says whether a plan exists.
 pub fn verdict(inv: &Inventory, opts: &SolveOptions) -> Verdict {
-    match crate::plan_inventory(inv, opts) {
+    match crate::pipeline::plan_inventory(inv, opts) {
         PlanResult::Planned(_) => Verdict::Feasible,
         PlanResult::Infeasible(reason) => Verdict::Infeasible { reason },
         PlanResult::NotFound(reason) => Verdict::NotFound { reason },

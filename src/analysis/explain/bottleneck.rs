@@ -2,11 +2,11 @@
 //! most. Each relaxation is a modified copy of the inventory, planned again
 //! (in parallel) with a short time limit.
 
+use crate::base::fmt_minutes;
+use crate::base::{Interval, Time};
 use crate::inventory::Inventory;
-use crate::model::{Interval, Time};
-use crate::report::fmt_minutes;
+use crate::pipeline::PlanResult;
 use crate::solve::SolveOptions;
-use crate::PlanResult;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -201,7 +201,7 @@ impl Relaxation {
 }
 
 fn widen(w: &[Interval]) -> Vec<Interval> {
-    crate::model::intervals::merge(
+    crate::base::intervals::merge(
         w.iter()
             .map(|i| Interval::new((i.start - WIDEN).max(0), i.end + WIDEN))
             .collect(),
@@ -266,11 +266,11 @@ pub fn bottlenecks(inv: &Inventory, base: Time, opts: &SolveOptions) -> Bottlene
         .into_par_iter()
         .map(|relaxation| {
             let relaxed = relaxation.apply(inv);
-            let (length, improvable) = match crate::plan_inventory(&relaxed, opts) {
+            let (length, improvable) = match crate::pipeline::plan_inventory(&relaxed, opts) {
                 PlanResult::Planned(plan) => {
                     let starts = plan.starts(&relaxed).unwrap_or_default();
-                    let improvable = plan.length_minutes < base
-                        && crate::plan::check::check(inv, &starts).is_empty();
+                    let improvable =
+                        plan.length_minutes < base && crate::check::check(inv, &starts).is_empty();
                     (Some(plan.length_minutes), improvable)
                 }
                 _ => (None, false),

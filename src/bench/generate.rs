@@ -890,7 +890,7 @@ mod tests {
                     "{n} tasks asked, {got} generated"
                 );
                 assert!(crate::graph::TaskGraph::new(&inv).cycles().is_empty());
-                assert_eq!(crate::precheck(&inv), None, "{n}/{seed}");
+                assert_eq!(crate::pipeline::precheck(&inv), None, "{n}/{seed}");
             }
         }
     }
@@ -923,8 +923,8 @@ mod tests {
             threads: 1,
             ..Default::default()
         };
-        match crate::plan_inventory(&inv, &opts) {
-            crate::PlanResult::Planned(_) => {}
+        match crate::pipeline::plan_inventory(&inv, &opts) {
+            crate::pipeline::PlanResult::Planned(_) => {}
             other => panic!("{other:?}"),
         }
     }
@@ -944,7 +944,7 @@ mod tests {
             "# Synthetic estate from `windowplan generate --tasks 400 --seed 5 --pressure binding`"
         ));
         let inv = load_str(&text, Format::Yaml, "generated").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(crate::precheck(&inv), None);
+        assert_eq!(crate::pipeline::precheck(&inv), None);
         let vendor_changes = inv
             .tasks
             .iter()
@@ -962,8 +962,8 @@ mod tests {
             ..Default::default()
         };
         assert!(matches!(
-            crate::plan_inventory(&inv, &opts),
-            crate::PlanResult::Planned(_)
+            crate::pipeline::plan_inventory(&inv, &opts),
+            crate::pipeline::PlanResult::Planned(_)
         ));
     }
 }

@@ -1,8 +1,8 @@
 //! Test-only builder of resolved [`Inventory`] values.
 #![allow(dead_code)]
 
+use crate::base::{Interval, Time};
 use crate::inventory::*;
-use crate::model::{Interval, Time};
 
 pub struct Builder {
     pub inv: Inventory,

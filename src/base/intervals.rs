@@ -2,7 +2,7 @@
 //! lists): the one implementation shared by validation, the compiler, the
 //! solver's signals and the checker's downtime accounting.
 
-use crate::model::{Interval, Time};
+use super::{Interval, Time};
 
 /// Sorts intervals and merges overlapping or touching ones.
 pub fn merge(mut v: Vec<Interval>) -> Vec<Interval> {

@@ -317,7 +317,7 @@ fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
         }
     };
     let length = compiled.problem.makespan(&starts);
-    let chain = crate::explain::critical_chain(inv, &compiled, &starts)
+    let chain = crate::analysis::explain::critical_chain(inv, &compiled, &starts)
         .into_iter()
         .filter_map(|l| inv.task_index(&l.task))
         .collect();
@@ -465,7 +465,7 @@ fn limit_breaks(inv: &Inventory, samples: &[Sample]) -> Vec<LimitBreak> {
 impl RiskReport {
     /// The report for the terminal; `inv` gives wall-clock times.
     pub fn to_text(&self, inv: &Inventory) -> String {
-        use crate::report::fmt_minutes;
+        use crate::base::fmt_minutes;
         use std::fmt::Write;
         let w = &inv.window;
         let at = |m: Option<Time>| match m {
@@ -584,7 +584,7 @@ mod tests {
              systems: [{{ id: s }}, {{ id: t }}]\n\
              tasks:\n{tasks}"
         );
-        crate::load_inventory_str(&text, Format::Yaml, "test").unwrap()
+        crate::pipeline::load_inventory_str(&text, Format::Yaml, "test").unwrap()
     }
 
     fn tri_mean(a: f64, c: f64, b: f64) -> f64 {
@@ -779,7 +779,7 @@ mod tests {
                - { id: a, system: s, duration: { min: 10m, likely: 20m, max: 40m } }\n\
                - { id: c, system: t, duration: { min: 10m, likely: 20m, max: 40m }, windows: [2026-12-05T22:00/2026-12-05T22:30] }\n\
                - { id: d, system: u, duration: 5m }\n";
-        let inv = crate::load_inventory_str(text, Format::Yaml, "t").unwrap();
+        let inv = crate::pipeline::load_inventory_str(text, Format::Yaml, "t").unwrap();
         let opts = RiskOptions {
             samples: 6000,
             seed: 5,
@@ -874,7 +874,7 @@ mod tests {
     #[test]
     fn retimed_samples_keep_every_rule_of_the_bank() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/bank.yaml");
-        let mut inv = crate::load_inventory(&path).unwrap();
+        let mut inv = crate::pipeline::load_inventory(&path).unwrap();
         // Spread every task ±50% around its likely duration.
         for t in &mut inv.tasks {
             t.spread = Some((t.duration / 2, t.duration * 3 / 2));

@@ -5,11 +5,11 @@
 //! its `windows` and its teams' hours) with wall-clock times of the
 //! window's zone.
 
+use crate::base::fmt_minutes;
+use crate::base::{intervals, Interval, Time};
 use crate::inventory::{Inventory, Task};
 use crate::model::compile::ResourceOrigin;
-use crate::model::{intervals, Interval, Time};
 use crate::plan::clock;
-use crate::report::fmt_minutes;
 use crate::solve::CoreReason;
 
 /// The reason a compiled inventory has no plan, from the solver's own

@@ -32,11 +32,11 @@
 //! to ride each out, so a plan can be longer than the shortest one to reach
 //! it.
 
+use crate::base::fmt_minutes;
+use crate::base::Time;
 use crate::inventory::{Component, IntegrationMode, Inventory};
-use crate::model::Time;
-use crate::report::fmt_minutes;
+use crate::pipeline::PlanResult;
 use crate::solve::SolveOptions;
-use crate::PlanResult;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Reverse;
@@ -343,9 +343,9 @@ impl<'a> Separation<'a> {
             .any(|(p, s)| (p.contains(&i) && s.contains(&j)) || (s.contains(&i) && p.contains(&j)));
         // Windows that never meet.
         let windows = match (&a.windows, &b.windows) {
-            (Some(x), Some(y)) => crate::model::intervals::intersect(
-                &crate::model::intervals::merge(x.clone()),
-                &crate::model::intervals::merge(y.clone()),
+            (Some(x), Some(y)) => crate::base::intervals::intersect(
+                &crate::base::intervals::merge(x.clone()),
+                &crate::base::intervals::merge(y.clone()),
             )
             .is_empty(),
             _ => false,
@@ -668,7 +668,7 @@ fn with_partners(inv: &Inventory, points: &[SinglePoint]) -> Inventory {
 /// re-planned (in parallel) and re-checked by the independent checker; one
 /// that gives no plan is not shown.
 pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability> {
-    analyse_from(inv, &crate::plan_inventory(inv, opts), opts)
+    analyse_from(inv, &crate::pipeline::plan_inventory(inv, opts), opts)
 }
 
 /// [`analyse`] given what planning the inventory with `opts` gave.
@@ -681,7 +681,7 @@ pub fn analyse_from(
         PlanResult::Planned(p) => Some(p),
         _ => None,
     };
-    let short = super::short_options(opts, inv.services.len() * 3 + 1);
+    let short = crate::analysis::explain::short_options(opts, inv.services.len() * 3 + 1);
     floors(inv)
         .into_iter()
         .enumerate()
@@ -711,7 +711,7 @@ fn verified(
     changes
         .into_par_iter()
         .filter_map(
-            |(change, changed)| match crate::plan_inventory(&changed, opts) {
+            |(change, changed)| match crate::pipeline::plan_inventory(&changed, opts) {
                 PlanResult::Planned(p) => Some(Suggestion {
                     change,
                     downtime_minutes: p.services.get(service)?.downtime_minutes,
@@ -733,7 +733,7 @@ fn candidate_changes(
 ) -> Vec<(String, Inventory)> {
     let mut changes: Vec<(String, Inventory)> = Vec::new();
     let names =
-        crate::report::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
+        crate::base::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
     if !points.is_empty() {
         // Every outage on the single points made an online change.
         let mut online = inv.clone();
@@ -782,7 +782,7 @@ fn candidate_changes(
         changes.push((
             format!(
                 "make integration {} async with a tolerance of {}",
-                crate::report::join_words(&sync_ids),
+                crate::base::join_words(&sync_ids),
                 fmt_minutes(longest)
             ),
             changed,
@@ -913,7 +913,7 @@ pub fn to_text(report: &[ServiceAvailability]) -> String {
             let _ = writeln!(
                 s,
                 "  outages that can never overlap: {} — together at least {}",
-                crate::report::join_words(&parts),
+                crate::base::join_words(&parts),
                 fmt_minutes(a.least_downtime_minutes)
             );
         }

@@ -23,12 +23,12 @@
 //!   and [`write_instances_csv`] (also written while running when
 //!   [`BenchOptions::instances_csv`] is set).
 //!
-//! The critical-path bound reported is [`crate::formats::critical_path_bound`]
+//! The critical-path bound reported is [`crate::bench::formats::critical_path_bound`]
 //! (longest path with lags, resources ignored), computed here rather than by
 //! the solver.
 
+use crate::bench::formats::{self, critical_path_bound, E_BENCH_DIR, E_REFERENCE};
 use crate::error::InputError;
-use crate::formats::{self, critical_path_bound, E_BENCH_DIR, E_REFERENCE};
 use crate::model::{Problem, Time};
 use crate::solve::{Outcome, SolveOptions};
 use serde::Serialize;
@@ -37,7 +37,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub use crate::formats::Format as BenchFormat;
+pub use crate::bench::formats::Format as BenchFormat;
 
 /// A solver as the runner sees it.
 pub type Solver<'a> = &'a dyn Fn(&Problem, &SolveOptions) -> Outcome;

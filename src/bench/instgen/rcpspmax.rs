@@ -1,5 +1,5 @@
 //! RCPSP/max instances (`.sch`, Schwindt's ProGen/max layout as read by
-//! [`crate::formats::rcpspmax`]), in the style of ProGen/max (Schwindt
+//! [`crate::bench::rcpspmax`]), in the style of ProGen/max (Schwindt
 //! 1996; Kolisch, Schwindt & Sprecher 1998) and its test sets j10/j20/j30
 //! and ubo10..ubo1000: `n` activities plus the dummy source `0` and sink
 //! `n+1`, 5 renewable resources, durations 1..=10.
@@ -199,7 +199,8 @@ fn render(
 #[cfg(test)]
 mod tests {
     use super::super::{generate as gen_spec, specs, Kind, SetOptions, Spec};
-    use crate::formats::{critical_path_bound, earliest_starts, rcpspmax::parse_sch};
+    use crate::bench::formats::{critical_path_bound, earliest_starts};
+    use crate::bench::rcpspmax::parse_sch;
     use crate::model::{verify::verify, Problem};
     use crate::solve::{Outcome, SolveOptions};
     use std::time::Duration;

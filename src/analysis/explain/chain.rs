@@ -8,12 +8,12 @@
 //! resources, DR pairs, blackouts and hours, and a precedence holds a task
 //! back when its lag is met exactly.
 
+use crate::base::{fmt_minutes, join_words};
 use crate::graph::{self, EdgeKind};
 use crate::inventory::{DrOrder, Inventory};
 use crate::model::compile::ResourceOrigin;
 use crate::model::{Compiled, Time};
 use crate::plan::clock;
-use crate::report::{fmt_minutes, join_words};
 use serde::Serialize;
 
 /// One reason a task on the critical chain starts when it does.

@@ -1,0 +1,9 @@
+//! Analyses of an inventory and its plan for a change board: why the
+//! window is as long as it is ([`explain`]), how little downtime each
+//! service can have ([`availability`]), how likely the window is to overrun
+//! ([`risk`]), and what changes would do ([`whatif`]).
+
+pub mod availability;
+pub mod explain;
+pub mod risk;
+pub mod whatif;

@@ -1,0 +1,40 @@
+//! The leaf every layer builds on: minutes from the window start, half-open
+//! intervals of them, arithmetic on interval sets, and the words for
+//! durations and lists. It imports nothing from the crate.
+
+pub mod intervals;
+pub mod words;
+
+use serde::{Deserialize, Serialize};
+
+pub use words::{fmt_minutes, join_words};
+
+/// Whole minutes from the window start.
+pub type Time = i64;
+
+/// A half-open interval `[start, end)` of minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Interval {
+    pub start: Time,
+    pub end: Time,
+}
+
+impl Interval {
+    pub fn new(start: Time, end: Time) -> Self {
+        Interval { start, end }
+    }
+    pub fn len(&self) -> Time {
+        (self.end - self.start).max(0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.end <= self.start
+    }
+    /// Whether `[s, s+d)` lies wholly inside this interval.
+    pub fn contains_run(&self, s: Time, d: Time) -> bool {
+        s >= self.start && s + d <= self.end
+    }
+    /// Whether `[s, s+d)` shares at least one minute with this interval.
+    pub fn overlaps_run(&self, s: Time, d: Time) -> bool {
+        s < self.end && s + d > self.start && d > 0
+    }
+}

@@ -1,0 +1,363 @@
+//! The whole pipeline in one call each: load an inventory (read with limits,
+//! validate, and the checks that need the dependency graph), plan it
+//! (precheck, compile, solve, verify against the core, re-check against the
+//! inventory), and say why no plan exists in the inventory's own words.
+//! The CLI and the analyses (explain, availability, what-if) build on these.
+
+pub mod words;
+
+use crate::error::{self, InputError};
+use crate::inventory::{self, Inventory};
+use crate::model::{self, Problem};
+use crate::plan::{self, Plan};
+use crate::solve::{self, Outcome, Solution, SolveOptions};
+use crate::{base, graph, progress};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Reads and validates an inventory file, including the checks that need the
+/// dependency graph (cycles through derived edges, a deadline shorter than
+/// the critical path).
+pub fn load_inventory(path: &Path) -> Result<Inventory, InputError> {
+    load_inventory_with(path, &inventory::Limits::default(), &mut Timings::default())
+}
+
+/// [`load_inventory`] within the given size limits (file size, task count),
+/// recording the time of each stage.
+pub fn load_inventory_with(
+    path: &Path,
+    limits: &inventory::Limits,
+    timings: &mut Timings,
+) -> Result<Inventory, InputError> {
+    let inv = timings.time("read + validate", || inventory::load_with(path, limits))?;
+    timings.time("dependency cycles", || {
+        check_dr_cycles(inv, &path.display().to_string())
+    })
+}
+
+/// [`load_inventory`] for text already in memory; `source` names it in
+/// diagnostics.
+pub fn load_inventory_str(
+    text: &str,
+    format: inventory::Format,
+    source: &str,
+) -> Result<Inventory, InputError> {
+    let inv = inventory::load_str(text, format, source)?;
+    check_dr_cycles(inv, source)
+}
+
+fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError> {
+    let cycles = graph::TaskGraph::new(&inv).cycles();
+    if cycles.is_empty() {
+        return Ok(inv);
+    }
+    // `after` cycles are caught by validation; what is left runs through
+    // edges derived from DR `order`.
+    let diagnostics = cycles
+        .into_iter()
+        .map(|c| {
+            error::Diagnostic::new(
+                "E059",
+                "dr",
+                format!("precedence cycle through a DR order: {}", c.join(" → ")),
+                "a DR `order` puts every outage of one side first; remove the `after` that asks for the opposite order, or drop the `order`",
+            )
+        })
+        .collect();
+    Err(InputError {
+        source: source.to_string(),
+        diagnostics,
+    })
+}
+
+/// Wall time of each stage of the pipeline, in order, for `--verbose` and
+/// the scale measurements (docs/scale.md).
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    /// Runs `f`, recording its wall time under `stage`.
+    pub fn time<R>(&mut self, stage: &'static str, f: impl FnOnce() -> R) -> R {
+        let t = Instant::now();
+        let r = f();
+        self.stages.push((stage, t.elapsed()));
+        r
+    }
+
+    /// `stage 1.23s` lines.
+    pub fn to_text(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(s, d)| format!("  {s:<20} {:>8.3}s\n", d.as_secs_f64()))
+            .collect()
+    }
+}
+
+/// Why no plan can exist, found without search: a task with no room left
+/// once its windows, its teams' hours, the blackouts over it and the
+/// deadline are taken into account; a deadline shorter than the critical
+/// path (the path is named). What holds whatever the blackouts (a task
+/// longer than its windows, on both sides of a DR pair, ...) is refused
+/// by validation already (`inventory::impossible`).
+pub fn precheck(inv: &Inventory) -> Option<String> {
+    use base::intervals::{intersect, merge, subtract};
+    let end = inv.window.deadline.unwrap_or(inventory::time::MAX_MINUTES);
+    let mut reasons = Vec::new();
+    for task in &inv.tasks {
+        let mut room = vec![model::Interval::new(0, end)];
+        if let Some(w) = &task.windows {
+            room = intersect(&room, w);
+        }
+        for &(team, _) in &task.needs {
+            if let Some(av) = &inv.teams[team].available {
+                room = intersect(&room, av);
+            }
+        }
+        let covering: Vec<&inventory::Blackout> = inv
+            .blackouts
+            .iter()
+            .filter(|b| inv.blackout_covers(b, task))
+            .collect();
+        let blackouts: Vec<model::Interval> = covering.iter().map(|b| b.interval).collect();
+        let room = subtract(&room, &merge(blackouts));
+        if room.iter().all(|iv| iv.len() < task.duration) {
+            reasons.push(words::no_stretch(inv, task, &covering, &room));
+        }
+    }
+    if !reasons.is_empty() {
+        return Some(reasons.join("; "));
+    }
+    let deadline = inv.window.deadline?;
+    let cpm = graph::TaskGraph::new(inv).cpm().ok()?;
+    if cpm.length <= deadline {
+        return None;
+    }
+    let path: Vec<&str> = cpm
+        .critical_path
+        .iter()
+        .map(|&t| inv.tasks[t].id.as_str())
+        .collect();
+    Some(format!(
+        "the {} deadline allows {} from the {} start, but the critical path {} takes {} (until {}); move the deadline, shorten a task or drop a dependency",
+        plan::clock(&inv.window, deadline),
+        base::fmt_minutes(deadline),
+        plan::clock(&inv.window, 0),
+        path.join(" → "),
+        base::fmt_minutes(cpm.length),
+        plan::clock(&inv.window, cpm.length)
+    ))
+}
+
+/// What planning an inventory gave.
+#[derive(Debug, Clone)]
+pub enum PlanResult {
+    /// A plan that the independent checker accepted.
+    Planned(Plan),
+    /// Proven impossible, with the reason.
+    Infeasible(String),
+    /// None found in the time given (not proven impossible).
+    NotFound(String),
+}
+
+/// Compiles, solves and re-checks an inventory. A schedule the independent
+/// checker rejects is never returned as a plan: that would be a solver bug,
+/// and it is reported as one.
+pub fn plan_inventory(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
+    plan_inventory_with(
+        inv,
+        opts,
+        &model::CompileOptions::default(),
+        &progress::Silent,
+        &mut Timings::default(),
+    )
+}
+
+/// [`plan_inventory`] with compile options (e.g. reserving backout time
+/// before the deadline), reporting to `progress` while the solver runs and
+/// recording the time of each stage.
+pub fn plan_inventory_with(
+    inv: &Inventory,
+    opts: &SolveOptions,
+    compile_opts: &model::CompileOptions,
+    progress: &dyn progress::Progress,
+    timings: &mut Timings,
+) -> PlanResult {
+    if let Some(why) = timings.time("precheck", || precheck(inv)) {
+        return PlanResult::Infeasible(why);
+    }
+    if let (true, Some(deadline)) = (compile_opts.reserve_backout, inv.window.deadline) {
+        let late: Vec<String> = inv
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                let b = t.backout?;
+                (t.duration > deadline - b).then(|| {
+                    format!(
+                        "task {} takes {} but must end by {} (the deadline less its backout of {})",
+                        t.id,
+                        base::fmt_minutes(t.duration),
+                        plan::clock(&inv.window, deadline - b),
+                        base::fmt_minutes(b)
+                    )
+                })
+            })
+            .collect();
+        if !late.is_empty() {
+            return PlanResult::Infeasible(format!("with --reserve-backout, {}", late.join("; ")));
+        }
+    }
+    let plain = timings.time("compile", || model::compile_with(inv, compile_opts));
+    let mut result = plan_compiled(inv, &plain, opts, compile_opts, None, progress, timings);
+    // No plan within the downtime limits: try again keeping one member up in
+    // every cluster those services need, which takes the clusters' share of
+    // their downtime to zero.
+    if matches!(result, PlanResult::NotFound(_))
+        && inv.services.iter().any(|s| s.max_downtime.is_some())
+    {
+        let strict = model::CompileOptions {
+            keep_limited_clusters_up: true,
+            ..*compile_opts
+        };
+        // The restricted problem's bound is no bound for the real one.
+        let bound = solve::lower_bound(&plain.problem);
+        let compiled = timings.time("compile (strict)", || model::compile_with(inv, &strict));
+        if let planned @ PlanResult::Planned(_) = plan_compiled(
+            inv,
+            &compiled,
+            opts,
+            compile_opts,
+            Some(bound),
+            progress,
+            timings,
+        ) {
+            result = planned;
+        }
+    }
+    result
+}
+
+/// Solves one compilation of an inventory and re-checks the schedule.
+/// `bound_cap` caps the reported lower bound (for a restricted compilation).
+fn plan_compiled(
+    inv: &Inventory,
+    compiled: &model::Compiled,
+    opts: &SolveOptions,
+    compile_opts: &model::CompileOptions,
+    bound_cap: Option<model::Time>,
+    progress: &dyn progress::Progress,
+    timings: &mut Timings,
+) -> PlanResult {
+    // The solver reports to a relay it owns a share of; the ticking thread
+    // passes the figures on to `progress` (borrowed, so not the solver's).
+    let relay = Arc::new(progress::Relay::new(opts.progress.clone()));
+    let opts = &SolveOptions {
+        progress: Some(relay.clone()),
+        ..opts.clone()
+    };
+    let outcome = timings.time("solve", || {
+        solve_with_ticks(progress, &relay, || solve::solve(&compiled.problem, opts))
+    });
+    let solved = match outcome {
+        Outcome::Solved(sol) => {
+            timings.time("verify (core)", || verify_solution(&compiled.problem, sol))
+        }
+        other => Err(other),
+    };
+    match solved {
+        Ok(mut sol) => {
+            if let Some(cap) = bound_cap {
+                sol.lower_bound = sol.lower_bound.min(cap);
+            }
+            progress.improved(sol.makespan, sol.lower_bound);
+            let mut violations = timings.time("check", || crate::check::check(inv, &sol.starts));
+            if compile_opts.reserve_backout {
+                violations.extend(crate::check::check_backout(inv, &sol.starts));
+            }
+            if violations.is_empty() {
+                let plan = timings.time("build plan", || {
+                    Plan::build(inv, &sol.starts, sol.lower_bound)
+                });
+                // Downtime first, `optimal` needs the least downtime proven
+                // too (never on a restricted compilation: its floors are
+                // not the real problem's).
+                let downtime_first = opts.objective == solve::Objective::Downtime
+                    && compiled.problem.limits.iter().any(|l| l.weight > 0.0);
+                let proven = !downtime_first
+                    || (bound_cap.is_none()
+                        && solve::downtime_proven(&compiled.problem, &sol.starts));
+                PlanResult::Planned(if proven { plan } else { plan.not_proven() })
+            } else {
+                let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
+                PlanResult::NotFound(format!(
+                    "internal error: the solver's schedule broke {} rule(s) of the inventory; please report it: {}",
+                    words.len(),
+                    words.join("; ")
+                ))
+            }
+        }
+        // The core speaks of activities and minutes: say it in the
+        // inventory's words and the window's wall-clock time.
+        Err(Outcome::Infeasible(why)) => {
+            PlanResult::Infeasible(words::infeasible(inv, compiled, &why))
+        }
+        Err(Outcome::NotFound(why)) => PlanResult::NotFound(words::not_found(&why)),
+        Err(Outcome::Solved(_)) => unreachable!("verified solutions are Ok"),
+    }
+}
+
+/// Runs `f` while a side thread ticks `progress` every 100 ms, so elapsed
+/// time and time left show even before the solver reports anything itself.
+fn solve_with_ticks<R: Send>(
+    progress: &dyn progress::Progress,
+    relay: &progress::Relay,
+    f: impl FnOnce() -> R + Send,
+) -> R {
+    let start = Instant::now();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let ticker = s.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some((m, b)) = relay.take() {
+                    progress.improved(m, b);
+                }
+                progress.tick(start.elapsed());
+                std::thread::park_timeout(Duration::from_millis(100));
+            }
+        });
+        let r = f();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        ticker.thread().unpark();
+        for note in relay.take_notes() {
+            progress.note(&note);
+        }
+        r
+    })
+}
+
+/// Solves a core problem and verifies the schedule against the core
+/// constraints; a schedule that fails is turned into `NotFound` with the
+/// violations, never returned.
+pub fn solve_checked(problem: &Problem, opts: &SolveOptions) -> Result<Solution, Outcome> {
+    match solve::solve(problem, opts) {
+        Outcome::Solved(sol) => verify_solution(problem, sol),
+        other => Err(other),
+    }
+}
+
+/// A solution that the core verifier accepts, or `NotFound` with the
+/// violations.
+fn verify_solution(problem: &Problem, sol: Solution) -> Result<Solution, Outcome> {
+    let violations = model::verify::verify(problem, &sol.starts);
+    if violations.is_empty() {
+        Ok(sol)
+    } else {
+        Err(Outcome::NotFound(format!(
+            "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
+            violations.len(),
+            violations.join("; ")
+        )))
+    }
+}
