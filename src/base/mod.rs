@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 pub use words::{fmt_minutes, join_words};
 
+/// Plans may not place a task more than a century from the window start
+/// (keeps all minute arithmetic far from overflow).
+pub const MINUTE_LIMIT: Time = 100 * 366 * 24 * 60;
+
 /// Whole minutes from the window start.
 pub type Time = i64;
 

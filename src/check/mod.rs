@@ -74,7 +74,7 @@ impl Ctx<'_> {
     }
     /// Outage tasks (of positive duration or not) touching any of `systems`.
     fn outage_tasks_on(&self, systems: &[usize]) -> Vec<usize> {
-        crate::graph::union_of(&self.outage_by_system, systems)
+        tasks_on_any(&self.outage_by_system, systems)
     }
 }
 
@@ -190,8 +190,8 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
         inv,
         starts,
         out: Vec::new(),
-        by_system: crate::graph::tasks_by_system(inv, false),
-        outage_by_system: crate::graph::tasks_by_system(inv, true),
+        by_system: tasks_on_each_system(inv, false),
+        outage_by_system: tasks_on_each_system(inv, true),
     };
     check_start(&mut ctx);
     check_after(&mut ctx);
@@ -668,6 +668,40 @@ fn check_max_downtime(ctx: &mut Ctx) {
         };
         ctx.push("max_downtime", &tasks, interval, msg);
     }
+}
+
+/// Task indices per system, read straight from each task's `systems` (or
+/// only the outage tasks): the checker's own grouping, shared with nothing
+/// the compiler uses, so a slip there cannot hide here.
+fn tasks_on_each_system(inv: &Inventory, outages_only: bool) -> Vec<Vec<usize>> {
+    let mut on = vec![Vec::new(); inv.systems.len()];
+    for (t, task) in inv.tasks.iter().enumerate() {
+        if outages_only && !task.outage {
+            continue;
+        }
+        let mut systems = task.systems.clone();
+        systems.sort_unstable();
+        systems.dedup();
+        for s in systems {
+            if let Some(v) = on.get_mut(s) {
+                v.push(t);
+            }
+        }
+    }
+    on
+}
+
+/// The tasks on any of `systems`, each once, in index order.
+fn tasks_on_any(on: &[Vec<usize>], systems: &[usize]) -> Vec<usize> {
+    let mut v: Vec<usize> = systems
+        .iter()
+        .filter_map(|&s| on.get(s))
+        .flatten()
+        .copied()
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 #[cfg(test)]

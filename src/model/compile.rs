@@ -75,7 +75,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
             let pnr = deadline - backout;
             forbidden.push(Interval::new(
                 pnr,
-                pnr.max(deadline) + crate::plan::MINUTE_LIMIT,
+                pnr.max(deadline) + crate::base::MINUTE_LIMIT,
             ));
         }
         a.forbidden = crate::base::intervals::merge(forbidden);

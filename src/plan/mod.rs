@@ -52,9 +52,7 @@ use crate::base::Time;
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::{Inventory, Window};
 
-/// Plans may not place a task more than a century from the window start
-/// (keeps all minute arithmetic far from overflow).
-pub const MINUTE_LIMIT: Time = 100 * 366 * 24 * 60;
+use crate::base::MINUTE_LIMIT;
 
 /// A wall-clock time `minute` minutes after the window start, RFC 3339 with
 /// offset, e.g. `2026-12-05T22:00:00-05:00`.
