@@ -15,7 +15,6 @@ pub mod rng;
 pub mod analysis;
 pub mod bench;
 pub mod check;
-pub mod cli;
 pub mod graph;
 pub mod inventory;
 pub mod model;

@@ -13,7 +13,8 @@
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use windowplan::bench::runner::{self as bench, BenchFormat, BenchOptions};
+use windowplan::bench::formats;
+use windowplan::bench::runner::{self as bench, BenchOptions};
 use windowplan::solve::SolveOptions;
 
 fn benchdata() -> Option<PathBuf> {
@@ -36,8 +37,8 @@ fn benchdata() -> Option<PathBuf> {
 fn run_set(root: &Path, family: &str, set: &str, bench: BenchOptions, limit: Duration) {
     let dir = root.join(family).join(set);
     let (format, reference) = match family {
-        "psplib" => (BenchFormat::Psplib, root.join("psplib/reference.csv")),
-        _ => (BenchFormat::RcpspMax, dir.join("optimum/optimum.csv")),
+        "psplib" => (formats::Format::Psplib, root.join("psplib/reference.csv")),
+        _ => (formats::Format::RcpspMax, dir.join("optimum/optimum.csv")),
     };
     if !dir.is_dir() {
         println!("note: no {}; skipped", dir.display());

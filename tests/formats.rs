@@ -7,8 +7,7 @@ use common::{data, root, tempdir};
 use std::path::{Path, PathBuf};
 use windowplan::bench::formats::{self, critical_path_bound, Format};
 use windowplan::bench::runner::{
-    self as bench, BenchFormat, BenchOptions, BenchReport, InstanceStatus, RefStatus, Solver,
-    Verifier,
+    self as bench, BenchOptions, BenchReport, InstanceStatus, RefStatus, Solver, Verifier,
 };
 use windowplan::error::InputError;
 use windowplan::model::{Precedence, Problem, Time};
@@ -177,7 +176,7 @@ fn fake_solver(p: &Problem, _: &SolveOptions) -> Outcome {
 /// without a reference table, with the default bench options, the fake
 /// solver and the real verifier.
 struct Bench<'a> {
-    format: BenchFormat,
+    format: Format,
     reference: Option<PathBuf>,
     options: BenchOptions,
     solver: Solver<'a>,
@@ -185,7 +184,7 @@ struct Bench<'a> {
 }
 
 impl<'a> Bench<'a> {
-    fn new(format: BenchFormat) -> Self {
+    fn new(format: Format) -> Self {
         Bench {
             format,
             reference: None,
@@ -242,7 +241,7 @@ fn bench_psplib_with_a_valid_schedule_passes() {
     std::fs::create_dir(&dir).unwrap();
     copy_into(&dir, &[("j301_1.sm", "j301_1.sm")]);
     let csv = tmp.path().join("rows.csv");
-    let report = Bench::new(BenchFormat::Psplib)
+    let report = Bench::new(formats::Format::Psplib)
         .reference()
         .options(BenchOptions {
             instances_csv: Some(csv.clone()),
@@ -296,7 +295,7 @@ fn bench_counts_violations_as_failures() {
             starts,
         })
     };
-    let report = Bench::new(BenchFormat::Psplib)
+    let report = Bench::new(formats::Format::Psplib)
         .solver(&broken)
         .run(tmp.path())
         .unwrap();
@@ -306,7 +305,7 @@ fn bench_counts_violations_as_failures() {
     assert!(bench::render_table(&report).contains("FAILED"));
 
     // A verifier that rejects everything also fails the run.
-    let report = Bench::new(BenchFormat::Psplib)
+    let report = Bench::new(formats::Format::Psplib)
         .verifier(&|_: &Problem, _: &[Time]| vec!["rejected".to_string()])
         .run(tmp.path())
         .unwrap();
@@ -323,7 +322,7 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
             ("ubo_10_psp2.sch", "ubo_10_psp2.sch"),
         ],
     );
-    let report = Bench::new(BenchFormat::RcpspMax)
+    let report = Bench::new(formats::Format::RcpspMax)
         .reference()
         .run(tmp.path())
         .unwrap();
@@ -347,7 +346,7 @@ fn bench_rcpspmax_counts_infeasible_and_not_found() {
 
     // NotFound everywhere: not a failure, but nothing solved.
     let none = |_: &Problem, _: &SolveOptions| Outcome::NotFound("nothing".into());
-    let report = Bench::new(BenchFormat::RcpspMax)
+    let report = Bench::new(formats::Format::RcpspMax)
         .solver(&none)
         .run(tmp.path())
         .unwrap();
@@ -373,7 +372,7 @@ fn bench_stride_limit_and_sets() {
     );
     copy_into(&b, &[("rg30_set1_pat1.rcp", "x.rcp")]);
     let run = |bopts: BenchOptions| {
-        Bench::new(BenchFormat::Psplib)
+        Bench::new(formats::Format::Psplib)
             .options(bopts)
             .run(tmp.path())
             .unwrap()
@@ -398,7 +397,7 @@ fn bench_stride_limit_and_sets() {
     assert_eq!(names(&report), vec!["j301_2.sm"]);
 
     // Patterson files live in their own set; the psplib run ignored them.
-    let report = Bench::new(BenchFormat::Patterson)
+    let report = Bench::new(formats::Format::Patterson)
         .reference()
         .run(tmp.path())
         .unwrap();
@@ -410,7 +409,7 @@ fn bench_stride_limit_and_sets() {
 #[test]
 fn bench_errors() {
     let tmp = tempdir();
-    let psplib = Bench::new(BenchFormat::Psplib);
+    let psplib = Bench::new(formats::Format::Psplib);
     let e = psplib.run(tmp.path()).unwrap_err();
     assert_eq!(e.diagnostics[0].code, "E089");
     let e = psplib.run(&tmp.path().join("missing")).unwrap_err();
@@ -571,7 +570,7 @@ fn run_with_the_real_solver() {
         ..SolveOptions::default()
     };
     let reference = data("reference.csv");
-    for format in [BenchFormat::Psplib, BenchFormat::RcpspMax] {
+    for format in [Format::Psplib, Format::RcpspMax] {
         let report = bench::run(tmp.path(), format, Some(&reference), &opts, 1).unwrap();
         if report
             .instances

@@ -22,15 +22,9 @@
 //! zone limits are sized from the work, so the plan of any size is about one
 //! night long. The same seed gives the same file, byte for byte.
 
+use crate::inventory::Format;
 use crate::rng::SplitMix64;
 use serde_json::{json, Map, Value};
-
-/// The format of the generated file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GenFormat {
-    Yaml,
-    Json,
-}
 
 const WINDOW_START: &str = "2026-12-05T22:00";
 /// Local times at `h` hours (and `m` minutes) after the window start.
@@ -647,19 +641,19 @@ pub fn generate_with(tasks: usize, seed: u64, pressure: Pressure) -> Value {
 /// would) or as pretty JSON.
 pub fn render(
     estate: &Value,
-    format: GenFormat,
+    format: Format,
     tasks: usize,
     seed: u64,
     pressure: Pressure,
 ) -> String {
     match format {
-        GenFormat::Json => {
+        Format::Json => {
             let mut s = serde_json::to_string_pretty(&Ordered(estate))
                 .expect("a JSON value always serialises");
             s.push('\n');
             s
         }
-        GenFormat::Yaml => {
+        Format::Yaml => {
             let pressure = match pressure {
                 Pressure::Relaxed => "",
                 Pressure::Binding => " --pressure binding",
@@ -835,9 +829,9 @@ fn flow(v: &Value, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::{load_str, Format};
+    use crate::inventory::load_str;
 
-    fn load(tasks: usize, seed: u64, format: GenFormat) -> crate::inventory::Inventory {
+    fn load(tasks: usize, seed: u64, format: Format) -> crate::inventory::Inventory {
         let text = render(
             &generate(tasks, seed),
             format,
@@ -845,44 +839,22 @@ mod tests {
             seed,
             Pressure::Relaxed,
         );
-        let f = match format {
-            GenFormat::Yaml => Format::Yaml,
-            GenFormat::Json => Format::Json,
-        };
-        load_str(&text, f, "generated").unwrap_or_else(|e| panic!("{e}"))
+        load_str(&text, format, "generated").unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
     fn same_seed_same_file() {
-        let a = render(
-            &generate(800, 7),
-            GenFormat::Yaml,
-            800,
-            7,
-            Pressure::Relaxed,
-        );
-        let b = render(
-            &generate(800, 7),
-            GenFormat::Yaml,
-            800,
-            7,
-            Pressure::Relaxed,
-        );
+        let a = render(&generate(800, 7), Format::Yaml, 800, 7, Pressure::Relaxed);
+        let b = render(&generate(800, 7), Format::Yaml, 800, 7, Pressure::Relaxed);
         assert_eq!(a, b);
-        let c = render(
-            &generate(800, 8),
-            GenFormat::Yaml,
-            800,
-            8,
-            Pressure::Relaxed,
-        );
+        let c = render(&generate(800, 8), Format::Yaml, 800, 8, Pressure::Relaxed);
         assert_ne!(a, c);
     }
 
     #[test]
     fn valid_for_several_seeds_and_sizes() {
         for (n, seed) in [(50, 1), (300, 2), (1000, 3), (2500, 4), (5000, 5)] {
-            for format in [GenFormat::Yaml, GenFormat::Json] {
+            for format in [Format::Yaml, Format::Json] {
                 let inv = load(n, seed, format);
                 let got = inv.tasks.len() as f64;
                 assert!(
@@ -897,7 +869,7 @@ mod tests {
 
     #[test]
     fn has_the_realistic_parts() {
-        let inv = load(2000, 11, GenFormat::Yaml);
+        let inv = load(2000, 11, Format::Yaml);
         assert!((4..=11).contains(&inv.teams.len()));
         assert!(inv.teams.iter().any(|t| t.available.is_some()));
         assert!(!inv.clusters.is_empty() && !inv.dr.is_empty() && !inv.zones.is_empty());
@@ -917,7 +889,7 @@ mod tests {
 
     #[test]
     fn small_estates_plan() {
-        let inv = load(200, 3, GenFormat::Yaml);
+        let inv = load(200, 3, Format::Yaml);
         let opts = crate::solve::SolveOptions {
             time_limit: std::time::Duration::from_secs(2),
             threads: 1,
@@ -935,7 +907,7 @@ mod tests {
     fn binding_estates_press_harder_and_plan() {
         let text = render(
             &generate_with(400, 5, Pressure::Binding),
-            GenFormat::Yaml,
+            Format::Yaml,
             400,
             5,
             Pressure::Binding,
@@ -952,7 +924,7 @@ mod tests {
             .count();
         let ordered = inv.dr.iter().filter(|d| d.order.is_some()).count();
         assert_eq!(ordered + vendor_changes, inv.dr.len());
-        let relaxed = load(400, 5, GenFormat::Yaml);
+        let relaxed = load(400, 5, Format::Yaml);
         let capacity =
             |inv: &crate::inventory::Inventory| inv.teams.iter().map(|t| t.capacity).sum::<u32>();
         assert!(capacity(&inv) < capacity(&relaxed));

@@ -37,7 +37,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub use crate::bench::formats::Format as BenchFormat;
+use crate::bench::formats::Format;
 
 /// A solver as the runner sees it.
 pub type Solver<'a> = &'a dyn Fn(&Problem, &SolveOptions) -> Outcome;
@@ -395,7 +395,7 @@ impl SetSummary {
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
-    pub format: BenchFormat,
+    pub format: Format,
     /// Instances whose schedule broke a constraint or whose solver
     /// panicked (any > 0 means a solver bug; the run fails).
     pub violations: usize,
@@ -459,7 +459,7 @@ impl BenchReport {
 /// `bench` is a [`BenchOptions`] (or `&BenchOptions`), or a bare stride.
 pub fn run(
     dir: &Path,
-    format: BenchFormat,
+    format: Format,
     reference: Option<&Path>,
     opts: &SolveOptions,
     bench: impl Into<BenchOptions>,
@@ -478,7 +478,7 @@ pub fn run(
 /// [`run`] with the solver and the checker given (tests use fakes).
 pub fn run_with(
     dir: &Path,
-    format: BenchFormat,
+    format: Format,
     reference: Option<&Path>,
     opts: &SolveOptions,
     bench: &BenchOptions,
@@ -754,7 +754,7 @@ fn pct(value: Time, base: Time) -> f64 {
 /// such files (set named after it).
 pub fn collect_instances(
     dir: &Path,
-    format: BenchFormat,
+    format: Format,
 ) -> Result<Vec<(String, Vec<PathBuf>)>, InputError> {
     let source = dir.display().to_string();
     let unreadable = |e: std::io::Error| {
@@ -818,7 +818,7 @@ pub fn collect_instances(
 /// Whether `path` is an instance of `format`: the extension matches, and
 /// for PSPLIB it is not one of the result tables that share the `.sm`
 /// extension (`j30opt.sm`, `j60hrs.sm`, `j120lb.sm`).
-pub fn is_instance_file(format: BenchFormat, path: &Path) -> bool {
+pub fn is_instance_file(format: Format, path: &Path) -> bool {
     if !format.matches(path) {
         return false;
     }
@@ -826,7 +826,7 @@ pub fn is_instance_file(format: BenchFormat, path: &Path) -> bool {
         .file_stem()
         .map(|s| s.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    !(format == BenchFormat::Psplib
+    !(format == Format::Psplib
         && (stem.ends_with("opt") || stem.ends_with("hrs") || stem.ends_with("lb")))
 }
 
@@ -1430,7 +1430,7 @@ mod tests {
             };
             run_with(
                 dir.path(),
-                BenchFormat::Psplib,
+                Format::Psplib,
                 None,
                 opts,
                 &bench,
@@ -1481,22 +1481,10 @@ mod tests {
 
     #[test]
     fn result_tables_are_not_instances() {
-        assert!(!is_instance_file(
-            BenchFormat::Psplib,
-            Path::new("j30opt.sm")
-        ));
-        assert!(!is_instance_file(
-            BenchFormat::Psplib,
-            Path::new("j60hrs.sm")
-        ));
-        assert!(is_instance_file(
-            BenchFormat::Psplib,
-            Path::new("j301_1.sm")
-        ));
-        assert!(is_instance_file(
-            BenchFormat::RcpspMax,
-            Path::new("PSP1.SCH")
-        ));
+        assert!(!is_instance_file(Format::Psplib, Path::new("j30opt.sm")));
+        assert!(!is_instance_file(Format::Psplib, Path::new("j60hrs.sm")));
+        assert!(is_instance_file(Format::Psplib, Path::new("j301_1.sm")));
+        assert!(is_instance_file(Format::RcpspMax, Path::new("PSP1.SCH")));
     }
 
     #[test]

@@ -25,10 +25,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
-/// File formats an inventory can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// File formats an inventory (or a plan, a scenario, a progress file) can
+/// be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// YAML 1.2.
     Yaml,
+    /// JSON.
     Json,
 }
 

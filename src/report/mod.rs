@@ -9,6 +9,60 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 
+/// The formats a plan is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for the terminal.
+    Table,
+    /// The plan file (DESIGN.md "Plan format").
+    Json,
+    /// The CAB pack in Markdown.
+    Md,
+    /// One row per task, for spreadsheets.
+    Csv,
+    /// iCalendar, one event per task, for change calendars.
+    Ics,
+    /// One self-contained page with the Gantt chart.
+    Html,
+    /// The Gantt chart alone.
+    Svg,
+}
+
+/// Renders a plan in the chosen format. The critical chain is worked out
+/// here, for the formats that show it.
+pub fn render(
+    inv: &crate::inventory::Inventory,
+    plan: &crate::plan::Plan,
+    format: Format,
+) -> String {
+    let critical = || critical_chain_ids(inv, plan);
+    match format {
+        Format::Table => table::render(inv, plan),
+        Format::Json => json::to_json(plan),
+        Format::Md => markdown::render(inv, plan, &critical()),
+        Format::Csv => csv::render(inv, plan),
+        Format::Ics => ics::render(inv, plan, &critical()),
+        Format::Html => html::render(inv, plan, &critical()),
+        Format::Svg => gantt::render(inv, plan, &critical()),
+    }
+}
+
+/// The task ids of the plan's critical chain (none for a plan the inventory
+/// cannot place).
+pub fn critical_chain_ids(
+    inv: &crate::inventory::Inventory,
+    plan: &crate::plan::Plan,
+) -> Vec<String> {
+    let Some(starts) = plan.starts(inv) else {
+        return Vec::new();
+    };
+    let compiled = crate::model::compile(inv);
+    crate::analysis::explain::critical_chain(inv, &compiled, &starts)
+        .into_iter()
+        .map(|l| l.task)
+        .collect()
+}
+
 /// Checker violations as lines for a terminal, followed by a one-line
 /// verdict (`plan is valid` when there are none).
 pub fn violations(v: &[crate::check::Violation]) -> String {

@@ -1,0 +1,286 @@
+//! What every subcommand shares: the exit codes, reading an inventory or a
+//! saved plan with the user's limits, saying why there is no plan, and
+//! writing results atomically.
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+use windowplan::error::InputError;
+use windowplan::inventory::{Inventory, Limits};
+use windowplan::solve::{Outcome, SolveOptions};
+
+/// Exit codes (DESIGN.md).
+pub const EXIT_OK: u8 = 0;
+/// Proven: no plan exists, or `check` found violations.
+pub const EXIT_NO_PLAN: u8 = 1;
+/// The input is unreadable or invalid.
+pub const EXIT_BAD_INPUT: u8 = 2;
+/// No plan found within the time limit, and none proven impossible.
+pub const EXIT_NOT_FOUND: u8 = 3;
+
+/// Size limits for reading an inventory (and a plan file).
+#[derive(clap::Args, Clone, Copy, Debug)]
+pub struct LimitArgs {
+    /// Most tasks accepted, counted after cluster expansion (default 50000).
+    #[arg(long, value_name = "N", default_value_t = windowplan::inventory::MAX_TASKS,
+          value_parser = clap::value_parser!(usize))]
+    max_tasks: usize,
+    /// Largest inventory or plan file accepted, in MiB (default 64).
+    #[arg(long, value_name = "N", default_value_t = windowplan::inventory::MAX_FILE_BYTES / (1024 * 1024),
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    max_file_mb: u64,
+}
+
+impl LimitArgs {
+    /// The limits as the library takes them.
+    pub fn limits(self) -> Limits {
+        Limits {
+            max_tasks: self.max_tasks,
+            max_file_bytes: self.max_file_mb * 1024 * 1024,
+        }
+    }
+}
+
+/// Loads and validates an inventory within `limits`; on failure prints
+/// every problem and gives exit code 2.
+pub fn load(path: &Path, limits: &Limits) -> Result<Inventory, u8> {
+    windowplan::load_inventory_with(path, limits, &mut windowplan::Timings::default())
+        .map_err(|e| report_input_error(&e))
+}
+
+/// Says on stderr why there is no plan (`what`: "plan" or "schedule") and
+/// gives the exit code: 1 only when impossibility is proven, else 3 (the
+/// time limit `limit` was too short to find one).
+pub fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
+    if proven {
+        eprintln!("no feasible {what}: {why}");
+        EXIT_NO_PLAN
+    } else {
+        eprintln!(
+            "no {what} found within the time limit of {} (none is proven impossible): {why}; try a longer --time-limit",
+            windowplan::solve::clock::fmt_duration(limit)
+        );
+        EXIT_NOT_FOUND
+    }
+}
+
+/// [`no_plan`] for what planning an inventory gave (`None` for a plan).
+pub fn no_plan_for(result: &windowplan::pipeline::PlanResult, limit: Duration) -> Option<u8> {
+    match result {
+        windowplan::pipeline::PlanResult::Planned(_) => None,
+        windowplan::pipeline::PlanResult::Infeasible(why) => {
+            Some(no_plan("plan", true, why, limit))
+        }
+        windowplan::pipeline::PlanResult::NotFound(why) => Some(no_plan("plan", false, why, limit)),
+    }
+}
+
+/// [`no_plan`] for a solver outcome that is not a schedule.
+pub fn no_schedule(what: &str, outcome: &Outcome, limit: Duration) -> u8 {
+    match outcome {
+        Outcome::Infeasible(why) => no_plan(what, true, why, limit),
+        Outcome::NotFound(why) => no_plan(what, false, why, limit),
+        Outcome::Solved(_) => EXIT_OK,
+    }
+}
+
+/// Parses `10s`, `500ms`, `2m`, `1.5s` or a bare number of seconds.
+pub fn parse_time_limit(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a time limit; write e.g. 10s, 500ms or 2m"))?;
+    let secs = match unit {
+        "ms" => v / 1000.0,
+        "s" => v,
+        "m" | "min" => v * 60.0,
+        "h" => v * 3600.0,
+        _ => return Err(format!("unknown unit '{unit}' in '{s}'; use ms, s, m or h")),
+    };
+    if !secs.is_finite() || !(0.0..=86_400.0).contains(&secs) {
+        return Err(format!("time limit '{s}' must be between 0 and 24h"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Prints an input error (every diagnostic) and gives exit code 2.
+pub fn report_input_error(e: &InputError) -> u8 {
+    eprintln!("{e}");
+    EXIT_BAD_INPUT
+}
+
+/// Writes `text` to `path` atomically (temporary file in the same folder,
+/// then rename), or to stdout when `path` is None.
+pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
+    match path {
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+        // A device or pipe (`-o /dev/null`, `-o /dev/stdout`) is written in
+        // place: renaming a temporary file over it would replace the device
+        // with a regular file.
+        Some(path) if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+            let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+            f.write_all(text.as_bytes())?;
+            f.flush()
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            let result = (|| {
+                let mut f = std::fs::File::create(&tmp)?;
+                f.write_all(text.as_bytes())?;
+                f.sync_all()?;
+                std::fs::rename(&tmp, path)
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result
+        }
+    }
+}
+
+/// [`write_output`], or say why not (exit code 2). A reader that closed
+/// its end early (`| head`) is no error: the run stops quietly, as other
+/// Unix tools do.
+pub fn write_or_fail(path: Option<&Path>, text: &str) -> u8 {
+    match write_output(path, text) {
+        Ok(()) => EXIT_OK,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let target = path
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "stdout".into());
+            let d = windowplan::error::Diagnostic::new(
+                "E008",
+                "",
+                format!("cannot write {target}: {e}"),
+                "check the folder exists and is writable; nothing was written (an existing file is left as it was)",
+            );
+            eprintln!("{d}");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// Runs a solve with `opts` and prints the notes the solver gave on what its
+/// result means (a one-thread run the wall clock ended).
+pub fn with_notes<R>(opts: &SolveOptions, solve: impl FnOnce(&SolveOptions) -> R) -> R {
+    let relay = std::sync::Arc::new(windowplan::progress::Relay::new(opts.progress.clone()));
+    let r = solve(&SolveOptions {
+        progress: Some(relay.clone()),
+        ..opts.clone()
+    });
+    for note in relay.take_notes() {
+        eprintln!("note: {note}");
+    }
+    r
+}
+
+/// Tells the user, when Ctrl-C stopped the search, that what follows is the
+/// best plan found so far (not the result of the full time limit).
+pub fn note_interrupt() {
+    if windowplan::interrupt::requested() {
+        eprintln!("interrupted: writing the best plan found so far");
+    }
+}
+
+/// Reads a saved plan for `inv` and checks it; on failure prints why and
+/// gives the exit code (2 unreadable, 1 breaks a rule). `purpose` finishes
+/// the sentence "fix it (or re-plan) before …".
+pub fn read_checked_plan(
+    inv: &windowplan::inventory::Inventory,
+    plan_path: &Path,
+    limits: &Limits,
+    purpose: &str,
+) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
+    let (starts, saved) = read_plan_file(inv, plan_path, limits)?;
+    let violations = windowplan::check::check(inv, &starts);
+    if !violations.is_empty() {
+        eprint!("{}", windowplan::report::violations(&violations));
+        eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
+        return Err(EXIT_NO_PLAN);
+    }
+    Ok((starts, saved))
+}
+
+/// Reads a saved plan's start times for `inv` (ours or hand-edited), and
+/// the figures it states, within the file-size limit; on failure prints
+/// why and gives exit code 2.
+pub fn read_plan_file(
+    inv: &windowplan::inventory::Inventory,
+    plan_path: &Path,
+    limits: &Limits,
+) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
+    let text = windowplan::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan")
+        .map_err(|mut d| {
+        if d.code == "E001" {
+            d.hint = "give the path of a plan written by `windowplan plan --format json`".into();
+        }
+        report_input_error(&InputError::one(plan_path.display().to_string(), d))
+    })?;
+    let starts = windowplan::plan::read_plan_starts(&text, inv).map_err(|mut e| {
+        e.source = plan_path.display().to_string();
+        report_input_error(&e)
+    })?;
+    Ok((starts, windowplan::plan::read_saved_figures(&text)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_limits_parse() {
+        assert_eq!(parse_time_limit("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(
+            parse_time_limit("500ms").unwrap(),
+            Duration::from_millis(500)
+        );
+        assert_eq!(parse_time_limit("2m").unwrap(), Duration::from_secs(120));
+        assert_eq!(parse_time_limit("3").unwrap(), Duration::from_secs(3));
+        assert!(parse_time_limit("soon").is_err());
+        assert!(parse_time_limit("5y").is_err());
+        assert!(parse_time_limit("-1s").is_err());
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("plan.json");
+        write_output(Some(&p), "first").unwrap();
+        write_output(Some(&p), "second").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "second");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place() {
+        write_output(Some(Path::new("/dev/null")), "x").unwrap();
+        let m = std::fs::metadata("/dev/null").unwrap();
+        assert!(!m.is_file(), "/dev/null must stay a device");
+    }
+
+    #[test]
+    fn unwritable_output_is_bad_input() {
+        assert_eq!(
+            write_or_fail(Some(Path::new("/nonexistent-dir/x/plan.json")), "x"),
+            EXIT_BAD_INPUT
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! `windowplan explain`: the critical chain and bottlenecks of a plan, or
+//! why no plan exists.
+
+use super::common::*;
+use std::path::{Path, PathBuf};
+use windowplan::inventory::Limits;
+use windowplan::solve::SolveOptions;
+
+/// How `explain` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainOutput {
+    /// Words for a change board.
+    Text,
+    /// The same as JSON (format `windowplan-explain/1`).
+    Json,
+}
+
+/// Explain a plan (the critical chain, the bottlenecks), or why none exists.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    inventory: PathBuf,
+    /// A plan file to explain (checked first); without it, plan here.
+    plan: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ExplainOutput::Text)]
+    format: ExplainOutput,
+    /// How long to plan, and the time shared by the re-plans, e.g. 5s.
+    #[arg(long, default_value = "5s", value_parser = parse_time_limit)]
+    time_limit: std::time::Duration,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl Args {
+    /// Runs the subcommand; gives the exit code.
+    pub fn run(self) -> u8 {
+        let opts = SolveOptions {
+            time_limit: self.time_limit,
+            ..Default::default()
+        };
+        explain(
+            &self.inventory,
+            self.plan.as_deref(),
+            self.format,
+            &opts,
+            &self.limits.limits(),
+        )
+    }
+}
+
+/// `windowplan explain`: the critical chain and bottlenecks of a plan (the
+/// given one, checked first, or one planned here), or, when no plan exists,
+/// a small set of rules that together make it impossible (exit 1).
+fn explain(
+    inv_path: &Path,
+    plan_path: Option<&Path>,
+    format: ExplainOutput,
+    opts: &SolveOptions,
+    limits: &Limits,
+) -> u8 {
+    let inv = match load(inv_path, limits) {
+        Ok(inv) => inv,
+        Err(code) => return code,
+    };
+    let explanation = match plan_path {
+        Some(plan_path) => {
+            let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")
+            {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            // The saved bound, as approved; computed only when the file has none.
+            let bound = saved.lower_bound_minutes.unwrap_or_else(|| {
+                windowplan::solve::lower_bound(&windowplan::model::compile(&inv).problem)
+            });
+            windowplan::analysis::explain::explain_plan(&inv, &starts, bound, true, opts)
+        }
+        None => windowplan::analysis::explain::explain_inventory(&inv, opts),
+    };
+    let text = match format {
+        ExplainOutput::Text => explanation.to_text(&inv),
+        ExplainOutput::Json => explanation.to_json(),
+    };
+    match write_or_fail(None, &text) {
+        EXIT_OK if explanation.has_plan() => EXIT_OK,
+        EXIT_OK if explanation.proven_impossible() => EXIT_NO_PLAN,
+        EXIT_OK => EXIT_NOT_FOUND,
+        code => code,
+    }
+}

@@ -1,0 +1,309 @@
+//! `windowplan plan`: the shortest plan that breaks no rule (or the
+//! non-dominated plans with `--pareto`), or a schedule for a PSPLIB /
+//! RCPSP/max instance.
+
+use super::common::*;
+use std::path::{Path, PathBuf};
+use windowplan::inventory::Limits;
+use windowplan::report::Format;
+use windowplan::solve::{Outcome, SolveOptions};
+
+/// Compute the shortest plan that breaks no rule.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Inventory (.yaml, .yml, .json), or a PSPLIB .sm / RCPSP/max .sch instance.
+    inventory: PathBuf,
+    /// How long to search, e.g. 10s, 500ms, 2m.
+    #[arg(long, default_value = "5s", value_parser = parse_time_limit)]
+    time_limit: std::time::Duration,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Worker threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Every task with a `backout` ends early enough to be backed out
+    /// by the deadline (end + backout <= deadline).
+    #[arg(long)]
+    reserve_backout: bool,
+    /// No progress spinner.
+    #[arg(long, short, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print the final figures and the time of each stage on stderr.
+    #[arg(long, short)]
+    verbose: bool,
+    /// What the plan optimises: the window (then downtime), or downtime (then the window).
+    #[arg(long, value_enum, default_value_t = windowplan::solve::Objective::Window)]
+    objective: windowplan::solve::Objective,
+    /// List the non-dominated (window length, weighted downtime) plans instead of one.
+    #[arg(long)]
+    pareto: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl Args {
+    /// Runs the subcommand; gives the exit code.
+    pub fn run(self) -> u8 {
+        let opts = SolveOptions {
+            time_limit: self.time_limit,
+            seed: self.seed,
+            threads: self.threads,
+            objective: self.objective,
+            // Ctrl-C stops the search, which returns its best plan so far.
+            stop: Some(windowplan::interrupt::flag()),
+            ..Default::default()
+        };
+        let output = self.output.as_deref();
+        if self.pareto {
+            let json = matches!(self.format, Format::Json);
+            return pareto(&self.inventory, &opts, json, output, &self.limits.limits());
+        }
+        let compile_opts = windowplan::model::CompileOptions {
+            reserve_backout: self.reserve_backout,
+            ..Default::default()
+        };
+        let verbosity = match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        };
+        let run = Run {
+            opts: &opts,
+            compile_opts: &compile_opts,
+            format: self.format,
+            output,
+            verbosity,
+            limits: &self.limits.limits(),
+        };
+        plan_with(&self.inventory, &run)
+    }
+}
+
+/// How much `plan` says on stderr besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Verbosity {
+    /// No progress (warnings about the result are still given).
+    Quiet,
+    /// A spinner with the figures while a solve takes over a second, only
+    /// when stderr is a terminal.
+    #[default]
+    Normal,
+    /// Also the final figures and the time of each stage, always.
+    Verbose,
+}
+
+/// What `plan` was asked for, past the inventory's path.
+struct Run<'a> {
+    opts: &'a SolveOptions,
+    compile_opts: &'a windowplan::model::CompileOptions,
+    format: Format,
+    output: Option<&'a Path>,
+    verbosity: Verbosity,
+    limits: &'a Limits,
+}
+
+/// `windowplan plan` with compile options (`--reserve-backout`) and
+/// `--quiet` / `--verbose`.
+fn plan_with(path: &Path, run: &Run) -> u8 {
+    let Run {
+        opts,
+        compile_opts,
+        format,
+        output,
+        verbosity,
+        limits,
+    } = *run;
+    if let Some(format) = windowplan::bench::formats::Format::from_path(path) {
+        return plan_instance(path, format, opts, output);
+    }
+    let started = std::time::Instant::now();
+    let mut timings = windowplan::pipeline::Timings::default();
+    let inv = match windowplan::load_inventory_with(path, limits, &mut timings) {
+        Ok(inv) => inv,
+        Err(e) => return report_input_error(&e),
+    };
+    let spinner =
+        windowplan::progress::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
+    let solve_start = std::time::Instant::now();
+    let result =
+        windowplan::pipeline::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
+    note_interrupt();
+    let summary = spinner.finish(solve_start.elapsed());
+    let show =
+        verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
+    if show && matches!(result, windowplan::pipeline::PlanResult::Planned(_)) {
+        eprintln!("plan: {summary}");
+    }
+    // Notes say what the result means: `-q` hides progress, not them.
+    for note in spinner.notes() {
+        eprintln!("note: {note}");
+    }
+    let code = match result {
+        windowplan::pipeline::PlanResult::Planned(plan) => timings.time("render and write", || {
+            write_plan(&inv, &plan, format, output)
+        }),
+        other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
+    };
+    if verbosity == Verbosity::Verbose {
+        eprint!(
+            "{} tasks; time per stage:\n{}  {:<20} {:>8.3}s\n",
+            inv.tasks.len(),
+            timings.to_text(),
+            "total",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    code
+}
+
+/// `windowplan plan --pareto`: the non-dominated (window length, weighted
+/// downtime) plans found, each re-checked; a table, or the plans as JSON.
+fn pareto(
+    path: &Path,
+    opts: &SolveOptions,
+    json: bool,
+    output: Option<&Path>,
+    limits: &Limits,
+) -> u8 {
+    let inv = match load(path, limits) {
+        Ok(inv) => inv,
+        Err(code) => return code,
+    };
+    if let Some(why) = windowplan::pipeline::precheck(&inv) {
+        eprintln!("no feasible plan: {why}");
+        return EXIT_NO_PLAN;
+    }
+    let compiled = windowplan::model::compile(&inv);
+    let points = with_notes(opts, |opts| {
+        windowplan::solve::pareto(&compiled.problem, opts)
+    });
+    let points = match points {
+        Ok(p) => p,
+        Err(Outcome::Infeasible(why)) => {
+            let why = windowplan::pipeline::words::infeasible(&inv, &compiled, &why);
+            return no_plan("plan", true, &why, opts.time_limit);
+        }
+        Err(outcome) => return no_schedule("plan", &outcome, opts.time_limit),
+    };
+    let mut plans = Vec::new();
+    for p in &points {
+        let violations = windowplan::check::check(&inv, &p.solution.starts);
+        if !violations.is_empty() {
+            eprint!("{}", windowplan::report::violations(&violations));
+            eprintln!("internal error: a Pareto plan broke the rules above; please report it");
+            return EXIT_NO_PLAN;
+        }
+        plans.push((
+            windowplan::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound),
+            p.weighted_on_time,
+        ));
+    }
+    let text = if json {
+        let v: Vec<serde_json::Value> = plans
+            .iter()
+            .map(|(plan, w)| serde_json::json!({ "weighted_downtime": w, "plan": plan }))
+            .collect();
+        let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+        t.push('\n');
+        t
+    } else {
+        let mut t =
+            String::from("non-dominated plans (window length against weighted downtime):\n");
+        for (plan, w) in &plans {
+            let down: Vec<String> = plan
+                .services
+                .iter()
+                .filter(|s| s.downtime_minutes > 0)
+                .map(|s| {
+                    format!(
+                        "{} {}",
+                        s.id,
+                        windowplan::base::fmt_minutes(s.downtime_minutes)
+                    )
+                })
+                .collect();
+            t.push_str(&format!(
+                "  {:>7}  weighted downtime {:>8.1}  {}\n",
+                windowplan::base::fmt_minutes(plan.length_minutes),
+                w,
+                if down.is_empty() {
+                    "no service down".to_string()
+                } else {
+                    down.join(", ")
+                }
+            ));
+        }
+        t
+    };
+    write_or_fail(output, &text)
+}
+
+/// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
+fn plan_instance(
+    path: &Path,
+    format: windowplan::bench::formats::Format,
+    opts: &SolveOptions,
+    output: Option<&Path>,
+) -> u8 {
+    let problem = match windowplan::bench::formats::read_instance(path, Some(format)) {
+        Ok(p) => p,
+        Err(e) => return report_input_error(&e),
+    };
+    let result = with_notes(opts, |opts| {
+        windowplan::pipeline::solve_checked(&problem, opts)
+    });
+    note_interrupt();
+    match result {
+        Ok(sol) => write_or_fail(
+            output,
+            &windowplan::report::json::instance_to_json(&problem, &sol),
+        ),
+        Err(outcome) => no_schedule("schedule", &outcome, opts.time_limit),
+    }
+}
+
+/// The name of the Gantt chart written beside a Markdown pack.
+pub const PACK_CHART: &str = "gantt.svg";
+
+/// Renders and writes a plan. A Markdown pack written to a file gets its
+/// Gantt chart written beside it first (atomically, as `gantt.svg`), so the
+/// link in the pack never points at nothing; on stdout the pack says how to
+/// get the chart instead.
+pub fn write_plan(
+    inv: &windowplan::inventory::Inventory,
+    plan: &windowplan::plan::Plan,
+    format: Format,
+    output: Option<&Path>,
+) -> u8 {
+    // Only beside a regular file: not beside a device such as /dev/stdout.
+    let chart = output
+        .filter(|_| format == Format::Md)
+        .filter(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
+        .map(|p| {
+            p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(PACK_CHART)
+        });
+    let Some(path) = chart else {
+        return write_or_fail(output, &windowplan::report::render(inv, plan, format));
+    };
+    // One critical chain for the chart and the pack.
+    let critical = windowplan::report::critical_chain_ids(inv, plan);
+    let code = write_or_fail(
+        Some(&path),
+        &windowplan::report::gantt::render(inv, plan, &critical),
+    );
+    if code != EXIT_OK {
+        return code;
+    }
+    write_or_fail(
+        output,
+        &windowplan::report::markdown::render_with(inv, plan, &critical, Some(PACK_CHART)),
+    )
+}

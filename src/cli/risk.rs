@@ -1,0 +1,97 @@
+//! `windowplan risk`: how likely the window is to overrun, by Monte Carlo
+//! over three-point durations in the plan's order.
+
+use super::common::*;
+use std::path::{Path, PathBuf};
+use windowplan::inventory::Limits;
+use windowplan::solve::SolveOptions;
+
+/// How `risk` prints.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum RiskFormat {
+    /// A table for the terminal.
+    Table,
+    /// The report as JSON.
+    Json,
+}
+
+/// Window risk: Monte Carlo over three-point durations, in the plan's order.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    inventory: PathBuf,
+    /// A saved plan (JSON); planned afresh when not given.
+    plan: Option<PathBuf>,
+    #[arg(long, default_value_t = 2000)]
+    samples: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How long to search when planning afresh.
+    #[arg(long, default_value = "5s", value_parser = parse_time_limit)]
+    time_limit: std::time::Duration,
+    #[arg(long, value_enum, default_value_t = RiskFormat::Table)]
+    format: RiskFormat,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl Args {
+    /// Runs the subcommand; gives the exit code.
+    pub fn run(self) -> u8 {
+        let opts = SolveOptions {
+            time_limit: self.time_limit,
+            seed: self.seed,
+            ..Default::default()
+        };
+        let risk_opts = windowplan::analysis::risk::RiskOptions {
+            samples: self.samples,
+            seed: self.seed,
+        };
+        risk(
+            &self.inventory,
+            self.plan.as_deref(),
+            &opts,
+            &risk_opts,
+            matches!(self.format, RiskFormat::Json),
+            &self.limits.limits(),
+        )
+    }
+}
+
+/// `windowplan risk`: Monte Carlo over three-point durations, keeping the
+/// order of a saved plan (checked first) or of a fresh plan.
+fn risk(
+    inv_path: &Path,
+    plan_path: Option<&Path>,
+    opts: &SolveOptions,
+    risk: &windowplan::analysis::risk::RiskOptions,
+    json: bool,
+    limits: &Limits,
+) -> u8 {
+    let inv = match load(inv_path, limits) {
+        Ok(inv) => inv,
+        Err(code) => return code,
+    };
+    let starts = match plan_path {
+        Some(plan_path) => match read_checked_plan(&inv, plan_path, limits, "simulating it") {
+            Ok((s, _)) => s,
+            Err(code) => return code,
+        },
+        None => match windowplan::pipeline::plan_inventory(&inv, opts) {
+            windowplan::pipeline::PlanResult::Planned(plan) => match plan.starts(&inv) {
+                Some(s) => s,
+                None => {
+                    eprintln!("internal error: the plan does not name every task once");
+                    return EXIT_NO_PLAN;
+                }
+            },
+            other => return no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
+        },
+    };
+    let report = windowplan::analysis::risk::simulate(&inv, &starts, risk);
+    let text = if json {
+        report.to_json()
+    } else {
+        report.to_text(&inv)
+    };
+    write_or_fail(None, &text)
+}

@@ -1,0 +1,52 @@
+//! `windowplan validate`: every problem in an inventory at once, and
+//! whether a plan can exist at all (the checks that need no search).
+
+use super::common::*;
+use std::path::{Path, PathBuf};
+use windowplan::inventory::Limits;
+
+/// Check an inventory and report every problem in it.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    inventory: PathBuf,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl Args {
+    /// Runs the subcommand; gives the exit code.
+    pub fn run(self) -> u8 {
+        validate(&self.inventory, &self.limits.limits())
+    }
+}
+
+/// `windowplan validate`.
+fn validate(path: &Path, limits: &Limits) -> u8 {
+    match windowplan::pipeline::load_inventory_with(
+        path,
+        limits,
+        &mut windowplan::pipeline::Timings::default(),
+    ) {
+        Ok(inv) => {
+            let line = format!(
+                "{}: valid ({} tasks, {} systems, {} teams)\n",
+                path.display(),
+                inv.tasks.len(),
+                inv.systems.len(),
+                inv.teams.len()
+            );
+            let code = write_or_fail(None, &line);
+            if code != EXIT_OK {
+                return code;
+            }
+            match windowplan::pipeline::precheck(&inv) {
+                None => EXIT_OK,
+                Some(why) => {
+                    eprintln!("no feasible plan: {why}");
+                    EXIT_NO_PLAN
+                }
+            }
+        }
+        Err(e) => report_input_error(&e),
+    }
+}

@@ -1,0 +1,88 @@
+//! `windowplan whatif`: the inventory and what-if scenarios planned side
+//! by side.
+
+use super::common::*;
+use std::path::{Path, PathBuf};
+use windowplan::solve::SolveOptions;
+
+/// How `whatif` prints the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareOutput {
+    Table,
+    Json,
+    Md,
+}
+
+/// Plan the inventory and what-if scenarios side by side.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    inventory: PathBuf,
+    /// Scenario file (YAML/JSON): `{name, note, patch}` or a list of them. Repeatable.
+    #[arg(long = "scenario", required = true)]
+    scenarios: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CompareOutput::Table)]
+    format: CompareOutput,
+    /// How long to search, per scenario.
+    #[arg(long, default_value = "3s", value_parser = parse_time_limit)]
+    time_limit: std::time::Duration,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+impl Args {
+    /// Runs the subcommand; gives the exit code.
+    pub fn run(self) -> u8 {
+        // Scenarios are planned in parallel, one thread each.
+        let opts = SolveOptions {
+            time_limit: self.time_limit,
+            seed: self.seed,
+            threads: 1,
+            ..Default::default()
+        };
+        whatif(
+            &self.inventory,
+            &self.scenarios,
+            &opts,
+            self.format,
+            self.output.as_deref(),
+        )
+    }
+}
+
+/// `windowplan whatif`.
+fn whatif(
+    inv_path: &Path,
+    scenarios: &[std::path::PathBuf],
+    opts: &SolveOptions,
+    format: CompareOutput,
+    output: Option<&Path>,
+) -> u8 {
+    match windowplan::analysis::whatif::run(inv_path, scenarios, opts) {
+        Ok(cmp) => {
+            let text = match format {
+                CompareOutput::Table => cmp.to_table(),
+                CompareOutput::Json => cmp.to_json(),
+                CompareOutput::Md => cmp.to_markdown(),
+            };
+            // The exit code speaks of the inventory given (the first row);
+            // each scenario's outcome is in its row.
+            match write_or_fail(output, &text) {
+                EXIT_OK => match &cmp.base.outcome {
+                    windowplan::analysis::whatif::RowOutcome::Infeasible { .. } => EXIT_NO_PLAN,
+                    windowplan::analysis::whatif::RowOutcome::NotFound { .. } => EXIT_NOT_FOUND,
+                    windowplan::analysis::whatif::RowOutcome::Planned(_) => EXIT_OK,
+                },
+                code => code,
+            }
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            EXIT_BAD_INPUT
+        }
+    }
+}
