@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! windowplan: plans the shortest maintenance window that keeps a regulated
 //! estate running.
 //!
