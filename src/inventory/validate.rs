@@ -1723,59 +1723,25 @@ fn positive_u32(cx: &mut Ctx, path: String, kind: &str, id: &str, field: &str, v
     }
 }
 
-/// Tarjan's strongly connected components (iterative).
+/// The strongly connected components of the `after` graph (petgraph's
+/// Tarjan), each sorted, in sorted order so that errors come out the same
+/// way on every run.
 fn strongly_connected(succ: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    let n = succ.len();
-    let mut index = vec![usize::MAX; n];
-    let mut low = vec![0; n];
-    let mut on_stack = vec![false; n];
-    let mut stack = Vec::new();
-    let mut out = Vec::new();
-    let mut counter = 0;
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
-        index[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&mut (v, ref mut ei)) = call.last_mut() {
-            if *ei < succ[v].len() {
-                let w = succ[v][*ei];
-                *ei += 1;
-                if index[w] == usize::MAX {
-                    index[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    stack.push(w);
-                    on_stack[w] = true;
-                    call.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-            } else {
-                call.pop();
-                if let Some(&(u, _)) = call.last() {
-                    low[u] = low[u].min(low[v]);
-                }
-                if low[v] == index[v] {
-                    let mut comp = Vec::new();
-                    while let Some(w) = stack.pop() {
-                        on_stack[w] = false;
-                        comp.push(w);
-                        if w == v {
-                            break;
-                        }
-                    }
-                    comp.sort_unstable();
-                    out.push(comp);
-                }
-            }
+    let mut g = petgraph::graph::DiGraph::<(), ()>::with_capacity(succ.len(), 0);
+    let nodes: Vec<_> = (0..succ.len()).map(|_| g.add_node(())).collect();
+    for (v, next) in succ.iter().enumerate() {
+        for &w in next {
+            g.add_edge(nodes[v], nodes[w], ());
         }
     }
+    let mut out: Vec<Vec<usize>> = petgraph::algo::tarjan_scc(&g)
+        .into_iter()
+        .map(|c| {
+            let mut c: Vec<usize> = c.into_iter().map(|n| n.index()).collect();
+            c.sort_unstable();
+            c
+        })
+        .collect();
     out.sort();
     out
 }
