@@ -32,7 +32,7 @@
 
 use crate::base::fmt_minutes;
 use crate::error::{Diagnostic, InputError};
-use crate::inventory::{Format, Inventory};
+use crate::inventory::{Format, Inventory, Limits};
 use crate::plan::Plan;
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
@@ -149,8 +149,9 @@ fn scenario_error(source: &str, path: &str, msg: String, hint: &str) -> InputErr
     InputError::one(source, Diagnostic::new("E090", path, msg, hint))
 }
 
-/// Reads a scenario file: one `{name, note, patch}` or a list of them.
-pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, InputError> {
+/// Reads a scenario file: one `{name, note, patch}` or a list of them,
+/// within the same file-size limit as an inventory.
+pub fn read_scenarios(path: &Path, limits: &Limits) -> Result<Vec<Scenario>, InputError> {
     let source = path.display().to_string();
     let format = Format::from_path(path).ok_or_else(|| {
         InputError::one(
@@ -163,17 +164,8 @@ pub fn read_scenarios(path: &Path) -> Result<Vec<Scenario>, InputError> {
             ),
         )
     })?;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        InputError::one(
-            &source,
-            Diagnostic::new(
-                "E001",
-                "",
-                format!("cannot read `{source}`: {e}"),
-                "check the path and that the file is readable",
-            ),
-        )
-    })?;
+    let text = crate::inventory::read_text_limited(path, limits.max_file_bytes, "scenario")
+        .map_err(|d| InputError::one(&source, d))?;
     parse_scenarios(&text, format, &source)
 }
 
@@ -404,27 +396,24 @@ pub fn run(
     inventory: &Path,
     scenario_files: &[std::path::PathBuf],
     opts: &SolveOptions,
+    limits: &Limits,
 ) -> Result<Comparison, Vec<InputError>> {
-    let base = crate::pipeline::load_inventory(inventory).map_err(|e| vec![e])?;
+    let base = crate::pipeline::load_inventory_with(
+        inventory,
+        limits,
+        &mut crate::pipeline::Timings::default(),
+    )
+    .map_err(|e| vec![e])?;
     let source = inventory.display().to_string();
     let format = Format::from_path(inventory).unwrap_or(Format::Yaml);
-    let text = std::fs::read_to_string(inventory).map_err(|e| {
-        vec![InputError::one(
-            &source,
-            Diagnostic::new(
-                "E001",
-                "",
-                format!("cannot read `{source}`: {e}"),
-                "check the path",
-            ),
-        )]
-    })?;
+    let text = crate::inventory::read_text_limited(inventory, limits.max_file_bytes, "inventory")
+        .map_err(|d| vec![InputError::one(&source, d)])?;
     let doc = crate::inventory::parse_value(&text, format)
         .map_err(|d| vec![InputError::one(&source, d)])?;
     let mut scenarios = Vec::new();
     let mut errors = Vec::new();
     for f in scenario_files {
-        match read_scenarios(f) {
+        match read_scenarios(f, limits) {
             Ok(v) => scenarios.extend(v),
             Err(e) => errors.push(e),
         }
@@ -791,7 +780,7 @@ mod tests {
         let text = std::fs::read_to_string(&bank).unwrap();
         let doc = crate::inventory::parse_value(&text, Format::Yaml).unwrap();
         for (f, inv) in files.iter().zip(&expected) {
-            let sc = read_scenarios(f).unwrap().remove(0);
+            let sc = read_scenarios(f, &Limits::default()).unwrap().remove(0);
             assert_eq!(
                 &patched_inventory(&doc, &sc, "bank").unwrap(),
                 inv,

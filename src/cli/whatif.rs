@@ -30,6 +30,8 @@ pub struct Args {
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 impl Args {
@@ -48,6 +50,7 @@ impl Args {
             &opts,
             self.format,
             self.output.as_deref(),
+            &self.limits.limits(),
         )
     }
 }
@@ -59,8 +62,9 @@ fn whatif(
     opts: &SolveOptions,
     format: CompareOutput,
     output: Option<&Path>,
+    limits: &windowplan::inventory::Limits,
 ) -> u8 {
-    match windowplan::analysis::whatif::run(inv_path, scenarios, opts) {
+    match windowplan::analysis::whatif::run(inv_path, scenarios, opts, limits) {
         Ok(cmp) => {
             let text = match format {
                 CompareOutput::Table => cmp.to_table(),
