@@ -98,3 +98,68 @@ impl fmt::Display for InputError {
 }
 
 impl std::error::Error for InputError {}
+
+/// Why planning gave no plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoPlan {
+    /// Proven: no plan exists. The reason is in the inventory's words.
+    Infeasible(String),
+    /// No plan was found within the time limit and none is proven
+    /// impossible; a longer time limit may find one.
+    NotFound(String),
+}
+
+impl From<NoPlan> for Error {
+    fn from(e: NoPlan) -> Self {
+        match e {
+            NoPlan::Infeasible(why) => Error::Infeasible(why),
+            NoPlan::NotFound(why) => Error::NotFound(why),
+        }
+    }
+}
+
+/// Why a library call gave no result: the one error type of the facade
+/// (`windowplan::load`, `windowplan::plan`, ...).
+/// Each variant says what the user can do next, and maps to the command's
+/// exit code ([`Error::exit_code`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input is unreadable or invalid: every problem found, each with
+    /// its code, its path in the file, the message and a hint.
+    Invalid(InputError),
+    /// Proven: no plan exists. The reason is in the inventory's words.
+    Infeasible(String),
+    /// No plan was found within the time limit and none is proven
+    /// impossible; a longer time limit may find one.
+    NotFound(String),
+}
+
+impl Error {
+    /// The exit code DESIGN.md gives this outcome: 2 invalid input, 1
+    /// proven impossible, 3 not found in time.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid(_) => 2,
+            Error::Infeasible(_) => 1,
+            Error::NotFound(_) => 3,
+        }
+    }
+}
+
+impl From<InputError> for Error {
+    fn from(e: InputError) -> Self {
+        Error::Invalid(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid(e) => write!(f, "{e}"),
+            Error::Infeasible(why) => write!(f, "no feasible plan: {why}"),
+            Error::NotFound(why) => write!(f, "no plan found within the time limit: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -67,7 +67,7 @@ fn gantt_page_renders_every_task_in_chromium() {
         return;
     };
     let (dir, html) = bank_page();
-    let inv = windowplan::inventory::load(&common::example("bank.yaml")).unwrap();
+    let inv = windowplan::load_inventory(&common::example("bank.yaml")).unwrap();
     let page = format!("file://{}", html.display());
 
     // The DOM as the browser built it: one task bar per task, with its id.
@@ -164,7 +164,7 @@ fn gantt_page_switches_lanes_and_shows_points_of_no_return_and_runbooks() {
 
     // bank.yaml: deadline 06:00; schema-v42 backs out in 1h, so its point
     // of no return is 05:00.
-    let inv = windowplan::inventory::load(&common::example("bank.yaml")).unwrap();
+    let inv = windowplan::load_inventory(&common::example("bank.yaml")).unwrap();
     // A mark in each lane the task's bar is in.
     let marks = |lanes: fn(&windowplan::inventory::Task) -> usize| -> String {
         let n: usize = inv

@@ -8,10 +8,11 @@ mod common;
 use common::windowplan;
 use predicates::prelude::*;
 use windowplan::error::Diagnostic;
-use windowplan::inventory::{load_str, Format};
+use windowplan::inventory::Format;
+use windowplan::load_inventory_str;
 
 fn diagnostics(text: &str, format: Format) -> Vec<Diagnostic> {
-    load_str(text, format, "t")
+    load_inventory_str(text, format, "t")
         .expect_err("the inventory is invalid")
         .diagnostics
 }

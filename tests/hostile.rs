@@ -735,3 +735,26 @@ fn one_task_on_both_sides_of_a_dr_pair_is_refused_at_validation() {
         );
     }
 }
+
+/// The library's reader loader keeps the file limits: no more than the
+/// size limit is read, bad UTF-8 is placed, and a good reader loads.
+#[test]
+fn reader_loader_keeps_the_limits() {
+    use windowplan::inventory::{Format, Limits};
+    let small = Limits {
+        max_file_bytes: 64,
+        ..Limits::default()
+    };
+    // An endless reader: refused after 65 bytes, not read to the end.
+    let endless = std::io::repeat(b'#');
+    let e = windowplan::load_inventory_reader(endless, Format::Yaml, "stdin", &small).unwrap_err();
+    assert_eq!(e.diagnostics[0].code, "E003", "{e}");
+    let bad = &b"window: \xff"[..];
+    let e = windowplan::load_inventory_reader(bad, Format::Yaml, "stdin", &Limits::default())
+        .unwrap_err();
+    assert_eq!(e.diagnostics[0].code, "E004", "{e}");
+    let text = std::fs::read(example("quickstart.yaml")).unwrap();
+    let inv = windowplan::load_inventory_reader(&text[..], Format::Yaml, "q", &Limits::default())
+        .unwrap();
+    assert_eq!(inv.tasks.len(), 5);
+}

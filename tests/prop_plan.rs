@@ -13,9 +13,9 @@
 
 use proptest::prelude::*;
 use std::time::Duration;
-use windowplan::inventory::{load_str, Format, Inventory};
+use windowplan::inventory::{Format, Inventory};
+use windowplan::load_inventory_str;
 use windowplan::solve::SolveOptions;
-use windowplan::PlanResult;
 
 #[derive(Debug, Clone)]
 struct GenTask {
@@ -256,7 +256,7 @@ proptest! {
     #[test]
     fn plans_pass_the_checker_and_infeasibility_is_real(g in gen_inventory()) {
         let yaml = to_yaml(&g);
-        let inv = match load_str(&yaml, Format::Yaml, "generated.yaml") {
+        let inv = match load_inventory_str(&yaml, Format::Yaml, "generated.yaml") {
             Ok(inv) => inv,
             // Some random draws are invalid (e.g. a cluster that leaves no member
             // to patch); validation rejecting them is not what this test is about.
@@ -265,7 +265,7 @@ proptest! {
         prop_assume!(inv.tasks.len() <= 5);
         let opts = SolveOptions { time_limit: Duration::from_millis(300), seed: 7, threads: 1, ..Default::default() };
         match windowplan::plan_inventory(&inv, &opts) {
-            PlanResult::Planned(plan) => {
+            Ok(plan) => {
                 let starts: Vec<i64> = inv
                     .tasks
                     .iter()
@@ -274,7 +274,7 @@ proptest! {
                 let violations = windowplan::check::check(&inv, &starts);
                 prop_assert!(violations.is_empty(), "{yaml}\n{violations:?}");
             }
-            PlanResult::Infeasible(why) | PlanResult::NotFound(why) => {
+            Err(windowplan::error::NoPlan::Infeasible(why)) | Err(windowplan::error::NoPlan::NotFound(why)) => {
                 prop_assert!(!brute_force_feasible(&inv), "called infeasible ({why}) but a plan exists:\n{yaml}");
             }
         }
@@ -294,7 +294,7 @@ proptest! {
         let mut g = g;
         g.service_limit = g.service_limit.or(Some(0));
         let yaml = to_yaml(&g);
-        let Ok(inv) = load_str(&yaml, Format::Yaml, "generated.yaml") else {
+        let Ok(inv) = load_inventory_str(&yaml, Format::Yaml, "generated.yaml") else {
             return Ok(());
         };
         let starts: Vec<i64> = (0..inv.tasks.len()).map(|i| raw_starts[i % raw_starts.len()] * 5).collect();

@@ -678,7 +678,7 @@ pub fn analyse_from(
     opts: &SolveOptions,
 ) -> Vec<ServiceAvailability> {
     let planned = match base {
-        PlanResult::Planned(p) => Some(p),
+        Ok(p) => Some(p),
         _ => None,
     };
     let short = crate::analysis::explain::short_options(opts, inv.services.len() * 3 + 1);
@@ -712,7 +712,7 @@ fn verified(
         .into_par_iter()
         .filter_map(
             |(change, changed)| match crate::pipeline::plan_inventory(&changed, opts) {
-                PlanResult::Planned(p) => Some(Suggestion {
+                Ok(p) => Some(Suggestion {
                     change,
                     downtime_minutes: p.services.get(service)?.downtime_minutes,
                     window_minutes: p.length_minutes,

@@ -41,7 +41,7 @@ fn planned_not_below_floor(inv: &Inventory) {
         threads: 1,
         ..Default::default()
     };
-    let PlanResult::Planned(p) = crate::pipeline::plan_inventory(inv, &opts) else {
+    let Ok(p) = crate::pipeline::plan_inventory(inv, &opts) else {
         panic!("no plan");
     };
     for (f, s) in floors(inv).iter().zip(&p.services) {
@@ -272,7 +272,7 @@ fn bank_reporting_floor_is_met_by_a_plan_a_minute_longer() {
         threads: 1,
         ..Default::default()
     };
-    let PlanResult::Planned(p) = crate::pipeline::plan_inventory(&bank, &opts) else {
+    let Ok(p) = crate::pipeline::plan_inventory(&bank, &opts) else {
         panic!("bank has a plan");
     };
     let mut starts = p.starts(&bank).unwrap();

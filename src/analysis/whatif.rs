@@ -339,13 +339,9 @@ pub fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
 
 fn plan_row(name: &str, note: Option<String>, inv: &Inventory, opts: &SolveOptions) -> Row {
     let (outcome, plan) = match crate::pipeline::plan_inventory(inv, opts) {
-        crate::pipeline::PlanResult::Planned(plan) => {
-            (RowOutcome::Planned(summarise(inv, &plan)), Some(plan))
-        }
-        crate::pipeline::PlanResult::Infeasible(reason) => {
-            (RowOutcome::Infeasible { reason }, None)
-        }
-        crate::pipeline::PlanResult::NotFound(reason) => (RowOutcome::NotFound { reason }, None),
+        Ok(plan) => (RowOutcome::Planned(summarise(inv, &plan)), Some(plan)),
+        Err(crate::error::NoPlan::Infeasible(reason)) => (RowOutcome::Infeasible { reason }, None),
+        Err(crate::error::NoPlan::NotFound(reason)) => (RowOutcome::NotFound { reason }, None),
     };
     Row {
         scenario: name.to_string(),
@@ -728,7 +724,7 @@ mod tests {
             .collect();
         let bank = root.join("examples/bank.yaml");
         let opts = deterministic();
-        let cmp = run(&bank, &files, &opts).unwrap();
+        let cmp = run(&bank, &files, &opts, &Limits::default()).unwrap();
         assert_eq!(cmp.scenarios.len(), 4);
 
         // The same changes made by hand to the resolved inventory.
@@ -759,13 +755,13 @@ mod tests {
         expected.push(inv);
 
         let base_plan = match crate::pipeline::plan_inventory(&base, &opts) {
-            crate::pipeline::PlanResult::Planned(p) => p,
+            Ok(p) => p,
             other => panic!("base: {other:?}"),
         };
         assert_eq!(cmp.base.plan.as_ref(), Some(&base_plan));
         for (row, inv) in cmp.scenarios.iter().zip(&expected) {
             let direct = match crate::pipeline::plan_inventory(inv, &opts) {
-                crate::pipeline::PlanResult::Planned(p) => p,
+                Ok(p) => p,
                 other => panic!("{}: {other:?}", row.scenario),
             };
             assert_eq!(row.plan.as_ref(), Some(&direct), "{}", row.scenario);

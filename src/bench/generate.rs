@@ -896,7 +896,7 @@ mod tests {
             ..Default::default()
         };
         match crate::pipeline::plan_inventory(&inv, &opts) {
-            crate::pipeline::PlanResult::Planned(_) => {}
+            Ok(_) => {}
             other => panic!("{other:?}"),
         }
     }
@@ -935,7 +935,7 @@ mod tests {
         };
         assert!(matches!(
             crate::pipeline::plan_inventory(&inv, &opts),
-            crate::pipeline::PlanResult::Planned(_)
+            Ok(_)
         ));
     }
 }

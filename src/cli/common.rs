@@ -67,11 +67,9 @@ pub fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
 /// [`no_plan`] for what planning an inventory gave (`None` for a plan).
 pub fn no_plan_for(result: &windowplan::pipeline::PlanResult, limit: Duration) -> Option<u8> {
     match result {
-        windowplan::pipeline::PlanResult::Planned(_) => None,
-        windowplan::pipeline::PlanResult::Infeasible(why) => {
-            Some(no_plan("plan", true, why, limit))
-        }
-        windowplan::pipeline::PlanResult::NotFound(why) => Some(no_plan("plan", false, why, limit)),
+        Ok(_) => None,
+        Err(windowplan::error::NoPlan::Infeasible(why)) => Some(no_plan("plan", true, why, limit)),
+        Err(windowplan::error::NoPlan::NotFound(why)) => Some(no_plan("plan", false, why, limit)),
     }
 }
 

@@ -14,6 +14,7 @@ mod plan;
 mod report;
 mod risk;
 mod schema;
+mod spinner;
 mod validate;
 mod whatif;
 

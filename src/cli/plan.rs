@@ -128,7 +128,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         Err(e) => return report_input_error(&e),
     };
     let spinner =
-        windowplan::progress::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
+        super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();
     let result =
         windowplan::pipeline::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
@@ -136,7 +136,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     let summary = spinner.finish(solve_start.elapsed());
     let show =
         verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
-    if show && matches!(result, windowplan::pipeline::PlanResult::Planned(_)) {
+    if show && matches!(result, Ok(_)) {
         eprintln!("plan: {summary}");
     }
     // Notes say what the result means: `-q` hides progress, not them.
@@ -144,7 +144,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         eprintln!("note: {note}");
     }
     let code = match result {
-        windowplan::pipeline::PlanResult::Planned(plan) => timings.time("render and write", || {
+        Ok(plan) => timings.time("render and write", || {
             write_plan(&inv, &plan, format, output)
         }),
         other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
@@ -259,11 +259,11 @@ fn plan_instance(
     });
     note_interrupt();
     match result {
-        Ok(sol) => write_or_fail(
+        Outcome::Solved(sol) => write_or_fail(
             output,
             &windowplan::report::json::instance_to_json(&problem, &sol),
         ),
-        Err(outcome) => no_schedule("schedule", &outcome, opts.time_limit),
+        outcome => no_schedule("schedule", &outcome, opts.time_limit),
     }
 }
 

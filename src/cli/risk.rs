@@ -77,7 +77,7 @@ fn risk(
             Err(code) => return code,
         },
         None => match windowplan::pipeline::plan_inventory(&inv, opts) {
-            windowplan::pipeline::PlanResult::Planned(plan) => match plan.starts(&inv) {
+            Ok(plan) => match plan.starts(&inv) {
                 Some(s) => s,
                 None => {
                     eprintln!("internal error: the plan does not name every task once");

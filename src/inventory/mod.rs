@@ -24,7 +24,8 @@ pub mod time;
 pub mod validate;
 
 pub use model::*;
+pub(crate) use validate::{load_str, load_str_with, load_with};
 pub use validate::{
-    load, load_str, load_str_with, load_with, parse_str, parse_value, read_text_limited, Format,
-    Limits, MAX_BLACKOUTS, MAX_FILE_BYTES, MAX_TASKS,
+    parse_str, parse_value, read_limited, read_text_limited, Format, Limits, MAX_BLACKOUTS,
+    MAX_FILE_BYTES, MAX_TASKS,
 };

@@ -103,21 +103,6 @@ pub fn read_text_limited(path: &Path, max_bytes: u64, what: &str) -> Result<Stri
         )
     };
     let file = std::fs::File::open(path).map_err(unreadable)?;
-    let too_big = |size: Option<u64>| {
-        let size = match size {
-            Some(n) => format!(" ({})", fmt_bytes(n)),
-            None => String::new(),
-        };
-        Diagnostic::new(
-            "E003",
-            "",
-            format!(
-                "`{source}`{size} is larger than the limit of {} for an {what} file",
-                fmt_bytes(max_bytes)
-            ),
-            "check you passed the right file; if it really is this large, split it or raise the limit with `--max-file-mb N`",
-        )
-    };
     if let Ok(meta) = file.metadata() {
         if meta.is_dir() {
             return Err(Diagnostic::new(
@@ -128,15 +113,54 @@ pub fn read_text_limited(path: &Path, max_bytes: u64, what: &str) -> Result<Stri
             ));
         }
         if meta.len() > max_bytes {
-            return Err(too_big(Some(meta.len())));
+            return Err(too_big(&source, Some(meta.len()), max_bytes, what));
         }
     }
+    read_limited(file, max_bytes, what, &source)
+}
+
+/// E003: `source` (of `size` bytes, when known) is over `max_bytes`.
+fn too_big(source: &str, size: Option<u64>, max_bytes: u64, what: &str) -> Diagnostic {
+    let size = match size {
+        Some(n) => format!(" ({})", fmt_bytes(n)),
+        None => String::new(),
+    };
+    Diagnostic::new(
+        "E003",
+        "",
+        format!(
+            "`{source}`{size} is larger than the limit of {} for an {what} file",
+            fmt_bytes(max_bytes)
+        ),
+        "check you passed the right file; if it really is this large, split it or raise the limit with `--max-file-mb N`",
+    )
+}
+
+/// Reads text from `reader`, refusing more than `max_bytes` (E003) and
+/// text that is not UTF-8 (E004, with the line and column of the first bad
+/// byte), never holding more than `max_bytes + 1` bytes. `source` and
+/// `what` name the input in messages.
+pub fn read_limited(
+    reader: impl Read,
+    max_bytes: u64,
+    what: &str,
+    source: &str,
+) -> Result<String, Diagnostic> {
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::new(
+            "E001",
+            "",
+            format!("cannot read `{source}`: {e}"),
+            format!("check that the {what} can be read"),
+        )
+    };
     let mut bytes = Vec::new();
-    file.take(max_bytes.saturating_add(1))
+    reader
+        .take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
     if bytes.len() as u64 > max_bytes {
-        return Err(too_big(None));
+        return Err(too_big(source, None, max_bytes, what));
     }
     String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];

@@ -464,7 +464,7 @@ mod tests {
             &crate::progress::Silent,
             &mut crate::pipeline::Timings::default(),
         ) {
-            crate::pipeline::PlanResult::Planned(p) => {
+            Ok(p) => {
                 assert!(p.tasks[1].end_minute <= 75, "{p:?}");
                 assert_eq!(p.length_minutes, 120);
             }
@@ -483,7 +483,7 @@ mod tests {
             &mut crate::pipeline::Timings::default(),
         );
         match r {
-            crate::pipeline::PlanResult::Infeasible(why) => {
+            Err(crate::error::NoPlan::Infeasible(why)) => {
                 assert!(why.contains("upgrade") && why.contains("22:50"), "{why}")
             }
             other => panic!("{other:?}"),

@@ -6,7 +6,7 @@
 
 pub mod words;
 
-use crate::error::{self, InputError};
+use crate::error::{self, InputError, NoPlan};
 use crate::inventory::{self, Inventory};
 use crate::model::{self, Problem};
 use crate::plan::{self, Plan};
@@ -44,6 +44,21 @@ pub fn load_inventory_str(
     source: &str,
 ) -> Result<Inventory, InputError> {
     let inv = inventory::load_str(text, format, source)?;
+    check_dr_cycles(inv, source)
+}
+
+/// [`load_inventory`] for text from a reader (a socket, stdin, an archive
+/// member), within the same limits as a file: no more than
+/// `limits.max_file_bytes` is read, then the text is validated as a file's.
+pub fn load_inventory_reader(
+    reader: impl std::io::Read,
+    format: inventory::Format,
+    source: &str,
+    limits: &inventory::Limits,
+) -> Result<Inventory, InputError> {
+    let text = inventory::read_limited(reader, limits.max_file_bytes, "inventory", source)
+        .map_err(|d| InputError::one(source, d))?;
+    let inv = inventory::load_str_with(&text, format, source, limits)?;
     check_dr_cycles(inv, source)
 }
 
@@ -151,16 +166,10 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
     ))
 }
 
-/// What planning an inventory gave.
-#[derive(Debug, Clone)]
-pub enum PlanResult {
-    /// A plan that the independent checker accepted.
-    Planned(Plan),
-    /// Proven impossible, with the reason.
-    Infeasible(String),
-    /// None found in the time given (not proven impossible).
-    NotFound(String),
-}
+/// What planning an inventory gave: a plan the independent checker
+/// accepted, or why there is none ([`NoPlan::Infeasible`] when proven,
+/// [`NoPlan::NotFound`] when the time ran out).
+pub type PlanResult = Result<Plan, NoPlan>;
 
 /// Compiles, solves and re-checks an inventory. A schedule the independent
 /// checker rejects is never returned as a plan: that would be a solver bug,
@@ -186,7 +195,7 @@ pub fn plan_inventory_with(
     timings: &mut Timings,
 ) -> PlanResult {
     if let Some(why) = timings.time("precheck", || precheck(inv)) {
-        return PlanResult::Infeasible(why);
+        return Err(NoPlan::Infeasible(why));
     }
     if let (true, Some(deadline)) = (compile_opts.reserve_backout, inv.window.deadline) {
         let late: Vec<String> = inv
@@ -206,7 +215,10 @@ pub fn plan_inventory_with(
             })
             .collect();
         if !late.is_empty() {
-            return PlanResult::Infeasible(format!("with --reserve-backout, {}", late.join("; ")));
+            return Err(NoPlan::Infeasible(format!(
+                "with --reserve-backout, {}",
+                late.join("; ")
+            )));
         }
     }
     let plain = timings.time("compile", || model::compile_with(inv, compile_opts));
@@ -214,7 +226,7 @@ pub fn plan_inventory_with(
     // No plan within the downtime limits: try again keeping one member up in
     // every cluster those services need, which takes the clusters' share of
     // their downtime to zero.
-    if matches!(result, PlanResult::NotFound(_))
+    if matches!(result, Err(NoPlan::NotFound(_)))
         && inv.services.iter().any(|s| s.max_downtime.is_some())
     {
         let strict = model::CompileOptions {
@@ -224,7 +236,7 @@ pub fn plan_inventory_with(
         // The restricted problem's bound is no bound for the real one.
         let bound = solve::lower_bound(&plain.problem);
         let compiled = timings.time("compile (strict)", || model::compile_with(inv, &strict));
-        if let planned @ PlanResult::Planned(_) = plan_compiled(
+        if let planned @ Ok(_) = plan_compiled(
             inv,
             &compiled,
             opts,
@@ -264,10 +276,10 @@ fn plan_compiled(
         Outcome::Solved(sol) => {
             timings.time("verify (core)", || verify_solution(&compiled.problem, sol))
         }
-        other => Err(other),
+        other => other,
     };
     match solved {
-        Ok(mut sol) => {
+        Outcome::Solved(mut sol) => {
             if let Some(cap) = bound_cap {
                 sol.lower_bound = sol.lower_bound.min(cap);
             }
@@ -288,23 +300,20 @@ fn plan_compiled(
                 let proven = !downtime_first
                     || (bound_cap.is_none()
                         && solve::downtime_proven(&compiled.problem, &sol.starts));
-                PlanResult::Planned(if proven { plan } else { plan.not_proven() })
+                Ok(if proven { plan } else { plan.not_proven() })
             } else {
                 let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
-                PlanResult::NotFound(format!(
+                Err(NoPlan::NotFound(format!(
                     "internal error: the solver's schedule broke {} rule(s) of the inventory; please report it: {}",
                     words.len(),
                     words.join("; ")
-                ))
+                )))
             }
         }
         // The core speaks of activities and minutes: say it in the
         // inventory's words and the window's wall-clock time.
-        Err(Outcome::Infeasible(why)) => {
-            PlanResult::Infeasible(words::infeasible(inv, compiled, &why))
-        }
-        Err(Outcome::NotFound(why)) => PlanResult::NotFound(words::not_found(&why)),
-        Err(Outcome::Solved(_)) => unreachable!("verified solutions are Ok"),
+        Outcome::Infeasible(why) => Err(NoPlan::Infeasible(words::infeasible(inv, compiled, &why))),
+        Outcome::NotFound(why) => Err(NoPlan::NotFound(words::not_found(&why))),
     }
 }
 
@@ -338,26 +347,27 @@ fn solve_with_ticks<R: Send>(
 }
 
 /// Solves a core problem and verifies the schedule against the core
-/// constraints; a schedule that fails is turned into `NotFound` with the
-/// violations, never returned.
-pub fn solve_checked(problem: &Problem, opts: &SolveOptions) -> Result<Solution, Outcome> {
+/// constraints: `Solved` only with a schedule the verifier accepts; one
+/// that fails is turned into `NotFound` with the violations, never
+/// returned.
+pub fn solve_checked(problem: &Problem, opts: &SolveOptions) -> Outcome {
     match solve::solve(problem, opts) {
         Outcome::Solved(sol) => verify_solution(problem, sol),
-        other => Err(other),
+        other => other,
     }
 }
 
-/// A solution that the core verifier accepts, or `NotFound` with the
+/// The solution, if the core verifier accepts it, or `NotFound` with the
 /// violations.
-fn verify_solution(problem: &Problem, sol: Solution) -> Result<Solution, Outcome> {
+fn verify_solution(problem: &Problem, sol: Solution) -> Outcome {
     let violations = model::verify::verify(problem, &sol.starts);
     if violations.is_empty() {
-        Ok(sol)
+        Outcome::Solved(sol)
     } else {
-        Err(Outcome::NotFound(format!(
+        Outcome::NotFound(format!(
             "internal error: the solver's schedule broke {} core constraint(s); please report it: {}",
             violations.len(),
             violations.join("; ")
-        )))
+        ))
     }
 }

@@ -5,7 +5,6 @@
 use crate::base::fmt_minutes;
 use crate::base::{Interval, Time};
 use crate::inventory::Inventory;
-use crate::pipeline::PlanResult;
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -267,7 +266,7 @@ pub fn bottlenecks(inv: &Inventory, base: Time, opts: &SolveOptions) -> Bottlene
         .map(|relaxation| {
             let relaxed = relaxation.apply(inv);
             let (length, improvable) = match crate::pipeline::plan_inventory(&relaxed, opts) {
-                PlanResult::Planned(plan) => {
+                Ok(plan) => {
                     let starts = plan.starts(&relaxed).unwrap_or_default();
                     let improvable =
                         plan.length_minutes < base && crate::check::check(inv, &starts).is_empty();

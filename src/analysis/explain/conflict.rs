@@ -13,7 +13,6 @@
 use crate::base::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::model::Interval;
-use crate::pipeline::PlanResult;
 use crate::plan::clock;
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
@@ -272,9 +271,9 @@ impl Verdict {
 /// Plans the inventory (checks first, then the solver) and says whether a plan exists.
 pub fn verdict(inv: &Inventory, opts: &SolveOptions) -> Verdict {
     match crate::pipeline::plan_inventory(inv, opts) {
-        PlanResult::Planned(_) => Verdict::Feasible,
-        PlanResult::Infeasible(reason) => Verdict::Infeasible { reason },
-        PlanResult::NotFound(reason) => Verdict::NotFound { reason },
+        Ok(_) => Verdict::Feasible,
+        Err(crate::error::NoPlan::Infeasible(reason)) => Verdict::Infeasible { reason },
+        Err(crate::error::NoPlan::NotFound(reason)) => Verdict::NotFound { reason },
     }
 }
 

@@ -21,7 +21,6 @@ pub use conflict::{conflict, Conflict, RuleGroup, Verdict};
 use crate::base::fmt_minutes;
 use crate::base::Time;
 use crate::inventory::Inventory;
-use crate::pipeline::PlanResult;
 use crate::plan::clock;
 use crate::solve::SolveOptions;
 use serde::Serialize;
@@ -92,7 +91,7 @@ pub fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
 /// chain and bottlenecks of the plan, or the conflict set when there is none.
 pub fn explain_inventory(inv: &Inventory, opts: &SolveOptions) -> Explanation {
     match crate::pipeline::plan_inventory(inv, opts) {
-        PlanResult::Planned(plan) => match plan.starts(inv) {
+        Ok(plan) => match plan.starts(inv) {
             Some(starts) => explain_plan(inv, &starts, plan.lower_bound_minutes, false, opts),
             None => explain_no_plan(
                 inv,
@@ -102,10 +101,12 @@ pub fn explain_inventory(inv: &Inventory, opts: &SolveOptions) -> Explanation {
                 opts,
             ),
         },
-        PlanResult::Infeasible(reason) => {
+        Err(crate::error::NoPlan::Infeasible(reason)) => {
             explain_no_plan(inv, Verdict::Infeasible { reason }, opts)
         }
-        PlanResult::NotFound(reason) => explain_no_plan(inv, Verdict::NotFound { reason }, opts),
+        Err(crate::error::NoPlan::NotFound(reason)) => {
+            explain_no_plan(inv, Verdict::NotFound { reason }, opts)
+        }
     }
 }
 
