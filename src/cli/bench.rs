@@ -35,6 +35,10 @@ pub struct Args {
     /// Also write one CSV row per instance to this file.
     #[arg(long)]
     csv: Option<PathBuf>,
+    /// Which engine solves: the portfolio, or the portfolio then the
+    /// time-indexed MILP (good_lp; small windows only).
+    #[arg(long, value_enum, default_value_t = windowplan::solve::Engine::Portfolio)]
+    engine: windowplan::solve::Engine,
 }
 
 impl Args {
@@ -44,6 +48,7 @@ impl Args {
             time_limit: self.time_limit,
             seed: self.seed,
             threads: self.threads,
+            engine: self.engine,
             ..Default::default()
         };
         let bench_opts = windowplan::bench::runner::BenchOptions {

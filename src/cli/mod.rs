@@ -8,6 +8,7 @@ mod bench;
 mod check;
 mod common;
 mod explain;
+mod export;
 mod generate;
 mod graph;
 mod plan;
@@ -46,6 +47,8 @@ pub enum Command {
     Graph(graph::Args),
     /// Solve every benchmark instance in a directory and compare with the references.
     Bench(bench::Args),
+    /// Write the scheduling model as a MILP (CPLEX LP) for another solver.
+    Export(export::Args),
 }
 
 impl Command {
@@ -64,6 +67,7 @@ impl Command {
             Command::Availability(a) => a.run(),
             Command::Graph(a) => a.run(),
             Command::Bench(a) => a.run(),
+            Command::Export(a) => a.run(),
         }
     }
 }

@@ -42,6 +42,10 @@ pub struct Args {
     /// List the non-dominated (window length, weighted downtime) plans instead of one.
     #[arg(long)]
     pareto: bool,
+    /// Which engine solves: the portfolio, or the portfolio then the
+    /// time-indexed MILP (good_lp; small windows only).
+    #[arg(long, value_enum, default_value_t = windowplan::solve::Engine::Portfolio)]
+    engine: windowplan::solve::Engine,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -53,6 +57,7 @@ impl Args {
             time_limit: self.time_limit,
             seed: self.seed,
             threads: self.threads,
+            engine: self.engine,
             objective: self.objective,
             // Ctrl-C stops the search, which returns its best plan so far.
             stop: Some(windowplan::interrupt::flag()),

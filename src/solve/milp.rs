@@ -21,9 +21,13 @@
 use crate::model::verify::verify;
 use crate::model::{Problem, Starts, Time};
 use crate::solve::temporal;
+#[cfg(feature = "highs")]
+use good_lp::highs as backend;
+#[cfg(not(feature = "highs"))]
+use good_lp::microlp as backend;
 use good_lp::{
-    constraint, microlp, variable, Expression, ProblemVariables, ResolutionError, Solution,
-    SolutionStatus, SolverModel, Variable, WithTimeLimit,
+    constraint, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+    SolverModel, Variable, WithTimeLimit,
 };
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -271,7 +275,7 @@ impl Model {
         }
         let mk = pv.add(mdef);
         let var = |k: usize| if k == self.n_x() { mk } else { xs[k] };
-        let mut model = pv.minimise(mk).using(microlp);
+        let mut model = pv.minimise(mk).using(backend);
         if let Some(tl) = time_limit {
             model = model.with_time_limit(tl.as_secs_f64());
         }
@@ -306,6 +310,13 @@ impl Model {
             "\\ windowplan time-indexed RCPSP model for {}, horizon {}",
             problem.name, self.horizon
         );
+        let _ = writeln!(
+            s,
+            "\\ x_<j>_<t> = 1: activity j starts at minute t (from the window start); M: the makespan"
+        );
+        for (j, a) in problem.activities.iter().enumerate() {
+            let _ = writeln!(s, "\\ activity {j}: {} ({} min)", a.name, a.duration);
+        }
         let _ = writeln!(s, "Minimize\n obj: M\nSubject To");
         for row in &self.rows {
             let _ = write!(s, " {}:", row.name);
@@ -439,6 +450,56 @@ pub fn solve_milp(
         Err(ResolutionError::Infeasible) => MilpResult::NoneWithin,
         Err(e) => MilpResult::Unknown(e.to_string()),
     }
+}
+
+/// The MILP engine ([`Engine::Milp`](super::Engine::Milp)): the portfolio
+/// finds a schedule in a quarter of the time; unless that is already proven
+/// optimal, the time-indexed MILP, warm-started from it, searches below it
+/// for the rest. A MILP optimum is a proof (the model relaxes only the hard
+/// on-time limits, and its schedule must pass them in
+/// [`verify`](crate::model::verify::verify)); a shorter MILP schedule
+/// replaces the portfolio's; otherwise the portfolio's result stands.
+pub fn solve_engine(problem: &Problem, opts: &super::SolveOptions) -> super::Outcome {
+    use super::{Engine, Outcome, Solution, SolveOptions};
+    let started = std::time::Instant::now();
+    let first = super::solve(
+        problem,
+        &SolveOptions {
+            engine: Engine::Portfolio,
+            time_limit: opts.time_limit / 4,
+            ..opts.clone()
+        },
+    );
+    let incumbent = match first {
+        Outcome::Solved(s) if !s.is_optimal() => s,
+        other => return other,
+    };
+    let left = opts.time_limit.saturating_sub(started.elapsed());
+    if opts.stop_requested() {
+        return Outcome::Solved(incumbent);
+    }
+    let better = match solve_milp(problem, incumbent.makespan, Some(&incumbent.starts), left) {
+        // Kept on a tie: the portfolio's schedule also weighs downtime.
+        MilpResult::Optimal { starts, makespan } if makespan < incumbent.makespan => Solution {
+            starts,
+            makespan,
+            lower_bound: makespan,
+        },
+        MilpResult::Optimal { makespan, .. } => Solution {
+            lower_bound: makespan,
+            ..incumbent
+        },
+        MilpResult::Feasible { starts, makespan } if makespan < incumbent.makespan => Solution {
+            starts,
+            makespan,
+            lower_bound: incumbent.lower_bound,
+        },
+        _ => incumbent,
+    };
+    if let Some(p) = &opts.progress {
+        p.improved(better.makespan, better.lower_bound);
+    }
+    Outcome::Solved(better)
 }
 
 /// The time-indexed model for makespans up to `horizon` in CPLEX LP format

@@ -67,6 +67,24 @@ pub struct SolveOptions {
     /// When set to true, the search stops at its next check and returns
     /// the best schedule so far (or `NotFound`).
     pub stop: Option<Arc<AtomicBool>>,
+    /// Which engine solves: the portfolio, or the portfolio then the
+    /// time-indexed MILP (see [`Engine`]).
+    pub engine: Engine,
+}
+
+/// The engines `solve` can use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Engine {
+    /// Schedule generation, local search and the exact engine, racing.
+    #[default]
+    Portfolio,
+    /// The portfolio for a quarter of the time, then the time-indexed MILP
+    /// (good_lp: microlp, or HiGHS when built with `--features highs`)
+    /// below its schedule, to prove it optimal or find a shorter one
+    /// ([`milp::solve_engine`]). For small windows: the model grows with
+    /// activities × minutes, and is refused above [`milp::MAX_START_VARS`].
+    Milp,
 }
 
 /// What the solver optimises.
@@ -91,6 +109,7 @@ impl std::fmt::Debug for SolveOptions {
             .field("objective", &self.objective)
             .field("progress", &self.progress.as_ref().map(|_| "…"))
             .field("stop", &self.stop)
+            .field("engine", &self.engine)
             .finish()
     }
 }
@@ -123,6 +142,7 @@ impl Default for SolveOptions {
             objective: Objective::Window,
             progress: None,
             stop: None,
+            engine: Engine::Portfolio,
         }
     }
 }
@@ -367,6 +387,9 @@ pub fn lower_bound(problem: &Problem) -> Time {
 /// options (then the shortest), so it is never worse than what `--pareto`
 /// lists for the same limits.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    if opts.engine == Engine::Milp {
+        return milp::solve_engine(problem, opts);
+    }
     if opts.objective == Objective::Downtime && problem.limits.iter().any(|l| l.weight > 0.0) {
         return objective::least_downtime(problem, opts);
     }

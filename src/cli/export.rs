@@ -1,0 +1,89 @@
+//! `windowplan export`: the time-indexed MILP model of an inventory (or a
+//! PSPLIB / RCPSP/max instance) in CPLEX LP format, for the user's own MILP
+//! solver (HiGHS, CBC, Gurobi, CPLEX).
+
+use super::common::*;
+use std::path::{Path, PathBuf};
+use windowplan::model::Problem;
+use windowplan::solve::{Outcome, SolveOptions};
+
+/// The model formats `export` writes.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ModelFormat {
+    /// CPLEX LP: a binary `x_<j>_<t>` per activity and start minute, and the makespan `M`.
+    Lp,
+}
+
+/// Write the scheduling model as a MILP for another solver.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Inventory (.yaml, .yml, .json), or a PSPLIB .sm / RCPSP/max .sch instance.
+    inventory: PathBuf,
+    #[arg(long, value_enum, default_value_t = ModelFormat::Lp)]
+    format: ModelFormat,
+    /// The longest makespan the model holds, in minutes. Default: the
+    /// length of the plan found within --time-limit (the model then holds
+    /// every plan at least as short), or the deadline when none is found.
+    #[arg(long)]
+    horizon: Option<i64>,
+    /// How long to plan for the default horizon.
+    #[arg(long, default_value = "2s", value_parser = parse_time_limit)]
+    time_limit: std::time::Duration,
+    /// Write the model to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+impl Args {
+    /// Runs the subcommand; gives the exit code.
+    pub fn run(self) -> u8 {
+        let ModelFormat::Lp = self.format;
+        let problem = match self.problem() {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        let Some(horizon) = self.horizon.or_else(|| self.default_horizon(&problem)) else {
+            eprintln!(
+                "no horizon: no plan was found within the time limit of {} and the window has no deadline; give --horizon MINUTES or a longer --time-limit",
+                windowplan::solve::clock::fmt_duration(self.time_limit)
+            );
+            return EXIT_NOT_FOUND;
+        };
+        match windowplan::solve::milp::export_lp(&problem, horizon) {
+            Some(text) => write_or_fail(self.output.as_deref(), &text),
+            None => {
+                eprintln!(
+                    "the model for a horizon of {horizon} minutes is too large to write (over {} start variables or {} rows); give a smaller --horizon",
+                    windowplan::solve::milp::MAX_START_VARS,
+                    windowplan::solve::milp::MAX_ROWS
+                );
+                EXIT_BAD_INPUT
+            }
+        }
+    }
+
+    /// The core problem of the inventory or instance.
+    fn problem(&self) -> Result<Problem, u8> {
+        let path: &Path = &self.inventory;
+        if let Some(format) = windowplan::bench::formats::Format::from_path(path) {
+            return windowplan::bench::formats::read_instance(path, Some(format))
+                .map_err(|e| report_input_error(&e));
+        }
+        let inv = load(path, &self.limits.limits())?;
+        Ok(windowplan::model::compile(&inv).problem)
+    }
+
+    /// The length of a plan found within the time limit, else the deadline.
+    fn default_horizon(&self, problem: &Problem) -> Option<i64> {
+        let opts = SolveOptions {
+            time_limit: self.time_limit,
+            ..Default::default()
+        };
+        match windowplan::solve_checked(problem, &opts) {
+            Outcome::Solved(sol) => Some(sol.makespan),
+            _ => problem.deadline,
+        }
+    }
+}
