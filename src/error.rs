@@ -64,6 +64,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl std::error::Error for Diagnostic {}
+
 /// Every problem found in one input, reported together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
