@@ -478,7 +478,18 @@ pub fn solve_engine(problem: &Problem, opts: &super::SolveOptions) -> super::Out
     if opts.stop_requested() {
         return Outcome::Solved(incumbent);
     }
-    let better = match solve_milp(problem, incumbent.makespan, Some(&incumbent.starts), left) {
+    // microlp checks its time limit only between branch-and-bound nodes:
+    // the MILP runs on its own thread, and is left behind (its result
+    // unused) if it overruns, so that the time limit holds.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (p, warm, horizon) = (problem.clone(), incumbent.starts.clone(), incumbent.makespan);
+    std::thread::spawn(move || {
+        let _ = tx.send(solve_milp(&p, horizon, Some(&warm), left));
+    });
+    let milp = rx
+        .recv_timeout(left)
+        .unwrap_or_else(|_| MilpResult::Unknown("out of time".into()));
+    let better = match milp {
         // Kept on a tie: the portfolio's schedule also weighs downtime.
         MilpResult::Optimal { starts, makespan } if makespan < incumbent.makespan => Solution {
             starts,
