@@ -95,7 +95,10 @@ fn imported_modules(code: &str) -> Vec<String> {
 
 fn is_test_file(path: &Path) -> bool {
     let name = path.file_name().unwrap().to_string_lossy();
-    name == "tests.rs" || name.ends_with("_tests.rs") || name == "testkit.rs" || name == "fixtures.rs"
+    name == "tests.rs"
+        || name.ends_with("_tests.rs")
+        || name == "testkit.rs"
+        || name == "fixtures.rs"
 }
 
 /// (file, its top-level module, modules it imports) for every library file.
@@ -106,7 +109,11 @@ fn imports() -> Vec<(String, String, Vec<String>)> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel == "lib.rs" || rel == "main.rs" || is_test_file(&f) {
             continue;
         }
@@ -122,7 +129,9 @@ fn no_module_imports_a_layer_above_it() {
     let mut wrong = Vec::new();
     for (file, module, used) in imports() {
         let Some(own) = layer_of(&module) else {
-            wrong.push(format!("{file}: module `{module}` is in no layer of tests/layers.rs"));
+            wrong.push(format!(
+                "{file}: module `{module}` is in no layer of tests/layers.rs"
+            ));
             continue;
         };
         for u in used {
@@ -132,7 +141,11 @@ fn no_module_imports_a_layer_above_it() {
             }
         }
     }
-    assert!(wrong.is_empty(), "imports against the layers:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -152,5 +165,8 @@ fn the_checker_owes_nothing_to_model_solve_or_graph() {
 #[test]
 fn the_scan_sees_imports() {
     let code = "use crate::{model, solve::x};\nfn f() { crate::graph::g(); }\n#[cfg(test)]\nmod tests {\n    use crate::cli;\n}\n";
-    assert_eq!(imported_modules(&production_code(code)), ["model", "solve", "graph"]);
+    assert_eq!(
+        imported_modules(&production_code(code)),
+        ["model", "solve", "graph"]
+    );
 }
