@@ -559,156 +559,23 @@ pub fn generate(tasks: usize, seed: u64) -> Value {
 
 /// [`generate`] with the given [`Pressure`].
 pub fn generate_with(tasks: usize, seed: u64, pressure: Pressure) -> Value {
-    let tasks = tasks.max(1);
-    let n_teams = (3 + (tasks as f64 / 300.0).log2().max(0.0) as usize).min(TEAM_POOL.len());
-    let mut teams: Vec<&'static str> = TEAM_POOL[..n_teams].to_vec();
-    teams.push("vendor-support");
-    let n = teams.len();
-    let mut b = Builder {
-        rng: SplitMix64::new(seed ^ 0x5EED_0FE5_7A7E),
-        target: tasks,
-        count: 0,
-        systems: Vec::new(),
-        clusters: Vec::new(),
-        dr: Vec::new(),
-        services: Vec::new(),
-        integrations: Vec::new(),
-        tasks: Vec::new(),
-        teams,
-        zones: Vec::new(),
-        load: Load {
-            team: vec![0; n],
-            zone: Vec::new(),
-        },
-        pressure,
-        all_systems: Vec::new(),
-        db_verify: Vec::new(),
-        app_tiers: Vec::new(),
-        batch_tags: Vec::new(),
-    };
-
-    // Shared tooling and the opening tasks.
-    b.system("bastion".into(), None, "primary", &["tooling"]);
-    b.system("monitoring".into(), None, "primary", &["tooling"]);
-    b.task(
-        "pre-checks".into(),
-        ("system", "bastion"),
-        15,
-        false,
-        APPS,
-        vec![],
-        1,
-        None,
-    );
-    b.task(
-        "silence-alerts".into(),
-        ("system", "monitoring"),
-        5,
-        false,
-        UNIX,
-        vec![json!("pre-checks")],
-        1,
-        None,
-    );
+    let mut b = Builder::new(tasks.max(1), seed, pressure);
+    b.opening_tasks();
     let reserve = 1; // unsilence-alerts at the end
-
-    // Applications, about 30 tasks each, ~12 per zone.
-    let mut k = 0;
-    let (mut dmz, mut pci) = (b.new_zone("dmz"), b.new_zone("pci"));
-    while b.count + 2 * 8 * 2 + 2 * 8 + 12 + reserve <= b.target {
-        if k > 0 && k % 12 == 0 {
-            dmz = b.new_zone("dmz");
-            pci = b.new_zone("pci");
-        }
-        b.application(k, dmz, pci);
-        k += 1;
-    }
-
-    // Fill up to the target with online agent updates on random systems.
-    let mut fill = 0;
-    while b.count + reserve < b.target && !b.all_systems.is_empty() {
-        fill += 1;
-        let (sys, zone) = b.rng.pick(&b.all_systems).clone();
-        let team = b.rng.range(0, b.teams.len() as u64 - 2) as usize;
-        let d = b.rng.range(1, 3) * 5;
-        b.task(
-            format!("agent-update-{fill}"),
-            ("system", &sys),
-            d,
-            false,
-            team,
-            vec![json!("silence-alerts")],
-            1,
-            zone,
-        );
-    }
-    let smokes: Vec<Value> = b
-        .tasks
-        .iter()
-        .filter_map(|t| {
-            t["id"]
-                .as_str()
-                .filter(|id| id.ends_with("-smoke"))
-                .map(|id| json!(id))
-        })
-        .collect();
-    let last = if smokes.is_empty() {
-        vec![json!("silence-alerts")]
-    } else {
-        smokes
-    };
-    b.task(
-        "unsilence-alerts".into(),
-        ("system", "monitoring"),
-        5,
-        false,
-        UNIX,
-        last,
-        1,
-        None,
-    );
+    let apps = b.applications(reserve);
+    b.fill_with_agent_updates(reserve);
+    b.closing_task();
 
     // Capacities from the work: about `span` minutes of it per team and zone.
     let span = match pressure {
         Pressure::Relaxed => 360u64,
         Pressure::Binding => 540u64,
     };
-    let vendor = b.vendor();
-    let team_list: Vec<Value> = b
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            if i == vendor {
-                // On call for nine hours; capacity for half of that.
-                let cap = b.load.team[i].div_ceil(270).max(1);
-                json!({ "id": id, "capacity": cap, "available": [format!("{}/{}", at(0, 30), at(9, 30))] })
-            } else {
-                json!({ "id": id, "capacity": b.load.team[i].div_ceil(span).max(2) })
-            }
-        })
-        .collect();
-    let zone_list: Vec<Value> = b
-        .zones
-        .iter()
-        .enumerate()
-        .map(|(z, id)| {
-            let floor = if id.starts_with("pci") { 2 } else { 4 };
-            json!({ "id": id, "max_concurrent": b.load.zone[z].div_ceil(span / 2).max(floor) })
-        })
-        .collect();
-    let blackouts: Vec<Value> = b
-        .batch_tags
-        .iter()
-        .enumerate()
-        .map(|(i, tag)| {
-            let h = 2 + i as u32;
-            json!({ "from": at(h, 0), "to": at(h + 2, 0), "scope": { "tags": [tag] },
-                    "reason": format!("nightly {tag} run") })
-        })
-        .collect();
+    let team_list = b.team_list(span);
+    let zone_list = b.zone_list(span);
+    let blackouts = b.blackouts();
     // The bastion runs every smoke test: allow them in parallel.
-    b.systems[0]["parallel_changes"] = json!((k as u64).max(1));
+    b.systems[0]["parallel_changes"] = json!((apps as u64).max(1));
     b.systems[1]["parallel_changes"] = json!(2);
 
     json!({
@@ -723,6 +590,176 @@ pub fn generate_with(tasks: usize, seed: u64, pressure: Pressure) -> Value {
         "integrations": b.integrations,
         "tasks": b.tasks,
     })
+}
+
+impl Builder {
+    /// An empty estate aiming at `tasks` tasks, with teams enough for its
+    /// size and the vendor last.
+    fn new(tasks: usize, seed: u64, pressure: Pressure) -> Builder {
+        let n_teams = (3 + (tasks as f64 / 300.0).log2().max(0.0) as usize).min(TEAM_POOL.len());
+        let mut teams: Vec<&'static str> = TEAM_POOL[..n_teams].to_vec();
+        teams.push("vendor-support");
+        let n = teams.len();
+        Builder {
+            rng: SplitMix64::new(seed ^ 0x5EED_0FE5_7A7E),
+            target: tasks,
+            count: 0,
+            systems: Vec::new(),
+            clusters: Vec::new(),
+            dr: Vec::new(),
+            services: Vec::new(),
+            integrations: Vec::new(),
+            tasks: Vec::new(),
+            teams,
+            zones: Vec::new(),
+            load: Load {
+                team: vec![0; n],
+                zone: Vec::new(),
+            },
+            pressure,
+            all_systems: Vec::new(),
+            db_verify: Vec::new(),
+            app_tiers: Vec::new(),
+            batch_tags: Vec::new(),
+        }
+    }
+
+    /// Shared tooling (bastion, monitoring) and the opening tasks.
+    fn opening_tasks(&mut self) {
+        self.system("bastion".into(), None, "primary", &["tooling"]);
+        self.system("monitoring".into(), None, "primary", &["tooling"]);
+        self.task(
+            "pre-checks".into(),
+            ("system", "bastion"),
+            15,
+            false,
+            APPS,
+            vec![],
+            1,
+            None,
+        );
+        self.task(
+            PRE.into(),
+            ("system", "monitoring"),
+            5,
+            false,
+            UNIX,
+            vec![json!("pre-checks")],
+            1,
+            None,
+        );
+    }
+
+    /// Applications, about 30 tasks each, ~12 per zone, while another one
+    /// fits below the target (less `reserve` tasks); how many.
+    fn applications(&mut self, reserve: usize) -> usize {
+        let mut k = 0;
+        let (mut dmz, mut pci) = (self.new_zone("dmz"), self.new_zone("pci"));
+        while self.count + 2 * 8 * 2 + 2 * 8 + 12 + reserve <= self.target {
+            if k > 0 && k % 12 == 0 {
+                dmz = self.new_zone("dmz");
+                pci = self.new_zone("pci");
+            }
+            self.application(k, dmz, pci);
+            k += 1;
+        }
+        k
+    }
+
+    /// Fills up to the target (less `reserve` tasks) with online agent
+    /// updates on random systems.
+    fn fill_with_agent_updates(&mut self, reserve: usize) {
+        let mut fill = 0;
+        while self.count + reserve < self.target && !self.all_systems.is_empty() {
+            fill += 1;
+            let (sys, zone) = self.rng.pick(&self.all_systems).clone();
+            let team = self.rng.range(0, self.teams.len() as u64 - 2) as usize;
+            let d = self.rng.range(1, 3) * 5;
+            self.task(
+                format!("agent-update-{fill}"),
+                ("system", &sys),
+                d,
+                false,
+                team,
+                vec![json!(PRE)],
+                1,
+                zone,
+            );
+        }
+    }
+
+    /// The closing task, after every smoke test (or after the opening).
+    fn closing_task(&mut self) {
+        let smokes: Vec<Value> = self
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                t["id"]
+                    .as_str()
+                    .filter(|id| id.ends_with("-smoke"))
+                    .map(|id| json!(id))
+            })
+            .collect();
+        let last = if smokes.is_empty() {
+            vec![json!(PRE)]
+        } else {
+            smokes
+        };
+        self.task(
+            "unsilence-alerts".into(),
+            ("system", "monitoring"),
+            5,
+            false,
+            UNIX,
+            last,
+            1,
+            None,
+        );
+    }
+
+    /// The teams, with capacities for about `span` minutes of their work;
+    /// the vendor on call for nine hours with capacity for half of that.
+    fn team_list(&self, span: u64) -> Vec<Value> {
+        let vendor = self.vendor();
+        self.teams
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                if i == vendor {
+                    // On call for nine hours; capacity for half of that.
+                    let cap = self.load.team[i].div_ceil(270).max(1);
+                    json!({ "id": id, "capacity": cap, "available": [format!("{}/{}", at(0, 30), at(9, 30))] })
+                } else {
+                    json!({ "id": id, "capacity": self.load.team[i].div_ceil(span).max(2) })
+                }
+            })
+            .collect()
+    }
+
+    /// The zones, with concurrency for about `span` minutes of their work.
+    fn zone_list(&self, span: u64) -> Vec<Value> {
+        self.zones
+            .iter()
+            .enumerate()
+            .map(|(z, id)| {
+                let floor = if id.starts_with("pci") { 2 } else { 4 };
+                json!({ "id": id, "max_concurrent": self.load.zone[z].div_ceil(span / 2).max(floor) })
+            })
+            .collect()
+    }
+
+    /// A two-hour nightly blackout per batch tag.
+    fn blackouts(&self) -> Vec<Value> {
+        self.batch_tags
+            .iter()
+            .enumerate()
+            .map(|(i, tag)| {
+                let h = 2 + i as u32;
+                json!({ "from": at(h, 0), "to": at(h + 2, 0), "scope": { "tags": [tag] },
+                        "reason": format!("nightly {tag} run") })
+            })
+            .collect()
+    }
 }
 
 /// Writes the estate as YAML (one flow mapping per list entry, as a person
