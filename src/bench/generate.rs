@@ -157,6 +157,43 @@ impl Builder {
 
     /// One application with its systems, rules and tasks.
     fn application(&mut self, k: usize, dmz: usize, pci: usize) {
+        let app = self.app_systems(k, dmz, pci);
+        let vendor_change = self.app_rules(&app);
+        let (verify_a, release_after) = self.database_tasks(&app, vendor_change);
+        let (web_av, release) = self.tier_tasks(&app, release_after);
+
+        let mut smoke_after = vec![json!(web_av), json!(release)];
+        if let Some((b, _)) = &app.batch {
+            let patch = self.batch_tasks(&app.name, b);
+            smoke_after.push(json!(patch));
+        }
+        if let Some(cert) = self.certificate_renewal(&app) {
+            smoke_after.push(json!(cert));
+        }
+        let d = dur(&mut self.rng, 5, 15);
+        self.task(
+            format!("{}-smoke", app.name),
+            ("system", "bastion"),
+            d,
+            false,
+            APPS,
+            smoke_after,
+            1,
+            None,
+        );
+        self.db_verify.push(verify_a);
+        self.app_tiers.push(app.app_tier);
+        if let Some((_, tag)) = app.batch {
+            if !self.batch_tags.contains(&tag) {
+                self.batch_tags.push(tag);
+            }
+        }
+    }
+
+    /// The systems of application `k`: web and app tiers (the app tier,
+    /// like the databases, in the PCI zone for some), a database pair and
+    /// sometimes a batch system.
+    fn app_systems(&mut self, k: usize, dmz: usize, pci: usize) -> App {
         let name = format!(
             "{}-{:03}",
             APP_NAMES[k % APP_NAMES.len()],
@@ -165,8 +202,6 @@ impl Builder {
         let pci_app = self.rng.chance(0.3);
         let web_n = self.rng.range(2, 8) as usize;
         let app_n = self.rng.range(2, 8) as usize;
-
-        // Systems.
         let web: Vec<String> = (1..=web_n)
             .map(|i| {
                 self.system(
@@ -198,22 +233,27 @@ impl Builder {
         } else {
             None
         };
+        App {
+            web_tier: format!("{name}-web-tier"),
+            app_tier: format!("{name}-app-tier"),
+            name,
+            web,
+            app,
+            dmz,
+            app_zone,
+            db_a,
+            db_b,
+            db_zone,
+            batch,
+        }
+    }
 
-        // Clusters, DR, service, integrations.
-        let cluster = |id: &str, members: &[String], rng: &mut SplitMix64| {
-            let down = (members.len() as u64).div_ceil(3).max(1);
-            let down = if members.len() > 3 && rng.chance(0.5) {
-                down
-            } else {
-                1
-            };
-            json!({ "id": id, "members": members, "min_available": members.len() as u64 - down })
-        };
-        let web_tier = format!("{name}-web-tier");
-        let app_tier = format!("{name}-app-tier");
-        let c = cluster(&web_tier, &web, &mut self.rng);
+    /// The application's clusters, DR pair, service and integrations;
+    /// whether a vendor changes its schema (which rules out a DR order).
+    fn app_rules(&mut self, app: &App) -> bool {
+        let c = cluster(&app.web_tier, &app.web, &mut self.rng);
         self.clusters.push(c);
-        let c = cluster(&app_tier, &app, &mut self.rng);
+        let c = cluster(&app.app_tier, &app.app, &mut self.rng);
         self.clusters.push(c);
         let vendor_change = self.rng.chance(0.1);
         // A DR order only where no vendor change waits on the primary.
@@ -228,217 +268,259 @@ impl Builder {
                 "primary_first"
             }
         });
-        let mut pair = json!({ "primary": db_a, "standby": db_b });
+        let mut pair = json!({ "primary": app.db_a, "standby": app.db_b });
         if let Some(o) = order {
             pair["order"] = json!(o);
         }
         self.dr.push(pair);
         let weight = *self.rng.pick(&[1, 2, 5, 10, 20]);
         self.services.push(json!({
-            "id": name, "weight": weight, "requires": [web_tier, app_tier, db_a]
+            "id": app.name, "weight": weight, "requires": [app.web_tier, app.app_tier, app.db_a]
         }));
-        if let Some((b, _)) = &batch {
+        let name = &app.name;
+        if let Some((b, _)) = &app.batch {
             let tolerance = *self.rng.pick(&["30m", "60m", "2h"]);
             self.integrations.push(json!({
-                "id": format!("{name}-feed"), "from": db_a, "to": b, "mode": "async", "tolerance": tolerance
+                "id": format!("{name}-feed"), "from": app.db_a, "to": b, "mode": "async", "tolerance": tolerance
             }));
         }
         if !self.app_tiers.is_empty() && self.rng.chance(0.3) {
             let other = self.rng.pick(&self.app_tiers).clone();
             self.integrations.push(json!({
-                "id": format!("{name}-calls-{other}"), "from": other, "to": app_tier, "mode": "sync"
+                "id": format!("{name}-calls-{other}"), "from": other, "to": app.app_tier, "mode": "sync"
             }));
         }
+        vendor_change
+    }
 
-        // Database tasks: backup → patch → verify on each side.
-        let pre = json!("silence-alerts");
-        let dur = |rng: &mut SplitMix64, lo: u64, hi: u64| rng.range(lo / 5, hi / 5) * 5;
-        let db_chain = |b: &mut Builder, side: &str, sys: &str| -> String {
-            let backup = {
-                let d = dur(&mut b.rng, 15, 40);
-                b.task(
-                    format!("{name}-backup-{side}"),
-                    ("system", sys),
-                    d,
-                    false,
-                    DBA,
-                    vec![pre.clone()],
-                    1,
-                    db_zone,
-                )
-            };
-            let d = dur(&mut b.rng, 20, 60);
-            let patch = b.task(
-                format!("{name}-patch-{side}"),
-                ("system", sys),
-                d,
-                true,
-                DBA,
-                vec![json!(backup)],
-                1,
-                db_zone,
-            );
-            let after = if b.rng.chance(0.15) {
-                json!({ "task": patch, "lag": "5m", "max_lag": "2h" })
-            } else {
-                json!(patch)
-            };
-            let d = dur(&mut b.rng, 10, 20);
-            b.task(
-                format!("{name}-verify-{side}"),
-                ("system", sys),
-                d,
-                false,
-                DBA,
-                vec![after],
-                1,
-                db_zone,
-            )
-        };
-        let _verify_b = db_chain(self, "db-b", &db_b);
-        let verify_a = db_chain(self, "db-a", &db_a);
+    /// Database tasks: backup → patch → verify on each side, and the
+    /// vendor's schema change. The primary's verify task, and what the
+    /// application release waits for.
+    fn database_tasks(&mut self, app: &App, vendor_change: bool) -> (String, Vec<Value>) {
+        let _verify_b = self.db_chain(app, "db-b", &app.db_b);
+        let verify_a = self.db_chain(app, "db-a", &app.db_a);
         let mut release_after = vec![json!(verify_a)];
         if vendor_change {
-            let vendor = self.vendor();
-            let d = dur(&mut self.rng, 20, 60);
-            let id = format!("{name}-schema-change");
-            let mut m = Map::new();
-            m.insert("id".into(), json!(id));
-            m.insert("system".into(), json!(db_a));
-            m.insert("duration".into(), json!(fmt_duration(d)));
-            m.insert(
-                "needs".into(),
-                json!({ self.teams[DBA]: 1, self.teams[vendor]: 1 }),
-            );
-            m.insert("after".into(), json!([format!("{name}-backup-db-a")]));
-            self.tasks.push(Value::Object(m));
-            self.count += 1;
-            self.load.team[DBA] += d;
-            self.load.team[vendor] += d;
-            if let Some(z) = db_zone {
-                self.load.zone[z] += d;
-            }
+            let id = self.schema_change(app);
             release_after.push(json!(id));
         }
         // Sometimes the release also waits for another application's database.
         if !self.db_verify.is_empty() && self.rng.chance(0.2) {
             release_after.push(json!(self.rng.pick(&self.db_verify).clone()));
         }
+        (verify_a, release_after)
+    }
 
-        // Rolling patches of the tiers, then the release.
+    /// Backup → patch → verify on one database (`side`); the verify task
+    /// (sometimes with a maximum lag after the patch).
+    fn db_chain(&mut self, app: &App, side: &str, sys: &str) -> String {
+        let name = &app.name;
+        let d = dur(&mut self.rng, 15, 40);
+        let backup = self.task(
+            format!("{name}-backup-{side}"),
+            ("system", sys),
+            d,
+            false,
+            DBA,
+            vec![json!(PRE)],
+            1,
+            app.db_zone,
+        );
+        let d = dur(&mut self.rng, 20, 60);
+        let patch = self.task(
+            format!("{name}-patch-{side}"),
+            ("system", sys),
+            d,
+            true,
+            DBA,
+            vec![json!(backup)],
+            1,
+            app.db_zone,
+        );
+        let after = if self.rng.chance(0.15) {
+            json!({ "task": patch, "lag": "5m", "max_lag": "2h" })
+        } else {
+            json!(patch)
+        };
+        let d = dur(&mut self.rng, 10, 20);
+        self.task(
+            format!("{name}-verify-{side}"),
+            ("system", sys),
+            d,
+            false,
+            DBA,
+            vec![after],
+            1,
+            app.db_zone,
+        )
+    }
+
+    /// A schema change on the primary database needing the DBA team and the
+    /// vendor together (the only task with two teams); its id.
+    fn schema_change(&mut self, app: &App) -> String {
+        let name = &app.name;
+        let vendor = self.vendor();
+        let d = dur(&mut self.rng, 20, 60);
+        let id = format!("{name}-schema-change");
+        let mut m = Map::new();
+        m.insert("id".into(), json!(id));
+        m.insert("system".into(), json!(app.db_a));
+        m.insert("duration".into(), json!(fmt_duration(d)));
+        m.insert(
+            "needs".into(),
+            json!({ self.teams[DBA]: 1, self.teams[vendor]: 1 }),
+        );
+        m.insert("after".into(), json!([format!("{name}-backup-db-a")]));
+        self.tasks.push(Value::Object(m));
+        self.count += 1;
+        self.load.team[DBA] += d;
+        self.load.team[vendor] += d;
+        if let Some(z) = app.db_zone {
+            self.load.zone[z] += d;
+        }
+        id
+    }
+
+    /// Rolling patches of the web and app tiers, then the release after
+    /// `release_after`; the web tier's last task and the release.
+    fn tier_tasks(&mut self, app: &App, mut release_after: Vec<Value>) -> (String, String) {
+        let name = &app.name;
+        let (web_n, app_n) = (app.web.len(), app.app.len());
         let mw = self.team_index("middleware");
         let d = dur(&mut self.rng, 15, 45);
         let web_patch = self.task(
             format!("{name}-web-os-patch"),
-            ("cluster", &web_tier),
+            ("cluster", &app.web_tier),
             d,
             true,
             UNIX,
-            vec![pre.clone()],
+            vec![json!(PRE)],
             web_n,
-            Some(dmz),
+            Some(app.dmz),
         );
         let d = dur(&mut self.rng, 5, 15);
         let web_av = self.task(
             format!("{name}-web-av-update"),
-            ("cluster", &web_tier),
+            ("cluster", &app.web_tier),
             d,
             false,
             UNIX,
             vec![json!(web_patch)],
             web_n,
-            Some(dmz),
+            Some(app.dmz),
         );
         let d = dur(&mut self.rng, 15, 45);
         let app_patch = self.task(
             format!("{name}-app-os-patch"),
-            ("cluster", &app_tier),
+            ("cluster", &app.app_tier),
             d,
             true,
             UNIX,
-            vec![pre.clone()],
+            vec![json!(PRE)],
             app_n,
-            app_zone,
+            app.app_zone,
         );
         release_after.insert(0, json!(app_patch));
         let d = dur(&mut self.rng, 10, 30);
         let release = self.task(
             format!("{name}-app-release"),
-            ("cluster", &app_tier),
+            ("cluster", &app.app_tier),
             d,
             true,
             mw,
             release_after,
             app_n,
-            app_zone,
+            app.app_zone,
         );
+        (web_av, release)
+    }
 
-        // Batch system: backup, then patch outside its blackout.
-        let mut smoke_after = vec![json!(web_av), json!(release)];
-        if let Some((b, _)) = &batch {
-            let bo = self.team_index("batch-ops");
-            let d = dur(&mut self.rng, 10, 30);
-            let backup = self.task(
-                format!("{name}-batch-backup"),
-                ("system", b),
-                d,
-                false,
-                bo,
-                vec![pre.clone()],
-                1,
-                None,
-            );
-            let d = dur(&mut self.rng, 20, 60);
-            let patch = self.task(
-                format!("{name}-batch-patch"),
-                ("system", b),
-                d,
-                true,
-                UNIX,
-                vec![json!(backup)],
-                1,
-                None,
-            );
-            smoke_after.push(json!(patch));
-        }
-
-        // A few percent of tasks have a change window: a certificate on the
-        // web tier's first node in the CA's slot, with nothing in front of it.
-        if self.rng.chance(0.6) {
-            let net = self.team_index("network");
-            let d = dur(&mut self.rng, 10, 20);
-            let start = self.rng.range(0, 2) as u32;
-            let id = format!("{name}-cert-renew");
-            self.tasks.push(json!({
-                "id": id, "system": web[0], "duration": fmt_duration(d), "outage": false,
-                "team": self.teams[net], "after": [pre.clone()],
-                "windows": [format!("{}/{}", at(start, 30), at(start + 8, 30))]
-            }));
-            self.count += 1;
-            self.load.team[net] += d;
-            self.load.zone[dmz] += d;
-            smoke_after.push(json!(id));
-        }
-
-        let d = dur(&mut self.rng, 5, 15);
-        self.task(
-            format!("{name}-smoke"),
-            ("system", "bastion"),
+    /// Batch system `b`: backup, then patch outside its blackout; the patch.
+    fn batch_tasks(&mut self, name: &str, b: &str) -> String {
+        let bo = self.team_index("batch-ops");
+        let d = dur(&mut self.rng, 10, 30);
+        let backup = self.task(
+            format!("{name}-batch-backup"),
+            ("system", b),
             d,
             false,
-            APPS,
-            smoke_after,
+            bo,
+            vec![json!(PRE)],
             1,
             None,
         );
-        self.db_verify.push(verify_a);
-        self.app_tiers.push(app_tier);
-        if let Some((_, tag)) = batch {
-            if !self.batch_tags.contains(&tag) {
-                self.batch_tags.push(tag);
-            }
-        }
+        let d = dur(&mut self.rng, 20, 60);
+        self.task(
+            format!("{name}-batch-patch"),
+            ("system", b),
+            d,
+            true,
+            UNIX,
+            vec![json!(backup)],
+            1,
+            None,
+        )
     }
+
+    /// A few percent of tasks have a change window: a certificate on the
+    /// web tier's first node in the CA's slot, with nothing in front of it.
+    /// Its id, when the application has one.
+    fn certificate_renewal(&mut self, app: &App) -> Option<String> {
+        if !self.rng.chance(0.6) {
+            return None;
+        }
+        let net = self.team_index("network");
+        let d = dur(&mut self.rng, 10, 20);
+        let start = self.rng.range(0, 2) as u32;
+        let id = format!("{}-cert-renew", app.name);
+        self.tasks.push(json!({
+            "id": id, "system": app.web[0], "duration": fmt_duration(d), "outage": false,
+            "team": self.teams[net], "after": [PRE],
+            "windows": [format!("{}/{}", at(start, 30), at(start + 8, 30))]
+        }));
+        self.count += 1;
+        self.load.team[net] += d;
+        self.load.zone[app.dmz] += d;
+        Some(id)
+    }
+}
+
+/// The task every application's first tasks wait for.
+const PRE: &str = "silence-alerts";
+
+/// The systems and names of one application, shared by its rules and tasks.
+struct App {
+    name: String,
+    /// Web-tier systems (in the DMZ).
+    web: Vec<String>,
+    /// App-tier systems.
+    app: Vec<String>,
+    web_tier: String,
+    app_tier: String,
+    dmz: usize,
+    app_zone: Option<usize>,
+    db_a: String,
+    db_b: String,
+    db_zone: Option<usize>,
+    /// The batch system and its tag, if any.
+    batch: Option<(String, &'static str)>,
+}
+
+/// A random duration in `[lo, hi]` minutes, a multiple of 5.
+fn dur(rng: &mut SplitMix64, lo: u64, hi: u64) -> u64 {
+    rng.range(lo / 5, hi / 5) * 5
+}
+
+/// A cluster of `members` that may lose one node, or (for some larger
+/// ones) a third of them.
+fn cluster(id: &str, members: &[String], rng: &mut SplitMix64) -> Value {
+    let down = (members.len() as u64).div_ceil(3).max(1);
+    let down = if members.len() > 3 && rng.chance(0.5) {
+        down
+    } else {
+        1
+    };
+    json!({ "id": id, "members": members, "min_available": members.len() as u64 - down })
 }
 
 fn fmt_duration(m: u64) -> String {
@@ -471,156 +553,23 @@ pub fn generate(tasks: usize, seed: u64) -> Value {
 
 /// [`generate`] with the given [`Pressure`].
 pub fn generate_with(tasks: usize, seed: u64, pressure: Pressure) -> Value {
-    let tasks = tasks.max(1);
-    let n_teams = (3 + (tasks as f64 / 300.0).log2().max(0.0) as usize).min(TEAM_POOL.len());
-    let mut teams: Vec<&'static str> = TEAM_POOL[..n_teams].to_vec();
-    teams.push("vendor-support");
-    let n = teams.len();
-    let mut b = Builder {
-        rng: SplitMix64::new(seed ^ 0x5EED_0FE5_7A7E),
-        target: tasks,
-        count: 0,
-        systems: Vec::new(),
-        clusters: Vec::new(),
-        dr: Vec::new(),
-        services: Vec::new(),
-        integrations: Vec::new(),
-        tasks: Vec::new(),
-        teams,
-        zones: Vec::new(),
-        load: Load {
-            team: vec![0; n],
-            zone: Vec::new(),
-        },
-        pressure,
-        all_systems: Vec::new(),
-        db_verify: Vec::new(),
-        app_tiers: Vec::new(),
-        batch_tags: Vec::new(),
-    };
-
-    // Shared tooling and the opening tasks.
-    b.system("bastion".into(), None, "primary", &["tooling"]);
-    b.system("monitoring".into(), None, "primary", &["tooling"]);
-    b.task(
-        "pre-checks".into(),
-        ("system", "bastion"),
-        15,
-        false,
-        APPS,
-        vec![],
-        1,
-        None,
-    );
-    b.task(
-        "silence-alerts".into(),
-        ("system", "monitoring"),
-        5,
-        false,
-        UNIX,
-        vec![json!("pre-checks")],
-        1,
-        None,
-    );
+    let mut b = Builder::new(tasks.max(1), seed, pressure);
+    b.opening_tasks();
     let reserve = 1; // unsilence-alerts at the end
-
-    // Applications, about 30 tasks each, ~12 per zone.
-    let mut k = 0;
-    let (mut dmz, mut pci) = (b.new_zone("dmz"), b.new_zone("pci"));
-    while b.count + 2 * 8 * 2 + 2 * 8 + 12 + reserve <= b.target {
-        if k > 0 && k % 12 == 0 {
-            dmz = b.new_zone("dmz");
-            pci = b.new_zone("pci");
-        }
-        b.application(k, dmz, pci);
-        k += 1;
-    }
-
-    // Fill up to the target with online agent updates on random systems.
-    let mut fill = 0;
-    while b.count + reserve < b.target && !b.all_systems.is_empty() {
-        fill += 1;
-        let (sys, zone) = b.rng.pick(&b.all_systems).clone();
-        let team = b.rng.range(0, b.teams.len() as u64 - 2) as usize;
-        let d = b.rng.range(1, 3) * 5;
-        b.task(
-            format!("agent-update-{fill}"),
-            ("system", &sys),
-            d,
-            false,
-            team,
-            vec![json!("silence-alerts")],
-            1,
-            zone,
-        );
-    }
-    let smokes: Vec<Value> = b
-        .tasks
-        .iter()
-        .filter_map(|t| {
-            t["id"]
-                .as_str()
-                .filter(|id| id.ends_with("-smoke"))
-                .map(|id| json!(id))
-        })
-        .collect();
-    let last = if smokes.is_empty() {
-        vec![json!("silence-alerts")]
-    } else {
-        smokes
-    };
-    b.task(
-        "unsilence-alerts".into(),
-        ("system", "monitoring"),
-        5,
-        false,
-        UNIX,
-        last,
-        1,
-        None,
-    );
+    let apps = b.applications(reserve);
+    b.fill_with_agent_updates(reserve);
+    b.closing_task();
 
     // Capacities from the work: about `span` minutes of it per team and zone.
     let span = match pressure {
         Pressure::Relaxed => 360u64,
         Pressure::Binding => 540u64,
     };
-    let vendor = b.vendor();
-    let team_list: Vec<Value> = b
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            if i == vendor {
-                // On call for nine hours; capacity for half of that.
-                let cap = b.load.team[i].div_ceil(270).max(1);
-                json!({ "id": id, "capacity": cap, "available": [format!("{}/{}", at(0, 30), at(9, 30))] })
-            } else {
-                json!({ "id": id, "capacity": b.load.team[i].div_ceil(span).max(2) })
-            }
-        })
-        .collect();
-    let zone_list: Vec<Value> = b
-        .zones
-        .iter()
-        .enumerate()
-        .map(|(z, id)| {
-            let floor = if id.starts_with("pci") { 2 } else { 4 };
-            json!({ "id": id, "max_concurrent": b.load.zone[z].div_ceil(span / 2).max(floor) })
-        })
-        .collect();
-    let blackouts: Vec<Value> = b
-        .batch_tags
-        .iter()
-        .enumerate()
-        .map(|(i, tag)| {
-            let h = 2 + i as u32;
-            json!({ "from": at(h, 0), "to": at(h + 2, 0), "scope": { "tags": [tag] },
-                    "reason": format!("nightly {tag} run") })
-        })
-        .collect();
+    let team_list = b.team_list(span);
+    let zone_list = b.zone_list(span);
+    let blackouts = b.blackouts();
     // The bastion runs every smoke test: allow them in parallel.
-    b.systems[0]["parallel_changes"] = json!((k as u64).max(1));
+    b.systems[0]["parallel_changes"] = json!((apps as u64).max(1));
     b.systems[1]["parallel_changes"] = json!(2);
 
     json!({
@@ -635,6 +584,176 @@ pub fn generate_with(tasks: usize, seed: u64, pressure: Pressure) -> Value {
         "integrations": b.integrations,
         "tasks": b.tasks,
     })
+}
+
+impl Builder {
+    /// An empty estate aiming at `tasks` tasks, with teams enough for its
+    /// size and the vendor last.
+    fn new(tasks: usize, seed: u64, pressure: Pressure) -> Builder {
+        let n_teams = (3 + (tasks as f64 / 300.0).log2().max(0.0) as usize).min(TEAM_POOL.len());
+        let mut teams: Vec<&'static str> = TEAM_POOL[..n_teams].to_vec();
+        teams.push("vendor-support");
+        let n = teams.len();
+        Builder {
+            rng: SplitMix64::new(seed ^ 0x5EED_0FE5_7A7E),
+            target: tasks,
+            count: 0,
+            systems: Vec::new(),
+            clusters: Vec::new(),
+            dr: Vec::new(),
+            services: Vec::new(),
+            integrations: Vec::new(),
+            tasks: Vec::new(),
+            teams,
+            zones: Vec::new(),
+            load: Load {
+                team: vec![0; n],
+                zone: Vec::new(),
+            },
+            pressure,
+            all_systems: Vec::new(),
+            db_verify: Vec::new(),
+            app_tiers: Vec::new(),
+            batch_tags: Vec::new(),
+        }
+    }
+
+    /// Shared tooling (bastion, monitoring) and the opening tasks.
+    fn opening_tasks(&mut self) {
+        self.system("bastion".into(), None, "primary", &["tooling"]);
+        self.system("monitoring".into(), None, "primary", &["tooling"]);
+        self.task(
+            "pre-checks".into(),
+            ("system", "bastion"),
+            15,
+            false,
+            APPS,
+            vec![],
+            1,
+            None,
+        );
+        self.task(
+            PRE.into(),
+            ("system", "monitoring"),
+            5,
+            false,
+            UNIX,
+            vec![json!("pre-checks")],
+            1,
+            None,
+        );
+    }
+
+    /// Applications, about 30 tasks each, ~12 per zone, while another one
+    /// fits below the target (less `reserve` tasks); how many.
+    fn applications(&mut self, reserve: usize) -> usize {
+        let mut k = 0;
+        let (mut dmz, mut pci) = (self.new_zone("dmz"), self.new_zone("pci"));
+        while self.count + 2 * 8 * 2 + 2 * 8 + 12 + reserve <= self.target {
+            if k > 0 && k % 12 == 0 {
+                dmz = self.new_zone("dmz");
+                pci = self.new_zone("pci");
+            }
+            self.application(k, dmz, pci);
+            k += 1;
+        }
+        k
+    }
+
+    /// Fills up to the target (less `reserve` tasks) with online agent
+    /// updates on random systems.
+    fn fill_with_agent_updates(&mut self, reserve: usize) {
+        let mut fill = 0;
+        while self.count + reserve < self.target && !self.all_systems.is_empty() {
+            fill += 1;
+            let (sys, zone) = self.rng.pick(&self.all_systems).clone();
+            let team = self.rng.range(0, self.teams.len() as u64 - 2) as usize;
+            let d = self.rng.range(1, 3) * 5;
+            self.task(
+                format!("agent-update-{fill}"),
+                ("system", &sys),
+                d,
+                false,
+                team,
+                vec![json!(PRE)],
+                1,
+                zone,
+            );
+        }
+    }
+
+    /// The closing task, after every smoke test (or after the opening).
+    fn closing_task(&mut self) {
+        let smokes: Vec<Value> = self
+            .tasks
+            .iter()
+            .filter_map(|t| {
+                t["id"]
+                    .as_str()
+                    .filter(|id| id.ends_with("-smoke"))
+                    .map(|id| json!(id))
+            })
+            .collect();
+        let last = if smokes.is_empty() {
+            vec![json!(PRE)]
+        } else {
+            smokes
+        };
+        self.task(
+            "unsilence-alerts".into(),
+            ("system", "monitoring"),
+            5,
+            false,
+            UNIX,
+            last,
+            1,
+            None,
+        );
+    }
+
+    /// The teams, with capacities for about `span` minutes of their work;
+    /// the vendor on call for nine hours with capacity for half of that.
+    fn team_list(&self, span: u64) -> Vec<Value> {
+        let vendor = self.vendor();
+        self.teams
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                if i == vendor {
+                    // On call for nine hours; capacity for half of that.
+                    let cap = self.load.team[i].div_ceil(270).max(1);
+                    json!({ "id": id, "capacity": cap, "available": [format!("{}/{}", at(0, 30), at(9, 30))] })
+                } else {
+                    json!({ "id": id, "capacity": self.load.team[i].div_ceil(span).max(2) })
+                }
+            })
+            .collect()
+    }
+
+    /// The zones, with concurrency for about `span` minutes of their work.
+    fn zone_list(&self, span: u64) -> Vec<Value> {
+        self.zones
+            .iter()
+            .enumerate()
+            .map(|(z, id)| {
+                let floor = if id.starts_with("pci") { 2 } else { 4 };
+                json!({ "id": id, "max_concurrent": self.load.zone[z].div_ceil(span / 2).max(floor) })
+            })
+            .collect()
+    }
+
+    /// A two-hour nightly blackout per batch tag.
+    fn blackouts(&self) -> Vec<Value> {
+        self.batch_tags
+            .iter()
+            .enumerate()
+            .map(|(i, tag)| {
+                let h = 2 + i as u32;
+                json!({ "from": at(h, 0), "to": at(h + 2, 0), "scope": { "tags": [tag] },
+                        "reason": format!("nightly {tag} run") })
+            })
+            .collect()
+    }
 }
 
 /// Writes the estate as YAML (one flow mapping per list entry, as a person

@@ -158,33 +158,128 @@ pub fn read_rcp(path: &std::path::Path) -> Result<Problem, InputError> {
 
 /// Parses a PSPLIB single-mode `.sm` file.
 pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
-    let mut n_jobs: Option<(usize, usize)> = None; // (value, line)
-    let mut n_ren: Option<(usize, usize)> = None;
-    let mut section = Section::Header;
-    let mut seen = [false; 5];
-    // Rows of each section, as (line, tokens).
-    let mut prec_rows: Vec<(usize, Vec<&str>)> = Vec::new();
-    let mut req_rows: Vec<(usize, Vec<&str>)> = Vec::new();
-    let mut cap_rows: Vec<(usize, Vec<&str>)> = Vec::new();
-    let mut last_line = 0;
+    let scan = SmScan::scan(text, source)?;
+    let (n, r) = scan.counts(source)?;
+    check_row_count(
+        source,
+        &scan.prec_rows,
+        n,
+        Section::Precedence,
+        scan.last_line,
+    )?;
+    check_row_count(source, &scan.req_rows, n, Section::Requests, scan.last_line)?;
 
-    for (i, raw) in text.lines().enumerate() {
-        let line_no = i + 1;
-        last_line = line_no;
-        let line = raw.trim();
-        if line.is_empty() {
-            continue;
+    let mut rows = SectionParser {
+        source,
+        diags: Vec::new(),
+    };
+    let successors = rows.precedences(&scan.prec_rows, n);
+    let (durations, demands) = rows.requests(&scan.req_rows, n, r);
+    let capacities = rows.capacities(&scan.cap_rows, r, scan.last_line)?;
+
+    if !rows.diags.is_empty() {
+        return Err(InputError {
+            source: source.to_string(),
+            diagnostics: rows.diags,
+        });
+    }
+    Ok(Rcpsp {
+        durations,
+        demands,
+        successors,
+        capacities,
+    }
+    .into_problem(name_of(source)))
+}
+
+/// One data row of a `.sm` section: its line number and its tokens.
+type Row<'a> = (usize, Vec<&'a str>);
+
+/// What one pass over a `.sm` text collects: the header's counts and the
+/// still unparsed data rows of each section, so that the rows can be checked
+/// against the counts afterwards whatever order the file gives them in.
+struct SmScan<'a> {
+    /// Number of jobs and the line giving it.
+    n_jobs: Option<(usize, usize)>,
+    /// Number of renewable resources and the line giving it.
+    n_ren: Option<(usize, usize)>,
+    /// The section the scan is in.
+    section: Section,
+    /// Which sections had a heading, indexed by `Section as usize`.
+    seen: [bool; 5],
+    prec_rows: Vec<Row<'a>>,
+    req_rows: Vec<Row<'a>>,
+    cap_rows: Vec<Row<'a>>,
+    /// Number of the file's last line, for errors about missing data.
+    last_line: usize,
+}
+
+impl<'a> SmScan<'a> {
+    /// Sorts the lines of `text` into header counts and section rows;
+    /// fails only on a malformed or unsupported header line.
+    fn scan(text: &'a str, source: &str) -> Result<Self, InputError> {
+        let mut scan = SmScan {
+            n_jobs: None,
+            n_ren: None,
+            section: Section::Header,
+            seen: [false; 5],
+            prec_rows: Vec::new(),
+            req_rows: Vec::new(),
+            cap_rows: Vec::new(),
+            last_line: 0,
+        };
+        for (i, raw) in text.lines().enumerate() {
+            let line_no = i + 1;
+            scan.last_line = line_no;
+            let line = raw.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let low = line.to_ascii_lowercase();
+            if scan.header_line(source, line_no, line, &low)? {
+                continue;
+            }
+            if let Some(s) = section_heading(&low) {
+                scan.section = s;
+                scan.seen[s as usize] = true;
+                continue;
+            }
+            if line.chars().all(|c| c == '*' || c == '-') {
+                continue;
+            }
+            let toks: Vec<&str> = line.split_whitespace().collect();
+            if !is_data_row(&toks) {
+                continue;
+            }
+            match scan.section {
+                Section::Header | Section::Project => {}
+                Section::Precedence => scan.prec_rows.push((line_no, toks)),
+                Section::Requests => scan.req_rows.push((line_no, toks)),
+                Section::Capacities => scan.cap_rows.push((line_no, toks)),
+            }
         }
-        let low = line.to_ascii_lowercase();
+        Ok(scan)
+    }
+
+    /// Takes the count of a header line (jobs, renewable, non-renewable or
+    /// doubly constrained resources); `Ok(false)` if `line` is no such line.
+    /// Non-renewable resources are rejected: only single-mode RCPSP is read.
+    fn header_line(
+        &mut self,
+        source: &str,
+        line_no: usize,
+        line: &str,
+        low: &str,
+    ) -> Result<bool, InputError> {
         if low.starts_with("jobs (incl. supersource/sink") || low.starts_with("jobs (incl.") {
-            n_jobs = Some((
+            self.n_jobs = Some((
                 header_value(source, line_no, line, "number of jobs", MAX_ACTIVITIES)?,
                 line_no,
             ));
-            continue;
+            return Ok(true);
         }
         if low.starts_with("- renewable") {
-            n_ren = Some((
+            self.n_ren = Some((
                 header_value(
                     source,
                     line_no,
@@ -194,7 +289,7 @@ pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
                 )?,
                 line_no,
             ));
-            continue;
+            return Ok(true);
         }
         if low.starts_with("- nonrenewable") || low.starts_with("- doubly") {
             let k = header_value(source, line_no, line, "number of resources", MAX_RESOURCES)?;
@@ -207,286 +302,308 @@ pub fn parse_sm(text: &str, source: &str) -> Result<Problem, InputError> {
                     "only renewable resources are supported (single-mode RCPSP); this looks like a multi-mode instance",
                 ));
             }
-            continue;
+            return Ok(true);
         }
-        let new_section = if low.starts_with("project information") {
-            Some(Section::Project)
-        } else if low.starts_with("precedence relations") {
-            Some(Section::Precedence)
-        } else if low.starts_with("requests/durations") {
-            Some(Section::Requests)
-        } else if low.starts_with("resourceavailabilities") {
-            Some(Section::Capacities)
-        } else {
-            None
-        };
-        if let Some(s) = new_section {
-            section = s;
-            seen[s as usize] = true;
-            continue;
-        }
-        if line.chars().all(|c| c == '*' || c == '-') {
-            continue;
-        }
-        let toks: Vec<&str> = line.split_whitespace().collect();
-        // A data row starts with a number (column headers like `jobnr.` or
-        // `R 1  R 2` do not).
-        let first_is_number = toks[0].parse::<i64>().is_ok()
-            || toks[0].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+');
-        if !first_is_number {
-            continue;
-        }
-        match section {
-            Section::Header | Section::Project => {}
-            Section::Precedence => prec_rows.push((line_no, toks)),
-            Section::Requests => req_rows.push((line_no, toks)),
-            Section::Capacities => cap_rows.push((line_no, toks)),
-        }
+        Ok(false)
     }
 
-    let Some((n, n_line)) = n_jobs else {
-        return Err(error(
-            source,
-            0,
-            E_HEADER,
-            "no `jobs (incl. supersource/sink ):` line",
-            "is this a PSPLIB .sm file? The header must give the number of jobs",
-        ));
-    };
-    let Some((r, _)) = n_ren else {
-        return Err(error(
-            source,
-            0,
-            E_HEADER,
-            "no `- renewable :` line",
-            "the header must give the number of renewable resources",
-        ));
-    };
-    if n < 2 {
-        return Err(error(
-            source,
-            n_line,
-            E_RANGE,
-            format!("{n} jobs; at least the dummy source and sink are expected"),
-            "a PSPLIB instance has at least 2 jobs (the dummies 1 and N)",
-        ));
-    }
-    for s in [Section::Precedence, Section::Requests, Section::Capacities] {
-        if !seen[s as usize] {
+    /// The number of jobs and of renewable resources, after checking that
+    /// the header gave both, that there are at least the two dummy jobs and
+    /// that every section with data has its heading.
+    fn counts(&self, source: &str) -> Result<(usize, usize), InputError> {
+        let Some((n, n_line)) = self.n_jobs else {
             return Err(error(
                 source,
-                last_line,
-                E_TRUNCATED,
-                format!("section {} is missing", s.title()),
-                "the file looks truncated; fetch it again",
+                0,
+                E_HEADER,
+                "no `jobs (incl. supersource/sink ):` line",
+                "is this a PSPLIB .sm file? The header must give the number of jobs",
             ));
+        };
+        let Some((r, _)) = self.n_ren else {
+            return Err(error(
+                source,
+                0,
+                E_HEADER,
+                "no `- renewable :` line",
+                "the header must give the number of renewable resources",
+            ));
+        };
+        if n < 2 {
+            return Err(error(
+                source,
+                n_line,
+                E_RANGE,
+                format!("{n} jobs; at least the dummy source and sink are expected"),
+                "a PSPLIB instance has at least 2 jobs (the dummies 1 and N)",
+            ));
+        }
+        for s in [Section::Precedence, Section::Requests, Section::Capacities] {
+            if !self.seen[s as usize] {
+                return Err(error(
+                    source,
+                    self.last_line,
+                    E_TRUNCATED,
+                    format!("section {} is missing", s.title()),
+                    "the file looks truncated; fetch it again",
+                ));
+            }
+        }
+        Ok((n, r))
+    }
+}
+
+/// The section a heading line (lowercased) opens, if it is one.
+fn section_heading(low: &str) -> Option<Section> {
+    if low.starts_with("project information") {
+        Some(Section::Project)
+    } else if low.starts_with("precedence relations") {
+        Some(Section::Precedence)
+    } else if low.starts_with("requests/durations") {
+        Some(Section::Requests)
+    } else if low.starts_with("resourceavailabilities") {
+        Some(Section::Capacities)
+    } else {
+        None
+    }
+}
+
+/// Whether a (non-empty) line's tokens are a data row: a data row starts
+/// with a number, column headers like `jobnr.` or `R 1  R 2` do not.
+fn is_data_row(toks: &[&str]) -> bool {
+    toks[0].parse::<i64>().is_ok()
+        || toks[0].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+}
+
+/// Parses the rows of the `.sm` sections, collecting up to
+/// [`MAX_DIAGNOSTICS`] diagnostics instead of stopping at the first, so
+/// one run reports many of a file's errors.
+struct SectionParser<'s> {
+    source: &'s str,
+    diags: Vec<Diagnostic>,
+}
+
+impl SectionParser<'_> {
+    /// Records a diagnostic unless the limit is reached.
+    fn push(&mut self, d: Diagnostic) {
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags.push(d)
         }
     }
 
-    let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut push = |d: Diagnostic| {
-        if diags.len() < MAX_DIAGNOSTICS {
-            diags.push(d)
-        }
-    };
-    let num = |line: usize, tok: &str, what: &str, min: i64, max: i64| {
-        parse_int(source, Tok { line, text: tok }, what, min, max)
+    /// One range-checked number of a row, its error as a single diagnostic.
+    fn num(
+        &self,
+        line: usize,
+        tok: &str,
+        what: &str,
+        min: i64,
+        max: i64,
+    ) -> Result<i64, Diagnostic> {
+        parse_int(self.source, Tok { line, text: tok }, what, min, max)
             .map_err(|e| e.diagnostics.into_iter().next().expect("one diagnostic"))
-    };
+    }
 
-    check_row_count(source, &prec_rows, n, Section::Precedence, last_line)?;
-    check_row_count(source, &req_rows, n, Section::Requests, last_line)?;
-
-    let mut successors: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (k, (line, toks)) in prec_rows.iter().enumerate() {
-        let line = *line;
-        if toks.len() < 3 {
-            push(diag(
-                line,
-                E_COUNT,
-                format!(
-                    "precedence row has {} numbers, expected at least 3",
-                    toks.len()
-                ),
-                "write `job  #modes  #successors  successors...`",
-            ));
-            continue;
-        }
-        let row: Result<Vec<i64>, Diagnostic> = toks
-            .iter()
-            .map(|t| num(line, t, "a precedence entry", 0, MAX_ACTIVITIES as i64))
-            .collect();
-        let row = match row {
-            Ok(r) => r,
-            Err(d) => {
-                push(d);
+    /// The successors (0-based) of each of the `n` jobs, from the rows of
+    /// PRECEDENCE RELATIONS (`job  #modes  #successors  successors...`).
+    fn precedences(&mut self, rows: &[Row<'_>], n: usize) -> Vec<Vec<usize>> {
+        let mut successors: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (k, (line, toks)) in rows.iter().enumerate() {
+            let line = *line;
+            if toks.len() < 3 {
+                self.push(diag(
+                    line,
+                    E_COUNT,
+                    format!(
+                        "precedence row has {} numbers, expected at least 3",
+                        toks.len()
+                    ),
+                    "write `job  #modes  #successors  successors...`",
+                ));
                 continue;
             }
-        };
-        let (job, modes, ns) = (row[0] as usize, row[1], row[2] as usize);
-        if job != k + 1 {
-            push(diag(
-                line,
-                E_JOB_REF,
-                format!(
-                    "precedence row for job {job} where job {} was expected",
-                    k + 1
-                ),
-                "list the jobs in order 1..N, one row each",
-            ));
-            continue;
-        }
-        if modes != 1 {
-            push(diag(
-                line,
-                E_UNSUPPORTED,
-                format!("job {job} has {modes} modes"),
-                "only single-mode instances (.sm) are supported",
-            ));
-            continue;
-        }
-        if row.len() - 3 != ns {
-            push(diag(
-                line,
-                E_COUNT,
-                format!(
-                    "job {job} lists {} successors but says it has {ns}",
-                    row.len() - 3
-                ),
-                "make the #successors column match the successors listed",
-            ));
-            continue;
-        }
-        for &s in &row[3..] {
-            let s = s as usize;
-            if s < 1 || s > n || s == job {
-                push(diag(
+            let row: Result<Vec<i64>, Diagnostic> = toks
+                .iter()
+                .map(|t| self.num(line, t, "a precedence entry", 0, MAX_ACTIVITIES as i64))
+                .collect();
+            let row = match row {
+                Ok(r) => r,
+                Err(d) => {
+                    self.push(d);
+                    continue;
+                }
+            };
+            let (job, modes, ns) = (row[0] as usize, row[1], row[2] as usize);
+            if job != k + 1 {
+                self.push(diag(
                     line,
                     E_JOB_REF,
-                    format!("job {job} has successor {s}, not a job of 1..={n} other than itself"),
-                    "successors must be job numbers of this file",
+                    format!(
+                        "precedence row for job {job} where job {} was expected",
+                        k + 1
+                    ),
+                    "list the jobs in order 1..N, one row each",
                 ));
-            } else {
-                successors[k].push(s - 1);
-            }
-        }
-    }
-
-    let mut durations = vec![0i64; n];
-    // Filled row by row once a row's length is checked, so memory follows
-    // the file's size, not the header's claims.
-    let mut demands: Vec<Vec<i64>> = vec![Vec::new(); n];
-    for (k, (line, toks)) in req_rows.iter().enumerate() {
-        let line = *line;
-        if toks.len() != 3 + r {
-            push(diag(
-                line,
-                E_COUNT,
-                format!(
-                    "request row has {} numbers, expected {} (job, mode, duration and {r} demands)",
-                    toks.len(),
-                    3 + r
-                ),
-                "write `job  mode  duration  demand-R1 ... demand-Rn`",
-            ));
-            continue;
-        }
-        let job = match num(line, toks[0], "the job number", 1, n as i64) {
-            Ok(j) => j as usize,
-            Err(d) => {
-                push(d);
                 continue;
             }
-        };
-        if job != k + 1 {
-            push(diag(
-                line,
-                E_JOB_REF,
-                format!("request row for job {job} where job {} was expected", k + 1),
-                "list the jobs in order 1..N, one row each",
-            ));
-            continue;
-        }
-        match num(line, toks[1], "the mode", 0, MAX_VALUE) {
-            Ok(1) => {}
-            Ok(m) => {
-                push(diag(
+            if modes != 1 {
+                self.push(diag(
                     line,
                     E_UNSUPPORTED,
-                    format!("job {job} has mode {m}"),
+                    format!("job {job} has {modes} modes"),
                     "only single-mode instances (.sm) are supported",
                 ));
                 continue;
             }
-            Err(d) => {
-                push(d);
+            if row.len() - 3 != ns {
+                self.push(diag(
+                    line,
+                    E_COUNT,
+                    format!(
+                        "job {job} lists {} successors but says it has {ns}",
+                        row.len() - 3
+                    ),
+                    "make the #successors column match the successors listed",
+                ));
                 continue;
             }
-        }
-        match num(line, toks[2], "the duration", 0, MAX_VALUE) {
-            Ok(d) => durations[k] = d,
-            Err(d) => push(d),
-        }
-        for t in &toks[3..] {
-            match num(line, t, "a resource demand", 0, MAX_VALUE) {
-                Ok(q) => demands[k].push(q),
-                Err(d) => push(d),
-            }
-        }
-    }
-
-    let mut capacities = vec![0i64; r];
-    match cap_rows.as_slice() {
-        [] if r == 0 => {}
-        [] => {
-            return Err(error(
-                source,
-                last_line,
-                E_TRUNCATED,
-                "section RESOURCEAVAILABILITIES has no row of capacities",
-                "the file looks truncated; fetch it again",
-            ))
-        }
-        [(line, toks)] => {
-            if toks.len() != r {
-                push(diag(
-                    *line,
-                    E_COUNT,
-                    format!("{} capacities for {r} resources", toks.len()),
-                    "give one capacity per renewable resource",
-                ));
-            } else {
-                for (ri, t) in toks.iter().enumerate() {
-                    match num(*line, t, "a capacity", 0, MAX_VALUE) {
-                        Ok(c) => capacities[ri] = c,
-                        Err(d) => push(d),
-                    }
+            for &s in &row[3..] {
+                let s = s as usize;
+                if s < 1 || s > n || s == job {
+                    self.push(diag(
+                        line,
+                        E_JOB_REF,
+                        format!(
+                            "job {job} has successor {s}, not a job of 1..={n} other than itself"
+                        ),
+                        "successors must be job numbers of this file",
+                    ));
+                } else {
+                    successors[k].push(s - 1);
                 }
             }
         }
-        [_, (line, _), ..] => push(diag(
-            *line,
-            E_COUNT,
-            "more than one row of capacities",
-            "RESOURCEAVAILABILITIES holds exactly one row of numbers",
-        )),
+        successors
     }
 
-    if !diags.is_empty() {
-        return Err(InputError {
-            source: source.to_string(),
-            diagnostics: diags,
-        });
+    /// The durations and demands of each of the `n` jobs on the `r`
+    /// resources, from the rows of REQUESTS/DURATIONS
+    /// (`job  mode  duration  demand-R1 ... demand-Rn`).
+    fn requests(&mut self, rows: &[Row<'_>], n: usize, r: usize) -> (Vec<i64>, Vec<Vec<i64>>) {
+        let mut durations = vec![0i64; n];
+        // Filled row by row once a row's length is checked, so memory follows
+        // the file's size, not the header's claims.
+        let mut demands: Vec<Vec<i64>> = vec![Vec::new(); n];
+        for (k, (line, toks)) in rows.iter().enumerate() {
+            let line = *line;
+            if toks.len() != 3 + r {
+                self.push(diag(
+                    line,
+                    E_COUNT,
+                    format!(
+                        "request row has {} numbers, expected {} (job, mode, duration and {r} demands)",
+                        toks.len(),
+                        3 + r
+                    ),
+                    "write `job  mode  duration  demand-R1 ... demand-Rn`",
+                ));
+                continue;
+            }
+            let job = match self.num(line, toks[0], "the job number", 1, n as i64) {
+                Ok(j) => j as usize,
+                Err(d) => {
+                    self.push(d);
+                    continue;
+                }
+            };
+            if job != k + 1 {
+                self.push(diag(
+                    line,
+                    E_JOB_REF,
+                    format!("request row for job {job} where job {} was expected", k + 1),
+                    "list the jobs in order 1..N, one row each",
+                ));
+                continue;
+            }
+            match self.num(line, toks[1], "the mode", 0, MAX_VALUE) {
+                Ok(1) => {}
+                Ok(m) => {
+                    self.push(diag(
+                        line,
+                        E_UNSUPPORTED,
+                        format!("job {job} has mode {m}"),
+                        "only single-mode instances (.sm) are supported",
+                    ));
+                    continue;
+                }
+                Err(d) => {
+                    self.push(d);
+                    continue;
+                }
+            }
+            match self.num(line, toks[2], "the duration", 0, MAX_VALUE) {
+                Ok(d) => durations[k] = d,
+                Err(d) => self.push(d),
+            }
+            for t in &toks[3..] {
+                match self.num(line, t, "a resource demand", 0, MAX_VALUE) {
+                    Ok(q) => demands[k].push(q),
+                    Err(d) => self.push(d),
+                }
+            }
+        }
+        (durations, demands)
     }
-    Ok(Rcpsp {
-        durations,
-        demands,
-        successors,
-        capacities,
+
+    /// The capacities of the `r` resources, from the single row of
+    /// RESOURCEAVAILABILITIES; fails outright if that row is missing.
+    fn capacities(
+        &mut self,
+        rows: &[Row<'_>],
+        r: usize,
+        last_line: usize,
+    ) -> Result<Vec<i64>, InputError> {
+        let mut capacities = vec![0i64; r];
+        match rows {
+            [] if r == 0 => {}
+            [] => {
+                return Err(error(
+                    self.source,
+                    last_line,
+                    E_TRUNCATED,
+                    "section RESOURCEAVAILABILITIES has no row of capacities",
+                    "the file looks truncated; fetch it again",
+                ))
+            }
+            [(line, toks)] => {
+                if toks.len() != r {
+                    self.push(diag(
+                        *line,
+                        E_COUNT,
+                        format!("{} capacities for {r} resources", toks.len()),
+                        "give one capacity per renewable resource",
+                    ));
+                } else {
+                    for (ri, t) in toks.iter().enumerate() {
+                        match self.num(*line, t, "a capacity", 0, MAX_VALUE) {
+                            Ok(c) => capacities[ri] = c,
+                            Err(d) => self.push(d),
+                        }
+                    }
+                }
+            }
+            [_, (line, _), ..] => self.push(diag(
+                *line,
+                E_COUNT,
+                "more than one row of capacities",
+                "RESOURCEAVAILABILITIES holds exactly one row of numbers",
+            )),
+        }
+        Ok(capacities)
     }
-    .into_problem(name_of(source)))
 }
 
+/// Fails unless a section has exactly the `n` job rows the header announces.
 fn check_row_count(
     source: &str,
     rows: &[(usize, Vec<&str>)],

@@ -54,9 +54,45 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
     };
     let lines: Vec<(usize, &str)> = cleaned.iter().map(|(n, l)| (*n, l.as_str())).collect();
 
-    // First line: n r [nonrenewable doubly]
-    let head_line = lines[first].0;
-    let head = tokenize(&lines[first..=first]);
+    let head = read_header(source, lines[first])?;
+    let (n, r) = (head.n_real + 2, head.r);
+    let mut c = Cursor::new(source, tokenize(&lines[first + 1..]), last_line);
+    let precedences = read_precedences(source, &mut c, n)?;
+    let activities = read_activities(source, &mut c, n, r)?;
+    let resources = read_capacities(source, &mut c, r)?;
+    if n < 2 {
+        return Err(error(
+            source,
+            head.line,
+            E_RANGE,
+            "fewer than 2 activities",
+            "",
+        ));
+    }
+    Ok(Problem {
+        name: name_of(source),
+        activities,
+        precedences,
+        resources,
+        ..Problem::default()
+    })
+}
+
+/// The counts of an `.sch` file's first line.
+struct Header {
+    /// Number of real activities (without the two dummies).
+    n_real: usize,
+    /// Number of renewable resources.
+    r: usize,
+    /// The line it was read from, for errors about the counts.
+    line: usize,
+}
+
+/// Reads the first line, `n_real r [nonrenewable doubly]`, rejecting
+/// non-renewable resources: only single-mode RCPSP/max is read.
+fn read_header(source: &str, first: (usize, &str)) -> Result<Header, InputError> {
+    let head_line = first.0;
+    let head = tokenize(&[first]);
     if head.len() < 2 || head.len() > 4 {
         return Err(error(
             source,
@@ -84,9 +120,20 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
             ));
         }
     }
-    let n = n_real + 2;
+    Ok(Header {
+        n_real,
+        r,
+        line: head_line,
+    })
+}
 
-    let mut c = Cursor::new(source, tokenize(&lines[first + 1..]), last_line);
+/// Reads the first block, one row per activity `0..n`
+/// (`id modes #succ succ... lag...`), as start-to-start precedences.
+fn read_precedences(
+    source: &str,
+    c: &mut Cursor<'_>,
+    n: usize,
+) -> Result<Vec<Precedence>, InputError> {
     let mut precedences = Vec::new();
     for i in 0..n {
         let line = c.line();
@@ -110,25 +157,7 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
                 "only single-mode RCPSP/max instances are supported",
             ));
         }
-        let ns = c.count("the number of successors", n)?;
-        let mut succ = Vec::with_capacity(ns.min(1 << 12));
-        for _ in 0..ns {
-            let sline = c.line();
-            let s = c.int("a successor", 0, MAX_ACTIVITIES as i64)? as usize;
-            if s >= n || s == id {
-                return Err(error(
-                    source,
-                    sline,
-                    E_JOB_REF,
-                    format!(
-                        "activity {id} has successor {s}, not an activity of 0..={} other than itself",
-                        n - 1
-                    ),
-                    "successors must be activity numbers of this file",
-                ));
-            }
-            succ.push(s);
-        }
+        let succ = read_successors(source, c, id, n)?;
         for &s in &succ {
             let lag = c.int("a time lag", -MAX_VALUE, MAX_VALUE)?;
             precedences.push(Precedence {
@@ -152,7 +181,47 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
             }
         }
     }
+    Ok(precedences)
+}
 
+/// Reads `#succ succ...` of activity `id`, checking each successor is
+/// another activity of `0..n`.
+fn read_successors(
+    source: &str,
+    c: &mut Cursor<'_>,
+    id: usize,
+    n: usize,
+) -> Result<Vec<usize>, InputError> {
+    let ns = c.count("the number of successors", n)?;
+    let mut succ = Vec::with_capacity(ns.min(1 << 12));
+    for _ in 0..ns {
+        let sline = c.line();
+        let s = c.int("a successor", 0, MAX_ACTIVITIES as i64)? as usize;
+        if s >= n || s == id {
+            return Err(error(
+                source,
+                sline,
+                E_JOB_REF,
+                format!(
+                    "activity {id} has successor {s}, not an activity of 0..={} other than itself",
+                    n - 1
+                ),
+                "successors must be activity numbers of this file",
+            ));
+        }
+        succ.push(s);
+    }
+    Ok(succ)
+}
+
+/// Reads the second block, one row per activity `0..n`
+/// (`id mode duration demand...` with `r` demands), as activities.
+fn read_activities(
+    source: &str,
+    c: &mut Cursor<'_>,
+    n: usize,
+    r: usize,
+) -> Result<Vec<Activity>, InputError> {
     let mut activities = Vec::with_capacity(n.min(1 << 16));
     for i in 0..n {
         let line = c.line();
@@ -200,7 +269,16 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
         }
         activities.push(a);
     }
+    Ok(activities)
+}
 
+/// Reads the last block, the `r` capacities, as constant-capacity
+/// resources `R1..Rr`; anything after them is an error.
+fn read_capacities(
+    source: &str,
+    c: &mut Cursor<'_>,
+    r: usize,
+) -> Result<Vec<Resource>, InputError> {
     let mut resources = Vec::with_capacity(r.min(1 << 10));
     for res in 0..r {
         let cap = c.int("a capacity", 0, MAX_VALUE)?;
@@ -215,22 +293,7 @@ pub fn parse_sch(text: &str, source: &str) -> Result<Problem, InputError> {
             "the header's counts may be wrong, or the file has trailing garbage",
         ));
     }
-    if n < 2 {
-        return Err(error(
-            source,
-            head_line,
-            E_RANGE,
-            "fewer than 2 activities",
-            "",
-        ));
-    }
-    Ok(Problem {
-        name: name_of(source),
-        activities,
-        precedences,
-        resources,
-        ..Problem::default()
-    })
+    Ok(resources)
 }
 
 #[cfg(test)]

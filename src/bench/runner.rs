@@ -30,7 +30,7 @@
 use crate::bench::formats::{self, critical_path_bound, E_BENCH_DIR, E_REFERENCE};
 use crate::error::InputError;
 use crate::model::{Problem, Time};
-use crate::solve::{Outcome, SolveOptions};
+use crate::solve::{Outcome, Solution, SolveOptions};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -629,109 +629,18 @@ pub fn solve_one(
     let outcome = match outcome {
         Ok(o) => o,
         Err(payload) => {
-            let msg = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "(no message)".to_string());
             r.status = InstanceStatus::Panicked;
-            r.violations.push(format!("the solver panicked: {msg}"));
+            r.violations
+                .push(format!("the solver panicked: {}", panic_message(&*payload)));
             return r;
         }
     };
-    let ref_ms = reference.and_then(|x| x.makespan);
-    let ref_status = reference.map(|x| x.status);
     match outcome {
-        Outcome::Solved(sol) => {
-            r.makespan = Some(sol.makespan);
-            r.lower_bound = Some(sol.lower_bound);
-            r.schedule_hash = Some({
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                sol.starts.hash(&mut h);
-                h.finish()
-            });
-            if sol.starts.len() != problem.activities.len() {
-                r.violations.push(format!(
-                    "schedule has {} starts for {} activities",
-                    sol.starts.len(),
-                    problem.activities.len()
-                ));
-            } else {
-                r.violations = verifier(problem, &sol.starts);
-                if r.violations.len() > MAX_VIOLATIONS_KEPT {
-                    let more = r.violations.len() - MAX_VIOLATIONS_KEPT;
-                    r.violations.truncate(MAX_VIOLATIONS_KEPT);
-                    r.violations.push(format!("... and {more} more"));
-                }
-                let actual = problem.makespan(&sol.starts);
-                if actual != sol.makespan {
-                    r.violations.push(format!(
-                        "reported makespan {} but the schedule ends at {actual}",
-                        sol.makespan
-                    ));
-                }
-            }
-            if sol.lower_bound > sol.makespan {
-                r.violations.push(format!(
-                    "lower bound {} above the makespan {}",
-                    sol.lower_bound, sol.makespan
-                ));
-            }
-            if let Some(cp) = cp_bound {
-                if sol.makespan < cp && r.violations.is_empty() {
-                    r.violations.push(format!(
-                        "makespan {} below the critical-path bound {cp}",
-                        sol.makespan
-                    ));
-                }
-                if cp > 0 {
-                    r.dev_cp_pct = Some(pct(sol.makespan, cp));
-                }
-            }
-            if let Some(rm) = ref_ms {
-                if rm > 0 {
-                    r.dev_ref_pct = Some(pct(sol.makespan, rm));
-                }
-                r.matched_reference = sol.makespan <= rm;
-                if ref_status == Some(RefStatus::Optimal) && sol.makespan < rm {
-                    r.conflicts.push(format!(
-                        "makespan {} below the proven optimum {rm}",
-                        sol.makespan
-                    ));
-                }
-                if sol.lower_bound > rm {
-                    r.conflicts.push(format!(
-                        "lower bound {} above the reference makespan {rm}",
-                        sol.lower_bound
-                    ));
-                }
-            }
-            if let Some(lb) = reference.and_then(|x| x.lower_bound) {
-                if sol.makespan < lb {
-                    r.conflicts.push(format!(
-                        "makespan {} below the published lower bound {lb}",
-                        sol.makespan
-                    ));
-                }
-            }
-            if ref_status == Some(RefStatus::Infeasible) {
-                r.conflicts
-                    .push("a schedule for an instance the reference marks infeasible".into());
-            }
-            r.proven_optimal = sol.lower_bound >= sol.makespan && r.violations.is_empty();
-            r.status = if !r.violations.is_empty() {
-                InstanceStatus::Invalid
-            } else if r.proven_optimal {
-                InstanceStatus::Optimal
-            } else {
-                InstanceStatus::Feasible
-            };
-        }
+        Outcome::Solved(sol) => record_solution(&mut r, problem, &sol, verifier),
         Outcome::Infeasible(why) => {
             r.status = InstanceStatus::Infeasible;
             r.note = why;
-            if let Some(rm) = ref_ms {
+            if let Some(rm) = reference.and_then(|x| x.makespan) {
                 r.conflicts.push(format!(
                     "reported infeasible, but the reference has a schedule of makespan {rm}"
                 ));
@@ -743,6 +652,131 @@ pub fn solve_one(
         }
     }
     r
+}
+
+/// The message of a caught panic (`(no message)` if it is not text).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_string())
+}
+
+/// Records a schedule the solver returned: checked by the verifier,
+/// compared with the bounds and the reference, and given its status.
+fn record_solution(
+    r: &mut InstanceResult,
+    problem: &Problem,
+    sol: &Solution,
+    verifier: Verifier<'_>,
+) {
+    r.makespan = Some(sol.makespan);
+    r.lower_bound = Some(sol.lower_bound);
+    r.schedule_hash = Some({
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        sol.starts.hash(&mut h);
+        h.finish()
+    });
+    check_schedule(r, problem, sol, verifier);
+    compare_with_bounds(r, sol);
+    r.proven_optimal = sol.lower_bound >= sol.makespan && r.violations.is_empty();
+    r.status = if !r.violations.is_empty() {
+        InstanceStatus::Invalid
+    } else if r.proven_optimal {
+        InstanceStatus::Optimal
+    } else {
+        InstanceStatus::Feasible
+    };
+}
+
+/// The solver's own mistakes, as violations: a schedule breaking a
+/// constraint (at most [`MAX_VIOLATIONS_KEPT`] messages), a wrong
+/// makespan, a lower bound above it, a makespan below the critical path.
+fn check_schedule(
+    r: &mut InstanceResult,
+    problem: &Problem,
+    sol: &Solution,
+    verifier: Verifier<'_>,
+) {
+    if sol.starts.len() != problem.activities.len() {
+        r.violations.push(format!(
+            "schedule has {} starts for {} activities",
+            sol.starts.len(),
+            problem.activities.len()
+        ));
+    } else {
+        r.violations = verifier(problem, &sol.starts);
+        if r.violations.len() > MAX_VIOLATIONS_KEPT {
+            let more = r.violations.len() - MAX_VIOLATIONS_KEPT;
+            r.violations.truncate(MAX_VIOLATIONS_KEPT);
+            r.violations.push(format!("... and {more} more"));
+        }
+        let actual = problem.makespan(&sol.starts);
+        if actual != sol.makespan {
+            r.violations.push(format!(
+                "reported makespan {} but the schedule ends at {actual}",
+                sol.makespan
+            ));
+        }
+    }
+    if sol.lower_bound > sol.makespan {
+        r.violations.push(format!(
+            "lower bound {} above the makespan {}",
+            sol.lower_bound, sol.makespan
+        ));
+    }
+    if let Some(cp) = r.cp_bound {
+        if sol.makespan < cp && r.violations.is_empty() {
+            r.violations.push(format!(
+                "makespan {} below the critical-path bound {cp}",
+                sol.makespan
+            ));
+        }
+    }
+}
+
+/// Deviations from the critical-path bound and the reference, and the
+/// conflicts with the reference's optimum, bounds or infeasibility.
+fn compare_with_bounds(r: &mut InstanceResult, sol: &Solution) {
+    if let Some(cp) = r.cp_bound {
+        if cp > 0 {
+            r.dev_cp_pct = Some(pct(sol.makespan, cp));
+        }
+    }
+    let reference = r.reference;
+    let ref_status = reference.map(|x| x.status);
+    if let Some(rm) = reference.and_then(|x| x.makespan) {
+        if rm > 0 {
+            r.dev_ref_pct = Some(pct(sol.makespan, rm));
+        }
+        r.matched_reference = sol.makespan <= rm;
+        if ref_status == Some(RefStatus::Optimal) && sol.makespan < rm {
+            r.conflicts.push(format!(
+                "makespan {} below the proven optimum {rm}",
+                sol.makespan
+            ));
+        }
+        if sol.lower_bound > rm {
+            r.conflicts.push(format!(
+                "lower bound {} above the reference makespan {rm}",
+                sol.lower_bound
+            ));
+        }
+    }
+    if let Some(lb) = reference.and_then(|x| x.lower_bound) {
+        if sol.makespan < lb {
+            r.conflicts.push(format!(
+                "makespan {} below the published lower bound {lb}",
+                sol.makespan
+            ));
+        }
+    }
+    if ref_status == Some(RefStatus::Infeasible) {
+        r.conflicts
+            .push("a schedule for an instance the reference marks infeasible".into());
+    }
 }
 
 fn pct(value: Time, base: Time) -> f64 {

@@ -9,117 +9,175 @@
 //! limits.
 
 use crate::model::signal;
-use crate::model::{Problem, Time};
+use crate::model::{Problem, Resource, Time};
 
 /// Every violated constraint, in words; empty when the schedule is feasible.
 pub fn verify(problem: &Problem, starts: &[Time]) -> Vec<String> {
-    let mut errs = Vec::new();
-    let acts = &problem.activities;
-    let n = acts.len();
+    let n = problem.activities.len();
     if starts.len() != n {
-        errs.push(format!(
+        return vec![format!(
             "schedule has {} start times for {} activities",
             starts.len(),
             n
-        ));
-        return errs;
+        )];
     }
-    let name = |i: usize| acts.get(i).map(|a| a.name.as_str()).unwrap_or("?");
-    let end = |i: usize| starts[i] + acts[i].duration;
+    let mut check = Checker {
+        problem,
+        starts,
+        errs: Vec::new(),
+    };
+    check.activities();
+    check.precedences();
+    check.resources();
+    check.exclusions();
+    check.on_time_limits();
+    check.errs
+}
 
-    for (i, a) in acts.iter().enumerate() {
-        let s = starts[i];
-        if a.duration < 0 {
-            errs.push(format!("activity {} has negative duration", a.name));
-        }
-        if s < a.release {
-            errs.push(format!(
-                "activity {} starts at {} before its release {}",
-                a.name, s, a.release
-            ));
-        }
-        if let Some(d) = problem.deadline {
-            if end(i) > d {
-                errs.push(format!(
-                    "activity {} ends at {} after the deadline {}",
-                    a.name,
-                    end(i),
-                    d
-                ));
-            }
-        }
-        if let Some(allowed) = &a.allowed {
-            if !allowed.iter().any(|iv| iv.contains_run(s, a.duration)) {
-                errs.push(format!(
-                    "activity {} runs [{}, {}) outside every allowed interval",
-                    a.name,
-                    s,
-                    end(i)
-                ));
-            }
-        }
-        for f in &a.forbidden {
-            if f.overlaps_run(s, a.duration) {
-                errs.push(format!(
-                    "activity {} runs [{}, {}) into forbidden interval [{}, {})",
-                    a.name,
-                    s,
-                    end(i),
-                    f.start,
-                    f.end
-                ));
-            }
-        }
-        for d in &a.demands {
-            if d.resource >= problem.resources.len() {
-                errs.push(format!(
-                    "activity {} uses unknown resource #{}",
-                    a.name, d.resource
-                ));
-            }
-        }
+/// A schedule (one start per activity) under check, collecting the
+/// violations in words, one constraint family after another.
+struct Checker<'a> {
+    problem: &'a Problem,
+    starts: &'a [Time],
+    errs: Vec<String>,
+}
+
+impl Checker<'_> {
+    /// An activity's name for messages (`?` for an unknown index).
+    #[inline]
+    fn name(&self, i: usize) -> &str {
+        self.problem
+            .activities
+            .get(i)
+            .map(|a| a.name.as_str())
+            .unwrap_or("?")
     }
 
-    for p in &problem.precedences {
-        if p.from >= n || p.to >= n {
-            errs.push(format!(
-                "precedence {} -> {} refers to an unknown activity",
-                p.from, p.to
-            ));
-            continue;
-        }
-        if starts[p.to] < starts[p.from] + p.lag {
-            errs.push(format!(
-                "{} starts at {} but must start at least {} after {} (which starts at {})",
-                name(p.to),
-                starts[p.to],
-                p.lag,
-                name(p.from),
-                starts[p.from]
-            ));
-        }
+    /// Where activity `i` ends.
+    #[inline]
+    fn end(&self, i: usize) -> Time {
+        self.starts[i] + self.problem.activities[i].duration
     }
 
-    // Resources: usage only rises where an activity starts, capacity only
-    // falls at a step; check every such minute at which anything runs.
-    // Users of each resource, gathered once (a scan of every activity per
-    // resource was quadratic on large problems).
-    let mut users_of: Vec<Vec<(usize, i64)>> = vec![Vec::new(); problem.resources.len()];
-    for (i, a) in acts.iter().enumerate() {
-        if a.duration <= 0 {
-            continue;
-        }
-        for d in a.demands.iter().filter(|d| d.amount != 0) {
-            if let Some(v) = users_of.get_mut(d.resource) {
-                v.push((i, d.amount));
+    /// Each activity on its own: duration, release, deadline, allowed and
+    /// forbidden intervals, known resources.
+    fn activities(&mut self) {
+        let problem = self.problem;
+        for (i, a) in problem.activities.iter().enumerate() {
+            let s = self.starts[i];
+            if a.duration < 0 {
+                self.errs
+                    .push(format!("activity {} has negative duration", a.name));
+            }
+            if s < a.release {
+                self.errs.push(format!(
+                    "activity {} starts at {} before its release {}",
+                    a.name, s, a.release
+                ));
+            }
+            if let Some(d) = problem.deadline {
+                if self.end(i) > d {
+                    self.errs.push(format!(
+                        "activity {} ends at {} after the deadline {}",
+                        a.name,
+                        self.end(i),
+                        d
+                    ));
+                }
+            }
+            if let Some(allowed) = &a.allowed {
+                if !allowed.iter().any(|iv| iv.contains_run(s, a.duration)) {
+                    self.errs.push(format!(
+                        "activity {} runs [{}, {}) outside every allowed interval",
+                        a.name,
+                        s,
+                        self.end(i)
+                    ));
+                }
+            }
+            for f in &a.forbidden {
+                if f.overlaps_run(s, a.duration) {
+                    self.errs.push(format!(
+                        "activity {} runs [{}, {}) into forbidden interval [{}, {})",
+                        a.name,
+                        s,
+                        self.end(i),
+                        f.start,
+                        f.end
+                    ));
+                }
+            }
+            for d in &a.demands {
+                if d.resource >= problem.resources.len() {
+                    self.errs.push(format!(
+                        "activity {} uses unknown resource #{}",
+                        a.name, d.resource
+                    ));
+                }
             }
         }
     }
-    for (r, res) in problem.resources.iter().enumerate() {
-        let users = &users_of[r];
-        if users.is_empty() {
-            continue;
+
+    /// The time lags between activities.
+    fn precedences(&mut self) {
+        let (starts, n) = (self.starts, self.problem.activities.len());
+        for p in &self.problem.precedences {
+            if p.from >= n || p.to >= n {
+                self.errs.push(format!(
+                    "precedence {} -> {} refers to an unknown activity",
+                    p.from, p.to
+                ));
+                continue;
+            }
+            if starts[p.to] < starts[p.from] + p.lag {
+                let msg = format!(
+                    "{} starts at {} but must start at least {} after {} (which starts at {})",
+                    self.name(p.to),
+                    starts[p.to],
+                    p.lag,
+                    self.name(p.from),
+                    starts[p.from]
+                );
+                self.errs.push(msg);
+            }
         }
+    }
+
+    /// Resource capacities. Usage only rises where an activity starts,
+    /// capacity only falls at a step: every such minute at which anything
+    /// runs is checked.
+    fn resources(&mut self) {
+        let users_of = self.users_of_resources();
+        for (r, res) in self.problem.resources.iter().enumerate() {
+            let users = &users_of[r];
+            if users.is_empty() {
+                continue;
+            }
+            self.resource(res, users);
+        }
+    }
+
+    /// The users (activity, amount) of each resource, gathered once (a scan
+    /// of every activity per resource was quadratic on large problems).
+    fn users_of_resources(&self) -> Vec<Vec<(usize, i64)>> {
+        let mut users_of: Vec<Vec<(usize, i64)>> = vec![Vec::new(); self.problem.resources.len()];
+        for (i, a) in self.problem.activities.iter().enumerate() {
+            if a.duration <= 0 {
+                continue;
+            }
+            for d in a.demands.iter().filter(|d| d.amount != 0) {
+                if let Some(v) = users_of.get_mut(d.resource) {
+                    v.push((i, d.amount));
+                }
+            }
+        }
+        users_of
+    }
+
+    /// One resource's capacity against its `users`, by a sweep over the
+    /// minutes where usage rises or capacity changes.
+    fn resource(&mut self, res: &Resource, users: &[(usize, i64)]) {
+        let starts = self.starts;
         let mut points: Vec<Time> = users.iter().map(|&(i, _)| starts[i]).collect();
         points.extend(res.steps.iter().map(|s| s.0));
         points.sort_unstable();
@@ -129,17 +187,17 @@ pub fn verify(problem: &Problem, starts: &[Time]) -> Vec<String> {
         let mut by_start: Vec<usize> = (0..users.len()).collect();
         by_start.sort_by_key(|&k| starts[users[k].0]);
         let mut by_end: Vec<usize> = (0..users.len()).collect();
-        by_end.sort_by_key(|&k| end(users[k].0));
+        by_end.sort_by_key(|&k| self.end(users[k].0));
         let (mut si, mut ei) = (0, 0);
         let mut live: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
         for t in points {
-            while ei < by_end.len() && end(users[by_end[ei]].0) <= t {
+            while ei < by_end.len() && self.end(users[by_end[ei]].0) <= t {
                 live.remove(&by_end[ei]);
                 ei += 1;
             }
             while si < by_start.len() && starts[users[by_start[si]].0] <= t {
                 let k = by_start[si];
-                if end(users[k].0) > t {
+                if self.end(users[k].0) > t {
                     live.insert(k);
                 }
                 si += 1;
@@ -151,45 +209,29 @@ pub fn verify(problem: &Problem, starts: &[Time]) -> Vec<String> {
             let usage: i64 = running.iter().map(|&(_, a)| a).sum();
             let cap = res.capacity_at(t);
             if usage > cap {
-                let who: Vec<&str> = running.iter().map(|&(i, _)| name(i)).collect();
-                errs.push(format!(
+                let who: Vec<&str> = running.iter().map(|&(i, _)| self.name(i)).collect();
+                let msg = format!(
                     "resource {} over capacity at minute {}: {} used of {} ({})",
                     res.name,
                     t,
                     usage,
                     cap,
                     who.join(", ")
-                ));
+                );
+                self.errs.push(msg);
             }
         }
     }
 
-    for ex in &problem.exclusions {
-        for (k, side_a) in ex.sides.iter().enumerate() {
-            for side_b in ex.sides.iter().skip(k + 1) {
-                for &i in side_a {
-                    for &j in side_b {
-                        if i >= n || j >= n {
-                            errs.push(format!(
-                                "exclusion {} refers to an unknown activity",
-                                ex.name
-                            ));
-                            continue;
-                        }
-                        if i == j || acts[i].duration <= 0 || acts[j].duration <= 0 {
-                            continue;
-                        }
-                        if starts[i] < end(j) && starts[j] < end(i) {
-                            errs.push(format!(
-                                "exclusion {}: {} [{}, {}) and {} [{}, {}) overlap",
-                                ex.name,
-                                name(i),
-                                starts[i],
-                                end(i),
-                                name(j),
-                                starts[j],
-                                end(j)
-                            ));
+    /// Exclusion groups: no two activities of different sides overlap.
+    fn exclusions(&mut self) {
+        let problem = self.problem;
+        for ex in &problem.exclusions {
+            for (k, side_a) in ex.sides.iter().enumerate() {
+                for side_b in ex.sides.iter().skip(k + 1) {
+                    for &i in side_a {
+                        for &j in side_b {
+                            self.excluded_pair(&ex.name, i, j);
                         }
                     }
                 }
@@ -197,18 +239,48 @@ pub fn verify(problem: &Problem, starts: &[Time]) -> Vec<String> {
         }
     }
 
-    let on = signal::on_time(problem, starts);
-    for (l, lim) in problem.limits.iter().enumerate() {
-        if let Some(max) = lim.max_on {
-            if on[l] > max {
-                errs.push(format!(
-                    "{} is on for {} minutes, more than its limit of {}",
-                    lim.name, on[l], max
-                ));
+    /// Activities `i` and `j`, of different sides of exclusion `ex_name`,
+    /// must not overlap (zero-duration ones never do).
+    fn excluded_pair(&mut self, ex_name: &str, i: usize, j: usize) {
+        let (acts, starts) = (&self.problem.activities, self.starts);
+        let n = acts.len();
+        if i >= n || j >= n {
+            self.errs
+                .push(format!("exclusion {ex_name} refers to an unknown activity"));
+            return;
+        }
+        if i == j || acts[i].duration <= 0 || acts[j].duration <= 0 {
+            return;
+        }
+        if starts[i] < self.end(j) && starts[j] < self.end(i) {
+            let msg = format!(
+                "exclusion {}: {} [{}, {}) and {} [{}, {}) overlap",
+                ex_name,
+                self.name(i),
+                starts[i],
+                self.end(i),
+                self.name(j),
+                starts[j],
+                self.end(j)
+            );
+            self.errs.push(msg);
+        }
+    }
+
+    /// Hard on-time limits of signals.
+    fn on_time_limits(&mut self) {
+        let on = signal::on_time(self.problem, self.starts);
+        for (l, lim) in self.problem.limits.iter().enumerate() {
+            if let Some(max) = lim.max_on {
+                if on[l] > max {
+                    self.errs.push(format!(
+                        "{} is on for {} minutes, more than its limit of {}",
+                        lim.name, on[l], max
+                    ));
+                }
             }
         }
     }
-    errs
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@
 
 use super::clock;
 use crate::model::verify::verify;
-use crate::model::{Problem, Starts, Time};
+use crate::model::{Activity, Problem, Resource, Starts, Time};
 use crate::solve::temporal;
 use pumpkin_solver::conflict_resolvers::resolvers::ResolutionResolver;
 use pumpkin_solver::core::branching::branchers::independent_variable_value_brancher::IndependentVariableValueBrancher;
@@ -49,11 +49,12 @@ use pumpkin_solver::core::branching::value_selection::InDomainMin;
 use pumpkin_solver::core::branching::variable_selection::Smallest;
 use pumpkin_solver::core::branching::Brancher;
 use pumpkin_solver::core::predicate;
+use pumpkin_solver::core::proof::ConstraintTag;
 use pumpkin_solver::core::results::{
     ProblemSolution, SatisfactionResult, SatisfactionResultUnderAssumptions,
 };
 use pumpkin_solver::core::termination::TerminationCondition;
-use pumpkin_solver::core::variables::{DomainId, TransformableVariable};
+use pumpkin_solver::core::variables::{DomainId, Literal, TransformableVariable};
 use pumpkin_solver::Solver;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -242,52 +243,111 @@ pub fn solve_exact_with(
         .filter(|s| verify(problem, s).is_empty())
         .map(|s| (s.to_vec(), problem.makespan(s)));
     let lb0 = lower_bound.max(0);
-    let nothing = |lb: Time| ExactResult::Bounds {
+    if let Some(answer) = answer_without_search(problem, incumbent.as_ref(), lb0) {
+        return answer;
+    }
+    let es = match temporal::earliest_starts(problem) {
+        Ok(es) => es,
+        Err(e) => return ExactResult::Infeasible(e),
+    };
+    let (ub, kind) = search_range(problem, incumbent.as_ref(), &es);
+    let cp = problem.makespan(&es);
+    let lb = lb0.max(cp);
+    let ends = Ends {
+        problem,
+        incumbent: incumbent.as_ref(),
+        kind,
+        link,
+    };
+    if lb > ub {
+        return ends.empty(ub + 1);
+    }
+    if ub.abs() > MAX_TIME
+        || es.iter().any(|t| t.abs() > MAX_TIME)
+        || problem.activities.iter().any(|a| a.duration > MAX_TIME)
+    {
+        return bounds_only(lb.min(incumbent.as_ref().map_or(Time::MAX, |i| i.1)));
+    }
+    // Hard on-time limits are not modelled: schedules must be verified, and
+    // one that fails cannot tighten the upper bound.
+    let relaxed = problem.limits.iter().any(|l| l.max_on.is_some());
+    RangeSearch {
+        ends,
+        es: &es,
+        opts,
+        deadline: started + time_limit,
+        lb,
+        ub,
+        external: false,
+        best: None,
+        up_done: relaxed || opts.strategy == Strategy::UnsatSat,
+        down_done: opts.strategy == Strategy::SatUnsat,
+        slice: Duration::from_millis(100),
+    }
+    .run()
+}
+
+/// "Nothing new": no schedule, only the proven lower bound `lb`.
+fn bounds_only(lb: Time) -> ExactResult {
+    ExactResult::Bounds {
         starts: None,
         makespan: None,
         lower_bound: lb,
-    };
-    // An invalid problem (bad indices, negative durations): nothing new.
+    }
+}
+
+/// The answer when no search is needed or possible: an invalid problem
+/// (bad indices, negative durations: nothing new), a problem without
+/// activities, or a demand above its resource's largest capacity (no
+/// schedule at all). `None`: search.
+fn answer_without_search(
+    problem: &Problem,
+    incumbent: Option<&(Starts, Time)>,
+    lb0: Time,
+) -> Option<ExactResult> {
     if temporal::check_structure(problem).is_err()
         || problem.activities.iter().any(|a| a.duration < 0)
     {
-        return nothing(lb0.min(incumbent.as_ref().map_or(Time::MAX, |i| i.1)));
+        return Some(bounds_only(lb0.min(incumbent.map_or(Time::MAX, |i| i.1))));
     }
     if problem.activities.is_empty() {
-        return match incumbent {
+        return Some(match incumbent {
             Some((s, m)) => ExactResult::Optimal {
-                starts: s,
-                makespan: m,
+                starts: s.clone(),
+                makespan: *m,
             },
             None if verify(problem, &[]).is_empty() => ExactResult::Optimal {
                 starts: vec![],
                 makespan: 0,
             },
             None => ExactResult::Infeasible("an on-time limit cannot be met".into()),
-        };
+        });
     }
-    // Demands above the largest capacity: no schedule at all.
     for a in &problem.activities {
         for d in &a.demands {
             if a.duration > 0 && d.amount > problem.resources[d.resource].max_capacity() {
-                return ExactResult::Infeasible(format!(
+                return Some(ExactResult::Infeasible(format!(
                     "activity {} needs {} of {}, whose capacity is never more than {}",
                     a.name,
                     d.amount,
                     problem.resources[d.resource].name,
                     problem.resources[d.resource].max_capacity().max(0)
-                ));
+                )));
             }
         }
     }
-    let es = match temporal::earliest_starts(problem) {
-        Ok(es) => es,
-        Err(e) => return ExactResult::Infeasible(e),
-    };
-    // The makespan range searched: [lb, ub]. `proof_kind` says what "no
-    // schedule in the range" means.
-    let horizon_guess = horizon_guess(problem, &es);
-    let (ub, kind) = match (&incumbent, problem.deadline) {
+    None
+}
+
+/// The upper end of the makespan range searched, `[lb, ub]`, and what
+/// "no schedule in the range" then means.
+fn search_range(
+    problem: &Problem,
+    incumbent: Option<&(Starts, Time)>,
+    es: &[Time],
+) -> (Time, Proof) {
+    let horizon_guess = horizon_guess(problem, es);
+    match (incumbent, problem.deadline) {
         (Some((_, m)), Some(d)) => ((m - 1).min(d), Proof::IncumbentOptimal),
         (Some((_, m)), None) => (m - 1, Proof::IncumbentOptimal),
         (None, Some(d)) => (d, Proof::Infeasible),
@@ -297,175 +357,220 @@ pub fn solve_exact_with(
             Some(h) => (h, Proof::Infeasible),
             None => (horizon_guess, Proof::BoundAbove),
         },
-    };
-    let cp = problem.makespan(&es);
-    let lb = lb0.max(cp);
-    let conclude_empty = |lb_if_bound: Time| -> ExactResult {
-        match (&incumbent, kind) {
+    }
+}
+
+/// What the search concludes from an empty range, which depends on the
+/// incumbent and on what the range was ([`Proof`]).
+struct Ends<'a> {
+    problem: &'a Problem,
+    incumbent: Option<&'a (Starts, Time)>,
+    kind: Proof,
+    link: &'a dyn Link,
+}
+
+impl Ends<'_> {
+    /// No schedule in the searched range: the incumbent is optimal, no
+    /// schedule exists, or (a guessed range) `lb_if_bound` is a bound.
+    fn empty(&self, lb_if_bound: Time) -> ExactResult {
+        match (self.incumbent, self.kind) {
             (Some((s, m)), _) => ExactResult::Optimal {
                 starts: s.clone(),
                 makespan: *m,
             },
             (None, Proof::Infeasible) => {
                 // no schedule of any makespan: tells a search beside it
-                link.bound(Time::MAX);
-                ExactResult::Infeasible(match problem.deadline {
+                self.link.bound(Time::MAX);
+                ExactResult::Infeasible(match self.problem.deadline {
                     Some(_) => "no schedule meets the deadline (exact search: resources, time lags, intervals and exclusions together)".into(),
                     None => "no schedule exists (exact search: the resources and the time lags cannot be met together)".into(),
                 })
             }
-            _ => nothing(lb_if_bound),
+            _ => bounds_only(lb_if_bound),
         }
-    };
-    if lb > ub {
-        return conclude_empty(ub + 1);
     }
-    if ub.abs() > MAX_TIME
-        || es.iter().any(|t| t.abs() > MAX_TIME)
-        || problem.activities.iter().any(|a| a.duration > MAX_TIME)
-    {
-        return nothing(lb.min(incumbent.as_ref().map_or(Time::MAX, |i| i.1)));
-    }
-    let deadline = started + time_limit;
-    // Hard on-time limits are not modelled: schedules must be verified, and
-    // one that fails cannot tighten the upper bound.
-    let relaxed = problem.limits.iter().any(|l| l.max_on.is_some());
-    // Invariant: no schedule has a makespan below `lb`; the range still
-    // searched is `[lb, ub]`.
-    let mut lb = lb;
-    let mut ub = ub;
-    // `ub` is one below a schedule known only to the link: an empty range
-    // then proves that schedule optimal, not one of ours.
-    let mut external = false;
-    let mut best: Option<Starts> = None;
-    let mut up_done = relaxed || opts.strategy == Strategy::UnsatSat;
-    let mut down_done = opts.strategy == Strategy::SatUnsat;
-    let mut slice = Duration::from_millis(100);
-    // What one run says about the range: bounds raised, schedules found.
-    let take = |out: Run, lb: &mut Time, ub: &mut Time, best: &mut Option<Starts>| match out {
-        Run::Empty => {
-            *lb = *ub + 1;
-            link.bound(*lb);
-            None
-        }
-        Run::Improved { starts, empty } => {
-            link.found(&starts);
-            *ub = problem.makespan(&starts) - 1;
-            if empty {
-                *lb = *ub + 1;
-                link.bound(*lb);
+}
+
+/// The search over the makespan range, alternating (with
+/// [`Strategy::Hybrid`]) improvement runs and bound probes in doubling
+/// time slices. Invariant: no schedule has a makespan below `lb`; the
+/// range still searched is `[lb, ub]`.
+struct RangeSearch<'a> {
+    ends: Ends<'a>,
+    es: &'a [Time],
+    opts: &'a ExactOptions,
+    deadline: Instant,
+    lb: Time,
+    ub: Time,
+    /// `ub` is one below a schedule known only to the link: an empty range
+    /// then proves that schedule optimal, not one of ours.
+    external: bool,
+    best: Option<Starts>,
+    /// No more improvement runs (done, or their schedules fail `verify`).
+    up_done: bool,
+    /// No more bound probes.
+    down_done: bool,
+    slice: Duration,
+}
+
+impl RangeSearch<'_> {
+    /// Runs until the range is exhausted, time is up or the link says stop.
+    fn run(mut self) -> ExactResult {
+        let problem = self.ends.problem;
+        let link = self.ends.link;
+        loop {
+            self.lb = self.lb.max(link.lower());
+            let elsewhere = link.upper();
+            if elsewhere < Time::MAX && elsewhere - 1 < self.ub {
+                self.ub = elsewhere - 1;
+                self.external = true;
             }
-            *best = Some(starts);
-            None
-        }
-        Run::Raised { lb: l } => {
-            *lb = l;
-            link.bound(l);
-            None
-        }
-        Run::Found(s) => {
-            link.found(&s);
-            Some(Run::Found(s))
-        }
-        other => Some(other),
-    };
-    loop {
-        lb = lb.max(link.lower());
-        let elsewhere = link.upper();
-        if elsewhere < Time::MAX && elsewhere - 1 < ub {
-            ub = elsewhere - 1;
-            external = true;
-        }
-        let best_m = best
-            .as_ref()
-            .map(|s| problem.makespan(s))
-            .or(incumbent.as_ref().map(|i| i.1));
-        if best_m.is_some_and(|m| lb >= m) || lb > ub {
-            // nothing below the best / in the range
-            if let Some(s) = best.take_if(|s| lb >= problem.makespan(s)) {
-                let m = problem.makespan(&s);
-                return ExactResult::Optimal {
-                    starts: s,
-                    makespan: m,
-                };
+            let best_m = self
+                .best
+                .as_ref()
+                .map(|s| problem.makespan(s))
+                .or(self.ends.incumbent.map(|i| i.1));
+            if best_m.is_some_and(|m| self.lb >= m) || self.lb > self.ub {
+                // nothing below the best / in the range
+                match self.range_exhausted(best_m) {
+                    Some(answer) => return answer,
+                    None => continue,
+                }
             }
-            if external || best.is_some() {
-                return ExactResult::Bounds {
-                    makespan: best.as_ref().map(|s| problem.makespan(s)),
-                    starts: best,
-                    lower_bound: best_m.map_or(lb, |m| lb.min(m)),
-                };
+            if clock::passed(self.deadline) || (self.up_done && self.down_done) || link.stop() {
+                return self.bounds(best_m);
             }
-            if incumbent.is_some() || kind == Proof::Infeasible {
-                return conclude_empty(lb);
-            }
-            // a guessed horizon was too short: that is a bound; look further
-            if ub >= MAX_TIME / 2 {
-                return nothing(lb);
-            }
-            lb = lb.max(ub + 1);
-            ub = ub * 2 + 1;
-            continue;
-        }
-        if clock::passed(deadline) || (up_done && down_done) || link.stop() {
-            return ExactResult::Bounds {
-                makespan: best.as_ref().map(|s| problem.makespan(s)),
-                starts: best,
-                lower_bound: best_m.map_or(lb, |m| lb.min(m)),
+            let remaining = self.deadline.saturating_duration_since(clock::now());
+            let budget = if self.opts.strategy == Strategy::Hybrid {
+                self.slice.min(remaining)
+            } else {
+                remaining
             };
+            let phase = if !self.up_done {
+                Phase::Up
+            } else {
+                Phase::Down
+            };
+            if let Some(answer) = self.step(phase, budget) {
+                return answer;
+            }
+            if self.opts.strategy == Strategy::Hybrid && phase == Phase::Down {
+                self.slice = self.slice.saturating_mul(2);
+            }
+            if self.opts.strategy == Strategy::Hybrid && !self.down_done && phase == Phase::Up {
+                // next: the bound probe, then back up
+                if clock::passed(self.deadline) || self.lb > self.ub || link.stop() {
+                    continue;
+                }
+                let budget = self
+                    .slice
+                    .min(self.deadline.saturating_duration_since(clock::now()));
+                if let Some(answer) = self.step(Phase::Down, budget) {
+                    return answer;
+                }
+                self.slice = self.slice.saturating_mul(2);
+            }
         }
-        let remaining = deadline.saturating_duration_since(clock::now());
-        let budget = if opts.strategy == Strategy::Hybrid {
-            slice.min(remaining)
-        } else {
-            remaining
-        };
-        let phase = if !up_done { Phase::Up } else { Phase::Down };
-        let out = run_guarded(problem, &es, (lb, ub), phase, budget, opts.branching, link);
-        match take(out, &mut lb, &mut ub, &mut best) {
+    }
+
+    /// The answer once nothing is left below the best schedule or in the
+    /// range; `None` when a guessed horizon was too short and the range
+    /// was widened (that is a bound; look further).
+    fn range_exhausted(&mut self, best_m: Option<Time>) -> Option<ExactResult> {
+        let problem = self.ends.problem;
+        let lb = self.lb;
+        if let Some(s) = self.best.take_if(|s| lb >= problem.makespan(s)) {
+            let m = problem.makespan(&s);
+            return Some(ExactResult::Optimal {
+                starts: s,
+                makespan: m,
+            });
+        }
+        if self.external || self.best.is_some() {
+            return Some(self.bounds(best_m));
+        }
+        if self.ends.incumbent.is_some() || self.ends.kind == Proof::Infeasible {
+            return Some(self.ends.empty(self.lb));
+        }
+        if self.ub >= MAX_TIME / 2 {
+            return Some(bounds_only(self.lb));
+        }
+        self.lb = self.lb.max(self.ub + 1);
+        self.ub = self.ub * 2 + 1;
+        None
+    }
+
+    /// The unproven answer: the best schedule found, if any, and the bound.
+    fn bounds(&mut self, best_m: Option<Time>) -> ExactResult {
+        let best = self.best.take();
+        ExactResult::Bounds {
+            makespan: best.as_ref().map(|s| self.ends.problem.makespan(s)),
+            starts: best,
+            lower_bound: best_m.map_or(self.lb, |m| self.lb.min(m)),
+        }
+    }
+
+    /// One solver run in `phase` on the current range; `Some` when it
+    /// found an optimal schedule. A run whose schedule fails `verify` ends
+    /// that phase.
+    fn step(&mut self, phase: Phase, budget: Duration) -> Option<ExactResult> {
+        let out = run_guarded(
+            self.ends.problem,
+            self.es,
+            (self.lb, self.ub),
+            phase,
+            budget,
+            self.opts.branching,
+            self.ends.link,
+        );
+        match self.take(out) {
             Some(Run::Found(s)) => {
-                let m = problem.makespan(&s);
-                return ExactResult::Optimal {
+                let m = self.ends.problem.makespan(&s);
+                return Some(ExactResult::Optimal {
                     starts: s,
                     makespan: m,
-                };
+                });
             }
             Some(Run::Unverified) => match phase {
-                Phase::Up => up_done = true,
-                Phase::Down => down_done = true,
+                Phase::Up => self.up_done = true,
+                Phase::Down => self.down_done = true,
             },
             _ => {}
         }
-        if opts.strategy == Strategy::Hybrid && phase == Phase::Down {
-            slice = slice.saturating_mul(2);
-        }
-        if opts.strategy == Strategy::Hybrid && !down_done && phase == Phase::Up {
-            // next: the bound probe, then back up
-            if clock::passed(deadline) || lb > ub || link.stop() {
-                continue;
+        None
+    }
+
+    /// What one run says about the range: bounds raised and schedules
+    /// found are recorded (and told to the link); a run that ends the
+    /// search or a phase is handed back.
+    fn take(&mut self, out: Run) -> Option<Run> {
+        let link = self.ends.link;
+        match out {
+            Run::Empty => {
+                self.lb = self.ub + 1;
+                link.bound(self.lb);
+                None
             }
-            let budget = slice.min(deadline.saturating_duration_since(clock::now()));
-            let out = run_guarded(
-                problem,
-                &es,
-                (lb, ub),
-                Phase::Down,
-                budget,
-                opts.branching,
-                link,
-            );
-            match take(out, &mut lb, &mut ub, &mut best) {
-                Some(Run::Found(s)) => {
-                    let m = problem.makespan(&s);
-                    return ExactResult::Optimal {
-                        starts: s,
-                        makespan: m,
-                    };
+            Run::Improved { starts, empty } => {
+                link.found(&starts);
+                self.ub = self.ends.problem.makespan(&starts) - 1;
+                if empty {
+                    self.lb = self.ub + 1;
+                    link.bound(self.lb);
                 }
-                Some(Run::Unverified) => down_done = true,
-                _ => {}
+                self.best = Some(starts);
+                None
             }
-            slice = slice.saturating_mul(2);
+            Run::Raised { lb: l } => {
+                self.lb = l;
+                link.bound(l);
+                None
+            }
+            Run::Found(s) => {
+                link.found(&s);
+                Some(Run::Found(s))
+            }
+            other => Some(other),
         }
     }
 }
@@ -633,6 +738,230 @@ fn t32(t: Time) -> i32 {
     t.clamp(-4 * MAX_TIME, 4 * MAX_TIME) as i32
 }
 
+/// A [`Model`] under construction: the solver with its start and makespan
+/// variables, and what the constraints are posted from. Each posting
+/// method returns `None` once the model is inconsistent at the root.
+struct ModelBuilder<'a> {
+    solver: Solver,
+    tag: ConstraintTag,
+    problem: &'a Problem,
+    es: &'a [Time],
+    ls: &'a [Time],
+    /// Upper end of the makespan range.
+    ub: Time,
+    starts: Vec<DomainId>,
+    makespan: DomainId,
+}
+
+impl<'a> ModelBuilder<'a> {
+    /// A solver with start variables in `[es, ls]` and the makespan in
+    /// `[lb, ub]`.
+    fn new(problem: &'a Problem, es: &'a [Time], ls: &'a [Time], lb: Time, ub: Time) -> Self {
+        let mut solver = Solver::default();
+        let tag = solver.new_constraint_tag();
+        let starts: Vec<DomainId> = (0..problem.activities.len())
+            .map(|i| solver.new_bounded_integer(t32(es[i]), t32(ls[i])))
+            .collect();
+        let makespan = solver.new_bounded_integer(t32(lb), t32(ub));
+        ModelBuilder {
+            solver,
+            tag,
+            problem,
+            es,
+            ls,
+            ub,
+            starts,
+            makespan,
+        }
+    }
+
+    /// `Some` while the model is consistent at the root.
+    #[inline]
+    fn alive(&self) -> Option<()> {
+        (!self.solver.is_inconsistent()).then_some(())
+    }
+
+    /// Precedences: `S[from] − S[to] ≤ −lag`.
+    fn precedences(&mut self) -> Option<()> {
+        for p in &self.problem.precedences {
+            self.solver
+                .add_constraint(pumpkin_solver::less_than_or_equals(
+                    vec![self.starts[p.from].scaled(1), self.starts[p.to].scaled(-1)],
+                    t32(-p.lag),
+                    self.tag,
+                ))
+                .post();
+            self.alive()?;
+        }
+        Some(())
+    }
+
+    /// `M ≥ S[i] + d[i]`.
+    fn makespan_ends(&mut self) -> Option<()> {
+        for (i, a) in self.problem.activities.iter().enumerate() {
+            self.solver
+                .add_constraint(pumpkin_solver::less_than_or_equals(
+                    vec![self.starts[i].scaled(1), self.makespan.scaled(-1)],
+                    t32(-a.duration),
+                    self.tag,
+                ))
+                .post();
+            self.alive()?;
+        }
+        Some(())
+    }
+
+    /// Allowed and forbidden intervals: the start ranges that would break
+    /// them are cut out with clauses `S ≤ a−1 ∨ S ≥ b+1`.
+    fn intervals(&mut self) -> Option<()> {
+        for (i, a) in self.problem.activities.iter().enumerate() {
+            let (es, ls) = (self.es[i], self.ls[i]);
+            for (x, y) in bad_starts(a, es, ls) {
+                if y < es || x > ls || x > y {
+                    continue;
+                }
+                let s = self.starts[i];
+                self.solver.add_clause(
+                    [predicate![s <= t32(x - 1)], predicate![s >= t32(y + 1)]],
+                    self.tag,
+                );
+                self.alive()?;
+            }
+        }
+        Some(())
+    }
+
+    /// One cumulative per resource that some activity uses.
+    fn resources(&mut self) -> Option<()> {
+        let t_min = self.es.iter().copied().min().unwrap_or(0);
+        for (r, res) in self.problem.resources.iter().enumerate() {
+            self.resource(r, res, t_min)?;
+        }
+        Some(())
+    }
+
+    /// The cumulative of resource `r`: its users, plus fixed dummy tasks
+    /// where the capacity is below its maximum, over `[t_min, ub)`.
+    fn resource(&mut self, r: usize, res: &Resource, t_min: Time) -> Option<()> {
+        let ub = self.ub;
+        let mut vars: Vec<DomainId> = Vec::new();
+        let mut durs: Vec<i32> = Vec::new();
+        let mut reqs: Vec<i32> = Vec::new();
+        for (i, a) in self.problem.activities.iter().enumerate() {
+            let amount: i64 = a
+                .demands
+                .iter()
+                .filter(|d| d.resource == r)
+                .map(|d| d.amount)
+                .sum();
+            if a.duration > 0 && amount > 0 {
+                vars.push(self.starts[i]);
+                durs.push(t32(a.duration));
+                reqs.push(t32(amount));
+            }
+        }
+        if vars.is_empty() {
+            return Some(());
+        }
+        let cap = res.max_capacity().max(0);
+        let mut seg_start = t_min;
+        let mut k = res.steps.partition_point(|&(s, _)| s <= t_min);
+        let mut level = res.capacity_at(t_min).max(0);
+        loop {
+            let next = res.steps.get(k).map_or(ub, |s| s.0.min(ub));
+            let seg_end = next.max(seg_start);
+            if level < cap && seg_end > seg_start {
+                self.alive()?;
+                let v = self
+                    .solver
+                    .new_bounded_integer(t32(seg_start), t32(seg_start));
+                vars.push(v);
+                durs.push(t32(seg_end - seg_start));
+                reqs.push(t32(cap - level));
+            }
+            if k >= res.steps.len() || next >= ub {
+                break;
+            }
+            seg_start = seg_end;
+            level = res.steps[k].1.max(0);
+            k += 1;
+        }
+        self.solver
+            .add_constraint(pumpkin_solver::cumulative(
+                vars,
+                durs,
+                reqs,
+                t32(cap),
+                self.tag,
+            ))
+            .post();
+        self.alive()
+    }
+
+    /// Exclusion groups: for each pair, `i before j ∨ j before i` with
+    /// half-reified inequalities.
+    fn exclusions(&mut self) -> Option<()> {
+        let pairs = self.problem.exclusion_pairs();
+        for (i, j) in pairs {
+            self.alive()?;
+            let (l_ij, l_ji) = (self.before(i, j), self.before(j, i));
+            self.solver.add_clause(
+                [l_ij.get_true_predicate(), l_ji.get_true_predicate()],
+                self.tag,
+            );
+        }
+        Some(())
+    }
+
+    /// A literal implying that `a` ends before `b` starts:
+    /// `S_a − S_b ≤ −d_a`.
+    fn before(&mut self, a: usize, b: usize) -> Literal {
+        let l = self.solver.new_literal();
+        self.solver
+            .add_constraint(pumpkin_solver::less_than_or_equals(
+                vec![self.starts[a].scaled(1), self.starts[b].scaled(-1)],
+                t32(-self.problem.activities[a].duration),
+                self.tag,
+            ))
+            .implied_by(l);
+        l
+    }
+}
+
+/// The start ranges `[a, b]` (inclusive) of activity `a` that would break
+/// its allowed or forbidden intervals, within its start domain `[es, ls]`
+/// for the gaps between allowed intervals.
+fn bad_starts(a: &Activity, es: Time, ls: Time) -> Vec<(Time, Time)> {
+    let d = a.duration;
+    let mut bad: Vec<(Time, Time)> = Vec::new();
+    if let Some(allowed) = &a.allowed {
+        let mut ok: Vec<(Time, Time)> = allowed
+            .iter()
+            .filter(|iv| iv.end - d >= iv.start)
+            .map(|iv| (iv.start, iv.end - d))
+            .collect();
+        ok.sort_unstable();
+        let mut from = es;
+        for (s, e) in ok {
+            if s > from {
+                bad.push((from, s - 1));
+            }
+            from = from.max(e + 1);
+        }
+        if from <= ls {
+            bad.push((from, ls));
+        }
+    }
+    if d > 0 {
+        for f in &a.forbidden {
+            if !f.is_empty() {
+                bad.push((f.start - d + 1, f.end - 1));
+            }
+        }
+    }
+    bad
+}
+
 impl Model {
     /// The constraint model with makespan in `[lb, ub]`; `None` when it is
     /// inconsistent at the root. The model is exact (or, with on-time limits,
@@ -640,163 +969,19 @@ impl Model {
     /// makespan in the range. Pumpkin refuses (panics) to create variables
     /// once inconsistent, so the state is checked after every posting.
     fn build(problem: &Problem, es: &[Time], ls: &[Time], lb: Time, ub: Time) -> Option<Model> {
-        let mut solver = Solver::default();
-        let dead = |solver: &Solver| solver.is_inconsistent();
-        let tag = solver.new_constraint_tag();
-        let acts = &problem.activities;
-        let starts: Vec<DomainId> = (0..acts.len())
-            .map(|i| solver.new_bounded_integer(t32(es[i]), t32(ls[i])))
-            .collect();
-        let makespan = solver.new_bounded_integer(t32(lb), t32(ub));
-        for p in &problem.precedences {
-            // S[from] − S[to] ≤ −lag
-            solver
-                .add_constraint(pumpkin_solver::less_than_or_equals(
-                    vec![starts[p.from].scaled(1), starts[p.to].scaled(-1)],
-                    t32(-p.lag),
-                    tag,
-                ))
-                .post();
-            if dead(&solver) {
-                return None;
-            }
-        }
-        for (i, a) in acts.iter().enumerate() {
-            solver
-                .add_constraint(pumpkin_solver::less_than_or_equals(
-                    vec![starts[i].scaled(1), makespan.scaled(-1)],
-                    t32(-a.duration),
-                    tag,
-                ))
-                .post();
-            if dead(&solver) {
-                return None;
-            }
-        }
-        // Intervals: forbidden start ranges [a, b] (inclusive).
-        for (i, a) in acts.iter().enumerate() {
-            let d = a.duration;
-            let mut bad: Vec<(Time, Time)> = Vec::new();
-            if let Some(allowed) = &a.allowed {
-                let mut ok: Vec<(Time, Time)> = allowed
-                    .iter()
-                    .filter(|iv| iv.end - d >= iv.start)
-                    .map(|iv| (iv.start, iv.end - d))
-                    .collect();
-                ok.sort_unstable();
-                let mut from = es[i];
-                for (s, e) in ok {
-                    if s > from {
-                        bad.push((from, s - 1));
-                    }
-                    from = from.max(e + 1);
-                }
-                if from <= ls[i] {
-                    bad.push((from, ls[i]));
-                }
-            }
-            if d > 0 {
-                for f in &a.forbidden {
-                    if !f.is_empty() {
-                        bad.push((f.start - d + 1, f.end - 1));
-                    }
-                }
-            }
-            for (x, y) in bad {
-                if y < es[i] || x > ls[i] || x > y {
-                    continue;
-                }
-                let s = starts[i];
-                solver.add_clause(
-                    [predicate![s <= t32(x - 1)], predicate![s >= t32(y + 1)]],
-                    tag,
-                );
-                if dead(&solver) {
-                    return None;
-                }
-            }
-        }
-        // Resources.
-        let t_min = es.iter().copied().min().unwrap_or(0);
-        for (r, res) in problem.resources.iter().enumerate() {
-            let mut vars: Vec<DomainId> = Vec::new();
-            let mut durs: Vec<i32> = Vec::new();
-            let mut reqs: Vec<i32> = Vec::new();
-            for (i, a) in acts.iter().enumerate() {
-                let amount: i64 = a
-                    .demands
-                    .iter()
-                    .filter(|d| d.resource == r)
-                    .map(|d| d.amount)
-                    .sum();
-                if a.duration > 0 && amount > 0 {
-                    vars.push(starts[i]);
-                    durs.push(t32(a.duration));
-                    reqs.push(t32(amount));
-                }
-            }
-            if vars.is_empty() {
-                continue;
-            }
-            let cap = res.max_capacity().max(0);
-            // dummy tasks where the capacity is below its maximum, over [t_min, ub)
-            let mut seg_start = t_min;
-            let mut k = res.steps.partition_point(|&(s, _)| s <= t_min);
-            let mut level = res.capacity_at(t_min).max(0);
-            loop {
-                let next = res.steps.get(k).map_or(ub, |s| s.0.min(ub));
-                let seg_end = next.max(seg_start);
-                if level < cap && seg_end > seg_start {
-                    if dead(&solver) {
-                        return None;
-                    }
-                    let v = solver.new_bounded_integer(t32(seg_start), t32(seg_start));
-                    vars.push(v);
-                    durs.push(t32(seg_end - seg_start));
-                    reqs.push(t32(cap - level));
-                }
-                if k >= res.steps.len() || next >= ub {
-                    break;
-                }
-                seg_start = seg_end;
-                level = res.steps[k].1.max(0);
-                k += 1;
-            }
-            solver
-                .add_constraint(pumpkin_solver::cumulative(vars, durs, reqs, t32(cap), tag))
-                .post();
-            if dead(&solver) {
-                return None;
-            }
-        }
-        // Exclusion groups.
-        let pairs = problem.exclusion_pairs();
-        for (i, j) in pairs {
-            if dead(&solver) {
-                return None;
-            }
-            // one literal per order: `a` before `b` is S_a − S_b ≤ −d_a
-            let mut before = |a: usize, b: usize| {
-                let l = solver.new_literal();
-                solver
-                    .add_constraint(pumpkin_solver::less_than_or_equals(
-                        vec![starts[a].scaled(1), starts[b].scaled(-1)],
-                        t32(-acts[a].duration),
-                        tag,
-                    ))
-                    .implied_by(l);
-                l
-            };
-            let (l_ij, l_ji) = (before(i, j), before(j, i));
-            solver.add_clause([l_ij.get_true_predicate(), l_ji.get_true_predicate()], tag);
-        }
-        if solver.is_inconsistent() {
+        let mut b = ModelBuilder::new(problem, es, ls, lb, ub);
+        b.precedences()?;
+        b.makespan_ends()?;
+        b.intervals()?;
+        b.resources()?;
+        b.exclusions()?;
+        if b.solver.is_inconsistent() {
             return None;
         }
         Some(Model {
-            solver,
-            starts,
-            makespan,
+            solver: b.solver,
+            starts: b.starts,
+            makespan: b.makespan,
         })
     }
 

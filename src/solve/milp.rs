@@ -70,6 +70,33 @@ struct Model {
     lb: Time,
 }
 
+/// The `x[j,t]` variables, (activity, start), for the starts in
+/// `[es, ls]` that keep allowed and forbidden intervals; and per
+/// activity its variables' indices in increasing start order.
+fn start_vars(
+    problem: &Problem,
+    es: &[Time],
+    ls: &[Time],
+) -> (Vec<(usize, Time)>, Vec<Vec<usize>>) {
+    let acts = &problem.activities;
+    let mut x = Vec::new();
+    let mut of = vec![Vec::new(); acts.len()];
+    for (j, a) in acts.iter().enumerate() {
+        for t in es[j]..=ls[j] {
+            let ok_allowed = a
+                .allowed
+                .as_ref()
+                .is_none_or(|al| al.iter().any(|iv| iv.contains_run(t, a.duration)));
+            let ok_forbidden = !a.forbidden.iter().any(|f| f.overlaps_run(t, a.duration));
+            if ok_allowed && ok_forbidden {
+                of[j].push(x.len());
+                x.push((j, t));
+            }
+        }
+    }
+    (x, of)
+}
+
 impl Model {
     fn n_x(&self) -> usize {
         self.x.len()
@@ -90,26 +117,28 @@ impl Model {
         if total as usize > MAX_START_VARS {
             return None;
         }
-        let mut x = Vec::new();
-        let mut of = vec![Vec::new(); acts.len()];
-        for (j, a) in acts.iter().enumerate() {
-            for t in es[j]..=ls[j] {
-                let ok_allowed = a
-                    .allowed
-                    .as_ref()
-                    .is_none_or(|al| al.iter().any(|iv| iv.contains_run(t, a.duration)));
-                let ok_forbidden = !a.forbidden.iter().any(|f| f.overlaps_run(t, a.duration));
-                if ok_allowed && ok_forbidden {
-                    of[j].push(x.len());
-                    x.push((j, t));
-                }
-            }
-        }
-        let n_x = x.len();
-        let mk = n_x;
-        let mut rows: Vec<Row> = Vec::new();
-        for (j, v) in of.iter().enumerate() {
-            rows.push(Row {
+        let (x, of) = start_vars(problem, &es, &ls);
+        let mut model = Model {
+            x,
+            of,
+            rows: Vec::new(),
+            dur: acts.iter().map(|a| a.duration).collect(),
+            horizon,
+            lb: problem.makespan(&es),
+        };
+        model.add_once_and_end_rows();
+        model.add_lag_rows(problem)?;
+        let t0 = es.iter().copied().min().unwrap_or(0);
+        model.add_capacity_rows(problem, t0)?;
+        model.add_exclusion_rows(problem, t0)?;
+        Some(model)
+    }
+
+    /// Each activity starts once, and ends by the makespan.
+    fn add_once_and_end_rows(&mut self) {
+        let mk = self.n_x();
+        for (j, v) in self.of.iter().enumerate() {
+            self.rows.push(Row {
                 name: format!("once_{j}"),
                 terms: v.iter().map(|&k| (k, 1.0)).collect(),
                 op: Op::Eq,
@@ -117,16 +146,22 @@ impl Model {
             });
             let mut terms: Vec<(usize, f64)> = v
                 .iter()
-                .map(|&k| (k, (x[k].1 + acts[j].duration) as f64))
+                .map(|&k| (k, (self.x[k].1 + self.dur[j]) as f64))
                 .collect();
             terms.push((mk, -1.0));
-            rows.push(Row {
+            self.rows.push(Row {
                 name: format!("end_{j}"),
                 terms,
                 op: Op::Le,
                 rhs: 0.0,
             });
         }
+    }
+
+    /// Time lags, one row per start of the later activity; `None` above
+    /// [`MAX_ROWS`].
+    fn add_lag_rows(&mut self, problem: &Problem) -> Option<()> {
+        let (x, of) = (&self.x, &self.of);
         for (k, p) in problem.precedences.iter().enumerate() {
             let (i, j, l) = (p.from, p.to, p.lag);
             if i == j {
@@ -141,27 +176,34 @@ impl Model {
                         .take_while(|&&v| x[v].1 <= t - l)
                         .map(|&v| (v, -1.0)),
                 );
-                rows.push(Row {
+                self.rows.push(Row {
                     name: format!("lag_{k}_{t}"),
                     terms,
                     op: Op::Le,
                     rhs: 0.0,
                 });
-                if rows.len() > MAX_ROWS {
+                if self.rows.len() > MAX_ROWS {
                     return None;
                 }
             }
         }
-        let t0 = es.iter().copied().min().unwrap_or(0);
-        // starts covering minute t for activity j: those in (t − d, t]
-        let covering = |j: usize, t: Time| -> Vec<usize> {
-            let d = acts[j].duration;
-            of[j]
-                .iter()
-                .copied()
-                .filter(|&v| x[v].1 <= t && x[v].1 > t - d)
-                .collect()
-        };
+        Some(())
+    }
+
+    /// The starts of activity `j` that cover minute `t`: those in `(t − d, t]`.
+    fn covering(&self, j: usize, t: Time) -> Vec<usize> {
+        let d = self.dur[j];
+        self.of[j]
+            .iter()
+            .copied()
+            .filter(|&v| self.x[v].1 <= t && self.x[v].1 > t - d)
+            .collect()
+    }
+
+    /// Capacities at each minute of `[t0, horizon)` where the users could
+    /// exceed them; `None` above [`MAX_ROWS`].
+    fn add_capacity_rows(&mut self, problem: &Problem, t0: Time) -> Option<()> {
+        let acts = &problem.activities;
         for (r, res) in problem.resources.iter().enumerate() {
             let users: Vec<(usize, i64)> = acts
                 .iter()
@@ -179,35 +221,41 @@ impl Model {
             if users.is_empty() {
                 continue;
             }
-            for t in t0..horizon {
+            for t in t0..self.horizon {
                 let cap = res.capacity_at(t);
                 let mut terms = Vec::new();
                 let mut most = 0;
                 for &(j, amt) in &users {
-                    let c = covering(j, t);
+                    let c = self.covering(j, t);
                     if !c.is_empty() {
                         most += amt;
                         terms.extend(c.into_iter().map(|v| (v, amt as f64)));
                     }
                 }
                 if most > cap {
-                    rows.push(Row {
+                    self.rows.push(Row {
                         name: format!("cap_{r}_{t}"),
                         terms,
                         op: Op::Le,
                         rhs: cap.max(0) as f64,
                     });
-                    if rows.len() > MAX_ROWS {
+                    if self.rows.len() > MAX_ROWS {
                         return None;
                     }
                 }
             }
         }
+        Some(())
+    }
+
+    /// Exclusion pairs at each minute of `[t0, horizon)` both could run;
+    /// `None` above [`MAX_ROWS`].
+    fn add_exclusion_rows(&mut self, problem: &Problem, t0: Time) -> Option<()> {
         let pairs = problem.exclusion_pairs();
         for (i, j) in pairs {
-            for t in t0..horizon {
-                let ci = covering(i, t);
-                let cj = covering(j, t);
+            for t in t0..self.horizon {
+                let ci = self.covering(i, t);
+                let cj = self.covering(j, t);
                 if ci.is_empty() || cj.is_empty() {
                     continue;
                 }
@@ -216,26 +264,18 @@ impl Model {
                     .chain(cj)
                     .map(|v| (v, 1.0))
                     .collect::<Vec<_>>();
-                rows.push(Row {
+                self.rows.push(Row {
                     name: format!("excl_{i}_{j}_{t}"),
                     terms,
                     op: Op::Le,
                     rhs: 1.0,
                 });
-                if rows.len() > MAX_ROWS {
+                if self.rows.len() > MAX_ROWS {
                     return None;
                 }
             }
         }
-        let lb = problem.makespan(&es);
-        Some(Model {
-            x,
-            of,
-            rows,
-            dur: acts.iter().map(|a| a.duration).collect(),
-            horizon,
-            lb,
-        })
+        Some(())
     }
 
     /// Builds the good_lp problem; `relax`: continuous `x` in [0, 1].

@@ -440,45 +440,15 @@ fn reproducibly<R>(
 /// is re-checked with [`crate::model::verify::verify`]).
 pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = clock::now();
-    if let Err(e) = temporal::check_structure(problem) {
-        return Outcome::NotFound(format!("invalid problem: {e}"));
-    }
-    if problem.activities.is_empty() {
-        let starts = Vec::new();
-        if verify(problem, &starts).is_empty() {
-            return Outcome::Solved(Solution {
-                starts,
-                makespan: 0,
-                lower_bound: 0,
-            });
-        }
-        return Outcome::Infeasible("an on-time limit cannot be met".into());
+    if let Some(outcome) = outcome_without_search(problem) {
+        return outcome;
     }
     let (inst, lb) = match analyse(problem) {
         Ok(x) => x,
         Err(e) => return Outcome::Infeasible(e),
     };
-    // No schedule at all? With a deadline that is the question whether the
-    // deadline is refuted; without one it is asked at the horizon, beyond
-    // which nothing changes when nothing depends on time (a feasible
-    // RCPSP/max instance has a schedule within the sum over activities of
-    // the larger of duration and outgoing lags, which the horizon exceeds).
-    let time_invariant = temporal::proof_horizon(problem).is_some();
-    if problem.deadline.is_some() || time_invariant {
-        let end = inst.latest_end();
-        if bounds::refuted_or_abort(
-            &inst,
-            end,
-            started + opts.time_limit.mul_f64(0.05),
-            opts.stop.as_deref().unwrap_or(&AtomicBool::new(false)),
-        ) {
-            return Outcome::Infeasible(match problem.deadline {
-                Some(d) => format!(
-                    "no schedule ends by the deadline {d}: the resource capacities and time lags cannot all be met before it"
-                ),
-                None => "no schedule exists: the maximum time lags cannot be met together with the resource capacities".into(),
-            });
-        }
+    if let Some(outcome) = refute_any_schedule(problem, &inst, opts, started) {
+        return outcome;
     }
     let threads = opts.worker_threads();
     // With one thread the bound is computed first (reproducible runs); with
@@ -501,7 +471,6 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
         }
     }
     let budget = opts.time_limit.mul_f64(0.93);
-    let deadline = started + budget;
     let feeders: Vec<Vec<usize>> = problem
         .limits
         .iter()
@@ -519,78 +488,19 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
         restarts: AtomicUsize::new(0),
         progress: opts.progress.clone(),
     };
-    let search_started = clock::now();
-    let search_phases = || -> Vec<search::Cand> {
-        let mut candidates: Vec<search::Cand> = Vec::new();
-        let stopped = |shared: &search::Shared| shared.stopped();
-        let base = |until: Instant, seed: u64, shared: &search::Shared| {
-            let setup = search::Setup {
-                problem,
-                inst: &inst,
-                lower_bound: lb,
-                deadline: until,
-                max_schedules: opts.max_schedules,
-                feeders: feeders.clone(),
-            };
-            run_search(&setup, shared, seed, threads)
-        };
-        let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
-        if !hard_limits {
-            candidates.extend(base(deadline, opts.seed, &shared));
-        } else {
-            // On-time limits: a first search on the problem as it is; if it
-            // finds nothing within the limits, search variants in which the
-            // outages feeding a limit are aligned, then the problem again.
-            candidates.extend(base(started + budget.mul_f64(0.35), opts.seed, &shared));
-            let feasible = candidates.iter().any(|c| c.penalty == 0);
-            if !feasible && !stopped(&shared) {
-                let variants = aligned_variants(problem, &inst);
-                let share = budget.mul_f64(0.45 / variants.len().max(1) as f64);
-                for (k, v) in variants.iter().enumerate() {
-                    let setup = search::Setup {
-                        problem,
-                        inst: v,
-                        lower_bound: lb,
-                        deadline: (clock::now() + share).min(deadline),
-                        max_schedules: opts.max_schedules,
-                        feeders: feeders.clone(),
-                    };
-                    candidates.extend(run_search(
-                        &setup,
-                        &shared,
-                        opts.seed.wrapping_add(k as u64 + 1),
-                        threads,
-                    ));
-                    if stopped(&shared) {
-                        break;
-                    }
-                }
-            }
-            if !stopped(&shared) {
-                candidates.extend(base(deadline, opts.seed.wrapping_add(100), &shared));
-            }
-        }
-        candidates
+    let run = HeuristicRun {
+        problem,
+        inst: &inst,
+        lb,
+        opts,
+        feeders,
+        threads,
+        started,
+        budget,
+        deadline: started + budget,
+        search_started: clock::now(),
     };
-    let search_done = AtomicBool::new(false);
-    let candidates = std::thread::scope(|scope| {
-        if threads >= 2 {
-            let (inst, shared, search_done) = (&inst, &shared, &search_done);
-            // On large instances the bound thread takes a core from the
-            // search for little gain: give it a quarter of the time.
-            let bound_until = if inst.n > LARGE_INSTANCE {
-                started + budget / 4
-            } else {
-                deadline
-            };
-            scope.spawn(move || {
-                bounds::destructive_with(inst, lb, bound_until, search_done, |t| shared.bound(t));
-            });
-        }
-        let candidates = search_phases();
-        search_done.store(true, Ordering::Relaxed);
-        candidates
-    });
+    let candidates = run.search_beside_bound(&shared);
     let lb = lb.max(shared.lower.load(Ordering::Relaxed));
     let best = candidates.into_iter().min_by_key(|c| c.key());
     if let Some(d) = problem.deadline {
@@ -601,74 +511,249 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
         }
     }
     match best {
-        Some(c) if c.penalty == 0 => {
-            let errs = verify(problem, &c.starts);
-            debug_assert!(
-                errs.is_empty(),
-                "solver produced an invalid schedule: {errs:?}"
-            );
-            if !errs.is_empty() {
-                return Outcome::NotFound(format!(
-                    "internal error: the best schedule failed verification: {}",
-                    errs.join("; ")
-                ));
-            }
-            let makespan = problem.makespan(&c.starts);
-            debug_assert!(lb <= makespan, "bound {lb} above a schedule of {makespan}");
-            Outcome::Solved(Solution {
-                makespan,
-                starts: c.starts,
-                lower_bound: lb.min(makespan),
-            })
+        Some(c) if c.penalty == 0 => solved(problem, c, lb),
+        Some(c) => over_on_time_limits(problem, &c),
+        None => run.nothing_found(&shared),
+    }
+}
+
+/// The outcome when there is nothing to search: an invalid problem, or
+/// one without activities. `None`: search.
+fn outcome_without_search(problem: &Problem) -> Option<Outcome> {
+    if let Err(e) = temporal::check_structure(problem) {
+        return Some(Outcome::NotFound(format!("invalid problem: {e}")));
+    }
+    if problem.activities.is_empty() {
+        let starts = Vec::new();
+        if verify(problem, &starts).is_empty() {
+            return Some(Outcome::Solved(Solution {
+                starts,
+                makespan: 0,
+                lower_bound: 0,
+            }));
         }
-        Some(c) => {
-            let on = crate::model::signal::on_time(problem, &c.starts);
-            let over: Vec<String> = problem
-                .limits
-                .iter()
-                .zip(on)
-                .filter_map(|(l, o)| {
-                    l.max_on.filter(|&m| o > m).map(|m| {
-                        format!("{} (limit {} minutes, best found {} minutes)", l.name, m, o)
-                    })
-                })
-                .collect();
-            Outcome::NotFound(format!(
-                "every schedule found breaks the on-time limit of {}",
-                over.join(", ")
-            ))
+        return Some(Outcome::Infeasible("an on-time limit cannot be met".into()));
+    }
+    None
+}
+
+/// `Infeasible` when a quick bound refutes every schedule, so that the
+/// search is not run in vain. With a deadline that is the question whether
+/// the deadline is refuted; without one it is asked at the horizon, beyond
+/// which nothing changes when nothing depends on time (a feasible
+/// RCPSP/max instance has a schedule within the sum over activities of
+/// the larger of duration and outgoing lags, which the horizon exceeds).
+fn refute_any_schedule(
+    problem: &Problem,
+    inst: &Instance,
+    opts: &SolveOptions,
+    started: Instant,
+) -> Option<Outcome> {
+    let time_invariant = temporal::proof_horizon(problem).is_some();
+    if problem.deadline.is_some() || time_invariant {
+        let end = inst.latest_end();
+        if bounds::refuted_or_abort(
+            inst,
+            end,
+            started + opts.time_limit.mul_f64(0.05),
+            opts.stop.as_deref().unwrap_or(&AtomicBool::new(false)),
+        ) {
+            return Some(Outcome::Infeasible(match problem.deadline {
+                Some(d) => format!(
+                    "no schedule ends by the deadline {d}: the resource capacities and time lags cannot all be met before it"
+                ),
+                None => "no schedule exists: the maximum time lags cannot be met together with the resource capacities".into(),
+            }));
         }
-        None => {
-            let why = shared.failure.lock().map(|f| *f).unwrap_or("");
-            if opts
-                .stop
-                .as_ref()
-                .is_some_and(|f| f.load(Ordering::Relaxed))
-            {
-                return Outcome::NotFound(format!(
-                    "stopped before any schedule was found (after {})",
-                    clock::fmt_duration(clock::elapsed(started))
-                ));
+    }
+    None
+}
+
+/// The best schedule within every limit, re-checked with `verify`, as the
+/// outcome (a schedule failing it is an internal error).
+fn solved(problem: &Problem, c: search::Cand, lb: Time) -> Outcome {
+    let errs = verify(problem, &c.starts);
+    debug_assert!(
+        errs.is_empty(),
+        "solver produced an invalid schedule: {errs:?}"
+    );
+    if !errs.is_empty() {
+        return Outcome::NotFound(format!(
+            "internal error: the best schedule failed verification: {}",
+            errs.join("; ")
+        ));
+    }
+    let makespan = problem.makespan(&c.starts);
+    debug_assert!(lb <= makespan, "bound {lb} above a schedule of {makespan}");
+    Outcome::Solved(Solution {
+        makespan,
+        starts: c.starts,
+        lower_bound: lb.min(makespan),
+    })
+}
+
+/// The outcome when the best schedule breaks on-time limits: which ones,
+/// and by how much.
+fn over_on_time_limits(problem: &Problem, c: &search::Cand) -> Outcome {
+    let on = crate::model::signal::on_time(problem, &c.starts);
+    let over: Vec<String> = problem
+        .limits
+        .iter()
+        .zip(on)
+        .filter_map(|(l, o)| {
+            l.max_on
+                .filter(|&m| o > m)
+                .map(|m| format!("{} (limit {} minutes, best found {} minutes)", l.name, m, o))
+        })
+        .collect();
+    Outcome::NotFound(format!(
+        "every schedule found breaks the on-time limit of {}",
+        over.join(", ")
+    ))
+}
+
+/// One heuristic search: what its phases share and their time budget.
+struct HeuristicRun<'a> {
+    problem: &'a Problem,
+    inst: &'a Instance,
+    /// Lower bound after the first round of the destructive bound.
+    lb: Time,
+    opts: &'a SolveOptions,
+    /// Activities feeding each hard on-time limit.
+    feeders: Vec<Vec<usize>>,
+    threads: usize,
+    started: Instant,
+    /// The share of the time limit given to the search.
+    budget: Duration,
+    deadline: Instant,
+    search_started: Instant,
+}
+
+impl HeuristicRun<'_> {
+    /// The search's candidates; with two threads or more the destructive
+    /// bound goes on beside it on another thread, raising `shared.lower`.
+    fn search_beside_bound(&self, shared: &search::Shared) -> Vec<search::Cand> {
+        let search_done = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            if self.threads >= 2 {
+                let (inst, lb, search_done) = (self.inst, self.lb, &search_done);
+                // On large instances the bound thread takes a core from the
+                // search for little gain: give it a quarter of the time.
+                let bound_until = if inst.n > LARGE_INSTANCE {
+                    self.started + self.budget / 4
+                } else {
+                    self.deadline
+                };
+                scope.spawn(move || {
+                    bounds::destructive_with(inst, lb, bound_until, search_done, |t| {
+                        shared.bound(t)
+                    });
+                });
             }
-            if why == sgs::OUT_OF_TIME {
-                // The limit itself is the caller's to state: this search
-                // may have had only a share of it.
-                return Outcome::NotFound(format!(
-                    "the time limit is too short for {} activities: schedule generation had run for {} without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {} of analysis and bounds)",
-                    inst.n,
-                    clock::fmt_duration(clock::elapsed(search_started)),
-                    shared.restarts.load(Ordering::Relaxed),
-                    shared.placed.load(Ordering::Relaxed),
-                    clock::fmt_duration(search_started - started)
-                ));
-            }
-            let why = if why.is_empty() {
-                "time lags, intervals and resources are too tight for the heuristics"
-            } else {
-                why
-            };
-            Outcome::NotFound(why.to_string())
+            let candidates = self.search_phases(shared);
+            search_done.store(true, Ordering::Relaxed);
+            candidates
+        })
+    }
+
+    /// The search on the problem as it is; with on-time limits, when that
+    /// finds nothing within them, on variants in which the outages feeding
+    /// a limit are aligned, then on the problem again.
+    fn search_phases(&self, shared: &search::Shared) -> Vec<search::Cand> {
+        let (problem, opts, deadline) = (self.problem, self.opts, self.deadline);
+        let mut candidates: Vec<search::Cand> = Vec::new();
+        let hard_limits = problem.limits.iter().any(|l| l.max_on.is_some());
+        if !hard_limits {
+            candidates.extend(self.search_until(deadline, opts.seed, shared));
+            return candidates;
         }
+        candidates.extend(self.search_until(
+            self.started + self.budget.mul_f64(0.35),
+            opts.seed,
+            shared,
+        ));
+        let feasible = candidates.iter().any(|c| c.penalty == 0);
+        if !feasible && !shared.stopped() {
+            let variants = aligned_variants(problem, self.inst);
+            let share = self.budget.mul_f64(0.45 / variants.len().max(1) as f64);
+            for (k, v) in variants.iter().enumerate() {
+                let setup = search::Setup {
+                    problem,
+                    inst: v,
+                    lower_bound: self.lb,
+                    deadline: (clock::now() + share).min(deadline),
+                    max_schedules: opts.max_schedules,
+                    feeders: self.feeders.clone(),
+                };
+                candidates.extend(run_search(
+                    &setup,
+                    shared,
+                    opts.seed.wrapping_add(k as u64 + 1),
+                    self.threads,
+                ));
+                if shared.stopped() {
+                    break;
+                }
+            }
+        }
+        if !shared.stopped() {
+            candidates.extend(self.search_until(deadline, opts.seed.wrapping_add(100), shared));
+        }
+        candidates
+    }
+
+    /// The search on the problem as it is, until `until`.
+    fn search_until(
+        &self,
+        until: Instant,
+        seed: u64,
+        shared: &search::Shared,
+    ) -> Option<search::Cand> {
+        let setup = search::Setup {
+            problem: self.problem,
+            inst: self.inst,
+            lower_bound: self.lb,
+            deadline: until,
+            max_schedules: self.opts.max_schedules,
+            feeders: self.feeders.clone(),
+        };
+        run_search(&setup, shared, seed, self.threads)
+    }
+
+    /// The outcome when the search found no schedule at all: stopped, out
+    /// of time in the middle of schedule generation, or why it failed.
+    fn nothing_found(&self, shared: &search::Shared) -> Outcome {
+        let started = self.started;
+        let why = shared.failure.lock().map(|f| *f).unwrap_or("");
+        if self
+            .opts
+            .stop
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+        {
+            return Outcome::NotFound(format!(
+                "stopped before any schedule was found (after {})",
+                clock::fmt_duration(clock::elapsed(started))
+            ));
+        }
+        if why == sgs::OUT_OF_TIME {
+            // The limit itself is the caller's to state: this search
+            // may have had only a share of it.
+            return Outcome::NotFound(format!(
+                "the time limit is too short for {} activities: schedule generation had run for {} without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {} of analysis and bounds)",
+                self.inst.n,
+                clock::fmt_duration(clock::elapsed(self.search_started)),
+                shared.restarts.load(Ordering::Relaxed),
+                shared.placed.load(Ordering::Relaxed),
+                clock::fmt_duration(self.search_started - started)
+            ));
+        }
+        let why = if why.is_empty() {
+            "time lags, intervals and resources are too tight for the heuristics"
+        } else {
+            why
+        };
+        Outcome::NotFound(why.to_string())
     }
 }
 

@@ -318,180 +318,242 @@ fn align(inst: &Instance, list: &[usize], group: &[usize]) -> Vec<usize> {
 /// Runs one worker of the genetic search; returns its best schedule.
 pub fn run_worker(setup: &Setup, shared: &Shared, seed: u64, worker: usize) -> Option<Cand> {
     let inst = setup.inst;
-    let n = inst.n;
-    let mut w = Worker::new(setup, shared.flags());
-    let mut rng =
-        SplitMix64::seeded(seed.wrapping_add((worker as u64).wrapping_mul(0x2545_F491_4F6C_DD1D)));
-    let cap = 100usize;
-    let mut pop: Vec<Cand> = Vec::new();
-    let mut best: Option<Cand> = None;
-    // one check per schedule generated: the list work around it (the
-    // generation tells the clock its own)
-    let pass = inst.pass_steps() / 8;
-    let stop = |w: &Worker| {
-        clock::work(pass);
-        shared.stopped()
-            || clock::passed(setup.deadline)
-            || (setup.max_schedules > 0 && w.schedules >= setup.max_schedules)
-    };
-    let offer = |c: Cand, best: &mut Option<Cand>| {
-        if best.as_ref().is_none_or(|b| c.key() < b.key()) {
-            if c.penalty == 0 {
-                shared.found(c.makespan, setup.lower_bound);
-            }
-            *best = Some(c);
-        }
+    let mut g = GeneticSearch {
+        setup,
+        shared,
+        w: Worker::new(setup, shared.flags()),
+        rng: SplitMix64::seeded(
+            seed.wrapping_add((worker as u64).wrapping_mul(0x2545_F491_4F6C_DD1D)),
+        ),
+        pop: Vec::new(),
+        best: None,
+        // one check per schedule generated: the list work around it (the
+        // generation tells the clock its own)
+        pass: inst.pass_steps() / 8,
     };
     let rules = rule_keys(inst);
-    let first = worker % rules.len();
-    for k in 0..rules.len() {
-        // the first list is decoded even when time is already up
-        if k > 0 && stop(&w) {
-            break;
-        }
-        let list = if worker == 0 || k > 0 {
-            list_by_key(inst, &rules[(first + k) % rules.len()].1, false)
-        } else {
-            list_sampled(inst, &rules[first].1, &mut rng, false)
-        };
-        if let Some(c) = w.generate(list, best.is_none()) {
-            offer(c.clone(), &mut best);
-            insert(&mut pop, c, cap);
-        }
-    }
+    g.decode_rules(&rules, worker);
     let lst = &rules[0].1;
-    let mut tries = 0;
-    while pop.len() < cap && !stop(&w) && tries < 4 * cap {
-        tries += 1;
-        let key = &rules[rng.below(rules.len())].1;
-        let list = list_sampled(
-            inst,
-            if rng.chance(0.5) { lst } else { key },
-            &mut rng,
-            false,
-        );
-        if let Some(c) = w.generate(list, best.is_none()) {
-            offer(c.clone(), &mut best);
-            insert(&mut pop, c, cap);
+    g.fill_population(&rules, lst);
+    if worker % 2 == 1 {
+        g.local_search(lst);
+    } else {
+        g.evolve(lst);
+    }
+    g.finish()
+}
+
+/// Population size of the genetic search.
+const POPULATION: usize = 100;
+
+/// One worker's search state: its schedule generator, random numbers,
+/// population and best schedule.
+struct GeneticSearch<'a> {
+    setup: &'a Setup<'a>,
+    shared: &'a Shared,
+    w: Worker<'a>,
+    rng: SplitMix64,
+    pop: Vec<Cand>,
+    best: Option<Cand>,
+    /// Clock steps charged per stop check.
+    pass: u64,
+}
+
+impl GeneticSearch<'_> {
+    /// Whether to stop: another worker or the user said so, out of time, or
+    /// the schedule budget is spent. Tells the clock the work of one check.
+    #[inline]
+    fn stop(&self) -> bool {
+        clock::work(self.pass);
+        self.shared.stopped()
+            || clock::passed(self.setup.deadline)
+            || (self.setup.max_schedules > 0 && self.w.schedules >= self.setup.max_schedules)
+    }
+
+    /// Keeps `c` as the best schedule if it is better (announcing a
+    /// schedule within every limit to the other workers).
+    #[inline]
+    fn offer(&mut self, c: Cand) {
+        if self.best.as_ref().is_none_or(|b| c.key() < b.key()) {
+            if c.penalty == 0 {
+                self.shared.found(c.makespan, self.setup.lower_bound);
+            }
+            self.best = Some(c);
         }
     }
-    let mut seen = vec![false; n];
-    let mut since = 0u64;
-    let stale = 1500 + 10 * n as u64;
-    if worker % 2 == 1 {
-        // iterated local search around the best list
-        let mut current = best.clone().or_else(|| pop.first().cloned());
+
+    /// Decodes `list` and offers the schedule as best and to the population.
+    #[inline]
+    fn generate_and_keep(&mut self, list: Vec<usize>) {
+        if let Some(c) = self.w.generate(list, self.best.is_none()) {
+            self.offer(c.clone());
+            insert(&mut self.pop, c, POPULATION);
+        }
+    }
+
+    /// Decodes the list of each priority rule, starting from the worker's
+    /// own rule (worker 0 exactly, the others sampled around it).
+    fn decode_rules(&mut self, rules: &[(&'static str, Vec<f64>)], worker: usize) {
+        let inst = self.setup.inst;
+        let first = worker % rules.len();
+        for k in 0..rules.len() {
+            // the first list is decoded even when time is already up
+            if k > 0 && self.stop() {
+                break;
+            }
+            let list = if worker == 0 || k > 0 {
+                list_by_key(inst, &rules[(first + k) % rules.len()].1, false)
+            } else {
+                list_sampled(inst, &rules[first].1, &mut self.rng, false)
+            };
+            self.generate_and_keep(list);
+        }
+    }
+
+    /// Fills the population with lists sampled around the rules (`lst`,
+    /// latest start, half the time).
+    fn fill_population(&mut self, rules: &[(&'static str, Vec<f64>)], lst: &[f64]) {
+        let inst = self.setup.inst;
+        let mut tries = 0;
+        while self.pop.len() < POPULATION && !self.stop() && tries < 4 * POPULATION {
+            tries += 1;
+            let key = &rules[self.rng.below(rules.len())].1;
+            let list = list_sampled(
+                inst,
+                if self.rng.chance(0.5) { lst } else { key },
+                &mut self.rng,
+                false,
+            );
+            self.generate_and_keep(list);
+        }
+    }
+
+    /// Iterated local search around the best list (odd workers): shifts,
+    /// aligning outages of a broken on-time limit, restarts from the
+    /// population when stuck.
+    fn local_search(&mut self, lst: &[f64]) {
+        let (inst, setup) = (self.setup.inst, self.setup);
+        let n = inst.n;
+        let mut current = self.best.clone().or_else(|| self.pop.first().cloned());
         let mut since = 0u64;
-        while !stop(&w) {
+        while !self.stop() {
             let Some(cur) = current.as_ref() else {
-                let list = list_sampled(inst, lst, &mut rng, false);
-                current = w.generate(list, true);
+                let list = list_sampled(inst, lst, &mut self.rng, false);
+                current = self.w.generate(list, true);
                 if let Some(c) = &current {
-                    offer(c.clone(), &mut best);
+                    self.offer(c.clone());
                 }
                 continue;
             };
             let mut list = cur.list.clone();
-            for _ in 0..1 + rng.below(3) {
-                shift(inst, &mut list, &mut rng);
+            for _ in 0..1 + self.rng.below(3) {
+                shift(inst, &mut list, &mut self.rng);
             }
-            if !setup.feeders.is_empty() && cur.penalty > 0 && rng.chance(0.3) {
-                let g = &setup.feeders[rng.below(setup.feeders.len())];
+            if !setup.feeders.is_empty() && cur.penalty > 0 && self.rng.chance(0.3) {
+                let g = &setup.feeders[self.rng.below(setup.feeders.len())];
                 list = align(inst, &list, g);
             }
             since += 1;
-            if let Some(c) = w.generate(list, best.is_none()) {
+            if let Some(c) = self.w.generate(list, self.best.is_none()) {
                 if c.key() < cur.key() {
                     since = 0;
                 }
                 if c.key() <= cur.key() {
                     current = Some(c.clone());
                 }
-                offer(c, &mut best);
+                self.offer(c);
             }
             if since > 50 + n as u64 {
                 // restart from a population member
                 since = 0;
-                current = if pop.is_empty() || rng.chance(0.3) {
-                    best.clone()
+                current = if self.pop.is_empty() || self.rng.chance(0.3) {
+                    self.best.clone()
                 } else {
-                    Some(pop[rng.below(pop.len())].clone())
+                    Some(self.pop[self.rng.below(self.pop.len())].clone())
                 };
             }
         }
+    }
+
+    /// The genetic search (even workers): tournament selection, crossover,
+    /// mutation, aligning outages while no schedule meets the on-time
+    /// limits; the population is halved and refilled when stale.
+    fn evolve(&mut self, lst: &[f64]) {
+        let (inst, setup) = (self.setup.inst, self.setup);
+        let n = inst.n;
+        let mut seen = vec![false; n];
+        let mut since = 0u64;
+        let stale = 1500 + 10 * n as u64;
+        while !self.stop() {
+            if self.pop.len() < 2 {
+                let list = list_sampled(inst, lst, &mut self.rng, false);
+                self.generate_and_keep(list);
+                continue;
+            }
+            let m = tournament(&mut self.rng, &self.pop);
+            let d = tournament(&mut self.rng, &self.pop);
+            let mut child = crossover(
+                &self.pop[m].list,
+                &self.pop[d].list,
+                &mut self.rng,
+                &mut seen,
+            );
+            mutate(inst, &mut child, 0.05, &mut self.rng);
+            if self.rng.chance(0.2) {
+                shift(inst, &mut child, &mut self.rng);
+            }
+            if !setup.feeders.is_empty()
+                && self.best.as_ref().is_none_or(|b| b.penalty > 0)
+                && self.rng.chance(0.3)
+            {
+                let g = &setup.feeders[self.rng.below(setup.feeders.len())];
+                child = align(inst, &child, g);
+            }
+            let before = self.best.as_ref().map(|b| b.key());
+            self.generate_and_keep(child);
+            if self.best.as_ref().map(|b| b.key()) != before {
+                since = 0;
+            } else {
+                since += 1;
+            }
+            if since > stale {
+                // diversify: keep the better half, refill by sampling
+                self.pop.sort_by_key(|c| c.key());
+                self.pop.truncate(POPULATION / 2);
+                since = 0;
+            }
+            if !self.pop.is_empty() && self.pop.len() < POPULATION && self.rng.chance(0.1) {
+                let list = list_sampled(inst, lst, &mut self.rng, false);
+                self.generate_and_keep(list);
+            }
+        }
+    }
+
+    /// Counts the worker's schedules and, when it found none, leaves the
+    /// reason for the report; the best schedule.
+    fn finish(self) -> Option<Cand> {
+        let (w, shared) = (self.w, self.shared);
         SCHEDULES.fetch_add(w.schedules, Ordering::Relaxed);
-        if best.is_none() {
+        if self.best.is_none() {
             if let Ok(mut f) = shared.failure.lock() {
                 *f = w.sgs.failure;
                 shared.placed.fetch_max(w.sgs.placed, Ordering::Relaxed);
                 shared.restarts.fetch_max(w.sgs.restarts, Ordering::Relaxed);
             }
         }
-        return best;
+        self.best
     }
-    while !stop(&w) {
-        if pop.len() < 2 {
-            let list = list_sampled(inst, lst, &mut rng, false);
-            if let Some(c) = w.generate(list, best.is_none()) {
-                offer(c.clone(), &mut best);
-                insert(&mut pop, c, cap);
-            }
-            continue;
-        }
-        let pick = |rng: &mut SplitMix64, pop: &[Cand]| {
-            let a = rng.below(pop.len());
-            let b = rng.below(pop.len());
-            if pop[a].key() <= pop[b].key() {
-                a
-            } else {
-                b
-            }
-        };
-        let m = pick(&mut rng, &pop);
-        let d = pick(&mut rng, &pop);
-        let mut child = crossover(&pop[m].list, &pop[d].list, &mut rng, &mut seen);
-        mutate(inst, &mut child, 0.05, &mut rng);
-        if rng.chance(0.2) {
-            shift(inst, &mut child, &mut rng);
-        }
-        if !setup.feeders.is_empty()
-            && best.as_ref().is_none_or(|b| b.penalty > 0)
-            && rng.chance(0.3)
-        {
-            let g = &setup.feeders[rng.below(setup.feeders.len())];
-            child = align(inst, &child, g);
-        }
-        let before = best.as_ref().map(|b| b.key());
-        if let Some(c) = w.generate(child, best.is_none()) {
-            offer(c.clone(), &mut best);
-            insert(&mut pop, c, cap);
-        }
-        if best.as_ref().map(|b| b.key()) != before {
-            since = 0;
-        } else {
-            since += 1;
-        }
-        if since > stale {
-            // diversify: keep the better half, refill by sampling
-            pop.sort_by_key(|c| c.key());
-            pop.truncate(cap / 2);
-            since = 0;
-        }
-        if !pop.is_empty() && pop.len() < cap && rng.chance(0.1) {
-            let list = list_sampled(inst, lst, &mut rng, false);
-            if let Some(c) = w.generate(list, best.is_none()) {
-                offer(c.clone(), &mut best);
-                insert(&mut pop, c, cap);
-            }
-        }
+}
+
+/// The better of two population members drawn at random (binary
+/// tournament selection).
+#[inline]
+fn tournament(rng: &mut SplitMix64, pop: &[Cand]) -> usize {
+    let a = rng.below(pop.len());
+    let b = rng.below(pop.len());
+    if pop[a].key() <= pop[b].key() {
+        a
+    } else {
+        b
     }
-    SCHEDULES.fetch_add(w.schedules, Ordering::Relaxed);
-    if best.is_none() {
-        if let Ok(mut f) = shared.failure.lock() {
-            *f = w.sgs.failure;
-            shared.placed.fetch_max(w.sgs.placed, Ordering::Relaxed);
-            shared.restarts.fetch_max(w.sgs.restarts, Ordering::Relaxed);
-        }
-    }
-    best
 }

@@ -241,94 +241,165 @@ fn reasons(
     if s <= 0 {
         return (vec![HeldBy::WindowStart], None);
     }
-    let t = s - 1;
-    let dur = |i: usize| inv.tasks[i].duration;
-    let end = |i: usize| starts[i] + dur(i);
-    let running_at = |i: usize| i != cur && starts[i] <= t && t < end(i) && dur(i) > 0;
-    let id = |i: usize| inv.tasks[i].id.clone();
-    let mut out: Vec<(HeldBy, Option<usize>)> = Vec::new();
-
-    // Precedences met exactly (after, DR order), then max lags of successors.
-    for e in edges.iter().filter(|e| e.to == cur && e.from != cur) {
-        if starts[e.from] + e.lag != s {
-            continue;
-        }
-        let follow = (!seen[e.from]).then_some(e.from);
-        let why = match e.kind {
-            EdgeKind::After { .. } => HeldBy::Predecessor {
-                task: id(e.from),
-                lag: e.lag - dur(e.from),
-            },
-            EdgeKind::DrOrder { pair } => {
-                let p = &inv.dr[pair];
-                HeldBy::DrOrder {
-                    pair: pair_name(inv, pair),
-                    order: match p.order {
-                        Some(DrOrder::PrimaryFirst) => "primary_first",
-                        _ => "standby_first",
-                    }
-                    .into(),
-                    task: id(e.from),
-                }
-            }
-            EdgeKind::MaxLag { .. } => HeldBy::MaxLag {
-                task: id(e.from),
-                max_lag: -e.lag - dur(cur),
-            },
-        };
-        out.push((why, follow));
+    let held = MinuteBefore {
+        inv,
+        compiled,
+        starts,
+        cur,
+        seen,
+        s,
+        t: s - 1,
+    };
+    let mut out: Vec<(HeldBy, Option<usize>)> = held.precedences(edges);
+    held.resources(&mut out);
+    held.dr_pairs(&mut out);
+    held.calendar(&mut out);
+    if out.is_empty() {
+        return (vec![HeldBy::Slack], None);
     }
-    // Precedence reasons first, then max lags (they point forwards in time).
-    out.sort_by_key(|(h, _)| matches!(h, HeldBy::MaxLag { .. }));
+    let next = out.iter().find_map(|(_, f)| *f);
+    (out.into_iter().map(|(h, _)| h).collect(), next)
+}
 
-    // Resources at their limit the minute before.
-    let p = &compiled.problem;
-    for d in &p.activities[cur].demands {
-        let res = &p.resources[d.resource];
-        let cap = res.capacity_at(t);
-        let users: Vec<usize> = (0..inv.tasks.len())
-            .filter(|&o| {
-                running_at(o)
-                    && p.activities[o]
-                        .demands
-                        .iter()
-                        .any(|e| e.resource == d.resource)
-            })
-            .collect();
-        let used: i64 = users
+/// The minute `t` before task `cur` starts at `s`: what held it there.
+/// Each reason comes with the task the chain follows from it, if any
+/// (`seen` ones are not followed again).
+struct MinuteBefore<'a> {
+    inv: &'a Inventory,
+    compiled: &'a Compiled,
+    starts: &'a [Time],
+    cur: usize,
+    seen: &'a [bool],
+    s: Time,
+    t: Time,
+}
+
+impl MinuteBefore<'_> {
+    fn dur(&self, i: usize) -> Time {
+        self.inv.tasks[i].duration
+    }
+
+    fn end(&self, i: usize) -> Time {
+        self.starts[i] + self.dur(i)
+    }
+
+    /// Whether task `i` (not `cur`) runs in minute `t`.
+    fn running_at(&self, i: usize) -> bool {
+        i != self.cur && self.starts[i] <= self.t && self.t < self.end(i) && self.dur(i) > 0
+    }
+
+    fn id(&self, i: usize) -> String {
+        self.inv.tasks[i].id.clone()
+    }
+
+    /// Of `candidates`, the one to follow: not seen, ending right at `s`
+    /// first, then the earliest end.
+    fn follow_among(&self, candidates: &[usize]) -> Option<usize> {
+        candidates
             .iter()
-            .flat_map(|&o| p.activities[o].demands.iter())
-            .filter(|e| e.resource == d.resource)
-            .map(|e| e.amount)
-            .sum();
-        if used + d.amount <= cap {
-            continue;
+            .copied()
+            .filter(|&o| !self.seen[o])
+            .min_by_key(|&o| ((self.end(o) != self.s), self.end(o), o))
+    }
+
+    /// Precedences met exactly (after, DR order), then max lags of
+    /// successors (they point forwards in time).
+    fn precedences(&self, edges: &[graph::Edge]) -> Vec<(HeldBy, Option<usize>)> {
+        let (inv, cur) = (self.inv, self.cur);
+        let mut out = Vec::new();
+        for e in edges.iter().filter(|e| e.to == cur && e.from != cur) {
+            if self.starts[e.from] + e.lag != self.s {
+                continue;
+            }
+            let follow = (!self.seen[e.from]).then_some(e.from);
+            let why = match e.kind {
+                EdgeKind::After { .. } => HeldBy::Predecessor {
+                    task: self.id(e.from),
+                    lag: e.lag - self.dur(e.from),
+                },
+                EdgeKind::DrOrder { pair } => {
+                    let p = &inv.dr[pair];
+                    HeldBy::DrOrder {
+                        pair: pair_name(inv, pair),
+                        order: match p.order {
+                            Some(DrOrder::PrimaryFirst) => "primary_first",
+                            _ => "standby_first",
+                        }
+                        .into(),
+                        task: self.id(e.from),
+                    }
+                }
+                EdgeKind::MaxLag { .. } => HeldBy::MaxLag {
+                    task: self.id(e.from),
+                    max_lag: -e.lag - self.dur(cur),
+                },
+            };
+            out.push((why, follow));
         }
-        let origin = compiled.resource_origin.get(d.resource).copied();
-        if cap < d.amount {
+        // Precedence reasons first, then max lags.
+        out.sort_by_key(|(h, _)| matches!(h, HeldBy::MaxLag { .. }));
+        out
+    }
+
+    /// Resources of `cur` at their limit the minute before.
+    fn resources(&self, out: &mut Vec<(HeldBy, Option<usize>)>) {
+        let p = &self.compiled.problem;
+        for d in &p.activities[self.cur].demands {
+            let users: Vec<usize> = (0..self.inv.tasks.len())
+                .filter(|&o| {
+                    self.running_at(o)
+                        && p.activities[o]
+                            .demands
+                            .iter()
+                            .any(|e| e.resource == d.resource)
+                })
+                .collect();
+            let used: i64 = users
+                .iter()
+                .flat_map(|&o| p.activities[o].demands.iter())
+                .filter(|e| e.resource == d.resource)
+                .map(|e| e.amount)
+                .sum();
+            let cap = p.resources[d.resource].capacity_at(self.t);
+            if used + d.amount <= cap {
+                continue;
+            }
+            out.push(self.resource_full(d.resource, cap, d.amount, &users));
+        }
+    }
+
+    /// Why resource `r` (capacity `cap` in minute `t`), used by `users`,
+    /// had no room for `amount` more: a team off duty, or the team,
+    /// system, cluster or zone busy.
+    fn resource_full(
+        &self,
+        r: usize,
+        cap: i64,
+        amount: i64,
+        users: &[usize],
+    ) -> (HeldBy, Option<usize>) {
+        let inv = self.inv;
+        let res = &self.compiled.problem.resources[r];
+        let origin = self.compiled.resource_origin.get(r).copied();
+        if cap < amount {
             if let Some(ResourceOrigin::Team(k)) = origin {
                 let from = res
                     .steps
                     .iter()
-                    .find(|&&(at, c)| at > t && c >= d.amount)
+                    .find(|&&(at, c)| at > self.t && c >= amount)
                     .map(|&(at, _)| at)
-                    .unwrap_or(s);
-                out.push((
+                    .unwrap_or(self.s);
+                return (
                     HeldBy::TeamHours {
                         team: inv.teams[k].id.clone(),
                         from: clock(&inv.window, from),
                     },
                     None,
-                ));
-                continue;
+                );
             }
         }
-        let names: Vec<String> = users.iter().map(|&o| id(o)).collect();
-        let follow = users
-            .iter()
-            .copied()
-            .filter(|&o| !seen[o])
-            .min_by_key(|&o| ((end(o) != s), end(o), o));
+        let names: Vec<String> = users.iter().map(|&o| self.id(o)).collect();
+        let follow = self.follow_among(users);
         let why = match origin {
             Some(ResourceOrigin::Team(k)) => HeldBy::Team {
                 team: inv.teams[k].id.clone(),
@@ -356,75 +427,76 @@ fn reasons(
                 busy: names,
             },
         };
-        out.push((why, follow));
+        (why, follow)
     }
 
-    // DR pairs: the other side was down.
-    for (x, excl) in p.exclusions.iter().enumerate() {
-        let Some(mine) = excl.sides.iter().position(|side| side.contains(&cur)) else {
-            continue;
-        };
-        let others: Vec<usize> = excl
-            .sides
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| k != mine)
-            .flat_map(|(_, side)| side.iter().copied())
-            .filter(|&o| running_at(o))
-            .collect();
-        if let Some(&o) = others
-            .iter()
-            .filter(|&&o| !seen[o])
-            .min_by_key(|&&o| ((end(o) != s), end(o), o))
-            .or(others.first())
-        {
-            let pair = compiled
-                .exclusion_origin
-                .get(x)
-                .map(|&k| pair_name(inv, k))
-                .unwrap_or_else(|| excl.name.clone());
-            out.push((
-                HeldBy::DrPair { pair, task: id(o) },
-                (!seen[o]).then_some(o),
-            ));
-        }
-    }
-
-    // Calendar: windows and blackouts.
-    let task = &inv.tasks[cur];
-    let d = task.duration;
-    if let Some(ws) = &task.windows {
-        if !ws.iter().any(|w| w.contains_run(t, d)) {
-            let opens = ws
+    /// DR pairs: the other side was down.
+    fn dr_pairs(&self, out: &mut Vec<(HeldBy, Option<usize>)>) {
+        let p = &self.compiled.problem;
+        for (x, excl) in p.exclusions.iter().enumerate() {
+            let Some(mine) = excl.sides.iter().position(|side| side.contains(&self.cur)) else {
+                continue;
+            };
+            let others: Vec<usize> = excl
+                .sides
                 .iter()
-                .find(|w| w.contains_run(s, d))
-                .map(|w| w.start)
-                .unwrap_or(s);
-            out.push((
-                HeldBy::Window {
-                    opens: clock(&inv.window, opens),
-                },
-                None,
-            ));
+                .enumerate()
+                .filter(|&(k, _)| k != mine)
+                .flat_map(|(_, side)| side.iter().copied())
+                .filter(|&o| self.running_at(o))
+                .collect();
+            if let Some(o) = self.follow_among(&others).or(others.first().copied()) {
+                let pair = self
+                    .compiled
+                    .exclusion_origin
+                    .get(x)
+                    .map(|&k| pair_name(self.inv, k))
+                    .unwrap_or_else(|| excl.name.clone());
+                out.push((
+                    HeldBy::DrPair {
+                        pair,
+                        task: self.id(o),
+                    },
+                    (!self.seen[o]).then_some(o),
+                ));
+            }
         }
     }
-    for (k, b) in inv.blackouts.iter().enumerate() {
-        if b.interval.overlaps_run(t, d.max(1)) && inv.blackout_covers(b, task) {
-            out.push((
-                HeldBy::Blackout {
-                    index: k,
-                    reason: b.reason.clone(),
-                    until: clock(&inv.window, b.interval.end),
-                },
-                None,
-            ));
+
+    /// Calendar: a change window not yet open, blackouts covering the task.
+    fn calendar(&self, out: &mut Vec<(HeldBy, Option<usize>)>) {
+        let inv = self.inv;
+        let (s, t) = (self.s, self.t);
+        let task = &inv.tasks[self.cur];
+        let d = task.duration;
+        if let Some(ws) = &task.windows {
+            if !ws.iter().any(|w| w.contains_run(t, d)) {
+                let opens = ws
+                    .iter()
+                    .find(|w| w.contains_run(s, d))
+                    .map(|w| w.start)
+                    .unwrap_or(s);
+                out.push((
+                    HeldBy::Window {
+                        opens: clock(&inv.window, opens),
+                    },
+                    None,
+                ));
+            }
+        }
+        for (k, b) in inv.blackouts.iter().enumerate() {
+            if b.interval.overlaps_run(t, d.max(1)) && inv.blackout_covers(b, task) {
+                out.push((
+                    HeldBy::Blackout {
+                        index: k,
+                        reason: b.reason.clone(),
+                        until: clock(&inv.window, b.interval.end),
+                    },
+                    None,
+                ));
+            }
         }
     }
-    if out.is_empty() {
-        return (vec![HeldBy::Slack], None);
-    }
-    let next = out.iter().find_map(|(_, f)| *f);
-    (out.into_iter().map(|(h, _)| h).collect(), next)
 }
 
 /// "core-db-a / core-db-b" for DR pair `k`.
