@@ -190,8 +190,8 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
         inv,
         starts,
         out: Vec::new(),
-        by_system: tasks_on_each_system(inv, false),
-        outage_by_system: tasks_on_each_system(inv, true),
+        by_system: tasks_on_each_system(inv, Taken::All),
+        outage_by_system: tasks_on_each_system(inv, Taken::Outages),
     };
     check_start(&mut ctx);
     check_after(&mut ctx);
@@ -670,13 +670,20 @@ fn check_max_downtime(ctx: &mut Ctx) {
     }
 }
 
+/// Which tasks [`tasks_on_each_system`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Taken {
+    All,
+    Outages,
+}
+
 /// Task indices per system, read straight from each task's `systems` (or
 /// only the outage tasks): the checker's own grouping, shared with nothing
 /// the compiler uses, so a slip there cannot hide here.
-fn tasks_on_each_system(inv: &Inventory, outages_only: bool) -> Vec<Vec<usize>> {
+fn tasks_on_each_system(inv: &Inventory, taken: Taken) -> Vec<Vec<usize>> {
     let mut on = vec![Vec::new(); inv.systems.len()];
     for (t, task) in inv.tasks.iter().enumerate() {
-        if outages_only && !task.outage {
+        if taken == Taken::Outages && !task.outage {
             continue;
         }
         let mut systems = task.systems.clone();

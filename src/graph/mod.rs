@@ -62,14 +62,23 @@ pub fn outage_tasks_of(inv: &Inventory, c: Component) -> Vec<usize> {
         .collect()
 }
 
+/// Which tasks a grouping takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tasks {
+    /// Every task.
+    All,
+    /// Only the tasks that take their systems down.
+    Outages,
+}
+
 /// Tasks per system, each list in ascending task order with each task once:
 /// all tasks, or only outage tasks. Built once, so per-system and
 /// per-component lookups cost their own size rather than a scan of every
 /// task (which made large estates quadratic).
-pub fn tasks_by_system(inv: &Inventory, outage_only: bool) -> Vec<Vec<usize>> {
+pub fn tasks_by_system(inv: &Inventory, which: Tasks) -> Vec<Vec<usize>> {
     let mut by = vec![Vec::new(); inv.systems.len()];
     for (t, task) in inv.tasks.iter().enumerate() {
-        if outage_only && !task.outage {
+        if which == Tasks::Outages && !task.outage {
             continue;
         }
         for &s in &task.systems {
@@ -89,7 +98,7 @@ pub struct OutageIndex(Vec<Vec<usize>>);
 
 impl OutageIndex {
     pub fn new(inv: &Inventory) -> Self {
-        OutageIndex(tasks_by_system(inv, true))
+        OutageIndex(tasks_by_system(inv, Tasks::Outages))
     }
 
     /// The same as [`outage_tasks_of`], in time proportional to the answer.

@@ -90,7 +90,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
 
     // Indexes built once: scanning every task per system, team, cluster or
     // zone made compiling large estates quadratic.
-    let by_system = crate::graph::tasks_by_system(inv, false);
+    let by_system = crate::graph::tasks_by_system(inv, crate::graph::Tasks::All);
     let outages = crate::graph::OutageIndex::new(inv);
     let mut by_team: Vec<Vec<(usize, u32)>> = vec![Vec::new(); inv.teams.len()];
     for (i, t) in inv.tasks.iter().enumerate() {
