@@ -49,7 +49,9 @@ pub const EXPLAIN_FORMAT: &str = "windowplan-explain/1";
 pub struct PlanSummary {
     /// `given` (a plan file, checked) or `planned` (planned here).
     pub source: String,
+    /// Window length of the plan, in minutes.
     pub length_minutes: Time,
+    /// No plan of this inventory can be shorter, in minutes (proven lower bound).
     pub lower_bound_minutes: Time,
     /// Wall-clock end of the window.
     pub ends: String,
@@ -58,16 +60,21 @@ pub struct PlanSummary {
 /// Everything `windowplan explain` says.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
+    /// Format tag, [`EXPLAIN_FORMAT`]; changes when the JSON layout does.
     pub format: String,
     /// `planned` (a plan exists) or `no_plan`.
     pub outcome: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The plan explained; absent when no plan exists.
     pub plan: Option<PlanSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The critical chain of the plan, first task first; empty without a plan.
     pub critical_chain: Vec<ChainLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Rules that, relaxed, shorten the window; absent without a plan or when not asked for.
     pub bottlenecks: Option<Bottlenecks>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Rules that together make a plan impossible; only when no plan exists.
     pub conflict: Option<Conflict>,
 }
 
