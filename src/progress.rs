@@ -49,6 +49,7 @@ pub struct Relay {
 }
 
 impl Relay {
+    /// A relay with nothing recorded yet; `inner`, if any, hears every event as it comes.
     pub fn new(inner: Option<std::sync::Arc<dyn Progress + Send + Sync>>) -> Self {
         Relay {
             best: AtomicI64::new(NONE),

@@ -19,17 +19,22 @@ pub type Time = i64;
 /// A half-open interval `[start, end)` of minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Interval {
+    /// First minute inside the interval.
     pub start: Time,
+    /// First minute after it (exclusive end).
     pub end: Time,
 }
 
 impl Interval {
+    /// The interval `[start, end)`; nothing is checked (an empty one is allowed).
     pub fn new(start: Time, end: Time) -> Self {
         Interval { start, end }
     }
+    /// Its length in minutes (0 when empty or reversed).
     pub fn len(&self) -> Time {
         (self.end - self.start).max(0)
     }
+    /// Whether it holds no minute.
     pub fn is_empty(&self) -> bool {
         self.end <= self.start
     }

@@ -99,6 +99,7 @@ impl Format {
         }
     }
 
+    /// The format's name on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Format::Psplib => "psplib",

@@ -13,14 +13,14 @@
 //!   [`impossible`]: the rules no schedule can satisfy, found there.
 
 pub mod file;
-pub mod impossible;
+pub(crate) mod impossible;
 pub mod model;
-pub mod node;
+pub(crate) mod node;
 pub mod schema;
 pub mod shape;
 #[cfg(test)]
 pub(crate) mod testkit;
-pub mod time;
+pub(crate) mod time;
 pub mod validate;
 
 pub use model::*;

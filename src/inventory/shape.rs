@@ -132,7 +132,7 @@ const SECTIONS: [&str; 10] = [
 ];
 
 /// A shape problem as a diagnostic (E005) at its path and place.
-pub fn shape_diagnostic(base: &str, e: &ShapeError, lang: &str) -> Diagnostic {
+pub(crate) fn shape_diagnostic(base: &str, e: &ShapeError, lang: &str) -> Diagnostic {
     let path = format!("{base}{}", e.path);
     let path = path.trim_start_matches('.').to_string();
     let message = plain_words(&e.message);
@@ -160,7 +160,7 @@ fn plain_words(msg: &str) -> String {
 
 /// Reads the file model from a tree, item by item; returns it with what
 /// was left out, and a diagnostic for every shape problem.
-pub fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diagnostic>) {
+pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut partial = Partial::default();
     let mut f = InventoryFile {

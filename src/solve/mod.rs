@@ -51,7 +51,10 @@ const LARGE_INSTANCE: usize = 5000;
 /// How long and how to search.
 #[derive(Clone)]
 pub struct SolveOptions {
+    /// Wall-clock budget of the whole solve; when it runs out the best
+    /// schedule so far is returned.
     pub time_limit: Duration,
+    /// Seed of the randomised search: same seed, same single-threaded result.
     pub seed: u64,
     /// Worker threads (0 = all cores).
     pub threads: usize,
@@ -130,13 +133,17 @@ impl Default for SolveOptions {
 /// A schedule found by the solver.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
+    /// Start of each activity, in minutes from the window start, indexed like
+    /// the problem's activities.
     pub starts: Starts,
+    /// Time the last activity ends, in minutes from the window start.
     pub makespan: Time,
     /// No schedule can have a smaller makespan.
     pub lower_bound: Time,
 }
 
 impl Solution {
+    /// Whether the makespan is proven least (it meets the lower bound).
     pub fn is_optimal(&self) -> bool {
         self.lower_bound >= self.makespan
     }
@@ -163,17 +170,26 @@ pub enum CoreReason {
     /// start: its allowed/forbidden intervals (`intervals`) or the
     /// resources `short` (resource, amount) leave it no room.
     NoRoom {
+        /// Index of the activity in the problem.
         activity: usize,
+        /// Its earliest start, in minutes, from releases and time lags.
         earliest: Time,
+        /// Its latest start, in minutes, from the deadline and time lags.
         latest: Time,
+        /// Whether its allowed/forbidden intervals leave no room.
         intervals: bool,
+        /// Resources whose capacity never leaves room for it: (resource index,
+        /// units it needs).
         short: Vec<(usize, i64)>,
     },
     /// Activity `activity` cannot start before `earliest` (releases, time
     /// lags), too late to end by `deadline`.
     TooLate {
+        /// Index of the activity in the problem.
         activity: usize,
+        /// Its earliest start, in minutes.
         earliest: Time,
+        /// The problem's deadline, in minutes.
         deadline: Time,
     },
     /// Anything else, in words.

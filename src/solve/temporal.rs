@@ -197,6 +197,8 @@ pub fn proof_horizon(problem: &Problem) -> Option<Time> {
     })
 }
 
+/// Earliest start of every activity from releases and time lags only
+/// (resources ignored); `Err` describes a positive cycle of lags.
 pub fn earliest_starts(problem: &Problem) -> Result<Vec<Time>, String> {
     check_structure(problem)?;
     let (out, _) = arcs(problem);
@@ -230,7 +232,9 @@ pub fn latest_starts(problem: &Problem, end: Time) -> Result<Vec<Time>, String> 
 /// one for the critical-path length (the classical CPM windows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeWindows {
+    /// Earliest start of each activity, in minutes.
     pub earliest: Vec<Time>,
+    /// Latest start of each activity, in minutes.
     pub latest: Vec<Time>,
     /// Earliest possible makespan from time lags alone.
     pub critical_path: Time,

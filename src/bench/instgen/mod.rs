@@ -89,6 +89,7 @@ impl Kind {
             Kind::RcpspMax => 2,
         }
     }
+    /// The kind's name on the command line and in the manifest.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Psplib => "psplib",
@@ -119,16 +120,23 @@ pub struct Params {
 /// What to generate: the grid of parameter values and how many of each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetOptions {
+    /// Which format and generator to use.
     pub kind: Kind,
+    /// Real jobs per instance (the dummy start and end not counted).
     pub jobs: usize,
     /// Instances per parameter combination.
     pub count: usize,
+    /// Seed of the whole set: each instance's stream is derived from it.
     pub seed: u64,
     /// Empty lists take the defaults of [`SetOptions::new`].
     pub nc: Vec<f64>,
+    /// Resource factors to combine (see [`Params::rf`]).
     pub rf: Vec<f64>,
+    /// Resource strengths to combine (see [`Params::rs`]).
     pub rs: Vec<f64>,
+    /// RCPSP/max: max-lag shares to combine (see [`Params::max_lag_share`]).
     pub max_lag_share: Vec<f64>,
+    /// RCPSP/max: max-lag tightnesses to combine (see [`Params::tightness`]).
     pub tightness: Vec<f64>,
 }
 
@@ -188,8 +196,11 @@ impl SetOptions {
 /// One instance to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
+    /// Which format to write.
     pub kind: Kind,
+    /// File name to write it under (e.g. `j301_1.sm`, `PSP1.SCH`).
     pub file_name: String,
+    /// The parameters it is drawn with.
     pub params: Params,
     /// 1-based parameter combination.
     pub combination: usize,
@@ -206,6 +217,7 @@ pub struct Figures {
     pub arcs: usize,
     /// Maximal time lags (RCPSP/max).
     pub max_lags: usize,
+    /// Capacity of each renewable resource.
     pub capacities: Vec<i64>,
     /// Longest path from the source (resources ignored): the critical path
     /// length, PSPLIB's `MPM-Time`.
@@ -215,7 +227,9 @@ pub struct Figures {
 /// A generated instance: the file text and its figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
+    /// The instance file's text.
     pub text: String,
+    /// Its figures, for the manifest.
     pub figures: Figures,
 }
 
