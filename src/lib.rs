@@ -5,7 +5,7 @@
 //! The pipeline (see DESIGN.md): an inventory file is parsed and validated
 //! into an [`inventory::Inventory`], compiled into a domain-free
 //! [`model::Problem`], solved by [`solve`] into start times, and turned into a
-//! [`plan::Plan`] that [`plan::check`] re-verifies independently.
+//! [`plan::Plan`] that [`check::check`] re-verifies independently.
 
 pub mod base;
 pub mod error;

@@ -4,13 +4,13 @@
 //! docs/errors.md), and resolves it into an [`Inventory`] whose references
 //! are indices and whose times are minutes from the window start.
 //!
-//! - [`file`]: the serde model of the v1 file, as written.
-//! - [`time`]: durations, lags, local times (DST-aware) and intervals.
-//! - [`node`], [`shape`]: when the file does not fit the model at once, a
+//! - [`mod@file`]: the serde model of the v1 file, as written.
+//! - `time`: durations, lags, local times (DST-aware) and intervals.
+//! - `node`, [`shape`]: when the file does not fit the model at once, a
 //!   tree with the line and column of every value, read item by item so
 //!   every malformed field is reported.
 //! - [`validate`]: loading, every validation rule, and resolution;
-//!   [`impossible`]: the rules no schedule can satisfy, found there.
+//!   `impossible`: the rules no schedule can satisfy, found there.
 
 pub mod file;
 pub(crate) mod impossible;

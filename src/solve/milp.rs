@@ -16,7 +16,7 @@
 //!
 //! Hard on-time limits are not modelled (a relaxation): bounds remain valid,
 //! schedules are returned only when they pass
-//! [`verify`](crate::model::verify::verify).
+//! [`verify`].
 
 use crate::model::verify::verify;
 use crate::model::{Problem, Starts, Time};

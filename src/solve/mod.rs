@@ -162,7 +162,7 @@ pub enum Outcome {
 
 /// Why a core problem has no schedule, as found before search. Domain-free
 /// (activity and resource indices, minutes): the caller that knows what
-/// they stand for words it for its users; [`fmt::Display`] gives the core's
+/// they stand for words it for its users; [`Display`](std::fmt::Display) gives the core's
 /// own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CoreReason {
@@ -372,7 +372,7 @@ pub fn lower_bound(problem: &Problem) -> Time {
     }
 }
 
-/// Solves a problem within the options' limits (see [`portfolio::solve`]).
+/// Solves a problem within the options' limits (see `portfolio::solve`).
 /// A returned schedule always satisfies every constraint. With one thread
 /// the time limit is counted in work (see [`clock`]): the same problem,
 /// seed and limit give the same schedule on any machine, unless the wall
@@ -428,7 +428,7 @@ fn reproducibly<R>(
     out
 }
 
-/// The heuristic search alone (see [`portfolio::solve`], which adds the
+/// The heuristic search alone (see `portfolio::solve`, which adds the
 /// exact engine). A returned schedule always satisfies every constraint (it
 /// is re-checked with [`crate::model::verify::verify`]).
 pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {

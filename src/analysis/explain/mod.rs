@@ -1,8 +1,9 @@
 //! Plans that explain themselves, in a change board's words:
 //!
 //! - [`chain`]: the critical chain of a plan, and what held each task back;
-//! - [`availability`]: each service's least possible downtime, its single
-//!   points of failure, and re-planned suggestions that bring it to zero;
+//! - [`availability`](crate::analysis::availability): each service's least
+//!   possible downtime, its single points of failure, and re-planned
+//!   suggestions that bring it to zero;
 //! - [`bottleneck`]: which rule, relaxed a little, shortens the window most;
 //! - [`conflict`](mod@conflict): when no plan exists, a small set of rules that together
 //!   make it impossible.
