@@ -104,7 +104,7 @@ impl Progress for Relay {
 }
 
 /// The gap between a plan and its bound, as a percentage of the plan.
-pub fn gap_percent(makespan: Time, lower_bound: Time) -> f64 {
+pub(crate) fn gap_percent(makespan: Time, lower_bound: Time) -> f64 {
     if makespan <= 0 {
         0.0
     } else {

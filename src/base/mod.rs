@@ -2,12 +2,13 @@
 //! intervals of them, arithmetic on interval sets, and the words for
 //! durations and lists. It imports nothing from the crate.
 
-pub mod intervals;
-pub mod words;
+pub(crate) mod intervals;
+pub(crate) mod words;
 
 use serde::{Deserialize, Serialize};
 
-pub use words::{fmt_minutes, join_words};
+pub use words::fmt_minutes;
+pub(crate) use words::join_words;
 
 /// Plans may not place a task more than a century from the window start
 /// (keeps all minute arithmetic far from overflow).

@@ -83,7 +83,7 @@ pub struct Explanation {
 /// thread each (they run side by side), and the time `total` split over
 /// `checks` checks run `rayon::current_num_threads()` at a time, at least
 /// 200 ms and at most `total` each.
-pub fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
+pub(crate) fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
     let threads = rayon::current_num_threads().max(1) as u32;
     let rounds = (checks.max(1) as u32).div_ceil(threads);
     let each = (opts.time_limit / rounds)
@@ -147,7 +147,7 @@ pub fn explain_plan(
 }
 
 /// Explains why an inventory has no plan (`base`: what planning it said).
-pub fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> Explanation {
+pub(crate) fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> Explanation {
     let short = short_options(opts, RuleGroup::all(inv).len());
     Explanation {
         format: EXPLAIN_FORMAT.into(),

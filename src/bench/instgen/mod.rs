@@ -4,12 +4,12 @@
 //! are not at hand. Everything is deterministic: the same seed and
 //! parameters give the same files, byte for byte.
 //!
-//! - [`psplib`]: single-mode RCPSP `.sm` files in the PSPLIB layout, with
+//! - `psplib`: single-mode RCPSP `.sm` files in the PSPLIB layout, with
 //!   the ProGen parameters of Kolisch, Sprecher & Drexl (1995): `n` jobs
 //!   plus the dummy source and sink (jobs `1` and `n+2`, duration 0),
 //!   4 renewable resources, durations and demands uniform in 1..=10,
 //!   network complexity NC, resource factor RF and resource strength RS.
-//! - [`rcpspmax`]: RCPSP/max `.sch` files in Schwindt's ProGen/max layout,
+//! - `rcpspmax`: RCPSP/max `.sch` files in Schwindt's ProGen/max layout,
 //!   in the style of the j10/j20/j30 and ubo test sets: 5 renewable
 //!   resources, durations 1..=10, start-to-start minimal time lags and
 //!   maximal time lags (negative backward arcs) that close cycles, with a
@@ -50,8 +50,8 @@
 //! stream depends only on the seed, the kind, `n`, its own parameter values
 //! and `k`, so asking for a subset of the grid gives the same instances.
 
-pub mod psplib;
-pub mod rcpspmax;
+pub(crate) mod psplib;
+pub(crate) mod rcpspmax;
 
 use crate::error::Diagnostic;
 use crate::model::Time;
@@ -61,15 +61,15 @@ use crate::rng::SplitMix64;
 pub const E_GEN: &str = "E091";
 
 /// Durations and demands are uniform in `1..=MAX_VALUE`.
-pub const MAX_VALUE: u64 = 10;
+pub(crate) const MAX_VALUE: u64 = 10;
 /// Most successors / predecessors of a job (the dummies aside), as in ProGen.
-pub const MAX_ARCS_PER_JOB: usize = 3;
+pub(crate) const MAX_ARCS_PER_JOB: usize = 3;
 /// Number of start jobs and of finish jobs (fewer when `n < 6`).
-pub const START_FINISH_JOBS: usize = 3;
+pub(crate) const START_FINISH_JOBS: usize = 3;
 /// Largest number of jobs accepted.
-pub const MAX_JOBS: usize = 10_000;
+pub(crate) const MAX_JOBS: usize = 10_000;
 /// Largest number of instances in one set.
-pub const MAX_INSTANCES: usize = 100_000;
+pub(crate) const MAX_INSTANCES: usize = 100_000;
 /// Tries at building a network before giving up on an NC value.
 const NETWORK_ATTEMPTS: usize = 200;
 
@@ -113,7 +113,7 @@ pub struct Params {
     /// lag from an ancestor (ignored for PSPLIB).
     pub max_lag_share: f64,
     /// RCPSP/max: how tight maximal time lags are, 0 (loose) to 1 (exactly
-    /// the longest path they close); see [`rcpspmax`].
+    /// the longest path they close); see `rcpspmax`.
     pub tightness: f64,
 }
 
@@ -166,7 +166,7 @@ impl SetOptions {
     }
 
     /// Puts the defaults of [`SetOptions::new`] into the empty lists.
-    pub fn fill_defaults(&mut self) {
+    pub(crate) fn fill_defaults(&mut self) {
         let set = |v: &mut Vec<f64>, d: &[f64]| {
             if v.is_empty() {
                 *v = d.to_vec();
