@@ -23,6 +23,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// A diagnostic with no line or column yet (placed later, when the field's position is known).
     pub fn new(
         code: &'static str,
         path: impl Into<String>,
@@ -71,10 +72,12 @@ impl std::error::Error for Diagnostic {}
 pub struct InputError {
     /// The file (or other source) the problems were found in.
     pub source: String,
+    /// The problems, in the order found.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl InputError {
+    /// An error holding a single diagnostic.
     pub fn one(source: impl Into<String>, d: Diagnostic) -> Self {
         InputError {
             source: source.into(),

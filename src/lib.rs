@@ -45,7 +45,7 @@ pub mod base;
 pub mod error;
 pub mod interrupt;
 pub mod progress;
-pub mod rng;
+pub(crate) mod rng;
 
 pub mod analysis;
 pub mod bench;

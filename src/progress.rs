@@ -45,6 +45,7 @@ pub struct Relay {
 }
 
 impl Relay {
+    /// A relay with nothing recorded yet; `inner`, if any, hears every event as it comes.
     pub fn new(inner: Option<std::sync::Arc<dyn Progress + Send + Sync>>) -> Self {
         Relay {
             best: AtomicI64::new(NONE),
@@ -102,7 +103,7 @@ impl Progress for Relay {
 pub(crate) const NONE: i64 = i64::MIN;
 
 /// The gap between a plan and its bound, as a percentage of the plan.
-pub fn gap_percent(makespan: Time, lower_bound: Time) -> f64 {
+pub(crate) fn gap_percent(makespan: Time, lower_bound: Time) -> f64 {
     if makespan <= 0 {
         0.0
     } else {

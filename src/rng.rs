@@ -27,6 +27,7 @@ impl SplitMix64 {
         SplitMix64::new(a ^ b.rotate_left(17))
     }
 
+    /// The next pseudo-random 64-bit value of the stream.
     pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;

@@ -46,6 +46,7 @@ use std::fmt::Write as _;
 /// A non-redundant system whose outages take a service down.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SinglePoint {
+    /// System id.
     pub system: String,
     /// How the service reaches it: `requires`, or the integrations on the way
     /// (the route with the least total async tolerance).
@@ -66,6 +67,7 @@ pub struct SinglePoint {
 /// minute, and what each forces on the service.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForcedOutage {
+    /// System id.
     pub system: String,
     /// One task, or tasks that must follow each other directly.
     pub tasks: Vec<String>,
@@ -80,6 +82,7 @@ pub struct ForcedOutage {
 /// suggested.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
+    /// The change in words, e.g. "make `db` redundant".
     pub change: String,
     /// Downtime of the service in the re-planned inventory.
     pub downtime_minutes: Time,
@@ -90,24 +93,27 @@ pub struct Suggestion {
 /// One service's availability.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServiceAvailability {
+    /// Service id.
     pub service: String,
     /// Downtime in the plan found here.
     pub planned_downtime_minutes: Option<Time>,
     /// No plan can keep it down for less.
     pub least_downtime_minutes: Time,
+    /// Non-redundant systems whose outages take it down, worst first.
     pub single_points: Vec<SinglePoint>,
     /// When outages on several systems that can never overlap together
     /// force more than any single point: those outages (their minutes sum to
     /// `least_downtime_minutes`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub never_overlapping: Vec<ForcedOutage>,
+    /// Changes that lower its downtime, each verified by re-planning.
     pub suggestions: Vec<Suggestion>,
 }
 
 /// A service's floor: its single points, the outages that add up, and the
 /// least downtime they force.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Floor {
+pub(crate) struct Floor {
     pub single_points: Vec<SinglePoint>,
     pub never_overlapping: Vec<ForcedOutage>,
     pub least_downtime_minutes: Time,
@@ -603,7 +609,7 @@ fn floor_of(inv: &Inventory, service: usize, sep: &mut Separation) -> Floor {
 
 /// The floor of every service, in inventory order: a lower bound on its
 /// downtime in every plan that keeps the inventory's rules.
-pub fn floors(inv: &Inventory) -> Vec<Floor> {
+pub(crate) fn floors(inv: &Inventory) -> Vec<Floor> {
     let mut sep = Separation::new(inv);
     (0..inv.services.len())
         .map(|k| floor_of(inv, k, &mut sep))

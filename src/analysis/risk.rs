@@ -31,7 +31,9 @@ use serde::Serialize;
 /// How many samples, from which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RiskOptions {
+    /// Number of sampled durations per task (Monte Carlo runs).
     pub samples: usize,
+    /// Seed of the random generator: the same seed gives the same report.
     pub seed: u64,
 }
 
@@ -47,6 +49,7 @@ impl Default for RiskOptions {
 /// How often a task was on the critical chain.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CriticalShare {
+    /// Task id.
     pub task: String,
     /// Fraction of samples (0..1).
     pub share: f64,
@@ -55,7 +58,9 @@ pub struct CriticalShare {
 /// A service that went over its `max_downtime` in some samples.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LimitBreak {
+    /// Service id.
     pub service: String,
+    /// Its `max_downtime`, in minutes.
     pub max_downtime_minutes: Time,
     /// Samples in which it went over.
     pub samples: usize,
@@ -68,7 +73,9 @@ pub struct LimitBreak {
 /// What the simulation found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskReport {
+    /// Number of samples drawn.
     pub samples: usize,
+    /// Seed they were drawn from.
     pub seed: u64,
     /// Tasks with a three-point duration.
     pub uncertain_tasks: usize,
@@ -87,8 +94,11 @@ pub struct RiskReport {
     /// Percentiles over all samples; `None` = reached only by samples that
     /// never finish.
     pub p50_minutes: Option<Time>,
+    /// 80th percentile of the window length, in minutes.
     pub p80_minutes: Option<Time>,
+    /// 95th percentile of the window length, in minutes.
     pub p95_minutes: Option<Time>,
+    /// The inventory's deadline, in minutes from the window start (`None` without one).
     pub deadline_minutes: Option<Time>,
     /// Probability of finishing by the deadline (`None` without one).
     pub p_deadline: Option<f64>,
@@ -107,7 +117,7 @@ pub struct RiskReport {
 }
 
 /// The inverse CDF of the triangular distribution (`min`, `mode`, `max`) at `u`.
-pub fn triangular(min: f64, mode: f64, max: f64, u: f64) -> f64 {
+pub(crate) fn triangular(min: f64, mode: f64, max: f64, u: f64) -> f64 {
     if max <= min {
         return min;
     }
@@ -130,7 +140,7 @@ pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
 }
 
 /// [`retime`], saying which activity could not be placed (`Err(j)`).
-pub fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<Time>, usize> {
+pub(crate) fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<Time>, usize> {
     let n = problem.activities.len();
     let mut users: Vec<Vec<(usize, i64)>> = vec![Vec::new(); problem.resources.len()];
     for (j, a) in problem.activities.iter().enumerate() {
@@ -281,7 +291,7 @@ fn earliest_fit(
 }
 
 /// The inventory with every three-point duration drawn for one sample.
-pub fn sample_inventory(inv: &Inventory, rng: &mut SplitMix64) -> Inventory {
+pub(crate) fn sample_inventory(inv: &Inventory, rng: &mut SplitMix64) -> Inventory {
     let mut out = inv.clone();
     for t in &mut out.tasks {
         if let Some((lo, hi)) = t.spread {
@@ -370,7 +380,7 @@ fn percentile(sorted: &[Option<Time>], p: f64) -> Option<Time> {
 }
 
 /// The plan's order: task indices by start minute (ties by inventory order).
-pub fn start_order(starts: &[Time]) -> Vec<usize> {
+pub(crate) fn start_order(starts: &[Time]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..starts.len()).collect();
     order.sort_by_key(|&i| (starts[i], i));
     order
@@ -566,6 +576,7 @@ impl RiskReport {
         s
     }
 
+    /// The report as pretty-printed JSON, with a final newline.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("report serialises") + "\n"
     }

@@ -43,7 +43,9 @@ use std::path::Path;
 /// One what-if scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
+    /// Scenario name, as shown in the comparison and in error messages.
     pub name: String,
+    /// Free-text note on what the scenario stands for.
     pub note: Option<String>,
     /// RFC 7386 merge patch of the inventory document (with the list extension).
     pub patch: Value,
@@ -51,7 +53,7 @@ pub struct Scenario {
 
 /// The top-level lists that accept an id-keyed patch object, with the field
 /// that identifies an element.
-pub fn list_key(list: &str) -> Option<&'static str> {
+pub(crate) fn list_key(list: &str) -> Option<&'static str> {
     match list {
         "teams" | "systems" | "clusters" | "zones" | "services" | "integrations" | "tasks" => {
             Some("id")
@@ -62,7 +64,7 @@ pub fn list_key(list: &str) -> Option<&'static str> {
 }
 
 /// RFC 7386 JSON merge patch.
-pub fn merge_patch(target: &mut Value, patch: &Value) {
+pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
     let Value::Object(p) = patch else {
         *target = patch.clone();
         return;
@@ -83,7 +85,7 @@ pub fn merge_patch(target: &mut Value, patch: &Value) {
 /// Applies a scenario patch to an inventory document: RFC 7386, except that
 /// a top-level list patched with an object is patched element by element
 /// (see the module documentation).
-pub fn apply_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
+pub(crate) fn apply_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
     let mut out = doc.clone();
     let Value::Object(p) = patch else {
         merge_patch(&mut out, patch);
@@ -240,7 +242,7 @@ pub fn parse_scenarios(
 
 /// Applies a scenario to the inventory document and validates the result
 /// like an inventory file; diagnostics name the scenario.
-pub fn patched_inventory(
+pub(crate) fn patched_inventory(
     doc: &Value,
     scenario: &Scenario,
     inventory_source: &str,
@@ -255,9 +257,13 @@ pub fn patched_inventory(
 /// What planning one scenario (or the base) gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    /// Window length, in minutes.
     pub length_minutes: i64,
+    /// No plan can be shorter, in minutes (proven lower bound).
     pub lower_bound_minutes: i64,
+    /// `optimal` when the length is proven least, else `feasible`.
     pub status: String,
+    /// Sum over services of downtime minutes times the service's `weight`.
     pub weighted_downtime: f64,
     /// Services with any downtime.
     pub services_down: Vec<String>,
@@ -270,33 +276,48 @@ pub struct Summary {
 /// One row of the comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
+    /// Scenario name (`base` for the unchanged inventory).
     pub scenario: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The scenario's note, if any.
     pub note: Option<String>,
     /// The plan, or why there is none.
     #[serde(flatten)]
     pub outcome: RowOutcome,
+    /// The plan itself, for reports; not serialised.
     #[serde(skip)]
     pub plan: Option<Plan>,
 }
 
+/// What planning one row gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum RowOutcome {
+    /// A plan was found; its summary.
     Planned(Summary),
-    Infeasible { reason: String },
-    NotFound { reason: String },
+    /// Proven impossible.
+    Infeasible {
+        /// Why no plan can exist, in words.
+        reason: String,
+    },
+    /// No plan found in the time given: not a proof.
+    NotFound {
+        /// Why none was found (e.g. the time limit ran out), in words.
+        reason: String,
+    },
 }
 
 /// The base and every scenario, planned.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The unchanged inventory.
     pub base: Row,
+    /// Each scenario, in the order given.
     pub scenarios: Vec<Row>,
 }
 
 /// Summarises a plan of an inventory.
-pub fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
+pub(crate) fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
     let weighted_downtime = plan
         .services
         .iter()
@@ -421,7 +442,7 @@ pub fn run(
 }
 
 /// `+25m`, `−10m` or `±0`.
-pub fn fmt_delta(d: i64) -> String {
+pub(crate) fn fmt_delta(d: i64) -> String {
     match d.cmp(&0) {
         std::cmp::Ordering::Equal => "±0".into(),
         std::cmp::Ordering::Greater => format!("+{}", fmt_minutes(d)),
@@ -430,7 +451,7 @@ pub fn fmt_delta(d: i64) -> String {
 }
 
 /// How a scenario's critical chain differs from the base's, in words.
-pub fn chain_change(base: &[String], other: &[String]) -> String {
+pub(crate) fn chain_change(base: &[String], other: &[String]) -> String {
     if base == other {
         return "same".into();
     }

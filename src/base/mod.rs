@@ -2,12 +2,13 @@
 //! intervals of them, arithmetic on interval sets, and the words for
 //! durations and lists. It imports nothing from the crate.
 
-pub mod intervals;
-pub mod words;
+pub(crate) mod intervals;
+pub(crate) mod words;
 
 use serde::{Deserialize, Serialize};
 
-pub use words::{fmt_minutes, join_words};
+pub use words::fmt_minutes;
+pub(crate) use words::join_words;
 
 /// Plans may not place a task more than a century from the window start
 /// (keeps all minute arithmetic far from overflow).
@@ -19,17 +20,22 @@ pub type Time = i64;
 /// A half-open interval `[start, end)` of minutes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Interval {
+    /// First minute inside the interval.
     pub start: Time,
+    /// First minute after it (exclusive end).
     pub end: Time,
 }
 
 impl Interval {
+    /// The interval `[start, end)`; nothing is checked (an empty one is allowed).
     pub fn new(start: Time, end: Time) -> Self {
         Interval { start, end }
     }
+    /// Its length in minutes (0 when empty or reversed).
     pub fn len(&self) -> Time {
         (self.end - self.start).max(0)
     }
+    /// Whether it holds no minute.
     pub fn is_empty(&self) -> bool {
         self.end <= self.start
     }

@@ -31,25 +31,25 @@ pub const MAX_RESOURCES: usize = 10_000;
 pub const MAX_INSTANCE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// File could not be read.
-pub const E_UNREADABLE: &str = "E080";
+pub(crate) const E_UNREADABLE: &str = "E080";
 /// Header line missing or malformed.
-pub const E_HEADER: &str = "E081";
+pub(crate) const E_HEADER: &str = "E081";
 /// A token that should be a whole number is not one (or does not fit in 64 bits).
-pub const E_NOT_A_NUMBER: &str = "E082";
+pub(crate) const E_NOT_A_NUMBER: &str = "E082";
 /// A number outside its allowed range (negative duration, huge value, ...).
-pub const E_RANGE: &str = "E083";
+pub(crate) const E_RANGE: &str = "E083";
 /// Wrong count: row length, number of successors/demands/rows, trailing data.
-pub const E_COUNT: &str = "E084";
+pub(crate) const E_COUNT: &str = "E084";
 /// Reference to an unknown or out-of-order job/activity number.
-pub const E_JOB_REF: &str = "E085";
+pub(crate) const E_JOB_REF: &str = "E085";
 /// A feature the reader does not support (several modes, non-renewable resources).
-pub const E_UNSUPPORTED: &str = "E086";
+pub(crate) const E_UNSUPPORTED: &str = "E086";
 /// File ends early: a section or rows are missing.
-pub const E_TRUNCATED: &str = "E087";
+pub(crate) const E_TRUNCATED: &str = "E087";
 /// Benchmark reference file malformed.
-pub const E_REFERENCE: &str = "E088";
+pub(crate) const E_REFERENCE: &str = "E088";
 /// Benchmark directory unreadable or holds no instance of the format.
-pub const E_BENCH_DIR: &str = "E089";
+pub(crate) const E_BENCH_DIR: &str = "E089";
 
 /// A benchmark file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
@@ -99,6 +99,7 @@ impl Format {
         }
     }
 
+    /// The format's name on the command line and in reports.
     pub fn name(self) -> &'static str {
         match self {
             Format::Psplib => "psplib",
@@ -209,7 +210,7 @@ pub fn critical_path_bound(problem: &Problem) -> Option<Time> {
 
 /// Earliest starts under the precedences alone (resources ignored); `None`
 /// on a positive cycle. See [`critical_path_bound`].
-pub fn earliest_starts(problem: &Problem) -> Option<Vec<Time>> {
+pub(crate) fn earliest_starts(problem: &Problem) -> Option<Vec<Time>> {
     let n = problem.activities.len();
     let mut est: Vec<Time> = problem
         .activities

@@ -111,8 +111,11 @@ pub enum RefStatus {
 /// A reference value for one instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Reference {
+    /// Reference makespan (optimum or best known), absent for an infeasible instance.
     pub makespan: Option<Time>,
+    /// Best known lower bound on the makespan, when published.
     pub lower_bound: Option<Time>,
+    /// What the reference makespan stands for.
     pub status: RefStatus,
 }
 
@@ -126,13 +129,18 @@ pub struct ReferenceTable {
 }
 
 impl ReferenceTable {
+    /// Number of instances with a reference.
     pub fn len(&self) -> usize {
         self.by_set.len().max(self.by_name.len())
     }
+    /// Whether the table holds no reference.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
+    /// Adds the reference of `instance`, under `set` when given; an instance
+    /// name found in several sets with different values becomes ambiguous
+    /// without its set.
     pub fn insert(&mut self, set: Option<&str>, instance: &str, r: Reference) {
         let key = instance_key(instance);
         if let Some(set) = set {
@@ -192,6 +200,7 @@ pub enum InstanceStatus {
 }
 
 impl InstanceStatus {
+    /// The status as written in reports (`optimal`, `not_found`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             InstanceStatus::Optimal => "optimal",
@@ -207,15 +216,21 @@ impl InstanceStatus {
 /// One instance's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct InstanceResult {
+    /// Set the instance belongs to: the name of the directory holding its file.
     pub set: String,
+    /// Instance file name.
     pub instance: String,
+    /// Number of real activities.
     pub activities: usize,
+    /// What the solver concluded, after verification.
     pub status: InstanceStatus,
+    /// Makespan of the verified schedule, in time units of the instance.
     pub makespan: Option<Time>,
     /// The solver's lower bound.
     pub lower_bound: Option<Time>,
     /// Critical-path bound (resources ignored); `None` on a positive cycle.
     pub cp_bound: Option<Time>,
+    /// The reference value, when the table has one.
     pub reference: Option<Reference>,
     /// `100 (makespan - reference) / reference`.
     pub dev_ref_pct: Option<f64>,
@@ -225,6 +240,7 @@ pub struct InstanceResult {
     pub matched_reference: bool,
     /// The solver's lower bound equals its makespan.
     pub proven_optimal: bool,
+    /// Solver wall time, in seconds.
     pub time_s: f64,
     /// The solver took more than 1.5 × its time limit + 1 s (not a failure).
     pub over_time_limit: bool,
@@ -253,6 +269,9 @@ pub struct InstanceResult {
 }
 
 impl InstanceResult {
+    /// Whether the instance counts as a failure of the run: a violation, a
+    /// conflict with the reference, a run that did not repeat, or one beaten
+    /// by the one-thread run without excuse.
     pub fn failed(&self) -> bool {
         !self.violations.is_empty()
             || !self.conflicts.is_empty()
@@ -278,7 +297,9 @@ impl InstanceResult {
 /// Summary of one set (or of all sets).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SetSummary {
+    /// Set name (`total` for all sets).
     pub set: String,
+    /// Instances run.
     pub instances: usize,
     /// Verified schedules found.
     pub solved: usize,
@@ -290,12 +311,17 @@ pub struct SetSummary {
     pub mean_dev_cp_pct: Option<f64>,
     /// Makespan at most the reference makespan.
     pub matched_reference: usize,
+    /// Instances whose optimum the solver proved.
     pub proven_optimal: usize,
+    /// Instances the solver proved infeasible.
     pub infeasible_detected: usize,
     /// Instances the reference marks infeasible.
     pub infeasible_expected: usize,
+    /// Instances where the solver found nothing within its limits.
     pub not_found: usize,
+    /// Mean solver wall time per instance, in seconds.
     pub mean_time_s: f64,
+    /// Longest solver wall time, in seconds.
     pub max_time_s: f64,
     /// Instances whose schedule violated a constraint.
     pub violations: usize,
@@ -395,6 +421,7 @@ impl SetSummary {
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
+    /// The instance format read.
     pub format: Format,
     /// Instances whose schedule broke a constraint or whose solver
     /// panicked (any > 0 means a solver bug; the run fails).
@@ -402,11 +429,17 @@ pub struct BenchReport {
     /// Instances contradicting the reference (the run fails too; see
     /// [`BenchReport::passed`]).
     pub conflicts: usize,
+    /// Time limit per instance, in seconds.
     pub time_limit_s: f64,
+    /// Seed given to the solver.
     pub seed: u64,
+    /// Worker threads per solve (0 = all cores).
     pub threads: usize,
+    /// Summary per set, in the order run.
     pub sets: Vec<SetSummary>,
+    /// Summary over all sets.
     pub total: SetSummary,
+    /// Every instance's result, in the order run.
     pub instances: Vec<InstanceResult>,
 }
 

@@ -4,23 +4,23 @@
 //! docs/errors.md), and resolves it into an [`Inventory`] whose references
 //! are indices and whose times are minutes from the window start.
 //!
-//! - [`file`]: the serde model of the v1 file, as written.
-//! - [`time`]: durations, lags, local times (DST-aware) and intervals.
-//! - [`node`], [`shape`]: when the file does not fit the model at once, a
+//! - [`mod@file`]: the serde model of the v1 file, as written.
+//! - `time`: durations, lags, local times (DST-aware) and intervals.
+//! - `node`, [`shape`]: when the file does not fit the model at once, a
 //!   tree with the line and column of every value, read item by item so
 //!   every malformed field is reported.
 //! - [`validate`]: loading, every validation rule, and resolution;
-//!   [`impossible`]: the rules no schedule can satisfy, found there.
+//!   `impossible`: the rules no schedule can satisfy, found there.
 
 pub mod file;
-pub mod impossible;
+pub(crate) mod impossible;
 pub mod model;
-pub mod node;
+pub(crate) mod node;
 pub mod schema;
 pub mod shape;
 #[cfg(test)]
 pub(crate) mod testkit;
-pub mod time;
+pub(crate) mod time;
 pub mod validate;
 
 pub use model::*;

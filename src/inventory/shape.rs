@@ -13,28 +13,28 @@ use std::collections::HashSet;
 #[derive(Debug, Default, Clone)]
 pub struct Partial {
     /// For each list section, the file index of every item kept, in order.
-    pub kept: Vec<(&'static str, Vec<usize>)>,
+    pub(crate) kept: Vec<(&'static str, Vec<usize>)>,
     /// Ids of items left out: a reference to one is not "unknown".
-    pub broken_ids: HashSet<String>,
+    pub(crate) broken_ids: HashSet<String>,
     /// Tags of systems left out (blackout scopes may name them).
-    pub broken_tags: HashSet<String>,
+    pub(crate) broken_tags: HashSet<String>,
     /// Sections that are unreadable as a whole (not a list).
-    pub broken_sections: HashSet<&'static str>,
+    pub(crate) broken_sections: HashSet<&'static str>,
     /// `window` is missing or malformed: times cannot be checked.
-    pub window_broken: bool,
+    pub(crate) window_broken: bool,
     /// Fields (full paths) of kept items that were malformed and stood in
     /// for, so that the rest of the item could be read: rules on them are
     /// not checked (the stand-in is no value of the user's).
-    pub repaired: HashSet<String>,
+    pub(crate) repaired: HashSet<String>,
     /// Misspelt fields read under their meant names: (meant, as written),
     /// full paths.
-    pub renamed: Vec<(String, String)>,
+    pub(crate) renamed: Vec<(String, String)>,
 }
 
 impl Partial {
     /// Whether an unknown reference of this kind (as validation names it)
     /// may be a consequence of something already reported.
-    pub fn excuses(&self, kind: &str, id: &str) -> bool {
+    pub(crate) fn excuses(&self, kind: &str, id: &str) -> bool {
         let sections: &[&str] = match kind {
             "team" => &["teams"],
             "system" => &["systems"],
@@ -53,7 +53,7 @@ impl Partial {
     /// Whether a rule diagnostic at `path` is about a stood-in field, or
     /// about a whole item one of whose fields was stood in for (`tasks[2]`
     /// "names no system" when its `systems` was malformed).
-    pub fn covers(&self, path: &str) -> bool {
+    pub(crate) fn covers(&self, path: &str) -> bool {
         self.repaired.iter().any(|r| {
             let under = path
                 .strip_prefix(r.as_str())
@@ -65,7 +65,7 @@ impl Partial {
 
     /// The path as written in the file, for a field read under another
     /// name (`window.deadline` written `window.dedline`).
-    pub fn as_written(&self, path: &str) -> String {
+    pub(crate) fn as_written(&self, path: &str) -> String {
         for (meant, written) in &self.renamed {
             if let Some(rest) = path.strip_prefix(meant.as_str()) {
                 if rest.is_empty() || rest.starts_with(['.', '[']) {
@@ -78,7 +78,7 @@ impl Partial {
 
     /// A path of the partial file (`tasks[1].after[0]`) in the file's own
     /// indices (`tasks[3].after[0]`); also in a message that quotes one.
-    pub fn remap(&self, text: &str) -> String {
+    pub(crate) fn remap(&self, text: &str) -> String {
         let mut out = text.to_string();
         for (section, kept) in &self.kept {
             if kept.iter().enumerate().all(|(i, &k)| i == k) {
@@ -132,7 +132,7 @@ const SECTIONS: [&str; 10] = [
 ];
 
 /// A shape problem as a diagnostic (E005) at its path and place.
-pub fn shape_diagnostic(base: &str, e: &ShapeError, lang: &str) -> Diagnostic {
+pub(crate) fn shape_diagnostic(base: &str, e: &ShapeError, lang: &str) -> Diagnostic {
     let path = format!("{base}{}", e.path);
     let path = path.trim_start_matches('.').to_string();
     let message = plain_words(&e.message);
@@ -160,7 +160,7 @@ fn plain_words(msg: &str) -> String {
 
 /// Reads the file model from a tree, item by item; returns it with what
 /// was left out, and a diagnostic for every shape problem.
-pub fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diagnostic>) {
+pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut partial = Partial::default();
     let mut f = InventoryFile {

@@ -29,7 +29,9 @@ pub const MAX_MINUTES: Time = 365 * 24 * 60;
 pub struct TimeError {
     /// Stable diagnostic code (see docs/errors.md).
     pub code: &'static str,
+    /// What is wrong, quoting the text as written.
     pub message: String,
+    /// How to write it correctly.
     pub hint: String,
 }
 
@@ -384,12 +386,16 @@ fn tz_name(tz: &TimeZone) -> String {
 /// The window's clock: converts local times to minutes from the start.
 #[derive(Debug, Clone)]
 pub struct Clock {
+    /// The window's timezone.
     pub tz: TimeZone,
+    /// The window's start, local time in that timezone (minute 0).
     pub start: ZonedDateTime,
 }
 
 impl Clock {
-    /// Builds the clock from the window's timezone name and start time.
+    /// Builds the clock from the window's timezone name and start time
+    /// (validation builds it field by field, to report each part's error).
+    #[cfg(test)]
     pub fn new(timezone_name: &str, start: &str) -> Result<Clock, TimeError> {
         let tz = timezone(timezone_name)?;
         let start = parse_local(start, &tz)?;

@@ -1,6 +1,6 @@
 //! The domain-free core scheduling problem and the compiler that maps an
 //! inventory onto it. The solver sees only [`Problem`]; nothing about
-//! clusters, DR pairs or services leaks past [`compile`].
+//! clusters, DR pairs or services leaks past [`compile()`].
 
 pub mod compile;
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// An activity of `duration` minutes with no demands, release or windows.
     pub fn new(name: impl Into<String>, duration: Time) -> Self {
         Activity {
             name: name.into(),
@@ -42,7 +43,9 @@ impl Activity {
 /// `amount` units of resource `resource` held while the activity runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Demand {
+    /// Index into [`Problem::resources`].
     pub resource: usize,
+    /// Units held (at most the resource's capacity to be placeable).
     pub amount: i64,
 }
 
@@ -50,8 +53,11 @@ pub struct Demand {
 /// maximum time lag is a negative lag in the other direction).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Precedence {
+    /// Index of the earlier activity in [`Problem::activities`].
     pub from: usize,
+    /// Index of the later activity in [`Problem::activities`].
     pub to: usize,
+    /// Minimum minutes from the start of `from` to the start of `to`.
     pub lag: Time,
 }
 
@@ -100,7 +106,9 @@ impl Resource {
 /// the same side may. (A DR pair: primary-side outages vs standby-side.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exclusion {
+    /// Name for explanations (the DR pair).
     pub name: String,
+    /// Each side's activities, as indices into [`Problem::activities`].
     pub sides: Vec<Vec<usize>>,
 }
 
@@ -117,30 +125,46 @@ pub enum Signal {
     All(Vec<usize>),
     /// On once the input signal has been on continuously for more than
     /// `tolerance` minutes, until it goes off.
-    Delayed { input: usize, tolerance: Time },
+    Delayed {
+        /// Index of the input signal in [`Problem::signals`].
+        input: usize,
+        /// Minutes the input may stay on before this signal turns on.
+        tolerance: Time,
+    },
 }
 
 /// A weighted measure of how long a signal is on, with an optional hard limit.
 /// (A service's downtime.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OnTimeLimit {
+    /// Name for reports (the service id).
     pub name: String,
+    /// Index of the measured signal in [`Problem::signals`].
     pub signal: usize,
+    /// Weight of each minute on in the objective.
     pub weight: f64,
+    /// Most minutes the signal may be on in total (a hard limit), if any.
     pub max_on: Option<Time>,
 }
 
 /// The domain-free scheduling problem.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
+    /// Name of the instance, for reports (`inventory`, or the benchmark file).
     pub name: String,
+    /// Everything to schedule; indices into it are activity ids.
     pub activities: Vec<Activity>,
+    /// Minimum time lags between activity starts.
     pub precedences: Vec<Precedence>,
+    /// Cumulative resources the activities draw on.
     pub resources: Vec<Resource>,
+    /// Groups of activities whose sides may not run at the same time.
     pub exclusions: Vec<Exclusion>,
     /// Every activity must end by this minute.
     pub deadline: Option<Time>,
+    /// Derived on/off signals (e.g. "service down"), in evaluation order.
     pub signals: Vec<Signal>,
+    /// Limits and weights on how long signals are on (service downtime).
     pub limits: Vec<OnTimeLimit>,
 }
 

@@ -20,7 +20,7 @@ use crate::base::intervals::{intersect, merge};
 
 /// The on-intervals of every signal (same order as `problem.signals`), each
 /// sorted, disjoint and non-adjacent.
-pub fn evaluate(problem: &Problem, starts: &[Time]) -> Vec<Vec<Interval>> {
+pub(crate) fn evaluate(problem: &Problem, starts: &[Time]) -> Vec<Vec<Interval>> {
     let mut out: Vec<Vec<Interval>> = Vec::with_capacity(problem.signals.len());
     for sig in &problem.signals {
         let earlier = out.len();

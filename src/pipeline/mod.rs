@@ -90,6 +90,7 @@ fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError
 /// the scale measurements (docs/scale.md).
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
+    /// Stage name and its wall time, in the order the stages ran.
     pub stages: Vec<(&'static str, Duration)>,
 }
 

@@ -193,7 +193,7 @@ fn no_room(
 /// A task no stretch is long enough for, whatever the other tasks do: its
 /// windows, its teams' hours, the deadline and the blackouts over it
 /// (`covering`) leave only `room`.
-pub fn no_stretch(
+pub(crate) fn no_stretch(
     inv: &Inventory,
     t: &Task,
     covering: &[&crate::inventory::Blackout],

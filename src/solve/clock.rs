@@ -2,16 +2,16 @@
 //! done, so that the same problem, seed and time limit give the same plan on
 //! any machine and under any load.
 //!
-//! Every time the solver asks the time ([`now`], [`passed`]) counts as one
+//! Every time the solver asks the time (`now`, `passed`) counts as one
 //! step; a caller that did more work between two questions adds it with
-//! [`work`]. A step is worth [`STEP`] of time, a little more than what the
+//! `work`. A step is worth [`STEP`] of time, a little more than what the
 //! work it stands for costs on a 2-core machine of our reference kind, so
 //! the work clock normally runs ahead of the wall clock. The wall clock
-//! still caps the run: [`passed`] is true once either clock has passed the
+//! still caps the run: `passed` is true once either clock has passed the
 //! deadline, so a time limit is never overrun. When the wall clock decided,
-//! the run may not repeat exactly, and [`Reproducible::finish`] says so.
+//! the run may not repeat exactly, and `Reproducible::finish` says so.
 //!
-//! Only the thread that started a [`Reproducible`] run counts work; other
+//! Only the thread that started a `Reproducible` run counts work; other
 //! threads (and every thread outside such a run) see the wall clock.
 
 use std::cell::Cell;
@@ -57,7 +57,7 @@ pub fn fmt_duration(d: Duration) -> String {
 
 /// The current time of the solver's clock: the wall clock, or in a
 /// reproducible run the start plus the work done (one more step).
-pub fn now() -> Instant {
+pub(crate) fn now() -> Instant {
     WORK.with(|cell| match cell.get() {
         None => Instant::now(),
         Some(mut w) => {
@@ -72,7 +72,7 @@ pub fn now() -> Instant {
 /// work). In a reproducible run: on the work clock, or on the wall clock
 /// (the deadline itself, or the run's time limit), which caps the run; the
 /// wall clock deciding is remembered.
-pub fn passed(deadline: Instant) -> bool {
+pub(crate) fn passed(deadline: Instant) -> bool {
     if now() >= deadline {
         return true;
     }
@@ -94,18 +94,18 @@ pub fn passed(deadline: Instant) -> bool {
 /// The steps one pass over a problem of this shape stands for (a schedule
 /// generated, a decision of the exact search): one per activity, time lag
 /// and demand, with two thirds more as margin.
-pub fn pass(activities: usize, lags: usize, demands: usize) -> u64 {
+pub(crate) fn pass(activities: usize, lags: usize, demands: usize) -> u64 {
     ((activities + lags + demands) as u64 * 5 / 3).max(1)
 }
 
 /// Time since `since` on the solver's clock.
-pub fn elapsed(since: Instant) -> Duration {
+pub(crate) fn elapsed(since: Instant) -> Duration {
     now().saturating_duration_since(since)
 }
 
 /// Adds `steps` of work done since the last question (no effect outside a
 /// reproducible run).
-pub fn work(steps: u64) {
+pub(crate) fn work(steps: u64) {
     WORK.with(|cell| {
         if let Some(mut w) = cell.get() {
             w.steps = w.steps.saturating_add(steps);
@@ -115,8 +115,8 @@ pub fn work(steps: u64) {
 }
 
 /// A reproducible run on this thread: from [`Reproducible::start`] until
-/// [`Reproducible::finish`] (or drop), the clock counts work.
-pub struct Reproducible {
+/// `Reproducible::finish` (or drop), the clock counts work.
+pub(crate) struct Reproducible {
     outer: Option<Work>,
 }
 

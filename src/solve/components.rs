@@ -7,14 +7,14 @@
 //! is where RCPSP/max infeasibility lives, and a component is far smaller
 //! than the problem, so it is refuted far sooner.
 //!
-//! - [`refute_cheaply`]: the component's distance matrix (Floyd–Warshall)
+//! - `refute_cheaply`: the component's distance matrix (Floyd–Warshall)
 //!   with the pairs that cannot overlap (together above a capacity, or on
 //!   two sides of an exclusion) ordered where only one order fits the
 //!   lags, to a fixpoint, and the parts each activity must run relative to
 //!   another's start summed per resource. Polynomial; run by `analyse`.
-//! - [`refute_exactly`]: the exact engine on each component alone, whose
+//! - `refute_exactly`: the exact engine on each component alone, whose
 //!   search range ends at the component's own proof horizon.
-//! - [`compose`]: where nothing depends on time, one schedule per component
+//! - `compose`: where nothing depends on time, one schedule per component
 //!   laid one after another in the order of the lags between components
 //!   is a schedule of the whole problem (only minimum lags run between
 //!   components, and nothing else overlaps).
@@ -32,7 +32,7 @@ const CHEAP_MAX: usize = 400;
 const NO_PATH: Time = Time::MIN / 4;
 
 /// The components of two or more activities, each sorted, smallest first.
-pub fn components(problem: &Problem) -> Vec<Vec<usize>> {
+pub(crate) fn components(problem: &Problem) -> Vec<Vec<usize>> {
     let n = problem.activities.len();
     let mut g = DiGraph::<(), ()>::with_capacity(n, problem.precedences.len());
     let nodes: Vec<_> = (0..n).map(|_| g.add_node(())).collect();
@@ -57,7 +57,7 @@ pub fn components(problem: &Problem) -> Vec<Vec<usize>> {
 /// The component alone, re-indexed in `members` order, with `extra` arcs
 /// (implied orders, in the problem's indices) added: a relaxation of the
 /// problem (see the module docs).
-pub fn relaxation(problem: &Problem, members: &[usize], extra: &[Precedence]) -> Problem {
+pub(crate) fn relaxation(problem: &Problem, members: &[usize], extra: &[Precedence]) -> Problem {
     let mut index = vec![usize::MAX; problem.activities.len()];
     for (k, &m) in members.iter().enumerate() {
         index[m] = k;
@@ -180,7 +180,10 @@ impl Distances {
 /// implied (in the problem's indices, for the exact engine's model): those
 /// of pairs that may not overlap where the lags leave only one order.
 /// `Err`: proven, no schedule exists, in words.
-pub fn refute_cheaply(problem: &Problem, members: &[usize]) -> Result<Vec<Precedence>, String> {
+pub(crate) fn refute_cheaply(
+    problem: &Problem,
+    members: &[usize],
+) -> Result<Vec<Precedence>, String> {
     let mut implied = Vec::new();
     if members.len() > CHEAP_MAX {
         return Ok(implied);
@@ -399,7 +402,7 @@ impl Link for Probe<'_> {
 }
 
 /// What the exact search on the components established.
-pub enum Refutation {
+pub(crate) enum Refutation {
     /// Proven: no schedule exists, in words.
     Infeasible(String),
     /// A schedule of every component (component start times, in
@@ -410,7 +413,7 @@ pub enum Refutation {
 /// The exact engine on each component alone, smallest first, each with an
 /// equal share of what is left of `budget`. Stops at once when a schedule
 /// of the whole problem is known through `link`.
-pub fn refute_exactly(
+pub(crate) fn refute_exactly(
     problem: &Problem,
     components: &[Vec<usize>],
     budget: Duration,
@@ -467,7 +470,7 @@ fn component_reason(problem: &Problem, members: &[usize]) -> String {
 /// the module docs): `None` unless nothing depends on time (constant
 /// capacities, no intervals, one release, no deadline) and every component
 /// is arranged. Verified by the caller.
-pub fn compose(
+pub(crate) fn compose(
     problem: &Problem,
     components: &[Vec<usize>],
     arranged: &[Option<Vec<Time>>],

@@ -113,8 +113,11 @@ pub enum ExactResult {
     /// when one was found; `lower_bound`: the proven bound (at least the one
     /// given, never above the best known makespan).
     Bounds {
+        /// A schedule better than the incumbent, when one was found.
         starts: Option<Starts>,
+        /// Its makespan, in minutes.
         makespan: Option<Time>,
+        /// The proven lower bound on the makespan, in minutes.
         lower_bound: Time,
     },
     /// Proven: no schedule exists (with the reason in words).
@@ -122,6 +125,7 @@ pub enum ExactResult {
 }
 
 impl ExactResult {
+    /// Whether the makespan is proven optimal.
     pub fn is_optimal(&self) -> bool {
         matches!(self, ExactResult::Optimal { .. })
     }
@@ -170,7 +174,9 @@ pub enum Branching {
 /// Tuning of [`solve_exact_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExactOptions {
+    /// How the makespan is optimised (see [`Strategy`]).
     pub strategy: Strategy,
+    /// Which activity to branch on first (see [`Branching`]).
     pub branching: Branching,
 }
 

@@ -16,7 +16,7 @@
 //!
 //! Hard on-time limits are not modelled (a relaxation): bounds remain valid,
 //! schedules are returned only when they pass
-//! [`verify`](crate::model::verify::verify).
+//! [`verify`].
 
 use crate::model::verify::verify;
 use crate::model::{Problem, Starts, Time};
@@ -439,9 +439,19 @@ pub fn model_size(problem: &Problem, horizon: Time) -> Option<(usize, usize)> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MilpResult {
     /// Proven optimal among makespans up to the horizon.
-    Optimal { starts: Starts, makespan: Time },
+    Optimal {
+        /// Start of each activity, in minutes.
+        starts: Starts,
+        /// The schedule's makespan, in minutes.
+        makespan: Time,
+    },
     /// A schedule, not proven optimal (time limit).
-    Feasible { starts: Starts, makespan: Time },
+    Feasible {
+        /// Start of each activity, in minutes.
+        starts: Starts,
+        /// The schedule's makespan, in minutes.
+        makespan: Time,
+    },
     /// No schedule with makespan up to the horizon.
     NoneWithin,
     /// Refused (too large), out of time without a schedule, or a solver error.

@@ -51,7 +51,10 @@ const LARGE_INSTANCE: usize = 5000;
 /// How long and how to search.
 #[derive(Clone)]
 pub struct SolveOptions {
+    /// Wall-clock budget of the whole solve; when it runs out the best
+    /// schedule so far is returned.
     pub time_limit: Duration,
+    /// Seed of the randomised search: same seed, same single-threaded result.
     pub seed: u64,
     /// Worker threads (0 = all cores).
     pub threads: usize,
@@ -150,13 +153,17 @@ impl Default for SolveOptions {
 /// A schedule found by the solver.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Solution {
+    /// Start of each activity, in minutes from the window start, indexed like
+    /// the problem's activities.
     pub starts: Starts,
+    /// Time the last activity ends, in minutes from the window start.
     pub makespan: Time,
     /// No schedule can have a smaller makespan.
     pub lower_bound: Time,
 }
 
 impl Solution {
+    /// Whether the makespan is proven least (it meets the lower bound).
     pub fn is_optimal(&self) -> bool {
         self.lower_bound >= self.makespan
     }
@@ -175,7 +182,7 @@ pub enum Outcome {
 
 /// Why a core problem has no schedule, as found before search. Domain-free
 /// (activity and resource indices, minutes): the caller that knows what
-/// they stand for words it for its users; [`fmt::Display`] gives the core's
+/// they stand for words it for its users; [`Display`](std::fmt::Display) gives the core's
 /// own words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CoreReason {
@@ -183,17 +190,26 @@ pub enum CoreReason {
     /// start: its allowed/forbidden intervals (`intervals`) or the
     /// resources `short` (resource, amount) leave it no room.
     NoRoom {
+        /// Index of the activity in the problem.
         activity: usize,
+        /// Its earliest start, in minutes, from releases and time lags.
         earliest: Time,
+        /// Its latest start, in minutes, from the deadline and time lags.
         latest: Time,
+        /// Whether its allowed/forbidden intervals leave no room.
         intervals: bool,
+        /// Resources whose capacity never leaves room for it: (resource index,
+        /// units it needs).
         short: Vec<(usize, i64)>,
     },
     /// Activity `activity` cannot start before `earliest` (releases, time
     /// lags), too late to end by `deadline`.
     TooLate {
+        /// Index of the activity in the problem.
         activity: usize,
+        /// Its earliest start, in minutes.
         earliest: Time,
+        /// The problem's deadline, in minutes.
         deadline: Time,
     },
     /// Anything else, in words.
@@ -376,7 +392,7 @@ pub fn lower_bound(problem: &Problem) -> Time {
     }
 }
 
-/// Solves a problem within the options' limits (see [`portfolio::solve`]).
+/// Solves a problem within the options' limits (see `portfolio::solve`).
 /// A returned schedule always satisfies every constraint. With one thread
 /// the time limit is counted in work (see [`clock`]): the same problem,
 /// seed and limit give the same schedule on any machine, unless the wall
@@ -435,7 +451,7 @@ fn reproducibly<R>(
     out
 }
 
-/// The heuristic search alone (see [`portfolio::solve`], which adds the
+/// The heuristic search alone (see `portfolio::solve`, which adds the
 /// exact engine). A returned schedule always satisfies every constraint (it
 /// is re-checked with [`crate::model::verify::verify`]).
 pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {

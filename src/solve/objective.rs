@@ -183,7 +183,9 @@ fn lower_on_time(
 /// One non-dominated (makespan, weighted on-time) schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParetoPoint {
+    /// The schedule, with its makespan and bound.
     pub solution: Solution,
+    /// Its weighted on-time (weighted service downtime), in weighted minutes.
     pub weighted_on_time: f64,
 }
 

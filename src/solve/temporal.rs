@@ -7,15 +7,15 @@ use crate::model::{Problem, Time};
 use std::collections::VecDeque;
 
 /// No predecessor.
-pub const NONE: usize = usize::MAX;
+pub(crate) const NONE: usize = usize::MAX;
 
 /// Arcs `(from, to, lag)` of a cycle whose lags sum to more than zero.
-pub type Cycle = Vec<(usize, usize, Time)>;
+pub(crate) type Cycle = Vec<(usize, usize, Time)>;
 
 /// Longest paths: the least `dist >= init` with `dist[v] >= dist[u] + lag`
 /// for every arc `u -> (v, lag)` of `out`, and for each node the node whose
 /// arc last raised it (`NONE` if `init` holds). A positive cycle is an error.
-pub fn longest_paths(
+pub(crate) fn longest_paths(
     out: &[Vec<(usize, Time)>],
     init: &[Time],
 ) -> Result<(Vec<Time>, Vec<usize>), Cycle> {
@@ -91,7 +91,7 @@ fn find_cycle(out: &[Vec<(usize, Time)>], pred: &[usize], start: usize) -> Cycle
 }
 
 /// Describes a positive cycle with activity names.
-pub fn describe_cycle(problem: &Problem, cycle: &Cycle) -> String {
+pub(crate) fn describe_cycle(problem: &Problem, cycle: &Cycle) -> String {
     if cycle.is_empty() {
         return "the time lags contain a positive cycle (minimum and maximum lags contradict each other)".into();
     }
@@ -117,7 +117,7 @@ pub fn describe_cycle(problem: &Problem, cycle: &Cycle) -> String {
 }
 
 /// Checks indices and signs so later code may index freely.
-pub fn check_structure(problem: &Problem) -> Result<(), String> {
+pub(crate) fn check_structure(problem: &Problem) -> Result<(), String> {
     let n = problem.activities.len();
     for a in &problem.activities {
         if a.duration < 0 {
@@ -152,7 +152,7 @@ pub fn check_structure(problem: &Problem) -> Result<(), String> {
 }
 
 /// Adjacency lists `node -> [(other, lag)]`.
-pub type Adjacency = Vec<Vec<(usize, Time)>>;
+pub(crate) type Adjacency = Vec<Vec<(usize, Time)>>;
 
 fn arcs(problem: &Problem) -> (Adjacency, Adjacency) {
     let n = problem.activities.len();
@@ -197,6 +197,8 @@ pub fn proof_horizon(problem: &Problem) -> Option<Time> {
     })
 }
 
+/// Earliest start of every activity from releases and time lags only
+/// (resources ignored); `Err` describes a positive cycle of lags.
 pub fn earliest_starts(problem: &Problem) -> Result<Vec<Time>, String> {
     check_structure(problem)?;
     let (out, _) = arcs(problem);
@@ -230,7 +232,9 @@ pub fn latest_starts(problem: &Problem, end: Time) -> Result<Vec<Time>, String> 
 /// one for the critical-path length (the classical CPM windows).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeWindows {
+    /// Earliest start of each activity, in minutes.
     pub earliest: Vec<Time>,
+    /// Latest start of each activity, in minutes.
     pub latest: Vec<Time>,
     /// Earliest possible makespan from time lags alone.
     pub critical_path: Time,

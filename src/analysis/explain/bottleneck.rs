@@ -17,23 +17,50 @@ pub const WIDEN: Time = 60;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Relaxation {
     /// `teams[team].capacity` + 1.
-    TeamCapacity { team: usize },
+    TeamCapacity {
+        /// Index into the inventory's `teams`.
+        team: usize,
+    },
     /// `clusters[cluster].min_available` − 1.
-    ClusterDown { cluster: usize },
+    ClusterDown {
+        /// Index into the inventory's `clusters`.
+        cluster: usize,
+    },
     /// `zones[zone].max_concurrent` + 1.
-    ZoneConcurrent { zone: usize },
+    ZoneConcurrent {
+        /// Index into the inventory's `zones`.
+        zone: usize,
+    },
     /// `blackouts[index]` removed.
-    Blackout { index: usize },
+    Blackout {
+        /// Index into the inventory's `blackouts`.
+        index: usize,
+    },
     /// The windows of file task `tasks[source]` widened by [`WIDEN`] each side.
-    WindowsWidened { source: usize },
+    WindowsWidened {
+        /// Index of the task in the inventory file's `tasks`.
+        source: usize,
+    },
     /// The windows of file task `tasks[source]` removed.
-    WindowsRemoved { source: usize },
+    WindowsRemoved {
+        /// Index of the task in the inventory file's `tasks`.
+        source: usize,
+    },
     /// `teams[team].available` widened by [`WIDEN`] each side.
-    HoursWidened { team: usize },
+    HoursWidened {
+        /// Index into the inventory's `teams`.
+        team: usize,
+    },
     /// `teams[team].available` removed (on duty all the time).
-    HoursRemoved { team: usize },
+    HoursRemoved {
+        /// Index into the inventory's `teams`.
+        team: usize,
+    },
     /// `dr[pair].order` dropped.
-    DrOrder { pair: usize },
+    DrOrder {
+        /// Index into the inventory's `dr` pairs.
+        pair: usize,
+    },
 }
 
 impl Relaxation {
@@ -210,6 +237,7 @@ fn widen(w: &[Interval]) -> Vec<Interval> {
 /// What one relaxation gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Trial {
+    /// The rule relaxed, as data.
     pub relaxation: Relaxation,
     /// The relaxation in words.
     pub change: String,
@@ -218,6 +246,7 @@ pub struct Trial {
     /// How much shorter than the plan being explained (negative: longer,
     /// which only means the short search did worse).
     pub shrink_minutes: Option<Time>,
+    /// The same shrink, in percent of the plan being explained.
     pub shrink_percent: Option<f64>,
     /// The better plan found also keeps every original rule: the relaxation
     /// did not matter, the plan being explained was simply not the best.
@@ -249,6 +278,7 @@ impl Trial {
 /// The bottleneck analysis of a plan of length `base`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bottlenecks {
+    /// Window length of the plan being explained, in minutes.
     pub base_minutes: Time,
     /// Relaxations that shorten the window, most first.
     pub ranked: Vec<Trial>,

@@ -26,8 +26,11 @@ pub enum HeldBy {
     Predecessor { task: String, lag: Time },
     /// A DR `order`: every outage of the other side comes first.
     DrOrder {
+        /// Name of the DR pair.
         pair: String,
+        /// The pair's order: `primary_first` or `standby_first`.
         order: String,
+        /// The other side's task that comes first.
         task: String,
     },
     /// The `max_lag` of a successor: this task may end at most `max_lag`
@@ -35,28 +38,40 @@ pub enum HeldBy {
     MaxLag { task: String, max_lag: Time },
     /// A team at capacity: `busy` held it the minute before.
     Team {
+        /// Team name.
         team: String,
+        /// How many of its members work at once.
         capacity: i64,
+        /// Tasks that held its members the minute before.
         busy: Vec<String>,
     },
     /// A team (a vendor engineer) not on duty the minute before.
     TeamHours { team: String, from: String },
     /// A system that takes `capacity` changes at a time.
     System {
+        /// System name.
         system: String,
+        /// Its `parallel_changes`.
         capacity: i64,
+        /// Tasks changing it the minute before.
         busy: Vec<String>,
     },
     /// A cluster at its availability limit: `down` were down.
     Cluster {
+        /// Cluster name.
         cluster: String,
+        /// How many of its members may be down at once.
         max_down: i64,
+        /// Members' tasks that were down the minute before.
         down: Vec<String>,
     },
     /// A zone at its limit of concurrent changes.
     Zone {
+        /// Zone name.
         zone: String,
+        /// Its `max_concurrent`.
         max_concurrent: i64,
+        /// Tasks running in it the minute before.
         busy: Vec<String>,
     },
     /// A DR pair: the other side (`task`) was down.
@@ -65,8 +80,11 @@ pub enum HeldBy {
     Window { opens: String },
     /// A blackout over it lasts until `until`.
     Blackout {
+        /// Index into the inventory's `blackouts`.
         index: usize,
+        /// The blackout's `reason`, if it gives one.
         reason: Option<String>,
+        /// Wall-clock end of the blackout (`HH:MM`).
         until: String,
     },
     /// Nothing held it: the plan leaves slack before it.
@@ -164,11 +182,15 @@ fn was(v: &[String]) -> &'static str {
 /// One link of the critical chain.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChainLink {
+    /// Task id.
     pub task: String,
+    /// Start, in minutes from the window start.
     pub start_minute: Time,
+    /// End (exclusive), in minutes from the window start.
     pub end_minute: Time,
     /// Wall-clock start and end (`HH:MM` in the first day).
     pub start: String,
+    /// Wall-clock end (`HH:MM`).
     pub end: String,
     /// Every rule that kept it from starting a minute earlier; the chain
     /// continues through the first one that names a task.

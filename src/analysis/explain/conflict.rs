@@ -25,19 +25,42 @@ pub enum RuleGroup {
     /// `window.deadline`.
     Deadline,
     /// `blackouts[index]`.
-    Blackout { index: usize },
+    Blackout {
+        /// Index into the inventory's `blackouts`.
+        index: usize,
+    },
     /// `tasks[source].windows`.
-    TaskWindows { source: usize },
+    TaskWindows {
+        /// Index of the task in the inventory file's `tasks`.
+        source: usize,
+    },
     /// `teams[team].available`.
-    TeamHours { team: usize },
+    TeamHours {
+        /// Index into the inventory's `teams`.
+        team: usize,
+    },
     /// The `max_lag` of file task `tasks[source]` after file task `tasks[after]`.
-    MaxLag { source: usize, after: usize },
+    MaxLag {
+        /// Index of the constrained task in the inventory file's `tasks`.
+        source: usize,
+        /// Index of the task it must follow closely, in the file's `tasks`.
+        after: usize,
+    },
     /// `services[service].max_downtime`.
-    MaxDowntime { service: usize },
+    MaxDowntime {
+        /// Index into the inventory's `services`.
+        service: usize,
+    },
     /// `dr[pair].order`.
-    DrOrder { pair: usize },
+    DrOrder {
+        /// Index into the inventory's `dr` pairs.
+        pair: usize,
+    },
     /// `clusters[cluster].min_available`.
-    ClusterMin { cluster: usize },
+    ClusterMin {
+        /// Index into the inventory's `clusters`.
+        cluster: usize,
+    },
 }
 
 impl RuleGroup {
@@ -248,18 +271,27 @@ pub enum Verdict {
     /// A plan was found.
     Feasible,
     /// Proven impossible, with the reason.
-    Infeasible { reason: String },
+    Infeasible {
+        /// Why no plan can exist, in words.
+        reason: String,
+    },
     /// No plan found in the time given: not a proof.
-    NotFound { reason: String },
+    NotFound {
+        /// Why nothing was found (e.g. the time limit ran out), in words.
+        reason: String,
+    },
 }
 
 impl Verdict {
+    /// Whether a plan was found.
     pub fn is_feasible(&self) -> bool {
         matches!(self, Verdict::Feasible)
     }
+    /// Whether no plan exists, proven (a search that merely found nothing is no proof).
     pub fn is_proof(&self) -> bool {
         matches!(self, Verdict::Infeasible { .. })
     }
+    /// Why there is no plan, in words; empty when a plan was found.
     pub fn reason(&self) -> &str {
         match self {
             Verdict::Feasible => "",
@@ -280,6 +312,7 @@ pub fn verdict(inv: &Inventory, opts: &SolveOptions) -> Verdict {
 /// What the filter concluded about one group.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupOutcome {
+    /// The rule group this outcome is about.
     pub group: RuleGroup,
     /// The group named as in the inventory.
     pub rule: String,
@@ -299,6 +332,7 @@ pub struct Conflict {
     pub proven: bool,
     /// The conflict set, named as in the inventory.
     pub rules: Vec<String>,
+    /// The conflict set as data, in the same order as `rules`.
     pub groups: Vec<RuleGroup>,
     /// Whether the conflict set alone is proven impossible (else its
     /// infeasibility rests on a search that found nothing).

@@ -1,8 +1,9 @@
 //! Plans that explain themselves, in a change board's words:
 //!
 //! - [`chain`]: the critical chain of a plan, and what held each task back;
-//! - [`availability`]: each service's least possible downtime, its single
-//!   points of failure, and re-planned suggestions that bring it to zero;
+//! - [`availability`](crate::analysis::availability): each service's least
+//!   possible downtime, its single points of failure, and re-planned
+//!   suggestions that bring it to zero;
 //! - [`bottleneck`]: which rule, relaxed a little, shortens the window most;
 //! - [`conflict`](mod@conflict): when no plan exists, a small set of rules that together
 //!   make it impossible.
@@ -48,7 +49,9 @@ pub const EXPLAIN_FORMAT: &str = "windowplan-explain/1";
 pub struct PlanSummary {
     /// `given` (a plan file, checked) or `planned` (planned here).
     pub source: String,
+    /// Window length of the plan, in minutes.
     pub length_minutes: Time,
+    /// No plan of this inventory can be shorter, in minutes (proven lower bound).
     pub lower_bound_minutes: Time,
     /// Wall-clock end of the window.
     pub ends: String,
@@ -57,16 +60,21 @@ pub struct PlanSummary {
 /// Everything `windowplan explain` says.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
+    /// Format tag, [`EXPLAIN_FORMAT`]; changes when the JSON layout does.
     pub format: String,
     /// `planned` (a plan exists) or `no_plan`.
     pub outcome: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The plan explained; absent when no plan exists.
     pub plan: Option<PlanSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// The critical chain of the plan, first task first; empty without a plan.
     pub critical_chain: Vec<ChainLink>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Rules that, relaxed, shorten the window; absent without a plan or when not asked for.
     pub bottlenecks: Option<Bottlenecks>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// Rules that together make a plan impossible; only when no plan exists.
     pub conflict: Option<Conflict>,
 }
 
@@ -74,7 +82,7 @@ pub struct Explanation {
 /// thread each (they run side by side), and the time `total` split over
 /// `checks` checks run `rayon::current_num_threads()` at a time, at least
 /// 200 ms and at most `total` each.
-pub fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
+pub(crate) fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions {
     let threads = rayon::current_num_threads().max(1) as u32;
     let rounds = (checks.max(1) as u32).div_ceil(threads);
     let each = (opts.time_limit / rounds)
@@ -140,7 +148,7 @@ pub fn explain_plan(
 }
 
 /// Explains why an inventory has no plan (`base`: what planning it said).
-pub fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> Explanation {
+pub(crate) fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> Explanation {
     let short = short_options(opts, RuleGroup::all(inv).len());
     Explanation {
         format: EXPLAIN_FORMAT.into(),

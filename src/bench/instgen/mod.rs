@@ -4,12 +4,12 @@
 //! are not at hand. Everything is deterministic: the same seed and
 //! parameters give the same files, byte for byte.
 //!
-//! - [`psplib`]: single-mode RCPSP `.sm` files in the PSPLIB layout, with
+//! - `psplib`: single-mode RCPSP `.sm` files in the PSPLIB layout, with
 //!   the ProGen parameters of Kolisch, Sprecher & Drexl (1995): `n` jobs
 //!   plus the dummy source and sink (jobs `1` and `n+2`, duration 0),
 //!   4 renewable resources, durations and demands uniform in 1..=10,
 //!   network complexity NC, resource factor RF and resource strength RS.
-//! - [`rcpspmax`]: RCPSP/max `.sch` files in Schwindt's ProGen/max layout,
+//! - `rcpspmax`: RCPSP/max `.sch` files in Schwindt's ProGen/max layout,
 //!   in the style of the j10/j20/j30 and ubo test sets: 5 renewable
 //!   resources, durations 1..=10, start-to-start minimal time lags and
 //!   maximal time lags (negative backward arcs) that close cycles, with a
@@ -50,8 +50,8 @@
 //! stream depends only on the seed, the kind, `n`, its own parameter values
 //! and `k`, so asking for a subset of the grid gives the same instances.
 
-pub mod psplib;
-pub mod rcpspmax;
+pub(crate) mod psplib;
+pub(crate) mod rcpspmax;
 
 use crate::error::Diagnostic;
 use crate::model::Time;
@@ -61,15 +61,15 @@ use crate::rng::SplitMix64;
 pub const E_GEN: &str = "E091";
 
 /// Durations and demands are uniform in `1..=MAX_VALUE`.
-pub const MAX_VALUE: u64 = 10;
+pub(crate) const MAX_VALUE: u64 = 10;
 /// Most successors / predecessors of a job (the dummies aside), as in ProGen.
-pub const MAX_ARCS_PER_JOB: usize = 3;
+pub(crate) const MAX_ARCS_PER_JOB: usize = 3;
 /// Number of start jobs and of finish jobs (fewer when `n < 6`).
-pub const START_FINISH_JOBS: usize = 3;
+pub(crate) const START_FINISH_JOBS: usize = 3;
 /// Largest number of jobs accepted.
-pub const MAX_JOBS: usize = 10_000;
+pub(crate) const MAX_JOBS: usize = 10_000;
 /// Largest number of instances in one set.
-pub const MAX_INSTANCES: usize = 100_000;
+pub(crate) const MAX_INSTANCES: usize = 100_000;
 /// Tries at building a network before giving up on an NC value.
 const NETWORK_ATTEMPTS: usize = 200;
 
@@ -89,6 +89,7 @@ impl Kind {
             Kind::RcpspMax => 2,
         }
     }
+    /// The kind's name on the command line and in the manifest.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Psplib => "psplib",
@@ -112,23 +113,30 @@ pub struct Params {
     /// lag from an ancestor (ignored for PSPLIB).
     pub max_lag_share: f64,
     /// RCPSP/max: how tight maximal time lags are, 0 (loose) to 1 (exactly
-    /// the longest path they close); see [`rcpspmax`].
+    /// the longest path they close); see `rcpspmax`.
     pub tightness: f64,
 }
 
 /// What to generate: the grid of parameter values and how many of each.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetOptions {
+    /// Which format and generator to use.
     pub kind: Kind,
+    /// Real jobs per instance (the dummy start and end not counted).
     pub jobs: usize,
     /// Instances per parameter combination.
     pub count: usize,
+    /// Seed of the whole set: each instance's stream is derived from it.
     pub seed: u64,
     /// Empty lists take the defaults of [`SetOptions::new`].
     pub nc: Vec<f64>,
+    /// Resource factors to combine (see [`Params::rf`]).
     pub rf: Vec<f64>,
+    /// Resource strengths to combine (see [`Params::rs`]).
     pub rs: Vec<f64>,
+    /// RCPSP/max: max-lag shares to combine (see [`Params::max_lag_share`]).
     pub max_lag_share: Vec<f64>,
+    /// RCPSP/max: max-lag tightnesses to combine (see [`Params::tightness`]).
     pub tightness: Vec<f64>,
 }
 
@@ -158,7 +166,7 @@ impl SetOptions {
     }
 
     /// Puts the defaults of [`SetOptions::new`] into the empty lists.
-    pub fn fill_defaults(&mut self) {
+    pub(crate) fn fill_defaults(&mut self) {
         let set = |v: &mut Vec<f64>, d: &[f64]| {
             if v.is_empty() {
                 *v = d.to_vec();
@@ -188,8 +196,11 @@ impl SetOptions {
 /// One instance to generate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
+    /// Which format to write.
     pub kind: Kind,
+    /// File name to write it under (e.g. `j301_1.sm`, `PSP1.SCH`).
     pub file_name: String,
+    /// The parameters it is drawn with.
     pub params: Params,
     /// 1-based parameter combination.
     pub combination: usize,
@@ -206,6 +217,7 @@ pub struct Figures {
     pub arcs: usize,
     /// Maximal time lags (RCPSP/max).
     pub max_lags: usize,
+    /// Capacity of each renewable resource.
     pub capacities: Vec<i64>,
     /// Longest path from the source (resources ignored): the critical path
     /// length, PSPLIB's `MPM-Time`.
@@ -215,7 +227,9 @@ pub struct Figures {
 /// A generated instance: the file text and its figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
+    /// The instance file's text.
     pub text: String,
+    /// Its figures, for the manifest.
     pub figures: Figures,
 }
 
