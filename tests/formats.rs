@@ -611,14 +611,30 @@ fn run_with_the_real_solver() {
 #[test]
 fn bench_reads_patterson_sets() {
     let dir = tempdir();
-    std::fs::copy(data("rg30_set1_pat1.rcp"), dir.path().join("rg30_set1_pat1.rcp")).unwrap();
+    std::fs::copy(
+        data("rg30_set1_pat1.rcp"),
+        dir.path().join("rg30_set1_pat1.rcp"),
+    )
+    .unwrap();
     let out = common::windowplan()
-        .args(["bench", "--format", "patterson", "--time-limit", "1s", "--threads", "1"])
+        .args([
+            "bench",
+            "--format",
+            "patterson",
+            "--time-limit",
+            "1s",
+            "--threads",
+            "1",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(text.contains("1 solved"), "{text}");
     assert!(text.contains("all schedules verified"), "{text}");
 }

@@ -21,15 +21,24 @@ use crate::inventory::{Component, DrOrder, Inventory};
 pub enum EdgeKind {
     /// `tasks[to].after[index]`: `to` starts at least `lag` after `from`
     /// finishes (the edge lag is `duration(from) + lag`).
-    After { index: usize },
+    After {
+        /// Which entry of the successor's `after` list.
+        index: usize,
+    },
     /// The `max_lag` of `tasks[from].after[index]`, as a reverse edge: the
     /// successor `from` starts at most `max_lag` after the predecessor `to`
     /// finishes (the edge lag is `-(duration(to) + max_lag)`).
-    MaxLag { index: usize },
+    MaxLag {
+        /// Which entry of the successor's `after` list.
+        index: usize,
+    },
     /// DR pair `dr[pair]` with an `order`: the outage task `from` of the side
     /// that goes first ends before the outage task `to` of the other side
     /// starts.
-    DrOrder { pair: usize },
+    DrOrder {
+        /// Index of the pair in `Inventory::dr`.
+        pair: usize,
+    },
 }
 
 /// A generalised precedence between two tasks (indices into
@@ -37,9 +46,14 @@ pub enum EdgeKind {
 /// RCPSP/max form of the core Problem's `Precedence`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Edge {
+    /// The task that comes first (index into `Inventory::tasks`).
     pub from: usize,
+    /// The task that waits for it.
     pub to: usize,
+    /// Minutes from `from`'s start to `to`'s earliest start (negative for
+    /// a maximum lag).
     pub lag: Time,
+    /// Which rule the edge comes from.
     pub kind: EdgeKind,
 }
 
@@ -97,6 +111,7 @@ pub fn tasks_by_system(inv: &Inventory, which: Tasks) -> Vec<Vec<usize>> {
 pub struct OutageIndex(Vec<Vec<usize>>);
 
 impl OutageIndex {
+    /// Groups the inventory's outage tasks by system, once.
     pub fn new(inv: &Inventory) -> Self {
         OutageIndex(tasks_by_system(inv, Tasks::Outages))
     }
@@ -213,7 +228,9 @@ impl std::error::Error for Cycles {}
 /// Critical path method results, per task in inventory order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Cpm {
+    /// Each task's earliest start, minutes from the window start.
     pub earliest_start: Vec<Time>,
+    /// Each task's latest start that still meets the horizon.
     pub latest_start: Vec<Time>,
     /// `latest_start - earliest_start`; negative when the deadline cannot
     /// be met even ignoring resources.
@@ -243,6 +260,7 @@ pub struct TaskGraph {
     pub graph: DiGraph<usize, Edge>,
     /// Only the minimum-lag edges (cycles and CPM are computed on these).
     min_graph: DiGraph<usize, Edge>,
+    /// Every precedence, as [`edges`] lists them.
     pub edges: Vec<Edge>,
     ids: Vec<String>,
     durations: Vec<Time>,
@@ -251,6 +269,7 @@ pub struct TaskGraph {
 }
 
 impl TaskGraph {
+    /// The graph of the inventory's tasks and every precedence between them.
     pub fn new(inv: &Inventory) -> Self {
         let edges = edges(inv);
         let n = inv.tasks.len();

@@ -108,7 +108,12 @@ impl TerminationCondition for Until<'_> {
 pub enum ExactResult {
     /// Proven optimal: no schedule has a smaller makespan. `starts` is the
     /// incumbent when the search proved it optimal without finding better.
-    Optimal { starts: Starts, makespan: Time },
+    Optimal {
+        /// An optimal schedule.
+        starts: Starts,
+        /// Its makespan, in minutes.
+        makespan: Time,
+    },
     /// Not proven. `starts`/`makespan`: a schedule better than the incumbent
     /// when one was found; `lower_bound`: the proven bound (at least the one
     /// given, never above the best known makespan).

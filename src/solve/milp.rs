@@ -532,7 +532,11 @@ pub fn solve_engine(problem: &Problem, opts: &super::SolveOptions) -> super::Out
     // the MILP runs on its own thread, and is left behind (its result
     // unused) if it overruns, so that the time limit holds.
     let (tx, rx) = std::sync::mpsc::channel();
-    let (p, warm, horizon) = (problem.clone(), incumbent.starts.clone(), incumbent.makespan);
+    let (p, warm, horizon) = (
+        problem.clone(),
+        incumbent.starts.clone(),
+        incumbent.makespan,
+    );
     std::thread::spawn(move || {
         let _ = tx.send(solve_milp(&p, horizon, Some(&warm), left));
     });

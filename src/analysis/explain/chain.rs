@@ -23,7 +23,12 @@ pub enum HeldBy {
     /// It starts at the window start.
     WindowStart,
     /// `after`: a predecessor (with its lag) ends just in time.
-    Predecessor { task: String, lag: Time },
+    Predecessor {
+        /// The predecessor's task id.
+        task: String,
+        /// The `after` lag, in minutes.
+        lag: Time,
+    },
     /// A DR `order`: every outage of the other side comes first.
     DrOrder {
         /// Name of the DR pair.
@@ -35,7 +40,12 @@ pub enum HeldBy {
     },
     /// The `max_lag` of a successor: this task may end at most `max_lag`
     /// before `task` starts, and `task` could not start earlier.
-    MaxLag { task: String, max_lag: Time },
+    MaxLag {
+        /// The successor's task id.
+        task: String,
+        /// The successor's `max_lag`, in minutes.
+        max_lag: Time,
+    },
     /// A team at capacity: `busy` held it the minute before.
     Team {
         /// Team name.
@@ -46,7 +56,12 @@ pub enum HeldBy {
         busy: Vec<String>,
     },
     /// A team (a vendor engineer) not on duty the minute before.
-    TeamHours { team: String, from: String },
+    TeamHours {
+        /// Team name.
+        team: String,
+        /// When it comes on duty, wall-clock.
+        from: String,
+    },
     /// A system that takes `capacity` changes at a time.
     System {
         /// System name.
@@ -75,9 +90,17 @@ pub enum HeldBy {
         busy: Vec<String>,
     },
     /// A DR pair: the other side (`task`) was down.
-    DrPair { pair: String, task: String },
+    DrPair {
+        /// Name of the DR pair.
+        pair: String,
+        /// The other side's task that was down.
+        task: String,
+    },
     /// Its windows: the one it runs in opens at `opens`.
-    Window { opens: String },
+    Window {
+        /// When the window opens, wall-clock.
+        opens: String,
+    },
     /// A blackout over it lasts until `until`.
     Blackout {
         /// Index into the inventory's `blackouts`.
