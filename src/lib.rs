@@ -8,6 +8,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod cli_replan;
 pub mod error;
 pub mod explain;
 pub mod formats;
@@ -19,6 +20,7 @@ pub mod inventory;
 pub mod model;
 pub mod plan;
 pub mod progress;
+pub mod replan;
 pub mod report;
 pub mod risk;
 pub mod rng;
