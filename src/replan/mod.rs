@@ -159,11 +159,20 @@ pub fn replan(
     if let Some((extra, plan, drops, entries, night)) = found {
         return ctx.build(night, entries, plan, &drops, &extra, Some(search));
     }
-    let night = fix::night_inventory(inv, &fix::entries(inv, p, &drops), Some(p.now));
-    let (chain, _) = chain_from(&night, &free, p.now);
+    // The earliest end: without every optional task that may be left out,
+    // when that plans (else with every task).
+    let all = droppable(inv, p, &drops);
+    let (best, night) = match plan_night(inv, p, &all, false, &opts.solve) {
+        (PlanResult::Planned(plan), _, _, night) if !all.is_empty() => (plan, night),
+        _ => {
+            let entries = fix::entries(inv, p, &drops);
+            (free, fix::night_inventory(inv, &entries, Some(p.now)))
+        }
+    };
+    let (chain, _) = chain_from(&night, &best, p.now);
     ReplanResult::DeadlineMissed {
-        earliest_end: free.length_minutes,
-        bound: free.lower_bound_minutes,
+        earliest_end: best.length_minutes,
+        bound: best.lower_bound_minutes,
         chain,
         search,
     }
@@ -223,8 +232,7 @@ fn search_optional(
             let (r, d, e, n) = plan_night(inv, p, &extra, true, &try_opts);
             if let PlanResult::Planned(plan) = r {
                 let words = format!(
-                    "{tries} set(s) of optional tasks tried by increasing size; none of {} task(s) holds the deadline",
-                    size - 1
+                    "the smallest set holding the deadline has {size} optional task(s) (found at re-plan {tries}, sets tried by increasing size)"
                 );
                 return (Some((extra, plan, d, e, n)), words);
             }
@@ -343,6 +351,7 @@ impl Ctx<'_> {
             Some(orig) => entries
                 .iter()
                 .zip(&plan.tasks)
+                .filter(|(e, _)| e.state != State::Backout)
                 .filter(|(e, t)| orig.get(e.task).is_some_and(|&o| o != t.start_minute))
                 .map(|(e, t)| Moved {
                     id: t.id.clone(),
