@@ -372,3 +372,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_malformed_entry_is_named() {
+    let (_dir, bad) = temp_file(
+        "progress.yaml",
+        "now: 2026-12-05T23:00\nfailed:\n  - { task: patch, at: 2026-12-05T22:50, action: retry }\n",
+    );
+    let out = run(windowplan()
+        .arg("replan")
+        .arg(rp("night.yaml"))
+        .arg(rp("plan.json"))
+        .arg("--progress")
+        .arg(&bad));
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr.contains("error[E093]: failed[0]"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn the_property_generator_gives_nights_that_plan() {
+    // So the property above is not vacuous: halfway through the bank's
+    // night, with overruns, failures and drops, a re-plan is found.
+    let (inv, starts) = bank();
+    for (now, over, fail, drop_every) in [(60, 0, 0, 0), (150, 10, 0, 7), (200, 5, 2, 0)] {
+        let text = progress_text(now, over, fail, drop_every);
+        let p = windowplan::replan::progress::load_str(
+            &text,
+            windowplan::inventory::Format::Yaml,
+            "progress",
+            inv,
+            None,
+        )
+        .unwrap();
+        let r = windowplan::replan::replan(inv, &p, Some(starts), &ReplanOptions::default());
+        assert!(matches!(r, ReplanResult::Planned(_)), "{r:?}\n{text}");
+    }
+}

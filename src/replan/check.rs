@@ -145,10 +145,16 @@ pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Viola
     };
     let mut rows: Vec<(Entry, Time, Time)> = Vec::new();
     let mut seen = vec![false; inv.tasks.len()];
+    let index: std::collections::HashMap<&str, usize> = inv
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     for (k, t) in tasks.iter().enumerate() {
         let path = format!("tasks[{k}]");
         let id = t.get("id").and_then(Value::as_str).unwrap_or_default();
-        let Some(i) = inv.task_index(id) else {
+        let Some(&i) = index.get(id) else {
             return Err(err(format!("{path}.id"), format!("unknown task `{id}`")));
         };
         if std::mem::replace(&mut seen[i], true) {

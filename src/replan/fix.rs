@@ -222,10 +222,12 @@ pub fn night_inventory(inv: &Inventory, entries: &[Entry], fix: Option<Time>) ->
 }
 
 /// The window that pins a run `[s, e)`: the run itself when it lies in one
-/// of `windows` (or there are none), else nothing.
+/// of `windows` (or there are none), else nothing. A run of no length gets
+/// `[s, s + 1)`, as an empty interval would leave no room at all (the
+/// solver still starts it at `s`, its earliest start).
 fn pin(windows: Option<&[Interval]>, s: Time, e: Time) -> Vec<Interval> {
     match windows {
         Some(w) if !w.iter().any(|iv| iv.contains_run(s, e - s)) => Vec::new(),
-        _ => vec![Interval::new(s, e)],
+        _ => vec![Interval::new(s, e.max(s + 1))],
     }
 }

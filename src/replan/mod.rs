@@ -10,6 +10,7 @@ pub mod check;
 pub mod fix;
 pub mod progress;
 pub mod report;
+pub mod solve;
 
 use crate::inventory::Inventory;
 use crate::model::Time;
@@ -126,7 +127,7 @@ fn plan_night(
     if !deadline {
         night.window.deadline = None;
     }
-    let result = crate::plan_inventory(&night, opts);
+    let result = solve::plan_night(&night, &entries, opts);
     (result, drops, entries, night)
 }
 

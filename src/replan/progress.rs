@@ -12,18 +12,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 /// The progress file as written.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 struct ProgressFile {
-    #[serde(default)]
     now: Option<crate::inventory::file::Text>,
-    #[serde(default)]
     done: Vec<DoneFile>,
-    #[serde(default)]
     running: Vec<RunningFile>,
-    #[serde(default)]
     failed: Vec<FailedFile>,
-    #[serde(default)]
     dropped: Vec<String>,
 }
 
@@ -118,13 +112,9 @@ pub fn load_str(
     } else {
         crate::inventory::parse_value(text, format).map_err(fail)?
     };
-    let file: ProgressFile = serde_json::from_value(value).map_err(|e| {
-        fail(Diagnostic::new(
-            "E093",
-            "",
-            format!("the progress file does not fit its format: {e}"),
-            "write `now`, and lists `done: [{task, start, end}]`, `running: [{task, start, expected_end}]`, `failed: [{task, at, action: backout|skip}]`, `dropped: [task ids]`",
-        ))
+    let file = shape(value).map_err(|diagnostics| InputError {
+        source: source.to_string(),
+        diagnostics,
     })?;
     resolve(&file, inv, now).map_err(|diagnostics| InputError {
         source: source.to_string(),
@@ -132,14 +122,84 @@ pub fn load_str(
     })
 }
 
+const SHAPE_HINT: &str = "write `now`, and lists `done: [{task, start, end}]`, `running: [{task, start, expected_end}]`, `failed: [{task, at, action: backout|skip}]`, `dropped: [task ids]`";
+
+/// The file model, entry by entry, so that a malformed entry is named.
+fn shape(value: serde_json::Value) -> Result<ProgressFile, Vec<Diagnostic>> {
+    use serde_json::Value;
+    let bad = |path: String, what: String| Diagnostic::new("E093", path, what, SHAPE_HINT);
+    let Value::Object(map) = value else {
+        return Err(vec![bad(
+            String::new(),
+            "the progress file is not a map".into(),
+        )]);
+    };
+    let mut diags = Vec::new();
+    let mut f = ProgressFile::default();
+    fn list<T: serde::de::DeserializeOwned>(
+        key: &str,
+        v: &Value,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<T> {
+        if v.is_null() {
+            return Vec::new();
+        }
+        let Some(items) = v.as_array() else {
+            diags.push(Diagnostic::new(
+                "E093",
+                key,
+                format!("`{key}` is not a list"),
+                SHAPE_HINT,
+            ));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            match serde_json::from_value::<T>(item.clone()) {
+                Ok(x) => out.push(x),
+                Err(e) => diags.push(Diagnostic::new(
+                    "E093",
+                    format!("{key}[{k}]"),
+                    e.to_string(),
+                    SHAPE_HINT,
+                )),
+            }
+        }
+        out
+    }
+    for (key, v) in &map {
+        match key.as_str() {
+            "now" if v.is_null() => {}
+            "now" => match serde_json::from_value(v.clone()) {
+                Ok(t) => f.now = Some(t),
+                Err(e) => diags.push(bad("now".into(), e.to_string())),
+            },
+            "done" => f.done = list(key, v, &mut diags),
+            "running" => f.running = list(key, v, &mut diags),
+            "failed" => f.failed = list(key, v, &mut diags),
+            "dropped" => f.dropped = list(key, v, &mut diags),
+            _ => diags.push(bad(
+                key.clone(),
+                format!("unknown field `{key}`, expected one of `now`, `done`, `running`, `failed`, `dropped`"),
+            )),
+        }
+    }
+    if diags.is_empty() {
+        Ok(f)
+    } else {
+        Err(diags)
+    }
+}
+
 /// The ids a progress entry may name: every task id, and the id of a task
 /// on a cluster, which stands for all its members.
 fn task_names(inv: &Inventory) -> HashMap<&str, Vec<usize>> {
+    let ids: std::collections::HashSet<&str> = inv.tasks.iter().map(|t| t.id.as_str()).collect();
     let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, t) in inv.tasks.iter().enumerate() {
         names.entry(t.id.as_str()).or_default().push(i);
         if let Some((base, _)) = t.id.split_once('@') {
-            if inv.task_index(base).is_none() {
+            if !ids.contains(base) {
                 names.entry(base).or_default().push(i);
             }
         }

@@ -21,12 +21,17 @@ struct Row {
 }
 
 fn rows(r: &Replan) -> Vec<Row> {
+    let moved: std::collections::HashMap<&str, Time> = r
+        .moved
+        .iter()
+        .map(|m| (m.id.as_str(), m.by_minutes))
+        .collect();
     let mut out: Vec<(usize, Row)> = r
         .entries
         .iter()
         .zip(&r.plan.tasks)
         .map(|(e, t)| {
-            let moved = r.moved.iter().find(|m| m.id == t.id).map(|m| m.by_minutes);
+            let moved = moved.get(t.id.as_str()).copied();
             (
                 e.task,
                 Row {
@@ -136,10 +141,12 @@ fn summary(r: &Replan) -> Vec<(&'static str, String)> {
 pub fn to_json(r: &Replan) -> String {
     let mut v = serde_json::to_value(&r.plan).unwrap_or(Value::Null);
     let w = &r.night.window;
+    let by_id: std::collections::HashMap<&str, &crate::plan::PlannedTask> =
+        r.plan.tasks.iter().map(|t| (t.id.as_str(), t)).collect();
     let tasks: Vec<Value> = rows(r)
         .into_iter()
         .map(|row| {
-            let planned = r.plan.tasks.iter().find(|t| t.id == row.id);
+            let planned = by_id.get(row.id.as_str());
             let mut t = match planned {
                 Some(p) => serde_json::to_value(p).unwrap_or(Value::Null),
                 None => json!({ "id": row.id }),

@@ -1,0 +1,98 @@
+//! Solving the night. Done, running and backout tasks are pinned to their
+//! runs; left to the schedule generator, a task planned at `now` could take
+//! the team or system a running task still holds, and the running task,
+//! which cannot move, would find no room. So the fixed tasks' resource use
+//! is taken out of the capacities over their runs (their demands dropped):
+//! the same problem, with the fixed part placed first. Precedences,
+//! exclusions (DR pairs) and service downtime still see the fixed tasks.
+//! Every schedule is then re-checked against the night inventory by the
+//! independent checker, with the fixed tasks' full demands.
+
+use super::fix::Entry;
+use crate::inventory::Inventory;
+use crate::model::{Problem, Resource, Time};
+use crate::plan::Plan;
+use crate::solve::{Outcome, SolveOptions};
+use crate::PlanResult;
+
+/// `steps` with `amount` less capacity over `[s, e)`.
+fn reserve(r: &mut Resource, s: Time, e: Time, amount: i64) {
+    for t in [s, e] {
+        if !r.steps.iter().any(|x| x.0 == t) {
+            let c = r.capacity_at(t);
+            let at = r.steps.partition_point(|x| x.0 < t);
+            r.steps.insert(at, (t, c));
+        }
+    }
+    for step in r.steps.iter_mut().filter(|x| x.0 >= s && x.0 < e) {
+        step.1 -= amount;
+    }
+}
+
+/// Takes the fixed activities' demands out of the capacities; the first
+/// resource the fixed part alone overloads, when there is one.
+fn reserve_fixed(problem: &mut Problem, entries: &[Entry]) -> Option<(String, Time)> {
+    for (k, e) in entries.iter().enumerate() {
+        if !e.state.is_fixed() || e.end <= e.start {
+            continue;
+        }
+        let demands = std::mem::take(&mut problem.activities[k].demands);
+        for d in demands {
+            reserve(&mut problem.resources[d.resource], e.start, e.end, d.amount);
+        }
+    }
+    problem.resources.iter().find_map(|r| {
+        r.steps
+            .iter()
+            .find(|x| x.1 < 0)
+            .map(|x| (r.name.clone(), x.0))
+    })
+}
+
+/// Plans the night inventory (`entries[k]` is its task `k`).
+pub fn plan_night(night: &Inventory, entries: &[Entry], opts: &SolveOptions) -> PlanResult {
+    if let Some(why) = crate::precheck(night) {
+        return PlanResult::Infeasible(why);
+    }
+    let mut compiled = crate::model::compile(night);
+    if let Some((name, at)) = reserve_fixed(&mut compiled.problem, entries) {
+        return PlanResult::Infeasible(format!(
+            "the done and running tasks alone overload {name} at {}: the night cannot keep every rule",
+            crate::plan::clock(&night.window, at)
+        ));
+    }
+    let sol = match crate::solve::solve(&compiled.problem, opts) {
+        Outcome::Solved(sol) => sol,
+        Outcome::Infeasible(why) => {
+            return PlanResult::Infeasible(crate::explain::words::infeasible(
+                night, &compiled, &why,
+            ))
+        }
+        Outcome::NotFound(why) => {
+            return PlanResult::NotFound(crate::explain::words::not_found(&why))
+        }
+    };
+    let mut broken = crate::model::verify::verify(&compiled.problem, &sol.starts);
+    broken.extend(
+        crate::plan::check::check(night, &sol.starts)
+            .iter()
+            .map(|v| v.to_string()),
+    );
+    if !broken.is_empty() {
+        return PlanResult::NotFound(format!(
+            "internal error: the solver's schedule of the night broke {} rule(s); please report it: {}",
+            broken.len(),
+            broken.join("; ")
+        ));
+    }
+    let plan = Plan::build(night, &sol.starts, sol.lower_bound);
+    let downtime_first = opts.objective == crate::solve::Objective::Downtime
+        && compiled.problem.limits.iter().any(|l| l.weight > 0.0);
+    PlanResult::Planned(
+        if downtime_first && !crate::solve::downtime_proven(&compiled.problem, &sol.starts) {
+            plan.not_proven()
+        } else {
+            plan
+        },
+    )
+}
