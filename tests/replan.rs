@@ -412,3 +412,32 @@ fn the_property_generator_gives_nights_that_plan() {
         assert!(matches!(r, ReplanResult::Planned(_)), "{r:?}\n{text}");
     }
 }
+
+#[test]
+fn tasks_past_their_point_of_no_return_are_named() {
+    let inv = windowplan::load_inventory_str(
+        "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T02:00 }\n\
+         systems: [{ id: s }]\n\
+         tasks:\n  - { id: a, system: s, duration: 30m, backout: 1h }\n  - { id: b, system: s, duration: 10m }\n",
+        windowplan::inventory::Format::Yaml,
+        "inline",
+    )
+    .unwrap();
+    for (now, past) in [("00:45", vec![]), ("01:05", vec!["a"])] {
+        let text = format!("now: 2026-12-06T{now}\n");
+        let p = windowplan::replan::progress::load_str(
+            &text,
+            windowplan::inventory::Format::Yaml,
+            "progress",
+            &inv,
+            None,
+        )
+        .unwrap();
+        let ReplanResult::Planned(r) =
+            windowplan::replan::replan(&inv, &p, None, &ReplanOptions::default())
+        else {
+            panic!("plans at {now}")
+        };
+        assert_eq!(r.past_no_return, past, "at {now}");
+    }
+}
