@@ -39,7 +39,8 @@ pub fn render(r: &Replan, format: PlanOutput) -> String {
     }
 }
 
-/// Reads the original plan's start minutes (ours or hand-made).
+/// Reads the original plan's start minutes (ours, hand-made, or an earlier
+/// re-plan, whose dropped tasks get [`crate::replan::NO_START`]).
 fn original_starts(
     inv: &crate::inventory::Inventory,
     path: &Path,
@@ -48,6 +49,10 @@ fn original_starts(
     let source = path.display().to_string();
     let text = crate::inventory::read_text_limited(path, limits.max_file_bytes, "plan")
         .map_err(|d| InputError::one(&source, d))?;
+    if crate::replan::check::is_replan(&text) {
+        // An earlier re-plan of the night: the tasks it kept.
+        return Ok(crate::replan::check::kept_starts(inv, &text));
+    }
     crate::plan::read_plan_starts(&text, inv).map_err(|mut e| {
         e.source = source;
         e

@@ -441,3 +441,57 @@ fn tasks_past_their_point_of_no_return_are_named() {
         assert_eq!(r.past_no_return, past, "at {now}");
     }
 }
+
+#[test]
+fn a_later_replan_starts_from_the_earlier_one() {
+    // 23:45: patch expected to end at 00:00 (overrun.yaml). At 00:10 it is
+    // still running, now expected at 00:30: verify moves 30m more against
+    // the earlier re-plan, given as the plan.
+    let dir = tempdir();
+    let first = dir.path().join("first.json");
+    windowplan()
+        .args(["replan", "--format", "json", "-o"])
+        .arg(&first)
+        .arg(rp("night.yaml"))
+        .arg(rp("plan.json"))
+        .arg("--progress")
+        .arg(rp("overrun.yaml"))
+        .assert()
+        .success();
+    let later = write(
+        &dir,
+        "later.yaml",
+        "now: 2026-12-06T00:10\ndone:\n  - { task: backup, start: 2026-12-05T22:00, end: 2026-12-05T22:30 }\nrunning:\n  - { task: patch, start: 2026-12-05T22:30, expected_end: 2026-12-06T00:30 }\n",
+    );
+    let second = dir.path().join("second.json");
+    windowplan()
+        .args(["replan", "--format", "json", "-o"])
+        .arg(&second)
+        .arg(rp("night.yaml"))
+        .arg(&first)
+        .arg("--progress")
+        .arg(&later)
+        .assert()
+        .success();
+    check_ok(&rp("night.yaml"), &second);
+    let v = read_json(&second);
+    assert_eq!(task(&v, "verify"), st("planned", 150, 180));
+    assert_eq!(
+        entry(&v["replan"]["moved"], "id", "verify")["by_minutes"],
+        30
+    );
+}
+
+#[test]
+fn optional_is_a_task_field_that_defaults_to_false() {
+    let inv = windowplan::inventory::load(&rp("night.yaml")).unwrap();
+    let optional: Vec<bool> = inv.tasks.iter().map(|t| t.optional).collect();
+    assert_eq!(optional, [false, false, false, true, false]);
+    let (_dir, bad) = temp_file(
+        "inv.yaml",
+        "window: { start: 2026-12-05T22:00, timezone: UTC }\nsystems: [{ id: s }]\ntasks:\n  - { id: a, system: s, duration: 10m, optional: maybe }\n",
+    );
+    let out = run(windowplan().arg("validate").arg(&bad));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("optional"), "{}", out.stderr);
+}

@@ -106,6 +106,28 @@ fn check_night(
     out
 }
 
+/// The start minute of every task a saved re-plan keeps, in inventory
+/// order; [`super::NO_START`] for a task it drops or does not name.
+pub fn kept_starts(inv: &Inventory, text: &str) -> Vec<Time> {
+    let mut starts = vec![super::NO_START; inv.tasks.len()];
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return starts;
+    };
+    let index: std::collections::HashMap<&str, usize> = inv
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    for t in v["tasks"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or_default();
+        if let (Some(&i), Some(s)) = (index.get(id), t["start_minute"].as_i64()) {
+            starts[i] = s;
+        }
+    }
+    starts
+}
+
 /// Whether a plan file's text is a re-plan (it has a `replan` section).
 pub fn is_replan(text: &str) -> bool {
     matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(o)) if o.contains_key("replan"))

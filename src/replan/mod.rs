@@ -22,6 +22,10 @@ pub use progress::Progress;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 
+/// In an original plan's start minutes: the task has no start there (an
+/// earlier re-plan dropped it), so its move is not reported.
+pub const NO_START: Time = Time::MIN;
+
 /// How far the search for optional tasks to drop goes.
 #[derive(Debug, Clone)]
 pub struct ReplanOptions {
@@ -353,7 +357,10 @@ impl Ctx<'_> {
                 .iter()
                 .zip(&plan.tasks)
                 .filter(|(e, _)| e.state != State::Backout)
-                .filter(|(e, t)| orig.get(e.task).is_some_and(|&o| o != t.start_minute))
+                .filter(|(e, t)| {
+                    orig.get(e.task)
+                        .is_some_and(|&o| o != NO_START && o != t.start_minute)
+                })
                 .map(|(e, t)| Moved {
                     id: t.id.clone(),
                     from_minute: orig[e.task],
