@@ -62,6 +62,9 @@ fn rows(r: &Replan) -> Vec<Row> {
     out.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Moves named in the summary; the task rows show every one.
+const MOVES_SHOWN: usize = 20;
+
 /// Summary lines: (label, value in words).
 fn summary(r: &Replan) -> Vec<(&'static str, String)> {
     let w = &r.night.window;
@@ -117,18 +120,20 @@ fn summary(r: &Replan) -> Vec<(&'static str, String)> {
         if r.moved.is_empty() {
             "no task moved against the original plan".into()
         } else {
-            r.moved
+            // The first ones in words; every move is in the task rows.
+            let mut words: Vec<String> = r
+                .moved
                 .iter()
+                .take(MOVES_SHOWN)
                 .map(|m| {
-                    format!(
-                        "{} {}{}",
-                        m.id,
-                        if m.by_minutes > 0 { "+" } else { "" },
-                        fmt_minutes(m.by_minutes)
-                    )
+                    let sign = if m.by_minutes > 0 { "+" } else { "" };
+                    format!("{} {sign}{}", m.id, fmt_minutes(m.by_minutes))
                 })
-                .collect::<Vec<_>>()
-                .join(", ")
+                .collect();
+            if r.moved.len() > MOVES_SHOWN {
+                words.push(format!("and {} more", r.moved.len() - MOVES_SHOWN));
+            }
+            words.join(", ")
         },
     ));
     s.push(("critical chain", r.critical_chain.join(" → ")));

@@ -49,19 +49,55 @@ fn reserve_fixed(problem: &mut Problem, entries: &[Entry]) -> Option<(String, Ti
     })
 }
 
-/// Plans the night inventory (`entries[k]` is its task `k`).
+/// Plans the night inventory (`entries[k]` is its task `k`). As `plan`
+/// does, a night with service downtime limits that finds no plan is tried
+/// again keeping one member up in every cluster those services need.
 pub fn plan_night(night: &Inventory, entries: &[Entry], opts: &SolveOptions) -> PlanResult {
     if let Some(why) = crate::precheck(night) {
         return PlanResult::Infeasible(why);
     }
-    let mut compiled = crate::model::compile(night);
+    let plain = crate::model::compile(night);
+    let result = solve_compiled(night, entries, plain.clone(), opts, None);
+    if !matches!(result, PlanResult::NotFound(_))
+        || !night.services.iter().any(|s| s.max_downtime.is_some())
+    {
+        return result;
+    }
+    let strict = crate::model::CompileOptions {
+        keep_limited_clusters_up: true,
+        ..Default::default()
+    };
+    // The restricted problem's bound is no bound for the real one.
+    let bound = crate::solve::lower_bound(&plain.problem);
+    match solve_compiled(
+        night,
+        entries,
+        crate::model::compile_with(night, &strict),
+        opts,
+        Some(bound),
+    ) {
+        planned @ PlanResult::Planned(_) => planned,
+        _ => result,
+    }
+}
+
+/// Solves one compilation of the night, its fixed part reserved, and
+/// re-checks the schedule; `bound_cap` caps the bound (a restricted
+/// compilation's is not the night's).
+fn solve_compiled(
+    night: &Inventory,
+    entries: &[Entry],
+    mut compiled: crate::model::Compiled,
+    opts: &SolveOptions,
+    bound_cap: Option<Time>,
+) -> PlanResult {
     if let Some((name, at)) = reserve_fixed(&mut compiled.problem, entries) {
         return PlanResult::Infeasible(format!(
             "the done and running tasks alone overload {name} at {}: the night cannot keep every rule",
             crate::plan::clock(&night.window, at)
         ));
     }
-    let sol = match crate::solve::solve(&compiled.problem, opts) {
+    let mut sol = match crate::solve::solve(&compiled.problem, opts) {
         Outcome::Solved(sol) => sol,
         Outcome::Infeasible(why) => {
             return PlanResult::Infeasible(crate::explain::words::infeasible(
@@ -72,6 +108,9 @@ pub fn plan_night(night: &Inventory, entries: &[Entry], opts: &SolveOptions) -> 
             return PlanResult::NotFound(crate::explain::words::not_found(&why))
         }
     };
+    if let Some(cap) = bound_cap {
+        sol.lower_bound = sol.lower_bound.min(cap);
+    }
     let mut broken = crate::model::verify::verify(&compiled.problem, &sol.starts);
     broken.extend(
         crate::plan::check::check(night, &sol.starts)
@@ -88,11 +127,7 @@ pub fn plan_night(night: &Inventory, entries: &[Entry], opts: &SolveOptions) -> 
     let plan = Plan::build(night, &sol.starts, sol.lower_bound);
     let downtime_first = opts.objective == crate::solve::Objective::Downtime
         && compiled.problem.limits.iter().any(|l| l.weight > 0.0);
-    PlanResult::Planned(
-        if downtime_first && !crate::solve::downtime_proven(&compiled.problem, &sol.starts) {
-            plan.not_proven()
-        } else {
-            plan
-        },
-    )
+    let proven = !downtime_first
+        || (bound_cap.is_none() && crate::solve::downtime_proven(&compiled.problem, &sol.starts));
+    PlanResult::Planned(if proven { plan } else { plan.not_proven() })
 }
