@@ -3,8 +3,8 @@
 //! of capacity 1, so every task runs one after the other), each re-plan
 //! checked by `windowplan check`; every bad progress file refused with exit
 //! 2 and nothing written; and a property: for random progress states on
-//! the bank example, every re-plan passes the checker and keeps the done
-//! tasks as given.
+//! the bank example and a generated estate, every re-plan passes the
+//! checker and keeps the done tasks as given.
 
 mod common;
 
@@ -237,34 +237,65 @@ fn every_format_shows_the_states() {
     }
 }
 
-// ---- property: random progress states on the bank example ----
+// ---- property: random progress states on the bank example and a generated estate ----
 
 use std::sync::OnceLock;
 use windowplan::inventory::Inventory;
 use windowplan::replan::{ReplanOptions, ReplanResult};
 
-fn bank() -> &'static (Inventory, Vec<i64>) {
-    static BANK: OnceLock<(Inventory, Vec<i64>)> = OnceLock::new();
-    BANK.get_or_init(|| {
-        let inv = windowplan::load_inventory(&example("bank.yaml")).unwrap();
+/// A night to re-plan and its plan: 0 the bank example, 1 a generated
+/// estate of 150 tasks whose rules bind (teams, vendor hours, DR orders).
+fn night(k: usize) -> &'static (Inventory, Vec<i64>) {
+    static NIGHTS: [OnceLock<(Inventory, Vec<i64>)>; 2] = [OnceLock::new(), OnceLock::new()];
+    NIGHTS[k].get_or_init(|| {
+        let inv = match k {
+            0 => windowplan::load_inventory(&example("bank.yaml")).unwrap(),
+            _ => {
+                let estate = windowplan::generate::generate_with(
+                    150,
+                    7,
+                    windowplan::generate::Pressure::Binding,
+                );
+                windowplan::load_inventory_str(
+                    &estate.to_string(),
+                    windowplan::inventory::Format::Json,
+                    "estate",
+                )
+                .unwrap()
+            }
+        };
         let opts = windowplan::solve::SolveOptions {
             time_limit: std::time::Duration::from_secs(2),
             threads: 1,
             ..Default::default()
         };
         let windowplan::PlanResult::Planned(plan) = windowplan::plan_inventory(&inv, &opts) else {
-            panic!("bank plans")
+            panic!("night {k} plans")
         };
         let starts = plan.starts(&inv).unwrap();
         (inv, starts)
     })
 }
 
-/// A progress file for the bank's plan at `now`: tasks ended by then are
+fn bank() -> &'static (Inventory, Vec<i64>) {
+    night(0)
+}
+
+/// A progress file for the bank's plan at `now`: see [`progress_for`].
+fn progress_text(now: i64, over: i64, fail: u8, drop_every: usize) -> String {
+    progress_for(bank(), now, over, fail, drop_every)
+}
+
+/// A progress file for a night's plan at `now`: tasks ended by then are
 /// done at their planned times, those under way are running (expected to
 /// overrun by `over` minutes) or failed, and a few later ones are dropped.
-fn progress_text(now: i64, over: i64, fail: u8, drop_every: usize) -> String {
-    let (inv, starts) = bank();
+fn progress_for(
+    (inv, starts): &(Inventory, Vec<i64>),
+    now: i64,
+    over: i64,
+    fail: u8,
+    drop_every: usize,
+) -> String {
     let local = |m: i64| inv.window.at(m).strftime("%Y-%m-%dT%H:%M").to_string();
     let mut s = format!("now: {}\ndone:\n", local(now));
     let mut running = String::from("running:\n");
@@ -325,17 +356,18 @@ fn progress_text(now: i64, over: i64, fail: u8, drop_every: usize) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
     fn every_re_plan_passes_the_checker_and_keeps_done_tasks(
-        now in 0i64..300,
+        which in 0usize..2,
+        now in 0i64..400,
         over in 0i64..40,
         fail in 0u8..6,
         drop_every in 0usize..12,
     ) {
-        let (inv, starts) = bank();
-        let text = progress_text(now, over, fail, drop_every);
+        let (inv, starts) = night(which);
+        let text = progress_for(night(which), now, over, fail, drop_every);
         let p = windowplan::replan::progress::load_str(
             &text, windowplan::inventory::Format::Yaml, "progress", inv, None,
         );
@@ -397,9 +429,14 @@ fn a_malformed_entry_is_named() {
 fn the_property_generator_gives_nights_that_plan() {
     // So the property above is not vacuous: halfway through the bank's
     // night, with overruns, failures and drops, a re-plan is found.
-    let (inv, starts) = bank();
-    for (now, over, fail, drop_every) in [(60, 0, 0, 0), (150, 10, 0, 7), (200, 5, 2, 0)] {
-        let text = progress_text(now, over, fail, drop_every);
+    for (k, now, over, fail, drop_every) in [
+        (0, 60, 0, 0, 0),
+        (0, 150, 10, 0, 7),
+        (0, 200, 5, 2, 0),
+        (1, 200, 10, 0, 5),
+    ] {
+        let (inv, starts) = night(k);
+        let text = progress_for(night(k), now, over, fail, drop_every);
         let p = windowplan::replan::progress::load_str(
             &text,
             windowplan::inventory::Format::Yaml,
