@@ -277,15 +277,6 @@ fn night(k: usize) -> &'static (Inventory, Vec<i64>) {
     })
 }
 
-fn bank() -> &'static (Inventory, Vec<i64>) {
-    night(0)
-}
-
-/// A progress file for the bank's plan at `now`: see [`progress_for`].
-fn progress_text(now: i64, over: i64, fail: u8, drop_every: usize) -> String {
-    progress_for(bank(), now, over, fail, drop_every)
-}
-
 /// A progress file for a night's plan at `now`: tasks ended by then are
 /// done at their planned times, those under way are running (expected to
 /// overrun by `over` minutes) or failed, and a few later ones are dropped.
