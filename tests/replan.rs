@@ -523,3 +523,25 @@ fn optional_is_a_task_field_that_defaults_to_false() {
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("optional"), "{}", out.stderr);
 }
+
+#[test]
+fn the_gantt_is_well_formed_and_marks_dropped_tasks() {
+    let out = run(windowplan()
+        .args(["replan", "--format", "svg"])
+        .arg(rp("night.yaml"))
+        .arg(rp("plan.json"))
+        .arg("--progress")
+        .arg(rp("backout.yaml")));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let svg = out.stdout_text();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let class = |c: &str| {
+        doc.descendants()
+            .filter(|n| n.attribute("class") == Some(c))
+            .count()
+    };
+    assert_eq!(class("now"), 1);
+    assert_eq!(class("state-backout"), 1);
+    assert_eq!(class("state-done"), 1);
+    assert_eq!(class("state-dropped"), 3);
+}

@@ -345,7 +345,7 @@ fn esc(s: &str) -> String {
 /// and patterned by state, the dropped tasks listed under it, and a dashed
 /// red "now" line.
 pub fn svg(r: &Replan) -> String {
-    let rows: Vec<Row> = rows(r).into_iter().filter(|x| x.run.is_some()).collect();
+    let rows: Vec<Row> = rows(r);
     let end = r.plan.length_minutes.max(r.now).max(1);
     let (left, width, row_h) = (220.0, 900.0, 20.0);
     let x = |m: Time| left + width * (m.clamp(0, end) as f64) / end as f64;
@@ -362,9 +362,31 @@ pub fn svg(r: &Replan) -> String {
         State::Backout => "fill=\"url(#rp-hatch)\" stroke=\"#c0392b\" stroke-width=\"2\"",
         State::Dropped => "fill=\"none\" stroke=\"#999\" stroke-dasharray=\"3 3\"",
     };
+    // Hour ticks, in wall-clock time.
+    let w = &r.night.window;
+    let first_hour = (60 - w.at(0).minute() as Time) % 60;
+    for m in (first_hour..=end).step_by(60) {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{0:.1}\" y1=\"44\" x2=\"{0:.1}\" y2=\"{1}\" stroke=\"#e4e4e4\"/><text x=\"{0:.1}\" y=\"40\" fill=\"#666\" text-anchor=\"middle\">{2}</text>",
+            x(m),
+            height - 30.0,
+            w.at(m).strftime("%H:%M")
+        );
+    }
     for (k, row) in rows.iter().enumerate() {
         let y = 50.0 + row_h * k as f64;
-        let (a, b) = row.run.unwrap_or((0, 0));
+        let Some((a, b)) = row.run else {
+            // Dropped: no bar; the name struck through and why.
+            let _ = writeln!(
+                s,
+                "<text x=\"4\" y=\"{0}\" fill=\"#888\" text-decoration=\"line-through\">{1}</text><text class=\"state-dropped\" x=\"{left}\" y=\"{0}\" fill=\"#888\">✕ dropped: {2}</text>",
+                y + 11.0,
+                esc(&row.id),
+                esc(row.reason.as_deref().unwrap_or_default())
+            );
+            continue;
+        };
         let critical = r.critical_chain.contains(&row.id);
         let _ = writeln!(
             s,
@@ -402,6 +424,12 @@ pub fn svg(r: &Replan) -> String {
             st.as_str()
         );
     }
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" fill=\"#888\">✕ dropped</text>",
+        left + 440.0,
+        height - 11.0
+    );
     s.push_str("</svg>\n");
     s
 }
