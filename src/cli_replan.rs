@@ -100,6 +100,7 @@ pub fn replan(req: &ReplanRequest, opts: &ReplanOptions) -> u8 {
             bound,
             chain,
             search,
+            proven,
         } => {
             eprintln!(
                 "the deadline ({}) cannot be held: the rest of the night ends at {} at the earliest found (no plan can end before {}); {search}",
@@ -108,7 +109,12 @@ pub fn replan(req: &ReplanRequest, opts: &ReplanOptions) -> u8 {
                 crate::plan::clock(w, bound),
             );
             eprintln!("critical chain from now: {}", chain.join(" → "));
-            EXIT_NO_PLAN
+            if proven {
+                EXIT_NO_PLAN
+            } else {
+                eprintln!("(not proven: no plan ending by the deadline was found within the time limit; try a longer --time-limit)");
+                EXIT_NOT_FOUND
+            }
         }
         ReplanResult::Infeasible(why) => {
             eprintln!("no feasible plan for the rest of the night: {why}");

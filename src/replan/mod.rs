@@ -109,6 +109,9 @@ pub enum ReplanResult {
         bound: Time,
         chain: Vec<String>,
         search: String,
+        /// Whether it is proven (the bound is past the deadline); if not,
+        /// a plan holding the deadline may exist but none was found in time.
+        proven: bool,
     },
     /// Proven impossible whatever the deadline, with the reason.
     Infeasible(String),
@@ -175,17 +178,24 @@ pub fn replan(
         }
     };
     let (chain, _) = chain_from(&night, &best, p.now);
+    // Proven when no plan of the night can end by the deadline even
+    // without every optional task that may go; else none was found in time.
+    let proven = best.lower_bound_minutes > deadline
+        || (all.is_empty() && matches!(fail, PlanResult::Infeasible(_)));
     ReplanResult::DeadlineMissed {
         earliest_end: best.length_minutes,
         bound: best.lower_bound_minutes,
         chain,
         search,
+        proven,
     }
 }
 
 fn from_plan_result(r: PlanResult) -> ReplanResult {
     match r {
-        PlanResult::Planned(_) => unreachable!("only failures are passed on"),
+        PlanResult::Planned(_) => {
+            ReplanResult::NotFound("internal error: a plan was taken for a failure".into())
+        }
         PlanResult::Infeasible(why) => ReplanResult::Infeasible(why),
         PlanResult::NotFound(why) => ReplanResult::NotFound(why),
     }
