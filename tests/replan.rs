@@ -545,3 +545,49 @@ fn the_gantt_is_well_formed_and_marks_dropped_tasks() {
     assert_eq!(class("state-done"), 1);
     assert_eq!(class("state-dropped"), 3);
 }
+
+/// Re-plans an inline inventory from `now` with no progress: the optional
+/// tasks left out, or None when the deadline cannot be held.
+fn left_out(inventory: &str, now: &str) -> Option<Vec<String>> {
+    let inv =
+        windowplan::load_inventory_str(inventory, windowplan::inventory::Format::Yaml, "inline")
+            .unwrap();
+    let p = windowplan::replan::progress::load_str(
+        &format!("now: {now}\n"),
+        windowplan::inventory::Format::Yaml,
+        "progress",
+        &inv,
+        None,
+    )
+    .unwrap();
+    match windowplan::replan::replan(&inv, &p, None, &ReplanOptions::default()) {
+        ReplanResult::Planned(r) => Some(r.left_out),
+        _ => None,
+    }
+}
+
+#[test]
+fn the_smallest_set_of_optional_tasks_is_left_out() {
+    // One team, one task at a time: 30m + 20m (optional) + 1h (optional)
+    // + 40m (optional) = 2h30m; the deadline leaves 1h40m from 22:00.
+    let inv = "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-05T23:40 }\n\
+               teams: [{ id: t, capacity: 1 }]\n\
+               systems: [{ id: a }, { id: b }, { id: c }, { id: d }]\n\
+               tasks:\n\
+               \x20 - { id: must, system: a, team: t, duration: 30m }\n\
+               \x20 - { id: small, system: b, team: t, duration: 20m, optional: true }\n\
+               \x20 - { id: big, system: c, team: t, duration: 1h, optional: true }\n\
+               \x20 - { id: mid, system: d, team: t, duration: 40m, optional: true }\n";
+    // 2h30m − 1h = 1h30m fits: one task, the big one.
+    assert_eq!(
+        left_out(inv, "2026-12-05T22:00"),
+        Some(vec!["big".to_string()])
+    );
+    // From 22:20 only 1h20m is left: no single task out is enough; two
+    // are, and each set of two that holds it has the big one.
+    let two = left_out(inv, "2026-12-05T22:20").unwrap();
+    assert_eq!(two.len(), 2, "{two:?}");
+    assert!(two.contains(&"big".to_string()), "{two:?}");
+    // From 23:15 not even `must` (30m) fits by 23:40.
+    assert_eq!(left_out(inv, "2026-12-05T23:15"), None);
+}
