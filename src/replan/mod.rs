@@ -410,3 +410,21 @@ impl Ctx<'_> {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::next_subset;
+
+    #[test]
+    fn subsets_come_in_order_of_their_members() {
+        let mut s = vec![0, 1];
+        let mut all = vec![s.clone()];
+        while next_subset(&mut s, 4) {
+            all.push(s.clone());
+        }
+        assert_eq!(
+            all,
+            [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]].map(|x| x.to_vec())
+        );
+    }
+}

@@ -131,3 +131,35 @@ fn solve_compiled(
         || (bound_cap.is_none() && crate::solve::downtime_proven(&compiled.problem, &sol.starts));
     PlanResult::Planned(if proven { plan } else { plan.not_proven() })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reserve_takes_capacity_over_the_run_only() {
+        let mut r = Resource::constant("team", 2);
+        reserve(&mut r, 10, 30, 1);
+        assert_eq!(r.steps, vec![(0, 2), (10, 1), (30, 2)]);
+        reserve(&mut r, 20, 40, 1);
+        assert_eq!(r.steps, vec![(0, 2), (10, 1), (20, 0), (30, 1), (40, 2)]);
+        assert_eq!(
+            (r.capacity_at(5), r.capacity_at(25), r.capacity_at(45)),
+            (2, 0, 2)
+        );
+    }
+
+    #[test]
+    fn reserve_keeps_availability_steps() {
+        // Capacity 1 from 60 to 120 only; a run 90–150 takes it at 90–120.
+        let mut r = Resource {
+            name: "vendor".into(),
+            steps: vec![(Time::MIN / 4, 0), (60, 1), (120, 0)],
+        };
+        reserve(&mut r, 90, 150, 1);
+        assert_eq!(r.capacity_at(70), 1);
+        assert_eq!(r.capacity_at(100), 0);
+        assert_eq!(r.capacity_at(130), -1);
+        assert_eq!(r.capacity_at(160), 0);
+    }
+}
