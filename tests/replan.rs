@@ -591,3 +591,35 @@ fn the_smallest_set_of_optional_tasks_is_left_out() {
     // From 23:15 not even `must` (30m) fits by 23:40.
     assert_eq!(left_out(inv, "2026-12-05T23:15"), None);
 }
+
+#[test]
+fn a_running_outage_keeps_its_dr_partner_down_until_it_ends() {
+    // db-a is being patched (an outage) until 23:30; its DR partner db-b
+    // may not go down before then.
+    let inv = windowplan::load_inventory_str(
+        "window: { start: 2026-12-05T22:00, timezone: UTC }\n\
+         systems: [{ id: db-a }, { id: db-b }]\n\
+         dr: [{ primary: db-a, standby: db-b }]\n\
+         tasks:\n\
+         \x20 - { id: patch-a, system: db-a, duration: 1h }\n\
+         \x20 - { id: patch-b, system: db-b, duration: 1h }\n",
+        windowplan::inventory::Format::Yaml,
+        "inline",
+    )
+    .unwrap();
+    let p = windowplan::replan::progress::load_str(
+        "now: 2026-12-05T23:00\nrunning:\n  - { task: patch-a, start: 2026-12-05T22:30, expected_end: 2026-12-05T23:30 }\n",
+        windowplan::inventory::Format::Yaml,
+        "progress",
+        &inv,
+        None,
+    )
+    .unwrap();
+    let ReplanResult::Planned(r) =
+        windowplan::replan::replan(&inv, &p, None, &ReplanOptions::default())
+    else {
+        panic!("plans")
+    };
+    let b = r.plan.tasks.iter().find(|t| t.id == "patch-b").unwrap();
+    assert_eq!(b.start_minute, 90);
+}

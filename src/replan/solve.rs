@@ -41,12 +41,40 @@ fn reserve_fixed(problem: &mut Problem, entries: &[Entry]) -> Option<(String, Ti
             reserve(&mut problem.resources[d.resource], e.start, e.end, d.amount);
         }
     }
+    keep_clear_of_fixed(problem, entries);
     problem.resources.iter().find_map(|r| {
         r.steps
             .iter()
             .find(|x| x.1 < 0)
             .map(|x| (r.name.clone(), x.0))
     })
+}
+
+/// The other sides of an exclusion (a DR pair) may not overlap a fixed
+/// activity's run: said up front as forbidden intervals, for the same
+/// reason as the capacities (a planned outage at `now` must not take the
+/// minutes a running one on the other side holds).
+fn keep_clear_of_fixed(problem: &mut Problem, entries: &[Entry]) {
+    let fixed = |i: usize| entries[i].state.is_fixed() && entries[i].end > entries[i].start;
+    let mut add: Vec<(usize, crate::model::Interval)> = Vec::new();
+    for ex in &problem.exclusions {
+        for (k, side) in ex.sides.iter().enumerate() {
+            for &i in side.iter().filter(|&&i| fixed(i)) {
+                let run = crate::model::Interval::new(entries[i].start, entries[i].end);
+                for (k2, other) in ex.sides.iter().enumerate() {
+                    if k2 != k {
+                        add.extend(other.iter().filter(|&&j| !fixed(j)).map(|&j| (j, run)));
+                    }
+                }
+            }
+        }
+    }
+    for (j, run) in add {
+        let a = &mut problem.activities[j];
+        let mut f = std::mem::take(&mut a.forbidden);
+        f.push(run);
+        a.forbidden = crate::model::intervals::merge(f);
+    }
 }
 
 /// Plans the night inventory (`entries[k]` is its task `k`). As `plan`
