@@ -623,3 +623,38 @@ fn a_running_outage_keeps_its_dr_partner_down_until_it_ends() {
     let b = r.plan.tasks.iter().find(|t| t.id == "patch-b").unwrap();
     assert_eq!(b.start_minute, 90);
 }
+
+#[test]
+fn check_refuses_a_task_kept_after_a_backed_out_one() {
+    let dir = tempdir();
+    let mut v = replan("backout.yaml");
+    let tasks = v["tasks"].as_array_mut().unwrap();
+    let t = tasks.iter_mut().find(|t| t["id"] == "verify").unwrap();
+    *t = serde_json::json!({"id": "verify", "state": "planned", "start_minute": 90, "end_minute": 120});
+    let bad = write(&dir, "bad.json", serde_json::to_string(&v).unwrap());
+    let out = run(windowplan().arg("check").arg(rp("night.yaml")).arg(&bad));
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stdout_text().contains("comes after patch"),
+        "{}",
+        out.stdout_text()
+    );
+}
+
+#[test]
+fn the_progress_file_is_read_within_the_size_limit() {
+    let dir = tempdir();
+    let mut text = String::from("now: 2026-12-05T23:00\n");
+    while text.len() < 1_100_000 {
+        text.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    let big = write(&dir, "big.yaml", text);
+    let out = run(windowplan()
+        .args(["replan", "--max-file-mb", "1"])
+        .arg(rp("night.yaml"))
+        .arg(rp("plan.json"))
+        .arg("--progress")
+        .arg(&big));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("error[E003]"), "{}", out.stderr);
+}
