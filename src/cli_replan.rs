@@ -9,6 +9,70 @@ use crate::inventory::Limits;
 use crate::replan::{report, Replan, ReplanOptions, ReplanResult};
 use std::path::Path;
 
+/// `windowplan replan` as parsed from the command line.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReplanArgs {
+    pub inventory: std::path::PathBuf,
+    /// The original plan (JSON), or an earlier re-plan, for the changes against it.
+    pub plan: std::path::PathBuf,
+    /// What has happened so far (YAML or JSON).
+    #[arg(long)]
+    pub progress: std::path::PathBuf,
+    /// The current local time (replaces the progress file's `now`).
+    #[arg(long)]
+    pub now: Option<String>,
+    #[arg(long, value_enum, default_value_t = PlanOutput::Table)]
+    pub format: PlanOutput,
+    /// Write the result to this file (atomically) instead of stdout.
+    #[arg(short, long)]
+    pub output: Option<std::path::PathBuf>,
+    /// How long to search for each plan of the night.
+    #[arg(long, default_value = "2s", value_parser = crate::cli::parse_time_limit)]
+    pub time_limit: std::time::Duration,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads (0 = all cores).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Largest set of optional tasks tried when the deadline cannot be held.
+    #[arg(long, default_value_t = 3)]
+    pub max_drop: usize,
+    /// Most tasks accepted, counted after cluster expansion (default 50000).
+    #[arg(long, value_name = "N", default_value_t = crate::inventory::MAX_TASKS)]
+    pub max_tasks: usize,
+    /// Largest inventory, plan or progress file accepted, in MiB (default 64).
+    #[arg(long, value_name = "N", default_value_t = crate::inventory::MAX_FILE_BYTES / (1024 * 1024),
+          value_parser = clap::value_parser!(u64).range(1..=1_048_576))]
+    pub max_file_mb: u64,
+}
+
+/// `windowplan replan` from its parsed arguments.
+pub fn run(a: &ReplanArgs) -> u8 {
+    let opts = ReplanOptions {
+        solve: crate::solve::SolveOptions {
+            time_limit: a.time_limit,
+            seed: a.seed,
+            threads: a.threads,
+            ..Default::default()
+        },
+        max_drop: a.max_drop,
+        ..Default::default()
+    };
+    let req = ReplanRequest {
+        inventory: &a.inventory,
+        plan: &a.plan,
+        progress: &a.progress,
+        now: a.now.as_deref(),
+        format: a.format,
+        output: a.output.as_deref(),
+        limits: Limits {
+            max_tasks: a.max_tasks,
+            max_file_bytes: a.max_file_mb * 1024 * 1024,
+        },
+    };
+    replan(&req, &opts)
+}
+
 /// What `replan` is asked.
 #[derive(Debug, Clone)]
 pub struct ReplanRequest<'a> {

@@ -216,34 +216,7 @@ enum Command {
         limits: LimitArgs,
     },
     /// Re-plan a running window from a progress file (done, running, failed, dropped).
-    Replan {
-        inventory: PathBuf,
-        /// The original plan (JSON), for the changes against it.
-        plan: PathBuf,
-        /// What has happened so far (YAML or JSON).
-        #[arg(long)]
-        progress: PathBuf,
-        /// The current local time (replaces the progress file's `now`).
-        #[arg(long)]
-        now: Option<String>,
-        #[arg(long, value_enum, default_value_t = cli::PlanOutput::Table)]
-        format: cli::PlanOutput,
-        /// Write the result to this file (atomically) instead of stdout.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// How long to search for each plan of the night.
-        #[arg(long, default_value = "2s", value_parser = cli::parse_time_limit)]
-        time_limit: std::time::Duration,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
-        /// Largest set of optional tasks tried when the deadline cannot be held.
-        #[arg(long, default_value_t = 3)]
-        max_drop: usize,
-        #[command(flatten)]
-        limits: LimitArgs,
-    },
+    Replan(windowplan::cli_replan::ReplanArgs),
     /// Explain a plan (the critical chain, the bottlenecks), or why none exists.
     Explain {
         inventory: PathBuf,
@@ -490,40 +463,7 @@ fn main() -> ExitCode {
             reserve_backout,
             limits,
         } => cli::check_with(&inventory, &plan, reserve_backout, &limits.limits()),
-        Command::Replan {
-            inventory,
-            plan,
-            progress,
-            now,
-            format,
-            output,
-            time_limit,
-            seed,
-            threads,
-            max_drop,
-            limits,
-        } => {
-            let opts = windowplan::replan::ReplanOptions {
-                solve: windowplan::solve::SolveOptions {
-                    time_limit,
-                    seed,
-                    threads,
-                    ..Default::default()
-                },
-                max_drop,
-                ..Default::default()
-            };
-            let req = windowplan::cli_replan::ReplanRequest {
-                inventory: &inventory,
-                plan: &plan,
-                progress: &progress,
-                now: now.as_deref(),
-                format,
-                output: output.as_deref(),
-                limits: limits.limits(),
-            };
-            windowplan::cli_replan::replan(&req, &opts)
-        }
+        Command::Replan(args) => windowplan::cli_replan::run(&args),
         Command::Report {
             inventory,
             plan,
