@@ -55,6 +55,7 @@ fn task(
         windows,
         spread: None,
         backout: None,
+        optional: false,
         meta: Meta::default(),
     }
 }

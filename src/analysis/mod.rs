@@ -5,5 +5,6 @@
 
 pub mod availability;
 pub mod explain;
+pub mod replan;
 pub mod risk;
 pub mod whatif;

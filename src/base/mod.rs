@@ -7,8 +7,7 @@ pub(crate) mod words;
 
 use serde::{Deserialize, Serialize};
 
-pub use words::fmt_minutes;
-pub(crate) use words::join_words;
+pub use words::{fmt_minutes, join_words};
 
 /// Plans may not place a task more than a century from the window start
 /// (keeps all minute arithmetic far from overflow).

@@ -6,6 +6,8 @@
 //! involved, the minutes it covers (consecutive minutes merged into one
 //! interval per conflict) and a message in plain words with wall-clock times.
 
+pub mod replan;
+
 use serde::Serialize;
 
 use crate::base::{fmt_minutes, join_words};

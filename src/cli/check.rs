@@ -20,6 +20,12 @@ pub struct Args {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
+        let limits = self.limits.limits();
+        // A saved re-plan is checked with its done and running tasks at
+        // their recorded times.
+        if super::replan::is_replan_file(&self.plan, &limits) {
+            return super::replan::check(&self.inventory, &self.plan, &limits);
+        }
         check_with(
             &self.inventory,
             &self.plan,

@@ -12,6 +12,7 @@ mod export;
 mod generate;
 mod graph;
 mod plan;
+mod replan;
 mod report;
 mod risk;
 mod schema;
@@ -49,6 +50,8 @@ pub enum Command {
     Bench(bench::Args),
     /// Write the scheduling model as a MILP (CPLEX LP) for another solver.
     Export(export::Args),
+    /// Re-plan a running window from a progress file (what is done, running, failed, dropped).
+    Replan(replan::Args),
 }
 
 impl Command {
@@ -68,6 +71,7 @@ impl Command {
             Command::Graph(a) => a.run(),
             Command::Bench(a) => a.run(),
             Command::Export(a) => a.run(),
+            Command::Replan(a) => a.run(),
         }
     }
 }

@@ -375,6 +375,9 @@ pub struct TaskFile {
     /// How long it takes to back the change out if it fails (`20m`).
     #[serde(default)]
     pub backout: Option<Text>,
+    /// The task may be left out on the night to hold the deadline (`replan`).
+    #[serde(default)]
+    pub optional: bool,
     /// Runbook text, carried into the reports.
     #[serde(default)]
     pub title: Option<String>,

@@ -191,6 +191,8 @@ pub struct Task {
     pub spread: Option<(Time, Time)>,
     /// Time needed to back the change out if it fails.
     pub backout: Option<Time>,
+    /// `optional: true`: `replan` may leave it out to hold the deadline.
+    pub optional: bool,
     /// Runbook text: title, change, owner, contact, notes, rollback.
     pub meta: Meta,
 }

@@ -196,6 +196,7 @@ pub fn inventory_schema() -> Value {
                     "after": {"type": "array", "items": {"$ref": "#/$defs/after"}},
                     "windows": {"type": "array", "items": {"$ref": "#/$defs/interval"}},
                     "backout": {"$ref": "#/$defs/duration"},
+                    "optional": {"type": "boolean", "description": "default false: replan may leave the task out to hold the deadline"},
                     "title": {"type": "string", "description": "runbook text: what the task does"},
                     "change": {"type": "string"},
                     "owner": {"type": "string"},

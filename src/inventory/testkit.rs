@@ -89,6 +89,7 @@ impl Builder {
             windows: None,
             spread: None,
             backout: None,
+            optional: false,
             meta: Meta::default(),
         });
         source

@@ -1633,6 +1633,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
                 windows: p.windows.clone(),
                 spread: p.spread,
                 backout: p.backout,
+                optional: f.tasks[i].optional,
                 meta: Meta {
                     title: f.tasks[i].title.clone(),
                     change: f.tasks[i].change.clone(),

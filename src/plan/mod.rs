@@ -4,6 +4,8 @@
 //! inventory with code of its own.
 
 pub mod downtime;
+pub mod night;
+pub mod progress_file;
 
 use serde::{Deserialize, Serialize};
 

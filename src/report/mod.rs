@@ -7,6 +7,7 @@ pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
+pub mod replan;
 pub mod table;
 
 /// The formats a plan is rendered in.

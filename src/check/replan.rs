@@ -1,0 +1,246 @@
+//! Checking a saved re-plan (`check INVENTORY NEWPLAN`): the plan's own
+//! states say which tasks are done, running, backed out or dropped. Done
+//! and running tasks are checked at their actual times (their duration is
+//! the time they took), within their own windows; a backout lasts the
+//! task's `backout`; planned tasks start at `now` or later; no kept task
+//! depends on a dropped or failed one. Every rule is then checked by the
+//! independent checker over the whole night ([`crate::check`]): no
+//! compiler, graph or solver is involved.
+
+use crate::base::Time;
+use crate::check::Violation;
+use crate::error::{Diagnostic, InputError};
+use crate::inventory::Inventory;
+use crate::plan::night::{night_inventory, Entry, State};
+use crate::plan::Plan;
+use serde_json::Value;
+
+fn violation(rule: &str, tasks: Vec<String>, message: String) -> Violation {
+    Violation {
+        rule: rule.into(),
+        tasks,
+        interval: None,
+        message,
+    }
+}
+
+/// Checks a night given as entries (inventory order of the kept tasks)
+/// and the plan of those entries (one planned task per entry, in order).
+pub fn check_entries(inv: &Inventory, entries: &[Entry], now: Time, plan: &Plan) -> Vec<Violation> {
+    let starts: Vec<Time> = plan.tasks.iter().map(|t| t.start_minute).collect();
+    let ends: Vec<Time> = plan.tasks.iter().map(|t| t.end_minute).collect();
+    check_night(inv, entries, now, &starts, &ends)
+}
+
+/// The rules of a re-plan: entries with the plan's start and end minutes.
+fn check_night(
+    inv: &Inventory,
+    entries: &[Entry],
+    now: Time,
+    starts: &[Time],
+    ends: &[Time],
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut kept = vec![None; inv.tasks.len()];
+    for e in entries {
+        kept[e.task] = Some(e.state);
+    }
+    for (k, e) in entries.iter().enumerate() {
+        let t = &inv.tasks[e.task];
+        match e.state {
+            State::Planned if starts[k] < now => out.push(violation(
+                "now",
+                vec![t.id.clone()],
+                format!(
+                    "planned task {} starts at {}, before now ({})",
+                    t.id,
+                    crate::plan::clock(&inv.window, starts[k]),
+                    crate::plan::clock(&inv.window, now)
+                ),
+            )),
+            State::Backout if Some(ends[k] - starts[k]) != t.backout => out.push(violation(
+                "backout",
+                vec![t.id.clone()],
+                format!(
+                    "the backout of {} lasts {}, not its `backout` time",
+                    t.id,
+                    crate::base::fmt_minutes(ends[k] - starts[k])
+                ),
+            )),
+            _ => {}
+        }
+        for a in &t.after {
+            let pred = &inv.tasks[a.task];
+            let bad = match (kept[a.task], e.state) {
+                (None | Some(State::Backout), _) => true,
+                (Some(State::Done), _) => false,
+                (Some(_), State::Done | State::Running) => true,
+                _ => false,
+            };
+            if bad && e.state != State::Backout {
+                out.push(violation(
+                    "state",
+                    vec![t.id.clone(), pred.id.clone()],
+                    format!(
+                        "{} is {} but it comes after {}, which is {}",
+                        t.id,
+                        e.state.as_str(),
+                        pred.id,
+                        kept[a.task].map_or("dropped", State::as_str)
+                    ),
+                ));
+            }
+        }
+    }
+    let fixed: Vec<Entry> = entries
+        .iter()
+        .zip(starts.iter().zip(ends))
+        .map(|(e, (&s, &x))| Entry {
+            start: s,
+            end: x,
+            ..*e
+        })
+        .collect();
+    let night = night_inventory(inv, &fixed, None);
+    out.extend(crate::check::check(&night, starts));
+    out
+}
+
+/// The start minute of every task a saved re-plan keeps, in inventory
+/// order; [`crate::plan::night::NO_START`] for a task it drops or does not name.
+pub fn kept_starts(inv: &Inventory, text: &str) -> Vec<Time> {
+    let mut starts = vec![crate::plan::night::NO_START; inv.tasks.len()];
+    let Ok(v) = serde_json::from_str::<Value>(text) else {
+        return starts;
+    };
+    let index: std::collections::HashMap<&str, usize> = inv
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    for t in v["tasks"].as_array().into_iter().flatten() {
+        let id = t["id"].as_str().unwrap_or_default();
+        if let (Some(&i), Some(s)) = (index.get(id), t["start_minute"].as_i64()) {
+            starts[i] = s;
+        }
+    }
+    starts
+}
+
+/// Whether a plan file's text is a re-plan (it has a `replan` section).
+pub fn is_replan(text: &str) -> bool {
+    matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(o)) if o.contains_key("replan"))
+}
+
+/// Checks a saved re-plan against the inventory: every violation, or why
+/// the file cannot be read as a re-plan.
+pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Violation>, InputError> {
+    let err = |path: String, msg: String| {
+        InputError::one(
+            source,
+            Diagnostic::new(
+                "E071",
+                path,
+                msg,
+                "check the re-plan as written by `windowplan replan --format json`",
+            ),
+        )
+    };
+    let v: Value = serde_json::from_str(text)
+        .map_err(|e| err(String::new(), format!("the plan is not valid JSON: {e}")))?;
+    let w = &inv.window;
+    let minute = |o: &Value, key: &str, path: &str| -> Result<Time, InputError> {
+        if let Some(m) = o.get(format!("{key}_minute")).and_then(Value::as_i64) {
+            return Ok(m);
+        }
+        match o.get(key).and_then(Value::as_str) {
+            Some(s) => {
+                crate::plan::parse_wall_clock(w, s).map_err(|m| err(format!("{path}.{key}"), m))
+            }
+            None => Err(err(format!("{path}.{key}"), format!("no `{key}`"))),
+        }
+    };
+    let now = minute(&v["replan"], "now", "replan")?;
+    let Some(tasks) = v.get("tasks").and_then(Value::as_array) else {
+        return Err(err("tasks".into(), "the plan has no `tasks` list".into()));
+    };
+    let mut rows: Vec<(Entry, Time, Time)> = Vec::new();
+    let mut seen = vec![false; inv.tasks.len()];
+    let index: std::collections::HashMap<&str, usize> = inv
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    for (k, t) in tasks.iter().enumerate() {
+        let path = format!("tasks[{k}]");
+        let id = t.get("id").and_then(Value::as_str).unwrap_or_default();
+        let Some(&i) = index.get(id) else {
+            return Err(err(format!("{path}.id"), format!("unknown task `{id}`")));
+        };
+        if std::mem::replace(&mut seen[i], true) {
+            return Err(err(
+                format!("{path}.id"),
+                format!("task `{id}` appears twice"),
+            ));
+        }
+        let state: State = serde_json::from_value(t.get("state").cloned().unwrap_or(Value::Null))
+            .map_err(|_| {
+            err(
+                format!("{path}.state"),
+                "`state` is not one of done, running, planned, backout, dropped".into(),
+            )
+        })?;
+        if state == State::Dropped {
+            continue;
+        }
+        let s = minute(t, "start", &path)?;
+        let e = minute(t, "end", &path)?;
+        rows.push((
+            Entry {
+                task: i,
+                state,
+                start: s,
+                end: e,
+            },
+            s,
+            e,
+        ));
+    }
+    let mut out = Vec::new();
+    let missing: Vec<String> = (0..inv.tasks.len())
+        .filter(|&i| !seen[i])
+        .map(|i| inv.tasks[i].id.clone())
+        .collect();
+    if !missing.is_empty() {
+        out.push(violation(
+            "plan",
+            missing.clone(),
+            format!(
+                "the re-plan does not say what becomes of {}",
+                crate::base::join_words(&missing)
+            ),
+        ));
+    }
+    rows.sort_by_key(|r| r.0.task);
+    for (e, s, x) in &rows {
+        let d = inv.tasks[e.task].duration;
+        if e.state == State::Planned && x - s != d {
+            out.push(violation(
+                "plan",
+                vec![inv.tasks[e.task].id.clone()],
+                format!(
+                    "planned task {} lasts {} in the plan, not its duration",
+                    inv.tasks[e.task].id,
+                    crate::base::fmt_minutes(x - s)
+                ),
+            ));
+        }
+    }
+    let entries: Vec<Entry> = rows.iter().map(|r| r.0).collect();
+    let starts: Vec<Time> = rows.iter().map(|r| r.1).collect();
+    let ends: Vec<Time> = rows.iter().map(|r| r.2).collect();
+    out.extend(check_night(inv, &entries, now, &starts, &ends));
+    Ok(out)
+}

@@ -1,0 +1,477 @@
+//! The progress file of a running window (DESIGN.md, "On the night"): what
+//! is done, running, failed and dropped, read through the inventory's own
+//! limited loader (size, depth and alias limits) and checked against the
+//! inventory. Every problem is reported at once, each naming its entry.
+
+use crate::base::Time;
+use crate::error::{Diagnostic, InputError};
+use crate::inventory::time::Clock;
+use crate::inventory::{Format, Inventory, Limits};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The progress file as written.
+#[derive(Debug, Clone, Default)]
+struct ProgressFile {
+    now: Option<crate::inventory::file::Text>,
+    done: Vec<DoneFile>,
+    running: Vec<RunningFile>,
+    failed: Vec<FailedFile>,
+    dropped: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DoneFile {
+    task: String,
+    start: crate::inventory::file::Text,
+    end: crate::inventory::file::Text,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunningFile {
+    task: String,
+    start: crate::inventory::file::Text,
+    #[serde(default)]
+    expected_end: Option<crate::inventory::file::Text>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailedFile {
+    task: String,
+    at: crate::inventory::file::Text,
+    action: Action,
+}
+
+/// What was done about a failed task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Its backout runs from the failure, for the task's `backout` time.
+    Backout,
+    /// Left undone.
+    Skip,
+}
+
+/// A task with actual (or expected) times, in minutes from the window start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timed {
+    pub task: usize,
+    pub start: Time,
+    pub end: Time,
+}
+
+/// A failed task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed {
+    pub task: usize,
+    pub at: Time,
+    pub action: Action,
+}
+
+/// A checked progress file: task indices into the inventory, minutes from
+/// the window start.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub now: Time,
+    pub done: Vec<Timed>,
+    pub running: Vec<Timed>,
+    pub failed: Vec<Failed>,
+    pub dropped: Vec<usize>,
+}
+
+/// Reads and checks a progress file (YAML or JSON by extension, JSON
+/// otherwise). `now` (from `--now`, local wall-clock) replaces the file's.
+pub fn load(
+    path: &Path,
+    inv: &Inventory,
+    now: Option<&str>,
+    limits: &Limits,
+) -> Result<Progress, InputError> {
+    let source = path.display().to_string();
+    let text = crate::inventory::read_text_limited(path, limits.max_file_bytes, "progress")
+        .map_err(|d| InputError::one(&source, d))?;
+    let format = Format::from_path(path).unwrap_or(Format::Json);
+    load_str(&text, format, &source, inv, now)
+}
+
+/// [`load`] for text in memory; `source` names it in diagnostics.
+pub fn load_str(
+    text: &str,
+    format: Format,
+    source: &str,
+    inv: &Inventory,
+    now: Option<&str>,
+) -> Result<Progress, InputError> {
+    let fail = |d: Diagnostic| InputError::one(source, d);
+    let value = if text.trim().is_empty() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        crate::inventory::parse_value(text, format).map_err(fail)?
+    };
+    let file = shape(value).map_err(|diagnostics| InputError {
+        source: source.to_string(),
+        diagnostics,
+    })?;
+    resolve(&file, inv, now).map_err(|diagnostics| InputError {
+        source: source.to_string(),
+        diagnostics,
+    })
+}
+
+const SHAPE_HINT: &str = "write `now`, and lists `done: [{task, start, end}]`, `running: [{task, start, expected_end}]`, `failed: [{task, at, action: backout|skip}]`, `dropped: [task ids]`";
+
+/// The file model, entry by entry, so that a malformed entry is named.
+fn shape(value: serde_json::Value) -> Result<ProgressFile, Vec<Diagnostic>> {
+    use serde_json::Value;
+    let bad = |path: String, what: String| Diagnostic::new("E100", path, what, SHAPE_HINT);
+    let Value::Object(map) = value else {
+        return Err(vec![bad(
+            String::new(),
+            "the progress file is not a map".into(),
+        )]);
+    };
+    let mut diags = Vec::new();
+    let mut f = ProgressFile::default();
+    fn list<T: serde::de::DeserializeOwned>(
+        key: &str,
+        v: &Value,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<T> {
+        if v.is_null() {
+            return Vec::new();
+        }
+        let Some(items) = v.as_array() else {
+            diags.push(Diagnostic::new(
+                "E100",
+                key,
+                format!("`{key}` is not a list"),
+                SHAPE_HINT,
+            ));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, item) in items.iter().enumerate() {
+            match serde_json::from_value::<T>(item.clone()) {
+                Ok(x) => out.push(x),
+                Err(e) => diags.push(Diagnostic::new(
+                    "E100",
+                    format!("{key}[{k}]"),
+                    e.to_string(),
+                    SHAPE_HINT,
+                )),
+            }
+        }
+        out
+    }
+    for (key, v) in &map {
+        match key.as_str() {
+            "now" if v.is_null() => {}
+            "now" => match serde_json::from_value(v.clone()) {
+                Ok(t) => f.now = Some(t),
+                Err(e) => diags.push(bad("now".into(), e.to_string())),
+            },
+            "done" => f.done = list(key, v, &mut diags),
+            "running" => f.running = list(key, v, &mut diags),
+            "failed" => f.failed = list(key, v, &mut diags),
+            "dropped" => f.dropped = list(key, v, &mut diags),
+            _ => diags.push(bad(
+                key.clone(),
+                format!("unknown field `{key}`, expected one of `now`, `done`, `running`, `failed`, `dropped`"),
+            )),
+        }
+    }
+    if diags.is_empty() {
+        Ok(f)
+    } else {
+        Err(diags)
+    }
+}
+
+/// The ids a progress entry may name: every task id, and the id of a task
+/// on a cluster, which stands for all its members.
+fn task_names(inv: &Inventory) -> HashMap<&str, Vec<usize>> {
+    let ids: std::collections::HashSet<&str> = inv.tasks.iter().map(|t| t.id.as_str()).collect();
+    let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, t) in inv.tasks.iter().enumerate() {
+        names.entry(t.id.as_str()).or_default().push(i);
+        if let Some((base, _)) = t.id.split_once('@') {
+            if !ids.contains(base) {
+                names.entry(base).or_default().push(i);
+            }
+        }
+    }
+    names
+}
+
+struct Resolver<'a> {
+    inv: &'a Inventory,
+    clock: Clock,
+    names: HashMap<&'a str, Vec<usize>>,
+    diags: Vec<Diagnostic>,
+    /// The first entry that named each task.
+    seen: Vec<Option<String>>,
+}
+
+impl Resolver<'_> {
+    fn time(&mut self, path: String, text: &str) -> Option<Time> {
+        match self.clock.minute(text) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.diags
+                    .push(Diagnostic::new("E102", path, e.message, e.hint));
+                None
+            }
+        }
+    }
+
+    /// The tasks an entry names, each claimed for this entry; `None` (with
+    /// a diagnostic) for an unknown id or a task already in another entry.
+    fn tasks(&mut self, path: String, id: &str) -> Option<Vec<usize>> {
+        let Some(ts) = self.names.get(id).cloned() else {
+            self.diags.push(Diagnostic::new(
+                "E101",
+                path,
+                format!("unknown task `{id}`"),
+                "use the task ids of the inventory (a cluster task as <task>@<member>, or <task> for all its members)",
+            ));
+            return None;
+        };
+        for &t in &ts {
+            if let Some(prev) = &self.seen[t] {
+                self.diags.push(Diagnostic::new(
+                    "E104",
+                    path,
+                    format!(
+                        "task `{}` is already given at {prev}: a task is in one state only",
+                        self.inv.tasks[t].id
+                    ),
+                    "keep one entry per task: done, running, failed or dropped",
+                ));
+                return None;
+            }
+        }
+        for &t in &ts {
+            self.seen[t] = Some(path.clone());
+        }
+        Some(ts)
+    }
+}
+
+fn resolve(
+    f: &ProgressFile,
+    inv: &Inventory,
+    now_arg: Option<&str>,
+) -> Result<Progress, Vec<Diagnostic>> {
+    let mut r = Resolver {
+        inv,
+        clock: Clock {
+            tz: inv.window.start.time_zone().clone(),
+            start: inv.window.start.clone(),
+        },
+        names: task_names(inv),
+        diags: Vec::new(),
+        seen: vec![None; inv.tasks.len()],
+    };
+    let mut p = Progress::default();
+    let now = match (now_arg, &f.now) {
+        (Some(t), _) => r.time("--now".into(), t),
+        (None, Some(t)) => r.time("now".into(), t.as_str()),
+        (None, None) => {
+            r.diags.push(Diagnostic::new(
+                "E103",
+                "now",
+                "the progress file gives no `now` and no --now was given",
+                "write `now: 2026-12-06T01:40` (local time in the window's timezone) or pass --now",
+            ));
+            None
+        }
+    };
+    for (k, d) in f.done.iter().enumerate() {
+        let path = format!("done[{k}]");
+        let ts = r.tasks(format!("{path}.task"), &d.task);
+        let s = r.time(format!("{path}.start"), d.start.as_str());
+        let e = r.time(format!("{path}.end"), d.end.as_str());
+        if let (Some(ts), Some(s), Some(e)) = (ts, s, e) {
+            if e < s {
+                r.diags.push(Diagnostic::new(
+                    "E102",
+                    format!("{path}.end"),
+                    format!(
+                        "task `{}` ends ({}) before it starts ({})",
+                        d.task, d.end, d.start
+                    ),
+                    "the end of a done task is after its start",
+                ));
+            }
+            p.done.extend(ts.into_iter().map(|task| Timed {
+                task,
+                start: s,
+                end: e,
+            }));
+        }
+    }
+    for (k, d) in f.running.iter().enumerate() {
+        let path = format!("running[{k}]");
+        let ts = r.tasks(format!("{path}.task"), &d.task);
+        let s = r.time(format!("{path}.start"), d.start.as_str());
+        let e = match &d.expected_end {
+            Some(e) => r.time(format!("{path}.expected_end"), e.as_str()),
+            None => {
+                r.diags.push(Diagnostic::new(
+                    "E102",
+                    format!("{path}.expected_end"),
+                    format!("running task `{}` has no `expected_end`", d.task),
+                    "say when it is expected to end: `expected_end: 2026-12-06T02:05`",
+                ));
+                None
+            }
+        };
+        if let (Some(ts), Some(s), Some(e)) = (ts, s, e) {
+            if e < s {
+                r.diags.push(Diagnostic::new(
+                    "E102",
+                    format!("{path}.expected_end"),
+                    format!("task `{}` is expected to end before it started", d.task),
+                    "the expected end of a running task is after its start",
+                ));
+            }
+            p.running.extend(ts.into_iter().map(|task| Timed {
+                task,
+                start: s,
+                end: e,
+            }));
+        }
+    }
+    for (k, d) in f.failed.iter().enumerate() {
+        let path = format!("failed[{k}]");
+        let ts = r.tasks(format!("{path}.task"), &d.task);
+        let at = r.time(format!("{path}.at"), d.at.as_str());
+        if let (Some(ts), Some(at)) = (ts, at) {
+            for task in ts {
+                if d.action == Action::Backout && inv.tasks[task].backout.is_none() {
+                    r.diags.push(Diagnostic::new(
+                        "E105",
+                        format!("{path}.action"),
+                        format!(
+                            "task `{}` failed with `action: backout` but the inventory gives it no `backout` time",
+                            inv.tasks[task].id
+                        ),
+                        "give the task `backout: <duration>` in the inventory, or write `action: skip`",
+                    ));
+                }
+                p.failed.push(Failed {
+                    task,
+                    at,
+                    action: d.action,
+                });
+            }
+        }
+    }
+    for (k, id) in f.dropped.iter().enumerate() {
+        if let Some(ts) = r.tasks(format!("dropped[{k}]"), id) {
+            p.dropped.extend(ts);
+        }
+    }
+    if let Some(now) = now {
+        p.now = now;
+        check_times(&mut r, &p, f);
+    }
+    check_predecessors(&mut r, &p);
+    if r.diags.is_empty() {
+        Ok(p)
+    } else {
+        Err(r.diags)
+    }
+}
+
+/// `now` lies at or after the window start and every recorded time.
+fn check_times(r: &mut Resolver, p: &Progress, f: &ProgressFile) {
+    let now = p.now;
+    let w = &r.inv.window;
+    if now < 0 {
+        let written = f.now.as_ref().map(|t| t.as_str().to_string());
+        r.diags.push(Diagnostic::new(
+            "E103",
+            "now",
+            format!(
+                "now ({}) is before the window start ({})",
+                written.unwrap_or_else(|| crate::plan::clock(w, now)),
+                crate::plan::clock(w, 0)
+            ),
+            "give the current time, after the window opened",
+        ));
+    }
+    let mut items: Vec<(usize, &str, Time)> = Vec::new();
+    for d in &p.done {
+        items.push((d.task, "ends", d.end));
+    }
+    for d in &p.running {
+        items.push((d.task, "starts", d.start));
+    }
+    for d in &p.failed {
+        items.push((d.task, "fails", d.at));
+    }
+    // One diagnostic per entry (a cluster task names several tasks).
+    let mut said: Vec<String> = Vec::new();
+    for (task, what, at) in items {
+        let entry = r.seen[task].clone().unwrap_or_default();
+        if at <= now || said.contains(&entry) {
+            continue;
+        }
+        said.push(entry.clone());
+        let field = match what {
+            "ends" => "end",
+            "starts" => "start",
+            _ => "at",
+        };
+        let path = entry.replace(".task", &format!(".{field}"));
+        r.diags.push(Diagnostic::new(
+            "E103",
+            path,
+            format!(
+                "task `{}` {what} at {}, after now ({}): now must be after every recorded time",
+                r.inv.tasks[task].id,
+                crate::plan::clock(w, at),
+                crate::plan::clock(w, now)
+            ),
+            "check the recorded times, or give a later `now` (--now)",
+        ));
+    }
+}
+
+/// A done or running task's predecessors are all done.
+fn check_predecessors(r: &mut Resolver, p: &Progress) {
+    let mut done = vec![false; r.inv.tasks.len()];
+    for d in &p.done {
+        done[d.task] = true;
+    }
+    let lists = [("done", &p.done), ("running", &p.running)];
+    for (list, entries) in lists {
+        for d in entries.iter() {
+            let task = &r.inv.tasks[d.task];
+            let missing: Vec<&str> = task
+                .after
+                .iter()
+                .filter(|a| !done[a.task])
+                .map(|a| r.inv.tasks[a.task].id.as_str())
+                .collect();
+            if !missing.is_empty() {
+                r.diags.push(Diagnostic::new(
+                    "E105",
+                    r.seen[d.task].clone().unwrap_or_default(),
+                    format!(
+                        "task `{}` is {list} but it comes after {}, which {} not done",
+                        task.id,
+                        crate::base::join_words(&missing),
+                        if missing.len() == 1 { "is" } else { "are" }
+                    ),
+                    "list the predecessors under `done` with their times, or correct this entry",
+                ));
+            }
+        }
+    }
+}
