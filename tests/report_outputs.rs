@@ -31,6 +31,9 @@ fn system(id: &str, zone: Option<usize>, tags: &[&str]) -> System {
         site: None,
         tags: tags.iter().map(|t| t.to_string()).collect(),
         parallel_changes: 1,
+        external: false,
+        unavailable: vec![],
+        notes: None,
     }
 }
 
@@ -56,6 +59,11 @@ fn task(
         spread: None,
         backout: None,
         meta: Meta::default(),
+        parent: id.into(),
+        step: None,
+        member: None,
+        read_only: false,
+        down: vec![],
     }
 }
 
@@ -111,6 +119,9 @@ fn inventory() -> Inventory {
         }],
         blackouts: vec![
             Blackout {
+                id: None,
+                teams: vec![],
+                scoped: false,
                 interval: iv(180, 240),
                 systems: vec![4],
                 zones: vec![],
@@ -118,6 +129,9 @@ fn inventory() -> Inventory {
                 reason: Some("nightly ETL, part 1; \"load\" & <merge>".into()),
             },
             Blackout {
+                id: None,
+                teams: vec![],
+                scoped: false,
                 interval: iv(300, 310),
                 systems: vec![],
                 zones: vec![],
@@ -131,12 +145,16 @@ fn inventory() -> Inventory {
                 weight: 10.0,
                 requires: vec![Component::Cluster(0), Component::System(0)],
                 max_downtime: Some(90),
+                any: vec![],
+                notes: None,
             },
             Service {
                 id: "reporting".into(),
                 weight: 1.5,
                 requires: vec![Component::System(4)],
                 max_downtime: None,
+                any: vec![],
+                notes: None,
             },
         ],
         integrations: vec![],

@@ -19,6 +19,7 @@ pub mod node;
 pub mod shape;
 pub mod time;
 pub mod validate;
+pub mod validate_v11;
 
 pub use model::*;
 pub use validate::{

@@ -42,6 +42,9 @@ impl Builder {
             site: None,
             tags: vec![],
             parallel_changes: 1,
+            external: false,
+            unavailable: vec![],
+            notes: None,
         });
         self.inv.systems.len() - 1
     }
@@ -90,6 +93,11 @@ impl Builder {
             spread: None,
             backout: None,
             meta: Meta::default(),
+            parent: id.into(),
+            step: None,
+            member: None,
+            read_only: false,
+            down: vec![],
         });
         source
     }
@@ -123,6 +131,9 @@ impl Builder {
         tags: &[&str],
     ) {
         self.inv.blackouts.push(Blackout {
+            id: None,
+            teams: vec![],
+            scoped: false,
             interval: Interval::new(from, to),
             systems: systems.to_vec(),
             zones: zones.to_vec(),
@@ -137,6 +148,8 @@ impl Builder {
             weight,
             requires: requires.to_vec(),
             max_downtime: None,
+            any: vec![],
+            notes: None,
         });
         self.inv.services.len() - 1
     }
