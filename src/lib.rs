@@ -49,7 +49,24 @@ pub fn load_inventory_with(
     limits: &inventory::Limits,
     timings: &mut Timings,
 ) -> Result<Inventory, InputError> {
-    let inv = timings.time("read + validate", || inventory::load_with(path, limits))?;
+    inventory::validate_v11::take_warnings();
+    let inv = timings.time("read + validate", || inventory::load_with(path, limits));
+    // Warnings (format 1.1) go to stderr and never change the exit code.
+    for w in inventory::validate_v11::take_warnings() {
+        let at = if w.path.is_empty() {
+            String::new()
+        } else {
+            format!(" {}:", w.path)
+        };
+        eprintln!(
+            "{}: warning[{}]:{at} {}\n  hint: {}",
+            path.display(),
+            w.code,
+            w.message,
+            w.hint
+        );
+    }
+    let inv = inv?;
     timings.time("dependency cycles", || {
         check_dr_cycles(inv, &path.display().to_string())
     })

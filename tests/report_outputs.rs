@@ -237,6 +237,7 @@ fn plan(inv: &Inventory) -> Plan {
                 end: rfc(e),
                 start_minute: s,
                 end_minute: e,
+                detail: Default::default(),
             }
         })
         .collect();
@@ -252,13 +253,18 @@ fn plan(inv: &Inventory) -> Plan {
                 id: "online-banking".into(),
                 downtime_minutes: 60,
                 intervals: vec![[30, 75], [250, 265]],
+                unavailable_minutes: 0,
+                unavailable_intervals: vec![],
             },
             ServiceDowntime {
                 id: "reporting".into(),
                 downtime_minutes: 60,
                 intervals: vec![[75, 135]],
+                unavailable_minutes: 0,
+                unavailable_intervals: vec![],
             },
         ],
+        meta: Default::default(),
     }
 }
 
@@ -669,6 +675,7 @@ fn hand_edited_plan_renders() {
         end: String::new(),
         start_minute: 5,
         end_minute: 10,
+        detail: Default::default(),
     });
     plan.services.clear();
     let csv_out = csv::render(&inv, &plan);

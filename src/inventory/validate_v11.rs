@@ -25,7 +25,10 @@ pub fn warn(d: Diagnostic) {
 
 /// The warnings recorded on this thread since the last call.
 pub fn take_warnings() -> Vec<Diagnostic> {
-    WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()))
+    let mut all = WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()));
+    let mut seen = HashSet::new();
+    all.retain(|d| seen.insert((d.path.clone(), d.message.clone())));
+    all
 }
 
 fn err(code: &'static str, path: String, msg: String, hint: impl Into<String>) -> Diagnostic {

@@ -76,6 +76,19 @@ impl Ctx<'_> {
     fn outage_tasks_on(&self, systems: &[usize]) -> Vec<usize> {
         crate::graph::union_of(&self.outage_by_system, systems)
     }
+    /// Outage tasks on `systems` and (format 1.1) tasks listing one of them
+    /// in `down:`.
+    fn down_tasks_on(&self, systems: &[usize]) -> Vec<usize> {
+        let mut v = self.outage_tasks_on(systems);
+        for (t, task) in self.inv.tasks.iter().enumerate() {
+            if task.down.iter().any(|s| systems.contains(s)) {
+                v.push(t);
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 /// One stretch of minutes during which a capacity is exceeded.
@@ -204,6 +217,8 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
     check_windows(&mut ctx);
     check_deadline(&mut ctx);
     check_max_downtime(&mut ctx);
+    check_unavailable(&mut ctx);
+    check_steps(&mut ctx);
     ctx.out
 }
 
@@ -426,6 +441,9 @@ fn check_clusters(ctx: &mut Ctx) {
 fn check_zones(ctx: &mut Ctx) {
     let mut by_zone: Vec<Vec<usize>> = vec![Vec::new(); ctx.inv.zones.len()];
     for (t, task) in ctx.inv.tasks.iter().enumerate() {
+        if task.read_only {
+            continue; // format 1.1: a check or backup changes nothing
+        }
         for &s in &task.systems {
             if let Some(z) = ctx.inv.systems.get(s).and_then(|x| x.zone) {
                 if let Some(v) = by_zone.get_mut(z) {
@@ -459,8 +477,8 @@ fn check_dr(ctx: &mut Ctx) {
             ctx.inv.component_id(pair.primary).to_string(),
             ctx.inv.component_id(pair.standby).to_string(),
         );
-        let prim = ctx.outage_tasks_on(&ctx.inv.component_systems(pair.primary));
-        let stby = ctx.outage_tasks_on(&ctx.inv.component_systems(pair.standby));
+        let prim = ctx.down_tasks_on(&ctx.inv.component_systems(pair.primary));
+        let stby = ctx.down_tasks_on(&ctx.inv.component_systems(pair.standby));
         let name = format!("DR pair {p_id} / {s_id}");
         // Never both sides down at one minute.
         for &i in &prim {
@@ -535,8 +553,15 @@ fn check_blackouts(ctx: &mut Ctx) {
             // helper so the checker stays independent: empty scope covers
             // everything; else a listed system, a system in a listed zone,
             // or a system with a listed tag.
-            let everything = b.systems.is_empty() && b.zones.is_empty() && b.tags.is_empty();
+            // Format 1.1: clusters and services are resolved into
+            // `systems`; a listed team covers every task needing it.
+            let everything = b.systems.is_empty()
+                && b.zones.is_empty()
+                && b.tags.is_empty()
+                && b.teams.is_empty()
+                && !b.scoped;
             let in_scope = everything
+                || task.needs.iter().any(|(k, _)| b.teams.contains(k))
                 || task.systems.iter().any(|s| {
                     b.systems.contains(s)
                         || ctx.inv.systems.get(*s).is_some_and(|sys| {
@@ -610,6 +635,59 @@ fn check_deadline(ctx: &mut Ctx) {
             );
             ctx.push("deadline", &[t], Some(Interval::new(dl, e)), msg);
         }
+    }
+}
+
+/// Format 1.1: no task naming a system runs in its `unavailable` intervals.
+fn check_unavailable(ctx: &mut Ctx) {
+    for t in 0..ctx.inv.tasks.len() {
+        let r = ctx.run(t);
+        for &s in &ctx.task(t).systems.clone() {
+            let sys = &ctx.inv.systems[s];
+            for u in sys.unavailable.clone() {
+                let ov = Interval::new(r.start.max(u.interval.start), r.end.min(u.interval.end));
+                if ov.is_empty() {
+                    continue;
+                }
+                let why = u.reason.map(|r| format!(" ({r})")).unwrap_or_default();
+                let msg = format!(
+                    "{} runs {} on {}, which is unavailable {}{}",
+                    ctx.task(t).id,
+                    ctx.span(ov),
+                    sys.id,
+                    ctx.span(u.interval),
+                    why
+                );
+                ctx.push("unavailable", &[t], Some(ov), msg);
+            }
+        }
+    }
+}
+
+/// Format 1.1: the steps of a task on one member run back to back, in the
+/// order written (the inventory lists them in that order).
+fn check_steps(ctx: &mut Ctx) {
+    let tasks = &ctx.inv.tasks;
+    let mut bad = Vec::new();
+    for k in 1..tasks.len() {
+        let (a, b) = (&tasks[k - 1], &tasks[k]);
+        if b.step.is_none() || a.step.is_none() || a.source != b.source || a.member != b.member {
+            continue;
+        }
+        if ctx.starts[k] != ctx.end(k - 1) {
+            bad.push((k - 1, k));
+        }
+    }
+    for (a, b) in bad {
+        let msg = format!(
+            "step {} starts at {}, not when step {} ends at {}: the steps of a task run back to back",
+            ctx.task(b).id,
+            ctx.at(ctx.starts[b]),
+            ctx.task(a).id,
+            ctx.at(ctx.end(a))
+        );
+        let (x, y) = (ctx.starts[b].min(ctx.end(a)), ctx.starts[b].max(ctx.end(a)));
+        ctx.push("steps", &[a, b], Some(Interval::new(x, y)), msg);
     }
 }
 
