@@ -284,6 +284,7 @@ impl Inventory {
     /// Whether a blackout's scope includes a task.
     pub fn blackout_covers(&self, b: &Blackout, task: &Task) -> bool {
         b.covers_everything()
+            || task.needs.iter().any(|(k, _)| b.teams.contains(k))
             || task.systems.iter().any(|&s| {
                 let sys = &self.systems[s];
                 b.systems.contains(&s)

@@ -130,7 +130,7 @@ pub fn any_down(members: &[Vec<Interval>], switchover: Time) -> Vec<Interval> {
         .iter()
         .flatten()
         .flat_map(|i| [i.start, i.end])
-        .filter(|&p| p > 0)
+        .filter(|&p| p >= 0)
         .collect();
     points.sort_unstable();
     points.dedup();
