@@ -435,11 +435,14 @@ pub fn pareto(
 pub fn generate(
     tasks: usize,
     seed: u64,
-    pressure: crate::generate::Pressure,
+    (pressure, format11): (crate::generate::Pressure, bool),
     format: crate::generate::GenFormat,
     output: Option<&Path>,
 ) -> u8 {
-    let estate = crate::generate::generate_with(tasks, seed, pressure);
+    let mut estate = crate::generate::generate_with(tasks, seed, pressure);
+    if format11 {
+        crate::generate::to_format11(&mut estate);
+    }
     write_or_fail(
         output,
         &crate::generate::render(&estate, format, tasks, seed, pressure),

@@ -130,6 +130,11 @@ enum Command {
         /// DR orders bind, so the plan's bound is not met at once).
         #[arg(long, value_enum, default_value_t = windowplan::generate::Pressure::Relaxed)]
         pressure: windowplan::generate::Pressure,
+        /// Estate: write format 1.1 (rolling OS patches as drain/patch/verify
+        /// steps with a canary member, per-member `same_member` follow-ups,
+        /// window metadata).
+        #[arg(long)]
+        format11: bool,
         /// Estate: write to this file (atomically) instead of stdout; its
         /// extension (.json, .yaml) sets the format unless --format is given.
         /// Instances: the directory to write them into (created if missing).
@@ -350,6 +355,7 @@ fn main() -> ExitCode {
             max_lags,
             tightness,
             pressure,
+            format11,
         } => {
             if kind != cli::GenKind::Estate {
                 let request = cli::InstanceRequest {
@@ -400,7 +406,7 @@ fn main() -> ExitCode {
             cli::generate(
                 tasks.unwrap_or(1000),
                 seed,
-                pressure,
+                (pressure, format11),
                 format,
                 output.as_deref(),
             )

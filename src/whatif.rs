@@ -57,6 +57,9 @@ pub fn list_key(list: &str) -> Option<&'static str> {
             Some("id")
         }
         "dr" => Some("primary"),
+        // Format 1.1: blackouts may have an `id`; a patch may edit or
+        // remove those that have one (a new one needs `from` and `to`).
+        "blackouts" => Some("id"),
         _ => None,
     }
 }
@@ -119,6 +122,14 @@ pub fn apply_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
                         (None, Value::Null) => {
                             return Err(format!(
                                 "`{k}.{id}: null` removes an element, but `{k}` has none with {key} `{id}`"
+                            ))
+                        }
+                        (None, edit)
+                            if k == "blackouts"
+                                && (edit.get("from").is_none() || edit.get("to").is_none()) =>
+                        {
+                            return Err(format!(
+                                "`blackouts.{id}`: no blackout has id `{id}`; a new one needs `from` and `to`"
                             ))
                         }
                         (None, edit) => {
