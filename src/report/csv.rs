@@ -279,15 +279,13 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
     rows
 }
 
-/// Format 1.1: whether any row is a step or an expansion, or carries
-/// metadata (then CSV gives the extra columns).
+/// Format 1.1: whether the window gives a title or change record, or a
+/// task has steps (then CSV gives the extra columns, with every task's
+/// metadata; a v1 file keeps the v1 columns).
 pub(super) fn uses_v11(inv: &Inventory) -> bool {
     inv.window.meta.title.is_some()
         || inv.window.meta.change.is_some()
-        || inv
-            .tasks
-            .iter()
-            .any(|t| t.step.is_some() || !t.meta.given().is_empty())
+        || inv.tasks.iter().any(|t| t.step.is_some())
 }
 
 fn split_list(s: Option<&str>) -> Vec<String> {
