@@ -22,8 +22,9 @@
 //!
 //! Each value is merge-patched (RFC 7386) into the element with that id; a
 //! `null` removes the element; an unknown id appends a new element with that
-//! id. DR pairs have no id and are keyed by their `primary`. `blackouts` have
-//! no key: patch them with a plain array. A plain array keeps RFC 7386
+//! id. DR pairs have no id and are keyed by their `primary`. `blackouts` are
+//! keyed by their optional `id` (format 1.1); a new one needs `from` and
+//! `to`, and blackouts without an id are patched with a plain array. A plain array keeps RFC 7386
 //! semantics (it replaces the list).
 //!
 //! The patched document is validated exactly like an inventory file (errors

@@ -64,6 +64,7 @@ fn task(
         member: None,
         read_only: false,
         down: vec![],
+        canary: 0,
     }
 }
 

@@ -242,6 +242,9 @@ pub struct Task {
     pub read_only: bool,
     /// Format 1.1: systems that count as down while it runs (`down:`).
     pub down: Vec<usize>,
+    /// Format 1.1: the `canary` count of the file task (0 = none): its
+    /// first that many members (in `members` order) finish first.
+    pub canary: usize,
 }
 
 /// A validated inventory.

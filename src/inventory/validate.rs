@@ -1601,7 +1601,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             steps = s;
         }
         let (canary, down, d) =
-            super::validate_v11::task_extras(f, i, &units, cluster, &clusters, &systems);
+            super::validate_v11::task_extras(f, i, &units, cluster, &clusters, &systems, &comps);
         cx.diags.extend(d);
         let outage = if steps.is_empty() {
             outage

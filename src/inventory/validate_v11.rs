@@ -475,6 +475,7 @@ pub fn task_extras(
     cluster: Option<usize>,
     clusters: &[Cluster],
     systems: &[System],
+    comps: &HashMap<&str, Component>,
 ) -> (usize, Vec<usize>, Vec<Diagnostic>) {
     let t = &f.tasks[i];
     let tp = format!("tasks[{i}]");
@@ -524,7 +525,6 @@ pub fn task_extras(
             Some(_) => canary = k as usize,
         }
     }
-    let comps = components(f);
     let mut down = Vec::new();
     for (k, d) in t.down.iter().enumerate() {
         let p = format!("{tp}.down[{k}]");
@@ -642,6 +642,7 @@ pub fn expand(f: &InventoryFile, pre: &[Pre]) -> (Vec<Task>, Vec<Diagnostic>) {
                     member: member.clone(),
                     read_only: step.map_or(p.read_only, |s| s.read_only),
                     down: p.down.clone(),
+                    canary: p.canary,
                 });
                 ids.push(tasks.len() - 1);
             }

@@ -219,6 +219,7 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
     check_max_downtime(&mut ctx);
     check_unavailable(&mut ctx);
     check_steps(&mut ctx);
+    check_canary(&mut ctx);
     ctx.out
 }
 
@@ -688,6 +689,57 @@ fn check_steps(ctx: &mut Ctx) {
         );
         let (x, y) = (ctx.starts[b].min(ctx.end(a)), ctx.starts[b].max(ctx.end(a)));
         ctx.push("steps", &[a, b], Some(Interval::new(x, y)), msg);
+    }
+}
+
+/// Format 1.1: the first `canary` members of a cluster task (expansions
+/// are listed in `members` order) finish every step before any other
+/// member's expansion starts.
+fn check_canary(ctx: &mut Ctx) {
+    let tasks = &ctx.inv.tasks;
+    let mut bad = Vec::new();
+    let mut k = 0;
+    while k < tasks.len() {
+        let src = tasks[k].source;
+        let mut j = k;
+        while j < tasks.len() && tasks[j].source == src {
+            j += 1;
+        }
+        let n = tasks[k].canary;
+        if n > 0 {
+            let mut members: Vec<&Option<String>> = Vec::new();
+            for t in &tasks[k..j] {
+                if !members.contains(&&t.member) {
+                    members.push(&t.member);
+                }
+            }
+            let is_canary = |t: usize| {
+                members
+                    .iter()
+                    .position(|m| **m == tasks[t].member)
+                    .is_some_and(|p| p < n)
+            };
+            let canaries: Vec<usize> = (k..j).filter(|&t| is_canary(t)).collect();
+            for t in (k..j).filter(|&t| !is_canary(t)) {
+                if let Some(&c) = canaries.iter().max_by_key(|&&c| ctx.end(c)) {
+                    if ctx.starts[t] < ctx.end(c) {
+                        bad.push((c, t));
+                    }
+                }
+            }
+        }
+        k = j;
+    }
+    for (c, t) in bad {
+        let msg = format!(
+            "{} starts at {}, before the canary {} ends at {}: the canary members finish first",
+            ctx.task(t).id,
+            ctx.at(ctx.starts[t]),
+            ctx.task(c).id,
+            ctx.at(ctx.end(c))
+        );
+        let iv = Interval::new(ctx.starts[t], ctx.end(c));
+        ctx.push("canary", &[c, t], Some(iv), msg);
     }
 }
 

@@ -98,6 +98,7 @@ impl Builder {
             member: None,
             read_only: false,
             down: vec![],
+            canary: 0,
         });
         source
     }
