@@ -170,6 +170,58 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
     s
 }
 
+/// Heading rows of step groups: (start, end, `task@member`) by the index
+/// of the group's first step.
+pub(crate) type Headings = std::collections::HashMap<usize, (Time, Time, String)>;
+
+/// Plan task indices in display order: by start and end, except that the
+/// steps of one task on one member (format 1.1) stay together, after a
+/// heading row (span of the sequence, `task@member`) keyed by the first
+/// step's index.
+pub(crate) fn grouped_order(plan: &Plan) -> (Vec<usize>, Headings) {
+    use std::collections::HashMap;
+    let group = |i: usize| {
+        let d = &plan.tasks[i].detail;
+        d.step.as_ref().map(|_| {
+            let task = d.task.clone().unwrap_or_default();
+            match &d.member {
+                Some(m) => format!("{task}@{m}"),
+                None => task,
+            }
+        })
+    };
+    let mut span: HashMap<String, (Time, Time)> = HashMap::new();
+    for i in 0..plan.tasks.len() {
+        if let Some(g) = group(i) {
+            let t = &plan.tasks[i];
+            let e = span.entry(g).or_insert((t.start_minute, t.end_minute));
+            *e = (e.0.min(t.start_minute), e.1.max(t.end_minute));
+        }
+    }
+    let mut order: Vec<usize> = (0..plan.tasks.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let t = &plan.tasks[i];
+        match group(i) {
+            Some(g) => {
+                let (s, e) = span[&g];
+                (s, e, g, t.start_minute)
+            }
+            None => (t.start_minute, t.end_minute, String::new(), i as Time),
+        }
+    });
+    let mut heads = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for &i in &order {
+        if let Some(g) = group(i) {
+            if seen.insert(g.clone()) {
+                let (s, e) = span[&g];
+                heads.insert(i, (s, e, g));
+            }
+        }
+    }
+    (order, heads)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,57 +276,4 @@ service downtime
         );
         assert!(out.contains("downtime        no services listed"), "{out}");
     }
-}
-
-/// Plan task indices in display order: by start and end, except that the
-/// steps of one task on one member (format 1.1) stay together, after a
-/// heading row (span of the sequence, `task@member`) keyed by the first
-/// step's index.
-pub(crate) fn grouped_order(
-    plan: &Plan,
-) -> (
-    Vec<usize>,
-    std::collections::HashMap<usize, (Time, Time, String)>,
-) {
-    use std::collections::HashMap;
-    let group = |i: usize| {
-        let d = &plan.tasks[i].detail;
-        d.step.as_ref().map(|_| {
-            let task = d.task.clone().unwrap_or_default();
-            match &d.member {
-                Some(m) => format!("{task}@{m}"),
-                None => task,
-            }
-        })
-    };
-    let mut span: HashMap<String, (Time, Time)> = HashMap::new();
-    for i in 0..plan.tasks.len() {
-        if let Some(g) = group(i) {
-            let t = &plan.tasks[i];
-            let e = span.entry(g).or_insert((t.start_minute, t.end_minute));
-            *e = (e.0.min(t.start_minute), e.1.max(t.end_minute));
-        }
-    }
-    let mut order: Vec<usize> = (0..plan.tasks.len()).collect();
-    order.sort_by_cached_key(|&i| {
-        let t = &plan.tasks[i];
-        match group(i) {
-            Some(g) => {
-                let (s, e) = span[&g];
-                (s, e, g, t.start_minute)
-            }
-            None => (t.start_minute, t.end_minute, String::new(), i as Time),
-        }
-    });
-    let mut heads = HashMap::new();
-    let mut seen = std::collections::HashSet::new();
-    for &i in &order {
-        if let Some(g) = group(i) {
-            if seen.insert(g.clone()) {
-                let (s, e) = span[&g];
-                heads.insert(i, (s, e, g));
-            }
-        }
-    }
-    (order, heads)
 }
