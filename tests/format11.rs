@@ -53,6 +53,14 @@ fn service<'a>(p: &'a Plan, id: &str) -> &'a windowplan::plan::ServiceDowntime {
     p.services.iter().find(|s| s.id == id).unwrap()
 }
 
+fn md0(inv: &Inventory, p: &Plan) -> String {
+    windowplan::report::markdown::render(inv, p, &[])
+}
+
+fn html0(inv: &Inventory, p: &Plan) -> String {
+    windowplan::report::html::render(inv, p, &[])
+}
+
 fn optimal(p: &Plan, length: i64) {
     assert_eq!(p.length_minutes, length, "{p:#?}");
     assert_eq!(p.status, "optimal");
@@ -69,6 +77,15 @@ fn metadata_is_carried_into_every_output() {
     assert_eq!(d.rollback.as_deref(), Some("boot the previous kernel"));
     assert_eq!(inv.systems[0].notes.as_deref(), Some("front end in DC1"));
     assert_eq!(inv.services[0].notes.as_deref(), Some("customer facing"));
+    for (what, out) in [("md", &md0(&inv, &p)), ("html", &html0(&inv, &p))] {
+        for text in [
+            "front end in DC1",
+            "customer facing",
+            "Saturday patch night",
+        ] {
+            assert!(out.contains(text), "{what} lacks {text}");
+        }
+    }
     let json = serde_json::to_string(&p).unwrap();
     let md = windowplan::report::markdown::render(&inv, &p, &[]);
     let csv = windowplan::report::csv::render(&inv, &p);

@@ -342,5 +342,15 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
                 let _ = writeln!(s, "<p class=\"notes\">{}: {}</p>", esc(&svc.id), esc(n));
             }
         }
+        for sys in inv.systems.iter() {
+            if let Some(n) = &sys.notes {
+                let _ = writeln!(
+                    s,
+                    "<p class=\"notes\">system {}: {}</p>",
+                    esc(&sys.id),
+                    esc(n)
+                );
+            }
+        }
     }
 }

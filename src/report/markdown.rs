@@ -417,6 +417,9 @@ fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
         }
         any = true;
         let _ = writeln!(s, "### {}\n", inline(&sys.id));
+        if let Some(n) = &sys.notes {
+            let _ = writeln!(s, "_{}_\n", inline(n));
+        }
         for r in mine {
             let _ = writeln!(
                 s,
