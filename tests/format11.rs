@@ -404,3 +404,22 @@ fn cli_exit_code_2_for_an_invalid_11_inventory() {
         "{err}"
     );
 }
+
+#[test]
+fn generated_format11_estate_validates_and_plans() {
+    let mut estate = windowplan::generate::generate(300, 1);
+    windowplan::generate::to_format11(&mut estate);
+    let text = serde_json::to_string(&estate).unwrap();
+    assert!(text.contains("\"steps\"") && text.contains("\"same_member\":true"));
+    let inv = load_str(&text, Format::Json, "gen.json").unwrap_or_else(|e| panic!("{e}"));
+    let opts = SolveOptions {
+        time_limit: Duration::from_secs(10),
+        threads: 1,
+        ..Default::default()
+    };
+    let PlanResult::Planned(p) = windowplan::plan_inventory(&inv, &opts) else {
+        panic!("no plan")
+    };
+    let starts = p.starts(&inv).unwrap();
+    assert!(windowplan::plan::check::check(&inv, &starts).is_empty());
+}
