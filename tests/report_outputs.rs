@@ -31,6 +31,9 @@ fn system(id: &str, zone: Option<usize>, tags: &[&str]) -> System {
         site: None,
         tags: tags.iter().map(|t| t.to_string()).collect(),
         parallel_changes: 1,
+        external: false,
+        unavailable: vec![],
+        notes: None,
     }
 }
 
@@ -57,6 +60,12 @@ fn task(
         backout: None,
         optional: false,
         meta: Meta::default(),
+        parent: id.into(),
+        step: None,
+        member: None,
+        read_only: false,
+        down: vec![],
+        canary: 0,
     }
 }
 
@@ -112,6 +121,9 @@ fn inventory() -> Inventory {
         }],
         blackouts: vec![
             Blackout {
+                id: None,
+                teams: vec![],
+                scoped: false,
                 interval: iv(180, 240),
                 systems: vec![4],
                 zones: vec![],
@@ -119,6 +131,9 @@ fn inventory() -> Inventory {
                 reason: Some("nightly ETL, part 1; \"load\" & <merge>".into()),
             },
             Blackout {
+                id: None,
+                teams: vec![],
+                scoped: false,
                 interval: iv(300, 310),
                 systems: vec![],
                 zones: vec![],
@@ -132,12 +147,16 @@ fn inventory() -> Inventory {
                 weight: 10.0,
                 requires: vec![Component::Cluster(0), Component::System(0)],
                 max_downtime: Some(90),
+                any: vec![],
+                notes: None,
             },
             Service {
                 id: "reporting".into(),
                 weight: 1.5,
                 requires: vec![Component::System(4)],
                 max_downtime: None,
+                any: vec![],
+                notes: None,
             },
         ],
         integrations: vec![],
@@ -166,6 +185,7 @@ fn inventory() -> Inventory {
                 Some(vec![iv(240, 300)]),
             ),
         ],
+        warnings: vec![],
     };
     // dr-sync waits 30 minutes after the warehouse upgrade.
     inv.tasks[6].after[0].lag = 30;
@@ -220,6 +240,7 @@ fn plan(inv: &Inventory) -> Plan {
                 end: rfc(e),
                 start_minute: s,
                 end_minute: e,
+                detail: Default::default(),
             }
         })
         .collect();
@@ -235,13 +256,18 @@ fn plan(inv: &Inventory) -> Plan {
                 id: "online-banking".into(),
                 downtime_minutes: 60,
                 intervals: vec![[30, 75], [250, 265]],
+                unavailable_minutes: 0,
+                unavailable_intervals: vec![],
             },
             ServiceDowntime {
                 id: "reporting".into(),
                 downtime_minutes: 60,
                 intervals: vec![[75, 135]],
+                unavailable_minutes: 0,
+                unavailable_intervals: vec![],
             },
         ],
+        meta: Default::default(),
     }
 }
 
@@ -652,6 +678,7 @@ fn hand_edited_plan_renders() {
         end: String::new(),
         start_minute: 5,
         end_minute: 10,
+        detail: Default::default(),
     });
     plan.services.clear();
     let csv_out = csv::render(&inv, &plan);

@@ -22,8 +22,9 @@
 //!
 //! Each value is merge-patched (RFC 7386) into the element with that id; a
 //! `null` removes the element; an unknown id appends a new element with that
-//! id. DR pairs have no id and are keyed by their `primary`. `blackouts` have
-//! no key: patch them with a plain array. A plain array keeps RFC 7386
+//! id. DR pairs have no id and are keyed by their `primary`. `blackouts` are
+//! keyed by their optional `id` (format 1.1); a new one needs `from` and
+//! `to`, and blackouts without an id are patched with a plain array. A plain array keeps RFC 7386
 //! semantics (it replaces the list).
 //!
 //! The patched document is validated exactly like an inventory file (errors
@@ -59,6 +60,9 @@ pub(crate) fn list_key(list: &str) -> Option<&'static str> {
             Some("id")
         }
         "dr" => Some("primary"),
+        // Format 1.1: blackouts may have an `id`; a patch may edit or
+        // remove those that have one (a new one needs `from` and `to`).
+        "blackouts" => Some("id"),
         _ => None,
     }
 }
@@ -121,6 +125,14 @@ pub(crate) fn apply_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
                         (None, Value::Null) => {
                             return Err(format!(
                                 "`{k}.{id}: null` removes an element, but `{k}` has none with {key} `{id}`"
+                            ))
+                        }
+                        (None, edit)
+                            if k == "blackouts"
+                                && (edit.get("from").is_none() || edit.get("to").is_none()) =>
+                        {
+                            return Err(format!(
+                                "`blackouts.{id}`: no blackout has id `{id}`; a new one needs `from` and `to`"
                             ))
                         }
                         (None, edit) => {

@@ -756,6 +756,59 @@ impl Builder {
     }
 }
 
+/// Rewrites a generated estate into format 1.1: every rolling OS patch of
+/// a tier becomes `drain` (5m, no outage), `patch` and `verify` (5m,
+/// read-only) steps with the first member as a canary; a follow-up on the
+/// same cluster that waited for the whole patch waits for its own member
+/// only (`same_member`); the window gets a title and change record.
+pub fn to_format11(estate: &mut Value) {
+    estate["window"]["title"] = json!("Generated patch night (format 1.1)");
+    estate["window"]["change"] = json!("CHG-GENERATED");
+    let Some(tasks) = estate["tasks"].as_array_mut() else {
+        return;
+    };
+    let mut patched: Vec<(String, String)> = Vec::new();
+    for t in tasks.iter_mut() {
+        let (Some(id), Some(cluster)) = (t["id"].as_str(), t["cluster"].as_str()) else {
+            continue;
+        };
+        if !id.ends_with("-os-patch") {
+            continue;
+        }
+        let minutes = t["duration"]
+            .as_str()
+            .and_then(|d| crate::inventory::time::parse_duration(d).ok())
+            .unwrap_or(20)
+            .max(15) as u64;
+        patched.push((id.to_string(), cluster.to_string()));
+        let m = t.as_object_mut().expect("a task is an object");
+        m.remove("duration");
+        m.insert("canary".into(), json!(1));
+        m.insert(
+            "steps".into(),
+            json!([
+                { "id": "drain", "duration": "5m", "outage": false },
+                { "id": "patch", "duration": fmt_duration(minutes - 10) },
+                { "id": "verify", "duration": "5m", "read_only": true }
+            ]),
+        );
+    }
+    for t in tasks.iter_mut() {
+        let Some(cluster) = t["cluster"].as_str().map(str::to_string) else {
+            continue;
+        };
+        let Some(after) = t["after"].as_array_mut() else {
+            continue;
+        };
+        for a in after.iter_mut() {
+            let Some(name) = a.as_str() else { continue };
+            if patched.iter().any(|(p, c)| p == name && *c == cluster) {
+                *a = json!({ "task": name, "same_member": true });
+            }
+        }
+    }
+}
+
 /// Writes the estate as YAML (one flow mapping per list entry, as a person
 /// would) or as pretty JSON.
 pub fn render(

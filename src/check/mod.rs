@@ -78,6 +78,19 @@ impl Ctx<'_> {
     fn outage_tasks_on(&self, systems: &[usize]) -> Vec<usize> {
         tasks_on_any(&self.outage_by_system, systems)
     }
+    /// Outage tasks on `systems` and (format 1.1) tasks listing one of them
+    /// in `down:`.
+    fn down_tasks_on(&self, systems: &[usize]) -> Vec<usize> {
+        let mut v = self.outage_tasks_on(systems);
+        for (t, task) in self.inv.tasks.iter().enumerate() {
+            if task.down.iter().any(|s| systems.contains(s)) {
+                v.push(t);
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
 }
 
 /// One stretch of minutes during which a capacity is exceeded.
@@ -206,6 +219,9 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
     check_windows(&mut ctx);
     check_deadline(&mut ctx);
     check_max_downtime(&mut ctx);
+    check_unavailable(&mut ctx);
+    check_steps(&mut ctx);
+    check_canary(&mut ctx);
     ctx.out
 }
 
@@ -428,6 +444,9 @@ fn check_clusters(ctx: &mut Ctx) {
 fn check_zones(ctx: &mut Ctx) {
     let mut by_zone: Vec<Vec<usize>> = vec![Vec::new(); ctx.inv.zones.len()];
     for (t, task) in ctx.inv.tasks.iter().enumerate() {
+        if task.read_only {
+            continue; // format 1.1: a check or backup changes nothing
+        }
         for &s in &task.systems {
             if let Some(z) = ctx.inv.systems.get(s).and_then(|x| x.zone) {
                 if let Some(v) = by_zone.get_mut(z) {
@@ -461,8 +480,8 @@ fn check_dr(ctx: &mut Ctx) {
             ctx.inv.component_id(pair.primary).to_string(),
             ctx.inv.component_id(pair.standby).to_string(),
         );
-        let prim = ctx.outage_tasks_on(&ctx.inv.component_systems(pair.primary));
-        let stby = ctx.outage_tasks_on(&ctx.inv.component_systems(pair.standby));
+        let prim = ctx.down_tasks_on(&ctx.inv.component_systems(pair.primary));
+        let stby = ctx.down_tasks_on(&ctx.inv.component_systems(pair.standby));
         let name = format!("DR pair {p_id} / {s_id}");
         // Never both sides down at one minute.
         for &i in &prim {
@@ -537,8 +556,15 @@ fn check_blackouts(ctx: &mut Ctx) {
             // helper so the checker stays independent: empty scope covers
             // everything; else a listed system, a system in a listed zone,
             // or a system with a listed tag.
-            let everything = b.systems.is_empty() && b.zones.is_empty() && b.tags.is_empty();
+            // Format 1.1: clusters and services are resolved into
+            // `systems`; a listed team covers every task needing it.
+            let everything = b.systems.is_empty()
+                && b.zones.is_empty()
+                && b.tags.is_empty()
+                && b.teams.is_empty()
+                && !b.scoped;
             let in_scope = everything
+                || task.needs.iter().any(|(k, _)| b.teams.contains(k))
                 || task.systems.iter().any(|s| {
                     b.systems.contains(s)
                         || ctx.inv.systems.get(*s).is_some_and(|sys| {
@@ -612,6 +638,110 @@ fn check_deadline(ctx: &mut Ctx) {
             );
             ctx.push("deadline", &[t], Some(Interval::new(dl, e)), msg);
         }
+    }
+}
+
+/// Format 1.1: no task naming a system runs in its `unavailable` intervals.
+fn check_unavailable(ctx: &mut Ctx) {
+    for t in 0..ctx.inv.tasks.len() {
+        let r = ctx.run(t);
+        for &s in &ctx.task(t).systems.clone() {
+            let sys = &ctx.inv.systems[s];
+            for u in sys.unavailable.clone() {
+                let ov = Interval::new(r.start.max(u.interval.start), r.end.min(u.interval.end));
+                if ov.is_empty() {
+                    continue;
+                }
+                let why = u.reason.map(|r| format!(" ({r})")).unwrap_or_default();
+                let msg = format!(
+                    "{} runs {} on {}, which is unavailable {}{}",
+                    ctx.task(t).id,
+                    ctx.span(ov),
+                    sys.id,
+                    ctx.span(u.interval),
+                    why
+                );
+                ctx.push("unavailable", &[t], Some(ov), msg);
+            }
+        }
+    }
+}
+
+/// Format 1.1: the steps of a task on one member run back to back, in the
+/// order written (the inventory lists them in that order).
+fn check_steps(ctx: &mut Ctx) {
+    let tasks = &ctx.inv.tasks;
+    let mut bad = Vec::new();
+    for k in 1..tasks.len() {
+        let (a, b) = (&tasks[k - 1], &tasks[k]);
+        if b.step.is_none() || a.step.is_none() || a.source != b.source || a.member != b.member {
+            continue;
+        }
+        if ctx.starts[k] != ctx.end(k - 1) {
+            bad.push((k - 1, k));
+        }
+    }
+    for (a, b) in bad {
+        let msg = format!(
+            "step {} starts at {}, not when step {} ends at {}: the steps of a task run back to back",
+            ctx.task(b).id,
+            ctx.at(ctx.starts[b]),
+            ctx.task(a).id,
+            ctx.at(ctx.end(a))
+        );
+        let (x, y) = (ctx.starts[b].min(ctx.end(a)), ctx.starts[b].max(ctx.end(a)));
+        ctx.push("steps", &[a, b], Some(Interval::new(x, y)), msg);
+    }
+}
+
+/// Format 1.1: the first `canary` members of a cluster task (expansions
+/// are listed in `members` order) finish every step before any other
+/// member's expansion starts.
+fn check_canary(ctx: &mut Ctx) {
+    let tasks = &ctx.inv.tasks;
+    let mut bad = Vec::new();
+    let mut k = 0;
+    while k < tasks.len() {
+        let src = tasks[k].source;
+        let mut j = k;
+        while j < tasks.len() && tasks[j].source == src {
+            j += 1;
+        }
+        let n = tasks[k].canary;
+        if n > 0 {
+            let mut members: Vec<&Option<String>> = Vec::new();
+            for t in &tasks[k..j] {
+                if !members.contains(&&t.member) {
+                    members.push(&t.member);
+                }
+            }
+            let is_canary = |t: usize| {
+                members
+                    .iter()
+                    .position(|m| **m == tasks[t].member)
+                    .is_some_and(|p| p < n)
+            };
+            let canaries: Vec<usize> = (k..j).filter(|&t| is_canary(t)).collect();
+            for t in (k..j).filter(|&t| !is_canary(t)) {
+                if let Some(&c) = canaries.iter().max_by_key(|&&c| ctx.end(c)) {
+                    if ctx.starts[t] < ctx.end(c) {
+                        bad.push((c, t));
+                    }
+                }
+            }
+        }
+        k = j;
+    }
+    for (c, t) in bad {
+        let msg = format!(
+            "{} starts at {}, before the canary {} ends at {}: the canary members finish first",
+            ctx.task(t).id,
+            ctx.at(ctx.starts[t]),
+            ctx.task(c).id,
+            ctx.at(ctx.end(c))
+        );
+        let iv = Interval::new(ctx.starts[t], ctx.end(c));
+        ctx.push("canary", &[c, t], Some(iv), msg);
     }
 }
 

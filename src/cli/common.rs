@@ -44,8 +44,29 @@ impl LimitArgs {
 /// Loads and validates an inventory within `limits`; on failure prints
 /// every problem and gives exit code 2.
 pub fn load(path: &Path, limits: &Limits) -> Result<Inventory, u8> {
-    windowplan::load_inventory_with(path, limits, &mut windowplan::Timings::default())
-        .map_err(|e| report_input_error(&e))
+    let inv = windowplan::load_inventory_with(path, limits, &mut windowplan::Timings::default())
+        .map_err(|e| report_input_error(&e))?;
+    say_warnings(path, &inv);
+    Ok(inv)
+}
+
+/// Says on stderr what validation warned about (never an error: the exit
+/// code stays what the run gives).
+pub fn say_warnings(path: &Path, inv: &Inventory) {
+    for w in &inv.warnings {
+        let at = if w.path.is_empty() {
+            String::new()
+        } else {
+            format!(" {}:", w.path)
+        };
+        eprintln!(
+            "{}: warning[{}]:{at} {}\n  hint: {}",
+            path.display(),
+            w.code,
+            w.message,
+            w.hint
+        );
+    }
 }
 
 /// Says on stderr why there is no plan (`what`: "plan" or "schedule") and

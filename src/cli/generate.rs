@@ -25,6 +25,11 @@ pub struct Args {
     /// DR orders bind, so the plan's bound is not met at once).
     #[arg(long, value_enum, default_value_t = Pressure::Relaxed)]
     pressure: Pressure,
+    /// Estate: write format 1.1 (rolling OS patches as drain/patch/verify
+    /// steps with a canary member, per-member `same_member` follow-ups,
+    /// window metadata).
+    #[arg(long)]
+    format11: bool,
     /// Estate: write to this file (atomically) instead of stdout; its
     /// extension (.json, .yaml) sets the format unless --format is given.
     /// Instances: the directory to write them into (created if missing).
@@ -92,7 +97,11 @@ impl Args {
             }
         });
         let tasks = self.tasks.unwrap_or(1000);
-        let estate = windowplan::bench::generate::generate_with(tasks, self.seed, self.pressure);
+        let mut estate =
+            windowplan::bench::generate::generate_with(tasks, self.seed, self.pressure);
+        if self.format11 {
+            windowplan::bench::generate::to_format11(&mut estate);
+        }
         let text =
             windowplan::bench::generate::render(&estate, format, tasks, self.seed, self.pressure);
         write_or_fail(self.output.as_deref(), &text)
@@ -103,6 +112,7 @@ impl Args {
         [
             self.tasks.map(|_| "--tasks"),
             self.format.map(|_| "--format"),
+            self.format11.then_some("--format11"),
         ]
         .into_iter()
         .flatten()

@@ -132,6 +132,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         Ok(inv) => inv,
         Err(e) => return report_input_error(&e),
     };
+    say_warnings(path, &inv);
     let spinner =
         super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();

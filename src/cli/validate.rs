@@ -28,6 +28,7 @@ fn validate(path: &Path, limits: &Limits) -> u8 {
         &mut windowplan::pipeline::Timings::default(),
     ) {
         Ok(inv) => {
+            say_warnings(path, &inv);
             let line = format!(
                 "{}: valid ({} tasks, {} systems, {} teams)\n",
                 path.display(),

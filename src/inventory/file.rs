@@ -121,6 +121,24 @@ pub struct SystemFile {
     /// Default 1.
     #[serde(default)]
     pub parallel_changes: Option<i64>,
+    /// Format 1.1: not ours; no task may name it.
+    #[serde(default)]
+    pub external: bool,
+    /// Format 1.1: known outages of the system, whatever the plan does.
+    #[serde(default)]
+    pub unavailable: Vec<UnavailableFile>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Format 1.1: one known outage of a system (`{ from, to, reason }`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnavailableFile {
+    pub from: Text,
+    pub to: Text,
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -138,7 +156,9 @@ pub struct ClusterFile {
 #[serde(deny_unknown_fields)]
 pub struct ZoneFile {
     pub id: String,
-    pub max_concurrent: i64,
+    /// Format 1.1: optional; a zone without it is a label.
+    #[serde(default)]
+    pub max_concurrent: Option<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -166,11 +186,23 @@ pub struct ScopeFile {
     pub zones: Vec<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Format 1.1: every member of these clusters.
+    #[serde(default)]
+    pub clusters: Vec<String>,
+    /// Format 1.1: every system these services require.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// Format 1.1: every task of these teams.
+    #[serde(default)]
+    pub teams: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlackoutFile {
+    /// Format 1.1: optional id (lets a what-if patch it by key).
+    #[serde(default)]
+    pub id: Option<String>,
     pub from: Text,
     pub to: Text,
     /// Missing or empty scope = everything.
@@ -188,9 +220,38 @@ pub struct ServiceFile {
     #[serde(default)]
     pub weight: Option<f64>,
     #[serde(default)]
-    pub requires: Vec<String>,
+    pub requires: Vec<RequireFile>,
     #[serde(default)]
     pub max_downtime: Option<Text>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// One entry of a service's `requires`: an id, or (format 1.1) a group
+/// `{ any: [a, b], switchover: 5m }` that is up while one member is up.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RequireFile {
+    Id(String),
+    Any(AnyFile),
+}
+
+impl RequireFile {
+    /// The id of a plain entry.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            RequireFile::Id(s) => Some(s),
+            RequireFile::Any(_) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnyFile {
+    pub any: Vec<String>,
+    #[serde(default)]
+    pub switchover: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -272,6 +333,8 @@ pub struct AfterFile {
     pub task: String,
     pub lag: Option<Text>,
     pub max_lag: Option<Text>,
+    /// Format 1.1: `<t>@m` waits only for `<task>@m`.
+    pub same_member: bool,
 }
 
 #[derive(Deserialize)]
@@ -282,6 +345,8 @@ struct AfterDetailed {
     lag: Option<Text>,
     #[serde(default)]
     max_lag: Option<Text>,
+    #[serde(default)]
+    same_member: bool,
 }
 
 impl<'de> Deserialize<'de> for AfterFile {
@@ -297,6 +362,7 @@ impl<'de> Deserialize<'de> for AfterFile {
                     task: v.to_string(),
                     lag: None,
                     max_lag: None,
+                    same_member: false,
                 })
             }
             // A plain id that YAML reads as a number or boolean (`after: [42]`).
@@ -315,6 +381,7 @@ impl<'de> Deserialize<'de> for AfterFile {
                     task: a.task,
                     lag: a.lag,
                     max_lag: a.max_lag,
+                    same_member: a.same_member,
                 })
             }
         }
@@ -347,10 +414,6 @@ impl<'de> Deserialize<'de> for NeedsFile {
     }
 }
 
-fn default_true() -> bool {
-    true
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFile {
@@ -361,9 +424,13 @@ pub struct TaskFile {
     pub systems: Option<Vec<String>>,
     #[serde(default)]
     pub cluster: Option<String>,
-    pub duration: DurationSpec,
-    #[serde(default = "default_true")]
-    pub outage: bool,
+    /// Required unless the task gives `steps` (format 1.1).
+    #[serde(default)]
+    pub duration: Option<DurationSpec>,
+    /// `None` when not written: true, except for `read_only` and
+    /// coordination tasks (format 1.1).
+    #[serde(default)]
+    pub outage: Option<bool>,
     #[serde(default)]
     pub team: Option<String>,
     #[serde(default)]
@@ -391,6 +458,32 @@ pub struct TaskFile {
     pub notes: Option<String>,
     #[serde(default)]
     pub rollback: Option<String>,
+    /// Format 1.1: steps run back to back on the task's system(s).
+    #[serde(default)]
+    pub steps: Option<Vec<StepFile>>,
+    /// Format 1.1: the first k members finish before any other starts.
+    #[serde(default)]
+    pub canary: Option<i64>,
+    /// Format 1.1: a check that changes nothing (no zone count, no outage).
+    #[serde(default)]
+    pub read_only: bool,
+    /// Format 1.1: systems or clusters that count as down while it runs.
+    #[serde(default)]
+    pub down: Vec<String>,
+}
+
+/// Format 1.1: one step of a task.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepFile {
+    pub id: String,
+    pub duration: Text,
+    #[serde(default)]
+    pub team: Option<String>,
+    #[serde(default)]
+    pub outage: Option<bool>,
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 #[cfg(test)]
@@ -427,8 +520,9 @@ mod tests {
         ))
         .unwrap();
         let a = &f.tasks[0];
-        assert!(a.outage, "outage defaults to true");
-        assert_eq!(a.duration, DurationSpec::Fixed(Text("45m".into())));
+        // Not written: validation takes it as true (format 1.1: unless read_only).
+        assert_eq!(a.outage, None, "outage defaults to true");
+        assert_eq!(a.duration, Some(DurationSpec::Fixed(Text("45m".into()))));
         assert_eq!(
             a.needs,
             Some(NeedsFile(vec![("dba".into(), 1), ("ops".into(), 2)]))
@@ -439,24 +533,27 @@ mod tests {
                 AfterFile {
                     task: "x".into(),
                     lag: None,
-                    max_lag: None
+                    max_lag: None,
+                    same_member: false
                 },
                 AfterFile {
                     task: "y".into(),
                     lag: Some(Text("-10m".into())),
-                    max_lag: Some(Text("30m".into()))
+                    max_lag: Some(Text("30m".into())),
+                    same_member: false
                 },
                 AfterFile {
                     task: "7".into(),
                     lag: None,
-                    max_lag: None
+                    max_lag: None,
+                    same_member: false
                 },
             ]
         );
         let b = &f.tasks[1];
-        assert!(!b.outage);
+        assert_eq!(b.outage, Some(false));
         // A bare number is kept as text so the duration parser can explain it.
-        assert_eq!(b.duration, DurationSpec::Fixed(Text("90".into())));
+        assert_eq!(b.duration, Some(DurationSpec::Fixed(Text("90".into()))));
         assert_eq!(b.cluster.as_deref(), Some("k"));
     }
 
@@ -471,11 +568,11 @@ mod tests {
         .unwrap();
         assert_eq!(
             f.tasks[0].duration,
-            DurationSpec::ThreePoint {
+            Some(DurationSpec::ThreePoint {
                 min: Text("20m".into()),
                 likely: Text("30m".into()),
                 max: Text("1h".into())
-            }
+            })
         );
         assert_eq!(f.tasks[0].backout, Some(Text("20m".into())));
         assert!(json(&format!(

@@ -22,6 +22,7 @@ pub mod shape;
 pub(crate) mod testkit;
 pub(crate) mod time;
 pub mod validate;
+pub mod validate_v11;
 
 pub use model::*;
 pub(crate) use validate::{load_str, load_str_with, load_with};

@@ -74,6 +74,19 @@ pub struct System {
     pub tags: Vec<String>,
     /// Tasks that may run on this system at once (default 1).
     pub parallel_changes: u32,
+    /// Format 1.1: not ours; no task names it.
+    pub external: bool,
+    /// Format 1.1: known outages whatever the plan does (sorted, disjoint),
+    /// each with its reason when given.
+    pub unavailable: Vec<Unavailable>,
+    pub notes: Option<String>,
+}
+
+/// Format 1.1: a known outage of a system.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unavailable {
+    pub interval: Interval,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +108,7 @@ impl Cluster {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     pub id: String,
+    /// `u32::MAX` for a zone without `max_concurrent` (a label, format 1.1).
     pub max_concurrent: u32,
 }
 
@@ -120,17 +134,30 @@ pub struct DrPair {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blackout {
+    /// Format 1.1: optional id.
+    pub id: Option<String>,
     pub interval: Interval,
+    /// Systems in scope, with the members of scoped clusters and the systems
+    /// scoped services require (format 1.1) resolved in.
     pub systems: Vec<usize>,
     pub zones: Vec<usize>,
     pub tags: Vec<String>,
     pub reason: Option<String>,
+    /// Format 1.1: every task needing one of these teams is in scope.
+    pub teams: Vec<usize>,
+    /// Format 1.1: whether the scope named clusters or services (then an
+    /// empty resolved system list still does not cover everything).
+    pub scoped: bool,
 }
 
 impl Blackout {
     /// An empty scope covers everything.
     pub fn covers_everything(&self) -> bool {
-        self.systems.is_empty() && self.zones.is_empty() && self.tags.is_empty()
+        self.systems.is_empty()
+            && self.zones.is_empty()
+            && self.tags.is_empty()
+            && self.teams.is_empty()
+            && !self.scoped
     }
 }
 
@@ -141,6 +168,18 @@ pub struct Service {
     pub weight: f64,
     pub requires: Vec<Component>,
     pub max_downtime: Option<Time>,
+    /// Format 1.1: `any` groups of `requires`.
+    pub any: Vec<AnyGroup>,
+    pub notes: Option<String>,
+}
+
+/// Format 1.1: a group that is up while one member is up; the serving
+/// member is the first member (list order) that is up, and each change of
+/// serving member starts `switchover` minutes of downtime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyGroup {
+    pub members: Vec<Component>,
+    pub switchover: Time,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,6 +234,19 @@ pub struct Task {
     pub optional: bool,
     /// Runbook text: title, change, owner, contact, notes, rollback.
     pub meta: Meta,
+    /// Format 1.1: the task id as written in the file (`tasks[source].id`).
+    pub parent: String,
+    /// Format 1.1: the step id when this is one step of a task.
+    pub step: Option<String>,
+    /// The member system id when expanded from a cluster task.
+    pub member: Option<String>,
+    /// Format 1.1: changes nothing: not counted by zone `max_concurrent`.
+    pub read_only: bool,
+    /// Format 1.1: systems that count as down while it runs (`down:`).
+    pub down: Vec<usize>,
+    /// Format 1.1: the `canary` count of the file task (0 = none): its
+    /// first that many members (in `members` order) finish first.
+    pub canary: usize,
 }
 
 /// A validated inventory.
@@ -210,6 +262,9 @@ pub struct Inventory {
     pub services: Vec<Service>,
     pub integrations: Vec<Integration>,
     pub tasks: Vec<Task>,
+    /// What validation warned about (W0xx): said on stderr by the command,
+    /// never a reason to refuse the file.
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 impl Inventory {
@@ -237,6 +292,7 @@ impl Inventory {
     /// Whether a blackout's scope includes a task.
     pub fn blackout_covers(&self, b: &Blackout, task: &Task) -> bool {
         b.covers_everything()
+            || task.needs.iter().any(|(k, _)| b.teams.contains(k))
             || task.systems.iter().any(|&s| {
                 let sys = &self.systems[s];
                 b.systems.contains(&s)

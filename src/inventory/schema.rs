@@ -56,7 +56,19 @@ pub fn inventory_schema() -> Value {
                     "zone": text,
                     "site": text,
                     "tags": ids,
-                    "parallel_changes": {"type": "integer", "minimum": 1, "description": "tasks that may run on the system at once (default 1)"}
+                    "parallel_changes": {"type": "integer", "minimum": 1, "description": "tasks that may run on the system at once (default 1)"},
+                    "external": {"type": "boolean", "description": "1.1: not ours; no task may run on it"},
+                    "unavailable": {"type": "array", "description": "1.1: known outages whatever the plan does", "items": {
+                        "type": "object",
+                        "required": ["from", "to"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "from": {"$ref": "#/$defs/localTime"},
+                            "to": {"$ref": "#/$defs/localTime"},
+                            "reason": {"type": "string"}
+                        }
+                    }},
+                    "notes": {"type": "string"}
                 }
             }));
     defs.insert(
@@ -77,11 +89,11 @@ pub fn inventory_schema() -> Value {
         "zone".into(),
         json!({
             "type": "object",
-            "required": ["id", "max_concurrent"],
+            "required": ["id"],
             "additionalProperties": false,
             "properties": {
                 "id": id,
-                "max_concurrent": {"type": "integer", "minimum": 1}
+                "max_concurrent": {"type": "integer", "minimum": 1, "description": "1.1: optional; without it the zone is a label"}
             }
         }),
     );
@@ -105,13 +117,14 @@ pub fn inventory_schema() -> Value {
             "required": ["from", "to"],
             "additionalProperties": false,
             "properties": {
+                "id": {"type": "string", "description": "1.1: optional id"},
                 "from": {"$ref": "#/$defs/localTime"},
                 "to": {"$ref": "#/$defs/localTime"},
                 "scope": {
                     "type": "object",
                     "additionalProperties": false,
                     "description": "missing or empty = everything",
-                    "properties": {"systems": ids, "zones": ids, "tags": ids}
+                    "properties": {"systems": ids, "zones": ids, "tags": ids, "clusters": ids, "services": ids, "teams": ids}
                 },
                 "reason": {"type": "string"}
             }
@@ -124,8 +137,21 @@ pub fn inventory_schema() -> Value {
                 "properties": {
                     "id": id,
                     "weight": {"type": "number", "description": "cost of one minute of downtime (default 1)"},
-                    "requires": ids,
-                    "max_downtime": {"$ref": "#/$defs/duration"}
+                    "requires": {"type": "array", "items": {"oneOf": [
+                        {"type": "string"},
+                        {
+                            "type": "object",
+                            "required": ["any"],
+                            "additionalProperties": false,
+                            "description": "1.1: up while one member is up",
+                            "properties": {
+                                "any": {"type": "array", "items": {"type": "string"}, "minItems": 2},
+                                "switchover": {"$ref": "#/$defs/duration"}
+                            }
+                        }
+                    ]}},
+                    "max_downtime": {"$ref": "#/$defs/duration"},
+                    "notes": {"type": "string"}
                 }
             }));
     defs.insert(
@@ -155,7 +181,8 @@ pub fn inventory_schema() -> Value {
                     "properties": {
                         "task": {"type": "string"},
                         "lag": {"$ref": "#/$defs/duration"},
-                        "max_lag": {"$ref": "#/$defs/duration"}
+                        "max_lag": {"$ref": "#/$defs/duration"},
+                        "same_member": {"type": "boolean", "description": "1.1: `<t>@m` waits only for `<task>@m`"}
                     }
                 }
             ]
@@ -182,7 +209,7 @@ pub fn inventory_schema() -> Value {
     );
     defs.insert("task".into(), json!({
                 "type": "object",
-                "required": ["id", "duration"],
+                "required": ["id"],
                 "additionalProperties": false,
                 "properties": {
                     "id": id,
@@ -202,7 +229,22 @@ pub fn inventory_schema() -> Value {
                     "owner": {"type": "string"},
                     "contact": {"type": "string"},
                     "notes": {"type": "string", "description": "runbook text: how it is done"},
-                    "rollback": {"type": "string", "description": "runbook text: how it is backed out"}
+                    "rollback": {"type": "string", "description": "runbook text: how it is backed out"},
+                    "steps": {"type": "array", "minItems": 1, "description": "1.1: steps run back to back", "items": {
+                        "type": "object",
+                        "required": ["id", "duration"],
+                        "additionalProperties": false,
+                        "properties": {
+                            "id": id,
+                            "duration": {"$ref": "#/$defs/duration"},
+                            "team": text,
+                            "outage": {"type": "boolean"},
+                            "read_only": {"type": "boolean"}
+                        }
+                    }},
+                    "canary": {"type": "integer", "minimum": 0, "description": "1.1: the first k members finish before any other starts"},
+                    "read_only": {"type": "boolean", "description": "1.1: changes nothing: no zone count, no outage unless `outage: true`"},
+                    "down": {"type": "array", "items": {"type": "string"}, "description": "1.1: systems or clusters down while the task runs"}
                 }
             }));
     let mut schema = json!({

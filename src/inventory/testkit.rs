@@ -31,6 +31,7 @@ impl Builder {
                 services: vec![],
                 integrations: vec![],
                 tasks: vec![],
+                warnings: vec![],
             },
         }
     }
@@ -42,6 +43,9 @@ impl Builder {
             site: None,
             tags: vec![],
             parallel_changes: 1,
+            external: false,
+            unavailable: vec![],
+            notes: None,
         });
         self.inv.systems.len() - 1
     }
@@ -91,6 +95,12 @@ impl Builder {
             backout: None,
             optional: false,
             meta: Meta::default(),
+            parent: id.into(),
+            step: None,
+            member: None,
+            read_only: false,
+            down: vec![],
+            canary: 0,
         });
         source
     }
@@ -124,6 +134,9 @@ impl Builder {
         tags: &[&str],
     ) {
         self.inv.blackouts.push(Blackout {
+            id: None,
+            teams: vec![],
+            scoped: false,
             interval: Interval::new(from, to),
             systems: systems.to_vec(),
             zones: zones.to_vec(),
@@ -138,6 +151,8 @@ impl Builder {
             weight,
             requires: requires.to_vec(),
             max_downtime: None,
+            any: vec![],
+            notes: None,
         });
         self.inv.services.len() - 1
     }

@@ -348,6 +348,19 @@ pub fn parse_local(text: &str, tz: &TimeZone) -> Result<ZonedDateTime, TimeError
         AmbiguousOffset::Fold { before, after } => vec![before, after],
     };
     let chosen = match offset {
+        None if candidates.len() > 1 => {
+            super::validate_v11::warn(crate::error::Diagnostic::new(
+                "W002",
+                "",
+                format!(
+                    "local time `{text}` happens twice in {} (the clocks go back): taken as the earlier instant ({})",
+                    tz_name(tz),
+                    candidates[0]
+                ),
+                format!("write the offset to choose, e.g. `{text}{}`", candidates[1]),
+            ));
+            candidates[0]
+        }
         None => candidates[0],
         Some(o) => {
             if !candidates.contains(&o) {

@@ -945,14 +945,17 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
     // --- zones
     let mut zones = Vec::with_capacity(f.zones.len());
     for (i, z) in f.zones.iter().enumerate() {
-        let max_concurrent = positive_u32(
-            &mut cx,
-            format!("zones[{i}].max_concurrent"),
-            "zone",
-            &z.id,
-            "max_concurrent",
-            z.max_concurrent,
-        );
+        let max_concurrent = match z.max_concurrent {
+            None => u32::MAX, // a label (format 1.1)
+            Some(m) => positive_u32(
+                &mut cx,
+                format!("zones[{i}].max_concurrent"),
+                "zone",
+                &z.id,
+                "max_concurrent",
+                m,
+            ),
+        };
         zones.push(Zone {
             id: z.id.clone(),
             max_concurrent,
@@ -964,6 +967,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
     for (i, s) in f.systems.iter().enumerate() {
         let zone = s.zone.as_ref().and_then(|z| match zone_ids.get(z) {
             Some((k, _)) => Some(*k),
+            None if super::validate_v11::zone_label(i, z, f) => None,
             None => {
                 cx.unknown(
                     "E033",
@@ -994,8 +998,13 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             site: s.site.clone(),
             tags: s.tags.clone(),
             parallel_changes,
+            external: false,
+            unavailable: Vec::new(),
+            notes: None,
         });
     }
+    cx.diags
+        .extend(super::validate_v11::systems(f, clock, &mut systems));
 
     // Resolves a system reference; a cluster id gets a pointed hint.
     let resolve_system =
@@ -1213,6 +1222,9 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             }
         }
         blackouts.push(Blackout {
+            id: None,
+            teams: Vec::new(),
+            scoped: false,
             interval,
             systems: bs,
             zones: bz,
@@ -1222,6 +1234,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
     }
 
     // --- services
+    let comps = super::validate_v11::components(f);
     let mut services = Vec::with_capacity(f.services.len());
     for (i, s) in f.services.iter().enumerate() {
         let weight = s.weight.unwrap_or(1.0);
@@ -1237,9 +1250,19 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             );
         }
         let mut requires = Vec::new();
+        let mut any = Vec::new();
         for (k, r) in s.requires.iter().enumerate() {
-            if let Some(c) = resolve_component(&mut cx, format!("services[{i}].requires[{k}]"), r) {
-                requires.push(c);
+            let path = format!("services[{i}].requires[{k}]");
+            match r {
+                RequireFile::Id(r) => {
+                    if let Some(c) = resolve_component(&mut cx, path, r) {
+                        requires.push(c);
+                    }
+                }
+                RequireFile::Any(g) => match super::validate_v11::any_group(&path, g, &comps) {
+                    Ok(g) => any.push(g),
+                    Err(d) => cx.diags.extend(d),
+                },
             }
         }
         let max_downtime = s
@@ -1251,6 +1274,8 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             weight,
             requires,
             max_downtime,
+            any,
+            notes: s.notes.clone(),
         });
     }
 
@@ -1298,18 +1323,16 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         }
     }
 
+    cx.diags.extend(super::validate_v11::blackouts(
+        f,
+        &mut blackouts,
+        &clusters,
+        &services,
+        &integrations,
+    ));
+
     // --- tasks, pass 1: each file task on its own
-    struct Pre {
-        /// (id suffix for expansions or None, systems)
-        units: Vec<(Option<String>, Vec<usize>)>,
-        duration: Time,
-        spread: Option<(Time, Time)>,
-        backout: Option<Time>,
-        needs: Vec<(usize, u32)>,
-        windows: Option<Vec<Interval>>,
-        /// (file task index, lag, max_lag)
-        after: Vec<(usize, Time, Option<Time>)>,
-    }
+    use super::validate_v11::{Pre, PreAfter, Sel};
     let mut pre: Vec<Pre> = Vec::with_capacity(f.tasks.len());
     for (i, t) in f.tasks.iter().enumerate() {
         let tp = format!("tasks[{i}]");
@@ -1319,7 +1342,11 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             .filter(|&&b| b)
             .count();
         let mut units: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-        if given == 0 {
+        let mut cluster = None;
+        let coordination = t.team.is_some() || t.needs.is_some();
+        if given == 0 && coordination {
+            // A coordination task (format 1.1): its team only.
+        } else if given == 0 {
             cx.err(
                 "E050",
                 tp.clone(),
@@ -1380,6 +1407,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         } else if let Some(c) = &t.cluster {
             match comp_ids.get(c) {
                 Some((Component::Cluster(k), _)) => {
+                    cluster = Some(*k);
                     for &m in &clusters[*k].members {
                         units.push((Some(f.systems[m].id.clone()), vec![m]));
                     }
@@ -1404,8 +1432,27 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         // duration
         let mut spread = None;
         let duration = match &t.duration {
-            DurationSpec::Fixed(d) => cx.duration(format!("{tp}.duration"), d),
-            DurationSpec::ThreePoint { min, likely, max } => {
+            None if t.steps.is_some() => Some(0),
+            None => {
+                cx.err(
+                    "E099",
+                    format!("{tp}.duration"),
+                    format!("task `{}` gives neither `duration` nor `steps`", t.id),
+                    "add `duration: 30m`, or `steps: [{id: .., duration: ..}]`",
+                );
+                None
+            }
+            Some(_) if t.steps.is_some() => {
+                cx.err(
+                    "E095",
+                    format!("{tp}.duration"),
+                    format!("task `{}` gives both `duration` and `steps`", t.id),
+                    "remove `duration`: a task with steps lasts as long as its steps together",
+                );
+                None
+            }
+            Some(DurationSpec::Fixed(d)) => cx.duration(format!("{tp}.duration"), d),
+            Some(DurationSpec::ThreePoint { min, likely, max }) => {
                 let lo = cx.duration(format!("{tp}.duration.min"), min);
                 let mid = cx.duration(format!("{tp}.duration.likely"), likely);
                 let hi = cx.duration(format!("{tp}.duration.max"), max);
@@ -1437,7 +1484,10 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
             .backout
             .as_ref()
             .and_then(|b| cx.duration(format!("{tp}.backout"), b));
-        if duration == Some(0) && t.outage {
+        let read_only = t.read_only;
+        let mut steps = Vec::new();
+        let outage = t.outage.unwrap_or(!read_only) && given > 0;
+        if duration == Some(0) && outage && t.steps.is_none() {
             cx.err(
                 "E053",
                 format!("{tp}.duration"),
@@ -1539,8 +1589,29 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
                 );
                 continue;
             }
-            match task_ids.get(&a.task) {
-                Some((k, _)) => after.push((*k, lag.unwrap_or(0), max_lag)),
+            let sel = if a.same_member {
+                Sel::SameMember
+            } else {
+                Sel::All
+            };
+            let expanded = || {
+                super::validate_v11::split_expanded(&a.task, |x| task_ids.get(x).map(|v| v.0))
+                    .filter(|(k, sel)| {
+                        super::validate_v11::sel_fits(&f.tasks[*k], sel, |c| {
+                            matches!(comp_ids.get(c), Some((Component::Cluster(_), _)))
+                        })
+                    })
+            };
+            let found = task_ids.get(&a.task).map(|v| (v.0, sel)).or_else(expanded);
+            match found {
+                Some((k, sel)) => after.push(PreAfter {
+                    task: k,
+                    lag: lag.unwrap_or(0),
+                    max_lag,
+                    sel,
+                    path: ap,
+                    written: a.task.clone(),
+                }),
                 None => {
                     let extra = a.task.split_once('@').map(|(base, _)| {
                         format!("to wait for a cluster task, name the task itself (`{base}`): `after` then waits for every member")
@@ -1549,21 +1620,42 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
                 }
             }
         }
+        if let Some(list) = &t.steps {
+            let (s, d) = super::validate_v11::steps(i, list, &needs, t.outage, read_only, |x| {
+                team_ids.get(x).map(|v| v.0)
+            });
+            cx.diags.extend(d);
+            steps = s;
+        }
+        let (canary, down, d) =
+            super::validate_v11::task_extras(f, i, &units, cluster, &clusters, &systems, &comps);
+        cx.diags.extend(d);
+        let outage = if steps.is_empty() {
+            outage
+        } else {
+            given > 0 && steps.iter().any(|s| s.outage)
+        };
         pre.push(Pre {
+            duration: duration + steps.iter().map(|s| s.duration).sum::<Time>(),
             units,
-            duration,
             spread,
             backout,
             needs,
             windows,
             after,
+            outage,
+            read_only,
+            steps,
+            canary,
+            cluster,
+            down,
         });
     }
 
     // --- cycles in `after`
     let succ: Vec<Vec<usize>> = pre
         .iter()
-        .map(|p| p.after.iter().map(|a| a.0).collect())
+        .map(|p| p.after.iter().map(|a| a.task).collect())
         .collect();
     for scc in strongly_connected(&succ) {
         if scc.len() < 2 {
@@ -1593,58 +1685,10 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         );
     }
 
-    // --- tasks, pass 2: expansion and resolution
-    let mut expansions: Vec<Vec<usize>> = Vec::with_capacity(pre.len());
-    let mut next = 0usize;
-    for p in &pre {
-        let n = p.units.len().max(1);
-        expansions.push((next..next + n).collect());
-        next += n;
-    }
-    let mut tasks = Vec::with_capacity(next);
-    for (i, p) in pre.iter().enumerate() {
-        let after: Vec<After> = p
-            .after
-            .iter()
-            .flat_map(|&(k, lag, max_lag)| {
-                expansions[k]
-                    .iter()
-                    .map(move |&task| After { task, lag, max_lag })
-            })
-            .collect();
-        let units: Vec<(Option<String>, Vec<usize>)> = if p.units.is_empty() {
-            vec![(None, Vec::new())]
-        } else {
-            p.units.clone()
-        };
-        for (suffix, syss) in units {
-            let id = match suffix {
-                Some(m) => format!("{}@{m}", f.tasks[i].id),
-                None => f.tasks[i].id.clone(),
-            };
-            tasks.push(Task {
-                id,
-                source: i,
-                systems: syss,
-                duration: p.duration,
-                outage: f.tasks[i].outage,
-                needs: p.needs.clone(),
-                after: after.clone(),
-                windows: p.windows.clone(),
-                spread: p.spread,
-                backout: p.backout,
-                optional: f.tasks[i].optional,
-                meta: Meta {
-                    title: f.tasks[i].title.clone(),
-                    change: f.tasks[i].change.clone(),
-                    owner: f.tasks[i].owner.clone(),
-                    contact: f.tasks[i].contact.clone(),
-                    notes: f.tasks[i].notes.clone(),
-                    rollback: f.tasks[i].rollback.clone(),
-                },
-            });
-        }
-    }
+    // --- tasks, pass 2: expansion and resolution (format 1.1: steps, canaries)
+    cx.diags.extend(super::validate_v11::same_member(f, &pre));
+    let (tasks, d) = super::validate_v11::expand(f, &pre);
+    cx.diags.extend(d);
 
     // --- E046: a cluster whose min_available leaves no member to patch
     let mut outage_on: Vec<Vec<usize>> = vec![Vec::new(); systems.len()];
@@ -1715,6 +1759,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         services,
         integrations,
         tasks,
+        warnings: Vec::new(),
     };
     cx.diags
         .extend(super::impossible::check(&inv, f, clock.is_some()));
@@ -2572,7 +2617,7 @@ integrations: [{id: i, from: db, to: web-tier, mode: async}]
 tasks:
   - {id: patch, cluster: web-tier, duration: 90, team: dbaa}
   - {id: schema, system: db, duration: 2h, needs: {dba: 2}, after: [patch, {task: smoke, lag: 10m, max_lag: 5m}]}
-  - {id: smoke, system: db, duration: 0m, after: [schema, "patch@web-1"]}
+  - {id: smoke, system: db, duration: 0m, after: [schema, "pach@web-1"]}
   - {id: long, system: db, duration: 2h, team: dba}
 "#;
         let e = load_str(s, Format::Yaml, "bad.yaml").unwrap_err();

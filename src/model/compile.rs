@@ -68,6 +68,10 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
             .filter(|b| inv.blackout_covers(b, task))
             .map(|b| b.interval)
             .collect();
+        // Format 1.1: a system's `unavailable` intervals forbid its tasks.
+        for &sys in &task.systems {
+            forbidden.extend(inv.systems[sys].unavailable.iter().map(|u| u.interval));
+        }
         if let (true, Some(deadline), Some(backout)) =
             (opts.reserve_backout, inv.window.deadline, task.backout)
         {
@@ -92,6 +96,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     // zone made compiling large estates quadratic.
     let by_system = crate::graph::tasks_by_system(inv, crate::graph::Tasks::All);
     let outages = crate::graph::OutageIndex::new(inv);
+    let downs = DownIndex::new(inv, &outages);
     let mut by_team: Vec<Vec<(usize, u32)>> = vec![Vec::new(); inv.teams.len()];
     for (i, t) in inv.tasks.iter().enumerate() {
         for &(k, amount) in &t.needs {
@@ -103,6 +108,9 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     }
     let mut by_zone: Vec<Vec<usize>> = vec![Vec::new(); inv.zones.len()];
     for (i, t) in inv.tasks.iter().enumerate() {
+        if t.read_only {
+            continue; // format 1.1: not counted by max_concurrent
+        }
         for &s in &t.systems {
             if let Some(z) = inv.systems[s].zone {
                 if by_zone[z].last() != Some(&i) {
@@ -217,7 +225,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     // DR pairs: the two sides are never down at the same minute.
     let mut exclusion_origin = Vec::new();
     for (p, pair) in inv.dr.iter().enumerate() {
-        let side = |c: Component| outages.of(inv, c);
+        let side = |c: Component| downs.of(inv, c);
         let (a, b) = (side(pair.primary), side(pair.standby));
         if a.is_empty() || b.is_empty() {
             continue;
@@ -243,7 +251,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     }
 
     // Service downtime as signals, with hard limits.
-    let limit_service = compile_services(inv, &mut problem, &outages);
+    let limit_service = compile_services(inv, &mut problem, &downs);
 
     Compiled {
         problem,
@@ -258,6 +266,33 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
 /// required directly, or feeding a required component through a chain of
 /// sync integrations. For `0m`, keeping one member up is not a heuristic but
 /// exactly what the limit demands.
+/// Tasks that take each system down: its outage tasks and (format 1.1) the
+/// tasks listing it in `down:`. Used for services, integrations and DR
+/// pairs; cluster allowances use outage tasks only.
+struct DownIndex(Vec<Vec<usize>>);
+
+impl DownIndex {
+    fn new(inv: &Inventory, outages: &crate::graph::OutageIndex) -> Self {
+        let mut by: Vec<Vec<usize>> = (0..inv.systems.len())
+            .map(|s| outages.on_systems(&[s]))
+            .collect();
+        for (t, task) in inv.tasks.iter().enumerate() {
+            for &s in &task.down {
+                by[s].push(t);
+            }
+        }
+        for v in &mut by {
+            v.sort_unstable();
+            v.dedup();
+        }
+        DownIndex(by)
+    }
+
+    fn of(&self, inv: &Inventory, c: Component) -> Vec<usize> {
+        crate::graph::union_of(&self.0, &inv.component_systems(c))
+    }
+}
+
 fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
     let mut keep = vec![false; inv.clusters.len()];
     let mut stack: Vec<Component> = inv
@@ -299,11 +334,7 @@ fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
 /// Builds the down-signals of systems, clusters and services (with
 /// integrations passing outages from producer to consumer) and one on-time
 /// limit per service. Returns the service index of each limit.
-fn compile_services(
-    inv: &Inventory,
-    problem: &mut Problem,
-    outages: &crate::graph::OutageIndex,
-) -> Vec<usize> {
+fn compile_services(inv: &Inventory, problem: &mut Problem, outages: &DownIndex) -> Vec<usize> {
     if inv.services.is_empty() {
         return Vec::new();
     }
@@ -320,11 +351,22 @@ fn compile_services(
     };
     let mut limit_service = Vec::new();
     for (k, service) in inv.services.iter().enumerate() {
-        let parts: Vec<usize> = service
+        let mut parts: Vec<usize> = service
             .requires
             .iter()
             .map(|&c| builder.component(c, &mut Vec::new()).0)
             .collect();
+        // Format 1.1: an `any` group is down while every member is down
+        // (its switchover minutes are counted by the plan's accounting,
+        // not here: the core has no signal for them).
+        for g in &service.any {
+            let members: Vec<usize> = g
+                .members
+                .iter()
+                .map(|&c| builder.component(c, &mut Vec::new()).0)
+                .collect();
+            parts.push(builder.push(Signal::All(members)));
+        }
         let signal = builder.push(Signal::Any(parts));
         problem.limits.push(OnTimeLimit {
             name: format!("service {}", service.id),
@@ -342,7 +384,7 @@ struct SignalBuilder<'a> {
     inv: &'a Inventory,
     signals: Vec<Signal>,
     memo: HashMap<Component, usize>,
-    outages: &'a crate::graph::OutageIndex,
+    outages: &'a DownIndex,
     /// Integrations into each component, in inventory order.
     incoming: HashMap<Component, Vec<usize>>,
 }

@@ -67,16 +67,88 @@ pub fn downtime(inv: &Inventory, starts: &[Time]) -> Downtime {
     let mut own: Vec<Vec<Interval>> = vec![Vec::new(); ns];
     for (t, task) in inv.tasks.iter().enumerate() {
         let Some(&s) = starts.get(t) else { continue };
-        if !task.outage || task.duration <= 0 {
+        if task.duration <= 0 {
             continue;
         }
-        for &sys in &task.systems {
+        let run = Interval::new(s, s + task.duration);
+        if task.outage {
+            for &sys in &task.systems {
+                if let Some(v) = own.get_mut(sys) {
+                    v.push(run);
+                }
+            }
+        }
+        // Format 1.1: a planned outage of the systems listed in `down:`.
+        for &sys in &task.down {
             if let Some(v) = own.get_mut(sys) {
-                v.push(Interval::new(s, s + task.duration));
+                v.push(run);
             }
         }
     }
     let own: Vec<Vec<Interval>> = own.into_iter().map(merge).collect();
+    let mut d = downtime_from(inv, own);
+    // Format 1.1: what the systems' `unavailable` intervals alone cause.
+    if inv.systems.iter().any(|s| !s.unavailable.is_empty()) {
+        let own = inv
+            .systems
+            .iter()
+            .map(|s| merge(s.unavailable.iter().map(|u| u.interval).collect()))
+            .collect();
+        let apart = downtime_from(inv, own);
+        for (svc, u) in d.services.iter_mut().zip(apart.services) {
+            svc.unavailable_minutes = u.downtime_minutes;
+            svc.unavailable_intervals = u.intervals;
+        }
+    }
+    d
+}
+
+/// The serving member of an `any` group at minute `t`: the first member
+/// (list order) that is up.
+fn serving(members: &[Vec<Interval>], t: Time) -> Option<usize> {
+    members
+        .iter()
+        .position(|d| !d.iter().any(|i| i.start <= t && t < i.end))
+}
+
+/// Down intervals of an `any` group (format 1.1): every member down, and
+/// `switchover` minutes from each minute after the window start at which
+/// the serving member changes from one member to another.
+pub fn any_down(members: &[Vec<Interval>], switchover: Time) -> Vec<Interval> {
+    let mut all: Option<Vec<Interval>> = None;
+    for d in members {
+        all = Some(match all {
+            None => d.clone(),
+            Some(acc) => intersect(&acc, d),
+        });
+    }
+    let mut down = all.unwrap_or_default();
+    if switchover <= 0 {
+        return down;
+    }
+    let mut points: Vec<Time> = members
+        .iter()
+        .flatten()
+        .flat_map(|i| [i.start, i.end])
+        .filter(|&p| p >= 0)
+        .collect();
+    points.sort_unstable();
+    points.dedup();
+    let mut changes = Vec::new();
+    for p in points {
+        if let (Some(a), Some(b)) = (serving(members, p - 1), serving(members, p)) {
+            if a != b {
+                changes.push(Interval::new(p, p + switchover));
+            }
+        }
+    }
+    down = union(&down, &merge(changes));
+    down
+}
+
+/// [`downtime`] from given down intervals of every system.
+fn downtime_from(inv: &Inventory, own: Vec<Vec<Interval>>) -> Downtime {
+    let ns = inv.systems.len();
 
     // Fixpoint over integrations. Induced sets only grow, and every interval
     // lies within the span of the plan's outages, so this terminates; the
@@ -141,12 +213,22 @@ pub fn downtime(inv: &Inventory, starts: &[Time]) -> Downtime {
             for &c in &svc.requires {
                 down = union(&down, component_down(c, &systems, &clusters));
             }
+            for g in &svc.any {
+                let members: Vec<Vec<Interval>> = g
+                    .members
+                    .iter()
+                    .map(|&c| component_down(c, &systems, &clusters).to_vec())
+                    .collect();
+                down = union(&down, &any_down(&members, g.switchover));
+            }
             let minutes = total(&down);
             weighted_total += svc.weight * minutes as f64;
             ServiceDowntime {
                 id: svc.id.clone(),
                 downtime_minutes: minutes,
                 intervals: down.iter().map(|i| [i.start, i.end]).collect(),
+                unavailable_minutes: 0,
+                unavailable_intervals: Vec::new(),
             }
         })
         .collect();

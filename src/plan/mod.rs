@@ -25,6 +25,43 @@ pub struct Plan {
     pub status: String,
     pub tasks: Vec<PlannedTask>,
     pub services: Vec<ServiceDowntime>,
+    /// Format 1.1: the window's `title` and `change`, when given.
+    #[serde(default, flatten)]
+    pub meta: PlanMeta,
+}
+
+/// Format 1.1: the window's metadata in a plan file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
+}
+
+/// Format 1.1: what an expanded activity is part of, and the task's
+/// metadata, in a plan file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskDetail {
+    /// The task as written in the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rollback: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,6 +76,8 @@ pub struct PlannedTask {
     pub end: String,
     pub start_minute: i64,
     pub end_minute: i64,
+    #[serde(default, flatten)]
+    pub detail: TaskDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,6 +87,16 @@ pub struct ServiceDowntime {
     /// Down intervals as `[start_minute, end_minute)` pairs.
     #[serde(default)]
     pub intervals: Vec<[i64; 2]>,
+    /// Format 1.1: downtime from the `unavailable` intervals of the systems
+    /// it requires: not caused by the plan, reported apart.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unavailable_minutes: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unavailable_intervals: Vec<[i64; 2]>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 use crate::base::Time;
@@ -122,6 +171,17 @@ impl Plan {
                     end: rfc3339(&inv.window, s + t.duration),
                     start_minute: s,
                     end_minute: s + t.duration,
+                    detail: TaskDetail {
+                        task: Some(t.parent.clone()),
+                        step: t.step.clone(),
+                        member: t.member.clone(),
+                        title: t.meta.title.clone(),
+                        change: t.meta.change.clone(),
+                        owner: t.meta.owner.clone(),
+                        contact: t.meta.contact.clone(),
+                        notes: t.meta.notes.clone(),
+                        rollback: t.meta.rollback.clone(),
+                    },
                 }
             })
             .collect();
@@ -138,6 +198,10 @@ impl Plan {
             .to_string(),
             tasks,
             services: downtime::service_downtime(inv, starts),
+            meta: PlanMeta {
+                title: inv.window.meta.title.clone(),
+                change: inv.window.meta.change.clone(),
+            },
         }
     }
 

@@ -31,7 +31,12 @@ pub const HEADER: [&str; 10] = [
 /// inventory does not know).
 pub fn render(inv: &Inventory, plan: &Plan) -> String {
     let mut out = String::new();
-    write_record(&mut out, HEADER.iter().map(|s| s.to_string()));
+    let extra = uses_v11(inv);
+    let mut header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+    if extra {
+        header.extend(EXTRA.iter().map(|s| s.to_string()));
+    }
+    write_record(&mut out, header);
     for row in task_rows(inv, plan, &[]) {
         let outage = match row.outage {
             Some(true) => "yes",
@@ -51,10 +56,46 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
                 (row.end - row.start).to_string(),
                 outage.to_string(),
                 row.after.join(";"),
-            ],
+            ]
+            .into_iter()
+            .chain(extra.then(|| extra_fields(inv, &row)).into_iter().flatten()),
         );
     }
     out
+}
+
+/// Format 1.1 columns, after [`HEADER`], when the inventory uses steps or
+/// metadata.
+pub const EXTRA: [&str; 11] = [
+    "task",
+    "step",
+    "member",
+    "title",
+    "change",
+    "owner",
+    "contact",
+    "notes",
+    "rollback",
+    "window_title",
+    "window_change",
+];
+
+fn extra_fields(inv: &Inventory, row: &TaskRow) -> Vec<String> {
+    let m = &row.meta;
+    let o = |x: &Option<String>| x.clone().unwrap_or_default();
+    vec![
+        row.parent.clone(),
+        o(&row.step),
+        o(&row.member),
+        o(&m.title),
+        o(&m.change),
+        o(&m.owner),
+        o(&m.contact),
+        o(&m.notes),
+        o(&m.rollback),
+        o(&inv.window.meta.title),
+        o(&inv.window.meta.change),
+    ]
 }
 
 /// Writes one RFC 4180 record ending in CRLF.
@@ -109,6 +150,10 @@ pub(super) struct TaskRow {
     pub backout: Option<Time>,
     /// Runbook text from the inventory.
     pub meta: crate::inventory::Meta,
+    /// Format 1.1: the task as written, its step and member when expanded.
+    pub parent: String,
+    pub step: Option<String>,
+    pub member: Option<String>,
 }
 
 impl TaskRow {
@@ -184,6 +229,9 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     critical,
                     backout: t.backout,
                     meta: t.meta.clone(),
+                    parent: t.parent.clone(),
+                    step: t.step.clone(),
+                    member: t.member.clone(),
                 },
                 None => TaskRow {
                     id: pt.id.clone(),
@@ -201,12 +249,43 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     critical,
                     backout: None,
                     meta: Default::default(),
+                    parent: pt.id.clone(),
+                    step: None,
+                    member: None,
                 },
             }
         })
         .collect();
-    rows.sort_by(|a, b| (a.start, a.end, &a.id).cmp(&(b.start, b.end, &b.id)));
+    // Steps of one task on one member stay together, under the span of the
+    // whole sequence (format 1.1); other rows by start, end, id.
+    let mut span: std::collections::HashMap<(String, Option<String>), (Time, Time)> =
+        std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| r.step.is_some()) {
+        let e = span
+            .entry((r.parent.clone(), r.member.clone()))
+            .or_insert((r.start, r.end));
+        *e = (e.0.min(r.start), e.1.max(r.end));
+    }
+    let key = |r: &TaskRow| match span.get(&(r.parent.clone(), r.member.clone())) {
+        Some(&(s, e)) if r.step.is_some() => (
+            s,
+            e,
+            format!("{}@{}", r.parent, r.member.as_deref().unwrap_or("")),
+            r.start,
+        ),
+        _ => (r.start, r.end, r.id.clone(), r.start),
+    };
+    rows.sort_by_cached_key(key);
     rows
+}
+
+/// Format 1.1: whether the window gives a title or change record, or a
+/// task has steps (then CSV gives the extra columns, with every task's
+/// metadata; a v1 file keeps the v1 columns).
+pub(super) fn uses_v11(inv: &Inventory) -> bool {
+    inv.window.meta.title.is_some()
+        || inv.window.meta.change.is_some()
+        || inv.tasks.iter().any(|t| t.step.is_some())
 }
 
 fn split_list(s: Option<&str>) -> Vec<String> {

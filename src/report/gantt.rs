@@ -140,7 +140,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
     time_axis(&f, &mut s);
     full_blackouts(&f, &mut s);
     let pos = task_windows(&f, &mut s);
-    task_bars(&f, &mut s);
+    task_bars(&f, &mut s, &pos);
     dependency_arrows(&f, &mut s, &pos);
     service_lanes(&f, &mut s);
     legend(&f, &mut s);
@@ -497,7 +497,7 @@ fn task_windows(f: &Frame, s: &mut String) -> Vec<Option<(f64, f64, f64)>> {
 }
 
 /// A bar per task and lane, with its hover text and point of no return.
-fn task_bars(f: &Frame, s: &mut String) {
+fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
     let inv = f.inv;
     let w = f.w;
     let rows = &f.rows;
@@ -526,33 +526,44 @@ fn task_bars(f: &Frame, s: &mut String) {
             };
             let _ = writeln!(
                 s,
-                r##"<g class="task{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/>"##,
+                r##"<g class="task{}" tabindex="0"><title>{}</title><rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/>"##,
                 if r.critical { " critical" } else { "" },
                 esc(&bar_title(inv, r)),
                 n(x1),
                 n(by),
                 n(x2 - x1)
             );
-            let label_w = label_width(&r.id);
+            // Format 1.1: the steps of a member are segments of one bar,
+            // each labelled with its step id when that fits inside.
+            let label = match &r.step {
+                Some(step) => format!(".{step}"),
+                None => r.id.clone(),
+            };
+            let label_w = label_width(&label);
             let (lx, anchor_inside) = if x2 - x1 >= label_w + 6.0 {
                 (x1 + 3.0, true)
             } else {
                 (x2 + 3.0, false)
             };
-            let _ = writeln!(
-                s,
-                r##"<text x="{}" y="{}" fill="#000"{}>{}</text></g>"##,
-                n(lx),
-                n(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
-                if r.critical {
-                    " font-weight=\"bold\""
-                } else if anchor_inside {
-                    ""
-                } else {
-                    " font-style=\"italic\""
-                },
-                esc(&r.id)
-            );
+            let shown = r.step.is_none() || anchor_inside;
+            if shown {
+                let _ = write!(
+                    s,
+                    r##"<text x="{}" y="{}" fill="#000"{}>{}</text>"##,
+                    n(lx),
+                    n(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
+                    if r.critical {
+                        " font-weight=\"bold\""
+                    } else if anchor_inside {
+                        ""
+                    } else {
+                        " font-style=\"italic\""
+                    },
+                    esc(&label)
+                );
+            }
+            own_arrows(f, s, pos, ri);
+            s.push_str("</g>\n");
             if let Some(pnr) = r.point_of_no_return(w.deadline) {
                 s.push_str(&pnr_mark(inv, r, pnr, x(pnr), row_top));
             }
@@ -561,42 +572,74 @@ fn task_bars(f: &Frame, s: &mut String) {
     s.push_str("</g>\n");
 }
 
-/// An arrow per `after`, between the first bars of the two tasks.
+/// One dependency arrow between the first bars of two rows.
+fn arrow(
+    f: &Frame,
+    s: &mut String,
+    pos: &[Option<(f64, f64, f64)>],
+    pi: usize,
+    si: usize,
+    class: &str,
+) {
+    let (Some((_, px2, py)), Some((sx1, _, sy))) = (pos[pi], pos[si]) else {
+        return;
+    };
+    let crit = class.is_empty();
+    let bend = 14.0;
+    let _ = writeln!(
+        s,
+        r##"<path{class} d="M{} {} C{} {} {} {} {} {}" stroke="{}" stroke-width="{}" marker-end="url(#{})"><title>{}</title></path>"##,
+        n(px2),
+        n(py),
+        n(px2 + bend),
+        n(py),
+        n(sx1 - bend),
+        n(sy),
+        n(sx1 - 1.0),
+        n(sy),
+        if crit { "#000000" } else { "#666666" },
+        if crit { "1.6" } else { "0.9" },
+        if crit {
+            format!("{}arrow-crit", f.ids)
+        } else {
+            format!("{}arrow", f.ids)
+        },
+        esc(&format!("{} after {}", f.rows[si].id, f.rows[pi].id))
+    );
+}
+
+/// The arrows of row `ri` that are not on the critical chain, inside its
+/// bar's group: shown only while the bar is hovered or selected (focused).
+fn own_arrows(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>], ri: usize) {
+    let rows = &f.rows;
+    let r = &rows[ri];
+    for p in &r.after {
+        if let Some(pi) = rows.iter().position(|x| &x.id == p) {
+            if !(rows[pi].critical && r.critical) {
+                arrow(f, s, pos, pi, ri, r#" class="dep-own""#);
+            }
+        }
+    }
+    for (si, x) in rows.iter().enumerate() {
+        if x.after.contains(&r.id) && !(x.critical && r.critical) {
+            arrow(f, s, pos, ri, si, r#" class="dep-own""#);
+        }
+    }
+}
+
+/// The arrows of the critical chain (both ends critical); every other
+/// arrow belongs to its tasks' bars (see [`own_arrows`]).
 fn dependency_arrows(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
     let rows = &f.rows;
-    let ids = f.ids;
-    // ---- dependency arrows ----
     s.push_str("<g class=\"deps\" fill=\"none\">\n");
     for (si, r) in rows.iter().enumerate() {
         for p in &r.after {
             let Some(pi) = rows.iter().position(|x| &x.id == p) else {
                 continue;
             };
-            let (Some((_, px2, py)), Some((sx1, _, sy))) = (pos[pi], pos[si]) else {
-                continue;
-            };
-            let crit = rows[pi].critical && r.critical;
-            let bend = 14.0;
-            let _ = writeln!(
-                s,
-                r##"<path d="M{} {} C{} {} {} {} {} {}" stroke="{}" stroke-width="{}" marker-end="url(#{})"><title>{}</title></path>"##,
-                n(px2),
-                n(py),
-                n(px2 + bend),
-                n(py),
-                n(sx1 - bend),
-                n(sy),
-                n(sx1 - 1.0),
-                n(sy),
-                if crit { "#000000" } else { "#666666" },
-                if crit { "1.6" } else { "0.9" },
-                if crit {
-                    format!("{ids}arrow-crit")
-                } else {
-                    format!("{ids}arrow")
-                },
-                esc(&format!("{} after {}", r.id, p))
-            );
+            if rows[pi].critical && r.critical {
+                arrow(f, s, pos, pi, si, "");
+            }
         }
     }
     s.push_str("</g>\n");
@@ -799,6 +842,7 @@ fn id_prefix(lanes: Lanes) -> &'static str {
 }
 
 const DEFS: &str = r##"<defs>
+<style>.dep-own{visibility:hidden;fill:none}.task:hover .dep-own,.task:focus .dep-own{visibility:visible}.task:focus{outline:none}</style>
 <pattern id="wp-outage" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#f8d0c8"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c0504d" stroke-width="1.5"/></pattern>
 <pattern id="wp-blackout" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#e4e4e4" fill-opacity="0.6"/><line x1="0" y1="0" x2="0" y2="8" stroke="#777" stroke-width="1.2"/></pattern>
 <pattern id="wp-unavail" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="8" height="8" fill="#eeeeee" fill-opacity="0.7"/><line x1="0" y1="0" x2="0" y2="8" stroke="#bbb" stroke-width="1"/></pattern>
@@ -826,11 +870,9 @@ fn pack(lane: &mut Lane, rows: &[TaskRow], x: &dyn Fn(Time) -> f64) {
         let x1 = x(r.start);
         let x2 = x(r.end).max(x1 + 2.0);
         let lw = label_width(&r.id);
-        let extent = if x2 - x1 >= lw + 6.0 {
-            x2
-        } else {
-            x2 + 3.0 + lw
-        };
+        // A step's label is drawn only inside its segment.
+        let inside = r.step.is_some() || x2 - x1 >= lw + 6.0;
+        let extent = if inside { x2 } else { x2 + 3.0 + lw };
         let slot = ends.iter().position(|&e| e <= x1 + 0.01);
         let sub = match slot {
             Some(k) => k,

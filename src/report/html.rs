@@ -90,6 +90,10 @@ pub fn render_with(
             wall_long(&w.at(plan.length_minutes))
         )),
     );
+    // Format 1.1: the window's title and change record at the top.
+    for (k, v) in w.meta.given() {
+        dt(if k == "title" { "Title" } else { "Change" }, esc(v));
+    }
     dt("Timezone", esc(&w.timezone));
     dt("Length", esc(&fmt_minutes(plan.length_minutes)));
     let gap = plan.length_minutes - plan.lower_bound_minutes;
@@ -318,5 +322,35 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
             "</tbody>\n<tfoot><tr><th colspan=\"3\">Total weighted downtime</th><td class=\"num\">{}</td><td colspan=\"2\"></td></tr></tfoot>\n</table>",
             esc(&num(total))
         );
+        // Format 1.1: downtime from `unavailable` intervals, apart; notes.
+        for sd in plan.services.iter().filter(|x| x.unavailable_minutes > 0) {
+            let down: Vec<String> = sd
+                .unavailable_intervals
+                .iter()
+                .map(|[a, b]| format!("{} – {}", wall_short(&w.at(*a)), wall_short(&w.at(*b))))
+                .collect();
+            let _ = writeln!(
+                s,
+                "<p class=\"unavailable\">{} is also down {}, not caused by the plan (systems unavailable: {})</p>",
+                esc(&sd.id),
+                esc(&fmt_minutes(sd.unavailable_minutes)),
+                esc(&down.join(", "))
+            );
+        }
+        for svc in inv.services.iter() {
+            if let Some(n) = &svc.notes {
+                let _ = writeln!(s, "<p class=\"notes\">{}: {}</p>", esc(&svc.id), esc(n));
+            }
+        }
+        for sys in inv.systems.iter() {
+            if let Some(n) = &sys.notes {
+                let _ = writeln!(
+                    s,
+                    "<p class=\"notes\">system {}: {}</p>",
+                    esc(&sys.id),
+                    esc(n)
+                );
+            }
+        }
     }
 }

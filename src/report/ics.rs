@@ -189,6 +189,9 @@ fn vevent(
     if let Some(b) = row.backout {
         desc.push(format!("Backout: {}", fmt_minutes(b)));
     }
+    if let Some(step) = &row.step {
+        desc.push(format!("Step {step} of task {}", row.parent));
+    }
     for (label, text) in row.meta.given() {
         desc.push(format!(
             "{}{}: {text}",

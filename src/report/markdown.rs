@@ -34,6 +34,14 @@ pub fn render_with(
         w.start.strftime("%Y-%m-%d %H:%M %Z")
     );
 
+    // Format 1.1: the window's title and change record at the top.
+    if let Some(t) = &w.meta.title {
+        let _ = writeln!(s, "**{}**\n", inline(t));
+    }
+    if let Some(c) = &w.meta.change {
+        let _ = writeln!(s, "Change: {}\n", inline(c));
+    }
+
     // Summary.
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(s, "| | |\n|---|---|");
@@ -109,6 +117,15 @@ pub fn render_with(
                     x.requires
                         .iter()
                         .map(|&c| component_label(inv, c))
+                        .chain(x.any.iter().map(|g| {
+                            let m: Vec<String> =
+                                g.members.iter().map(|&c| component_label(inv, c)).collect();
+                            format!(
+                                "any of {} (switchover {})",
+                                m.join(" / "),
+                                fmt_minutes(g.switchover)
+                            )
+                        }))
                         .collect::<Vec<_>>()
                         .join(", ")
                 })
@@ -140,6 +157,34 @@ pub fn render_with(
             );
         }
         let _ = writeln!(s, "\nTotal weighted downtime: **{}**\n", num(total));
+        // Format 1.1: downtime from `unavailable` intervals, apart; notes.
+        for sd in plan.services.iter().filter(|x| x.unavailable_minutes > 0) {
+            let down: Vec<String> = sd
+                .unavailable_intervals
+                .iter()
+                .map(|[a, b]| format!("{}–{}", wall_short(&w.at(*a)), wall_short(&w.at(*b))))
+                .collect();
+            let _ = writeln!(
+                s,
+                "- {} is also down {} not caused by the plan (systems unavailable: {})",
+                inline(&sd.id),
+                fmt_minutes(sd.unavailable_minutes),
+                down.join("; ")
+            );
+        }
+        for svc in inv.services.iter().filter(|x| x.notes.is_some()) {
+            let _ = writeln!(
+                s,
+                "- {}: {}",
+                inline(&svc.id),
+                inline(svc.notes.as_deref().unwrap_or_default())
+            );
+        }
+        if plan.services.iter().any(|x| x.unavailable_minutes > 0)
+            || inv.services.iter().any(|x| x.notes.is_some())
+        {
+            s.push('\n');
+        }
     }
 
     backout_section(&mut s, inv, plan);
@@ -372,6 +417,9 @@ fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
         }
         any = true;
         let _ = writeln!(s, "### {}\n", inline(&sys.id));
+        if let Some(n) = &sys.notes {
+            let _ = writeln!(s, "_{}_\n", inline(n));
+        }
         for r in mine {
             let _ = writeln!(
                 s,

@@ -26,14 +26,26 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
     };
 
     let mut rows: Vec<[String; 5]> = Vec::with_capacity(plan.tasks.len());
-    let mut order: Vec<usize> = (0..plan.tasks.len()).collect();
-    order.sort_by_key(|&i| (plan.tasks[i].start_minute, plan.tasks[i].end_minute));
+    let (order, heads) = grouped_order(plan);
     for i in order {
         let t = &plan.tasks[i];
+        if let Some(&(s, e, ref label)) = heads.get(&i) {
+            rows.push([
+                fmt_t(s),
+                fmt_t(e),
+                label.clone(),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        let id = match &t.detail.step {
+            Some(step) => format!("  .{step}"),
+            None => t.id.clone(),
+        };
         rows.push([
             fmt_t(t.start_minute),
             fmt_t(t.end_minute),
-            t.id.clone(),
+            id,
             t.system.clone().unwrap_or_else(|| "-".into()),
             t.team.clone().unwrap_or_else(|| "-".into()),
         ]);
@@ -46,6 +58,13 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
         }
     }
     let mut s = String::new();
+    // Format 1.1: the window's title and change record at the top.
+    for (k, v) in inv.window.meta.given() {
+        let _ = writeln!(s, "{k:<16}{v}");
+    }
+    if !inv.window.meta.given().is_empty() {
+        s.push('\n');
+    }
     let line = |s: &mut String, cells: &[&str]| {
         let mut l = String::new();
         for (k, c) in cells.iter().enumerate() {
@@ -132,9 +151,75 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
                 fmt_minutes(svc.downtime_minutes),
                 tail
             );
+            if svc.unavailable_minutes > 0 {
+                let spans: Vec<String> = svc
+                    .unavailable_intervals
+                    .iter()
+                    .map(|&[a, b]| format!("{}–{}", fmt_t(a), fmt_t(b)))
+                    .collect();
+                let _ = writeln!(
+                    s,
+                    "  {:<idw$}  + {} unavailable, not caused by the plan ({})",
+                    "",
+                    fmt_minutes(svc.unavailable_minutes),
+                    spans.join(", ")
+                );
+            }
         }
     }
     s
+}
+
+/// Heading rows of step groups: (start, end, `task@member`) by the index
+/// of the group's first step.
+pub(crate) type Headings = std::collections::HashMap<usize, (Time, Time, String)>;
+
+/// Plan task indices in display order: by start and end, except that the
+/// steps of one task on one member (format 1.1) stay together, after a
+/// heading row (span of the sequence, `task@member`) keyed by the first
+/// step's index.
+pub(crate) fn grouped_order(plan: &Plan) -> (Vec<usize>, Headings) {
+    use std::collections::HashMap;
+    let group = |i: usize| {
+        let d = &plan.tasks[i].detail;
+        d.step.as_ref().map(|_| {
+            let task = d.task.clone().unwrap_or_default();
+            match &d.member {
+                Some(m) => format!("{task}@{m}"),
+                None => task,
+            }
+        })
+    };
+    let mut span: HashMap<String, (Time, Time)> = HashMap::new();
+    for i in 0..plan.tasks.len() {
+        if let Some(g) = group(i) {
+            let t = &plan.tasks[i];
+            let e = span.entry(g).or_insert((t.start_minute, t.end_minute));
+            *e = (e.0.min(t.start_minute), e.1.max(t.end_minute));
+        }
+    }
+    let mut order: Vec<usize> = (0..plan.tasks.len()).collect();
+    order.sort_by_cached_key(|&i| {
+        let t = &plan.tasks[i];
+        match group(i) {
+            Some(g) => {
+                let (s, e) = span[&g];
+                (s, e, g, t.start_minute)
+            }
+            None => (t.start_minute, t.end_minute, String::new(), i as Time),
+        }
+    });
+    let mut heads = HashMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for &i in &order {
+        if let Some(g) = group(i) {
+            if seen.insert(g.clone()) {
+                let (s, e) = span[&g];
+                heads.insert(i, (s, e, g));
+            }
+        }
+    }
+    (order, heads)
 }
 
 #[cfg(test)]

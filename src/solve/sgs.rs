@@ -164,10 +164,61 @@ impl Sgs {
                 return None;
             }
             if nt == t {
-                return Some(t);
+                // Rigid chains (start of the next = end of this one, as the
+                // steps of a format 1.1 task): start only where the rest of
+                // the chain fits too, instead of restarting generation when
+                // a later link finds no room at its one possible start.
+                match self.chain_delay(inst, j, t) {
+                    Some(later) if later > t => {
+                        t = later;
+                        continue;
+                    }
+                    _ => return Some(t),
+                }
             }
             t = nt;
         }
+    }
+
+    /// The activity that must start exactly when `j` ends (a minimum lag
+    /// of `dur[j]` and a maximum lag back of the same), if any.
+    fn rigid_next(inst: &Instance, j: usize) -> Option<usize> {
+        let d = inst.dur[j];
+        inst.out[j]
+            .iter()
+            .find(|&&(k, lag)| lag == d && inst.out[k].iter().any(|&(b, l)| b == j && l == -d))
+            .map(|&(k, _)| k)
+    }
+
+    /// When `j` starts at `t`, the earliest later start of `j` at which the
+    /// next unplaced links of its rigid chain are not blocked by placed
+    /// activities or their own intervals; None when they fit at `t`.
+    fn chain_delay(&mut self, inst: &Instance, j: usize, t: Time) -> Option<Time> {
+        let (mut cur, mut at) = (j, t);
+        for _ in 0..64 {
+            let k = Self::rigid_next(inst, cur)?;
+            if self.done[k] || k == j {
+                return None;
+            }
+            at += inst.dur[cur];
+            let d = inst.dur[k];
+            let mut e = inst.fit_intervals(k, at).unwrap_or(POS);
+            for &(r, a) in &inst.demands[k] {
+                let (clash, work) = self.profiles[r].conflict_counted(at, d, a);
+                self.work += work;
+                if let Some(c) = clash {
+                    e = e.max(c);
+                }
+            }
+            if e >= POS {
+                return None;
+            }
+            if e > at {
+                return Some(t + (e - at));
+            }
+            cur = k;
+        }
+        None
     }
 
     fn place(&mut self, inst: &Instance, j: usize, t: Time) {
@@ -313,6 +364,9 @@ impl Sgs {
                     self.restarts = restarts;
                     return None;
                 }
+                if self.done[j] {
+                    continue; // placed with its rigid chain
+                }
                 let Some(t) = self.fit(inst, j, self.es[j]) else {
                     if pending {
                         continue 'outer;
@@ -367,6 +421,32 @@ impl Sgs {
                     }
                     self.failure = "time lags left an activity no possible start";
                     return None;
+                }
+                // The rest of a rigid chain goes in at once, where the
+                // look-ahead of `fit` found room for it.
+                let mut cur = j;
+                while let Some(next) = Self::rigid_next(inst, cur) {
+                    let tn = self.start[cur] + inst.dur[cur];
+                    if self.done[next] || tn < self.es[next] || tn > self.ls[next] {
+                        break;
+                    }
+                    if self.fit(inst, next, tn) != Some(tn) {
+                        break;
+                    }
+                    self.place(inst, next, tn);
+                    self.es[next] = tn;
+                    if tn < self.ls[next] {
+                        self.ls[next] = tn;
+                        self.lsp[next] = NONE;
+                    }
+                    if !self.push_forward(inst, next) || !self.push_backward(inst, next) {
+                        if pending {
+                            continue 'outer;
+                        }
+                        self.failure = "time lags left an activity no possible start";
+                        return None;
+                    }
+                    cur = next;
                 }
             }
             if pending {
