@@ -8,11 +8,11 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
-use super::file::{AnyFile, InventoryFile, StepFile};
-use super::model::*;
-use super::time::{self, Clock};
-use crate::error::Diagnostic;
 use crate::base::{Interval, Time};
+use crate::error::Diagnostic;
+use crate::inventory::file::{AnyFile, InventoryFile, StepFile};
+use crate::inventory::model::*;
+use crate::inventory::time::{self, Clock};
 
 thread_local! {
     static WARNINGS: RefCell<Vec<Diagnostic>> = const { RefCell::new(Vec::new()) };
@@ -40,7 +40,7 @@ fn err(code: &'static str, path: String, msg: String, hint: impl Into<String>) -
 /// of a declared zone, which stays error E033 for the caller to report.
 pub fn zone_label(i: usize, zone: &str, f: &InventoryFile) -> bool {
     let names = || f.zones.iter().map(|z| z.id.as_str());
-    if super::validate::suggest(zone, names()).is_some() {
+    if crate::inventory::load::suggest(zone, names()).is_some() {
         return false;
     }
     let closest = names().min_by_key(|z| (edit(zone, z), *z));
@@ -144,7 +144,7 @@ pub fn any_group(
                 "E097",
                 format!("{path}.any[{k}]"),
                 format!("unknown system or cluster `{m}` in the `any` group"),
-                match super::validate::suggest(m, comps.keys().copied()) {
+                match crate::inventory::load::suggest(m, comps.keys().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => {
                         "list systems or clusters defined under `systems:` or `clusters:`".into()
@@ -231,7 +231,7 @@ pub fn blackouts(
         let sc = &b.scope;
         bo.scoped = !sc.clusters.is_empty() || !sc.services.is_empty();
         let mut unknown = |list: &str, k: usize, kind: &str, id: &str, known: Vec<&str>| {
-            let hint = match super::validate::suggest(id, known.iter().copied()) {
+            let hint = match crate::inventory::load::suggest(id, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("define it under `{list}:`"),
             };
@@ -451,7 +451,7 @@ pub struct Pre {
 /// cluster task (`is_cluster` tells whether an id is a cluster), a step a
 /// task with steps. Otherwise the id is an unknown task (E034).
 pub fn sel_fits(
-    task: &super::file::TaskFile,
+    task: &crate::inventory::file::TaskFile,
     sel: &Sel,
     is_cluster: impl Fn(&str) -> bool,
 ) -> bool {
@@ -539,7 +539,7 @@ pub fn task_extras(
                     "E098",
                     p,
                     format!("unknown system or cluster `{d}` in `down`"),
-                    match super::validate::suggest(d, comps.keys().copied()) {
+                    match crate::inventory::load::suggest(d, comps.keys().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "list systems or clusters defined under `systems:` or `clusters:`"
                             .into(),
@@ -589,7 +589,7 @@ pub fn same_member(f: &InventoryFile, pre: &[Pre]) -> Vec<Diagnostic> {
     out
 }
 
-fn meta(t: &super::file::TaskFile) -> Meta {
+fn meta(t: &crate::inventory::file::TaskFile) -> Meta {
     Meta {
         title: t.title.clone(),
         change: t.change.clone(),
