@@ -1,13 +1,16 @@
 //! Blackouts (format 1.0 scopes): E013 (ends before it starts), times
 //! (from the time parser), E031/E033/E037 unknown systems, zones and tags.
 //! The format 1.1 scopes (clusters, services, teams) are checked in
-//! [`super::format11::blackouts`] once services are known.
+//! [`scopes`] once services are known.
 
+use super::format11::err;
+use super::services::service_systems;
 use super::{keys, Ctx, Names};
 use crate::base::Interval;
+use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
+use crate::inventory::model::*;
 use crate::inventory::time::Clock;
-use crate::inventory::Blackout;
 use std::collections::HashSet;
 
 /// The blackouts, resolved.
@@ -98,4 +101,87 @@ pub(super) fn blackouts(
         });
     }
     blackouts
+}
+
+/// Blackout `id` and the 1.1 scopes `clusters`, `services`, `teams`,
+/// resolved into systems and teams.
+pub fn scopes(
+    f: &InventoryFile,
+    blackouts: &mut [Blackout],
+    clusters: &[Cluster],
+    services: &[Service],
+    integrations: &[Integration],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, (b, bo)) in f.blackouts.iter().zip(blackouts.iter_mut()).enumerate() {
+        bo.id = b.id.clone();
+        let sc = &b.scope;
+        bo.scoped = !sc.clusters.is_empty() || !sc.services.is_empty();
+        let mut unknown = |list: &str, k: usize, kind: &str, id: &str, known: Vec<&str>| {
+            let hint = match crate::inventory::load::suggest(id, known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("define it under `{list}:`"),
+            };
+            let code = match kind {
+                "team" => "E030",
+                "cluster" => "E032",
+                _ => "E036",
+            };
+            out.push(err(
+                code,
+                format!("blackouts[{i}].scope.{list}[{k}]"),
+                format!("unknown {kind} `{id}`"),
+                hint,
+            ));
+        };
+        for (k, c) in sc.clusters.iter().enumerate() {
+            match f.clusters.iter().position(|x| &x.id == c) {
+                Some(x) => bo.systems.extend(
+                    clusters
+                        .get(x)
+                        .map(|c| c.members.clone())
+                        .unwrap_or_default(),
+                ),
+                None => unknown(
+                    "clusters",
+                    k,
+                    "cluster",
+                    c,
+                    f.clusters.iter().map(|x| x.id.as_str()).collect(),
+                ),
+            }
+        }
+        for (k, s) in sc.services.iter().enumerate() {
+            match f.services.iter().position(|x| &x.id == s) {
+                Some(x) => {
+                    if let Some(svc) = services.get(x) {
+                        bo.systems
+                            .extend(service_systems(svc, clusters, integrations));
+                    }
+                }
+                None => unknown(
+                    "services",
+                    k,
+                    "service",
+                    s,
+                    f.services.iter().map(|x| x.id.as_str()).collect(),
+                ),
+            }
+        }
+        for (k, t) in sc.teams.iter().enumerate() {
+            match f.teams.iter().position(|x| &x.id == t) {
+                Some(x) => bo.teams.push(x),
+                None => unknown(
+                    "teams",
+                    k,
+                    "team",
+                    t,
+                    f.teams.iter().map(|x| x.id.as_str()).collect(),
+                ),
+            }
+        }
+        bo.systems.sort_unstable();
+        bo.systems.dedup();
+    }
+    out
 }

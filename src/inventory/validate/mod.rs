@@ -257,7 +257,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
     let comps = format11::components(f);
     let services = services::services(cx, f, &names, &comps);
     let integrations = services::integrations(cx, f, &names);
-    cx.diags.extend(format11::blackouts(
+    cx.diags.extend(blackouts::scopes(
         f,
         &mut blackouts,
         &clusters,

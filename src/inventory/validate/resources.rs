@@ -3,10 +3,13 @@
 //! (E033 unknown zone, E040 parallel_changes, then the format 1.1 system
 //! rules: external, unavailable).
 
+use super::format11::{err, warn};
 use super::{keys, positive_u32, Ctx, Names};
+use crate::base::Interval;
+use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
+use crate::inventory::model::*;
 use crate::inventory::time::Clock;
-use crate::inventory::{System, Team, Zone};
 
 /// The teams, resolved.
 pub(super) fn teams(cx: &mut Ctx, f: &InventoryFile, clock: Option<&Clock>) -> Vec<Team> {
@@ -67,7 +70,7 @@ pub(super) fn systems(
     for (i, s) in f.systems.iter().enumerate() {
         let zone = s.zone.as_ref().and_then(|z| match names.zones.get(z) {
             Some((k, _)) => Some(*k),
-            None if super::format11::zone_label(i, z, f) => None,
+            None if zone_label(i, z, f) => None,
             None => {
                 cx.unknown(
                     "E033",
@@ -104,6 +107,82 @@ pub(super) fn systems(
         });
     }
     cx.diags
-        .extend(super::format11::systems(f, clock, &mut systems));
+        .extend(external_and_unavailable(f, clock, &mut systems));
     systems
+}
+
+/// A system naming an undeclared zone: true (a label, with warning W001
+/// naming the closest declared zone) unless the name is a likely misspelling
+/// of a declared zone, which stays error E033 for the caller to report.
+pub fn zone_label(i: usize, zone: &str, f: &InventoryFile) -> bool {
+    let names = || f.zones.iter().map(|z| z.id.as_str());
+    if crate::inventory::load::suggest(zone, names()).is_some() {
+        return false;
+    }
+    let closest = names().min_by_key(|z| (edit(zone, z), *z));
+    let hint = match closest {
+        Some(z) => format!("the closest declared zone is `{z}`; declare `{zone}` under `zones:` (a zone without `max_concurrent` is a label)"),
+        None => format!("declare `{zone}` under `zones:` (a zone without `max_concurrent` is a label)"),
+    };
+    warn(err(
+        "W001",
+        format!("systems[{i}].zone"),
+        format!("zone `{zone}` is not declared: taken as a label with no limit"),
+        hint,
+    ));
+    true
+}
+
+fn edit(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// `external`, `notes` and `unavailable` of every system.
+pub fn external_and_unavailable(
+    f: &InventoryFile,
+    clock: Option<&Clock>,
+    systems: &mut [System],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, (s, sys)) in f.systems.iter().zip(systems.iter_mut()).enumerate() {
+        sys.external = s.external;
+        sys.notes = s.notes.clone();
+        let Some(c) = clock else { continue };
+        for (k, u) in s.unavailable.iter().enumerate() {
+            let p = format!("systems[{i}].unavailable[{k}]");
+            let from = c.minute(u.from.as_str());
+            let to = c.minute(u.to.as_str());
+            match (from, to) {
+                (Ok(a), Ok(b)) if b > a => sys.unavailable.push(Unavailable {
+                    interval: Interval::new(a, b),
+                    reason: u.reason.clone(),
+                }),
+                (Ok(_), Ok(_)) => out.push(err(
+                    "E013",
+                    format!("{p}.to"),
+                    format!(
+                        "unavailable interval ends (`{}`) before or when it starts (`{}`)",
+                        u.to, u.from
+                    ),
+                    "`to` must be after `from`",
+                )),
+                (Err(e), _) => out.push(err(e.code, format!("{p}.from"), e.message, e.hint)),
+                (_, Err(e)) => out.push(err(e.code, format!("{p}.to"), e.message, e.hint)),
+            }
+        }
+        sys.unavailable
+            .sort_by_key(|u| (u.interval.start, u.interval.end));
+    }
+    out
 }

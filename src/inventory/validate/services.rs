@@ -2,10 +2,13 @@
 //! groups, max_downtime) and integrations (E035, E060 async without
 //! tolerance, E061 sync with tolerance).
 
+use super::format11::err;
 use super::{Ctx, Names};
 use crate::base::fmt_minutes;
-use crate::inventory::file::{IntegrationModeFile, InventoryFile, RequireFile};
-use crate::inventory::{Component, Integration, IntegrationMode, Service};
+use crate::error::Diagnostic;
+use crate::inventory::file::{AnyFile, IntegrationModeFile, InventoryFile, RequireFile};
+use crate::inventory::model::*;
+use crate::inventory::time;
 use std::collections::HashMap;
 
 /// The services, resolved.
@@ -39,7 +42,7 @@ pub(super) fn services(
                         requires.push(c);
                     }
                 }
-                RequireFile::Any(g) => match super::format11::any_group(&path, g, comps) {
+                RequireFile::Any(g) => match any_group(&path, g, comps) {
                     Ok(g) => any.push(g),
                     Err(d) => cx.diags.extend(d),
                 },
@@ -106,4 +109,97 @@ pub(super) fn integrations(cx: &mut Ctx, f: &InventoryFile, names: &Names) -> Ve
         }
     }
     integrations
+}
+
+/// E097: an `any` group of a service's `requires`.
+pub fn any_group(
+    path: &str,
+    g: &AnyFile,
+    comps: &HashMap<&str, Component>,
+) -> Result<AnyGroup, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let mut members = Vec::new();
+    for (k, m) in g.any.iter().enumerate() {
+        match comps.get(m.as_str()) {
+            Some(c) if members.contains(c) => out.push(err(
+                "E097",
+                format!("{path}.any[{k}]"),
+                format!("`{m}` is listed twice in the `any` group"),
+                "list each member once",
+            )),
+            Some(c) => members.push(*c),
+            None => out.push(err(
+                "E097",
+                format!("{path}.any[{k}]"),
+                format!("unknown system or cluster `{m}` in the `any` group"),
+                match crate::inventory::load::suggest(m, comps.keys().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => {
+                        "list systems or clusters defined under `systems:` or `clusters:`".into()
+                    }
+                },
+            )),
+        }
+    }
+    if g.any.len() < 2 {
+        out.push(err(
+            "E097",
+            format!("{path}.any"),
+            format!(
+                "an `any` group needs at least two members; it has {}",
+                g.any.len()
+            ),
+            "list two or more systems or clusters, or require the one member directly",
+        ));
+    }
+    let switchover = match &g.switchover {
+        None => 0,
+        Some(t) => time::parse_duration(t.as_str()).unwrap_or_else(|e| {
+            out.push(err(e.code, format!("{path}.switchover"), e.message, e.hint));
+            0
+        }),
+    };
+    if out.is_empty() {
+        Ok(AnyGroup {
+            members,
+            switchover,
+        })
+    } else {
+        Err(out)
+    }
+}
+
+/// Every system a service requires: directly, through `any`, and through
+/// sync integrations feeding them (transitively).
+pub fn service_systems(
+    svc: &Service,
+    clusters: &[Cluster],
+    integrations: &[Integration],
+) -> Vec<usize> {
+    let mut comps: Vec<Component> = svc.requires.clone();
+    for g in &svc.any {
+        comps.extend(g.members.iter().copied());
+    }
+    let mut i = 0;
+    while i < comps.len() {
+        let c = comps[i];
+        for ig in integrations {
+            let feeds = ig.to == c
+                || matches!((ig.to, c), (Component::System(s), Component::Cluster(k)) if clusters[k].members.contains(&s));
+            if feeds && ig.mode == IntegrationMode::Sync && !comps.contains(&ig.from) {
+                comps.push(ig.from);
+            }
+        }
+        i += 1;
+    }
+    let mut out: Vec<usize> = comps
+        .iter()
+        .flat_map(|&c| match c {
+            Component::System(s) => vec![s],
+            Component::Cluster(k) => clusters[k].members.clone(),
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }

@@ -5,12 +5,15 @@
 //! `down`. Then E056 (cycles in `after`), and pass 2: format 1.1
 //! `same_member`, and expansion into resolved tasks.
 
-use super::format11::{Pre, PreAfter, Sel};
+mod expansion;
+mod pre;
+
 use super::{cycle_in, keys, strongly_connected, Ctx, Names};
 use crate::base::{fmt_minutes, Time};
 use crate::inventory::file::{DurationSpec, InventoryFile, TaskFile};
 use crate::inventory::time::Clock;
 use crate::inventory::{Cluster, Component, System, Task};
+pub(super) use pre::{Pre, PreAfter, Sel};
 use std::collections::{HashMap, HashSet};
 
 /// What a task runs on: how many of system/systems/cluster it gives, its
@@ -56,14 +59,13 @@ pub(super) fn pass1(
             .and_then(|list| cx.intervals(clock, &format!("{tp}.windows"), list));
         let after = after(cx, f, names, t, &tp);
         if let Some(list) = &t.steps {
-            let (s, d) = super::format11::steps(i, list, &needs, t.outage, read_only, |x| {
+            let (s, d) = pre::steps(i, list, &needs, t.outage, read_only, |x| {
                 names.teams.get(x).map(|v| v.0)
             });
             cx.diags.extend(d);
             steps = s;
         }
-        let (canary, down, d) =
-            super::format11::task_extras(f, i, &units, cluster, clusters, systems, comps);
+        let (canary, down, d) = pre::task_extras(f, i, &units, cluster, clusters, systems, comps);
         cx.diags.extend(d);
         let outage = if steps.is_empty() {
             outage
@@ -361,13 +363,11 @@ fn after(cx: &mut Ctx, f: &InventoryFile, names: &Names, t: &TaskFile, tp: &str)
             Sel::All
         };
         let expanded = || {
-            super::format11::split_expanded(&a.task, |x| names.tasks.get(x).map(|v| v.0)).filter(
-                |(k, sel)| {
-                    super::format11::sel_fits(&f.tasks[*k], sel, |c| {
-                        matches!(names.comps.get(c), Some((Component::Cluster(_), _)))
-                    })
-                },
-            )
+            pre::split_expanded(&a.task, |x| names.tasks.get(x).map(|v| v.0)).filter(|(k, sel)| {
+                pre::sel_fits(&f.tasks[*k], sel, |c| {
+                    matches!(names.comps.get(c), Some((Component::Cluster(_), _)))
+                })
+            })
         };
         let found = names
             .tasks
@@ -439,8 +439,8 @@ pub(super) fn cycles(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) {
 
 /// Pass 2: format 1.1 `same_member`, then expansion and resolution.
 pub(super) fn expand(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) -> Vec<Task> {
-    cx.diags.extend(super::format11::same_member(f, pre));
-    let (tasks, d) = super::format11::expand(f, pre);
+    cx.diags.extend(expansion::same_member(f, pre));
+    let (tasks, d) = expansion::expand(f, pre);
     cx.diags.extend(d);
     tasks
 }
