@@ -13,6 +13,17 @@
 //!   availability rule: `min_available` 0.
 //! - A task needs no team when it has neither `team` nor `needs`.
 //! - Intervals before the window start are kept as given (harmless).
+//!
+//! [`validate_with`] runs one module per rule family, in this order (the
+//! order of the diagnostics): `window` (timezone, start, deadline), `ids`
+//! (every id registered), `resources` (teams, zones, systems), `clusters`
+//! (clusters, DR pairs; E046 once tasks are known), `blackouts` (1.0
+//! scopes), `services` (services, integrations), the 1.1 blackout scopes
+//! (which need the services), `tasks` (pass 1, cycles in `after`, pass 2
+//! expansion), E046; then the rules no schedule can satisfy (`impossible`).
+//! What format 1.1 rules share is in `format11`. This module holds the
+//! shared context (`Ctx`: the diagnostics, the "did you mean" budget and
+//! the checks every family uses) and the id maps (`Names`).
 
 mod blackouts;
 mod clusters;
@@ -39,6 +50,8 @@ pub use super::load::{
     SUGGESTION_BUDGET,
 };
 
+/// What every family of rules shares: the diagnostics found so far and the
+/// checks that push them.
 struct Ctx<'p> {
     diags: Vec<Diagnostic>,
     /// What the shape pass left out: references to it are not "unknown".
@@ -211,8 +224,10 @@ impl Ctx<'_> {
     }
 }
 
+/// Ids of one kind: the index each names and the path of its definition.
 type Ids<V> = HashMap<String, (V, String)>;
 
+/// The ids of a map, for "did you mean".
 fn keys<V>(m: &Ids<V>) -> impl Iterator<Item = &str> {
     m.keys().map(|s| s.as_str())
 }
@@ -236,6 +251,7 @@ struct Names<'f> {
 pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
     validate_with(f, &Partial::default())
 }
+
 /// [`validate`] on a file model some items were left out of (see
 /// [`Partial`]).
 pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, Vec<Diagnostic>> {
