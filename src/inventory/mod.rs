@@ -9,11 +9,13 @@
 //! - `node`, [`shape`]: when the file does not fit the model at once, a
 //!   tree with the line and column of every value, read item by item so
 //!   every malformed field is reported.
-//! - [`validate`]: loading, every validation rule, and resolution;
+//! - [`load`]: reading and parsing, limits, parser hints, "did you mean";
+//! - [`validate`]: every validation rule, and resolution;
 //!   `impossible`: the rules no schedule can satisfy, found there.
 
 pub mod file;
 pub(crate) mod impossible;
+pub mod load;
 pub mod model;
 pub(crate) mod node;
 pub mod schema;
@@ -22,11 +24,10 @@ pub mod shape;
 pub(crate) mod testkit;
 pub(crate) mod time;
 pub mod validate;
-pub mod validate_v11;
 
-pub use model::*;
-pub(crate) use validate::{load_str, load_str_with, load_with};
-pub use validate::{
+pub(crate) use load::{load_str, load_str_with, load_with};
+pub use load::{
     parse_str, parse_value, read_limited, read_text_limited, Format, Limits, MAX_BLACKOUTS,
     MAX_FILE_BYTES, MAX_TASKS,
 };
+pub use model::*;

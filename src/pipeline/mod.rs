@@ -69,9 +69,9 @@ pub fn load_inventory_reader(
 fn with_warnings(
     load: impl FnOnce() -> Result<Inventory, InputError>,
 ) -> Result<Inventory, InputError> {
-    inventory::validate_v11::take_warnings();
+    inventory::validate::format11::take_warnings();
     let mut inv = load()?;
-    inv.warnings = inventory::validate_v11::take_warnings();
+    inv.warnings = inventory::validate::format11::take_warnings();
     Ok(inv)
 }
 

@@ -1,0 +1,42 @@
+//! The window: its timezone and start (E010-E012 from the time parser) and
+//! its deadline (E015, after the start).
+
+use super::Ctx;
+use crate::base::Time;
+use crate::inventory::file::InventoryFile;
+use crate::inventory::time::{self, Clock};
+
+/// The window's clock (None when the timezone or start is wrong, reported)
+/// and its deadline in minutes from the start.
+pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<Clock>, Option<Time>) {
+    let clock = match time::timezone(&f.window.timezone) {
+        Err(e) => {
+            cx.time_err("window.timezone", e);
+            None
+        }
+        Ok(tz) => match time::parse_local(f.window.start.as_str(), &tz) {
+            Err(e) => {
+                cx.time_err("window.start", e);
+                None
+            }
+            Ok(start) => Some(Clock { tz, start }),
+        },
+    };
+    let mut deadline = None;
+    if let (Some(c), Some(d)) = (&clock, &f.window.deadline) {
+        match c.minute(d.as_str()) {
+            Err(e) => cx.time_err("window.deadline", e),
+            Ok(m) if m <= 0 => cx.err(
+                "E015",
+                "window.deadline",
+                format!(
+                    "deadline `{d}` is not after the window start `{}`",
+                    f.window.start
+                ),
+                "set the deadline after `window.start` (check the date and the DST offset)",
+            ),
+            Ok(m) => deadline = Some(m),
+        }
+    }
+    (clock, deadline)
+}
