@@ -546,7 +546,7 @@ pub(crate) fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
 // Helpers
 
 /// Damerau (optimal string alignment) distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let (n, m) = (a.len(), b.len());

@@ -937,7 +937,20 @@ tasks:
   - {id: d, cluster: web-1, duration: 5m, after: ["b@web-1"]}
 "#,
         );
-        assert!(has(&s, "E033", "systems[0].zone").hint.contains("`pci`"));
+        // An undeclared system zone is a label (format 1.1), with a warning
+        // naming the closest declared zone: not among the errors.
+        let e = yaml(&s).expect_err("expected diagnostics");
+        assert!(!e.diagnostics.iter().any(|d| d.path == "systems[0].zone"));
+        let ok = with("teams: [{id: ops, capacity: 1}]\nsystems: [{id: web-1, zone: pcii}]\nzones: [{id: pci, max_concurrent: 1}]\ntasks: [{id: t, system: web-1, duration: 10m, team: ops}]\n");
+        let w = crate::inventory::validate::format11::take_warnings();
+        drop(w);
+        yaml(&ok).expect("an undeclared zone is a label");
+        let w = crate::inventory::validate::format11::take_warnings();
+        assert!(
+            w.iter()
+                .any(|d| d.code == "W001" && d.hint.contains("`pci`")),
+            "{w:?}"
+        );
         assert!(has(&s, "E031", "clusters[0].members[1]")
             .hint
             .contains("web-1"));
@@ -1242,7 +1255,6 @@ tasks:
             ("E012", "window.deadline"),
             ("E021", "teams[1].id"),
             ("E040", "teams[1].capacity"),
-            ("E033", "systems[0].zone"),
             ("E013", "blackouts[0].to"),
             ("E037", "blackouts[0].scope.tags[0]"),
             ("E043", "services[0].weight"),
