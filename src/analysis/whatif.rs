@@ -167,17 +167,7 @@ fn scenario_error(source: &str, path: &str, msg: String, hint: &str) -> InputErr
 /// within the same file-size limit as an inventory.
 pub fn read_scenarios(path: &Path, limits: &Limits) -> Result<Vec<Scenario>, InputError> {
     let source = path.display().to_string();
-    let format = Format::from_path(path).ok_or_else(|| {
-        InputError::one(
-            &source,
-            Diagnostic::new(
-                "E002",
-                "",
-                format!("cannot tell the format of `{source}` from its extension"),
-                "name the file `*.yaml`, `*.yml` or `*.json`",
-            ),
-        )
-    })?;
+    let format = Format::of_file(path).map_err(|d| InputError::one(&source, d))?;
     let text = crate::inventory::read_text_limited(path, limits.max_file_bytes, "scenario")
         .map_err(|d| InputError::one(&source, d))?;
     parse_scenarios(&text, format, &source)

@@ -33,6 +33,22 @@ impl Format {
             _ => None,
         }
     }
+
+    /// [`Format::from_path`], or E002 naming the file and the extensions
+    /// that are read.
+    pub fn of_file(path: &Path) -> Result<Format, Diagnostic> {
+        Format::from_path(path).ok_or_else(|| {
+            Diagnostic::new(
+                "E002",
+                "",
+                format!(
+                    "cannot tell the format of `{}` from its extension",
+                    path.display()
+                ),
+                "name the file `*.yaml`, `*.yml` or `*.json`",
+            )
+        })
+    }
 }
 
 /// Largest inventory file accepted by default (64 MiB; `--max-file-mb`).
@@ -173,17 +189,7 @@ pub fn load(path: &Path) -> Result<Inventory, InputError> {
 /// within the given limits.
 pub fn load_with(path: &Path, limits: &Limits) -> Result<Inventory, InputError> {
     let source = path.display().to_string();
-    let Some(format) = Format::from_path(path) else {
-        return Err(InputError::one(
-            &source,
-            Diagnostic::new(
-                "E002",
-                "",
-                format!("cannot tell the format of `{source}` from its extension"),
-                "name the file `*.yaml`, `*.yml` or `*.json`",
-            ),
-        ));
-    };
+    let format = Format::of_file(path).map_err(|d| InputError::one(&source, d))?;
     let text = read_text_limited(path, limits.max_file_bytes, "inventory")
         .map_err(|d| InputError::one(&source, d))?;
     load_str_with(&text, format, &source, limits)
