@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use super::file::{AnyFile, InventoryFile, StepFile};
 use super::model::*;
 use super::time::{self, Clock};
-use crate::error::Diagnostic;
 use crate::base::{Interval, Time};
+use crate::error::Diagnostic;
 
 thread_local! {
     static WARNINGS: RefCell<Vec<Diagnostic>> = const { RefCell::new(Vec::new()) };
