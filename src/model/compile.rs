@@ -12,15 +12,20 @@ use std::collections::HashMap;
 /// Where a core resource came from, for explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceOrigin {
+    /// A system's `parallel_changes` limit (index into the systems).
     System(usize),
+    /// A team's capacity (index into the teams).
     Team(usize),
+    /// A cluster's members-down limit (index into the clusters).
     Cluster(usize),
+    /// A zone's `max_concurrent` limit (index into the zones).
     Zone(usize),
 }
 
 /// A compiled problem: activity `i` is task `i` of the inventory.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// The core scheduling problem.
     pub problem: Problem,
     /// `resource_origin[r]` is the inventory rule behind resource `r`.
     pub resource_origin: Vec<ResourceOrigin>,
