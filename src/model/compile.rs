@@ -155,9 +155,15 @@ fn activities(inv: &Inventory, opts: &CompileOptions) -> Vec<Activity> {
     out
 }
 
+/// Per team, `(task, amount)` of each task needing it.
+type TeamUsers = Vec<Vec<(usize, u32)>>;
+
+/// Per zone, the tasks it counts.
+type ZoneUsers = Vec<Vec<usize>>;
+
 /// Per team, the tasks needing it with the amount (first need counts); per
 /// zone, the non-read-only tasks on its systems.
-fn team_and_zone_users(inv: &Inventory) -> (Vec<Vec<(usize, u32)>>, Vec<Vec<usize>>) {
+fn team_and_zone_users(inv: &Inventory) -> (TeamUsers, ZoneUsers) {
     let mut by_team: Vec<Vec<(usize, u32)>> = vec![Vec::new(); inv.teams.len()];
     for (i, t) in inv.tasks.iter().enumerate() {
         for &(k, amount) in &t.needs {
