@@ -683,10 +683,7 @@ pub fn analyse_from(
     base: &PlanResult,
     opts: &SolveOptions,
 ) -> Vec<ServiceAvailability> {
-    let planned = match base {
-        Ok(p) => Some(p),
-        _ => None,
-    };
+    let planned = base.as_ref().ok();
     let short = crate::analysis::explain::short_options(opts, inv.services.len() * 3 + 1);
     floors(inv)
         .into_iter()

@@ -11,17 +11,66 @@
 
 use serde_json::{json, Value};
 
+/// The leaf shapes shared by the definitions.
+struct Leaves {
+    /// A non-empty string.
+    text: Value,
+    /// An id, unique within its list.
+    id: Value,
+    /// A list of strings (ids).
+    ids: Value,
+}
+
+impl Leaves {
+    /// Builds the leaf shapes.
+    fn new() -> Self {
+        Leaves {
+            text: json!({"type": "string", "minLength": 1}),
+            id: json!({"type": "string", "minLength": 1, "description": "an id, unique within its list"}),
+            ids: json!({"type": "array", "items": {"type": "string"}}),
+        }
+    }
+}
+
 /// The schema as a JSON value.
 pub fn inventory_schema() -> Value {
-    let text = json!({"type": "string", "minLength": 1});
-    let id =
-        json!({"type": "string", "minLength": 1, "description": "an id, unique within its list"});
-    let ids = json!({"type": "array", "items": {"type": "string"}});
+    let mut defs = serde_json::Map::new();
+    window_defs(&mut defs);
+    grouping_defs(&mut defs);
+    service_defs(&mut defs);
+    task_defs(&mut defs);
+    let mut schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "urn:windowplan:inventory:v1",
+        "title": "windowplan inventory (v1)",
+        "description": "Systems, teams, rules and changes of one maintenance window. See DESIGN.md, \"Inventory format (v1)\".",
+        "type": "object",
+        "required": ["window"],
+        "additionalProperties": false,
+        "properties": {
+            "window": {"$ref": "#/$defs/window"},
+            "teams": {"type": "array", "items": {"$ref": "#/$defs/team"}},
+            "systems": {"type": "array", "items": {"$ref": "#/$defs/system"}},
+            "clusters": {"type": "array", "items": {"$ref": "#/$defs/cluster"}},
+            "zones": {"type": "array", "items": {"$ref": "#/$defs/zone"}},
+            "dr": {"type": "array", "items": {"$ref": "#/$defs/dr"}},
+            "blackouts": {"type": "array", "items": {"$ref": "#/$defs/blackout"}},
+            "services": {"type": "array", "items": {"$ref": "#/$defs/service"}},
+            "integrations": {"type": "array", "items": {"$ref": "#/$defs/integration"}},
+            "tasks": {"type": "array", "items": {"$ref": "#/$defs/task"}}
+        }
+    });
+    schema["$defs"] = Value::Object(defs);
+    schema
+}
+
+/// The scalar kinds (duration, local time, interval), the window, teams and systems.
+fn window_defs(defs: &mut serde_json::Map<String, Value>) {
+    let Leaves { text, id, ids, .. } = Leaves::new();
     let scalar = json!({
         "type": ["string", "integer", "number"],
         "description": "a duration such as `45m`, `1h30m` or `2h`"
     });
-    let mut defs = serde_json::Map::new();
     defs.insert("duration".into(), json!(scalar));
     defs.insert("localTime".into(), json!({"type": "string", "description": "local wall-clock time in the window's timezone, e.g. `2026-12-05T22:00`"}));
     defs.insert("interval".into(), json!({"type": "string", "description": "`START/END` local times, e.g. `2026-12-05T23:00/2026-12-06T03:00`"}));
@@ -71,6 +120,11 @@ pub fn inventory_schema() -> Value {
                     "notes": {"type": "string"}
                 }
             }));
+}
+
+/// Clusters, zones, DR pairs and blackouts.
+fn grouping_defs(defs: &mut serde_json::Map<String, Value>) {
+    let Leaves { text, id, ids, .. } = Leaves::new();
     defs.insert(
         "cluster".into(),
         json!({
@@ -130,6 +184,11 @@ pub fn inventory_schema() -> Value {
             }
         }),
     );
+}
+
+/// Services, integrations, `after` edges and task durations.
+fn service_defs(defs: &mut serde_json::Map<String, Value>) {
+    let Leaves { text, id, .. } = Leaves::new();
     defs.insert("service".into(), json!({
                 "type": "object",
                 "required": ["id"],
@@ -207,6 +266,11 @@ pub fn inventory_schema() -> Value {
             ]
         }),
     );
+}
+
+/// Tasks, with format 1.1 steps.
+fn task_defs(defs: &mut serde_json::Map<String, Value>) {
+    let Leaves { text, id, ids, .. } = Leaves::new();
     defs.insert("task".into(), json!({
                 "type": "object",
                 "required": ["id"],
@@ -247,29 +311,6 @@ pub fn inventory_schema() -> Value {
                     "down": {"type": "array", "items": {"type": "string"}, "description": "1.1: systems or clusters down while the task runs"}
                 }
             }));
-    let mut schema = json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "urn:windowplan:inventory:v1",
-        "title": "windowplan inventory (v1)",
-        "description": "Systems, teams, rules and changes of one maintenance window. See DESIGN.md, \"Inventory format (v1)\".",
-        "type": "object",
-        "required": ["window"],
-        "additionalProperties": false,
-        "properties": {
-            "window": {"$ref": "#/$defs/window"},
-            "teams": {"type": "array", "items": {"$ref": "#/$defs/team"}},
-            "systems": {"type": "array", "items": {"$ref": "#/$defs/system"}},
-            "clusters": {"type": "array", "items": {"$ref": "#/$defs/cluster"}},
-            "zones": {"type": "array", "items": {"$ref": "#/$defs/zone"}},
-            "dr": {"type": "array", "items": {"$ref": "#/$defs/dr"}},
-            "blackouts": {"type": "array", "items": {"$ref": "#/$defs/blackout"}},
-            "services": {"type": "array", "items": {"$ref": "#/$defs/service"}},
-            "integrations": {"type": "array", "items": {"$ref": "#/$defs/integration"}},
-            "tasks": {"type": "array", "items": {"$ref": "#/$defs/task"}}
-        }
-    });
-    schema["$defs"] = Value::Object(defs);
-    schema
 }
 
 /// The schema as shipped: pretty JSON with a final newline.

@@ -12,15 +12,20 @@ use std::collections::HashMap;
 /// Where a core resource came from, for explanations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceOrigin {
+    /// A system's `parallel_changes` limit (index into the systems).
     System(usize),
+    /// A team's capacity (index into the teams).
     Team(usize),
+    /// A cluster's members-down limit (index into the clusters).
     Cluster(usize),
+    /// A zone's `max_concurrent` limit (index into the zones).
     Zone(usize),
 }
 
 /// A compiled problem: activity `i` is task `i` of the inventory.
 #[derive(Debug, Clone)]
 pub struct Compiled {
+    /// The core scheduling problem.
     pub problem: Problem,
     /// `resource_origin[r]` is the inventory rule behind resource `r`.
     pub resource_origin: Vec<ResourceOrigin>,
@@ -51,14 +56,75 @@ pub fn compile(inv: &Inventory) -> Compiled {
 
 /// Compiles a validated inventory into the core problem, with options.
 pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
-    let mut problem = Problem {
-        name: "inventory".into(),
-        deadline: inv.window.deadline,
-        ..Problem::default()
+    let mut b = Builder {
+        problem: Problem {
+            name: "inventory".into(),
+            deadline: inv.window.deadline,
+            activities: activities(inv, opts),
+            ..Problem::default()
+        },
+        resource_origin: Vec::new(),
     };
-    let mut resource_origin = Vec::new();
 
-    // Activities, with blackouts as forbidden intervals and windows as allowed ones.
+    // Indexes built once: scanning every task per system, team, cluster or
+    // zone made compiling large estates quadratic.
+    let by_system = crate::graph::tasks_by_system(inv, crate::graph::Tasks::All);
+    let outages = crate::graph::OutageIndex::new(inv);
+    let downs = DownIndex::new(inv, &outages);
+    let (by_team, by_zone) = team_and_zone_users(inv);
+
+    system_resources(&mut b, inv, &by_system);
+    team_resources(&mut b, inv, by_team);
+    cluster_resources(&mut b, inv, opts, &outages);
+    zone_resources(&mut b, inv, by_zone);
+    let Builder {
+        mut problem,
+        resource_origin,
+    } = b;
+    let exclusion_origin = dr_exclusions(&mut problem, inv, &downs);
+
+    // Precedences: every edge the dependency graph derives (after, max lags, DR order).
+    for e in crate::graph::edges(inv) {
+        problem.precedences.push(Precedence {
+            from: e.from,
+            to: e.to,
+            lag: e.lag,
+        });
+    }
+
+    // Service downtime as signals, with hard limits.
+    let limit_service = compile_services(inv, &mut problem, &downs);
+
+    Compiled {
+        problem,
+        resource_origin,
+        exclusion_origin,
+        limit_service,
+    }
+}
+
+/// The problem being built and where each of its resources came from.
+struct Builder {
+    /// The problem so far.
+    problem: Problem,
+    /// The rule behind each resource, by resource index.
+    resource_origin: Vec<ResourceOrigin>,
+}
+
+impl Builder {
+    /// Adds a resource with its origin; returns its index.
+    fn add(&mut self, r: Resource, origin: ResourceOrigin) -> usize {
+        self.problem.resources.push(r);
+        self.resource_origin.push(origin);
+        self.problem.resources.len() - 1
+    }
+}
+
+/// One activity per task, with blackouts and unavailable systems as
+/// forbidden intervals, windows as allowed ones and, when asked, the point
+/// of no return before the deadline.
+fn activities(inv: &Inventory, opts: &CompileOptions) -> Vec<Activity> {
+    let mut out = Vec::with_capacity(inv.tasks.len());
     for task in &inv.tasks {
         let mut a = Activity::new(task.id.clone(), task.duration);
         a.allowed = task.windows.clone();
@@ -83,20 +149,21 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
             ));
         }
         a.forbidden = crate::base::intervals::merge(forbidden);
-        problem.activities.push(a);
+        out.push(a);
     }
 
-    let mut add_resource = |problem: &mut Problem, r: Resource, origin: ResourceOrigin| {
-        problem.resources.push(r);
-        resource_origin.push(origin);
-        problem.resources.len() - 1
-    };
+    out
+}
 
-    // Indexes built once: scanning every task per system, team, cluster or
-    // zone made compiling large estates quadratic.
-    let by_system = crate::graph::tasks_by_system(inv, crate::graph::Tasks::All);
-    let outages = crate::graph::OutageIndex::new(inv);
-    let downs = DownIndex::new(inv, &outages);
+/// Per team, `(task, amount)` of each task needing it.
+type TeamUsers = Vec<Vec<(usize, u32)>>;
+
+/// Per zone, the tasks it counts.
+type ZoneUsers = Vec<Vec<usize>>;
+
+/// Per team, the tasks needing it with the amount (first need counts); per
+/// zone, the non-read-only tasks on its systems.
+fn team_and_zone_users(inv: &Inventory) -> (TeamUsers, ZoneUsers) {
     let mut by_team: Vec<Vec<(usize, u32)>> = vec![Vec::new(); inv.teams.len()];
     for (i, t) in inv.tasks.iter().enumerate() {
         for &(k, amount) in &t.needs {
@@ -120,26 +187,31 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
         }
     }
 
-    // Systems: at most `parallel_changes` tasks at once.
+    (by_team, by_zone)
+}
+
+/// Systems: at most `parallel_changes` tasks at once.
+fn system_resources(b: &mut Builder, inv: &Inventory, by_system: &[Vec<usize>]) {
     for (s, sys) in inv.systems.iter().enumerate() {
         let users: Vec<usize> = by_system[s].clone();
         if users.len() < 2 {
             continue;
         }
-        let r = add_resource(
-            &mut problem,
+        let r = b.add(
             Resource::constant(format!("system {}", sys.id), sys.parallel_changes as i64),
             ResourceOrigin::System(s),
         );
         for t in users {
-            problem.activities[t].demands.push(Demand {
+            b.problem.activities[t].demands.push(Demand {
                 resource: r,
                 amount: 1,
             });
         }
     }
+}
 
-    // Teams: capacity, zero outside `available`.
+/// Teams: capacity, zero outside `available`.
+fn team_resources(b: &mut Builder, inv: &Inventory, mut by_team: Vec<Vec<(usize, u32)>>) {
     for (k, team) in inv.teams.iter().enumerate() {
         let users: Vec<(usize, u32)> = std::mem::take(&mut by_team[k]);
         if users.is_empty() {
@@ -150,8 +222,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
             None => vec![(0, cap)],
             Some(intervals) => availability_steps(intervals, cap),
         };
-        let r = add_resource(
-            &mut problem,
+        let r = b.add(
             Resource {
                 name: format!("team {}", team.id),
                 steps,
@@ -159,15 +230,22 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
             ResourceOrigin::Team(k),
         );
         for (t, amount) in users {
-            problem.activities[t].demands.push(Demand {
+            b.problem.activities[t].demands.push(Demand {
                 resource: r,
                 amount: amount as i64,
             });
         }
     }
+}
 
-    // Clusters: at most members − min_available members down at once; a
-    // cluster that a zero-downtime service depends on must keep one up.
+/// Clusters: at most members − min_available members down at once; a
+/// cluster that a zero-downtime service depends on must keep one up.
+fn cluster_resources(
+    b: &mut Builder,
+    inv: &Inventory,
+    opts: &CompileOptions,
+    outages: &crate::graph::OutageIndex,
+) {
     let keep_one_up = clusters_to_keep_up(inv, opts.keep_limited_clusters_up);
     for (k, cluster) in inv.clusters.iter().enumerate() {
         let users: Vec<(usize, i64)> = outages
@@ -190,39 +268,42 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
         if users.is_empty() || total <= cap {
             continue;
         }
-        let r = add_resource(
-            &mut problem,
+        let r = b.add(
             Resource::constant(format!("cluster {}", cluster.id), cap),
             ResourceOrigin::Cluster(k),
         );
         for (t, amount) in users {
-            problem.activities[t].demands.push(Demand {
+            b.problem.activities[t].demands.push(Demand {
                 resource: r,
                 amount,
             });
         }
     }
+}
 
-    // Zones: at most `max_concurrent` tasks on the zone's systems at once.
+/// Zones: at most `max_concurrent` tasks on the zone's systems at once.
+fn zone_resources(b: &mut Builder, inv: &Inventory, mut by_zone: Vec<Vec<usize>>) {
     for (z, zone) in inv.zones.iter().enumerate() {
         let users = std::mem::take(&mut by_zone[z]);
         if users.len() as i64 <= zone.max_concurrent as i64 {
             continue;
         }
-        let r = add_resource(
-            &mut problem,
+        let r = b.add(
             Resource::constant(format!("zone {}", zone.id), zone.max_concurrent as i64),
             ResourceOrigin::Zone(z),
         );
         for t in users {
-            problem.activities[t].demands.push(Demand {
+            b.problem.activities[t].demands.push(Demand {
                 resource: r,
                 amount: 1,
             });
         }
     }
+}
 
-    // DR pairs: the two sides are never down at the same minute.
+/// DR pairs: the two sides are never down at the same minute. Returns the
+/// pair index behind each exclusion.
+fn dr_exclusions(problem: &mut Problem, inv: &Inventory, downs: &DownIndex) -> Vec<usize> {
     let mut exclusion_origin = Vec::new();
     for (p, pair) in inv.dr.iter().enumerate() {
         let side = |c: Component| downs.of(inv, c);
@@ -241,24 +322,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
         exclusion_origin.push(p);
     }
 
-    // Precedences: every edge the dependency graph derives (after, max lags, DR order).
-    for e in crate::graph::edges(inv) {
-        problem.precedences.push(Precedence {
-            from: e.from,
-            to: e.to,
-            lag: e.lag,
-        });
-    }
-
-    // Service downtime as signals, with hard limits.
-    let limit_service = compile_services(inv, &mut problem, &downs);
-
-    Compiled {
-        problem,
-        resource_origin,
-        exclusion_origin,
-        limit_service,
-    }
+    exclusion_origin
 }
 
 /// Clusters whose "no member up" would take down a service with

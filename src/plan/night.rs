@@ -17,14 +17,20 @@ pub const NO_START: Time = Time::MIN;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
+    /// Finished.
     Done,
+    /// Started and not finished.
     Running,
+    /// Not started yet; the re-plan places it.
     Planned,
+    /// Being backed out.
     Backout,
+    /// Left out of the night.
     Dropped,
 }
 
 impl State {
+    /// The state as written in the progress file (lowercase).
     pub fn as_str(self) -> &'static str {
         match self {
             State::Done => "done",
@@ -45,9 +51,13 @@ impl State {
 /// fixed one its run `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Entry {
+    /// Index of the task in the inventory.
     pub task: usize,
+    /// Its state tonight.
     pub state: State,
+    /// Start of a fixed task's run, minutes from the window start.
     pub start: Time,
+    /// End of a fixed task's run, minutes from the window start.
     pub end: Time,
 }
 

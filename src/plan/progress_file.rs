@@ -59,16 +59,22 @@ pub enum Action {
 /// A task with actual (or expected) times, in minutes from the window start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timed {
+    /// Index of the task in the inventory.
     pub task: usize,
+    /// When it started.
     pub start: Time,
+    /// When it ended (or is expected to end).
     pub end: Time,
 }
 
 /// A failed task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Failed {
+    /// Index of the task in the inventory.
     pub task: usize,
+    /// When it failed, minutes from the window start.
     pub at: Time,
+    /// What was done about it.
     pub action: Action,
 }
 
@@ -76,10 +82,15 @@ pub struct Failed {
 /// the window start.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Progress {
+    /// The time of the progress report.
     pub now: Time,
+    /// Finished tasks with their times.
     pub done: Vec<Timed>,
+    /// Started, unfinished tasks with their start and expected end.
     pub running: Vec<Timed>,
+    /// Failed tasks.
     pub failed: Vec<Failed>,
+    /// Tasks dropped from the night.
     pub dropped: Vec<usize>,
 }
 

@@ -29,6 +29,7 @@ pub enum Lanes {
 /// Chart options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
+    /// What one lane of the chart is: a team or a system.
     pub lanes: Lanes,
 }
 

@@ -42,6 +42,32 @@ pub fn render_with(
         let _ = writeln!(s, "Change: {}\n", inline(c));
     }
 
+    summary_section(&mut s, inv, plan, rows.len(), critical);
+
+    services_section(&mut s, inv, plan);
+
+    backout_section(&mut s, inv, plan);
+
+    changes_section(&mut s, inv, &rows);
+
+    runbooks_section(&mut s, inv, &rows, critical);
+
+    blackouts_section(&mut s, inv);
+
+    gantt_section(&mut s, chart);
+    s
+}
+
+/// The summary table: window, length, bound and gap, status, deadline
+/// margin, task count and the critical chain.
+fn summary_section(
+    s: &mut String,
+    inv: &Inventory,
+    plan: &Plan,
+    tasks: usize,
+    critical: &[String],
+) {
+    let w = &inv.window;
     // Summary.
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(s, "| | |\n|---|---|");
@@ -91,12 +117,17 @@ pub fn render_with(
             let _ = writeln!(s, "| Deadline | none |");
         }
     }
-    let _ = writeln!(s, "| Tasks | {} |", rows.len());
+    let _ = writeln!(s, "| Tasks | {} |", tasks);
     if !critical.is_empty() {
         let _ = writeln!(s, "| Critical chain | {} |", cell(&critical.join(" → ")));
     }
     s.push('\n');
+}
 
+/// The service downtime table with weights and limits, the total weighted
+/// downtime, and format 1.1's unavailable time and service notes.
+fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
+    let w = &inv.window;
     // Service downtime.
     let _ = writeln!(s, "## Service downtime\n");
     if plan.services.is_empty() {
@@ -186,13 +217,11 @@ pub fn render_with(
             s.push('\n');
         }
     }
+}
 
-    backout_section(&mut s, inv, plan);
-
-    changes_section(&mut s, inv, &rows);
-
-    runbooks_section(&mut s, inv, &rows, critical);
-
+/// The blackouts in wall-clock time with reason and scope, when there are any.
+fn blackouts_section(s: &mut String, inv: &Inventory) {
+    let w = &inv.window;
     // Blackouts.
     if !inv.blackouts.is_empty() {
         let _ = writeln!(s, "## Blackouts\n");
@@ -208,9 +237,6 @@ pub fn render_with(
         }
         s.push('\n');
     }
-
-    gantt_section(&mut s, chart);
-    s
 }
 
 /// Where the Gantt chart is: the file beside the pack, or how to get one.

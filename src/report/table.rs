@@ -9,22 +9,55 @@ use crate::graph::TaskGraph;
 use crate::inventory::Inventory;
 use crate::plan::Plan;
 
+/// Wall-clock formatting of window minutes: `HH:MM`, with the date when the
+/// window crosses midnight.
+struct Clock<'a> {
+    window: &'a crate::inventory::Window,
+    crosses: bool,
+}
+
+impl Clock<'_> {
+    /// Formats minute `m` from the window start.
+    fn at(&self, m: Time) -> String {
+        let z = self.window.at(m);
+        if self.crosses {
+            z.strftime("%b %d %H:%M").to_string()
+        } else {
+            z.strftime("%H:%M").to_string()
+        }
+    }
+}
+
 /// Renders the plan as a table with summary lines. Times are wall-clock in
 /// the window's timezone, `HH:MM`, with the date (`Dec 06 01:10`) when the
 /// window crosses midnight.
 pub fn render(inv: &Inventory, plan: &Plan) -> String {
     let w = &inv.window;
     let length = plan.length_minutes;
-    let crosses = w.at(0).date() != w.at(length).date();
-    let fmt_t = |m: Time| {
-        let z = w.at(m);
-        if crosses {
-            z.strftime("%b %d %H:%M").to_string()
-        } else {
-            z.strftime("%H:%M").to_string()
-        }
+    let clock = Clock {
+        window: w,
+        crosses: w.at(0).date() != w.at(length).date(),
     };
+    let rows = task_rows(plan, &clock);
+    let mut s = String::new();
+    // Format 1.1: the window's title and change record at the top.
+    for (k, v) in inv.window.meta.given() {
+        let _ = writeln!(s, "{k:<16}{v}");
+    }
+    if !inv.window.meta.given().is_empty() {
+        s.push('\n');
+    }
+    write_rows(&mut s, &rows);
+    s.push('\n');
+    write_summary(&mut s, inv, plan, &clock);
+    write_services(&mut s, plan, &clock);
+    s
+}
 
+/// The table's rows in display order, with a heading row before each group
+/// of format 1.1 steps.
+fn task_rows(plan: &Plan, clock: &Clock) -> Vec<[String; 5]> {
+    let fmt_t = |m: Time| clock.at(m);
     let mut rows: Vec<[String; 5]> = Vec::with_capacity(plan.tasks.len());
     let (order, heads) = grouped_order(plan);
     for i in order {
@@ -50,20 +83,18 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
             t.team.clone().unwrap_or_else(|| "-".into()),
         ]);
     }
+    rows
+}
+
+/// Writes the header, the rule and the rows, columns padded to their widest
+/// cell.
+fn write_rows(s: &mut String, rows: &[[String; 5]]) {
     let header = ["START", "END", "TASK", "SYSTEM", "TEAM"];
     let mut width: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in &rows {
+    for r in rows {
         for (k, c) in r.iter().enumerate() {
             width[k] = width[k].max(c.chars().count());
         }
-    }
-    let mut s = String::new();
-    // Format 1.1: the window's title and change record at the top.
-    for (k, v) in inv.window.meta.given() {
-        let _ = writeln!(s, "{k:<16}{v}");
-    }
-    if !inv.window.meta.given().is_empty() {
-        s.push('\n');
     }
     let line = |s: &mut String, cells: &[&str]| {
         let mut l = String::new();
@@ -78,19 +109,26 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
         s.push_str(l.trim_end());
         s.push('\n');
     };
-    line(&mut s, &header);
+    line(s, &header);
     let rule: Vec<String> = width.iter().map(|&n| "-".repeat(n)).collect();
-    line(&mut s, &rule.iter().map(|x| x.as_str()).collect::<Vec<_>>());
-    for r in &rows {
-        line(&mut s, &r.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    line(s, &rule.iter().map(|x| x.as_str()).collect::<Vec<_>>());
+    for r in rows {
+        line(s, &r.iter().map(|x| x.as_str()).collect::<Vec<_>>());
     }
-    s.push('\n');
+}
 
-    let label = |s: &mut String, k: &str, v: String| {
-        let _ = writeln!(s, "{k:<16}{v}");
-    };
+/// Writes one summary line: the label padded to 16 columns, then the value.
+fn label(s: &mut String, k: &str, v: String) {
+    let _ = writeln!(s, "{k:<16}{v}");
+}
+
+/// Writes the summary lines: window length, critical path, lower bound,
+/// status and deadline.
+fn write_summary(s: &mut String, inv: &Inventory, plan: &Plan, clock: &Clock) {
+    let fmt_t = |m: Time| clock.at(m);
+    let length = plan.length_minutes;
     label(
-        &mut s,
+        s,
         "window length",
         format!("{} ({}–{})", fmt_minutes(length), fmt_t(0), fmt_t(length)),
     );
@@ -98,8 +136,8 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
         Ok(c) => format!("{} (precedences alone)", fmt_minutes(c.length)),
         Err(_) => "none: the precedences form a cycle".to_string(),
     };
-    label(&mut s, "critical path", cp);
-    label(&mut s, "lower bound", fmt_minutes(plan.lower_bound_minutes));
+    label(s, "critical path", cp);
+    label(s, "lower bound", fmt_minutes(plan.lower_bound_minutes));
     let status = if plan.status == "optimal" {
         "optimal (proven: no plan is shorter)".to_string()
     } else {
@@ -110,8 +148,8 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
             fmt_minutes(gap.max(0))
         )
     };
-    label(&mut s, "status", status);
-    let deadline = match w.deadline {
+    label(s, "status", status);
+    let deadline = match inv.window.deadline {
         None => "none".to_string(),
         Some(d) if length <= d => {
             format!("met at {}, {} to spare", fmt_t(d), fmt_minutes(d - length))
@@ -122,52 +160,56 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
             fmt_t(d)
         ),
     };
-    label(&mut s, "deadline", deadline);
+    label(s, "deadline", deadline);
+}
+
+/// Writes the service downtime lines, or `downtime  no services listed`.
+fn write_services(s: &mut String, plan: &Plan, clock: &Clock) {
+    let fmt_t = |m: Time| clock.at(m);
     if plan.services.is_empty() {
-        label(&mut s, "downtime", "no services listed".into());
-    } else {
-        s.push_str("service downtime\n");
-        let idw = plan
-            .services
+        label(s, "downtime", "no services listed".into());
+        return;
+    }
+    s.push_str("service downtime\n");
+    let idw = plan
+        .services
+        .iter()
+        .map(|x| x.id.chars().count())
+        .max()
+        .unwrap_or(0);
+    for svc in &plan.services {
+        let spans: Vec<String> = svc
+            .intervals
             .iter()
-            .map(|x| x.id.chars().count())
-            .max()
-            .unwrap_or(0);
-        for svc in &plan.services {
+            .map(|&[a, b]| format!("{}–{}", fmt_t(a), fmt_t(b)))
+            .collect();
+        let tail = if spans.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", spans.join(", "))
+        };
+        let _ = writeln!(
+            s,
+            "  {:<idw$}  {}{}",
+            svc.id,
+            fmt_minutes(svc.downtime_minutes),
+            tail
+        );
+        if svc.unavailable_minutes > 0 {
             let spans: Vec<String> = svc
-                .intervals
+                .unavailable_intervals
                 .iter()
                 .map(|&[a, b]| format!("{}–{}", fmt_t(a), fmt_t(b)))
                 .collect();
-            let tail = if spans.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", spans.join(", "))
-            };
             let _ = writeln!(
                 s,
-                "  {:<idw$}  {}{}",
-                svc.id,
-                fmt_minutes(svc.downtime_minutes),
-                tail
+                "  {:<idw$}  + {} unavailable, not caused by the plan ({})",
+                "",
+                fmt_minutes(svc.unavailable_minutes),
+                spans.join(", ")
             );
-            if svc.unavailable_minutes > 0 {
-                let spans: Vec<String> = svc
-                    .unavailable_intervals
-                    .iter()
-                    .map(|&[a, b]| format!("{}–{}", fmt_t(a), fmt_t(b)))
-                    .collect();
-                let _ = writeln!(
-                    s,
-                    "  {:<idw$}  + {} unavailable, not caused by the plan ({})",
-                    "",
-                    fmt_minutes(svc.unavailable_minutes),
-                    spans.join(", ")
-                );
-            }
         }
     }
-    s
 }
 
 /// Heading rows of step groups: (start, end, `task@member`) by the index

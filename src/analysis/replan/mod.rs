@@ -23,6 +23,7 @@ use crate::plan::night::NO_START;
 /// How far the search for optional tasks to drop goes.
 #[derive(Debug, Clone)]
 pub struct ReplanOptions {
+    /// Options of each re-plan's solve.
     pub solve: SolveOptions,
     /// Largest set of optional tasks tried.
     pub max_drop: usize,
@@ -46,15 +47,20 @@ pub struct Dropped {
     /// Index of the task in the inventory.
     #[serde(skip)]
     pub task: usize,
+    /// The task's id.
     pub id: String,
+    /// Why it was left out, in words.
     pub reason: String,
 }
 
 /// A task whose start moved against the original plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Moved {
+    /// The task's id.
     pub id: String,
+    /// Its start in the original plan, minutes from the window start.
     pub from_minute: Time,
+    /// Its start in the re-plan, minutes from the window start.
     pub to_minute: Time,
     /// Positive: later than planned.
     pub by_minutes: Time,
@@ -69,6 +75,7 @@ pub struct Replan {
     pub entries: Vec<Entry>,
     /// The plan of the night: every kept task, the fixed part included.
     pub plan: Plan,
+    /// The time of the re-plan, minutes from the window start.
     pub now: Time,
     /// Every dropped task, in inventory order.
     pub dropped: Vec<Dropped>,
@@ -78,6 +85,7 @@ pub struct Replan {
     pub search: Option<String>,
     /// From `now` to the end of the plan, and the proven bound on it.
     pub remainder_minutes: Time,
+    /// The proven lower bound on `remainder_minutes`.
     pub remainder_bound_minutes: Time,
     /// Deadline − end of the plan.
     pub margin_minutes: Option<Time>,
@@ -95,13 +103,18 @@ pub struct Replan {
 /// What re-planning gave.
 #[derive(Debug, Clone)]
 pub enum ReplanResult {
+    /// A re-plan that holds the deadline (if any).
     Planned(Box<Replan>),
     /// The deadline cannot be held, not even by dropping optional tasks:
     /// the earliest end found, its proven bound, and what holds it.
     DeadlineMissed {
+        /// The earliest end found, minutes from the window start.
         earliest_end: Time,
+        /// The proven lower bound on the end.
         bound: Time,
+        /// The chain of tasks that holds the end.
         chain: Vec<String>,
+        /// What the search for optional tasks did, in words.
         search: String,
         /// Whether it is proven (the bound is past the deadline); if not,
         /// a plan holding the deadline may exist but none was found in time.
