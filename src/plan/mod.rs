@@ -341,6 +341,61 @@ impl Plan {
 /// top-level array. Every problem is reported at once (codes E070–E079, see
 /// docs/errors.md).
 pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputError> {
+    let value = plan_json(text)?;
+    let entries = plan_entries(&value)?;
+    let mut diags = Vec::new();
+    let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
+    let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
+    // "Did you mean" for the first unknown ids only: each is a pass over
+    // every task id.
+    let mut suggestions_left = crate::inventory::validate::SUGGESTION_BUDGET;
+    let index = task_ids(inv);
+    for (k, entry) in entries.iter().enumerate() {
+        let path = format!("tasks[{k}]");
+        let (ti, id, obj) = match plan_entry_task(entry, &path, inv, &index, &mut suggestions_left)
+        {
+            Ok(found) => found,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if let Some(prev) = first_seen[ti] {
+            diags.push(Diagnostic::new(
+                "E073",
+                format!("{path}.id"),
+                format!("task `{id}` appears twice (first at tasks[{prev}])"),
+                "keep one entry per task",
+            ));
+            continue;
+        }
+        first_seen[ti] = Some(k);
+        match plan_entry_start(obj, &path, id, inv) {
+            Ok(start) => starts[ti] = Some(start),
+            Err(d) => diags.push(d),
+        }
+    }
+    for (ti, t) in inv.tasks.iter().enumerate() {
+        if first_seen[ti].is_none() {
+            diags.push(Diagnostic::new(
+                "E074",
+                "tasks",
+                format!("task `{}` is missing from the plan", t.id),
+                format!("add {{\"id\": \"{}\", \"start\": ...}}", t.id),
+            ));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(InputError {
+            source: PLAN_SOURCE.to_string(),
+            diagnostics: diags,
+        });
+    }
+    Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect())
+}
+
+/// The plan text as JSON (E070 with the position when it is not).
+fn plan_json(text: &str) -> Result<serde_json::Value, InputError> {
     use serde_json::Value;
     let err = |d: Diagnostic| InputError::one(PLAN_SOURCE, d);
     let value: Value = serde_json::from_str(text).map_err(|e| {
@@ -360,224 +415,217 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
             },
         ))
     })?;
-    let entries =
-        match &value {
-            Value::Array(a) => a,
-            Value::Object(o) => {
-                if let Some(f) = o.get("format") {
-                    if f.as_str() != Some(PLAN_FORMAT) {
-                        return Err(err(Diagnostic::new(
-                            "E079",
-                            "format",
-                            format!("unsupported plan format {f}"),
-                            format!("write \"format\": \"{PLAN_FORMAT}\" or remove the field"),
-                        )));
-                    }
+    Ok(value)
+}
+
+/// The task entries of a plan: its `tasks` list (E071, E079 when the
+/// shape or the format is wrong), or the plan itself when it is a list.
+fn plan_entries(value: &serde_json::Value) -> Result<&Vec<serde_json::Value>, InputError> {
+    use serde_json::Value;
+    let err = |d: Diagnostic| InputError::one(PLAN_SOURCE, d);
+    Ok(match value {
+        Value::Array(a) => a,
+        Value::Object(o) => {
+            if let Some(f) = o.get("format") {
+                if f.as_str() != Some(PLAN_FORMAT) {
+                    return Err(err(Diagnostic::new(
+                        "E079",
+                        "format",
+                        format!("unsupported plan format {f}"),
+                        format!("write \"format\": \"{PLAN_FORMAT}\" or remove the field"),
+                    )));
                 }
-                match o.get("tasks") {
-                    Some(Value::Array(a)) => a,
-                    Some(_) => return Err(err(Diagnostic::new(
+            }
+            match o.get("tasks") {
+                Some(Value::Array(a)) => a,
+                Some(_) => {
+                    return Err(err(Diagnostic::new(
                         "E071",
                         "tasks",
                         "`tasks` is not a list",
                         "write `tasks` as a JSON array of {\"id\": ..., \"start\": ...} objects",
-                    ))),
-                    None => {
-                        return Err(err(Diagnostic::new(
-                            "E071",
-                            "",
-                            "the plan has no `tasks` list",
-                            "add \"tasks\": [{\"id\": ..., \"start\": ...}, ...]",
-                        )))
-                    }
+                    )))
                 }
-            }
-            _ => {
-                return Err(err(Diagnostic::new(
-                    "E071",
-                    "",
-                    "the plan is neither an object with `tasks` nor a list of tasks",
-                    "write {\"tasks\": [{\"id\": ..., \"start\": ...}, ...]}",
-                )))
-            }
-        };
-
-    let mut diags = Vec::new();
-    let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
-    let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
-    // "Did you mean" for the first unknown ids only: each is a pass over
-    // every task id.
-    let mut suggestions_left = crate::inventory::validate::SUGGESTION_BUDGET;
-    let index = task_ids(inv);
-    for (k, entry) in entries.iter().enumerate() {
-        let path = format!("tasks[{k}]");
-        let Some(obj) = entry.as_object() else {
-            diags.push(Diagnostic::new(
-                "E071",
-                path,
-                "this entry is not an object",
-                "write each task as {\"id\": ..., \"start\": ...}",
-            ));
-            continue;
-        };
-        let id = match obj.get("id") {
-            Some(Value::String(s)) => s.as_str(),
-            Some(other) => {
-                diags.push(Diagnostic::new(
-                    "E071",
-                    format!("{path}.id"),
-                    format!("task id {other} is not a string"),
-                    "write the task id in quotes, as in the inventory",
-                ));
-                continue;
-            }
-            None => {
-                diags.push(Diagnostic::new(
-                    "E071",
-                    format!("{path}.id"),
-                    "this task has no `id`",
-                    "add the task id as written in the inventory (cluster tasks as <task>@<member>)",
-                ));
-                continue;
-            }
-        };
-        let Some(ti) = index.get(id).copied() else {
-            let suggestion = if suggestions_left >= inv.tasks.len() {
-                suggestions_left -= inv.tasks.len();
-                suggest(id, inv.tasks.iter().map(|t| t.id.as_str()))
-            } else {
-                None
-            };
-            let hint = match suggestion {
-                Some(s) => format!("did you mean `{s}`? Use the task ids of the inventory (cluster tasks as <task>@<member>)"),
-                None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
-            };
-            diags.push(Diagnostic::new(
-                "E072",
-                format!("{path}.id"),
-                format!("unknown task `{id}`"),
-                hint,
-            ));
-            continue;
-        };
-        if let Some(prev) = first_seen[ti] {
-            diags.push(Diagnostic::new(
-                "E073",
-                format!("{path}.id"),
-                format!("task `{id}` appears twice (first at tasks[{prev}])"),
-                "keep one entry per task",
-            ));
-            continue;
-        }
-        first_seen[ti] = Some(k);
-
-        let from_minute = match obj.get("start_minute") {
-            None | Some(Value::Null) => None,
-            Some(v) => match v.as_i64().or_else(|| {
-                v.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
-                    .map(|f| f as i64)
-            }) {
-                Some(m) => Some(m),
                 None => {
-                    diags.push(Diagnostic::new(
-                        "E076",
-                        format!("{path}.start_minute"),
-                        format!("start_minute {v} is not a whole number of minutes"),
-                        "write minutes from the window start as an integer, e.g. 90",
-                    ));
-                    continue;
+                    return Err(err(Diagnostic::new(
+                        "E071",
+                        "",
+                        "the plan has no `tasks` list",
+                        "add \"tasks\": [{\"id\": ..., \"start\": ...}, ...]",
+                    )))
                 }
-            },
+            }
+        }
+        _ => {
+            return Err(err(Diagnostic::new(
+                "E071",
+                "",
+                "the plan is neither an object with `tasks` nor a list of tasks",
+                "write {\"tasks\": [{\"id\": ..., \"start\": ...}, ...]}",
+            )))
+        }
+    })
+}
+
+/// The inventory task an entry names, with its id and fields (E071, E072
+/// with a "did you mean" while the budget lasts).
+fn plan_entry_task<'a>(
+    entry: &'a serde_json::Value,
+    path: &str,
+    inv: &Inventory,
+    index: &std::collections::HashMap<&str, usize>,
+    suggestions_left: &mut usize,
+) -> Result<
+    (
+        usize,
+        &'a str,
+        &'a serde_json::Map<String, serde_json::Value>,
+    ),
+    Diagnostic,
+> {
+    use serde_json::Value;
+    let Some(obj) = entry.as_object() else {
+        return Err(Diagnostic::new(
+            "E071",
+            path,
+            "this entry is not an object",
+            "write each task as {\"id\": ..., \"start\": ...}",
+        ));
+    };
+    let id = match obj.get("id") {
+        Some(Value::String(s)) => s.as_str(),
+        Some(other) => {
+            return Err(Diagnostic::new(
+                "E071",
+                format!("{path}.id"),
+                format!("task id {other} is not a string"),
+                "write the task id in quotes, as in the inventory",
+            ));
+        }
+        None => {
+            return Err(Diagnostic::new(
+                "E071",
+                format!("{path}.id"),
+                "this task has no `id`",
+                "add the task id as written in the inventory (cluster tasks as <task>@<member>)",
+            ));
+        }
+    };
+    let Some(ti) = index.get(id).copied() else {
+        let suggestion = if *suggestions_left >= inv.tasks.len() {
+            *suggestions_left -= inv.tasks.len();
+            suggest(id, inv.tasks.iter().map(|t| t.id.as_str()))
+        } else {
+            None
         };
-        let from_clock = match obj.get("start") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => match parse_wall_clock(&inv.window, s) {
-                Ok(m) => Some(m),
-                Err(msg) => {
-                    diags.push(Diagnostic::new(
-                        "E075",
-                        format!("{path}.start"),
-                        msg,
-                        format!(
-                            "write a wall-clock time like {} or {} (local time in {})",
-                            rfc3339(&inv.window, 0),
-                            inv.window.at(0).strftime("%Y-%m-%dT%H:%M"),
-                            inv.window.timezone
-                        ),
-                    ));
-                    continue;
-                }
-            },
-            Some(v) => {
-                diags.push(Diagnostic::new(
+        let hint = match suggestion {
+            Some(s) => format!("did you mean `{s}`? Use the task ids of the inventory (cluster tasks as <task>@<member>)"),
+            None => "use the task ids of the inventory (cluster tasks as <task>@<member>)".to_string(),
+        };
+        return Err(Diagnostic::new(
+            "E072",
+            format!("{path}.id"),
+            format!("unknown task `{id}`"),
+            hint,
+        ));
+    };
+    Ok((ti, id, obj))
+}
+
+/// An entry's start in minutes, from `start` (wall clock) or
+/// `start_minute`, which must agree when both are given (E075-E078).
+fn plan_entry_start(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    path: &str,
+    id: &str,
+    inv: &Inventory,
+) -> Result<Time, Diagnostic> {
+    use serde_json::Value;
+    let from_minute = match obj.get("start_minute") {
+        None | Some(Value::Null) => None,
+        Some(v) => match v.as_i64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                .map(|f| f as i64)
+        }) {
+            Some(m) => Some(m),
+            None => {
+                return Err(Diagnostic::new(
+                    "E076",
+                    format!("{path}.start_minute"),
+                    format!("start_minute {v} is not a whole number of minutes"),
+                    "write minutes from the window start as an integer, e.g. 90",
+                ));
+            }
+        },
+    };
+    let from_clock = match obj.get("start") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => match parse_wall_clock(&inv.window, s) {
+            Ok(m) => Some(m),
+            Err(msg) => {
+                return Err(Diagnostic::new(
                     "E075",
                     format!("{path}.start"),
-                    format!("start {v} is not a time string"),
+                    msg,
                     format!(
-                        "write a quoted wall-clock time like \"{}\"",
-                        rfc3339(&inv.window, 0)
+                        "write a wall-clock time like {} or {} (local time in {})",
+                        rfc3339(&inv.window, 0),
+                        inv.window.at(0).strftime("%Y-%m-%dT%H:%M"),
+                        inv.window.timezone
                     ),
                 ));
-                continue;
             }
-        };
-        let start = match (from_clock, from_minute) {
-            (Some(c), Some(m)) if c != m => {
-                diags.push(Diagnostic::new(
-                    "E077",
-                    path,
-                    format!(
-                        "task `{id}`: start {} is minute {c} but start_minute says {m}",
-                        obj.get("start").and_then(|v| v.as_str()).unwrap_or("")
-                    ),
-                    "after editing one of `start` / `start_minute`, delete the other",
-                ));
-                continue;
-            }
-            (Some(c), _) => c,
-            (None, Some(m)) => m,
-            (None, None) => {
-                diags.push(Diagnostic::new(
-                    "E076",
-                    path,
-                    format!("task `{id}` has neither `start` nor `start_minute`"),
-                    format!(
-                        "add \"start\": \"{}\" (or \"start_minute\": 0)",
-                        rfc3339(&inv.window, 0)
-                    ),
-                ));
-                continue;
-            }
-        };
-        if !(-MINUTE_LIMIT..=MINUTE_LIMIT).contains(&start) {
-            diags.push(Diagnostic::new(
-                "E078",
+        },
+        Some(v) => {
+            return Err(Diagnostic::new(
+                "E075",
+                format!("{path}.start"),
+                format!("start {v} is not a time string"),
+                format!(
+                    "write a quoted wall-clock time like \"{}\"",
+                    rfc3339(&inv.window, 0)
+                ),
+            ));
+        }
+    };
+    let start = match (from_clock, from_minute) {
+        (Some(c), Some(m)) if c != m => {
+            return Err(Diagnostic::new(
+                "E077",
                 path,
-                format!("task `{id}` starts {start} minutes from the window start, which is out of range"),
-                "start tasks within a century of the window start",
-            ));
-            continue;
-        }
-        starts[ti] = Some(start);
-    }
-    for (ti, t) in inv.tasks.iter().enumerate() {
-        if first_seen[ti].is_none() {
-            diags.push(Diagnostic::new(
-                "E074",
-                "tasks",
-                format!("task `{}` is missing from the plan", t.id),
-                format!("add {{\"id\": \"{}\", \"start\": ...}}", t.id),
+                format!(
+                    "task `{id}`: start {} is minute {c} but start_minute says {m}",
+                    obj.get("start").and_then(|v| v.as_str()).unwrap_or("")
+                ),
+                "after editing one of `start` / `start_minute`, delete the other",
             ));
         }
+        (Some(c), _) => c,
+        (None, Some(m)) => m,
+        (None, None) => {
+            return Err(Diagnostic::new(
+                "E076",
+                path,
+                format!("task `{id}` has neither `start` nor `start_minute`"),
+                format!(
+                    "add \"start\": \"{}\" (or \"start_minute\": 0)",
+                    rfc3339(&inv.window, 0)
+                ),
+            ));
+        }
+    };
+    if !(-MINUTE_LIMIT..=MINUTE_LIMIT).contains(&start) {
+        return Err(Diagnostic::new(
+            "E078",
+            path,
+            format!(
+                "task `{id}` starts {start} minutes from the window start, which is out of range"
+            ),
+            "start tasks within a century of the window start",
+        ));
     }
-    if !diags.is_empty() {
-        return Err(InputError {
-            source: PLAN_SOURCE.to_string(),
-            diagnostics: diags,
-        });
-    }
-    Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect())
+    Ok(start)
 }
 
 /// serde_json appends " at line L column C"; we print our own position.
