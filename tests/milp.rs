@@ -11,8 +11,10 @@ use windowplan::solve::{Engine, Outcome, SolveOptions};
 /// Three jobs on one unit resource, the third after the first: 12 minutes,
 /// and only a proof that nothing shorter exists makes it optimal.
 fn three_jobs() -> Problem {
-    let mut p = Problem::default();
-    p.resources = vec![Resource::constant("r", 1)];
+    let mut p = Problem {
+        resources: vec![Resource::constant("r", 1)],
+        ..Problem::default()
+    };
     for (name, d) in [("a", 3), ("b", 4), ("c", 5)] {
         let mut a = Activity::new(name, d);
         a.demands = vec![Demand {

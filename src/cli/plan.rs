@@ -142,7 +142,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     let summary = spinner.finish(solve_start.elapsed());
     let show =
         verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
-    if show && matches!(result, Ok(_)) {
+    if show && result.is_ok() {
         eprintln!("plan: {summary}");
     }
     // Notes say what the result means: `-q` hides progress, not them.
