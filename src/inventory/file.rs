@@ -348,7 +348,14 @@ pub enum DurationSpec {
     /// `45m`.
     Fixed(Text),
     /// `{ min, likely, max }`.
-    ThreePoint { min: Text, likely: Text, max: Text },
+    ThreePoint {
+        /// Shortest duration (`20m`).
+        min: Text,
+        /// Most likely duration (`30m`), the one the plan uses.
+        likely: Text,
+        /// Longest duration (`1h`).
+        max: Text,
+    },
 }
 
 #[derive(Deserialize)]
@@ -558,10 +565,10 @@ pub struct TaskFile {
 }
 
 /// Format 1.1: one step of a task.
-/// Unique id of the step within the task (no `@` or `.`); expanded id `<task>.<step>`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepFile {
+    /// Unique id of the step within the task (no `@` or `.`); expanded id `<task>.<step>`.
     pub id: String,
     /// Duration of the step (`5m`, `1h30m`).
     pub duration: Text,
