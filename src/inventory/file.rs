@@ -16,6 +16,7 @@ use std::fmt;
 pub struct Text(pub String);
 
 impl Text {
+    /// The text as written.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -62,27 +63,38 @@ impl<'de> Deserialize<'de> for Text {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InventoryFile {
+    /// The maintenance window: start, timezone, optional deadline and metadata.
     pub window: WindowFile,
+    /// Teams (`teams:`), referenced by tasks' `team` and `needs`.
     #[serde(default)]
     pub teams: Vec<TeamFile>,
+    /// Systems (`systems:`), referenced by tasks, clusters, services and DR pairs.
     #[serde(default)]
     pub systems: Vec<SystemFile>,
+    /// Clusters (`clusters:`): redundancy groups of systems.
     #[serde(default)]
     pub clusters: Vec<ClusterFile>,
+    /// Zones (`zones:`), referenced by systems' `zone` and blackout scopes.
     #[serde(default)]
     pub zones: Vec<ZoneFile>,
+    /// DR pairs (`dr:`): primary and standby never down at the same minute.
     #[serde(default)]
     pub dr: Vec<DrFile>,
+    /// Blackouts (`blackouts:`): intervals no task in scope may overlap.
     #[serde(default)]
     pub blackouts: Vec<BlackoutFile>,
+    /// Services (`services:`) whose weighted downtime the plan accounts.
     #[serde(default)]
     pub services: Vec<ServiceFile>,
+    /// Integrations (`integrations:`) between a producer and a consumer system.
     #[serde(default)]
     pub integrations: Vec<IntegrationFile>,
+    /// Tasks (`tasks:`): the changes to schedule.
     #[serde(default)]
     pub tasks: Vec<TaskFile>,
 }
 
+/// The `window:` section: when the maintenance window opens and its timezone.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowFile {
@@ -90,32 +102,43 @@ pub struct WindowFile {
     pub start: Text,
     /// IANA timezone name.
     pub timezone: String,
+    /// Optional local wall-clock time (`2026-12-06T06:00`) by which every task must end.
     #[serde(default)]
     pub deadline: Option<Text>,
+    /// Format 1.1: optional free-text title, shown in every report.
     #[serde(default)]
     pub title: Option<String>,
+    /// Format 1.1: optional change reference (e.g. `CHG-2026-1114`), shown in every report.
     #[serde(default)]
     pub change: Option<String>,
 }
 
+/// One entry of `teams:`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeamFile {
+    /// Unique id of the team, referenced by tasks' `team` and `needs`.
     pub id: String,
+    /// How many of the team's tasks may run at once.
     pub capacity: i64,
     /// Intervals `A/B`; capacity is 0 outside them.
     #[serde(default)]
     pub available: Option<Vec<Text>>,
 }
 
+/// One entry of `systems:`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SystemFile {
+    /// Unique id of the system, referenced by tasks, clusters, services, integrations and DR pairs.
     pub id: String,
+    /// Optional id of the zone the system belongs to (see `zones:`).
     #[serde(default)]
     pub zone: Option<String>,
+    /// Optional site label (e.g. `primary`).
     #[serde(default)]
     pub site: Option<String>,
+    /// Optional tags, usable in blackout scopes.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Default 1.
@@ -127,6 +150,7 @@ pub struct SystemFile {
     /// Format 1.1: known outages of the system, whatever the plan does.
     #[serde(default)]
     pub unavailable: Vec<UnavailableFile>,
+    /// Format 1.1: optional free text, shown under the system in reports.
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -135,55 +159,76 @@ pub struct SystemFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnavailableFile {
+    /// Local wall-clock start of the outage (`2026-12-06T02:00`).
     pub from: Text,
+    /// Local wall-clock end of the outage (`2026-12-06T02:30`).
     pub to: Text,
+    /// Optional free-text reason (e.g. `vendor maintenance`).
     #[serde(default)]
     pub reason: Option<String>,
 }
 
+/// One entry of `clusters:`: a redundancy group of systems.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClusterFile {
+    /// Unique id of the cluster, referenced by tasks' `cluster`, services, DR pairs and `down`.
     pub id: String,
+    /// Ids of the member systems, in order (the order used by `canary`).
     pub members: Vec<String>,
+    /// At every minute at least this many members are up (alternative to `max_unavailable`).
     #[serde(default)]
     pub min_available: Option<i64>,
+    /// At every minute at most this many members are down (alternative to `min_available`).
     #[serde(default)]
     pub max_unavailable: Option<i64>,
 }
 
+/// One entry of `zones:`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ZoneFile {
+    /// Unique id of the zone, referenced by systems' `zone` and blackout scopes.
     pub id: String,
     /// Format 1.1: optional; a zone without it is a label.
     #[serde(default)]
     pub max_concurrent: Option<i64>,
 }
 
+/// Order of a DR pair's outages (`order:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DrOrderFile {
+    /// `standby_first`: every outage of the standby comes before any of the primary.
     StandbyFirst,
+    /// `primary_first`: every outage of the primary comes before any of the standby.
     PrimaryFirst,
 }
 
+/// One entry of `dr:`: a primary and a standby that are never down at the same minute.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DrFile {
+    /// Id of the primary system or cluster.
     pub primary: String,
+    /// Id of the standby system or cluster.
     pub standby: String,
+    /// Optional order of the two sides' outages; none when not written.
     #[serde(default)]
     pub order: Option<DrOrderFile>,
 }
 
+/// The `scope` of a blackout; all lists empty means everything.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScopeFile {
+    /// Ids of systems in scope.
     #[serde(default)]
     pub systems: Vec<String>,
+    /// Ids of zones whose systems are in scope.
     #[serde(default)]
     pub zones: Vec<String>,
+    /// Tags whose systems are in scope.
     #[serde(default)]
     pub tags: Vec<String>,
     /// Format 1.1: every member of these clusters.
@@ -197,32 +242,41 @@ pub struct ScopeFile {
     pub teams: Vec<String>,
 }
 
+/// One entry of `blackouts:`: an interval no task in scope may overlap.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlackoutFile {
     /// Format 1.1: optional id (lets a what-if patch it by key).
     #[serde(default)]
     pub id: Option<String>,
+    /// Local wall-clock start of the blackout (`2026-12-06T01:00`).
     pub from: Text,
+    /// Local wall-clock end of the blackout (`2026-12-06T03:00`).
     pub to: Text,
     /// Missing or empty scope = everything.
     #[serde(default)]
     pub scope: ScopeFile,
+    /// Optional free-text reason (e.g. `nightly ETL`).
     #[serde(default)]
     pub reason: Option<String>,
 }
 
+/// One entry of `services:`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceFile {
+    /// Unique id of the service.
     pub id: String,
     /// Default 1.
     #[serde(default)]
     pub weight: Option<f64>,
+    /// Systems or clusters the service needs: down when a required one is down.
     #[serde(default)]
     pub requires: Vec<RequireFile>,
+    /// Optional hard limit on the service's downtime, a duration (`0m`, `1h30m`).
     #[serde(default)]
     pub max_downtime: Option<Text>,
+    /// Format 1.1: optional free text, shown under the services table.
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -232,7 +286,9 @@ pub struct ServiceFile {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum RequireFile {
+    /// A system or cluster id.
     Id(String),
+    /// Format 1.1: an `any` group.
     Any(AnyFile),
 }
 
@@ -246,28 +302,40 @@ impl RequireFile {
     }
 }
 
+/// Format 1.1: an `any: [...]` group in `requires`, up while one member is up.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnyFile {
+    /// Ids of the member systems or clusters, in order of preference (at least two).
     pub any: Vec<String>,
+    /// Downtime counted each time the serving member changes, a duration (`5m`).
     #[serde(default)]
     pub switchover: Option<Text>,
 }
 
+/// `mode:` of an integration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrationModeFile {
+    /// `sync`: the consumer counts as down while the producer is.
     Sync,
+    /// `async`: the consumer counts as down once a producer outage lasts longer than `tolerance`.
     Async,
 }
 
+/// One entry of `integrations:`: a producer system feeding a consumer system.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntegrationFile {
+    /// Unique id of the integration.
     pub id: String,
+    /// Id of the producer system.
     pub from: String,
+    /// Id of the consumer system.
     pub to: String,
+    /// `sync` or `async`.
     pub mode: IntegrationModeFile,
+    /// For `async`: how long the consumer rides out a producer outage, a duration (`60m`).
     #[serde(default)]
     pub tolerance: Option<Text>,
 }
@@ -280,7 +348,14 @@ pub enum DurationSpec {
     /// `45m`.
     Fixed(Text),
     /// `{ min, likely, max }`.
-    ThreePoint { min: Text, likely: Text, max: Text },
+    ThreePoint {
+        /// Shortest duration (`20m`).
+        min: Text,
+        /// Most likely duration (`30m`), the one the plan uses.
+        likely: Text,
+        /// Longest duration (`1h`).
+        max: Text,
+    },
 }
 
 #[derive(Deserialize)]
@@ -330,8 +405,11 @@ impl<'de> Deserialize<'de> for DurationSpec {
 /// One entry of `after`: a task id, or `{task, lag, max_lag}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AfterFile {
+    /// Id of the task to wait for (may be an expanded id `<task>@<member>` or `<task>.<step>`).
     pub task: String,
+    /// Minimum time from that task's end to this task's start, a duration (`10m`, may be negative); 0 when not written.
     pub lag: Option<Text>,
+    /// Optional maximum time from that task's end to this task's start, a duration (`30m`).
     pub max_lag: Option<Text>,
     /// Format 1.1: `<t>@m` waits only for `<task>@m`.
     pub same_member: bool,
@@ -414,14 +492,19 @@ impl<'de> Deserialize<'de> for NeedsFile {
     }
 }
 
+/// One entry of `tasks:`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFile {
+    /// Unique id of the task, referenced by other tasks' `after`.
     pub id: String,
+    /// Id of the system the task runs on.
     #[serde(default)]
     pub system: Option<String>,
+    /// Ids of the systems the task runs on (instead of `system`).
     #[serde(default)]
     pub systems: Option<Vec<String>>,
+    /// Id of a cluster: one task per member, ids `<task>@<member>`.
     #[serde(default)]
     pub cluster: Option<String>,
     /// Required unless the task gives `steps` (format 1.1).
@@ -431,12 +514,16 @@ pub struct TaskFile {
     /// coordination tasks (format 1.1).
     #[serde(default)]
     pub outage: Option<bool>,
+    /// Id of the one team the task needs (instead of `needs`).
     #[serde(default)]
     pub team: Option<String>,
+    /// Teams and amounts the task needs (instead of `team`), e.g. `{ dba: 1 }`.
     #[serde(default)]
     pub needs: Option<NeedsFile>,
+    /// Tasks this one starts after (finish-to-start, with optional lags).
     #[serde(default)]
     pub after: Vec<AfterFile>,
+    /// Optional allowed intervals `A/B` of local wall-clock times; the task lies wholly inside one.
     #[serde(default)]
     pub windows: Option<Vec<Text>>,
     /// How long it takes to back the change out if it fails (`20m`).
@@ -448,14 +535,19 @@ pub struct TaskFile {
     /// Runbook text, carried into the reports.
     #[serde(default)]
     pub title: Option<String>,
+    /// Format 1.1: optional change reference, free text.
     #[serde(default)]
     pub change: Option<String>,
+    /// Format 1.1: optional owner, free text.
     #[serde(default)]
     pub owner: Option<String>,
+    /// Format 1.1: optional contact, free text.
     #[serde(default)]
     pub contact: Option<String>,
+    /// Format 1.1: optional notes, free text.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Format 1.1: optional rollback instructions, free text.
     #[serde(default)]
     pub rollback: Option<String>,
     /// Format 1.1: steps run back to back on the task's system(s).
@@ -476,12 +568,17 @@ pub struct TaskFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepFile {
+    /// Unique id of the step within the task (no `@` or `.`); expanded id `<task>.<step>`.
     pub id: String,
+    /// Duration of the step (`5m`, `1h30m`).
     pub duration: Text,
+    /// Id of the team the step needs; the task's `team`/`needs` when not written.
     #[serde(default)]
     pub team: Option<String>,
+    /// Whether the system is down during the step; the task's `outage`, else true unless `read_only`.
     #[serde(default)]
     pub outage: Option<bool>,
+    /// The step is a check that changes nothing (implies `outage: false` unless given).
     #[serde(default)]
     pub read_only: bool,
 }
