@@ -22,11 +22,15 @@ pub struct Window {
 /// reports, never read by a rule. A window uses `title` and `change`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meta {
+    /// Short title of the change (shown at the top of reports).
     pub title: Option<String>,
     /// The change record (e.g. `CHG-2026-1114`).
     pub change: Option<String>,
+    /// Who owns the change (a person or an on-call rota).
     pub owner: Option<String>,
+    /// How to reach the owner on the night.
     pub contact: Option<String>,
+    /// Free-text notes carried into the reports.
     pub notes: Option<String>,
     /// How the change is backed out, in words.
     pub rollback: Option<String>,
@@ -58,19 +62,27 @@ impl Window {
     }
 }
 
+/// A team of engineers: how many work at once, and when (vendor hours).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
+    /// Its id, as written in the file.
     pub id: String,
+    /// How many of its members work at once.
     pub capacity: u32,
     /// When given, capacity is 0 outside these intervals (sorted, disjoint).
     pub available: Option<Vec<Interval>>,
 }
 
+/// A system (server, database, appliance) that tasks change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct System {
+    /// Its id, as written in the file.
     pub id: String,
+    /// Its zone (index into `zones`), if it names a declared one.
     pub zone: Option<usize>,
+    /// Its site, as written (free text).
     pub site: Option<String>,
+    /// Its tags, for blackout scopes.
     pub tags: Vec<String>,
     /// Tasks that may run on this system at once (default 1).
     pub parallel_changes: u32,
@@ -79,18 +91,23 @@ pub struct System {
     /// Format 1.1: known outages whatever the plan does (sorted, disjoint),
     /// each with its reason when given.
     pub unavailable: Vec<Unavailable>,
+    /// Free-text notes carried into the reports (format 1.1).
     pub notes: Option<String>,
 }
 
 /// Format 1.1: a known outage of a system.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unavailable {
+    /// The interval, minutes from the window start.
     pub interval: Interval,
+    /// Why, in words (shown in reports).
     pub reason: Option<String>,
 }
 
+/// A cluster of member systems that must keep `min_available` of them up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
+    /// Its id, as written in the file.
     pub id: String,
     /// Member systems (indices into `systems`).
     pub members: Vec<usize>,
@@ -105,8 +122,10 @@ impl Cluster {
     }
 }
 
+/// A zone (e.g. a PCI security zone): a limit on concurrent changes, or a label.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
+    /// Its id, as written in the file.
     pub id: String,
     /// `u32::MAX` for a zone without `max_concurrent` (a label, format 1.1).
     pub max_concurrent: u32,
@@ -115,33 +134,47 @@ pub struct Zone {
 /// A system or a cluster, where the format allows either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Component {
+    /// A system (index into `systems`).
     System(usize),
+    /// A cluster (index into `clusters`).
     Cluster(usize),
 }
 
+/// Which side of a DR pair is changed first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DrOrder {
+    /// Every outage of the standby before any of the primary.
     StandbyFirst,
+    /// Every outage of the primary before any of the standby.
     PrimaryFirst,
 }
 
+/// A primary/DR pair: never both sides down at once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DrPair {
+    /// The primary side.
     pub primary: Component,
+    /// The DR standby side.
     pub standby: Component,
+    /// Which side goes first, when the file says.
     pub order: Option<DrOrder>,
 }
 
+/// A time when no task in its scope may run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blackout {
     /// Format 1.1: optional id.
     pub id: Option<String>,
+    /// The interval, minutes from the window start.
     pub interval: Interval,
     /// Systems in scope, with the members of scoped clusters and the systems
     /// scoped services require (format 1.1) resolved in.
     pub systems: Vec<usize>,
+    /// Zones in scope (indices into `zones`).
     pub zones: Vec<usize>,
+    /// Its tags, for blackout scopes.
     pub tags: Vec<String>,
+    /// Why, in words (shown in reports).
     pub reason: Option<String>,
     /// Format 1.1: every task needing one of these teams is in scope.
     pub teams: Vec<usize>,
@@ -161,15 +194,20 @@ impl Blackout {
     }
 }
 
+/// A business service and what it needs up.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
+    /// Its id, as written in the file.
     pub id: String,
     /// Cost of one minute of downtime.
     pub weight: f64,
+    /// Systems and clusters it needs up.
     pub requires: Vec<Component>,
+    /// The most downtime the plan may cause it, in minutes.
     pub max_downtime: Option<Time>,
     /// Format 1.1: `any` groups of `requires`.
     pub any: Vec<AnyGroup>,
+    /// Free-text notes carried into the reports (format 1.1).
     pub notes: Option<String>,
 }
 
@@ -178,23 +216,31 @@ pub struct Service {
 /// serving member starts `switchover` minutes of downtime.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnyGroup {
+    /// The members, in the order that picks the serving one.
     pub members: Vec<Component>,
+    /// Minutes of downtime each change of serving member starts.
     pub switchover: Time,
 }
 
+/// How an integration couples its producer and consumer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntegrationMode {
+    /// The consumer is down while the producer is down.
     Sync,
+    /// The consumer rides out a producer outage up to its tolerance.
     Async,
 }
 
+/// A data feed or call from one component to another.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Integration {
+    /// Its id, as written in the file.
     pub id: String,
     /// Producer.
     pub from: Component,
     /// Consumer.
     pub to: Component,
+    /// Sync or async.
     pub mode: IntegrationMode,
     /// Async: how long the consumer rides out a producer outage (0 for sync).
     pub tolerance: Time,
@@ -204,11 +250,15 @@ pub struct Integration {
 /// finishes, and at most `max_lag` after when given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct After {
+    /// The task waited for (index into `tasks`).
     pub task: usize,
+    /// Minutes at least between its end and this task's start.
     pub lag: Time,
+    /// Minutes at most between its end and this task's start.
     pub max_lag: Option<Time>,
 }
 
+/// A task after resolution: one per cluster member and per step.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
     /// Task id; `<task>@<member>` for cluster-expanded tasks.
@@ -217,11 +267,13 @@ pub struct Task {
     pub source: usize,
     /// Systems the task works on (indices into `systems`).
     pub systems: Vec<usize>,
+    /// How long it takes, in minutes (the likely value of a three-point duration).
     pub duration: Time,
     /// Whether its systems are down while it runs.
     pub outage: bool,
     /// Team needs: (team index, amount).
     pub needs: Vec<(usize, u32)>,
+    /// The tasks it waits for.
     pub after: Vec<After>,
     /// When given, the task lies wholly inside one of these (sorted, disjoint).
     pub windows: Option<Vec<Interval>>,
@@ -252,15 +304,25 @@ pub struct Task {
 /// A validated inventory.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inventory {
+    /// The maintenance window.
     pub window: Window,
+    /// The teams.
     pub teams: Vec<Team>,
+    /// The systems.
     pub systems: Vec<System>,
+    /// The clusters.
     pub clusters: Vec<Cluster>,
+    /// The zones.
     pub zones: Vec<Zone>,
+    /// The DR pairs.
     pub dr: Vec<DrPair>,
+    /// The blackouts.
     pub blackouts: Vec<Blackout>,
+    /// The services.
     pub services: Vec<Service>,
+    /// The integrations.
     pub integrations: Vec<Integration>,
+    /// The tasks, expanded (cluster members, steps).
     pub tasks: Vec<Task>,
     /// What validation warned about (W0xx): said on stderr by the command,
     /// never a reason to refuse the file.

@@ -15,15 +15,21 @@ pub const PLAN_FORMAT: &str = "windowplan-plan/1";
 /// A plan as written to and read from JSON (DESIGN.md "Plan format").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// The plan format, `windowplan-plan/1`.
     pub format: String,
+    /// The window start, RFC 3339 with its offset.
     pub window_start: String,
+    /// The window length the plan needs, in minutes.
     pub length_minutes: i64,
+    /// No plan can be shorter than this, in minutes.
     pub lower_bound_minutes: i64,
     /// `optimal` when proven for the objective asked: the bound equals the
     /// length (and, downtime first, the least weighted downtime is proven
     /// too, see [`Plan::not_proven`]); else `feasible`.
     pub status: String,
+    /// Every expanded task with its times.
     pub tasks: Vec<PlannedTask>,
+    /// Each service's downtime under the plan.
     pub services: Vec<ServiceDowntime>,
     /// Format 1.1: the window's `title` and `change`, when given.
     #[serde(default, flatten)]
@@ -33,8 +39,10 @@ pub struct Plan {
 /// Format 1.1: the window's metadata in a plan file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlanMeta {
+    /// Title of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The change record (e.g. `CHG-2026-1114`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
 }
@@ -46,43 +54,62 @@ pub struct TaskDetail {
     /// The task as written in the inventory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<String>,
+    /// The step id, when this activity is a step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
+    /// The cluster member it runs on, when on a cluster.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
+    /// Title of the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The change record (e.g. `CHG-2026-1114`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change: Option<String>,
+    /// Who owns the change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// How to reach the owner on the night.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// Free-text notes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// How the change is backed out, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback: Option<String>,
 }
 
+/// One expanded task of a plan, with its times.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlannedTask {
+    /// The expanded id (`<task>`, `<task>@<member>`, `<task>.<step>[@<member>]`).
     pub id: String,
     /// The task's system ids joined by `,` (one id for most tasks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
+    /// The team(s) it needs, joined by `,`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    /// Start, RFC 3339 wall-clock time with offset.
     pub start: String,
+    /// End, RFC 3339 wall-clock time with offset.
     pub end: String,
+    /// Start, minutes from the window start.
     pub start_minute: i64,
+    /// End, minutes from the window start.
     pub end_minute: i64,
+    /// What it is part of, and the task's metadata (format 1.1).
     #[serde(default, flatten)]
     pub detail: TaskDetail,
 }
 
+/// A service's downtime under the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDowntime {
+    /// The service id.
     pub id: String,
+    /// Minutes of downtime the plan causes.
     pub downtime_minutes: i64,
     /// Down intervals as `[start_minute, end_minute)` pairs.
     #[serde(default)]
@@ -91,6 +118,7 @@ pub struct ServiceDowntime {
     /// it requires: not caused by the plan, reported apart.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unavailable_minutes: i64,
+    /// Down intervals from its systems' `unavailable` times, not caused by the plan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unavailable_intervals: Vec<[i64; 2]>,
 }
@@ -258,8 +286,11 @@ pub fn parse_wall_clock(window: &Window, text: &str) -> Result<Time, String> {
 /// hand-made plan): what the board approved, shown as saved.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SavedFigures {
+    /// The status the file states (`optimal` or `feasible`).
     pub status: Option<String>,
+    /// The lower bound the file states, in minutes.
     pub lower_bound_minutes: Option<Time>,
+    /// The length the file states, in minutes.
     pub length_minutes: Option<Time>,
 }
 
