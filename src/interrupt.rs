@@ -3,7 +3,7 @@
 //! searching and returns the best plan found so far, which is then checked
 //! and written as usual (atomically with `-o`).
 //!
-//! The `windowplan` binary installs the handler with [`install_handler`]:
+//! The `windowplan` binary installs the Ctrl-C handler (`src/main.rs`):
 //! the first Ctrl-C sets the flag; a second one, while the flag is still
 //! set, ends the process at once (exit code 130) for a user who does not
 //! want to wait.
@@ -34,21 +34,6 @@ pub fn requested() -> bool {
 /// Clears the flag (for a long-lived process that plans again).
 pub fn reset() {
     flag().store(false, Ordering::SeqCst);
-}
-
-/// Installs the Ctrl-C handler: the first interrupt calls [`request`], a
-/// second one exits with code 130. Installing twice is an error (the
-/// `ctrlc` crate allows one handler per process); the error is returned,
-/// not fatal.
-pub fn install_handler() -> Result<(), String> {
-    ctrlc::set_handler(|| {
-        if requested() {
-            // Second Ctrl-C: the user does not want to wait.
-            std::process::exit(130);
-        }
-        request();
-    })
-    .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

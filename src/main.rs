@@ -22,6 +22,21 @@ fn main() -> ExitCode {
     let args = Args::parse();
     // Ctrl-C asks the search to stop and keep its best plan (a second one
     // exits at once). Failing to install it only loses that nicety.
-    let _ = windowplan::interrupt::install_handler();
+    let _ = install_handler();
     ExitCode::from(args.command.run())
+}
+
+/// Installs the Ctrl-C handler: the first interrupt calls `interrupt::request`, a
+/// second one exits with code 130. Installing twice is an error (the
+/// `ctrlc` crate allows one handler per process); the error is returned,
+/// not fatal.
+fn install_handler() -> Result<(), String> {
+    ctrlc::set_handler(|| {
+        if windowplan::interrupt::requested() {
+            // Second Ctrl-C: the user does not want to wait.
+            std::process::exit(130);
+        }
+        windowplan::interrupt::request();
+    })
+    .map_err(|e| e.to_string())
 }

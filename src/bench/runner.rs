@@ -55,8 +55,9 @@ pub struct BenchOptions {
     pub limit: Option<usize>,
     /// Write one CSV row per instance here as soon as it is done.
     pub instances_csv: Option<PathBuf>,
-    /// Print one line per instance to stderr.
-    pub progress: bool,
+    /// Told a one-line summary after each instance (the command prints it
+    /// on a terminal); the library prints nothing itself.
+    pub progress: Option<fn(&str)>,
     /// Solve each instance a second time with the same options and compare
     /// the schedules (with one thread they must be identical, unless the
     /// wall clock ended a run: see [`crate::solve::clock`]).
@@ -89,7 +90,7 @@ impl Default for BenchOptions {
             offset: 0,
             limit: None,
             instances_csv: None,
-            progress: false,
+            progress: None,
             repeat: false,
             compare_one_thread: false,
         }
@@ -582,8 +583,8 @@ pub fn run_with(
                 r.one_thread_makespan = Some(one.makespan.filter(|_| !one.failed()));
                 r.one_thread_wall_decided = one.wall_decided;
             }
-            if bench.progress {
-                eprintln!("{}", progress_line(&r));
+            if let Some(tell) = bench.progress {
+                tell(&progress_line(&r));
             }
             if let Some(f) = csv.as_mut() {
                 let _ = writeln!(f, "{}", csv_row(&r));

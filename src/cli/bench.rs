@@ -56,6 +56,8 @@ impl Args {
             repeat: self.repeat,
             compare_one_thread: self.compare_one_thread,
             instances_csv: self.csv,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr())
+                .then_some(|line: &str| eprintln!("{line}")),
             ..Default::default()
         };
         bench(
