@@ -51,6 +51,7 @@ pub mod analysis;
 pub mod bench;
 pub mod check;
 pub mod graph;
+pub mod import;
 pub mod inventory;
 pub mod model;
 pub mod pipeline;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &["base", "error", "rng", "progress", "interrupt"],
     &["inventory"],
+    &["import"],
     &["graph"],
     &["model"],
     &["solve"],

@@ -5,12 +5,14 @@
 
 mod availability;
 mod bench;
+mod changes;
 mod check;
 mod common;
 mod explain;
 mod export;
 mod generate;
 mod graph;
+mod import;
 mod plan;
 mod replan;
 mod report;
@@ -52,6 +54,8 @@ pub enum Command {
     Export(export::Args),
     /// Re-plan a running window from a progress file (what is done, running, failed, dropped).
     Replan(replan::Args),
+    /// Write an inventory from a ServiceNow CMDB export or a Backstage catalogue.
+    Import(import::Args),
 }
 
 impl Command {
@@ -72,6 +76,7 @@ impl Command {
             Command::Bench(a) => a.run(),
             Command::Export(a) => a.run(),
             Command::Replan(a) => a.run(),
+            Command::Import(a) => a.run(),
         }
     }
 }

@@ -48,6 +48,8 @@ pub struct Args {
     engine: windowplan::solve::Engine,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    changes: super::changes::ChangeArgs,
 }
 
 impl Args {
@@ -84,6 +86,7 @@ impl Args {
             output,
             verbosity,
             limits: &self.limits.limits(),
+            changes: &self.changes,
         };
         plan_with(&self.inventory, &run)
     }
@@ -110,6 +113,7 @@ struct Run<'a> {
     output: Option<&'a Path>,
     verbosity: Verbosity,
     limits: &'a Limits,
+    changes: &'a super::changes::ChangeArgs,
 }
 
 /// `windowplan plan` with compile options (`--reserve-backout`) and
@@ -122,15 +126,16 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         output,
         verbosity,
         limits,
+        changes,
     } = *run;
     if let Some(format) = windowplan::bench::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
     let started = std::time::Instant::now();
     let mut timings = windowplan::pipeline::Timings::default();
-    let inv = match windowplan::load_inventory_with(path, limits, &mut timings) {
-        Ok(inv) => inv,
-        Err(e) => return report_input_error(&e),
+    let (inv, calendar) = match changes.load(path, limits, &mut timings) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     say_warnings(path, &inv);
     let spinner =
@@ -150,9 +155,18 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         eprintln!("note: {note}");
     }
     let code = match result {
-        Ok(plan) => timings.time("render and write", || {
-            write_plan(&inv, &plan, format, output)
-        }),
+        Ok(plan) => {
+            let times: Option<Vec<(i64, i64)>> = plan.starts(&inv).map(|s| {
+                s.iter()
+                    .zip(&inv.tasks)
+                    .map(|(&a, t)| (a, a + t.duration))
+                    .collect()
+            });
+            changes.say_conflicts(&inv, &calendar, times.as_deref());
+            timings.time("render and write", || {
+                write_plan(&inv, &plan, format, output)
+            })
+        }
         other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
     };
     if verbosity == Verbosity::Verbose {

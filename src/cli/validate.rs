@@ -11,24 +11,23 @@ pub struct Args {
     inventory: PathBuf,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    changes: super::changes::ChangeArgs,
 }
 
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
-        validate(&self.inventory, &self.limits.limits())
+        validate(&self.inventory, &self.limits.limits(), &self.changes)
     }
 }
 
 /// `windowplan validate`.
-fn validate(path: &Path, limits: &Limits) -> u8 {
-    match windowplan::pipeline::load_inventory_with(
-        path,
-        limits,
-        &mut windowplan::pipeline::Timings::default(),
-    ) {
-        Ok(inv) => {
+fn validate(path: &Path, limits: &Limits, changes: &super::changes::ChangeArgs) -> u8 {
+    match changes.load(path, limits, &mut windowplan::pipeline::Timings::default()) {
+        Ok((inv, calendar)) => {
             say_warnings(path, &inv);
+            changes.say_conflicts(&inv, &calendar, None);
             let line = format!(
                 "{}: valid ({} tasks, {} systems, {} teams)\n",
                 path.display(),
@@ -48,6 +47,6 @@ fn validate(path: &Path, limits: &Limits) -> u8 {
                 }
             }
         }
-        Err(e) => report_input_error(&e),
+        Err(code) => code,
     }
 }

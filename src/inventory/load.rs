@@ -261,6 +261,38 @@ pub fn load_str_with(
     source: &str,
     limits: &Limits,
 ) -> Result<Inventory, InputError> {
+    let result = load_str_checked(text, format, source, limits);
+    // Gaps left by an import (E120) come first, and what they alone break
+    // is not said again.
+    if !text.contains(super::placeholder::FILL_IN) {
+        return result;
+    }
+    let gaps = tree(text, format)
+        .map(|root| super::placeholder::find(&root))
+        .unwrap_or_default();
+    if gaps.is_empty() {
+        return result;
+    }
+    let others = match result {
+        Ok(_) => Vec::new(),
+        Err(e) => e.diagnostics,
+    };
+    let rest: Vec<Diagnostic> = others
+        .into_iter()
+        .filter(|d| !super::placeholder::caused_by(d, &gaps))
+        .collect();
+    Err(InputError {
+        source: source.to_string(),
+        diagnostics: gaps.into_iter().chain(rest).collect(),
+    })
+}
+
+fn load_str_checked(
+    text: &str,
+    format: Format,
+    source: &str,
+    limits: &Limits,
+) -> Result<Inventory, InputError> {
     let fail = |diagnostics: Vec<Diagnostic>| InputError {
         source: source.to_string(),
         diagnostics,

@@ -18,6 +18,7 @@ pub(crate) mod impossible;
 pub mod load;
 pub mod model;
 pub(crate) mod node;
+pub(crate) mod placeholder;
 pub mod schema;
 pub mod shape;
 #[cfg(test)]
@@ -31,3 +32,4 @@ pub use load::{
     MAX_FILE_BYTES, MAX_TASKS,
 };
 pub use model::*;
+pub use placeholder::FILL_IN;
