@@ -169,7 +169,7 @@ impl Estate {
                         m.insert("id".into(), json!(c.id));
                         m.insert("members".into(), json!(c.members));
                         m.insert("min_available".into(), fill());
-                        with_notes(m, &c.notes)
+                        Value::Object(m)
                     })
                     .collect(),
             ),
@@ -243,7 +243,11 @@ impl Estate {
                     let mut m = Map::new();
                     m.insert("id".into(), json!(s.id));
                     if let Some(w) = s.weight {
-                        m.insert("weight".into(), json!(w));
+                        let whole = w.fract() == 0.0 && w.abs() < 1e9;
+                        m.insert(
+                            "weight".into(),
+                            if whole { json!(w as i64) } else { json!(w) },
+                        );
                     }
                     m.insert("requires".into(), json!(s.requires));
                     with_notes(m, &s.notes)
@@ -348,6 +352,10 @@ pub fn header(source: &str, inventory: &Value) -> Vec<String> {
         String::new(),
         "Gaps to fill in:".into(),
     ];
+    if kinds.is_empty() {
+        h.pop();
+        h.push("No gaps left: every value is filled in.".into());
+    }
     for (k, n) in kinds {
         h.push(format!("  {k}: {n}"));
     }

@@ -29,11 +29,26 @@ fn id(v: &Value) -> Option<&str> {
 }
 
 /// Whether an item was written by an import (else by the user): its
-/// `notes` name the source, or its id has an import's form.
-fn imported(section: &str, item: &Value) -> bool {
+/// `notes` name the source, or its id has an import's form, or (a
+/// cluster) every member was imported.
+fn imported(section: &str, item: &Value, old: &Value) -> bool {
     let notes = item.get("notes").and_then(|n| n.as_str()).unwrap_or("");
     let ident = id(item).unwrap_or("");
+    let system_imported = |name: &str| {
+        old.get("systems")
+            .and_then(|s| s.as_array())
+            .into_iter()
+            .flatten()
+            .find(|s| id(s) == Some(name))
+            .is_some_and(|s| imported("systems", s, old))
+    };
     match section {
+        "clusters" => item
+            .get("members")
+            .and_then(|m| m.as_array())
+            .is_some_and(|m| {
+                !m.is_empty() && m.iter().all(|x| x.as_str().is_some_and(system_imported))
+            }),
         "integrations" => ident.contains(":depends-on:") || ident.contains(":runs-on:"),
         "blackouts" => ident.contains('#'),
         "teams" | "zones" => false,
@@ -48,6 +63,8 @@ fn merge_item(section: &str, old: &Value, new: &Value, changes: &mut Vec<String>
         return new.clone();
     };
     let mut out: Map<String, Value> = n.clone();
+    // A gap the user deleted (an optional field left out) stays deleted.
+    out.retain(|k, v| !is_fill(v) || o.contains_key(k));
     for (k, ov) in o {
         match n.get(k) {
             None => {
@@ -117,7 +134,7 @@ pub fn merge(old: &Value, new: &Value) -> (Value, Vec<String>) {
             if news.iter().any(|n| id(n) == id(o)) {
                 continue;
             }
-            if imported(section, o) {
+            if imported(section, o, old) {
                 changes.push(format!(
                     "removed {section} {} (no longer in the source)",
                     id(o).unwrap_or("?")
@@ -189,26 +206,30 @@ mod tests {
                 {"id": "old-1", "notes": "servicenow cmdb_ci_server"},
                 {"id": "saas", "external": true}
             ],
-            "clusters": [{"id": "web", "members": ["web-1"], "min_available": 1, "notes": "servicenow cmdb_ci_cluster"}],
+            "clusters": [{"id": "web", "members": ["web-1"], "min_available": 1}, {"id": "gone", "members": ["old-1"]}],
             "dr": [{"primary": "a", "standby": "b"}],
             "tasks": [{"id": "patch-web", "cluster": "web", "duration": "20m", "outage": true, "team": "unix"},
                       {"id": "t-old", "system": "old-1", "duration": "5m", "team": "unix"}]
         });
         let new = json!({
             "window": {"start": FILL_IN, "timezone": FILL_IN},
-            "teams": [{"id": "unix", "capacity": FILL_IN, "available": FILL_IN}],
+            "teams": [{"id": "unix", "capacity": FILL_IN, "available": FILL_IN}, {"id": "dba", "capacity": FILL_IN, "available": FILL_IN}],
             "systems": [
                 {"id": "web-1", "zone": "pci", "notes": "servicenow cmdb_ci_server"},
                 {"id": "web-2", "notes": "servicenow cmdb_ci_server"}
             ],
-            "clusters": [{"id": "web", "members": ["web-1", "web-2"], "min_available": FILL_IN, "notes": "servicenow cmdb_ci_cluster"}],
+            "clusters": [{"id": "web", "members": ["web-1", "web-2"], "min_available": FILL_IN}],
             "dr": FILL_IN,
             "tasks": [{"id": "change-web", "cluster": "web", "duration": FILL_IN}, {"id": "change-web-2", "system": "web-2"}]
         });
         let (m, changes) = merge(&old, &new);
         assert_eq!(m["window"]["start"], "2026-12-05T22:00");
         assert_eq!(m["teams"][0]["capacity"], 2);
-        assert_eq!(m["teams"][0]["available"], FILL_IN, "a new gap stays a gap");
+        assert!(
+            m["teams"][0].get("available").is_none(),
+            "a deleted gap stays deleted"
+        );
+        assert_eq!(m["teams"][1]["available"], FILL_IN, "a new gap stays a gap");
         assert_eq!(m["clusters"][0]["min_available"], 1);
         assert_eq!(m["clusters"][0]["members"], json!(["web-1", "web-2"]));
         assert_eq!(m["systems"][0]["zone"], "pci");
@@ -240,5 +261,6 @@ mod tests {
         assert!(text.contains("removed systems old-1"), "{text}");
         assert!(text.contains("task t-old names old-1"), "{text}");
         assert!(text.contains("changed clusters web: members"), "{text}");
+        assert!(text.contains("removed clusters gone"), "{text}");
     }
 }

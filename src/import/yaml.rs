@@ -153,6 +153,9 @@ pub fn write(header: &[String], v: &Value) -> String {
             out.push_str(&format!("# {line}\n"));
         }
     }
+    if !header.is_empty() {
+        out.push('\n');
+    }
     if let Value::Object(m) = v {
         let mut first = true;
         for (k, item) in ordered(m) {

@@ -71,9 +71,13 @@ fn walk(node: &Node, path: String, out: &mut Vec<Diagnostic>) {
 /// Whether a diagnostic is only a consequence of a placeholder: at or
 /// under a placeholder's path, or naming the placeholder.
 pub fn caused_by(d: &Diagnostic, gaps: &[Diagnostic]) -> bool {
+    // The item reader says a malformed required field is missing.
+    let missing =
+        super::load::quoted_after(&d.message, "missing field").map(|f| format!("{}.{f}", d.path));
     d.message.contains(FILL_IN)
         || gaps.iter().any(|g| {
-            d.path == g.path
+            Some(&g.path) == missing.as_ref()
+                || d.path == g.path
                 || d.path.starts_with(&format!("{}.", g.path))
                 || d.path.starts_with(&format!("{}[", g.path))
         })
