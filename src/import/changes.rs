@@ -498,3 +498,89 @@ pub fn as_blackouts(inv: &Inventory, conflicts: &[Conflict]) -> Vec<serde_json::
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inventory() -> Inventory {
+        let yaml = r#"
+window: { start: 2026-12-05T22:00, timezone: Europe/London, deadline: 2026-12-06T04:00, change: CHG-OURS }
+teams: [{ id: ops, capacity: 2 }]
+systems: [{ id: db-a }, { id: db-b }, { id: app }, { id: web, notes: "servicenow cmdb_ci_linux_server 0123456789abcdef0123456789abcdef" }]
+services: [{ id: pay, requires: [app, db-b] }]
+tasks:
+  - { id: patch-a, system: db-a, duration: 30m, team: ops }
+  - { id: patch-app, system: app, duration: 30m, team: ops }
+"#;
+        crate::inventory::load_str(yaml, crate::inventory::Format::Yaml, "t.yaml").unwrap()
+    }
+
+    fn change(number: &str, from: &str, to: &str, cis: &[&str]) -> Change {
+        let t = |s: &str| When::Local(DateTime::strptime("%Y-%m-%dT%H:%M", s).unwrap(), None);
+        Change {
+            number: number.into(),
+            start: t(from),
+            end: t(to),
+            cis: cis.iter().map(|s| s.to_string()).collect(),
+            place: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_change_on_a_changed_system_or_a_service_we_take_down_conflicts() {
+        let inv = inventory();
+        let list = [
+            change("CHG1", "2026-12-05T23:00", "2026-12-05T23:30", &["db-a"]),
+            change("CHG2", "2026-12-05T23:00", "2026-12-05T23:30", &["db-b"]),
+            change("CHG3", "2026-12-06T05:00", "2026-12-06T06:00", &["db-a"]),
+            change(
+                "CHG4",
+                "2026-12-05T23:00",
+                "2026-12-05T23:30",
+                &["0123456789abcdef0123456789abcdef"],
+            ),
+        ];
+        let found = conflicts(&inv, &list, (0, 360), None);
+        let numbers: Vec<&str> = found.iter().map(|c| c.number.as_str()).collect();
+        assert_eq!(
+            numbers,
+            ["CHG1", "CHG2"],
+            "CHG3 is after the deadline; CHG4's web has no task and no service"
+        );
+        assert!(found[0]
+            .words(&inv)
+            .contains("this window's change CHG-OURS: both change db-a (task patch-a)"));
+        assert!(found[1]
+            .words(&inv)
+            .contains("service pay requires db-b (the other change) and app (this window)"));
+        assert_eq!(found[1].services, vec![0]);
+        // With the plan's times, only tasks running at the same time count.
+        let times = [(0, 30), (120, 150)];
+        assert!(conflicts(&inv, &list, (0, 150), Some(&times)).is_empty());
+        let times = [(60, 90), (0, 30)];
+        let found = conflicts(&inv, &list, (0, 90), Some(&times));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].number, "CHG1");
+        let b = as_blackouts(&inv, &found);
+        assert_eq!(b[0]["from"], "2026-12-05T23:00");
+        assert_eq!(b[0]["to"], "2026-12-05T23:30");
+        assert_eq!(b[0]["scope"]["systems"], serde_json::json!(["db-a"]));
+    }
+
+    #[test]
+    fn icalendar_events_are_read_with_their_zones_and_numbers() {
+        let text = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x@y\r\nSUMMARY:CHG0012345 firmw\r\n are\r\nDTSTART;TZID=Europe/Paris:20261205T230000\r\nDTEND:20261205T223000Z\r\nX-CMDB-CI:db-a,db-b\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:gone\r\nSTATUS:CANCELLED\r\nDTSTART:20261205T220000\r\nDTEND:20261205T230000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let (list, skipped) = read_ics(Path::new("c.ics"), text).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(skipped.len(), 1);
+        let c = &list[0];
+        assert_eq!(c.number, "CHG0012345");
+        assert_eq!(c.cis, ["db-a", "db-b"]);
+        let inv = inventory();
+        // 23:00 in Paris is 22:00 in London; 22:30Z is 22:30 in London.
+        assert_eq!(minute(&inv, &c.start, false), Some(0));
+        assert_eq!(minute(&inv, &c.end, true), Some(30));
+        assert!(read_ics(Path::new("c.ics"), "BEGIN:VCALENDAR\nEND:VCALENDAR\n").is_err());
+    }
+}

@@ -665,3 +665,41 @@ fn schedules(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes_map_to_kinds() {
+        assert_eq!(kind_of("cmdb_ci_linux_server"), Kind::System("server"));
+        assert_eq!(kind_of("cmdb_ci_win_cluster_node"), Kind::System("server"));
+        assert_eq!(kind_of("cmdb_ci_win_cluster"), Kind::Cluster);
+        assert_eq!(kind_of("cmdb_ci_db_ora_instance"), Kind::System("database"));
+        assert_eq!(
+            kind_of("cmdb_ci_app_server_tomcat"),
+            Kind::System("application")
+        );
+        assert_eq!(kind_of("cmdb_ci_lb_bigip"), Kind::System("network"));
+        assert_eq!(kind_of("cmdb_ci_service_business"), Kind::Service);
+        assert_eq!(kind_of("cmdb_ci_printer"), Kind::Unknown);
+    }
+
+    #[test]
+    fn schedule_times_in_every_export_form() {
+        assert_eq!(
+            local_time("2026-12-06 01:00:00").as_deref(),
+            Some("2026-12-06T01:00")
+        );
+        assert_eq!(
+            local_time("20261206T010000").as_deref(),
+            Some("2026-12-06T01:00")
+        );
+        assert_eq!(
+            local_time("2026-12-06T01:00").as_deref(),
+            Some("2026-12-06T01:00")
+        );
+        assert_eq!(local_time("2026-13-06 01:00"), None);
+        assert_eq!(local_time("soon"), None);
+    }
+}
