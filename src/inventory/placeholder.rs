@@ -82,3 +82,43 @@ pub fn caused_by(d: &Diagnostic, gaps: &[Diagnostic]) -> bool {
                 || d.path.starts_with(&format!("{}[", g.path))
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::inventory::{load_str, Format};
+
+    #[test]
+    fn each_gap_is_named_once_and_other_problems_still_are() {
+        let yaml = r#"
+window: { start: 2026-12-05T22:00, timezone: Europe/London }
+teams: [{ id: ops, capacity: FILL-IN }]
+systems: [{ id: a }]
+clusters: [{ id: c, members: [a], min_available: FILL-IN }]
+dr: FILL-IN
+tasks:
+  - { id: t, system: a, duration: FILL-IN, outage: FILL-IN, team: FILL-IN }
+  - { id: u, system: b, duration: 5m, team: ops }
+"#;
+        let e = load_str(yaml, Format::Yaml, "t.yaml").unwrap_err();
+        let got: Vec<(&str, &str)> = e
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.path.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("E120", "teams[0].capacity"),
+                ("E120", "clusters[0].min_available"),
+                ("E120", "dr"),
+                ("E120", "tasks[0].duration"),
+                ("E120", "tasks[0].outage"),
+                ("E120", "tasks[0].team"),
+                ("E031", "tasks[1].system"),
+            ],
+            "{e}"
+        );
+        assert!(e.diagnostics[0].line.is_some());
+        assert!(e.diagnostics[3].hint.contains("45m"));
+    }
+}
