@@ -21,6 +21,11 @@ pub struct ChangeArgs {
 }
 
 impl ChangeArgs {
+    /// Whether `--changes` was given.
+    pub fn given(&self) -> bool {
+        self.changes.is_some()
+    }
+
     /// Reads the change calendar (None without `--changes`); Err: the exit code.
     fn read(&self) -> Result<Option<Vec<Change>>, u8> {
         let Some(path) = &self.changes else {

@@ -66,6 +66,10 @@ impl Args {
             ..Default::default()
         };
         let output = self.output.as_deref();
+        if self.pareto && self.changes.given() {
+            eprintln!("error: `--changes` is not taken with `--pareto`: plan one window with it");
+            return EXIT_BAD_INPUT;
+        }
         if self.pareto {
             let json = matches!(self.format, Format::Json);
             return pareto(&self.inventory, &opts, json, output, &self.limits.limits());

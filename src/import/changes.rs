@@ -180,6 +180,13 @@ fn ics_when(params: &str, value: &str) -> Option<When> {
         .split(';')
         .find_map(|p| p.strip_prefix("TZID="))
         .map(|t| t.trim_matches('"').to_string());
+    // An unknown TZID makes the time unreadable (E124), not silently skipped.
+    if tzid
+        .as_deref()
+        .is_some_and(|t| jiff::tz::TimeZone::get(t).is_err())
+    {
+        return None;
+    }
     if let Some(v) = value.strip_suffix('Z') {
         let dt = DateTime::strptime("%Y%m%dT%H%M%S", v).ok()?;
         return Some(When::Instant(

@@ -154,7 +154,11 @@ fn catalogue(rows: &[Row], report: &mut Vec<String>) -> Catalogue {
         }
         let mut id = id_of(&name);
         if used.contains(&id) {
-            let suffix = if sys_id.len() >= 8 { &sys_id[..8] } else { "2" };
+            let suffix: String = if sys_id.is_empty() {
+                format!("{}", cat.cis.len() + 1)
+            } else {
+                sys_id.chars().take(8).collect()
+            };
             let new = format!("{id}~{suffix}");
             report.push(format!(
                 "{}: two CIs are named {name:?}: this one ({class}) is written as {new:?}",
