@@ -501,3 +501,27 @@ fn other_changes_are_conflicts_with_both_numbers_and_planned_around_on_request()
         "{err}"
     );
 }
+
+#[test]
+fn a_class_table_export_without_its_class_column_takes_the_class_from_the_file_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let ci = write(
+        dir.path(),
+        "cmdb_ci_db_ora_instance.csv",
+        "name,u_zone\nora-1,pci\nora-2,pci\n",
+    );
+    let rel = write(dir.path(), "rel.csv", "parent,child,type\n");
+    let out = dir.path().join("o.yaml");
+    let (code, _, err) = run(windowplan()
+        .args(["import", "servicenow", "--ci", &ci, "--rel", &rel, "-o"])
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("not one the import knows"), "{err}");
+    let v = read_yaml(&out);
+    assert_eq!(v["systems"][0]["tags"][0], "database");
+    assert_eq!(v["systems"][1]["zone"], "pci");
+    assert_eq!(
+        v["systems"][0]["notes"],
+        "servicenow cmdb_ci_db_ora_instance"
+    );
+}

@@ -96,9 +96,18 @@ impl Args {
                         }
                         Ok(rows)
                     };
+                let read_cis = || -> Result<Vec<_>, windowplan::error::Diagnostic> {
+                    let mut rows = Vec::new();
+                    for p in &a.ci {
+                        let mut r = import::table::read(p)?;
+                        import::servicenow::class_from_file(&mut r, p);
+                        rows.extend(r);
+                    }
+                    Ok(rows)
+                };
                 let exports = (|| {
                     Ok::<_, windowplan::error::Diagnostic>(import::servicenow::Exports {
-                        cis: read_all(&a.ci)?,
+                        cis: read_cis()?,
                         relations: read_all(std::slice::from_ref(&a.rel))?,
                         services: read_all(a.services.as_slice())?,
                         schedules: read_all(&a.schedules)?,

@@ -94,6 +94,31 @@ pub fn kind_of(class: &str) -> Kind {
     }
 }
 
+/// A class table's export (`cmdb_ci_server.csv`) often has no
+/// `sys_class_name` column: its rows take the class from the file's name.
+pub fn class_from_file(rows: &mut [Row], path: &std::path::Path) {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let stem = stem.trim_end_matches("_list");
+    if !stem.starts_with("cmdb_ci") {
+        return;
+    }
+    for r in rows
+        .iter_mut()
+        .filter(|r| r.get("sys_class_name").is_empty())
+    {
+        r.fields.insert(
+            "sys_class_name".into(),
+            super::table::Field {
+                value: stem.to_string(),
+                display: None,
+            },
+        );
+    }
+}
+
 /// A sys_id: 32 hexadecimal digits.
 pub fn is_sys_id(s: &str) -> bool {
     s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit())
