@@ -86,6 +86,20 @@ fn fail(d: &windowplan::error::Diagnostic) -> u8 {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
+        let output = match &self.source {
+            Source::Servicenow(a) => &a.common.output,
+            Source::Backstage(a) => &a.common.output,
+        };
+        if !output
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        {
+            eprintln!(
+                "error: -o {}: the import writes YAML (with its gaps listed in comments): name the file .yaml",
+                output.display()
+            );
+            return EXIT_BAD_INPUT;
+        }
         let (estate, report, common, what) = match self.source {
             Source::Servicenow(a) => {
                 let read_all =
