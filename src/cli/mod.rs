@@ -7,6 +7,7 @@ mod availability;
 mod bench;
 mod check;
 mod common;
+mod executors;
 mod explain;
 mod export;
 mod generate;
