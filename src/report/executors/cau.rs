@@ -12,15 +12,19 @@ use crate::base::{fmt_minutes, Time};
 use crate::inventory::Inventory;
 use std::fmt::Write as _;
 
-/// One cluster's CAU run: its members in the plan's order, each with its
-/// tasks (task indices) and its planned turn.
+/// One CAU run: a `cluster:` task of the inventory on a cluster, its
+/// members in the plan's order, each with its activities (steps) and its
+/// planned turn.
 struct Run {
     cluster: usize,
+    /// The task of the inventory (`cluster:` task) the run carries out.
+    task: String,
     /// (member system index, tasks, planned start, planned end).
     nodes: Vec<(usize, Vec<usize>, Time, Time)>,
 }
 
-/// The CAU runs of the plan: per cluster, the tasks expanded on its members.
+/// The CAU runs of the plan: one per task expanded on the members of a
+/// cluster, in the order the plan starts them.
 fn runs(inv: &Inventory, starts: &[Time]) -> Vec<Run> {
     let mut by_parent: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (t, task) in inv.tasks.iter().enumerate() {
@@ -28,8 +32,8 @@ fn runs(inv: &Inventory, starts: &[Time]) -> Vec<Run> {
             by_parent.entry(task.parent.as_str()).or_default().push(t);
         }
     }
-    let mut per_cluster: Vec<Vec<usize>> = vec![Vec::new(); inv.clusters.len()];
-    for tasks in by_parent.values() {
+    let mut out = Vec::new();
+    for (parent, tasks) in by_parent {
         let mut members: Vec<usize> = tasks.iter().map(|&t| inv.tasks[t].systems[0]).collect();
         members.sort_unstable();
         members.dedup();
@@ -38,15 +42,7 @@ fn runs(inv: &Inventory, starts: &[Time]) -> Vec<Run> {
             m.sort_unstable();
             m == members
         });
-        if let Some(c) = cluster {
-            per_cluster[c].extend(tasks);
-        }
-    }
-    let mut out = Vec::new();
-    for (c, tasks) in per_cluster.into_iter().enumerate() {
-        if tasks.is_empty() {
-            continue;
-        }
+        let Some(c) = cluster else { continue };
         let mut nodes: Vec<(usize, Vec<usize>, Time, Time)> = Vec::new();
         for &m in &inv.clusters[c].members {
             let mut mine: Vec<usize> = tasks.iter().copied().filter(|&t| inv.tasks[t].systems[0] == m).collect();
@@ -59,8 +55,9 @@ fn runs(inv: &Inventory, starts: &[Time]) -> Vec<Run> {
             nodes.push((m, mine, from, to));
         }
         nodes.sort_by_key(|n| (n.2, n.3, n.0));
-        out.push(Run { cluster: c, nodes });
+        out.push(Run { cluster: c, task: parent.to_string(), nodes });
     }
+    out.sort_by_key(|r| (r.nodes.first().map_or(0, |n| n.2), r.cluster));
     out
 }
 
@@ -70,13 +67,13 @@ fn runs(inv: &Inventory, starts: &[Time]) -> Vec<Run> {
 fn replay(starts: &[Time], runs: &[Run]) -> Vec<Time> {
     let mut at = starts.to_vec();
     for run in runs {
-        let mut prev_end = Time::MIN;
+        let mut prev_end: Option<Time> = None;
         for (_, tasks, from, to) in &run.nodes {
-            let shift = (prev_end - from).max(0);
+            let shift = prev_end.map_or(0, |p| (p - from).max(0));
             for &t in tasks {
                 at[t] = starts[t] + shift;
             }
-            prev_end = to + shift;
+            prev_end = Some(to + shift);
         }
     }
     at
@@ -108,8 +105,8 @@ pub fn export(inv: &Inventory, starts: &[Time]) -> Result<Export, Refused> {
         });
     }
     let mut s = header(inv, starts);
-    for run in &runs {
-        cluster_run(&mut s, inv, &at, run);
+    for (k, run) in runs.iter().enumerate() {
+        cluster_run(&mut s, inv, &at, run, k + 1);
     }
     let mut summary = length_line(inv, starts, &at, "the CAU runs");
     let elsewhere = inv.tasks.len() - runs.iter().flat_map(|r| &r.nodes).map(|n| n.1.len()).sum::<usize>();
@@ -184,12 +181,18 @@ function Wait-Until([DateTimeOffset] $At) {
 
 /// One cluster's block: its plan in comments, the pre-update script, the wait
 /// for its first node and the `Invoke-CauRun` command.
-fn cluster_run(s: &mut String, inv: &Inventory, at: &[Time], run: &Run) {
+fn cluster_run(s: &mut String, inv: &Inventory, at: &[Time], run: &Run, number: usize) {
     let cluster = &inv.clusters[run.cluster];
     let clock = |m: Time| crate::plan::clock(&inv.window, m);
     let rfc = |m: Time| crate::plan::rfc3339(&inv.window, m);
     let node_ids: Vec<&str> = run.nodes.iter().map(|n| inv.systems[n.0].id.as_str()).collect();
-    let _ = writeln!(s, "# ---- cluster {} ({} nodes, one at a time) ----", cluster.id, node_ids.len());
+    let _ = writeln!(
+        s,
+        "# ---- run {number}: {} on cluster {} ({} nodes, one at a time) ----",
+        run.task,
+        cluster.id,
+        node_ids.len()
+    );
     for (m, tasks, from, to) in &run.nodes {
         let _ = writeln!(s, "# {}: planned {}–{}", inv.systems[*m].id, clock(*from), clock(*to));
         for &t in tasks {
@@ -207,11 +210,11 @@ fn cluster_run(s: &mut String, inv: &Inventory, at: &[Time], run: &Run) {
             }
         }
     }
-    let var = format!("$preUpdate_{}", run.cluster);
+    let var = format!("$preUpdate{number}");
     let _ = writeln!(
         s,
         "{var} = Join-Path $ScriptShare {}",
-        ps_str(&format!("windowplan-preupdate-{}.ps1", cluster.id))
+        ps_str(&format!("windowplan-preupdate-{number}-{}.ps1", cluster.id))
     );
     s.push_str("@'\n# windowplan: hold this node until its planned start.\n$planned = @{\n");
     for (m, _, from, _) in &run.nodes {
