@@ -96,7 +96,10 @@ fn minutes(text: &str) -> i64 {
 fn argo_replay(wf: &Value, plan: &Value) -> BTreeMap<String, i64> {
     assert_eq!(wf["apiVersion"], "argoproj.io/v1alpha1");
     assert_eq!(wf["kind"], "Workflow");
-    assert!(wf["metadata"]["generateName"].as_str().unwrap().ends_with('-'));
+    assert!(wf["metadata"]["generateName"]
+        .as_str()
+        .unwrap()
+        .ends_with('-'));
     let templates = wf["spec"]["templates"].as_array().unwrap();
     let by_name: HashMap<&str, &Value> = templates
         .iter()
@@ -115,7 +118,9 @@ fn argo_replay(wf: &Value, plan: &Value) -> BTreeMap<String, i64> {
     for t in tasks {
         let name = t["name"].as_str().unwrap();
         assert!(name.len() <= 63 && name.starts_with(|c: char| c.is_ascii_lowercase()));
-        assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        assert!(name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
         let template = by_name[t["template"].as_str().unwrap()];
         let deps: Vec<&str> = t["dependencies"]
             .as_array()
@@ -149,7 +154,11 @@ fn argo_replay(wf: &Value, plan: &Value) -> BTreeMap<String, i64> {
             if start.contains_key(name) || !deps.iter().all(|d| start.contains_key(d)) {
                 continue;
             }
-            let s = deps.iter().map(|d| start[d] + nodes[d].1).max().unwrap_or(0);
+            let s = deps
+                .iter()
+                .map(|d| start[d] + nodes[d].1)
+                .max()
+                .unwrap_or(0);
             start.insert(name, s);
         }
         assert!(start.len() > before, "the DAG has a cycle");
@@ -165,15 +174,25 @@ fn argo_replay(wf: &Value, plan: &Value) -> BTreeMap<String, i64> {
 /// Two tasks on one system that the plan does not overlap are ordered in
 /// the DAG (one reaches the other).
 fn assert_apart_pairs_ordered(wf: &Value, plan: &Value) {
-    let tasks = wf["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap();
+    let tasks = wf["spec"]["templates"][0]["dag"]["tasks"]
+        .as_array()
+        .unwrap();
     let mut node_of: HashMap<String, String> = HashMap::new();
     let mut deps: HashMap<String, Vec<String>> = HashMap::new();
     for t in tasks {
         let name = t["name"].as_str().unwrap().to_string();
-        if let Some(p) = t["arguments"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "task") {
+        if let Some(p) = t["arguments"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "task")
+        {
             node_of.insert(p["value"].as_str().unwrap().to_string(), name.clone());
         }
-        let d = t["dependencies"].as_array().map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect()).unwrap_or_default();
+        let d = t["dependencies"]
+            .as_array()
+            .map(|d| d.iter().map(|x| x.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default();
         deps.insert(name, d);
     }
     let reaches = |from: &str, to: &str| {
@@ -192,15 +211,24 @@ fn assert_apart_pairs_ordered(wf: &Value, plan: &Value) {
     let list = plan["tasks"].as_array().unwrap();
     for a in list {
         for b in list {
-            let (sa, ea) = (a["start_minute"].as_i64().unwrap(), a["end_minute"].as_i64().unwrap());
-            let (sb, eb) = (b["start_minute"].as_i64().unwrap(), b["end_minute"].as_i64().unwrap());
+            let (sa, ea) = (
+                a["start_minute"].as_i64().unwrap(),
+                a["end_minute"].as_i64().unwrap(),
+            );
+            let (sb, eb) = (
+                b["start_minute"].as_i64().unwrap(),
+                b["end_minute"].as_i64().unwrap(),
+            );
             let shared = match (a["system"].as_str(), b["system"].as_str()) {
                 (Some(x), Some(y)) => x.split(',').any(|s| y.split(',').any(|t| s == t)),
                 _ => false,
             };
             if a["id"] != b["id"] && shared && ea <= sb && ea > sa && eb > sb {
                 let (ia, ib) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
-                assert!(reaches(&node_of[ia], &node_of[ib]), "{ia} and {ib} share a system: the DAG must order them");
+                assert!(
+                    reaches(&node_of[ia], &node_of[ib]),
+                    "{ia} and {ib} share a system: the DAG must order them"
+                );
             }
         }
     }
@@ -243,12 +271,19 @@ fn when_host(task: &Value) -> String {
 
 /// The hosts of `group` in inventory.yml, in the file's order.
 fn group_hosts(text: &str, group: &str) -> Vec<String> {
-    let mut lines = text.lines().skip_while(|l| l.trim_end() != format!("    {group}:"));
+    let mut lines = text
+        .lines()
+        .skip_while(|l| l.trim_end() != format!("    {group}:"));
     lines.next().expect("the group is in the inventory");
     assert_eq!(lines.next().map(str::trim), Some("hosts:"));
     lines
         .take_while(|l| l.starts_with("        "))
-        .map(|l| l.trim().trim_end_matches(": {}").trim_matches('"').to_string())
+        .map(|l| {
+            l.trim()
+                .trim_end_matches(": {}")
+                .trim_matches('"')
+                .to_string()
+        })
         .collect()
 }
 
@@ -298,8 +333,14 @@ fn ansible_replay(dir: &Path, plan: &Value) -> BTreeMap<String, i64> {
                         at = at.max((epoch - window_start.as_second()) / 60);
                     } else {
                         let id = task["vars"]["windowplan_task"].as_str().unwrap();
-                        assert!(task["ansible.builtin.include_tasks"].as_str().unwrap().starts_with("changes/"));
-                        assert!(replay.insert(id.to_string(), at).is_none(), "{id} runs once");
+                        assert!(task["ansible.builtin.include_tasks"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with("changes/"));
+                        assert!(
+                            replay.insert(id.to_string(), at).is_none(),
+                            "{id} runs once"
+                        );
                         at += durations[id];
                     }
                 }
@@ -326,14 +367,25 @@ fn ansible_waves_keep_every_rule() {
         let r = export(&inv, &plan_path, "ansible", &out);
         assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
         assert!(r.stderr.contains("wave 1:"), "{}", r.stderr);
-        assert!(std::fs::read_to_string(out.join("waves.txt")).unwrap().contains("wave 1:"));
+        assert!(std::fs::read_to_string(out.join("waves.txt"))
+            .unwrap()
+            .contains("wave 1:"));
         let replay = ansible_replay(&out, &plan);
         assert_checked(&inv, &replay, "ansible");
         if let Some(bin) = &checker {
-            let r = run(assert_cmd::Command::new(bin)
-                .current_dir(&out)
-                .args(["-i", "inventory.yml", "playbook.yml", "--syntax-check"]));
-            assert_eq!(r.code, Some(0), "{name}: ansible-playbook --syntax-check:\n{}{}", r.stdout_text(), r.stderr);
+            let r = run(assert_cmd::Command::new(bin).current_dir(&out).args([
+                "-i",
+                "inventory.yml",
+                "playbook.yml",
+                "--syntax-check",
+            ]));
+            assert_eq!(
+                r.code,
+                Some(0),
+                "{name}: ansible-playbook --syntax-check:\n{}{}",
+                r.stdout_text(),
+                r.stderr
+            );
         }
     }
 }
@@ -346,12 +398,17 @@ fn ansible_keeps_the_users_automation_on_re_export() {
     let out = dir.path().join("night");
     assert_eq!(export(&inv, &plan_path, "ansible", &out).code, Some(0));
     let mine = out.join("changes/patch-db.yml");
-    assert!(std::fs::read_to_string(&mine).unwrap().contains("ansible.builtin.fail"));
+    assert!(std::fs::read_to_string(&mine)
+        .unwrap()
+        .contains("ansible.builtin.fail"));
     std::fs::write(&mine, "- ansible.builtin.command: /opt/patch-db.sh\n").unwrap();
     let r = export(&inv, &plan_path, "ansible", &out);
     assert_eq!(r.code, Some(0));
     assert!(r.stderr.contains("changes/patch-db.yml"), "{}", r.stderr);
-    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "- ansible.builtin.command: /opt/patch-db.sh\n");
+    assert_eq!(
+        std::fs::read_to_string(&mine).unwrap(),
+        "- ansible.builtin.command: /opt/patch-db.sh\n"
+    );
 }
 
 /// The CAU runs of the script: (task, cluster, node order, planned start of
@@ -373,8 +430,17 @@ fn cau_runs(text: &str) -> Vec<(String, String, Vec<String>, HashMap<String, Str
             assert!(rest.contains("-MaxFailedNodes 0"));
             let (task, cluster) = current.take().unwrap();
             assert!(rest.contains(&format!("-ClusterName '{cluster}'")));
-            let order = rest.split("-NodeOrder ").nth(1).unwrap().split(' ').next().unwrap();
-            let nodes: Vec<String> = order.split(',').map(|n| n.trim_matches('\'').to_string()).collect();
+            let order = rest
+                .split("-NodeOrder ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
+            let nodes: Vec<String> = order
+                .split(',')
+                .map(|n| n.trim_matches('\'').to_string())
+                .collect();
             runs.push((task, cluster, nodes, table.clone()));
         }
     }
@@ -397,7 +463,12 @@ fn cau_runs_one_node_at_a_time_in_the_plans_order() {
         let list = plan["tasks"].as_array().unwrap();
         let mut replay: BTreeMap<String, i64> = list
             .iter()
-            .map(|t| (t["id"].as_str().unwrap().to_string(), t["start_minute"].as_i64().unwrap()))
+            .map(|t| {
+                (
+                    t["id"].as_str().unwrap().to_string(),
+                    t["start_minute"].as_i64().unwrap(),
+                )
+            })
             .collect();
         for (task, _, nodes, table) in &runs {
             // The node order is the order the plan starts the members.
@@ -416,13 +487,22 @@ fn cau_runs_one_node_at_a_time_in_the_plans_order() {
                 let planned: jiff::Timestamp = table[node].parse().unwrap();
                 let gate = (planned.as_second() - window_start.as_second()) / 60;
                 let turn_start = prev_end.map_or(gate, |p| p.max(gate));
-                let mine: Vec<&Value> = list.iter().filter(|t| t["task"] == task.as_str() && t["member"] == node.as_str()).collect();
-                let from = mine.iter().map(|t| t["start_minute"].as_i64().unwrap()).min().unwrap();
+                let mine: Vec<&Value> = list
+                    .iter()
+                    .filter(|t| t["task"] == task.as_str() && t["member"] == node.as_str())
+                    .collect();
+                let from = mine
+                    .iter()
+                    .map(|t| t["start_minute"].as_i64().unwrap())
+                    .min()
+                    .unwrap();
                 let mut end = turn_start;
                 for t in mine {
                     let s = turn_start + t["start_minute"].as_i64().unwrap() - from;
                     replay.insert(t["id"].as_str().unwrap().to_string(), s);
-                    end = end.max(s + t["end_minute"].as_i64().unwrap() - t["start_minute"].as_i64().unwrap());
+                    end = end.max(
+                        s + t["end_minute"].as_i64().unwrap() - t["start_minute"].as_i64().unwrap(),
+                    );
                 }
                 prev_end = Some(end);
             }
@@ -475,10 +555,19 @@ fn bad_arguments_exit_2() {
     let dir = tempdir();
     let (plan_path, _) = saved_plan(&dir, &inv);
     let out = dir.path().join("x.yaml");
-    let r = run(windowplan().arg("export").arg(&inv).args(["--format", "argo", "-o"]).arg(&out));
+    let r = run(windowplan()
+        .arg("export")
+        .arg(&inv)
+        .args(["--format", "argo", "-o"])
+        .arg(&out));
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("--plan"), "{}", r.stderr);
-    let r = run(windowplan().arg("export").arg(&inv).arg("--plan").arg(&plan_path).args(["--format", "argo"]));
+    let r = run(windowplan()
+        .arg("export")
+        .arg(&inv)
+        .arg("--plan")
+        .arg(&plan_path)
+        .args(["--format", "argo"]));
     assert_eq!(r.code, Some(2));
     assert!(r.stderr.contains("-o OUT"), "{}", r.stderr);
     let r = export(&inv, &dir.path().join("missing.json"), "argo", &out);

@@ -72,13 +72,20 @@ fn write_export(executor: Executor, export: &Export, out: &Path) -> u8 {
             return EXIT_BAD_INPUT;
         }
         if let Err(e) = std::fs::create_dir_all(out.join("changes")) {
-            eprintln!("error: cannot create {}: {e}; check the folder is writable", out.display());
+            eprintln!(
+                "error: cannot create {}: {e}; check the folder is writable",
+                out.display()
+            );
             return EXIT_BAD_INPUT;
         }
     }
     let mut kept = Vec::new();
     for f in &export.files {
-        let path = if f.path.is_empty() { out.to_path_buf() } else { out.join(&f.path) };
+        let path = if f.path.is_empty() {
+            out.to_path_buf()
+        } else {
+            out.join(&f.path)
+        };
         if f.keep_existing && path.exists() {
             kept.push(f.path.clone());
             continue;

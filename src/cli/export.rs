@@ -57,7 +57,13 @@ impl Args {
         };
         if let Some(executor) = executor {
             let (plan, out) = (self.plan.as_deref(), self.output.as_deref());
-            return super::executors::run(executor, &self.inventory, plan, out, &self.limits.limits());
+            return super::executors::run(
+                executor,
+                &self.inventory,
+                plan,
+                out,
+                &self.limits.limits(),
+            );
         }
         let problem = match self.problem() {
             Ok(p) => p,

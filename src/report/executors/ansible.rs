@@ -59,13 +59,23 @@ impl<'a> Night<'a> {
                 slot.1 = end;
                 lane[t] = slot.0;
             } else {
-                let name = if mine.is_empty() { key.clone() } else { format!("{key}__{}", mine.len() + 1) };
+                let name = if mine.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{key}__{}", mine.len() + 1)
+                };
                 lanes.push((name, host));
                 mine.push((lanes.len() - 1, end));
                 lane[t] = lanes.len() - 1;
             }
         }
-        Night { inv, starts, order, lane, lanes }
+        Night {
+            inv,
+            starts,
+            order,
+            lane,
+            lanes,
+        }
     }
 
     fn end(&self, t: usize) -> Time {
@@ -74,7 +84,10 @@ impl<'a> Night<'a> {
 
     /// The wave of each task for these cut minutes (sorted).
     fn waves(&self, cuts: &[Time]) -> Vec<usize> {
-        self.starts.iter().map(|&s| cuts.partition_point(|&c| c <= s)).collect()
+        self.starts
+            .iter()
+            .map(|&s| cuts.partition_point(|&c| c <= s))
+            .collect()
     }
 
     /// The tasks an edge needs held by the clock under these waves.
@@ -119,7 +132,10 @@ impl<'a> Night<'a> {
     /// Gates and replay for these cuts, when the replay can keep every rule.
     fn evaluate(&self, cuts: &[Time]) -> Option<(Vec<bool>, Vec<Time>)> {
         let wave = self.waves(cuts);
-        settle_gates(self.inv, self.required_gates(&wave), &|g| self.replay(&wave, g)).ok()
+        settle_gates(self.inv, self.required_gates(&wave), &|g| {
+            self.replay(&wave, g)
+        })
+        .ok()
     }
 
     /// The cut minutes: every minute at which no activity is running, then
@@ -198,7 +214,10 @@ fn plays(night: &Night, wave: &[usize]) -> Vec<Play> {
         for &t in tasks {
             let task = &inv.tasks[t];
             let s = *task.systems.first()?;
-            if task.member.is_none() || !inv.clusters[c].members.contains(&s) || night.lanes[night.lane[t]].0 != inv.systems[s].id {
+            if task.member.is_none()
+                || !inv.clusters[c].members.contains(&s)
+                || night.lanes[night.lane[t]].0 != inv.systems[s].id
+            {
                 return None;
             }
             if !members.contains(&s) {
@@ -214,7 +233,9 @@ fn plays(night: &Night, wave: &[usize]) -> Vec<Play> {
             continue;
         }
         let roll = rolls(&tasks);
-        if let (Some((c, members)), Some((oc, seen)), Some(last)) = (&roll, &mut open, out.last_mut()) {
+        if let (Some((c, members)), Some((oc, seen)), Some(last)) =
+            (&roll, &mut open, out.last_mut())
+        {
             if c == oc && members.iter().all(|m| !seen.contains(m)) {
                 seen.extend(members.iter().copied());
                 last.waves.push(w);
@@ -225,7 +246,9 @@ fn plays(night: &Night, wave: &[usize]) -> Vec<Play> {
                 continue;
             }
         }
-        open = roll.as_ref().map(|(c, m)| (*c, m.iter().copied().collect()));
+        open = roll
+            .as_ref()
+            .map(|(c, m)| (*c, m.iter().copied().collect()));
         out.push(Play {
             waves: vec![w],
             tasks,
@@ -270,11 +293,27 @@ pub fn export(inv: &Inventory, starts: &[Time]) -> Result<Export, Refused> {
                 hosts.push(night.lane[t]);
             }
         }
-        write_play(&mut book, &night, play, &group, k + 1, &gated, &change_files);
-        let _ = writeln!(summary, "{}", wave_line(&night, play, k + 1, &hosts, &replay));
+        write_play(
+            &mut book,
+            &night,
+            play,
+            &group,
+            k + 1,
+            &gated,
+            &change_files,
+        );
+        let _ = writeln!(
+            summary,
+            "{}",
+            wave_line(&night, play, k + 1, &hosts, &replay)
+        );
         groups.push((group, hosts));
     }
-    let gates = gated.iter().zip(starts).filter(|(&g, &s)| g && s > 0).count();
+    let gates = gated
+        .iter()
+        .zip(starts)
+        .filter(|(&g, &s)| g && s > 0)
+        .count();
     let _ = writeln!(
         summary,
         "{} plays, {} hosts, {gates} activities held to their planned start",
@@ -282,14 +321,34 @@ pub fn export(inv: &Inventory, starts: &[Time]) -> Result<Export, Refused> {
         night.lanes.len()
     );
     let mut files = vec![
-        ExportFile { path: "playbook.yml".into(), text: book, keep_existing: false },
-        ExportFile { path: "inventory.yml".into(), text: inventory_file(&night, &groups), keep_existing: false },
-        ExportFile { path: "waves.txt".into(), text: summary.clone(), keep_existing: false },
+        ExportFile {
+            path: "playbook.yml".into(),
+            text: book,
+            keep_existing: false,
+        },
+        ExportFile {
+            path: "inventory.yml".into(),
+            text: inventory_file(&night, &groups),
+            keep_existing: false,
+        },
+        ExportFile {
+            path: "waves.txt".into(),
+            text: summary.clone(),
+            keep_existing: false,
+        },
     ];
     for (parent, path) in &change_files {
-        files.push(ExportFile { path: path.clone(), text: change_file(inv, parent, path), keep_existing: true });
+        files.push(ExportFile {
+            path: path.clone(),
+            text: change_file(inv, parent, path),
+            keep_existing: true,
+        });
     }
-    Ok(Export { files, summary, replay })
+    Ok(Export {
+        files,
+        summary,
+        replay,
+    })
 }
 
 /// The epoch second `minute` minutes after the window start.
@@ -302,7 +361,15 @@ fn playbook_header(inv: &Inventory, starts: &[Time]) -> String {
     let w = &inv.window;
     let mut s = String::from("# Ansible playbook generated by windowplan from a checked plan.\n");
     if let Some(t) = &w.meta.title {
-        let _ = writeln!(s, "# {t}{}", w.meta.change.as_deref().map(|c| format!(" ({c})")).unwrap_or_default());
+        let _ = writeln!(
+            s,
+            "# {t}{}",
+            w.meta
+                .change
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default()
+        );
     }
     let _ = writeln!(
         s,
@@ -325,7 +392,12 @@ fn write_play(
 ) {
     let inv = night.inv;
     let clock = |m: Time| crate::plan::clock(&inv.window, m);
-    let first = play.tasks.iter().map(|&t| night.starts[t]).min().unwrap_or(0);
+    let first = play
+        .tasks
+        .iter()
+        .map(|&t| night.starts[t])
+        .min()
+        .unwrap_or(0);
     let _ = writeln!(
         s,
         "\n- name: {}\n  hosts: {group}\n  gather_facts: false\n  strategy: free\n  max_fail_percentage: 0",
@@ -386,18 +458,33 @@ fn write_play(
 }
 
 /// The summary line of a play: its span in the replay and its slowest host.
-fn wave_line(night: &Night, play: &Play, number: usize, hosts: &[usize], replay: &[Time]) -> String {
+fn wave_line(
+    night: &Night,
+    play: &Play,
+    number: usize,
+    hosts: &[usize],
+    replay: &[Time],
+) -> String {
     let inv = night.inv;
     let clock = |m: Time| crate::plan::clock(&inv.window, m);
     let start = play.tasks.iter().map(|&t| replay[t]).min().unwrap_or(0);
-    let plan_start = play.tasks.iter().map(|&t| night.starts[t]).min().unwrap_or(0);
+    let plan_start = play
+        .tasks
+        .iter()
+        .map(|&t| night.starts[t])
+        .min()
+        .unwrap_or(0);
     let mut lane_end: BTreeMap<usize, Time> = BTreeMap::new();
     for &t in &play.tasks {
         let e = replay[t] + inv.tasks[t].duration;
         let v = lane_end.entry(night.lane[t]).or_insert(e);
         *v = (*v).max(e);
     }
-    let (slowest, end) = lane_end.iter().max_by_key(|(l, e)| (**e, std::cmp::Reverse(**l))).map(|(l, e)| (*l, *e)).unwrap_or((0, start));
+    let (slowest, end) = lane_end
+        .iter()
+        .max_by_key(|(l, e)| (**e, std::cmp::Reverse(**l)))
+        .map(|(l, e)| (*l, *e))
+        .unwrap_or((0, start));
     let idle: Time = lane_end.values().map(|e| end - e).sum();
     format!(
         "wave {number}: {}–{} (plan from {}), {} host(s), slowest {} — the others wait {} host-minutes for it",
@@ -417,10 +504,19 @@ fn inventory_file(night: &Night, groups: &[(String, Vec<usize>)]) -> String {
     for (name, host) in &night.lanes {
         match host {
             None => {
-                let _ = writeln!(s, "    {}:\n      ansible_connection: local", yaml_str(name));
+                let _ = writeln!(
+                    s,
+                    "    {}:\n      ansible_connection: local",
+                    yaml_str(name)
+                );
             }
             Some(h) if h != name => {
-                let _ = writeln!(s, "    {}:\n      ansible_host: {}", yaml_str(name), yaml_str(h));
+                let _ = writeln!(
+                    s,
+                    "    {}:\n      ansible_host: {}",
+                    yaml_str(name),
+                    yaml_str(h)
+                );
             }
             Some(_) => {
                 let _ = writeln!(s, "    {}: {{}}", yaml_str(name));

@@ -65,12 +65,20 @@ pub(crate) fn runbook_lines(inv: &Inventory, task: &Task) -> Vec<String> {
             }
         }
     }
-    let systems: Vec<&str> = task.systems.iter().map(|&s| inv.systems[s].id.as_str()).collect();
+    let systems: Vec<&str> = task
+        .systems
+        .iter()
+        .map(|&s| inv.systems[s].id.as_str())
+        .collect();
     if !systems.is_empty() {
         lines.push(format!(
             "systems: {}{}",
             systems.join(", "),
-            if task.outage { " (down while it runs)" } else { " (online change)" }
+            if task.outage {
+                " (down while it runs)"
+            } else {
+                " (online change)"
+            }
         ));
     }
     let teams: Vec<String> = task

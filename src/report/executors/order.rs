@@ -87,10 +87,18 @@ impl NightOrder {
                 .activities
                 .iter()
                 .enumerate()
-                .filter(|(_, a)| a.duration > 0 && a.demands.iter().any(|d| d.resource == r && d.amount > 0))
+                .filter(|(_, a)| {
+                    a.duration > 0 && a.demands.iter().any(|d| d.resource == r && d.amount > 0)
+                })
                 .map(|(t, _)| t)
                 .collect();
-            apart_edges(&users, starts, &end, &Why::Capacity(res.name.clone()), &mut edges);
+            apart_edges(
+                &users,
+                starts,
+                &end,
+                &Why::Capacity(res.name.clone()),
+                &mut edges,
+            );
         }
         // Every pair on different sides of a DR pair that the plan keeps
         // apart (the pairs are few: the outages of two systems or clusters).
@@ -190,7 +198,9 @@ fn apart_edges(
 /// Merges duplicate edges (the largest lag, the first reason) and leaves
 /// out every edge of lag 0 that another path implies.
 fn reduce(n: usize, rank: &[usize], mut edges: Vec<Edge>) -> Vec<Edge> {
-    edges.sort_by(|a, b| (a.from, a.to, std::cmp::Reverse(a.lag)).cmp(&(b.from, b.to, std::cmp::Reverse(b.lag))));
+    edges.sort_by(|a, b| {
+        (a.from, a.to, std::cmp::Reverse(a.lag)).cmp(&(b.from, b.to, std::cmp::Reverse(b.lag)))
+    });
     edges.dedup_by(|later, first| later.from == first.from && later.to == first.to);
     if n > MAX_REDUCE_TASKS {
         return edges;
@@ -296,8 +306,10 @@ mod tests {
         assert!(order.edges.is_empty());
         assert_eq!(order.replay(&b.inv, &starts, &[false, false]), vec![0, 0]);
         assert_eq!(order.replay(&b.inv, &starts, &[false, true]), vec![0, 45]);
-        let (gated, at) =
-            settle_gates(&b.inv, vec![false, false], &|g| order.replay(&b.inv, &starts, g)).unwrap();
+        let (gated, at) = settle_gates(&b.inv, vec![false, false], &|g| {
+            order.replay(&b.inv, &starts, g)
+        })
+        .unwrap();
         assert_eq!(gated, vec![false, false]);
         assert_eq!(at, vec![0, 0]);
     }
