@@ -324,13 +324,22 @@ fn ansible_replay(dir: &Path, plan: &Value) -> BTreeMap<String, i64> {
             for host in &batch {
                 let mut at = wave_start;
                 for task in play["tasks"].as_array().unwrap() {
+                    if task.get("when").is_none() {
+                        assert!(task.get("ansible.builtin.set_fact").is_some());
+                        continue;
+                    }
                     if when_host(task) != *host {
                         continue;
                     }
                     if let Some(gate) = task["vars"].get("windowplan_not_before") {
                         let epoch = gate.as_i64().unwrap();
                         assert!(task.get("ansible.builtin.wait_for").is_some());
-                        at = at.max((epoch - window_start.as_second()) / 60);
+                        let after = task["vars"]["windowplan_after_wave_start"]
+                            .as_i64()
+                            .unwrap();
+                        at = at
+                            .max((epoch - window_start.as_second()) / 60)
+                            .max(wave_start + after / 60);
                     } else {
                         let id = task["vars"]["windowplan_task"].as_str().unwrap();
                         assert!(task["ansible.builtin.include_tasks"]
@@ -363,29 +372,49 @@ fn ansible_waves_keep_every_rule() {
         let inv = example(name);
         let dir = tempdir();
         let (plan_path, plan) = saved_plan(&dir, &inv);
-        let out = dir.path().join("night");
-        let r = export(&inv, &plan_path, "ansible", &out);
-        assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
-        assert!(r.stderr.contains("wave 1:"), "{}", r.stderr);
-        assert!(std::fs::read_to_string(out.join("waves.txt"))
-            .unwrap()
-            .contains("wave 1:"));
-        let replay = ansible_replay(&out, &plan);
-        assert_checked(&inv, &replay, "ansible");
-        if let Some(bin) = &checker {
-            let r = run(assert_cmd::Command::new(bin).current_dir(&out).args([
-                "-i",
-                "inventory.yml",
-                "playbook.yml",
-                "--syntax-check",
-            ]));
-            assert_eq!(
-                r.code,
-                Some(0),
-                "{name}: ansible-playbook --syntax-check:\n{}{}",
-                r.stdout_text(),
-                r.stderr
+        let length = plan["length_minutes"].as_i64().unwrap();
+        for slack in ["0", "120"] {
+            let out = dir.path().join(format!("night-{slack}"));
+            let r = run(windowplan()
+                .arg("export")
+                .arg(&inv)
+                .arg("--plan")
+                .arg(&plan_path)
+                .args(["--format", "ansible", "--wave-slack", slack, "-o"])
+                .arg(&out));
+            assert_eq!(r.code, Some(0), "{name}: {}", r.stderr);
+            assert!(r.stderr.contains("wave 1:"), "{}", r.stderr);
+            assert!(std::fs::read_to_string(out.join("waves.txt"))
+                .unwrap()
+                .contains("wave 1:"));
+            let replay = ansible_replay(&out, &plan);
+            assert_checked(&inv, &replay, "ansible");
+            let durations = durations(&plan);
+            let end = replay
+                .iter()
+                .map(|(id, s)| s + durations[id])
+                .max()
+                .unwrap();
+            let slack: i64 = slack.parse().unwrap();
+            assert!(
+                end <= length + slack,
+                "{name}: the waves end at minute {end}, the plan at {length}, slack {slack}"
             );
+            if let Some(bin) = &checker {
+                let r = run(assert_cmd::Command::new(bin).current_dir(&out).args([
+                    "-i",
+                    "inventory.yml",
+                    "playbook.yml",
+                    "--syntax-check",
+                ]));
+                assert_eq!(
+                    r.code,
+                    Some(0),
+                    "{name}: ansible-playbook --syntax-check:\n{}{}",
+                    r.stdout_text(),
+                    r.stderr
+                );
+            }
         }
     }
 }
@@ -411,9 +440,12 @@ fn ansible_keeps_the_users_automation_on_re_export() {
     );
 }
 
-/// The CAU runs of the script: (task, cluster, node order, planned start of
+/// A CAU run of the script: (task, cluster, node order, planned start of
 /// each node from the pre-update script's table).
-fn cau_runs(text: &str) -> Vec<(String, String, Vec<String>, HashMap<String, String>)> {
+type CauRun = (String, String, Vec<String>, HashMap<String, String>);
+
+/// The CAU runs of the script.
+fn cau_runs(text: &str) -> Vec<CauRun> {
     let mut runs = Vec::new();
     let mut current: Option<(String, String)> = None;
     let mut table: HashMap<String, String> = HashMap::new();

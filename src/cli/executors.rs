@@ -21,6 +21,7 @@ pub enum Executor {
 /// exit code (1 when the plan breaks a rule or the tool cannot run it).
 pub fn run(
     executor: Executor,
+    wave_slack: i64,
     inv_path: &Path,
     plan_path: Option<&Path>,
     out: Option<&Path>,
@@ -49,7 +50,7 @@ pub fn run(
         return EXIT_NO_PLAN;
     }
     let result = match executor {
-        Executor::Ansible => executors::ansible::export(&inv, &starts),
+        Executor::Ansible => executors::ansible::export(&inv, &starts, wave_slack),
         Executor::Cau => executors::cau::export(&inv, &starts),
         Executor::Argo => executors::argo::export(&inv, &starts),
     };

@@ -31,6 +31,11 @@ pub struct Args {
     /// The saved plan to export (ansible, cau, argo): checked first.
     #[arg(long)]
     plan: Option<PathBuf>,
+    /// ansible: minutes the waves may add to the night (a wave waits for its
+    /// slowest host); 0 keeps the plan's length, holding more order by the clock.
+    #[arg(long, value_name = "MINUTES", default_value_t = 0,
+          value_parser = clap::value_parser!(i64).range(0..=10_080))]
+    wave_slack: i64,
     /// The longest makespan the model holds, in minutes. Default: the
     /// length of the plan found within --time-limit (the model then holds
     /// every plan at least as short), or the deadline when none is found.
@@ -59,6 +64,7 @@ impl Args {
             let (plan, out) = (self.plan.as_deref(), self.output.as_deref());
             return super::executors::run(
                 executor,
+                self.wave_slack,
                 &self.inventory,
                 plan,
                 out,

@@ -102,7 +102,9 @@ impl<'a> Night<'a> {
     }
 
     /// Waves in sequence, each lane's activities back to back from the
-    /// wave's start (a gated one not before its planned start).
+    /// wave's start; a gated one not before its planned start, nor before
+    /// the wave's start plus its planned offset in the wave (so orders held
+    /// by the clock inside a wave hold when an earlier wave ran late).
     fn replay(&self, wave: &[usize], gated: &[bool]) -> Vec<Time> {
         let waves = wave.iter().copied().max().map_or(0, |w| w + 1);
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); waves];
@@ -114,10 +116,12 @@ impl<'a> Night<'a> {
         for tasks in &members {
             let mut lane_end: BTreeMap<usize, Time> = BTreeMap::new();
             let mut w_end = w_start;
+            let planned_start = tasks.iter().map(|&t| self.starts[t]).min().unwrap_or(0);
             for &t in tasks {
                 let mut s = lane_end.get(&self.lane[t]).copied().unwrap_or(w_start);
                 if gated[t] {
-                    s = s.max(self.starts[t]);
+                    let offset = self.starts[t] - planned_start;
+                    s = s.max(self.starts[t]).max(w_start + offset);
                 }
                 at[t] = s;
                 let e = s + self.inv.tasks[t].duration;
@@ -140,8 +144,8 @@ impl<'a> Night<'a> {
 
     /// The cut minutes: every minute at which no activity is running, then
     /// each plan start that separates two hosts' ordered activities when the
-    /// replay still keeps every rule with it.
-    fn cuts(&self) -> Vec<Time> {
+    /// replay still keeps every rule with it and ends by `longest`.
+    fn cuts(&self, longest: Time) -> Vec<Time> {
         let mut by_start: Vec<usize> = (0..self.starts.len()).collect();
         by_start.sort_by_key(|&t| self.starts[t]);
         let mut cuts = Vec::new();
@@ -179,7 +183,10 @@ impl<'a> Night<'a> {
             let mut with = cuts.clone();
             with.push(c);
             with.sort_unstable();
-            if self.evaluate(&with).is_some() {
+            let fits = self
+                .evaluate(&with)
+                .is_some_and(|(_, at)| crate::plan::length(self.inv, &at) <= longest);
+            if fits {
                 cuts = with;
             }
         }
@@ -263,10 +270,13 @@ fn plays(night: &Night, wave: &[usize]) -> Vec<Play> {
     out
 }
 
-/// The playbook directory for the checked plan `starts`.
-pub fn export(inv: &Inventory, starts: &[Time]) -> Result<Export, Refused> {
+/// The playbook directory for the checked plan `starts`. `slack`: the
+/// minutes the waves may add to the night's length (a wave waits for its
+/// slowest host; more waves hold more of the order by completion rather
+/// than by the clock).
+pub fn export(inv: &Inventory, starts: &[Time], slack: Time) -> Result<Export, Refused> {
     let night = Night::new(inv, starts);
-    let cuts = night.cuts();
+    let cuts = night.cuts(crate::plan::length(inv, starts) + slack.max(0));
     let wave = night.waves(&cuts);
     let (gated, replay) = night.evaluate(&cuts).ok_or_else(|| Refused {
         reason: "the plan's waves replayed with its durations break a rule".into(),
@@ -299,6 +309,7 @@ pub fn export(inv: &Inventory, starts: &[Time]) -> Result<Export, Refused> {
             play,
             &group,
             k + 1,
+            &wave,
             &gated,
             &change_files,
         );
@@ -381,12 +392,14 @@ fn playbook_header(inv: &Inventory, starts: &[Time]) -> String {
 }
 
 /// One play of the playbook.
+#[allow(clippy::too_many_arguments)]
 fn write_play(
     s: &mut String,
     night: &Night,
     play: &Play,
     group: &str,
     number: usize,
+    wave: &[usize],
     gated: &[bool],
     change_files: &BTreeMap<&str, String>,
 ) {
@@ -412,7 +425,14 @@ fn write_play(
             sizes.join(", ")
         );
     }
-    s.push_str("  tasks:\n");
+    s.push_str("  tasks:\n    - name: \"the wave starts (gates count from here)\"\n      ansible.builtin.set_fact:\n        windowplan_wave_started: \"{{ now(utc=true).timestamp() | int }}\"\n");
+    // Each wave of the play (a batch of a serial play) counts its gates'
+    // offsets from its own planned start.
+    let mut wave_start: BTreeMap<usize, Time> = BTreeMap::new();
+    for &t in &play.tasks {
+        let w = wave_start.entry(wave[t]).or_insert(night.starts[t]);
+        *w = (*w).min(night.starts[t]);
+    }
     for &t in &play.tasks {
         let task = &inv.tasks[t];
         let host = &night.lanes[night.lane[t]].0;
@@ -431,11 +451,12 @@ fn write_play(
         if gated[t] && night.starts[t] > 0 {
             let _ = writeln!(
                 s,
-                "    - name: {}\n      when: {}\n      ansible.builtin.wait_for:\n        timeout: \"{{{{ [windowplan_not_before | int - now(utc=true).timestamp() | int, 0] | max }}}}\"\n      vars:\n        windowplan_gate_for: {}\n        windowplan_not_before: {}",
+                "    - name: {}\n      when: {}\n      ansible.builtin.wait_for:\n        timeout: \"{{{{ [[windowplan_not_before | int, windowplan_wave_started | int + windowplan_after_wave_start] | max - now(utc=true).timestamp() | int, 0] | max }}}}\"\n      vars:\n        windowplan_gate_for: {}\n        windowplan_not_before: {}\n        windowplan_after_wave_start: {}",
                 yaml_str(&format!("wait until {} for {}", clock(night.starts[t]), task.id)),
                 yaml_str(&when),
                 yaml_str(&task.id),
-                epoch(inv, night.starts[t])
+                epoch(inv, night.starts[t]),
+                60 * (night.starts[t] - wave_start[&wave[t]])
             );
         }
         let name = match &task.meta.title {
