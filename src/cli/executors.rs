@@ -17,6 +17,17 @@ pub enum Executor {
     Argo,
 }
 
+impl Executor {
+    /// The name given to `--format`.
+    fn name(self) -> &'static str {
+        match self {
+            Executor::Ansible => "ansible",
+            Executor::Cau => "cau",
+            Executor::Argo => "argo",
+        }
+    }
+}
+
 /// Checks the plan, builds the export and writes it to `out`; gives the
 /// exit code (1 when the plan breaks a rule or the tool cannot run it).
 pub fn run(
@@ -28,11 +39,11 @@ pub fn run(
     limits: &windowplan::inventory::Limits,
 ) -> u8 {
     let Some(plan_path) = plan_path else {
-        eprintln!("error: --format {executor:?} exports a saved plan: give --plan PLAN (written by `windowplan plan --format json -o PLAN`)");
+        eprintln!("error: --format {} exports a saved plan: give --plan PLAN (written by `windowplan plan --format json -o PLAN`)", executor.name());
         return EXIT_BAD_INPUT;
     };
     let Some(out) = out else {
-        eprintln!("error: --format {executor:?} writes files: give -o OUT (a directory for ansible, a file for cau and argo)");
+        eprintln!("error: --format {} writes files: give -o OUT (a directory for ansible, a file for cau and argo)", executor.name());
         return EXIT_BAD_INPUT;
     };
     let inv = match load(inv_path, limits) {
@@ -58,7 +69,10 @@ pub fn run(
         Ok(export) => write_export(executor, &export, out),
         Err(Refused { reason, violations }) => {
             eprint!("{}", windowplan::report::violations(&violations));
-            eprintln!("cannot export for {executor:?}: {reason}; nothing written");
+            eprintln!(
+                "cannot export for {}: {reason}; nothing written",
+                executor.name()
+            );
             EXIT_NO_PLAN
         }
     }

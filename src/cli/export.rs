@@ -60,6 +60,10 @@ impl Args {
             ModelFormat::Cau => Some(super::executors::Executor::Cau),
             ModelFormat::Argo => Some(super::executors::Executor::Argo),
         };
+        if executor.is_none() && self.plan.is_some() {
+            eprintln!("error: --plan is read by --format ansible, cau or argo; --format lp writes the model of the inventory (drop --plan, or choose an executor format)");
+            return EXIT_BAD_INPUT;
+        }
         if let Some(executor) = executor {
             let (plan, out) = (self.plan.as_deref(), self.output.as_deref());
             return super::executors::run(

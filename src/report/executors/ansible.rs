@@ -572,3 +572,43 @@ fn change_file(inv: &Inventory, parent: &str, path: &str) -> String {
     );
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::testkit::Builder;
+
+    #[test]
+    fn overlapping_changes_on_one_system_get_an_alias_host() {
+        let mut b = Builder::new();
+        let db = b.system("db");
+        b.inv.systems[db].parallel_changes = 2;
+        b.task("t1", &[db], 30);
+        b.task("t2", &[db], 30);
+        b.task("t3", &[db], 10);
+        let starts = [0, 10, 30];
+        let night = Night::new(&b.inv, &starts);
+        let names: Vec<&str> = night.lanes.iter().map(|l| l.0.as_str()).collect();
+        assert_eq!(names, vec!["db", "db__2"]);
+        assert_eq!(night.lane, vec![0, 1, 0]);
+        let export = export(&b.inv, &starts, 0).unwrap();
+        let inventory = &export.files[1].text;
+        assert!(inventory.contains("\"db__2\":\n      ansible_host: \"db\""), "{inventory}");
+        assert!(crate::check::check(&b.inv, &export.replay).is_empty());
+    }
+
+    #[test]
+    fn a_wave_waits_for_its_slowest_host() {
+        let mut b = Builder::new();
+        let (a, c) = (b.system("a"), b.system("c"));
+        b.task("long", &[a], 60);
+        b.task("short", &[c], 10);
+        let after = b.task("next", &[c], 10);
+        b.after(after, 1, 0, None);
+        let night = Night::new(&b.inv, &[0, 0, 10]);
+        // One wave: "next" follows "short" on host c without waiting for "long".
+        assert_eq!(night.replay(&[0, 0, 0], &[false; 3]), vec![0, 0, 10]);
+        // Two waves cut at minute 10: "next" waits for "long".
+        assert_eq!(night.replay(&[0, 0, 1], &[false; 3]), vec![0, 0, 60]);
+    }
+}
