@@ -112,7 +112,16 @@ fn write_export(executor: Executor, export: &Export, out: &Path) -> u8 {
     }
     eprint!("{}", export.summary);
     if !kept.is_empty() {
-        eprintln!("kept as they were (your automation): {}", kept.join(", "));
+        let shown = kept.len().min(5);
+        let more = if kept.len() > shown {
+            format!(" and {} more", kept.len() - shown)
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "kept as they were (your automation): {}{more}",
+            kept[..shown].join(", ")
+        );
     }
     eprintln!("wrote {}", out.display());
     EXIT_OK

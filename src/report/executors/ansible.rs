@@ -25,9 +25,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 /// Most cut trials (each replays the night and runs the checker).
-const MAX_CUT_TRIALS: usize = 200;
+const MAX_CUT_TRIALS: usize = 100;
 /// Above this many tasks only the free cuts (no activity running) are made.
-const MAX_TRIAL_TASKS: usize = 5_000;
+const MAX_TRIAL_TASKS: usize = 2_000;
 /// Name of the control node's host (coordination tasks).
 const CONTROL: &str = "windowplan-control";
 
@@ -593,7 +593,10 @@ mod tests {
         assert_eq!(night.lane, vec![0, 1, 0]);
         let export = export(&b.inv, &starts, 0).unwrap();
         let inventory = &export.files[1].text;
-        assert!(inventory.contains("\"db__2\":\n      ansible_host: \"db\""), "{inventory}");
+        assert!(
+            inventory.contains("\"db__2\":\n      ansible_host: \"db\""),
+            "{inventory}"
+        );
         assert!(crate::check::check(&b.inv, &export.replay).is_empty());
     }
 

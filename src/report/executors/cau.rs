@@ -1,6 +1,6 @@
-//! `export --format cau`: one `Invoke-CauRun` per failover cluster (a
-//! cluster of the inventory with tasks run on each member), in a PowerShell
-//! script. CAU updates one node at a time: `-NodeOrder` is the order in
+//! `export --format cau`: one `Invoke-CauRun` per `cluster:` task of the
+//! inventory (the failover cluster whose members it runs on), in a
+//! PowerShell script. CAU updates one node at a time: `-NodeOrder` is the order in
 //! which the plan starts the members, `-MaxFailedNodes 0` stops the run at
 //! the first failure, and a pre-update script holds each node until its
 //! planned start. The members' tasks keep their planned offsets inside a
@@ -103,11 +103,16 @@ pub fn export(inv: &Inventory, starts: &[Time]) -> Result<Export, Refused> {
     let at = replay(starts, &runs);
     let violations = crate::check::check(inv, &at);
     if !violations.is_empty() {
-        let overlapping: Vec<String> = runs
+        let mut overlapping: Vec<String> = Vec::new();
+        for r in runs
             .iter()
             .filter(|r| r.nodes.windows(2).any(|w| w[1].2 < w[0].3))
-            .map(|r| inv.clusters[r.cluster].id.clone())
-            .collect();
+        {
+            let id = &inv.clusters[r.cluster].id;
+            if !overlapping.contains(id) {
+                overlapping.push(id.clone());
+            }
+        }
         return Err(Refused {
             reason: format!(
                 "Cluster-Aware Updating updates one node at a time, but the plan updates several members at once on {}; one node at a time the night breaks these rules (plan the cluster with `max_unavailable: 1`, or use --format ansible or argo)",
