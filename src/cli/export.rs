@@ -1,6 +1,7 @@
 //! `windowplan export`: the time-indexed MILP model of an inventory (or a
 //! PSPLIB / RCPSP/max instance) in CPLEX LP format, for the user's own MILP
-//! solver (HiGHS, CBC, Gurobi, CPLEX).
+//! solver (HiGHS, CBC, Gurobi, CPLEX); or a saved plan for the tools that
+//! run the night (`--plan PLAN --format ansible|cau|argo`, see executors.rs).
 
 use super::common::*;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,12 @@ use windowplan::solve::{Outcome, SolveOptions};
 enum ModelFormat {
     /// CPLEX LP: a binary `x_<j>_<t>` per activity and start minute, and the makespan `M`.
     Lp,
+    /// Ansible: a directory with a playbook of waves and its inventory (needs --plan).
+    Ansible,
+    /// Windows Cluster-Aware Updating: `Invoke-CauRun` per cluster, a .ps1 file (needs --plan).
+    Cau,
+    /// Argo Workflows: a `Workflow` YAML file whose DAG holds the plan's order (needs --plan).
+    Argo,
 }
 
 /// Write the scheduling model as a MILP for another solver.
@@ -21,6 +28,14 @@ pub struct Args {
     inventory: PathBuf,
     #[arg(long, value_enum, default_value_t = ModelFormat::Lp)]
     format: ModelFormat,
+    /// The saved plan to export (ansible, cau, argo): checked first.
+    #[arg(long)]
+    plan: Option<PathBuf>,
+    /// ansible: minutes the waves may add to the night (a wave waits for its
+    /// slowest host); 0 keeps the plan's length, holding more order by the clock.
+    #[arg(long, value_name = "MINUTES", default_value_t = 0,
+          value_parser = clap::value_parser!(i64).range(0..=10_080))]
+    wave_slack: i64,
     /// The longest makespan the model holds, in minutes. Default: the
     /// length of the plan found within --time-limit (the model then holds
     /// every plan at least as short), or the deadline when none is found.
@@ -39,7 +54,27 @@ pub struct Args {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
-        let ModelFormat::Lp = self.format;
+        let executor = match self.format {
+            ModelFormat::Lp => None,
+            ModelFormat::Ansible => Some(super::executors::Executor::Ansible),
+            ModelFormat::Cau => Some(super::executors::Executor::Cau),
+            ModelFormat::Argo => Some(super::executors::Executor::Argo),
+        };
+        if executor.is_none() && self.plan.is_some() {
+            eprintln!("error: --plan is read by --format ansible, cau or argo; --format lp writes the model of the inventory (drop --plan, or choose an executor format)");
+            return EXIT_BAD_INPUT;
+        }
+        if let Some(executor) = executor {
+            let (plan, out) = (self.plan.as_deref(), self.output.as_deref());
+            return super::executors::run(
+                executor,
+                self.wave_slack,
+                &self.inventory,
+                plan,
+                out,
+                &self.limits.limits(),
+            );
+        }
         let problem = match self.problem() {
             Ok(p) => p,
             Err(code) => return code,

@@ -8,6 +8,7 @@ mod bench;
 mod changes;
 mod check;
 mod common;
+mod executors;
 mod explain;
 mod export;
 mod generate;

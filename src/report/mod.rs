@@ -2,6 +2,7 @@
 //! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page.
 
 pub mod csv;
+pub mod executors;
 pub mod gantt;
 pub mod html;
 pub mod ics;
