@@ -190,14 +190,14 @@ fn closest_timezone(name: &str) -> Option<String> {
         .available()
         .map(|n| n.as_str().to_string())
         .collect();
-    if let Some(s) = super::load::suggest(name, names.iter().map(|n| n.as_str())) {
+    if let Some(s) = super::suggest::suggest(name, names.iter().map(|n| n.as_str())) {
         return Some(s.to_string());
     }
     let city = name.rsplit('/').next().unwrap_or(name);
     let cities = names
         .iter()
         .filter_map(|n| n.rsplit_once('/').map(|(_, c)| c));
-    let c = super::load::suggest(city, cities)?;
+    let c = super::suggest::suggest(city, cities)?;
     // The first name (alphabetically) with that city, e.g. `Europe/London`.
     let mut with_city: Vec<&String> = names
         .iter()

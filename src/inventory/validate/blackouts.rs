@@ -118,7 +118,7 @@ pub fn scopes(
         let sc = &b.scope;
         bo.scoped = !sc.clusters.is_empty() || !sc.services.is_empty();
         let mut unknown = |list: &str, k: usize, kind: &str, id: &str, known: Vec<&str>| {
-            let hint = match crate::inventory::load::suggest(id, known.iter().copied()) {
+            let hint = match crate::inventory::suggest::suggest(id, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("define it under `{list}:`"),
             };

@@ -120,7 +120,7 @@ pub fn zone_label(i: usize, zone: &str, f: &InventoryFile) -> bool {
         .zones
         .iter()
         .map(|z| z.id.as_str())
-        .min_by_key(|z| (crate::inventory::load::edit_distance(zone, z), *z));
+        .min_by_key(|z| (crate::inventory::suggest::edit_distance(zone, z), *z));
     let hint = match closest {
         Some(z) => format!("the closest declared zone is `{z}`: correct the name if that was meant, or declare `{zone}` under `zones:` (a zone without `max_concurrent` is a label)"),
         None => format!("declare `{zone}` under `zones:` (a zone without `max_concurrent` is a label)"),

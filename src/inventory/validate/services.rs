@@ -132,7 +132,7 @@ pub fn any_group(
                 "E097",
                 format!("{path}.any[{k}]"),
                 format!("unknown system or cluster `{m}` in the `any` group"),
-                match crate::inventory::load::suggest(m, comps.keys().copied()) {
+                match crate::inventory::suggest::suggest(m, comps.keys().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => {
                         "list systems or clusters defined under `systems:` or `clusters:`".into()

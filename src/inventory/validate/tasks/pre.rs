@@ -252,7 +252,7 @@ pub fn task_extras(
                     "E098",
                     p,
                     format!("unknown system or cluster `{d}` in `down`"),
-                    match crate::inventory::load::suggest(d, comps.keys().copied()) {
+                    match crate::inventory::suggest::suggest(d, comps.keys().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "list systems or clusters defined under `systems:` or `clusters:`"
                             .into(),
