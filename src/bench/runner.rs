@@ -28,6 +28,7 @@
 //! the solver.
 
 use crate::bench::formats::{self, critical_path_bound, E_BENCH_DIR, E_REFERENCE};
+use crate::bench::text_reader;
 use crate::error::InputError;
 use crate::model::{Problem, Time};
 use crate::solve::{Outcome, Solution, SolveOptions};
@@ -527,7 +528,7 @@ pub fn run_with(
     let mut csv = match &bench.instances_csv {
         Some(p) => {
             let mut f = std::fs::File::create(p).map_err(|e| {
-                formats::error(
+                text_reader::error(
                     &p.display().to_string(),
                     0,
                     E_BENCH_DIR,
@@ -826,7 +827,7 @@ pub fn collect_instances(
 ) -> Result<Vec<(String, Vec<PathBuf>)>, InputError> {
     let source = dir.display().to_string();
     let unreadable = |e: std::io::Error| {
-        formats::error(
+        text_reader::error(
             &source,
             0,
             E_BENCH_DIR,
@@ -869,7 +870,7 @@ pub fn collect_instances(
         }
     }
     if sets.is_empty() {
-        return Err(formats::error(
+        return Err(text_reader::error(
             &source,
             0,
             E_BENCH_DIR,
@@ -932,7 +933,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 pub fn load_reference(path: &Path) -> Result<ReferenceTable, InputError> {
     let source = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| {
-        formats::error(
+        text_reader::error(
             &source,
             0,
             E_REFERENCE,
@@ -993,7 +994,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
     let i_lb = find(&["lower_bound", "best_lower_bound", "lb"]);
     let i_status = find(&["status", "kind"]);
     let (Some(i_inst), Some(i_ms)) = (i_inst, i_ms) else {
-        return Err(formats::error(
+        return Err(text_reader::error(
             source,
             1,
             E_REFERENCE,
@@ -1007,7 +1008,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         let get = |k: Option<usize>| k.and_then(|k| f.get(k)).copied().unwrap_or("");
         let bad = |what: &str, v: &str| {
-            formats::error(
+            text_reader::error(
                 source,
                 line_no,
                 E_REFERENCE,
@@ -1017,7 +1018,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
         };
         let instance = get(Some(i_inst));
         if instance.is_empty() {
-            return Err(formats::error(
+            return Err(text_reader::error(
                 source,
                 line_no,
                 E_REFERENCE,
@@ -1056,7 +1057,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
                 if makespan.is_some() && makespan == lower_bound {
                     RefStatus::Optimal
                 } else if makespan.is_none() {
-                    return Err(formats::error(
+                    return Err(text_reader::error(
                         source,
                         line_no,
                         E_REFERENCE,
@@ -1068,7 +1069,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
                 }
             }
             other => {
-                return Err(formats::error(
+                return Err(text_reader::error(
                     source,
                     line_no,
                     E_REFERENCE,
@@ -1078,7 +1079,7 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
             }
         };
         if status != RefStatus::Infeasible && makespan.is_none() {
-            return Err(formats::error(
+            return Err(text_reader::error(
                 source,
                 line_no,
                 E_REFERENCE,
@@ -1119,7 +1120,7 @@ fn parse_psplib_table(
     } else if let Some(s) = set.strip_suffix("lb") {
         (s.to_string(), RefStatus::Best)
     } else {
-        return Err(formats::error(
+        return Err(text_reader::error(
             source,
             0,
             E_REFERENCE,
@@ -1151,7 +1152,7 @@ fn parse_psplib_table(
         );
     }
     if table.is_empty() {
-        return Err(formats::error(
+        return Err(text_reader::error(
             source,
             0,
             E_REFERENCE,
