@@ -329,8 +329,13 @@ fn parse_local_text(text: &str) -> Result<LocalText, TimeError> {
 }
 
 /// Resolves a local time in `tz`. Ambiguous (repeated) times take the
-/// earlier instant unless an explicit offset picks one.
-pub fn parse_local(text: &str, tz: &TimeZone) -> Result<ZonedDateTime, TimeError> {
+/// earlier instant unless an explicit offset picks one, with warning W002
+/// pushed on `warnings`.
+pub fn parse_local(
+    text: &str,
+    tz: &TimeZone,
+    warnings: &mut Vec<crate::error::Diagnostic>,
+) -> Result<ZonedDateTime, TimeError> {
     let LocalText { dt, offset } = parse_local_text(text)?;
     let amb = tz.to_ambiguous_zoned_datetime(dt);
     let candidates: Vec<Offset> = match amb.offset() {
@@ -349,7 +354,7 @@ pub fn parse_local(text: &str, tz: &TimeZone) -> Result<ZonedDateTime, TimeError
     };
     let chosen = match offset {
         None if candidates.len() > 1 => {
-            super::validate::format11::warn(crate::error::Diagnostic::new(
+            warnings.push(crate::error::Diagnostic::new(
                 "W002",
                 "",
                 format!(
@@ -411,7 +416,7 @@ impl Clock {
     #[cfg(test)]
     pub fn new(timezone_name: &str, start: &str) -> Result<Clock, TimeError> {
         let tz = timezone(timezone_name)?;
-        let start = parse_local(start, &tz)?;
+        let start = parse_local(start, &tz, &mut Vec::new())?;
         Ok(Clock { tz, start })
     }
 
@@ -429,14 +434,23 @@ impl Clock {
         Ok(mins)
     }
 
-    /// Parses a local time into minutes from the window start.
-    pub fn minute(&self, text: &str) -> Result<Time, TimeError> {
-        let zdt = parse_local(text, &self.tz)?;
+    /// Parses a local time into minutes from the window start (warnings,
+    /// see [`parse_local`], go to `warnings`).
+    pub fn minute(
+        &self,
+        text: &str,
+        warnings: &mut Vec<crate::error::Diagnostic>,
+    ) -> Result<Time, TimeError> {
+        let zdt = parse_local(text, &self.tz, warnings)?;
         self.minutes_to(&zdt, text)
     }
 
     /// Parses `A/B` into an interval of minutes; `B` must be after `A`.
-    pub fn interval(&self, text: &str) -> Result<Interval, TimeError> {
+    pub fn interval(
+        &self,
+        text: &str,
+        warnings: &mut Vec<crate::error::Diagnostic>,
+    ) -> Result<Interval, TimeError> {
         let mut parts = text.split('/');
         let (a, b) =
             match (parts.next(), parts.next(), parts.next()) {
@@ -447,8 +461,8 @@ impl Clock {
                     "write an interval as `START/END`, e.g. `2026-12-05T23:00/2026-12-06T03:00`",
                 )),
             };
-        let s = self.minute(a)?;
-        let e = self.minute(b)?;
+        let s = self.minute(a, warnings)?;
+        let e = self.minute(b, warnings)?;
         if e <= s {
             return Err(TimeError::new(
                 E_INTERVAL,
@@ -532,10 +546,10 @@ mod tests {
     #[test]
     fn spring_forward_window_is_seven_hours() {
         let c = Clock::new("America/New_York", "2026-03-07T22:00").unwrap();
-        assert_eq!(c.minute("2026-03-08T06:00"), Ok(420));
-        assert_eq!(c.minute("2026-03-08T03:00"), Ok(240));
-        assert_eq!(c.minute("2026-03-08T01:59"), Ok(239));
-        let e = c.minute("2026-03-08T02:30").unwrap_err();
+        assert_eq!(c.minute("2026-03-08T06:00", &mut Vec::new()), Ok(420));
+        assert_eq!(c.minute("2026-03-08T03:00", &mut Vec::new()), Ok(240));
+        assert_eq!(c.minute("2026-03-08T01:59", &mut Vec::new()), Ok(239));
+        let e = c.minute("2026-03-08T02:30", &mut Vec::new()).unwrap_err();
         assert_eq!(e.code, E_TIME_GAP);
         assert!(e.message.contains("2026-03-08T02:30"));
     }
@@ -543,31 +557,40 @@ mod tests {
     #[test]
     fn fall_back_window_is_nine_hours() {
         let c = Clock::new("America/New_York", "2026-10-31T22:00").unwrap();
-        assert_eq!(c.minute("2026-11-01T06:00"), Ok(540));
+        assert_eq!(c.minute("2026-11-01T06:00", &mut Vec::new()), Ok(540));
         // Ambiguous: earlier instant (EDT, -04:00).
-        assert_eq!(c.minute("2026-11-01T01:30"), Ok(210));
-        assert_eq!(c.minute("2026-11-01T01:30-04:00"), Ok(210));
+        assert_eq!(c.minute("2026-11-01T01:30", &mut Vec::new()), Ok(210));
+        assert_eq!(c.minute("2026-11-01T01:30-04:00", &mut Vec::new()), Ok(210));
         // Explicit offset picks the later one (EST).
-        assert_eq!(c.minute("2026-11-01T01:30-05:00"), Ok(270));
-        let e = c.minute("2026-11-01T01:30-06:00").unwrap_err();
+        assert_eq!(c.minute("2026-11-01T01:30-05:00", &mut Vec::new()), Ok(270));
+        let e = c
+            .minute("2026-11-01T01:30-06:00", &mut Vec::new())
+            .unwrap_err();
         assert_eq!(e.code, E_OFFSET);
         // Offset on an unambiguous time must match.
-        assert_eq!(c.minute("2026-11-01T06:00-05:00"), Ok(540));
-        assert!(c.minute("2026-11-01T06:00-04:00").is_err());
+        assert_eq!(c.minute("2026-11-01T06:00-05:00", &mut Vec::new()), Ok(540));
+        assert!(c.minute("2026-11-01T06:00-04:00", &mut Vec::new()).is_err());
     }
 
     #[test]
     fn local_time_syntax() {
         let tz = ny();
-        assert!(parse_local("2026-12-05T22:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05 22:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00-05:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00-0500", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00Z", &timezone("UTC").unwrap()).is_ok());
+        assert!(parse_local("2026-12-05T22:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05T22:00:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05 22:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05T22:00-05:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05T22:00-0500", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local(
+            "2026-12-05T22:00Z",
+            &timezone("UTC").unwrap(),
+            &mut Vec::new()
+        )
+        .is_ok());
         // An offset the zone does not use there is refused.
         assert_eq!(
-            parse_local("2026-12-05T22:00Z", &tz).unwrap_err().code,
+            parse_local("2026-12-05T22:00Z", &tz, &mut Vec::new())
+                .unwrap_err()
+                .code,
             E_OFFSET
         );
         for s in [
@@ -582,7 +605,7 @@ mod tests {
             "2026-12-05T22h00",
             "é026-12-05T22:00",
         ] {
-            assert!(parse_local(s, &tz).is_err(), "{s}");
+            assert!(parse_local(s, &tz, &mut Vec::new()).is_err(), "{s}");
         }
     }
 
@@ -598,21 +621,31 @@ mod tests {
     fn intervals() {
         let c = Clock::new("Europe/London", "2026-12-05T22:00").unwrap();
         assert_eq!(
-            c.interval("2026-12-05T23:00/2026-12-06T03:00"),
+            c.interval("2026-12-05T23:00/2026-12-06T03:00", &mut Vec::new()),
             Ok(Interval::new(60, 300))
         );
         assert_eq!(
-            c.interval("2026-12-05T21:00/2026-12-05T21:30"),
+            c.interval("2026-12-05T21:00/2026-12-05T21:30", &mut Vec::new()),
             Ok(Interval::new(-60, -30))
         );
         assert_eq!(
-            c.interval("2026-12-06T03:00/2026-12-05T23:00")
+            c.interval("2026-12-06T03:00/2026-12-05T23:00", &mut Vec::new())
                 .unwrap_err()
                 .code,
             E_INTERVAL
         );
-        assert_eq!(c.interval("2026-12-06T03:00").unwrap_err().code, E_INTERVAL);
-        assert_eq!(c.minute("2028-12-06T03:00").unwrap_err().code, E_TIME_RANGE);
+        assert_eq!(
+            c.interval("2026-12-06T03:00", &mut Vec::new())
+                .unwrap_err()
+                .code,
+            E_INTERVAL
+        );
+        assert_eq!(
+            c.minute("2028-12-06T03:00", &mut Vec::new())
+                .unwrap_err()
+                .code,
+            E_TIME_RANGE
+        );
     }
 
     #[test]
@@ -652,9 +685,9 @@ mod tests {
                 let tz = TimeZone::get("America/New_York").unwrap();
                 let _ = parse_duration(&s);
                 let _ = parse_lag(&s);
-                let _ = parse_local(&s, &tz);
+                let _ = parse_local(&s, &tz, &mut Vec::new());
                 let c = Clock::new("America/New_York", "2026-12-05T22:00").unwrap();
-                let _ = c.interval(&s);
+                let _ = c.interval(&s, &mut Vec::new());
             }
 
             #[test]
@@ -664,10 +697,10 @@ mod tests {
                 suffix in "[0-9:+-]{0,6}",
             ) {
                 let tz = TimeZone::get("Europe/London").unwrap();
-                let _ = parse_local(&format!("{prefix}{junk}{suffix}"), &tz);
-                let _ = parse_local(&format!("2026-12-05T22:0{junk}{suffix}"), &tz);
-                let _ = parse_local(&format!("2026-12-05T22:00{junk}{suffix}"), &tz);
-                let _ = parse_local(&format!("2026-12-05T22:00+{junk}{suffix}"), &tz);
+                let _ = parse_local(&format!("{prefix}{junk}{suffix}"), &tz, &mut Vec::new());
+                let _ = parse_local(&format!("2026-12-05T22:0{junk}{suffix}"), &tz, &mut Vec::new());
+                let _ = parse_local(&format!("2026-12-05T22:00{junk}{suffix}"), &tz, &mut Vec::new());
+                let _ = parse_local(&format!("2026-12-05T22:00+{junk}{suffix}"), &tz, &mut Vec::new());
             }
 
             #[test]
@@ -701,7 +734,7 @@ mod tests {
                 let c = Clock::new("America/New_York", "2026-01-01T00:00").unwrap();
                 let zdt = c.start.checked_add(jiff::SignedDuration::from_mins(offset)).unwrap();
                 let text = zdt.strftime("%Y-%m-%dT%H:%M%:z").to_string();
-                match c.minute(&text) {
+                match c.minute(&text, &mut Vec::new()) {
                     Ok(m) => prop_assert_eq!(m, offset),
                     Err(e) => prop_assert_eq!(e.code, E_TIME_RANGE),
                 }

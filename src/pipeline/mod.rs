@@ -30,9 +30,7 @@ pub fn load_inventory_with(
     limits: &inventory::Limits,
     timings: &mut Timings,
 ) -> Result<Inventory, InputError> {
-    let inv = timings.time("read + validate", || {
-        with_warnings(|| inventory::load_with(path, limits))
-    })?;
+    let inv = timings.time("read + validate", || inventory::load_with(path, limits))?;
     timings.time("dependency cycles", || {
         check_dr_cycles(inv, &path.display().to_string())
     })
@@ -45,7 +43,7 @@ pub fn load_inventory_str(
     format: inventory::Format,
     source: &str,
 ) -> Result<Inventory, InputError> {
-    let inv = with_warnings(|| inventory::load_str(text, format, source))?;
+    let inv = inventory::load_str(text, format, source)?;
     check_dr_cycles(inv, source)
 }
 
@@ -60,19 +58,8 @@ pub fn load_inventory_reader(
 ) -> Result<Inventory, InputError> {
     let text = inventory::read_limited(reader, limits.max_file_bytes, "inventory", source)
         .map_err(|d| InputError::one(source, d))?;
-    let inv = with_warnings(|| inventory::load_str_with(&text, format, source, limits))?;
+    let inv = inventory::load_str_with(&text, format, source, limits)?;
     check_dr_cycles(inv, source)
-}
-
-/// Runs a load and keeps the warnings validation gave on the way (format
-/// 1.1: an undeclared zone, an ambiguous local time) in the inventory.
-fn with_warnings(
-    load: impl FnOnce() -> Result<Inventory, InputError>,
-) -> Result<Inventory, InputError> {
-    inventory::validate::format11::take_warnings();
-    let mut inv = load()?;
-    inv.warnings = inventory::validate::format11::take_warnings();
-    Ok(inv)
 }
 
 fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError> {

@@ -229,7 +229,9 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn time(&mut self, path: String, text: &str) -> Option<Time> {
-        match self.clock.minute(text) {
+        // An ambiguous local time is taken as the earlier instant, as in the
+        // inventory; its warning is not reported for a progress file.
+        match self.clock.minute(text, &mut Vec::new()) {
             Ok(m) => Some(m),
             Err(e) => {
                 self.diags

@@ -30,10 +30,10 @@ pub(super) fn blackouts(
         let mut interval = Interval::new(0, 0);
         if let Some(c) = clock {
             let from = c
-                .minute(b.from.as_str())
+                .minute(b.from.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].from"), e));
             let to = c
-                .minute(b.to.as_str())
+                .minute(b.to.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].to"), e));
             if let (Ok(from), Ok(to)) = (from, to) {
                 if to <= from {

@@ -5,32 +5,15 @@
 //! cluster/service/team in [`super::blackouts`], steps, canaries,
 //! `same_member`, expanded ids in `after`, coordination tasks, `read_only`
 //! and `down:` in [`super::tasks`].
-//! Warnings (W0xx) are kept per thread until [`take_warnings`]
-//! (crate-internal: the command says them, the library prints nothing).
+//! Warnings (W0xx) are carried by the validation context into
+//! [`Inventory::warnings`] (the command says them, the library prints
+//! nothing).
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
 use crate::inventory::model::*;
-
-thread_local! {
-    static WARNINGS: RefCell<Vec<Diagnostic>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Records a warning (never changes the exit code; printed on stderr).
-pub fn warn(d: Diagnostic) {
-    WARNINGS.with(|w| w.borrow_mut().push(d));
-}
-
-/// The warnings recorded on this thread since the last call.
-pub fn take_warnings() -> Vec<Diagnostic> {
-    let mut all = WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()));
-    let mut seen = HashSet::new();
-    all.retain(|d| seen.insert((d.path.clone(), d.message.clone())));
-    all
-}
 
 /// A diagnostic (the free form of `Ctx::err`, for the format 1.1 rules).
 pub(super) fn err(

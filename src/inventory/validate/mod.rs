@@ -53,6 +53,9 @@ struct Ctx<'p> {
     partial: &'p Partial,
     /// Candidate comparisons left for "did you mean" (see [`SUGGESTION_BUDGET`]).
     suggestions_left: usize,
+    /// The warnings found so far (W0xx: never an error), for
+    /// [`Inventory::warnings`].
+    warnings: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
@@ -96,7 +99,7 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         let mut ok = true;
         for (k, t) in list.iter().enumerate() {
-            match clock.interval(t.as_str()) {
+            match clock.interval(t.as_str(), &mut self.warnings) {
                 Ok(i) => out.push(i),
                 Err(e) => {
                     ok = false;
@@ -254,6 +257,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         partial,
         diags: Vec::new(),
         suggestions_left: SUGGESTION_BUDGET,
+        warnings: Vec::new(),
     };
     let cx = &mut cx;
     let (clock, deadline) = window::check(cx, f);
@@ -306,7 +310,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         services,
         integrations,
         tasks,
-        warnings: Vec::new(),
+        warnings: distinct(std::mem::take(&mut cx.warnings)),
     };
     cx.diags
         .extend(super::impossible::check(&inv, f, clock.is_some()));
@@ -315,6 +319,14 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
     } else {
         Err(std::mem::take(&mut cx.diags))
     }
+}
+
+/// The warnings with repeats left out (a time written twice is warned
+/// about once), in the order found.
+fn distinct(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    warnings.retain(|d| seen.insert((d.path.clone(), d.message.clone())));
+    warnings
 }
 
 impl<'f> Names<'f> {
@@ -844,10 +856,7 @@ tasks:
         let e = yaml(&s).expect_err("expected diagnostics");
         assert!(!e.diagnostics.iter().any(|d| d.path == "systems[0].zone"));
         let ok = with("teams: [{id: ops, capacity: 1}]\nsystems: [{id: web-1, zone: pcii}]\nzones: [{id: pci, max_concurrent: 1}]\ntasks: [{id: t, system: web-1, duration: 10m, team: ops}]\n");
-        let w = crate::inventory::validate::format11::take_warnings();
-        drop(w);
-        yaml(&ok).expect("an undeclared zone is a label");
-        let w = crate::inventory::validate::format11::take_warnings();
+        let w = yaml(&ok).expect("an undeclared zone is a label").warnings;
         assert!(
             w.iter()
                 .any(|d| d.code == "W001" && d.hint.contains("`pci`")),

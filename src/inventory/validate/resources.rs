@@ -3,7 +3,7 @@
 //! (E033 unknown zone, E040 parallel_changes, then the format 1.1 system
 //! rules: external, unavailable).
 
-use super::format11::{err, warn};
+use super::format11::err;
 use super::{keys, positive_u32, Ctx, Names};
 use crate::base::Interval;
 use crate::error::Diagnostic;
@@ -70,7 +70,7 @@ pub(super) fn systems(
     for (i, s) in f.systems.iter().enumerate() {
         let zone = s.zone.as_ref().and_then(|z| match names.zones.get(z) {
             Some((k, _)) => Some(*k),
-            None if zone_label(i, z, f) => None,
+            None if zone_label(i, z, f, &mut cx.warnings) => None,
             None => {
                 cx.unknown(
                     "E033",
@@ -106,16 +106,16 @@ pub(super) fn systems(
             notes: None,
         });
     }
-    cx.diags
-        .extend(external_and_unavailable(f, clock, &mut systems));
+    let diags = external_and_unavailable(f, clock, &mut systems, &mut cx.warnings);
+    cx.diags.extend(diags);
     systems
 }
 
 /// A system naming an undeclared zone (format 1.1): accepted as a label
 /// with no limit, with warning W001 naming the closest declared zone (by
-/// edit distance), as DESIGN.md's table says. Always true: the caller
-/// reports no error.
-pub fn zone_label(i: usize, zone: &str, f: &InventoryFile) -> bool {
+/// edit distance, pushed on `warnings`), as DESIGN.md's table says. Always
+/// true: the caller reports no error.
+pub fn zone_label(i: usize, zone: &str, f: &InventoryFile, warnings: &mut Vec<Diagnostic>) -> bool {
     let closest = f
         .zones
         .iter()
@@ -125,7 +125,7 @@ pub fn zone_label(i: usize, zone: &str, f: &InventoryFile) -> bool {
         Some(z) => format!("the closest declared zone is `{z}`: correct the name if that was meant, or declare `{zone}` under `zones:` (a zone without `max_concurrent` is a label)"),
         None => format!("declare `{zone}` under `zones:` (a zone without `max_concurrent` is a label)"),
     };
-    warn(err(
+    warnings.push(err(
         "W001",
         format!("systems[{i}].zone"),
         format!("zone `{zone}` is not declared: taken as a label with no limit"),
@@ -134,11 +134,13 @@ pub fn zone_label(i: usize, zone: &str, f: &InventoryFile) -> bool {
     true
 }
 
-/// `external`, `notes` and `unavailable` of every system.
+/// `external`, `notes` and `unavailable` of every system (the errors
+/// returned, the warnings of the times pushed on `warnings`).
 pub fn external_and_unavailable(
     f: &InventoryFile,
     clock: Option<&Clock>,
     systems: &mut [System],
+    warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, (s, sys)) in f.systems.iter().zip(systems.iter_mut()).enumerate() {
@@ -147,8 +149,8 @@ pub fn external_and_unavailable(
         let Some(c) = clock else { continue };
         for (k, u) in s.unavailable.iter().enumerate() {
             let p = format!("systems[{i}].unavailable[{k}]");
-            let from = c.minute(u.from.as_str());
-            let to = c.minute(u.to.as_str());
+            let from = c.minute(u.from.as_str(), warnings);
+            let to = c.minute(u.to.as_str(), warnings);
             match (from, to) {
                 (Ok(a), Ok(b)) if b > a => sys.unavailable.push(Unavailable {
                     interval: Interval::new(a, b),

@@ -14,7 +14,7 @@ pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<Clock>, Option<T
             cx.time_err("window.timezone", e);
             None
         }
-        Ok(tz) => match time::parse_local(f.window.start.as_str(), &tz) {
+        Ok(tz) => match time::parse_local(f.window.start.as_str(), &tz, &mut cx.warnings) {
             Err(e) => {
                 cx.time_err("window.start", e);
                 None
@@ -24,7 +24,7 @@ pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<Clock>, Option<T
     };
     let mut deadline = None;
     if let (Some(c), Some(d)) = (&clock, &f.window.deadline) {
-        match c.minute(d.as_str()) {
+        match c.minute(d.as_str(), &mut cx.warnings) {
             Err(e) => cx.time_err("window.deadline", e),
             Ok(m) if m <= 0 => cx.err(
                 "E015",
