@@ -329,7 +329,45 @@ pub struct Inventory {
     pub warnings: Vec<crate::error::Diagnostic>,
 }
 
+/// The components `start` stands on, with every component feeding one of
+/// them through a chain of sync integrations (a sync consumer is down while
+/// its producer is; an integration into a cluster's member feeds the
+/// cluster). `start` first, then the feeders in the order found; each once.
+/// The one definition of the rule for validation and compilation (the
+/// checker keeps its own); [`Inventory::sync_closure`] on a resolved
+/// inventory.
+pub fn sync_closure(
+    start: impl IntoIterator<Item = Component>,
+    clusters: &[Cluster],
+    integrations: &[Integration],
+) -> Vec<Component> {
+    let mut comps: Vec<Component> = Vec::new();
+    for c in start {
+        if !comps.contains(&c) {
+            comps.push(c);
+        }
+    }
+    let mut i = 0;
+    while i < comps.len() {
+        let c = comps[i];
+        for ig in integrations {
+            let feeds = ig.to == c
+                || matches!((ig.to, c), (Component::System(s), Component::Cluster(k)) if clusters[k].members.contains(&s));
+            if feeds && ig.mode == IntegrationMode::Sync && !comps.contains(&ig.from) {
+                comps.push(ig.from);
+            }
+        }
+        i += 1;
+    }
+    comps
+}
+
 impl Inventory {
+    /// [`sync_closure`] of `start` in this inventory.
+    pub fn sync_closure(&self, start: impl IntoIterator<Item = Component>) -> Vec<Component> {
+        sync_closure(start, &self.clusters, &self.integrations)
+    }
+
     /// The systems a component stands for.
     pub fn component_systems(&self, c: Component) -> Vec<usize> {
         match c {

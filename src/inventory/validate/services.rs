@@ -176,22 +176,12 @@ pub fn service_systems(
     clusters: &[Cluster],
     integrations: &[Integration],
 ) -> Vec<usize> {
-    let mut comps: Vec<Component> = svc.requires.clone();
-    for g in &svc.any {
-        comps.extend(g.members.iter().copied());
-    }
-    let mut i = 0;
-    while i < comps.len() {
-        let c = comps[i];
-        for ig in integrations {
-            let feeds = ig.to == c
-                || matches!((ig.to, c), (Component::System(s), Component::Cluster(k)) if clusters[k].members.contains(&s));
-            if feeds && ig.mode == IntegrationMode::Sync && !comps.contains(&ig.from) {
-                comps.push(ig.from);
-            }
-        }
-        i += 1;
-    }
+    let direct = svc.requires.iter().copied();
+    let comps = sync_closure(
+        direct.chain(svc.any.iter().flat_map(|g| g.members.iter().copied())),
+        clusters,
+        integrations,
+    );
     let mut out: Vec<usize> = comps
         .iter()
         .flat_map(|&c| match c {
