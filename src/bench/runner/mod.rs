@@ -40,7 +40,7 @@ pub use reference::{
     instance_key, load_reference, parse_reference, RefStatus, Reference, ReferenceTable,
 };
 pub use render::{csv_row, render_json, render_table, write_instances_csv, CSV_HEADER};
-use render::{opt, progress_line};
+use render::{or_blank, progress_line};
 
 use crate::bench::formats::{self, critical_path_bound, E_BENCH_DIR};
 use crate::bench::text_reader;
@@ -404,7 +404,7 @@ impl BenchReport {
                 if r.worse_than_one_thread() {
                     what.push(format!(
                         "one thread found {} against {} with {}",
-                        opt(r.one_thread_makespan.flatten()),
+                        or_blank(r.one_thread_makespan.flatten()),
                         r.makespan.map_or("none".into(), |m| m.to_string()),
                         match self.threads {
                             0 => "all cores".to_string(),
@@ -706,14 +706,14 @@ fn check_schedule(
 fn compare_with_bounds(r: &mut InstanceResult, sol: &Solution) {
     if let Some(cp) = r.cp_bound {
         if cp > 0 {
-            r.dev_cp_pct = Some(pct(sol.makespan, cp));
+            r.dev_cp_pct = Some(percent_above(sol.makespan, cp));
         }
     }
     let reference = r.reference;
     let ref_status = reference.map(|x| x.status);
     if let Some(rm) = reference.and_then(|x| x.makespan) {
         if rm > 0 {
-            r.dev_ref_pct = Some(pct(sol.makespan, rm));
+            r.dev_ref_pct = Some(percent_above(sol.makespan, rm));
         }
         r.matched_reference = sol.makespan <= rm;
         if ref_status == Some(RefStatus::Optimal) && sol.makespan < rm {
@@ -743,7 +743,8 @@ fn compare_with_bounds(r: &mut InstanceResult, sol: &Solution) {
     }
 }
 
-fn pct(value: Time, base: Time) -> f64 {
+/// How far `value` is above `base`, in percent of `base`.
+fn percent_above(value: Time, base: Time) -> f64 {
     100.0 * (value - base) as f64 / base as f64
 }
 

@@ -8,7 +8,8 @@ use std::io::Write;
 pub const CSV_HEADER: &str = "set,instance,activities,status,makespan,lower_bound,cp_bound,\
 ref_makespan,ref_status,dev_ref_pct,dev_cp_pct,matched_ref,proven_optimal,time_s,violations,conflicts,detail";
 
-pub(super) fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+/// An optional value as a table or CSV cell: blank when absent.
+pub(super) fn or_blank<T: std::fmt::Display>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
@@ -35,15 +36,15 @@ pub fn csv_row(r: &InstanceResult) -> String {
         csv_field(&r.instance),
         r.activities.to_string(),
         r.status.as_str().to_string(),
-        opt(r.makespan),
-        opt(r.lower_bound),
-        opt(r.cp_bound),
-        opt(r.reference.and_then(|x| x.makespan)),
+        or_blank(r.makespan),
+        or_blank(r.lower_bound),
+        or_blank(r.cp_bound),
+        or_blank(r.reference.and_then(|x| x.makespan)),
         r.reference
             .map(|x| format!("{:?}", x.status).to_ascii_lowercase())
             .unwrap_or_default(),
-        opt(r.dev_ref_pct.map(|x| format!("{x:.4}"))),
-        opt(r.dev_cp_pct.map(|x| format!("{x:.4}"))),
+        or_blank(r.dev_ref_pct.map(|x| format!("{x:.4}"))),
+        or_blank(r.dev_cp_pct.map(|x| format!("{x:.4}"))),
         (r.matched_reference as u8).to_string(),
         (r.proven_optimal as u8).to_string(),
         format!("{:.3}", r.time_s),
@@ -69,10 +70,10 @@ pub(super) fn progress_line(r: &InstanceResult) -> String {
         r.set,
         r.instance,
         r.status.as_str(),
-        opt(r.makespan),
-        opt(r.lower_bound),
-        opt(r.cp_bound),
-        opt(r.reference.and_then(|x| x.makespan)),
+        or_blank(r.makespan),
+        or_blank(r.lower_bound),
+        or_blank(r.cp_bound),
+        or_blank(r.reference.and_then(|x| x.makespan)),
         r.time_s,
         if r.failed() { "  FAILED" } else { "" }
     )
@@ -109,14 +110,14 @@ pub fn render_table(report: &BenchReport) -> String {
         "panics",
         "overtime",
     ];
-    let f2 = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into());
+    let two_decimals = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into());
     let row = |s: &SetSummary| -> Vec<String> {
         vec![
             s.set.clone(),
             s.instances.to_string(),
             s.solved.to_string(),
-            f2(s.mean_dev_ref_pct),
-            f2(s.mean_dev_cp_pct),
+            two_decimals(s.mean_dev_ref_pct),
+            two_decimals(s.mean_dev_cp_pct),
             format!("{}/{}", s.matched_reference, s.with_reference),
             s.proven_optimal.to_string(),
             if s.infeasible_expected > 0 {
@@ -160,42 +161,42 @@ pub fn render_table(report: &BenchReport) -> String {
             out.push('\n');
         }
     }
-    let t = &report.total;
+    let total = &report.total;
     // The three outcomes mean different things: say which is which.
     out.push_str(&format!(
         "outcomes: {} solved, {} proven infeasible, {} not found within the time limit (not proven impossible)\n",
-        t.solved, t.infeasible_detected, t.not_found
+        total.solved, total.infeasible_detected, total.not_found
     ));
-    if t.repeated > 0 {
+    if total.repeated > 0 {
         out.push_str(&format!(
             "repeat check: {} instances solved twice; {} differed{}\n",
-            t.repeated,
-            t.not_reproducible + t.differed_wall_decided,
-            if t.differed_wall_decided > 0 {
+            total.repeated,
+            total.not_reproducible + total.differed_wall_decided,
+            if total.differed_wall_decided > 0 {
                 format!(
                     " ({} after the wall clock ended a run on a busy machine: not counted as failures)",
-                    t.differed_wall_decided
+                    total.differed_wall_decided
                 )
             } else {
                 String::new()
             }
         ));
     }
-    if t.compared_one_thread > 0 {
+    if total.compared_one_thread > 0 {
         out.push_str(&format!(
             "one-thread check: {} instances; one thread better on {}{}, worse on {}, equal on {}\n",
-            t.compared_one_thread,
-            t.worse_than_one_thread,
-            if t.worse_wall_decided > 0 {
+            total.compared_one_thread,
+            total.worse_than_one_thread,
+            if total.worse_wall_decided > 0 {
                 format!(
                     " ({} after the wall clock ended the one-thread run on a busy machine: not counted as failures)",
-                    t.worse_wall_decided
+                    total.worse_wall_decided
                 )
             } else {
                 String::new()
             },
-            t.better_than_one_thread,
-            t.compared_one_thread - t.worse_than_one_thread - t.better_than_one_thread
+            total.better_than_one_thread,
+            total.compared_one_thread - total.worse_than_one_thread - total.better_than_one_thread
         ));
     }
     let failures = report.failures();
