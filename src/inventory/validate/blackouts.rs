@@ -1,9 +1,9 @@
-//! Blackouts (format 1.0 scopes): E013 (ends before it starts), times
+//! Blackouts (scopes by system, zone and tag): E013 (ends before it starts), times
 //! (from the time parser), E031/E033/E037 unknown systems, zones and tags.
-//! The format 1.1 scopes (clusters, services, teams) are checked in
+//! The scopes by cluster, service and team, which need the services, are checked in
 //! [`scopes`] once services are known.
 
-use super::format11::err;
+use super::err;
 use super::services::service_systems;
 use super::{keys, Ctx, Names};
 use crate::base::Interval;

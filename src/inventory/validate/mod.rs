@@ -17,11 +17,11 @@
 //! [`validate_with`] runs one module per rule family, in this order (the
 //! order of the diagnostics): `window` (timezone, start, deadline), `ids`
 //! (every id registered), `resources` (teams, zones, systems), `clusters`
-//! (clusters, DR pairs; E046 once tasks are known), `blackouts` (1.0
-//! scopes), `services` (services, integrations), the 1.1 blackout scopes
-//! (which need the services), `tasks` (pass 1, cycles in `after`, pass 2
+//! (clusters, DR pairs; E046 once tasks are known), `blackouts` (scopes
+//! by system, zone, tag), `services` (services, integrations), the blackout
+//! scopes by cluster, service and team (which need the services), `tasks` (pass 1, cycles in `after`, pass 2
 //! expansion), E046; then the rules no schedule can satisfy (`impossible`).
-//! What format 1.1 rules share is in `format11`. This module holds the
+//! This module holds the
 //! shared context (`Ctx`: the diagnostics, the "did you mean" budget and
 //! the checks every family uses) and the id maps (`Names`).
 
@@ -32,8 +32,6 @@ mod resources;
 mod services;
 mod tasks;
 mod window;
-
-pub(crate) mod format11;
 
 use super::file::*;
 use super::shape::Partial;
@@ -222,6 +220,11 @@ impl Ctx<'_> {
     }
 }
 
+/// A diagnostic (the free form of `Ctx::err`, for rules that collect their own).
+fn err(code: &'static str, path: String, msg: String, hint: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, path, msg, hint)
+}
+
 /// Ids of one kind: the index each names and the path of its definition.
 type Ids<V> = HashMap<String, (V, String)>;
 
@@ -269,7 +272,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
     let clusters = clusters::clusters(cx, f, &names);
     let dr = clusters::dr(cx, f, &names);
     let mut blackouts = blackouts::blackouts(cx, f, clock, &names);
-    let comps = format11::components(f);
+    let comps = ids::components(f);
     let services = services::services(cx, f, &names, &comps);
     let integrations = services::integrations(cx, f, &names);
     cx.diags.extend(blackouts::scopes(
@@ -851,7 +854,7 @@ tasks:
   - {id: d, cluster: web-1, duration: 5m, after: ["b@web-1"]}
 "#,
         );
-        // An undeclared system zone is a label (format 1.1), with a warning
+        // An undeclared system zone is a label, with a warning
         // naming the closest declared zone: not among the errors.
         let e = yaml(&s).expect_err("expected diagnostics");
         assert!(!e.diagnostics.iter().any(|d| d.path == "systems[0].zone"));

@@ -1,9 +1,9 @@
 //! Teams (E040 capacity, availability intervals), zones (E040
-//! max_concurrent; a zone without it is a format 1.1 label) and systems
-//! (E033 unknown zone, E040 parallel_changes, then the format 1.1 system
+//! max_concurrent; a zone without it is a label) and systems
+//! (E033 unknown zone, E040 parallel_changes, then the system
 //! rules: external, unavailable).
 
-use super::format11::err;
+use super::err;
 use super::{keys, positive_u32, Ctx, Names};
 use crate::base::Interval;
 use crate::error::Diagnostic;
@@ -41,7 +41,7 @@ pub(super) fn zones(cx: &mut Ctx, f: &InventoryFile) -> Vec<Zone> {
     let mut zones = Vec::with_capacity(f.zones.len());
     for (i, z) in f.zones.iter().enumerate() {
         let max_concurrent = match z.max_concurrent {
-            None => u32::MAX, // a label (format 1.1)
+            None => u32::MAX, // a label
             Some(m) => positive_u32(
                 cx,
                 format!("zones[{i}].max_concurrent"),
@@ -59,7 +59,7 @@ pub(super) fn zones(cx: &mut Ctx, f: &InventoryFile) -> Vec<Zone> {
     zones
 }
 
-/// The systems, resolved, with the format 1.1 system rules.
+/// The systems, resolved, with the system rules.
 pub(super) fn systems(
     cx: &mut Ctx,
     f: &InventoryFile,
@@ -111,7 +111,7 @@ pub(super) fn systems(
     systems
 }
 
-/// A system naming an undeclared zone (format 1.1): accepted as a label
+/// A system naming an undeclared zone: accepted as a label
 /// with no limit, with warning W001 naming the closest declared zone (by
 /// edit distance, pushed on `warnings`), as DESIGN.md's table says. Always
 /// true: the caller reports no error.

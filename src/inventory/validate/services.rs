@@ -1,8 +1,8 @@
-//! Services (E043 weight, E035 unknown requirement, format 1.1 `any`
+//! Services (E043 weight, E035 unknown requirement, `any`
 //! groups, max_downtime) and integrations (E035, E060 async without
 //! tolerance, E061 sync with tolerance).
 
-use super::format11::err;
+use super::err;
 use super::{Ctx, Names};
 use crate::base::fmt_minutes;
 use crate::error::Diagnostic;

@@ -1,8 +1,8 @@
 //! Tasks. Pass 1 checks each file task on its own: its target (E050,
 //! E051, E058, E031/E032), duration (E099, E095, E062, E053), backout,
 //! team and needs (E052, E030, E041, E042), windows, `after` (E054, E055,
-//! E034; format 1.1 expanded ids) and the format 1.1 steps, canary and
-//! `down`. Then E056 (cycles in `after`), and pass 2: format 1.1
+//! E034; expanded ids) and the steps, canary and
+//! `down`. Then E056 (cycles in `after`), and pass 2:
 //! `same_member`, and expansion into resolved tasks.
 
 mod expansion;
@@ -108,7 +108,7 @@ fn target(
     let mut cluster = None;
     let coordination = t.team.is_some() || t.needs.is_some();
     if given == 0 && coordination {
-        // A coordination task (format 1.1): its team only.
+        // A coordination task: its team only.
     } else if given == 0 {
         cx.err(
             "E050",
@@ -437,7 +437,7 @@ pub(super) fn cycles(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) {
     }
 }
 
-/// Pass 2: format 1.1 `same_member`, then expansion and resolution.
+/// Pass 2: `same_member`, then expansion and resolution.
 pub(super) fn expand(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) -> Vec<Task> {
     cx.diags.extend(expansion::same_member(f, pre));
     let (tasks, d) = expansion::expand(f, pre);
