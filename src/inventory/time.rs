@@ -401,23 +401,23 @@ fn tz_name(tz: &TimeZone) -> String {
         .to_string()
 }
 
-/// The window's clock: converts local times to minutes from the start.
+/// The window's calendar: converts local times to minutes from the start.
 #[derive(Debug, Clone)]
-pub struct Clock {
+pub struct WindowCalendar {
     /// The window's timezone.
     pub tz: TimeZone,
     /// The window's start, local time in that timezone (minute 0).
     pub start: ZonedDateTime,
 }
 
-impl Clock {
-    /// Builds the clock from the window's timezone name and start time
+impl WindowCalendar {
+    /// Builds the calendar from the window's timezone name and start time
     /// (validation builds it field by field, to report each part's error).
     #[cfg(test)]
-    pub fn new(timezone_name: &str, start: &str) -> Result<Clock, TimeError> {
+    pub fn new(timezone_name: &str, start: &str) -> Result<WindowCalendar, TimeError> {
         let tz = timezone(timezone_name)?;
         let start = parse_local(start, &tz, &mut Vec::new())?;
-        Ok(Clock { tz, start })
+        Ok(WindowCalendar { tz, start })
     }
 
     /// Real elapsed minutes from the window start to `zdt`.
@@ -545,7 +545,7 @@ mod tests {
 
     #[test]
     fn spring_forward_window_is_seven_hours() {
-        let c = Clock::new("America/New_York", "2026-03-07T22:00").unwrap();
+        let c = WindowCalendar::new("America/New_York", "2026-03-07T22:00").unwrap();
         assert_eq!(c.minute("2026-03-08T06:00", &mut Vec::new()), Ok(420));
         assert_eq!(c.minute("2026-03-08T03:00", &mut Vec::new()), Ok(240));
         assert_eq!(c.minute("2026-03-08T01:59", &mut Vec::new()), Ok(239));
@@ -556,7 +556,7 @@ mod tests {
 
     #[test]
     fn fall_back_window_is_nine_hours() {
-        let c = Clock::new("America/New_York", "2026-10-31T22:00").unwrap();
+        let c = WindowCalendar::new("America/New_York", "2026-10-31T22:00").unwrap();
         assert_eq!(c.minute("2026-11-01T06:00", &mut Vec::new()), Ok(540));
         // Ambiguous: earlier instant (EDT, -04:00).
         assert_eq!(c.minute("2026-11-01T01:30", &mut Vec::new()), Ok(210));
@@ -619,7 +619,7 @@ mod tests {
 
     #[test]
     fn intervals() {
-        let c = Clock::new("Europe/London", "2026-12-05T22:00").unwrap();
+        let c = WindowCalendar::new("Europe/London", "2026-12-05T22:00").unwrap();
         assert_eq!(
             c.interval("2026-12-05T23:00/2026-12-06T03:00", &mut Vec::new()),
             Ok(Interval::new(60, 300))
@@ -686,7 +686,7 @@ mod tests {
                 let _ = parse_duration(&s);
                 let _ = parse_lag(&s);
                 let _ = parse_local(&s, &tz, &mut Vec::new());
-                let c = Clock::new("America/New_York", "2026-12-05T22:00").unwrap();
+                let c = WindowCalendar::new("America/New_York", "2026-12-05T22:00").unwrap();
                 let _ = c.interval(&s, &mut Vec::new());
             }
 
@@ -731,7 +731,7 @@ mod tests {
             #[test]
             fn minutes_are_real_elapsed(offset in 0i64..(400 * 24 * 60)) {
                 // Every instant, written with its own offset, maps back exactly.
-                let c = Clock::new("America/New_York", "2026-01-01T00:00").unwrap();
+                let c = WindowCalendar::new("America/New_York", "2026-01-01T00:00").unwrap();
                 let zdt = c.start.checked_add(jiff::SignedDuration::from_mins(offset)).unwrap();
                 let text = zdt.strftime("%Y-%m-%dT%H:%M%:z").to_string();
                 match c.minute(&text, &mut Vec::new()) {

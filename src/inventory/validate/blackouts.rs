@@ -10,14 +10,14 @@ use crate::base::Interval;
 use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
 use crate::inventory::model::*;
-use crate::inventory::time::Clock;
+use crate::inventory::time::WindowCalendar;
 use std::collections::HashSet;
 
 /// The blackouts, resolved.
 pub(super) fn blackouts(
     cx: &mut Ctx,
     f: &InventoryFile,
-    clock: Option<&Clock>,
+    calendar: Option<&WindowCalendar>,
     names: &Names,
 ) -> Vec<Blackout> {
     let all_tags: HashSet<&str> = f
@@ -28,7 +28,7 @@ pub(super) fn blackouts(
     let mut blackouts = Vec::with_capacity(f.blackouts.len());
     for (i, b) in f.blackouts.iter().enumerate() {
         let mut interval = Interval::new(0, 0);
-        if let Some(c) = clock {
+        if let Some(c) = calendar {
             let from = c
                 .minute(b.from.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].from"), e));

@@ -35,7 +35,7 @@ mod window;
 
 use super::file::*;
 use super::shape::Partial;
-use super::time::{self, Clock, TimeError};
+use super::time::{self, TimeError, WindowCalendar};
 use crate::base::{Interval, Time};
 use crate::error::Diagnostic;
 use crate::inventory::*;
@@ -84,20 +84,20 @@ impl Ctx<'_> {
             .ok()
     }
 
-    /// The intervals of a list, merged; None when there is no clock (the
+    /// The intervals of a list, merged; None when there is no calendar (the
     /// window is wrong) or one of them is wrong, so that no rule is checked
     /// against a partial list (that would be a second, false error).
     fn intervals(
         &mut self,
-        clock: Option<&Clock>,
+        calendar: Option<&WindowCalendar>,
         path: &str,
         list: &[Text],
     ) -> Option<Vec<Interval>> {
-        let clock = clock?;
+        let calendar = calendar?;
         let mut out = Vec::new();
         let mut ok = true;
         for (k, t) in list.iter().enumerate() {
-            match clock.interval(t.as_str(), &mut self.warnings) {
+            match calendar.interval(t.as_str(), &mut self.warnings) {
                 Ok(i) => out.push(i),
                 Err(e) => {
                     ok = false;
@@ -263,15 +263,15 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         warnings: Vec::new(),
     };
     let cx = &mut cx;
-    let (clock, deadline) = window::check(cx, f);
-    let clock = clock.as_ref();
+    let (calendar, deadline) = window::check(cx, f);
+    let calendar = calendar.as_ref();
     let names = ids::register(cx, f);
-    let teams = resources::teams(cx, f, clock);
+    let teams = resources::teams(cx, f, calendar);
     let zones = resources::zones(cx, f);
-    let systems = resources::systems(cx, f, clock, &names);
+    let systems = resources::systems(cx, f, calendar, &names);
     let clusters = clusters::clusters(cx, f, &names);
     let dr = clusters::dr(cx, f, &names);
-    let mut blackouts = blackouts::blackouts(cx, f, clock, &names);
+    let mut blackouts = blackouts::blackouts(cx, f, calendar, &names);
     let comps = ids::components(f);
     let services = services::services(cx, f, &names, &comps);
     let integrations = services::integrations(cx, f, &names);
@@ -282,14 +282,14 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         &services,
         &integrations,
     ));
-    let pre = tasks::pass1(cx, f, clock, &names, &clusters, &systems, &comps);
+    let pre = tasks::pass1(cx, f, calendar, &names, &clusters, &systems, &comps);
     tasks::cycles(cx, f, &pre);
     let tasks = tasks::expand(cx, f, &pre);
     clusters::all_up(cx, f, &clusters, &systems, &tasks);
 
     // Resolved as far as it goes, for the rules no schedule can satisfy;
     // with an unreadable window no time is checked, so any start will do.
-    let start = match clock {
+    let start = match calendar {
         Some(c) => c.start.clone(),
         None => jiff::Timestamp::UNIX_EPOCH.to_zoned_datetime(jiff::tz::TimeZone::UTC),
     };
@@ -316,7 +316,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         warnings: distinct(std::mem::take(&mut cx.warnings)),
     };
     cx.diags
-        .extend(super::impossible::check(&inv, f, clock.is_some()));
+        .extend(super::impossible::check(&inv, f, calendar.is_some()));
     if cx.diags.is_empty() {
         Ok(inv)
     } else {

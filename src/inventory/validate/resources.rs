@@ -9,10 +9,14 @@ use crate::base::Interval;
 use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
 use crate::inventory::model::*;
-use crate::inventory::time::Clock;
+use crate::inventory::time::WindowCalendar;
 
 /// The teams, resolved.
-pub(super) fn teams(cx: &mut Ctx, f: &InventoryFile, clock: Option<&Clock>) -> Vec<Team> {
+pub(super) fn teams(
+    cx: &mut Ctx,
+    f: &InventoryFile,
+    calendar: Option<&WindowCalendar>,
+) -> Vec<Team> {
     let mut teams = Vec::with_capacity(f.teams.len());
     for (i, t) in f.teams.iter().enumerate() {
         let capacity = positive_u32(
@@ -26,7 +30,7 @@ pub(super) fn teams(cx: &mut Ctx, f: &InventoryFile, clock: Option<&Clock>) -> V
         let available = t
             .available
             .as_ref()
-            .and_then(|list| cx.intervals(clock, &format!("teams[{i}].available"), list));
+            .and_then(|list| cx.intervals(calendar, &format!("teams[{i}].available"), list));
         teams.push(Team {
             id: t.id.clone(),
             capacity,
@@ -63,7 +67,7 @@ pub(super) fn zones(cx: &mut Ctx, f: &InventoryFile) -> Vec<Zone> {
 pub(super) fn systems(
     cx: &mut Ctx,
     f: &InventoryFile,
-    clock: Option<&Clock>,
+    calendar: Option<&WindowCalendar>,
     names: &Names,
 ) -> Vec<System> {
     let mut systems = Vec::with_capacity(f.systems.len());
@@ -106,7 +110,7 @@ pub(super) fn systems(
             notes: None,
         });
     }
-    let diags = external_and_unavailable(f, clock, &mut systems, &mut cx.warnings);
+    let diags = external_and_unavailable(f, calendar, &mut systems, &mut cx.warnings);
     cx.diags.extend(diags);
     systems
 }
@@ -138,7 +142,7 @@ pub fn zone_label(i: usize, zone: &str, f: &InventoryFile, warnings: &mut Vec<Di
 /// returned, the warnings of the times pushed on `warnings`).
 pub fn external_and_unavailable(
     f: &InventoryFile,
-    clock: Option<&Clock>,
+    calendar: Option<&WindowCalendar>,
     systems: &mut [System],
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
@@ -146,7 +150,7 @@ pub fn external_and_unavailable(
     for (i, (s, sys)) in f.systems.iter().zip(systems.iter_mut()).enumerate() {
         sys.external = s.external;
         sys.notes = s.notes.clone();
-        let Some(c) = clock else { continue };
+        let Some(c) = calendar else { continue };
         for (k, u) in s.unavailable.iter().enumerate() {
             let p = format!("systems[{i}].unavailable[{k}]");
             let from = c.minute(u.from.as_str(), warnings);

@@ -11,7 +11,7 @@ mod pre;
 use super::{cycle_in, keys, strongly_connected, Ctx, Names};
 use crate::base::{fmt_minutes, Time};
 use crate::inventory::file::{DurationSpec, InventoryFile, TaskFile};
-use crate::inventory::time::Clock;
+use crate::inventory::time::WindowCalendar;
 use crate::inventory::{Cluster, Component, System, Task};
 pub(super) use pre::{Pre, PreAfter, Sel};
 use std::collections::{HashMap, HashSet};
@@ -24,7 +24,7 @@ type Target = (usize, Vec<(Option<String>, Vec<usize>)>, Option<usize>);
 pub(super) fn pass1(
     cx: &mut Ctx,
     f: &InventoryFile,
-    clock: Option<&Clock>,
+    calendar: Option<&WindowCalendar>,
     names: &Names,
     clusters: &[Cluster],
     systems: &[System],
@@ -56,7 +56,7 @@ pub(super) fn pass1(
         let windows = t
             .windows
             .as_ref()
-            .and_then(|list| cx.intervals(clock, &format!("{tp}.windows"), list));
+            .and_then(|list| cx.intervals(calendar, &format!("{tp}.windows"), list));
         let after = after(cx, f, names, t, &tp);
         if let Some(list) = &t.steps {
             let (s, d) = pre::steps(i, list, &needs, t.outage, read_only, |x| {
