@@ -704,35 +704,35 @@ fn check_schedule(
 /// Deviations from the critical-path bound and the reference, and the
 /// conflicts with the reference's optimum, bounds or infeasibility.
 fn compare_with_bounds(r: &mut InstanceResult, sol: &Solution) {
-    if let Some(cp) = r.cp_bound {
-        if cp > 0 {
-            r.dev_cp_pct = Some(percent_above(sol.makespan, cp));
+    if let Some(cp_bound) = r.cp_bound {
+        if cp_bound > 0 {
+            r.dev_cp_pct = Some(percent_above(sol.makespan, cp_bound));
         }
     }
     let reference = r.reference;
     let ref_status = reference.map(|x| x.status);
-    if let Some(rm) = reference.and_then(|x| x.makespan) {
-        if rm > 0 {
-            r.dev_ref_pct = Some(percent_above(sol.makespan, rm));
+    if let Some(ref_makespan) = reference.and_then(|x| x.makespan) {
+        if ref_makespan > 0 {
+            r.dev_ref_pct = Some(percent_above(sol.makespan, ref_makespan));
         }
-        r.matched_reference = sol.makespan <= rm;
-        if ref_status == Some(RefStatus::Optimal) && sol.makespan < rm {
+        r.matched_reference = sol.makespan <= ref_makespan;
+        if ref_status == Some(RefStatus::Optimal) && sol.makespan < ref_makespan {
             r.conflicts.push(format!(
-                "makespan {} below the proven optimum {rm}",
+                "makespan {} below the proven optimum {ref_makespan}",
                 sol.makespan
             ));
         }
-        if sol.lower_bound > rm {
+        if sol.lower_bound > ref_makespan {
             r.conflicts.push(format!(
-                "lower bound {} above the reference makespan {rm}",
+                "lower bound {} above the reference makespan {ref_makespan}",
                 sol.lower_bound
             ));
         }
     }
-    if let Some(lb) = reference.and_then(|x| x.lower_bound) {
-        if sol.makespan < lb {
+    if let Some(ref_lower_bound) = reference.and_then(|x| x.lower_bound) {
+        if sol.makespan < ref_lower_bound {
             r.conflicts.push(format!(
-                "makespan {} below the published lower bound {lb}",
+                "makespan {} below the published lower bound {ref_lower_bound}",
                 sol.makespan
             ));
         }

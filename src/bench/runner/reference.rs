@@ -141,130 +141,154 @@ fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, Input
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty());
     let (_, header) = lines.next().unwrap_or((0, ""));
-    let cols: Vec<String> = header
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
-    let find = |names: &[&str]| names.iter().find_map(|n| cols.iter().position(|c| c == n));
-    let i_inst = find(&["instance", "name", "problem"]);
-    let i_set = find(&["set"]);
-    let i_ms = find(&[
-        "best_makespan",
-        "best_known_makespan",
-        "best",
-        "makespan",
-        "optimum",
-        "ub",
-        "upper_bound",
-    ]);
-    let i_lb = find(&["lower_bound", "best_lower_bound", "lb"]);
-    let i_status = find(&["status", "kind"]);
-    let (Some(i_inst), Some(i_ms)) = (i_inst, i_ms) else {
-        return Err(text_reader::error(
-            source,
-            1,
-            E_REFERENCE,
-            format!("the header `{header}` lacks an instance or a makespan column"),
-            "use the header `instance,best_makespan,status` (status optimal|best|infeasible)",
-        ));
-    };
+    let cols = CsvColumns::of_header(header, source)?;
     let mut table = ReferenceTable::default();
     for (i, line) in lines {
-        let line_no = i + 1;
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        let get = |k: Option<usize>| k.and_then(|k| f.get(k)).copied().unwrap_or("");
-        let bad = |what: &str, v: &str| {
-            text_reader::error(
-                source,
-                line_no,
-                E_REFERENCE,
-                format!("{what} `{v}` is not a whole number"),
-                "write makespans and bounds as whole numbers, or leave them empty",
-            )
-        };
-        let instance = get(Some(i_inst));
-        if instance.is_empty() {
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        let (set, instance, reference) = cols.row(&fields, i + 1, source)?;
+        table.insert(set, instance, reference);
+    }
+    Ok(table)
+}
+
+/// Where a reference CSV's columns are (indices into a row).
+struct CsvColumns {
+    instance: usize,
+    set: Option<usize>,
+    makespan: usize,
+    /// The makespan column is `optimum` (a bare number there is proven).
+    makespan_is_optimum: bool,
+    lower_bound: Option<usize>,
+    status: Option<usize>,
+}
+
+impl CsvColumns {
+    /// The columns a header names; an instance and a makespan column are
+    /// required.
+    fn of_header(header: &str, source: &str) -> Result<CsvColumns, InputError> {
+        let cols: Vec<String> = header
+            .split(',')
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        let find = |names: &[&str]| names.iter().find_map(|n| cols.iter().position(|c| c == n));
+        let instance = find(&["instance", "name", "problem"]);
+        let makespan = find(&[
+            "best_makespan",
+            "best_known_makespan",
+            "best",
+            "makespan",
+            "optimum",
+            "ub",
+            "upper_bound",
+        ]);
+        let (Some(instance), Some(makespan)) = (instance, makespan) else {
             return Err(text_reader::error(
                 source,
-                line_no,
+                1,
                 E_REFERENCE,
-                "a row without an instance name",
+                format!("the header `{header}` lacks an instance or a makespan column"),
+                "use the header `instance,best_makespan,status` (status optimal|best|infeasible)",
+            ));
+        };
+        Ok(CsvColumns {
+            instance,
+            set: find(&["set"]),
+            makespan,
+            makespan_is_optimum: cols[makespan] == "optimum",
+            lower_bound: find(&["lower_bound", "best_lower_bound", "lb"]),
+            status: find(&["status", "kind"]),
+        })
+    }
+
+    /// One row: its set (when given), its instance and what it says.
+    fn row<'r>(
+        &self,
+        fields: &[&'r str],
+        line_no: usize,
+        source: &str,
+    ) -> Result<(Option<&'r str>, &'r str, Reference), InputError> {
+        let get = |k: Option<usize>| k.and_then(|k| fields.get(k)).copied().unwrap_or("");
+        let fail = |message: String, hint: &str| {
+            text_reader::error(source, line_no, E_REFERENCE, message, hint)
+        };
+        let instance = get(Some(self.instance));
+        if instance.is_empty() {
+            return Err(fail(
+                "a row without an instance name".into(),
                 "every row names its instance",
             ));
         }
         let num = |what: &str, v: &str| -> Result<Option<Time>, InputError> {
             if v.is_empty() {
-                Ok(None)
-            } else {
-                v.parse::<Time>().map(Some).map_err(|_| bad(what, v))
+                return Ok(None);
             }
+            v.parse::<Time>().map(Some).map_err(|_| {
+                fail(
+                    format!("{what} `{v}` is not a whole number"),
+                    "write makespans and bounds as whole numbers, or leave them empty",
+                )
+            })
         };
         // The RCPSP/max collections' `optimum.csv` writes one field per
         // instance: the optimum, `lb..ub` for an open one, `unsat` for one
         // proven infeasible.
-        let ms_field = get(Some(i_ms));
+        let ms_field = get(Some(self.makespan));
         let (ms_text, lb_text, implied) = match ms_field.split_once("..") {
             Some((lb, ub)) => (ub, lb, "best"),
-            None if ms_field.eq_ignore_ascii_case("unsat") => ("", get(i_lb), "infeasible"),
-            None if cols[i_ms] == "optimum" && !ms_field.is_empty() => (ms_field, "", "optimal"),
-            None => (ms_field, get(i_lb), ""),
+            None if ms_field.eq_ignore_ascii_case("unsat") => {
+                ("", get(self.lower_bound), "infeasible")
+            }
+            None if self.makespan_is_optimum && !ms_field.is_empty() => (ms_field, "", "optimal"),
+            None => (ms_field, get(self.lower_bound), ""),
         };
         let makespan = num("the makespan", ms_text)?;
         let lower_bound = num("the lower bound", lb_text)?;
-        let status_text = match get(i_status) {
+        let status_text = match get(self.status) {
             "" => implied.to_string(),
             s => s.to_ascii_lowercase(),
         };
-        let status = match status_text.as_str() {
-            "optimal" | "opt" => RefStatus::Optimal,
-            "best" | "feasible" | "ub" | "bku" => RefStatus::Best,
-            "infeasible" => RefStatus::Infeasible,
-            "" => {
-                if makespan.is_some() && makespan == lower_bound {
-                    RefStatus::Optimal
-                } else if makespan.is_none() {
-                    return Err(text_reader::error(
-                        source,
-                        line_no,
-                        E_REFERENCE,
-                        format!("no makespan and no status for `{instance}`"),
-                        "give a makespan, or the status infeasible",
-                    ));
-                } else {
-                    RefStatus::Best
-                }
-            }
-            other => {
-                return Err(text_reader::error(
-                    source,
-                    line_no,
-                    E_REFERENCE,
-                    format!("unknown status `{other}`"),
-                    "status is optimal, best or infeasible",
-                ))
-            }
-        };
+        let status = row_status(&status_text, instance, makespan, lower_bound)
+            .map_err(|(message, hint)| fail(message, hint))?;
         if status != RefStatus::Infeasible && makespan.is_none() {
-            return Err(text_reader::error(
-                source,
-                line_no,
-                E_REFERENCE,
+            return Err(fail(
                 format!("`{instance}` is {status:?} but has no makespan"),
                 "give the makespan, or the status infeasible",
             ));
         }
-        let set = i_set.map(|k| get(Some(k))).filter(|s| !s.is_empty());
-        table.insert(
-            set,
-            instance,
-            Reference {
-                makespan,
-                lower_bound,
-                status,
-            },
-        );
+        let set = self.set.map(|k| get(Some(k))).filter(|s| !s.is_empty());
+        let reference = Reference {
+            makespan,
+            lower_bound,
+            status,
+        };
+        Ok((set, instance, reference))
     }
-    Ok(table)
+}
+
+/// A row's status: as written, or (when not written) optimal when the
+/// makespan meets the lower bound, else best; the message and hint of what
+/// is wrong otherwise.
+fn row_status(
+    written: &str,
+    instance: &str,
+    makespan: Option<Time>,
+    lower_bound: Option<Time>,
+) -> Result<RefStatus, (String, &'static str)> {
+    match written {
+        "optimal" | "opt" => Ok(RefStatus::Optimal),
+        "best" | "feasible" | "ub" | "bku" => Ok(RefStatus::Best),
+        "infeasible" => Ok(RefStatus::Infeasible),
+        "" if makespan.is_some() && makespan == lower_bound => Ok(RefStatus::Optimal),
+        "" if makespan.is_none() => Err((
+            format!("no makespan and no status for `{instance}`"),
+            "give a makespan, or the status infeasible",
+        )),
+        "" => Ok(RefStatus::Best),
+        other => Err((
+            format!("unknown status `{other}`"),
+            "status is optimal, best or infeasible",
+        )),
+    }
 }
 
 /// PSPLIB result tables: rows `parameter instance makespan ...` under a
@@ -327,4 +351,43 @@ fn parse_psplib_table(
         ));
     }
     Ok(table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_rows_say_which_line_and_why() {
+        let message = |csv: &str| {
+            let e = parse_reference(csv, "r.csv", "r.csv").unwrap_err();
+            let d = &e.diagnostics[0];
+            assert_eq!(d.code, "E088");
+            (d.path.clone(), d.message.clone())
+        };
+        let head = "instance,best_makespan,status\n";
+        assert_eq!(
+            message(&format!("{head}a,10,optimal\nb,11,maybe\n")),
+            ("line 3".into(), "unknown status `maybe`".into())
+        );
+        assert_eq!(
+            message(&format!("{head}a,,\n")),
+            ("line 2".into(), "no makespan and no status for `a`".into())
+        );
+        assert_eq!(
+            message(&format!("{head}a,,best\n")),
+            ("line 2".into(), "`a` is Best but has no makespan".into())
+        );
+        assert_eq!(
+            message(&format!("{head},10,best\n")),
+            ("line 2".into(), "a row without an instance name".into())
+        );
+        assert_eq!(
+            message("instance,lb\nj301_1,10\n"),
+            (
+                "line 1".into(),
+                "the header `instance,lb` lacks an instance or a makespan column".into()
+            )
+        );
+    }
 }

@@ -93,6 +93,23 @@ pub fn render_table(report: &BenchReport) -> String {
         report.seed,
         report.threads
     );
+    out.push_str(&set_table(report));
+    out.push_str(&outcome_lines(&report.total));
+    let failures = report.failures();
+    if failures.is_empty() {
+        out.push_str("all schedules verified\n");
+    } else {
+        out.push_str(&format!("FAILED: {} instance(s)\n", failures.len()));
+        for f in failures.iter().take(20) {
+            out.push_str(&format!("  {f}\n"));
+        }
+    }
+    out
+}
+
+/// One row per set (and the total when there are several), aligned.
+fn set_table(report: &BenchReport) -> String {
+    let mut out = String::new();
     let head = [
         "set",
         "inst",
@@ -161,7 +178,12 @@ pub fn render_table(report: &BenchReport) -> String {
             out.push('\n');
         }
     }
-    let total = &report.total;
+    out
+}
+
+/// The three outcomes, and what the repeat and one-thread checks found.
+fn outcome_lines(total: &SetSummary) -> String {
+    let mut out = String::new();
     // The three outcomes mean different things: say which is which.
     out.push_str(&format!(
         "outcomes: {} solved, {} proven infeasible, {} not found within the time limit (not proven impossible)\n",
@@ -198,15 +220,6 @@ pub fn render_table(report: &BenchReport) -> String {
             total.better_than_one_thread,
             total.compared_one_thread - total.worse_than_one_thread - total.better_than_one_thread
         ));
-    }
-    let failures = report.failures();
-    if failures.is_empty() {
-        out.push_str("all schedules verified\n");
-    } else {
-        out.push_str(&format!("FAILED: {} instance(s)\n", failures.len()));
-        for f in failures.iter().take(20) {
-            out.push_str(&format!("  {f}\n"));
-        }
     }
     out
 }
