@@ -1,6 +1,6 @@
 //! The field's benchmark instances and our own: readers for PSPLIB RCPSP
 //! (`.sm`, Patterson) and RCPSP/max (`.sch`) ([`formats`], [`psplib`],
-//! [`rcpspmax`]), generators of instances and of whole estates
+//! [`rcpspmax`], sharing the lexer `text_reader`), generators of instances and of whole estates
 //! ([`instgen`], [`generate`]), and the runner behind `windowplan bench`
 //! ([`runner`]).
 
@@ -10,3 +10,4 @@ pub mod instgen;
 pub mod psplib;
 pub mod rcpspmax;
 pub mod runner;
+pub(crate) mod text_reader;

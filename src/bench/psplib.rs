@@ -28,9 +28,9 @@
 //! `n_jobs n_resources`, the capacities, then per job `duration demands...
 //! n_successors successors...` (1-based job numbers).
 
-use crate::bench::formats::{
-    diag, error, name_of, parse_int, tokenize, Cursor, Tok, E_COUNT, E_HEADER, E_JOB_REF, E_RANGE,
-    E_TRUNCATED, E_UNSUPPORTED, MAX_ACTIVITIES, MAX_RESOURCES, MAX_VALUE,
+use crate::bench::text_reader::{
+    diag, error, name_of, parse_int, read_text, tokenize, Cursor, Tok, E_COUNT, E_HEADER,
+    E_JOB_REF, E_RANGE, E_TRUNCATED, E_UNSUPPORTED, MAX_ACTIVITIES, MAX_RESOURCES, MAX_VALUE,
 };
 use crate::error::{Diagnostic, InputError};
 use crate::model::{Activity, Demand, Precedence, Problem, Resource};
@@ -148,12 +148,14 @@ fn header_value(
 
 /// Reads a PSPLIB single-mode `.sm` file.
 pub fn read(path: &std::path::Path) -> Result<Problem, InputError> {
-    crate::bench::formats::read_instance(path, Some(crate::bench::formats::Format::Psplib))
+    let source = path.display().to_string();
+    parse_sm(&read_text(path, &source)?, &source)
 }
 
 /// Reads a Patterson `.rcp` file.
 pub fn read_rcp(path: &std::path::Path) -> Result<Problem, InputError> {
-    crate::bench::formats::read_instance(path, Some(crate::bench::formats::Format::Patterson))
+    let source = path.display().to_string();
+    parse_rcp(&read_text(path, &source)?, &source)
 }
 
 /// Parses a PSPLIB single-mode `.sm` file.

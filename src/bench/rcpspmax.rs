@@ -21,16 +21,17 @@
 //! `"n+1"`). Multi-mode files (MRCPSP/max, modes > 1) and non-renewable
 //! resources are rejected with `E086`.
 
-use crate::bench::formats::{
-    error, name_of, tokenize, Cursor, E_COUNT, E_HEADER, E_JOB_REF, E_RANGE, E_UNSUPPORTED,
-    MAX_ACTIVITIES, MAX_RESOURCES, MAX_VALUE,
+use crate::bench::text_reader::{
+    error, name_of, read_text, tokenize, Cursor, E_COUNT, E_HEADER, E_JOB_REF, E_RANGE,
+    E_UNSUPPORTED, MAX_ACTIVITIES, MAX_RESOURCES, MAX_VALUE,
 };
 use crate::error::InputError;
 use crate::model::{Activity, Demand, Precedence, Problem, Resource};
 
 /// Reads an RCPSP/max `.sch` file.
 pub fn read(path: &std::path::Path) -> Result<Problem, InputError> {
-    crate::bench::formats::read_instance(path, Some(crate::bench::formats::Format::RcpspMax))
+    let source = path.display().to_string();
+    parse_sch(&read_text(path, &source)?, &source)
 }
 
 /// Parses an RCPSP/max `.sch` file.

@@ -2,6 +2,7 @@
 //! and re-planned suggestions that bring it to zero.
 
 use super::common::*;
+use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
 use windowplan::inventory::Limits;
 use windowplan::solve::SolveOptions;
@@ -21,9 +22,8 @@ pub struct Args {
     inventory: PathBuf,
     #[arg(long, value_enum, default_value_t = AvailabilityFormat::Text)]
     format: AvailabilityFormat,
-    /// How long to plan, and the time shared by the re-plans, e.g. 5s.
-    #[arg(long, default_value = "5s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
+    #[command(flatten)]
+    search: SearchArgs<FiveSeconds>,
     #[command(flatten)]
     limits: LimitArgs,
 }
@@ -31,10 +31,7 @@ pub struct Args {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
-        let opts = SolveOptions {
-            time_limit: self.time_limit,
-            ..Default::default()
-        };
+        let opts = self.search.solve_options();
         availability(
             &self.inventory,
             matches!(self.format, AvailabilityFormat::Json),

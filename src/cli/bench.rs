@@ -2,6 +2,7 @@
 //! verified, and compared with the published references.
 
 use super::common::*;
+use super::search_args::{OneSecond, SearchArgs};
 use std::path::{Path, PathBuf};
 use windowplan::bench::formats::Format;
 use windowplan::solve::SolveOptions;
@@ -15,12 +16,8 @@ pub struct Args {
     /// CSV of reference (best known) makespans.
     #[arg(long)]
     reference: Option<PathBuf>,
-    #[arg(long, default_value = "1s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    #[command(flatten)]
+    search: SearchArgs<OneSecond>,
     /// Take every k-th instance.
     #[arg(long, default_value_t = 1)]
     stride: usize,
@@ -45,11 +42,8 @@ impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
         let opts = SolveOptions {
-            time_limit: self.time_limit,
-            seed: self.seed,
-            threads: self.threads,
             engine: self.engine,
-            ..Default::default()
+            ..self.search.solve_options()
         };
         let bench_opts = windowplan::bench::runner::BenchOptions {
             stride: self.stride,

@@ -4,9 +4,10 @@
 //! run the night (`--plan PLAN --format ansible|cau|argo`, see executors.rs).
 
 use super::common::*;
+use super::search_args::{SearchArgs, TwoSeconds};
 use std::path::{Path, PathBuf};
 use windowplan::model::Problem;
-use windowplan::solve::{Outcome, SolveOptions};
+use windowplan::solve::Outcome;
 
 /// The model formats `export` writes.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -41,9 +42,8 @@ pub struct Args {
     /// every plan at least as short), or the deadline when none is found.
     #[arg(long)]
     horizon: Option<i64>,
-    /// How long to plan for the default horizon.
-    #[arg(long, default_value = "2s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
+    #[command(flatten)]
+    search: SearchArgs<TwoSeconds>,
     /// Write the model to this file (atomically) instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -82,7 +82,7 @@ impl Args {
         let Some(horizon) = self.horizon.or_else(|| self.default_horizon(&problem)) else {
             eprintln!(
                 "no horizon: no plan was found within the time limit of {} and the window has no deadline; give --horizon MINUTES or a longer --time-limit",
-                windowplan::solve::clock::fmt_duration(self.time_limit)
+                windowplan::solve::clock::fmt_duration(self.search.time_limit)
             );
             return EXIT_NOT_FOUND;
         };
@@ -112,10 +112,7 @@ impl Args {
 
     /// The length of a plan found within the time limit, else the deadline.
     fn default_horizon(&self, problem: &Problem) -> Option<i64> {
-        let opts = SolveOptions {
-            time_limit: self.time_limit,
-            ..Default::default()
-        };
+        let opts = self.search.solve_options();
         match windowplan::solve_checked(problem, &opts) {
             Outcome::Solved(sol) => Some(sol.makespan),
             _ => problem.deadline,

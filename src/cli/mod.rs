@@ -19,6 +19,7 @@ mod replan;
 mod report;
 mod risk;
 mod schema;
+mod search_args;
 mod spinner;
 mod validate;
 mod whatif;

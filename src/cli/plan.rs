@@ -3,6 +3,7 @@
 //! RCPSP/max instance.
 
 use super::common::*;
+use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
 use windowplan::inventory::Limits;
 use windowplan::report::Format;
@@ -13,14 +14,8 @@ use windowplan::solve::{Outcome, SolveOptions};
 pub struct Args {
     /// Inventory (.yaml, .yml, .json), or a PSPLIB .sm / RCPSP/max .sch instance.
     inventory: PathBuf,
-    /// How long to search, e.g. 10s, 500ms, 2m.
-    #[arg(long, default_value = "5s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Worker threads (0 = all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    search: SearchArgs<FiveSeconds>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Write the result to this file (atomically) instead of stdout.
@@ -56,14 +51,11 @@ impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
         let opts = SolveOptions {
-            time_limit: self.time_limit,
-            seed: self.seed,
-            threads: self.threads,
             engine: self.engine,
             objective: self.objective,
             // Ctrl-C stops the search, which returns its best plan so far.
             stop: Some(windowplan::interrupt::flag()),
-            ..Default::default()
+            ..self.search.solve_options()
         };
         let output = self.output.as_deref();
         if self.pareto && self.changes.given() {

@@ -4,6 +4,7 @@
 //! violations); 2 invalid input, with nothing written; 3 none found in time.
 
 use super::common::*;
+use super::search_args::{SearchArgs, TwoSeconds};
 use std::path::{Path, PathBuf};
 use windowplan::analysis::replan::{ReplanOptions, ReplanResult};
 use windowplan::error::InputError;
@@ -27,14 +28,8 @@ pub struct Args {
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
-    /// How long to search for each plan of the night.
-    #[arg(long, default_value = "2s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Worker threads (0 = all cores).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    #[command(flatten)]
+    search: SearchArgs<TwoSeconds>,
     /// Largest set of optional tasks tried when the deadline cannot be held.
     #[arg(long, default_value_t = 3)]
     max_drop: usize,
@@ -46,12 +41,7 @@ impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
         let opts = ReplanOptions {
-            solve: windowplan::solve::SolveOptions {
-                time_limit: self.time_limit,
-                seed: self.seed,
-                threads: self.threads,
-                ..Default::default()
-            },
+            solve: self.search.solve_options(),
             max_drop: self.max_drop,
             ..Default::default()
         };

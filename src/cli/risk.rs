@@ -2,6 +2,7 @@
 //! over three-point durations in the plan's order.
 
 use super::common::*;
+use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
 use windowplan::inventory::Limits;
 use windowplan::solve::SolveOptions;
@@ -23,11 +24,8 @@ pub struct Args {
     plan: Option<PathBuf>,
     #[arg(long, default_value_t = 2000)]
     samples: usize,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// How long to search when planning afresh.
-    #[arg(long, default_value = "5s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
+    #[command(flatten)]
+    search: SearchArgs<FiveSeconds>,
     #[arg(long, value_enum, default_value_t = RiskFormat::Table)]
     format: RiskFormat,
     #[command(flatten)]
@@ -37,14 +35,10 @@ pub struct Args {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
-        let opts = SolveOptions {
-            time_limit: self.time_limit,
-            seed: self.seed,
-            ..Default::default()
-        };
+        let opts = self.search.solve_options();
         let risk_opts = windowplan::analysis::risk::RiskOptions {
             samples: self.samples,
-            seed: self.seed,
+            seed: self.search.seed,
         };
         risk(
             &self.inventory,

@@ -2,6 +2,7 @@
 //! by side.
 
 use super::common::*;
+use super::search_args::{SearchArgs, ThreeSecondsOneThread};
 use std::path::{Path, PathBuf};
 use windowplan::solve::SolveOptions;
 
@@ -22,11 +23,8 @@ pub struct Args {
     scenarios: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = CompareOutput::Table)]
     format: CompareOutput,
-    /// How long to search, per scenario.
-    #[arg(long, default_value = "3s", value_parser = parse_time_limit)]
-    time_limit: std::time::Duration,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    #[command(flatten)]
+    search: SearchArgs<ThreeSecondsOneThread>,
     /// Write the result to this file (atomically) instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -38,12 +36,7 @@ impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
         // Scenarios are planned in parallel, one thread each.
-        let opts = SolveOptions {
-            time_limit: self.time_limit,
-            seed: self.seed,
-            threads: 1,
-            ..Default::default()
-        };
+        let opts = self.search.solve_options();
         whatif(
             &self.inventory,
             &self.scenarios,

@@ -105,10 +105,10 @@ pub struct WindowFile {
     /// Optional local wall-clock time (`2026-12-06T06:00`) by which every task must end.
     #[serde(default)]
     pub deadline: Option<Text>,
-    /// Format 1.1: optional free-text title, shown in every report.
+    /// Optional free-text title, shown in every report.
     #[serde(default)]
     pub title: Option<String>,
-    /// Format 1.1: optional change reference (e.g. `CHG-2026-1114`), shown in every report.
+    /// Optional change reference (e.g. `CHG-2026-1114`), shown in every report.
     #[serde(default)]
     pub change: Option<String>,
 }
@@ -144,18 +144,19 @@ pub struct SystemFile {
     /// Default 1.
     #[serde(default)]
     pub parallel_changes: Option<i64>,
-    /// Format 1.1: not ours; no task may name it.
+    /// Run by someone else (a vendor, a SaaS provider): no task of ours may
+    /// change it, so no task may name it.
     #[serde(default)]
     pub external: bool,
-    /// Format 1.1: known outages of the system, whatever the plan does.
+    /// Known outages of the system, whatever the plan does.
     #[serde(default)]
     pub unavailable: Vec<UnavailableFile>,
-    /// Format 1.1: optional free text, shown under the system in reports.
+    /// Optional free text, shown under the system in reports.
     #[serde(default)]
     pub notes: Option<String>,
 }
 
-/// Format 1.1: one known outage of a system (`{ from, to, reason }`).
+/// One known outage of a system (`{ from, to, reason }`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnavailableFile {
@@ -190,7 +191,7 @@ pub struct ClusterFile {
 pub struct ZoneFile {
     /// Unique id of the zone, referenced by systems' `zone` and blackout scopes.
     pub id: String,
-    /// Format 1.1: optional; a zone without it is a label.
+    /// Optional; a zone without it is a label.
     #[serde(default)]
     pub max_concurrent: Option<i64>,
 }
@@ -231,13 +232,13 @@ pub struct ScopeFile {
     /// Tags whose systems are in scope.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Format 1.1: every member of these clusters.
+    /// Every member of these clusters.
     #[serde(default)]
     pub clusters: Vec<String>,
-    /// Format 1.1: every system these services require.
+    /// Every system these services require.
     #[serde(default)]
     pub services: Vec<String>,
-    /// Format 1.1: every task of these teams.
+    /// Every task of these teams.
     #[serde(default)]
     pub teams: Vec<String>,
 }
@@ -246,7 +247,7 @@ pub struct ScopeFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlackoutFile {
-    /// Format 1.1: optional id (lets a what-if patch it by key).
+    /// Optional id (lets a what-if patch it by key).
     #[serde(default)]
     pub id: Option<String>,
     /// Local wall-clock start of the blackout (`2026-12-06T01:00`).
@@ -276,19 +277,19 @@ pub struct ServiceFile {
     /// Optional hard limit on the service's downtime, a duration (`0m`, `1h30m`).
     #[serde(default)]
     pub max_downtime: Option<Text>,
-    /// Format 1.1: optional free text, shown under the services table.
+    /// Optional free text, shown under the services table.
     #[serde(default)]
     pub notes: Option<String>,
 }
 
-/// One entry of a service's `requires`: an id, or (format 1.1) a group
+/// One entry of a service's `requires`: an id, or a group
 /// `{ any: [a, b], switchover: 5m }` that is up while one member is up.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum RequireFile {
     /// A system or cluster id.
     Id(String),
-    /// Format 1.1: an `any` group.
+    /// An `any` group.
     Any(AnyFile),
 }
 
@@ -302,7 +303,7 @@ impl RequireFile {
     }
 }
 
-/// Format 1.1: an `any: [...]` group in `requires`, up while one member is up.
+/// An `any: [...]` group in `requires`, up while one member is up.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnyFile {
@@ -411,7 +412,7 @@ pub struct AfterFile {
     pub lag: Option<Text>,
     /// Optional maximum time from that task's end to this task's start, a duration (`30m`).
     pub max_lag: Option<Text>,
-    /// Format 1.1: `<t>@m` waits only for `<task>@m`.
+    /// `<t>@m` waits only for `<task>@m`.
     pub same_member: bool,
 }
 
@@ -507,11 +508,11 @@ pub struct TaskFile {
     /// Id of a cluster: one task per member, ids `<task>@<member>`.
     #[serde(default)]
     pub cluster: Option<String>,
-    /// Required unless the task gives `steps` (format 1.1).
+    /// Required unless the task gives `steps`.
     #[serde(default)]
     pub duration: Option<DurationSpec>,
     /// `None` when not written: true, except for `read_only` and
-    /// coordination tasks (format 1.1).
+    /// coordination tasks.
     #[serde(default)]
     pub outage: Option<bool>,
     /// Id of the one team the task needs (instead of `needs`).
@@ -535,36 +536,36 @@ pub struct TaskFile {
     /// Runbook text, carried into the reports.
     #[serde(default)]
     pub title: Option<String>,
-    /// Format 1.1: optional change reference, free text.
+    /// Optional change reference, free text.
     #[serde(default)]
     pub change: Option<String>,
-    /// Format 1.1: optional owner, free text.
+    /// Optional owner, free text.
     #[serde(default)]
     pub owner: Option<String>,
-    /// Format 1.1: optional contact, free text.
+    /// Optional contact, free text.
     #[serde(default)]
     pub contact: Option<String>,
-    /// Format 1.1: optional notes, free text.
+    /// Optional notes, free text.
     #[serde(default)]
     pub notes: Option<String>,
-    /// Format 1.1: optional rollback instructions, free text.
+    /// Optional rollback instructions, free text.
     #[serde(default)]
     pub rollback: Option<String>,
-    /// Format 1.1: steps run back to back on the task's system(s).
+    /// Steps run back to back on the task's system(s).
     #[serde(default)]
     pub steps: Option<Vec<StepFile>>,
-    /// Format 1.1: the first k members finish before any other starts.
+    /// The first k members finish before any other starts.
     #[serde(default)]
     pub canary: Option<i64>,
-    /// Format 1.1: a check that changes nothing (no zone count, no outage).
+    /// A check that changes nothing (no zone count, no outage).
     #[serde(default)]
     pub read_only: bool,
-    /// Format 1.1: systems or clusters that count as down while it runs.
+    /// Systems or clusters that count as down while it runs.
     #[serde(default)]
     pub down: Vec<String>,
 }
 
-/// Format 1.1: one step of a task.
+/// One step of a task.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StepFile {
@@ -617,7 +618,7 @@ mod tests {
         ))
         .unwrap();
         let a = &f.tasks[0];
-        // Not written: validation takes it as true (format 1.1: unless read_only).
+        // Not written: validation takes it as true (unless read_only).
         assert_eq!(a.outage, None, "outage defaults to true");
         assert_eq!(a.duration, Some(DurationSpec::Fixed(Text("45m".into()))));
         assert_eq!(

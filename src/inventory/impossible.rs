@@ -24,7 +24,7 @@ use crate::error::Diagnostic;
 use std::collections::{HashMap, HashSet};
 
 /// Every impossible rule of a (possibly partly) resolved inventory.
-/// `times_known` is false when the window's clock could not be read (then
+/// `times_known` is false when the window's calendar could not be read (then
 /// no interval was read either, and no time is checked).
 pub fn check(inv: &Inventory, f: &InventoryFile, times_known: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -1,11 +1,11 @@
 //! Reading and parsing an inventory file: size limits, YAML (with
 //! alias/nesting budgets and duplicate keys refused) or JSON into the file
 //! model ([`super::file`]), the parser's messages turned into diagnostics
-//! with a code and a hint, and the "did you mean" suggestions shared by
-//! every rule. [`load`] / [`load_str`] then hand the file to
-//! [`super::validate`].
+//! with a code and a hint (see [`super::parser_hints`]). [`load`] /
+//! [`load_str`] then hand the file to [`super::validate`].
 
 use super::file::*;
+use super::parser_hints::parse_hint;
 use super::validate::{validate, validate_with};
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::*;
@@ -483,166 +483,153 @@ fn first_line(s: &str) -> String {
     }
 }
 
-/// The words between the first pair of backticks after `marker`.
-pub(crate) fn quoted_after<'a>(msg: &'a str, marker: &str) -> Option<&'a str> {
-    let rest = &msg[msg.find(marker)? + marker.len()..];
-    let rest = &rest[rest.find('`')? + 1..];
-    Some(&rest[..rest.find('`')?])
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The alternatives serde lists after "expected" (both serde_json's
-/// `` `a`, `b` or `c` `` and serde-saphyr's `one of a, b, c`).
-pub(crate) fn expected_list(msg: &str) -> Vec<String> {
-    let Some(p) = msg.rfind("expected ") else {
-        return Vec::new();
-    };
-    let list = msg[p + "expected ".len()..].trim_start_matches("one of ");
-    list.split(", ")
-        .flat_map(|x| x.split(" or "))
-        .map(|x| x.trim().trim_matches('`').to_string())
-        .filter(|x| !x.is_empty())
-        .collect()
-}
+    const HEAD: &str = "window: { start: 2026-12-05T22:00, timezone: Europe/London }\n";
 
-/// Classifies a serde/parser message into a code and a hint.
-pub(crate) fn parse_hint(msg: &str, lang: &str) -> (&'static str, String) {
-    let m = msg.to_ascii_lowercase();
-    for (marker, what) in [("unknown field", "field"), ("unknown variant", "value")] {
-        if m.starts_with(marker) {
-            let bad = quoted_after(msg, marker).unwrap_or("");
-            let alts = expected_list(msg);
-            let list = alts.join(", ");
-            let hint = match suggest(bad, alts.iter().map(|s| s.as_str())) {
-                Some(s) => format!("did you mean `{s}`? (allowed {what}s here: {list})"),
-                None if alts.is_empty() => format!("remove the {what} or check its spelling"),
-                None => format!("allowed {what}s here: {list}"),
-            };
-            return ("E005", hint);
-        }
+    fn with(body: &str) -> String {
+        format!("{HEAD}{body}")
     }
-    if m.starts_with("missing field") {
-        let f = quoted_after(msg, "missing field").unwrap_or("it");
-        return ("E005", format!("add `{f}`: it is required here"));
+
+    fn yaml(s: &str) -> Result<Inventory, InputError> {
+        load_str(s, Format::Yaml, "test.yaml")
     }
-    if m.contains("duplicate") {
-        return (
-            "E005",
-            "each key may appear only once in a mapping; remove or rename the repeated key".into(),
+
+    #[test]
+    fn json_malformed_reports_position() {
+        let e = load_str("{\n  \"window\": [1,\n}", Format::Json, "x.json").unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005");
+        assert!(e.diagnostics[0].message.contains("line 3"), "{e}");
+    }
+
+    #[test]
+    fn yaml_malformed_reports_line_and_column() {
+        let s = "window:\n  start: 2026-12-05T22:00\n  timezone: [unclosed\n";
+        let e = yaml(s).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!(d.code, "E005");
+        assert!(d.message.contains("line "), "{d}");
+        assert!(d.message.contains("column "), "{d}");
+    }
+
+    #[test]
+    fn yaml_unknown_field_is_refused() {
+        let e = yaml(&with("teams:\n  - id: dba\n    capacty: 2\n")).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!(d.code, "E005");
+        assert!(d.message.contains("capacty"), "{d}");
+        assert_eq!(d.path, "teams[0].capacty", "{d}");
+        assert_eq!((d.line, d.column), (Some(4), Some(5)), "{d}");
+    }
+
+    #[test]
+    fn yaml_duplicate_key_is_refused() {
+        let e = yaml(&with("teams:\n  - id: dba\n    id: dbb\n    capacity: 2\n")).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005", "{e}");
+        assert!(e.diagnostics[0].message.contains("line 4"), "{e}");
+    }
+
+    const BOMB: &str = r#"
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"#;
+
+    #[test]
+    fn alias_bomb_rejected_quickly() {
+        // Into a target that walks everything: only the budget stops it.
+        let t = std::time::Instant::now();
+        let d = from_yaml::<serde::de::IgnoredAny>(BOMB).unwrap_err();
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30), // a hang guard only: a loaded CI machine is slow
+            "{:?}",
+            t.elapsed()
         );
-    }
-    if m.contains("limit exceeded") || m.contains("budget") {
-        return (
-            "E006",
-            "the document exceeds the parser's safety limits (alias expansion, nesting depth or size); write the inventory out plainly".into(),
+        assert_eq!(d.code, "E006", "{d}");
+        // Inside an inventory: the bomb hidden in a list of strings.
+        let inv = format!(
+            "window: {{ start: 2026-12-05T22:00, timezone: UTC }}\nsystems:\n  - id: x\n    tags: &t0 [a, b, c, d, e, f, g, h, i, j]\n{}",
+            (1..9)
+                .map(|k| format!("  - {{ id: x{k}, tags: &t{k} [{}] }}\n", vec![format!("*t{}", k - 1); 10].join(", ")))
+                .collect::<String>()
         );
-    }
-    if m.contains("invalid boolean") || m.contains("expected a boolean") {
-        return ("E005", "write `true` or `false`".into());
-    }
-    if m.contains("floating point") || m.contains("number out of range") {
-        return (
-            "E005",
-            "write a finite number of ordinary size, e.g. `1` or `2.5` (this one is not a number or is too large to represent)".into(),
+        let t = std::time::Instant::now();
+        let e = yaml(&inv).unwrap_err();
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30), // a hang guard only: a loaded CI machine is slow
+            "{:?}",
+            t.elapsed()
         );
+        assert!(matches!(e.diagnostics[0].code, "E005" | "E006"), "{e}");
     }
-    if m.contains("does not fit in 64 bits")
-        || m.contains("expected a whole number")
-        || m.contains("invalid i64")
-        || m.contains("invalid u64")
-        || m.contains("expected i64")
-        || m.contains("invalid value: integer")
-    {
-        return (
-            "E005",
-            "write a whole number of ordinary size, e.g. `2` (this one is not a whole number or does not fit in 64 bits)".into(),
+
+    #[test]
+    fn deep_nesting_rejected() {
+        let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
+        let d = from_yaml::<serde::de::IgnoredAny>(&deep).unwrap_err();
+        assert_eq!(d.code, "E006", "{d}");
+        let deep = format!(
+            "a:\n{}",
+            (1..200)
+                .map(|k| format!("{}- \n", "  ".repeat(k)))
+                .collect::<String>()
         );
+        let d = from_yaml::<serde::de::IgnoredAny>(&deep).unwrap_err();
+        assert_eq!(d.code, "E006", "{d}");
+        let deepj = format!("{{\"window\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
+        let e = load_str(&deepj, Format::Json, "x.json").unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E005", "{e}");
     }
-    if m.contains("end of input") || m.contains("eof while parsing") {
-        return (
-            "E005",
-            "the document ends too early; check for a missing closing bracket or brace, or an empty file".into(),
-        );
-    }
-    if m.starts_with("invalid type") || m.starts_with("invalid value") {
-        if let Some(p) = msg.rfind(", expected ") {
-            let want = &msg[p + ", expected ".len()..];
-            let example = match want {
-                "a map" => ", e.g. `{ id: web-1 }`",
-                "a list" => ", e.g. `[web-1, web-2]`",
-                _ => "",
-            };
-            return ("E005", format!("write {want} here{example}"));
-        }
-    }
-    (
-        "E005",
-        format!("fix the {lang} syntax or value type at that position"),
-    )
-}
 
-// ---------------------------------------------------------------------------
-// Helpers
+    #[test]
+    fn load_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("inv.yml");
+        std::fs::write(&p, HEAD).unwrap();
+        assert!(load(&p).is_ok());
+        let p = dir.path().join("inv.txt");
+        std::fs::write(&p, HEAD).unwrap();
+        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E002");
+        let p = dir.path().join("missing.yaml");
+        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E001");
+        let p = dir.path().join("bin.yaml");
+        std::fs::write(&p, b"window:\n  start: \xff\xfe\n").unwrap();
+        let e = load(&p).unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E004");
+        assert!(e.diagnostics[0].message.contains("line 2"), "{e}");
+        let p = dir.path().join("big.json");
+        let f = std::fs::File::create(&p).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E003");
+        assert_eq!(load(dir.path()).unwrap_err().diagnostics[0].code, "E002");
+    }
 
-/// Damerau (optimal string alignment) distance, for "did you mean".
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    #[test]
+    fn unknown_field_and_variant_suggest() {
+        let e = yaml(&with(
+            "dr: [{primary: a, standby: b, order: standby-first}]\n",
+        ))
+        .unwrap_err();
+        assert!(e.diagnostics[0].hint.contains("`standby_first`"), "{e}");
+        let e = load_str(
+            r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC", "dedline": "x"}}"#,
+            Format::Json,
+            "x.json",
+        )
+        .unwrap_err();
+        assert!(e.diagnostics[0].hint.contains("`deadline`"), "{e}");
+        assert_eq!(e.diagnostics[0].line, Some(1), "{e}");
+        // The misspelt field is read under its meant name, value checked.
+        assert_eq!(e.diagnostics[1].code, "E011", "{e}");
+        assert_eq!(e.diagnostics[1].column, Some(72), "{e}");
+        assert_eq!(yaml("  \n").unwrap_err().diagnostics[0].code, "E005");
     }
-    for (j, v) in d[0].iter_mut().enumerate() {
-        *v = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[n][m]
-}
-
-/// Longest word (in characters) for which a "did you mean" is looked for.
-const MAX_SUGGEST_LEN: usize = 64;
-
-/// How many candidate comparisons the "did you mean" hints of one file may
-/// cost in all (each unknown reference is compared with every candidate);
-/// once spent, the remaining unknown references get a plain hint, so a file
-/// with thousands of bad references among thousands of ids is still reported
-/// in about linear time.
-pub const SUGGESTION_BUDGET: usize = 300_000;
-
-/// The closest candidate to `word`, when close enough to be a likely typo.
-pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w = word.to_lowercase();
-    let wlen = w.chars().count();
-    // A long word is not a typo of an id, and its distance costs len² to find.
-    if wlen > MAX_SUGGEST_LEN {
-        return None;
-    }
-    let limit = (wlen / 3).clamp(1, 3);
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        if c.is_empty() || c.len() > 4 * MAX_SUGGEST_LEN {
-            continue;
-        }
-        // The distance is at least the difference in length.
-        if c.chars().count().abs_diff(wlen) > limit {
-            continue;
-        }
-        let d = edit_distance(&w, &c.to_lowercase());
-        // Ties go to the alphabetically first, so output is deterministic.
-        if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
 }

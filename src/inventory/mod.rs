@@ -9,7 +9,8 @@
 //! - `node`, [`shape`]: when the file does not fit the model at once, a
 //!   tree with the line and column of every value, read item by item so
 //!   every malformed field is reported.
-//! - [`load`]: reading and parsing, limits, parser hints, "did you mean";
+//! - [`load`]: reading and parsing, limits; `parser_hints`: the parser's
+//!   messages turned into codes and hints; [`mod@suggest`]: "did you mean";
 //! - [`validate`]: every validation rule, and resolution;
 //!   `impossible`: the rules no schedule can satisfy, found there.
 
@@ -18,9 +19,11 @@ pub(crate) mod impossible;
 pub mod load;
 pub mod model;
 pub(crate) mod node;
+pub(crate) mod parser_hints;
 pub(crate) mod placeholder;
 pub mod schema;
 pub mod shape;
+pub mod suggest;
 #[cfg(test)]
 pub(crate) mod testkit;
 pub(crate) mod time;

@@ -18,7 +18,7 @@ pub struct Window {
     pub meta: Meta,
 }
 
-/// Free text the file may give (format 1.1 metadata): carried into the
+/// Free text the file may give (metadata): carried into the
 /// reports, never read by a rule. A window uses `title` and `change`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Meta {
@@ -86,16 +86,16 @@ pub struct System {
     pub tags: Vec<String>,
     /// Tasks that may run on this system at once (default 1).
     pub parallel_changes: u32,
-    /// Format 1.1: not ours; no task names it.
+    /// Run by someone else (a vendor, a SaaS provider): no task names it.
     pub external: bool,
-    /// Format 1.1: known outages whatever the plan does (sorted, disjoint),
+    /// Known outages whatever the plan does (sorted, disjoint),
     /// each with its reason when given.
     pub unavailable: Vec<Unavailable>,
-    /// Free-text notes carried into the reports (format 1.1).
+    /// Free-text notes carried into the reports.
     pub notes: Option<String>,
 }
 
-/// Format 1.1: a known outage of a system.
+/// A known outage of a system.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unavailable {
     /// The interval, minutes from the window start.
@@ -127,7 +127,7 @@ impl Cluster {
 pub struct Zone {
     /// Its id, as written in the file.
     pub id: String,
-    /// `u32::MAX` for a zone without `max_concurrent` (a label, format 1.1).
+    /// `u32::MAX` for a zone without `max_concurrent` (a label).
     pub max_concurrent: u32,
 }
 
@@ -163,12 +163,12 @@ pub struct DrPair {
 /// A time when no task in its scope may run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Blackout {
-    /// Format 1.1: optional id.
+    /// Optional id.
     pub id: Option<String>,
     /// The interval, minutes from the window start.
     pub interval: Interval,
     /// Systems in scope, with the members of scoped clusters and the systems
-    /// scoped services require (format 1.1) resolved in.
+    /// scoped services require resolved in.
     pub systems: Vec<usize>,
     /// Zones in scope (indices into `zones`).
     pub zones: Vec<usize>,
@@ -176,9 +176,9 @@ pub struct Blackout {
     pub tags: Vec<String>,
     /// Why, in words (shown in reports).
     pub reason: Option<String>,
-    /// Format 1.1: every task needing one of these teams is in scope.
+    /// Every task needing one of these teams is in scope.
     pub teams: Vec<usize>,
-    /// Format 1.1: whether the scope named clusters or services (then an
+    /// Whether the scope named clusters or services (then an
     /// empty resolved system list still does not cover everything).
     pub scoped: bool,
 }
@@ -205,13 +205,13 @@ pub struct Service {
     pub requires: Vec<Component>,
     /// The most downtime the plan may cause it, in minutes.
     pub max_downtime: Option<Time>,
-    /// Format 1.1: `any` groups of `requires`.
+    /// `any` groups of `requires`.
     pub any: Vec<AnyGroup>,
-    /// Free-text notes carried into the reports (format 1.1).
+    /// Free-text notes carried into the reports.
     pub notes: Option<String>,
 }
 
-/// Format 1.1: a group that is up while one member is up; the serving
+/// A group that is up while one member is up; the serving
 /// member is the first member (list order) that is up, and each change of
 /// serving member starts `switchover` minutes of downtime.
 #[derive(Debug, Clone, PartialEq)]
@@ -286,17 +286,17 @@ pub struct Task {
     pub optional: bool,
     /// Runbook text: title, change, owner, contact, notes, rollback.
     pub meta: Meta,
-    /// Format 1.1: the task id as written in the file (`tasks[source].id`).
+    /// The task id as written in the file (`tasks[source].id`).
     pub parent: String,
-    /// Format 1.1: the step id when this is one step of a task.
+    /// The step id when this is one step of a task.
     pub step: Option<String>,
     /// The member system id when expanded from a cluster task.
     pub member: Option<String>,
-    /// Format 1.1: changes nothing: not counted by zone `max_concurrent`.
+    /// Changes nothing: not counted by zone `max_concurrent`.
     pub read_only: bool,
-    /// Format 1.1: systems that count as down while it runs (`down:`).
+    /// Systems that count as down while it runs (`down:`).
     pub down: Vec<usize>,
-    /// Format 1.1: the `canary` count of the file task (0 = none): its
+    /// The `canary` count of the file task (0 = none): its
     /// first that many members (in `members` order) finish first.
     pub canary: usize,
 }
@@ -329,7 +329,45 @@ pub struct Inventory {
     pub warnings: Vec<crate::error::Diagnostic>,
 }
 
+/// The components `start` stands on, with every component feeding one of
+/// them through a chain of sync integrations (a sync consumer is down while
+/// its producer is; an integration into a cluster's member feeds the
+/// cluster). `start` first, then the feeders in the order found; each once.
+/// The one definition of the rule for validation and compilation (the
+/// checker keeps its own); [`Inventory::sync_closure`] on a resolved
+/// inventory.
+pub fn sync_closure(
+    start: impl IntoIterator<Item = Component>,
+    clusters: &[Cluster],
+    integrations: &[Integration],
+) -> Vec<Component> {
+    let mut comps: Vec<Component> = Vec::new();
+    for c in start {
+        if !comps.contains(&c) {
+            comps.push(c);
+        }
+    }
+    let mut i = 0;
+    while i < comps.len() {
+        let c = comps[i];
+        for ig in integrations {
+            let feeds = ig.to == c
+                || matches!((ig.to, c), (Component::System(s), Component::Cluster(k)) if clusters[k].members.contains(&s));
+            if feeds && ig.mode == IntegrationMode::Sync && !comps.contains(&ig.from) {
+                comps.push(ig.from);
+            }
+        }
+        i += 1;
+    }
+    comps
+}
+
 impl Inventory {
+    /// [`sync_closure`] of `start` in this inventory.
+    pub fn sync_closure(&self, start: impl IntoIterator<Item = Component>) -> Vec<Component> {
+        sync_closure(start, &self.clusters, &self.integrations)
+    }
+
     /// The systems a component stands for.
     pub fn component_systems(&self, c: Component) -> Vec<usize> {
         match c {

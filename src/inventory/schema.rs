@@ -268,7 +268,7 @@ fn service_defs(defs: &mut serde_json::Map<String, Value>) {
     );
 }
 
-/// Tasks, with format 1.1 steps.
+/// Tasks, with steps.
 fn task_defs(defs: &mut serde_json::Map<String, Value>) {
     let Leaves { text, id, ids, .. } = Leaves::new();
     defs.insert("task".into(), json!({

@@ -136,7 +136,7 @@ pub(crate) fn shape_diagnostic(base: &str, e: &ShapeError, lang: &str) -> Diagno
     let path = format!("{base}{}", e.path);
     let path = path.trim_start_matches('.').to_string();
     let message = plain_words(&e.message);
-    let (code, hint) = super::load::parse_hint(&message, lang);
+    let (code, hint) = super::parser_hints::parse_hint(&message, lang);
     Diagnostic::new(code, path, message, hint).at(e.line, e.column)
 }
 
@@ -213,7 +213,7 @@ pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diag
                 "unknown field `{name}`, expected one of {}",
                 list.join(", ")
             );
-            let (code, hint) = super::load::parse_hint(&msg, lang);
+            let (code, hint) = super::parser_hints::parse_hint(&msg, lang);
             diags.push(Diagnostic::new(code, name.as_str(), msg, hint).at(key.line, key.column));
             continue;
         };
@@ -348,7 +348,7 @@ enum Fix {
 /// text, the first allowed value, nothing, an empty list, a large number)
 /// with which the item reads past it. Returns the field's relative path.
 fn repair<T: serde::de::DeserializeOwned>(work: &mut Node, e: &ShapeError) -> Option<Fix> {
-    use super::load::{expected_list, quoted_after};
+    use super::parser_hints::{expected_list, quoted_after};
     let msg = e.message.as_str();
     if msg.starts_with("unknown field") {
         // A misspelt field (`capacty`) is read under the name it was meant
@@ -356,7 +356,7 @@ fn repair<T: serde::de::DeserializeOwned>(work: &mut Node, e: &ShapeError) -> Op
         let bad = quoted_after(msg, "unknown field").unwrap_or("");
         let alts = expected_list(msg);
         let (parent, _) = e.path.rsplit_once('.').unwrap_or(("", ""));
-        if let Some(meant) = super::load::suggest(bad, alts.iter().map(|s| s.as_str())) {
+        if let Some(meant) = super::suggest::suggest(bad, alts.iter().map(|s| s.as_str())) {
             let to = format!("{parent}.{meant}");
             let value = work.find(&e.path).value.clone();
             if !same_node(work, &to, meant) {
@@ -416,7 +416,7 @@ fn same_node(work: &Node, path: &str, key: &str) -> bool {
 
 /// Whether an error is (still) about the field at `target`.
 fn about(e: &ShapeError, target: &str) -> bool {
-    let path = match super::load::quoted_after(&e.message, "missing field") {
+    let path = match super::parser_hints::quoted_after(&e.message, "missing field") {
         Some(f) => format!("{}.{f}", e.path),
         None => e.path.clone(),
     };

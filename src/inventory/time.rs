@@ -190,14 +190,14 @@ fn closest_timezone(name: &str) -> Option<String> {
         .available()
         .map(|n| n.as_str().to_string())
         .collect();
-    if let Some(s) = super::load::suggest(name, names.iter().map(|n| n.as_str())) {
+    if let Some(s) = super::suggest::suggest(name, names.iter().map(|n| n.as_str())) {
         return Some(s.to_string());
     }
     let city = name.rsplit('/').next().unwrap_or(name);
     let cities = names
         .iter()
         .filter_map(|n| n.rsplit_once('/').map(|(_, c)| c));
-    let c = super::load::suggest(city, cities)?;
+    let c = super::suggest::suggest(city, cities)?;
     // The first name (alphabetically) with that city, e.g. `Europe/London`.
     let mut with_city: Vec<&String> = names
         .iter()
@@ -329,8 +329,13 @@ fn parse_local_text(text: &str) -> Result<LocalText, TimeError> {
 }
 
 /// Resolves a local time in `tz`. Ambiguous (repeated) times take the
-/// earlier instant unless an explicit offset picks one.
-pub fn parse_local(text: &str, tz: &TimeZone) -> Result<ZonedDateTime, TimeError> {
+/// earlier instant unless an explicit offset picks one, with warning W002
+/// pushed on `warnings`.
+pub fn parse_local(
+    text: &str,
+    tz: &TimeZone,
+    warnings: &mut Vec<crate::error::Diagnostic>,
+) -> Result<ZonedDateTime, TimeError> {
     let LocalText { dt, offset } = parse_local_text(text)?;
     let amb = tz.to_ambiguous_zoned_datetime(dt);
     let candidates: Vec<Offset> = match amb.offset() {
@@ -349,7 +354,7 @@ pub fn parse_local(text: &str, tz: &TimeZone) -> Result<ZonedDateTime, TimeError
     };
     let chosen = match offset {
         None if candidates.len() > 1 => {
-            super::validate::format11::warn(crate::error::Diagnostic::new(
+            warnings.push(crate::error::Diagnostic::new(
                 "W002",
                 "",
                 format!(
@@ -396,23 +401,23 @@ fn tz_name(tz: &TimeZone) -> String {
         .to_string()
 }
 
-/// The window's clock: converts local times to minutes from the start.
+/// The window's calendar: converts local times to minutes from the start.
 #[derive(Debug, Clone)]
-pub struct Clock {
+pub struct WindowCalendar {
     /// The window's timezone.
     pub tz: TimeZone,
     /// The window's start, local time in that timezone (minute 0).
     pub start: ZonedDateTime,
 }
 
-impl Clock {
-    /// Builds the clock from the window's timezone name and start time
+impl WindowCalendar {
+    /// Builds the calendar from the window's timezone name and start time
     /// (validation builds it field by field, to report each part's error).
     #[cfg(test)]
-    pub fn new(timezone_name: &str, start: &str) -> Result<Clock, TimeError> {
+    pub fn new(timezone_name: &str, start: &str) -> Result<WindowCalendar, TimeError> {
         let tz = timezone(timezone_name)?;
-        let start = parse_local(start, &tz)?;
-        Ok(Clock { tz, start })
+        let start = parse_local(start, &tz, &mut Vec::new())?;
+        Ok(WindowCalendar { tz, start })
     }
 
     /// Real elapsed minutes from the window start to `zdt`.
@@ -429,14 +434,23 @@ impl Clock {
         Ok(mins)
     }
 
-    /// Parses a local time into minutes from the window start.
-    pub fn minute(&self, text: &str) -> Result<Time, TimeError> {
-        let zdt = parse_local(text, &self.tz)?;
+    /// Parses a local time into minutes from the window start (warnings,
+    /// see [`parse_local`], go to `warnings`).
+    pub fn minute(
+        &self,
+        text: &str,
+        warnings: &mut Vec<crate::error::Diagnostic>,
+    ) -> Result<Time, TimeError> {
+        let zdt = parse_local(text, &self.tz, warnings)?;
         self.minutes_to(&zdt, text)
     }
 
     /// Parses `A/B` into an interval of minutes; `B` must be after `A`.
-    pub fn interval(&self, text: &str) -> Result<Interval, TimeError> {
+    pub fn interval(
+        &self,
+        text: &str,
+        warnings: &mut Vec<crate::error::Diagnostic>,
+    ) -> Result<Interval, TimeError> {
         let mut parts = text.split('/');
         let (a, b) =
             match (parts.next(), parts.next(), parts.next()) {
@@ -447,8 +461,8 @@ impl Clock {
                     "write an interval as `START/END`, e.g. `2026-12-05T23:00/2026-12-06T03:00`",
                 )),
             };
-        let s = self.minute(a)?;
-        let e = self.minute(b)?;
+        let s = self.minute(a, warnings)?;
+        let e = self.minute(b, warnings)?;
         if e <= s {
             return Err(TimeError::new(
                 E_INTERVAL,
@@ -531,43 +545,52 @@ mod tests {
 
     #[test]
     fn spring_forward_window_is_seven_hours() {
-        let c = Clock::new("America/New_York", "2026-03-07T22:00").unwrap();
-        assert_eq!(c.minute("2026-03-08T06:00"), Ok(420));
-        assert_eq!(c.minute("2026-03-08T03:00"), Ok(240));
-        assert_eq!(c.minute("2026-03-08T01:59"), Ok(239));
-        let e = c.minute("2026-03-08T02:30").unwrap_err();
+        let c = WindowCalendar::new("America/New_York", "2026-03-07T22:00").unwrap();
+        assert_eq!(c.minute("2026-03-08T06:00", &mut Vec::new()), Ok(420));
+        assert_eq!(c.minute("2026-03-08T03:00", &mut Vec::new()), Ok(240));
+        assert_eq!(c.minute("2026-03-08T01:59", &mut Vec::new()), Ok(239));
+        let e = c.minute("2026-03-08T02:30", &mut Vec::new()).unwrap_err();
         assert_eq!(e.code, E_TIME_GAP);
         assert!(e.message.contains("2026-03-08T02:30"));
     }
 
     #[test]
     fn fall_back_window_is_nine_hours() {
-        let c = Clock::new("America/New_York", "2026-10-31T22:00").unwrap();
-        assert_eq!(c.minute("2026-11-01T06:00"), Ok(540));
+        let c = WindowCalendar::new("America/New_York", "2026-10-31T22:00").unwrap();
+        assert_eq!(c.minute("2026-11-01T06:00", &mut Vec::new()), Ok(540));
         // Ambiguous: earlier instant (EDT, -04:00).
-        assert_eq!(c.minute("2026-11-01T01:30"), Ok(210));
-        assert_eq!(c.minute("2026-11-01T01:30-04:00"), Ok(210));
+        assert_eq!(c.minute("2026-11-01T01:30", &mut Vec::new()), Ok(210));
+        assert_eq!(c.minute("2026-11-01T01:30-04:00", &mut Vec::new()), Ok(210));
         // Explicit offset picks the later one (EST).
-        assert_eq!(c.minute("2026-11-01T01:30-05:00"), Ok(270));
-        let e = c.minute("2026-11-01T01:30-06:00").unwrap_err();
+        assert_eq!(c.minute("2026-11-01T01:30-05:00", &mut Vec::new()), Ok(270));
+        let e = c
+            .minute("2026-11-01T01:30-06:00", &mut Vec::new())
+            .unwrap_err();
         assert_eq!(e.code, E_OFFSET);
         // Offset on an unambiguous time must match.
-        assert_eq!(c.minute("2026-11-01T06:00-05:00"), Ok(540));
-        assert!(c.minute("2026-11-01T06:00-04:00").is_err());
+        assert_eq!(c.minute("2026-11-01T06:00-05:00", &mut Vec::new()), Ok(540));
+        assert!(c.minute("2026-11-01T06:00-04:00", &mut Vec::new()).is_err());
     }
 
     #[test]
     fn local_time_syntax() {
         let tz = ny();
-        assert!(parse_local("2026-12-05T22:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05 22:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00-05:00", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00-0500", &tz).is_ok());
-        assert!(parse_local("2026-12-05T22:00Z", &timezone("UTC").unwrap()).is_ok());
+        assert!(parse_local("2026-12-05T22:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05T22:00:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05 22:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05T22:00-05:00", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local("2026-12-05T22:00-0500", &tz, &mut Vec::new()).is_ok());
+        assert!(parse_local(
+            "2026-12-05T22:00Z",
+            &timezone("UTC").unwrap(),
+            &mut Vec::new()
+        )
+        .is_ok());
         // An offset the zone does not use there is refused.
         assert_eq!(
-            parse_local("2026-12-05T22:00Z", &tz).unwrap_err().code,
+            parse_local("2026-12-05T22:00Z", &tz, &mut Vec::new())
+                .unwrap_err()
+                .code,
             E_OFFSET
         );
         for s in [
@@ -582,7 +605,7 @@ mod tests {
             "2026-12-05T22h00",
             "é026-12-05T22:00",
         ] {
-            assert!(parse_local(s, &tz).is_err(), "{s}");
+            assert!(parse_local(s, &tz, &mut Vec::new()).is_err(), "{s}");
         }
     }
 
@@ -596,23 +619,33 @@ mod tests {
 
     #[test]
     fn intervals() {
-        let c = Clock::new("Europe/London", "2026-12-05T22:00").unwrap();
+        let c = WindowCalendar::new("Europe/London", "2026-12-05T22:00").unwrap();
         assert_eq!(
-            c.interval("2026-12-05T23:00/2026-12-06T03:00"),
+            c.interval("2026-12-05T23:00/2026-12-06T03:00", &mut Vec::new()),
             Ok(Interval::new(60, 300))
         );
         assert_eq!(
-            c.interval("2026-12-05T21:00/2026-12-05T21:30"),
+            c.interval("2026-12-05T21:00/2026-12-05T21:30", &mut Vec::new()),
             Ok(Interval::new(-60, -30))
         );
         assert_eq!(
-            c.interval("2026-12-06T03:00/2026-12-05T23:00")
+            c.interval("2026-12-06T03:00/2026-12-05T23:00", &mut Vec::new())
                 .unwrap_err()
                 .code,
             E_INTERVAL
         );
-        assert_eq!(c.interval("2026-12-06T03:00").unwrap_err().code, E_INTERVAL);
-        assert_eq!(c.minute("2028-12-06T03:00").unwrap_err().code, E_TIME_RANGE);
+        assert_eq!(
+            c.interval("2026-12-06T03:00", &mut Vec::new())
+                .unwrap_err()
+                .code,
+            E_INTERVAL
+        );
+        assert_eq!(
+            c.minute("2028-12-06T03:00", &mut Vec::new())
+                .unwrap_err()
+                .code,
+            E_TIME_RANGE
+        );
     }
 
     #[test]
@@ -652,9 +685,9 @@ mod tests {
                 let tz = TimeZone::get("America/New_York").unwrap();
                 let _ = parse_duration(&s);
                 let _ = parse_lag(&s);
-                let _ = parse_local(&s, &tz);
-                let c = Clock::new("America/New_York", "2026-12-05T22:00").unwrap();
-                let _ = c.interval(&s);
+                let _ = parse_local(&s, &tz, &mut Vec::new());
+                let c = WindowCalendar::new("America/New_York", "2026-12-05T22:00").unwrap();
+                let _ = c.interval(&s, &mut Vec::new());
             }
 
             #[test]
@@ -664,10 +697,10 @@ mod tests {
                 suffix in "[0-9:+-]{0,6}",
             ) {
                 let tz = TimeZone::get("Europe/London").unwrap();
-                let _ = parse_local(&format!("{prefix}{junk}{suffix}"), &tz);
-                let _ = parse_local(&format!("2026-12-05T22:0{junk}{suffix}"), &tz);
-                let _ = parse_local(&format!("2026-12-05T22:00{junk}{suffix}"), &tz);
-                let _ = parse_local(&format!("2026-12-05T22:00+{junk}{suffix}"), &tz);
+                let _ = parse_local(&format!("{prefix}{junk}{suffix}"), &tz, &mut Vec::new());
+                let _ = parse_local(&format!("2026-12-05T22:0{junk}{suffix}"), &tz, &mut Vec::new());
+                let _ = parse_local(&format!("2026-12-05T22:00{junk}{suffix}"), &tz, &mut Vec::new());
+                let _ = parse_local(&format!("2026-12-05T22:00+{junk}{suffix}"), &tz, &mut Vec::new());
             }
 
             #[test]
@@ -698,10 +731,10 @@ mod tests {
             #[test]
             fn minutes_are_real_elapsed(offset in 0i64..(400 * 24 * 60)) {
                 // Every instant, written with its own offset, maps back exactly.
-                let c = Clock::new("America/New_York", "2026-01-01T00:00").unwrap();
+                let c = WindowCalendar::new("America/New_York", "2026-01-01T00:00").unwrap();
                 let zdt = c.start.checked_add(jiff::SignedDuration::from_mins(offset)).unwrap();
                 let text = zdt.strftime("%Y-%m-%dT%H:%M%:z").to_string();
-                match c.minute(&text) {
+                match c.minute(&text, &mut Vec::new()) {
                     Ok(m) => prop_assert_eq!(m, offset),
                     Err(e) => prop_assert_eq!(e.code, E_TIME_RANGE),
                 }

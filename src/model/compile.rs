@@ -359,27 +359,14 @@ impl DownIndex {
 
 fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
     let mut keep = vec![false; inv.clusters.len()];
-    let mut stack: Vec<Component> = inv
+    let stack = inv
         .services
         .iter()
         .filter(|s| s.max_downtime == Some(0) || (any_limit && s.max_downtime.is_some()))
-        .flat_map(|s| s.requires.iter().copied())
-        .collect();
-    let mut seen: Vec<Component> = Vec::new();
-    while let Some(c) = stack.pop() {
-        if seen.contains(&c) {
-            continue;
-        }
-        seen.push(c);
+        .flat_map(|s| s.requires.iter().copied());
+    for c in inv.sync_closure(stack) {
         if let Component::Cluster(k) = c {
             keep[k] = true;
-        }
-        for i in &inv.integrations {
-            let feeds = i.to == c
-                || matches!((i.to, c), (Component::System(s), Component::Cluster(k)) if inv.clusters[k].members.contains(&s));
-            if feeds && i.mode == IntegrationMode::Sync {
-                stack.push(i.from);
-            }
         }
     }
     keep

@@ -30,9 +30,7 @@ pub fn load_inventory_with(
     limits: &inventory::Limits,
     timings: &mut Timings,
 ) -> Result<Inventory, InputError> {
-    let inv = timings.time("read + validate", || {
-        with_warnings(|| inventory::load_with(path, limits))
-    })?;
+    let inv = timings.time("read + validate", || inventory::load_with(path, limits))?;
     timings.time("dependency cycles", || {
         check_dr_cycles(inv, &path.display().to_string())
     })
@@ -45,7 +43,7 @@ pub fn load_inventory_str(
     format: inventory::Format,
     source: &str,
 ) -> Result<Inventory, InputError> {
-    let inv = with_warnings(|| inventory::load_str(text, format, source))?;
+    let inv = inventory::load_str(text, format, source)?;
     check_dr_cycles(inv, source)
 }
 
@@ -60,19 +58,8 @@ pub fn load_inventory_reader(
 ) -> Result<Inventory, InputError> {
     let text = inventory::read_limited(reader, limits.max_file_bytes, "inventory", source)
         .map_err(|d| InputError::one(source, d))?;
-    let inv = with_warnings(|| inventory::load_str_with(&text, format, source, limits))?;
+    let inv = inventory::load_str_with(&text, format, source, limits)?;
     check_dr_cycles(inv, source)
-}
-
-/// Runs a load and keeps the warnings validation gave on the way (format
-/// 1.1: an undeclared zone, an ambiguous local time) in the inventory.
-fn with_warnings(
-    load: impl FnOnce() -> Result<Inventory, InputError>,
-) -> Result<Inventory, InputError> {
-    inventory::validate::format11::take_warnings();
-    let mut inv = load()?;
-    inv.warnings = inventory::validate::format11::take_warnings();
-    Ok(inv)
 }
 
 fn check_dr_cycles(inv: Inventory, source: &str) -> Result<Inventory, InputError> {
@@ -208,6 +195,25 @@ pub fn plan_inventory_with(
     progress: &dyn progress::Progress,
     timings: &mut Timings,
 ) -> PlanResult {
+    plan_inventory_prepared(inv, opts, compile_opts, None, progress, timings)
+}
+
+/// Changes made to each compilation before it is solved (the re-plan of a
+/// night takes its fixed tasks' demands out of the capacities); an error
+/// ends that attempt with it.
+pub type Prepare<'a> = &'a dyn Fn(&mut model::Compiled) -> Result<(), NoPlan>;
+
+/// [`plan_inventory_with`], each compilation changed by `prepare` before it
+/// is solved: the one planning policy (precheck, compile, solve, check,
+/// and the retry keeping limited clusters up) for every caller.
+pub fn plan_inventory_prepared(
+    inv: &Inventory,
+    opts: &SolveOptions,
+    compile_opts: &model::CompileOptions,
+    prepare: Option<Prepare>,
+    progress: &dyn progress::Progress,
+    timings: &mut Timings,
+) -> PlanResult {
     if let Some(why) = timings.time("precheck", || precheck(inv)) {
         return Err(NoPlan::Infeasible(why));
     }
@@ -236,7 +242,16 @@ pub fn plan_inventory_with(
         }
     }
     let plain = timings.time("compile", || model::compile_with(inv, compile_opts));
-    let mut result = plan_compiled(inv, &plain, opts, compile_opts, None, progress, timings);
+    let mut result = plan_compiled(
+        inv,
+        &plain,
+        prepare,
+        opts,
+        compile_opts,
+        None,
+        progress,
+        timings,
+    );
     // No plan within the downtime limits: try again keeping one member up in
     // every cluster those services need, which takes the clusters' share of
     // their downtime to zero.
@@ -253,6 +268,7 @@ pub fn plan_inventory_with(
         if let planned @ Ok(_) = plan_compiled(
             inv,
             &compiled,
+            prepare,
             opts,
             compile_opts,
             Some(bound),
@@ -265,17 +281,30 @@ pub fn plan_inventory_with(
     result
 }
 
-/// Solves one compilation of an inventory and re-checks the schedule.
-/// `bound_cap` caps the reported lower bound (for a restricted compilation).
+/// Solves one compilation of an inventory (changed by `prepare` first) and
+/// re-checks the schedule. `bound_cap` caps the reported lower bound (for a
+/// restricted compilation).
+#[allow(clippy::too_many_arguments)]
 fn plan_compiled(
     inv: &Inventory,
     compiled: &model::Compiled,
+    prepare: Option<Prepare>,
     opts: &SolveOptions,
     compile_opts: &model::CompileOptions,
     bound_cap: Option<model::Time>,
     progress: &dyn progress::Progress,
     timings: &mut Timings,
 ) -> PlanResult {
+    let prepared;
+    let compiled = match prepare {
+        Some(prepare) => {
+            let mut changed = compiled.clone();
+            prepare(&mut changed)?;
+            prepared = changed;
+            &prepared
+        }
+        None => compiled,
+    };
     // The solver reports to a relay it owns a share of; the ticking thread
     // passes the figures on to `progress` (borrowed, so not the solver's).
     let relay = Arc::new(progress::Relay::new(opts.progress.clone()));

@@ -379,7 +379,7 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
     let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
     // "Did you mean" for the first unknown ids only: each is a pass over
     // every task id.
-    let mut suggestions_left = crate::inventory::validate::SUGGESTION_BUDGET;
+    let mut suggestions_left = crate::inventory::suggest::SUGGESTION_BUDGET;
     let index = task_ids(inv);
     for (k, entry) in entries.iter().enumerate() {
         let path = format!("tasks[{k}]");

@@ -5,7 +5,7 @@
 
 use crate::base::Time;
 use crate::error::{Diagnostic, InputError};
-use crate::inventory::time::Clock;
+use crate::inventory::time::WindowCalendar;
 use crate::inventory::{Format, Inventory, Limits};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -220,7 +220,7 @@ fn task_names(inv: &Inventory) -> HashMap<&str, Vec<usize>> {
 
 struct Resolver<'a> {
     inv: &'a Inventory,
-    clock: Clock,
+    calendar: WindowCalendar,
     names: HashMap<&'a str, Vec<usize>>,
     diags: Vec<Diagnostic>,
     /// The first entry that named each task.
@@ -229,7 +229,9 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn time(&mut self, path: String, text: &str) -> Option<Time> {
-        match self.clock.minute(text) {
+        // An ambiguous local time is taken as the earlier instant, as in the
+        // inventory; its warning is not reported for a progress file.
+        match self.calendar.minute(text, &mut Vec::new()) {
             Ok(m) => Some(m),
             Err(e) => {
                 self.diags
@@ -279,7 +281,7 @@ fn resolve(
 ) -> Result<Progress, Vec<Diagnostic>> {
     let mut r = Resolver {
         inv,
-        clock: Clock {
+        calendar: WindowCalendar {
             tz: inv.window.start.time_zone().clone(),
             start: inv.window.start.clone(),
         },

@@ -69,10 +69,10 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         .unwrap_or(0)
         .max(plan.length_minutes)
         .max(1);
-    let ppm = (1000.0 / span as f64).clamp(0.25, 6.0);
-    let chart_w = span as f64 * ppm;
+    let px_per_minute = (1000.0 / span as f64).clamp(0.25, 6.0);
+    let chart_w = span as f64 * px_per_minute;
     let width = LEFT + chart_w + RIGHT;
-    let x = |m: Time| LEFT + (m.clamp(0, span) as f64) * ppm;
+    let x = |m: Time| LEFT + (m.clamp(0, span) as f64) * px_per_minute;
     let ids = id_prefix(opts.lanes);
     let outage_fill = format!("url(#{ids}outage)");
 
@@ -120,7 +120,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         lane_tops,
         scoped,
         span,
-        ppm,
+        px_per_minute,
         chart_w,
         width,
         height,
@@ -243,7 +243,7 @@ struct Frame<'a> {
     lane_tops: Vec<f64>,
     scoped: Vec<&'a Blackout>,
     span: Time,
-    ppm: f64,
+    px_per_minute: f64,
     chart_w: f64,
     width: f64,
     height: f64,
@@ -263,7 +263,7 @@ struct Frame<'a> {
 impl Frame<'_> {
     /// The x coordinate of minute `m` (clamped to the chart).
     fn x(&self, m: Time) -> f64 {
-        LEFT + (m.clamp(0, self.span) as f64) * self.ppm
+        LEFT + (m.clamp(0, self.span) as f64) * self.px_per_minute
     }
 }
 
@@ -287,14 +287,14 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<rect x="0" y="{}" width="{}" height="{}" fill="{fill}"/>"##,
-            n(top),
-            n(width),
-            n(h)
+            coord(top),
+            coord(width),
+            coord(h)
         );
         let _ = writeln!(
             s,
             r##"<text x="8" y="{}" fill="#000" font-weight="bold">{}</text>"##,
-            n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
             esc(&truncate(&lane.label, ((LEFT - 12.0) / 7.0) as usize))
         );
         for (iv, why) in &lane.shade {
@@ -304,10 +304,10 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
             let _ = writeln!(
                 s,
                 r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}{})" stroke="#999" stroke-width="0.5"><title>{}</title></rect>"##,
-                n(x(iv.start)),
-                n(top),
-                n(x(iv.end) - x(iv.start)),
-                n(h),
+                coord(x(iv.start)),
+                coord(top),
+                coord(x(iv.end) - x(iv.start)),
+                coord(h),
                 lane.shade_fill,
                 esc(&format!(
                     "{}: {}–{}",
@@ -324,17 +324,17 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<text x="8" y="{}" fill="#000" font-style="italic">{}</text>"##,
-            n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
             esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
         );
         if b.interval.end > 0 && b.interval.start < span {
             let _ = writeln!(
                 s,
                 r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
-                n(x(b.interval.start)),
-                n(top + 3.0),
-                n(x(b.interval.end) - x(b.interval.start)),
-                n(ROW_H - 6.0),
+                coord(x(b.interval.start)),
+                coord(top + 3.0),
+                coord(x(b.interval.end) - x(b.interval.start)),
+                coord(ROW_H - 6.0),
                 esc(&blackout_title(inv, b))
             );
         }
@@ -347,7 +347,7 @@ fn time_axis(f: &Frame, s: &mut String) {
     let plan = f.plan;
     let w = f.w;
     let span = f.span;
-    let ppm = f.ppm;
+    let px_per_minute = f.px_per_minute;
     let chart_w = f.chart_w;
     let axis_y = f.axis_y;
     let chart_bottom = f.chart_bottom;
@@ -356,7 +356,7 @@ fn time_axis(f: &Frame, s: &mut String) {
     s.push_str("<g class=\"axis\">\n");
     let step = [1i64, 2, 3, 4, 6, 12, 24]
         .into_iter()
-        .find(|h| (*h * 60) as f64 * ppm >= 48.0)
+        .find(|h| (*h * 60) as f64 * px_per_minute >= 48.0)
         .unwrap_or(24);
     let mut prev_offset = w.at(0).offset();
     let mut first = true;
@@ -374,23 +374,23 @@ fn time_axis(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#c8c8c8" stroke-width="0.7"/>"##,
-            n(axis_y),
-            n(chart_bottom),
-            x = n(xm)
+            coord(axis_y),
+            coord(chart_bottom),
+            x = coord(xm)
         );
         let _ = writeln!(
             s,
             r##"<text x="{}" y="{}" text-anchor="middle" fill="#000">{}</text>"##,
-            n(xm),
-            n(axis_y - 4.0),
+            coord(xm),
+            coord(axis_y - 4.0),
             esc(&label)
         );
         if first || z.hour() == 0 {
             let _ = writeln!(
                 s,
                 r##"<text x="{}" y="{}" text-anchor="middle" fill="#000" font-size="9">{}</text>"##,
-                n(xm),
-                n(axis_y - 17.0),
+                coord(xm),
+                coord(axis_y - 17.0),
                 esc(&z.strftime("%a %d %b").to_string())
             );
             first = false;
@@ -399,31 +399,31 @@ fn time_axis(f: &Frame, s: &mut String) {
     let _ = writeln!(
         s,
         r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#000" stroke-width="1"/>"##,
-        n(LEFT),
-        n(axis_y),
-        n(LEFT + chart_w),
-        n(axis_y)
+        coord(LEFT),
+        coord(axis_y),
+        coord(LEFT + chart_w),
+        coord(axis_y)
     );
     // Window end and deadline markers.
     let _ = writeln!(
         s,
         r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#000" stroke-width="1.2" stroke-dasharray="6,3"><title>{}</title></line>"##,
-        n(axis_y),
-        n(chart_bottom),
+        coord(axis_y),
+        coord(chart_bottom),
         esc(&format!(
             "window end {}",
             wall_short(&w.at(plan.length_minutes))
         )),
-        x = n(x(plan.length_minutes))
+        x = coord(x(plan.length_minutes))
     );
     if let Some(d) = w.deadline.filter(|&d| d >= 0 && d <= span) {
         let _ = writeln!(
             s,
             r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#a61c1c" stroke-width="1.5"><title>{}</title></line>"##,
-            n(axis_y),
-            n(chart_bottom),
+            coord(axis_y),
+            coord(chart_bottom),
             esc(&format!("deadline {}", wall_short(&w.at(d)))),
-            x = n(x(d))
+            x = coord(x(d))
         );
     }
     s.push_str("</g>\n");
@@ -445,10 +445,10 @@ fn full_blackouts(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}blackout)" stroke="#555" stroke-width="0.8"><title>{}</title></rect>"##,
-            n(x(b.interval.start)),
-            n(tasks_top),
-            n(x(b.interval.end) - x(b.interval.start)),
-            n(tasks_bottom - tasks_top),
+            coord(x(b.interval.start)),
+            coord(tasks_top),
+            coord(x(b.interval.end) - x(b.interval.start)),
+            coord(tasks_bottom - tasks_top),
             esc(&blackout_title(inv, b))
         );
     }
@@ -476,10 +476,10 @@ fn task_windows(f: &Frame, s: &mut String) -> Vec<Option<(f64, f64, f64)>> {
                 let _ = writeln!(
                     s,
                     r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#fff4c2" stroke="#b89600" stroke-width="0.7" stroke-dasharray="2,2"><title>{}</title></rect>"##,
-                    n(x(iv.start)),
-                    n(row_top + 2.0),
-                    n(x(iv.end) - x(iv.start)),
-                    n(ROW_H - 4.0),
+                    coord(x(iv.start)),
+                    coord(row_top + 2.0),
+                    coord(x(iv.end) - x(iv.start)),
+                    coord(ROW_H - 4.0),
                     esc(&format!(
                         "allowed window for {}: {}–{}",
                         r.id,
@@ -530,9 +530,9 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
                 r##"<g class="task{}" tabindex="0"><title>{}</title><rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/>"##,
                 if r.critical { " critical" } else { "" },
                 esc(&bar_title(inv, r)),
-                n(x1),
-                n(by),
-                n(x2 - x1)
+                coord(x1),
+                coord(by),
+                coord(x2 - x1)
             );
             // Format 1.1: the steps of a member are segments of one bar,
             // each labelled with its step id when that fits inside.
@@ -551,8 +551,8 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
                 let _ = write!(
                     s,
                     r##"<text x="{}" y="{}" fill="#000"{}>{}</text>"##,
-                    n(lx),
-                    n(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
+                    coord(lx),
+                    coord(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
                     if r.critical {
                         " font-weight=\"bold\""
                     } else if anchor_inside {
@@ -590,14 +590,14 @@ fn arrow(
     let _ = writeln!(
         s,
         r##"<path{class} d="M{} {} C{} {} {} {} {} {}" stroke="{}" stroke-width="{}" marker-end="url(#{})"><title>{}</title></path>"##,
-        n(px2),
-        n(py),
-        n(px2 + bend),
-        n(py),
-        n(sx1 - bend),
-        n(sy),
-        n(sx1 - 1.0),
-        n(sy),
+        coord(px2),
+        coord(py),
+        coord(px2 + bend),
+        coord(py),
+        coord(sx1 - bend),
+        coord(sy),
+        coord(sx1 - 1.0),
+        coord(sy),
         if crit { "#000000" } else { "#666666" },
         if crit { "1.6" } else { "0.9" },
         if crit {
@@ -660,8 +660,8 @@ fn service_lanes(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<line x1="0" y1="{y}" x2="{}" y2="{y}" stroke="#000" stroke-width="0.8"/>"##,
-            n(width),
-            y = n(services_top - 4.0)
+            coord(width),
+            y = coord(services_top - 4.0)
         );
     }
     for (k, sd) in plan.services.iter().enumerate() {
@@ -670,7 +670,7 @@ fn service_lanes(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<text x="8" y="{}" fill="#000">{}</text>"##,
-            n(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
             esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
         );
         for [a, b] in &sd.intervals {
@@ -681,10 +681,10 @@ fn service_lanes(f: &Frame, s: &mut String) {
             let _ = writeln!(
                 s,
                 r##"<rect x="{}" y="{}" width="{}" height="{}" fill="#f4b6b6" stroke="#a61c1c" stroke-width="1"><title>{}</title></rect>"##,
-                n(x(a)),
-                n(top + 5.0),
-                n((x(b) - x(a)).max(1.0)),
-                n(ROW_H - 10.0),
+                coord(x(a)),
+                coord(top + 5.0),
+                coord((x(b) - x(a)).max(1.0)),
+                coord(ROW_H - 10.0),
                 esc(&format!(
                     "{} down {}–{} ({})",
                     sd.id,
@@ -747,10 +747,10 @@ fn legend(f: &Frame, s: &mut String) {
         let _ = writeln!(
             s,
             r##"<rect x="{}" y="{}" width="18" height="12" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/><text x="{}" y="{}" fill="#000">{}</text>"##,
-            n(lx),
-            n(legend_y - 10.0),
-            n(lx + 23.0),
-            n(legend_y),
+            coord(lx),
+            coord(legend_y - 10.0),
+            coord(lx + 23.0),
+            coord(legend_y),
             esc(label)
         );
         lx += 23.0 + label_width(label) + 18.0;
@@ -771,10 +771,10 @@ fn header(f: &Frame, s: &mut String) {
     let _ = writeln!(
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" font-family="sans-serif" font-size="{FONT}" role="img">"##,
-        n(width),
-        n(height),
-        n(width),
-        n(height)
+        coord(width),
+        coord(height),
+        coord(width),
+        coord(height)
     );
     let _ = writeln!(
         s,
@@ -790,8 +790,8 @@ fn header(f: &Frame, s: &mut String) {
     let _ = writeln!(
         s,
         r##"<rect x="0" y="0" width="{}" height="{}" fill="#ffffff"/>"##,
-        n(width),
-        n(height)
+        coord(width),
+        coord(height)
     );
 
     // ---- header ----
@@ -976,14 +976,14 @@ fn pnr_mark(inv: &Inventory, r: &TaskRow, pnr: Time, xp: f64, row_top: f64) -> S
 "##,
         esc(&r.id),
         esc(&pnr_words(inv, r, pnr)),
-        n(row_top + 1.0),
-        n(row_top + ROW_H - 1.0),
-        n(xp - 4.0),
-        n(row_top + 1.0),
-        n(xp + 4.0),
-        n(row_top + 1.0),
-        n(row_top + 6.0),
-        x = n(xp)
+        coord(row_top + 1.0),
+        coord(row_top + ROW_H - 1.0),
+        coord(xp - 4.0),
+        coord(row_top + 1.0),
+        coord(xp + 4.0),
+        coord(row_top + 1.0),
+        coord(row_top + 6.0),
+        x = coord(xp)
     )
 }
 
@@ -1017,7 +1017,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 /// A coordinate with at most one decimal.
-fn n(v: f64) -> String {
+fn coord(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
     if r.fract() == 0.0 {
         format!("{}", r as i64)
@@ -1065,7 +1065,7 @@ mod tests {
 
     #[test]
     fn coordinates() {
-        assert_eq!(n(12.0), "12");
-        assert_eq!(n(12.345), "12.3");
+        assert_eq!(coord(12.0), "12");
+        assert_eq!(coord(12.345), "12.3");
     }
 }

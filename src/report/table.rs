@@ -11,12 +11,12 @@ use crate::plan::Plan;
 
 /// Wall-clock formatting of window minutes: `HH:MM`, with the date when the
 /// window crosses midnight.
-struct Clock<'a> {
+struct WallTimes<'a> {
     window: &'a crate::inventory::Window,
     crosses: bool,
 }
 
-impl Clock<'_> {
+impl WallTimes<'_> {
     /// Formats minute `m` from the window start.
     fn at(&self, m: Time) -> String {
         let z = self.window.at(m);
@@ -34,11 +34,11 @@ impl Clock<'_> {
 pub fn render(inv: &Inventory, plan: &Plan) -> String {
     let w = &inv.window;
     let length = plan.length_minutes;
-    let clock = Clock {
+    let wall = WallTimes {
         window: w,
         crosses: w.at(0).date() != w.at(length).date(),
     };
-    let rows = task_rows(plan, &clock);
+    let rows = task_rows(plan, &wall);
     let mut s = String::new();
     // Format 1.1: the window's title and change record at the top.
     for (k, v) in inv.window.meta.given() {
@@ -49,15 +49,15 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
     }
     write_rows(&mut s, &rows);
     s.push('\n');
-    write_summary(&mut s, inv, plan, &clock);
-    write_services(&mut s, plan, &clock);
+    write_summary(&mut s, inv, plan, &wall);
+    write_services(&mut s, plan, &wall);
     s
 }
 
 /// The table's rows in display order, with a heading row before each group
 /// of format 1.1 steps.
-fn task_rows(plan: &Plan, clock: &Clock) -> Vec<[String; 5]> {
-    let fmt_t = |m: Time| clock.at(m);
+fn task_rows(plan: &Plan, wall: &WallTimes) -> Vec<[String; 5]> {
+    let fmt_t = |m: Time| wall.at(m);
     let mut rows: Vec<[String; 5]> = Vec::with_capacity(plan.tasks.len());
     let (order, heads) = grouped_order(plan);
     for i in order {
@@ -124,8 +124,8 @@ fn label(s: &mut String, k: &str, v: String) {
 
 /// Writes the summary lines: window length, critical path, lower bound,
 /// status and deadline.
-fn write_summary(s: &mut String, inv: &Inventory, plan: &Plan, clock: &Clock) {
-    let fmt_t = |m: Time| clock.at(m);
+fn write_summary(s: &mut String, inv: &Inventory, plan: &Plan, wall: &WallTimes) {
+    let fmt_t = |m: Time| wall.at(m);
     let length = plan.length_minutes;
     label(
         s,
@@ -164,8 +164,8 @@ fn write_summary(s: &mut String, inv: &Inventory, plan: &Plan, clock: &Clock) {
 }
 
 /// Writes the service downtime lines, or `downtime  no services listed`.
-fn write_services(s: &mut String, plan: &Plan, clock: &Clock) {
-    let fmt_t = |m: Time| clock.at(m);
+fn write_services(s: &mut String, plan: &Plan, wall: &WallTimes) {
+    let fmt_t = |m: Time| wall.at(m);
     if plan.services.is_empty() {
         label(s, "downtime", "no services listed".into());
         return;

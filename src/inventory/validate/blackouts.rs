@@ -1,23 +1,23 @@
-//! Blackouts (format 1.0 scopes): E013 (ends before it starts), times
+//! Blackouts (scopes by system, zone and tag): E013 (ends before it starts), times
 //! (from the time parser), E031/E033/E037 unknown systems, zones and tags.
-//! The format 1.1 scopes (clusters, services, teams) are checked in
+//! The scopes by cluster, service and team, which need the services, are checked in
 //! [`scopes`] once services are known.
 
-use super::format11::err;
+use super::err;
 use super::services::service_systems;
 use super::{keys, Ctx, Names};
 use crate::base::Interval;
 use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
 use crate::inventory::model::*;
-use crate::inventory::time::Clock;
+use crate::inventory::time::WindowCalendar;
 use std::collections::HashSet;
 
 /// The blackouts, resolved.
 pub(super) fn blackouts(
     cx: &mut Ctx,
     f: &InventoryFile,
-    clock: Option<&Clock>,
+    calendar: Option<&WindowCalendar>,
     names: &Names,
 ) -> Vec<Blackout> {
     let all_tags: HashSet<&str> = f
@@ -28,12 +28,12 @@ pub(super) fn blackouts(
     let mut blackouts = Vec::with_capacity(f.blackouts.len());
     for (i, b) in f.blackouts.iter().enumerate() {
         let mut interval = Interval::new(0, 0);
-        if let Some(c) = clock {
+        if let Some(c) = calendar {
             let from = c
-                .minute(b.from.as_str())
+                .minute(b.from.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].from"), e));
             let to = c
-                .minute(b.to.as_str())
+                .minute(b.to.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].to"), e));
             if let (Ok(from), Ok(to)) = (from, to) {
                 if to <= from {
@@ -118,7 +118,7 @@ pub fn scopes(
         let sc = &b.scope;
         bo.scoped = !sc.clusters.is_empty() || !sc.services.is_empty();
         let mut unknown = |list: &str, k: usize, kind: &str, id: &str, known: Vec<&str>| {
-            let hint = match crate::inventory::load::suggest(id, known.iter().copied()) {
+            let hint = match crate::inventory::suggest::suggest(id, known.iter().copied()) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("define it under `{list}:`"),
             };

@@ -82,3 +82,15 @@ pub(super) fn register<'f>(cx: &mut Ctx, f: &'f InventoryFile) -> Names<'f> {
         tasks: task_ids,
     }
 }
+
+/// Ids of systems and clusters of the file.
+pub(super) fn components(f: &InventoryFile) -> HashMap<&str, Component> {
+    let mut m = HashMap::new();
+    for (k, c) in f.clusters.iter().enumerate() {
+        m.insert(c.id.as_str(), Component::Cluster(k));
+    }
+    for (k, s) in f.systems.iter().enumerate() {
+        m.insert(s.id.as_str(), Component::System(k));
+    }
+    m
+}

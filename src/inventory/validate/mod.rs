@@ -17,11 +17,11 @@
 //! [`validate_with`] runs one module per rule family, in this order (the
 //! order of the diagnostics): `window` (timezone, start, deadline), `ids`
 //! (every id registered), `resources` (teams, zones, systems), `clusters`
-//! (clusters, DR pairs; E046 once tasks are known), `blackouts` (1.0
-//! scopes), `services` (services, integrations), the 1.1 blackout scopes
-//! (which need the services), `tasks` (pass 1, cycles in `after`, pass 2
+//! (clusters, DR pairs; E046 once tasks are known), `blackouts` (scopes
+//! by system, zone, tag), `services` (services, integrations), the blackout
+//! scopes by cluster, service and team (which need the services), `tasks` (pass 1, cycles in `after`, pass 2
 //! expansion), E046; then the rules no schedule can satisfy (`impossible`).
-//! What format 1.1 rules share is in `format11`. This module holds the
+//! This module holds the
 //! shared context (`Ctx`: the diagnostics, the "did you mean" budget and
 //! the checks every family uses) and the id maps (`Names`).
 
@@ -33,22 +33,15 @@ mod services;
 mod tasks;
 mod window;
 
-pub(crate) mod format11;
-
 use super::file::*;
 use super::shape::Partial;
-use super::time::{self, Clock, TimeError};
+use super::time::{self, TimeError, WindowCalendar};
 use crate::base::{Interval, Time};
 use crate::error::Diagnostic;
 use crate::inventory::*;
 use std::collections::{HashMap, HashSet};
 
-// Loading used to live here: its public names stay reachable from this path.
-pub use super::load::{
-    check_limits, load, load_str, load_str_with, load_with, parse_str, parse_value, read_limited,
-    read_text_limited, suggest, Format, Limits, MAX_BLACKOUTS, MAX_FILE_BYTES, MAX_TASKS,
-    SUGGESTION_BUDGET,
-};
+use super::suggest::{suggest, SUGGESTION_BUDGET};
 
 /// What every family of rules shares: the diagnostics found so far and the
 /// checks that push them.
@@ -58,6 +51,9 @@ struct Ctx<'p> {
     partial: &'p Partial,
     /// Candidate comparisons left for "did you mean" (see [`SUGGESTION_BUDGET`]).
     suggestions_left: usize,
+    /// The warnings found so far (W0xx: never an error), for
+    /// [`Inventory::warnings`].
+    warnings: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
@@ -88,20 +84,20 @@ impl Ctx<'_> {
             .ok()
     }
 
-    /// The intervals of a list, merged; None when there is no clock (the
+    /// The intervals of a list, merged; None when there is no calendar (the
     /// window is wrong) or one of them is wrong, so that no rule is checked
     /// against a partial list (that would be a second, false error).
     fn intervals(
         &mut self,
-        clock: Option<&Clock>,
+        calendar: Option<&WindowCalendar>,
         path: &str,
         list: &[Text],
     ) -> Option<Vec<Interval>> {
-        let clock = clock?;
+        let calendar = calendar?;
         let mut out = Vec::new();
         let mut ok = true;
         for (k, t) in list.iter().enumerate() {
-            match clock.interval(t.as_str()) {
+            match calendar.interval(t.as_str(), &mut self.warnings) {
                 Ok(i) => out.push(i),
                 Err(e) => {
                     ok = false;
@@ -224,6 +220,11 @@ impl Ctx<'_> {
     }
 }
 
+/// A diagnostic (the free form of `Ctx::err`, for rules that collect their own).
+fn err(code: &'static str, path: String, msg: String, hint: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, path, msg, hint)
+}
+
 /// Ids of one kind: the index each names and the path of its definition.
 type Ids<V> = HashMap<String, (V, String)>;
 
@@ -259,18 +260,19 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         partial,
         diags: Vec::new(),
         suggestions_left: SUGGESTION_BUDGET,
+        warnings: Vec::new(),
     };
     let cx = &mut cx;
-    let (clock, deadline) = window::check(cx, f);
-    let clock = clock.as_ref();
+    let (calendar, deadline) = window::check(cx, f);
+    let calendar = calendar.as_ref();
     let names = ids::register(cx, f);
-    let teams = resources::teams(cx, f, clock);
+    let teams = resources::teams(cx, f, calendar);
     let zones = resources::zones(cx, f);
-    let systems = resources::systems(cx, f, clock, &names);
+    let systems = resources::systems(cx, f, calendar, &names);
     let clusters = clusters::clusters(cx, f, &names);
     let dr = clusters::dr(cx, f, &names);
-    let mut blackouts = blackouts::blackouts(cx, f, clock, &names);
-    let comps = format11::components(f);
+    let mut blackouts = blackouts::blackouts(cx, f, calendar, &names);
+    let comps = ids::components(f);
     let services = services::services(cx, f, &names, &comps);
     let integrations = services::integrations(cx, f, &names);
     cx.diags.extend(blackouts::scopes(
@@ -280,14 +282,14 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         &services,
         &integrations,
     ));
-    let pre = tasks::pass1(cx, f, clock, &names, &clusters, &systems, &comps);
+    let pre = tasks::pass1(cx, f, calendar, &names, &clusters, &systems, &comps);
     tasks::cycles(cx, f, &pre);
     let tasks = tasks::expand(cx, f, &pre);
     clusters::all_up(cx, f, &clusters, &systems, &tasks);
 
     // Resolved as far as it goes, for the rules no schedule can satisfy;
     // with an unreadable window no time is checked, so any start will do.
-    let start = match clock {
+    let start = match calendar {
         Some(c) => c.start.clone(),
         None => jiff::Timestamp::UNIX_EPOCH.to_zoned_datetime(jiff::tz::TimeZone::UTC),
     };
@@ -311,15 +313,23 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         services,
         integrations,
         tasks,
-        warnings: Vec::new(),
+        warnings: distinct(std::mem::take(&mut cx.warnings)),
     };
     cx.diags
-        .extend(super::impossible::check(&inv, f, clock.is_some()));
+        .extend(super::impossible::check(&inv, f, calendar.is_some()));
     if cx.diags.is_empty() {
         Ok(inv)
     } else {
         Err(std::mem::take(&mut cx.diags))
     }
+}
+
+/// The warnings with repeats left out (a time written twice is warned
+/// about once), in the order found.
+fn distinct(mut warnings: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen = HashSet::new();
+    warnings.retain(|d| seen.insert((d.path.clone(), d.message.clone())));
+    warnings
 }
 
 impl<'f> Names<'f> {
@@ -463,7 +473,6 @@ mod tests {
     use super::*;
     use crate::base::fmt_minutes;
     use crate::error::InputError;
-    use crate::inventory::load::from_yaml;
 
     const FULL: &str = r#"
 window:
@@ -774,98 +783,6 @@ tasks:
     }
 
     #[test]
-    fn json_malformed_reports_position() {
-        let e = load_str("{\n  \"window\": [1,\n}", Format::Json, "x.json").unwrap_err();
-        assert_eq!(e.diagnostics[0].code, "E005");
-        assert!(e.diagnostics[0].message.contains("line 3"), "{e}");
-    }
-
-    #[test]
-    fn yaml_malformed_reports_line_and_column() {
-        let s = "window:\n  start: 2026-12-05T22:00\n  timezone: [unclosed\n";
-        let e = yaml(s).unwrap_err();
-        let d = &e.diagnostics[0];
-        assert_eq!(d.code, "E005");
-        assert!(d.message.contains("line "), "{d}");
-        assert!(d.message.contains("column "), "{d}");
-    }
-
-    #[test]
-    fn yaml_unknown_field_is_refused() {
-        let e = yaml(&with("teams:\n  - id: dba\n    capacty: 2\n")).unwrap_err();
-        let d = &e.diagnostics[0];
-        assert_eq!(d.code, "E005");
-        assert!(d.message.contains("capacty"), "{d}");
-        assert_eq!(d.path, "teams[0].capacty", "{d}");
-        assert_eq!((d.line, d.column), (Some(4), Some(5)), "{d}");
-    }
-
-    #[test]
-    fn yaml_duplicate_key_is_refused() {
-        let e = yaml(&with("teams:\n  - id: dba\n    id: dbb\n    capacity: 2\n")).unwrap_err();
-        assert_eq!(e.diagnostics[0].code, "E005", "{e}");
-        assert!(e.diagnostics[0].message.contains("line 4"), "{e}");
-    }
-
-    pub(super) const BOMB: &str = r#"
-a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
-b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
-c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
-d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
-e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
-f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
-g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
-h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
-i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
-"#;
-
-    #[test]
-    fn alias_bomb_rejected_quickly() {
-        // Into a target that walks everything: only the budget stops it.
-        let t = std::time::Instant::now();
-        let d = from_yaml::<serde::de::IgnoredAny>(BOMB).unwrap_err();
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(30), // a hang guard only: a loaded CI machine is slow
-            "{:?}",
-            t.elapsed()
-        );
-        assert_eq!(d.code, "E006", "{d}");
-        // Inside an inventory: the bomb hidden in a list of strings.
-        let inv = format!(
-            "window: {{ start: 2026-12-05T22:00, timezone: UTC }}\nsystems:\n  - id: x\n    tags: &t0 [a, b, c, d, e, f, g, h, i, j]\n{}",
-            (1..9)
-                .map(|k| format!("  - {{ id: x{k}, tags: &t{k} [{}] }}\n", vec![format!("*t{}", k - 1); 10].join(", ")))
-                .collect::<String>()
-        );
-        let t = std::time::Instant::now();
-        let e = yaml(&inv).unwrap_err();
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(30), // a hang guard only: a loaded CI machine is slow
-            "{:?}",
-            t.elapsed()
-        );
-        assert!(matches!(e.diagnostics[0].code, "E005" | "E006"), "{e}");
-    }
-
-    #[test]
-    fn deep_nesting_rejected() {
-        let deep = format!("a: {}{}", "[".repeat(5000), "]".repeat(5000));
-        let d = from_yaml::<serde::de::IgnoredAny>(&deep).unwrap_err();
-        assert_eq!(d.code, "E006", "{d}");
-        let deep = format!(
-            "a:\n{}",
-            (1..200)
-                .map(|k| format!("{}- \n", "  ".repeat(k)))
-                .collect::<String>()
-        );
-        let d = from_yaml::<serde::de::IgnoredAny>(&deep).unwrap_err();
-        assert_eq!(d.code, "E006", "{d}");
-        let deepj = format!("{{\"window\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
-        let e = load_str(&deepj, Format::Json, "x.json").unwrap_err();
-        assert_eq!(e.diagnostics[0].code, "E005", "{e}");
-    }
-
-    #[test]
     fn bare_number_duration_gets_hint() {
         let d = has(
             &with("systems: [{id: a}]\ntasks:\n  - {id: t, system: a, duration: 90}\n"),
@@ -937,15 +854,12 @@ tasks:
   - {id: d, cluster: web-1, duration: 5m, after: ["b@web-1"]}
 "#,
         );
-        // An undeclared system zone is a label (format 1.1), with a warning
+        // An undeclared system zone is a label, with a warning
         // naming the closest declared zone: not among the errors.
         let e = yaml(&s).expect_err("expected diagnostics");
         assert!(!e.diagnostics.iter().any(|d| d.path == "systems[0].zone"));
         let ok = with("teams: [{id: ops, capacity: 1}]\nsystems: [{id: web-1, zone: pcii}]\nzones: [{id: pci, max_concurrent: 1}]\ntasks: [{id: t, system: web-1, duration: 10m, team: ops}]\n");
-        let w = crate::inventory::validate::format11::take_warnings();
-        drop(w);
-        yaml(&ok).expect("an undeclared zone is a label");
-        let w = crate::inventory::validate::format11::take_warnings();
+        let w = yaml(&ok).expect("an undeclared zone is a label").warnings;
         assert!(
             w.iter()
                 .any(|d| d.code == "W001" && d.hint.contains("`pci`")),
@@ -1195,33 +1109,7 @@ integrations:
     }
 
     #[test]
-    fn load_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("inv.yml");
-        std::fs::write(&p, HEAD).unwrap();
-        assert!(load(&p).is_ok());
-        let p = dir.path().join("inv.txt");
-        std::fs::write(&p, HEAD).unwrap();
-        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E002");
-        let p = dir.path().join("missing.yaml");
-        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E001");
-        let p = dir.path().join("bin.yaml");
-        std::fs::write(&p, b"window:\n  start: \xff\xfe\n").unwrap();
-        let e = load(&p).unwrap_err();
-        assert_eq!(e.diagnostics[0].code, "E004");
-        assert!(e.diagnostics[0].message.contains("line 2"), "{e}");
-        let p = dir.path().join("big.json");
-        let f = std::fs::File::create(&p).unwrap();
-        f.set_len(MAX_FILE_BYTES + 1).unwrap();
-        assert_eq!(load(&p).unwrap_err().diagnostics[0].code, "E003");
-        assert_eq!(load(dir.path()).unwrap_err().diagnostics[0].code, "E002");
-    }
-
-    #[test]
-    fn suggestions() {
-        assert_eq!(suggest("dbaa", ["dba", "ops"]), Some("dba"));
-        assert_eq!(suggest("web-teir", ["web-tier"]), Some("web-tier"));
-        assert_eq!(suggest("zzz", ["dba"]), None);
+    fn minutes_read_as_written() {
         assert_eq!(fmt_minutes(90), "1h30m");
         assert_eq!(fmt_minutes(-10), "-10m");
     }
@@ -1290,27 +1178,6 @@ tasks:
         .unwrap_err();
         assert_eq!(e.diagnostics[0].code, "E005");
         assert!(e.diagnostics[0].hint.contains("`false`"), "{e}");
-    }
-
-    #[test]
-    fn unknown_field_and_variant_suggest() {
-        let e = yaml(&with(
-            "dr: [{primary: a, standby: b, order: standby-first}]\n",
-        ))
-        .unwrap_err();
-        assert!(e.diagnostics[0].hint.contains("`standby_first`"), "{e}");
-        let e = load_str(
-            r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC", "dedline": "x"}}"#,
-            Format::Json,
-            "x.json",
-        )
-        .unwrap_err();
-        assert!(e.diagnostics[0].hint.contains("`deadline`"), "{e}");
-        assert_eq!(e.diagnostics[0].line, Some(1), "{e}");
-        // The misspelt field is read under its meant name, value checked.
-        assert_eq!(e.diagnostics[1].code, "E011", "{e}");
-        assert_eq!(e.diagnostics[1].column, Some(72), "{e}");
-        assert_eq!(yaml("  \n").unwrap_err().diagnostics[0].code, "E005");
     }
 
     mod props {

@@ -1,8 +1,8 @@
-//! Services (E043 weight, E035 unknown requirement, format 1.1 `any`
+//! Services (E043 weight, E035 unknown requirement, `any`
 //! groups, max_downtime) and integrations (E035, E060 async without
 //! tolerance, E061 sync with tolerance).
 
-use super::format11::err;
+use super::err;
 use super::{Ctx, Names};
 use crate::base::fmt_minutes;
 use crate::error::Diagnostic;
@@ -132,7 +132,7 @@ pub fn any_group(
                 "E097",
                 format!("{path}.any[{k}]"),
                 format!("unknown system or cluster `{m}` in the `any` group"),
-                match crate::inventory::load::suggest(m, comps.keys().copied()) {
+                match crate::inventory::suggest::suggest(m, comps.keys().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => {
                         "list systems or clusters defined under `systems:` or `clusters:`".into()
@@ -176,22 +176,12 @@ pub fn service_systems(
     clusters: &[Cluster],
     integrations: &[Integration],
 ) -> Vec<usize> {
-    let mut comps: Vec<Component> = svc.requires.clone();
-    for g in &svc.any {
-        comps.extend(g.members.iter().copied());
-    }
-    let mut i = 0;
-    while i < comps.len() {
-        let c = comps[i];
-        for ig in integrations {
-            let feeds = ig.to == c
-                || matches!((ig.to, c), (Component::System(s), Component::Cluster(k)) if clusters[k].members.contains(&s));
-            if feeds && ig.mode == IntegrationMode::Sync && !comps.contains(&ig.from) {
-                comps.push(ig.from);
-            }
-        }
-        i += 1;
-    }
+    let direct = svc.requires.iter().copied();
+    let comps = sync_closure(
+        direct.chain(svc.any.iter().flat_map(|g| g.members.iter().copied())),
+        clusters,
+        integrations,
+    );
     let mut out: Vec<usize> = comps
         .iter()
         .flat_map(|&c| match c {

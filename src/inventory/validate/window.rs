@@ -4,27 +4,27 @@
 use super::Ctx;
 use crate::base::Time;
 use crate::inventory::file::InventoryFile;
-use crate::inventory::time::{self, Clock};
+use crate::inventory::time::{self, WindowCalendar};
 
-/// The window's clock (None when the timezone or start is wrong, reported)
+/// The window's calendar (None when the timezone or start is wrong, reported)
 /// and its deadline in minutes from the start.
-pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<Clock>, Option<Time>) {
-    let clock = match time::timezone(&f.window.timezone) {
+pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<WindowCalendar>, Option<Time>) {
+    let calendar = match time::timezone(&f.window.timezone) {
         Err(e) => {
             cx.time_err("window.timezone", e);
             None
         }
-        Ok(tz) => match time::parse_local(f.window.start.as_str(), &tz) {
+        Ok(tz) => match time::parse_local(f.window.start.as_str(), &tz, &mut cx.warnings) {
             Err(e) => {
                 cx.time_err("window.start", e);
                 None
             }
-            Ok(start) => Some(Clock { tz, start }),
+            Ok(start) => Some(WindowCalendar { tz, start }),
         },
     };
     let mut deadline = None;
-    if let (Some(c), Some(d)) = (&clock, &f.window.deadline) {
-        match c.minute(d.as_str()) {
+    if let (Some(c), Some(d)) = (&calendar, &f.window.deadline) {
+        match c.minute(d.as_str(), &mut cx.warnings) {
             Err(e) => cx.time_err("window.deadline", e),
             Ok(m) if m <= 0 => cx.err(
                 "E015",
@@ -38,5 +38,5 @@ pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<Clock>, Option<T
             Ok(m) => deadline = Some(m),
         }
     }
-    (clock, deadline)
+    (calendar, deadline)
 }

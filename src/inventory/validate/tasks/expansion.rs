@@ -1,4 +1,4 @@
-//! Pass 2: format 1.1 `same_member` (E093), then every file task expanded
+//! Pass 2: `same_member` (E093), then every file task expanded
 //! (one task per cluster member, one activity per step, canaries first)
 //! and its `after` entries resolved between expansions.
 
@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use crate::error::Diagnostic;
 use crate::inventory::file::InventoryFile;
 use crate::inventory::model::*;
-use crate::inventory::validate::format11::err;
+use crate::inventory::validate::err;
 
 /// E093: `same_member` between tasks on one cluster only.
 pub fn same_member(f: &InventoryFile, pre: &[Pre]) -> Vec<Diagnostic> {

@@ -1,8 +1,8 @@
 //! Tasks. Pass 1 checks each file task on its own: its target (E050,
 //! E051, E058, E031/E032), duration (E099, E095, E062, E053), backout,
 //! team and needs (E052, E030, E041, E042), windows, `after` (E054, E055,
-//! E034; format 1.1 expanded ids) and the format 1.1 steps, canary and
-//! `down`. Then E056 (cycles in `after`), and pass 2: format 1.1
+//! E034; expanded ids) and the steps, canary and
+//! `down`. Then E056 (cycles in `after`), and pass 2:
 //! `same_member`, and expansion into resolved tasks.
 
 mod expansion;
@@ -11,7 +11,7 @@ mod pre;
 use super::{cycle_in, keys, strongly_connected, Ctx, Names};
 use crate::base::{fmt_minutes, Time};
 use crate::inventory::file::{DurationSpec, InventoryFile, TaskFile};
-use crate::inventory::time::Clock;
+use crate::inventory::time::WindowCalendar;
 use crate::inventory::{Cluster, Component, System, Task};
 pub(super) use pre::{Pre, PreAfter, Sel};
 use std::collections::{HashMap, HashSet};
@@ -24,7 +24,7 @@ type Target = (usize, Vec<(Option<String>, Vec<usize>)>, Option<usize>);
 pub(super) fn pass1(
     cx: &mut Ctx,
     f: &InventoryFile,
-    clock: Option<&Clock>,
+    calendar: Option<&WindowCalendar>,
     names: &Names,
     clusters: &[Cluster],
     systems: &[System],
@@ -56,7 +56,7 @@ pub(super) fn pass1(
         let windows = t
             .windows
             .as_ref()
-            .and_then(|list| cx.intervals(clock, &format!("{tp}.windows"), list));
+            .and_then(|list| cx.intervals(calendar, &format!("{tp}.windows"), list));
         let after = after(cx, f, names, t, &tp);
         if let Some(list) = &t.steps {
             let (s, d) = pre::steps(i, list, &needs, t.outage, read_only, |x| {
@@ -108,7 +108,7 @@ fn target(
     let mut cluster = None;
     let coordination = t.team.is_some() || t.needs.is_some();
     if given == 0 && coordination {
-        // A coordination task (format 1.1): its team only.
+        // A coordination task: its team only.
     } else if given == 0 {
         cx.err(
             "E050",
@@ -437,7 +437,7 @@ pub(super) fn cycles(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) {
     }
 }
 
-/// Pass 2: format 1.1 `same_member`, then expansion and resolution.
+/// Pass 2: `same_member`, then expansion and resolution.
 pub(super) fn expand(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) -> Vec<Task> {
     cx.diags.extend(expansion::same_member(f, pre));
     let (tasks, d) = expansion::expand(f, pre);

@@ -1,4 +1,4 @@
-//! The format 1.1 parts of pass 1: a task as resolved on its own
+//! The parts of pass 1 beyond a task's target and times: a task as resolved on its own
 //! ([`Pre`]), expanded ids in `after` (`<task>[.<step>][@<member>]`),
 //! steps (E095, E096), and E092 (external systems), E094 (`canary`) and
 //! E098 (`down:`).
@@ -10,7 +10,7 @@ use crate::error::Diagnostic;
 use crate::inventory::file::{InventoryFile, StepFile};
 use crate::inventory::model::*;
 use crate::inventory::time;
-use crate::inventory::validate::format11::err;
+use crate::inventory::validate::err;
 
 /// Which expansions of a task an `after` entry names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +252,7 @@ pub fn task_extras(
                     "E098",
                     p,
                     format!("unknown system or cluster `{d}` in `down`"),
-                    match crate::inventory::load::suggest(d, comps.keys().copied()) {
+                    match crate::inventory::suggest::suggest(d, comps.keys().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => "list systems or clusters defined under `systems:` or `clusters:`"
                             .into(),

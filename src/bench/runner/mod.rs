@@ -26,13 +26,28 @@
 //! The critical-path bound reported is [`crate::bench::formats::critical_path_bound`]
 //! (longest path with lags, resources ignored), computed here rather than by
 //! the solver.
+//!
+//! Files: `reference` (the reference tables), `discovery` (which files are
+//! instances, in which order), this module (running and checking each),
+//! `render` (the table, JSON, CSV and progress lines).
 
-use crate::bench::formats::{self, critical_path_bound, E_BENCH_DIR, E_REFERENCE};
+mod discovery;
+mod reference;
+mod render;
+
+pub use discovery::{collect_instances, is_instance_file, natural_cmp};
+pub use reference::{
+    instance_key, load_reference, parse_reference, RefStatus, Reference, ReferenceTable,
+};
+pub use render::{csv_row, render_json, render_table, write_instances_csv, CSV_HEADER};
+use render::{or_blank, progress_line};
+
+use crate::bench::formats::{self, critical_path_bound, E_BENCH_DIR};
+use crate::bench::text_reader;
 use crate::error::InputError;
 use crate::model::{Problem, Time};
 use crate::solve::{Outcome, Solution, SolveOptions};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -95,91 +110,6 @@ impl Default for BenchOptions {
             compare_one_thread: false,
         }
     }
-}
-
-/// What a reference file says about an instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RefStatus {
-    /// `makespan` is a proven optimum.
-    Optimal,
-    /// `makespan` is the best known (an upper bound).
-    Best,
-    /// Proven that no schedule exists.
-    Infeasible,
-}
-
-/// A reference value for one instance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Reference {
-    /// Reference makespan (optimum or best known), absent for an infeasible instance.
-    pub makespan: Option<Time>,
-    /// Best known lower bound on the makespan, when published.
-    pub lower_bound: Option<Time>,
-    /// What the reference makespan stands for.
-    pub status: RefStatus,
-}
-
-/// Reference values by instance, optionally qualified by set.
-#[derive(Debug, Clone, Default)]
-pub struct ReferenceTable {
-    /// `set/instance` → value (keys normalised, see [`instance_key`]).
-    by_set: HashMap<String, Reference>,
-    /// `instance` → value; `None` when several sets name an instance alike.
-    by_name: HashMap<String, Option<Reference>>,
-}
-
-impl ReferenceTable {
-    /// Number of instances with a reference.
-    pub fn len(&self) -> usize {
-        self.by_set.len().max(self.by_name.len())
-    }
-    /// Whether the table holds no reference.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Adds the reference of `instance`, under `set` when given; an instance
-    /// name found in several sets with different values becomes ambiguous
-    /// without its set.
-    pub fn insert(&mut self, set: Option<&str>, instance: &str, r: Reference) {
-        let key = instance_key(instance);
-        if let Some(set) = set {
-            self.by_set
-                .insert(format!("{}/{}", set.to_ascii_lowercase(), key), r);
-        }
-        self.by_name
-            .entry(key)
-            .and_modify(|v| {
-                if *v != Some(r) {
-                    *v = None
-                }
-            })
-            .or_insert(Some(r));
-    }
-
-    /// The reference for `instance` of `set`: the set-qualified entry, else
-    /// the unqualified one when unambiguous.
-    pub fn get(&self, set: &str, instance: &str) -> Option<Reference> {
-        let key = instance_key(instance);
-        self.by_set
-            .get(&format!("{}/{}", set.to_ascii_lowercase(), key))
-            .copied()
-            .or_else(|| self.by_name.get(&key).copied().flatten())
-    }
-}
-
-/// Normalised instance key: file name without directory and without a
-/// benchmark extension, lowercase (`J30/j301_1.sm` → `j301_1`).
-pub fn instance_key(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    let lower = base.trim().to_ascii_lowercase();
-    for ext in [".sm", ".sch", ".rcp"] {
-        if let Some(stem) = lower.strip_suffix(ext) {
-            return stem.to_string();
-        }
-    }
-    lower
 }
 
 /// Outcome of one instance.
@@ -474,7 +404,7 @@ impl BenchReport {
                 if r.worse_than_one_thread() {
                     what.push(format!(
                         "one thread found {} against {} with {}",
-                        opt(r.one_thread_makespan.flatten()),
+                        or_blank(r.one_thread_makespan.flatten()),
                         r.makespan.map_or("none".into(), |m| m.to_string()),
                         match self.threads {
                             0 => "all cores".to_string(),
@@ -527,7 +457,7 @@ pub fn run_with(
     let mut csv = match &bench.instances_csv {
         Some(p) => {
             let mut f = std::fs::File::create(p).map_err(|e| {
-                formats::error(
+                text_reader::error(
                     &p.display().to_string(),
                     0,
                     E_BENCH_DIR,
@@ -774,35 +704,35 @@ fn check_schedule(
 /// Deviations from the critical-path bound and the reference, and the
 /// conflicts with the reference's optimum, bounds or infeasibility.
 fn compare_with_bounds(r: &mut InstanceResult, sol: &Solution) {
-    if let Some(cp) = r.cp_bound {
-        if cp > 0 {
-            r.dev_cp_pct = Some(pct(sol.makespan, cp));
+    if let Some(cp_bound) = r.cp_bound {
+        if cp_bound > 0 {
+            r.dev_cp_pct = Some(percent_above(sol.makespan, cp_bound));
         }
     }
     let reference = r.reference;
     let ref_status = reference.map(|x| x.status);
-    if let Some(rm) = reference.and_then(|x| x.makespan) {
-        if rm > 0 {
-            r.dev_ref_pct = Some(pct(sol.makespan, rm));
+    if let Some(ref_makespan) = reference.and_then(|x| x.makespan) {
+        if ref_makespan > 0 {
+            r.dev_ref_pct = Some(percent_above(sol.makespan, ref_makespan));
         }
-        r.matched_reference = sol.makespan <= rm;
-        if ref_status == Some(RefStatus::Optimal) && sol.makespan < rm {
+        r.matched_reference = sol.makespan <= ref_makespan;
+        if ref_status == Some(RefStatus::Optimal) && sol.makespan < ref_makespan {
             r.conflicts.push(format!(
-                "makespan {} below the proven optimum {rm}",
+                "makespan {} below the proven optimum {ref_makespan}",
                 sol.makespan
             ));
         }
-        if sol.lower_bound > rm {
+        if sol.lower_bound > ref_makespan {
             r.conflicts.push(format!(
-                "lower bound {} above the reference makespan {rm}",
+                "lower bound {} above the reference makespan {ref_makespan}",
                 sol.lower_bound
             ));
         }
     }
-    if let Some(lb) = reference.and_then(|x| x.lower_bound) {
-        if sol.makespan < lb {
+    if let Some(ref_lower_bound) = reference.and_then(|x| x.lower_bound) {
+        if sol.makespan < ref_lower_bound {
             r.conflicts.push(format!(
-                "makespan {} below the published lower bound {lb}",
+                "makespan {} below the published lower bound {ref_lower_bound}",
                 sol.makespan
             ));
         }
@@ -813,559 +743,9 @@ fn compare_with_bounds(r: &mut InstanceResult, sol: &Solution) {
     }
 }
 
-fn pct(value: Time, base: Time) -> f64 {
+/// How far `value` is above `base`, in percent of `base`.
+fn percent_above(value: Time, base: Time) -> f64 {
     100.0 * (value - base) as f64 / base as f64
-}
-
-/// Instance files of `format` by set, in natural order: files directly in
-/// `dir` (set named after `dir`), then each immediate subdirectory holding
-/// such files (set named after it).
-pub fn collect_instances(
-    dir: &Path,
-    format: Format,
-) -> Result<Vec<(String, Vec<PathBuf>)>, InputError> {
-    let source = dir.display().to_string();
-    let unreadable = |e: std::io::Error| {
-        formats::error(
-            &source,
-            0,
-            E_BENCH_DIR,
-            format!("cannot read the benchmark directory: {e}"),
-            "give a directory holding instance files (or subdirectories of them)",
-        )
-    };
-    let set_name = |p: &Path| {
-        p.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| p.display().to_string())
-    };
-    let mut top = Vec::new();
-    let mut subdirs = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
-        let path = entry.map_err(unreadable)?.path();
-        if path.is_dir() {
-            subdirs.push(path);
-        } else if is_instance_file(format, &path) {
-            top.push(path);
-        }
-    }
-    let mut sets = Vec::new();
-    if !top.is_empty() {
-        top.sort_by(|a, b| natural_cmp(&set_name(a), &set_name(b)));
-        sets.push((set_name(dir), top));
-    }
-    subdirs.sort_by(|a, b| natural_cmp(&set_name(a), &set_name(b)));
-    for sub in subdirs {
-        let Ok(rd) = std::fs::read_dir(&sub) else {
-            continue;
-        };
-        let mut files: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_file() && is_instance_file(format, p))
-            .collect();
-        if !files.is_empty() {
-            files.sort_by(|a, b| natural_cmp(&set_name(a), &set_name(b)));
-            sets.push((set_name(&sub), files));
-        }
-    }
-    if sets.is_empty() {
-        return Err(formats::error(
-            &source,
-            0,
-            E_BENCH_DIR,
-            format!(
-                "no .{} files in the directory or its subdirectories",
-                format.extensions()[0]
-            ),
-            "check the directory and the --format given",
-        ));
-    }
-    Ok(sets)
-}
-
-/// Whether `path` is an instance of `format`: the extension matches, and
-/// for PSPLIB it is not one of the result tables that share the `.sm`
-/// extension (`j30opt.sm`, `j60hrs.sm`, `j120lb.sm`).
-pub fn is_instance_file(format: Format, path: &Path) -> bool {
-    if !format.matches(path) {
-        return false;
-    }
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    !(format == Format::Psplib
-        && (stem.ends_with("opt") || stem.ends_with("hrs") || stem.ends_with("lb")))
-}
-
-/// Compares names with digit runs as numbers (`j301_2` < `j301_10`),
-/// case-insensitively.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn parts(s: &str) -> Vec<(bool, String)> {
-        let mut out: Vec<(bool, String)> = Vec::new();
-        for c in s.to_ascii_lowercase().chars() {
-            let d = c.is_ascii_digit();
-            match out.last_mut() {
-                Some((ld, buf)) if *ld == d => buf.push(c),
-                _ => out.push((d, c.to_string())),
-            }
-        }
-        out
-    }
-    let (pa, pb) = (parts(a), parts(b));
-    for (x, y) in pa.iter().zip(&pb) {
-        let o = match (x.0, y.0) {
-            (true, true) => {
-                let (tx, ty) = (x.1.trim_start_matches('0'), y.1.trim_start_matches('0'));
-                tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
-            }
-            _ => x.1.cmp(&y.1),
-        };
-        if o.is_ne() {
-            return o;
-        }
-    }
-    pa.len().cmp(&pb.len()).then_with(|| a.cmp(b))
-}
-
-/// Reads a reference file (see the module docs for the formats accepted).
-pub fn load_reference(path: &Path) -> Result<ReferenceTable, InputError> {
-    let source = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        formats::error(
-            &source,
-            0,
-            E_REFERENCE,
-            format!("cannot read the reference file: {e}"),
-            "check the path given with --reference",
-        )
-    })?;
-    let text = String::from_utf8_lossy(&bytes);
-    let file = path
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .unwrap_or_default();
-    parse_reference(&text, &source, &file)
-}
-
-/// Parses reference text; `file_name` tells PSPLIB tables apart
-/// (`j30opt.sm` → optima of set `j30`, `j60hrs.sm` → best known of `j60`).
-pub fn parse_reference(
-    text: &str,
-    source: &str,
-    file_name: &str,
-) -> Result<ReferenceTable, InputError> {
-    let first = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let header = first.to_ascii_lowercase();
-    if first.contains(',') && (header.contains("instance") || header.starts_with("problem,")) {
-        parse_reference_csv(text, source)
-    } else {
-        parse_psplib_table(text, source, file_name)
-    }
-}
-
-fn parse_reference_csv(text: &str, source: &str) -> Result<ReferenceTable, InputError> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, header) = lines.next().unwrap_or((0, ""));
-    let cols: Vec<String> = header
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
-    let find = |names: &[&str]| names.iter().find_map(|n| cols.iter().position(|c| c == n));
-    let i_inst = find(&["instance", "name", "problem"]);
-    let i_set = find(&["set"]);
-    let i_ms = find(&[
-        "best_makespan",
-        "best_known_makespan",
-        "best",
-        "makespan",
-        "optimum",
-        "ub",
-        "upper_bound",
-    ]);
-    let i_lb = find(&["lower_bound", "best_lower_bound", "lb"]);
-    let i_status = find(&["status", "kind"]);
-    let (Some(i_inst), Some(i_ms)) = (i_inst, i_ms) else {
-        return Err(formats::error(
-            source,
-            1,
-            E_REFERENCE,
-            format!("the header `{header}` lacks an instance or a makespan column"),
-            "use the header `instance,best_makespan,status` (status optimal|best|infeasible)",
-        ));
-    };
-    let mut table = ReferenceTable::default();
-    for (i, line) in lines {
-        let line_no = i + 1;
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        let get = |k: Option<usize>| k.and_then(|k| f.get(k)).copied().unwrap_or("");
-        let bad = |what: &str, v: &str| {
-            formats::error(
-                source,
-                line_no,
-                E_REFERENCE,
-                format!("{what} `{v}` is not a whole number"),
-                "write makespans and bounds as whole numbers, or leave them empty",
-            )
-        };
-        let instance = get(Some(i_inst));
-        if instance.is_empty() {
-            return Err(formats::error(
-                source,
-                line_no,
-                E_REFERENCE,
-                "a row without an instance name",
-                "every row names its instance",
-            ));
-        }
-        let num = |what: &str, v: &str| -> Result<Option<Time>, InputError> {
-            if v.is_empty() {
-                Ok(None)
-            } else {
-                v.parse::<Time>().map(Some).map_err(|_| bad(what, v))
-            }
-        };
-        // The RCPSP/max collections' `optimum.csv` writes one field per
-        // instance: the optimum, `lb..ub` for an open one, `unsat` for one
-        // proven infeasible.
-        let ms_field = get(Some(i_ms));
-        let (ms_text, lb_text, implied) = match ms_field.split_once("..") {
-            Some((lb, ub)) => (ub, lb, "best"),
-            None if ms_field.eq_ignore_ascii_case("unsat") => ("", get(i_lb), "infeasible"),
-            None if cols[i_ms] == "optimum" && !ms_field.is_empty() => (ms_field, "", "optimal"),
-            None => (ms_field, get(i_lb), ""),
-        };
-        let makespan = num("the makespan", ms_text)?;
-        let lower_bound = num("the lower bound", lb_text)?;
-        let status_text = match get(i_status) {
-            "" => implied.to_string(),
-            s => s.to_ascii_lowercase(),
-        };
-        let status = match status_text.as_str() {
-            "optimal" | "opt" => RefStatus::Optimal,
-            "best" | "feasible" | "ub" | "bku" => RefStatus::Best,
-            "infeasible" => RefStatus::Infeasible,
-            "" => {
-                if makespan.is_some() && makespan == lower_bound {
-                    RefStatus::Optimal
-                } else if makespan.is_none() {
-                    return Err(formats::error(
-                        source,
-                        line_no,
-                        E_REFERENCE,
-                        format!("no makespan and no status for `{instance}`"),
-                        "give a makespan, or the status infeasible",
-                    ));
-                } else {
-                    RefStatus::Best
-                }
-            }
-            other => {
-                return Err(formats::error(
-                    source,
-                    line_no,
-                    E_REFERENCE,
-                    format!("unknown status `{other}`"),
-                    "status is optimal, best or infeasible",
-                ))
-            }
-        };
-        if status != RefStatus::Infeasible && makespan.is_none() {
-            return Err(formats::error(
-                source,
-                line_no,
-                E_REFERENCE,
-                format!("`{instance}` is {status:?} but has no makespan"),
-                "give the makespan, or the status infeasible",
-            ));
-        }
-        let set = i_set.map(|k| get(Some(k))).filter(|s| !s.is_empty());
-        table.insert(
-            set,
-            instance,
-            Reference {
-                makespan,
-                lower_bound,
-                status,
-            },
-        );
-    }
-    Ok(table)
-}
-
-/// PSPLIB result tables: rows `parameter instance makespan ...` under a
-/// text header; instance names are `<set><parameter>_<instance>`.
-fn parse_psplib_table(
-    text: &str,
-    source: &str,
-    file_name: &str,
-) -> Result<ReferenceTable, InputError> {
-    let lower = file_name.to_ascii_lowercase();
-    let set: String = lower
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect::<String>();
-    let (set, status) = if let Some(s) = set.strip_suffix("opt") {
-        (s.to_string(), RefStatus::Optimal)
-    } else if let Some(s) = set.strip_suffix("hrs") {
-        (s.to_string(), RefStatus::Best)
-    } else if let Some(s) = set.strip_suffix("lb") {
-        (s.to_string(), RefStatus::Best)
-    } else {
-        return Err(formats::error(
-            source,
-            0,
-            E_REFERENCE,
-            "neither a CSV with an `instance` column nor a PSPLIB table (j30opt.sm, j60hrs.sm, ...)",
-            "use the header `instance,best_makespan,status`, or PSPLIB's jXXopt.sm / jXXhrs.sm",
-        ));
-    };
-    let mut table = ReferenceTable::default();
-    for line in text.lines() {
-        let t: Vec<&str> = line.split_whitespace().collect();
-        if t.len() < 3 {
-            continue;
-        }
-        let (Ok(par), Ok(inst), Ok(ms)) = (
-            t[0].parse::<u32>(),
-            t[1].parse::<u32>(),
-            t[2].parse::<Time>(),
-        ) else {
-            continue;
-        };
-        table.insert(
-            Some(&set),
-            &format!("{set}{par}_{inst}"),
-            Reference {
-                makespan: Some(ms),
-                lower_bound: None,
-                status,
-            },
-        );
-    }
-    if table.is_empty() {
-        return Err(formats::error(
-            source,
-            0,
-            E_REFERENCE,
-            "no `parameter instance makespan` rows found",
-            "is this a PSPLIB jXXopt.sm / jXXhrs.sm table?",
-        ));
-    }
-    Ok(table)
-}
-
-/// Header of the per-instance CSV.
-pub const CSV_HEADER: &str = "set,instance,activities,status,makespan,lower_bound,cp_bound,\
-ref_makespan,ref_status,dev_ref_pct,dev_cp_pct,matched_ref,proven_optimal,time_s,violations,conflicts,detail";
-
-fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\"").replace('\n', " "))
-    } else {
-        s.to_string()
-    }
-}
-
-/// One per-instance CSV row (no newline).
-pub fn csv_row(r: &InstanceResult) -> String {
-    let detail: Vec<&str> = r
-        .violations
-        .iter()
-        .chain(&r.conflicts)
-        .map(String::as_str)
-        .chain((!r.note.is_empty()).then_some(r.note.as_str()))
-        .take(5)
-        .collect();
-    [
-        csv_field(&r.set),
-        csv_field(&r.instance),
-        r.activities.to_string(),
-        r.status.as_str().to_string(),
-        opt(r.makespan),
-        opt(r.lower_bound),
-        opt(r.cp_bound),
-        opt(r.reference.and_then(|x| x.makespan)),
-        r.reference
-            .map(|x| format!("{:?}", x.status).to_ascii_lowercase())
-            .unwrap_or_default(),
-        opt(r.dev_ref_pct.map(|x| format!("{x:.4}"))),
-        opt(r.dev_cp_pct.map(|x| format!("{x:.4}"))),
-        (r.matched_reference as u8).to_string(),
-        (r.proven_optimal as u8).to_string(),
-        format!("{:.3}", r.time_s),
-        r.violations.len().to_string(),
-        r.conflicts.len().to_string(),
-        csv_field(&detail.join(" | ")),
-    ]
-    .join(",")
-}
-
-/// Writes the per-instance CSV (header and one row per instance).
-pub fn write_instances_csv(report: &BenchReport, mut w: impl Write) -> std::io::Result<()> {
-    writeln!(w, "{CSV_HEADER}")?;
-    for r in &report.instances {
-        writeln!(w, "{}", csv_row(r))?;
-    }
-    Ok(())
-}
-
-fn progress_line(r: &InstanceResult) -> String {
-    format!(
-        "{}/{}: {} makespan {} bound {} cp {} ref {} {:.2}s{}",
-        r.set,
-        r.instance,
-        r.status.as_str(),
-        opt(r.makespan),
-        opt(r.lower_bound),
-        opt(r.cp_bound),
-        opt(r.reference.and_then(|x| x.makespan)),
-        r.time_s,
-        if r.failed() { "  FAILED" } else { "" }
-    )
-}
-
-/// The report as JSON (pretty-printed).
-pub fn render_json(report: &BenchReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-}
-
-/// The per-set summary as a text table, followed by the failures if any.
-pub fn render_table(report: &BenchReport) -> String {
-    let mut out = format!(
-        "benchmark {} — time limit {}, seed {}, threads {}\n",
-        report.format,
-        crate::solve::clock::fmt_duration(std::time::Duration::from_secs_f64(report.time_limit_s)),
-        report.seed,
-        report.threads
-    );
-    let head = [
-        "set",
-        "inst",
-        "solved",
-        "dev_ref%",
-        "dev_cp%",
-        "matched",
-        "optimal",
-        "infeasible",
-        "not_found",
-        "mean_s",
-        "max_s",
-        "violations",
-        "conflicts",
-        "panics",
-        "overtime",
-    ];
-    let f2 = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_else(|| "-".into());
-    let row = |s: &SetSummary| -> Vec<String> {
-        vec![
-            s.set.clone(),
-            s.instances.to_string(),
-            s.solved.to_string(),
-            f2(s.mean_dev_ref_pct),
-            f2(s.mean_dev_cp_pct),
-            format!("{}/{}", s.matched_reference, s.with_reference),
-            s.proven_optimal.to_string(),
-            if s.infeasible_expected > 0 {
-                format!("{}/{}", s.infeasible_detected, s.infeasible_expected)
-            } else {
-                s.infeasible_detected.to_string()
-            },
-            s.not_found.to_string(),
-            format!("{:.2}", s.mean_time_s),
-            format!("{:.2}", s.max_time_s),
-            s.violations.to_string(),
-            s.conflicts.to_string(),
-            s.panics.to_string(),
-            s.over_time_limit.to_string(),
-        ]
-    };
-    let mut rows: Vec<Vec<String>> = vec![head.iter().map(|s| s.to_string()).collect()];
-    rows.extend(report.sets.iter().map(row));
-    if report.sets.len() > 1 {
-        rows.push(row(&report.total));
-    }
-    let widths: Vec<usize> = (0..head.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    for (i, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, s)| {
-                if c == 0 {
-                    format!("{s:<w$}", w = widths[c])
-                } else {
-                    format!("{s:>w$}", w = widths[c])
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-        if i == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
-            out.push('\n');
-        }
-    }
-    let t = &report.total;
-    // The three outcomes mean different things: say which is which.
-    out.push_str(&format!(
-        "outcomes: {} solved, {} proven infeasible, {} not found within the time limit (not proven impossible)\n",
-        t.solved, t.infeasible_detected, t.not_found
-    ));
-    if t.repeated > 0 {
-        out.push_str(&format!(
-            "repeat check: {} instances solved twice; {} differed{}\n",
-            t.repeated,
-            t.not_reproducible + t.differed_wall_decided,
-            if t.differed_wall_decided > 0 {
-                format!(
-                    " ({} after the wall clock ended a run on a busy machine: not counted as failures)",
-                    t.differed_wall_decided
-                )
-            } else {
-                String::new()
-            }
-        ));
-    }
-    if t.compared_one_thread > 0 {
-        out.push_str(&format!(
-            "one-thread check: {} instances; one thread better on {}{}, worse on {}, equal on {}\n",
-            t.compared_one_thread,
-            t.worse_than_one_thread,
-            if t.worse_wall_decided > 0 {
-                format!(
-                    " ({} after the wall clock ended the one-thread run on a busy machine: not counted as failures)",
-                    t.worse_wall_decided
-                )
-            } else {
-                String::new()
-            },
-            t.better_than_one_thread,
-            t.compared_one_thread - t.worse_than_one_thread - t.better_than_one_thread
-        ));
-    }
-    let failures = report.failures();
-    if failures.is_empty() {
-        out.push_str("all schedules verified\n");
-    } else {
-        out.push_str(&format!("FAILED: {} instance(s)\n", failures.len()));
-        for f in failures.iter().take(20) {
-            out.push_str(&format!("  {f}\n"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
