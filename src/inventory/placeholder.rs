@@ -73,7 +73,7 @@ fn walk(node: &Node, path: String, out: &mut Vec<Diagnostic>) {
 pub fn caused_by(d: &Diagnostic, gaps: &[Diagnostic]) -> bool {
     // The item reader says a malformed required field is missing.
     let missing =
-        super::load::quoted_after(&d.message, "missing field").map(|f| format!("{}.{f}", d.path));
+        super::parser_hints::quoted_after(&d.message, "missing field").map(|f| format!("{}.{f}", d.path));
     d.message.contains(FILL_IN)
         || gaps.iter().any(|g| {
             Some(&g.path) == missing.as_ref()
