@@ -359,7 +359,7 @@ fn markdown_golden() {
         !out.contains("](gantt.svg)"),
         "links a chart that is not there"
     );
-    assert!(out.contains("writes `gantt.svg` beside the pack"));
+    assert!(out.contains("writes the chart `pack.gantt.svg` beside the pack"));
     // The runbook text, escaped for a table cell.
     assert!(out.contains("notes: Run \\| the scripts in order"), "{out}");
     assert!(out.contains("rollback: Restore \\*the\\* backup"));

@@ -73,15 +73,36 @@ pub fn say_warnings(path: &Path, inv: &Inventory) {
 /// gives the exit code: 1 only when impossibility is proven, else 3 (the
 /// time limit `limit` was too short to find one).
 pub fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
+    let interrupted = windowplan::interrupt::requested();
+    eprintln!("{}", no_plan_message(what, proven, why, limit, interrupted));
     if proven {
-        eprintln!("no feasible {what}: {why}");
         EXIT_NO_PLAN
     } else {
-        eprintln!(
-            "no {what} found within the time limit of {} (none is proven impossible): {why}; try a longer --time-limit",
-            windowplan::solve::clock::fmt_duration(limit)
-        );
         EXIT_NOT_FOUND
+    }
+}
+
+/// The words of [`no_plan`]. When Ctrl-C stopped the search
+/// (`interrupted`) before any plan was found, it says so: the time limit is
+/// not what ran out, so no longer limit is asked for.
+fn no_plan_message(
+    what: &str,
+    proven: bool,
+    why: &str,
+    limit: Duration,
+    interrupted: bool,
+) -> String {
+    let limit = windowplan::solve::clock::fmt_duration(limit);
+    if proven {
+        format!("no feasible {what}: {why}")
+    } else if interrupted {
+        format!(
+            "interrupted (Ctrl-C) before any {what} was found, before the time limit of {limit} ran out; nothing was written, and none is proven impossible ({why}); run again without interrupting it"
+        )
+    } else {
+        format!(
+            "no {what} found within the time limit of {limit} (none is proven impossible): {why}; try a longer --time-limit"
+        )
     }
 }
 
@@ -212,8 +233,9 @@ pub fn with_notes<R>(opts: &SolveOptions, solve: impl FnOnce(&SolveOptions) -> R
 
 /// Tells the user, when Ctrl-C stopped the search, that what follows is the
 /// best plan found so far (not the result of the full time limit).
-pub fn note_interrupt() {
-    if windowplan::interrupt::requested() {
+pub fn note_interrupt(found: bool) {
+    // Without a plan, [`no_plan`] says that the run was interrupted.
+    if found && windowplan::interrupt::requested() {
         eprintln!("interrupted: writing the best plan found so far");
     }
 }
@@ -262,6 +284,21 @@ pub fn read_plan_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ctrl-C before any plan is found is said as such, not as a time
+    /// limit too short (#21 item 11).
+    #[test]
+    fn an_interrupted_search_says_it_was_interrupted() {
+        let limit = Duration::from_secs(120);
+        let said = no_plan_message("plan", false, "no schedule found", limit, true);
+        assert!(said.starts_with("interrupted (Ctrl-C) before any plan was found"), "{said}");
+        assert!(!said.contains("try a longer --time-limit"), "{said}");
+        let said = no_plan_message("plan", false, "no schedule found", limit, false);
+        assert!(said.contains("try a longer --time-limit"), "{said}");
+        // A proof stands, interrupted or not.
+        let said = no_plan_message("plan", true, "two tasks need more than the deadline", limit, true);
+        assert!(said.starts_with("no feasible plan:"), "{said}");
+    }
 
     #[test]
     fn time_limits_parse() {

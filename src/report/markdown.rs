@@ -2,7 +2,7 @@
 //! bound, status, deadline margin, weighted service downtime), the change
 //! list per system, and a runbook per team in start order with wall-clock
 //! times with each task's runbook text. The Gantt chart is a file beside the
-//! pack (`gantt.svg`, which the caller writes), linked and shown as an image
+//! pack (`<pack>.gantt.svg`, which the caller writes), linked and shown as an image
 //! only when the caller says it is there.
 
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
@@ -258,7 +258,7 @@ fn gantt_section(s: &mut String, chart: Option<&str>) {
         None => {
             let _ = writeln!(
                 s,
-                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes `gantt.svg` beside the pack, and `--format html` gives a page with the chart."
+                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes the chart `pack.gantt.svg` beside the pack, and `--format html` gives a page with the chart."
             );
         }
     }
