@@ -54,19 +54,26 @@ pub fn load(path: &Path, limits: &Limits) -> Result<Inventory, u8> {
 /// code stays what the run gives).
 pub fn say_warnings(path: &Path, inv: &Inventory) {
     for w in &inv.warnings {
-        let at = if w.path.is_empty() {
-            String::new()
-        } else {
-            format!(" {}:", w.path)
-        };
-        eprintln!(
-            "{}: warning[{}]:{at} {}\n  hint: {}",
-            path.display(),
-            w.code,
-            w.message,
-            w.hint
-        );
+        say_warning(&path.display().to_string(), w);
     }
+}
+
+/// One warning on stderr: `SOURCE:LINE:COLUMN: warning[CODE]: PATH: message`
+/// (line and column when known), then its hint.
+pub fn say_warning(source: &str, w: &windowplan::error::Diagnostic) {
+    let at = if w.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}:", w.path)
+    };
+    let place = match (w.line, w.column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        _ => String::new(),
+    };
+    eprintln!(
+        "{source}{place}: warning[{}]:{at} {}\n  hint: {}",
+        w.code, w.message, w.hint
+    );
 }
 
 /// Says on stderr why there is no plan (`what`: "plan" or "schedule") and
@@ -249,24 +256,32 @@ pub fn read_checked_plan(
     limits: &Limits,
     purpose: &str,
 ) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
-    let (starts, saved) = read_plan_file(inv, plan_path, limits)?;
-    let violations = windowplan::check::check(inv, &starts);
+    let (starts, saved, text) = read_plan_file(inv, plan_path, limits)?;
+    let mut violations = windowplan::check::check(inv, &starts);
+    violations.extend(windowplan::check::claims::check_claims(inv, &starts, &text));
     if !violations.is_empty() {
         eprint!("{}", windowplan::report::violations(&violations));
-        eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
+        eprintln!("the plan breaks the rules above, or states what its times contradict; fix it (or re-plan) before {purpose}");
         return Err(EXIT_NO_PLAN);
     }
     Ok((starts, saved))
 }
 
-/// Reads a saved plan's start times for `inv` (ours or hand-edited), and
-/// the figures it states, within the file-size limit; on failure prints
-/// why and gives exit code 2.
+/// Reads a saved plan's start times for `inv` (ours or hand-edited), the
+/// figures it states, and its text, within the file-size limit; on failure
+/// prints why and gives exit code 2.
 pub fn read_plan_file(
     inv: &windowplan::inventory::Inventory,
     plan_path: &Path,
     limits: &Limits,
-) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
+) -> Result<
+    (
+        Vec<windowplan::model::Time>,
+        windowplan::plan::SavedFigures,
+        String,
+    ),
+    u8,
+> {
     let text = windowplan::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan")
         .map_err(|mut d| {
         if d.code == "E001" {
@@ -278,7 +293,8 @@ pub fn read_plan_file(
         e.source = plan_path.display().to_string();
         report_input_error(&e)
     })?;
-    Ok((starts, windowplan::plan::read_saved_figures(&text)))
+    let saved = windowplan::plan::read_saved_figures(&text);
+    Ok((starts, saved, text))
 }
 
 #[cfg(test)]
@@ -291,12 +307,21 @@ mod tests {
     fn an_interrupted_search_says_it_was_interrupted() {
         let limit = Duration::from_secs(120);
         let said = no_plan_message("plan", false, "no schedule found", limit, true);
-        assert!(said.starts_with("interrupted (Ctrl-C) before any plan was found"), "{said}");
+        assert!(
+            said.starts_with("interrupted (Ctrl-C) before any plan was found"),
+            "{said}"
+        );
         assert!(!said.contains("try a longer --time-limit"), "{said}");
         let said = no_plan_message("plan", false, "no schedule found", limit, false);
         assert!(said.contains("try a longer --time-limit"), "{said}");
         // A proof stands, interrupted or not.
-        let said = no_plan_message("plan", true, "two tasks need more than the deadline", limit, true);
+        let said = no_plan_message(
+            "plan",
+            true,
+            "two tasks need more than the deadline",
+            limit,
+            true,
+        );
         assert!(said.starts_with("no feasible plan:"), "{said}");
     }
 

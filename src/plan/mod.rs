@@ -349,6 +349,14 @@ impl Plan {
                 ));
             }
         }
+        if self.status == "optimal" && self.lower_bound_minutes < self.length_minutes {
+            // Never shown beside a bound that contradicts it.
+            self.status = "feasible".into();
+            notes.push(format!(
+                "the plan file says `optimal`, but its bound ({} minutes) is below its length ({} minutes); shown as `feasible`",
+                self.lower_bound_minutes, self.length_minutes
+            ));
+        }
         if self.lower_bound_minutes > self.length_minutes {
             notes.push(format!(
                 "the plan file's lower bound ({} minutes) is above its own window ({} minutes), which a bound cannot be",
@@ -796,7 +804,9 @@ mod tests {
         let e = read_plan_starts(other, &inv).unwrap_err();
         assert_eq!(codes(&e), vec!["E069"]);
         assert!(
-            e.diagnostics[0].message.contains("a different inventory: 2 of its 3 task ids"),
+            e.diagnostics[0]
+                .message
+                .contains("a different inventory: 2 of its 3 task ids"),
             "{e}"
         );
         let moved = r#"{"window_start": "2026-12-12T22:00:00-05:00", "tasks": [
@@ -804,7 +814,10 @@ mod tests {
         ]}"#;
         let e = read_plan_starts(moved, &inv).unwrap_err();
         assert_eq!(codes(&e), vec!["E069"]);
-        assert!(e.diagnostics[0].message.contains("a different window"), "{e}");
+        assert!(
+            e.diagnostics[0].message.contains("a different window"),
+            "{e}"
+        );
         // The same window written in another offset is the same window; one
         // unknown id among known ones is a typo (E072), not another inventory.
         let same = r#"{"window_start": "2026-12-06T03:00:00Z", "tasks": [
