@@ -561,5 +561,8 @@ fn two_packs_in_one_folder_keep_their_own_charts() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["b.gantt.svg", "b.md", "night a.gantt.svg", "night a.md"]);
+    assert_eq!(
+        names,
+        ["b.gantt.svg", "b.md", "night a.gantt.svg", "night a.md"]
+    );
 }

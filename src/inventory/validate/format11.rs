@@ -24,6 +24,26 @@ pub fn warn(d: Diagnostic) {
     WARNINGS.with(|w| w.borrow_mut().push(d));
 }
 
+/// Gives the warnings recorded so far without a field (an ambiguous local
+/// time, W002, is found by the time parser, which does not know the field)
+/// the field `path` that was just read.
+pub fn name_warnings(path: &str) {
+    WARNINGS.with(|w| {
+        for d in w.borrow_mut().iter_mut().filter(|d| d.path.is_empty()) {
+            d.path = path.to_string();
+        }
+    });
+}
+
+/// Applies `f` to the warnings recorded so far (to place them at their
+/// line and column once the inventory is known to be valid).
+pub fn map_warnings(f: impl FnOnce(Vec<Diagnostic>) -> Vec<Diagnostic>) {
+    WARNINGS.with(|w| {
+        let all = std::mem::take(&mut *w.borrow_mut());
+        *w.borrow_mut() = if all.is_empty() { all } else { f(all) };
+    });
+}
+
 /// The warnings recorded on this thread since the last call.
 pub fn take_warnings() -> Vec<Diagnostic> {
     let mut all = WARNINGS.with(|w| std::mem::take(&mut *w.borrow_mut()));

@@ -101,7 +101,9 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         let mut ok = true;
         for (k, t) in list.iter().enumerate() {
-            match clock.interval(t.as_str()) {
+            let read = clock.interval(t.as_str());
+            format11::name_warnings(&format!("{path}[{k}]"));
+            match read {
                 Ok(i) => out.push(i),
                 Err(e) => {
                     ok = false;
@@ -313,6 +315,9 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         tasks,
         warnings: Vec::new(),
     };
+    if clock.is_some() {
+        blackouts::outside_window(&inv);
+    }
     cx.diags
         .extend(super::impossible::check(&inv, f, clock.is_some()));
     if cx.diags.is_empty() {

@@ -22,9 +22,12 @@ pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<Clock>, Option<T
             Ok(start) => Some(Clock { tz, start }),
         },
     };
+    super::format11::name_warnings("window.start");
     let mut deadline = None;
     if let (Some(c), Some(d)) = (&clock, &f.window.deadline) {
-        match c.minute(d.as_str()) {
+        let deadline_minute = c.minute(d.as_str());
+        super::format11::name_warnings("window.deadline");
+        match deadline_minute {
             Err(e) => cx.time_err("window.deadline", e),
             Ok(m) if m <= 0 => cx.err(
                 "E015",
