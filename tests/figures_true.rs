@@ -531,3 +531,79 @@ fn rules_outside_the_window_and_ambiguous_times_are_warned_with_their_place() {
     assert!(out.stderr.contains("warning[W003]"), "{}", out.stderr);
     assert!(out.stderr.contains("warning[W002]"), "{}", out.stderr);
 }
+
+/// A night with a planned outage (`down:`) and a drain step that counts as
+/// an outage because its task keeps the system down throughout.
+const DOWN_AND_STEPS: &str = "\
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: dba, capacity: 1 }, { id: unix, capacity: 2 }]
+systems: [{ id: db }, { id: app-1 }, { id: app-2 }]
+clusters: [{ id: app, members: [app-1, app-2], max_unavailable: 1 }]
+tasks:
+  - { id: schema, system: db, duration: 30m, team: dba, down: [app] }
+  - id: patch
+    cluster: app
+    team: unix
+    after: [schema]
+    steps:
+      - { id: drain, duration: 5m, outage: false }
+      - { id: os, duration: 20m }
+";
+
+/// #21 item 9: every output names the systems each task takes down, and a
+/// step written `outage: false` that counts as an outage says why.
+#[test]
+fn every_output_names_what_each_task_takes_down() {
+    let dir = tempdir();
+    let inv = write(&dir, "down.yaml", DOWN_AND_STEPS);
+    let out = |format: &str| {
+        let r = run(windowplan()
+            .args([
+                "plan",
+                "--threads",
+                "1",
+                "--time-limit",
+                "1s",
+                "--format",
+                format,
+            ])
+            .arg(&inv));
+        assert_eq!(r.code, Some(0), "{format}: {}", r.stderr);
+        r.stdout_text()
+    };
+    let json: Value = serde_json::from_str(&out("json")).unwrap();
+    assert_eq!(
+        entry(&json["tasks"], "id", "schema")["takes_down"],
+        serde_json::json!(["db", "app-1", "app-2"])
+    );
+    assert_eq!(
+        entry(&json["tasks"], "id", "patch.drain@app-1")["takes_down"],
+        serde_json::json!(["app-1"])
+    );
+    let csv = out("csv");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "down")
+        .expect("a down column");
+    let schema: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with("schema,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    assert_eq!(schema[col], "db;app-1;app-2", "{csv}");
+    for format in ["md", "html"] {
+        let text = out(format);
+        assert!(
+            text.contains("takes down db, app-1, app-2"),
+            "{format}: {text}"
+        );
+        assert!(
+            text.contains("outage (a step of patch, which keeps its system down"),
+            "{format}: {text}"
+        );
+    }
+    let ics = out("ics").replace("\r\n ", "");
+    assert!(ics.contains("takes down db\\, app-1\\, app-2"), "{ics}");
+}

@@ -91,6 +91,10 @@ pub struct PlannedTask {
     /// The team(s) it needs, joined by `,`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    /// The systems that count as down while it runs: its own when it is an
+    /// outage, and those of its `down:` list (format 1.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub takes_down: Vec<String>,
     /// Start, RFC 3339 wall-clock time with offset.
     pub start: String,
     /// End, RFC 3339 wall-clock time with offset.
@@ -191,8 +195,17 @@ impl Plan {
                     .iter()
                     .filter_map(|&(i, _)| inv.teams.get(i).map(|x| x.id.as_str()))
                     .collect();
+                let mut takes_down: Vec<String> = Vec::new();
+                for &i in t.systems.iter().filter(|_| t.outage).chain(&t.down) {
+                    if let Some(x) = inv.systems.get(i) {
+                        if !takes_down.contains(&x.id) {
+                            takes_down.push(x.id.clone());
+                        }
+                    }
+                }
                 PlannedTask {
                     id: t.id.clone(),
+                    takes_down,
                     system: (!systems.is_empty()).then(|| systems.join(",")),
                     team: (!teams.is_empty()).then(|| teams.join(",")),
                     start: rfc3339(&inv.window, s),

@@ -311,12 +311,8 @@ fn component_label(inv: &Inventory, c: Component) -> String {
     }
 }
 
-fn outage_words(r: &TaskRow) -> &'static str {
-    match r.outage {
-        Some(true) => "outage",
-        Some(false) => "online",
-        None => "unknown",
-    }
+fn outage_words(r: &TaskRow) -> String {
+    cell(&r.outage_words())
 }
 
 /// A number without a needless `.0`.
