@@ -607,3 +607,67 @@ fn every_output_names_what_each_task_takes_down() {
     let ics = out("ics").replace("\r\n ", "");
     assert!(ics.contains("takes down db\\, app-1\\, app-2"), "{ics}");
 }
+
+/// Re-plans `closing.yaml` with `progress` (JSON of the night, checked by
+/// `check`).
+fn replan_closing(progress: &str) -> Value {
+    let dir = tempdir();
+    let inv = rp("closing.yaml");
+    let plan = dir.path().join("plan.json");
+    save_plan(&inv, &plan);
+    let progress = write(&dir, "progress.yaml", progress);
+    let out = dir.path().join("new.json");
+    let r = run(windowplan()
+        .args(["replan", "--format", "json", "--threads", "1", "-o"])
+        .arg(&out)
+        .arg(&inv)
+        .arg(&plan)
+        .arg("--progress")
+        .arg(&progress));
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let c = run(windowplan().arg("check").arg(&inv).arg(&out));
+    assert_eq!(c.code, Some(0), "{}", c.stdout_text());
+    read_json(&out)
+}
+
+/// #21 item 14: `after: [{ task: x, even_if: failed }]` keeps a closing
+/// task when what it follows failed (skipped or backed out) or was dropped
+/// for it; without it, the dependants go.
+#[test]
+fn a_closing_task_runs_even_if_what_it_follows_failed() {
+    let skipped = replan_closing(
+        "now: 2026-12-05T22:40\n\
+         done: [{ task: silence, start: 2026-12-05T22:00, end: 2026-12-05T22:10 }]\n\
+         failed: [{ task: patch, at: 2026-12-05T22:30, action: skip }]\n",
+    );
+    let state = |v: &Value, id: &str| entry(&v["tasks"], "id", id)["state"].clone();
+    assert_eq!(state(&skipped, "verify"), "dropped");
+    assert_eq!(state(&skipped, "unsilence"), "planned");
+    assert_eq!(
+        entry(&skipped["tasks"], "id", "unsilence")["start_minute"],
+        40
+    );
+
+    let backed_out = replan_closing(
+        "now: 2026-12-05T22:40\n\
+         done: [{ task: silence, start: 2026-12-05T22:00, end: 2026-12-05T22:10 }]\n\
+         failed: [{ task: patch, at: 2026-12-05T22:30, action: backout }]\n",
+    );
+    assert_eq!(state(&backed_out, "patch"), "backout");
+    assert_eq!(state(&backed_out, "verify"), "dropped");
+    assert_eq!(state(&backed_out, "unsilence"), "planned");
+
+    // Only `failed` is a value of `even_if`; the field is named.
+    let dir = tempdir();
+    let bad = write(
+        &dir,
+        "bad.yaml",
+        std::fs::read_to_string(rp("closing.yaml"))
+            .unwrap()
+            .replace("even_if: failed", "even_if: succeeded"),
+    );
+    let out = run(windowplan().arg("validate").arg(&bad));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("tasks[3].after[0]"), "{}", out.stderr);
+    assert!(out.stderr.contains("failed"), "{}", out.stderr);
+}

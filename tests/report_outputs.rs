@@ -66,6 +66,7 @@ fn task(
         read_only: false,
         down: vec![],
         canary: 0,
+        even_if_failed: Vec::new(),
     }
 }
 

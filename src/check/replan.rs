@@ -77,7 +77,10 @@ fn check_night(
                 (Some(_), State::Done | State::Running) => true,
                 _ => false,
             };
-            if bad && e.state != State::Backout {
+            // `even_if: failed`: may follow a dropped or backed-out task.
+            let excused = t.even_if_failed.contains(&a.task)
+                && matches!(kept[a.task], None | Some(State::Backout));
+            if bad && e.state != State::Backout && !excused {
                 out.push(violation(
                     "state",
                     vec![t.id.clone(), pred.id.clone()],

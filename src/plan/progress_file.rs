@@ -599,6 +599,15 @@ fn check_predecessors(r: &mut Resolver, p: &Progress) {
     for d in &p.done {
         done[d.task] = Some(d.end);
     }
+    // Tasks that did not run (failed or dropped): a task after one with
+    // `even_if: failed` may have run all the same.
+    let mut not_run = vec![false; r.inv.tasks.len()];
+    for f in &p.failed {
+        not_run[f.task] = true;
+    }
+    for &t in &p.dropped {
+        not_run[t] = true;
+    }
     let listed = |list: &'static str, ts: Vec<usize>| (list, ts);
     let lists = [
         listed("done", p.done.iter().map(|d| d.task).collect()),
@@ -615,6 +624,7 @@ fn check_predecessors(r: &mut Resolver, p: &Progress) {
                 .after
                 .iter()
                 .filter(|a| done[a.task].is_none())
+                .filter(|a| !(not_run[a.task] && task.even_if_failed.contains(&a.task)))
                 .map(|a| r.inv.tasks[a.task].id.as_str())
                 .collect();
             if !missing.is_empty() && !said.contains(&entry) {
