@@ -671,3 +671,93 @@ fn a_closing_task_runs_even_if_what_it_follows_failed() {
     assert!(out.stderr.contains("tasks[3].after[0]"), "{}", out.stderr);
     assert!(out.stderr.contains("failed"), "{}", out.stderr);
 }
+
+/// A hospital night: a team-scoped blackout, a `max_lag`, a task with
+/// steps, a vendor outage of an external system, and a deadline well after
+/// the plan's end.
+const HOSPITAL: &str = "\
+window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T06:00 }
+teams: [{ id: switchboard, capacity: 1 }, { id: unix, capacity: 1 }]
+systems:
+  - { id: ehr-app-1 }
+  - { id: pbx }
+  - id: idp-saas
+    external: true
+    unavailable:
+      - { from: 2026-12-06T00:00, to: 2026-12-06T00:30, reason: vendor maintenance }
+blackouts:
+  - { from: 2026-12-05T23:00, to: 2026-12-05T23:15, reason: switchboard shift handover, scope: { teams: [switchboard] } }
+services:
+  - { id: login, requires: [idp-saas, ehr-app-1] }
+tasks:
+  - { id: pbx-patch, system: pbx, duration: 20m, team: switchboard }
+  - id: ehr-rolling-patch
+    system: ehr-app-1
+    team: unix
+    after: [{ task: pbx-patch, lag: 5m, max_lag: 2h }]
+    steps:
+      - { id: drain, duration: 30m, outage: false }
+      - { id: patch, duration: 1h }
+";
+
+/// #21 item 17: the CAB pack and chart say what they leave out today.
+#[test]
+fn the_pack_and_chart_show_scopes_lags_steps_outages_and_the_deadline() {
+    let dir = tempdir();
+    let inv = write(&dir, "hospital.yaml", HOSPITAL);
+    let pack = dir.path().join("pack.md");
+    let out = run(windowplan()
+        .args([
+            "plan",
+            "--threads",
+            "1",
+            "--time-limit",
+            "1s",
+            "--format",
+            "md",
+            "-o",
+        ])
+        .arg(&pack)
+        .arg(&inv));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let md = std::fs::read_to_string(&pack).unwrap();
+    assert!(!md.contains("handover ()"), "{md}");
+    assert!(md.contains("tasks of teams switchboard"), "{md}");
+    assert!(md.contains("pbx-patch +5m (at most +2h)"), "{md}");
+    let svg = std::fs::read_to_string(dir.path().join("pack.gantt.svg")).unwrap();
+    // Step bars name their task; the vendor outage is drawn on its lane.
+    assert!(svg.contains("class=\"unit\""), "{svg}");
+    assert!(svg.contains(">ehr-rolling-patch<"), "{svg}");
+    assert!(
+        svg.contains("class=\"unavailable\"")
+            && svg.contains("idp-saas unavailable (vendor maintenance)"),
+        "{svg}"
+    );
+    // The axis reaches the deadline (06:00), past the plan's end.
+    assert!(svg.contains(">06:00<"), "{svg}");
+    // No label runs past the chart's right edge.
+    let width: f64 = svg
+        .split("width=\"")
+        .nth(1)
+        .and_then(|w| w.split('"').next())
+        .and_then(|w| w.parse().ok())
+        .unwrap();
+    for text in svg.split("<text x=\"").skip(1) {
+        let x: f64 = text.split('"').next().unwrap().parse().unwrap();
+        let anchored_end =
+            text.contains("text-anchor=\"end\"") || text.contains("text-anchor=\"middle\"");
+        let body = text
+            .split('>')
+            .nth(1)
+            .unwrap_or("")
+            .split('<')
+            .next()
+            .unwrap_or("");
+        if !anchored_end {
+            assert!(
+                x + body.chars().count() as f64 * 6.4 <= width + 1.0,
+                "label `{body}` at {x} runs past {width}"
+            );
+        }
+    }
+}

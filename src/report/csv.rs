@@ -147,6 +147,8 @@ pub(super) struct TaskRow {
     pub after: Vec<String>,
     /// Minimum lag after each predecessor's end (parallel to `after`).
     pub lags: Vec<Time>,
+    /// Maximum lag after each predecessor's end, when given (parallel to `after`).
+    pub max_lags: Vec<Option<Time>>,
     /// Allowed intervals (`windows`), when given.
     pub windows: Vec<Interval>,
     /// On the critical chain given by the caller.
@@ -218,10 +220,23 @@ impl TaskRow {
         self.after
             .iter()
             .zip(self.lags.iter().chain(std::iter::repeat(&0)))
-            .map(|(a, &lag)| match lag {
-                0 => a.clone(),
-                l if l > 0 => format!("{a} +{}", crate::base::fmt_minutes(l)),
-                l => format!("{a} {}", crate::base::fmt_minutes(l)),
+            .zip(self.max_lags.iter().chain(std::iter::repeat(&None)))
+            .map(|((a, &lag), &max)| {
+                let signed = |l: Time| {
+                    if l >= 0 {
+                        format!("+{}", crate::base::fmt_minutes(l))
+                    } else {
+                        crate::base::fmt_minutes(l)
+                    }
+                };
+                let min = match lag {
+                    0 => a.clone(),
+                    l => format!("{a} {}", signed(l)),
+                };
+                match max {
+                    Some(m) => format!("{min} (at most {})", signed(m)),
+                    None => min,
+                }
             })
             .collect()
     }
@@ -268,6 +283,7 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                         .map(|a| inv.tasks[a.task].id.clone())
                         .collect(),
                     lags: t.after.iter().map(|a| a.lag).collect(),
+                    max_lags: t.after.iter().map(|a| a.max_lag).collect(),
                     windows: t.windows.clone().unwrap_or_default(),
                     critical,
                     backout: t.backout,
@@ -289,6 +305,7 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     down: Vec::new(),
                     after: Vec::new(),
                     lags: Vec::new(),
+                    max_lags: Vec::new(),
                     windows: Vec::new(),
                     critical,
                     backout: None,

@@ -284,6 +284,14 @@ pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) ->
     if !b.tags.is_empty() {
         parts.push(format!("tags {}", b.tags.join(", ")));
     }
+    if !b.teams.is_empty() {
+        let ids: Vec<&str> = b.teams.iter().map(|&i| inv.teams[i].id.as_str()).collect();
+        parts.push(format!("tasks of teams {}", ids.join(", ")));
+    }
+    if parts.is_empty() {
+        // A scope by clusters or services that names no system.
+        return "no system".into();
+    }
     parts.join("; ")
 }
 
