@@ -89,6 +89,19 @@ fn check_and_report_verify_the_files_own_figures() {
         "is said to end at minute",
     );
     refused(
+        "takes down less",
+        edited_plan(|v| {
+            let t = v["tasks"]
+                .as_array_mut()
+                .unwrap()
+                .iter_mut()
+                .find(|t| t.get("takes_down").is_some())
+                .expect("an outage task");
+            t["takes_down"] = serde_json::json!([]);
+        }),
+        "is said to take down []",
+    );
+    refused(
         "another system",
         edited_plan(|v| v["tasks"][0]["system"] = "somewhere-else".into()),
         "is said to have system \"somewhere-else\"",

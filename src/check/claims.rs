@@ -82,6 +82,23 @@ fn task_claims(inv: &Inventory, truth: &Plan, tasks: Option<&Value>, out: &mut V
                 ),
             ));
         }
+        if let Some(said) = entry.get("takes_down").filter(|v| !v.is_null()) {
+            if *said != serde_json::json!(t.takes_down) {
+                out.push(claim(
+                    vec![t.id.clone()],
+                    format!(
+                        "task {} is said to take down {}, but it takes down {}",
+                        t.id,
+                        shown(said),
+                        if t.takes_down.is_empty() {
+                            "nothing".to_string()
+                        } else {
+                            t.takes_down.join(", ")
+                        }
+                    ),
+                ));
+            }
+        }
         for (field, actual, what) in [("system", &t.system, "runs on"), ("team", &t.team, "needs")]
         {
             let Some(said) = entry.get(field).filter(|v| !v.is_null()) else {

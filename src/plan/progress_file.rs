@@ -299,6 +299,8 @@ struct Resolver<'a> {
     diags: Vec<Diagnostic>,
     /// The first entry that named each task.
     seen: Vec<Option<String>>,
+    /// Where `now` was given: `--now` or the file's `now`.
+    now_path: &'static str,
 }
 
 impl Resolver<'_> {
@@ -360,6 +362,7 @@ fn resolve(
         names: task_names(inv),
         diags: Vec::new(),
         seen: vec![None; inv.tasks.len()],
+        now_path: if now_arg.is_some() { "--now" } else { "now" },
     };
     let mut p = Progress::default();
     let now = match (now_arg, &f.now) {
@@ -580,7 +583,7 @@ fn after_deadline(r: &mut Resolver, p: &Progress) {
     }
     r.diags.push(Diagnostic::new(
         "E103",
-        "now",
+        r.now_path,
         format!(
             "now ({}) is after the window's deadline ({}), with {left} task(s) not yet done, running, failed or dropped",
             crate::plan::clock(w, p.now),
