@@ -461,7 +461,7 @@ fn other_window(
 ) -> Option<Diagnostic> {
     let hint = "check the paths: give the inventory this plan was made from, or plan this inventory again (`windowplan plan INVENTORY --format json -o plan.json`)";
     if let Some(saved) = value.get("window_start").and_then(|v| v.as_str()) {
-        if parse_wall_clock(&inv.window, saved).map_or(true, |m| m != 0) {
+        if parse_wall_clock(&inv.window, saved) != Ok(0) {
             return Some(Diagnostic::new(
                 "E069",
                 "window_start",
