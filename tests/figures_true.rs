@@ -287,6 +287,17 @@ fn a_progress_entry_may_name_a_task_with_steps_or_one_step() {
         assert_eq!(entry(&v["tasks"], "id", id)["state"], "dropped", "{id}");
     }
 
+    // A done step whose next step is not recorded, with time gone by: the
+    // steps run back to back, so the file is incomplete (E105).
+    let (r, _) = replan_steps(&std::fs::read_to_string(rp("bad-step-gap.yaml")).unwrap());
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("error[E105]: done[2].task"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`rolling.patch@app-2`"), "{}", r.stderr);
+
     // A backout starts from the step that failed: a whole unit is refused,
     // naming the entry.
     let (r, _) = replan_steps(

@@ -476,6 +476,7 @@ fn resolve(
     // that is not done" would only repeat it (no cascade).
     if !r.diags.iter().any(|d| d.code == "E101") {
         check_predecessors(&mut r, &p);
+        check_next_steps(&mut r, &p);
     }
     if r.diags.is_empty() {
         Ok(p)
@@ -537,6 +538,46 @@ fn check_times(r: &mut Resolver, p: &Progress, f: &ProgressFile) {
                 crate::plan::clock(w, now)
             ),
             "check the recorded times, or give a later `now` (--now)",
+        ));
+    }
+}
+
+/// Steps run back to back: a done step that ended before `now` was
+/// followed at once by its unit's next step, which must then be recorded
+/// too (done, running, failed or dropped). Without this the night would
+/// have no plan, for a reason only the progress file holds.
+fn check_next_steps(r: &mut Resolver, p: &Progress) {
+    let w = &r.inv.window;
+    let mut said: Vec<String> = Vec::new();
+    for d in p.done.iter().filter(|d| d.end < p.now) {
+        let t = &r.inv.tasks[d.task];
+        if t.step.is_none() {
+            continue;
+        }
+        let next = r.inv.tasks.iter().enumerate().find(|(_, n)| {
+            n.step.is_some()
+                && n.parent == t.parent
+                && n.member == t.member
+                && n.after
+                    .iter()
+                    .any(|a| a.task == d.task && a.lag == 0 && a.max_lag == Some(0))
+        });
+        let Some((k, n)) = next else { continue };
+        let entry = r.seen[d.task].clone().unwrap_or_default();
+        if r.seen[k].is_some() || said.contains(&entry) {
+            continue;
+        }
+        said.push(entry.clone());
+        r.diags.push(Diagnostic::new(
+            "E105",
+            entry,
+            format!(
+                "step `{}` is done (ended {}), but the next step `{}`, which starts when it ends, is not recorded",
+                t.id,
+                crate::plan::clock(w, d.end),
+                n.id
+            ),
+            "list the next step as done or running (or name the whole task, `<task>@<member>`, with the times of all its steps)",
         ));
     }
 }
