@@ -421,7 +421,12 @@ pub fn compare(
                 .iter()
                 .any(|b| b.path == w.path && b.message == w.message);
             if !known {
-                warnings.push((format!("{source} + scenario `{}`", sc.name), w.clone()));
+                // Its line and column are in the patched document, not in a
+                // file the user has: named by field only.
+                let mut w = w.clone();
+                w.line = None;
+                w.column = None;
+                warnings.push((format!("{source} + scenario `{}`", sc.name), w));
             }
         }
     }
