@@ -516,9 +516,9 @@ fn markdown_pack_writes_the_chart_it_links() {
         .assert()
         .success();
     let md = std::fs::read_to_string(&pack).unwrap();
-    assert!(md.contains("![Gantt chart](gantt.svg)"), "{md}");
-    let svg =
-        std::fs::read_to_string(dir.path().join("gantt.svg")).expect("gantt.svg beside the pack");
+    assert!(md.contains("![Gantt chart](pack.gantt.svg)"), "{md}");
+    let svg = std::fs::read_to_string(dir.path().join("pack.gantt.svg"))
+        .expect("pack.gantt.svg beside the pack");
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(svg.contains("upgrade") && svg.contains("class=\"pnr\""));
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
@@ -526,7 +526,7 @@ fn markdown_pack_writes_the_chart_it_links() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["gantt.svg", "pack.md"]);
+    assert_eq!(names, ["pack.gantt.svg", "pack.md"]);
 
     let out = plan_one_thread("1s")
         .args(["--format", "md"])
@@ -536,4 +536,33 @@ fn markdown_pack_writes_the_chart_it_links() {
     let md = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success());
     assert!(!md.contains("](gantt.svg)"), "{md}");
+    assert!(!md.contains(".gantt.svg)"), "{md}");
+}
+
+/// Two packs written into one folder keep a chart each: the chart is
+/// named after its pack (#21 item 10).
+#[test]
+fn two_packs_in_one_folder_keep_their_own_charts() {
+    let dir = tempdir();
+    for (name, fixture_name) in [("night a.md", "backout.yaml"), ("b.md", "backout.yaml")] {
+        plan_one_thread("1s")
+            .args(["--format", "md", "-o"])
+            .arg(dir.path().join(name))
+            .arg(fixture(fixture_name))
+            .assert()
+            .success();
+    }
+    let a = std::fs::read_to_string(dir.path().join("night a.md")).unwrap();
+    assert!(a.contains("![Gantt chart](night%20a.gantt.svg)"), "{a}");
+    let b = std::fs::read_to_string(dir.path().join("b.md")).unwrap();
+    assert!(b.contains("![Gantt chart](b.gantt.svg)"), "{b}");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["b.gantt.svg", "b.md", "night a.gantt.svg", "night a.md"]
+    );
 }

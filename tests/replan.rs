@@ -167,6 +167,17 @@ fn bad_progress_files_exit_2_naming_the_entry_and_write_nothing() {
         ("bad-unknown.yaml", "E101", "done[0].task"),
         ("bad-end-before-start.yaml", "E102", "done[0].end"),
         ("bad-predecessor.yaml", "E105", "done[0].task"),
+        // #21 item 6: a failure before the predecessors ran, or before
+        // one ended, is refused like a running task's.
+        (
+            "bad-failed-before-predecessor.yaml",
+            "E105",
+            "failed[0].task",
+        ),
+        ("bad-failed-before-end.yaml", "E105", "failed[0].at"),
+        // #21 item 15: mistakes of a date are named, not planned.
+        ("bad-done-before-window.yaml", "E102", "done[0].start"),
+        ("bad-now-a-day-late.yaml", "E103", "now"),
         ("bad-now-before-start.yaml", "E103", "now"),
         ("bad-now-before-end.yaml", "E103", "done[0].end"),
         ("bad-two-states.yaml", "E104", "dropped[0]"),

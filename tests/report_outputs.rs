@@ -66,6 +66,7 @@ fn task(
         read_only: false,
         down: vec![],
         canary: 0,
+        even_if_failed: Vec::new(),
     }
 }
 
@@ -236,6 +237,7 @@ fn plan(inv: &Inventory) -> Plan {
                 id: id.into(),
                 system: Some(systems.join(",")),
                 team: Some(teams.join(",")),
+                takes_down: Vec::new(),
                 start: rfc(s),
                 end: rfc(e),
                 start_minute: s,
@@ -359,7 +361,7 @@ fn markdown_golden() {
         !out.contains("](gantt.svg)"),
         "links a chart that is not there"
     );
-    assert!(out.contains("writes `gantt.svg` beside the pack"));
+    assert!(out.contains("writes the chart `pack.gantt.svg` beside the pack"));
     // The runbook text, escaped for a table cell.
     assert!(out.contains("notes: Run \\| the scripts in order"), "{out}");
     assert!(out.contains("rollback: Restore \\*the\\* backup"));
@@ -674,6 +676,7 @@ fn hand_edited_plan_renders() {
         id: "manual, \"odd\" <task>".into(),
         system: Some("ghost".into()),
         team: None,
+        takes_down: Vec::new(),
         start: String::new(),
         end: String::new(),
         start_minute: 5,

@@ -316,6 +316,11 @@ pub struct Comparison {
     pub base: Row,
     /// Each scenario, in the order given.
     pub scenarios: Vec<Row>,
+    /// What validation warned about (W0xx), each with the source it was
+    /// found in: the inventory's, then each scenario's new ones (a warning
+    /// the inventory already gives is not repeated per scenario).
+    #[serde(skip)]
+    pub warnings: Vec<(String, crate::error::Diagnostic)>,
 }
 
 /// Summarises a plan of an inventory.
@@ -404,9 +409,31 @@ pub fn compare(
         .map(|(name, note, inv)| plan_row(name, note, inv, opts))
         .collect();
     let base_row = rows.remove(0);
+    let mut warnings: Vec<(String, crate::error::Diagnostic)> = base
+        .warnings
+        .iter()
+        .map(|w| (source.to_string(), w.clone()))
+        .collect();
+    for (sc, inv) in scenarios.iter().zip(&invs) {
+        for w in &inv.warnings {
+            let known = base
+                .warnings
+                .iter()
+                .any(|b| b.path == w.path && b.message == w.message);
+            if !known {
+                // Its line and column are in the patched document, not in a
+                // file the user has: named by field only.
+                let mut w = w.clone();
+                w.line = None;
+                w.column = None;
+                warnings.push((format!("{source} + scenario `{}`", sc.name), w));
+            }
+        }
+    }
     Ok(Comparison {
         base: base_row,
         scenarios: rows,
+        warnings,
     })
 }
 

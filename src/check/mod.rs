@@ -6,6 +6,7 @@
 //! involved, the minutes it covers (consecutive minutes merged into one
 //! interval per conflict) and a message in plain words with wall-clock times.
 
+pub mod claims;
 pub mod replan;
 
 use serde::Serialize;
@@ -20,7 +21,8 @@ use crate::plan::{clock, downtime};
 pub struct Violation {
     /// The rule: `start`, `after`, `max_lag`, `system`, `team`, `cluster`,
     /// `zone`, `dr`, `dr_order`, `blackout`, `windows`, `deadline`,
-    /// `max_downtime`, or `plan` (the plan does not fit the inventory).
+    /// `max_downtime`, `plan` (the plan does not fit the inventory), or
+    /// `claim` (a figure the plan file states that its times contradict).
     pub rule: String,
     /// Ids of the tasks involved.
     pub tasks: Vec<String>,

@@ -77,7 +77,10 @@ fn check_night(
                 (Some(_), State::Done | State::Running) => true,
                 _ => false,
             };
-            if bad && e.state != State::Backout {
+            // `even_if: failed`: may follow a dropped or backed-out task.
+            let excused = t.even_if_failed.contains(&a.task)
+                && matches!(kept[a.task], None | Some(State::Backout));
+            if bad && e.state != State::Backout && !excused {
                 out.push(violation(
                     "state",
                     vec![t.id.clone(), pred.id.clone()],
@@ -103,6 +106,53 @@ fn check_night(
         .collect();
     let night = night_inventory(inv, &fixed, None);
     out.extend(crate::check::check(&night, starts));
+    out
+}
+
+/// Every dropped task must be explained: something before it (`after`) is
+/// dropped or backed out, or it is a root of the drops, with the reason
+/// `replan` writes for one (dropped in the progress file, failed and
+/// skipped, or an optional task left out to hold the deadline; the last
+/// only for a task that is `optional`). A re-plan that drops tasks no
+/// failure or drop accounts for (every task `dropped`, say) is caught here.
+/// What the progress file said is not re-read: a root drop is taken at its
+/// word (DESIGN.md "What `check` verifies").
+fn check_drops(
+    inv: &Inventory,
+    rows: &[(Entry, Time, Time)],
+    dropped: &[Option<String>],
+) -> Vec<Violation> {
+    let mut backed_out = vec![false; inv.tasks.len()];
+    for (e, _, _) in rows {
+        backed_out[e.task] |= e.state == State::Backout;
+    }
+    let mut out = Vec::new();
+    for (i, reason) in dropped.iter().enumerate() {
+        let Some(reason) = reason else { continue };
+        let t = &inv.tasks[i];
+        let after_a_drop = t
+            .after
+            .iter()
+            .any(|a| dropped[a.task].is_some() || backed_out[a.task]);
+        let root = reason == "dropped in the progress file"
+            || (reason.starts_with("failed at ") && reason.ends_with("and was skipped"))
+            || (t.optional && reason == "optional: left out to hold the deadline");
+        if !after_a_drop && !root {
+            out.push(violation(
+                "drop",
+                vec![t.id.clone()],
+                format!(
+                    "{} is dropped, but nothing before it failed or was dropped, and the plan gives no reason a re-plan drops a task for ({}): a dropped task is one the progress file drops or skips after a failure, an optional task left out to hold the deadline, or one that comes after such a task",
+                    t.id,
+                    if reason.is_empty() {
+                        "no reason given".to_string()
+                    } else {
+                        format!("the reason given is {:?}", reason.chars().take(80).collect::<String>())
+                    }
+                ),
+            ));
+        }
+    }
     out
 }
 
@@ -167,6 +217,8 @@ pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Viola
     };
     let mut rows: Vec<(Entry, Time, Time)> = Vec::new();
     let mut seen = vec![false; inv.tasks.len()];
+    // The reason each dropped task is given (`Some("")` when none).
+    let mut dropped: Vec<Option<String>> = vec![None; inv.tasks.len()];
     let index: std::collections::HashMap<&str, usize> = inv
         .tasks
         .iter()
@@ -193,6 +245,8 @@ pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Viola
             )
         })?;
         if state == State::Dropped {
+            let reason = t.get("reason").and_then(Value::as_str).unwrap_or_default();
+            dropped[i] = Some(reason.to_string());
             continue;
         }
         let s = minute(t, "start", &path)?;
@@ -224,6 +278,7 @@ pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Viola
         ));
     }
     rows.sort_by_key(|r| r.0.task);
+    out.extend(check_drops(inv, &rows, &dropped));
     for (e, s, x) in &rows {
         let d = inv.tasks[e.task].duration;
         if e.state == State::Planned && x - s != d {
@@ -242,5 +297,17 @@ pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Viola
     let starts: Vec<Time> = rows.iter().map(|r| r.1).collect();
     let ends: Vec<Time> = rows.iter().map(|r| r.2).collect();
     out.extend(check_night(inv, &entries, now, &starts, &ends));
+    // The figures the re-plan states (length, status against bound, each
+    // service's downtime, systems and teams) are those of the night.
+    let fixed: Vec<Entry> = rows
+        .iter()
+        .map(|(e, s, x)| Entry {
+            start: *s,
+            end: *x,
+            ..*e
+        })
+        .collect();
+    let night = night_inventory(inv, &fixed, None);
+    out.extend(crate::check::claims::check_claims(&night, &starts, text));
     Ok(out)
 }

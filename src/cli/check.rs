@@ -42,11 +42,16 @@ fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limits: 
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    let (starts, _) = match read_plan_file(&inv, plan_path, limits) {
+    let (starts, _, text) = match read_plan_file(&inv, plan_path, limits) {
         Ok(s) => s,
         Err(code) => return code,
     };
     let mut violations = windowplan::check::check(&inv, &starts);
+    // The figures the file states (ends, systems, teams, length, downtime,
+    // status against bound) must be what its times give.
+    violations.extend(windowplan::check::claims::check_claims(
+        &inv, &starts, &text,
+    ));
     if reserve_backout {
         violations.extend(windowplan::check::check_backout(&inv, &starts));
     }

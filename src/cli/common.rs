@@ -54,34 +54,62 @@ pub fn load(path: &Path, limits: &Limits) -> Result<Inventory, u8> {
 /// code stays what the run gives).
 pub fn say_warnings(path: &Path, inv: &Inventory) {
     for w in &inv.warnings {
-        let at = if w.path.is_empty() {
-            String::new()
-        } else {
-            format!(" {}:", w.path)
-        };
-        eprintln!(
-            "{}: warning[{}]:{at} {}\n  hint: {}",
-            path.display(),
-            w.code,
-            w.message,
-            w.hint
-        );
+        say_warning(&path.display().to_string(), w);
     }
+}
+
+/// One warning on stderr: `SOURCE:LINE:COLUMN: warning[CODE]: PATH: message`
+/// (line and column when known), then its hint.
+pub fn say_warning(source: &str, w: &windowplan::error::Diagnostic) {
+    let at = if w.path.is_empty() {
+        String::new()
+    } else {
+        format!(" {}:", w.path)
+    };
+    let place = match (w.line, w.column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        _ => String::new(),
+    };
+    eprintln!(
+        "{source}{place}: warning[{}]:{at} {}\n  hint: {}",
+        w.code, w.message, w.hint
+    );
 }
 
 /// Says on stderr why there is no plan (`what`: "plan" or "schedule") and
 /// gives the exit code: 1 only when impossibility is proven, else 3 (the
 /// time limit `limit` was too short to find one).
 pub fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
+    let interrupted = windowplan::interrupt::requested();
+    eprintln!("{}", no_plan_message(what, proven, why, limit, interrupted));
     if proven {
-        eprintln!("no feasible {what}: {why}");
         EXIT_NO_PLAN
     } else {
-        eprintln!(
-            "no {what} found within the time limit of {} (none is proven impossible): {why}; try a longer --time-limit",
-            windowplan::solve::clock::fmt_duration(limit)
-        );
         EXIT_NOT_FOUND
+    }
+}
+
+/// The words of [`no_plan`]. When Ctrl-C stopped the search
+/// (`interrupted`) before any plan was found, it says so: the time limit is
+/// not what ran out, so no longer limit is asked for.
+fn no_plan_message(
+    what: &str,
+    proven: bool,
+    why: &str,
+    limit: Duration,
+    interrupted: bool,
+) -> String {
+    let limit = windowplan::solve::clock::fmt_duration(limit);
+    if proven {
+        format!("no feasible {what}: {why}")
+    } else if interrupted {
+        format!(
+            "interrupted (Ctrl-C) before any {what} was found, before the time limit of {limit} ran out; nothing was written, and none is proven impossible ({why}); run again without interrupting it"
+        )
+    } else {
+        format!(
+            "no {what} found within the time limit of {limit} (none is proven impossible): {why}; try a longer --time-limit"
+        )
     }
 }
 
@@ -212,8 +240,9 @@ pub fn with_notes<R>(opts: &SolveOptions, solve: impl FnOnce(&SolveOptions) -> R
 
 /// Tells the user, when Ctrl-C stopped the search, that what follows is the
 /// best plan found so far (not the result of the full time limit).
-pub fn note_interrupt() {
-    if windowplan::interrupt::requested() {
+pub fn note_interrupt(found: bool) {
+    // Without a plan, [`no_plan`] says that the run was interrupted.
+    if found && windowplan::interrupt::requested() {
         eprintln!("interrupted: writing the best plan found so far");
     }
 }
@@ -227,24 +256,32 @@ pub fn read_checked_plan(
     limits: &Limits,
     purpose: &str,
 ) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
-    let (starts, saved) = read_plan_file(inv, plan_path, limits)?;
-    let violations = windowplan::check::check(inv, &starts);
+    let (starts, saved, text) = read_plan_file(inv, plan_path, limits)?;
+    let mut violations = windowplan::check::check(inv, &starts);
+    violations.extend(windowplan::check::claims::check_claims(inv, &starts, &text));
     if !violations.is_empty() {
         eprint!("{}", windowplan::report::violations(&violations));
-        eprintln!("the plan breaks the rules above; fix it (or re-plan) before {purpose}");
+        eprintln!("the plan breaks the rules above, or states what its times contradict; fix it (or re-plan) before {purpose}");
         return Err(EXIT_NO_PLAN);
     }
     Ok((starts, saved))
 }
 
-/// Reads a saved plan's start times for `inv` (ours or hand-edited), and
-/// the figures it states, within the file-size limit; on failure prints
-/// why and gives exit code 2.
+/// Reads a saved plan's start times for `inv` (ours or hand-edited), the
+/// figures it states, and its text, within the file-size limit; on failure
+/// prints why and gives exit code 2.
 pub fn read_plan_file(
     inv: &windowplan::inventory::Inventory,
     plan_path: &Path,
     limits: &Limits,
-) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
+) -> Result<
+    (
+        Vec<windowplan::model::Time>,
+        windowplan::plan::SavedFigures,
+        String,
+    ),
+    u8,
+> {
     let text = windowplan::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan")
         .map_err(|mut d| {
         if d.code == "E001" {
@@ -256,12 +293,37 @@ pub fn read_plan_file(
         e.source = plan_path.display().to_string();
         report_input_error(&e)
     })?;
-    Ok((starts, windowplan::plan::read_saved_figures(&text)))
+    let saved = windowplan::plan::read_saved_figures(&text);
+    Ok((starts, saved, text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ctrl-C before any plan is found is said as such, not as a time
+    /// limit too short (#21 item 11).
+    #[test]
+    fn an_interrupted_search_says_it_was_interrupted() {
+        let limit = Duration::from_secs(120);
+        let said = no_plan_message("plan", false, "no schedule found", limit, true);
+        assert!(
+            said.starts_with("interrupted (Ctrl-C) before any plan was found"),
+            "{said}"
+        );
+        assert!(!said.contains("try a longer --time-limit"), "{said}");
+        let said = no_plan_message("plan", false, "no schedule found", limit, false);
+        assert!(said.contains("try a longer --time-limit"), "{said}");
+        // A proof stands, interrupted or not.
+        let said = no_plan_message(
+            "plan",
+            true,
+            "two tasks need more than the deadline",
+            limit,
+            true,
+        );
+        assert!(said.starts_with("no feasible plan:"), "{said}");
+    }
 
     #[test]
     fn time_limits_parse() {

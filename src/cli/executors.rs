@@ -50,11 +50,15 @@ pub fn run(
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    let (starts, _) = match read_plan_file(&inv, plan_path, limits) {
+    let (starts, _, text) = match read_plan_file(&inv, plan_path, limits) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let violations = windowplan::check::check(&inv, &starts);
+    // Checked as `check` does: the rules, and every figure the file states.
+    let mut violations = windowplan::check::check(&inv, &starts);
+    violations.extend(windowplan::check::claims::check_claims(
+        &inv, &starts, &text,
+    ));
     if !violations.is_empty() {
         eprint!("{}", windowplan::report::violations(&violations));
         eprintln!("{}: the plan breaks the rules above: nothing exported (re-plan with `windowplan plan`)", plan_path.display());

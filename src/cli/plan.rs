@@ -139,7 +139,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     let solve_start = std::time::Instant::now();
     let result =
         windowplan::pipeline::plan_inventory_with(&inv, opts, compile_opts, &spinner, &mut timings);
-    note_interrupt();
+    note_interrupt(result.is_ok());
     let summary = spinner.finish(solve_start.elapsed());
     let show =
         verbosity == Verbosity::Verbose || (verbosity == Verbosity::Normal && spinner.was_shown());
@@ -273,7 +273,7 @@ fn plan_instance(
     let result = with_notes(opts, |opts| {
         windowplan::pipeline::solve_checked(&problem, opts)
     });
-    note_interrupt();
+    note_interrupt(matches!(result, Outcome::Solved(_)));
     match result {
         Outcome::Solved(sol) => write_or_fail(
             output,
@@ -283,13 +283,23 @@ fn plan_instance(
     }
 }
 
-/// The name of the Gantt chart written beside a Markdown pack.
-pub const PACK_CHART: &str = "gantt.svg";
+/// The name of the Gantt chart written beside a Markdown pack: the pack's
+/// file name with `.md` (or its last extension) replaced by `.gantt.svg`
+/// (`pack.md` -> `pack.gantt.svg`), so two packs written into one folder
+/// keep one chart each.
+pub fn pack_chart_name(pack: &Path) -> String {
+    let stem = pack
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "pack".into());
+    format!("{stem}.gantt.svg")
+}
 
 /// Renders and writes a plan. A Markdown pack written to a file gets its
-/// Gantt chart written beside it first (atomically, as `gantt.svg`), so the
-/// link in the pack never points at nothing; on stdout the pack says how to
-/// get the chart instead.
+/// Gantt chart written beside it first (atomically, named after the pack:
+/// [`pack_chart_name`]), so the link in the pack never points at nothing;
+/// on stdout the pack says how to get the chart instead.
 pub fn write_plan(
     inv: &windowplan::inventory::Inventory,
     plan: &windowplan::plan::Plan,
@@ -301,12 +311,15 @@ pub fn write_plan(
         .filter(|_| format == Format::Md)
         .filter(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
         .map(|p| {
-            p.parent()
+            let name = pack_chart_name(p);
+            let path = p
+                .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."))
-                .join(PACK_CHART)
+                .join(&name);
+            (path, name)
         });
-    let Some(path) = chart else {
+    let Some((path, name)) = chart else {
         return write_or_fail(output, &windowplan::report::render(inv, plan, format));
     };
     // One critical chain for the chart and the pack.
@@ -320,6 +333,6 @@ pub fn write_plan(
     }
     write_or_fail(
         output,
-        &windowplan::report::markdown::render_with(inv, plan, &critical, Some(PACK_CHART)),
+        &windowplan::report::markdown::render_with(inv, plan, &critical, Some(&name)),
     )
 }

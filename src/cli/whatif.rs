@@ -59,6 +59,9 @@ fn whatif(
 ) -> u8 {
     match windowplan::analysis::whatif::run(inv_path, scenarios, opts, limits) {
         Ok(cmp) => {
+            for (source, w) in &cmp.warnings {
+                say_warning(source, w);
+            }
             let text = match format {
                 CompareOutput::Table => cmp.to_table(),
                 CompareOutput::Json => cmp.to_json(),

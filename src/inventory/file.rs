@@ -414,6 +414,17 @@ pub struct AfterFile {
     pub max_lag: Option<Text>,
     /// `<t>@m` waits only for `<task>@m`.
     pub same_member: bool,
+    /// `even_if: failed`: this task runs even when that one fails (or does
+    /// not run); on the night it is not dropped on that task's account.
+    pub even_if: Option<EvenIf>,
+}
+
+/// When an `after` entry still lets the task run (`even_if`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvenIf {
+    /// The task it waits for failed, or did not run.
+    Failed,
 }
 
 #[derive(Deserialize)]
@@ -426,6 +437,8 @@ struct AfterDetailed {
     max_lag: Option<Text>,
     #[serde(default)]
     same_member: bool,
+    #[serde(default)]
+    even_if: Option<EvenIf>,
 }
 
 impl<'de> Deserialize<'de> for AfterFile {
@@ -442,6 +455,7 @@ impl<'de> Deserialize<'de> for AfterFile {
                     lag: None,
                     max_lag: None,
                     same_member: false,
+                    even_if: None,
                 })
             }
             // A plain id that YAML reads as a number or boolean (`after: [42]`).
@@ -461,6 +475,7 @@ impl<'de> Deserialize<'de> for AfterFile {
                     lag: a.lag,
                     max_lag: a.max_lag,
                     same_member: a.same_member,
+                    even_if: a.even_if,
                 })
             }
         }
@@ -632,19 +647,22 @@ mod tests {
                     task: "x".into(),
                     lag: None,
                     max_lag: None,
-                    same_member: false
+                    same_member: false,
+                    even_if: None
                 },
                 AfterFile {
                     task: "y".into(),
                     lag: Some(Text("-10m".into())),
                     max_lag: Some(Text("30m".into())),
-                    same_member: false
+                    same_member: false,
+                    even_if: None
                 },
                 AfterFile {
                     task: "7".into(),
                     lag: None,
                     max_lag: None,
-                    same_member: false
+                    same_member: false,
+                    even_if: None
                 },
             ]
         );

@@ -302,10 +302,18 @@ fn load_str_checked(
     let first = match parse_str(text, format) {
         Ok(file) => {
             check_limits(&file, limits).map_err(|d| InputError::one(source, d))?;
-            return validate(&file).map_err(|diags| match tree(text, format) {
+            let mut inv = validate(&file).map_err(|diags| match tree(text, format) {
                 Some(root) => fail(diags.into_iter().map(|d| place(&root, d)).collect()),
                 None => fail(diags),
-            });
+            })?;
+            // Warnings are placed at their line and column too.
+            if !inv.warnings.is_empty() {
+                if let Some(root) = tree(text, format) {
+                    let ws = std::mem::take(&mut inv.warnings);
+                    inv.warnings = ws.into_iter().map(|d| place(&root, d)).collect();
+                }
+            }
+            return Ok(inv);
         }
         Err(d) => d,
     };
@@ -359,6 +367,16 @@ fn tree(text: &str, format: Format) -> Option<super::node::Node> {
             .ok()
             .map(|_| super::node::json_tree(text)),
         Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options(text.len())).ok(),
+    }
+}
+
+/// Places each diagnostic without a line at the line and column of its
+/// path in `text` (another file than the inventory, read as `format`: a
+/// progress file, say); unchanged when the text cannot be read as a tree.
+pub fn place_in(text: &str, format: Format, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    match tree(text, format) {
+        Some(root) => diags.into_iter().map(|d| place(&root, d)).collect(),
+        None => diags,
     }
 }
 

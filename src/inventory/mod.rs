@@ -29,7 +29,7 @@ pub(crate) mod testkit;
 pub(crate) mod time;
 pub mod validate;
 
-pub(crate) use load::{load_str, load_str_with, load_with};
+pub(crate) use load::{load_str, load_str_with, load_with, place_in};
 pub use load::{
     parse_str, parse_value, read_limited, read_text_limited, Format, Limits, MAX_BLACKOUTS,
     MAX_FILE_BYTES, MAX_TASKS,

@@ -299,6 +299,11 @@ pub struct Task {
     /// The `canary` count of the file task (0 = none): its
     /// first that many members (in `members` order) finish first.
     pub canary: usize,
+    /// Tasks (indices into `tasks`, among those of `after`) named with
+    /// `even_if: failed`: whatever becomes of them on the night (failed,
+    /// skipped, backed out, dropped), this task is not dropped on their
+    /// account.
+    pub even_if_failed: Vec<usize>,
 }
 
 /// A validated inventory.

@@ -241,7 +241,8 @@ fn service_defs(defs: &mut serde_json::Map<String, Value>) {
                         "task": {"type": "string"},
                         "lag": {"$ref": "#/$defs/duration"},
                         "max_lag": {"$ref": "#/$defs/duration"},
-                        "same_member": {"type": "boolean", "description": "1.1: `<t>@m` waits only for `<task>@m`"}
+                        "same_member": {"type": "boolean", "description": "1.1: `<t>@m` waits only for `<task>@m`"},
+                        "even_if": {"enum": ["failed"], "description": "`failed`: this task runs even when that one fails or does not run (replan does not drop it on that task's account)"}
                     }
                 }
             ]

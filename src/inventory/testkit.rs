@@ -101,6 +101,7 @@ impl Builder {
             read_only: false,
             down: vec![],
             canary: 0,
+            even_if_failed: Vec::new(),
         });
         source
     }

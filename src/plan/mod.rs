@@ -91,6 +91,10 @@ pub struct PlannedTask {
     /// The team(s) it needs, joined by `,`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    /// The systems that count as down while it runs: its own when it is an
+    /// outage, and those of its `down:` list (format 1.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub takes_down: Vec<String>,
     /// Start, RFC 3339 wall-clock time with offset.
     pub start: String,
     /// End, RFC 3339 wall-clock time with offset.
@@ -191,8 +195,17 @@ impl Plan {
                     .iter()
                     .filter_map(|&(i, _)| inv.teams.get(i).map(|x| x.id.as_str()))
                     .collect();
+                let mut takes_down: Vec<String> = Vec::new();
+                for &i in t.systems.iter().filter(|_| t.outage).chain(&t.down) {
+                    if let Some(x) = inv.systems.get(i) {
+                        if !takes_down.contains(&x.id) {
+                            takes_down.push(x.id.clone());
+                        }
+                    }
+                }
                 PlannedTask {
                     id: t.id.clone(),
+                    takes_down,
                     system: (!systems.is_empty()).then(|| systems.join(",")),
                     team: (!teams.is_empty()).then(|| teams.join(",")),
                     start: rfc3339(&inv.window, s),
@@ -349,6 +362,14 @@ impl Plan {
                 ));
             }
         }
+        if self.status == "optimal" && self.lower_bound_minutes < self.length_minutes {
+            // Never shown beside a bound that contradicts it.
+            self.status = "feasible".into();
+            notes.push(format!(
+                "the plan file says `optimal`, but its bound ({} minutes) is below its length ({} minutes); shown as `feasible`",
+                self.lower_bound_minutes, self.length_minutes
+            ));
+        }
         if self.lower_bound_minutes > self.length_minutes {
             notes.push(format!(
                 "the plan file's lower bound ({} minutes) is above its own window ({} minutes), which a bound cannot be",
@@ -374,6 +395,10 @@ impl Plan {
 pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputError> {
     let value = plan_json(text)?;
     let entries = plan_entries(&value)?;
+    let index = task_ids(inv);
+    if let Some(d) = other_window(&value, entries, inv, &index) {
+        return Err(InputError::one(PLAN_SOURCE, d));
+    }
     let mut diags = Vec::new();
     let mut starts: Vec<Option<Time>> = vec![None; inv.tasks.len()];
     let mut first_seen: Vec<Option<usize>> = vec![None; inv.tasks.len()];
@@ -423,6 +448,61 @@ pub fn read_plan_starts(text: &str, inv: &Inventory) -> Result<Vec<Time>, InputE
         });
     }
     Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect())
+}
+
+/// E069 when the plan is of another window or inventory, instead of one
+/// error per task: the file's `window_start` is not the inventory's window
+/// start, or more than half of its task ids (at least two) are not in the
+/// inventory.
+fn other_window(
+    value: &serde_json::Value,
+    entries: &[serde_json::Value],
+    inv: &Inventory,
+    index: &std::collections::HashMap<&str, usize>,
+) -> Option<Diagnostic> {
+    let hint = "check the paths: give the inventory this plan was made from, or plan this inventory again (`windowplan plan INVENTORY --format json -o plan.json`)";
+    if let Some(saved) = value.get("window_start").and_then(|v| v.as_str()) {
+        if parse_wall_clock(&inv.window, saved) != Ok(0) {
+            return Some(Diagnostic::new(
+                "E069",
+                "window_start",
+                format!(
+                    "the plan belongs to a different window: it was made for a window starting at {:?}, and this inventory's window starts at {}",
+                    saved.chars().take(80).collect::<String>(),
+                    rfc3339(&inv.window, 0)
+                ),
+                hint,
+            ));
+        }
+    }
+    let ids: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.get("id").and_then(|v| v.as_str()))
+        .collect();
+    let unknown: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !index.contains_key(id))
+        .collect();
+    if unknown.len() < 2 || unknown.len() * 2 <= ids.len() {
+        return None;
+    }
+    let examples: Vec<String> = unknown
+        .iter()
+        .take(3)
+        .map(|id| format!("{:?}", id.chars().take(80).collect::<String>()))
+        .collect();
+    Some(Diagnostic::new(
+        "E069",
+        "tasks",
+        format!(
+            "the plan belongs to a different inventory: {} of its {} task ids are not in this inventory (e.g. {})",
+            unknown.len(),
+            ids.len(),
+            examples.join(", ")
+        ),
+        hint,
+    ))
 }
 
 /// The plan text as JSON (E070 with the position when it is not).
@@ -723,6 +803,44 @@ mod tests {
 
     fn codes(e: &InputError) -> Vec<&str> {
         e.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    /// A plan of another window or inventory is said to be so, once,
+    /// instead of an error per task (#21 item 19).
+    #[test]
+    fn a_plan_of_another_inventory_is_named_as_such() {
+        let inv = inv();
+        let other = r#"{"tasks": [
+            {"id": "ehr-patch", "start_minute": 0},
+            {"id": "lab-patch", "start_minute": 5},
+            {"id": "db-schema-v42", "start_minute": 0}
+        ]}"#;
+        let e = read_plan_starts(other, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E069"]);
+        assert!(
+            e.diagnostics[0]
+                .message
+                .contains("a different inventory: 2 of its 3 task ids"),
+            "{e}"
+        );
+        let moved = r#"{"window_start": "2026-12-12T22:00:00-05:00", "tasks": [
+            {"id": "db-schema-v42", "start": "2026-12-12T22:00:00-05:00", "start_minute": 0}
+        ]}"#;
+        let e = read_plan_starts(moved, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E069"]);
+        assert!(
+            e.diagnostics[0].message.contains("a different window"),
+            "{e}"
+        );
+        // The same window written in another offset is the same window; one
+        // unknown id among known ones is a typo (E072), not another inventory.
+        let same = r#"{"window_start": "2026-12-06T03:00:00Z", "tasks": [
+            {"id": "db-schema-v4", "start_minute": 0},
+            {"id": "patch-web@web-1", "start_minute": 45},
+            {"id": "patch-web@web-2", "start_minute": 75}
+        ]}"#;
+        let e = read_plan_starts(same, &inv).unwrap_err();
+        assert_eq!(codes(&e), vec!["E072", "E074"]);
     }
 
     #[test]

@@ -108,6 +108,10 @@ pub fn drops(inv: &Inventory, p: &Progress, extra: &[usize]) -> Vec<Option<Strin
         let mut stack = vec![root];
         while let Some(t) = stack.pop() {
             for &s in &succ[t] {
+                // `even_if: failed`: not dropped on this task's account.
+                if inv.tasks[s].even_if_failed.contains(&t) {
+                    continue;
+                }
                 if reason[s].is_none() && s != root {
                     reason[s] = Some(if t == root {
                         format!("depends on `{root_id}`, {phrase}")
@@ -199,6 +203,12 @@ pub fn night_inventory(inv: &Inventory, entries: &[Entry], fix: Option<Time>) ->
                         task: index[a.task],
                         ..*a
                     })
+                    .collect(),
+                even_if_failed: t
+                    .even_if_failed
+                    .iter()
+                    .filter(|&&p| index[p] != usize::MAX)
+                    .map(|&p| index[p])
                     .collect(),
                 ..t.clone()
             };

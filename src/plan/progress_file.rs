@@ -123,14 +123,13 @@ pub fn load_str(
     } else {
         crate::inventory::parse_value(text, format).map_err(fail)?
     };
-    let file = shape(value).map_err(|diagnostics| InputError {
+    // Every diagnostic names its entry by path, and by line and column.
+    let placed = |diagnostics| InputError {
         source: source.to_string(),
-        diagnostics,
-    })?;
-    resolve(&file, inv, now).map_err(|diagnostics| InputError {
-        source: source.to_string(),
-        diagnostics,
-    })
+        diagnostics: crate::inventory::place_in(text, format, diagnostics),
+    };
+    let file = shape(value).map_err(placed)?;
+    resolve(&file, inv, now).map_err(placed)
 }
 
 const SHAPE_HINT: &str = "write `now`, and lists `done: [{task, start, end}]`, `running: [{task, start, expected_end}]`, `failed: [{task, at, action: backout|skip}]`, `dropped: [task ids]`";
@@ -202,29 +201,106 @@ fn shape(value: serde_json::Value) -> Result<ProgressFile, Vec<Diagnostic>> {
     }
 }
 
-/// The ids a progress entry may name: every task id, and the id of a task
-/// on a cluster, which stands for all its members.
-fn task_names(inv: &Inventory) -> HashMap<&str, Vec<usize>> {
+/// The ids a progress entry may name: every task id; the id of a task on a
+/// cluster, which stands for all its members; and for a task with steps,
+/// the whole unit (`<task>`, `<task>@<member>`: every step of it) or one
+/// step (`<task>.<step>@<member>`, or `<task>.<step>` on every member).
+fn task_names(inv: &Inventory) -> HashMap<String, Vec<usize>> {
     let ids: std::collections::HashSet<&str> = inv.tasks.iter().map(|t| t.id.as_str()).collect();
-    let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut names: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut add = |name: String, i: usize| {
+        let ts = names.entry(name).or_default();
+        if !ts.contains(&i) {
+            ts.push(i);
+        }
+    };
     for (i, t) in inv.tasks.iter().enumerate() {
-        names.entry(t.id.as_str()).or_default().push(i);
+        add(t.id.clone(), i);
         if let Some((base, _)) = t.id.split_once('@') {
             if !ids.contains(base) {
-                names.entry(base).or_default().push(i);
+                add(base.to_string(), i);
+            }
+        }
+        if t.step.is_some() {
+            if let Some(m) = &t.member {
+                let unit = format!("{}@{m}", t.parent);
+                if !ids.contains(unit.as_str()) {
+                    add(unit, i);
+                }
+            }
+            if !ids.contains(t.parent.as_str()) {
+                add(t.parent.clone(), i);
             }
         }
     }
     names
 }
 
+/// The tasks of an entry grouped into runs: the steps of one unit (a task
+/// with steps, on one member) form one run, in step order; any other task
+/// is a run of its own.
+fn runs(inv: &Inventory, ts: &[usize]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for &t in ts {
+        let task = &inv.tasks[t];
+        let same_unit = |r: &Vec<usize>| {
+            let first = &inv.tasks[r[0]];
+            task.step.is_some()
+                && first.step.is_some()
+                && first.parent == task.parent
+                && first.member == task.member
+        };
+        match out.iter_mut().find(|r| same_unit(r)) {
+            Some(r) => r.push(t),
+            None => out.push(vec![t]),
+        }
+    }
+    for r in &mut out {
+        r.sort_unstable();
+    }
+    out
+}
+
+/// The times of each task of an entry that ran from `start` to `end`: a
+/// unit with steps named as a whole ran its steps back to back, so the
+/// time is shared among them in proportion to their durations (whole
+/// minutes, the last step ending at `end`); every other task ran the whole
+/// time.
+fn timed_runs(inv: &Inventory, ts: &[usize], start: Time, end: Time) -> Vec<Timed> {
+    let mut out = Vec::new();
+    for run in runs(inv, ts) {
+        let total: Time = run.iter().map(|&t| inv.tasks[t].duration).sum();
+        let mut at = start;
+        let mut planned = 0;
+        for (k, &t) in run.iter().enumerate() {
+            planned += inv.tasks[t].duration;
+            let step_end = if k + 1 == run.len() {
+                end
+            } else if total == 0 {
+                start
+            } else {
+                start + (end - start) * planned / total
+            };
+            out.push(Timed {
+                task: t,
+                start: at,
+                end: step_end,
+            });
+            at = step_end;
+        }
+    }
+    out
+}
+
 struct Resolver<'a> {
     inv: &'a Inventory,
     calendar: WindowCalendar,
-    names: HashMap<&'a str, Vec<usize>>,
+    names: HashMap<String, Vec<usize>>,
     diags: Vec<Diagnostic>,
     /// The first entry that named each task.
     seen: Vec<Option<String>>,
+    /// Where `now` was given: `--now` or the file's `now`.
+    now_path: &'static str,
 }
 
 impl Resolver<'_> {
@@ -249,7 +325,7 @@ impl Resolver<'_> {
                 "E101",
                 path,
                 format!("unknown task `{id}`"),
-                "use the task ids of the inventory (a cluster task as <task>@<member>, or <task> for all its members)",
+                "use the task ids of the inventory: a cluster task as <task>@<member>, or <task> for all its members; a task with steps as a whole (<task>, <task>@<member>) or one step (<task>.<step>@<member>)",
             ));
             return None;
         };
@@ -288,6 +364,7 @@ fn resolve(
         names: task_names(inv),
         diags: Vec::new(),
         seen: vec![None; inv.tasks.len()],
+        now_path: if now_arg.is_some() { "--now" } else { "now" },
     };
     let mut p = Progress::default();
     let now = match (now_arg, &f.now) {
@@ -320,11 +397,7 @@ fn resolve(
                     "the end of a done task is after its start",
                 ));
             }
-            p.done.extend(ts.into_iter().map(|task| Timed {
-                task,
-                start: s,
-                end: e,
-            }));
+            p.done.extend(timed_runs(inv, &ts, s, e));
         }
     }
     for (k, d) in f.running.iter().enumerate() {
@@ -352,11 +425,7 @@ fn resolve(
                     "the expected end of a running task is after its start",
                 ));
             }
-            p.running.extend(ts.into_iter().map(|task| Timed {
-                task,
-                start: s,
-                end: e,
-            }));
+            p.running.extend(timed_runs(inv, &ts, s, e));
         }
     }
     for (k, d) in f.failed.iter().enumerate() {
@@ -364,6 +433,18 @@ fn resolve(
         let ts = r.tasks(format!("{path}.task"), &d.task);
         let at = r.time(format!("{path}.at"), d.at.as_str());
         if let (Some(ts), Some(at)) = (ts, at) {
+            if d.action == Action::Backout && runs(inv, &ts).iter().any(|r| r.len() > 1) {
+                r.diags.push(Diagnostic::new(
+                    "E105",
+                    format!("{path}.task"),
+                    format!(
+                        "`{}` names a task with steps as a whole; a backout starts from the step that failed",
+                        d.task
+                    ),
+                    "name the step that failed (`<task>.<step>@<member>`) and list the steps before it under `done`, or write `action: skip` to leave the whole task undone",
+                ));
+                continue;
+            }
             for task in ts {
                 if d.action == Action::Backout && inv.tasks[task].backout.is_none() {
                     r.diags.push(Diagnostic::new(
@@ -393,7 +474,12 @@ fn resolve(
         p.now = now;
         check_times(&mut r, &p, f);
     }
-    check_predecessors(&mut r, &p);
+    // An unknown id may be a predecessor misspelt: then "comes after a task
+    // that is not done" would only repeat it (no cascade).
+    if !r.diags.iter().any(|d| d.code == "E101") {
+        check_predecessors(&mut r, &p);
+        check_next_steps(&mut r, &p);
+    }
     if r.diags.is_empty() {
         Ok(p)
     } else {
@@ -418,6 +504,8 @@ fn check_times(r: &mut Resolver, p: &Progress, f: &ProgressFile) {
             "give the current time, after the window opened",
         ));
     }
+    before_window(r, p);
+    after_deadline(r, p);
     let mut items: Vec<(usize, &str, Time)> = Vec::new();
     for d in &p.done {
         items.push((d.task, "ends", d.end));
@@ -456,33 +544,177 @@ fn check_times(r: &mut Resolver, p: &Progress, f: &ProgressFile) {
     }
 }
 
-/// A done or running task's predecessors are all done.
-fn check_predecessors(r: &mut Resolver, p: &Progress) {
-    let mut done = vec![false; r.inv.tasks.len()];
-    for d in &p.done {
-        done[d.task] = true;
+/// Steps run back to back: a done step that ended before `now` was
+/// followed at once by its unit's next step, which must then be recorded
+/// too (done, running, failed or dropped). Without this the night would
+/// have no plan, for a reason only the progress file holds.
+fn check_next_steps(r: &mut Resolver, p: &Progress) {
+    let w = &r.inv.window;
+    let mut said: Vec<String> = Vec::new();
+    for d in p.done.iter().filter(|d| d.end < p.now) {
+        let t = &r.inv.tasks[d.task];
+        if t.step.is_none() {
+            continue;
+        }
+        let next = r.inv.tasks.iter().enumerate().find(|(_, n)| {
+            n.step.is_some()
+                && n.parent == t.parent
+                && n.member == t.member
+                && n.after
+                    .iter()
+                    .any(|a| a.task == d.task && a.lag == 0 && a.max_lag == Some(0))
+        });
+        let Some((k, n)) = next else { continue };
+        let entry = r.seen[d.task].clone().unwrap_or_default();
+        if r.seen[k].is_some() || said.contains(&entry) {
+            continue;
+        }
+        said.push(entry.clone());
+        r.diags.push(Diagnostic::new(
+            "E105",
+            entry,
+            format!(
+                "step `{}` is done (ended {}), but the next step `{}`, which starts when it ends, is not recorded",
+                t.id,
+                crate::plan::clock(w, d.end),
+                n.id
+            ),
+            "list the next step as done or running (or name the whole task, `<task>@<member>`, with the times of all its steps)",
+        ));
     }
-    let lists = [("done", &p.done), ("running", &p.running)];
-    for (list, entries) in lists {
-        for d in entries.iter() {
-            let task = &r.inv.tasks[d.task];
+}
+
+/// No recorded time lies before the window opens: a done or running task's
+/// start, a failure's `at` (a date a day off, say). Said here, naming the
+/// entry, rather than as a night that fits nowhere.
+fn before_window(r: &mut Resolver, p: &Progress) {
+    let w = &r.inv.window;
+    let mut items: Vec<(usize, &str, Time)> = Vec::new();
+    items.extend(p.done.iter().map(|d| (d.task, "start", d.start)));
+    items.extend(p.running.iter().map(|d| (d.task, "start", d.start)));
+    items.extend(p.failed.iter().map(|d| (d.task, "at", d.at)));
+    let mut said: Vec<String> = Vec::new();
+    for (task, field, at) in items {
+        let entry = r.seen[task].clone().unwrap_or_default();
+        if at >= 0 || said.contains(&entry) {
+            continue;
+        }
+        said.push(entry.clone());
+        r.diags.push(Diagnostic::new(
+            "E102",
+            entry.replace(".task", &format!(".{field}")),
+            format!(
+                "task `{}` is recorded at {} ({field}), before the window opens ({})",
+                r.inv.tasks[task].id,
+                crate::plan::clock(w, at),
+                crate::plan::clock(w, 0)
+            ),
+            "check the date and time of this entry: every recorded time is within the window",
+        ));
+    }
+}
+
+/// `now` after the deadline while tasks are still to run: most often a
+/// date a day off. Refused (E103) rather than planned as a night that
+/// cannot end in time.
+fn after_deadline(r: &mut Resolver, p: &Progress) {
+    let w = &r.inv.window;
+    let Some(deadline) = w.deadline else { return };
+    let left = r.seen.iter().filter(|s| s.is_none()).count();
+    if p.now <= deadline || left == 0 {
+        return;
+    }
+    r.diags.push(Diagnostic::new(
+        "E103",
+        r.now_path,
+        format!(
+            "now ({}) is after the window's deadline ({}), with {left} task(s) not yet done, running, failed or dropped",
+            crate::plan::clock(w, p.now),
+            crate::plan::clock(w, deadline)
+        ),
+        "check the date of `now` (or --now); a night past its deadline is re-planned from a time before it",
+    ));
+}
+
+/// A done, running or failed task's predecessors are all done (a failed
+/// task was started, so what it waits for had ended), and a failure is not
+/// recorded before a predecessor's end: otherwise its backout would be
+/// placed before the tasks it comes after.
+fn check_predecessors(r: &mut Resolver, p: &Progress) {
+    let mut done: Vec<Option<Time>> = vec![None; r.inv.tasks.len()];
+    for d in &p.done {
+        done[d.task] = Some(d.end);
+    }
+    // Tasks that did not run (failed or dropped): a task after one with
+    // `even_if: failed` may have run all the same.
+    let mut not_run = vec![false; r.inv.tasks.len()];
+    for f in &p.failed {
+        not_run[f.task] = true;
+    }
+    for &t in &p.dropped {
+        not_run[t] = true;
+    }
+    let listed = |list: &'static str, ts: Vec<usize>| (list, ts);
+    let lists = [
+        listed("done", p.done.iter().map(|d| d.task).collect()),
+        listed("running", p.running.iter().map(|d| d.task).collect()),
+        listed("failed", p.failed.iter().map(|d| d.task).collect()),
+    ];
+    // One diagnostic per entry (a cluster task names several tasks).
+    let mut said: Vec<String> = Vec::new();
+    for (list, tasks) in lists {
+        for t in tasks {
+            let task = &r.inv.tasks[t];
+            let entry = r.seen[t].clone().unwrap_or_default();
             let missing: Vec<&str> = task
                 .after
                 .iter()
-                .filter(|a| !done[a.task])
+                .filter(|a| done[a.task].is_none())
+                .filter(|a| !(not_run[a.task] && task.even_if_failed.contains(&a.task)))
                 .map(|a| r.inv.tasks[a.task].id.as_str())
                 .collect();
-            if !missing.is_empty() {
+            if !missing.is_empty() && !said.contains(&entry) {
+                said.push(entry.clone());
                 r.diags.push(Diagnostic::new(
                     "E105",
-                    r.seen[d.task].clone().unwrap_or_default(),
+                    entry,
                     format!(
-                        "task `{}` is {list} but it comes after {}, which {} not done",
+                        "task `{}` is {list} but it comes after {}, which {} not done{}",
                         task.id,
                         crate::base::join_words(&missing),
-                        if missing.len() == 1 { "is" } else { "are" }
+                        if missing.len() == 1 { "is" } else { "are" },
+                        if list == "failed" {
+                            ": a task that failed was started, so what it waits for had ended"
+                        } else {
+                            ""
+                        }
                     ),
                     "list the predecessors under `done` with their times, or correct this entry",
+                ));
+                continue;
+            }
+            let Some(f) = p.failed.iter().find(|f| f.task == t && list == "failed") else {
+                continue;
+            };
+            let late = task
+                .after
+                .iter()
+                .filter_map(|a| done[a.task].map(|end| (a.task, end)))
+                .find(|&(_, end)| f.at < end);
+            if let (Some((pred, end)), false) = (late, said.contains(&entry)) {
+                said.push(entry.clone());
+                let w = &r.inv.window;
+                r.diags.push(Diagnostic::new(
+                    "E105",
+                    entry.replace(".task", ".at"),
+                    format!(
+                        "task `{}` failed at {}, before `{}` ended ({}), which it comes after",
+                        task.id,
+                        crate::plan::clock(w, f.at),
+                        r.inv.tasks[pred].id,
+                        crate::plan::clock(w, end)
+                    ),
+                    "check the failure's `at` and the predecessor's recorded end",
                 ));
             }
         }

@@ -66,7 +66,8 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
 
 /// Format 1.1 columns, after [`HEADER`], when the inventory uses steps or
 /// metadata.
-pub const EXTRA: [&str; 11] = [
+pub const EXTRA: [&str; 12] = [
+    "down",
     "task",
     "step",
     "member",
@@ -84,6 +85,7 @@ fn extra_fields(inv: &Inventory, row: &TaskRow) -> Vec<String> {
     let m = &row.meta;
     let o = |x: &Option<String>| x.clone().unwrap_or_default();
     vec![
+        row.down.join(";"),
         row.parent.clone(),
         o(&row.step),
         o(&row.member),
@@ -138,10 +140,15 @@ pub(super) struct TaskRow {
     pub end: Time,
     /// `None` when the inventory has no task with this id.
     pub outage: Option<bool>,
+    /// The systems that count as down while it runs: its own when it is an
+    /// outage, and those of its `down:` list (members of a listed cluster).
+    pub down: Vec<String>,
     /// Predecessor task ids (`after`).
     pub after: Vec<String>,
     /// Minimum lag after each predecessor's end (parallel to `after`).
     pub lags: Vec<Time>,
+    /// Maximum lag after each predecessor's end, when given (parallel to `after`).
+    pub max_lags: Vec<Option<Time>>,
     /// Allowed intervals (`windows`), when given.
     pub windows: Vec<Interval>,
     /// On the critical chain given by the caller.
@@ -156,7 +163,44 @@ pub(super) struct TaskRow {
     pub member: Option<String>,
 }
 
+/// The systems that count as down while task `t` runs: its own when it is
+/// an outage, then those of its `down:` list, each once.
+pub(super) fn takes_down(inv: &Inventory, t: &crate::inventory::Task) -> Vec<String> {
+    let own = t.systems.iter().filter(|_| t.outage);
+    let mut ids: Vec<String> = Vec::new();
+    for &s in own.chain(&t.down) {
+        let id = &inv.systems[s].id;
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
 impl TaskRow {
+    /// Whether it is an outage, in words, with why a step counts as one
+    /// and which systems it takes down: `outage: takes down web-1`,
+    /// `outage (a step of os-patch, which keeps web-1 down from its first
+    /// step to its last): takes down web-1`, `online`.
+    pub fn outage_words(&self) -> String {
+        let base = match self.outage {
+            Some(true) => match &self.step {
+                Some(_) => format!(
+                    "outage (a step of {}, which keeps its system down from its first step to its last)",
+                    self.parent
+                ),
+                None => "outage".to_string(),
+            },
+            Some(false) => "online".to_string(),
+            None => "unknown".to_string(),
+        };
+        if self.down.is_empty() {
+            base
+        } else {
+            format!("{base}: takes down {}", self.down.join(", "))
+        }
+    }
+
     /// Team ids, with `:amount` when more than one is needed.
     pub fn team_labels(&self) -> Vec<String> {
         self.teams
@@ -176,10 +220,23 @@ impl TaskRow {
         self.after
             .iter()
             .zip(self.lags.iter().chain(std::iter::repeat(&0)))
-            .map(|(a, &lag)| match lag {
-                0 => a.clone(),
-                l if l > 0 => format!("{a} +{}", crate::base::fmt_minutes(l)),
-                l => format!("{a} {}", crate::base::fmt_minutes(l)),
+            .zip(self.max_lags.iter().chain(std::iter::repeat(&None)))
+            .map(|((a, &lag), &max)| {
+                let signed = |l: Time| {
+                    if l >= 0 {
+                        format!("+{}", crate::base::fmt_minutes(l))
+                    } else {
+                        crate::base::fmt_minutes(l)
+                    }
+                };
+                let min = match lag {
+                    0 => a.clone(),
+                    l => format!("{a} {}", signed(l)),
+                };
+                match max {
+                    Some(m) => format!("{min} (at most {})", signed(m)),
+                    None => min,
+                }
             })
             .collect()
     }
@@ -219,12 +276,14 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     start: pt.start_minute,
                     end: pt.end_minute,
                     outage: Some(t.outage),
+                    down: takes_down(inv, t),
                     after: t
                         .after
                         .iter()
                         .map(|a| inv.tasks[a.task].id.clone())
                         .collect(),
                     lags: t.after.iter().map(|a| a.lag).collect(),
+                    max_lags: t.after.iter().map(|a| a.max_lag).collect(),
                     windows: t.windows.clone().unwrap_or_default(),
                     critical,
                     backout: t.backout,
@@ -243,8 +302,10 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     start: pt.start_minute,
                     end: pt.end_minute,
                     outage: None,
+                    down: Vec::new(),
                     after: Vec::new(),
                     lags: Vec::new(),
+                    max_lags: Vec::new(),
                     windows: Vec::new(),
                     critical,
                     backout: None,
@@ -285,7 +346,10 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
 pub(super) fn uses_v11(inv: &Inventory) -> bool {
     inv.window.meta.title.is_some()
         || inv.window.meta.change.is_some()
-        || inv.tasks.iter().any(|t| t.step.is_some())
+        || inv
+            .tasks
+            .iter()
+            .any(|t| t.step.is_some() || !t.down.is_empty())
 }
 
 fn split_list(s: Option<&str>) -> Vec<String> {

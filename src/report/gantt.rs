@@ -55,6 +55,9 @@ struct Lane {
     shade: Vec<(Interval, String)>,
     /// Pattern of the shading (`unavail` or `blackout`).
     shade_fill: &'static str,
+    /// A system's own `unavailable` intervals (vendor maintenance), with
+    /// their hover text, shaded as unavailable.
+    unavailable: Vec<(Interval, String)>,
 }
 
 /// Renders the Gantt chart with the given options.
@@ -68,6 +71,8 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         .max()
         .unwrap_or(0)
         .max(plan.length_minutes)
+        // The axis reaches the deadline, so the time left is seen.
+        .max(w.deadline.unwrap_or(0))
         .max(1);
     let px_per_minute = (1000.0 / span as f64).clamp(0.25, 6.0);
     let chart_w = span as f64 * px_per_minute;
@@ -93,8 +98,18 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
             .collect(),
         Lanes::System => Vec::new(),
     };
+    // In team lanes, each system with known outages (`unavailable`, a
+    // vendor's maintenance) gets a row of its own too.
+    let outages: Vec<&crate::inventory::System> = match opts.lanes {
+        Lanes::Team => inv
+            .systems
+            .iter()
+            .filter(|s| !s.unavailable.is_empty())
+            .collect(),
+        Lanes::System => Vec::new(),
+    };
     let blackout_top = y;
-    y += scoped.len() as f64 * ROW_H;
+    y += (scoped.len() + outages.len()) as f64 * ROW_H;
     let tasks_top = y;
     let mut lane_tops = Vec::new();
     for lane in &lanes {
@@ -119,6 +134,7 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         lanes,
         lane_tops,
         scoped,
+        outages,
         span,
         px_per_minute,
         chart_w,
@@ -198,17 +214,39 @@ fn build_lanes(
                 let mine: Vec<usize> = (0..rows.len())
                     .filter(|&i| rows[i].systems.contains(&sys.id))
                     .collect();
-                if mine.is_empty() {
+                // A system with no task is drawn only for its known
+                // outages (a vendor's maintenance), which services feel.
+                if mine.is_empty() && sys.unavailable.is_empty() {
                     continue;
                 }
+                let unavailable = sys
+                    .unavailable
+                    .iter()
+                    .map(|u| {
+                        (
+                            u.interval,
+                            format!(
+                                "{} unavailable ({})",
+                                sys.id,
+                                u.reason.as_deref().unwrap_or("no reason given")
+                            ),
+                        )
+                    })
+                    .collect();
                 let shade = inv
                     .blackouts
                     .iter()
                     .filter(|b| !b.covers_everything() && blackout_covers_system(inv, b, si))
                     .map(|b| (b.interval, blackout_title(inv, b)))
                     .collect();
-                let mut lane = new_lane(sys.id.clone(), mine, shade);
+                let label = if sys.external {
+                    format!("{} (external)", sys.id)
+                } else {
+                    sys.id.clone()
+                };
+                let mut lane = new_lane(label, mine, shade);
                 lane.shade_fill = "blackout";
+                lane.unavailable = unavailable;
                 lanes.push(lane);
             }
             let other: Vec<usize> = (0..rows.len())
@@ -224,8 +262,9 @@ fn build_lanes(
             }
         }
     }
+    let width = x(span) + RIGHT;
     for lane in &mut lanes {
-        pack(lane, rows, x);
+        pack(lane, rows, x, width);
     }
     lanes
 }
@@ -242,6 +281,9 @@ struct Frame<'a> {
     lanes: Vec<Lane>,
     lane_tops: Vec<f64>,
     scoped: Vec<&'a Blackout>,
+    /// Team lanes: systems with `unavailable` intervals, a row each under
+    /// the scoped blackouts.
+    outages: Vec<&'a crate::inventory::System>,
     span: Time,
     px_per_minute: f64,
     chart_w: f64,
@@ -314,6 +356,59 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
                     why,
                     wall_short(&w.at(iv.start)),
                     wall_short(&w.at(iv.end))
+                ))
+            );
+        }
+    }
+    for (lane, &top) in lanes.iter().zip(lane_tops) {
+        let h = lane.sub_rows as f64 * ROW_H;
+        for (iv, why) in &lane.unavailable {
+            if iv.end <= 0 || iv.start >= span {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                r##"<rect class="unavailable" x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}unavail)" stroke="#666" stroke-width="0.8" stroke-dasharray="3 2"><title>{}</title></rect>"##,
+                coord(x(iv.start)),
+                coord(top),
+                coord(x(iv.end) - x(iv.start)),
+                coord(h),
+                esc(&format!(
+                    "{}: {}–{}",
+                    why,
+                    wall_short(&w.at(iv.start)),
+                    wall_short(&w.at(iv.end))
+                ))
+            );
+        }
+    }
+    for (k, sys) in f.outages.iter().enumerate() {
+        let top = blackout_top + (scoped.len() + k) as f64 * ROW_H;
+        let label = format!("unavailable: {}", sys.id);
+        let _ = writeln!(
+            s,
+            r##"<text x="8" y="{}" fill="#000" font-style="italic">{}</text>"##,
+            coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
+            esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
+        );
+        for u in sys
+            .unavailable
+            .iter()
+            .filter(|u| u.interval.end > 0 && u.interval.start < span)
+        {
+            let _ = writeln!(
+                s,
+                r##"<rect class="unavailable" x="{}" y="{}" width="{}" height="{}" fill="url(#{ids}unavail)" stroke="#666" stroke-width="0.8" stroke-dasharray="3 2"><title>{}</title></rect>"##,
+                coord(x(u.interval.start)),
+                coord(top + 3.0),
+                coord(x(u.interval.end) - x(u.interval.start)),
+                coord(ROW_H - 6.0),
+                esc(&format!(
+                    "{} unavailable ({}): {}–{}",
+                    sys.id,
+                    u.reason.as_deref().unwrap_or("no reason given"),
+                    wall_short(&w.at(u.interval.start)),
+                    wall_short(&w.at(u.interval.end))
                 ))
             );
         }
@@ -536,23 +631,27 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
             );
             // Format 1.1: the steps of a member are segments of one bar,
             // each labelled with its step id when that fits inside.
-            let label = match &r.step {
-                Some(step) => format!(".{step}"),
-                None => r.id.clone(),
-            };
-            let label_w = label_width(&label);
-            let (lx, anchor_inside) = if x2 - x1 >= label_w + 6.0 {
-                (x1 + 3.0, true)
-            } else {
-                (x2 + 3.0, false)
-            };
+            let room = x2 - x1 - 6.0;
+            let label = bar_label(r, room);
+            let place = label_place(r, &label, x1, x2, f.width);
+            let anchor_inside = place == LabelPlace::Inside;
             let shown = r.step.is_none() || anchor_inside;
+            let lx = match place {
+                LabelPlace::Inside => x1 + 3.0,
+                LabelPlace::After => x2 + 3.0,
+                LabelPlace::Before => x1 - 3.0,
+            };
             if shown {
                 let _ = write!(
                     s,
-                    r##"<text x="{}" y="{}" fill="#000"{}>{}</text>"##,
+                    r##"<text x="{}" y="{}" fill="#000"{}{}>{}</text>"##,
                     coord(lx),
                     coord(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
+                    if place == LabelPlace::Before {
+                        " text-anchor=\"end\""
+                    } else {
+                        ""
+                    },
                     if r.critical {
                         " font-weight=\"bold\""
                     } else if anchor_inside {
@@ -561,6 +660,23 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
                         " font-style=\"italic\""
                     },
                     esc(&label)
+                );
+            }
+            if let Some(unit) = unit_label(rows, ri) {
+                // After the unit's last step, or before its last step when
+                // that runs past the chart's right edge.
+                let uw = label_width(&unit);
+                let (ux, anchor) = if x2 + 3.0 + uw <= f.width - 2.0 {
+                    (x2 + 3.0, "")
+                } else {
+                    (x1 - 3.0, " text-anchor=\"end\"")
+                };
+                let _ = write!(
+                    s,
+                    r##"<text class="unit" x="{}" y="{}" fill="#000" font-style="italic"{anchor}>{}</text>"##,
+                    coord(ux),
+                    coord(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
+                    esc(&unit)
                 );
             }
             own_arrows(f, s, pos, ri);
@@ -859,22 +975,32 @@ fn new_lane(label: String, rows: Vec<usize>, shade: Vec<(Interval, String)>) -> 
         sub_rows: 1,
         shade,
         shade_fill: "unavail",
+        unavailable: Vec::new(),
     }
 }
 
 /// Puts each task of a lane on the first sub-row where neither its bar nor
 /// its label (drawn after the bar when it does not fit inside) overlaps.
-fn pack(lane: &mut Lane, rows: &[TaskRow], x: &dyn Fn(Time) -> f64) {
+fn pack(lane: &mut Lane, rows: &[TaskRow], x: &dyn Fn(Time) -> f64, width: f64) {
     let mut ends: Vec<f64> = Vec::new();
     for item in &mut lane.items {
         let r = &rows[item.0];
         let x1 = x(r.start);
         let x2 = x(r.end).max(x1 + 2.0);
-        let lw = label_width(&r.id);
-        // A step's label is drawn only inside its segment.
-        let inside = r.step.is_some() || x2 - x1 >= lw + 6.0;
-        let extent = if inside { x2 } else { x2 + 3.0 + lw };
-        let slot = ends.iter().position(|&e| e <= x1 + 0.01);
+        let label = bar_label(r, x2 - x1 - 6.0);
+        let lw = label_width(&label);
+        // A step's label is drawn only inside its segment; another label
+        // that does not fit goes after the bar, or before it at the end of
+        // the chart.
+        let (from, mut extent) = match label_place(r, &label, x1, x2, width) {
+            LabelPlace::Inside => (x1, x2),
+            LabelPlace::After => (x1, x2 + 3.0 + lw),
+            LabelPlace::Before => (x1 - 3.0 - lw, x2),
+        };
+        if let Some(unit) = unit_label(rows, item.0) {
+            extent = extent.max((x2 + 3.0 + label_width(&unit)).min(width));
+        }
+        let slot = ends.iter().position(|&e| e <= from + 0.01);
         let sub = match slot {
             Some(k) => k,
             None => {
@@ -886,6 +1012,64 @@ fn pack(lane: &mut Lane, rows: &[TaskRow], x: &dyn Fn(Time) -> f64) {
         item.1 = sub;
     }
     lane.sub_rows = ends.len().max(1);
+}
+
+/// The label of the whole unit a step row ends (`<task>` or
+/// `<task>@<member>`), when it is the last step of its unit: drawn after
+/// the unit's last bar, so that every unit is named even when its step
+/// segments are too narrow for more than `.<step>`.
+fn unit_label(rows: &[TaskRow], ri: usize) -> Option<String> {
+    let r = &rows[ri];
+    r.step.as_ref()?;
+    let next = rows.iter().any(|o| {
+        o.step.is_some()
+            && o.parent == r.parent
+            && o.member == r.member
+            && o.start == r.end
+            && o.id != r.id
+    });
+    if next {
+        return None;
+    }
+    Some(match &r.member {
+        Some(m) => format!("{}@{m}", r.parent),
+        None => r.parent.clone(),
+    })
+}
+
+/// Where a bar's label is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelPlace {
+    Inside,
+    After,
+    Before,
+}
+
+/// The label of a bar with `room` pixels inside it: the task id; for a
+/// step, the longest of `<task>.<step>@<member>`, `<task>.<step>` and
+/// `.<step>` that fits inside (a step's label is drawn only inside).
+fn bar_label(r: &TaskRow, room: f64) -> String {
+    let Some(step) = &r.step else {
+        return r.id.clone();
+    };
+    let named = format!("{}.{step}", r.parent);
+    [r.id.clone(), named, format!(".{step}")]
+        .into_iter()
+        .find(|l| label_width(l) <= room)
+        .unwrap_or_else(|| format!(".{step}"))
+}
+
+/// Inside the bar when it fits; else after it, unless that runs past the
+/// chart's right edge (`width`), then before it.
+fn label_place(r: &TaskRow, label: &str, x1: f64, x2: f64, width: f64) -> LabelPlace {
+    let lw = label_width(label);
+    if r.step.is_some() || x2 - x1 >= lw + 6.0 {
+        LabelPlace::Inside
+    } else if x2 + 3.0 + lw <= width - 2.0 || x1 - 3.0 - lw < LEFT {
+        LabelPlace::After
+    } else {
+        LabelPlace::Before
+    }
 }
 
 fn label_width(s: &str) -> f64 {

@@ -251,11 +251,7 @@ fn tasks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical: &[
             esc(&wall_short(&w.at(r.start))),
             esc(&wall_short(&w.at(r.end))),
             esc(&fmt_minutes(r.duration())),
-            match r.outage {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "?",
-            },
+            esc(&r.outage_words()),
             esc(&r.after_labels().join(", ")),
             backout_cell(inv, r),
             runbook_cell(r)

@@ -160,14 +160,7 @@ fn vevent(
             }
         ),
         format!("Systems: {systems}"),
-        format!(
-            "Outage: {}",
-            match row.outage {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "unknown",
-            }
-        ),
+        format!("Outage: {}", row.outage_words()),
         format!(
             "After: {}",
             if row.after.is_empty() {

@@ -2,7 +2,7 @@
 //! bound, status, deadline margin, weighted service downtime), the change
 //! list per system, and a runbook per team in start order with wall-clock
 //! times with each task's runbook text. The Gantt chart is a file beside the
-//! pack (`gantt.svg`, which the caller writes), linked and shown as an image
+//! pack (`<pack>.gantt.svg`, which the caller writes), linked and shown as an image
 //! only when the caller says it is there.
 
 use super::csv::{task_rows, wall_long, wall_short, TaskRow};
@@ -258,7 +258,7 @@ fn gantt_section(s: &mut String, chart: Option<&str>) {
         None => {
             let _ = writeln!(
                 s,
-                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes `gantt.svg` beside the pack, and `--format html` gives a page with the chart."
+                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes the chart `pack.gantt.svg` beside the pack, and `--format html` gives a page with the chart."
             );
         }
     }
@@ -283,6 +283,14 @@ pub(super) fn blackout_scope(inv: &Inventory, b: &crate::inventory::Blackout) ->
     }
     if !b.tags.is_empty() {
         parts.push(format!("tags {}", b.tags.join(", ")));
+    }
+    if !b.teams.is_empty() {
+        let ids: Vec<&str> = b.teams.iter().map(|&i| inv.teams[i].id.as_str()).collect();
+        parts.push(format!("tasks of teams {}", ids.join(", ")));
+    }
+    if parts.is_empty() {
+        // A scope by clusters or services that names no system.
+        return "no system".into();
     }
     parts.join("; ")
 }
@@ -311,12 +319,8 @@ fn component_label(inv: &Inventory, c: Component) -> String {
     }
 }
 
-fn outage_words(r: &TaskRow) -> &'static str {
-    match r.outage {
-        Some(true) => "outage",
-        Some(false) => "online",
-        None => "unknown",
-    }
+fn outage_words(r: &TaskRow) -> String {
+    cell(&r.outage_words())
 }
 
 /// A number without a needless `.0`.

@@ -70,7 +70,14 @@ const MOVES_SHOWN: usize = 20;
 fn summary(r: &Replan) -> Vec<(&'static str, String)> {
     let w = &r.night.window;
     let at = |m: Time| crate::plan::clock(w, m);
-    let mut s = vec![
+    let mut s = Vec::new();
+    if let Some(t) = &w.meta.title {
+        s.push(("window", t.clone()));
+    }
+    if let Some(c) = &w.meta.change {
+        s.push(("change", c.clone()));
+    }
+    s.extend([
         ("now", at(r.now)),
         ("status", r.plan.status.clone()),
         (
@@ -89,7 +96,7 @@ fn summary(r: &Replan) -> Vec<(&'static str, String)> {
                 fmt_minutes(r.remainder_bound_minutes)
             ),
         ),
-    ];
+    ]);
     if let (Some(d), Some(m)) = (w.deadline, r.margin_minutes) {
         s.push(("deadline", format!("{} (margin {})", at(d), fmt_minutes(m))));
     }
@@ -238,13 +245,23 @@ pub fn table(r: &Replan) -> String {
     s
 }
 
+/// The heading of a re-plan: the window's title and change when given,
+/// and the time of the re-plan.
+fn heading(r: &Replan) -> String {
+    let w = &r.night.window;
+    let at = crate::plan::clock(w, r.now);
+    match (&w.meta.title, &w.meta.change) {
+        (Some(t), Some(c)) => format!("Re-plan of {t} ({c}) at {at}"),
+        (Some(t), None) => format!("Re-plan of {t} at {at}"),
+        (None, Some(c)) => format!("Re-plan of {c} at {at}"),
+        (None, None) => format!("Re-plan of the window at {at}"),
+    }
+}
+
 /// A Markdown page: the summary, then the tasks.
 pub fn markdown(r: &Replan) -> String {
     let md = |x: &str| x.replace('|', "\\|");
-    let mut s = format!(
-        "# Re-plan of the window at {}\n\n",
-        crate::plan::clock(&r.night.window, r.now)
-    );
+    let mut s = format!("# {}\n\n", md(&heading(r)));
     for (k, v) in summary(r) {
         let _ = writeln!(s, "- **{k}**: {}", md(&v));
     }
@@ -279,7 +296,16 @@ fn csv_field(x: &str) -> String {
 /// One row per task: id, state, times, minutes, move, reason.
 pub fn csv(r: &Replan) -> String {
     let w = &r.night.window;
-    let mut s = String::from("id,state,start,end,start_minute,end_minute,moved_minutes,reason\n");
+    // The window's title and change, as the plan's CSV gives them, when
+    // the window has either.
+    let meta = [w.meta.title.clone(), w.meta.change.clone()];
+    let with_meta = meta.iter().any(Option::is_some);
+    let mut s = String::from("id,state,start,end,start_minute,end_minute,moved_minutes,reason");
+    s.push_str(if with_meta {
+        ",window_title,window_change\n"
+    } else {
+        "\n"
+    });
     for row in rows(r) {
         let (a, b, c, d) = match row.run {
             Some((x, y)) => (
@@ -290,7 +316,7 @@ pub fn csv(r: &Replan) -> String {
             ),
             None => Default::default(),
         };
-        let fields = [
+        let mut fields = vec![
             row.id.clone(),
             row.state.as_str().into(),
             a,
@@ -300,6 +326,9 @@ pub fn csv(r: &Replan) -> String {
             row.moved.map(|m| m.to_string()).unwrap_or_default(),
             row.reason.clone().unwrap_or_default(),
         ];
+        if with_meta {
+            fields.extend(meta.iter().map(|m| m.clone().unwrap_or_default()));
+        }
         let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         s.push_str(&line.join(","));
         s.push('\n');
@@ -347,7 +376,14 @@ fn esc(s: &str) -> String {
 /// red "now" line.
 pub fn svg(r: &Replan) -> String {
     let rows: Vec<Row> = rows(r);
-    let end = r.plan.length_minutes.max(r.now).max(1);
+    let deadline = r.night.window.deadline;
+    // The axis reaches the deadline, so its line is drawn.
+    let end = r
+        .plan
+        .length_minutes
+        .max(r.now)
+        .max(deadline.unwrap_or(0))
+        .max(1);
     let (left, width, row_h) = (220.0, 900.0, 20.0);
     let x = |m: Time| left + width * (m.clamp(0, end) as f64) / end as f64;
     let height = 60.0 + row_h * rows.len() as f64 + 30.0;
@@ -405,6 +441,21 @@ pub fn svg(r: &Replan) -> String {
             crate::plan::clock(&r.night.window, b)
         );
     }
+    let _ = writeln!(
+        s,
+        "<text class=\"title\" x=\"4\" y=\"14\" font-size=\"13\" font-weight=\"bold\">{}</text>",
+        esc(&heading(r))
+    );
+    if let Some(d) = deadline {
+        let dx = x(d);
+        let _ = writeln!(
+            s,
+            "<line class=\"deadline\" x1=\"{dx:.1}\" y1=\"30\" x2=\"{dx:.1}\" y2=\"{}\" stroke=\"#000\" stroke-width=\"2\"/><text x=\"{dx:.1}\" y=\"{}\" text-anchor=\"end\">deadline {}</text>",
+            height - 30.0,
+            height - 32.0,
+            crate::plan::clock(&r.night.window, d)
+        );
+    }
     let nx = x(r.now);
     let _ = writeln!(
         s,
@@ -440,7 +491,7 @@ pub fn svg(r: &Replan) -> String {
 pub fn html(r: &Replan) -> String {
     let mut s =
         String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let title = format!("Re-plan at {}", crate::plan::clock(&r.night.window, r.now));
+    let title = heading(r);
     let _ = writeln!(s, "<title>{}</title>\n<style>body{{font-family:sans-serif}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:2px 6px}} tr.dropped td{{color:#888;text-decoration:line-through}} tr.running td{{background:#fff6cc}} tr.backout td{{background:#fde2e2}} tr.done td{{color:#555}}</style>\n</head>\n<body>\n<h1>{}</h1>\n<dl>", esc(&title), esc(&title));
     for (k, v) in summary(r) {
         let _ = writeln!(s, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));

@@ -10,34 +10,53 @@ use crate::inventory::Inventory;
 use crate::plan::Plan;
 
 /// Wall-clock formatting of window minutes: `HH:MM`, with the date when the
-/// window crosses midnight.
+/// window crosses midnight, the year when it crosses a new year, and the
+/// zone's abbreviation (`BST`, `GMT`) when it crosses a wall change, so
+/// that a repeated hour reads in order.
 struct WallTimes<'a> {
     window: &'a crate::inventory::Window,
     crosses: bool,
+    years: bool,
+    zones: bool,
 }
 
-impl WallTimes<'_> {
+impl<'a> WallTimes<'a> {
+    /// The wall for a window of `length` minutes.
+    fn new(window: &'a crate::inventory::Window, length: Time) -> WallTimes<'a> {
+        let (a, b) = (window.at(0), window.at(length.max(0)));
+        WallTimes {
+            window,
+            crosses: a.date() != b.date(),
+            years: a.year() != b.year(),
+            zones: a.offset() != b.offset(),
+        }
+    }
+
     /// Formats minute `m` from the window start.
     fn at(&self, m: Time) -> String {
         let z = self.window.at(m);
-        if self.crosses {
-            z.strftime("%b %d %H:%M").to_string()
+        let mut f = if self.years {
+            "%Y-%m-%d %H:%M".to_string()
+        } else if self.crosses {
+            "%b %d %H:%M".to_string()
         } else {
-            z.strftime("%H:%M").to_string()
+            "%H:%M".to_string()
+        };
+        if self.zones {
+            f.push_str(" %Z");
         }
+        z.strftime(&f).to_string()
     }
 }
 
 /// Renders the plan as a table with summary lines. Times are wall-clock in
 /// the window's timezone, `HH:MM`, with the date (`Dec 06 01:10`) when the
-/// window crosses midnight.
+/// window crosses midnight, the year when it crosses a new year, and the
+/// zone (`01:00 BST`, `01:00 GMT`) when it crosses a clock change.
 pub fn render(inv: &Inventory, plan: &Plan) -> String {
     let w = &inv.window;
     let length = plan.length_minutes;
-    let wall = WallTimes {
-        window: w,
-        crosses: w.at(0).date() != w.at(length).date(),
-    };
+    let wall = WallTimes::new(w, length);
     let rows = task_rows(plan, &wall);
     let mut s = String::new();
     // Format 1.1: the window's title and change record at the top.

@@ -32,9 +32,11 @@ pub(super) fn blackouts(
             let from = c
                 .minute(b.from.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].from"), e));
+            super::name_warnings(&mut cx.warnings, &format!("blackouts[{i}].from"));
             let to = c
                 .minute(b.to.as_str(), &mut cx.warnings)
                 .map_err(|e| cx.time_err(format!("blackouts[{i}].to"), e));
+            super::name_warnings(&mut cx.warnings, &format!("blackouts[{i}].to"));
             if let (Ok(from), Ok(to)) = (from, to) {
                 if to <= from {
                     cx.err(
@@ -182,6 +184,57 @@ pub fn scopes(
         }
         bo.systems.sort_unstable();
         bo.systems.dedup();
+    }
+    out
+}
+
+/// W003: a blackout or a system's `unavailable` interval that lies wholly
+/// outside the window (it ends at or before the window start, or starts at
+/// or after the deadline) can never apply: most often its date is a day
+/// off. Warned, never an error (the rule is still kept as written).
+pub(super) fn outside_window(inv: &Inventory) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let w = &inv.window;
+    let outside = |i: Interval| i.end <= 0 || w.deadline.is_some_and(|d| i.start >= d);
+    // Dated in full: the point is most often the date.
+    let at = |m: crate::base::Time| w.at(m).strftime("%Y-%m-%d %H:%M").to_string();
+    let span = |i: Interval| format!("{}–{}", at(i.start), at(i.end));
+    let window = match w.deadline {
+        Some(d) => format!("the window ({})", span(Interval::new(0, d))),
+        None => format!("the window, which starts at {}", at(0)),
+    };
+    let hint = "check the date: a rule meant for this night must overlap the window; remove it if it belongs to another night";
+    for (i, b) in inv.blackouts.iter().enumerate() {
+        if b.interval.end > b.interval.start && outside(b.interval) {
+            let what =
+                b.id.as_deref()
+                    .or(b.reason.as_deref())
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default();
+            out.push(Diagnostic::new(
+                "W003",
+                format!("blackouts[{i}]"),
+                format!(
+                    "blackout{what} {} lies wholly outside {window}: it never applies",
+                    span(b.interval)
+                ),
+                hint,
+            ));
+        }
+    }
+    for (i, sys) in inv.systems.iter().enumerate() {
+        for u in sys.unavailable.iter().filter(|u| outside(u.interval)) {
+            out.push(Diagnostic::new(
+                "W003",
+                format!("systems[{i}].unavailable"),
+                format!(
+                    "{} is unavailable {}, wholly outside {window}: the outage never applies",
+                    sys.id,
+                    span(u.interval)
+                ),
+                hint,
+            ));
+        }
     }
     out
 }

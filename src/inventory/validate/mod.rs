@@ -97,7 +97,9 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         let mut ok = true;
         for (k, t) in list.iter().enumerate() {
-            match calendar.interval(t.as_str(), &mut self.warnings) {
+            let read = calendar.interval(t.as_str(), &mut self.warnings);
+            name_warnings(&mut self.warnings, &format!("{path}[{k}]"));
+            match read {
                 Ok(i) => out.push(i),
                 Err(e) => {
                     ok = false;
@@ -293,7 +295,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         Some(c) => c.start.clone(),
         None => jiff::Timestamp::UNIX_EPOCH.to_zoned_datetime(jiff::tz::TimeZone::UTC),
     };
-    let inv = Inventory {
+    let mut inv = Inventory {
         window: Window {
             start,
             timezone: f.window.timezone.clone(),
@@ -315,12 +317,25 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         tasks,
         warnings: distinct(std::mem::take(&mut cx.warnings)),
     };
+    if calendar.is_some() {
+        let outside = blackouts::outside_window(&inv);
+        inv.warnings.extend(outside);
+    }
     cx.diags
         .extend(super::impossible::check(&inv, f, calendar.is_some()));
     if cx.diags.is_empty() {
         Ok(inv)
     } else {
         Err(std::mem::take(&mut cx.diags))
+    }
+}
+
+/// Gives the warnings found so far without a field (an ambiguous local
+/// time, W002, is found by the time parser, which does not know the field)
+/// the field `path` that was just read.
+pub(crate) fn name_warnings(warnings: &mut [Diagnostic], path: &str) {
+    for d in warnings.iter_mut().filter(|d| d.path.is_empty()) {
+        d.path = path.to_string();
     }
 }
 

@@ -154,7 +154,9 @@ pub fn external_and_unavailable(
         for (k, u) in s.unavailable.iter().enumerate() {
             let p = format!("systems[{i}].unavailable[{k}]");
             let from = c.minute(u.from.as_str(), warnings);
+            super::name_warnings(warnings, &format!("{p}.from"));
             let to = c.minute(u.to.as_str(), warnings);
+            super::name_warnings(warnings, &format!("{p}.to"));
             match (from, to) {
                 (Ok(a), Ok(b)) if b > a => sys.unavailable.push(Unavailable {
                     interval: Interval::new(a, b),

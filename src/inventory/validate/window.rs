@@ -22,9 +22,12 @@ pub(super) fn check(cx: &mut Ctx, f: &InventoryFile) -> (Option<WindowCalendar>,
             Ok(start) => Some(WindowCalendar { tz, start }),
         },
     };
+    super::name_warnings(&mut cx.warnings, "window.start");
     let mut deadline = None;
     if let (Some(c), Some(d)) = (&calendar, &f.window.deadline) {
-        match c.minute(d.as_str(), &mut cx.warnings) {
+        let deadline_minute = c.minute(d.as_str(), &mut cx.warnings);
+        super::name_warnings(&mut cx.warnings, "window.deadline");
+        match deadline_minute {
             Err(e) => cx.time_err("window.deadline", e),
             Ok(m) if m <= 0 => cx.err(
                 "E015",

@@ -90,6 +90,7 @@ pub fn expand(f: &InventoryFile, pre: &[Pre]) -> (Vec<Task>, Vec<Diagnostic>) {
                     read_only: step.map_or(p.read_only, |s| s.read_only),
                     down: p.down.clone(),
                     canary: p.canary,
+                    even_if_failed: Vec::new(),
                 });
                 ids.push(tasks.len() - 1);
             }
@@ -102,6 +103,7 @@ pub fn expand(f: &InventoryFile, pre: &[Pre]) -> (Vec<Task>, Vec<Diagnostic>) {
         for (u, ids) in acts[i].iter().enumerate() {
             let member = tasks[ids[0]].member.clone();
             let mut add = Vec::new();
+            let mut even_if = Vec::new();
             for a in &p.after {
                 let targets = targets(&tasks, &acts[a.task], &a.sel, member.as_deref());
                 if u == 0 && targets.is_empty() && !matches!(a.sel, Sel::All | Sel::SameMember) {
@@ -127,6 +129,9 @@ pub fn expand(f: &InventoryFile, pre: &[Pre]) -> (Vec<Task>, Vec<Diagnostic>) {
                     ));
                     continue;
                 }
+                if a.even_if_failed {
+                    even_if.extend(targets.iter().copied());
+                }
                 add.extend(targets.into_iter().map(|t| After {
                     task: t,
                     lag: a.lag,
@@ -143,6 +148,7 @@ pub fn expand(f: &InventoryFile, pre: &[Pre]) -> (Vec<Task>, Vec<Diagnostic>) {
                 }
             }
             tasks[ids[0]].after = add;
+            tasks[ids[0]].even_if_failed = even_if;
             for w in ids.windows(2) {
                 tasks[w[1]].after.push(After {
                     task: w[0],

@@ -382,6 +382,7 @@ fn after(cx: &mut Ctx, f: &InventoryFile, names: &Names, t: &TaskFile, tp: &str)
                 sel,
                 path: ap,
                 written: a.task.clone(),
+                even_if_failed: a.even_if == Some(crate::inventory::file::EvenIf::Failed),
             }),
             None => {
                 let extra = a.task.split_once('@').map(|(base, _)| {

@@ -139,6 +139,8 @@ pub struct PreAfter {
     pub path: String,
     /// The id as written.
     pub written: String,
+    /// `even_if: failed`.
+    pub even_if_failed: bool,
 }
 
 /// A file task resolved on its own (pass 1 of validation).
