@@ -1,6 +1,7 @@
 //! `windowplan export`: the time-indexed MILP model of an inventory (or a
 //! PSPLIB / RCPSP/max instance) in CPLEX LP format, for the user's own MILP
-//! solver (HiGHS, CBC, Gurobi, CPLEX).
+//! solver (HiGHS, CBC, Gurobi, CPLEX); or the compiled core problem itself as
+//! JSON (`windowplan-problem/1`, docs/export-json.md), for any other solver.
 
 use super::common::*;
 use std::path::{Path, PathBuf};
@@ -12,6 +13,9 @@ use windowplan::solve::{Outcome, SolveOptions};
 enum ModelFormat {
     /// CPLEX LP: a binary `x_<j>_<t>` per activity and start minute, and the makespan `M`.
     Lp,
+    /// JSON: the compiled core problem with every rule and a legend of the
+    /// activities (`windowplan-problem/1`, docs/export-json.md).
+    Json,
 }
 
 /// Write the scheduling model as a MILP for another solver.
@@ -21,7 +25,7 @@ pub struct Args {
     inventory: PathBuf,
     #[arg(long, value_enum, default_value_t = ModelFormat::Lp)]
     format: ModelFormat,
-    /// The longest makespan the model holds, in minutes. Default: the
+    /// (LP only) The longest makespan the model holds, in minutes. Default: the
     /// length of the plan found within --time-limit (the model then holds
     /// every plan at least as short), or the deadline when none is found.
     #[arg(long)]
@@ -39,7 +43,15 @@ pub struct Args {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
-        let ModelFormat::Lp = self.format;
+        if let ModelFormat::Json = self.format {
+            return match self.document() {
+                Ok(doc) => write_or_fail(
+                    self.output.as_deref(),
+                    &windowplan::model::export::to_json(&doc),
+                ),
+                Err(code) => code,
+            };
+        }
         let problem = match self.problem() {
             Ok(p) => p,
             Err(code) => return code,
@@ -73,6 +85,20 @@ impl Args {
         }
         let inv = load(path, &self.limits.limits())?;
         Ok(windowplan::model::compile(&inv).problem)
+    }
+
+    /// The JSON document of the inventory's or instance's core problem.
+    fn document(&self) -> Result<windowplan::model::export::ProblemDocument, u8> {
+        use windowplan::model::export;
+        let path: &Path = &self.inventory;
+        if let Some(format) = windowplan::bench::formats::Format::from_path(path) {
+            return windowplan::bench::formats::read_instance(path, Some(format))
+                .map(export::instance_document)
+                .map_err(|e| report_input_error(&e));
+        }
+        let inv = load(path, &self.limits.limits())?;
+        let problem = windowplan::model::compile(&inv).problem;
+        Ok(export::inventory_document(&inv, problem))
     }
 
     /// The length of a plan found within the time limit, else the deadline.
