@@ -239,15 +239,17 @@ class Suite:
             return d
 
         single = all(len(t["available"]) == 1 for t in teams)
-        if not single:
+        team_ids = {t for t in team_ids if work[t] > 0}
+        if not single or not team_ids:
             return
         opens = {t["id"]: minutes_between(start, t["available"][0].split("/")[0]) for t in teams}
         edge = {t: max(last[t], opens[t] + longest[t]) for t in team_ids}
         self.add(fam, n, f"{tag}-vendor-edge", cut(edge), kp_path, "feasible",
                  "hours end at the last end of the team's work in the known plan")
         tight = {t: max(edge[t] - 30, opens[t] + longest[t]) for t in team_ids}
-        self.add(fam, n, f"{tag}-vendor-tight", cut(tight), None, "unknown",
-                 "hours 30 min shorter than in the known plan")
+        if any(tight[t] < edge[t] for t in team_ids):
+            self.add(fam, n, f"{tag}-vendor-tight", cut(tight), None, "unknown",
+                     "hours up to 30 min shorter than in the known plan")
         caps = {t["id"]: t.get("capacity", 1) for t in teams}
         short, why = {}, []
         for t in team_ids:
@@ -275,9 +277,9 @@ class Suite:
                  "each service's max_downtime at its downtime in the known plan")
         if n > 200:
             return
-        r = wp("availability", base_path, "--format", "json", "--time-limit", "2s", "--threads", "1")
+        r = wp("availability", base_path, "--format", "json", "--time-limit", "2s")
         if r.returncode != 0:
-            return
+            raise RuntimeError(f"availability {base_path}: {r.stderr.strip()}")
         floor = {s["service"]: s["least_downtime_minutes"] for s in json.loads(r.stdout)}
         self.add(fam, n, f"{tag}-maxdown-at", limited(floor), None, "unknown",
                  "each service's max_downtime at its floor (availability)")
