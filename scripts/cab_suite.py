@@ -49,9 +49,21 @@ core problem (`windowplan export --format json`) and solves it with CP-SAT
 check` as well, and prints per family: instances, found, proven optimal,
 proven infeasible, not found, mean gap of the window to windowplan's bound,
 and the same figures for CP-SAT with the mean ratio windowplan / CP-SAT of
-the window (over the instances both solved). Exit 1 when a plan fails its
-check, a solver proves infeasible an instance with a known plan, or a proven
-optimum is beaten.
+the window (over the instances both solved), and for the downtime objective
+the total weighted downtime of each. A line `MISS` names each instance where
+windowplan found no plan although one is known (by construction or from
+CP-SAT); a line `CONFLICT` each plan that fails its check, each proof of
+infeasibility where a plan exists, and each proven optimum the other solver
+beats. Exit 1 on a conflict.
+
+CP-SAT's horizon: the deadline when the inventory has one; else, when the
+model is time-indexed (a `max_downtime`, or the downtime objective), the
+length of the known plan or, without one, of windowplan's plan (an upper
+bound either way: a shorter schedule is still allowed, but then INFEASIBLE
+proves nothing and is not counted); else the trivial RCPSP/max horizon (last
+time point named + the sum over activities of max(duration, largest
+outgoing lag)), under which INFEASIBLE is counted as "no schedule within
+that horizon".
 """
 
 from __future__ import annotations
@@ -419,7 +431,7 @@ def run(a) -> int:
     with open(os.path.join(a.dir, "suite.json"), encoding="utf-8") as f:
         manifest = json.load(f)
     only = set(a.only.split(",")) if a.only else None
-    rows, problems = [], []
+    rows, problems, misses = [], [], []
     if not os.environ.get("PEER_PY"):
         print("note: PEER_PY is not set: CP-SAT is not run (peer columns empty)", file=sys.stderr)
     with tempfile.TemporaryDirectory() as work:
@@ -448,9 +460,15 @@ def run(a) -> int:
                    "cp_status": c and c.get("status"), "cp_makespan": c and c.get("makespan"),
                    "cp_bound": c and c.get("bound"), "cp_horizon_from": c and c.get("horizon_from"),
                    "cp_check": c and c.get("check"), "cp_wall_s": c and c.get("wall_s"),
-                   "wp_downtime": w.get("downtime"), "cp_downtime": c and c.get("downtime")}
+                   "objective": e["objective"],
+                   "wp_downtime": w.get("downtime") if e["objective"] == "downtime" else None,
+                   "cp_downtime": (c and c.get("downtime")) if e["objective"] == "downtime" else None}
             rows.append(row)
             problems += conflicts(e, w, c)
+            if w["exit"] == 3 and (e["expect"] == "feasible" or (c and c.get("makespan") is not None)):
+                misses.append(f"{e['name']}: windowplan found no plan in {a.time_limit} s; "
+                              + ("a known plan exists" if e["expect"] == "feasible" else
+                                 f"CP-SAT has {c.get('makespan')}"))
             print(f"{e['name']}: windowplan exit {w['exit']} {w['makespan']} (bound {w['bound']}, "
                   f"{'optimal' if w['optimal'] else ''}) {w['wall_s']} s"
                   + (f"; CP-SAT {c.get('status')} {c.get('makespan')} (bound {c.get('bound')}) "
@@ -461,6 +479,8 @@ def run(a) -> int:
             wr.writeheader()
             wr.writerows(rows)
     print(summary(rows))
+    for m in misses:
+        print("MISS " + m)
     for p in problems:
         print("CONFLICT " + p)
     return 1 if problems else 0
@@ -521,11 +541,22 @@ def summary(rows) -> str:
             f"| {sum(r['wp_infeasible'] for r in rs)} | {sum(r['wp_exit'] == 3 for r in rs)} "
             f"| {fmt(mean(gaps))} | {fmt(mean([r['wp_wall_s'] for r in rs]), '.1f')} "
             + (f"| {len(cp_found)} | {sum(r['cp_status'] == 'OPTIMAL' for r in cp_ran)} "
-               f"| {sum(r['cp_status'] == 'INFEASIBLE' and r['cp_horizon_from'] == 'deadline' for r in cp_ran)} "
-               f"| {fmt(mean(cp_gaps))} | {fmt(mean(ratios), '.4f')} "
-               if cp_ran else "| - | - | - | - | - ")
+               f"| {sum(r['cp_status'] == 'INFEASIBLE' and r['cp_horizon_from'] != 'given' for r in cp_ran)} "
+               f"| {fmt(mean(cp_gaps))} | {fmt(mean(ratios), '.4f')} | {down_ratio(rs)} "
+               if cp_ran else "| - | - | - | - | - | - ")
             + f"| {exp['feasible']}/{exp['infeasible']}/{exp['unknown']} |")
     return "\n".join(lines)
+
+
+def down_ratio(rs) -> str:
+    """Total weighted downtime of windowplan over CP-SAT's, on the instances of
+    the downtime objective both solved."""
+    both = [r for r in rs if r["wp_downtime"] is not None and r["cp_downtime"] is not None]
+    if not both:
+        return "-"
+    wp_d = sum(r["wp_downtime"] for r in both)
+    cp_d = sum(r["cp_downtime"] for r in both)
+    return f"{wp_d:g}/{cp_d:g}"
 
 
 def main(argv) -> int:
