@@ -382,6 +382,14 @@ def run_peer(inv, objective, a, work, horizon) -> dict | None:
     r = wp("export", inv, "--format", "json", "-o", prob)
     if r.returncode != 0:
         return {"status": "EXPORT_FAILED", "makespan": None, "error": r.stderr.strip()[:300]}
+    if isinstance(horizon, str):
+        # the length of the known plan in this file, under the exported durations
+        with open(prob, encoding="utf-8") as f:
+            doc = json.load(f)
+        with open(horizon, encoding="utf-8") as f:
+            starts = {t["id"]: t["start_minute"] for t in json.load(f)["tasks"]}
+        horizon = max((starts[l["id"]] + act["duration"] for l, act in
+                       zip(doc["legend"], doc["problem"]["activities"])), default=0)
     plan = os.path.join(work, "cp-plan.json")
     if os.path.exists(plan):
         os.remove(plan)
@@ -447,11 +455,8 @@ def run(a) -> int:
                 # the time-indexed model needs a short horizon: a known plan's
                 # length, else windowplan's (an upper bound either way: a
                 # shorter schedule is still allowed)
-                if e["known_plan"]:
-                    with open(os.path.join(a.dir, e["known_plan"]), encoding="utf-8") as f:
-                        horizon = json.load(f)["length_minutes"]
-                elif w["makespan"] is not None:
-                    horizon = w["makespan"]
+                known = os.path.join(a.dir, e["known_plan"]) if e["known_plan"] else None
+                horizon = known or w["makespan"]
             c = run_peer(inv, e["objective"], a, work, horizon)
             row = {"instance": e["name"], "family": family_key(e), "expect": e["expect"],
                    "wp_exit": w["exit"], "wp_makespan": w["makespan"], "wp_bound": w["bound"],

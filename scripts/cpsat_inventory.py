@@ -187,7 +187,8 @@ class Model:
         for r, res in enumerate(p["resources"]):
             if not users[r]:
                 continue
-            steps = sorted((max(0, t), c) for t, c in res["steps"])
+            # in time order, then clipped to minute 0 (a later step wins a tie)
+            steps = [(max(0, t), c) for t, c in sorted(res["steps"], key=lambda st: st[0])]
             cap = max(c for _, c in steps)
             ivs = [self.iv[i] for i, _ in users[r]]
             dem = [q for _, q in users[r]]

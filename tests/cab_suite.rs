@@ -114,3 +114,68 @@ fn tiny_suite_generates_runs_and_checks() {
         }
     }
 }
+
+/// `export --format json` of an inventory: the versioned document, a legend
+/// entry per activity, every rule kind the example has; of a benchmark
+/// instance: the same document without a legend.
+#[test]
+fn export_json_is_versioned_and_complete() {
+    let bin = env!("CARGO_BIN_EXE_windowplan");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(bin)
+        .arg("export")
+        .arg(root.join("examples/payments.yaml"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["format"], "windowplan-problem/1");
+    assert!(doc["window_start"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-12-05T22:00"));
+    let p = &doc["problem"];
+    let acts = p["activities"].as_array().unwrap();
+    let legend = doc["legend"].as_array().unwrap();
+    assert_eq!(acts.len(), legend.len());
+    for (i, (a, l)) in acts.iter().zip(legend).enumerate() {
+        assert_eq!(l["index"], i);
+        assert_eq!(a["name"], l["id"]);
+    }
+    // steps and members are named, the deadline (04:00 = minute 360) is there
+    assert!(legend
+        .iter()
+        .any(|l| l["step"] == "drain" && l["member"] == "web-1"));
+    assert_eq!(p["deadline"], 360);
+    // team hours, signals and service limits came through
+    assert!(!p["resources"].as_array().unwrap().is_empty());
+    assert!(!p["signals"].as_array().unwrap().is_empty());
+    assert_eq!(p["limits"].as_array().unwrap().len(), 2);
+    assert!(p["precedences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["lag"].as_i64().unwrap() < 0));
+
+    let sch = Command::new(bin)
+        .arg("export")
+        .arg(root.join("tests/data/UBO10_01.sch"))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        sch.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sch.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&sch.stdout).unwrap();
+    assert_eq!(doc["format"], "windowplan-problem/1");
+    assert!(doc["legend"].as_array().unwrap().is_empty());
+    assert!(doc["window_start"].is_null());
+    assert_eq!(doc["problem"]["activities"].as_array().unwrap().len(), 12);
+}
