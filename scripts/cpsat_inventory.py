@@ -379,6 +379,10 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--objective", choices=["makespan", "downtime"], default="makespan")
     ap.add_argument("--horizon", type=int, help="latest end when the problem has no deadline")
+    ap.add_argument("--hint", help="diagnostics: a plan file whose starts are given to CP-SAT as a "
+                    "solution hint (not for benchmarking)")
+    ap.add_argument("--fix", action="store_true",
+                    help="diagnostics: with --hint, fix the starts to the plan's (is it a model solution?)")
     ap.add_argument("--plan", help="write the schedule here as a plan file (windowplan check reads it)")
     a = ap.parse_args(argv)
     t0 = time.monotonic()
@@ -391,6 +395,15 @@ def main(argv: list[str]) -> int:
                    wall_s=round(time.monotonic() - t0, 3))
         print(json.dumps(out))
         return 0
+    if a.hint:
+        with open(a.hint, encoding="utf-8") as f:
+            hint = {t["id"]: t["start_minute"] for t in json.load(f)["tasks"]}
+        for entry, s in zip(doc.get("legend") or [], model.start):
+            if entry["id"] in hint:
+                if a.fix:
+                    model.m.Add(s == hint[entry["id"]])
+                else:
+                    model.m.AddHint(s, hint[entry["id"]])
     solver = cp_model.CpSolver()
     # the time limit is CP-SAT's solving time; building the model in Python
     # (slow for the time-indexed signals) is reported apart as build_s
