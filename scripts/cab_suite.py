@@ -448,6 +448,8 @@ def run(a) -> int:
                 continue
             if a.max_size and (e["size"] or 0) > a.max_size:
                 continue
+            if a.min_size and (e["size"] or 0) < a.min_size:
+                continue
             inv = os.path.join(a.dir, e["inventory"])
             w = run_windowplan(inv, e["objective"], a, work)
             horizon = None
@@ -457,7 +459,11 @@ def run(a) -> int:
                 # shorter schedule is still allowed)
                 known = os.path.join(a.dir, e["known_plan"]) if e["known_plan"] else None
                 horizon = known or w["makespan"]
-            c = run_peer(inv, e["objective"], a, work, horizon)
+            if horizon is not None and a.peer_max_indexed is not None \
+                    and (e["size"] or 0) > a.peer_max_indexed:
+                c = None  # the time-indexed CP-SAT model would not be built in time
+            else:
+                c = run_peer(inv, e["objective"], a, work, horizon)
             row = {"instance": e["name"], "family": family_key(e), "expect": e["expect"],
                    "wp_exit": w["exit"], "wp_makespan": w["makespan"], "wp_bound": w["bound"],
                    "wp_optimal": w["optimal"], "wp_infeasible": w["infeasible"],
@@ -583,7 +589,12 @@ def main(argv) -> int:
     r.add_argument("--threads", type=int, default=2, help="windowplan threads = CP-SAT workers")
     r.add_argument("--csv", help="also write one row per instance here")
     r.add_argument("--only", help="comma-separated families (n50, hand, ...) or instance names")
+    r.add_argument("--peer-max-indexed", type=int,
+                   help="skip CP-SAT on time-indexed instances (max_downtime, downtime objective) "
+                        "above this size")
     r.add_argument("--max-size", type=int, help="skip generated instances above this size")
+    r.add_argument("--min-size", type=int, help="skip generated instances below this size (and the "
+                   "examples and hand-written nights)")
     a = ap.parse_args(argv)
     if a.cmd == "run" and a.time_limit == int(a.time_limit):
         a.time_limit = int(a.time_limit)
