@@ -520,6 +520,8 @@ def conflicts(e, w, c) -> list[str]:
         proof = c.get("horizon_from") == "deadline"
         if c.get("status") == "INFEASIBLE" and proof and (e["expect"] == "feasible" or w["makespan"] is not None):
             out.append(f"{n}: CP-SAT proves infeasible, a plan exists")
+        if w["infeasible"] and c.get("makespan") is not None and c.get("check"):
+            out.append(f"{n}: windowplan proves infeasible, CP-SAT has a checked schedule")
         if w["optimal"] and c.get("makespan") is not None and c["makespan"] < w["makespan"] \
                 and e["objective"] == "makespan":
             out.append(f"{n}: windowplan proved {w['makespan']} optimal, CP-SAT has {c['makespan']}")
@@ -534,8 +536,9 @@ def summary(rows) -> str:
     for r in rows:
         fams.setdefault(r["family"], []).append(r)
     head = ("| family | n | wp found | wp optimal | wp infeasible | wp not found | wp gap % "
-            "| wp s | cp found | cp optimal | cp infeasible | cp gap % | wp/cp window | known/expected |")
-    lines = [head, "|" + "---|" * 14]
+            "| wp s | cp found | cp optimal | cp infeasible | cp gap % | wp/cp window "
+            "| wp/cp downtime | feasible/infeasible/unknown |")
+    lines = [head, "|" + "---|" * 15]
     for fam, rs in fams.items():
         found = [r for r in rs if r["wp_makespan"] is not None]
         gaps = [100.0 * (r["wp_makespan"] - r["wp_bound"]) / max(1, r["wp_bound"])
