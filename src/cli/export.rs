@@ -1,7 +1,9 @@
 //! `windowplan export`: the time-indexed MILP model of an inventory (or a
 //! PSPLIB / RCPSP/max instance) in CPLEX LP format, for the user's own MILP
-//! solver (HiGHS, CBC, Gurobi, CPLEX); or a saved plan for the tools that
-//! run the night (`--plan PLAN --format ansible|cau|argo`, see executors.rs).
+//! solver (HiGHS, CBC, Gurobi, CPLEX); the compiled core problem itself as
+//! JSON (`windowplan-problem/1`, docs/export-json.md), for any other solver;
+//! or a saved plan for the tools that run the night (`--plan PLAN --format
+//! ansible|cau|argo`, see executors.rs).
 
 use super::common::*;
 use super::search_args::{SearchArgs, TwoSeconds};
@@ -20,6 +22,9 @@ enum ModelFormat {
     Cau,
     /// Argo Workflows: a `Workflow` YAML file whose DAG holds the plan's order (needs --plan).
     Argo,
+    /// JSON: the compiled core problem with every rule and a legend of the
+    /// activities (`windowplan-problem/1`, docs/export-json.md).
+    Json,
 }
 
 /// Write the scheduling model as a MILP for another solver.
@@ -37,7 +42,7 @@ pub struct Args {
     #[arg(long, value_name = "MINUTES", default_value_t = 0,
           value_parser = clap::value_parser!(i64).range(0..=10_080))]
     wave_slack: i64,
-    /// The longest makespan the model holds, in minutes. Default: the
+    /// (LP only) The longest makespan the model holds, in minutes. Default: the
     /// length of the plan found within --time-limit (the model then holds
     /// every plan at least as short), or the deadline when none is found.
     #[arg(long)]
@@ -55,13 +60,13 @@ impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
         let executor = match self.format {
-            ModelFormat::Lp => None,
+            ModelFormat::Lp | ModelFormat::Json => None,
             ModelFormat::Ansible => Some(super::executors::Executor::Ansible),
             ModelFormat::Cau => Some(super::executors::Executor::Cau),
             ModelFormat::Argo => Some(super::executors::Executor::Argo),
         };
         if executor.is_none() && self.plan.is_some() {
-            eprintln!("error: --plan is read by --format ansible, cau or argo; --format lp writes the model of the inventory (drop --plan, or choose an executor format)");
+            eprintln!("error: --plan is read by --format ansible, cau or argo; --format lp and json write the model of the inventory (drop --plan, or choose an executor format)");
             return EXIT_BAD_INPUT;
         }
         if let Some(executor) = executor {
@@ -74,6 +79,15 @@ impl Args {
                 out,
                 &self.limits.limits(),
             );
+        }
+        if let ModelFormat::Json = self.format {
+            return match self.document() {
+                Ok(doc) => write_or_fail(
+                    self.output.as_deref(),
+                    &windowplan::model::export::to_json(&doc),
+                ),
+                Err(code) => code,
+            };
         }
         let problem = match self.problem() {
             Ok(p) => p,
@@ -108,6 +122,20 @@ impl Args {
         }
         let inv = load(path, &self.limits.limits())?;
         Ok(windowplan::model::compile(&inv).problem)
+    }
+
+    /// The JSON document of the inventory's or instance's core problem.
+    fn document(&self) -> Result<windowplan::model::export::ProblemDocument, u8> {
+        use windowplan::model::export;
+        let path: &Path = &self.inventory;
+        if let Some(format) = windowplan::bench::formats::Format::from_path(path) {
+            return windowplan::bench::formats::read_instance(path, Some(format))
+                .map(export::instance_document)
+                .map_err(|e| report_input_error(&e));
+        }
+        let inv = load(path, &self.limits.limits())?;
+        let problem = windowplan::model::compile(&inv).problem;
+        Ok(export::inventory_document(&inv, problem))
     }
 
     /// The length of a plan found within the time limit, else the deadline.

@@ -3,6 +3,7 @@
 //! clusters, DR pairs or services leaks past [`compile()`].
 
 pub mod compile;
+pub mod export;
 #[cfg(test)]
 pub mod fixtures;
 pub mod problem;
