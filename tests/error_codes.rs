@@ -1,5 +1,6 @@
-//! The error catalogue (docs/errors.md) and the source agree: every `E0xx`
-//! code written in src/ is documented, and every documented code is used.
+//! The error catalogue (docs/errors.md) and the source agree: every error
+//! (`Exxx`) and warning (`Wxxx`) code written in src/ is documented, and
+//! every documented code is used.
 
 mod common;
 
@@ -7,13 +8,13 @@ use common::root;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Every `E0` followed by two digits, not inside a longer word.
+/// Every `E` or `W` followed by three digits, not inside a longer word.
 fn codes_in(text: &str) -> BTreeSet<String> {
     let b = text.as_bytes();
     let mut out = BTreeSet::new();
     for i in 0..b.len().saturating_sub(3) {
-        if b[i] == b'E'
-            && b[i + 1] == b'0'
+        if (b[i] == b'E' || b[i] == b'W')
+            && b[i + 1].is_ascii_digit()
             && b[i + 2].is_ascii_digit()
             && b[i + 3].is_ascii_digit()
             && (i == 0 || !b[i - 1].is_ascii_alphanumeric())
@@ -37,7 +38,8 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// Codes the source gives to diagnostics: those in string literals
-/// (`"E031"`), which is how every diagnostic is built.
+/// (`"E031"`), which is how every diagnostic is built, and those written
+/// into a message whole (`warning[W020]`).
 fn source_codes() -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
@@ -45,7 +47,8 @@ fn source_codes() -> BTreeSet<String> {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for c in codes_in(&text) {
-            if text.contains(&format!("\"{c}\"")) {
+            // `"W003"` builds a Diagnostic; `warning[W020]` is written whole.
+            if text.contains(&format!("\"{c}\"")) || text.contains(&format!("[{c}]")) {
                 codes.insert(c);
             }
         }

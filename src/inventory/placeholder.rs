@@ -72,8 +72,8 @@ fn walk(node: &Node, path: String, out: &mut Vec<Diagnostic>) {
 /// under a placeholder's path, or naming the placeholder.
 pub fn caused_by(d: &Diagnostic, gaps: &[Diagnostic]) -> bool {
     // The item reader says a malformed required field is missing.
-    let missing =
-        super::parser_hints::quoted_after(&d.message, "missing field").map(|f| format!("{}.{f}", d.path));
+    let missing = super::parser_hints::quoted_after(&d.message, "missing field")
+        .map(|f| format!("{}.{f}", d.path));
     d.message.contains(FILL_IN)
         || gaps.iter().any(|g| {
             Some(&g.path) == missing.as_ref()
