@@ -46,8 +46,8 @@ use std::collections::{HashMap, HashSet};
 // Loading used to live here: its public names stay reachable from this path.
 pub use super::load::{
     check_limits, load, load_str, load_str_with, load_with, parse_str, parse_value, read_limited,
-    read_text_limited, suggest, Format, Limits, MAX_BLACKOUTS, MAX_FILE_BYTES, MAX_TASKS,
-    SUGGESTION_BUDGET,
+    read_text_limited, suggest, Format, Limits, MAX_BLACKOUTS, MAX_FILE_BYTES, MAX_PRECEDENCES,
+    MAX_TASKS, SUGGESTION_BUDGET,
 };
 
 /// What every family of rules shares: the diagnostics found so far and the
@@ -112,8 +112,9 @@ impl Ctx<'_> {
         ok.then(|| crate::base::intervals::merge(out))
     }
 
-    /// E020/E021: an id must be non-empty, without `@`, whitespace or
-    /// control characters.
+    /// E020/E021: an id must be non-empty, without `@`, whitespace,
+    /// control characters or invisible and text-direction characters
+    /// (U+202E, zero-width spaces and joiners, …: `base::text::is_hidden_char`).
     fn check_id(&mut self, path: String, kind: &str, id: &str) {
         if id.is_empty() {
             self.err(
@@ -124,14 +125,19 @@ impl Ctx<'_> {
             );
         } else if let Some(c) = id
             .chars()
-            .find(|c| *c == '@' || c.is_whitespace() || c.is_control())
+            .find(|c| *c == '@' || c.is_whitespace() || crate::base::text::is_hidden_char(*c))
         {
             let what = if c == '@' {
                 "`@` (reserved for cluster-expanded task ids `<task>@<member>`)".to_string()
             } else if c.is_whitespace() {
                 "whitespace".to_string()
-            } else {
+            } else if c.is_control() {
                 format!("control character U+{:04X}", c as u32)
+            } else {
+                format!(
+                    "invisible or text-direction character U+{:04X} (it makes the id look like another)",
+                    c as u32
+                )
             };
             self.err(
                 "E021",
