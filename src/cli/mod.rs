@@ -18,6 +18,7 @@ mod risk;
 mod schema;
 mod spinner;
 mod validate;
+pub mod watchdog;
 mod whatif;
 
 /// The subcommands.
