@@ -48,7 +48,7 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
     let mut word_len = 0usize;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c.is_whitespace() && !is_hidden_char(c) || c == '\n' {
+        if is_blank(c) || c == '\n' {
             word_len = 0;
             out.push(c);
             continue;
@@ -56,10 +56,7 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
         word_len += 1;
         if word_len == KEPT_OF_LONG_WORD + 1 {
             // Is the rest of this word long enough to cut?
-            let rest: usize = 1 + chars
-                .clone()
-                .take_while(|c| !(c.is_whitespace() && !is_hidden_char(*c)))
-                .count();
+            let rest: usize = 1 + chars.clone().take_while(|c| !is_blank(*c)).count();
             if KEPT_OF_LONG_WORD + rest > MAX_ECHOED_WORD {
                 for _ in 1..rest {
                     chars.next();
@@ -71,6 +68,11 @@ pub fn for_terminal(text: &str) -> Cow<'_, str> {
         push_escaped(&mut out, c);
     }
     Cow::Owned(out)
+}
+
+/// A visible blank (a space, not a tab or line break): where a word ends.
+fn is_blank(c: char) -> bool {
+    c.is_whitespace() && !is_hidden_char(c)
 }
 
 /// Appends `c`, or its escape when it is hidden.
