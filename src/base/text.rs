@@ -75,6 +75,24 @@ fn is_blank(c: char) -> bool {
     c.is_whitespace() && !is_hidden_char(c)
 }
 
+/// `text` with every hidden character but the line feed escaped, nothing
+/// cut: for a whole document written to a terminal (the plan's table),
+/// whose long lines are the user's own.
+pub fn escape_hidden(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c != '\n' && is_hidden_char(c)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c == '\n' {
+            out.push(c);
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Appends `c`, or its escape when it is hidden.
 fn push_escaped(out: &mut String, c: char) {
     match c {
@@ -138,6 +156,13 @@ mod tests {
         assert_eq!(for_terminal("a\tb\r"), "a\\tb\\r");
         // The line feed separates lines of a message and is kept.
         assert_eq!(for_terminal("a\nb"), "a\nb");
+    }
+
+    #[test]
+    fn documents_are_escaped_but_not_cut() {
+        let long = "x".repeat(1000);
+        assert_eq!(escape_hidden(&long), long);
+        assert_eq!(escape_hidden("a\u{1b}b\nc"), "a\\eb\nc");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn render(
     match format {
         // The terminal format: text from the inventory (titles, notes) is
         // shown escaped, as in error messages.
-        Format::Table => crate::base::text::for_terminal(&table::render(inv, plan)).into_owned(),
+        Format::Table => crate::base::text::escape_hidden(&table::render(inv, plan)).into_owned(),
         Format::Json => json::to_json(plan),
         Format::Md => markdown::render(inv, plan, &critical()),
         Format::Csv => csv::render(inv, plan),

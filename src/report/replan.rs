@@ -465,7 +465,7 @@ pub fn html(r: &Replan) -> String {
 pub fn render(r: &Replan, format: super::Format) -> String {
     use super::Format;
     match format {
-        Format::Table => crate::base::text::for_terminal(&table(r)).into_owned(),
+        Format::Table => crate::base::text::escape_hidden(&table(r)).into_owned(),
         Format::Json => to_json(r),
         Format::Md => markdown(r),
         Format::Csv => csv(r),
