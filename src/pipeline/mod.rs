@@ -135,8 +135,33 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
     use base::intervals::{intersect, merge, subtract};
     let end = inv.window.deadline.unwrap_or(inventory::time::MAX_MINUTES);
     let mut reasons = Vec::new();
+    // The blackouts that cover every task are taken out of the window once
+    // (10 000 of them, once per task, took 17 s at 10 000 tasks); each task
+    // then looks at the scoped ones only.
+    let global: Vec<model::Interval> = inv
+        .blackouts
+        .iter()
+        .filter(|b| b.covers_everything())
+        .map(|b| b.interval)
+        .collect();
+    let open = subtract(&[model::Interval::new(0, end)], &merge(global));
+    let longest_open = open.iter().map(|iv| iv.len()).max().unwrap_or(0);
+    let scoped: Vec<&inventory::Blackout> = inv
+        .blackouts
+        .iter()
+        .filter(|b| !b.covers_everything())
+        .collect();
     for task in &inv.tasks {
-        let mut room = vec![model::Interval::new(0, end)];
+        let plain = task.windows.is_none()
+            && task
+                .needs
+                .iter()
+                .all(|&(team, _)| inv.teams[team].available.is_none())
+            && !scoped.iter().any(|b| inv.blackout_covers(b, task));
+        if plain && longest_open >= task.duration {
+            continue;
+        }
+        let mut room = open.clone();
         if let Some(w) = &task.windows {
             room = intersect(&room, w);
         }
@@ -145,14 +170,18 @@ pub fn precheck(inv: &Inventory) -> Option<String> {
                 room = intersect(&room, av);
             }
         }
-        let covering: Vec<&inventory::Blackout> = inv
-            .blackouts
+        let blackouts: Vec<model::Interval> = scoped
             .iter()
             .filter(|b| inv.blackout_covers(b, task))
+            .map(|b| b.interval)
             .collect();
-        let blackouts: Vec<model::Interval> = covering.iter().map(|b| b.interval).collect();
         let room = subtract(&room, &merge(blackouts));
         if room.iter().all(|iv| iv.len() < task.duration) {
+            let covering: Vec<&inventory::Blackout> = inv
+                .blackouts
+                .iter()
+                .filter(|b| inv.blackout_covers(b, task))
+                .collect();
             reasons.push(words::no_stretch(inv, task, &covering, &room));
         }
     }
