@@ -74,10 +74,12 @@ pub fn disarm() {
     DONE.store(true, Ordering::SeqCst);
 }
 
-/// Seconds in words: `1s`, `2.5s`.
+/// Seconds in words: `3ms`, `1s`, `2.5s`.
 fn secs(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s.fract() == 0.0 {
+    if s < 1.0 {
+        format!("{}ms", d.as_millis())
+    } else if s.fract() == 0.0 {
         format!("{s:.0}s")
     } else {
         format!("{s:.1}s")
@@ -107,7 +109,7 @@ fn watch() {
         if let Some((command, _, limit)) = spent {
             let g = grace(Some(limit));
             let m = format!(
-                "no result within the time limit: `{command}` was still working {} after its budget of {} and was ended; nothing was written and nothing is proven (try a longer --time-limit)",
+                "no result within the time limit (none is proven impossible): `{command}` was still working {} after its budget of {} and was ended; nothing was written (try a longer --time-limit)",
                 secs(g),
                 secs(limit)
             );
@@ -141,5 +143,6 @@ mod tests {
         );
         assert_eq!(secs(Duration::from_millis(2500)), "2.5s");
         assert_eq!(secs(Duration::from_secs(3)), "3s");
+        assert_eq!(secs(Duration::from_millis(3)), "3ms");
     }
 }
