@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::base::text::for_terminal;
+
 /// One problem in the user's input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
@@ -51,15 +53,24 @@ impl Diagnostic {
     }
 }
 
+/// Written for a terminal: the path, message and hint go through
+/// [`for_terminal`], so an id holding ESC, NUL, a bidirectional override or
+/// half a megabyte is shown escaped and cut.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = for_terminal(&self.message);
         if self.path.is_empty() {
-            write!(f, "error[{}]: {}", self.code, self.message)?;
+            write!(f, "error[{}]: {message}", self.code)?;
         } else {
-            write!(f, "error[{}]: {}: {}", self.code, self.path, self.message)?;
+            write!(
+                f,
+                "error[{}]: {}: {message}",
+                self.code,
+                for_terminal(&self.path)
+            )?;
         }
         if !self.hint.is_empty() {
-            write!(f, "\n  hint: {}", self.hint)?;
+            write!(f, "\n  hint: {}", for_terminal(&self.hint))?;
         }
         Ok(())
     }
@@ -86,17 +97,37 @@ impl InputError {
     }
 }
 
+/// Diagnostics written out per input error at most; the rest are counted
+/// ("… and 999 900 more problems"), so a file with a million bad entries
+/// does not flood the terminal.
+pub const MAX_SHOWN_DIAGNOSTICS: usize = 100;
+
+/// Every diagnostic up to [`MAX_SHOWN_DIAGNOSTICS`], then how many more.
 impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.diagnostics.iter().enumerate() {
+        let source = for_terminal(&self.source);
+        for (i, d) in self
+            .diagnostics
+            .iter()
+            .take(MAX_SHOWN_DIAGNOSTICS)
+            .enumerate()
+        {
             if i > 0 {
                 writeln!(f)?;
             }
             // `file:line:col:` as compilers write it, so editors can jump there.
             match (d.line, d.column) {
-                (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.source, d)?,
-                _ => write!(f, "{}: {}", self.source, d)?,
+                (Some(l), Some(c)) => write!(f, "{source}:{l}:{c}: {d}")?,
+                _ => write!(f, "{source}: {d}")?,
             }
+        }
+        let more = self.diagnostics.len().saturating_sub(MAX_SHOWN_DIAGNOSTICS);
+        if more > 0 {
+            write!(
+                f,
+                "\n{source}: … and {more} more problem{} (the first {MAX_SHOWN_DIAGNOSTICS} are shown; fix these and run again)",
+                if more == 1 { "" } else { "s" }
+            )?;
         }
         Ok(())
     }

@@ -23,7 +23,11 @@ fn main() -> ExitCode {
     // Ctrl-C asks the search to stop and keep its best plan (a second one
     // exits at once). Failing to install it only loses that nicety.
     let _ = install_handler();
-    ExitCode::from(args.command.run())
+    // The backstop that ends a command that outlives Ctrl-C or its budget.
+    cli::watchdog::start();
+    let code = args.command.run();
+    cli::watchdog::disarm();
+    ExitCode::from(code)
 }
 
 /// Installs the Ctrl-C handler: the first interrupt calls `interrupt::request`, a

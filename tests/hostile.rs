@@ -536,12 +536,17 @@ fn thousands_of_bad_references_are_reported_quickly() {
             r#"{{"window": {{"start": "2026-12-05T22:00", "timezone": "UTC"}}, "systems": [{systems}], "tasks": [{tasks}]}}"#
         ),
     );
+    // All 40 000 are found; the first 100 are printed, then the count.
     refused(
         &p,
         "E031",
-        &["tasks[19999].system", "unknown system `s19999x`"],
+        &[
+            "tasks[0].system",
+            "unknown system `s0x`",
+            "… and 39900 more problems",
+        ],
     );
-    refused(&p, "E034", &["tasks[19999].after[0]", "did you mean"]);
+    refused(&p, "E034", &["tasks[0].after[0]", "did you mean"]);
 }
 
 #[test]
@@ -757,4 +762,444 @@ fn reader_loader_keeps_the_limits() {
     let inv = windowplan::load_inventory_reader(&text[..], Format::Yaml, "q", &Limits::default())
         .unwrap();
     assert_eq!(inv.tasks.len(), 5);
+}
+
+// ---------------------------------------------------------------------------
+// Resources and safety (issue 21, items 20–26). Memory and time are measured
+// by `scripts/hostile-bench.sh` (release build, /usr/bin/time -v), not here.
+
+/// A cluster of `n` members `m0..` with `drain` then `patch` on it: the
+/// second waits for every member of the first, n × n precedences.
+fn big_cluster_after_cluster(n: usize) -> String {
+    let members = joined(0..n, |i| format!("m{i}"));
+    let systems = joined(0..n, |i| format!("{{id: m{i}}}"));
+    format!(
+        "{HEAD}systems: [ {systems} ]\nclusters: [ {{ id: k, members: [ {members} ] }} ]\ntasks:\n  - {{ id: drain, cluster: k, duration: 1m, outage: false }}\n  - {{ id: patch, cluster: k, duration: 5m, after: [drain] }}\n"
+    )
+}
+
+#[test]
+fn a_cluster_task_after_a_large_cluster_task_hits_the_precedence_limit() {
+    // 1 500 × 1 500 = 2 250 000 links: refused before they are built (it
+    // took 0.73 GB at 2 000 members and 18 GB at 10 000).
+    let (dir, p) = temp_file("cluster.yaml", big_cluster_after_cluster(1500));
+    refused(
+        &p,
+        "E007",
+        &[
+            "tasks[1].after[0]",
+            "2253000 precedences",
+            "limit of 2000000",
+            "each of the 1500 expansions of `patch` to each of the 1500 of `drain`",
+            "`drain-done`",
+        ],
+    );
+    // `same_member` keeps it linear, and is accepted.
+    let linear = big_cluster_after_cluster(1500).replace(
+        "after: [drain]",
+        "after: [ { task: drain, same_member: true } ]",
+    );
+    let p = write(&dir, "linear.yaml", linear);
+    windowplan().arg("validate").arg(&p).assert().success();
+    // So is a small one.
+    let p = write(&dir, "small.yaml", big_cluster_after_cluster(40));
+    windowplan().arg("validate").arg(&p).assert().success();
+}
+
+#[test]
+fn systems_have_a_count_limit() {
+    let systems = joined(0..7, |i| format!("{{id: s{i}}}"));
+    let (_dir, p) = temp_file("systems.yaml", format!("{HEAD}systems: [ {systems} ]\n"));
+    refused_by(
+        &["validate"],
+        &p,
+        &["--max-tasks", "3"],
+        "E007",
+        &["7 systems", "limit of 6", "--max-tasks"],
+    );
+    windowplan()
+        .args(["validate", "--max-tasks", "4"])
+        .arg(&p)
+        .assert()
+        .success();
+}
+
+/// A plan file for `quickstart.yaml` with one more entry of id `id`.
+fn plan_with_unknown_id(dir: &tempfile::TempDir, id: &str) -> std::path::PathBuf {
+    let good = dir.path().join("good.json");
+    save_plan(&example("quickstart.yaml"), &good);
+    let mut plan = read_json(&good);
+    plan["tasks"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "id": id, "start_minute": 0
+        }));
+    write(dir, "bad-plan.json", serde_json::to_string(&plan).unwrap())
+}
+
+#[test]
+fn check_with_a_huge_unknown_id_answers_at_once_and_echoes_little() {
+    let dir = tempdir();
+    let id = format!("t{}", "x".repeat(500_000));
+    let plan = plan_with_unknown_id(&dir, &id);
+    let out = run(windowplan()
+        .arg("check")
+        .arg(example("quickstart.yaml"))
+        .arg(&plan));
+    assert_eq!(
+        out.code,
+        Some(2),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    assert!(
+        out.stderr.contains("error[E072]"),
+        "{}",
+        &out.stderr[..2000.min(out.stderr.len())]
+    );
+    assert!(
+        out.stderr.len() < 4_000,
+        "{} bytes on stderr",
+        out.stderr.len()
+    );
+    assert!(out.stderr.contains("more characters]"), "{}", out.stderr);
+}
+
+#[test]
+fn a_million_problems_print_a_hundred_and_the_count() {
+    let dir = tempdir();
+    let good = dir.path().join("good.json");
+    save_plan(&example("quickstart.yaml"), &good);
+    let entries = joined(0..20_000, |i| {
+        format!(r#"{{"id": "nope-{i}", "start_minute": 0}}"#)
+    });
+    let plan = write(&dir, "many.json", format!(r#"{{"tasks": [{entries}]}}"#));
+    let out = run(windowplan()
+        .arg("check")
+        .arg(example("quickstart.yaml"))
+        .arg(&plan));
+    assert_eq!(out.code, Some(2));
+    let errors = out.stderr.matches("error[E07").count();
+    assert_eq!(errors, 100, "{}", out.stderr);
+    // 20 000 unknown ids and every task of the inventory missing.
+    let tasks = read_json(&good)["tasks"].as_array().unwrap().len();
+    assert!(
+        out.stderr
+            .contains(&format!("… and {} more problems", 20_000 + tasks - 100)),
+        "{}",
+        out.stderr.lines().last().unwrap_or_default()
+    );
+}
+
+#[test]
+fn escapes_and_invisible_characters_never_reach_the_terminal() {
+    let dir = tempdir();
+    // An unknown id with ESC and NUL in a plan file: escaped in the message.
+    let plan = plan_with_unknown_id(&dir, "evil\u{1b}[2J\u{0}\u{202e}x");
+    let out = run(windowplan()
+        .arg("check")
+        .arg(example("quickstart.yaml"))
+        .arg(&plan));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(!out.stderr.contains('\u{1b}'), "{:?}", out.stderr);
+    assert!(!out.stderr.contains('\u{0}'), "{:?}", out.stderr);
+    assert!(!out.stderr.contains('\u{202e}'), "{:?}", out.stderr);
+    assert!(
+        out.stderr.contains("evil\\e[2J\\0\\u{202e}x"),
+        "{:?}",
+        out.stderr
+    );
+    // An unknown reference in an inventory, with its "did you mean".
+    let p = write(
+        &dir,
+        "ref.json",
+        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "systems": [{"id": "web"}], "tasks": [{"id": "t", "system": "web\u001b]0;pwned\u0007", "duration": "5m"}]}"#,
+    );
+    let out = run(windowplan().arg("validate").arg(&p));
+    assert_eq!(out.code, Some(2));
+    assert!(
+        !out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{7}'),
+        "{:?}",
+        out.stderr
+    );
+    // Text-direction and zero-width characters are refused in ids.
+    for (k, c) in ["\u{202e}", "\u{200b}", "\u{feff}", "\u{2066}"]
+        .iter()
+        .enumerate()
+    {
+        let p = write(
+            &dir,
+            &format!("bidi{k}.json"),
+            format!(
+                r#"{{"window": {{"start": "2026-12-05T22:00", "timezone": "UTC"}}, "systems": [{{"id": "web{c}1"}}]}}"#
+            ),
+        );
+        refused(
+            &p,
+            "E021",
+            &["systems[0].id", "invisible or text-direction character"],
+        );
+    }
+}
+
+#[test]
+fn csv_cells_never_start_a_formula() {
+    let (_dir, p) = temp_file(
+        "formula.json",
+        r#"{"window": {"start": "2026-12-05T22:00", "timezone": "UTC"}, "systems": [{"id": "=cmd|x"}, {"id": "+sum"}, {"id": "-neg"}], "tasks": [{"id": "=t1", "system": "=cmd|x", "duration": "5m"}, {"id": "+t2", "system": "+sum", "duration": "5m"}, {"id": "-t3", "system": "-neg", "duration": "5m"}]}"#,
+    );
+    let out = run(plan_one_thread("1s").args(["--format", "csv"]).arg(&p));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let csv = out.stdout_text();
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_matches('"');
+            let first = cell.chars().next();
+            let formula = matches!(first, Some('=' | '+' | '@'))
+                || (first == Some('-') && cell.parse::<f64>().is_err());
+            assert!(!formula, "formula cell {cell:?} in {csv}");
+        }
+    }
+    assert!(
+        csv.contains("'=t1") && csv.contains("'+t2") && csv.contains("'-t3"),
+        "{csv}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_keep_their_mode_follow_links_and_ignore_planted_temporaries() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let target = dir.path().join("plan.json");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink("plan.json", &link).unwrap();
+    // Planted links at names the old code would have used.
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep").unwrap();
+    for pid in 0..64 {
+        for name in ["latest.json", "plan.json"] {
+            let _ =
+                std::os::unix::fs::symlink(&victim, dir.path().join(format!(".{name}.tmp-{pid}")));
+        }
+    }
+    plan_one_thread("1s")
+        .args(["--format", "json", "-o"])
+        .arg(&link)
+        .arg(example("quickstart.yaml"))
+        .assert()
+        .success();
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(read_json(&target)["tasks"].is_array());
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+}
+
+#[test]
+fn huge_service_weights_are_refused() {
+    let (_dir, p) = temp_file(
+        "weights.yaml",
+        format!("{HEAD}systems: [ {{id: a}} ]\nservices: [ {{ id: s, weight: 1e308, requires: [a] }} ]\n"),
+    );
+    refused(&p, "E043", &["services[0].weight", "from 0 to 1000000"]);
+}
+
+#[test]
+fn a_duplicate_task_id_is_not_after_itself() {
+    let (_dir, p) = temp_file(
+        "dup.yaml",
+        format!("{HEAD}systems: [ {{id: a}} ]\ntasks:\n  - {{ id: t, system: a, duration: 5m }}\n  - {{ id: t, system: a, duration: 5m, after: [t] }}\n"),
+    );
+    let out = run(windowplan().arg("validate").arg(&p));
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("error[E022]"), "{}", out.stderr);
+    assert!(!out.stderr.contains("after itself"), "{}", out.stderr);
+}
+
+#[test]
+fn scenario_files_are_bounded_and_placed_in_the_users_words() {
+    let dir = tempdir();
+    let inv = example("quickstart.yaml");
+    // `id: null` removes the element, as README says (it used to merge
+    // into the element, leaving a task without an id).
+    let sc = write(
+        &dir,
+        "drop.yaml",
+        "name: no smoke test\npatch: { tasks: { smoke-test: { id: null } } }\n",
+    );
+    let out = run(windowplan()
+        .args(["whatif", "--time-limit", "1s", "--format", "json"])
+        .arg(&inv)
+        .arg("--scenario")
+        .arg(&sc));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    // Too many scenarios: refused before any is planned.
+    let many = joined(0..51, |i| format!(r#"{{"name": "s{i}", "patch": {{}}}}"#));
+    let sc = write(&dir, "many.json", format!("[{many}]"));
+    exits_with(
+        windowplan()
+            .arg("whatif")
+            .arg(&inv)
+            .arg("--scenario")
+            .arg(&sc),
+        2,
+        &["error[E090]", "51 scenarios", "limit of 50"],
+    );
+    // A patched inventory's error names the scenario and the field, with no
+    // line or column of a document the user never saw.
+    let sc = write(
+        &dir,
+        "bad.yaml",
+        "name: broken\npatch: { window: { timezone: Mars/Olympus } }\n",
+    );
+    let out = run(windowplan()
+        .arg("whatif")
+        .arg(&inv)
+        .arg("--scenario")
+        .arg(&sc));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("scenario `broken`: error["),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("`broken`:1:"), "{}", out.stderr);
+}
+
+/// Runs `windowplan ARGS.. INVENTORY`, sends SIGINT after `after`, and
+/// gives (exit code, seconds from the signal to the end, stderr).
+#[cfg(unix)]
+fn interrupt_after(
+    args: &[&str],
+    inv: &std::path::Path,
+    after: std::time::Duration,
+) -> (Option<i32>, f64, String) {
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("windowplan"))
+        .args(args)
+        .arg(inv)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(after);
+    let signalled = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let result = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+    assert!(killed.success(), "ended before the interrupt: {stderr}");
+    (
+        result.status.code(),
+        signalled.elapsed().as_secs_f64(),
+        stderr,
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_every_command_not_only_the_search() {
+    // `explain` and `availability` re-plan with the solver, which did not
+    // listen to Ctrl-C there: with a two-minute limit they ran on. The
+    // watchdog ends them a second after Ctrl-C, exit 130, and says so.
+    let (_dir, inv) = temp_file("hard.yaml", hard_inventory());
+    for cmd in ["explain", "availability"] {
+        let (code, secs, stderr) = interrupt_after(
+            &[cmd, "--time-limit", "120s"],
+            &inv,
+            std::time::Duration::from_millis(1500),
+        );
+        // Bounds in seconds are measured by scripts/hostile-bench.sh; this
+        // only tells "stopped" from "ran its two minutes".
+        assert!(secs < 60.0, "{cmd} ran on {secs:.1}s after Ctrl-C");
+        if code == Some(130) {
+            assert!(stderr.contains("interrupted"), "{cmd}: {stderr}");
+        } else {
+            // It may also have stopped cooperatively with what it had.
+            assert!(matches!(code, Some(0 | 1 | 3)), "{cmd}: {code:?} {stderr}");
+        }
+    }
+}
+
+/// `n` one-minute blackouts a week apart, starting three months after the
+/// window opens, for every system.
+fn far_blackouts(n: usize) -> String {
+    let mut s = String::from("blackouts:\n");
+    let start = jiff::civil::date(2027, 3, 1).at(0, 0, 0, 0);
+    for i in 0..n {
+        let from = start + jiff::Span::new().minutes(7 * i as i64);
+        let to = from + jiff::Span::new().minutes(1);
+        s.push_str(&format!(
+            "  - {{ from: {}, to: {} }}\n",
+            from.strftime("%Y-%m-%dT%H:%M"),
+            to.strftime("%Y-%m-%dT%H:%M")
+        ));
+    }
+    s
+}
+
+#[test]
+fn far_away_blackouts_are_left_out_of_the_model() {
+    // Each far blackout was copied into every task's forbidden intervals:
+    // 10 000 tasks × 9 997 blackouts took over 7 GB.
+    let tasks = "systems: [ {id: a}, {id: b} ]\ntasks:\n  - { id: t1, system: a, duration: 30m }\n  - { id: t2, system: b, duration: 20m, after: [t1] }\n";
+    let near = "  - { from: 2026-12-05T22:10, to: 2026-12-05T22:20 }\n";
+    // With a deadline: what starts after it is left out, exactly.
+    let with_deadline = format!(
+        "window: {{ start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T06:00 }}\n{tasks}{}{near}",
+        far_blackouts(300)
+    );
+    let inv =
+        windowplan::load_inventory_str(&with_deadline, windowplan::inventory::Format::Yaml, "t")
+            .unwrap();
+    let compiled = windowplan::model::compile(&inv);
+    for a in &compiled.problem.activities {
+        assert_eq!(a.forbidden.len(), 1, "{}: {:?}", a.name, a.forbidden);
+    }
+    // Without one: the pipeline's model leaves them out (a relaxation) and
+    // the plan, checked against every blackout, is the same.
+    let without = format!(
+        "window: {{ start: 2026-12-05T22:00, timezone: UTC }}\n{tasks}{}{near}",
+        far_blackouts(300)
+    );
+    let inv =
+        windowplan::load_inventory_str(&without, windowplan::inventory::Format::Yaml, "t").unwrap();
+    let horizon = windowplan::pipeline::relaxed_horizon(&inv).expect("some blackouts are far");
+    let relaxed = windowplan::model::compile_with(
+        &inv,
+        &windowplan::model::CompileOptions {
+            horizon: Some(horizon),
+            ..Default::default()
+        },
+    );
+    assert!(relaxed
+        .problem
+        .activities
+        .iter()
+        .all(|a| a.forbidden.len() == 1));
+    let opts = windowplan::solve::SolveOptions {
+        time_limit: std::time::Duration::from_secs(2),
+        threads: 1,
+        ..Default::default()
+    };
+    let plan = windowplan::plan_inventory(&inv, &opts).unwrap();
+    let starts = plan.starts(&inv).unwrap();
+    assert!(windowplan::check::check(&inv, &starts).is_empty());
+    // t1 waits for the near blackout (22:10–22:20) to pass or runs before
+    // it cannot (30m): it starts at 22:20, t2 at 22:50; the window is 70m.
+    assert_eq!(starts, vec![20, 50]);
+    // Nothing far: no relaxation.
+    let plain =
+        format!("window: {{ start: 2026-12-05T22:00, timezone: UTC }}\n{tasks}blackouts:\n{near}");
+    let inv =
+        windowplan::load_inventory_str(&plain, windowplan::inventory::Format::Yaml, "t").unwrap();
+    assert_eq!(windowplan::pipeline::relaxed_horizon(&inv), None);
 }

@@ -114,6 +114,10 @@ pub(crate) fn apply_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
                     ));
                 };
                 for (id, edit) in edits {
+                    // `<id>: null` and `<id>: { <key>: null }` both remove
+                    // the element (README: "`id: null` removes the element").
+                    let removes = edit.is_null() || edit.get(key).is_some_and(Value::is_null);
+                    let edit = if removes { &Value::Null } else { edit };
                     let pos = items
                         .iter()
                         .position(|e| e.get(key).and_then(Value::as_str) == Some(id.as_str()));
@@ -253,7 +257,15 @@ pub(crate) fn patched_inventory(
     let patched = apply_patch(doc, &scenario.patch)
         .map_err(|msg| scenario_error(&source, "patch", msg, "see `windowplan whatif --help`"))?;
     let text = serde_json::to_string(&patched).expect("a JSON value always serialises");
-    crate::pipeline::load_inventory_str(&text, Format::Json, &source)
+    // A line and column would point into the merged document, which the user
+    // never sees: the path and the scenario's name say where instead.
+    crate::pipeline::load_inventory_str(&text, Format::Json, &source).map_err(|mut e| {
+        for d in &mut e.diagnostics {
+            d.line = None;
+            d.column = None;
+        }
+        e
+    })
 }
 
 /// What planning one scenario (or the base) gave.
@@ -437,7 +449,13 @@ pub fn compare(
     })
 }
 
-/// Reads the inventory as a document and validated, then [`compare`]s.
+/// Most scenarios compared in one run: each is planned with the whole
+/// `--time-limit` (two at a time on two cores), so 50 scenarios at the
+/// default 3 s take at most about 75 s; 2 000 would take well over an hour.
+pub const MAX_SCENARIOS: usize = 50;
+
+/// Reads the inventory as a document and validated, then [`compare`]s
+/// (at most [`MAX_SCENARIOS`] scenarios, E090).
 pub fn run(
     inventory: &Path,
     scenario_files: &[std::path::PathBuf],
@@ -463,6 +481,21 @@ pub fn run(
             Ok(v) => scenarios.extend(v),
             Err(e) => errors.push(e),
         }
+    }
+    if scenarios.len() > MAX_SCENARIOS {
+        errors.push(scenario_error(
+            &scenario_files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            "",
+            format!(
+                "{} scenarios, more than the limit of {MAX_SCENARIOS} in one run (each is planned with the whole --time-limit)",
+                scenarios.len()
+            ),
+            "compare fewer scenarios at a time: split the file and run whatif once per part",
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -587,9 +620,16 @@ impl Comparison {
         rows
     }
 
-    /// A fixed-width table for the terminal.
+    /// A fixed-width table for the terminal. Scenario names, notes and the
+    /// other cells are shown escaped (`base::text::for_terminal`): a name
+    /// holding ESC or NUL cannot drive the terminal.
     pub fn to_table(&self) -> String {
-        let rows = self.all_cells();
+        use crate::base::text::for_terminal;
+        let rows: Vec<Vec<String>> = self
+            .all_cells()
+            .into_iter()
+            .map(|r| r.iter().map(|c| for_terminal(c).into_owned()).collect())
+            .collect();
         let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.chars().count()).collect();
         for r in &rows {
             for (i, c) in r.iter().enumerate().take(HEADERS.len() - 1) {
@@ -616,9 +656,13 @@ impl Comparison {
             .scenarios
             .iter()
             .filter_map(|r| {
-                r.note
-                    .as_ref()
-                    .map(|n| format!("  {}: {}", r.scenario, n.trim()))
+                r.note.as_ref().map(|n| {
+                    format!(
+                        "  {}: {}",
+                        for_terminal(&r.scenario),
+                        for_terminal(n.trim())
+                    )
+                })
             })
             .collect();
         if !notes.is_empty() {
@@ -688,6 +732,19 @@ mod tests {
         let mut t = json!({});
         merge_patch(&mut t, &json!({"a": {"bb": {"ccc": null}}}));
         assert_eq!(t, json!({"a": {"bb": {}}}));
+    }
+
+    #[test]
+    fn id_null_removes_the_element() {
+        let doc = serde_json::json!({"tasks": [{"id": "a"}, {"id": "b"}]});
+        for patch in [
+            serde_json::json!({"tasks": {"a": null}}),
+            serde_json::json!({"tasks": {"a": {"id": null}}}),
+        ] {
+            let out = apply_patch(&doc, &patch).unwrap();
+            assert_eq!(out, serde_json::json!({"tasks": [{"id": "b"}]}), "{patch}");
+        }
+        assert!(apply_patch(&doc, &serde_json::json!({"tasks": {"z": {"id": null}}})).is_err());
     }
 
     #[test]

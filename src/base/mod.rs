@@ -3,6 +3,7 @@
 //! durations and lists. It imports nothing from the crate.
 
 pub(crate) mod intervals;
+pub mod text;
 pub(crate) mod words;
 
 use serde::{Deserialize, Serialize};

@@ -48,6 +48,9 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
         Ok(inv) => inv,
         Err(code) => return code,
     };
+    // Planning, then re-plans sharing the limit: the whole run ends within
+    // three times --time-limit (DESIGN.md, "Limits").
+    super::watchdog::budget("availability", opts.time_limit * 3);
     let base = windowplan::pipeline::plan_inventory(&inv, opts);
     let report = windowplan::analysis::availability::analyse_from(&inv, &base, opts);
     let text = if json {

@@ -70,9 +70,14 @@ pub fn say_warning(source: &str, w: &windowplan::error::Diagnostic) {
         (Some(l), Some(c)) => format!(":{l}:{c}"),
         _ => String::new(),
     };
+    use windowplan::base::text::for_terminal;
     eprintln!(
-        "{source}{place}: warning[{}]:{at} {}\n  hint: {}",
-        w.code, w.message, w.hint
+        "{}{place}: warning[{}]:{} {}\n  hint: {}",
+        for_terminal(source),
+        w.code,
+        for_terminal(&at),
+        for_terminal(&w.message),
+        for_terminal(&w.hint)
     );
 }
 
@@ -80,8 +85,9 @@ pub fn say_warning(source: &str, w: &windowplan::error::Diagnostic) {
 /// gives the exit code: 1 only when impossibility is proven, else 3 (the
 /// time limit `limit` was too short to find one).
 pub fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
+    let why = windowplan::base::text::for_terminal(why);
     let interrupted = windowplan::interrupt::requested();
-    eprintln!("{}", no_plan_message(what, proven, why, limit, interrupted));
+    eprintln!("{}", no_plan_message(what, proven, &why, limit, interrupted));
     if proven {
         EXIT_NO_PLAN
     } else {
@@ -160,9 +166,17 @@ pub fn report_input_error(e: &InputError) -> u8 {
     EXIT_BAD_INPUT
 }
 
-/// Writes `text` to `path` atomically (temporary file in the same folder,
-/// then rename), or to stdout when `path` is None.
+/// Writes `text` to `path` atomically, or to stdout when `path` is None.
+///
+/// The text goes to a temporary file created exclusively (random name,
+/// `O_EXCL`, never through a link) in the target's folder, which is then
+/// renamed over the target: a failed run leaves the old file whole. An
+/// existing target keeps its permissions (a 0600 file stays 0600); a target
+/// that is a symbolic link is followed, so the file it points to is
+/// replaced and the link kept.
 pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
+    // The watchdog never ends the process in the middle of a write.
+    let _writing = super::watchdog::Writing::start();
     match path {
         None => {
             let mut out = std::io::stdout().lock();
@@ -178,27 +192,54 @@ pub fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
             f.flush()
         }
         Some(path) => {
-            let dir = path
+            let target = resolve_links(path)?;
+            let dir = target
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-            let result = (|| {
-                let mut f = std::fs::File::create(&tmp)?;
-                f.write_all(text.as_bytes())?;
-                f.sync_all()?;
-                std::fs::rename(&tmp, path)
-            })();
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(".windowplan-").suffix(".tmp");
+            // A new file gets the usual 0666 less the umask (not the 0600 of
+            // a temporary file).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(std::fs::Permissions::from_mode(0o666));
             }
-            result
+            let mut tmp = builder.tempfile_in(dir)?;
+            if let Ok(meta) = std::fs::metadata(&target) {
+                tmp.as_file().set_permissions(meta.permissions())?;
+            }
+            tmp.write_all(text.as_bytes())?;
+            tmp.as_file().sync_all()?;
+            // On failure the temporary file is removed when `tmp` drops.
+            tmp.persist(&target).map_err(|e| e.error)?;
+            Ok(())
         }
     }
+}
+
+/// The file `path` stands for: a symbolic link is followed (as many links
+/// in a row as the system allows) to the path it names, which need not
+/// exist yet; any other path is itself.
+fn resolve_links(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let next = std::fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if next.is_relative() => parent.join(next),
+                    _ => next,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(std::io::Error::other(format!(
+        "too many symbolic links from {}",
+        path.display()
+    )))
 }
 
 /// [`write_output`], or say why not (exit code 2). A reader that closed
@@ -355,6 +396,43 @@ mod tests {
         write_output(Some(Path::new("/dev/null")), "x").unwrap();
         let m = std::fs::metadata("/dev/null").unwrap();
         assert!(!m.is_file(), "/dev/null must stay a device");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_keeps_its_mode_and_follows_links() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        // A private file stays private.
+        let p = dir.path().join("plan.json");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_output(Some(&p), "new").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        // `-o link` writes the link's target and keeps the link.
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink("plan.json", &link).unwrap();
+        write_output(Some(&link), "through the link").unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "through the link");
+        // A planted link at the old predictable temporary name is never
+        // opened: the file it points to is untouched.
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        let planted = dir
+            .path()
+            .join(format!(".out.json.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        write_output(Some(&dir.path().join("out.json")), "plan").unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        // A new file is not left at the temporary file's 0600.
+        let fresh = std::fs::metadata(dir.path().join("out.json")).unwrap();
+        assert_ne!(fresh.permissions().mode() & 0o777, 0o600);
     }
 
     #[test]

@@ -58,6 +58,9 @@ fn explain(
         Ok(inv) => inv,
         Err(code) => return code,
     };
+    // Planning, then re-plans sharing the limit: the whole run ends within
+    // three times --time-limit (DESIGN.md, "Limits").
+    super::watchdog::budget("explain", opts.time_limit * 3);
     let explanation = match plan_path {
         Some(plan_path) => {
             let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")

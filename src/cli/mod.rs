@@ -22,6 +22,7 @@ mod schema;
 mod search_args;
 mod spinner;
 mod validate;
+pub mod watchdog;
 mod whatif;
 
 /// The subcommands.

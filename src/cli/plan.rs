@@ -134,6 +134,14 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         Err(code) => return code,
     };
     say_warnings(path, &inv);
+    // The whole run from here holds the time limit (twice it when downtime
+    // limits allow the second, stricter solve; see DESIGN.md, "Limits").
+    let solves = if inv.services.iter().any(|s| s.max_downtime.is_some()) {
+        2
+    } else {
+        1
+    };
+    super::watchdog::budget("plan", opts.time_limit * solves);
     let spinner =
         super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();

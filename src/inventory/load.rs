@@ -61,6 +61,19 @@ pub const MAX_TASKS: usize = 50_000;
 /// Most blackouts accepted (E007); not configurable.
 pub const MAX_BLACKOUTS: usize = 10_000;
 
+/// Most precedences (`after` links between expanded tasks) accepted (E007);
+/// not configurable. A cluster task after another cluster task waits for
+/// every member of it: two clusters of 2 000 members make 4 000 000 links,
+/// which is refused, with the fix (a small task between them: 4 000 links).
+pub const MAX_PRECEDENCES: usize = 2_000_000;
+
+/// Most systems (and, each, teams, clusters, zones, services and
+/// integrations) accepted: twice `--max-tasks` (100 000 by default), so a
+/// file of four million one-line systems is refused before it is built.
+pub fn max_elements(limits: &Limits) -> usize {
+    limits.max_tasks.saturating_mul(2)
+}
+
 /// Size limits applied when reading an inventory. The defaults suit any real
 /// estate; the CLI's `--max-file-mb` and `--max-tasks` raise or lower them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,6 +224,24 @@ pub fn check_limits(f: &InventoryFile, limits: &Limits) -> Result<(), Diagnostic
             ),
             "merge overlapping blackouts, or give the windows a task may use with `windows` instead",
         ));
+    }
+    let most = max_elements(limits);
+    for (what, n) in [
+        ("systems", f.systems.len()),
+        ("teams", f.teams.len()),
+        ("clusters", f.clusters.len()),
+        ("zones", f.zones.len()),
+        ("services", f.services.len()),
+        ("integrations", f.integrations.len()),
+    ] {
+        if n > most {
+            return Err(Diagnostic::new(
+                "E007",
+                what,
+                format!("the inventory has {n} {what}, more than the limit of {most} (twice the task limit)"),
+                "split the estate into several windows, or raise the limit with `--max-tasks N` (the limit on each list is twice it)",
+            ));
+        }
     }
     let sizes: HashMap<&str, usize> = f
         .clusters

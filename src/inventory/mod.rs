@@ -32,7 +32,7 @@ pub mod validate;
 pub(crate) use load::{load_str, load_str_with, load_with, place_in};
 pub use load::{
     parse_str, parse_value, read_limited, read_text_limited, Format, Limits, MAX_BLACKOUTS,
-    MAX_FILE_BYTES, MAX_TASKS,
+    MAX_FILE_BYTES, MAX_PRECEDENCES, MAX_TASKS,
 };
 pub use model::*;
 pub use placeholder::FILL_IN;

@@ -47,6 +47,12 @@ pub struct CompileOptions {
     /// the clusters' share of those services' downtime to zero, used when
     /// the plain problem found no plan within the limits.
     pub keep_limited_clusters_up: bool,
+    /// Leave out the blackouts and unavailable intervals that start at or
+    /// after this minute: a relaxation (fewer forbidden intervals), exact
+    /// for every schedule that ends by then. The pipeline sets it to keep
+    /// a far-away blackout list from being copied into every activity, and
+    /// re-plans without it when the schedule found does not end by then.
+    pub horizon: Option<Time>,
 }
 
 /// Compiles a validated inventory into the core problem.
@@ -125,18 +131,31 @@ impl Builder {
 /// of no return before the deadline.
 fn activities(inv: &Inventory, opts: &CompileOptions) -> Vec<Activity> {
     let mut out = Vec::with_capacity(inv.tasks.len());
+    // Every task ends by the deadline, so an interval starting at or after
+    // it can never be met: left out (exactly). So is one at or after the
+    // horizon asked for (a relaxation; see `CompileOptions::horizon`).
+    let in_reach = |iv: &Interval| {
+        inv.window.deadline.is_none_or(|d| iv.start < d)
+            && opts.horizon.is_none_or(|h| iv.start < h)
+    };
     for task in &inv.tasks {
         let mut a = Activity::new(task.id.clone(), task.duration);
         a.allowed = task.windows.clone();
         let mut forbidden: Vec<Interval> = inv
             .blackouts
             .iter()
-            .filter(|b| inv.blackout_covers(b, task))
+            .filter(|b| in_reach(&b.interval) && inv.blackout_covers(b, task))
             .map(|b| b.interval)
             .collect();
         // Format 1.1: a system's `unavailable` intervals forbid its tasks.
         for &sys in &task.systems {
-            forbidden.extend(inv.systems[sys].unavailable.iter().map(|u| u.interval));
+            forbidden.extend(
+                inv.systems[sys]
+                    .unavailable
+                    .iter()
+                    .map(|u| u.interval)
+                    .filter(in_reach),
+            );
         }
         if let (true, Some(deadline), Some(backout)) =
             (opts.reserve_backout, inv.window.deadline, task.backout)

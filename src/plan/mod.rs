@@ -623,9 +623,12 @@ fn plan_entry_task<'a>(
         }
     };
     let Some(ti) = index.get(id).copied() else {
+        // The shared "did you mean" (inventory::validate::suggest) skips
+        // words longer than 64 characters, so each comparison is bounded
+        // whatever the id's length, and the budget bounds their number.
         let suggestion = if *suggestions_left >= inv.tasks.len() {
             *suggestions_left -= inv.tasks.len();
-            suggest(id, inv.tasks.iter().map(|t| t.id.as_str()))
+            crate::inventory::suggest::suggest(id, inv.tasks.iter().map(|t| t.id.as_str()))
         } else {
             None
         };
@@ -754,29 +757,6 @@ fn strip_position(msg: &str) -> &str {
         Some(i) => &msg[..i],
         None => msg,
     }
-}
-
-/// The closest known id by edit distance, when close enough to be a typo.
-fn suggest<'a>(id: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    fn dist(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, &cb) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1);
-            }
-            prev = cur;
-        }
-        prev[b.len()]
-    }
-    known
-        .map(|k| (dist(id, k), k))
-        .filter(|&(d, _)| d <= 2.max(id.len() / 4))
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

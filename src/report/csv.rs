@@ -111,17 +111,17 @@ fn write_record(out: &mut String, fields: impl IntoIterator<Item = String>) {
     out.push_str("\r\n");
 }
 
-/// Quotes a field when RFC 4180 requires it (comma, quote, CR or LF), and
-/// also when it starts with a character a spreadsheet would take for a
-/// formula (`=`, `+`, `-`, `@`) so that it stays text.
-fn quote(field: &str) -> String {
-    let needs = field.contains([',', '"', '\r', '\n'])
-        || field.starts_with(['=', '+', '@'])
-        || (field.starts_with('-') && field.parse::<f64>().is_err());
-    if needs {
+/// A field as written: a cell a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, tab or CR, and not a plain number) gets a
+/// leading `'` so that it stays text (quoting alone does not stop Excel or
+/// LibreOffice), then RFC 4180 quoting when it holds a comma, a quote, CR
+/// or LF.
+pub(super) fn quote(field: &str) -> String {
+    let field = crate::base::text::spreadsheet_safe(field);
+    if field.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
-        field.to_string()
+        field.into_owned()
     }
 }
 
@@ -394,7 +394,14 @@ mod tests {
         assert_eq!(quote("a,b"), "\"a,b\"");
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("two\nlines"), "\"two\nlines\"");
-        assert_eq!(quote("=SUM(A1)"), "\"=SUM(A1)\"");
+        assert_eq!(quote("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(
+            quote("=HYPERLINK(\"x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(quote("@cmd"), "'@cmd");
+        assert_eq!(quote("-x"), "'-x");
+        assert_eq!(quote("+x"), "'+x");
         assert_eq!(quote("-5"), "-5");
         let mut s = String::new();
         write_record(&mut s, ["x".to_string(), "y,z".to_string()]);

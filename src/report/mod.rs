@@ -39,7 +39,9 @@ pub fn render(
 ) -> String {
     let critical = || critical_chain_ids(inv, plan);
     match format {
-        Format::Table => table::render(inv, plan),
+        // The terminal format: text from the inventory (titles, notes) is
+        // shown escaped, as in error messages.
+        Format::Table => crate::base::text::escape_hidden(&table::render(inv, plan)).into_owned(),
         Format::Json => json::to_json(plan),
         Format::Md => markdown::render(inv, plan, &critical()),
         Format::Csv => csv::render(inv, plan),
@@ -70,7 +72,8 @@ pub fn critical_chain_ids(
 pub fn violations(v: &[crate::check::Violation]) -> String {
     let mut s = String::new();
     for x in v {
-        s.push_str(&format!("{:<13}{}\n", x.rule, x.message));
+        let message = crate::base::text::for_terminal(&x.message);
+        s.push_str(&format!("{:<13}{message}\n", x.rule));
     }
     if v.is_empty() {
         s.push_str("plan is valid: every rule holds\n");

@@ -285,12 +285,9 @@ pub fn markdown(r: &Replan) -> String {
     s
 }
 
+/// A CSV field: formulas defused, RFC 4180 quoting (as the plan's CSV).
 fn csv_field(x: &str) -> String {
-    if x.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", x.replace('"', "\"\""))
-    } else {
-        x.to_string()
-    }
+    super::csv::quote(x)
 }
 
 /// One row per task: id, state, times, minutes, move, reason.
@@ -519,7 +516,7 @@ pub fn html(r: &Replan) -> String {
 pub fn render(r: &Replan, format: super::Format) -> String {
     use super::Format;
     match format {
-        Format::Table => table(r),
+        Format::Table => crate::base::text::escape_hidden(&table(r)).into_owned(),
         Format::Json => to_json(r),
         Format::Md => markdown(r),
         Format::Csv => csv(r),

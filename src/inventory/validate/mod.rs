@@ -110,8 +110,9 @@ impl Ctx<'_> {
         ok.then(|| crate::base::intervals::merge(out))
     }
 
-    /// E020/E021: an id must be non-empty, without `@`, whitespace or
-    /// control characters.
+    /// E020/E021: an id must be non-empty, without `@`, whitespace,
+    /// control characters or invisible and text-direction characters
+    /// (U+202E, zero-width spaces and joiners, …: `base::text::is_hidden_char`).
     fn check_id(&mut self, path: String, kind: &str, id: &str) {
         if id.is_empty() {
             self.err(
@@ -122,14 +123,19 @@ impl Ctx<'_> {
             );
         } else if let Some(c) = id
             .chars()
-            .find(|c| *c == '@' || c.is_whitespace() || c.is_control())
+            .find(|c| *c == '@' || c.is_whitespace() || crate::base::text::is_hidden_char(*c))
         {
             let what = if c == '@' {
                 "`@` (reserved for cluster-expanded task ids `<task>@<member>`)".to_string()
             } else if c.is_whitespace() {
                 "whitespace".to_string()
-            } else {
+            } else if c.is_control() {
                 format!("control character U+{:04X}", c as u32)
+            } else {
+                format!(
+                    "invisible or text-direction character U+{:04X} (it makes the id look like another)",
+                    c as u32
+                )
             };
             self.err(
                 "E021",

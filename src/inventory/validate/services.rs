@@ -18,18 +18,21 @@ pub(super) fn services(
     names: &Names,
     comps: &HashMap<&str, Component>,
 ) -> Vec<Service> {
+    // Weighted downtime (weight × minutes, summed) must stay a finite number
+    // that prints as one: 10⁶ × a century of minutes × 10⁵ services < 10¹⁹.
+    const MAX_WEIGHT: f64 = 1_000_000.0;
     let mut services = Vec::with_capacity(f.services.len());
     for (i, s) in f.services.iter().enumerate() {
         let weight = s.weight.unwrap_or(1.0);
-        if !weight.is_finite() || weight < 0.0 {
+        if !weight.is_finite() || !(0.0..=MAX_WEIGHT).contains(&weight) {
             cx.err(
                 "E043",
                 format!("services[{i}].weight"),
                 format!(
-                    "weight {weight} of service `{}` is not a finite number >= 0",
+                    "weight {weight} of service `{}` is not a number from 0 to {MAX_WEIGHT}",
                     s.id
                 ),
-                "weight is the cost of one minute of downtime; use a number such as 1 or 10",
+                "weight is the cost of one minute of downtime; use a number such as 1 or 10 (weights only compare services with each other)",
             );
         }
         let mut requires = Vec::new();

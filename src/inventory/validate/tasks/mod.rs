@@ -57,7 +57,7 @@ pub(super) fn pass1(
             .windows
             .as_ref()
             .and_then(|list| cx.intervals(calendar, &format!("{tp}.windows"), list));
-        let after = after(cx, f, names, t, &tp);
+        let after = after(cx, f, names, i, &tp);
         if let Some(list) = &t.steps {
             let (s, d) = pre::steps(i, list, &needs, t.outage, read_only, |x| {
                 names.teams.get(x).map(|v| v.0)
@@ -324,7 +324,10 @@ fn needs(
 }
 
 /// The task's `after` entries that resolve.
-fn after(cx: &mut Ctx, f: &InventoryFile, names: &Names, t: &TaskFile, tp: &str) -> Vec<PreAfter> {
+/// `tasks[i].after`, resolved. An id given twice (E022) names its first
+/// task: the second task of that id naming it is not "after itself".
+fn after(cx: &mut Ctx, f: &InventoryFile, names: &Names, i: usize, tp: &str) -> Vec<PreAfter> {
+    let t = &f.tasks[i];
     let mut after = Vec::new();
     for (j, a) in t.after.iter().enumerate() {
         let ap = format!("{tp}.after[{j}]");
@@ -348,7 +351,7 @@ fn after(cx: &mut Ctx, f: &InventoryFile, names: &Names, t: &TaskFile, tp: &str)
                 );
             }
         }
-        if a.task == t.id {
+        if a.task == t.id && names.tasks.get(&a.task).is_none_or(|v| v.0 == i) {
             cx.err(
                 "E055",
                 ap,
@@ -438,10 +441,63 @@ pub(super) fn cycles(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) {
     }
 }
 
-/// Pass 2: `same_member`, then expansion and resolution.
+/// Pass 2: `same_member`, then expansion and resolution. An
+/// inventory whose expansion would hold more than
+/// [`MAX_PRECEDENCES`](crate::inventory::load::MAX_PRECEDENCES) links is
+/// refused (E007) before anything is built.
 pub(super) fn expand(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) -> Vec<Task> {
+    if let Some(d) = too_many_precedences(f, pre) {
+        cx.diags.push(d);
+        return Vec::new();
+    }
     cx.diags.extend(expansion::same_member(f, pre));
     let (tasks, d) = expansion::expand(f, pre);
     cx.diags.extend(d);
     tasks
+}
+
+/// E007 when the expanded tasks would hold more precedences than
+/// [`MAX_PRECEDENCES`](crate::inventory::load::MAX_PRECEDENCES), naming the
+/// `after` entry that contributes most. Counted from the file tasks alone:
+/// a whole-task or per-step `after` links every unit of the task to every
+/// unit of the one it names; a member or `same_member` link one to one.
+fn too_many_precedences(f: &InventoryFile, pre: &[Pre]) -> Option<crate::error::Diagnostic> {
+    use crate::inventory::load::MAX_PRECEDENCES;
+    let units = |p: &Pre| p.units.len().max(1);
+    let mut total: usize = 0;
+    let mut worst: Option<(usize, &PreAfter, usize)> = None;
+    for (i, p) in pre.iter().enumerate() {
+        let steps = p.steps.len().max(1);
+        // Steps run back to back; canaries come before the other members.
+        total = total.saturating_add(units(p).saturating_mul(steps + p.canary));
+        for a in &p.after {
+            let per_unit = match a.sel {
+                Sel::All | Sel::Step(_) => units(&pre[a.task]),
+                Sel::SameMember | Sel::Member(_) | Sel::StepMember(..) => 1,
+            };
+            let n = units(p).saturating_mul(per_unit);
+            total = total.saturating_add(n);
+            if worst.is_none_or(|(w, _, _)| n > w) {
+                worst = Some((n, a, i));
+            }
+        }
+    }
+    if total <= MAX_PRECEDENCES {
+        return None;
+    }
+    let (n, a, i) = worst?;
+    let (task, other) = (&f.tasks[i].id, &f.tasks[a.task].id);
+    Some(crate::error::Diagnostic::new(
+        "E007",
+        a.path.clone(),
+        format!(
+            "the tasks would be linked by {total} precedences, more than the limit of {MAX_PRECEDENCES}: this entry alone links each of the {} expansions of `{task}` to each of the {} of `{other}` ({n} links)",
+            units(&pre[i]),
+            units(&pre[a.task]),
+        ),
+        format!(
+            "put a one-minute task between them (e.g. `{other}-done`, `after: [{other}]`, on a system neither takes down, `outage: false`) and make `{task}` come after it: the same order, a minute later, with {} links; or use `same_member: true` when each member only waits for its own",
+            units(&pre[i]) + units(&pre[a.task])
+        ),
+    ))
 }
