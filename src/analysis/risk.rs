@@ -4,13 +4,30 @@
 //! `likely`. Here each Monte Carlo sample draws every such duration from the
 //! triangular distribution (tasks without a spread keep their fixed
 //! duration), keeps the plan's *order* (tasks in the plan's start order) and
-//! re-times it: a serial schedule generation that puts each task, in that
-//! order, at its earliest time that keeps every rule of the compiled core
-//! problem (precedences with the sampled durations, teams, systems,
-//! clusters, zones, DR pairs, windows, blackouts). The deadline is not
-//! enforced while re-timing: whether the window still closes by it is what
-//! is measured. Service downtime limits are checked afterwards: each
-//! service that goes over its `max_downtime` is named, with how often.
+//! re-times it the way a night runs from a runbook: a serial schedule
+//! generation that puts each task, in that order, at its earliest time that
+//! keeps every rule of the compiled core problem (precedences with the
+//! sampled durations, teams, systems, clusters, zones, DR pairs, windows,
+//! blackouts) and the plan's shape: the outages that reach a service with
+//! a `max_downtime` stay apart where the plan kept them apart. A task that
+//! started after such an outage ended in the plan starts after it ends
+//! again (a minute after, where the plan left a gap, so an async consumer
+//! still rides them out one by one). This is how the plan keeps the limit,
+//! whichever compilation found it; without it a re-timing packs outages
+//! together that the plan kept apart, breaking the limit in every sample
+//! and ending before the plan itself (issue #21.3).
+//!
+//! Two rules are not enforced while re-timing, and that is the point: the
+//! deadline (whether the window still closes by it is what is measured) and
+//! `max_downtime` (an outage that runs long keeps the service down longer
+//! on the night, whatever the plan says). Each service that goes over its
+//! `max_downtime` in a sample is named, with how often: a re-timed sample
+//! over the limit is an overrun of the outages themselves, never a re-timing
+//! that packed outages the plan kept apart.
+//!
+//! The work of one sample grows about linearly with the tasks: each
+//! conflict met moves a task's start straight past it, and a resource's
+//! runs are searched by start, not scanned.
 //!
 //! The percentiles are over all samples: a sample whose order cannot be
 //! re-timed (a task no longer fits any of its windows) never finishes and
@@ -136,20 +153,117 @@ pub(crate) fn triangular(min: f64, mode: f64, max: f64, u: f64) -> f64 {
 /// profiles, exclusion groups, allowed and forbidden intervals. `None` when
 /// some activity cannot be placed.
 pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
-    retime_or_stuck(problem, order).ok()
+    retime_or_stuck(problem, order, &Shape::default()).ok()
 }
 
-/// [`retime`], saying which activity could not be placed (`Err(j)`).
-pub(crate) fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<Time>, usize> {
-    let n = problem.activities.len();
-    let mut users: Vec<Vec<(usize, i64)>> = vec![Vec::new(); problem.resources.len()];
-    for (j, a) in problem.activities.iter().enumerate() {
-        for d in &a.demands {
-            if d.amount > 0 {
-                users[d.resource].push((j, d.amount));
+/// What a re-timing keeps of the plan besides the compiled rules (see the
+/// module documentation): the outages reaching a service with a
+/// `max_downtime` stay apart where the plan kept them apart.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shape {
+    /// Per group, its size (the groups' tasks are sorted by planned end).
+    group_sizes: Vec<usize>,
+    /// Per activity: `(group, a, b)`: it starts no earlier than the first
+    /// `a` tasks of the group (by planned end) have ended and a minute
+    /// passed, and the first `b` have ended (the plan left a gap after the
+    /// first, and touched the others).
+    waits: Vec<Vec<(usize, usize, usize)>>,
+    /// Per activity: `(group, position)` in the groups it belongs to.
+    slots: Vec<Vec<(usize, usize)>>,
+}
+
+impl Shape {
+    /// The shape of the plan `starts` of `inv`.
+    pub(crate) fn of_plan(inv: &Inventory, starts: &[Time]) -> Shape {
+        let n = inv.tasks.len();
+        let mut shape = Shape {
+            group_sizes: Vec::new(),
+            waits: vec![Vec::new(); n],
+            slots: vec![Vec::new(); n],
+        };
+        for (k, svc) in inv.services.iter().enumerate() {
+            if svc.max_downtime.is_none() {
+                continue;
+            }
+            let mut tasks = crate::analysis::availability::reaching_tasks(inv, k);
+            tasks.retain(|&t| t < starts.len());
+            let end = |t: usize| starts[t] + inv.tasks[t].duration;
+            tasks.sort_by_key(|&t| (end(t), t));
+            let ends: Vec<Time> = tasks.iter().map(|&t| end(t)).collect();
+            let g = shape.group_sizes.len();
+            shape.group_sizes.push(tasks.len());
+            for (pos, &t) in tasks.iter().enumerate() {
+                let s = starts[t];
+                let gap = ends.partition_point(|&e| e < s);
+                let touch = ends.partition_point(|&e| e <= s);
+                if touch > 0 {
+                    shape.waits[t].push((g, gap, touch));
+                }
+                shape.slots[t].push((g, pos));
             }
         }
+        shape
     }
+}
+
+/// Prefix maxima with point updates that only raise (a Fenwick tree).
+struct PrefixMax(Vec<Time>);
+
+impl PrefixMax {
+    fn new(n: usize) -> Self {
+        PrefixMax(vec![Time::MIN; n + 1])
+    }
+    fn raise(&mut self, pos: usize, v: Time) {
+        let mut i = pos + 1;
+        while i < self.0.len() {
+            self.0[i] = self.0[i].max(v);
+            i += i & i.wrapping_neg();
+        }
+    }
+    /// The maximum over the first `len` positions (`Time::MIN` if none).
+    fn max_of_first(&self, len: usize) -> Time {
+        let (mut i, mut m) = (len.min(self.0.len() - 1), Time::MIN);
+        while i > 0 {
+            m = m.max(self.0[i]);
+            i -= i & i.wrapping_neg();
+        }
+        m
+    }
+}
+
+/// Placed activities of one resource, by start: `(start, end, amount)`.
+#[derive(Default)]
+struct Placed {
+    runs: Vec<(Time, Time, i64)>,
+    longest: Time,
+}
+
+impl Placed {
+    fn add(&mut self, s: Time, e: Time, amount: i64) {
+        let at = self.runs.partition_point(|r| r.0 <= s);
+        self.runs.insert(at, (s, e, amount));
+        self.longest = self.longest.max(e - s);
+    }
+    /// The runs sharing a minute with `[t, t + d)`.
+    fn overlapping(&self, t: Time, d: Time) -> impl Iterator<Item = &(Time, Time, i64)> {
+        let from = self
+            .runs
+            .partition_point(|r| r.0 < t.saturating_sub(self.longest));
+        let to = self.runs.partition_point(|r| r.0 < t + d);
+        self.runs[from..to.max(from)]
+            .iter()
+            .filter(move |r| r.1 > t && r.1 > r.0)
+    }
+}
+
+/// [`retime`] keeping the plan's `shape`, saying which activity could not
+/// be placed (`Err(j)`).
+pub(crate) fn retime_or_stuck(
+    problem: &Problem,
+    order: &[usize],
+    shape: &Shape,
+) -> Result<Vec<Time>, usize> {
+    let n = problem.activities.len();
     // For each activity: the activities it may not overlap (DR exclusions).
     let mut excluded: Vec<Vec<usize>> = vec![Vec::new(); n];
     for e in &problem.exclusions {
@@ -173,15 +287,26 @@ pub(crate) fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<
     let max_rounds = 4 * n + 8;
     'round: for _ in 0..max_rounds {
         let mut starts: Vec<Option<Time>> = vec![None; n];
+        let mut placed: Vec<Placed> = (0..problem.resources.len())
+            .map(|_| Placed::default())
+            .collect();
+        let mut groups: Vec<PrefixMax> = shape.group_sizes.iter().map(|&k| PrefixMax::new(k)).collect();
         for &j in order {
             let a = &problem.activities[j];
             let mut lb = a.release.max(extra[j]);
+            for &(g, gap, touch) in shape.waits.get(j).map_or(&[][..], |w| &w[..]) {
+                let gapped = groups[g].max_of_first(gap);
+                if gapped > Time::MIN {
+                    lb = lb.max(gapped + 1);
+                }
+                lb = lb.max(groups[g].max_of_first(touch));
+            }
             for &(i, lag) in &preds[j] {
                 if let Some(si) = starts[i] {
                     lb = lb.max(si + lag);
                 }
             }
-            let t = earliest_fit(problem, &users, &excluded, &starts, j, lb).ok_or(j)?;
+            let t = earliest_fit(problem, &placed, &excluded, &starts, j, lb).ok_or(j)?;
             // Upper bounds from already placed activities: S_i >= S_j + lag.
             for &(i, lag) in &succs[j] {
                 if let Some(si) = starts[i] {
@@ -195,15 +320,27 @@ pub(crate) fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<
                 }
             }
             starts[j] = Some(t);
+            for dm in &a.demands {
+                if dm.amount > 0 && a.duration > 0 {
+                    placed[dm.resource].add(t, t + a.duration, dm.amount);
+                }
+            }
+            for &(g, pos) in shape.slots.get(j).map_or(&[][..], |s| &s[..]) {
+                groups[g].raise(pos, t + a.duration);
+            }
         }
         return Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect());
     }
     Err(order.last().copied().unwrap_or(0))
 }
 
+/// The earliest start from `lb` at which activity `j` fits: each conflict
+/// moves the start to the first minute at which that conflict can be gone
+/// (no start in between can fit), so the work is in the conflicts met,
+/// not in the number of activities placed.
 fn earliest_fit(
     problem: &Problem,
-    users: &[Vec<(usize, i64)>],
+    placed: &[Placed],
     excluded: &[Vec<usize>],
     starts: &[Option<Time>],
     j: usize,
@@ -212,59 +349,33 @@ fn earliest_fit(
     let acts = &problem.activities;
     let a = &acts[j];
     let d = a.duration;
-    let mut cands = vec![lb];
-    let placed = || {
-        starts
-            .iter()
-            .enumerate()
-            .filter_map(|(k, s)| s.map(|s| (k, s)))
-    };
-    for (k, s) in placed() {
-        cands.push(s + acts[k].duration);
-    }
-    cands.extend(a.forbidden.iter().map(|f| f.end));
-    if let Some(al) = &a.allowed {
-        cands.extend(al.iter().map(|x| x.start));
-    }
-    for dm in &a.demands {
-        cands.extend(problem.resources[dm.resource].steps.iter().map(|s| s.0));
-    }
-    cands.retain(|&c| c >= lb);
-    cands.sort_unstable();
-    cands.dedup();
-    let overlaps =
-        |s1: Time, d1: Time, s2: Time, d2: Time| d1 > 0 && d2 > 0 && s1 < s2 + d2 && s2 < s1 + d1;
-    'cand: for t in cands {
+    let mut t = lb;
+    'search: loop {
         if let Some(al) = &a.allowed {
-            if !al.iter().any(|x| x.contains_run(t, d)) {
-                continue;
-            }
+            let x = al.iter().find(|x| t.max(x.start) + d <= x.end)?;
+            t = t.max(x.start);
         }
-        if a.forbidden.iter().any(|f| f.overlaps_run(t, d)) {
+        if let Some(f) = a.forbidden.iter().find(|f| f.overlaps_run(t, d)) {
+            t = f.end;
             continue;
         }
-        for &k in &excluded[j] {
-            if let Some(sk) = starts[k] {
-                if overlaps(t, d, sk, acts[k].duration) {
-                    continue 'cand;
+        if d > 0 {
+            for &k in &excluded[j] {
+                if let Some(sk) = starts[k] {
+                    let dk = acts[k].duration;
+                    if dk > 0 && t < sk + dk && sk < t + d {
+                        t = sk + dk;
+                        continue 'search;
+                    }
                 }
             }
-        }
-        if d > 0 {
             for dm in &a.demands {
                 if dm.amount <= 0 {
                     continue;
                 }
                 let res = &problem.resources[dm.resource];
-                let running: Vec<(Time, Time, i64)> = users[dm.resource]
-                    .iter()
-                    .filter(|&&(k, _)| k != j)
-                    .filter_map(|&(k, amt)| {
-                        let sk = starts[k]?;
-                        let dk = acts[k].duration;
-                        overlaps(t, d, sk, dk).then_some((sk, sk + dk, amt))
-                    })
-                    .collect();
+                let running: Vec<(Time, Time, i64)> =
+                    placed[dm.resource].overlapping(t, d).copied().collect();
                 let mut points = vec![t];
                 points.extend(running.iter().map(|r| r.0).filter(|&p| p > t && p < t + d));
                 points.extend(
@@ -273,21 +384,31 @@ fn earliest_fit(
                         .map(|s| s.0)
                         .filter(|&p| p > t && p < t + d),
                 );
+                points.sort_unstable();
                 for p in points {
-                    let load: i64 = running
-                        .iter()
-                        .filter(|r| r.0 <= p && p < r.1)
-                        .map(|r| r.2)
-                        .sum();
+                    let covering = running.iter().filter(|r| r.0 <= p && p < r.1);
+                    let load: i64 = covering.clone().map(|r| r.2).sum();
                     if load + dm.amount > res.capacity_at(p) {
-                        continue 'cand;
+                        // Nothing changes before a covering run ends or
+                        // the capacity steps.
+                        let next_end = covering.map(|r| r.1).min();
+                        let next_step = res.steps.iter().map(|s| s.0).find(|&s| s > p);
+                        let next = match (next_end, next_step) {
+                            (Some(e), Some(s)) => e.min(s),
+                            (Some(e), None) => e,
+                            (None, Some(s)) => s,
+                            (None, None) => return None,
+                        };
+                        // Every start before `next` still holds minute p
+                        // or meets the same runs at the same capacity.
+                        t = next;
+                        continue 'search;
                     }
                 }
             }
         }
         return Some(t);
     }
-    None
 }
 
 /// The inventory with every three-point duration drawn for one sample.
@@ -312,10 +433,10 @@ struct Sample {
     over: Vec<(usize, Time)>,
 }
 
-fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
+fn run_sample(inv: &Inventory, order: &[usize], shape: &Shape) -> Sample {
     let mut compiled = crate::model::compile(inv);
     compiled.problem.deadline = None;
-    let starts = match retime_or_stuck(&compiled.problem, order) {
+    let starts = match retime_or_stuck(&compiled.problem, order, shape) {
         Ok(s) => s,
         Err(j) => {
             return Sample {
@@ -390,14 +511,15 @@ pub(crate) fn start_order(starts: &[Time]) -> Vec<usize> {
 /// inventory order).
 pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskReport {
     let order = start_order(starts);
+    let shape = Shape::of_plan(inv, starts);
     let planned = crate::plan::length(inv, starts);
-    let retimed_likely = run_sample(inv, &order).length;
+    let retimed_likely = run_sample(inv, &order, &shape).length;
     let samples: Vec<Sample> = (0..opts.samples as u64)
         .into_par_iter()
         .map(|k| {
             let mut rng = SplitMix64::for_sample(opts.seed, k);
             let s = sample_inventory(inv, &mut rng);
-            run_sample(&s, &order)
+            run_sample(&s, &order, &shape)
         })
         .collect();
     let mut lengths: Vec<Option<Time>> = samples.iter().map(|s| s.length).collect();
@@ -551,7 +673,7 @@ impl RiskReport {
         if self.downtime_limit_breaks > 0 {
             let _ = writeln!(
                 s,
-                "{} sample(s) took a service over its max_downtime:",
+                "{} sample(s) took a service over its max_downtime (outages that ran long; the re-timing keeps apart the outages the plan kept apart):",
                 self.downtime_limit_breaks
             );
             for b in &self.services_over_limit {
@@ -917,5 +1039,43 @@ mod tests {
             }
         }
         assert!(placed >= 30, "only {placed} of 40 samples re-timed");
+    }
+
+    /// Issue #21.3: a plan that keeps a `max_downtime` by keeping outages
+    /// apart (a gap an async consumer rides out; cluster members one at a
+    /// time) is re-timed with them apart: no sample breaks the limit with
+    /// likely durations, and none ends before the plan when nothing is
+    /// shorter than likely. Today's re-timing packed them together: over the
+    /// limit in every sample, and shorter than the plan.
+    #[test]
+    fn retiming_keeps_the_outages_the_plan_kept_apart() {
+        let text = "window: { start: 2026-12-05T22:00, timezone: UTC }\n\
+             systems: [{ id: p }, { id: c }, { id: a1 }, { id: a2 }]\n\
+             clusters: [{ id: app, members: [a1, a2], max_unavailable: 2 }]\n\
+             integrations: [{ id: feed, from: p, to: c, mode: async, tolerance: 45m }]\n\
+             services:\n\
+               - { id: reports, requires: [c], max_downtime: 0m }\n\
+               - { id: shop, requires: [app], max_downtime: 0m }\n\
+             tasks:\n\
+               - { id: t1, system: p, duration: { min: 40m, likely: 40m, max: 44m } }\n\
+               - { id: t2, system: p, duration: 40m }\n\
+               - { id: patch, cluster: app, duration: { min: 30m, likely: 30m, max: 35m } }\n";
+        let inv = crate::pipeline::load_inventory_str(text, Format::Yaml, "t").unwrap();
+        let at = |id: &str| inv.task_index(id).unwrap();
+        let mut starts = vec![0; inv.tasks.len()];
+        starts[at("t2")] = 41;
+        starts[at("patch@a2")] = 30;
+        assert!(crate::check::check(&inv, &starts).is_empty());
+        let r = simulate(&inv, &starts, &RiskOptions { samples: 300, seed: 2 });
+        assert_eq!(r.planned_minutes, 81);
+        assert_eq!(r.retimed_likely_minutes, Some(81));
+        assert_eq!(r.downtime_limit_breaks, 0, "{:?}", r.services_over_limit);
+        assert!(r.p50_minutes.unwrap() >= 81, "{r:?}");
+        // An outage that itself overruns is a risk the report names.
+        let mut long = inv.clone();
+        long.tasks[at("t1")].spread = Some((40, 60));
+        let r = simulate(&long, &starts, &RiskOptions { samples: 300, seed: 2 });
+        assert!(r.services_over_limit.iter().any(|b| b.service == "reports"));
+        assert!(r.services_over_limit.iter().all(|b| b.service != "shop"));
     }
 }

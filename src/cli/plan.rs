@@ -133,6 +133,13 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         Err(e) => return report_input_error(&e),
     };
     say_warnings(path, &inv);
+    // A `max_downtime` below the service's floor is a proof that no plan
+    // exists: said as one, without searching.
+    if let Some(why) = timings.time("downtime floors", || {
+        windowplan::analysis::availability::limits_below_floor(&inv)
+    }) {
+        return no_plan("plan", true, &why, opts.time_limit);
+    }
     let spinner =
         super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();
@@ -150,9 +157,18 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         eprintln!("note: {note}");
     }
     let code = match result {
-        Ok(plan) => timings.time("render and write", || {
-            write_plan(&inv, &plan, format, output)
-        }),
+        Ok(plan) => {
+            // Downtime first: the downtime achieved, its floor, and
+            // whether it is proven least (the window's status says only
+            // how the window compares with its bound).
+            if opts.objective == windowplan::solve::Objective::Downtime {
+                let verdict = windowplan::analysis::availability::downtime_verdict(&inv, &plan);
+                eprintln!("{}", verdict.to_text());
+            }
+            timings.time("render and write", || {
+                write_plan(&inv, &plan, format, output)
+            })
+        }
         other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
     };
     if verbosity == Verbosity::Verbose {
@@ -180,7 +196,9 @@ fn pareto(
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    if let Some(why) = windowplan::pipeline::precheck(&inv) {
+    if let Some(why) = windowplan::pipeline::precheck(&inv)
+        .or_else(|| windowplan::analysis::availability::limits_below_floor(&inv))
+    {
         eprintln!("no feasible plan: {why}");
         return EXIT_NO_PLAN;
     }
@@ -204,11 +222,13 @@ fn pareto(
             eprintln!("internal error: a Pareto plan broke the rules above; please report it");
             return EXIT_NO_PLAN;
         }
-        plans.push((
-            windowplan::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound),
-            p.weighted_on_time,
-        ));
+        let plan = windowplan::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound);
+        // One accounting: the plan's own per-service downtime (switchovers
+        // included), not the core's on-time figure.
+        let weighted = windowplan::analysis::weighted_downtime(&inv, &plan);
+        plans.push((plan, weighted));
     }
+    let plans = non_dominated(plans);
     let text = if json {
         let v: Vec<serde_json::Value> = plans
             .iter()
@@ -247,6 +267,26 @@ fn pareto(
         t
     };
     write_or_fail(output, &text)
+}
+
+/// The plans no other is at least as good as on both window length and
+/// weighted downtime, shortest first (figures from the plan's own
+/// accounting, so a point the core's figure kept may drop out here).
+fn non_dominated(
+    mut plans: Vec<(windowplan::plan::Plan, f64)>,
+) -> Vec<(windowplan::plan::Plan, f64)> {
+    plans.sort_by(|a, b| {
+        a.0.length_minutes
+            .cmp(&b.0.length_minutes)
+            .then(a.1.total_cmp(&b.1))
+    });
+    let mut out: Vec<(windowplan::plan::Plan, f64)> = Vec::new();
+    for p in plans {
+        if out.last().is_none_or(|q| p.1 < q.1) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.
