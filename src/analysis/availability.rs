@@ -277,6 +277,8 @@ struct Separation<'a> {
     /// Per source task: the least `S[j] − S[source]` the precedences imply,
     /// for each `j` they reach.
     gaps: HashMap<usize, HashMap<usize, Time>>,
+    /// Per system, the tasks that take it down ([`downing_by_system`]).
+    downing: Vec<Vec<usize>>,
 }
 
 impl<'a> Separation<'a> {
@@ -303,6 +305,7 @@ impl<'a> Separation<'a> {
             out,
             dr_sides,
             gaps: HashMap::new(),
+            downing: downing_by_system(inv),
         }
     }
 
@@ -452,21 +455,40 @@ fn takes_down(t: &crate::inventory::Task, s: usize) -> bool {
 
 /// Tasks of positive duration that take component `c` down while they run:
 /// for a system, those that take it down; for a cluster, those that take
-/// every member down at once (a `down:` naming the cluster).
-fn downing_tasks(inv: &Inventory, c: Component) -> Vec<usize> {
+/// every member down at once (a `down:` naming the cluster). `by_system`:
+/// [`downing_by_system`], so a look-up costs the tasks found, not a scan.
+fn downing_tasks(inv: &Inventory, by_system: &[Vec<usize>], c: Component) -> Vec<usize> {
     let members = inv.component_systems(c);
-    (0..inv.tasks.len())
-        .filter(|&k| {
-            let t = &inv.tasks[k];
-            t.duration > 0
-                && match c {
-                    Component::System(s) => takes_down(t, s),
-                    Component::Cluster(_) => {
-                        !members.is_empty() && members.iter().all(|&m| takes_down(t, m))
-                    }
-                }
-        })
+    let Some((&first, rest)) = members.split_first() else {
+        return Vec::new();
+    };
+    by_system
+        .get(first)
+        .map_or(&[][..], |v| &v[..])
+        .iter()
+        .copied()
+        .filter(|&k| rest.iter().all(|&m| takes_down(&inv.tasks[k], m)))
         .collect()
+}
+
+/// Per system, the tasks of positive duration that take it down, in task
+/// order.
+fn downing_by_system(inv: &Inventory) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); inv.systems.len()];
+    for (k, t) in inv.tasks.iter().enumerate() {
+        if t.duration <= 0 {
+            continue;
+        }
+        let outage = if t.outage { &t.systems[..] } else { &[][..] };
+        for &s in outage.iter().chain(&t.down) {
+            if let Some(v) = by.get_mut(s) {
+                if v.last() != Some(&k) {
+                    v.push(k);
+                }
+            }
+        }
+    }
+    by
 }
 
 /// Groups the outage tasks (of positive duration) of a system that runs one
@@ -579,7 +601,7 @@ fn up_throughout(inv: &Inventory, m: Component, k: usize, sep: &mut Separation) 
         return false;
     }
     inv.component_systems(m).into_iter().any(|x| {
-        downing_tasks(inv, Component::System(x))
+        downing_tasks(inv, &sep.downing, Component::System(x))
             .into_iter()
             .all(|j| sep.apart(k, j))
     }) && !inv.component_systems(m).is_empty()
@@ -604,7 +626,7 @@ fn point_of(
         minutes,
         tail: 0,
     };
-    let downing = downing_tasks(inv, r.node);
+    let downing = downing_tasks(inv, &sep.downing, r.node);
     let (shown, least_down) = match r.node {
         Component::Cluster(_) => {
             for &k in &downing {
@@ -641,9 +663,7 @@ fn point_of(
                 }
                 least = least.max(m);
             }
-            let mut shown = crate::graph::outage_tasks_of(inv, r.node);
-            shown.extend(listed);
-            (shown, least)
+            (downing, least)
         }
     };
     if shown.is_empty() {
@@ -738,7 +758,7 @@ fn forced_switchover(
     if s <= 0 || g.members.len() < 2 || fed(inv, first) {
         return None;
     }
-    let tasks = downing_tasks(inv, first);
+    let tasks = downing_tasks(inv, &sep.downing, first);
     if tasks.is_empty() {
         return None;
     }
