@@ -35,7 +35,13 @@ fn max_downtime_below_the_floor_is_proven_impossible() {
         exits_with(
             windowplan().args(&args).arg(&path),
             1,
-            &["no feasible plan", "service pay", "20m", "35m", "max_downtime"],
+            &[
+                "no feasible plan",
+                "service pay",
+                "20m",
+                "35m",
+                "max_downtime",
+            ],
         );
     }
     let out = run(windowplan()
@@ -44,8 +50,14 @@ fn max_downtime_below_the_floor_is_proven_impossible() {
     assert_eq!(out.code, Some(1), "{}", out.stderr);
     assert!(out.stderr.contains("no feasible plan"), "{}", out.stderr);
     let text = out.stdout_text();
-    assert!(text.contains("no plan can keep it down less than 35m"), "{text}");
-    assert!(text.contains("below that: no plan can keep it (proven)"), "{text}");
+    assert!(
+        text.contains("no plan can keep it down less than 35m"),
+        "{text}"
+    );
+    assert!(
+        text.contains("below that: no plan can keep it (proven)"),
+        "{text}"
+    );
     // At the floor, a plan exists and meets it.
     let (_dir2, ok) = temp_file("ok.yaml", LIMITED.replace("20m", "35m"));
     let plan = json_of(
@@ -53,7 +65,10 @@ fn max_downtime_below_the_floor_is_proven_impossible() {
             .args(["plan", "--time-limit", "2s", "--format", "json"])
             .arg(&ok),
     );
-    assert_eq!(entry(&plan["services"], "id", "pay")["downtime_minutes"], 35);
+    assert_eq!(
+        entry(&plan["services"], "id", "pay")["downtime_minutes"],
+        35
+    );
 }
 
 /// #21.1: `availability` on the payments example no longer says zero
@@ -101,10 +116,16 @@ fn pareto_weighted_downtime_is_the_plans_own_accounting() {
                 svc.weight * s["downtime_minutes"].as_f64().unwrap()
             })
             .sum();
-        assert!((w - own).abs() < 1e-6, "listed {w}, the plan's own {own}: {p}");
+        assert!(
+            (w - own).abs() < 1e-6,
+            "listed {w}, the plan's own {own}: {p}"
+        );
         let len = p["plan"]["length_minutes"].as_i64().unwrap();
         if let Some((l0, w0)) = last {
-            assert!(len > l0 && w < w0, "dominated: ({len}, {w}) after ({l0}, {w0})");
+            assert!(
+                len > l0 && w < w0,
+                "dominated: ({len}, {w}) after ({l0}, {w0})"
+            );
         }
         last = Some((len, w));
     }
@@ -121,7 +142,8 @@ fn downtime_first_states_downtime_floor_and_proof() {
         .arg(&path));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(
-        out.stderr.contains("downtime: weighted 35 (pay 35m, floor 35m)"),
+        out.stderr
+            .contains("downtime: weighted 35 (pay 35m, floor 35m)"),
         "{}",
         out.stderr
     );

@@ -588,9 +588,9 @@ fn heaviest_compatible(w: &[Time], adj: &[u64]) -> (Time, u64) {
 /// its members): then it can be down beyond its own tasks.
 fn fed(inv: &Inventory, c: Component) -> bool {
     let members = inv.component_systems(c);
-    inv.integrations.iter().any(|i| {
-        i.to == c || matches!(i.to, Component::System(x) if members.contains(&x))
-    })
+    inv.integrations
+        .iter()
+        .any(|i| i.to == c || matches!(i.to, Component::System(x) if members.contains(&x)))
 }
 
 /// Whether component `m` is up throughout every run of task `k` in every
@@ -604,7 +604,7 @@ fn up_throughout(inv: &Inventory, m: Component, k: usize, sep: &mut Separation) 
         downing_tasks(inv, &sep.downing, Component::System(x))
             .into_iter()
             .all(|j| sep.apart(k, j))
-    }) && !inv.component_systems(m).is_empty()
+    })
 }
 
 /// The single point a route reaches (a system, or a cluster a `down:`
@@ -965,7 +965,14 @@ fn floor_reason(f: &Floor) -> String {
         let parts: Vec<String> = f
             .never_overlapping
             .iter()
-            .map(|o| format!("{} on {} ({})", o.tasks.join(" + "), o.system, fmt_minutes(o.minutes)))
+            .map(|o| {
+                format!(
+                    "{} on {} ({})",
+                    o.tasks.join(" + "),
+                    o.system,
+                    fmt_minutes(o.minutes)
+                )
+            })
             .collect();
         return format!(
             "outages that can never overlap: {}",

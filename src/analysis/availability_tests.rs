@@ -477,7 +477,10 @@ tasks:
 ");
     let f = floor_of_service(&i, "pay");
     assert_eq!(f.least_downtime_minutes, 35, "{f:?}");
-    assert!(f.single_points.iter().any(|p| p.whole_cluster && p.system == "app-tier"));
+    assert!(f
+        .single_points
+        .iter()
+        .any(|p| p.whole_cluster && p.system == "app-tier"));
     assert_eq!(f.forced_switchovers.len(), 1, "{f:?}");
     assert_eq!(f.forced_switchovers[0].minutes, 10);
     // A plan that meets it.
@@ -541,7 +544,13 @@ fn no_plan_is_below_the_floor_brute_force_down_and_any() {
             } else {
                 IntegrationMode::Async
             };
-            b.integration("i", comps[rnd(5) as usize], comps[rnd(5) as usize], mode, rnd(5) as Time);
+            b.integration(
+                "i",
+                comps[rnd(5) as usize],
+                comps[rnd(5) as usize],
+                mode,
+                rnd(5) as Time,
+            );
         }
         let team = b.team("ops", 1);
         for t in 0..3 {

@@ -206,26 +206,44 @@ impl Shape {
     }
 }
 
-/// Prefix maxima with point updates that only raise (a Fenwick tree).
-struct PrefixMax(Vec<Time>);
+/// Prefix maxima with point assignments (a segment tree), so a placement
+/// can be undone.
+struct PrefixMax {
+    size: usize,
+    tree: Vec<Time>,
+}
 
 impl PrefixMax {
     fn new(n: usize) -> Self {
-        PrefixMax(vec![Time::MIN; n + 1])
+        let size = n.max(1).next_power_of_two();
+        PrefixMax {
+            size,
+            tree: vec![Time::MIN; 2 * size],
+        }
     }
-    fn raise(&mut self, pos: usize, v: Time) {
-        let mut i = pos + 1;
-        while i < self.0.len() {
-            self.0[i] = self.0[i].max(v);
-            i += i & i.wrapping_neg();
+    fn set(&mut self, pos: usize, v: Time) {
+        let mut i = pos + self.size;
+        self.tree[i] = v;
+        while i > 1 {
+            i /= 2;
+            self.tree[i] = self.tree[2 * i].max(self.tree[2 * i + 1]);
         }
     }
     /// The maximum over the first `len` positions (`Time::MIN` if none).
     fn max_of_first(&self, len: usize) -> Time {
-        let (mut i, mut m) = (len.min(self.0.len() - 1), Time::MIN);
-        while i > 0 {
-            m = m.max(self.0[i]);
-            i -= i & i.wrapping_neg();
+        let (mut l, mut r) = (self.size, self.size + len.min(self.size));
+        let mut m = Time::MIN;
+        while l < r {
+            if l & 1 == 1 {
+                m = m.max(self.tree[l]);
+                l += 1;
+            }
+            if r & 1 == 1 {
+                r -= 1;
+                m = m.max(self.tree[r]);
+            }
+            l /= 2;
+            r /= 2;
         }
         m
     }
@@ -243,6 +261,12 @@ impl Placed {
         let at = self.runs.partition_point(|r| r.0 <= s);
         self.runs.insert(at, (s, e, amount));
         self.longest = self.longest.max(e - s);
+    }
+    fn remove(&mut self, s: Time, e: Time, amount: i64) {
+        let from = self.runs.partition_point(|r| r.0 < s);
+        if let Some(k) = self.runs[from..].iter().position(|&r| r == (s, e, amount)) {
+            self.runs.remove(from + k);
+        }
     }
     /// The runs sharing a minute with `[t, t + d)`.
     fn overlapping(&self, t: Time, d: Time) -> impl Iterator<Item = &(Time, Time, i64)> {
@@ -264,15 +288,15 @@ pub(crate) fn retime_or_stuck(
     shape: &Shape,
 ) -> Result<Vec<Time>, usize> {
     let n = problem.activities.len();
-    // For each activity: the activities it may not overlap (DR exclusions).
-    let mut excluded: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in &problem.exclusions {
+    // For each activity: the sides of DR exclusions it is on, `(exclusion,
+    // side)`; the placed runs of each side are kept by start, so a check
+    // costs the runs it meets, not the size of the other side.
+    let mut sides_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (x, e) in problem.exclusions.iter().enumerate() {
         for (si, side) in e.sides.iter().enumerate() {
             for &j in side {
-                for (sk, other) in e.sides.iter().enumerate() {
-                    if sk != si {
-                        excluded[j].extend(other.iter().copied());
-                    }
+                if let Some(v) = sides_of.get_mut(j) {
+                    v.push((x, si));
                 }
             }
         }
@@ -284,54 +308,103 @@ pub(crate) fn retime_or_stuck(
         succs[p.from].push((p.to, p.lag));
     }
     let mut extra: Vec<Time> = vec![Time::MIN; n];
-    let max_rounds = 4 * n + 8;
-    'round: for _ in 0..max_rounds {
-        let mut starts: Vec<Option<Time>> = vec![None; n];
-        let mut placed: Vec<Placed> = (0..problem.resources.len())
-            .map(|_| Placed::default())
-            .collect();
-        let mut groups: Vec<PrefixMax> = shape.group_sizes.iter().map(|&k| PrefixMax::new(k)).collect();
-        for &j in order {
-            let a = &problem.activities[j];
-            let mut lb = a.release.max(extra[j]);
-            for &(g, gap, touch) in shape.waits.get(j).map_or(&[][..], |w| &w[..]) {
-                let gapped = groups[g].max_of_first(gap);
-                if gapped > Time::MIN {
-                    lb = lb.max(gapped + 1);
-                }
-                lb = lb.max(groups[g].max_of_first(touch));
+    let mut position = vec![usize::MAX; n];
+    for (p, &j) in order.iter().enumerate() {
+        position[j] = p;
+    }
+    let mut starts: Vec<Option<Time>> = vec![None; n];
+    let mut placed: Vec<Placed> = (0..problem.resources.len())
+        .map(|_| Placed::default())
+        .collect();
+    let mut side_runs: Vec<Vec<Placed>> = problem
+        .exclusions
+        .iter()
+        .map(|e| e.sides.iter().map(|_| Placed::default()).collect())
+        .collect();
+    let mut groups: Vec<PrefixMax> = shape
+        .group_sizes
+        .iter()
+        .map(|&k| PrefixMax::new(k))
+        .collect();
+    let slots = |j: usize| shape.slots.get(j).map_or(&[][..], |s| &s[..]);
+    // A maximum lag that a placement breaks moves the earlier activity and
+    // undoes the placements from it on; those before it stand as a restart
+    // from scratch would place them again, so this is the same schedule
+    // for the work of the undone part only.
+    let mut rounds = 4 * n + 8;
+    let mut p = 0;
+    while p < order.len() {
+        let j = order[p];
+        let a = &problem.activities[j];
+        let mut lb = a.release.max(extra[j]);
+        for &(g, gap, touch) in shape.waits.get(j).map_or(&[][..], |w| &w[..]) {
+            let gapped = groups[g].max_of_first(gap);
+            if gapped > Time::MIN {
+                lb = lb.max(gapped + 1);
             }
-            for &(i, lag) in &preds[j] {
-                if let Some(si) = starts[i] {
-                    lb = lb.max(si + lag);
+            lb = lb.max(groups[g].max_of_first(touch));
+        }
+        for &(i, lag) in &preds[j] {
+            if let Some(si) = starts[i] {
+                lb = lb.max(si + lag);
+            }
+        }
+        let t = earliest_fit(problem, &placed, &side_runs, &sides_of[j], j, lb).ok_or(j)?;
+        // Upper bounds from already placed activities: S_i >= S_j + lag.
+        let mut back: Option<usize> = None;
+        for &(i, lag) in &succs[j] {
+            if let Some(si) = starts[i] {
+                if si < t + lag {
+                    if extra[i] >= t + lag {
+                        return Err(j);
+                    }
+                    extra[i] = t + lag;
+                    back = Some(back.map_or(position[i], |b| b.min(position[i])));
                 }
             }
-            let t = earliest_fit(problem, &placed, &excluded, &starts, j, lb).ok_or(j)?;
-            // Upper bounds from already placed activities: S_i >= S_j + lag.
-            for &(i, lag) in &succs[j] {
-                if let Some(si) = starts[i] {
-                    if si < t + lag {
-                        if extra[i] >= t + lag {
-                            return Err(j);
-                        }
-                        extra[i] = t + lag;
-                        continue 'round;
+        }
+        if let Some(b) = back {
+            if rounds == 0 {
+                return Err(j);
+            }
+            rounds -= 1;
+            for &k in order[b..p].iter().rev() {
+                let Some(sk) = starts[k].take() else { continue };
+                let ak = &problem.activities[k];
+                for dm in &ak.demands {
+                    if dm.amount > 0 && ak.duration > 0 {
+                        placed[dm.resource].remove(sk, sk + ak.duration, dm.amount);
+                    }
+                }
+                for &(g, pos) in slots(k) {
+                    groups[g].set(pos, Time::MIN);
+                }
+                if ak.duration > 0 {
+                    for &(x, si) in &sides_of[k] {
+                        side_runs[x][si].remove(sk, sk + ak.duration, 1);
                     }
                 }
             }
-            starts[j] = Some(t);
-            for dm in &a.demands {
-                if dm.amount > 0 && a.duration > 0 {
-                    placed[dm.resource].add(t, t + a.duration, dm.amount);
-                }
-            }
-            for &(g, pos) in shape.slots.get(j).map_or(&[][..], |s| &s[..]) {
-                groups[g].raise(pos, t + a.duration);
+            p = b;
+            continue;
+        }
+        starts[j] = Some(t);
+        for dm in &a.demands {
+            if dm.amount > 0 && a.duration > 0 {
+                placed[dm.resource].add(t, t + a.duration, dm.amount);
             }
         }
-        return Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect());
+        for &(g, pos) in slots(j) {
+            groups[g].set(pos, t + a.duration);
+        }
+        if a.duration > 0 {
+            for &(x, si) in &sides_of[j] {
+                side_runs[x][si].add(t, t + a.duration, 1);
+            }
+        }
+        p += 1;
     }
-    Err(order.last().copied().unwrap_or(0))
+    Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect())
 }
 
 /// The earliest start from `lb` at which activity `j` fits: each conflict
@@ -341,8 +414,8 @@ pub(crate) fn retime_or_stuck(
 fn earliest_fit(
     problem: &Problem,
     placed: &[Placed],
-    excluded: &[Vec<usize>],
-    starts: &[Option<Time>],
+    side_runs: &[Vec<Placed>],
+    sides: &[(usize, usize)],
     j: usize,
     lb: Time,
 ) -> Option<Time> {
@@ -360,11 +433,15 @@ fn earliest_fit(
             continue;
         }
         if d > 0 {
-            for &k in &excluded[j] {
-                if let Some(sk) = starts[k] {
-                    let dk = acts[k].duration;
-                    if dk > 0 && t < sk + dk && sk < t + d {
-                        t = sk + dk;
+            // A run of another side of a DR exclusion holds every start
+            // before its end.
+            for &(x, si) in sides {
+                for (sk, runs) in side_runs[x].iter().enumerate() {
+                    if sk == si {
+                        continue;
+                    }
+                    if let Some(r) = runs.overlapping(t, d).next() {
+                        t = r.1;
                         continue 'search;
                     }
                 }
@@ -1066,7 +1143,14 @@ mod tests {
         starts[at("t2")] = 41;
         starts[at("patch@a2")] = 30;
         assert!(crate::check::check(&inv, &starts).is_empty());
-        let r = simulate(&inv, &starts, &RiskOptions { samples: 300, seed: 2 });
+        let r = simulate(
+            &inv,
+            &starts,
+            &RiskOptions {
+                samples: 300,
+                seed: 2,
+            },
+        );
         assert_eq!(r.planned_minutes, 81);
         assert_eq!(r.retimed_likely_minutes, Some(81));
         assert_eq!(r.downtime_limit_breaks, 0, "{:?}", r.services_over_limit);
@@ -1074,7 +1158,14 @@ mod tests {
         // An outage that itself overruns is a risk the report names.
         let mut long = inv.clone();
         long.tasks[at("t1")].spread = Some((40, 60));
-        let r = simulate(&long, &starts, &RiskOptions { samples: 300, seed: 2 });
+        let r = simulate(
+            &long,
+            &starts,
+            &RiskOptions {
+                samples: 300,
+                seed: 2,
+            },
+        );
         assert!(r.services_over_limit.iter().any(|b| b.service == "reports"));
         assert!(r.services_over_limit.iter().all(|b| b.service != "shop"));
     }

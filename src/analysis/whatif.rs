@@ -592,7 +592,11 @@ fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
                     "{} ({}{})",
                     fmt_minutes(s.lower_bound_minutes),
                     s.status,
-                    if row.from_base { ", base plan kept" } else { "" }
+                    if row.from_base {
+                        ", base plan kept"
+                    } else {
+                        ""
+                    }
                 ),
                 format_num(s.weighted_downtime),
                 if s.services_down.is_empty() {
@@ -954,7 +958,9 @@ mod tests {
         };
         let relaxed = patched_inventory(&doc, &sc, "t").unwrap();
         let stopped = SolveOptions {
-            stop: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true))),
+            stop: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+                true,
+            ))),
             threads: 1,
             ..deterministic()
         };
@@ -971,7 +977,10 @@ mod tests {
         let row = plan_row("no backups", None, &relaxed, Some(&loose), &deterministic());
         let d = row.delta.unwrap();
         assert!(!d.exact);
-        assert_eq!((d.plans_minutes, d.least_minutes, d.most_minutes), (0, 0, 20));
+        assert_eq!(
+            (d.plans_minutes, d.least_minutes, d.most_minutes),
+            (0, 0, 20)
+        );
         assert_eq!(d.to_words(), "±0 (shortest: ±0 to +20m)");
         assert_eq!(
             Delta::of(60, 60, 45, 45),
