@@ -249,34 +249,49 @@ impl PrefixMax {
     }
 }
 
-/// Placed activities of one resource, by start: `(start, end, amount)`.
+/// Placed activities of one resource, `(start, end, amount)`, in buckets
+/// by duration (bucket `b` holds runs of at most `2^b` minutes), each by
+/// start: a query looks at the runs that start at most `2^b` before it in
+/// each bucket, so one long run (a task spanning the night) does not make
+/// every query scan every run.
 #[derive(Default)]
 struct Placed {
-    runs: Vec<(Time, Time, i64)>,
-    longest: Time,
+    buckets: Vec<Vec<(Time, Time, i64)>>,
 }
 
 impl Placed {
+    fn bucket(len: Time) -> usize {
+        let len = len.max(1) as u64;
+        (64 - (len - 1).leading_zeros()) as usize
+    }
     fn add(&mut self, s: Time, e: Time, amount: i64) {
-        let at = self.runs.partition_point(|r| r.0 <= s);
-        self.runs.insert(at, (s, e, amount));
-        self.longest = self.longest.max(e - s);
+        let b = Self::bucket(e - s);
+        if self.buckets.len() <= b {
+            self.buckets.resize_with(b + 1, Vec::new);
+        }
+        let runs = &mut self.buckets[b];
+        let at = runs.partition_point(|r| r.0 <= s);
+        runs.insert(at, (s, e, amount));
     }
     fn remove(&mut self, s: Time, e: Time, amount: i64) {
-        let from = self.runs.partition_point(|r| r.0 < s);
-        if let Some(k) = self.runs[from..].iter().position(|&r| r == (s, e, amount)) {
-            self.runs.remove(from + k);
+        let Some(runs) = self.buckets.get_mut(Self::bucket(e - s)) else {
+            return;
+        };
+        let from = runs.partition_point(|r| r.0 < s);
+        if let Some(k) = runs[from..].iter().position(|&r| r == (s, e, amount)) {
+            runs.remove(from + k);
         }
     }
     /// The runs sharing a minute with `[t, t + d)`.
     fn overlapping(&self, t: Time, d: Time) -> impl Iterator<Item = &(Time, Time, i64)> {
-        let from = self
-            .runs
-            .partition_point(|r| r.0 < t.saturating_sub(self.longest));
-        let to = self.runs.partition_point(|r| r.0 < t + d);
-        self.runs[from..to.max(from)]
-            .iter()
-            .filter(move |r| r.1 > t && r.1 > r.0)
+        self.buckets.iter().enumerate().flat_map(move |(b, runs)| {
+            let reach: Time = 1 << b.min(62);
+            let from = runs.partition_point(|r| r.0 < t.saturating_sub(reach));
+            let to = runs.partition_point(|r| r.0 < t + d);
+            runs[from..to.max(from)]
+                .iter()
+                .filter(move |r| r.1 > t && r.1 > r.0)
+        })
     }
 }
 
