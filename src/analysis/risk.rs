@@ -25,9 +25,11 @@
 //! over the limit is an overrun of the outages themselves, never a re-timing
 //! that packed outages the plan kept apart.
 //!
-//! The work of one sample grows about linearly with the tasks: each
-//! conflict met moves a task's start straight past it, and a resource's
-//! runs are searched by start, not scanned.
+//! Each conflict met moves a task's start straight past it, a resource's
+//! runs are searched by start (in buckets by duration) rather than
+//! scanned, and a broken maximum lag undoes only the placements after the
+//! task it moves. A sample's work still grows faster than the tasks
+//! (BENCHMARKS.md): not yet linear.
 //!
 //! The percentiles are over all samples: a sample whose order cannot be
 //! re-timed (a task no longer fits any of its windows) never finishes and
