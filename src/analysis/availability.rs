@@ -1261,12 +1261,26 @@ fn candidate_changes(
             format!("make the outage tasks on {names} online changes (outage: false, no down:), e.g. by failing over first"),
             online,
         ));
-        // A redundant partner for each single point: a second node, patched
-        // the same way, in a cluster that keeps one of the two up.
-        changes.push((
-            format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
-            with_partners(inv, points),
-        ));
+        // A redundant partner for each single system: a second node,
+        // patched the same way, in a cluster that keeps one of the two up (a
+        // cluster a `down:` takes down whole has its members already).
+        let systems: Vec<SinglePoint> = points
+            .iter()
+            .filter(|p| !p.whole_cluster)
+            .cloned()
+            .collect();
+        if !systems.is_empty() {
+            let names = crate::base::join_words(
+                &systems
+                    .iter()
+                    .map(|p| p.system.as_str())
+                    .collect::<Vec<_>>(),
+            );
+            changes.push((
+                format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
+                with_partners(inv, &systems),
+            ));
+        }
     }
     // Sync integrations on the way made async with enough tolerance.
     let longest = points
