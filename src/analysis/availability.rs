@@ -27,6 +27,19 @@
 //!   disjoint minutes, so their shares add up; any other outages may overlap
 //!   in some plan, and only the larger one counts.
 //!
+//! - a task's `down:` (format 1.1) is an outage of the systems it lists,
+//!   like an outage task on them, except that it does not count against
+//!   their `parallel_changes` (so it may overlap their other outages); a
+//!   `down:` naming every member of a cluster takes the cluster down;
+//! - an `any` group (format 1.1) is served by its first member that is up:
+//!   when every task taking the first member down runs while some other
+//!   member is up in every plan (no integration feeds them, and every
+//!   outage of that member can never overlap the task), each such outage
+//!   switches over and back, `switchover` minutes each, the second
+//!   starting as the outage ends: at least `s + min(s, d)` minutes;
+//!   minutes after a task's run add up with another outage's only where
+//!   the precedences keep the two apart by that much.
+//!
 //! The floor is the largest such sum, and a lower bound on the service's
 //! downtime in every plan; a gap of a minute between two outages is enough
 //! to ride each out, so a plan can be longer than the shortest one to reach
@@ -43,7 +56,8 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
 use std::fmt::Write as _;
 
-/// A non-redundant system whose outages take a service down.
+/// A non-redundant system whose outages take a service down (or a cluster
+/// that a `down:` takes down whole).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SinglePoint {
     /// System id.
@@ -61,13 +75,34 @@ pub struct SinglePoint {
     /// outage counts only past `tolerance_minutes`. 0 when every outage fits
     /// within the tolerance on its own.
     pub least_down: Time,
+    /// A cluster that tasks take down whole (a `down:` naming it), rather
+    /// than a single system.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub whole_cluster: bool,
+}
+
+/// An `any` group whose serving member has outages that another member
+/// rides out: each switches the service over and back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ForcedSwitchover {
+    /// The group's members, in the order that picks the serving one.
+    pub members: Vec<String>,
+    /// The member that serves while up (the first).
+    pub serving: String,
+    /// The tasks that take it down.
+    pub tasks: Vec<String>,
+    /// Minutes of downtime each change of serving member starts.
+    pub switchover_minutes: Time,
+    /// Least minutes the switchovers keep the service down in any plan.
+    pub minutes: Time,
 }
 
 /// Outages of systems feeding a service that can never run at the same
 /// minute, and what each forces on the service.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForcedOutage {
-    /// System id.
+    /// What is down: a system or cluster id, or the switchover of an `any`
+    /// group (several joined by ` + ` when one task takes down more).
     pub system: String,
     /// One task, or tasks that must follow each other directly.
     pub tasks: Vec<String>,
@@ -99,6 +134,9 @@ pub struct ServiceAvailability {
     pub planned_downtime_minutes: Option<Time>,
     /// No plan can keep it down for less.
     pub least_downtime_minutes: Time,
+    /// Its `max_downtime`, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_downtime_minutes: Option<Time>,
     /// Non-redundant systems whose outages take it down, worst first.
     pub single_points: Vec<SinglePoint>,
     /// When outages on several systems that can never overlap together
@@ -106,6 +144,9 @@ pub struct ServiceAvailability {
     /// `least_downtime_minutes`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub never_overlapping: Vec<ForcedOutage>,
+    /// `any` groups whose switchovers no plan avoids.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub forced_switchovers: Vec<ForcedSwitchover>,
     /// Changes that lower its downtime, each verified by re-planning.
     pub suggestions: Vec<Suggestion>,
 }
@@ -116,6 +157,7 @@ pub struct ServiceAvailability {
 pub(crate) struct Floor {
     pub single_points: Vec<SinglePoint>,
     pub never_overlapping: Vec<ForcedOutage>,
+    pub forced_switchovers: Vec<ForcedSwitchover>,
     pub least_downtime_minutes: Time,
 }
 
@@ -123,7 +165,8 @@ pub(crate) struct Floor {
 /// async tolerance.
 #[derive(Debug, Clone, PartialEq)]
 struct Route {
-    system: usize,
+    /// The system or cluster reached.
+    node: Component,
     tolerance: Time,
     via: Vec<String>,
 }
@@ -131,9 +174,11 @@ struct Route {
 /// Every system whose outages reach the service: required systems, and
 /// producers of integrations into a required component (or into another
 /// such producer), each by its route of least total async tolerance
-/// (Dijkstra over the integrations, sync hops weighing 0), nearest first. A
-/// cluster is down only while no member is up, which no plan is forced into,
-/// so its members are not followed; integrations into a cluster are.
+/// (Dijkstra over the integrations, sync hops weighing 0), nearest first;
+/// clusters reached are listed too. A cluster is down only while no member
+/// is up, which only a task taking every member down at once forces (a
+/// `down:` naming the cluster), so its members are not followed one by one;
+/// integrations into a cluster are.
 fn routes(inv: &Inventory, service: usize) -> Vec<Route> {
     let ns = inv.systems.len();
     let n = ns + inv.clusters.len();
@@ -197,13 +242,15 @@ fn routes(inv: &Inventory, service: usize) -> Vec<Route> {
                 seq += 1;
             }
         }
-        if v < ns {
-            out.push(Route {
-                system: v,
-                tolerance: d,
-                via,
-            });
-        }
+        out.push(Route {
+            node: if v < ns {
+                Component::System(v)
+            } else {
+                Component::Cluster(v - ns)
+            },
+            tolerance: d,
+            via,
+        });
     }
     out
 }
@@ -230,6 +277,8 @@ struct Separation<'a> {
     /// Per source task: the least `S[j] − S[source]` the precedences imply,
     /// for each `j` they reach.
     gaps: HashMap<usize, HashMap<usize, Time>>,
+    /// Per system, the tasks that take it down ([`downing_by_system`]).
+    downing: Vec<Vec<usize>>,
 }
 
 impl<'a> Separation<'a> {
@@ -256,6 +305,7 @@ impl<'a> Separation<'a> {
             out,
             dr_sides,
             gaps: HashMap::new(),
+            downing: downing_by_system(inv),
         }
     }
 
@@ -375,14 +425,70 @@ impl<'a> Separation<'a> {
     }
 }
 
-/// Outage tasks forming one continuous outage of a system in every plan.
+/// Outage tasks forming one continuous outage of a system in every plan,
+/// or one task and what it forces on the service.
 #[derive(Debug, Clone)]
 struct Block {
-    system: usize,
+    /// What is down, in words (a system, a cluster, an `any` group).
+    label: String,
     tasks: Vec<usize>,
     tolerance: Time,
-    /// Minutes the service is down during them.
+    /// Minutes the service is down within the tasks' runs.
     minutes: Time,
+    /// Minutes it is down right after the last of them ends (the switch
+    /// back of an `any` group); such a block adds up with another only when
+    /// the precedences keep the two apart by this much.
+    tail: Time,
+}
+
+impl Block {
+    fn weight(&self) -> Time {
+        self.minutes + self.tail
+    }
+}
+
+/// Whether task `t` takes system `s` down while it runs: an outage task on
+/// it, or a task listing it in `down:`.
+fn takes_down(t: &crate::inventory::Task, s: usize) -> bool {
+    (t.outage && t.systems.contains(&s)) || t.down.contains(&s)
+}
+
+/// Tasks of positive duration that take component `c` down while they run:
+/// for a system, those that take it down; for a cluster, those that take
+/// every member down at once (a `down:` naming the cluster). `by_system`:
+/// [`downing_by_system`], so a look-up costs the tasks found, not a scan.
+fn downing_tasks(inv: &Inventory, by_system: &[Vec<usize>], c: Component) -> Vec<usize> {
+    let members = inv.component_systems(c);
+    let Some((&first, rest)) = members.split_first() else {
+        return Vec::new();
+    };
+    by_system
+        .get(first)
+        .map_or(&[][..], |v| &v[..])
+        .iter()
+        .copied()
+        .filter(|&k| rest.iter().all(|&m| takes_down(&inv.tasks[k], m)))
+        .collect()
+}
+
+/// Per system, the tasks of positive duration that take it down, in task
+/// order.
+fn downing_by_system(inv: &Inventory) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); inv.systems.len()];
+    for (k, t) in inv.tasks.iter().enumerate() {
+        if t.duration <= 0 {
+            continue;
+        }
+        let outage = if t.outage { &t.systems[..] } else { &[][..] };
+        for &s in outage.iter().chain(&t.down) {
+            if let Some(v) = by.get_mut(s) {
+                if v.last() != Some(&k) {
+                    v.push(k);
+                }
+            }
+        }
+    }
+    by
 }
 
 /// Groups the outage tasks (of positive duration) of a system that runs one
@@ -478,122 +584,307 @@ fn heaviest_compatible(w: &[Time], adj: &[u64]) -> (Time, u64) {
     (s.best, s.best_set)
 }
 
+/// Whether an integration feeds component `c` (or, for a cluster, one of
+/// its members): then it can be down beyond its own tasks.
+fn fed(inv: &Inventory, c: Component) -> bool {
+    let members = inv.component_systems(c);
+    inv.integrations
+        .iter()
+        .any(|i| i.to == c || matches!(i.to, Component::System(x) if members.contains(&x)))
+}
+
+/// Whether component `m` is up throughout every run of task `k` in every
+/// plan: no integration feeds it, and every task that takes it (for a
+/// cluster: some member of it) down can never overlap `k`.
+fn up_throughout(inv: &Inventory, m: Component, k: usize, sep: &mut Separation) -> bool {
+    if fed(inv, m) {
+        return false;
+    }
+    inv.component_systems(m).into_iter().any(|x| {
+        downing_tasks(inv, &sep.downing, Component::System(x))
+            .into_iter()
+            .all(|j| sep.apart(k, j))
+    })
+}
+
+/// The single point a route reaches (a system, or a cluster a `down:`
+/// takes down whole), with the least downtime its outages force; adds its
+/// outages to `candidates` for the never-overlapping sum.
+fn point_of(
+    inv: &Inventory,
+    r: Route,
+    sep: &mut Separation,
+    candidates: &mut Vec<Block>,
+) -> Option<SinglePoint> {
+    let t = r.tolerance;
+    let past = |d: Time| (d - t).max(0);
+    let label = inv.component_id(r.node).to_string();
+    let single = |k: usize, minutes: Time| Block {
+        label: label.clone(),
+        tasks: vec![k],
+        tolerance: t,
+        minutes,
+        tail: 0,
+    };
+    let downing = downing_tasks(inv, &sep.downing, r.node);
+    let (shown, least_down) = match r.node {
+        Component::Cluster(_) => {
+            for &k in &downing {
+                let m = past(inv.tasks[k].duration);
+                if m > 0 {
+                    candidates.push(single(k, m));
+                }
+            }
+            let least = downing
+                .iter()
+                .map(|&k| past(inv.tasks[k].duration))
+                .max()
+                .unwrap_or(0);
+            (downing, least)
+        }
+        Component::System(s) => {
+            // Tasks running on it count against its `parallel_changes`;
+            // tasks listing it in `down:` do not, and may overlap them.
+            let running: Vec<usize> = downing
+                .iter()
+                .copied()
+                .filter(|&k| inv.tasks[k].outage && inv.tasks[k].systems.contains(&s))
+                .collect();
+            let listed: Vec<usize> = downing
+                .iter()
+                .copied()
+                .filter(|k| !running.contains(k))
+                .collect();
+            let mut least = running_floor(inv, s, &running, &label, t, sep, candidates);
+            for &k in &listed {
+                let m = past(inv.tasks[k].duration);
+                if m > 0 {
+                    candidates.push(single(k, m));
+                }
+                least = least.max(m);
+            }
+            (downing, least)
+        }
+    };
+    if shown.is_empty() {
+        return None;
+    }
+    Some(SinglePoint {
+        system: label,
+        via: r.via,
+        tolerance_minutes: t,
+        outage_tasks: shown.iter().map(|&k| inv.tasks[k].id.clone()).collect(),
+        least_down,
+        whole_cluster: matches!(r.node, Component::Cluster(_)),
+    })
+}
+
+/// The least downtime the outage tasks running on system `s` force past
+/// tolerance `t` (their `parallel_changes` limit how many overlap), adding
+/// each continuous outage to `candidates`.
+fn running_floor(
+    inv: &Inventory,
+    s: usize,
+    running: &[usize],
+    label: &str,
+    t: Time,
+    sep: &mut Separation,
+    candidates: &mut Vec<Block>,
+) -> Time {
+    let pc = Time::from(inv.systems[s].parallel_changes.max(1));
+    let past = |d: Time| (d - t).max(0);
+    let block = |tasks: Vec<usize>, minutes: Time| Block {
+        label: label.to_string(),
+        tasks,
+        tolerance: t,
+        minutes,
+        tail: 0,
+    };
+    if pc == 1 {
+        // One task at a time: continuous outages are the blocks, and
+        // they never overlap.
+        let mut sum = 0;
+        for b in blocks_of(running, sep) {
+            let minutes = past(b.iter().map(|&k| inv.tasks[k].duration).sum());
+            sum += minutes;
+            if b.len() > 1 {
+                // Alone, a member may be apart from outages the whole
+                // block is not.
+                for &k in &b {
+                    if past(inv.tasks[k].duration) > 0 {
+                        candidates.push(block(vec![k], past(inv.tasks[k].duration)));
+                    }
+                }
+            }
+            if minutes > 0 {
+                candidates.push(block(b, minutes));
+            }
+        }
+        sum
+    } else {
+        // Up to `pc` at once: a continuous outage holding tasks R lasts
+        // at least max(longest, Σ d / pc); past the tolerance that is at
+        // least Σ (d − T) / pc over R, summed over the outages.
+        let shares: Vec<Time> = running
+            .iter()
+            .map(|&k| past(inv.tasks[k].duration))
+            .collect();
+        for (&k, &minutes) in running.iter().zip(&shares) {
+            if minutes > 0 {
+                candidates.push(block(vec![k], minutes));
+            }
+        }
+        let longest = shares.iter().copied().max().unwrap_or(0);
+        longest.max((shares.iter().sum::<Time>() + pc - 1) / pc)
+    }
+}
+
+/// The switchovers an `any` group cannot avoid: when every task that takes
+/// its first (serving) member down runs while another member is up, each
+/// such outage switches the service over and back, `switchover` minutes
+/// each (the second starting when the outage ends). At least one outage
+/// does, so the group alone keeps the service down `s + min(s, d)` minutes
+/// (`d` the shortest outage). With one such task, it is also a candidate
+/// of the never-overlapping sum: `min(s, d)` minutes inside its run and
+/// `s` right after.
+fn forced_switchover(
+    inv: &Inventory,
+    g: &crate::inventory::AnyGroup,
+    sep: &mut Separation,
+    candidates: &mut Vec<Block>,
+) -> Option<ForcedSwitchover> {
+    let s = g.switchover;
+    let first = *g.members.first()?;
+    if s <= 0 || g.members.len() < 2 || fed(inv, first) {
+        return None;
+    }
+    let tasks = downing_tasks(inv, &sep.downing, first);
+    if tasks.is_empty() {
+        return None;
+    }
+    for &k in &tasks {
+        let mut covered = false;
+        for &m in &g.members[1..] {
+            if up_throughout(inv, m, k, sep) {
+                covered = true;
+                break;
+            }
+        }
+        if !covered {
+            return None;
+        }
+    }
+    let shortest = tasks.iter().map(|&k| inv.tasks[k].duration).min()?;
+    let members: Vec<String> = g
+        .members
+        .iter()
+        .map(|&m| inv.component_id(m).to_string())
+        .collect();
+    if let [k] = tasks[..] {
+        candidates.push(Block {
+            label: format!("switchover of any [{}]", members.join(", ")),
+            tasks: vec![k],
+            tolerance: 0,
+            minutes: s.min(inv.tasks[k].duration),
+            tail: s,
+        });
+    }
+    Some(ForcedSwitchover {
+        serving: inv.component_id(first).to_string(),
+        members,
+        tasks: tasks.iter().map(|&k| inv.tasks[k].id.clone()).collect(),
+        switchover_minutes: s,
+        minutes: s + s.min(shortest),
+    })
+}
+
+/// Whether two candidates' minutes are disjoint in every plan: their tasks
+/// never overlap, and where one has a tail, the precedences keep the other
+/// clear of it.
+fn compatible(sep: &mut Separation, a: &Block, b: &Block) -> bool {
+    for &i in &a.tasks {
+        for &j in &b.tasks {
+            let ok = if a.tail == 0 && b.tail == 0 {
+                sep.apart(i, j)
+            } else {
+                let (di, dj) = (sep.inv.tasks[i].duration, sep.inv.tasks[j].duration);
+                i != j
+                    && (sep.min_gap(i, j).is_some_and(|g| g >= di + a.tail)
+                        || sep.min_gap(j, i).is_some_and(|g| g >= dj + b.tail))
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The floor of one service (see the module documentation).
 fn floor_of(inv: &Inventory, service: usize, sep: &mut Separation) -> Floor {
     let mut points = Vec::new();
     let mut candidates: Vec<Block> = Vec::new();
     for r in routes(inv, service) {
-        let tasks = crate::graph::outage_tasks_of(inv, Component::System(r.system));
-        if tasks.is_empty() {
-            continue;
+        if let Some(p) = point_of(inv, r, sep, &mut candidates) {
+            points.push(p);
         }
-        let t = r.tolerance;
-        let running: Vec<usize> = tasks
-            .iter()
-            .copied()
-            .filter(|&k| inv.tasks[k].duration > 0)
-            .collect();
-        let pc = Time::from(inv.systems[r.system].parallel_changes.max(1));
-        let past = |d: Time| (d - t).max(0);
-        let least_down = if pc == 1 {
-            // One task at a time: continuous outages are the blocks, and
-            // they never overlap.
-            let mut sum = 0;
-            for b in blocks_of(&running, sep) {
-                let minutes = past(b.iter().map(|&k| inv.tasks[k].duration).sum());
-                sum += minutes;
-                if b.len() > 1 {
-                    // Alone, a member may be apart from outages the whole
-                    // block is not.
-                    for &k in &b {
-                        if past(inv.tasks[k].duration) > 0 {
-                            candidates.push(Block {
-                                system: r.system,
-                                tasks: vec![k],
-                                tolerance: t,
-                                minutes: past(inv.tasks[k].duration),
-                            });
-                        }
-                    }
-                }
-                if minutes > 0 {
-                    candidates.push(Block {
-                        system: r.system,
-                        tasks: b,
-                        tolerance: t,
-                        minutes,
-                    });
-                }
-            }
-            sum
-        } else {
-            // Up to `pc` at once: a continuous outage holding tasks R lasts
-            // at least max(longest, Σ d / pc); past the tolerance that is at
-            // least Σ (d − T) / pc over R, summed over the outages.
-            let shares: Vec<Time> = running
-                .iter()
-                .map(|&k| past(inv.tasks[k].duration))
-                .collect();
-            for (&k, &minutes) in running.iter().zip(&shares) {
-                if minutes > 0 {
-                    candidates.push(Block {
-                        system: r.system,
-                        tasks: vec![k],
-                        tolerance: t,
-                        minutes,
-                    });
-                }
-            }
-            let longest = shares.iter().copied().max().unwrap_or(0);
-            longest.max((shares.iter().sum::<Time>() + pc - 1) / pc)
-        };
-        points.push(SinglePoint {
-            system: inv.systems[r.system].id.clone(),
-            via: r.via,
-            tolerance_minutes: t,
-            outage_tasks: tasks.iter().map(|&k| inv.tasks[k].id.clone()).collect(),
-            least_down,
-        });
     }
-    let single = points.iter().map(|p| p.least_down).max().unwrap_or(0);
+    let mut switchovers = Vec::new();
+    for g in &inv.services[service].any {
+        if let Some(f) = forced_switchover(inv, g, sep, &mut candidates) {
+            switchovers.push(f);
+        }
+    }
+    let single = points
+        .iter()
+        .map(|p| p.least_down)
+        .chain(switchovers.iter().map(|f| f.minutes))
+        .max()
+        .unwrap_or(0);
 
     // Outages that never overlap add up. A task on several systems appears
-    // once per system; the heaviest copy is kept.
-    candidates.sort_by(|a, b| b.minutes.cmp(&a.minutes).then(a.tasks.cmp(&b.tasks)));
-    let mut seen: HashSet<Vec<usize>> = HashSet::new();
-    candidates.retain(|c| seen.insert(c.tasks.clone()));
+    // once per system: its copies are merged (the most minutes inside its
+    // run, the longest tail after it).
+    candidates.sort_by(|a, b| a.tasks.cmp(&b.tasks));
+    let mut merged: Vec<Block> = Vec::new();
+    for c in candidates {
+        match merged.last_mut() {
+            Some(m) if m.tasks == c.tasks => {
+                if !m.label.split(" + ").any(|l| l == c.label) {
+                    m.label = format!("{} + {}", m.label, c.label);
+                }
+                m.minutes = m.minutes.max(c.minutes);
+                m.tail = m.tail.max(c.tail);
+                m.tolerance = m.tolerance.min(c.tolerance);
+            }
+            _ => merged.push(c),
+        }
+    }
+    let mut candidates = merged;
+    candidates.sort_by(|a, b| b.weight().cmp(&a.weight()).then(a.tasks.cmp(&b.tasks)));
     candidates.truncate(MAX_CANDIDATES);
     let n = candidates.len();
     let mut adj = vec![0u64; n];
     for a in 0..n {
         for b in a + 1..n {
-            let mut ok = true;
-            'pairs: for &i in &candidates[a].tasks {
-                for &j in &candidates[b].tasks {
-                    if !sep.apart(i, j) {
-                        ok = false;
-                        break 'pairs;
-                    }
-                }
-            }
-            if ok {
+            if compatible(sep, &candidates[a], &candidates[b]) {
                 adj[a] |= 1 << b;
                 adj[b] |= 1 << a;
             }
         }
     }
-    let weights: Vec<Time> = candidates.iter().map(|c| c.minutes).collect();
+    let weights: Vec<Time> = candidates.iter().map(Block::weight).collect();
     let (together, set) = heaviest_compatible(&weights, &adj);
-    let never_overlapping = if together > single && set.count_ones() > 1 {
+    let never_overlapping = if together > single {
         (0..n)
             .filter(|&k| set & (1 << k) != 0)
             .map(|k| {
                 let c = &candidates[k];
                 ForcedOutage {
-                    system: inv.systems[c.system].id.clone(),
+                    system: c.label.clone(),
                     tasks: c.tasks.iter().map(|&i| inv.tasks[i].id.clone()).collect(),
                     tolerance_minutes: c.tolerance,
-                    minutes: c.minutes,
+                    minutes: c.weight(),
                 }
             })
             .collect()
@@ -603,8 +894,30 @@ fn floor_of(inv: &Inventory, service: usize, sep: &mut Separation) -> Floor {
     Floor {
         single_points: points,
         never_overlapping,
+        forced_switchovers: switchovers,
         least_downtime_minutes: single.max(together),
     }
+}
+
+/// The tasks (of positive duration) whose outages can reach service `k`:
+/// those taking down a system on one of its routes, a member of a cluster
+/// on one, or a member of one of its `any` groups.
+pub(crate) fn reaching_tasks(inv: &Inventory, k: usize) -> Vec<usize> {
+    let mut systems: HashSet<usize> = HashSet::new();
+    for r in routes(inv, k) {
+        systems.extend(inv.component_systems(r.node));
+    }
+    for g in &inv.services[k].any {
+        for &m in &g.members {
+            systems.extend(inv.component_systems(m));
+        }
+    }
+    (0..inv.tasks.len())
+        .filter(|&t| {
+            let task = &inv.tasks[t];
+            task.duration > 0 && systems.iter().any(|&s| takes_down(task, s))
+        })
+        .collect()
 }
 
 /// The floor of every service, in inventory order: a lower bound on its
@@ -614,6 +927,200 @@ pub(crate) fn floors(inv: &Inventory) -> Vec<Floor> {
     (0..inv.services.len())
         .map(|k| floor_of(inv, k, &mut sep))
         .collect()
+}
+
+/// The services whose `max_downtime` is below their floor, in words: no
+/// plan can keep them (a proof, exit code 1), with the floor, what forces
+/// it and the fix. `None` when every limit is at or above its floor (or
+/// there is none).
+pub fn limits_below_floor(inv: &Inventory) -> Option<String> {
+    if inv.services.iter().all(|s| s.max_downtime.is_none()) {
+        return None;
+    }
+    let floors = floors(inv);
+    let reasons: Vec<String> = inv
+        .services
+        .iter()
+        .zip(&floors)
+        .filter_map(|(svc, f)| {
+            let limit = svc.max_downtime?;
+            (f.least_downtime_minutes > limit).then(|| {
+                format!(
+                    "service {} may be down at most {} (max_downtime), but no plan can keep it down less than {}: {}; raise its max_downtime to at least {} or change those outages (`windowplan availability` shows what would)",
+                    svc.id,
+                    fmt_minutes(limit),
+                    fmt_minutes(f.least_downtime_minutes),
+                    floor_reason(f),
+                    fmt_minutes(f.least_downtime_minutes)
+                )
+            })
+        })
+        .collect();
+    (!reasons.is_empty()).then(|| reasons.join("; "))
+}
+
+/// What forces a floor, in a few words.
+fn floor_reason(f: &Floor) -> String {
+    if !f.never_overlapping.is_empty() {
+        let parts: Vec<String> = f
+            .never_overlapping
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} on {} ({})",
+                    o.tasks.join(" + "),
+                    o.system,
+                    fmt_minutes(o.minutes)
+                )
+            })
+            .collect();
+        return format!(
+            "outages that can never overlap: {}",
+            crate::base::join_words(&parts)
+        );
+    }
+    let worst_point = f.single_points.iter().max_by_key(|p| p.least_down);
+    let worst_switch = f.forced_switchovers.iter().max_by_key(|s| s.minutes);
+    match (worst_point, worst_switch) {
+        (Some(p), s) if s.is_none_or(|s| s.minutes <= p.least_down) => format!(
+            "{} {} is down for {} ({})",
+            if p.whole_cluster { "cluster" } else { "system" },
+            p.system,
+            p.outage_tasks.join(", "),
+            p.via.join(", ")
+        ),
+        (_, Some(s)) => format!(
+            "{} take{} {} down, so any [{}] switches over and back ({} each)",
+            s.tasks.join(", "),
+            if s.tasks.len() == 1 { "s" } else { "" },
+            s.serving,
+            s.members.join(", "),
+            fmt_minutes(s.switchover_minutes)
+        ),
+        _ => "its outages".into(),
+    }
+}
+
+/// Plans the inventory, unless a `max_downtime` below its floor already
+/// proves that no plan exists ([`limits_below_floor`]); a search that ran
+/// out of time is then reported as that proof too.
+pub fn plan_or_floor_proof(inv: &Inventory, opts: &SolveOptions) -> PlanResult {
+    match limits_below_floor(inv) {
+        Some(why) => Err(crate::error::NoPlan::Infeasible(why)),
+        None => crate::pipeline::plan_inventory(inv, opts),
+    }
+}
+
+/// One service's downtime in a plan beside its floor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceFloor {
+    /// Service id.
+    pub service: String,
+    /// Its downtime in the plan, in minutes.
+    pub downtime_minutes: Time,
+    /// No plan can keep it down less, in minutes.
+    pub floor_minutes: Time,
+}
+
+/// What a plan achieved on downtime against what no plan can beat: the
+/// statement `--objective downtime` owes (issue #21.8).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DowntimeVerdict {
+    /// Σ weight × downtime of the plan ([`crate::analysis::weighted_downtime`]).
+    pub weighted_downtime: f64,
+    /// No plan can have less: the larger of Σ weight × each service's
+    /// floor and the solver's own floor of the compiled problem.
+    pub weighted_floor: f64,
+    /// The plan meets the floor: its downtime is proven least.
+    pub proven: bool,
+    /// Each service with downtime or a floor.
+    pub services: Vec<ServiceFloor>,
+}
+
+/// The plan's downtime against the floors (see [`DowntimeVerdict`]).
+pub fn downtime_verdict(inv: &Inventory, plan: &crate::plan::Plan) -> DowntimeVerdict {
+    let floors = floors(inv);
+    let services: Vec<ServiceFloor> = inv
+        .services
+        .iter()
+        .zip(&floors)
+        .map(|(svc, f)| ServiceFloor {
+            service: svc.id.clone(),
+            downtime_minutes: plan
+                .services
+                .iter()
+                .find(|d| d.id == svc.id)
+                .map_or(0, |d| d.downtime_minutes),
+            floor_minutes: f.least_downtime_minutes,
+        })
+        .collect();
+    let by_floors: f64 = inv
+        .services
+        .iter()
+        .zip(&floors)
+        .map(|(svc, f)| svc.weight * f.least_downtime_minutes as f64)
+        .sum();
+    // The core's floor bounds its own on-time figure, which never counts
+    // more than the plan's accounting: a bound on that too.
+    let core = crate::solve::downtime_floor(&crate::model::compile(inv).problem);
+    let weighted_floor = by_floors.max(core);
+    let weighted_downtime = crate::analysis::weighted_downtime(inv, plan);
+    DowntimeVerdict {
+        weighted_downtime,
+        weighted_floor,
+        proven: weighted_downtime <= weighted_floor + 1e-9,
+        services: services
+            .into_iter()
+            .filter(|s| s.downtime_minutes > 0 || s.floor_minutes > 0)
+            .collect(),
+    }
+}
+
+impl DowntimeVerdict {
+    /// One line for the board, e.g. "downtime: weighted 350 (payments
+    /// 35m, floor 35m); no plan can have less than 350: proven least".
+    pub fn to_text(&self) -> String {
+        let num = |x: f64| {
+            if x.fract() == 0.0 {
+                format!("{x:.0}")
+            } else {
+                format!("{x:.1}")
+            }
+        };
+        let parts: Vec<String> = self
+            .services
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}, floor {}",
+                    s.service,
+                    fmt_minutes(s.downtime_minutes),
+                    fmt_minutes(s.floor_minutes)
+                )
+            })
+            .collect();
+        let per = if parts.is_empty() {
+            "no service down".to_string()
+        } else {
+            parts.join("; ")
+        };
+        let verdict = if self.proven {
+            format!(
+                "no plan can have less than {}: proven least",
+                num(self.weighted_floor)
+            )
+        } else {
+            format!(
+                "not proven least: the least possible lies between {} and {}",
+                num(self.weighted_floor),
+                num(self.weighted_downtime)
+            )
+        };
+        format!(
+            "downtime: weighted {} ({per}); {verdict}",
+            num(self.weighted_downtime)
+        )
+    }
 }
 
 /// The inventory with a partner node for each single point: a new system
@@ -674,7 +1181,7 @@ fn with_partners(inv: &Inventory, points: &[SinglePoint]) -> Inventory {
 /// re-planned (in parallel) and re-checked by the independent checker; one
 /// that gives no plan is not shown.
 pub fn analyse(inv: &Inventory, opts: &SolveOptions) -> Vec<ServiceAvailability> {
-    analyse_from(inv, &crate::pipeline::plan_inventory(inv, opts), opts)
+    analyse_from(inv, &plan_or_floor_proof(inv, opts), opts)
 }
 
 /// [`analyse`] given what planning the inventory with `opts` gave.
@@ -696,8 +1203,10 @@ pub fn analyse_from(
                     .and_then(|p| p.services.get(k))
                     .map(|s| s.downtime_minutes),
                 least_downtime_minutes: floor.least_downtime_minutes,
+                max_downtime_minutes: inv.services[k].max_downtime,
                 single_points: floor.single_points,
                 never_overlapping: floor.never_overlapping,
+                forced_switchovers: floor.forced_switchovers,
                 suggestions: verified(changes, k, &short),
             }
         })
@@ -744,19 +1253,34 @@ fn candidate_changes(
             for t in online.tasks.iter_mut() {
                 if p.outage_tasks.contains(&t.id) {
                     t.outage = false;
+                    t.down.clear();
                 }
             }
         }
         changes.push((
-            format!("make the outage tasks on {names} online changes (outage: false), e.g. by failing over first"),
+            format!("make the outage tasks on {names} online changes (outage: false, no down:), e.g. by failing over first"),
             online,
         ));
-        // A redundant partner for each single point: a second node, patched
-        // the same way, in a cluster that keeps one of the two up.
-        changes.push((
-            format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
-            with_partners(inv, points),
-        ));
+        // A redundant partner for each single system: a second node,
+        // patched the same way, in a cluster that keeps one of the two up (a
+        // cluster a `down:` takes down whole has its members already).
+        let systems: Vec<SinglePoint> = points
+            .iter()
+            .filter(|p| !p.whole_cluster)
+            .cloned()
+            .collect();
+        if !systems.is_empty() {
+            let names = crate::base::join_words(
+                &systems
+                    .iter()
+                    .map(|p| p.system.as_str())
+                    .collect::<Vec<_>>(),
+            );
+            changes.push((
+                format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
+                with_partners(inv, &systems),
+            ));
+        }
     }
     // Sync integrations on the way made async with enough tolerance.
     let longest = points
@@ -847,21 +1371,29 @@ fn switchovers(inv: &Inventory, k: usize) -> Vec<(String, Inventory)> {
 pub fn to_text(report: &[ServiceAvailability]) -> String {
     let mut s = String::new();
     for a in report {
-        let planned = a
-            .planned_downtime_minutes
-            .map(fmt_minutes)
-            .unwrap_or_else(|| "no plan".into());
+        let planned = match a.planned_downtime_minutes {
+            Some(m) => format!("down {} in the plan", fmt_minutes(m)),
+            None => "no plan to measure".into(),
+        };
         let _ = writeln!(
             s,
-            "{}: down {} in the plan; no plan can keep it down less than {}",
+            "{}: {planned}; no plan can keep it down less than {}",
             a.service,
-            planned,
             fmt_minutes(a.least_downtime_minutes)
         );
-        if a.single_points.is_empty() {
+        if let Some(limit) = a.max_downtime_minutes {
+            if limit < a.least_downtime_minutes {
+                let _ = writeln!(
+                    s,
+                    "  its max_downtime of {} is below that: no plan can keep it (proven)",
+                    fmt_minutes(limit)
+                );
+            }
+        }
+        if a.least_downtime_minutes == 0 {
             let _ = writeln!(
                 s,
-                "  no single point of failure carries an outage: zero downtime is possible"
+                "  no outage, planned outage or switchover is forced on it: zero downtime is possible"
             );
         }
         for p in &a.single_points {
@@ -879,7 +1411,9 @@ pub fn to_text(report: &[ServiceAvailability]) -> String {
                     fmt_minutes(p.tolerance_minutes)
                 )
             };
-            let what = if p.least_down > 0 {
+            let what = if p.whole_cluster {
+                "planned outage of the whole cluster"
+            } else if p.least_down > 0 {
                 "single point of failure"
             } else {
                 "outages reach it from"
@@ -892,6 +1426,18 @@ pub fn to_text(report: &[ServiceAvailability]) -> String {
                 p.via.join(", "),
                 p.outage_tasks.join(", "),
                 outcome
+            );
+        }
+        for f in &a.forced_switchovers {
+            let _ = writeln!(
+                s,
+                "  switchover forced: any [{}] is served by {}; {} take{} it down while another member is up, so the service switches over and back ({} each) — at least {} down",
+                f.members.join(", "),
+                f.serving,
+                f.tasks.join(", "),
+                if f.tasks.len() == 1 { "s" } else { "" },
+                fmt_minutes(f.switchover_minutes),
+                fmt_minutes(f.minutes)
             );
         }
         if !a.never_overlapping.is_empty() {

@@ -4,13 +4,32 @@
 //! `likely`. Here each Monte Carlo sample draws every such duration from the
 //! triangular distribution (tasks without a spread keep their fixed
 //! duration), keeps the plan's *order* (tasks in the plan's start order) and
-//! re-times it: a serial schedule generation that puts each task, in that
-//! order, at its earliest time that keeps every rule of the compiled core
-//! problem (precedences with the sampled durations, teams, systems,
-//! clusters, zones, DR pairs, windows, blackouts). The deadline is not
-//! enforced while re-timing: whether the window still closes by it is what
-//! is measured. Service downtime limits are checked afterwards: each
-//! service that goes over its `max_downtime` is named, with how often.
+//! re-times it the way a night runs from a runbook: a serial schedule
+//! generation that puts each task, in that order, at its earliest time that
+//! keeps every rule of the compiled core problem (precedences with the
+//! sampled durations, teams, systems, clusters, zones, DR pairs, windows,
+//! blackouts) and the plan's shape: the outages that reach a service with
+//! a `max_downtime` stay apart where the plan kept them apart. A task that
+//! started after such an outage ended in the plan starts after it ends
+//! again (a minute after, where the plan left a gap, so an async consumer
+//! still rides them out one by one). This is how the plan keeps the limit,
+//! whichever compilation found it; without it a re-timing packs outages
+//! together that the plan kept apart, breaking the limit in every sample
+//! and ending before the plan itself (issue #21.3).
+//!
+//! Two rules are not enforced while re-timing, and that is the point: the
+//! deadline (whether the window still closes by it is what is measured) and
+//! `max_downtime` (an outage that runs long keeps the service down longer
+//! on the night, whatever the plan says). Each service that goes over its
+//! `max_downtime` in a sample is named, with how often: a re-timed sample
+//! over the limit is an overrun of the outages themselves, never a re-timing
+//! that packed outages the plan kept apart.
+//!
+//! Each conflict met moves a task's start straight past it, a resource's
+//! runs are searched by start (in buckets by duration) rather than
+//! scanned, and a broken maximum lag undoes only the placements after the
+//! task it moves. A sample's work still grows faster than the tasks
+//! (BENCHMARKS.md): not yet linear.
 //!
 //! The percentiles are over all samples: a sample whose order cannot be
 //! re-timed (a task no longer fits any of its windows) never finishes and
@@ -136,29 +155,165 @@ pub(crate) fn triangular(min: f64, mode: f64, max: f64, u: f64) -> f64 {
 /// profiles, exclusion groups, allowed and forbidden intervals. `None` when
 /// some activity cannot be placed.
 pub fn retime(problem: &Problem, order: &[usize]) -> Option<Vec<Time>> {
-    retime_or_stuck(problem, order).ok()
+    retime_or_stuck(problem, order, &Shape::default()).ok()
 }
 
-/// [`retime`], saying which activity could not be placed (`Err(j)`).
-pub(crate) fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<Time>, usize> {
-    let n = problem.activities.len();
-    let mut users: Vec<Vec<(usize, i64)>> = vec![Vec::new(); problem.resources.len()];
-    for (j, a) in problem.activities.iter().enumerate() {
-        for d in &a.demands {
-            if d.amount > 0 {
-                users[d.resource].push((j, d.amount));
+/// What a re-timing keeps of the plan besides the compiled rules (see the
+/// module documentation): the outages reaching a service with a
+/// `max_downtime` stay apart where the plan kept them apart.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Shape {
+    /// Per group, its size (the groups' tasks are sorted by planned end).
+    group_sizes: Vec<usize>,
+    /// Per activity: `(group, a, b)`: it starts no earlier than the first
+    /// `a` tasks of the group (by planned end) have ended and a minute
+    /// passed, and the first `b` have ended (the plan left a gap after the
+    /// first, and touched the others).
+    waits: Vec<Vec<(usize, usize, usize)>>,
+    /// Per activity: `(group, position)` in the groups it belongs to.
+    slots: Vec<Vec<(usize, usize)>>,
+}
+
+impl Shape {
+    /// The shape of the plan `starts` of `inv`.
+    pub(crate) fn of_plan(inv: &Inventory, starts: &[Time]) -> Shape {
+        let n = inv.tasks.len();
+        let mut shape = Shape {
+            group_sizes: Vec::new(),
+            waits: vec![Vec::new(); n],
+            slots: vec![Vec::new(); n],
+        };
+        for (k, svc) in inv.services.iter().enumerate() {
+            if svc.max_downtime.is_none() {
+                continue;
+            }
+            let mut tasks = crate::analysis::availability::reaching_tasks(inv, k);
+            tasks.retain(|&t| t < starts.len());
+            let end = |t: usize| starts[t] + inv.tasks[t].duration;
+            tasks.sort_by_key(|&t| (end(t), t));
+            let ends: Vec<Time> = tasks.iter().map(|&t| end(t)).collect();
+            let g = shape.group_sizes.len();
+            shape.group_sizes.push(tasks.len());
+            for (pos, &t) in tasks.iter().enumerate() {
+                let s = starts[t];
+                let gap = ends.partition_point(|&e| e < s);
+                let touch = ends.partition_point(|&e| e <= s);
+                if touch > 0 {
+                    shape.waits[t].push((g, gap, touch));
+                }
+                shape.slots[t].push((g, pos));
             }
         }
+        shape
     }
-    // For each activity: the activities it may not overlap (DR exclusions).
-    let mut excluded: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in &problem.exclusions {
+}
+
+/// Prefix maxima with point assignments (a segment tree), so a placement
+/// can be undone.
+struct PrefixMax {
+    size: usize,
+    tree: Vec<Time>,
+}
+
+impl PrefixMax {
+    fn new(n: usize) -> Self {
+        let size = n.max(1).next_power_of_two();
+        PrefixMax {
+            size,
+            tree: vec![Time::MIN; 2 * size],
+        }
+    }
+    fn set(&mut self, pos: usize, v: Time) {
+        let mut i = pos + self.size;
+        self.tree[i] = v;
+        while i > 1 {
+            i /= 2;
+            self.tree[i] = self.tree[2 * i].max(self.tree[2 * i + 1]);
+        }
+    }
+    /// The maximum over the first `len` positions (`Time::MIN` if none).
+    fn max_of_first(&self, len: usize) -> Time {
+        let (mut l, mut r) = (self.size, self.size + len.min(self.size));
+        let mut m = Time::MIN;
+        while l < r {
+            if l & 1 == 1 {
+                m = m.max(self.tree[l]);
+                l += 1;
+            }
+            if r & 1 == 1 {
+                r -= 1;
+                m = m.max(self.tree[r]);
+            }
+            l /= 2;
+            r /= 2;
+        }
+        m
+    }
+}
+
+/// Placed activities of one resource, `(start, end, amount)`, in buckets
+/// by duration (bucket `b` holds runs of at most `2^b` minutes), each by
+/// start: a query looks at the runs that start at most `2^b` before it in
+/// each bucket, so one long run (a task spanning the night) does not make
+/// every query scan every run.
+#[derive(Default)]
+struct Placed {
+    buckets: Vec<Vec<(Time, Time, i64)>>,
+}
+
+impl Placed {
+    fn bucket(len: Time) -> usize {
+        let len = len.max(1) as u64;
+        (64 - (len - 1).leading_zeros()) as usize
+    }
+    fn add(&mut self, s: Time, e: Time, amount: i64) {
+        let b = Self::bucket(e - s);
+        if self.buckets.len() <= b {
+            self.buckets.resize_with(b + 1, Vec::new);
+        }
+        let runs = &mut self.buckets[b];
+        let at = runs.partition_point(|r| r.0 <= s);
+        runs.insert(at, (s, e, amount));
+    }
+    fn remove(&mut self, s: Time, e: Time, amount: i64) {
+        let Some(runs) = self.buckets.get_mut(Self::bucket(e - s)) else {
+            return;
+        };
+        let from = runs.partition_point(|r| r.0 < s);
+        if let Some(k) = runs[from..].iter().position(|&r| r == (s, e, amount)) {
+            runs.remove(from + k);
+        }
+    }
+    /// The runs sharing a minute with `[t, t + d)`.
+    fn overlapping(&self, t: Time, d: Time) -> impl Iterator<Item = &(Time, Time, i64)> {
+        self.buckets.iter().enumerate().flat_map(move |(b, runs)| {
+            let reach: Time = 1 << b.min(62);
+            let from = runs.partition_point(|r| r.0 < t.saturating_sub(reach));
+            let to = runs.partition_point(|r| r.0 < t + d);
+            runs[from..to.max(from)]
+                .iter()
+                .filter(move |r| r.1 > t && r.1 > r.0)
+        })
+    }
+}
+
+/// [`retime`] keeping the plan's `shape`, saying which activity could not
+/// be placed (`Err(j)`).
+pub(crate) fn retime_or_stuck(
+    problem: &Problem,
+    order: &[usize],
+    shape: &Shape,
+) -> Result<Vec<Time>, usize> {
+    let n = problem.activities.len();
+    // For each activity: the sides of DR exclusions it is on, `(exclusion,
+    // side)`; the placed runs of each side are kept by start, so a check
+    // costs the runs it meets, not the size of the other side.
+    let mut sides_of: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (x, e) in problem.exclusions.iter().enumerate() {
         for (si, side) in e.sides.iter().enumerate() {
             for &j in side {
-                for (sk, other) in e.sides.iter().enumerate() {
-                    if sk != si {
-                        excluded[j].extend(other.iter().copied());
-                    }
+                if let Some(v) = sides_of.get_mut(j) {
+                    v.push((x, si));
                 }
             }
         }
@@ -170,101 +325,151 @@ pub(crate) fn retime_or_stuck(problem: &Problem, order: &[usize]) -> Result<Vec<
         succs[p.from].push((p.to, p.lag));
     }
     let mut extra: Vec<Time> = vec![Time::MIN; n];
-    let max_rounds = 4 * n + 8;
-    'round: for _ in 0..max_rounds {
-        let mut starts: Vec<Option<Time>> = vec![None; n];
-        for &j in order {
-            let a = &problem.activities[j];
-            let mut lb = a.release.max(extra[j]);
-            for &(i, lag) in &preds[j] {
-                if let Some(si) = starts[i] {
-                    lb = lb.max(si + lag);
+    let mut position = vec![usize::MAX; n];
+    for (p, &j) in order.iter().enumerate() {
+        position[j] = p;
+    }
+    let mut starts: Vec<Option<Time>> = vec![None; n];
+    let mut placed: Vec<Placed> = (0..problem.resources.len())
+        .map(|_| Placed::default())
+        .collect();
+    let mut side_runs: Vec<Vec<Placed>> = problem
+        .exclusions
+        .iter()
+        .map(|e| e.sides.iter().map(|_| Placed::default()).collect())
+        .collect();
+    let mut groups: Vec<PrefixMax> = shape
+        .group_sizes
+        .iter()
+        .map(|&k| PrefixMax::new(k))
+        .collect();
+    let slots = |j: usize| shape.slots.get(j).map_or(&[][..], |s| &s[..]);
+    // A maximum lag that a placement breaks moves the earlier activity and
+    // undoes the placements from it on; those before it stand as a restart
+    // from scratch would place them again, so this is the same schedule
+    // for the work of the undone part only.
+    let mut rounds = 4 * n + 8;
+    let mut p = 0;
+    while p < order.len() {
+        let j = order[p];
+        let a = &problem.activities[j];
+        let mut lb = a.release.max(extra[j]);
+        for &(g, gap, touch) in shape.waits.get(j).map_or(&[][..], |w| &w[..]) {
+            let gapped = groups[g].max_of_first(gap);
+            if gapped > Time::MIN {
+                lb = lb.max(gapped + 1);
+            }
+            lb = lb.max(groups[g].max_of_first(touch));
+        }
+        for &(i, lag) in &preds[j] {
+            if let Some(si) = starts[i] {
+                lb = lb.max(si + lag);
+            }
+        }
+        let t = earliest_fit(problem, &placed, &side_runs, &sides_of[j], j, lb).ok_or(j)?;
+        // Upper bounds from already placed activities: S_i >= S_j + lag.
+        let mut back: Option<usize> = None;
+        for &(i, lag) in &succs[j] {
+            if let Some(si) = starts[i] {
+                if si < t + lag {
+                    if extra[i] >= t + lag {
+                        return Err(j);
+                    }
+                    extra[i] = t + lag;
+                    back = Some(back.map_or(position[i], |b| b.min(position[i])));
                 }
             }
-            let t = earliest_fit(problem, &users, &excluded, &starts, j, lb).ok_or(j)?;
-            // Upper bounds from already placed activities: S_i >= S_j + lag.
-            for &(i, lag) in &succs[j] {
-                if let Some(si) = starts[i] {
-                    if si < t + lag {
-                        if extra[i] >= t + lag {
-                            return Err(j);
-                        }
-                        extra[i] = t + lag;
-                        continue 'round;
+        }
+        if let Some(b) = back {
+            if rounds == 0 {
+                return Err(j);
+            }
+            rounds -= 1;
+            for &k in order[b..p].iter().rev() {
+                let Some(sk) = starts[k].take() else { continue };
+                let ak = &problem.activities[k];
+                for dm in &ak.demands {
+                    if dm.amount > 0 && ak.duration > 0 {
+                        placed[dm.resource].remove(sk, sk + ak.duration, dm.amount);
+                    }
+                }
+                for &(g, pos) in slots(k) {
+                    groups[g].set(pos, Time::MIN);
+                }
+                if ak.duration > 0 {
+                    for &(x, si) in &sides_of[k] {
+                        side_runs[x][si].remove(sk, sk + ak.duration, 1);
                     }
                 }
             }
-            starts[j] = Some(t);
+            p = b;
+            continue;
         }
-        return Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect());
+        starts[j] = Some(t);
+        for dm in &a.demands {
+            if dm.amount > 0 && a.duration > 0 {
+                placed[dm.resource].add(t, t + a.duration, dm.amount);
+            }
+        }
+        for &(g, pos) in slots(j) {
+            groups[g].set(pos, t + a.duration);
+        }
+        if a.duration > 0 {
+            for &(x, si) in &sides_of[j] {
+                side_runs[x][si].add(t, t + a.duration, 1);
+            }
+        }
+        p += 1;
     }
-    Err(order.last().copied().unwrap_or(0))
+    Ok(starts.into_iter().map(|s| s.unwrap_or(0)).collect())
 }
 
+/// The earliest start from `lb` at which activity `j` fits: each conflict
+/// moves the start to the first minute at which that conflict can be gone
+/// (no start in between can fit), so the work is in the conflicts met,
+/// not in the number of activities placed.
 fn earliest_fit(
     problem: &Problem,
-    users: &[Vec<(usize, i64)>],
-    excluded: &[Vec<usize>],
-    starts: &[Option<Time>],
+    placed: &[Placed],
+    side_runs: &[Vec<Placed>],
+    sides: &[(usize, usize)],
     j: usize,
     lb: Time,
 ) -> Option<Time> {
     let acts = &problem.activities;
     let a = &acts[j];
     let d = a.duration;
-    let mut cands = vec![lb];
-    let placed = || {
-        starts
-            .iter()
-            .enumerate()
-            .filter_map(|(k, s)| s.map(|s| (k, s)))
-    };
-    for (k, s) in placed() {
-        cands.push(s + acts[k].duration);
-    }
-    cands.extend(a.forbidden.iter().map(|f| f.end));
-    if let Some(al) = &a.allowed {
-        cands.extend(al.iter().map(|x| x.start));
-    }
-    for dm in &a.demands {
-        cands.extend(problem.resources[dm.resource].steps.iter().map(|s| s.0));
-    }
-    cands.retain(|&c| c >= lb);
-    cands.sort_unstable();
-    cands.dedup();
-    let overlaps =
-        |s1: Time, d1: Time, s2: Time, d2: Time| d1 > 0 && d2 > 0 && s1 < s2 + d2 && s2 < s1 + d1;
-    'cand: for t in cands {
+    let mut t = lb;
+    'search: loop {
         if let Some(al) = &a.allowed {
-            if !al.iter().any(|x| x.contains_run(t, d)) {
-                continue;
-            }
+            let x = al.iter().find(|x| t.max(x.start) + d <= x.end)?;
+            t = t.max(x.start);
         }
-        if a.forbidden.iter().any(|f| f.overlaps_run(t, d)) {
+        if let Some(f) = a.forbidden.iter().find(|f| f.overlaps_run(t, d)) {
+            t = f.end;
             continue;
         }
-        for &k in &excluded[j] {
-            if let Some(sk) = starts[k] {
-                if overlaps(t, d, sk, acts[k].duration) {
-                    continue 'cand;
+        if d > 0 {
+            // A run of another side of a DR exclusion holds every start
+            // before its end.
+            for &(x, si) in sides {
+                for (sk, runs) in side_runs[x].iter().enumerate() {
+                    if sk == si {
+                        continue;
+                    }
+                    if let Some(r) = runs.overlapping(t, d).next() {
+                        t = r.1;
+                        continue 'search;
+                    }
                 }
             }
-        }
-        if d > 0 {
             for dm in &a.demands {
                 if dm.amount <= 0 {
                     continue;
                 }
                 let res = &problem.resources[dm.resource];
-                let running: Vec<(Time, Time, i64)> = users[dm.resource]
-                    .iter()
-                    .filter(|&&(k, _)| k != j)
-                    .filter_map(|&(k, amt)| {
-                        let sk = starts[k]?;
-                        let dk = acts[k].duration;
-                        overlaps(t, d, sk, dk).then_some((sk, sk + dk, amt))
-                    })
-                    .collect();
+                let running: Vec<(Time, Time, i64)> =
+                    placed[dm.resource].overlapping(t, d).copied().collect();
                 let mut points = vec![t];
                 points.extend(running.iter().map(|r| r.0).filter(|&p| p > t && p < t + d));
                 points.extend(
@@ -273,21 +478,31 @@ fn earliest_fit(
                         .map(|s| s.0)
                         .filter(|&p| p > t && p < t + d),
                 );
+                points.sort_unstable();
                 for p in points {
-                    let load: i64 = running
-                        .iter()
-                        .filter(|r| r.0 <= p && p < r.1)
-                        .map(|r| r.2)
-                        .sum();
+                    let covering = running.iter().filter(|r| r.0 <= p && p < r.1);
+                    let load: i64 = covering.clone().map(|r| r.2).sum();
                     if load + dm.amount > res.capacity_at(p) {
-                        continue 'cand;
+                        // Nothing changes before a covering run ends or
+                        // the capacity steps.
+                        let next_end = covering.map(|r| r.1).min();
+                        let next_step = res.steps.iter().map(|s| s.0).find(|&s| s > p);
+                        let next = match (next_end, next_step) {
+                            (Some(e), Some(s)) => e.min(s),
+                            (Some(e), None) => e,
+                            (None, Some(s)) => s,
+                            (None, None) => return None,
+                        };
+                        // Every start before `next` still holds minute p
+                        // or meets the same runs at the same capacity.
+                        t = next;
+                        continue 'search;
                     }
                 }
             }
         }
         return Some(t);
     }
-    None
 }
 
 /// The inventory with every three-point duration drawn for one sample.
@@ -312,10 +527,10 @@ struct Sample {
     over: Vec<(usize, Time)>,
 }
 
-fn run_sample(inv: &Inventory, order: &[usize]) -> Sample {
+fn run_sample(inv: &Inventory, order: &[usize], shape: &Shape) -> Sample {
     let mut compiled = crate::model::compile(inv);
     compiled.problem.deadline = None;
-    let starts = match retime_or_stuck(&compiled.problem, order) {
+    let starts = match retime_or_stuck(&compiled.problem, order, shape) {
         Ok(s) => s,
         Err(j) => {
             return Sample {
@@ -390,14 +605,15 @@ pub(crate) fn start_order(starts: &[Time]) -> Vec<usize> {
 /// inventory order).
 pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskReport {
     let order = start_order(starts);
+    let shape = Shape::of_plan(inv, starts);
     let planned = crate::plan::length(inv, starts);
-    let retimed_likely = run_sample(inv, &order).length;
+    let retimed_likely = run_sample(inv, &order, &shape).length;
     let samples: Vec<Sample> = (0..opts.samples as u64)
         .into_par_iter()
         .map(|k| {
             let mut rng = SplitMix64::for_sample(opts.seed, k);
             let s = sample_inventory(inv, &mut rng);
-            run_sample(&s, &order)
+            run_sample(&s, &order, &shape)
         })
         .collect();
     let mut lengths: Vec<Option<Time>> = samples.iter().map(|s| s.length).collect();
@@ -551,7 +767,7 @@ impl RiskReport {
         if self.downtime_limit_breaks > 0 {
             let _ = writeln!(
                 s,
-                "{} sample(s) took a service over its max_downtime:",
+                "{} sample(s) took a service over its max_downtime (outages that ran long; the re-timing keeps apart the outages the plan kept apart):",
                 self.downtime_limit_breaks
             );
             for b in &self.services_over_limit {
@@ -917,5 +1133,57 @@ mod tests {
             }
         }
         assert!(placed >= 30, "only {placed} of 40 samples re-timed");
+    }
+
+    /// Issue #21.3: a plan that keeps a `max_downtime` by keeping outages
+    /// apart (a gap an async consumer rides out; cluster members one at a
+    /// time) is re-timed with them apart: no sample breaks the limit with
+    /// likely durations, and none ends before the plan when nothing is
+    /// shorter than likely. Today's re-timing packed them together: over the
+    /// limit in every sample, and shorter than the plan.
+    #[test]
+    fn retiming_keeps_the_outages_the_plan_kept_apart() {
+        let text = "window: { start: 2026-12-05T22:00, timezone: UTC }\n\
+             systems: [{ id: p }, { id: c }, { id: a1 }, { id: a2 }]\n\
+             clusters: [{ id: app, members: [a1, a2], max_unavailable: 2 }]\n\
+             integrations: [{ id: feed, from: p, to: c, mode: async, tolerance: 45m }]\n\
+             services:\n\
+               - { id: reports, requires: [c], max_downtime: 0m }\n\
+               - { id: shop, requires: [app], max_downtime: 0m }\n\
+             tasks:\n\
+               - { id: t1, system: p, duration: { min: 40m, likely: 40m, max: 44m } }\n\
+               - { id: t2, system: p, duration: 40m }\n\
+               - { id: patch, cluster: app, duration: { min: 30m, likely: 30m, max: 35m } }\n";
+        let inv = crate::pipeline::load_inventory_str(text, Format::Yaml, "t").unwrap();
+        let at = |id: &str| inv.task_index(id).unwrap();
+        let mut starts = vec![0; inv.tasks.len()];
+        starts[at("t2")] = 41;
+        starts[at("patch@a2")] = 30;
+        assert!(crate::check::check(&inv, &starts).is_empty());
+        let r = simulate(
+            &inv,
+            &starts,
+            &RiskOptions {
+                samples: 300,
+                seed: 2,
+            },
+        );
+        assert_eq!(r.planned_minutes, 81);
+        assert_eq!(r.retimed_likely_minutes, Some(81));
+        assert_eq!(r.downtime_limit_breaks, 0, "{:?}", r.services_over_limit);
+        assert!(r.p50_minutes.unwrap() >= 81, "{r:?}");
+        // An outage that itself overruns is a risk the report names.
+        let mut long = inv.clone();
+        long.tasks[at("t1")].spread = Some((40, 60));
+        let r = simulate(
+            &long,
+            &starts,
+            &RiskOptions {
+                samples: 300,
+                seed: 2,
+            },
+        );
+        assert!(r.services_over_limit.iter().any(|b| b.service == "reports"));
+        assert!(r.services_over_limit.iter().all(|b| b.service != "shop"));
     }
 }

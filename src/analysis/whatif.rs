@@ -28,8 +28,19 @@
 //! semantics (it replaces the list).
 //!
 //! The patched document is validated exactly like an inventory file (errors
-//! name the scenario), then every scenario and the base are planned in
+//! name the scenario), then the base is planned, then every scenario in
 //! parallel.
+//!
+//! **Like with like** (issue #20.5). Each scenario starts from the base
+//! plan wherever it is still valid: when the base plan keeps every rule of
+//! the scenario (re-checked by the independent checker) and the scenario's
+//! own search found nothing shorter, or nothing at all in the time given,
+//! the scenario's plan is the base plan (`from_base`), so a change that
+//! only removes or loosens a rule never shows a longer window. A
+//! difference of windows is a difference of two optima, each known between
+//! its proven bound and its best plan: it is given as exact only when both
+//! sides are proven, and otherwise as the range the bounds support
+//! (`scenario bound − base plan` to `scenario plan − base bound`).
 
 use crate::base::fmt_minutes;
 use crate::error::{Diagnostic, InputError};
@@ -301,6 +312,57 @@ pub struct Row {
     /// The plan itself, for reports; not serialised.
     #[serde(skip)]
     pub plan: Option<Plan>,
+    /// The plan is the base plan, which keeps every rule of the scenario
+    /// and was no longer than what the scenario's own search found.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_base: bool,
+    /// The scenario's window against the base's (scenarios with a plan,
+    /// when the base has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<Delta>,
+}
+
+/// A scenario's window against the base's, in minutes (negative: shorter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Delta {
+    /// The scenario's plan less the base plan.
+    pub plans_minutes: i64,
+    /// The shortest windows differ by at least this (scenario bound less
+    /// base plan).
+    pub least_minutes: i64,
+    /// And by at most this (scenario plan less base bound).
+    pub most_minutes: i64,
+    /// Both sides are proven optimal: the difference is exactly
+    /// `plans_minutes`.
+    pub exact: bool,
+}
+
+impl Delta {
+    /// The difference of a scenario optimum in `[bound, length]` and a base
+    /// optimum in `[base_bound, base_length]`.
+    pub fn of(base_bound: i64, base_length: i64, bound: i64, length: i64) -> Delta {
+        let (bound, base_bound) = (bound.min(length), base_bound.min(base_length));
+        Delta {
+            plans_minutes: length - base_length,
+            least_minutes: bound - base_length,
+            most_minutes: length - base_bound,
+            exact: bound == length && base_bound == base_length,
+        }
+    }
+
+    /// `−30m` when exact, else `−30m (shortest: −42m to ±0)`.
+    pub fn to_words(&self) -> String {
+        if self.exact {
+            fmt_delta(self.plans_minutes)
+        } else {
+            format!(
+                "{} (shortest: {} to {})",
+                fmt_delta(self.plans_minutes),
+                fmt_delta(self.least_minutes),
+                fmt_delta(self.most_minutes)
+            )
+        }
+    }
 }
 
 /// What planning one row gave.
@@ -337,19 +399,7 @@ pub struct Comparison {
 
 /// Summarises a plan of an inventory.
 pub(crate) fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
-    let weighted_downtime = plan
-        .services
-        .iter()
-        .map(|sd| {
-            let w = inv
-                .services
-                .iter()
-                .find(|s| s.id == sd.id)
-                .map(|s| s.weight)
-                .unwrap_or(1.0);
-            w * sd.downtime_minutes as f64
-        })
-        .sum();
+    let weighted_downtime = crate::analysis::weighted_downtime(inv, plan);
     let services_down = plan
         .services
         .iter()
@@ -377,17 +427,52 @@ pub(crate) fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
     }
 }
 
-fn plan_row(name: &str, note: Option<String>, inv: &Inventory, opts: &SolveOptions) -> Row {
-    let (outcome, plan) = match crate::pipeline::plan_inventory(inv, opts) {
+/// Plans one row; `base`: the base plan to start from where it is still
+/// valid (see the module documentation).
+fn plan_row(
+    name: &str,
+    note: Option<String>,
+    inv: &Inventory,
+    base: Option<&Plan>,
+    opts: &SolveOptions,
+) -> Row {
+    let solved = crate::analysis::availability::plan_or_floor_proof(inv, opts);
+    // The base plan, where it keeps every rule of this inventory.
+    let base_starts = base
+        .and_then(|b| b.starts(inv))
+        .filter(|s| crate::check::check(inv, s).is_empty());
+    let (solved, from_base) = match (solved, base_starts) {
+        (Ok(p), Some(s)) if p.length_minutes > crate::plan::length(inv, &s) => {
+            let bound = p.lower_bound_minutes;
+            (Ok(Plan::build(inv, &s, bound)), true)
+        }
+        (Err(crate::error::NoPlan::NotFound(_)), Some(s)) => {
+            let bound = crate::solve::lower_bound(&crate::model::compile(inv).problem);
+            (Ok(Plan::build(inv, &s, bound)), true)
+        }
+        (other, _) => (other, false),
+    };
+    let (outcome, plan) = match solved {
         Ok(plan) => (RowOutcome::Planned(summarise(inv, &plan)), Some(plan)),
         Err(crate::error::NoPlan::Infeasible(reason)) => (RowOutcome::Infeasible { reason }, None),
         Err(crate::error::NoPlan::NotFound(reason)) => (RowOutcome::NotFound { reason }, None),
+    };
+    let delta = match (base, &plan) {
+        (Some(b), Some(p)) => Some(Delta::of(
+            b.lower_bound_minutes,
+            b.length_minutes,
+            p.lower_bound_minutes,
+            p.length_minutes,
+        )),
+        _ => None,
     };
     Row {
         scenario: name.to_string(),
         note,
         outcome,
         plan,
+        from_base,
+        delta,
     }
 }
 
@@ -412,15 +497,18 @@ pub fn compare(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut jobs: Vec<(&str, Option<String>, &Inventory)> = vec![("base", None, base)];
-    for (sc, inv) in scenarios.iter().zip(&invs) {
-        jobs.push((&sc.name, sc.note.clone(), inv));
-    }
-    let mut rows: Vec<Row> = jobs
-        .into_par_iter()
-        .map(|(name, note, inv)| plan_row(name, note, inv, opts))
+    let mut base_row = plan_row("base", None, base, None, opts);
+    base_row.delta = None;
+    let jobs: Vec<(&str, Option<String>, &Inventory)> = scenarios
+        .iter()
+        .zip(&invs)
+        .map(|(sc, inv)| (sc.name.as_str(), sc.note.clone(), inv))
         .collect();
-    let base_row = rows.remove(0);
+    let start = base_row.plan.as_ref();
+    let rows: Vec<Row> = jobs
+        .into_par_iter()
+        .map(|(name, note, inv)| plan_row(name, note, inv, start, opts))
+        .collect();
     let mut warnings: Vec<(String, crate::error::Diagnostic)> = base
         .warnings
         .iter()
@@ -545,9 +633,11 @@ pub(crate) fn chain_change(base: &[String], other: &[String]) -> String {
 fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
     match &row.outcome {
         RowOutcome::Planned(s) => {
-            let delta = base
-                .map(|b| fmt_delta(s.length_minutes - b.length_minutes))
-                .unwrap_or_else(|| "—".into());
+            let delta = match (&row.delta, base) {
+                (Some(d), _) => d.to_words(),
+                (None, Some(b)) => fmt_delta(s.length_minutes - b.length_minutes),
+                _ => "—".into(),
+            };
             let chain = match base {
                 Some(b) if !std::ptr::eq(b, s) => {
                     chain_change(&b.critical_chain, &s.critical_chain)
@@ -558,7 +648,16 @@ fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
                 row.scenario.clone(),
                 fmt_minutes(s.length_minutes),
                 delta,
-                format!("{} ({})", fmt_minutes(s.lower_bound_minutes), s.status),
+                format!(
+                    "{} ({}{})",
+                    fmt_minutes(s.lower_bound_minutes),
+                    s.status,
+                    if row.from_base {
+                        ", base plan kept"
+                    } else {
+                        ""
+                    }
+                ),
                 format_num(s.weighted_downtime),
                 if s.services_down.is_empty() {
                     "none".into()
@@ -918,5 +1017,63 @@ mod tests {
         let e = patched_inventory(&doc, &sc, "bank.yaml").unwrap_err();
         assert!(e.source.contains("scenario `no dba`"), "{}", e.source);
         assert!(e.to_string().contains("E040"), "{e}");
+    }
+
+    /// Issue #20.5: a scenario starts from the base plan where it is still
+    /// valid: a search stopped before it found anything still gives the
+    /// base plan, never a longer window or "not found", and a difference is
+    /// exact only when both sides are proven.
+    #[test]
+    fn a_scenario_starts_from_the_base_plan_and_deltas_are_ranges() {
+        let yaml = "window: { start: 2026-12-05T22:00, timezone: UTC }\n\
+             teams: [{ id: ops, capacity: 1 }]\n\
+             systems: [{ id: a }, { id: b }]\n\
+             blackouts:\n  - { id: backups, from: 2026-12-05T23:00, to: 2026-12-05T23:30 }\n\
+             tasks:\n\
+               - { id: ta, system: a, duration: 30m, team: ops }\n\
+               - { id: tb, system: b, duration: 30m, team: ops }\n";
+        let base = crate::pipeline::load_inventory_str(yaml, Format::Yaml, "t").unwrap();
+        let base_plan = Plan::build(&base, &[0, 30], 60);
+        let doc = crate::inventory::parse_value(yaml, Format::Yaml).unwrap();
+        let sc = Scenario {
+            name: "no backups".into(),
+            note: None,
+            patch: json!({"blackouts": {"backups": null}}),
+        };
+        let relaxed = patched_inventory(&doc, &sc, "t").unwrap();
+        let stopped = SolveOptions {
+            stop: Some(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(
+                true,
+            ))),
+            threads: 1,
+            ..deterministic()
+        };
+        let row = plan_row("no backups", None, &relaxed, Some(&base_plan), &stopped);
+        let RowOutcome::Planned(s) = &row.outcome else {
+            panic!("{:?}", row.outcome)
+        };
+        assert!(s.length_minutes <= 60, "{s:?}");
+        let d = row.delta.unwrap();
+        assert!(d.plans_minutes <= 0);
+        assert_eq!(d.exact, s.lower_bound_minutes == s.length_minutes);
+        // Not proven on the base side: a range, not a figure.
+        let loose = Plan::build(&base, &[0, 30], 40);
+        let row = plan_row("no backups", None, &relaxed, Some(&loose), &deterministic());
+        let d = row.delta.unwrap();
+        assert!(!d.exact);
+        assert_eq!(
+            (d.plans_minutes, d.least_minutes, d.most_minutes),
+            (0, 0, 20)
+        );
+        assert_eq!(d.to_words(), "±0 (shortest: ±0 to +20m)");
+        assert_eq!(
+            Delta::of(60, 60, 45, 45),
+            Delta {
+                plans_minutes: -15,
+                least_minutes: -15,
+                most_minutes: -15,
+                exact: true
+            }
+        );
     }
 }

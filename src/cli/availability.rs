@@ -51,7 +51,7 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
     // Planning, then re-plans sharing the limit: the whole run ends within
     // three times --time-limit (DESIGN.md, "Limits").
     super::watchdog::budget("availability", opts.time_limit * 3);
-    let base = windowplan::pipeline::plan_inventory(&inv, opts);
+    let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, opts);
     let report = windowplan::analysis::availability::analyse_from(&inv, &base, opts);
     let text = if json {
         let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();

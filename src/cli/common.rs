@@ -87,7 +87,10 @@ pub fn say_warning(source: &str, w: &windowplan::error::Diagnostic) {
 pub fn no_plan(what: &str, proven: bool, why: &str, limit: Duration) -> u8 {
     let why = windowplan::base::text::for_terminal(why);
     let interrupted = windowplan::interrupt::requested();
-    eprintln!("{}", no_plan_message(what, proven, &why, limit, interrupted));
+    eprintln!(
+        "{}",
+        no_plan_message(what, proven, &why, limit, interrupted)
+    );
     if proven {
         EXIT_NO_PLAN
     } else {

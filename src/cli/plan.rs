@@ -134,6 +134,13 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
         Err(code) => return code,
     };
     say_warnings(path, &inv);
+    // A `max_downtime` below the service's floor is a proof that no plan
+    // exists: said as one, without searching.
+    if let Some(why) = timings.time("downtime floors", || {
+        windowplan::analysis::availability::limits_below_floor(&inv)
+    }) {
+        return no_plan("plan", true, &why, opts.time_limit);
+    }
     // The whole run from here holds the time limit (twice it when downtime
     // limits allow the second, stricter solve; see DESIGN.md, "Limits").
     let solves = if inv.services.iter().any(|s| s.max_downtime.is_some()) {
@@ -160,6 +167,13 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     }
     let code = match result {
         Ok(plan) => {
+            // Downtime first: the downtime achieved, its floor, and
+            // whether it is proven least (the window's status says only
+            // how the window compares with its bound).
+            if opts.objective == windowplan::solve::Objective::Downtime {
+                let verdict = windowplan::analysis::availability::downtime_verdict(&inv, &plan);
+                eprintln!("{}", verdict.to_text());
+            }
             let times: Option<Vec<(i64, i64)>> = plan.starts(&inv).map(|s| {
                 s.iter()
                     .zip(&inv.tasks)
@@ -198,7 +212,9 @@ fn pareto(
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    if let Some(why) = windowplan::pipeline::precheck(&inv) {
+    if let Some(why) = windowplan::pipeline::precheck(&inv)
+        .or_else(|| windowplan::analysis::availability::limits_below_floor(&inv))
+    {
         eprintln!("no feasible plan: {why}");
         return EXIT_NO_PLAN;
     }
@@ -222,11 +238,13 @@ fn pareto(
             eprintln!("internal error: a Pareto plan broke the rules above; please report it");
             return EXIT_NO_PLAN;
         }
-        plans.push((
-            windowplan::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound),
-            p.weighted_on_time,
-        ));
+        let plan = windowplan::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound);
+        // One accounting: the plan's own per-service downtime (switchovers
+        // included), not the core's on-time figure.
+        let weighted = windowplan::analysis::weighted_downtime(&inv, &plan);
+        plans.push((plan, weighted));
     }
+    let plans = non_dominated(plans);
     let text = if json {
         let v: Vec<serde_json::Value> = plans
             .iter()
@@ -265,6 +283,26 @@ fn pareto(
         t
     };
     write_or_fail(output, &text)
+}
+
+/// The plans no other is at least as good as on both window length and
+/// weighted downtime, shortest first (figures from the plan's own
+/// accounting, so a point the core's figure kept may drop out here).
+fn non_dominated(
+    mut plans: Vec<(windowplan::plan::Plan, f64)>,
+) -> Vec<(windowplan::plan::Plan, f64)> {
+    plans.sort_by(|a, b| {
+        a.0.length_minutes
+            .cmp(&b.0.length_minutes)
+            .then(a.1.total_cmp(&b.1))
+    });
+    let mut out: Vec<(windowplan::plan::Plan, f64)> = Vec::new();
+    for p in plans {
+        if out.last().is_none_or(|q| p.1 < q.1) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// `windowplan plan FILE.sm|FILE.sch`: the schedule as JSON with task ids the job numbers.

@@ -1,6 +1,18 @@
 //! Bottlenecks: which single rule, relaxed a little, shortens the window
 //! most. Each relaxation is a modified copy of the inventory, planned again
 //! (in parallel) with a short time limit.
+//!
+//! Like with like (issue #20.5): a relaxation only removes or loosens a
+//! rule, so the plan being explained still keeps every rule of the relaxed
+//! inventory (re-checked here by the independent checker); the relaxed
+//! search starts from it in the sense that the relaxed window is the
+//! shorter of its own plan and this one, so a relaxation never shows a
+//! longer window. The credit a relaxation earns is a difference of two
+//! optima, each known only between its bound and its plan: it lies between
+//! `max(0, base bound − relaxed plan)` and `base plan − relaxed bound`.
+//! It is exact only when both sides are proven; a relaxation is ranked
+//! only on the minutes it is sure to save (the low end), so no change is
+//! credited with minutes the base inventory may already allow.
 
 use crate::base::fmt_minutes;
 use crate::base::{Interval, Time};
@@ -251,24 +263,89 @@ pub struct Trial {
     /// The better plan found also keeps every original rule: the relaxation
     /// did not matter, the plan being explained was simply not the best.
     pub original_improvable: bool,
+    /// No plan of the relaxed inventory can be shorter (its proven bound).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_bound_minutes: Option<Time>,
+    /// The relaxed window is the plan being explained, which keeps every
+    /// relaxed rule and was no longer than the relaxed search's own.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_base: bool,
+    /// How many minutes the relaxation saves on the shortest window, as far
+    /// as the two bounds and the two plans tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credit: Option<Credit>,
+}
+
+/// The minutes a change saves on the shortest possible window: the base's
+/// optimum less the changed inventory's, each known between its proven
+/// bound and its best plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Credit {
+    /// It saves at least this much (the base's bound less the changed
+    /// plan, or 0).
+    pub least_minutes: Time,
+    /// It saves at most this much (the base plan less the changed bound).
+    pub most_minutes: Time,
+    /// Both sides are proven optimal: least = most.
+    pub exact: bool,
+}
+
+impl Credit {
+    /// The credit of going from a base optimum in `[base_bound,
+    /// base_length]` to a changed one in `[bound, length]`, for a change
+    /// that can only shorten the window (a relaxation).
+    pub fn of(base_bound: Time, base_length: Time, bound: Time, length: Time) -> Credit {
+        let bound = bound.min(length);
+        let base_bound = base_bound.min(base_length);
+        Credit {
+            least_minutes: (base_bound - length).max(0),
+            most_minutes: (base_length - bound).max(0),
+            exact: base_bound == base_length && bound == length,
+        }
+    }
 }
 
 impl Trial {
-    /// Whether the relaxation shortens the window.
+    /// Whether the relaxation is sure to shorten the shortest window: the
+    /// low end of its credit is above zero (without a credit, e.g. in a
+    /// hand-made trial, its plan is shorter).
     pub fn matters(&self) -> bool {
-        !self.original_improvable && self.shrink_minutes.is_some_and(|s| s > 0)
+        !self.original_improvable
+            && match self.credit {
+                Some(c) => c.least_minutes > 0,
+                None => self.shrink_minutes.is_some_and(|s| s > 0),
+            }
+    }
+
+    /// Whether it may shorten the shortest window without that being sure:
+    /// the base inventory may already allow what its plan shows.
+    pub fn may_matter(&self) -> bool {
+        !self.matters() && self.credit.is_some_and(|c| c.most_minutes > 0)
     }
 
     /// E.g. "one more in team dba (capacity 2 → 3): 4h40m → 4h10m, −30m (−11%)".
     pub fn describe(&self, base: Time) -> String {
-        match (self.length_minutes, self.shrink_minutes) {
-            (Some(len), Some(shrink)) => format!(
+        match (self.length_minutes, self.shrink_minutes, self.credit) {
+            (Some(len), Some(shrink), c) if c.is_none_or(|c| c.exact) => format!(
                 "{}: {} → {}, −{} (−{:.0}%)",
                 self.change,
                 fmt_minutes(base),
                 fmt_minutes(len),
                 fmt_minutes(shrink),
                 self.shrink_percent.unwrap_or(0.0)
+            ),
+            (Some(len), Some(_), Some(c)) => format!(
+                "{}: {} → {}, saves between {} and {} on the shortest window (not both sides proven{})",
+                self.change,
+                fmt_minutes(base),
+                fmt_minutes(len),
+                fmt_minutes(c.least_minutes),
+                fmt_minutes(c.most_minutes),
+                if c.least_minutes == 0 {
+                    "; the base inventory may already allow it"
+                } else {
+                    ""
+                }
             ),
             _ => format!("{}: no plan found", self.change),
         }
@@ -289,40 +366,82 @@ pub struct Bottlenecks {
 }
 
 /// Tries every relaxation in parallel, each planned with `opts` (give it a
-/// short limit and one thread), against a plan of length `base`.
-pub fn bottlenecks(inv: &Inventory, base: Time, opts: &SolveOptions) -> Bottlenecks {
+/// short limit and one thread), against the plan being explained (`starts`,
+/// one per task) and its proven bound `base_bound`.
+pub fn bottlenecks(
+    inv: &Inventory,
+    starts: &[Time],
+    base_bound: Time,
+    opts: &SolveOptions,
+) -> Bottlenecks {
+    let base = crate::plan::length(inv, starts);
     let tried: Vec<Trial> = Relaxation::all(inv)
         .into_par_iter()
-        .map(|relaxation| {
-            let relaxed = relaxation.apply(inv);
-            let (length, improvable) = match crate::pipeline::plan_inventory(&relaxed, opts) {
-                Ok(plan) => {
-                    let starts = plan.starts(&relaxed).unwrap_or_default();
-                    let improvable =
-                        plan.length_minutes < base && crate::check::check(inv, &starts).is_empty();
-                    (Some(plan.length_minutes), improvable)
-                }
-                _ => (None, false),
-            };
-            let shrink = length.map(|l| base - l);
-            Trial {
-                change: relaxation.describe(inv),
-                relaxation,
-                length_minutes: length,
-                shrink_minutes: shrink,
-                shrink_percent: shrink
-                    .filter(|_| base > 0)
-                    .map(|s| (s as f64 * 1000.0 / base as f64).round() / 10.0),
-                original_improvable: improvable,
-            }
-        })
+        .map(|relaxation| try_relaxation(inv, relaxation, starts, base_bound, opts))
         .collect();
     let mut ranked: Vec<Trial> = tried.iter().filter(|t| t.matters()).cloned().collect();
-    ranked.sort_by_key(|t| std::cmp::Reverse(t.shrink_minutes.unwrap_or(0)));
+    ranked.sort_by_key(|t| {
+        (
+            std::cmp::Reverse(t.credit.map_or(0, |c| c.least_minutes)),
+            std::cmp::Reverse(t.shrink_minutes.unwrap_or(0)),
+        )
+    });
     Bottlenecks {
         base_minutes: base,
         ranked,
         tried,
         time_limit_ms: opts.time_limit.as_millis() as u64,
+    }
+}
+
+/// Plans one relaxation, starting from the plan being explained where it
+/// still keeps every rule (see the module documentation).
+fn try_relaxation(
+    inv: &Inventory,
+    relaxation: Relaxation,
+    starts: &[Time],
+    base_bound: Time,
+    opts: &SolveOptions,
+) -> Trial {
+    let base = crate::plan::length(inv, starts);
+    let relaxed = relaxation.apply(inv);
+    let base_valid = crate::check::check(&relaxed, starts).is_empty();
+    let solved = crate::pipeline::plan_inventory(&relaxed, opts);
+    let improvable = match &solved {
+        Ok(plan) => {
+            plan.length_minutes < base
+                && plan
+                    .starts(&relaxed)
+                    .is_some_and(|s| crate::check::check(inv, &s).is_empty())
+        }
+        Err(_) => false,
+    };
+    // (length, bound, from the base plan)
+    let found = match solved {
+        Ok(plan) if !base_valid || plan.length_minutes <= base => {
+            Some((plan.length_minutes, plan.lower_bound_minutes, false))
+        }
+        Ok(plan) => Some((base, plan.lower_bound_minutes, true)),
+        Err(crate::error::NoPlan::NotFound(_)) if base_valid => Some((
+            base,
+            crate::solve::lower_bound(&crate::model::compile(&relaxed).problem),
+            true,
+        )),
+        Err(_) => None,
+    };
+    let length = found.map(|f| f.0);
+    let shrink = length.map(|l| base - l);
+    Trial {
+        change: relaxation.describe(inv),
+        relaxation,
+        length_minutes: length,
+        shrink_minutes: shrink,
+        shrink_percent: shrink
+            .filter(|_| base > 0)
+            .map(|s| (s as f64 * 1000.0 / base as f64).round() / 10.0),
+        original_improvable: improvable,
+        lower_bound_minutes: found.map(|f| f.1.min(f.0)),
+        from_base: found.is_some_and(|f| f.2),
+        credit: found.map(|(len, bound, _)| Credit::of(base_bound, base, bound, len)),
     }
 }

@@ -246,7 +246,31 @@ pub fn critical_chain(inv: &Inventory, compiled: &Compiled, starts: &[Time]) -> 
     if n == 0 || starts.len() != n {
         return Vec::new();
     }
+    // Indexed once, so each link costs its own task's edges and resources'
+    // users, not a scan of every task (the chain of a 10 000-task plan has
+    // hundreds of links, and `risk` finds one per sample).
     let edges = graph::edges(inv);
+    let mut edges_into: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, e) in edges.iter().enumerate() {
+        if e.to < n && e.from != e.to {
+            edges_into[e.to].push(k);
+        }
+    }
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); compiled.problem.resources.len()];
+    for (o, a) in compiled.problem.activities.iter().enumerate().take(n) {
+        for d in &a.demands {
+            if let Some(u) = users.get_mut(d.resource) {
+                if u.last() != Some(&o) {
+                    u.push(o);
+                }
+            }
+        }
+    }
+    let index = Index {
+        edges: &edges,
+        edges_into: &edges_into,
+        users: &users,
+    };
     let end = |t: usize| starts[t] + inv.tasks[t].duration;
     let mut cur = (0..n)
         .max_by_key(|&t| (end(t), std::cmp::Reverse(t)))
@@ -255,7 +279,7 @@ pub fn critical_chain(inv: &Inventory, compiled: &Compiled, starts: &[Time]) -> 
     let mut seen = vec![false; n];
     loop {
         seen[cur] = true;
-        let (held_by, next) = reasons(inv, compiled, &edges, starts, cur, &seen);
+        let (held_by, next) = reasons(inv, compiled, &index, starts, cur, &seen);
         chain.push(ChainLink {
             task: inv.tasks[cur].id.clone(),
             start_minute: starts[cur],
@@ -273,11 +297,18 @@ pub fn critical_chain(inv: &Inventory, compiled: &Compiled, starts: &[Time]) -> 
     chain
 }
 
+/// The edges into each task and the users of each resource.
+struct Index<'a> {
+    edges: &'a [graph::Edge],
+    edges_into: &'a [Vec<usize>],
+    users: &'a [Vec<usize>],
+}
+
 /// Why `cur` does not start a minute earlier, and the task to follow.
 fn reasons(
     inv: &Inventory,
     compiled: &Compiled,
-    edges: &[graph::Edge],
+    index: &Index,
     starts: &[Time],
     cur: usize,
     seen: &[bool],
@@ -294,8 +325,9 @@ fn reasons(
         seen,
         s,
         t: s - 1,
+        users: index.users,
     };
-    let mut out: Vec<(HeldBy, Option<usize>)> = held.precedences(edges);
+    let mut out: Vec<(HeldBy, Option<usize>)> = held.precedences(index);
     held.resources(&mut out);
     held.dr_pairs(&mut out);
     held.calendar(&mut out);
@@ -317,6 +349,8 @@ struct MinuteBefore<'a> {
     seen: &'a [bool],
     s: Time,
     t: Time,
+    /// Per resource, the tasks that use it.
+    users: &'a [Vec<usize>],
 }
 
 impl MinuteBefore<'_> {
@@ -349,10 +383,10 @@ impl MinuteBefore<'_> {
 
     /// Precedences met exactly (after, DR order), then max lags of
     /// successors (they point forwards in time).
-    fn precedences(&self, edges: &[graph::Edge]) -> Vec<(HeldBy, Option<usize>)> {
+    fn precedences(&self, index: &Index) -> Vec<(HeldBy, Option<usize>)> {
         let (inv, cur) = (self.inv, self.cur);
         let mut out = Vec::new();
-        for e in edges.iter().filter(|e| e.to == cur && e.from != cur) {
+        for e in index.edges_into[cur].iter().map(|&k| &index.edges[k]) {
             if self.starts[e.from] + e.lag != self.s {
                 continue;
             }
@@ -390,14 +424,13 @@ impl MinuteBefore<'_> {
     fn resources(&self, out: &mut Vec<(HeldBy, Option<usize>)>) {
         let p = &self.compiled.problem;
         for d in &p.activities[self.cur].demands {
-            let users: Vec<usize> = (0..self.inv.tasks.len())
-                .filter(|&o| {
-                    self.running_at(o)
-                        && p.activities[o]
-                            .demands
-                            .iter()
-                            .any(|e| e.resource == d.resource)
-                })
+            let users: Vec<usize> = self
+                .users
+                .get(d.resource)
+                .map_or(&[][..], |u| &u[..])
+                .iter()
+                .copied()
+                .filter(|&o| self.running_at(o))
                 .collect();
             let used: i64 = users
                 .iter()

@@ -15,7 +15,7 @@ pub mod bottleneck;
 pub mod chain;
 pub mod conflict;
 
-pub use bottleneck::{bottlenecks, Bottlenecks, Relaxation, Trial};
+pub use bottleneck::{bottlenecks, Bottlenecks, Credit, Relaxation, Trial};
 pub use chain::{critical_chain, ChainLink, HeldBy};
 pub use conflict::{conflict, Conflict, RuleGroup, Verdict};
 
@@ -131,7 +131,7 @@ pub fn explain_plan(
     let length = crate::plan::length(inv, starts);
     let chain = critical_chain(inv, &compiled, starts);
     let short = short_options(opts, Relaxation::all(inv).len());
-    let b = bottlenecks(inv, length, &short);
+    let b = bottlenecks(inv, starts, lower_bound.min(length), &short);
     Explanation {
         format: EXPLAIN_FORMAT.into(),
         outcome: "planned".into(),
@@ -232,6 +232,18 @@ impl Explanation {
             for (k, t) in b.ranked.iter().enumerate() {
                 let _ = writeln!(out, "  {}. {}", k + 1, t.describe(b.base_minutes));
             }
+            // Not proven to save anything, though not proven useless either:
+            // the base inventory may already allow the shorter window.
+            let maybe: Vec<&Trial> = b.tried.iter().filter(|t| t.may_matter()).collect();
+            if !maybe.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  Also tried, may shorten the window but not proven to (the base plan is not proven shortest):"
+                );
+                for t in maybe {
+                    let _ = writeln!(out, "    - {}", t.describe(b.base_minutes));
+                }
+            }
             // A relaxation with no plan is not a suggestion: said apart.
             for (with_plan, heading) in [
                 (true, "Also tried, no shorter window:"),
@@ -240,7 +252,9 @@ impl Explanation {
                 let idle: Vec<&str> = b
                     .tried
                     .iter()
-                    .filter(|t| !t.matters() && t.length_minutes.is_some() == with_plan)
+                    .filter(|t| {
+                        !t.matters() && !t.may_matter() && t.length_minutes.is_some() == with_plan
+                    })
                     .map(|t| t.change.as_str())
                     .collect();
                 if !idle.is_empty() {

@@ -452,6 +452,9 @@ tasks:
         shrink_minutes: length.map(|l| 30 - l),
         shrink_percent: None,
         original_improvable: false,
+        lower_bound_minutes: length,
+        from_base: false,
+        credit: length.map(|l| Credit::of(30, 30, l, l)),
     };
     let e = Explanation {
         format: EXPLAIN_FORMAT.into(),
@@ -474,4 +477,83 @@ tasks:
     let ops = text.find("team ops").unwrap();
     let dba = text.find("team dba").unwrap();
     assert!(same < ops && ops < none && none < dba, "{text}");
+}
+
+/// Issue #20.5: a given plan of 2h whose inventory allows 1h (its proven
+/// bound). One more in team qa lets the relaxed search run both qa tasks
+/// at once for 1h, but the base inventory already allows 1h: the relaxation
+/// is not credited with the hour (today: ranked first, "−1h").
+#[test]
+fn a_relaxation_is_not_credited_with_minutes_the_base_already_allows() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: qa, capacity: 1 }, { id: ops, capacity: 1 }]
+systems: [{ id: a }, { id: b }, { id: c }]
+tasks:
+  - { id: ta, system: a, duration: 30m, team: qa }
+  - { id: tb, system: b, duration: 30m, team: qa }
+  - { id: tc, system: c, duration: 1h, team: ops }
+"#);
+    let starts = [0, 30, 60];
+    assert!(crate::check::check(&i, &starts).is_empty());
+    let e = explain_plan(&i, &starts, 60, true, &opts(500));
+    let b = e.bottlenecks.as_ref().unwrap();
+    assert!(b.ranked.is_empty(), "{:?}", b.ranked);
+    let qa = b
+        .tried
+        .iter()
+        .find(|t| t.relaxation == Relaxation::TeamCapacity { team: 0 })
+        .unwrap();
+    let credit = qa.credit.unwrap();
+    assert_eq!(credit.least_minutes, 0, "{qa:?}");
+    assert!(!credit.exact);
+    let text = e.to_text(&i);
+    assert!(!text.contains("1. one more in team qa"), "{text}");
+}
+
+/// A relaxation always keeps the plan being explained valid, so its window
+/// is never longer than that plan, and a credit is exact only when both
+/// sides are proven.
+#[test]
+fn relaxations_start_from_the_plan_being_explained() {
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: ops, capacity: 1 }]
+systems: [{ id: a }, { id: b }]
+blackouts:
+  - { from: 2026-12-06T05:00, to: 2026-12-06T06:00, reason: backups }
+tasks:
+  - { id: ta, system: a, duration: 30m, team: ops }
+  - { id: tb, system: b, duration: 30m, team: ops }
+"#);
+    let starts = [0, 30];
+    let e = explain_plan(&i, &starts, 60, true, &opts(300));
+    let b = e.bottlenecks.as_ref().unwrap();
+    for t in &b.tried {
+        if let Some(len) = t.length_minutes {
+            assert!(len <= 60, "{t:?}");
+        }
+    }
+    let blackout = b
+        .tried
+        .iter()
+        .find(|t| matches!(t.relaxation, Relaxation::Blackout { .. }))
+        .unwrap();
+    assert_eq!(blackout.length_minutes, Some(60));
+    assert_eq!(
+        blackout.credit,
+        Some(Credit {
+            least_minutes: 0,
+            most_minutes: 0,
+            exact: true
+        })
+    );
+    let team = b
+        .tried
+        .iter()
+        .find(|t| t.relaxation == Relaxation::TeamCapacity { team: 0 })
+        .unwrap();
+    assert_eq!(team.length_minutes, Some(30));
+    assert_eq!(team.credit.unwrap().least_minutes, 30);
+    assert!(team.credit.unwrap().exact);
 }
