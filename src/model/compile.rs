@@ -420,16 +420,24 @@ fn compile_services(inv: &Inventory, problem: &mut Problem, outages: &DownIndex)
             .iter()
             .map(|&c| builder.component(c, &mut Vec::new()).0)
             .collect();
-        // Format 1.1: an `any` group is down while every member is down
-        // (its switchover minutes are counted by the plan's accounting,
-        // not here: the core has no signal for them).
+        // Format 1.1: an `any` group is down while every member is down,
+        // and for `switchover` minutes after each change of serving member.
         for g in &service.any {
             let members: Vec<usize> = g
                 .members
                 .iter()
                 .map(|&c| builder.component(c, &mut Vec::new()).0)
                 .collect();
-            parts.push(builder.push(Signal::All(members)));
+            let all = builder.push(Signal::All(members.clone()));
+            if g.switchover > 0 && members.len() > 1 {
+                let sw = builder.push(Signal::Switchover {
+                    members,
+                    minutes: g.switchover,
+                });
+                parts.push(builder.push(Signal::Any(vec![all, sw])));
+            } else {
+                parts.push(all);
+            }
         }
         let signal = builder.push(Signal::Any(parts));
         problem.limits.push(OnTimeLimit {

@@ -150,7 +150,10 @@ fn feeders_through(problem: &Problem, sig: usize, through_all: bool) -> Vec<usiz
                 acts.extend(a.iter().copied().filter(|&a| a < problem.activities.len()))
             }
             Signal::All(_) if !through_all => {}
-            Signal::Any(v) | Signal::All(v) => stack.extend(v.iter().copied().filter(|&k| k < s)),
+            // One member's outage alone starts a switchover.
+            Signal::Any(v) | Signal::All(v) | Signal::Switchover { members: v, .. } => {
+                stack.extend(v.iter().copied().filter(|&k| k < s))
+            }
             Signal::Delayed { input, .. } => {
                 if *input < s {
                     stack.push(*input)
