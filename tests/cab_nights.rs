@@ -76,7 +76,11 @@ fn plan_finds_and_proves_each_optimum() {
         let starts = p.starts(&inv).unwrap();
         assert!(windowplan::check::check(&inv, &starts).is_empty(), "{name}");
         assert_eq!(p.length_minutes, optimum, "{name}: {p:?}");
-        assert_eq!(p.status, "optimal", "{name}: bound {}", p.lower_bound_minutes);
+        assert_eq!(
+            p.status, "optimal",
+            "{name}: bound {}",
+            p.lower_bound_minutes
+        );
     }
 }
 

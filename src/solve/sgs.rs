@@ -62,6 +62,9 @@ pub struct Sgs {
     /// maximum lags, when the last generation gave up (diagnostics).
     pub placed: usize,
     pub restarts: usize,
+    /// The activity that found no room before its latest start when the
+    /// last generation failed that way (what the search learns from).
+    pub late: Option<usize>,
 }
 
 impl Sgs {
@@ -91,6 +94,7 @@ impl Sgs {
             stop: Vec::new(),
             placed: 0,
             restarts: 0,
+            late: None,
         }
     }
 
@@ -124,13 +128,20 @@ impl Sgs {
     }
 
     /// Earliest `t >= t0` (up to the horizon) at which `j` fits given what
-    /// is placed so far.
+    /// is placed so far; a time past `inst.ls[j]` (not a fit) once the
+    /// search passes it.
     fn fit(&mut self, inst: &Instance, j: usize, t0: Time) -> Option<Time> {
         let d = inst.dur[j];
         let mut t = t0;
         loop {
             if t > inst.horizon {
                 return None;
+            }
+            if t > inst.ls[j] {
+                // No schedule starts `j` this late (its latest start takes
+                // closing availability into account): searching on, step by
+                // step through the profiles up to the horizon, only stalls.
+                return Some(t);
             }
             let nt = inst.fit_intervals(j, t)?;
             if nt != t {
@@ -301,6 +312,7 @@ impl Sgs {
     /// once, respecting `inst.order_preds`). `None` when generation failed.
     pub fn run(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
         debug_assert_eq!(list.len(), inst.n);
+        self.late = None;
         let out = if inst.simple {
             self.run_simple(inst, list)
         } else {
@@ -331,6 +343,7 @@ impl Sgs {
             };
             if t > inst.ls[j] {
                 self.failure = "activities could not be placed before the deadline";
+                self.late = Some(j);
                 return None;
             }
             self.place(inst, j, t);
@@ -399,6 +412,7 @@ impl Sgs {
                             continue 'outer;
                         }
                         self.failure = "activities could not be placed before the deadline";
+                        self.late = Some(j);
                         return None;
                     }
                     let delta = t - self.ls[j];
