@@ -189,6 +189,7 @@ impl<'a> Worker<'a> {
         let mut sgs = Sgs::new(setup.inst);
         sgs.deadline = Some(setup.deadline);
         sgs.stop = flags;
+        sgs.guard = super::sgs::LimitGuard::new(setup.problem, setup.inst, &setup.feeders);
         Worker {
             setup,
             sgs,
