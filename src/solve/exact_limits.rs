@@ -28,7 +28,7 @@ use pumpkin_solver::core::variables::{DomainId, Literal, TransformableVariable};
 use pumpkin_solver::Solver;
 
 /// Most minute literals the encoding may create.
-pub const MAX_LITERALS: usize = 400_000;
+pub const MAX_LITERALS: usize = 200_000;
 
 /// The signals the hard limits depend on (each limit's signal and
 /// everything it is built from), ascending.
