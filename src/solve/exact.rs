@@ -366,8 +366,12 @@ fn search_range(
         (Some((_, m)), None) => (m - 1, Proof::IncumbentOptimal),
         (None, Some(d)) => (d, Proof::Infeasible),
         // nothing depends on time: no schedule by the proof horizon means
-        // no schedule at all
-        (None, None) => match temporal::proof_horizon(problem) {
+        // no schedule at all. Not with hard on-time limits: the model may
+        // encode them, and a schedule meeting them may need gaps (an async
+        // consumer's tolerance) that the horizon does not allow for.
+        (None, None) => match temporal::proof_horizon(problem)
+            .filter(|_| !problem.limits.iter().any(|l| l.max_on.is_some()))
+        {
             Some(h) => (h, Proof::Infeasible),
             None => (horizon_guess, Proof::BoundAbove),
         },
