@@ -67,9 +67,9 @@ pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
     let mut best = 0;
     // users of each resource, gathered in one pass (one demand per resource)
     let mut by_resource: Vec<Vec<(Time, Time, i64)>> = vec![Vec::new(); inst.caps.len()];
-    for j in 0..inst.n {
+    for (j, &q) in tail.iter().enumerate() {
         for &(r, a) in &inst.demands[j] {
-            by_resource[r].push((inst.es[j], tail[j], inst.dur[j] * a));
+            by_resource[r].push((inst.es[j], q, inst.dur[j] * a));
         }
     }
     for (r, (cap, mut users)) in inst.caps.iter().zip(by_resource).enumerate() {
