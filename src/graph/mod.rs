@@ -127,6 +127,36 @@ impl OutageIndex {
     }
 }
 
+/// Tasks that take each system down: its outage tasks and (format 1.1) the
+/// tasks listing it in `down:`. Services, integrations, DR exclusions and
+/// DR order count these; cluster allowances count outage tasks only.
+#[derive(Debug, Clone)]
+pub struct DownIndex(Vec<Vec<usize>>);
+
+impl DownIndex {
+    /// Groups the tasks taking each system down, once.
+    pub fn new(inv: &Inventory) -> Self {
+        let mut by = tasks_by_system(inv, Tasks::Outages);
+        for (t, task) in inv.tasks.iter().enumerate() {
+            for &s in &task.down {
+                if let Some(v) = by.get_mut(s) {
+                    v.push(t);
+                }
+            }
+        }
+        for v in &mut by {
+            v.sort_unstable();
+            v.dedup();
+        }
+        DownIndex(by)
+    }
+
+    /// Tasks taking any system of `c` down, ascending.
+    pub fn of(&self, inv: &Inventory, c: Component) -> Vec<usize> {
+        union_of(&self.0, &inv.component_systems(c))
+    }
+}
+
 /// The sorted union of `lists[s]` over `systems`.
 pub fn union_of(lists: &[Vec<usize>], systems: &[usize]) -> Vec<usize> {
     match systems {
@@ -148,8 +178,9 @@ pub fn union_of(lists: &[Vec<usize>], systems: &[usize]) -> Vec<usize> {
 
 /// Every precedence the inventory implies, in a stable order: for each task,
 /// its `after` entries (minimum lag, then max lag when given); then for each
-/// DR pair with an `order`, one edge from every outage task of the first
-/// side to every outage task of the other side (a task on both sides gets
+/// DR pair with an `order`, one edge from every task taking the first side
+/// down (an outage on it or a `down:` of it) to every such task of the other
+/// side (a task on both sides gets
 /// no edge to itself; the checker reports it).
 pub fn edges(inv: &Inventory) -> Vec<Edge> {
     let n = inv.tasks.len();
@@ -177,11 +208,13 @@ pub fn edges(inv: &Inventory) -> Vec<Edge> {
             }
         }
     }
+    // A `down:` outage of one side is an outage of that side for the order
+    // as for the exclusion (DESIGN.md, `dr`).
     let index = inv
         .dr
         .iter()
         .any(|d| d.order.is_some())
-        .then(|| OutageIndex::new(inv));
+        .then(|| DownIndex::new(inv));
     for (pair, dr) in inv.dr.iter().enumerate() {
         let Some(index) = &index else { break };
         let (first, second) = match dr.order {

@@ -76,7 +76,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
     // zone made compiling large estates quadratic.
     let by_system = crate::graph::tasks_by_system(inv, crate::graph::Tasks::All);
     let outages = crate::graph::OutageIndex::new(inv);
-    let downs = DownIndex::new(inv, &outages);
+    let downs = crate::graph::DownIndex::new(inv);
     let (by_team, by_zone) = team_and_zone_users(inv);
 
     system_resources(&mut b, inv, &by_system);
@@ -322,7 +322,11 @@ fn zone_resources(b: &mut Builder, inv: &Inventory, mut by_zone: Vec<Vec<usize>>
 
 /// DR pairs: the two sides are never down at the same minute. Returns the
 /// pair index behind each exclusion.
-fn dr_exclusions(problem: &mut Problem, inv: &Inventory, downs: &DownIndex) -> Vec<usize> {
+fn dr_exclusions(
+    problem: &mut Problem,
+    inv: &Inventory,
+    downs: &crate::graph::DownIndex,
+) -> Vec<usize> {
     let mut exclusion_origin = Vec::new();
     for (p, pair) in inv.dr.iter().enumerate() {
         let side = |c: Component| downs.of(inv, c);
@@ -349,33 +353,6 @@ fn dr_exclusions(problem: &mut Problem, inv: &Inventory, downs: &DownIndex) -> V
 /// required directly, or feeding a required component through a chain of
 /// sync integrations. For `0m`, keeping one member up is not a heuristic but
 /// exactly what the limit demands.
-/// Tasks that take each system down: its outage tasks and (format 1.1) the
-/// tasks listing it in `down:`. Used for services, integrations and DR
-/// pairs; cluster allowances use outage tasks only.
-struct DownIndex(Vec<Vec<usize>>);
-
-impl DownIndex {
-    fn new(inv: &Inventory, outages: &crate::graph::OutageIndex) -> Self {
-        let mut by: Vec<Vec<usize>> = (0..inv.systems.len())
-            .map(|s| outages.on_systems(&[s]))
-            .collect();
-        for (t, task) in inv.tasks.iter().enumerate() {
-            for &s in &task.down {
-                by[s].push(t);
-            }
-        }
-        for v in &mut by {
-            v.sort_unstable();
-            v.dedup();
-        }
-        DownIndex(by)
-    }
-
-    fn of(&self, inv: &Inventory, c: Component) -> Vec<usize> {
-        crate::graph::union_of(&self.0, &inv.component_systems(c))
-    }
-}
-
 fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
     let mut keep = vec![false; inv.clusters.len()];
     let stack = inv
@@ -404,7 +381,11 @@ fn availability_steps(intervals: &[Interval], cap: i64) -> Vec<(Time, i64)> {
 /// Builds the down-signals of systems, clusters and services (with
 /// integrations passing outages from producer to consumer) and one on-time
 /// limit per service. Returns the service index of each limit.
-fn compile_services(inv: &Inventory, problem: &mut Problem, outages: &DownIndex) -> Vec<usize> {
+fn compile_services(
+    inv: &Inventory,
+    problem: &mut Problem,
+    outages: &crate::graph::DownIndex,
+) -> Vec<usize> {
     if inv.services.is_empty() {
         return Vec::new();
     }
@@ -426,16 +407,24 @@ fn compile_services(inv: &Inventory, problem: &mut Problem, outages: &DownIndex)
             .iter()
             .map(|&c| builder.component(c, &mut Vec::new()).0)
             .collect();
-        // Format 1.1: an `any` group is down while every member is down
-        // (its switchover minutes are counted by the plan's accounting,
-        // not here: the core has no signal for them).
+        // Format 1.1: an `any` group is down while every member is down,
+        // and for `switchover` minutes after each change of serving member.
         for g in &service.any {
             let members: Vec<usize> = g
                 .members
                 .iter()
                 .map(|&c| builder.component(c, &mut Vec::new()).0)
                 .collect();
-            parts.push(builder.push(Signal::All(members)));
+            let all = builder.push(Signal::All(members.clone()));
+            if g.switchover > 0 && members.len() > 1 {
+                let sw = builder.push(Signal::Switchover {
+                    members,
+                    minutes: g.switchover,
+                });
+                parts.push(builder.push(Signal::Any(vec![all, sw])));
+            } else {
+                parts.push(all);
+            }
         }
         let signal = builder.push(Signal::Any(parts));
         problem.limits.push(OnTimeLimit {
@@ -454,7 +443,7 @@ struct SignalBuilder<'a> {
     inv: &'a Inventory,
     signals: Vec<Signal>,
     memo: HashMap<Component, usize>,
-    outages: &'a DownIndex,
+    outages: &'a crate::graph::DownIndex,
     /// Integrations into each component, in inventory order.
     incoming: HashMap<Component, Vec<usize>>,
 }

@@ -131,6 +131,20 @@ pub enum Signal {
         /// Minutes the input may stay on before this signal turns on.
         tolerance: Time,
     },
+    /// The switchover minutes of an `any` group: on for `minutes` minutes
+    /// from each minute `t >= 0` at which the serving member (the first
+    /// member, in list order, that is up) changes from one up member to
+    /// another up member. `members` are the earlier "member down" signals in
+    /// the group's list order. Before minute 0 the serving member is the
+    /// first member up just before 0; a group coming back from wholly down
+    /// is no switchover. (The group's "every member down" minutes are a
+    /// separate `All` signal.)
+    Switchover {
+        /// Indices of the members' down signals in [`Problem::signals`].
+        members: Vec<usize>,
+        /// Minutes the service is down after each change of serving member.
+        minutes: Time,
+    },
 }
 
 /// A weighted measure of how long a signal is on, with an optional hard limit.

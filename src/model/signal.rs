@@ -12,7 +12,10 @@
 //! - `Delayed { input, tolerance }` is on from `a + tolerance` to `b` for each
 //!   maximal on-interval `[a, b)` of the input that is longer than
 //!   `tolerance` (a negative tolerance counts as 0): an outage of exactly
-//!   `tolerance` minutes is ridden out, one minute more is not.
+//!   `tolerance` minutes is ridden out, one minute more is not;
+//! - `Switchover { members, minutes }` is on `[t, t + minutes)` from every
+//!   minute `t >= 0` at which the serving member of an `any` group changes
+//!   between two up members (DESIGN.md, the `any` row).
 
 use crate::model::{Interval, Problem, Signal, Time};
 
@@ -67,10 +70,56 @@ pub(crate) fn evaluate(problem: &Problem, starts: &[Time]) -> Vec<Vec<Interval>>
                     Vec::new()
                 }
             }
+            Signal::Switchover { members, minutes } => {
+                let downs: Vec<&[Interval]> = members
+                    .iter()
+                    .map(|&k| if k < earlier { out[k].as_slice() } else { &[] })
+                    .collect();
+                switchovers(&downs, *minutes)
+            }
         };
         out.push(v);
     }
     out
+}
+
+/// Whether minute `t` lies in one of the sorted, disjoint intervals.
+fn covers(on: &[Interval], t: Time) -> bool {
+    let k = on.partition_point(|iv| iv.end <= t);
+    on.get(k).is_some_and(|iv| iv.start <= t)
+}
+
+/// The serving member at minute `t`: the first (list order) that is up.
+fn serving(downs: &[&[Interval]], t: Time) -> Option<usize> {
+    downs.iter().position(|d| !covers(d, t))
+}
+
+/// The switchover minutes of an `any` group whose members are down at
+/// `downs` (see [`Signal::Switchover`]): `[t, t + minutes)` for every minute
+/// `t >= 0` at which the serving member changes from one up member to
+/// another. The serving member can only change where some member's down
+/// interval starts or ends, so only those minutes are looked at.
+pub(crate) fn switchovers(downs: &[&[Interval]], minutes: Time) -> Vec<Interval> {
+    if minutes <= 0 || downs.len() < 2 {
+        return Vec::new();
+    }
+    let mut points: Vec<Time> = downs
+        .iter()
+        .flat_map(|d| d.iter())
+        .flat_map(|iv| [iv.start, iv.end])
+        .filter(|&p| p >= 0)
+        .collect();
+    points.sort_unstable();
+    points.dedup();
+    let changes = points
+        .into_iter()
+        .filter(|&p| match (serving(downs, p - 1), serving(downs, p)) {
+            (Some(a), Some(b)) => a != b,
+            _ => false,
+        })
+        .map(|p| Interval::new(p, p + minutes))
+        .collect();
+    merge(changes)
 }
 
 /// Total on-time in minutes of the signal of each limit (same order as
@@ -144,5 +193,88 @@ mod tests {
         let s = evaluate(&p, &[0, 11, 0]);
         assert_eq!(s[2], vec![iv(0, 10), iv(11, 16)]);
         assert!(s[4].is_empty());
+    }
+
+    /// Two members (primary, standby) and a 10-minute switchover.
+    fn pair() -> Problem {
+        let mut p = Problem::default();
+        for (n, d) in [("p1", 30), ("p2", 20), ("s1", 40)] {
+            p.activities.push(Activity::new(n, d));
+        }
+        p.signals = vec![
+            Signal::Running(vec![0, 1]),
+            Signal::Running(vec![2]),
+            Signal::All(vec![0, 1]),
+            Signal::Switchover {
+                members: vec![0, 1],
+                minutes: 10,
+            },
+            Signal::Any(vec![2, 3]),
+        ];
+        p
+    }
+
+    #[test]
+    fn switchover_counts_each_change_of_serving_member() {
+        let p = pair();
+        // Primary down 100..130 (standby serves: two changes), standby down
+        // 200..240 (primary serves throughout: no change), p2 far away.
+        let s = evaluate(&p, &[100, 300, 200]);
+        assert_eq!(
+            s[3],
+            vec![iv(100, 110), iv(130, 140), iv(300, 310), iv(320, 330)]
+        );
+        assert_eq!(s[4], s[3]);
+        // Primary down 100..130, standby down 110..150: the standby takes
+        // over at 100, every member is down 110..130, the primary serves
+        // again from 130 (back from wholly down: no switchover).
+        let s = evaluate(&p, &[100, 400, 110]);
+        assert_eq!(s[2], vec![iv(110, 130)]);
+        assert_eq!(s[3], vec![iv(100, 110), iv(400, 410), iv(420, 430)]);
+        assert_eq!(s[4], vec![iv(100, 130), iv(400, 410), iv(420, 430)]);
+        // A primary outage from minute 0: the serving member before 0 is the
+        // primary, so the change at 0 counts.
+        let s = evaluate(&p, &[0, 500, 600]);
+        assert_eq!(s[3][0], iv(0, 10));
+        // Back-to-back changes merge.
+        let s = evaluate(&p, &[100, 105, 600]);
+        // primary down 100..130 and 105..125 -> one run 100..130
+        assert_eq!(s[3], vec![iv(100, 110), iv(130, 140)]);
+    }
+
+    /// Against the plan's own accounting (`plan::downtime::any_down`) on
+    /// random member outages.
+    #[test]
+    fn switchover_agrees_with_the_plan_accounting() {
+        let mut rng = crate::rng::SplitMix64::new(7);
+        let mut rnd = |n: u64| rng.next_u64() % n.max(1);
+        for _ in 0..500 {
+            let members = 1 + rnd(3) as usize;
+            let mut p = Problem::default();
+            let mut sigs = Vec::new();
+            for m in 0..members {
+                let mut acts = Vec::new();
+                for _ in 0..rnd(3) {
+                    acts.push(p.activities.len());
+                    p.activities
+                        .push(Activity::new(format!("a{m}"), rnd(30) as Time));
+                }
+                sigs.push(p.signals.len());
+                p.signals.push(Signal::Running(acts));
+            }
+            let minutes = rnd(15) as Time;
+            p.signals.push(Signal::All(sigs.clone()));
+            p.signals.push(Signal::Switchover {
+                members: sigs.clone(),
+                minutes,
+            });
+            let n = p.signals.len();
+            p.signals.push(Signal::Any(vec![n - 2, n - 1]));
+            let starts: Vec<Time> = (0..p.activities.len()).map(|_| rnd(80) as Time).collect();
+            let s = evaluate(&p, &starts);
+            let downs: Vec<Vec<Interval>> = sigs.iter().map(|&k| s[k].clone()).collect();
+            let want = crate::plan::downtime::any_down(&downs, minutes);
+            assert_eq!(s[n], want, "starts {starts:?} minutes {minutes} {p:?}");
+        }
     }
 }

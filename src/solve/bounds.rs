@@ -45,16 +45,31 @@ fn fill_until(points: &[(Time, i64)], t0: Time, energy: i64) -> Option<Time> {
     None
 }
 
+/// The least time from each activity's end to the end of any schedule,
+/// from time lags alone. (Not from the latest starts: those also carry
+/// absolute deadlines, such as a team's closing hours, which say nothing
+/// of what must follow an activity.)
+pub fn tails(inst: &Instance) -> Vec<Time> {
+    let h = inst.horizon;
+    let init: Vec<Time> = (0..inst.n).map(|j| -(h - inst.dur[j])).collect();
+    match longest_paths(&inst.inc, &init) {
+        Ok((x, _)) => (0..inst.n)
+            .map(|j| (h + x[j] - inst.dur[j]).max(0))
+            .collect(),
+        Err(_) => vec![0; inst.n],
+    }
+}
+
 /// The makespan bound and, if some resource can never supply the work
 /// asked of it, the index of that resource.
 pub fn energy_bound(inst: &Instance) -> Result<Time, usize> {
-    let end = inst.latest_end();
+    let tail = tails(inst);
     let mut best = 0;
     // users of each resource, gathered in one pass (one demand per resource)
     let mut by_resource: Vec<Vec<(Time, Time, i64)>> = vec![Vec::new(); inst.caps.len()];
-    for j in 0..inst.n {
+    for (j, &q) in tail.iter().enumerate() {
         for &(r, a) in &inst.demands[j] {
-            by_resource[r].push((inst.es[j], end - inst.ls[j] - inst.dur[j], inst.dur[j] * a));
+            by_resource[r].push((inst.es[j], q, inst.dur[j] * a));
         }
     }
     for (r, (cap, mut users)) in inst.caps.iter().zip(by_resource).enumerate() {

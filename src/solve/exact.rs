@@ -17,9 +17,12 @@
 //! - allowed / forbidden intervals: the start values that would break them are
 //!   cut out of the domain with clauses `S ≤ a−1 ∨ S ≥ b+1`.
 //!
-//! Hard on-time limits (signals) are not modelled: the model is then a
-//! relaxation; its "no solution" answers remain proofs (of bounds, of
-//! infeasibility) and its schedules are used only when they pass
+//! Hard on-time limits (signals: service downtime with `max_downtime`,
+//! through outages, integrations, `any` groups and their switchover
+//! minutes) are modelled minute by minute ([`super::exact_limits`]) when the
+//! horizon × signals fits; the model is then exact. When it does not fit,
+//! the model is a relaxation: its "no solution" answers remain proofs (of
+//! bounds, of infeasibility) and its schedules are used only when they pass
 //! [`verify`](crate::model::verify::verify).
 //!
 //! Search (default [`Strategy::Hybrid`]): alternating, with doubling time
@@ -279,9 +282,9 @@ pub fn solve_exact_with(
     {
         return bounds_only(lb.min(incumbent.as_ref().map_or(Time::MAX, |i| i.1)));
     }
-    // Hard on-time limits are not modelled: schedules must be verified, and
-    // one that fails cannot tighten the upper bound.
-    let relaxed = problem.limits.iter().any(|l| l.max_on.is_some());
+    // Hard on-time limits too large to model: schedules must be verified,
+    // and one that fails cannot tighten the upper bound.
+    let relaxed = !super::exact_limits::encodable(problem, &es, ub);
     RangeSearch {
         ends,
         es: &es,
@@ -363,8 +366,12 @@ fn search_range(
         (Some((_, m)), None) => (m - 1, Proof::IncumbentOptimal),
         (None, Some(d)) => (d, Proof::Infeasible),
         // nothing depends on time: no schedule by the proof horizon means
-        // no schedule at all
-        (None, None) => match temporal::proof_horizon(problem) {
+        // no schedule at all. Not with hard on-time limits: the model may
+        // encode them, and a schedule meeting them may need gaps (an async
+        // consumer's tolerance) that the horizon does not allow for.
+        (None, None) => match temporal::proof_horizon(problem)
+            .filter(|_| !problem.limits.iter().any(|l| l.max_on.is_some()))
+        {
             Some(h) => (h, Proof::Infeasible),
             None => (horizon_guess, Proof::BoundAbove),
         },
@@ -975,8 +982,8 @@ fn bad_starts(a: &Activity, es: Time, ls: Time) -> Vec<(Time, Time)> {
 
 impl Model {
     /// The constraint model with makespan in `[lb, ub]`; `None` when it is
-    /// inconsistent at the root. The model is exact (or, with on-time limits,
-    /// a relaxation), so a root contradiction proves that no schedule has its
+    /// inconsistent at the root. The model is exact (or, with on-time limits
+    /// too large to encode, a relaxation), so a root contradiction proves that no schedule has its
     /// makespan in the range. Pumpkin refuses (panics) to create variables
     /// once inconsistent, so the state is checked after every posting.
     fn build(problem: &Problem, es: &[Time], ls: &[Time], lb: Time, ub: Time) -> Option<Model> {
@@ -986,6 +993,9 @@ impl Model {
         b.intervals()?;
         b.resources()?;
         b.exclusions()?;
+        if super::exact_limits::encodable(problem, es, ub) {
+            super::exact_limits::post(&mut b.solver, b.tag, problem, &b.starts, (es, ls), ub)?;
+        }
         if b.solver.is_inconsistent() {
             return None;
         }

@@ -222,8 +222,11 @@ impl Instance {
     }
 
     /// Raises releases to the earliest start each activity could have if it
-    /// were alone (intervals, capacity profile), and recomputes windows.
-    /// `Err(j)` when activity `j` fits nowhere in its window.
+    /// were alone (intervals, capacity profile) and lowers latest starts to
+    /// the latest it could have alone — a team whose hours end at T makes
+    /// each of its tasks end by T, and the windows pass that on to
+    /// everything before them, less durations and lags — then recomputes
+    /// windows. `Err(j)` when activity `j` fits nowhere in its window.
     pub fn tighten_alone(&mut self) -> Result<(), Conflict> {
         for _round in 0..4 {
             let mut changed = false;
@@ -236,6 +239,15 @@ impl Instance {
                         }
                     }
                     _ => return Err(Conflict::Window(j)),
+                }
+                match self.fit_alone_backward(j, self.ls[j], self.es[j]) {
+                    Some(t) => {
+                        if t < self.ls[j] {
+                            self.latest[j] = self.latest[j].min(t);
+                            changed = true;
+                        }
+                    }
+                    None => return Err(Conflict::Window(j)),
                 }
             }
             if !changed {
@@ -262,6 +274,45 @@ impl Instance {
             }
             if nt >= POS {
                 return None;
+            }
+            if nt == t {
+                return Some(t);
+            }
+            t = nt;
+        }
+    }
+
+    /// Latest `t <= t0`, not below `floor`, at which `j` could run if it
+    /// were alone (the mirror of [`Instance::fit_alone`]).
+    pub fn fit_alone_backward(&self, j: usize, t0: Time, floor: Time) -> Option<Time> {
+        let d = self.dur[j];
+        let mut t = t0;
+        loop {
+            if t < floor {
+                return None;
+            }
+            let mut nt = t;
+            if let Some(al) = &self.allowed[j] {
+                nt = al
+                    .iter()
+                    .rev()
+                    .map(|iv| nt.min(iv.end - d))
+                    .zip(al.iter().rev())
+                    .find(|(s, iv)| *s >= iv.start)
+                    .map(|(s, _)| s)?;
+            }
+            for f in self.forbidden[j].iter().rev() {
+                if f.overlaps_run(nt, d) {
+                    nt = f.start - d;
+                }
+            }
+            for &(r, a) in &self.demands[j] {
+                if let Some(s) = self.caps[r].last_conflict(nt, d, a) {
+                    if s <= NEG {
+                        return None;
+                    }
+                    nt = nt.min(s - d);
+                }
             }
             if nt == t {
                 return Some(t);

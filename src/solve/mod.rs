@@ -26,6 +26,7 @@ mod bounds;
 pub mod clock;
 pub mod components;
 pub mod exact;
+mod exact_limits;
 mod instance;
 pub mod milp;
 mod objective;

@@ -53,7 +53,7 @@ fn least_on_time(problem: &Problem, signal: usize) -> Time {
             .map(|&p| least_on_time(problem, p))
             .max()
             .unwrap_or(0),
-        Signal::All(_) | Signal::Delayed { .. } => 0,
+        Signal::All(_) | Signal::Delayed { .. } | Signal::Switchover { .. } => 0,
     }
 }
 

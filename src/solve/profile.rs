@@ -75,6 +75,30 @@ impl Profile {
         (None, (k - first) as u64 + 1)
     }
 
+    /// When `amount` does not fit somewhere in `[t, t+d)`, the start of the
+    /// last run of segments there where it does not fit (`NEG` if that run
+    /// reaches back for ever): no start after `result - d` overlapping it
+    /// can fit. `None` if it fits.
+    pub fn last_conflict(&self, t: Time, d: Time, amount: i64) -> Option<Time> {
+        if d <= 0 {
+            return None;
+        }
+        let first = self.seg(t);
+        let mut k = self.seg(t + d - 1);
+        loop {
+            if self.pts[k].1 < amount {
+                while k > 0 && self.pts[k - 1].1 < amount {
+                    k -= 1;
+                }
+                return Some(self.pts[k].0);
+            }
+            if k == first {
+                return None;
+            }
+            k -= 1;
+        }
+    }
+
     fn split(&mut self, x: Time) -> usize {
         let k = self.seg(x);
         if self.pts[k].0 == x {
@@ -119,5 +143,12 @@ mod tests {
         assert_eq!(p.at(17), 2);
         let q = Profile::from_steps(&[(0, 1), (5, 0)]);
         assert_eq!(q.conflict(3, 5, 1), Some(POS));
+        // the mirror question: the last blocked run within the interval
+        assert_eq!(q.last_conflict(3, 5, 1), Some(5));
+        assert_eq!(q.last_conflict(0, 5, 1), None);
+        let r = Profile::from_steps(&[(0, 0), (10, 2), (20, 1), (30, 0), (40, 2)]);
+        assert_eq!(r.last_conflict(15, 20, 2), Some(20));
+        assert_eq!(r.last_conflict(5, 10, 1), Some(NEG));
+        assert_eq!(r.last_conflict(40, 10, 2), None);
     }
 }

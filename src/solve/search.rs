@@ -150,7 +150,10 @@ fn feeders_through(problem: &Problem, sig: usize, through_all: bool) -> Vec<usiz
                 acts.extend(a.iter().copied().filter(|&a| a < problem.activities.len()))
             }
             Signal::All(_) if !through_all => {}
-            Signal::Any(v) | Signal::All(v) => stack.extend(v.iter().copied().filter(|&k| k < s)),
+            // One member's outage alone starts a switchover.
+            Signal::Any(v) | Signal::All(v) | Signal::Switchover { members: v, .. } => {
+                stack.extend(v.iter().copied().filter(|&k| k < s))
+            }
             Signal::Delayed { input, .. } => {
                 if *input < s {
                     stack.push(*input)
@@ -186,6 +189,7 @@ impl<'a> Worker<'a> {
         let mut sgs = Sgs::new(setup.inst);
         sgs.deadline = Some(setup.deadline);
         sgs.stop = flags;
+        sgs.guard = super::sgs::LimitGuard::new(setup.problem, setup.inst, &setup.feeders);
         Worker {
             setup,
             sgs,
@@ -225,15 +229,14 @@ impl<'a> Worker<'a> {
     pub fn generate(&mut self, list: Vec<usize>, rescue: bool) -> Option<Cand> {
         self.schedules += 1;
         let inst = self.setup.inst;
-        let (list, starts) = match self.sgs.run(inst, &list) {
-            Some(s) => (list, s),
-            None if rescue && inst.blocks && self.sgs.failure != super::sgs::OUT_OF_TIME => {
+        let (list, starts) = match self.run_learning(list) {
+            Ok(x) => x,
+            Err(list) if rescue && inst.blocks && self.sgs.failure != super::sgs::OUT_OF_TIME => {
                 // keep activities tied by maximum lags together and retry
                 let list = blockify(inst, &list);
-                let s = self.sgs.run(inst, &list)?;
-                (list, s)
+                self.run_learning(list).ok()?
             }
-            None => return None,
+            Err(_) => return None,
         };
         let mut best = self.cand(list, starts);
         for _ in 0..3 {
@@ -250,6 +253,32 @@ impl<'a> Worker<'a> {
             }
         }
         Some(best)
+    }
+
+    /// Decodes a list; when an activity finds no room before its latest
+    /// start (a closing team, a window, a deadline), it and everything that
+    /// must precede it move to the front of the list and the list is
+    /// decoded again, a few times: generation learns which activity missed
+    /// its window instead of failing blind. The list decoded last is
+    /// returned with the schedule, or alone on failure.
+    fn run_learning(
+        &mut self,
+        mut list: Vec<usize>,
+    ) -> Result<(Vec<usize>, Vec<Time>), Vec<usize>> {
+        let inst = self.setup.inst;
+        for _ in 0..LEARN_TRIES {
+            if let Some(s) = self.sgs.run(inst, &list) {
+                return Ok((list, s));
+            }
+            let Some(j) = self.sgs.late else {
+                return Err(list);
+            };
+            list = promote(inst, &list, j);
+        }
+        match self.sgs.run(inst, &list) {
+            Some(s) => Ok((list, s)),
+            None => Err(list),
+        }
     }
 
     /// One backward pass (right-justify in the mirror) and one forward pass.
@@ -300,6 +329,29 @@ fn insert(pop: &mut Vec<Cand>, c: Cand, cap: usize) -> bool {
     } else {
         false
     }
+}
+
+/// Passes a failed decoding may be retried with the late activity moved up.
+const LEARN_TRIES: usize = 6;
+
+/// `list` with `j` and its transitive list predecessors moved to the front
+/// (each keeping its relative order).
+pub fn promote(inst: &Instance, list: &[usize], j: usize) -> Vec<usize> {
+    let n = inst.n as f64;
+    let mut key = vec![0.0; inst.n];
+    for (p, &a) in list.iter().enumerate() {
+        key[a] = p as f64;
+    }
+    let mut stack = vec![j];
+    let mut seen = vec![false; inst.n];
+    while let Some(a) = stack.pop() {
+        if std::mem::replace(&mut seen[a], true) {
+            continue;
+        }
+        key[a] -= n + 1.0;
+        stack.extend(inst.order_preds[a].iter().copied());
+    }
+    list_by_key(inst, &key, false)
 }
 
 /// Moves the activities feeding a limit next to each other in the list.

@@ -31,6 +31,80 @@ const CHECK_EVERY: usize = 256;
 /// see [`super::clock::STEP`]).
 const WORK_PER_STEP: u64 = 8;
 
+/// Above this many activities schedule generation does not look at
+/// on-time limits while placing (each look evaluates every signal).
+const GUARD_MAX_ACTIVITIES: usize = 400;
+
+/// Later starts looked at for one activity when its earliest start would
+/// break an on-time limit.
+const GUARD_CANDIDATES: usize = 16;
+
+/// On-time limits seen by schedule generation: an activity feeding a hard
+/// limit is not placed where it raises the limits' excess over what it
+/// adds alone; the next starts where the placed outages it feeds end (and
+/// one minute after: an async consumer rides out separate outages) are
+/// tried first.
+pub struct LimitGuard {
+    problem: Arc<crate::model::Problem>,
+    feeds: Vec<bool>,
+    /// Unplaced activities are evaluated far away, each in its own slot.
+    far: Time,
+    slot: Time,
+}
+
+impl LimitGuard {
+    /// A guard for the activities `feeders` of the hard limits, `None`
+    /// when there are none or the instance is too large.
+    pub fn new(
+        problem: &crate::model::Problem,
+        inst: &Instance,
+        feeders: &[Vec<usize>],
+    ) -> Option<LimitGuard> {
+        if inst.n > GUARD_MAX_ACTIVITIES || feeders.is_empty() {
+            return None;
+        }
+        let mut feeds = vec![false; inst.n];
+        for &a in feeders.iter().flatten() {
+            if a < inst.n {
+                feeds[a] = true;
+            }
+        }
+        let reach: Time = problem
+            .signals
+            .iter()
+            .map(|s| match s {
+                crate::model::Signal::Switchover { minutes, .. } => (*minutes).max(0),
+                crate::model::Signal::Delayed { tolerance, .. } => (*tolerance).max(0),
+                _ => 0,
+            })
+            .sum();
+        let slot = inst.dur.iter().copied().max().unwrap_or(0) + reach + 2;
+        Some(LimitGuard {
+            problem: Arc::new(problem.clone()),
+            feeds,
+            far: inst.horizon + slot,
+            slot,
+        })
+    }
+
+    /// Total excess over the hard limits with the placed activities where
+    /// they are, `j` at `at` (or away) and the rest away.
+    fn excess(&self, start: &[Time], done: &[bool], j: usize, at: Option<Time>) -> Time {
+        let starts: Vec<Time> = (0..start.len())
+            .map(|k| match (k == j, at) {
+                (true, Some(t)) => t,
+                _ if done[k] && k != j => start[k],
+                _ => self.far + k as Time * self.slot,
+            })
+            .collect();
+        crate::model::signal::on_time(&self.problem, &starts)
+            .iter()
+            .zip(&self.problem.limits)
+            .map(|(&o, l)| l.max_on.map_or(0, |m| (o - m).max(0)))
+            .sum()
+    }
+}
+
 /// Reusable work space for one instance.
 pub struct Sgs {
     profiles: Vec<Profile>,
@@ -62,6 +136,11 @@ pub struct Sgs {
     /// maximum lags, when the last generation gave up (diagnostics).
     pub placed: usize,
     pub restarts: usize,
+    /// The activity that found no room before its latest start when the
+    /// last generation failed that way (what the search learns from).
+    pub late: Option<usize>,
+    /// On-time limits looked at while placing, if any.
+    pub guard: Option<LimitGuard>,
 }
 
 impl Sgs {
@@ -91,6 +170,8 @@ impl Sgs {
             stop: Vec::new(),
             placed: 0,
             restarts: 0,
+            late: None,
+            guard: None,
         }
     }
 
@@ -124,13 +205,20 @@ impl Sgs {
     }
 
     /// Earliest `t >= t0` (up to the horizon) at which `j` fits given what
-    /// is placed so far.
+    /// is placed so far; a time past `inst.ls[j]` (not a fit) once the
+    /// search passes it.
     fn fit(&mut self, inst: &Instance, j: usize, t0: Time) -> Option<Time> {
         let d = inst.dur[j];
         let mut t = t0;
         loop {
             if t > inst.horizon {
                 return None;
+            }
+            if t > inst.ls[j] {
+                // No schedule starts `j` this late (its latest start takes
+                // closing availability into account): searching on, step by
+                // step through the profiles up to the horizon, only stalls.
+                return Some(t);
             }
             let nt = inst.fit_intervals(j, t)?;
             if nt != t {
@@ -221,6 +309,47 @@ impl Sgs {
         None
     }
 
+    /// With a [`LimitGuard`]: `t`, or a later fit not after `latest` at
+    /// which `j` adds no more excess over the on-time limits than it adds
+    /// alone (the first of a few looked at), or `t` when there is none.
+    fn guarded(&mut self, inst: &Instance, j: usize, t: Time, latest: Time) -> Time {
+        let Some(g) = self.guard.take() else {
+            return t;
+        };
+        let mut out = t;
+        if g.feeds[j] {
+            let alone = g.excess(&self.start, &self.done, j, None);
+            self.work += inst.n as u64;
+            if g.excess(&self.start, &self.done, j, Some(t)) > alone {
+                let mut cands: Vec<Time> = (0..inst.n)
+                    .filter(|&k| self.done[k] && g.feeds[k])
+                    .flat_map(|k| {
+                        let e = self.start[k] + inst.dur[k];
+                        [e, e + 1]
+                    })
+                    .filter(|&c| c > t && c <= latest)
+                    .collect();
+                cands.sort_unstable();
+                cands.dedup();
+                cands.truncate(GUARD_CANDIDATES);
+                for c in cands {
+                    match self.fit(inst, j, c) {
+                        Some(tc) if tc <= latest => {
+                            self.work += inst.n as u64;
+                            if g.excess(&self.start, &self.done, j, Some(tc)) <= alone {
+                                out = tc;
+                                break;
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+        self.guard = Some(g);
+        out
+    }
+
     fn place(&mut self, inst: &Instance, j: usize, t: Time) {
         let d = inst.dur[j];
         self.start[j] = t;
@@ -301,6 +430,7 @@ impl Sgs {
     /// once, respecting `inst.order_preds`). `None` when generation failed.
     pub fn run(&mut self, inst: &Instance, list: &[usize]) -> Option<Vec<Time>> {
         debug_assert_eq!(list.len(), inst.n);
+        self.late = None;
         let out = if inst.simple {
             self.run_simple(inst, list)
         } else {
@@ -331,8 +461,10 @@ impl Sgs {
             };
             if t > inst.ls[j] {
                 self.failure = "activities could not be placed before the deadline";
+                self.late = Some(j);
                 return None;
             }
+            let t = self.guarded(inst, j, t, inst.ls[j]);
             self.place(inst, j, t);
         }
         Some(self.start.clone())
@@ -399,6 +531,7 @@ impl Sgs {
                             continue 'outer;
                         }
                         self.failure = "activities could not be placed before the deadline";
+                        self.late = Some(j);
                         return None;
                     }
                     let delta = t - self.ls[j];
@@ -409,6 +542,7 @@ impl Sgs {
                     }
                     continue 'outer;
                 }
+                let t = self.guarded(inst, j, t, self.ls[j]);
                 self.place(inst, j, t);
                 self.es[j] = t;
                 if t < self.ls[j] {
