@@ -16,6 +16,7 @@
 
 pub mod file;
 pub(crate) mod impossible;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub(crate) mod node;

@@ -27,6 +27,8 @@ pub mod clock;
 pub mod components;
 pub mod exact;
 mod exact_limits;
+#[cfg(test)]
+mod exact_limits_tests;
 mod instance;
 pub mod milp;
 mod objective;

@@ -443,7 +443,7 @@ pub(super) fn cycles(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) {
 
 /// Pass 2: `same_member`, then expansion and resolution. An
 /// inventory whose expansion would hold more than
-/// [`MAX_PRECEDENCES`](crate::inventory::load::MAX_PRECEDENCES) links is
+/// [`MAX_PRECEDENCES`](crate::inventory::limits::MAX_PRECEDENCES) links is
 /// refused (E007) before anything is built.
 pub(super) fn expand(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) -> Vec<Task> {
     if let Some(d) = too_many_precedences(f, pre) {
@@ -457,12 +457,12 @@ pub(super) fn expand(cx: &mut Ctx, f: &InventoryFile, pre: &[Pre]) -> Vec<Task> 
 }
 
 /// E007 when the expanded tasks would hold more precedences than
-/// [`MAX_PRECEDENCES`](crate::inventory::load::MAX_PRECEDENCES), naming the
+/// [`MAX_PRECEDENCES`](crate::inventory::limits::MAX_PRECEDENCES), naming the
 /// `after` entry that contributes most. Counted from the file tasks alone:
 /// a whole-task or per-step `after` links every unit of the task to every
 /// unit of the one it names; a member or `same_member` link one to one.
 fn too_many_precedences(f: &InventoryFile, pre: &[Pre]) -> Option<crate::error::Diagnostic> {
-    use crate::inventory::load::MAX_PRECEDENCES;
+    use crate::inventory::limits::MAX_PRECEDENCES;
     let units = |p: &Pre| p.units.len().max(1);
     let mut total: usize = 0;
     let mut worst: Option<(usize, &PreAfter, usize)> = None;
