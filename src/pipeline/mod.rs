@@ -277,24 +277,11 @@ pub fn plan_inventory_prepared(
         horizon,
         ..*compile_opts
     };
-    let mut plain = timings.time("compile", || model::compile_with(inv, &relaxed));
-    let mut result = plan_compiled(
-        inv,
-        &plain,
-        prepare,
-        opts,
-        compile_opts,
-        None,
-        progress,
-        timings,
-    );
-    let broke_a_left_out_rule =
-        matches!(&result, Err(NoPlan::NotFound(why)) if why.starts_with(BROKE_A_RULE));
-    if horizon.is_some() && broke_a_left_out_rule {
-        plain = timings.time("compile (whole)", || model::compile_with(inv, compile_opts));
-        result = plan_compiled(
+    let solve_whole = |label: &'static str, with: &model::CompileOptions, timings: &mut Timings| {
+        let compiled = timings.time(label, || model::compile_with(inv, with));
+        let result = plan_compiled(
             inv,
-            &plain,
+            &compiled,
             prepare,
             opts,
             compile_opts,
@@ -302,6 +289,13 @@ pub fn plan_inventory_prepared(
             progress,
             timings,
         );
+        (compiled, result)
+    };
+    let (mut plain, mut result) = solve_whole("compile", &relaxed, timings);
+    let broke_a_left_out_rule =
+        matches!(&result, Err(NoPlan::NotFound(why)) if why.starts_with(BROKE_A_RULE));
+    if horizon.is_some() && broke_a_left_out_rule {
+        (plain, result) = solve_whole("compile (whole)", compile_opts, timings);
     }
     // No plan within the downtime limits: try again keeping one member up in
     // every cluster those services need, which takes the clusters' share of
