@@ -432,7 +432,9 @@ fn plan_compiled(
         ..opts.clone()
     };
     let outcome = timings.time("solve", || {
-        solve_with_ticks(progress, &relay, || solve::solve(&compiled.problem, opts))
+        solve_with_ticks(progress, &relay, || {
+            solve::deadline::solve(&compiled.problem, opts)
+        })
     });
     let solved = match outcome {
         Outcome::Solved(sol) => {

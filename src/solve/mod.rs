@@ -18,6 +18,8 @@
 //! - `instance`: the solver's flat form of a problem and its time mirror;
 //! - `profile`: resource usage timelines;
 //! - `sgs`: serial schedule generation with unscheduling for max lags;
+//! - [`deadline`]: a problem with a deadline solved first without it (a
+//!   relaxation whose schedules ending by the deadline are plans);
 //! - `priority`: priority rules, sampling and list operators;
 //! - `search`: forward–backward improvement, the genetic search and the
 //!   iterated local search, and the on-time-limit penalty;
@@ -25,6 +27,7 @@
 mod bounds;
 pub mod clock;
 pub mod components;
+pub mod deadline;
 pub mod exact;
 mod exact_limits;
 #[cfg(test)]
