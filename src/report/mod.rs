@@ -1,5 +1,7 @@
 //! Reports of a plan: a terminal table ([`table`]), pretty JSON ([`json`]),
-//! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page.
+//! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page; and
+//! the analyses' results (re-plan, what-if), which the analyses return as
+//! values. [`rows`] holds the vocabulary the reports share.
 
 pub mod csv;
 pub mod executors;
@@ -9,7 +11,9 @@ pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod replan;
+pub mod rows;
 pub mod table;
+pub mod whatif;
 
 /// The formats a plan is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,0 +1,32 @@
+//! The vocabulary the reports share: how a signed difference of minutes
+//! and a Markdown table cell are written.
+
+use crate::base::fmt_minutes;
+
+/// `+25m`, `−10m` or `±0`.
+pub fn fmt_delta(d: i64) -> String {
+    match d.cmp(&0) {
+        std::cmp::Ordering::Equal => "±0".into(),
+        std::cmp::Ordering::Greater => format!("+{}", fmt_minutes(d)),
+        std::cmp::Ordering::Less => format!("−{}", fmt_minutes(-d)),
+    }
+}
+
+/// Text for one cell of a Markdown table: `|` escaped, a line break made a
+/// space (a cell is one line).
+pub fn md_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_minutes_and_cells() {
+        assert_eq!(fmt_delta(-10), "−10m");
+        assert_eq!(fmt_delta(0), "±0");
+        assert_eq!(fmt_delta(90), "+1h30m");
+        assert_eq!(md_cell("a|b\nc"), "a\\|b c");
+    }
+}
