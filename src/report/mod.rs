@@ -1,6 +1,6 @@
 //! Reports of a plan: a terminal table ([`table`]), pretty JSON ([`json`]),
 //! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page; and
-//! the analyses' results (re-plan, what-if), which the analyses return as
+//! the analyses' results (re-plan, risk, what-if), which the analyses return as
 //! values. [`rows`] holds the vocabulary the reports share.
 
 pub mod csv;
@@ -11,6 +11,7 @@ pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod replan;
+pub mod risk;
 pub mod rows;
 pub mod table;
 pub mod whatif;
