@@ -1,8 +1,9 @@
 //! Reports of a plan: a terminal table ([`table`]), pretty JSON ([`json`]),
 //! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page; and
-//! the analyses' results (re-plan, risk, what-if), which the analyses return as
+//! the analyses' results (availability, re-plan, risk, what-if), which the analyses return as
 //! values. [`rows`] holds the vocabulary the reports share.
 
+pub mod availability;
 pub mod csv;
 pub mod executors;
 pub mod gantt;

@@ -1,5 +1,5 @@
-//! The vocabulary the reports share: how a signed difference of minutes
-//! and a Markdown table cell are written.
+//! The vocabulary the reports share: how a signed difference of minutes,
+//! a weighted figure and a Markdown table cell are written.
 
 use crate::base::fmt_minutes;
 
@@ -9,6 +9,16 @@ pub fn fmt_delta(d: i64) -> String {
         std::cmp::Ordering::Equal => "±0".into(),
         std::cmp::Ordering::Greater => format!("+{}", fmt_minutes(d)),
         std::cmp::Ordering::Less => format!("−{}", fmt_minutes(-d)),
+    }
+}
+
+/// A figure such as a weighted downtime: whole numbers without a point,
+/// others to one decimal (`350`, `12.5`).
+pub fn fmt_number(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
     }
 }
 
@@ -27,6 +37,8 @@ mod tests {
         assert_eq!(fmt_delta(-10), "−10m");
         assert_eq!(fmt_delta(0), "±0");
         assert_eq!(fmt_delta(90), "+1h30m");
+        assert_eq!(fmt_number(350.0), "350");
+        assert_eq!(fmt_number(12.5), "12.5");
         assert_eq!(md_cell("a|b\nc"), "a\\|b c");
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::analysis::whatif::{Comparison, Delta, Row, RowOutcome, Summary};
 use crate::base::fmt_minutes;
-use crate::report::rows::{fmt_delta, md_cell};
+use crate::report::rows::{fmt_delta, fmt_number, md_cell};
 
 /// `−30m` when exact, else `−30m (shortest: −42m to ±0)`.
 pub fn delta_words(d: &Delta) -> String {
@@ -78,7 +78,7 @@ fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
                         ""
                     }
                 ),
-                format_num(s.weighted_downtime),
+                fmt_number(s.weighted_downtime),
                 if s.services_down.is_empty() {
                     "none".into()
                 } else {
@@ -104,14 +104,6 @@ fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
             v.push(reason.clone());
             v
         }
-    }
-}
-
-fn format_num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
     }
 }
 
