@@ -1,7 +1,12 @@
 //! The vocabulary the reports share: how a signed difference of minutes,
-//! a weighted figure and a Markdown table cell are written.
+//! a weighted figure and a Markdown table cell are written, and the words
+//! for downtime the plan does not cause.
 
 use crate::base::fmt_minutes;
+
+/// What every format says of downtime from systems' `unavailable` times:
+/// the service is down then whatever the plan does.
+pub const NOT_CAUSED_BY_THE_PLAN: &str = "not caused by the plan";
 
 /// `+25m`, `−10m` or `±0`.
 pub fn fmt_delta(d: i64) -> String {
