@@ -54,7 +54,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet, VecDeque};
-use std::fmt::Write as _;
 
 /// A non-redundant system whose outages take a service down (or a cluster
 /// that a `down:` takes down whole).
@@ -1076,53 +1075,6 @@ pub fn downtime_verdict(inv: &Inventory, plan: &crate::plan::Plan) -> DowntimeVe
     }
 }
 
-impl DowntimeVerdict {
-    /// One line for the board, e.g. "downtime: weighted 350 (payments
-    /// 35m, floor 35m); no plan can have less than 350: proven least".
-    pub fn to_text(&self) -> String {
-        let num = |x: f64| {
-            if x.fract() == 0.0 {
-                format!("{x:.0}")
-            } else {
-                format!("{x:.1}")
-            }
-        };
-        let parts: Vec<String> = self
-            .services
-            .iter()
-            .map(|s| {
-                format!(
-                    "{} {}, floor {}",
-                    s.service,
-                    fmt_minutes(s.downtime_minutes),
-                    fmt_minutes(s.floor_minutes)
-                )
-            })
-            .collect();
-        let per = if parts.is_empty() {
-            "no service down".to_string()
-        } else {
-            parts.join("; ")
-        };
-        let verdict = if self.proven {
-            format!(
-                "no plan can have less than {}: proven least",
-                num(self.weighted_floor)
-            )
-        } else {
-            format!(
-                "not proven least: the least possible lies between {} and {}",
-                num(self.weighted_floor),
-                num(self.weighted_downtime)
-            )
-        };
-        format!(
-            "downtime: weighted {} ({per}); {verdict}",
-            num(self.weighted_downtime)
-        )
-    }
-}
-
 /// The inventory with a partner node for each single point: a new system
 /// `<id>-b` like it, a cluster of the two with `min_available: 1` that takes
 /// the system's place in services and integrations, and every task on the
@@ -1367,118 +1319,6 @@ fn switchovers(inv: &Inventory, k: usize) -> Vec<(String, Inventory)> {
     out
 }
 
-/// The analysis in words.
-pub fn to_text(report: &[ServiceAvailability]) -> String {
-    let mut s = String::new();
-    for a in report {
-        let planned = match a.planned_downtime_minutes {
-            Some(m) => format!("down {} in the plan", fmt_minutes(m)),
-            None => "no plan to measure".into(),
-        };
-        let _ = writeln!(
-            s,
-            "{}: {planned}; no plan can keep it down less than {}",
-            a.service,
-            fmt_minutes(a.least_downtime_minutes)
-        );
-        if let Some(limit) = a.max_downtime_minutes {
-            if limit < a.least_downtime_minutes {
-                let _ = writeln!(
-                    s,
-                    "  its max_downtime of {} is below that: no plan can keep it (proven)",
-                    fmt_minutes(limit)
-                );
-            }
-        }
-        if a.least_downtime_minutes == 0 {
-            let _ = writeln!(
-                s,
-                "  no outage, planned outage or switchover is forced on it: zero downtime is possible"
-            );
-        }
-        for p in &a.single_points {
-            let outcome = if p.tolerance_minutes == 0 {
-                format!("at least {} down", fmt_minutes(p.least_down))
-            } else if p.least_down > 0 {
-                format!(
-                    "at least {} down past the {} tolerance",
-                    fmt_minutes(p.least_down),
-                    fmt_minutes(p.tolerance_minutes)
-                )
-            } else {
-                format!(
-                    "each fits within the {} tolerance on its own (back to back they may not)",
-                    fmt_minutes(p.tolerance_minutes)
-                )
-            };
-            let what = if p.whole_cluster {
-                "planned outage of the whole cluster"
-            } else if p.least_down > 0 {
-                "single point of failure"
-            } else {
-                "outages reach it from"
-            };
-            let _ = writeln!(
-                s,
-                "  {} {} ({}): outages {} — {}",
-                what,
-                p.system,
-                p.via.join(", "),
-                p.outage_tasks.join(", "),
-                outcome
-            );
-        }
-        for f in &a.forced_switchovers {
-            let _ = writeln!(
-                s,
-                "  switchover forced: any [{}] is served by {}; {} take{} it down while another member is up, so the service switches over and back ({} each) — at least {} down",
-                f.members.join(", "),
-                f.serving,
-                f.tasks.join(", "),
-                if f.tasks.len() == 1 { "s" } else { "" },
-                fmt_minutes(f.switchover_minutes),
-                fmt_minutes(f.minutes)
-            );
-        }
-        if !a.never_overlapping.is_empty() {
-            let parts: Vec<String> = a
-                .never_overlapping
-                .iter()
-                .map(|o| {
-                    let past = if o.tolerance_minutes > 0 {
-                        format!(" past the {} tolerance", fmt_minutes(o.tolerance_minutes))
-                    } else {
-                        String::new()
-                    };
-                    format!(
-                        "{} on {} ({}{})",
-                        o.tasks.join(" + "),
-                        o.system,
-                        fmt_minutes(o.minutes),
-                        past
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                s,
-                "  outages that can never overlap: {} — together at least {}",
-                crate::base::join_words(&parts),
-                fmt_minutes(a.least_downtime_minutes)
-            );
-        }
-        for g in &a.suggestions {
-            let _ = writeln!(
-                s,
-                "  what if: {} → re-planned and checked: down {}, window {}",
-                g.change,
-                fmt_minutes(g.downtime_minutes),
-                fmt_minutes(g.window_minutes)
-            );
-        }
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1575,7 +1415,7 @@ tasks: [{ id: patch-db, system: db, duration: 40m, team: ops }]
         );
         assert_eq!(shop.suggestions.len(), 1, "{:?}", shop.suggestions);
         assert_eq!(shop.suggestions[0].downtime_minutes, 0);
-        let text = to_text(std::slice::from_ref(shop));
+        let text = crate::report::availability::text(std::slice::from_ref(shop));
         assert!(!text.contains("no plan found"), "{text}");
     }
 

@@ -183,7 +183,7 @@ fn async_and_direct_outages_add_up_only_when_they_cannot_overlap() {
     // Ordered by `after`: never at once either.
     let i = inv(&free.replace("duration: 30m }", "duration: 30m, after: [patch-db] }"));
     assert_eq!(floor_of_service(&i, "reports").least_downtime_minutes, 60);
-    let text = to_text(&[ServiceAvailability {
+    let text = crate::report::availability::text(&[ServiceAvailability {
         service: "reports".into(),
         planned_downtime_minutes: Some(60),
         least_downtime_minutes: 60,
@@ -235,7 +235,7 @@ fn outages_of_one_system_count_each_past_the_tolerance_and_joined_ones_together(
         downtime_of(&i, "reports", &[("patch", 0), ("schema", 50)]),
         35
     );
-    assert!(to_text(&[ServiceAvailability {
+    assert!(crate::report::availability::text(&[ServiceAvailability {
         service: "reports".into(),
         planned_downtime_minutes: Some(35),
         least_downtime_minutes: 0,

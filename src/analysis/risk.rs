@@ -688,116 +688,6 @@ fn limit_breaks(inv: &Inventory, samples: &[Sample]) -> Vec<LimitBreak> {
     out
 }
 
-impl RiskReport {
-    /// The report for the terminal; `inv` gives wall-clock times.
-    pub fn to_text(&self, inv: &Inventory) -> String {
-        use crate::base::fmt_minutes;
-        use std::fmt::Write;
-        let w = &inv.window;
-        let at = |m: Option<Time>| match m {
-            Some(m) => format!("{} (ends {})", fmt_minutes(m), crate::plan::clock(w, m)),
-            None => "not reached (some task cannot be placed)".into(),
-        };
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "window risk: {} samples, seed {}, {} of {} tasks with a three-point duration",
-            self.samples,
-            self.seed,
-            self.uncertain_tasks,
-            inv.tasks.len()
-        );
-        let _ = writeln!(
-            s,
-            "planned (likely durations): {}",
-            at(Some(self.planned_minutes))
-        );
-        if self.retimed_likely_minutes != Some(self.planned_minutes) {
-            let _ = writeln!(
-                s,
-                "plan order re-timed, likely durations: {}",
-                at(self.retimed_likely_minutes)
-            );
-        }
-        match (self.mean_minutes, self.mean_placed_minutes) {
-            (Some(m), _) => {
-                let _ = writeln!(s, "mean: {m:.1}m");
-            }
-            (None, Some(m)) => {
-                let _ = writeln!(
-                    s,
-                    "mean: not defined ({} of {} samples never finish); mean of the {} that do: {m:.1}m",
-                    self.unplaceable, self.samples, self.placed_samples
-                );
-            }
-            (None, None) => {}
-        }
-        let _ = writeln!(s, "P50: {}", at(self.p50_minutes));
-        let _ = writeln!(s, "P80: {}", at(self.p80_minutes));
-        let _ = writeln!(s, "P95: {}", at(self.p95_minutes));
-        match (self.deadline_minutes, self.p_deadline) {
-            (Some(d), Some(p)) => {
-                let _ = writeln!(
-                    s,
-                    "P(done by the deadline {}): {:.1}% ({} of {} samples)",
-                    crate::plan::clock(w, d),
-                    // Rounded down, so that 1999 of 2000 does not read 100%.
-                    (1000.0 * p).floor() / 10.0,
-                    (p * self.samples as f64).round() as usize,
-                    self.samples
-                );
-            }
-            _ => {
-                let _ = writeln!(s, "no deadline");
-            }
-        }
-        if self.unplaceable > 0 {
-            let who: Vec<String> = self
-                .unplaceable_tasks
-                .iter()
-                .map(|c| format!("{} ({:.1}%)", c.task, 100.0 * c.share))
-                .collect();
-            let _ = writeln!(
-                s,
-                "{} sample(s) could not be re-timed in the plan's order (counted as missing the deadline); stuck at: {}",
-                self.unplaceable,
-                who.join(", ")
-            );
-        }
-        if self.downtime_limit_breaks > 0 {
-            let _ = writeln!(
-                s,
-                "{} sample(s) took a service over its max_downtime (outages that ran long; the re-timing keeps apart the outages the plan kept apart):",
-                self.downtime_limit_breaks
-            );
-            for b in &self.services_over_limit {
-                let _ = writeln!(
-                    s,
-                    "  {}: over its {} in {} of {} samples ({:.1}%), up to {}",
-                    b.service,
-                    fmt_minutes(b.max_downtime_minutes),
-                    b.samples,
-                    self.samples,
-                    100.0 * b.share,
-                    fmt_minutes(b.worst_minutes)
-                );
-            }
-        }
-        if !self.critical.is_empty() {
-            let _ = writeln!(s, "most often on the critical chain:");
-            for c in &self.critical {
-                let _ = writeln!(s, "  {:>5.1}%  {}", 100.0 * c.share, c.task);
-            }
-        }
-        s
-    }
-
-    /// The report as pretty-printed JSON, with a final newline.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("report serialises") + "\n"
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1024,15 +914,12 @@ mod tests {
         assert_eq!(shop.max_downtime_minutes, 30);
         assert!((shop.share - 0.1275).abs() < 0.02, "{}", shop.share);
         assert!(shop.worst_minutes > 30 && shop.worst_minutes <= 40);
-        let text = r.to_text(&inv);
-        assert!(text.contains("shop: over its 30m in"), "{text}");
         // The unplaced samples are counted apart and the mean is not over
         // the placed ones only.
         assert!(r.unplaceable > 0 && r.unplaceable < opts.samples / 3);
         assert_eq!(r.placed_samples + r.unplaceable, opts.samples);
         assert_eq!(r.mean_minutes, None);
         assert!(r.mean_placed_minutes.is_some());
-        assert!(text.contains("mean: not defined"), "{text}");
         // P95 falls among the samples that never finish (share ≈ 1/6).
         assert_eq!(r.p95_minutes, None);
         assert!(r.p50_minutes.is_some());

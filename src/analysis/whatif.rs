@@ -42,7 +42,6 @@
 //! sides are proven, and otherwise as the range the bounds support
 //! (`scenario bound − base plan` to `scenario plan − base bound`).
 
-use crate::base::fmt_minutes;
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::{Format, Inventory, Limits};
 use crate::plan::Plan;
@@ -349,20 +348,6 @@ impl Delta {
             exact: bound == length && base_bound == base_length,
         }
     }
-
-    /// `−30m` when exact, else `−30m (shortest: −42m to ±0)`.
-    pub fn to_words(&self) -> String {
-        if self.exact {
-            fmt_delta(self.plans_minutes)
-        } else {
-            format!(
-                "{} (shortest: {} to {})",
-                fmt_delta(self.plans_minutes),
-                fmt_delta(self.least_minutes),
-                fmt_delta(self.most_minutes)
-            )
-        }
-    }
 }
 
 /// What planning one row gave.
@@ -591,220 +576,6 @@ pub fn run(
     compare(&doc, &base, &scenarios, &source, opts)
 }
 
-/// `+25m`, `−10m` or `±0`.
-pub(crate) fn fmt_delta(d: i64) -> String {
-    match d.cmp(&0) {
-        std::cmp::Ordering::Equal => "±0".into(),
-        std::cmp::Ordering::Greater => format!("+{}", fmt_minutes(d)),
-        std::cmp::Ordering::Less => format!("−{}", fmt_minutes(-d)),
-    }
-}
-
-/// How a scenario's critical chain differs from the base's, in words.
-pub(crate) fn chain_change(base: &[String], other: &[String]) -> String {
-    if base == other {
-        return "same".into();
-    }
-    let added: Vec<&str> = other
-        .iter()
-        .filter(|t| !base.contains(t))
-        .map(String::as_str)
-        .collect();
-    let removed: Vec<&str> = base
-        .iter()
-        .filter(|t| !other.contains(t))
-        .map(String::as_str)
-        .collect();
-    let mut parts = Vec::new();
-    if !added.is_empty() {
-        parts.push(format!("+{}", added.join(" +")));
-    }
-    if !removed.is_empty() {
-        parts.push(format!("−{}", removed.join(" −")));
-    }
-    if parts.is_empty() {
-        "reordered".into()
-    } else {
-        parts.join(" ")
-    }
-}
-
-/// The cells of one row, in column order.
-fn cells(row: &Row, base: Option<&Summary>) -> Vec<String> {
-    match &row.outcome {
-        RowOutcome::Planned(s) => {
-            let delta = match (&row.delta, base) {
-                (Some(d), _) => d.to_words(),
-                (None, Some(b)) => fmt_delta(s.length_minutes - b.length_minutes),
-                _ => "—".into(),
-            };
-            let chain = match base {
-                Some(b) if !std::ptr::eq(b, s) => {
-                    chain_change(&b.critical_chain, &s.critical_chain)
-                }
-                _ => s.critical_chain.join(" → "),
-            };
-            vec![
-                row.scenario.clone(),
-                fmt_minutes(s.length_minutes),
-                delta,
-                format!(
-                    "{} ({}{})",
-                    fmt_minutes(s.lower_bound_minutes),
-                    s.status,
-                    if row.from_base {
-                        ", base plan kept"
-                    } else {
-                        ""
-                    }
-                ),
-                format_num(s.weighted_downtime),
-                if s.services_down.is_empty() {
-                    "none".into()
-                } else {
-                    s.services_down.join(", ")
-                },
-                match s.deadline_met {
-                    None => "no deadline".into(),
-                    Some(true) => "yes".into(),
-                    Some(false) => "NO".into(),
-                },
-                chain,
-            ]
-        }
-        RowOutcome::Infeasible { reason } => {
-            let mut v = vec![row.scenario.clone(), "infeasible".into()];
-            v.extend(std::iter::repeat_n(String::new(), 5));
-            v.push(reason.clone());
-            v
-        }
-        RowOutcome::NotFound { reason } => {
-            let mut v = vec![row.scenario.clone(), "not found in time".into()];
-            v.extend(std::iter::repeat_n(String::new(), 5));
-            v.push(reason.clone());
-            v
-        }
-    }
-}
-
-fn format_num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
-}
-
-const HEADERS: [&str; 8] = [
-    "scenario",
-    "window",
-    "Δ vs base",
-    "bound",
-    "weighted downtime",
-    "services down",
-    "deadline met",
-    "critical chain",
-];
-
-impl Comparison {
-    fn all_cells(&self) -> Vec<Vec<String>> {
-        let base = match &self.base.outcome {
-            RowOutcome::Planned(s) => Some(s),
-            _ => None,
-        };
-        let mut rows = vec![cells(&self.base, base)];
-        for r in &self.scenarios {
-            rows.push(cells(r, base));
-        }
-        rows
-    }
-
-    /// A fixed-width table for the terminal. Scenario names, notes and the
-    /// other cells are shown escaped (`base::text::for_terminal`): a name
-    /// holding ESC or NUL cannot drive the terminal.
-    pub fn to_table(&self) -> String {
-        use crate::base::text::for_terminal;
-        let rows: Vec<Vec<String>> = self
-            .all_cells()
-            .into_iter()
-            .map(|r| r.iter().map(|c| for_terminal(c).into_owned()).collect())
-            .collect();
-        let mut widths: Vec<usize> = HEADERS.iter().map(|h| h.chars().count()).collect();
-        for r in &rows {
-            for (i, c) in r.iter().enumerate().take(HEADERS.len() - 1) {
-                widths[i] = widths[i].max(c.chars().count());
-            }
-        }
-        let line = |cells: Vec<&str>| -> String {
-            let mut s = String::new();
-            for (i, c) in cells.iter().enumerate() {
-                if i + 1 == cells.len() {
-                    s.push_str(c);
-                } else {
-                    s.push_str(c);
-                    s.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
-                }
-            }
-            s.trim_end().to_string() + "\n"
-        };
-        let mut out = line(HEADERS.to_vec());
-        for r in &rows {
-            out.push_str(&line(r.iter().map(String::as_str).collect()));
-        }
-        let notes: Vec<String> = self
-            .scenarios
-            .iter()
-            .filter_map(|r| {
-                r.note.as_ref().map(|n| {
-                    format!(
-                        "  {}: {}",
-                        for_terminal(&r.scenario),
-                        for_terminal(n.trim())
-                    )
-                })
-            })
-            .collect();
-        if !notes.is_empty() {
-            out.push_str("\nscenarios:\n");
-            out.push_str(&notes.join("\n"));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// A Markdown table (for the CAB pack).
-    pub fn to_markdown(&self) -> String {
-        let esc = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-        let mut out = String::from("# What-if comparison\n\n");
-        out.push_str(&format!("| {} |\n", HEADERS.join(" | ")));
-        out.push_str("|---|---:|---:|---|---:|---|---|---|\n");
-        for r in self.all_cells() {
-            let r: Vec<String> = r.iter().map(|c| esc(c)).collect();
-            out.push_str(&format!("| {} |\n", r.join(" | ")));
-        }
-        let notes: Vec<String> = self
-            .scenarios
-            .iter()
-            .filter_map(|r| {
-                r.note
-                    .as_ref()
-                    .map(|n| format!("- **{}**: {}", esc(&r.scenario), esc(n.trim())))
-            })
-            .collect();
-        if !notes.is_empty() {
-            out.push_str("\n## Scenarios\n\n");
-            out.push_str(&notes.join("\n"));
-            out.push('\n');
-        }
-        out
-    }
-
-    /// JSON, with full critical chains.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("comparison serialises") + "\n"
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -893,16 +664,6 @@ mod tests {
         assert_eq!(two.len(), 2);
         assert!(parse_scenarios("name: x\n", Format::Yaml, "s").is_err());
         assert!(parse_scenarios("name: x\npatch: {}\nextra: 1\n", Format::Yaml, "s").is_err());
-    }
-
-    #[test]
-    fn chain_change_words() {
-        let a: Vec<String> = ["x", "y"].iter().map(|s| s.to_string()).collect();
-        let b: Vec<String> = ["x", "z"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(chain_change(&a, &a), "same");
-        assert_eq!(chain_change(&a, &b), "+z −y");
-        assert_eq!(fmt_delta(-10), "−10m");
-        assert_eq!(fmt_delta(0), "±0");
     }
 
     fn deterministic() -> SolveOptions {
@@ -1065,7 +826,6 @@ mod tests {
             (d.plans_minutes, d.least_minutes, d.most_minutes),
             (0, 0, 20)
         );
-        assert_eq!(d.to_words(), "±0 (shortest: ±0 to +20m)");
         assert_eq!(
             Delta::of(60, 60, 45, 45),
             Delta {

@@ -58,7 +58,7 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
         t.push('\n');
         t
     } else {
-        windowplan::analysis::availability::to_text(&report)
+        windowplan::report::availability::text(&report)
     };
     // The floors hold whatever the solver finds; the exit code still says
     // whether the inventory itself has a plan.

@@ -77,8 +77,8 @@ fn explain(
         None => windowplan::analysis::explain::explain_inventory(&inv, opts),
     };
     let text = match format {
-        ExplainOutput::Text => explanation.to_text(&inv),
-        ExplainOutput::Json => explanation.to_json(),
+        ExplainOutput::Text => windowplan::report::explain::text(&explanation, &inv),
+        ExplainOutput::Json => windowplan::report::explain::json(&explanation),
     };
     match write_or_fail(None, &text) {
         EXIT_OK if explanation.has_plan() => EXIT_OK,

@@ -172,7 +172,10 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
             // how the window compares with its bound).
             if opts.objective == windowplan::solve::Objective::Downtime {
                 let verdict = windowplan::analysis::availability::downtime_verdict(&inv, &plan);
-                eprintln!("{}", verdict.to_text());
+                eprintln!(
+                    "{}",
+                    windowplan::report::availability::verdict_text(&verdict)
+                );
             }
             let times: Option<Vec<(i64, i64)>> = plan.starts(&inv).map(|s| {
                 s.iter()

@@ -83,9 +83,9 @@ fn risk(
     };
     let report = windowplan::analysis::risk::simulate(&inv, &starts, risk);
     let text = if json {
-        report.to_json()
+        windowplan::report::risk::json(&report)
     } else {
-        report.to_text(&inv)
+        windowplan::report::risk::text(&report, &inv)
     };
     write_or_fail(None, &text)
 }

@@ -63,9 +63,9 @@ fn whatif(
                 say_warning(source, w);
             }
             let text = match format {
-                CompareOutput::Table => cmp.to_table(),
-                CompareOutput::Json => cmp.to_json(),
-                CompareOutput::Md => cmp.to_markdown(),
+                CompareOutput::Table => windowplan::report::whatif::table(&cmp),
+                CompareOutput::Json => windowplan::report::whatif::json(&cmp),
+                CompareOutput::Md => windowplan::report::whatif::markdown(&cmp),
             };
             // The exit code speaks of the inventory given (the first row);
             // each scenario's outcome is in its row.

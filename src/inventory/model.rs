@@ -394,15 +394,24 @@ impl Inventory {
         self.tasks.iter().position(|t| t.id == id)
     }
 
-    /// Whether a blackout's scope includes a task.
+    /// Whether a blackout's scope includes a task: it covers everything,
+    /// names one of the task's teams, or covers one of its systems.
     pub fn blackout_covers(&self, b: &Blackout, task: &Task) -> bool {
         b.covers_everything()
             || task.needs.iter().any(|(k, _)| b.teams.contains(k))
-            || task.systems.iter().any(|&s| {
-                let sys = &self.systems[s];
-                b.systems.contains(&s)
-                    || sys.zone.is_some_and(|z| b.zones.contains(&z))
-                    || sys.tags.iter().any(|t| b.tags.contains(t))
-            })
+            || task
+                .systems
+                .iter()
+                .any(|&s| self.blackout_covers_system(b, s))
+    }
+
+    /// Whether a blackout's scope names system `s` itself, its zone or one
+    /// of its tags (a blackout over everything or over teams is not
+    /// counted here; see [`Inventory::blackout_covers`]).
+    pub fn blackout_covers_system(&self, b: &Blackout, s: usize) -> bool {
+        let sys = &self.systems[s];
+        b.systems.contains(&s)
+            || sys.zone.is_some_and(|z| b.zones.contains(&z))
+            || sys.tags.iter().any(|t| b.tags.contains(t))
     }
 }

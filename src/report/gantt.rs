@@ -236,7 +236,7 @@ fn build_lanes(
                 let shade = inv
                     .blackouts
                     .iter()
-                    .filter(|b| !b.covers_everything() && blackout_covers_system(inv, b, si))
+                    .filter(|b| !b.covers_everything() && inv.blackout_covers_system(b, si))
                     .map(|b| (b.interval, blackout_title(inv, b)))
                     .collect();
                 let label = if sys.external {
@@ -1091,13 +1091,6 @@ fn complement(av: &[Interval], span: Time) -> Vec<Interval> {
     }
     out.retain(|i| !i.is_empty());
     out
-}
-
-fn blackout_covers_system(inv: &Inventory, b: &Blackout, s: usize) -> bool {
-    let sys = &inv.systems[s];
-    b.systems.contains(&s)
-        || sys.zone.is_some_and(|z| b.zones.contains(&z))
-        || sys.tags.iter().any(|t| b.tags.contains(t))
 }
 
 fn blackout_title(inv: &Inventory, b: &Blackout) -> String {

@@ -327,9 +327,10 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
                 .collect();
             let _ = writeln!(
                 s,
-                "<p class=\"unavailable\">{} is also down {}, not caused by the plan (systems unavailable: {})</p>",
+                "<p class=\"unavailable\">{} is also down {}, {} (systems unavailable: {})</p>",
                 esc(&sd.id),
                 esc(&fmt_minutes(sd.unavailable_minutes)),
+                super::rows::NOT_CAUSED_BY_THE_PLAN,
                 esc(&down.join(", "))
             );
         }

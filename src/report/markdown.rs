@@ -197,9 +197,10 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
                 .collect();
             let _ = writeln!(
                 s,
-                "- {} is also down {} not caused by the plan (systems unavailable: {})",
+                "- {} is also down {} {} (systems unavailable: {})",
                 inline(&sd.id),
                 fmt_minutes(sd.unavailable_minutes),
+                super::rows::NOT_CAUSED_BY_THE_PLAN,
                 down.join("; ")
             );
         }

@@ -1,15 +1,22 @@
 //! Reports of a plan: a terminal table ([`table`]), pretty JSON ([`json`]),
-//! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page.
+//! CSV, iCalendar, a Markdown CAB pack, an SVG Gantt and an HTML page; and
+//! the analyses' results (availability, explain, re-plan, risk, what-if), which the analyses return as
+//! values. [`rows`] holds the vocabulary the reports share.
 
+pub mod availability;
 pub mod csv;
 pub mod executors;
+pub mod explain;
 pub mod gantt;
 pub mod html;
 pub mod ics;
 pub mod json;
 pub mod markdown;
 pub mod replan;
+pub mod risk;
+pub mod rows;
 pub mod table;
+pub mod whatif;
 
 /// The formats a plan is rendered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

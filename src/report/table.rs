@@ -222,9 +222,10 @@ fn write_services(s: &mut String, plan: &Plan, wall: &WallTimes) {
                 .collect();
             let _ = writeln!(
                 s,
-                "  {:<idw$}  + {} unavailable, not caused by the plan ({})",
+                "  {:<idw$}  + {} unavailable, {} ({})",
                 "",
                 fmt_minutes(svc.unavailable_minutes),
+                super::rows::NOT_CAUSED_BY_THE_PLAN,
                 spans.join(", ")
             );
         }

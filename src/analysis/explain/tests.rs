@@ -177,7 +177,7 @@ tasks:
             time_limit_ms: 250,
         }),
     };
-    let text = e.to_text(&i);
+    let text = crate::report::explain::text(&e, &i);
     assert!(
         text.contains("No plan found (not a proof that none exists)"),
         "{text}"
@@ -294,7 +294,7 @@ tasks:
     assert_eq!(b.ranked.len(), 1, "{:?}", b.ranked);
     // Tried: both teams, the blackout, the windows (widened, removed).
     assert_eq!(b.tried.len(), 5);
-    let text = e.to_text(&i);
+    let text = crate::report::explain::text(&e, &i);
     assert!(text.contains("1. one more in team ops"), "{text}");
     assert!(text.contains("no blackout for backups"), "{text}");
 }
@@ -328,7 +328,7 @@ fn deadline_and_blackout_conflict_without_the_irrelevant_blackout() {
         drop.push(*g);
         assert!(conflict::verdict(&conflict::without(&i, &drop), &opts(500)).is_feasible());
     }
-    let text = e.to_text(&i);
+    let text = crate::report::explain::text(&e, &i);
     assert!(text.contains("  - blackouts[0] (nightly ETL)"), "{text}");
     assert!(
         text.contains("blackouts[1] (backups) 02:00–03:00: still impossible without it"),
@@ -370,7 +370,7 @@ tasks:
   - { id: tb, system: b, duration: 30m, team: ops }
 "#);
     let e = explain_inventory(&i, &opts(500));
-    let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&crate::report::explain::json(&e)).unwrap();
     assert_eq!(v["format"], EXPLAIN_FORMAT);
     assert_eq!(v["outcome"], "planned");
     assert_eq!(v["critical_chain"][1]["held_by"][0]["kind"], "team");
@@ -469,7 +469,7 @@ tasks:
         }),
         conflict: None,
     };
-    let text = e.to_text(&i);
+    let text = crate::report::explain::text(&e, &i);
     let same = text.find("no shorter window:").expect("heading");
     let none = text
         .find("no plan found in the time given:")
@@ -507,7 +507,7 @@ tasks:
     let credit = qa.credit.unwrap();
     assert_eq!(credit.least_minutes, 0, "{qa:?}");
     assert!(!credit.exact);
-    let text = e.to_text(&i);
+    let text = crate::report::explain::text(&e, &i);
     assert!(!text.contains("1. one more in team qa"), "{text}");
 }
 
