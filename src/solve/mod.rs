@@ -32,6 +32,10 @@ mod exact_limits_tests;
 mod instance;
 pub mod milp;
 mod objective;
+mod options;
+mod outcome;
+pub use options::{Engine, Objective, SolveOptions};
+pub use outcome::{CoreReason, Outcome, Solution};
 mod portfolio;
 pub use objective::{downtime_floor, downtime_proven, pareto, weighted_on_time, ParetoPoint};
 mod priority;
@@ -42,7 +46,7 @@ pub mod temporal;
 
 pub use temporal::{earliest_starts, latest_starts, time_windows, TimeWindows};
 
-use crate::model::{verify::verify, Problem, Starts, Time};
+use crate::model::{verify::verify, Problem, Time};
 use instance::{Conflict, Instance};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -50,220 +54,6 @@ use std::time::{Duration, Instant};
 
 /// Above this many activities the bound thread stops early.
 const LARGE_INSTANCE: usize = 5000;
-
-/// How long and how to search.
-#[derive(Clone)]
-pub struct SolveOptions {
-    /// Wall-clock budget of the whole solve; when it runs out the best
-    /// schedule so far is returned.
-    pub time_limit: Duration,
-    /// Seed of the randomised search: same seed, same single-threaded result.
-    pub seed: u64,
-    /// Worker threads (0 = all cores).
-    pub threads: usize,
-    /// Schedules generated per worker before stopping (0 = no limit). With
-    /// one thread and a limit that is reached before the time limit, the
-    /// result depends only on the seed.
-    pub max_schedules: u64,
-    /// What "best" means when the problem has weighted on-time limits
-    /// (service downtime): see [`Objective`].
-    pub objective: Objective,
-    /// Told of every better schedule and better bound (from any worker).
-    pub progress: Option<Arc<dyn crate::progress::Progress + Send + Sync>>,
-    /// When set to true, the search stops at its next check and returns
-    /// the best schedule so far (or `NotFound`).
-    pub stop: Option<Arc<AtomicBool>>,
-    /// Which engine solves: the portfolio, or the portfolio then the
-    /// time-indexed MILP (see [`Engine`]).
-    pub engine: Engine,
-}
-
-/// The engines `solve` can use.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Engine {
-    /// Schedule generation, local search and the exact engine, racing.
-    #[default]
-    Portfolio,
-    /// The portfolio for a quarter of the time, then the time-indexed MILP
-    /// (good_lp: microlp, or HiGHS when built with `--features highs`)
-    /// below its schedule, to prove it optimal or find a shorter one
-    /// ([`milp::solve_engine`]). For small windows: the model grows with
-    /// activities × minutes, and is refused above [`milp::MAX_START_VARS`].
-    Milp,
-}
-
-/// What the solver optimises.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Objective {
-    /// Shortest makespan; among schedules of that length, least weighted
-    /// on-time (downtime).
-    #[default]
-    Window,
-    /// Least weighted on-time; then the shortest makespan that keeps it.
-    Downtime,
-}
-
-impl std::fmt::Debug for SolveOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SolveOptions")
-            .field("time_limit", &self.time_limit)
-            .field("seed", &self.seed)
-            .field("threads", &self.threads)
-            .field("max_schedules", &self.max_schedules)
-            .field("objective", &self.objective)
-            .field("progress", &self.progress.as_ref().map(|_| "…"))
-            .field("stop", &self.stop)
-            .field("engine", &self.engine)
-            .finish()
-    }
-}
-
-impl SolveOptions {
-    /// The number of worker threads meant (`threads`, 0 = all cores).
-    pub fn worker_threads(&self) -> usize {
-        if self.threads == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            self.threads
-        }
-    }
-
-    /// Whether the caller asked the search to stop (the `stop` flag is set).
-    pub fn stop_requested(&self) -> bool {
-        self.stop
-            .as_ref()
-            .is_some_and(|s| s.load(Ordering::Relaxed))
-    }
-}
-
-impl Default for SolveOptions {
-    fn default() -> Self {
-        SolveOptions {
-            time_limit: Duration::from_secs(5),
-            seed: 1,
-            threads: 0,
-            max_schedules: 0,
-            objective: Objective::Window,
-            progress: None,
-            stop: None,
-            engine: Engine::Portfolio,
-        }
-    }
-}
-
-/// A schedule found by the solver.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Solution {
-    /// Start of each activity, in minutes from the window start, indexed like
-    /// the problem's activities.
-    pub starts: Starts,
-    /// Time the last activity ends, in minutes from the window start.
-    pub makespan: Time,
-    /// No schedule can have a smaller makespan.
-    pub lower_bound: Time,
-}
-
-impl Solution {
-    /// Whether the makespan is proven least (it meets the lower bound).
-    pub fn is_optimal(&self) -> bool {
-        self.lower_bound >= self.makespan
-    }
-}
-
-/// What the solver concluded.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// A schedule that satisfies every constraint.
-    Solved(Solution),
-    /// Proven: no schedule exists, with the reason in words.
-    Infeasible(String),
-    /// None found within the limits, but not proven impossible.
-    NotFound(String),
-}
-
-/// Why a core problem has no schedule, as found before search. Domain-free
-/// (activity and resource indices, minutes): the caller that knows what
-/// they stand for words it for its users; [`Display`](std::fmt::Display) gives the core's
-/// own words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CoreReason {
-    /// Activity `activity` fits nowhere between its earliest and latest
-    /// start: its allowed/forbidden intervals (`intervals`) or the
-    /// resources `short` (resource, amount) leave it no room.
-    NoRoom {
-        /// Index of the activity in the problem.
-        activity: usize,
-        /// Its earliest start, in minutes, from releases and time lags.
-        earliest: Time,
-        /// Its latest start, in minutes, from the deadline and time lags.
-        latest: Time,
-        /// Whether its allowed/forbidden intervals leave no room.
-        intervals: bool,
-        /// Resources whose capacity never leaves room for it: (resource index,
-        /// units it needs).
-        short: Vec<(usize, i64)>,
-    },
-    /// Activity `activity` cannot start before `earliest` (releases, time
-    /// lags), too late to end by `deadline`.
-    TooLate {
-        /// Index of the activity in the problem.
-        activity: usize,
-        /// Its earliest start, in minutes.
-        earliest: Time,
-        /// The problem's deadline, in minutes.
-        deadline: Time,
-    },
-    /// Anything else, in words.
-    Other(String),
-}
-
-impl CoreReason {
-    fn describe(&self, problem: &Problem) -> String {
-        let name = |j: usize| problem.activities[j].name.as_str();
-        match self {
-            CoreReason::NoRoom {
-                activity,
-                earliest,
-                latest,
-                intervals,
-                short,
-            } => {
-                let a = &problem.activities[*activity];
-                let mut why = Vec::new();
-                if *intervals {
-                    why.push("fits in none of its allowed intervals (given its forbidden intervals)".to_string());
-                }
-                for &(r, amount) in short {
-                    why.push(format!(
-                        "never has {} of {} free for {} minutes",
-                        amount, problem.resources[r].name, a.duration
-                    ));
-                }
-                if why.is_empty() {
-                    why.push("fits no time allowed by its intervals and resource capacities".into());
-                }
-                format!(
-                    "activity {} {} between minute {} and its latest start {}",
-                    a.name,
-                    why.join(" and "),
-                    earliest,
-                    latest
-                )
-            }
-            CoreReason::TooLate {
-                activity,
-                earliest,
-                deadline,
-            } => format!(
-                "activity {} cannot start before minute {} (releases and time lags), so it cannot end by the deadline {}",
-                name(*activity), earliest, deadline
-            ),
-            CoreReason::Other(s) => s.clone(),
-        }
-    }
-}
 
 /// Why a problem has no schedule, when that shows before any search (see
 /// [`CoreReason`]); None when it does not (or the problem is malformed).
