@@ -195,13 +195,69 @@ pub fn lower_bound(problem: &Problem) -> Time {
 /// answer is the least weighted on-time point of [`pareto`] under the same
 /// options (then the shortest), so it is never worse than what `--pareto`
 /// lists for the same limits.
+///
+/// The stages, each calling the next: the engine (`with_engine`: the
+/// portfolio, or the portfolio then the MILP), the objective
+/// (`by_objective`: the downtime sweep, or the shortest makespan), the
+/// search (`search_stage`: the portfolio, which proves what it can before
+/// searching (precheck), bounds, searches and verifies every schedule). The
+/// downtime sweep asks for its first point at the engine stage with the
+/// search next (`shortest_makespan`), not through `solve` again.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
-    if opts.engine == Engine::Milp {
-        return milp::solve_engine(problem, opts);
+    with_engine(problem, opts, by_objective)
+}
+
+/// The engine stage: [`Engine::Portfolio`] runs `next` (the objective stage,
+/// or the search alone for a caller that fixed the objective);
+/// [`Engine::Milp`] runs `next` for a quarter of the time, then the MILP
+/// below its schedule ([`milp::improve`]). The stages below see the engine
+/// as chosen (`Engine::Portfolio`).
+fn with_engine(
+    problem: &Problem,
+    opts: &SolveOptions,
+    next: fn(&Problem, &SolveOptions) -> Outcome,
+) -> Outcome {
+    match opts.engine {
+        Engine::Portfolio => next(problem, opts),
+        Engine::Milp => {
+            let started = Instant::now();
+            let first = next(
+                problem,
+                &SolveOptions {
+                    engine: Engine::Portfolio,
+                    time_limit: opts.time_limit / 4,
+                    ..opts.clone()
+                },
+            );
+            match first {
+                Outcome::Solved(s) if !s.is_optimal() => milp::improve(problem, s, opts, started),
+                other => other,
+            }
+        }
     }
+}
+
+/// The objective stage: with [`Objective::Downtime`] on a problem with
+/// weighted on-time, the downtime sweep ([`objective::least_downtime`],
+/// which runs [`shortest_makespan`] for its first point); otherwise the
+/// search for the shortest makespan.
+fn by_objective(problem: &Problem, opts: &SolveOptions) -> Outcome {
     if opts.objective == Objective::Downtime && problem.limits.iter().any(|l| l.weight > 0.0) {
         return objective::least_downtime(problem, opts);
     }
+    search_stage(problem, opts)
+}
+
+/// The shortest makespan under the chosen engine, without the objective
+/// stage: for the downtime sweep, which asks it with [`Objective::Window`].
+fn shortest_makespan(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    with_engine(problem, opts, search_stage)
+}
+
+/// The search stage: the portfolio (`portfolio::solve`: precheck and
+/// proofs, bound, heuristic search beside the exact engine, verify), on
+/// several threads, or on one thread counting work.
+fn search_stage(problem: &Problem, opts: &SolveOptions) -> Outcome {
     if opts.worker_threads() != 1 {
         return portfolio::solve(problem, opts);
     }

@@ -43,7 +43,7 @@ pub enum Engine {
     /// The portfolio for a quarter of the time, then the time-indexed MILP
     /// (good_lp: microlp, or HiGHS when built with `--features highs`)
     /// below its schedule, to prove it optimal or find a shorter one
-    /// (module `milp`). For small windows: the model grows with
+    /// ([`solve`](super::solve)'s engine stage). For small windows: the model grows with
     /// activities × minutes, and is refused above `milp::MAX_START_VARS`.
     Milp,
 }
