@@ -9,18 +9,44 @@
 //! meets the bound. Every returned schedule is re-checked with
 //! [`crate::model::verify::verify`].
 //!
+//! The front door, this file: [`solve`] as a composition of stages (engine
+//! -> objective -> search; see its doc), the proofs before search
+//! ([`diagnose`], [`lower_bound`]: the failure analysis) and the heuristic
+//! run (`solve_heuristic`: precheck, bound, search, verify).
+//!
 //! Modules, one job each:
+//! - `options`: how to solve ([`SolveOptions`], [`Engine`],
+//!   [`Objective`]), a leaf;
+//! - `outcome`: what a solve concludes ([`Solution`], [`Outcome`],
+//!   [`CoreReason`]), a leaf;
 //! - [`temporal`]: longest paths on the time-lag graph, positive cycles,
 //!   earliest / latest starts ([`time_windows`]);
 //! - `bounds`: critical path, resource energy, exclusion groups, and
 //!   destructive improvement (time-tabling, energetic reasoning, shaving);
 //!   [`lower_bound`] is the public entry;
+//! - [`components`]: strongly connected components of the time-lag graph
+//!   (activities that move together), each a relaxation refuted cheaply or
+//!   by the exact engine;
+//! - [`clock`]: the solver's clock: wall time, or the work done in a
+//!   one-thread solve, so that such runs repeat;
 //! - `instance`: the solver's flat form of a problem and its time mirror;
 //! - `profile`: resource usage timelines;
 //! - `sgs`: serial schedule generation with unscheduling for max lags;
 //! - `priority`: priority rules, sampling and list operators;
 //! - `search`: forward–backward improvement, the genetic search and the
 //!   iterated local search, and the on-time-limit penalty;
+//! - `portfolio`: the search stage: the heuristic run, then the exact
+//!   engine with its best schedule as incumbent;
+//! - [`exact`]: the exact engine (pumpkin): entry and options in
+//!   `exact/mod.rs`, the constraint model in `exact/model.rs`, the search
+//!   over the makespan range in `exact/search.rs`;
+//! - `exact_limits`: the hard on-time limits' minute-by-minute encoding in
+//!   the exact model (its tests in `exact_limits_tests`);
+//! - [`milp`]: the time-indexed MILP (good_lp): the LP bound, `--export-lp`,
+//!   and the MILP stage of [`Engine::Milp`];
+//! - `objective`: downtime as an objective: refinement, the [`pareto`]
+//!   sweep and the downtime stage;
+//! - `tests`: the solver's unit tests.
 
 mod bounds;
 pub mod clock;
