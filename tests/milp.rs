@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use windowplan::model::{Activity, Demand, Precedence, Problem, Resource};
-use windowplan::solve::milp::{solve_engine, solve_milp, MilpResult};
+use windowplan::solve::milp::{solve_milp, MilpResult};
 use windowplan::solve::{Engine, Outcome, SolveOptions};
 
 /// Three jobs on one unit resource, the third after the first: 12 minutes,
@@ -57,7 +57,7 @@ fn the_milp_engine_gives_a_verified_optimum() {
         time_limit: std::time::Duration::from_secs(2),
         ..Default::default()
     };
-    let Outcome::Solved(sol) = solve_engine(&p, &opts) else {
+    let Outcome::Solved(sol) = windowplan::solve::solve(&p, &opts) else {
         panic!("no schedule")
     };
     assert_eq!((sol.makespan, sol.lower_bound), (12, 12));

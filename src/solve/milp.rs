@@ -502,28 +502,20 @@ pub fn solve_milp(
     }
 }
 
-/// The MILP engine ([`Engine::Milp`](super::Engine::Milp)): the portfolio
-/// finds a schedule in a quarter of the time; unless that is already proven
-/// optimal, the time-indexed MILP, warm-started from it, searches below it
-/// for the rest. A MILP optimum is a proof (the model relaxes only the hard
-/// on-time limits, and its schedule must pass them in
+/// The MILP stage of the MILP engine ([`Engine::Milp`](super::Engine::Milp)),
+/// after the portfolio found `incumbent` (not proven optimal) in a quarter
+/// of the time, from `started`: the time-indexed MILP, warm-started from it,
+/// searches below it for the rest. A MILP optimum is a proof (the model
+/// relaxes only the hard on-time limits, and its schedule must pass them in
 /// [`verify`](crate::model::verify::verify)); a shorter MILP schedule
 /// replaces the portfolio's; otherwise the portfolio's result stands.
-pub fn solve_engine(problem: &Problem, opts: &super::SolveOptions) -> super::Outcome {
-    use super::{Engine, Outcome, Solution, SolveOptions};
-    let started = std::time::Instant::now();
-    let first = super::solve(
-        problem,
-        &SolveOptions {
-            engine: Engine::Portfolio,
-            time_limit: opts.time_limit / 4,
-            ..opts.clone()
-        },
-    );
-    let incumbent = match first {
-        Outcome::Solved(s) if !s.is_optimal() => s,
-        other => return other,
-    };
+pub fn improve(
+    problem: &Problem,
+    incumbent: super::Solution,
+    opts: &super::SolveOptions,
+    started: std::time::Instant,
+) -> super::Outcome {
+    use super::{Outcome, Solution};
     let left = opts.time_limit.saturating_sub(started.elapsed());
     if opts.stop_requested() {
         return Outcome::Solved(incumbent);

@@ -214,7 +214,7 @@ fn sweep(problem: &Problem, opts: &SolveOptions) -> Result<Vec<ParetoPoint>, Out
         objective: Objective::Window,
         ..opts.clone()
     };
-    let base = match super::solve(problem, &first) {
+    let base = match super::shortest_makespan(problem, &first) {
         Outcome::Solved(s) => s,
         other => return Err(other),
     };

@@ -3,14 +3,18 @@
 
 #![allow(clippy::field_reassign_with_default)]
 
+use super::instance::Instance;
 use super::*;
 use crate::model::fixtures::act;
+use crate::model::Time;
 use crate::model::{
     verify::verify, Activity, Demand, Exclusion, Interval, OnTimeLimit, Precedence, Problem,
     Resource, Signal,
 };
 use proptest::prelude::*;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
+use std::time::Duration;
 
 fn opts() -> SolveOptions {
     SolveOptions {
