@@ -79,7 +79,7 @@ fn switchover_minutes_are_counted() {
     // (A short range: the minute encoding propagates weakly, and proving
     // a wide range empty takes long.)
     p.limits = vec![limit(4, 19)];
-    p.deadline = Some(125);
+    p.deadline = Some(120);
     let r = solve(&p);
     assert!(
         matches!(r, ExactResult::Infeasible(_)),

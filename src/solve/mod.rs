@@ -35,8 +35,8 @@
 //! - `instance`: the solver's flat form of a problem and its time mirror;
 //! - `profile`: resource usage timelines;
 //! - `sgs`: serial schedule generation with unscheduling for max lags;
-//! - [`deadline`]: a problem with a deadline solved first without it (a
-//!   relaxation whose schedules ending by the deadline are plans);
+//! - [`deadline`]: a problem with a deadline solved first with it loosened
+//!   (a relaxation whose schedules ending by the deadline are plans);
 //! - `priority`: priority rules, sampling and list operators;
 //! - `search`: forward–backward improvement, the genetic search and the
 //!   iterated local search, and the on-time-limit penalty;
