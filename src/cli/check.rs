@@ -38,20 +38,10 @@ impl Args {
 /// `windowplan check [--reserve-backout]`: with the flag, a task that ends
 /// after its point of no return (deadline − backout) is a violation too.
 fn check_with(inv_path: &Path, plan_path: &Path, reserve_backout: bool, limits: &Limits) -> u8 {
-    let inv = match load(inv_path, limits) {
-        Ok(inv) => inv,
+    let (inv, starts, mut violations) = match load_and_check_plan(inv_path, plan_path, limits) {
+        Ok(checked) => checked,
         Err(code) => return code,
     };
-    let (starts, _, text) = match read_plan_file(&inv, plan_path, limits) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut violations = windowplan::check::check(&inv, &starts);
-    // The figures the file states (ends, systems, teams, length, downtime,
-    // status against bound) must be what its times give.
-    violations.extend(windowplan::check::claims::check_claims(
-        &inv, &starts, &text,
-    ));
     if reserve_backout {
         violations.extend(windowplan::check::check_backout(&inv, &starts));
     }

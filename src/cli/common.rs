@@ -311,6 +311,30 @@ pub fn read_checked_plan(
     Ok((starts, saved))
 }
 
+/// A saved plan checked as `check` does: the inventory, the plan's start
+/// times, and every rule it breaks and every figure it states wrongly
+/// (ends, systems, teams, length, downtime, status against bound).
+pub fn load_and_check_plan(
+    inv_path: &Path,
+    plan_path: &Path,
+    limits: &Limits,
+) -> Result<
+    (
+        windowplan::inventory::Inventory,
+        Vec<windowplan::model::Time>,
+        Vec<windowplan::check::Violation>,
+    ),
+    u8,
+> {
+    let inv = load(inv_path, limits)?;
+    let (starts, _, text) = read_plan_file(&inv, plan_path, limits)?;
+    let mut violations = windowplan::check::check(&inv, &starts);
+    violations.extend(windowplan::check::claims::check_claims(
+        &inv, &starts, &text,
+    ));
+    Ok((inv, starts, violations))
+}
+
 /// Reads a saved plan's start times for `inv` (ours or hand-edited), the
 /// figures it states, and its text, within the file-size limit; on failure
 /// prints why and gives exit code 2.

@@ -46,19 +46,11 @@ pub fn run(
         eprintln!("error: --format {} writes files: give -o OUT (a directory for ansible, a file for cau and argo)", executor.name());
         return EXIT_BAD_INPUT;
     };
-    let inv = match load(inv_path, limits) {
-        Ok(inv) => inv,
-        Err(code) => return code,
-    };
-    let (starts, _, text) = match read_plan_file(&inv, plan_path, limits) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
     // Checked as `check` does: the rules, and every figure the file states.
-    let mut violations = windowplan::check::check(&inv, &starts);
-    violations.extend(windowplan::check::claims::check_claims(
-        &inv, &starts, &text,
-    ));
+    let (inv, starts, violations) = match load_and_check_plan(inv_path, plan_path, limits) {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
     if !violations.is_empty() {
         eprint!("{}", windowplan::report::violations(&violations));
         eprintln!("{}: the plan breaks the rules above: nothing exported (re-plan with `windowplan plan`)", plan_path.display());
