@@ -578,6 +578,12 @@ pub struct TaskFile {
     /// Systems or clusters that count as down while it runs.
     #[serde(default)]
     pub down: Vec<String>,
+    /// Not written by users: tasks this one must follow in a strictly later
+    /// window of a campaign (a schema change's contract after its deploy,
+    /// unless `same_window: true`). Set when `schema_changes` are expanded
+    /// into tasks; a single-window inventory cannot satisfy a non-empty list.
+    #[serde(skip)]
+    pub later_window_than: Vec<String>,
 }
 
 /// One step of a task.
