@@ -38,8 +38,7 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// Codes the source gives to diagnostics: those in string literals
-/// (`"E031"`), which is how every diagnostic is built, and those written
-/// into a message whole (`warning[W020]`).
+/// (`"E031"`), which is how every diagnostic is built.
 fn source_codes() -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
@@ -47,8 +46,7 @@ fn source_codes() -> BTreeSet<String> {
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for c in codes_in(&text) {
-            // `"W003"` builds a Diagnostic; `warning[W020]` is written whole.
-            if text.contains(&format!("\"{c}\"")) || text.contains(&format!("[{c}]")) {
+            if text.contains(&format!("\"{c}\"")) {
                 codes.insert(c);
             }
         }

@@ -108,16 +108,13 @@ impl ChangeArgs {
             None => window_span(inv),
         };
         let found = changes::conflicts(inv, list, span, times);
+        let source = self
+            .changes
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
         for c in &found {
-            eprintln!(
-                "warning[W020]: {}\n  hint: {}",
-                c.words(inv),
-                if self.changes_as_blackouts {
-                    "the change still overlaps: check its times and CIs"
-                } else {
-                    "agree an order with the other change's owner, or plan around it with `--changes-as-blackouts`"
-                }
-            );
+            say_warning(&source, &c.diagnostic(inv, self.changes_as_blackouts));
         }
         if self.changes.is_some() && found.is_empty() {
             eprintln!(

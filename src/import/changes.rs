@@ -337,6 +337,18 @@ pub struct Conflict {
 }
 
 impl Conflict {
+    /// The conflict as a warning (W020), with the hint that fits:
+    /// `as_blackouts` when the window was already planned around the
+    /// other changes, so an overlap left means their times or CIs disagree.
+    pub fn diagnostic(&self, inv: &Inventory, as_blackouts: bool) -> Diagnostic {
+        let hint = if as_blackouts {
+            "the change still overlaps: check its times and CIs"
+        } else {
+            "agree an order with the other change's owner, or plan around it with `--changes-as-blackouts`"
+        };
+        Diagnostic::new("W020", "", self.words(inv), hint)
+    }
+
     /// The conflict in one line, with both change numbers.
     pub fn words(&self, inv: &Inventory) -> String {
         let ours = self
