@@ -6,19 +6,10 @@
 
 use serde_json::Value;
 
-/// The order of keys in a mapping (the format's own order); other keys
-/// follow in alphabetical order.
-const KEY_ORDER: &[&str] = &[
-    "window",
-    "teams",
-    "systems",
-    "clusters",
-    "zones",
-    "dr",
-    "blackouts",
-    "services",
-    "integrations",
-    "tasks",
+/// The order of keys inside an entry, after the inventory's sections
+/// (`SECTIONS`, the format's own order); other keys follow in alphabetical
+/// order.
+const FIELD_ORDER: &[&str] = &[
     "id",
     "start",
     "timezone",
@@ -54,17 +45,24 @@ const KEY_ORDER: &[&str] = &[
     "notes",
 ];
 
+/// Where a key goes: the sections first, then the fields of an entry.
+fn key_rank(k: &str) -> usize {
+    let sections = crate::inventory::shape::SECTIONS;
+    sections
+        .iter()
+        .position(|s| *s == k)
+        .or_else(|| {
+            FIELD_ORDER
+                .iter()
+                .position(|f| *f == k)
+                .map(|p| sections.len() + p)
+        })
+        .unwrap_or(sections.len() + FIELD_ORDER.len())
+}
+
 fn ordered(m: &serde_json::Map<String, Value>) -> Vec<(&String, &Value)> {
     let mut v: Vec<(&String, &Value)> = m.iter().collect();
-    v.sort_by_key(|(k, _)| {
-        (
-            KEY_ORDER
-                .iter()
-                .position(|o| o == k)
-                .unwrap_or(KEY_ORDER.len()),
-            (*k).clone(),
-        )
-    });
+    v.sort_by_key(|(k, _)| (key_rank(k), (*k).clone()));
     v
 }
 

@@ -117,8 +117,9 @@ fn remap_section(text: &str, section: &str, kept: &[usize]) -> String {
     out
 }
 
-/// The top-level keys of an inventory, in the order of the file model.
-const SECTIONS: [&str; 10] = [
+/// The top-level keys of an inventory, in the order of the file model
+/// (also the order `import` writes them in).
+pub const SECTIONS: &[&str] = &[
     "window",
     "teams",
     "systems",
