@@ -41,6 +41,7 @@
 //! depends only on the seed and the number of samples, not on the number of
 //! threads.
 
+use crate::analysis::budget::{Budget, Cut};
 use crate::inventory::Inventory;
 use crate::model::{Problem, Time};
 use crate::rng::SplitMix64;
@@ -92,8 +93,15 @@ pub struct LimitBreak {
 /// What the simulation found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RiskReport {
-    /// Number of samples drawn.
+    /// Number of samples drawn (fewer than asked when the budget ran out:
+    /// the first ones, by index).
     pub samples: usize,
+    /// Number of samples asked for (`--samples`).
+    pub samples_asked: usize,
+    /// Why fewer were drawn than asked for (the time limit, Ctrl-C, the
+    /// work allowance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut: Option<Cut>,
     /// Seed they were drawn from.
     pub seed: u64,
     /// Tasks with a three-point duration.
@@ -604,18 +612,35 @@ pub(crate) fn start_order(starts: &[Time]) -> Vec<usize> {
 /// Simulates the window: `starts` is the plan (one start per task, in
 /// inventory order).
 pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskReport {
+    simulate_within(inv, starts, opts, &Budget::unlimited())
+}
+
+/// [`simulate`] within `budget`: each sample is a unit of work. When the
+/// budget runs out before every sample is drawn, the report is that of the
+/// first samples drawn (by index, so it is the report `--samples N` would
+/// give for that N and seed), and says how many were asked for.
+pub fn simulate_within(
+    inv: &Inventory,
+    starts: &[Time],
+    opts: &RiskOptions,
+    budget: &Budget,
+) -> RiskReport {
     let order = start_order(starts);
     let shape = Shape::of_plan(inv, starts);
     let planned = crate::plan::length(inv, starts);
     let retimed_likely = run_sample(inv, &order, &shape).length;
-    let samples: Vec<Sample> = (0..opts.samples as u64)
+    let drawn: Vec<Option<Sample>> = (0..opts.samples as u64)
         .into_par_iter()
         .map(|k| {
+            let _unit = budget.start()?;
             let mut rng = SplitMix64::for_sample(opts.seed, k);
             let s = sample_inventory(inv, &mut rng);
-            run_sample(&s, &order, &shape)
+            Some(run_sample(&s, &order, &shape))
         })
         .collect();
+    // The first samples, up to the first one left out.
+    let samples: Vec<Sample> = drawn.into_iter().map_while(|s| s).collect();
+    let cut = (samples.len() < opts.samples).then(|| budget.why_short());
     let mut lengths: Vec<Option<Time>> = samples.iter().map(|s| s.length).collect();
     // `None` (never finishes) sorts last.
     lengths.sort_by_key(|l| (l.is_none(), *l));
@@ -644,6 +669,8 @@ pub fn simulate(inv: &Inventory, starts: &[Time], opts: &RiskOptions) -> RiskRep
     critical.truncate(10);
     RiskReport {
         samples: n,
+        samples_asked: opts.samples,
+        cut,
         seed: opts.seed,
         uncertain_tasks: inv.tasks.iter().filter(|t| t.spread.is_some()).count(),
         planned_minutes: planned,
@@ -692,6 +719,7 @@ fn limit_breaks(inv: &Inventory, samples: &[Sample]) -> Vec<LimitBreak> {
 mod tests {
     use super::*;
     use crate::inventory::Format;
+    use std::time::Duration;
 
     fn inv(tasks: &[&str]) -> Inventory {
         let tasks: String = tasks.iter().map(|t| format!("  - {t}\n")).collect();
@@ -706,6 +734,50 @@ mod tests {
 
     fn tri_mean(a: f64, c: f64, b: f64) -> f64 {
         (a + b + c) / 3.0
+    }
+
+    /// Issue #21.22: `risk` keeps its budget. With room for 5 of 20
+    /// samples it reports the first 5 — the report `--samples 5` gives —
+    /// and says how many were asked for; with none, none.
+    #[test]
+    fn a_budget_draws_the_first_samples_and_says_how_many() {
+        let inv = inv(&[
+            "{ id: a, system: s, duration: { min: 20m, likely: 30m, max: 90m }, team: ops }",
+            "{ id: b, system: t, duration: { min: 10m, likely: 30m, max: 60m }, team: ops }",
+        ]);
+        let asked = RiskOptions {
+            samples: 20,
+            seed: 3,
+        };
+        let budget = Budget::unlimited().with_units(5);
+        let cut = simulate_within(&inv, &[0, 30], &asked, &budget);
+        assert_eq!((cut.samples, cut.samples_asked), (5, 20));
+        assert_eq!(cut.cut, Some(Cut::WorkLimit));
+        let five = simulate(
+            &inv,
+            &[0, 30],
+            &RiskOptions {
+                samples: 5,
+                ..asked
+            },
+        );
+        assert_eq!(five.cut, None);
+        assert_eq!(
+            RiskReport {
+                samples_asked: 5,
+                cut: None,
+                ..cut.clone()
+            },
+            five
+        );
+        let text = crate::report::risk::text(&cut, &inv);
+        assert!(
+            text.contains("only 5 of the 20 samples asked for were drawn within the work allowed"),
+            "{text}"
+        );
+        let none = simulate_within(&inv, &[0, 30], &asked, &Budget::within(Duration::ZERO));
+        assert_eq!(none.samples, 0);
+        assert_eq!(none.cut, Some(Cut::TimeLimit));
     }
 
     #[test]
