@@ -287,7 +287,7 @@ pub fn markdown(r: &Replan) -> String {
 
 /// A CSV field: formulas defused, RFC 4180 quoting (as the plan's CSV).
 fn csv_field(x: &str) -> String {
-    super::csv::quote(x)
+    super::rows::csv_field(x)
 }
 
 /// One row per task: id, state, times, minutes, move, reason.
