@@ -1,10 +1,7 @@
 //! CSV export of a plan: one row per task, RFC 4180 (comma separated, CRLF
 //! line ends, fields quoted when they hold a comma, a quote or a line break).
-//!
-//! This module also holds the small task view ([`TaskRow`]) and formatting
-//! helpers shared by the other renderers of this branch (iCalendar, Markdown,
-//! SVG Gantt, HTML); they are `pub(super)` and meant to be unified with the
-//! rest of `report` later.
+//! The task rows and the escaping it shares with the other renderers are
+//! `report::rows`.
 
 use super::rows::{csv_field, rfc3339, task_rows, uses_v11, TaskRow};
 use crate::inventory::Inventory;

@@ -1,7 +1,7 @@
 //! The vocabulary the reports share: how a signed difference of minutes,
 //! a weighted figure and a table cell are written (escaping for CSV,
 //! Markdown and HTML), the words for downtime the plan does not cause, and
-//! the task rows every plan report lists ([`task_rows`]: a task's
+//! the task rows every plan report lists (`task_rows`: a task's
 //! wall-clock times, its systems and the systems it takes down).
 
 use crate::base::fmt_minutes;
@@ -34,7 +34,7 @@ pub fn fmt_number(x: f64) -> String {
 
 /// Text for one cell of a Markdown table of figures (`whatif`): `|`
 /// escaped, a line break made a space (a cell is one line). Words from the
-/// inventory in a plan's Markdown go through [`md_text_cell`], which also
+/// inventory in a plan's Markdown go through `md_text_cell`, which also
 /// escapes what would start emphasis, links or HTML.
 pub fn md_cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
