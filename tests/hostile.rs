@@ -1115,8 +1115,10 @@ fn interrupt_after(
 #[test]
 fn ctrl_c_ends_every_command_not_only_the_search() {
     // `explain` and `availability` re-plan with the solver, which did not
-    // listen to Ctrl-C there: with a two-minute limit they ran on. The
-    // watchdog ends them a second after Ctrl-C, exit 130, and says so.
+    // listen to Ctrl-C there: with a two-minute limit they ran on. They now
+    // stop starting re-plans on Ctrl-C and write what they have (exit 0,
+    // 1 or 3); the watchdog ends them a second after Ctrl-C (exit 130) if
+    // a stage cannot be cut short.
     let (_dir, inv) = temp_file("hard.yaml", hard_inventory());
     for cmd in ["explain", "availability"] {
         let (code, secs, stderr) = interrupt_after(

@@ -68,3 +68,68 @@ fn generate_is_deterministic_and_json_by_extension() {
     assert!(text.trim_start().starts_with('{'));
     windowplan().arg("validate").arg(&inv).assert().success();
 }
+
+/// Issue #21.22: `explain`, `availability` and `risk` keep their time
+/// limit with an honest partial answer rather than being ended by the
+/// watchdog. A limit of 0 s leaves no time for any re-plan or sample, so
+/// what they say does not depend on the machine's speed.
+#[test]
+fn analyses_at_a_spent_limit_say_what_they_left_out() {
+    let dir = tempdir();
+    let inv = dir.path().join("estate.yaml");
+    let plan = dir.path().join("plan.json");
+    windowplan()
+        .args(["generate", "--tasks", "200", "--seed", "3", "-o"])
+        .arg(&inv)
+        .assert()
+        .success();
+    windowplan()
+        .arg("plan")
+        .arg(&inv)
+        .args(["--time-limit", "1s", "--format", "json", "-o"])
+        .arg(&plan)
+        .assert()
+        .success();
+    // explain: the given plan and its chain, no bottleneck tried: exit 0.
+    let out = run(windowplan()
+        .arg("explain")
+        .arg(&inv)
+        .arg(&plan)
+        .args(["--time-limit", "0s"]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = out.stdout_text();
+    assert!(text.contains("Critical chain"), "{text}");
+    assert!(
+        text.contains("Not tried within the time limit (3 × --time-limit in all)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(bottleneck credits computed for 0 of"),
+        "{text}"
+    );
+    // availability: the floors, and the changes not re-planned, said.
+    let out = run(windowplan()
+        .arg("availability")
+        .arg(&inv)
+        .args(["--time-limit", "0s"]));
+    assert!(matches!(out.code, Some(0) | Some(3)), "{}", out.stderr);
+    let text = out.stdout_text();
+    assert!(
+        text.contains("no plan can keep it down less than"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not re-planned within the time limit"),
+        "{text}"
+    );
+    // risk: no sample drawn is nothing to say: exit 3, nothing written.
+    let out = run(windowplan().arg("risk").arg(&inv).arg(&plan).args([
+        "--time-limit",
+        "0s",
+        "--samples",
+        "50",
+    ]));
+    assert_eq!(out.code, Some(3));
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("no sample was drawn"), "{}", out.stderr);
+}

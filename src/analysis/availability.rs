@@ -45,6 +45,7 @@
 //! to ride each out, so a plan can be longer than the shortest one to reach
 //! it.
 
+use crate::analysis::budget::{Budget, Cut};
 use crate::base::fmt_minutes;
 use crate::base::Time;
 use crate::inventory::{Component, IntegrationMode, Inventory};
@@ -148,6 +149,17 @@ pub struct ServiceAvailability {
     pub forced_switchovers: Vec<ForcedSwitchover>,
     /// Changes that lower its downtime, each verified by re-planning.
     pub suggestions: Vec<Suggestion>,
+    /// Changes not re-planned because the budget ran out (they may or may
+    /// not lower its downtime).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub untried_changes: usize,
+    /// Why some were not re-planned (the time limit, Ctrl-C, the work allowance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut: Option<Cut>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A service's floor: its single points, the outages that add up, and the
@@ -1142,6 +1154,19 @@ pub fn analyse_from(
     base: &PlanResult,
     opts: &SolveOptions,
 ) -> Vec<ServiceAvailability> {
+    analyse_within(inv, base, opts, &Budget::unlimited())
+}
+
+/// [`analyse_from`] within `budget`: the floors always (they are proofs,
+/// computed without search), then each suggestion's re-plan as a unit of
+/// the budget, services in order; the changes the budget left out are
+/// counted per service (`untried_changes`), not shown as suggestions.
+pub fn analyse_within(
+    inv: &Inventory,
+    base: &PlanResult,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Vec<ServiceAvailability> {
     let planned = base.as_ref().ok();
     let short = crate::analysis::explain::short_options(opts, inv.services.len() * 3 + 1);
     floors(inv)
@@ -1149,6 +1174,10 @@ pub fn analyse_from(
         .enumerate()
         .map(|(k, floor)| {
             let changes = candidate_changes(inv, k, &floor.single_points);
+            let candidates = changes.len();
+            let suggestions = verified(inv, changes, k, &short, budget);
+            let untried = suggestions.iter().filter(|s| s.is_none()).count();
+            debug_assert!(untried <= candidates);
             ServiceAvailability {
                 service: inv.services[k].id.clone(),
                 planned_downtime_minutes: planned
@@ -1159,60 +1188,139 @@ pub fn analyse_from(
                 single_points: floor.single_points,
                 never_overlapping: floor.never_overlapping,
                 forced_switchovers: floor.forced_switchovers,
-                suggestions: verified(changes, k, &short),
+                suggestions: suggestions.into_iter().flatten().flatten().collect(),
+                untried_changes: untried,
+                cut: (untried > 0).then(|| budget.why_short()),
             }
         })
         .collect()
 }
 
-/// Re-plans each changed inventory: the suggestions that gave a plan (which
-/// `plan_inventory` has re-checked), with the service's downtime in it.
+/// Re-plans each change (built only when its unit of `budget` starts): per
+/// change, `None` when the budget left it out, `Some(None)` when it gave
+/// no plan, else the suggestion, with the service's downtime in it (which
+/// `plan_inventory` has re-checked).
 fn verified(
-    changes: Vec<(String, Inventory)>,
+    inv: &Inventory,
+    changes: Vec<Change>,
     service: usize,
     opts: &SolveOptions,
-) -> Vec<Suggestion> {
+    budget: &Budget,
+) -> Vec<Option<Option<Suggestion>>> {
     changes
         .into_par_iter()
-        .filter_map(
-            |(change, changed)| match crate::pipeline::plan_inventory(&changed, opts) {
-                Ok(p) => Some(Suggestion {
-                    change,
-                    downtime_minutes: p.services.get(service)?.downtime_minutes,
+        .map(|change| {
+            let _unit = budget.start()?;
+            let changed = change.apply(inv);
+            if budget.stopped().is_some() {
+                return None;
+            }
+            match crate::pipeline::plan_inventory(&changed, &budget.limit(opts)) {
+                Ok(p) => Some(p.services.get(service).map(|sd| Suggestion {
+                    change: change.words,
+                    downtime_minutes: sd.downtime_minutes,
                     window_minutes: p.length_minutes,
-                }),
-                _ => None,
-            },
-        )
+                })),
+                // Cut short by the budget: not a change that gives no plan.
+                Err(crate::error::NoPlan::NotFound(_)) if budget.stopped().is_some() => None,
+                Err(_) => Some(None),
+            }
+        })
         .collect()
 }
 
-/// The changes that could bring service `k` to zero, each with the changed
-/// inventory: outages made online, a second node, sync integrations made
-/// async, and serving from the other side of a DR pair.
-fn candidate_changes(
-    inv: &Inventory,
-    k: usize,
-    points: &[SinglePoint],
-) -> Vec<(String, Inventory)> {
-    let mut changes: Vec<(String, Inventory)> = Vec::new();
+/// A change that could bring a service to zero, in words, and how to make
+/// it (the changed inventory is built only when it is re-planned).
+struct Change {
+    words: String,
+    kind: ChangeKind,
+}
+
+enum ChangeKind {
+    /// These outage tasks made online changes (no `down:` either).
+    Online(Vec<String>),
+    /// A redundant partner beside each of these single points.
+    Partners(Vec<SinglePoint>),
+    /// These sync integrations made async with this tolerance.
+    Async(Vec<String>, Time),
+    /// Service `k` served from `other` (a group of both sides) while
+    /// `side` is down.
+    Switchover {
+        service: usize,
+        side: Component,
+        other: Component,
+    },
+}
+
+impl Change {
+    /// The inventory with this change made.
+    fn apply(&self, inv: &Inventory) -> Inventory {
+        match &self.kind {
+            ChangeKind::Online(tasks) => {
+                let tasks: HashSet<&str> = tasks.iter().map(String::as_str).collect();
+                let mut online = inv.clone();
+                for t in online.tasks.iter_mut() {
+                    if tasks.contains(t.id.as_str()) {
+                        t.outage = false;
+                        t.down.clear();
+                    }
+                }
+                online
+            }
+            ChangeKind::Partners(points) => with_partners(inv, points),
+            ChangeKind::Async(ids, tolerance) => {
+                let mut changed = inv.clone();
+                for i in changed.integrations.iter_mut() {
+                    if ids.contains(&i.id) {
+                        i.mode = IntegrationMode::Async;
+                        i.tolerance = i.tolerance.max(*tolerance);
+                    }
+                }
+                changed
+            }
+            ChangeKind::Switchover {
+                service,
+                side,
+                other,
+            } => {
+                let (side, other) = (*side, *other);
+                let mut changed = inv.clone();
+                let group = changed.clusters.len();
+                let mut members = inv.component_systems(side);
+                members.extend(inv.component_systems(other));
+                changed.clusters.push(crate::inventory::Cluster {
+                    id: format!("{}-or-{}", inv.component_id(side), inv.component_id(other)),
+                    members,
+                    min_available: 1,
+                });
+                for c in changed.services[*service].requires.iter_mut() {
+                    if *c == side {
+                        *c = Component::Cluster(group);
+                    }
+                }
+                changed
+            }
+        }
+    }
+}
+
+/// The changes that could bring service `k` to zero: outages made online,
+/// a second node, sync integrations made async, and serving from the other
+/// side of a DR pair.
+fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<Change> {
+    let mut changes: Vec<Change> = Vec::new();
     let names =
         crate::base::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
     if !points.is_empty() {
         // Every outage on the single points made an online change.
-        let mut online = inv.clone();
-        for p in points {
-            for t in online.tasks.iter_mut() {
-                if p.outage_tasks.contains(&t.id) {
-                    t.outage = false;
-                    t.down.clear();
-                }
-            }
-        }
-        changes.push((
-            format!("make the outage tasks on {names} online changes (outage: false, no down:), e.g. by failing over first"),
-            online,
-        ));
+        let tasks: Vec<String> = points
+            .iter()
+            .flat_map(|p| p.outage_tasks.iter().cloned())
+            .collect();
+        changes.push(Change {
+            words: format!("make the outage tasks on {names} online changes (outage: false, no down:), e.g. by failing over first"),
+            kind: ChangeKind::Online(tasks),
+        });
         // A redundant partner for each single system: a second node,
         // patched the same way, in a cluster that keeps one of the two up (a
         // cluster a `down:` takes down whole has its members already).
@@ -1228,10 +1336,10 @@ fn candidate_changes(
                     .map(|p| p.system.as_str())
                     .collect::<Vec<_>>(),
             );
-            changes.push((
-                format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
-                with_partners(inv, &systems),
-            ));
+            changes.push(Change {
+                words: format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
+                kind: ChangeKind::Partners(systems),
+            });
         }
     }
     // Sync integrations on the way made async with enough tolerance.
@@ -1251,21 +1359,14 @@ fn candidate_changes(
         .map(str::to_string)
         .collect();
     if !sync_ids.is_empty() {
-        let mut changed = inv.clone();
-        for i in changed.integrations.iter_mut() {
-            if sync_ids.contains(&i.id) {
-                i.mode = IntegrationMode::Async;
-                i.tolerance = i.tolerance.max(longest);
-            }
-        }
-        changes.push((
-            format!(
+        changes.push(Change {
+            words: format!(
                 "make integration {} async with a tolerance of {}",
                 crate::base::join_words(&sync_ids),
                 fmt_minutes(longest)
             ),
-            changed,
-        ));
+            kind: ChangeKind::Async(sync_ids, longest),
+        });
     }
     changes.extend(switchovers(inv, k));
     changes
@@ -1278,7 +1379,7 @@ fn candidate_changes(
 /// `min_available: 1`, taking the required side's place in the service's
 /// `requires`); the DR pair already keeps the two sides from being down at
 /// once, so the group adds no rule, only the board's switchover.
-fn switchovers(inv: &Inventory, k: usize) -> Vec<(String, Inventory)> {
+fn switchovers(inv: &Inventory, k: usize) -> Vec<Change> {
     let svc = &inv.services[k];
     let mut out = Vec::new();
     for pair in &inv.dr {
@@ -1292,28 +1393,18 @@ fn switchovers(inv: &Inventory, k: usize) -> Vec<(String, Inventory)> {
             {
                 continue;
             }
-            let mut changed = inv.clone();
-            let group = changed.clusters.len();
-            let mut members = inv.component_systems(side);
-            members.extend(inv.component_systems(other));
-            changed.clusters.push(crate::inventory::Cluster {
-                id: format!("{}-or-{}", inv.component_id(side), inv.component_id(other)),
-                members,
-                min_available: 1,
-            });
-            for c in changed.services[k].requires.iter_mut() {
-                if *c == side {
-                    *c = Component::Cluster(group);
-                }
-            }
             let (a, b) = (inv.component_id(side), inv.component_id(other));
-            out.push((
-                format!(
+            out.push(Change {
+                words: format!(
                     "serve {} from the {role} {b} while {a} is patched: switch it over to {b} before {a}'s outages and back after (the DR pair never has both down; the time a switchover itself takes is not counted)",
                     svc.id
                 ),
-                changed,
-            ));
+                kind: ChangeKind::Switchover {
+                    service: k,
+                    side,
+                    other,
+                },
+            });
         }
     }
     out
@@ -1370,6 +1461,34 @@ tasks:
             .find(|g| g.change.contains("second node"))
             .unwrap();
         assert_eq!(partner.downtime_minutes, 0, "{partner:?}");
+
+        // Issue #21.22: within a budget of one re-plan, the floors are all
+        // there (proofs, no search) and the changes left out are counted
+        // and said, not dropped silently.
+        use crate::analysis::budget::{Budget, Cut};
+        let base = plan_or_floor_proof(&inv, &opts);
+        let budget = Budget::unlimited().with_units(1);
+        let cut = analyse_within(&inv, &base, &opts, &budget);
+        let shop = &cut[0];
+        assert_eq!(shop.least_downtime_minutes, 40);
+        assert_eq!(shop.single_points.len(), 2);
+        let candidates = r[0].suggestions.len();
+        assert!(candidates >= 3, "{:?}", r[0].suggestions);
+        assert!(shop.suggestions.len() <= 1);
+        assert_eq!(shop.untried_changes, candidates - 1);
+        assert_eq!(shop.cut, Some(Cut::WorkLimit));
+        let text = crate::report::availability::text(&cut);
+        assert!(
+            text.contains(&format!(
+                "what if: {} more changes not re-planned within the work allowed",
+                candidates - 1
+            )),
+            "{text}"
+        );
+        let json = serde_json::to_value(&cut).unwrap();
+        assert_eq!(json[0]["untried_changes"], candidates - 1);
+        // Without a budget nothing is said about it.
+        assert!(!crate::report::availability::text(&r).contains("not re-planned"));
     }
 }
 

@@ -192,6 +192,8 @@ fn async_and_direct_outages_add_up_only_when_they_cannot_overlap() {
         forced_switchovers: Vec::new(),
         max_downtime_minutes: None,
         suggestions: Vec::new(),
+        untried_changes: 0,
+        cut: None,
     }]);
     assert!(
         text.contains("can never overlap") && text.contains("past the 1h tolerance"),
@@ -244,6 +246,8 @@ fn outages_of_one_system_count_each_past_the_tolerance_and_joined_ones_together(
         forced_switchovers: Vec::new(),
         max_downtime_minutes: None,
         suggestions: Vec::new(),
+        untried_changes: 0,
+        cut: None,
     }])
     .contains("each fits within the 1h tolerance on its own"));
     planned_not_below_floor(&i);

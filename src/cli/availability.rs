@@ -44,15 +44,17 @@ impl Args {
 /// `windowplan availability`: each service's least possible downtime, its
 /// single points of failure, and re-planned suggestions that bring it to zero.
 fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limits) -> u8 {
+    let opts = &interruptible(opts);
     let inv = match load(inv_path, limits) {
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    // Planning, then re-plans sharing the limit: the whole run ends within
-    // three times --time-limit (DESIGN.md, "Limits").
-    super::watchdog::budget("availability", opts.time_limit * 3);
-    let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, opts);
-    let report = windowplan::analysis::availability::analyse_from(&inv, &base, opts);
+    // Planning, then re-plans sharing the limit: the analysis stops
+    // starting re-plans at three times --time-limit and says what it left
+    // out (DESIGN.md, "Limits"); the watchdog is only the backstop.
+    let budget = analysis_budget("availability", opts);
+    let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, &budget.limit(opts));
+    let report = windowplan::analysis::availability::analyse_within(&inv, &base, opts, &budget);
     let text = if json {
         let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
         t.push('\n');

@@ -282,6 +282,34 @@ pub fn with_notes<R>(opts: &SolveOptions, solve: impl FnOnce(&SolveOptions) -> R
     r
 }
 
+/// `opts` stopped by Ctrl-C too: the search returns its best so far.
+pub fn interruptible(opts: &SolveOptions) -> SolveOptions {
+    SolveOptions {
+        stop: Some(windowplan::interrupt::flag()),
+        ..opts.clone()
+    }
+}
+
+/// How many times `--time-limit` an analysis (`explain`, `availability`)
+/// may spend from the end of loading: its plan, then re-plans sharing the
+/// rest (DESIGN.md, "Limits").
+pub const ANALYSIS_LIMITS: u32 = 3;
+
+/// The budget of an analysis that plans, then re-plans changed inventories
+/// sharing the time: [`ANALYSIS_LIMITS`] times `--time-limit` from now,
+/// stopped by Ctrl-C. The analysis stops starting re-plans when it runs
+/// out and says what it left out. The watchdog is set a limit later, as
+/// the backstop for a stage that cannot be cut short.
+pub fn analysis_budget(
+    command: &'static str,
+    opts: &SolveOptions,
+) -> windowplan::analysis::budget::Budget {
+    let limit = opts.time_limit.saturating_mul(ANALYSIS_LIMITS);
+    super::watchdog::budget(command, limit.saturating_add(opts.time_limit));
+    windowplan::analysis::budget::Budget::within(limit)
+        .with_stop(Some(windowplan::interrupt::flag()))
+}
+
 /// Tells the user, when Ctrl-C stopped the search, that what follows is the
 /// best plan found so far (not the result of the full time limit).
 pub fn note_interrupt(found: bool) {

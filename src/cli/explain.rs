@@ -54,13 +54,15 @@ fn explain(
     opts: &SolveOptions,
     limits: &Limits,
 ) -> u8 {
+    let opts = &interruptible(opts);
     let inv = match load(inv_path, limits) {
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    // Planning, then re-plans sharing the limit: the whole run ends within
-    // three times --time-limit (DESIGN.md, "Limits").
-    super::watchdog::budget("explain", opts.time_limit * 3);
+    // Planning, then re-plans sharing the limit: the analysis stops
+    // starting re-plans at three times --time-limit and says what it left
+    // out (DESIGN.md, "Limits"); the watchdog is only the backstop.
+    let budget = analysis_budget("explain", opts);
     let explanation = match plan_path {
         Some(plan_path) => {
             let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")
@@ -72,13 +74,15 @@ fn explain(
             let bound = saved.lower_bound_minutes.unwrap_or_else(|| {
                 windowplan::solve::lower_bound(&windowplan::model::compile(&inv).problem)
             });
-            windowplan::analysis::explain::explain_plan(&inv, &starts, bound, true, opts)
+            windowplan::analysis::explain::explain_plan_within(
+                &inv, &starts, bound, true, opts, &budget,
+            )
         }
-        None => windowplan::analysis::explain::explain_inventory(&inv, opts),
+        None => windowplan::analysis::explain::explain_inventory_within(&inv, opts, &budget),
     };
     let text = match format {
         ExplainOutput::Text => windowplan::report::explain::text(&explanation, &inv),
-        ExplainOutput::Json => windowplan::report::explain::json(&explanation),
+        ExplainOutput::Json => windowplan::report::explain::json(&explanation, &inv),
     };
     match write_or_fail(None, &text) {
         EXIT_OK if explanation.has_plan() => EXIT_OK,

@@ -61,10 +61,15 @@ fn risk(
     json: bool,
     limits: &Limits,
 ) -> u8 {
+    let opts = &interruptible(opts);
     let inv = match load(inv_path, limits) {
         Ok(inv) => inv,
         Err(code) => return code,
     };
+    // A plan (when none is given) within --time-limit, then the samples
+    // within another --time-limit; the watchdog is the backstop a limit
+    // later (DESIGN.md, "Limits").
+    super::watchdog::budget("risk", opts.time_limit.saturating_mul(3));
     let starts = match plan_path {
         Some(plan_path) => match read_checked_plan(&inv, plan_path, limits, "simulating it") {
             Ok((s, _)) => s,
@@ -81,7 +86,21 @@ fn risk(
             other => return no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
         },
     };
-    let report = windowplan::analysis::risk::simulate(&inv, &starts, risk);
+    let budget = windowplan::analysis::budget::Budget::within(opts.time_limit)
+        .with_stop(Some(windowplan::interrupt::flag()));
+    let report = windowplan::analysis::risk::simulate_within(&inv, &starts, risk, &budget);
+    if report.samples == 0 && risk.samples > 0 {
+        // Nothing to say: no sample was drawn in time.
+        if windowplan::interrupt::requested() {
+            eprintln!("interrupted: no sample was drawn; nothing was written");
+        } else {
+            eprintln!(
+                "no result within the time limit: no sample was drawn in {:?} (try a longer --time-limit or fewer --samples); nothing was written",
+                opts.time_limit
+            );
+        }
+        return EXIT_NOT_FOUND;
+    }
     let text = if json {
         windowplan::report::risk::json(&report)
     } else {

@@ -3,6 +3,7 @@
 //! single points and the verified suggestions are `analysis::availability`.
 
 use crate::analysis::availability::{DowntimeVerdict, ServiceAvailability};
+use crate::analysis::budget::Cut;
 use crate::base::fmt_minutes;
 use crate::report::rows::fmt_number;
 use std::fmt::Write as _;
@@ -151,6 +152,19 @@ pub fn text(report: &[ServiceAvailability]) -> String {
                 g.change,
                 fmt_minutes(g.downtime_minutes),
                 fmt_minutes(g.window_minutes)
+            );
+        }
+        if a.untried_changes > 0 {
+            let why = match a.cut {
+                Some(Cut::Interrupted) => "before Ctrl-C stopped the analysis",
+                Some(Cut::WorkLimit) => "within the work allowed",
+                _ => "within the time limit (3 × --time-limit in all)",
+            };
+            let _ = writeln!(
+                s,
+                "  what if: {} more change{} not re-planned {why} (they may lower its downtime; the floor above holds regardless)",
+                a.untried_changes,
+                if a.untried_changes == 1 { "" } else { "s" },
             );
         }
     }

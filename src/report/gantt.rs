@@ -9,7 +9,7 @@
 //! external references) and print-friendly (black text, light fills). Output
 //! is deterministic.
 
-use super::csv::{task_rows, wall_hm, wall_long, wall_short, TaskRow};
+use super::rows::{html_escape, task_rows, wall_hm, wall_long, wall_short, TaskRow};
 use crate::base::fmt_minutes;
 use crate::base::{Interval, Time};
 use crate::inventory::{Blackout, Inventory};
@@ -337,7 +337,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
             s,
             r##"<text x="8" y="{}" fill="#000" font-weight="bold">{}</text>"##,
             coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
-            esc(&truncate(&lane.label, ((LEFT - 12.0) / 7.0) as usize))
+            html_escape(&truncate(&lane.label, ((LEFT - 12.0) / 7.0) as usize))
         );
         for (iv, why) in &lane.shade {
             if iv.end <= 0 || iv.start >= span {
@@ -351,7 +351,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
                 coord(x(iv.end) - x(iv.start)),
                 coord(h),
                 lane.shade_fill,
-                esc(&format!(
+                html_escape(&format!(
                     "{}: {}–{}",
                     why,
                     wall_short(&w.at(iv.start)),
@@ -373,7 +373,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
                 coord(top),
                 coord(x(iv.end) - x(iv.start)),
                 coord(h),
-                esc(&format!(
+                html_escape(&format!(
                     "{}: {}–{}",
                     why,
                     wall_short(&w.at(iv.start)),
@@ -389,7 +389,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
             s,
             r##"<text x="8" y="{}" fill="#000" font-style="italic">{}</text>"##,
             coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
-            esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
+            html_escape(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
         );
         for u in sys
             .unavailable
@@ -403,7 +403,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
                 coord(top + 3.0),
                 coord(x(u.interval.end) - x(u.interval.start)),
                 coord(ROW_H - 6.0),
-                esc(&format!(
+                html_escape(&format!(
                     "{} unavailable ({}): {}–{}",
                     sys.id,
                     u.reason.as_deref().unwrap_or("no reason given"),
@@ -420,7 +420,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
             s,
             r##"<text x="8" y="{}" fill="#000" font-style="italic">{}</text>"##,
             coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
-            esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
+            html_escape(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
         );
         if b.interval.end > 0 && b.interval.start < span {
             let _ = writeln!(
@@ -430,7 +430,7 @@ fn lane_backgrounds(f: &Frame, s: &mut String) {
                 coord(top + 3.0),
                 coord(x(b.interval.end) - x(b.interval.start)),
                 coord(ROW_H - 6.0),
-                esc(&blackout_title(inv, b))
+                html_escape(&blackout_title(inv, b))
             );
         }
     }
@@ -478,7 +478,7 @@ fn time_axis(f: &Frame, s: &mut String) {
             r##"<text x="{}" y="{}" text-anchor="middle" fill="#000">{}</text>"##,
             coord(xm),
             coord(axis_y - 4.0),
-            esc(&label)
+            html_escape(&label)
         );
         if first || z.hour() == 0 {
             let _ = writeln!(
@@ -486,7 +486,7 @@ fn time_axis(f: &Frame, s: &mut String) {
                 r##"<text x="{}" y="{}" text-anchor="middle" fill="#000" font-size="9">{}</text>"##,
                 coord(xm),
                 coord(axis_y - 17.0),
-                esc(&z.strftime("%a %d %b").to_string())
+                html_escape(&z.strftime("%a %d %b").to_string())
             );
             first = false;
         }
@@ -505,7 +505,7 @@ fn time_axis(f: &Frame, s: &mut String) {
         r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#000" stroke-width="1.2" stroke-dasharray="6,3"><title>{}</title></line>"##,
         coord(axis_y),
         coord(chart_bottom),
-        esc(&format!(
+        html_escape(&format!(
             "window end {}",
             wall_short(&w.at(plan.length_minutes))
         )),
@@ -517,7 +517,7 @@ fn time_axis(f: &Frame, s: &mut String) {
             r##"<line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#a61c1c" stroke-width="1.5"><title>{}</title></line>"##,
             coord(axis_y),
             coord(chart_bottom),
-            esc(&format!("deadline {}", wall_short(&w.at(d)))),
+            html_escape(&format!("deadline {}", wall_short(&w.at(d)))),
             x = coord(x(d))
         );
     }
@@ -544,7 +544,7 @@ fn full_blackouts(f: &Frame, s: &mut String) {
             coord(tasks_top),
             coord(x(b.interval.end) - x(b.interval.start)),
             coord(tasks_bottom - tasks_top),
-            esc(&blackout_title(inv, b))
+            html_escape(&blackout_title(inv, b))
         );
     }
 }
@@ -575,7 +575,7 @@ fn task_windows(f: &Frame, s: &mut String) -> Vec<Option<(f64, f64, f64)>> {
                     coord(row_top + 2.0),
                     coord(x(iv.end) - x(iv.start)),
                     coord(ROW_H - 4.0),
-                    esc(&format!(
+                    html_escape(&format!(
                         "allowed window for {}: {}–{}",
                         r.id,
                         wall_short(&w.at(iv.start)),
@@ -624,7 +624,7 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
                 s,
                 r##"<g class="task{}" tabindex="0"><title>{}</title><rect x="{}" y="{}" width="{}" height="{BAR_H}" rx="2" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"/>"##,
                 if r.critical { " critical" } else { "" },
-                esc(&bar_title(inv, r)),
+                html_escape(&bar_title(inv, r)),
                 coord(x1),
                 coord(by),
                 coord(x2 - x1)
@@ -659,7 +659,7 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
                     } else {
                         " font-style=\"italic\""
                     },
-                    esc(&label)
+                    html_escape(&label)
                 );
             }
             if let Some(unit) = unit_label(rows, ri) {
@@ -676,7 +676,7 @@ fn task_bars(f: &Frame, s: &mut String, pos: &[Option<(f64, f64, f64)>]) {
                     r##"<text class="unit" x="{}" y="{}" fill="#000" font-style="italic"{anchor}>{}</text>"##,
                     coord(ux),
                     coord(by + BAR_H / 2.0 + FONT / 2.0 - 1.5),
-                    esc(&unit)
+                    html_escape(&unit)
                 );
             }
             own_arrows(f, s, pos, ri);
@@ -721,7 +721,7 @@ fn arrow(
         } else {
             format!("{}arrow", f.ids)
         },
-        esc(&format!("{} after {}", f.rows[si].id, f.rows[pi].id))
+        html_escape(&format!("{} after {}", f.rows[si].id, f.rows[pi].id))
     );
 }
 
@@ -787,7 +787,7 @@ fn service_lanes(f: &Frame, s: &mut String) {
             s,
             r##"<text x="8" y="{}" fill="#000">{}</text>"##,
             coord(top + ROW_H / 2.0 + FONT / 2.0 - 1.0),
-            esc(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
+            html_escape(&truncate(&label, ((LEFT - 12.0) / CHAR_W) as usize))
         );
         for [a, b] in &sd.intervals {
             let (a, b) = (*a, *b);
@@ -801,7 +801,7 @@ fn service_lanes(f: &Frame, s: &mut String) {
                 coord(top + 5.0),
                 coord((x(b) - x(a)).max(1.0)),
                 coord(ROW_H - 10.0),
-                esc(&format!(
+                html_escape(&format!(
                     "{} down {}–{} ({})",
                     sd.id,
                     wall_short(&w.at(a)),
@@ -867,7 +867,7 @@ fn legend(f: &Frame, s: &mut String) {
             coord(legend_y - 10.0),
             coord(lx + 23.0),
             coord(legend_y),
-            esc(label)
+            html_escape(label)
         );
         lx += 23.0 + label_width(label) + 18.0;
     }
@@ -895,7 +895,7 @@ fn header(f: &Frame, s: &mut String) {
     let _ = writeln!(
         s,
         "<title>{}</title>",
-        esc(&format!(
+        html_escape(&format!(
             "Maintenance window {} – {}",
             wall_long(&w.at(0)),
             wall_long(&w.at(plan.length_minutes))
@@ -914,7 +914,7 @@ fn header(f: &Frame, s: &mut String) {
     let _ = writeln!(
         s,
         r##"<text x="10" y="{title_y}" font-size="15" font-weight="bold" fill="#000">{}</text>"##,
-        esc(&format!(
+        html_escape(&format!(
             "Maintenance window {} – {}",
             wall_long(&w.at(0)),
             wall_short(&w.at(plan.length_minutes))
@@ -946,7 +946,7 @@ fn header(f: &Frame, s: &mut String) {
     let _ = writeln!(
         s,
         r##"<text x="10" y="{sub_y}" fill="#000">{}</text>"##,
-        esc(&sub)
+        html_escape(&sub)
     );
 }
 
@@ -1151,8 +1151,8 @@ fn pnr_mark(inv: &Inventory, r: &TaskRow, pnr: Time, xp: f64, row_top: f64) -> S
     format!(
         r##"<g class="pnr" data-task="{}"><title>{}</title><line x1="{x}" y1="{}" x2="{x}" y2="{}" stroke="#a61c1c" stroke-width="1.5" stroke-dasharray="3,2"/><path d="M{} {} L{} {} L{x} {} z" fill="#a61c1c"/></g>
 "##,
-        esc(&r.id),
-        esc(&pnr_words(inv, r, pnr)),
+        html_escape(&r.id),
+        html_escape(&pnr_words(inv, r, pnr)),
         coord(row_top + 1.0),
         coord(row_top + ROW_H - 1.0),
         coord(xp - 4.0),
@@ -1203,24 +1203,6 @@ fn coord(v: f64) -> String {
     }
 }
 
-/// Escapes XML text and attribute values; drops characters XML 1.0 forbids.
-pub(super) fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1237,7 +1219,10 @@ mod tests {
 
     #[test]
     fn xml_escaping() {
-        assert_eq!(esc("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            html_escape("a<b & \"c\"\u{1}"),
+            "a&lt;b &amp; &quot;c&quot;"
+        );
     }
 
     #[test]

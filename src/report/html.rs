@@ -7,9 +7,9 @@
 //! from elsewhere); print CSS lays it out landscape with page breaks kept
 //! out of table rows.
 
-use super::csv::{task_rows, wall_long, wall_short, TaskRow};
-use super::gantt::{esc, Lanes};
+use super::gantt::Lanes;
 use super::markdown::{blackout_scope, num};
+use super::rows::{html_escape, task_rows, wall_long, wall_short, TaskRow};
 use crate::base::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::plan::Plan;
@@ -73,18 +73,18 @@ pub fn render_with(
     );
     s.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     s.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(s, "<title>{}</title>", esc(&title));
+    let _ = writeln!(s, "<title>{}</title>", html_escape(&title));
     let _ = writeln!(s, "<style>{CSS}</style>\n</head>\n<body>");
-    let _ = writeln!(s, "<h1>{}</h1>", esc(&title));
+    let _ = writeln!(s, "<h1>{}</h1>", html_escape(&title));
 
     // Summary.
     s.push_str("<dl class=\"summary\">\n");
     let mut dt = |k: &str, v: String| {
-        let _ = writeln!(s, "<dt>{}</dt><dd>{}</dd>", esc(k), v);
+        let _ = writeln!(s, "<dt>{}</dt><dd>{}</dd>", html_escape(k), v);
     };
     dt(
         "Window",
-        esc(&format!(
+        html_escape(&format!(
             "{} – {}",
             wall_long(&w.at(0)),
             wall_long(&w.at(plan.length_minutes))
@@ -92,25 +92,28 @@ pub fn render_with(
     );
     // Format 1.1: the window's title and change record at the top.
     for (k, v) in w.meta.given() {
-        dt(if k == "title" { "Title" } else { "Change" }, esc(v));
+        dt(
+            if k == "title" { "Title" } else { "Change" },
+            html_escape(v),
+        );
     }
-    dt("Timezone", esc(&w.timezone));
-    dt("Length", esc(&fmt_minutes(plan.length_minutes)));
+    dt("Timezone", html_escape(&w.timezone));
+    dt("Length", html_escape(&fmt_minutes(plan.length_minutes)));
     let gap = plan.length_minutes - plan.lower_bound_minutes;
     dt(
         "Lower bound",
-        esc(&format!(
+        html_escape(&format!(
             "{} (gap {})",
             fmt_minutes(plan.lower_bound_minutes),
             fmt_minutes(gap)
         )),
     );
-    dt("Status", esc(&plan.status));
+    dt("Status", html_escape(&plan.status));
     match w.deadline {
         Some(d) => {
             let margin = d - plan.length_minutes;
             let v = if margin >= 0 {
-                esc(&format!(
+                html_escape(&format!(
                     "{} (margin {})",
                     wall_long(&w.at(d)),
                     fmt_minutes(margin)
@@ -118,8 +121,8 @@ pub fn render_with(
             } else {
                 format!(
                     "{} <span class=\"over\">(over by {})</span>",
-                    esc(&wall_long(&w.at(d))),
-                    esc(&fmt_minutes(-margin))
+                    html_escape(&wall_long(&w.at(d))),
+                    html_escape(&fmt_minutes(-margin))
                 )
             };
             dt("Deadline", v);
@@ -128,7 +131,7 @@ pub fn render_with(
     }
     dt("Tasks", rows.len().to_string());
     if !critical.is_empty() {
-        dt("Critical chain", esc(&critical.join(" → ")));
+        dt("Critical chain", html_escape(&critical.join(" → ")));
     }
     s.push_str("</dl>\n");
 
@@ -145,10 +148,10 @@ pub fn render_with(
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&wall_short(&w.at(b.interval.start))),
-                esc(&wall_short(&w.at(b.interval.end))),
-                esc(b.reason.as_deref().unwrap_or("")),
-                esc(&blackout_scope(inv, b))
+                html_escape(&wall_short(&w.at(b.interval.start))),
+                html_escape(&wall_short(&w.at(b.interval.end))),
+                html_escape(b.reason.as_deref().unwrap_or("")),
+                html_escape(&blackout_scope(inv, b))
             );
         }
         s.push_str("</tbody>\n</table>\n");
@@ -196,14 +199,14 @@ fn backout_cell(inv: &Inventory, r: &TaskRow) -> String {
             let late = r.end > pnr;
             format!(
                 "{}<br><span class=\"pnr{}\">{}</span>",
-                esc(&fmt_minutes(b)),
+                html_escape(&fmt_minutes(b)),
                 if late { " over" } else { "" },
-                esc(&super::gantt::pnr_words(inv, r, pnr))
+                html_escape(&super::gantt::pnr_words(inv, r, pnr))
             )
         }
         None => format!(
             "{}<br>no deadline, so no point of no return",
-            esc(&fmt_minutes(b))
+            html_escape(&fmt_minutes(b))
         ),
     }
 }
@@ -218,8 +221,12 @@ fn runbook_cell(r: &TaskRow) -> String {
     given
         .into_iter()
         .map(|(label, text)| match label {
-            "title" => format!("<p><strong>{}</strong></p>", esc(text)),
-            _ => format!("<p><em>{}:</em> {}</p>", esc(label), esc(text)),
+            "title" => format!("<p><strong>{}</strong></p>", html_escape(text)),
+            _ => format!(
+                "<p><em>{}:</em> {}</p>",
+                html_escape(label),
+                html_escape(text)
+            ),
         })
         .collect()
 }
@@ -244,15 +251,15 @@ fn tasks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical: &[
             } else {
                 format!(" class=\"{}\"", class.join(" "))
             },
-            esc(&r.id),
+            html_escape(&r.id),
             if r.critical { " ★" } else { "" },
-            esc(&r.systems.join(", ")),
-            esc(&r.team_labels().join(", ")),
-            esc(&wall_short(&w.at(r.start))),
-            esc(&wall_short(&w.at(r.end))),
-            esc(&fmt_minutes(r.duration())),
-            esc(&r.outage_words()),
-            esc(&r.after_labels().join(", ")),
+            html_escape(&r.systems.join(", ")),
+            html_escape(&r.team_labels().join(", ")),
+            html_escape(&wall_short(&w.at(r.start))),
+            html_escape(&wall_short(&w.at(r.end))),
+            html_escape(&fmt_minutes(r.duration())),
+            html_escape(&r.outage_words()),
+            html_escape(&r.after_labels().join(", ")),
             backout_cell(inv, r),
             runbook_cell(r)
         );
@@ -281,17 +288,17 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
                 Some(m) if sd.downtime_minutes > m => {
                     format!(
                         "<span class=\"over\">{} (exceeded)</span>",
-                        esc(&fmt_minutes(m))
+                        html_escape(&fmt_minutes(m))
                     )
                 }
-                Some(m) => esc(&fmt_minutes(m)),
+                Some(m) => html_escape(&fmt_minutes(m)),
                 None => "—".into(),
             };
             let down: Vec<String> = sd
                 .intervals
                 .iter()
                 .map(|[a, b]| {
-                    esc(&format!(
+                    html_escape(&format!(
                         "{} – {}",
                         wall_short(&w.at(*a)),
                         wall_short(&w.at(*b))
@@ -301,10 +308,10 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&sd.id),
-                esc(&fmt_minutes(sd.downtime_minutes)),
-                esc(&num(weight)),
-                esc(&num(weighted)),
+                html_escape(&sd.id),
+                html_escape(&fmt_minutes(sd.downtime_minutes)),
+                html_escape(&num(weight)),
+                html_escape(&num(weighted)),
                 limit,
                 if down.is_empty() {
                     "—".to_string()
@@ -316,7 +323,7 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
         let _ = writeln!(
             s,
             "</tbody>\n<tfoot><tr><th colspan=\"3\">Total weighted downtime</th><td class=\"num\">{}</td><td colspan=\"2\"></td></tr></tfoot>\n</table>",
-            esc(&num(total))
+            html_escape(&num(total))
         );
         // Format 1.1: downtime from `unavailable` intervals, apart; notes.
         for sd in plan.services.iter().filter(|x| x.unavailable_minutes > 0) {
@@ -328,15 +335,20 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
             let _ = writeln!(
                 s,
                 "<p class=\"unavailable\">{} is also down {}, {} (systems unavailable: {})</p>",
-                esc(&sd.id),
-                esc(&fmt_minutes(sd.unavailable_minutes)),
+                html_escape(&sd.id),
+                html_escape(&fmt_minutes(sd.unavailable_minutes)),
                 super::rows::NOT_CAUSED_BY_THE_PLAN,
-                esc(&down.join(", "))
+                html_escape(&down.join(", "))
             );
         }
         for svc in inv.services.iter() {
             if let Some(n) = &svc.notes {
-                let _ = writeln!(s, "<p class=\"notes\">{}: {}</p>", esc(&svc.id), esc(n));
+                let _ = writeln!(
+                    s,
+                    "<p class=\"notes\">{}: {}</p>",
+                    html_escape(&svc.id),
+                    html_escape(n)
+                );
             }
         }
         for sys in inv.systems.iter() {
@@ -344,8 +356,8 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
                 let _ = writeln!(
                     s,
                     "<p class=\"notes\">system {}: {}</p>",
-                    esc(&sys.id),
-                    esc(n)
+                    html_escape(&sys.id),
+                    html_escape(n)
                 );
             }
         }

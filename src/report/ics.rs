@@ -9,7 +9,7 @@
 //! inventories, and the same on every re-export of the window, so that
 //! importing a re-plan updates the events instead of duplicating them.
 
-use super::csv::{task_rows, TaskRow};
+use super::rows::{task_rows, TaskRow};
 use crate::base::fmt_minutes;
 use crate::inventory::Inventory;
 use crate::plan::Plan;

@@ -5,7 +5,7 @@
 //! pack (`<pack>.gantt.svg`, which the caller writes), linked and shown as an image
 //! only when the caller says it is there.
 
-use super::csv::{task_rows, wall_long, wall_short, TaskRow};
+use super::rows::{md_code, md_inline, md_text_cell, task_rows, wall_long, wall_short, TaskRow};
 use crate::base::fmt_minutes;
 use crate::inventory::{Component, Inventory};
 use crate::plan::Plan;
@@ -36,10 +36,10 @@ pub fn render_with(
 
     // Format 1.1: the window's title and change record at the top.
     if let Some(t) = &w.meta.title {
-        let _ = writeln!(s, "**{}**\n", inline(t));
+        let _ = writeln!(s, "**{}**\n", md_inline(t));
     }
     if let Some(c) = &w.meta.change {
-        let _ = writeln!(s, "Change: {}\n", inline(c));
+        let _ = writeln!(s, "Change: {}\n", md_inline(c));
     }
 
     summary_section(&mut s, inv, plan, rows.len(), critical);
@@ -71,13 +71,17 @@ fn summary_section(
     // Summary.
     let _ = writeln!(s, "## Summary\n");
     let _ = writeln!(s, "| | |\n|---|---|");
-    let _ = writeln!(s, "| Window start | {} |", cell(&wall_long(&w.at(0))));
+    let _ = writeln!(
+        s,
+        "| Window start | {} |",
+        md_text_cell(&wall_long(&w.at(0)))
+    );
     let _ = writeln!(
         s,
         "| Window end | {} |",
-        cell(&wall_long(&w.at(plan.length_minutes)))
+        md_text_cell(&wall_long(&w.at(plan.length_minutes)))
     );
-    let _ = writeln!(s, "| Timezone | {} |", cell(&w.timezone));
+    let _ = writeln!(s, "| Timezone | {} |", md_text_cell(&w.timezone));
     let _ = writeln!(s, "| Length | {} |", fmt_minutes(plan.length_minutes));
     let gap = plan.length_minutes - plan.lower_bound_minutes;
     let gap_pct = if plan.lower_bound_minutes > 0 {
@@ -100,7 +104,7 @@ fn summary_section(
         "feasible" => "feasible: valid, not proven shortest".to_string(),
         other => other.to_string(),
     };
-    let _ = writeln!(s, "| Status | {} |", cell(&status_words));
+    let _ = writeln!(s, "| Status | {} |", md_text_cell(&status_words));
     match w.deadline {
         Some(d) => {
             let margin = d - plan.length_minutes;
@@ -108,7 +112,7 @@ fn summary_section(
             let _ = writeln!(
                 s,
                 "| Deadline | {} ({} {}) |",
-                cell(&wall_long(&w.at(d))),
+                md_text_cell(&wall_long(&w.at(d))),
                 verdict,
                 fmt_minutes(margin.abs())
             );
@@ -119,7 +123,11 @@ fn summary_section(
     }
     let _ = writeln!(s, "| Tasks | {} |", tasks);
     if !critical.is_empty() {
-        let _ = writeln!(s, "| Critical chain | {} |", cell(&critical.join(" → ")));
+        let _ = writeln!(
+            s,
+            "| Critical chain | {} |",
+            md_text_cell(&critical.join(" → "))
+        );
     }
     s.push('\n');
 }
@@ -174,13 +182,13 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                cell(&sd.id),
-                cell(&requires),
+                md_text_cell(&sd.id),
+                md_text_cell(&requires),
                 fmt_minutes(sd.downtime_minutes),
                 num(weight),
                 num(weighted),
                 limit,
-                cell(&if down.is_empty() {
+                md_text_cell(&if down.is_empty() {
                     "—".to_string()
                 } else {
                     down.join("; ")
@@ -198,7 +206,7 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
             let _ = writeln!(
                 s,
                 "- {} is also down {} {} (systems unavailable: {})",
-                inline(&sd.id),
+                md_inline(&sd.id),
                 fmt_minutes(sd.unavailable_minutes),
                 super::rows::NOT_CAUSED_BY_THE_PLAN,
                 down.join("; ")
@@ -208,8 +216,8 @@ fn services_section(s: &mut String, inv: &Inventory, plan: &Plan) {
             let _ = writeln!(
                 s,
                 "- {}: {}",
-                inline(&svc.id),
-                inline(svc.notes.as_deref().unwrap_or_default())
+                md_inline(&svc.id),
+                md_inline(svc.notes.as_deref().unwrap_or_default())
             );
         }
         if plan.services.iter().any(|x| x.unavailable_minutes > 0)
@@ -232,8 +240,8 @@ fn blackouts_section(s: &mut String, inv: &Inventory) {
                 "- {}–{}: {} ({})",
                 wall_short(&w.at(b.interval.start)),
                 wall_short(&w.at(b.interval.end)),
-                inline(b.reason.as_deref().unwrap_or("blackout")),
-                inline(&blackout_scope(inv, b))
+                md_inline(b.reason.as_deref().unwrap_or("blackout")),
+                md_inline(&blackout_scope(inv, b))
             );
         }
         s.push('\n');
@@ -253,7 +261,7 @@ fn gantt_section(s: &mut String, chart: Option<&str>) {
             let _ = writeln!(
                 s,
                 "The chart is the file [{}]({link}) beside this pack; the HTML report (`--format html`) has it too.",
-                inline(file)
+                md_inline(file)
             );
         }
         None => {
@@ -306,8 +314,8 @@ fn runbook_text(r: &TaskRow) -> String {
     let parts: Vec<String> = given
         .into_iter()
         .map(|(label, text)| match label {
-            "title" => format!("**{}**", cell(text)),
-            _ => format!("{label}: {}", cell(text)),
+            "title" => format!("**{}**", md_text_cell(text)),
+            _ => format!("{label}: {}", md_text_cell(text)),
         })
         .collect();
     parts.join("<br>")
@@ -321,7 +329,7 @@ fn component_label(inv: &Inventory, c: Component) -> String {
 }
 
 fn outage_words(r: &TaskRow) -> String {
-    cell(&r.outage_words())
+    md_text_cell(&r.outage_words())
 }
 
 /// A number without a needless `.0`.
@@ -332,33 +340,6 @@ pub(super) fn num(x: f64) -> String {
         let s = format!("{x:.2}");
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
-}
-
-/// An id as a code span, safe in a table cell.
-fn code(s: &str) -> String {
-    format!("`{}`", s.replace('`', "'").replace('|', "\\|"))
-}
-
-/// Escapes text for a table cell: `|` and line breaks.
-fn cell(s: &str) -> String {
-    inline(s).replace('|', "\\|")
-}
-
-/// Escapes text for inline Markdown: line breaks and characters that would
-/// start emphasis, links or HTML.
-fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\n' | '\r' => out.push(' '),
-            '*' | '[' | ']' | '<' | '>' | '`' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The "Backout" section: each task with a `backout`, its end and its point
@@ -417,7 +398,7 @@ fn backout_section(s: &mut String, inv: &Inventory, plan: &Plan) {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} | {} |",
-            cell(&pt.id),
+            md_text_cell(&pt.id),
             wall_short(&w.at(pt.end_minute)),
             fmt_minutes(*b),
             pnr,
@@ -447,9 +428,9 @@ fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
             continue;
         }
         any = true;
-        let _ = writeln!(s, "### {}\n", inline(&sys.id));
+        let _ = writeln!(s, "### {}\n", md_inline(&sys.id));
         if let Some(n) = &sys.notes {
-            let _ = writeln!(s, "_{}_\n", inline(n));
+            let _ = writeln!(s, "_{}_\n", md_inline(n));
         }
         for r in mine {
             let _ = writeln!(
@@ -457,7 +438,7 @@ fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
                 "- {}–{} {} ({}, {}){}",
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
-                code(&r.id),
+                md_code(&r.id),
                 fmt_minutes(r.duration()),
                 outage_words(r),
                 if r.critical {
@@ -487,7 +468,7 @@ fn changes_section(s: &mut String, inv: &Inventory, rows: &[TaskRow]) {
                 "- {}–{} {} ({})",
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
-                code(&r.id),
+                md_code(&r.id),
                 fmt_minutes(r.duration())
             );
         }
@@ -518,7 +499,7 @@ fn runbooks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical:
         if mine.is_empty() {
             continue;
         }
-        let _ = writeln!(s, "### Team {}\n", inline(team));
+        let _ = writeln!(s, "### Team {}\n", md_inline(team));
         let _ = writeln!(
             s,
             "| # | Start | End | Task | Systems | Duration | Outage | Waits for | Runbook | Done |\n|---:|---|---|---|---|---:|---|---|---|---|"
@@ -531,9 +512,9 @@ fn runbooks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical:
                 .map(|&(_, n)| n)
                 .unwrap_or(1);
             let id = if amount > 1 {
-                format!("{} (×{amount} people)", code(&r.id))
+                format!("{} (×{amount} people)", md_code(&r.id))
             } else {
-                code(&r.id)
+                md_code(&r.id)
             };
             let id = if r.critical { format!("{id} ★") } else { id };
             let _ = writeln!(
@@ -543,10 +524,10 @@ fn runbooks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical:
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
                 id,
-                cell(&r.systems.join(", ")),
+                md_text_cell(&r.systems.join(", ")),
                 fmt_minutes(r.duration()),
                 outage_words(r),
-                cell(&if r.after.is_empty() {
+                md_text_cell(&if r.after.is_empty() {
                     "—".to_string()
                 } else {
                     r.after_labels().join(", ")
@@ -565,7 +546,7 @@ fn runbooks_section(s: &mut String, inv: &Inventory, rows: &[TaskRow], critical:
                 "- {}–{} {}",
                 wall_short(&w.at(r.start)),
                 wall_short(&w.at(r.end)),
-                code(&r.id)
+                md_code(&r.id)
             );
         }
         s.push('\n');
@@ -584,9 +565,9 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(cell("a|b\nc"), "a\\|b c");
-        assert_eq!(inline("*x* [y]"), "\\*x\\* \\[y\\]");
-        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(md_text_cell("a|b\nc"), "a\\|b c");
+        assert_eq!(md_inline("*x* [y]"), "\\*x\\* \\[y\\]");
+        assert_eq!(md_code("a|b"), "`a\\|b`");
     }
 
     #[test]

@@ -185,7 +185,7 @@ pub fn to_json(r: &Replan) -> String {
         "past_point_of_no_return": r.past_no_return,
         "moved": r.moved,
         "critical_chain": r.critical_chain,
-        "critical_chain_words": r.chain_words,
+        "critical_chain_words": chain_words(r),
     });
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
@@ -276,9 +276,9 @@ pub fn markdown(r: &Replan) -> String {
             c.iter().map(|x| md(x)).collect::<Vec<_>>().join(" | ")
         );
     }
-    if !r.chain_words.is_empty() {
+    if !r.chain_links.is_empty() {
         s.push_str("\n## Critical chain from now\n\n");
-        for l in &r.chain_words {
+        for l in &chain_words(r) {
             let _ = writeln!(s, "1. {}", md(l));
         }
     }
@@ -287,7 +287,7 @@ pub fn markdown(r: &Replan) -> String {
 
 /// A CSV field: formulas defused, RFC 4180 quoting (as the plan's CSV).
 fn csv_field(x: &str) -> String {
-    super::csv::quote(x)
+    super::rows::csv_field(x)
 }
 
 /// One row per task: id, state, times, minutes, move, reason.
@@ -524,4 +524,12 @@ pub fn render(r: &Replan, format: super::Format) -> String {
         Format::Html => html(r),
         Format::Svg => svg(r),
     }
+}
+
+/// The critical chain of the rest of the night, each link in words.
+fn chain_words(r: &Replan) -> Vec<String> {
+    r.chain_links
+        .iter()
+        .map(crate::report::explain::chain_link)
+        .collect()
 }

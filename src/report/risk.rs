@@ -1,6 +1,7 @@
 //! The window-risk report (`windowplan risk`) for the terminal and as
 //! JSON. The simulation itself is `analysis::risk`.
 
+use crate::analysis::budget::Cut;
 use crate::analysis::risk::RiskReport;
 use crate::base::fmt_minutes;
 use crate::base::Time;
@@ -24,6 +25,18 @@ pub fn text(report: &RiskReport, inv: &Inventory) -> String {
         report.uncertain_tasks,
         inv.tasks.len()
     );
+    if let Some(cut) = report.cut {
+        let why = match cut {
+            Cut::TimeLimit => "before the time limit (--time-limit)",
+            Cut::Interrupted => "before Ctrl-C stopped it",
+            Cut::WorkLimit => "within the work allowed",
+        };
+        let _ = writeln!(
+            s,
+            "only {} of the {} samples asked for were drawn {why}: the figures are those of --samples {} (the first samples of the seed)",
+            report.samples, report.samples_asked, report.samples
+        );
+    }
     let _ = writeln!(
         s,
         "planned (likely durations): {}",

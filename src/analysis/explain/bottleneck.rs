@@ -14,7 +14,7 @@
 //! only on the minutes it is sure to save (the low end), so no change is
 //! credited with minutes the base inventory may already allow.
 
-use crate::base::fmt_minutes;
+use crate::analysis::budget::{Budget, Cut};
 use crate::base::{Interval, Time};
 use crate::inventory::Inventory;
 use crate::solve::SolveOptions;
@@ -161,81 +161,6 @@ impl Relaxation {
         }
         r
     }
-
-    /// What was changed, in the inventory's words.
-    pub fn describe(&self, inv: &Inventory) -> String {
-        let task_name = |source: usize| {
-            let id = inv
-                .tasks
-                .iter()
-                .find(|t| t.source == source)
-                .map(|t| t.id.as_str())
-                .unwrap_or("?");
-            id.split('@').next().unwrap_or(id).to_string()
-        };
-        match *self {
-            Relaxation::TeamCapacity { team } => {
-                let t = &inv.teams[team];
-                format!(
-                    "one more in team {} (capacity {} → {})",
-                    t.id,
-                    t.capacity,
-                    t.capacity + 1
-                )
-            }
-            Relaxation::ClusterDown { cluster } => {
-                let c = &inv.clusters[cluster];
-                let down = c.max_unavailable() + 1;
-                format!(
-                    "cluster {} allows {} member{} down (min_available {} → {})",
-                    c.id,
-                    down,
-                    if down == 1 { "" } else { "s" },
-                    c.min_available,
-                    c.min_available - 1
-                )
-            }
-            Relaxation::ZoneConcurrent { zone } => {
-                let z = &inv.zones[zone];
-                format!(
-                    "zone {} allows one more change at once (max_concurrent {} → {})",
-                    z.id,
-                    z.max_concurrent,
-                    z.max_concurrent + 1
-                )
-            }
-            Relaxation::Blackout { index } => match &inv.blackouts[index].reason {
-                Some(r) => format!("no blackout for {r} (blackouts[{index}])"),
-                None => format!("no blackouts[{index}]"),
-            },
-            Relaxation::WindowsWidened { source } => format!(
-                "windows of {} widened by {} each side (tasks[{source}].windows)",
-                task_name(source),
-                fmt_minutes(WIDEN)
-            ),
-            Relaxation::WindowsRemoved { source } => format!(
-                "no windows for {} (tasks[{source}].windows)",
-                task_name(source)
-            ),
-            Relaxation::HoursWidened { team } => format!(
-                "team {} on duty {} longer each side (teams[{team}].available)",
-                inv.teams[team].id,
-                fmt_minutes(WIDEN)
-            ),
-            Relaxation::HoursRemoved { team } => format!(
-                "team {} on duty all the time (teams[{team}].available)",
-                inv.teams[team].id
-            ),
-            Relaxation::DrOrder { pair } => {
-                let p = &inv.dr[pair];
-                format!(
-                    "DR pair {} / {} without its order (dr[{pair}].order)",
-                    inv.component_id(p.primary),
-                    inv.component_id(p.standby)
-                )
-            }
-        }
-    }
 }
 
 fn widen(w: &[Interval]) -> Vec<Interval> {
@@ -251,8 +176,6 @@ fn widen(w: &[Interval]) -> Vec<Interval> {
 pub struct Trial {
     /// The rule relaxed, as data.
     pub relaxation: Relaxation,
-    /// The relaxation in words.
-    pub change: String,
     /// Window length with it (None: no plan found in the time given).
     pub length_minutes: Option<Time>,
     /// How much shorter than the plan being explained (negative: longer,
@@ -322,34 +245,6 @@ impl Trial {
     pub fn may_matter(&self) -> bool {
         !self.matters() && self.credit.is_some_and(|c| c.most_minutes > 0)
     }
-
-    /// E.g. "one more in team dba (capacity 2 → 3): 4h40m → 4h10m, −30m (−11%)".
-    pub fn describe(&self, base: Time) -> String {
-        match (self.length_minutes, self.shrink_minutes, self.credit) {
-            (Some(len), Some(shrink), c) if c.is_none_or(|c| c.exact) => format!(
-                "{}: {} → {}, −{} (−{:.0}%)",
-                self.change,
-                fmt_minutes(base),
-                fmt_minutes(len),
-                fmt_minutes(shrink),
-                self.shrink_percent.unwrap_or(0.0)
-            ),
-            (Some(len), Some(_), Some(c)) => format!(
-                "{}: {} → {}, saves between {} and {} on the shortest window (not both sides proven{})",
-                self.change,
-                fmt_minutes(base),
-                fmt_minutes(len),
-                fmt_minutes(c.least_minutes),
-                fmt_minutes(c.most_minutes),
-                if c.least_minutes == 0 {
-                    "; the base inventory may already allow it"
-                } else {
-                    ""
-                }
-            ),
-            _ => format!("{}: no plan found", self.change),
-        }
-    }
 }
 
 /// The bottleneck analysis of a plan of length `base`.
@@ -363,6 +258,22 @@ pub struct Bottlenecks {
     pub tried: Vec<Trial>,
     /// Time limit of each re-plan, in milliseconds.
     pub time_limit_ms: u64,
+    /// How many relaxations apply to the inventory (tried or not).
+    pub candidates: usize,
+    /// Relaxations not tried because the budget ran out, in the order
+    /// they would have been tried.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub untried: Vec<Relaxation>,
+    /// Why some were not tried (the time limit, Ctrl-C, the work allowance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut: Option<Cut>,
+}
+
+impl Bottlenecks {
+    /// Whether every relaxation was tried.
+    pub fn complete(&self) -> bool {
+        self.untried.is_empty()
+    }
 }
 
 /// Tries every relaxation in parallel, each planned with `opts` (give it a
@@ -374,11 +285,37 @@ pub fn bottlenecks(
     base_bound: Time,
     opts: &SolveOptions,
 ) -> Bottlenecks {
+    bottlenecks_within(inv, starts, base_bound, opts, &Budget::unlimited())
+}
+
+/// [`bottlenecks`] within `budget`: each relaxation is one unit of work,
+/// started only while the budget lasts; those not started are listed as
+/// untried (a partial answer that says so).
+pub fn bottlenecks_within(
+    inv: &Inventory,
+    starts: &[Time],
+    base_bound: Time,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Bottlenecks {
     let base = crate::plan::length(inv, starts);
-    let tried: Vec<Trial> = Relaxation::all(inv)
+    let candidates = Relaxation::all(inv);
+    let count = candidates.len();
+    let outcomes: Vec<Result<Trial, Relaxation>> = candidates
         .into_par_iter()
-        .map(|relaxation| try_relaxation(inv, relaxation, starts, base_bound, opts))
+        .map(|relaxation| match budget.start() {
+            Some(_unit) => try_relaxation(inv, relaxation, starts, base_bound, opts, budget),
+            None => Err(relaxation),
+        })
         .collect();
+    let mut tried = Vec::new();
+    let mut untried = Vec::new();
+    for o in outcomes {
+        match o {
+            Ok(t) => tried.push(t),
+            Err(r) => untried.push(r),
+        }
+    }
     let mut ranked: Vec<Trial> = tried.iter().filter(|t| t.matters()).cloned().collect();
     ranked.sort_by_key(|t| {
         (
@@ -391,22 +328,35 @@ pub fn bottlenecks(
         ranked,
         tried,
         time_limit_ms: opts.time_limit.as_millis() as u64,
+        candidates: count,
+        cut: (!untried.is_empty()).then(|| budget.why_short()),
+        untried,
     }
 }
 
 /// Plans one relaxation, starting from the plan being explained where it
 /// still keeps every rule (see the module documentation).
+/// Gives the relaxation back untried when the budget runs out before its
+/// search starts.
 fn try_relaxation(
     inv: &Inventory,
     relaxation: Relaxation,
     starts: &[Time],
     base_bound: Time,
     opts: &SolveOptions,
-) -> Trial {
+    budget: &Budget,
+) -> Result<Trial, Relaxation> {
     let base = crate::plan::length(inv, starts);
     let relaxed = relaxation.apply(inv);
     let base_valid = crate::check::check(&relaxed, starts).is_empty();
-    let solved = crate::pipeline::plan_inventory(&relaxed, opts);
+    if budget.stopped().is_some() {
+        return Err(relaxation);
+    }
+    let solved = crate::pipeline::plan_inventory(&relaxed, &budget.limit(opts));
+    // Cut short by the budget: said as not tried, not as "no plan found".
+    if matches!(solved, Err(crate::error::NoPlan::NotFound(_))) && budget.stopped().is_some() {
+        return Err(relaxation);
+    }
     let improvable = match &solved {
         Ok(plan) => {
             plan.length_minutes < base
@@ -431,8 +381,7 @@ fn try_relaxation(
     };
     let length = found.map(|f| f.0);
     let shrink = length.map(|l| base - l);
-    Trial {
-        change: relaxation.describe(inv),
+    Ok(Trial {
         relaxation,
         length_minutes: length,
         shrink_minutes: shrink,
@@ -443,5 +392,5 @@ fn try_relaxation(
         lower_bound_minutes: found.map(|f| f.1.min(f.0)),
         from_base: found.is_some_and(|f| f.2),
         credit: found.map(|(len, bound, _)| Credit::of(base_bound, base, bound, len)),
-    }
+    })
 }

@@ -8,7 +8,6 @@
 //! resources, DR pairs, blackouts and hours, and a precedence holds a task
 //! back when its lag is met exactly.
 
-use crate::base::{fmt_minutes, join_words};
 use crate::graph::{self, EdgeKind};
 use crate::inventory::{DrOrder, Inventory};
 use crate::model::compile::ResourceOrigin;
@@ -114,94 +113,6 @@ pub enum HeldBy {
     Slack,
 }
 
-impl HeldBy {
-    /// The reason in a change board's words.
-    pub fn describe(&self) -> String {
-        match self {
-            HeldBy::WindowStart => "starts when the window opens".into(),
-            HeldBy::Predecessor { task, lag } if *lag == 0 => format!("waits for {task}"),
-            HeldBy::Predecessor { task, lag } => {
-                format!("waits for {task} (lag {})", fmt_minutes(*lag))
-            }
-            HeldBy::DrOrder { pair, order, task } => {
-                format!("waits for {task} (DR order {order} on {pair})")
-            }
-            HeldBy::MaxLag { task, max_lag } => format!(
-                "must end at most {} before {task} starts (max_lag), and {task} cannot start earlier",
-                fmt_minutes(*max_lag)
-            ),
-            HeldBy::Team {
-                team,
-                capacity,
-                busy,
-            } => format!(
-                "team {team} (capacity {capacity}) was busy with {}",
-                join_words(busy)
-            ),
-            HeldBy::TeamHours { team, from } => {
-                format!("team {team} is not on duty until {from}")
-            }
-            HeldBy::System {
-                system,
-                capacity,
-                busy,
-            } => {
-                let allows = if *capacity == 1 {
-                    "takes one change at a time".to_string()
-                } else {
-                    format!("takes {capacity} changes at a time")
-                };
-                format!(
-                    "system {system} {allows}: {} {} running",
-                    join_words(busy),
-                    was(busy)
-                )
-            }
-            HeldBy::Cluster {
-                cluster,
-                max_down,
-                down,
-            } => format!(
-                "cluster {cluster} allows {max_down} member{} down: {} {} down",
-                if *max_down == 1 { "" } else { "s" },
-                join_words(down),
-                was(down)
-            ),
-            HeldBy::Zone {
-                zone,
-                max_concurrent,
-                busy,
-            } => format!(
-                "zone {zone} allows {max_concurrent} change{} at once: {} {} running",
-                if *max_concurrent == 1 { "" } else { "s" },
-                join_words(busy),
-                was(busy)
-            ),
-            HeldBy::DrPair { pair, task } => {
-                format!("DR pair {pair} is never down on both sides: {task} was down")
-            }
-            HeldBy::Window { opens } => format!("its window opens at {opens}"),
-            HeldBy::Blackout {
-                index,
-                reason,
-                until,
-            } => match reason {
-                Some(r) => format!("blackouts[{index}] ({r}) lasts until {until}"),
-                None => format!("blackouts[{index}] lasts until {until}"),
-            },
-            HeldBy::Slack => "could start earlier (the plan leaves slack here)".into(),
-        }
-    }
-}
-
-fn was(v: &[String]) -> &'static str {
-    if v.len() == 1 {
-        "was"
-    } else {
-        "were"
-    }
-}
-
 /// One link of the critical chain.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChainLink {
@@ -218,24 +129,6 @@ pub struct ChainLink {
     /// Every rule that kept it from starting a minute earlier; the chain
     /// continues through the first one that names a task.
     pub held_by: Vec<HeldBy>,
-}
-
-impl ChainLink {
-    /// The link in words, e.g. "22:15–22:45 patch-db-b: waits for
-    /// backup-db-b (also: team dba (capacity 2) was busy with backup-db-a)".
-    pub fn describe(&self) -> String {
-        let why: Vec<String> = self.held_by.iter().map(|h| h.describe()).collect();
-        let first = why
-            .first()
-            .map(String::as_str)
-            .unwrap_or("no reason recorded");
-        let main = format!("{}–{} {}: {first}", self.start, self.end, self.task);
-        if why.len() <= 1 {
-            main
-        } else {
-            format!("{main} (also: {})", why[1..].join("; "))
-        }
-    }
 }
 
 /// The critical chain of a schedule (one start per task), in causal order:

@@ -10,10 +10,8 @@
 //! checks or the solver prove it, and only "no plan found in the time
 //! given" otherwise; the output says which.
 
-use crate::base::fmt_minutes;
+use crate::analysis::budget::{Budget, Cut};
 use crate::inventory::Inventory;
-use crate::model::Interval;
-use crate::plan::clock;
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -126,104 +124,6 @@ impl RuleGroup {
         }
         out
     }
-
-    /// The group named as in the inventory, e.g. `blackouts[0] (nightly ETL) 01:00–03:00`.
-    pub fn describe(&self, inv: &Inventory) -> String {
-        let w = &inv.window;
-        let spans = |v: &[Interval]| -> String {
-            v.iter()
-                .map(|i| format!("{}–{}", clock(w, i.start), clock(w, i.end)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let file_task = |source: usize| -> String {
-            let id = inv
-                .tasks
-                .iter()
-                .find(|t| t.source == source)
-                .map(|t| t.id.as_str())
-                .unwrap_or("?");
-            id.split('@').next().unwrap_or(id).to_string()
-        };
-        match *self {
-            RuleGroup::Deadline => {
-                let d = w.deadline.unwrap_or(0);
-                format!("window.deadline {}", w.at(d).strftime("%Y-%m-%dT%H:%M"))
-            }
-            RuleGroup::Blackout { index } => {
-                let b = &inv.blackouts[index];
-                let span = spans(&[b.interval]);
-                match &b.reason {
-                    Some(r) => format!("blackouts[{index}] ({r}) {span}"),
-                    None => format!("blackouts[{index}] {span}"),
-                }
-            }
-            RuleGroup::TaskWindows { source } => {
-                let ws = inv
-                    .tasks
-                    .iter()
-                    .find(|t| t.source == source)
-                    .and_then(|t| t.windows.clone())
-                    .unwrap_or_default();
-                format!(
-                    "tasks[{source}].windows of {} ({})",
-                    file_task(source),
-                    spans(&ws)
-                )
-            }
-            RuleGroup::TeamHours { team } => {
-                let t = &inv.teams[team];
-                format!(
-                    "teams[{team}].available of {} ({})",
-                    t.id,
-                    spans(t.available.as_deref().unwrap_or_default())
-                )
-            }
-            RuleGroup::MaxLag { source, after } => {
-                let max = inv
-                    .tasks
-                    .iter()
-                    .filter(|t| t.source == source)
-                    .flat_map(|t| t.after.iter())
-                    .filter(|a| inv.tasks[a.task].source == after)
-                    .find_map(|a| a.max_lag)
-                    .unwrap_or(0);
-                format!(
-                    "tasks[{source}].after max_lag of {} (at most {} after {})",
-                    file_task(source),
-                    fmt_minutes(max),
-                    file_task(after)
-                )
-            }
-            RuleGroup::MaxDowntime { service } => {
-                let s = &inv.services[service];
-                format!(
-                    "services[{service}].max_downtime of {} ({})",
-                    s.id,
-                    fmt_minutes(s.max_downtime.unwrap_or(0))
-                )
-            }
-            RuleGroup::DrOrder { pair } => {
-                let p = &inv.dr[pair];
-                let order = match p.order {
-                    Some(crate::inventory::DrOrder::PrimaryFirst) => "primary_first",
-                    _ => "standby_first",
-                };
-                format!(
-                    "dr[{pair}].order {order} ({} / {})",
-                    inv.component_id(p.primary),
-                    inv.component_id(p.standby)
-                )
-            }
-            RuleGroup::ClusterMin { cluster } => {
-                let c = &inv.clusters[cluster];
-                format!(
-                    "clusters[{cluster}].min_available of {} ({})",
-                    c.id, c.min_available
-                )
-            }
-        }
-    }
 }
 
 /// The inventory without the given groups.
@@ -314,8 +214,6 @@ pub fn verdict(inv: &Inventory, opts: &SolveOptions) -> Verdict {
 pub struct GroupOutcome {
     /// The rule group this outcome is about.
     pub group: RuleGroup,
-    /// The group named as in the inventory.
-    pub rule: String,
     /// In the conflict set.
     pub in_conflict: bool,
     /// In the conflict set: dropping it let a plan be found. Left out: the
@@ -330,9 +228,8 @@ pub struct Conflict {
     pub reason: String,
     /// Whether that is proven (else: no plan found in the time given).
     pub proven: bool,
-    /// The conflict set, named as in the inventory.
-    pub rules: Vec<String>,
-    /// The conflict set as data, in the same order as `rules`.
+    /// The conflict set, in the order the groups are listed
+    /// ([`RuleGroup::all`]).
     pub groups: Vec<RuleGroup>,
     /// Whether the conflict set alone is proven impossible (else its
     /// infeasibility rests on a search that found nothing).
@@ -343,18 +240,54 @@ pub struct Conflict {
     pub tried: Vec<GroupOutcome>,
     /// Time limit of each check, in milliseconds.
     pub time_limit_ms: u64,
+    /// Groups the filter did not decide before the budget ran out: they
+    /// stay in the set, which may then not be the smallest.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub untried: Vec<RuleGroup>,
+    /// Why some were not decided (the time limit, Ctrl-C, the work allowance).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut: Option<Cut>,
 }
 
 /// Finds a small conflict set for an inventory without a plan. `base` is
 /// what planning the whole inventory said; each check uses `opts` (a short
 /// limit, one thread).
 pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflict {
+    conflict_within(inv, base, opts, &Budget::unlimited())
+}
+
+/// One check as a unit of `budget`: `None` when it could not start.
+fn verdict_within(
+    inv: &Inventory,
+    groups: &[RuleGroup],
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Option<Verdict> {
+    let _unit = budget.start()?;
+    match verdict(&without(inv, groups), &budget.limit(opts)) {
+        // Cut short by the budget: not decided.
+        Verdict::NotFound { .. } if budget.stopped().is_some() => None,
+        v => Some(v),
+    }
+}
+
+/// [`conflict`] within `budget`: each check is a unit of work. When the
+/// budget runs out the filter stops; the groups it did not decide stay in
+/// the set (which still has no plan: only groups shown droppable were
+/// dropped) and are listed as untried, so the set may not be the smallest.
+pub fn conflict_within(
+    inv: &Inventory,
+    base: &Verdict,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Conflict {
     let groups = RuleGroup::all(inv);
     // Each group dropped alone, in parallel.
-    let alone: Vec<Verdict> = groups
+    let alone: Vec<Option<Verdict>> = groups
         .par_iter()
-        .map(|g| verdict(&without(inv, &[*g]), opts))
+        .map(|g| verdict_within(inv, &[*g], opts, budget))
         .collect();
+    let feasible_alone = |j: usize| alone[j].as_ref().is_some_and(Verdict::is_feasible);
     // The deletion filter, a few steps at a time: with `dropped` gone, try
     // dropping the next 1, 2, .. `width` candidates at once (in parallel).
     // The first of those sets that allows a plan shows its last group is
@@ -366,16 +299,13 @@ pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflic
     let mut current = base.clone();
     let mut k = 0;
     while k < n {
-        if alone[k].is_feasible() {
-            decided[k] = Some(alone[k].clone());
+        if feasible_alone(k) {
+            decided[k] = alone[k].clone();
             k += 1;
             continue;
         }
-        let batch: Vec<usize> = (k..n)
-            .filter(|&j| !alone[j].is_feasible())
-            .take(width)
-            .collect();
-        let results: Vec<Verdict> = (0..batch.len())
+        let batch: Vec<usize> = (k..n).filter(|&j| !feasible_alone(j)).take(width).collect();
+        let results: Vec<Option<Verdict>> = (0..batch.len())
             .into_par_iter()
             .map(|i| {
                 if i == 0 && dropped.is_empty() {
@@ -383,20 +313,25 @@ pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflic
                 }
                 let mut trial = dropped.clone();
                 trial.extend(batch[..=i].iter().map(|&j| groups[j]));
-                verdict(&without(inv, &trial), opts)
+                verdict_within(inv, &trial, opts, budget)
             })
             .collect();
-        let upto = results
+        // Only the checks before the first one the budget left out count.
+        let done: Vec<Verdict> = results.into_iter().map_while(|v| v).collect();
+        if done.is_empty() {
+            break;
+        }
+        let upto = done
             .iter()
             .position(|v| v.is_feasible())
-            .map_or(batch.len(), |p| p + 1);
+            .map_or(done.len(), |p| p + 1);
         let last = batch[upto - 1];
         for j in k..=last {
-            if alone[j].is_feasible() {
-                decided[j] = Some(alone[j].clone());
+            if feasible_alone(j) {
+                decided[j] = alone[j].clone();
             }
         }
-        for (i, v) in results.into_iter().take(upto).enumerate() {
+        for (i, v) in done.into_iter().take(upto).enumerate() {
             if !v.is_feasible() {
                 dropped.push(groups[batch[i]]);
                 current = v.clone();
@@ -405,17 +340,22 @@ pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflic
         }
         k = last + 1;
     }
+    let untried: Vec<RuleGroup> = groups
+        .iter()
+        .zip(&decided)
+        .filter(|(_, v)| v.is_none())
+        .map(|(g, _)| *g)
+        .collect();
     let outcomes: Vec<GroupOutcome> = groups
         .iter()
         .zip(decided)
-        .map(|(g, v)| {
-            let v = v.unwrap_or(Verdict::Feasible);
-            GroupOutcome {
+        .filter_map(|(g, v)| {
+            let v = v?;
+            Some(GroupOutcome {
                 group: *g,
-                rule: g.describe(inv),
                 in_conflict: v.is_feasible(),
                 verdict: v,
-            }
+            })
         })
         .collect();
     let set: Vec<RuleGroup> = groups
@@ -426,11 +366,12 @@ pub fn conflict(inv: &Inventory, base: &Verdict, opts: &SolveOptions) -> Conflic
     Conflict {
         reason: base.reason().to_string(),
         proven: base.is_proof(),
-        rules: set.iter().map(|g| g.describe(inv)).collect(),
         groups: set,
         set_proven: current.is_proof(),
         set_reason: current.reason().to_string(),
         tried: outcomes,
         time_limit_ms: opts.time_limit.as_millis() as u64,
+        cut: (!untried.is_empty()).then(|| budget.why_short()),
+        untried,
     }
 }

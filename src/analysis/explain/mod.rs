@@ -15,10 +15,11 @@ pub mod bottleneck;
 pub mod chain;
 pub mod conflict;
 
-pub use bottleneck::{bottlenecks, Bottlenecks, Credit, Relaxation, Trial};
+pub use bottleneck::{bottlenecks, bottlenecks_within, Bottlenecks, Credit, Relaxation, Trial};
 pub use chain::{critical_chain, ChainLink, HeldBy};
-pub use conflict::{conflict, Conflict, RuleGroup, Verdict};
+pub use conflict::{conflict, conflict_within, Conflict, RuleGroup, Verdict};
 
+use crate::analysis::budget::Budget;
 use crate::base::Time;
 use crate::inventory::Inventory;
 use crate::plan::clock;
@@ -96,22 +97,37 @@ pub(crate) fn short_options(opts: &SolveOptions, checks: usize) -> SolveOptions 
 /// Plans the inventory with `opts` and explains the result: the critical
 /// chain and bottlenecks of the plan, or the conflict set when there is none.
 pub fn explain_inventory(inv: &Inventory, opts: &SolveOptions) -> Explanation {
-    match crate::pipeline::plan_inventory(inv, opts) {
+    explain_inventory_within(inv, opts, &Budget::unlimited())
+}
+
+/// [`explain_inventory`] within `budget`: the plan gets `opts`' time limit
+/// (cut to the time left), then the re-plans of the bottleneck or conflict
+/// search share what is left, each a unit of the budget; what the budget
+/// did not allow is listed as not tried.
+pub fn explain_inventory_within(
+    inv: &Inventory,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Explanation {
+    match crate::pipeline::plan_inventory(inv, &budget.limit(opts)) {
         Ok(plan) => match plan.starts(inv) {
-            Some(starts) => explain_plan(inv, &starts, plan.lower_bound_minutes, false, opts),
+            Some(starts) => {
+                explain_plan_within(inv, &starts, plan.lower_bound_minutes, false, opts, budget)
+            }
             None => explain_no_plan(
                 inv,
                 Verdict::NotFound {
                     reason: "internal error: the plan does not name every task once".into(),
                 },
                 opts,
+                budget,
             ),
         },
         Err(crate::error::NoPlan::Infeasible(reason)) => {
-            explain_no_plan(inv, Verdict::Infeasible { reason }, opts)
+            explain_no_plan(inv, Verdict::Infeasible { reason }, opts, budget)
         }
         Err(crate::error::NoPlan::NotFound(reason)) => {
-            explain_no_plan(inv, Verdict::NotFound { reason }, opts)
+            explain_no_plan(inv, Verdict::NotFound { reason }, opts, budget)
         }
     }
 }
@@ -125,11 +141,24 @@ pub fn explain_plan(
     given: bool,
     opts: &SolveOptions,
 ) -> Explanation {
+    explain_plan_within(inv, starts, lower_bound, given, opts, &Budget::unlimited())
+}
+
+/// [`explain_plan`] within `budget`: the critical chain always (it costs
+/// one pass over the plan), the bottlenecks as far as the budget allows.
+pub fn explain_plan_within(
+    inv: &Inventory,
+    starts: &[Time],
+    lower_bound: Time,
+    given: bool,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Explanation {
     let compiled = crate::model::compile(inv);
     let length = crate::plan::length(inv, starts);
     let chain = critical_chain(inv, &compiled, starts);
     let short = short_options(opts, Relaxation::all(inv).len());
-    let b = bottlenecks(inv, starts, lower_bound.min(length), &short);
+    let b = bottlenecks_within(inv, starts, lower_bound.min(length), &short, budget);
     Explanation {
         format: EXPLAIN_FORMAT.into(),
         outcome: "planned".into(),
@@ -146,7 +175,12 @@ pub fn explain_plan(
 }
 
 /// Explains why an inventory has no plan (`base`: what planning it said).
-pub(crate) fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOptions) -> Explanation {
+pub(crate) fn explain_no_plan(
+    inv: &Inventory,
+    base: Verdict,
+    opts: &SolveOptions,
+    budget: &Budget,
+) -> Explanation {
     let short = short_options(opts, RuleGroup::all(inv).len());
     Explanation {
         format: EXPLAIN_FORMAT.into(),
@@ -154,7 +188,7 @@ pub(crate) fn explain_no_plan(inv: &Inventory, base: Verdict, opts: &SolveOption
         plan: None,
         critical_chain: Vec::new(),
         bottlenecks: None,
-        conflict: Some(conflict(inv, &base, &short)),
+        conflict: Some(conflict_within(inv, &base, &short, budget)),
     }
 }
 

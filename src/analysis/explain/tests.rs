@@ -15,7 +15,7 @@ fn chain_words(i: &Inventory, starts: &[Time]) -> Vec<String> {
     );
     critical_chain(i, &c, starts)
         .iter()
-        .map(|l| l.describe())
+        .map(crate::report::explain::chain_link)
         .collect()
 }
 
@@ -169,12 +169,13 @@ tasks:
         conflict: Some(Conflict {
             reason: "no schedule found".into(),
             proven: false,
-            rules: vec![RuleGroup::Deadline.describe(&i)],
             groups: vec![RuleGroup::Deadline],
             set_proven: false,
             set_reason: "no schedule found".into(),
             tried: Vec::new(),
             time_limit_ms: 250,
+            untried: Vec::new(),
+            cut: None,
         }),
     };
     let text = crate::report::explain::text(&e, &i);
@@ -288,7 +289,7 @@ tasks:
     assert_eq!(first.length_minutes, Some(60));
     assert_eq!(first.shrink_percent, Some(50.0));
     assert_eq!(
-        first.describe(120),
+        crate::report::explain::trial(first, 120, &i),
         "one more in team ops (capacity 1 → 2): 2h → 1h, −1h (−50%)"
     );
     assert_eq!(b.ranked.len(), 1, "{:?}", b.ranked);
@@ -309,7 +310,7 @@ fn deadline_and_blackout_conflict_without_the_irrelevant_blackout() {
     let c = e.conflict.as_ref().unwrap();
     assert!(c.proven);
     assert_eq!(
-        c.rules,
+        crate::report::explain::conflict_rules(c, &i),
         vec![
             "window.deadline 2026-12-06T00:00",
             "blackouts[0] (nightly ETL) 22:00–23:30"
@@ -356,7 +357,10 @@ tasks:
             RuleGroup::TaskWindows { source: 0 }
         ]
     );
-    assert_eq!(c.rules[1], "tasks[0].windows of schema-v42 (22:00–23:30)");
+    assert_eq!(
+        crate::report::explain::conflict_rules(c, &i)[1],
+        "tasks[0].windows of schema-v42 (22:00–23:30)"
+    );
 }
 
 #[test]
@@ -370,7 +374,7 @@ tasks:
   - { id: tb, system: b, duration: 30m, team: ops }
 "#);
     let e = explain_inventory(&i, &opts(500));
-    let v: serde_json::Value = serde_json::from_str(&crate::report::explain::json(&e)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&crate::report::explain::json(&e, &i)).unwrap();
     assert_eq!(v["format"], EXPLAIN_FORMAT);
     assert_eq!(v["outcome"], "planned");
     assert_eq!(v["critical_chain"][1]["held_by"][0]["kind"], "team");
@@ -401,7 +405,7 @@ tasks:
     let e = explain_inventory(&i, &opts(500));
     let c = e.conflict.as_ref().unwrap();
     assert_eq!(
-        c.rules,
+        crate::report::explain::conflict_rules(c, &i),
         vec![
             "blackouts[0] (settlement) 23:00–00:30",
             "teams[1].available of oracle-support (23:00–01:00)"
@@ -423,10 +427,14 @@ tasks:
     assert_eq!(e.plan.as_ref().unwrap().length_minutes, 120);
     let b = e.bottlenecks.as_ref().unwrap();
     assert_eq!(
-        b.ranked[0].describe(120),
+        crate::report::explain::trial(&b.ranked[0], 120, &i),
         "cluster web-tier allows 2 members down (min_available 3 → 2): 2h → 1h, −1h (−50%)"
     );
-    let chain: Vec<String> = e.critical_chain.iter().map(|l| l.describe()).collect();
+    let chain: Vec<String> = e
+        .critical_chain
+        .iter()
+        .map(crate::report::explain::chain_link)
+        .collect();
     assert_eq!(chain.len(), 4, "{chain:?}");
     assert!(
         chain[3].contains("cluster web-tier allows 1 member down"),
@@ -447,7 +455,6 @@ tasks:
 "#);
     let trial = |team: usize, length: Option<Time>| Trial {
         relaxation: Relaxation::TeamCapacity { team },
-        change: Relaxation::TeamCapacity { team }.describe(&i),
         length_minutes: length,
         shrink_minutes: length.map(|l| 30 - l),
         shrink_percent: None,
@@ -466,6 +473,9 @@ tasks:
             ranked: Vec::new(),
             tried: vec![trial(0, Some(30)), trial(1, None)],
             time_limit_ms: 200,
+            candidates: 2,
+            untried: Vec::new(),
+            cut: None,
         }),
         conflict: None,
     };
@@ -556,4 +566,95 @@ tasks:
     assert_eq!(team.length_minutes, Some(30));
     assert_eq!(team.credit.unwrap().least_minutes, 30);
     assert!(team.credit.unwrap().exact);
+}
+
+/// Issue #21.22: the bottleneck search keeps its budget. With a work
+/// allowance of one re-plan, one relaxation is tried and the others are
+/// listed as not tried (and said so), whatever the machine's speed.
+#[test]
+fn bottlenecks_stop_at_their_budget_and_say_what_they_left_out() {
+    use crate::analysis::budget::{Budget, Cut};
+    let i = inv(r#"
+window: { start: 2026-12-05T22:00, timezone: UTC }
+teams: [{ id: ops, capacity: 1 }, { id: dba, capacity: 1 }]
+systems: [{ id: a }, { id: b }, { id: c }]
+blackouts:
+  - { from: 2026-12-06T05:00, to: 2026-12-06T06:00, reason: backups }
+tasks:
+  - { id: ta, system: a, duration: 30m, team: ops }
+  - { id: tb, system: b, duration: 30m, team: ops }
+  - { id: tc, system: c, duration: 30m, team: dba }
+"#);
+    let starts = [0, 30, 0];
+    let all = Relaxation::all(&i).len();
+    assert!(all >= 3, "{all}");
+    let budget = Budget::unlimited().with_units(1);
+    let e = explain_plan_within(&i, &starts, 60, true, &opts(300), &budget);
+    let b = e.bottlenecks.as_ref().unwrap();
+    assert_eq!(b.candidates, all);
+    assert_eq!(b.tried.len(), 1, "{b:?}");
+    assert_eq!(b.untried.len(), all - 1);
+    assert_eq!(b.cut, Some(Cut::WorkLimit));
+    assert!(!b.complete());
+    // The plan and its chain are still there: a partial but true answer.
+    assert!(e.has_plan());
+    assert!(!e.critical_chain.is_empty());
+    let text = crate::report::explain::text(&e, &i);
+    assert!(
+        text.contains(&format!(
+            "Not tried within the work allowed: {} of {all} relaxations (bottleneck credits computed for 1 of {all})",
+            all - 1
+        )),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&crate::report::explain::json(&e, &i)).unwrap();
+    assert_eq!(v["bottlenecks"]["candidates"], all);
+    assert_eq!(v["bottlenecks"]["cut"], "work_limit");
+    assert_eq!(
+        v["bottlenecks"]["untried"].as_array().unwrap().len(),
+        all - 1
+    );
+    // A time limit already spent: nothing is tried, said so.
+    let spent = Budget::within(Duration::ZERO);
+    let e = explain_plan_within(&i, &starts, 60, true, &opts(300), &spent);
+    let b = e.bottlenecks.as_ref().unwrap();
+    assert!(b.tried.is_empty() && b.untried.len() == all, "{b:?}");
+    assert_eq!(b.cut, Some(Cut::TimeLimit));
+    let text = crate::report::explain::text(&e, &i);
+    assert!(text.contains("Not tried within the time limit"), "{text}");
+}
+
+/// The conflict search keeps its budget: with no re-plan allowed, every
+/// group stays in the set, marked as not tried, and the set is not claimed
+/// to be the smallest.
+#[test]
+fn a_conflict_cut_short_keeps_its_untried_groups_and_says_so() {
+    use crate::analysis::budget::{Budget, Cut};
+    let i = inv(include_str!(
+        "../../../tests/fixtures/deadline-and-blackout.yaml"
+    ));
+    let groups = RuleGroup::all(&i);
+    let base = conflict::verdict(&i, &opts(500));
+    assert!(!base.is_feasible());
+    let c = conflict_within(&i, &base, &opts(500), &Budget::unlimited().with_units(0));
+    assert_eq!(c.groups, groups);
+    assert_eq!(c.untried, groups);
+    assert_eq!(c.cut, Some(Cut::WorkLimit));
+    assert!(c.tried.is_empty());
+    let e = Explanation {
+        format: EXPLAIN_FORMAT.into(),
+        outcome: "no_plan".into(),
+        plan: None,
+        critical_chain: Vec::new(),
+        bottlenecks: None,
+        conflict: Some(c),
+    };
+    let text = crate::report::explain::text(&e, &i);
+    assert!(text.contains("the set may not be the smallest"), "{text}");
+    assert!(!text.contains("drop any one of them"), "{text}");
+    assert!(text.contains("(not tried)"), "{text}");
+    // With room for every check it is the full answer again.
+    let c = conflict_within(&i, &base, &opts(500), &Budget::unlimited().with_units(1000));
+    assert!(c.untried.is_empty() && c.cut.is_none());
+    assert_eq!(c.groups.len(), 2);
 }

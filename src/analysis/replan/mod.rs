@@ -96,8 +96,9 @@ pub struct Replan {
     pub moved: Vec<Moved>,
     /// The critical chain of the rest of the night (links ending after `now`).
     pub critical_chain: Vec<String>,
-    /// The same in words.
-    pub chain_words: Vec<String>,
+    /// The same links, with what held each back (`report::explain::chain_link`
+    /// puts them in words).
+    pub chain_links: Vec<crate::analysis::explain::ChainLink>,
 }
 
 /// What re-planning gave.
@@ -319,8 +320,12 @@ fn droppable(inv: &Inventory, p: &Progress, drops: &[Option<String>]) -> Vec<usi
         .collect()
 }
 
-/// The critical chain of a night plan, from `now`: ids and words.
-fn chain_from(night: &Inventory, plan: &Plan, now: Time) -> (Vec<String>, Vec<String>) {
+/// The critical chain of a night plan, from `now`: ids and links.
+fn chain_from(
+    night: &Inventory,
+    plan: &Plan,
+    now: Time,
+) -> (Vec<String>, Vec<crate::analysis::explain::ChainLink>) {
     let Some(starts) = plan.starts(night) else {
         return (Vec::new(), Vec::new());
     };
@@ -328,7 +333,7 @@ fn chain_from(night: &Inventory, plan: &Plan, now: Time) -> (Vec<String>, Vec<St
     crate::analysis::explain::critical_chain(night, &compiled, &starts)
         .into_iter()
         .filter(|l| l.end_minute > now)
-        .map(|l| (l.task.clone(), l.describe()))
+        .map(|l| (l.task.clone(), l))
         .unzip()
 }
 
@@ -388,7 +393,7 @@ impl Ctx<'_> {
                 .collect(),
             None => Vec::new(),
         };
-        let (critical_chain, chain_words) = chain_from(&night, &plan, now);
+        let (critical_chain, chain_links) = chain_from(&night, &plan, now);
         // The plan is re-verified as the checker sees a saved re-plan:
         // fixed tasks at their times within their own windows.
         let violations = crate::check::replan::check_entries(inv, &entries, now, &plan);
@@ -414,7 +419,7 @@ impl Ctx<'_> {
             past_no_return,
             moved,
             critical_chain,
-            chain_words,
+            chain_links,
         }))
     }
 }
