@@ -118,7 +118,7 @@ fn remap_section(text: &str, section: &str, kept: &[usize]) -> String {
 }
 
 /// The top-level keys of an inventory, in the order of the file model.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "window",
     "teams",
     "systems",
@@ -129,6 +129,7 @@ const SECTIONS: [&str; 10] = [
     "services",
     "integrations",
     "tasks",
+    "schema_changes",
 ];
 
 /// A shape problem as a diagnostic (E005) at its path and place.
@@ -180,6 +181,7 @@ pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diag
         services: Vec::new(),
         integrations: Vec::new(),
         tasks: Vec::new(),
+        schema_changes: Vec::new(),
     };
     let Value::Map(entries) = &root.value else {
         let d = Diagnostic::new(
@@ -232,7 +234,8 @@ pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diag
             "blackouts" => f.blackouts = list(value, section, &mut partial, &mut diags, lang),
             "services" => f.services = list(value, section, &mut partial, &mut diags, lang),
             "integrations" => f.integrations = list(value, section, &mut partial, &mut diags, lang),
-            _ => f.tasks = list(value, section, &mut partial, &mut diags, lang),
+            "tasks" => f.tasks = list(value, section, &mut partial, &mut diags, lang),
+            _ => f.schema_changes = list(value, section, &mut partial, &mut diags, lang),
         }
     }
     if !seen.contains("window") {
