@@ -271,6 +271,7 @@ fn plan(inv: &Inventory) -> Plan {
             },
         ],
         meta: Default::default(),
+        deferred: vec![],
     }
 }
 

@@ -136,6 +136,8 @@ pub fn render_with(
 
     tasks_section(&mut s, inv, &rows, critical);
 
+    s.push_str(&super::schema_changes::html(inv, plan, esc));
+
     services_section(&mut s, inv, plan);
 
     // Blackouts.
