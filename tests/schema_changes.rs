@@ -408,3 +408,52 @@ fn every_fixture_of_format_12_validates_against_the_json_schema() {
 fn serde_saphyr_value(text: &str) -> serde_json::Value {
     windowplan::inventory::parse_value(text, Format::Yaml).unwrap()
 }
+
+/// The CAB pack shows each schema change with the contract as its point of
+/// no return and the backout before it (redeploy, no restore); the
+/// runbook, CSV and JSON carry the schema change id of each step.
+#[test]
+fn reports_show_the_point_of_no_return() {
+    let inv = load(&fixture_text());
+    let p = plan(&inv);
+    let md = windowplan::report::markdown::render(&inv, &p, &[]);
+    let section = &md[md.find("## Schema changes").expect("section")..];
+    assert!(section.contains("the contract is the schema change's point of no return"));
+    assert!(section.contains("| contract | orders-v43.contract | Sat 23:12 UTC | Sat 23:27 UTC | **point of no return"));
+    assert!(section.contains("Backout: until the contract starts at Sat 23:12 UTC, back out by redeploying the old code (app-deploy-v43); no restore"));
+    assert!(md.contains("back out by redeploying the old code"), "runbook rollback text");
+    let html = windowplan::report::html::render(&inv, &p, &[]);
+    assert!(html.contains("<h2>Schema changes</h2>") && html.contains("point of no return"));
+    let table = windowplan::report::table::render(&inv, &p);
+    assert!(table.contains("orders-v43  point of no return: contract at Sat 23:12"), "{table}");
+    let csv = windowplan::report::csv::render(&inv, &p);
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with(",schema_change,schema_step"), "{header}");
+    assert!(csv.lines().any(|l| l.starts_with("orders-v43.cutover,") && l.ends_with(",orders-v43,cutover")));
+    assert!(csv.lines().any(|l| l.starts_with("app-deploy-v43@app-1,") && l.ends_with(",orders-v43,deploy")));
+    let json: serde_json::Value = serde_json::to_value(&p).unwrap();
+    let backfill = json["tasks"].as_array().unwrap().iter().find(|t| t["id"] == "orders-v43.backfill").unwrap();
+    assert_eq!(backfill["schema_change"], "orders-v43");
+    assert_eq!(backfill["schema_step"], "backfill");
+    assert!(json.get("deferred").is_none());
+}
+
+/// A deferred contract is listed as such in every output that speaks of the
+/// schema change, and in the plan JSON.
+#[test]
+fn reports_list_a_deferred_contract() {
+    let inv = load(&variant(", same_window: true }", " }"));
+    let p = plan(&inv);
+    let md = windowplan::report::markdown::render(&inv, &p, &[]);
+    assert!(md.contains("| contract | orders-v43.contract | — | — | **deferred: contract in a later window** |"), "{md}");
+    assert!(md.contains("Backout: deferred: contract in a later window. Tonight has no point of no return"));
+    let table = windowplan::report::table::render(&inv, &p);
+    assert!(table.contains("orders-v43  deferred: contract in a later window"));
+    assert_eq!(p.deferred.len(), 1);
+    assert_eq!(p.deferred[0].id, "orders-v43.contract");
+    assert!(p.deferred[0].reason.starts_with("deferred: contract in a later window"));
+    // The saved plan reads back and checks.
+    let text = serde_json::to_string(&p).unwrap();
+    let starts = windowplan::plan::read_plan_starts(&text, &inv).unwrap();
+    assert!(windowplan::check::check(&inv, &starts).is_empty());
+}
