@@ -457,3 +457,31 @@ fn reports_list_a_deferred_contract() {
     let starts = windowplan::plan::read_plan_starts(&text, &inv).unwrap();
     assert!(windowplan::check::check(&inv, &starts).is_empty());
 }
+
+/// A what-if may patch a schema change by its id (the list extension):
+/// "run the contract tonight" adds the contract's 15 minutes to the window.
+#[test]
+fn whatif_patches_a_schema_change_by_id() {
+    use windowplan::analysis::whatif::{compare, parse_scenarios, RowOutcome};
+    let text = variant(", same_window: true }", " }");
+    let base = load(&text);
+    let doc = windowplan::inventory::parse_value(&text, Format::Yaml).unwrap();
+    let scenarios = parse_scenarios(
+        "name: contract tonight\npatch:\n  schema_changes:\n    orders-v43: { contract: { same_window: true } }\n",
+        Format::Yaml,
+        "s.yaml",
+    )
+    .unwrap();
+    let opts = SolveOptions {
+        time_limit: Duration::from_secs(10),
+        threads: 1,
+        ..Default::default()
+    };
+    let c = compare(&doc, &base, &scenarios, "sc.yaml", &opts).unwrap_or_else(|e| panic!("{e:?}"));
+    let length = |o: &RowOutcome| match o {
+        RowOutcome::Planned(s) => s.length_minutes,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(length(&c.base.outcome), 72);
+    assert_eq!(length(&c.scenarios[0].outcome), 87);
+}

@@ -66,7 +66,8 @@ pub struct Scenario {
 /// that identifies an element.
 pub(crate) fn list_key(list: &str) -> Option<&'static str> {
     match list {
-        "teams" | "systems" | "clusters" | "zones" | "services" | "integrations" | "tasks" => {
+        "teams" | "systems" | "clusters" | "zones" | "services" | "integrations" | "tasks"
+        | "schema_changes" => {
             Some("id")
         }
         "dr" => Some("primary"),
