@@ -5,6 +5,7 @@
 //! error code.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::time::Duration;
 use windowplan::inventory::{Format, Inventory};
 use windowplan::load_inventory_str as load_str;
@@ -419,20 +420,37 @@ fn reports_show_the_point_of_no_return() {
     let md = windowplan::report::markdown::render(&inv, &p, &[]);
     let section = &md[md.find("## Schema changes").expect("section")..];
     assert!(section.contains("the contract is the schema change's point of no return"));
-    assert!(section.contains("| contract | orders-v43.contract | Sat 23:12 UTC | Sat 23:27 UTC | **point of no return"));
+    assert!(section.contains(
+        "| contract | orders-v43.contract | Sat 23:12 UTC | Sat 23:27 UTC | **point of no return"
+    ));
     assert!(section.contains("Backout: until the contract starts at Sat 23:12 UTC, back out by redeploying the old code (app-deploy-v43); no restore"));
-    assert!(md.contains("back out by redeploying the old code"), "runbook rollback text");
+    assert!(
+        md.contains("back out by redeploying the old code"),
+        "runbook rollback text"
+    );
     let html = windowplan::report::html::render(&inv, &p, &[]);
     assert!(html.contains("<h2>Schema changes</h2>") && html.contains("point of no return"));
     let table = windowplan::report::table::render(&inv, &p);
-    assert!(table.contains("orders-v43  point of no return: contract at Sat 23:12"), "{table}");
+    assert!(
+        table.contains("orders-v43  point of no return: contract at Sat 23:12"),
+        "{table}"
+    );
     let csv = windowplan::report::csv::render(&inv, &p);
     let header = csv.lines().next().unwrap();
     assert!(header.ends_with(",schema_change,schema_step"), "{header}");
-    assert!(csv.lines().any(|l| l.starts_with("orders-v43.cutover,") && l.ends_with(",orders-v43,cutover")));
-    assert!(csv.lines().any(|l| l.starts_with("app-deploy-v43@app-1,") && l.ends_with(",orders-v43,deploy")));
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("orders-v43.cutover,") && l.ends_with(",orders-v43,cutover")));
+    assert!(csv
+        .lines()
+        .any(|l| l.starts_with("app-deploy-v43@app-1,") && l.ends_with(",orders-v43,deploy")));
     let json: serde_json::Value = serde_json::to_value(&p).unwrap();
-    let backfill = json["tasks"].as_array().unwrap().iter().find(|t| t["id"] == "orders-v43.backfill").unwrap();
+    let backfill = json["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "orders-v43.backfill")
+        .unwrap();
     assert_eq!(backfill["schema_change"], "orders-v43");
     assert_eq!(backfill["schema_step"], "backfill");
     assert!(json.get("deferred").is_none());
@@ -445,13 +463,22 @@ fn reports_list_a_deferred_contract() {
     let inv = load(&variant(", same_window: true }", " }"));
     let p = plan(&inv);
     let md = windowplan::report::markdown::render(&inv, &p, &[]);
-    assert!(md.contains("| contract | orders-v43.contract | — | — | **deferred: contract in a later window** |"), "{md}");
-    assert!(md.contains("Backout: deferred: contract in a later window. Tonight has no point of no return"));
+    assert!(
+        md.contains(
+            "| contract | orders-v43.contract | — | — | **deferred: contract in a later window** |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains(
+        "Backout: deferred: contract in a later window. Tonight has no point of no return"
+    ));
     let table = windowplan::report::table::render(&inv, &p);
     assert!(table.contains("orders-v43  deferred: contract in a later window"));
     assert_eq!(p.deferred.len(), 1);
     assert_eq!(p.deferred[0].id, "orders-v43.contract");
-    assert!(p.deferred[0].reason.starts_with("deferred: contract in a later window"));
+    assert!(p.deferred[0]
+        .reason
+        .starts_with("deferred: contract in a later window"));
     // The saved plan reads back and checks.
     let text = serde_json::to_string(&p).unwrap();
     let starts = windowplan::plan::read_plan_starts(&text, &inv).unwrap();
@@ -484,4 +511,41 @@ fn whatif_patches_a_schema_change_by_id() {
     };
     assert_eq!(length(&c.base.outcome), 72);
     assert_eq!(length(&c.scenarios[0].outcome), 87);
+}
+
+/// The schema change's own `after` holds its expand (a backup first), and
+/// an unknown task there is reported at the schema change's field.
+#[test]
+fn expand_waits_for_the_schema_changes_after() {
+    let text = variant(
+        "    deploy:   app-deploy-v43\n",
+        "    deploy:   app-deploy-v43\n    after: [{ task: batch-deploy-v43, lag: 5m }]\n",
+    );
+    let t = times(&plan(&load(&text)));
+    assert!(t["orders-v43.expand"].0 >= t["batch-deploy-v43"].1 + 5);
+    error(
+        &text.replace("task: batch-deploy-v43, lag", "task: batch-deplyo, lag"),
+        "E034",
+        "schema_changes[0].after[0]",
+    );
+}
+
+/// examples/schema-change.yaml by hand: the chain go-no-go 10m → backup
+/// 20m → expand 20m → three deploy members → backfill 45m → cutover 2m →
+/// smoke test 15m, where the app tier keeps 2 of its 3 members up, so the
+/// members deploy one at a time (3 × 15m): 10 + 20 + 20 + 45 + 45 + 2 + 15
+/// = 157 minutes, and nothing else is longer or in the way (the standby
+/// patch runs beside it, the settlement blackout starts after the cutover).
+/// Orders is down only for the cutover; the contract is deferred.
+#[test]
+fn example_by_hand() {
+    let path = format!("{}/examples/schema-change.yaml", env!("CARGO_MANIFEST_DIR"));
+    let inv = windowplan::load_inventory(Path::new(&path)).unwrap_or_else(|e| panic!("{e}"));
+    let p = plan(&inv);
+    assert_eq!(p.length_minutes, 157);
+    assert_eq!(p.status, "optimal");
+    assert_eq!(downtime(&p, "orders"), 2);
+    assert_eq!(downtime(&p, "reports"), 0);
+    assert_eq!(p.deferred.len(), 1);
+    assert!(inv.warnings.iter().any(|w| w.code == "W040"));
 }

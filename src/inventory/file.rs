@@ -709,6 +709,10 @@ pub struct SchemaChangeFile {
     /// Optional brief blocking swap (an outage of the database).
     #[serde(default)]
     pub cutover: Option<CutoverFile>,
+    /// Tasks the expand (the schema change's first step) waits for, as a
+    /// task's `after` (a backup of the database, say).
+    #[serde(default)]
+    pub after: Vec<AfterFile>,
     /// Optional title, carried into the generated tasks' runbook text.
     #[serde(default)]
     pub title: Option<String>,

@@ -356,6 +356,7 @@ fn schema_change_defs(defs: &mut serde_json::Map<String, Value>) {
             "backfill": {"$ref": "#/$defs/schemaStep"},
             "contract": {"$ref": "#/$defs/schemaContract"},
             "cutover": {"$ref": "#/$defs/schemaStep"},
+            "after": {"type": "array", "items": {"$ref": "#/$defs/after"}, "description": "tasks the expand waits for"},
             "title": {"type": "string"},
             "change": {"type": "string"},
             "owner": {"type": "string"}

@@ -226,17 +226,16 @@ fn generated(sc: &SchemaChangeFile, writer_tasks: Vec<String>) -> Vec<(SchemaSte
     };
     let mut out = Vec::new();
     let e = &sc.expand;
-    out.push((
+    let mut expand = task(
         SchemaStep::Expand,
-        task(
-            SchemaStep::Expand,
-            &e.duration,
-            &e.team,
-            &e.needs,
-            &e.title,
-            &e.notes,
-        ),
-    ));
+        &e.duration,
+        &e.team,
+        &e.needs,
+        &e.title,
+        &e.notes,
+    );
+    expand.after = sc.after.clone();
+    out.push((SchemaStep::Expand, expand));
     let b = &sc.backfill;
     let mut backfill = task(
         SchemaStep::Backfill,
@@ -675,13 +674,16 @@ impl Origins {
         };
         if let Some(&(i, step)) = self.generated.get(&t.id) {
             let base = format!("schema_changes[{i}].{}", step.name());
-            if let Some(r) = tail.strip_prefix(".system") {
-                let _ = r;
+            if tail.starts_with(".system") {
                 return (format!("schema_changes[{i}].database"), ".system".len());
             }
             if let Some(r) = tail.strip_prefix(".after[") {
-                // A generated `after` entry: the step itself.
                 let close = r.find(']').map_or(0, |c| c + 1);
+                // The expand's `after` is the schema change's own, as
+                // written; any other is generated: the step itself.
+                if step == SchemaStep::Expand && !file.schema_changes[i].after.is_empty() {
+                    return (format!("schema_changes[{i}]"), 0);
+                }
                 return (base, ".after[".len() + close);
             }
             return (base, 0);

@@ -262,9 +262,9 @@ impl Plan {
                         notes: t.meta.notes.clone(),
                         rollback: t.meta.rollback.clone(),
                         schema_change: inv.schema_change_of(t).map(|(sc, _)| sc.id.clone()),
-                        schema_step: inv.schema_change_of(t).map(|(_, step)| {
-                            step.map_or("deploy", |s| s.name()).to_string()
-                        }),
+                        schema_step: inv
+                            .schema_change_of(t)
+                            .map(|(_, step)| step.map_or("deploy", |s| s.name()).to_string()),
                     },
                 }
             })

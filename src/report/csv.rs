@@ -64,7 +64,12 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
             ]
             .into_iter()
             .chain(extra.then(|| extra_fields(inv, &row)).into_iter().flatten())
-            .chain(schema.then(|| schema_fields(inv, &row)).into_iter().flatten()),
+            .chain(
+                schema
+                    .then(|| schema_fields(inv, &row))
+                    .into_iter()
+                    .flatten(),
+            ),
         );
     }
     out

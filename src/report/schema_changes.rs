@@ -77,7 +77,11 @@ fn note(inv: &Inventory, sc: &SchemaChange, step: Option<SchemaStep>) -> String 
         None => "rolling deploy: old and new code run side by side on the expanded schema".into(),
         Some(SchemaStep::Expand) => "online: additive DDL".into(),
         Some(SchemaStep::Backfill) => {
-            let writers: Vec<&str> = sc.writers.iter().map(|&w| inv.systems[w].id.as_str()).collect();
+            let writers: Vec<&str> = sc
+                .writers
+                .iter()
+                .map(|&w| inv.systems[w].id.as_str())
+                .collect();
             if writers.is_empty() {
                 "online: after every app member runs the new code".into()
             } else {
