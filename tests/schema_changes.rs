@@ -549,3 +549,54 @@ fn example_by_hand() {
     assert_eq!(p.deferred.len(), 1);
     assert!(inv.warnings.iter().any(|w| w.code == "W040"));
 }
+
+/// `availability`'s comparison for a blocking schema change, by hand. As
+/// written, the 20m DDL takes the database and the app tier down: orders
+/// is down 20m; the deploy follows (two 10m members, one at a time): 40m.
+/// Written expand/contract: expand 0–20 (online), deploy 20–40, backfill
+/// (20m, as assumed) 40–60: orders is never down, the window is 60m, and
+/// the contract needs one more window.
+#[test]
+fn availability_compares_a_blocking_change_with_expand_contract() {
+    use windowplan::analysis::expand_contract::{alternative, worth};
+    let text = fixture_text();
+    let text = &text[..text.find("schema_changes:").unwrap()];
+    let text = text.replace(
+        "  - { id: app-deploy-v43, cluster: app-tier, duration: 10m, team: release }",
+        "  - { id: orders-ddl, system: orders-db, duration: 20m, team: dba, down: [app-tier] }\n  - { id: app-deploy-v43, cluster: app-tier, duration: 10m, team: release, after: [orders-ddl] }",
+    );
+    let inv = load(&text);
+    let opts = SolveOptions {
+        time_limit: Duration::from_secs(10),
+        threads: 1,
+        ..Default::default()
+    };
+    let base = windowplan::plan_inventory(&inv, &opts);
+    let w = worth(&inv, &base, &opts);
+    assert_eq!(w.len(), 1);
+    let (a, b) = (
+        w[0].blocking.as_ref().unwrap(),
+        w[0].expand_contract.as_ref().unwrap(),
+    );
+    assert_eq!(a.length_minutes, 40);
+    assert_eq!(a.downtime, vec![("orders".to_string(), 20)]);
+    assert_eq!(b.length_minutes, 60);
+    assert_eq!(b.status, "optimal");
+    assert_eq!(b.downtime, vec![("orders".to_string(), 0)]);
+    assert_eq!(w[0].windows_added, 1);
+    // The alternative is a schema change the checker reads: a plan with the
+    // deploy before the expand is refused by rule `schema_change`.
+    let (alt, _) = alternative(&inv, inv.task_index("orders-ddl").unwrap());
+    assert_eq!(alt.schema_changes.len(), 1);
+    let p = plan(&alt);
+    let mut starts = p.starts(&alt).unwrap();
+    starts[alt.task_index("app-deploy-v43@app-1").unwrap()] = 0;
+    let v = windowplan::check::check(&alt, &starts);
+    assert!(v.iter().any(|v| v.rule == "schema_change"), "{v:?}");
+    let words = windowplan::report::availability::expand_contract_text(&w);
+    assert!(
+        words.contains("orders: down 0m instead of 20m (saves 20m)"),
+        "{words}"
+    );
+    assert!(words.contains("1 more window for the contract"), "{words}");
+}
