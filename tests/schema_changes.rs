@@ -600,3 +600,35 @@ fn availability_compares_a_blocking_change_with_expand_contract() {
     );
     assert!(words.contains("1 more window for the contract"), "{words}");
 }
+
+/// A malformed schema change is reported once: a task naming one of its
+/// steps is not also "unknown".
+#[test]
+fn a_malformed_schema_change_causes_no_cascade() {
+    let text = variant("    database: orders-db\n", "    database: [orders-db]\n").replace(
+        "{ id: batch-deploy-v43, system: batch, duration: 15m, team: release }",
+        "{ id: batch-deploy-v43, system: batch, duration: 15m, team: release, after: [orders-v43.backfill] }",
+    );
+    let e = load_str(&text, Format::Yaml, "sc.yaml").unwrap_err();
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
+    assert_eq!(e.diagnostics[0].code, "E005");
+    assert_eq!(e.diagnostics[0].path, "schema_changes[0].database");
+}
+
+/// At most 1 000 schema changes (E007), refused before anything is built.
+#[test]
+fn too_many_schema_changes_are_refused() {
+    let mut text = fixture_text();
+    for k in 0..1_000 {
+        text.push_str(&format!(
+            "  - {{ id: sc{k}, database: orders-db, app: app-tier, deploy: app-deploy-v43, expand: {{ duration: 1m, team: dba }}, backfill: {{ duration: 1m, team: dba }}, contract: {{ duration: 1m, team: dba }} }}\n"
+        ));
+    }
+    let e = load_str(&text, Format::Yaml, "sc.yaml").unwrap_err();
+    assert!(
+        e.diagnostics
+            .iter()
+            .any(|d| d.code == "E007" && d.path == "schema_changes"),
+        "{e}"
+    );
+}

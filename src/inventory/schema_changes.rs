@@ -61,6 +61,8 @@ struct Lookup<'f> {
     systems: HashMap<&'f str, &'f SystemFile>,
     clusters: HashMap<&'f str, &'f ClusterFile>,
     tasks: HashMap<&'f str, usize>,
+    /// Each system's activities: (file task index, activity id).
+    on_system: HashMap<&'f str, Vec<(usize, String)>>,
     partial: &'f Partial,
 }
 
@@ -70,12 +72,21 @@ impl<'f> Lookup<'f> {
         for (i, t) in f.tasks.iter().enumerate() {
             tasks.entry(t.id.as_str()).or_insert(i);
         }
-        Lookup {
+        let mut look = Lookup {
             systems: f.systems.iter().map(|s| (s.id.as_str(), s)).collect(),
             clusters: f.clusters.iter().map(|c| (c.id.as_str(), c)).collect(),
             tasks,
+            on_system: HashMap::new(),
             partial,
+        };
+        let mut on_system: HashMap<&'f str, Vec<(usize, String)>> = HashMap::new();
+        for (i, t) in f.tasks.iter().enumerate() {
+            for (s, id) in look.task_systems(t) {
+                on_system.entry(s).or_default().push((i, id));
+            }
         }
+        look.on_system = on_system;
+        look
     }
 
     /// Whether `id` may name something left out by the shape pass.
@@ -548,6 +559,7 @@ fn writers(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
     for (k, w) in sc.writers.iter().enumerate() {
         let path = format!("schema_changes[{i}].writers[{k}]");
         if !look.systems.contains_key(w.as_str()) {
@@ -579,18 +591,10 @@ fn writers(
             continue;
         }
         let mut found = false;
-        for t in &f.tasks {
-            if t.id == sc.deploy {
-                found |= look.task_systems(t).iter().any(|(s, _)| *s == w.as_str());
-                continue;
-            }
-            for (s, id) in look.task_systems(t) {
-                if s == w.as_str() {
-                    found = true;
-                    if !out.contains(&id) {
-                        out.push(id);
-                    }
-                }
+        for (t, id) in look.on_system.get(w.as_str()).into_iter().flatten() {
+            found = true;
+            if f.tasks[*t].id != sc.deploy && seen.insert(id.as_str()) {
+                out.push(id.clone());
             }
         }
         if !found {

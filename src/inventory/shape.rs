@@ -47,7 +47,15 @@ impl Partial {
             }
             _ => &[],
         };
-        self.broken_ids.contains(id) || sections.iter().any(|s| self.broken_sections.contains(s))
+        // `<task>.<step>` of a task (or schema change) left out is excused too.
+        let head = id.split('@').next().unwrap_or(id);
+        let of_broken = kind == "task"
+            && head
+                .rsplit_once('.')
+                .is_some_and(|(t, _)| self.broken_ids.contains(t));
+        self.broken_ids.contains(id)
+            || of_broken
+            || sections.iter().any(|s| self.broken_sections.contains(s))
     }
 
     /// Whether a rule diagnostic at `path` is about a stood-in field, or
