@@ -12,11 +12,22 @@
 use super::Ctx;
 use crate::base::{fmt_minutes, Interval};
 use crate::inventory::{SchemaChange, SchemaStep};
+use std::collections::HashMap;
 
 /// Checks every schema change of the inventory.
 pub(super) fn check_schema_changes(ctx: &mut Ctx) {
+    if ctx.inv.schema_changes.is_empty() {
+        return;
+    }
+    let index: HashMap<&str, usize> = ctx
+        .inv
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     for sc in &ctx.inv.schema_changes {
-        let step = |s: SchemaStep| ctx.inv.task_index(&sc.step_id(s));
+        let step = |s: SchemaStep| index.get(sc.step_id(s).as_str()).copied();
         let (expand, backfill, cutover, contract) = (
             step(SchemaStep::Expand),
             step(SchemaStep::Backfill),
@@ -92,11 +103,15 @@ pub(super) fn check_schema_changes(ctx: &mut Ctx) {
 /// Every task that runs on a writer of `sc`, other than its own steps and
 /// its deploy (checked on their own).
 fn writer_tasks(ctx: &Ctx, sc: &SchemaChange) -> Vec<usize> {
+    if sc.writers.is_empty() {
+        return Vec::new();
+    }
+    let own = format!("{}.", sc.id);
     (0..ctx.inv.tasks.len())
         .filter(|&t| {
             let task = ctx.task(t);
             task.parent != sc.deploy
-                && !task.id.starts_with(&format!("{}.", sc.id))
+                && !task.id.starts_with(&own)
                 && task.systems.iter().any(|s| sc.writers.contains(s))
         })
         .collect()

@@ -42,6 +42,15 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
         header.extend(["schema_change".to_string(), "schema_step".to_string()]);
     }
     write_record(&mut out, header);
+    let index: std::collections::HashMap<&str, usize> = if schema {
+        inv.tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect()
+    } else {
+        Default::default()
+    };
     for row in task_rows(inv, plan, &[]) {
         let outage = match row.outage {
             Some(true) => "yes",
@@ -66,7 +75,7 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
             .chain(extra.then(|| extra_fields(inv, &row)).into_iter().flatten())
             .chain(
                 schema
-                    .then(|| schema_fields(inv, &row))
+                    .then(|| schema_fields(inv, &index, &row))
                     .into_iter()
                     .flatten(),
             ),
@@ -113,10 +122,14 @@ fn extra_fields(inv: &Inventory, row: &TaskRow) -> Vec<String> {
 
 /// Format 1.2 columns: the schema change of the row's activity and its
 /// part in it (`expand`, `deploy`, `backfill`, `cutover`, `contract`).
-fn schema_fields(inv: &Inventory, row: &TaskRow) -> Vec<String> {
-    let found = inv
-        .task_index(&row.id)
-        .and_then(|i| inv.schema_change_of(&inv.tasks[i]));
+fn schema_fields(
+    inv: &Inventory,
+    index: &std::collections::HashMap<&str, usize>,
+    row: &TaskRow,
+) -> Vec<String> {
+    let found = index
+        .get(row.id.as_str())
+        .and_then(|&i| inv.schema_change_of(&inv.tasks[i]));
     match found {
         Some((sc, step)) => vec![
             sc.id.clone(),

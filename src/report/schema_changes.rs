@@ -10,6 +10,7 @@ use super::csv::wall_short;
 use crate::base::{fmt_minutes, Time};
 use crate::inventory::{Inventory, SchemaChange, SchemaStep};
 use crate::plan::Plan;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// One planned activity of a schema change.
@@ -39,24 +40,35 @@ pub struct ChangeView<'a> {
 
 /// Every schema change of the inventory with its planned activities.
 pub fn views<'a>(inv: &'a Inventory, plan: &Plan) -> Vec<ChangeView<'a>> {
+    if inv.schema_changes.is_empty() {
+        return Vec::new();
+    }
+    let index: HashMap<&str, usize> = inv
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
+    let mut rows: HashMap<&str, Vec<StepRow>> = HashMap::new();
+    for pt in &plan.tasks {
+        let Some(&i) = index.get(pt.id.as_str()) else {
+            continue;
+        };
+        let Some((sc, step)) = inv.schema_change_of(&inv.tasks[i]) else {
+            continue;
+        };
+        rows.entry(sc.id.as_str()).or_default().push(StepRow {
+            part: step.map_or("deploy", |s| s.name()),
+            id: pt.id.clone(),
+            start: pt.start_minute,
+            end: pt.end_minute,
+            note: note(inv, sc, step),
+        });
+    }
     inv.schema_changes
         .iter()
         .map(|sc| {
-            let mut rows: Vec<StepRow> = plan
-                .tasks
-                .iter()
-                .filter_map(|pt| {
-                    let t = &inv.tasks[inv.task_index(&pt.id)?];
-                    let (of, step) = inv.schema_change_of(t)?;
-                    (of.id == sc.id).then(|| StepRow {
-                        part: step.map_or("deploy", |s| s.name()),
-                        id: pt.id.clone(),
-                        start: pt.start_minute,
-                        end: pt.end_minute,
-                        note: note(inv, sc, step),
-                    })
-                })
-                .collect();
+            let mut rows = rows.remove(sc.id.as_str()).unwrap_or_default();
             rows.sort_by_key(|r| (r.start, r.end));
             let point_of_no_return = rows
                 .iter()
