@@ -4,6 +4,9 @@
 //! rejecting mutated plans on its own reading of the rules, and one test per
 //! error code.
 
+mod common;
+
+use common::{example, fixture, run, windowplan};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
@@ -631,4 +634,77 @@ fn too_many_schema_changes_are_refused() {
             .any(|d| d.code == "E007" && d.path == "schema_changes"),
         "{e}"
     );
+}
+
+/// The commands end to end: `plan` on the example says the contract is
+/// deferred (W040 on stderr, exit 0) and shows it in the CAB pack; a saved
+/// plan passes `check`; `validate` refuses a bad schema change with its code
+/// (exit 2); `availability` shows what payments' blocking schema change
+/// would save done expand/contract.
+#[test]
+fn commands_end_to_end() {
+    let out = run(windowplan()
+        .args([
+            "plan",
+            "--time-limit",
+            "5s",
+            "--threads",
+            "1",
+            "-q",
+            "--format",
+            "md",
+        ])
+        .arg(example("schema-change.yaml")));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.contains("warning[W040]"), "{}", out.stderr);
+    let md = out.stdout_text();
+    assert!(
+        md.contains("## Schema changes") && md.contains("deferred: contract in a later window")
+    );
+    let dir = common::tempdir();
+    let saved = dir.path().join("plan.json");
+    let out = run(windowplan()
+        .args([
+            "plan",
+            "--time-limit",
+            "5s",
+            "--threads",
+            "1",
+            "-q",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(&saved)
+        .arg(fixture("v12/schema-change.yaml")));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let out = run(windowplan()
+        .arg("check")
+        .arg(fixture("v12/schema-change.yaml"))
+        .arg(&saved));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let bad = common::write(
+        &dir,
+        "bad.yaml",
+        variant("writers: [batch]", "writers: [bacth]"),
+    );
+    let out = run(windowplan().arg("validate").arg(&bad));
+    assert_eq!(out.code, Some(2));
+    assert!(
+        out.stderr
+            .contains("error[E144]: schema_changes[0].writers[0]"),
+        "{}",
+        out.stderr
+    );
+    let out = run(windowplan()
+        .args(["availability", "--time-limit", "2s"])
+        .arg(example("payments.yaml")));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = out.stdout_text();
+    assert!(
+        text.contains("blocking schema change schema-change on core-db-a"),
+        "{text}"
+    );
+    assert!(text.contains("payments: down 0m instead of"), "{text}");
+    assert!(text.contains("1 more window for the contract"), "{text}");
 }
