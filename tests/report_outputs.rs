@@ -187,6 +187,7 @@ fn inventory() -> Inventory {
             ),
         ],
         warnings: vec![],
+        schema_changes: vec![],
     };
     // dr-sync waits 30 minutes after the warehouse upgrade.
     inv.tasks[6].after[0].lag = 30;
@@ -270,6 +271,7 @@ fn plan(inv: &Inventory) -> Plan {
             },
         ],
         meta: Default::default(),
+        deferred: vec![],
     }
 }
 

@@ -66,9 +66,8 @@ pub struct Scenario {
 /// that identifies an element.
 pub(crate) fn list_key(list: &str) -> Option<&'static str> {
     match list {
-        "teams" | "systems" | "clusters" | "zones" | "services" | "integrations" | "tasks" => {
-            Some("id")
-        }
+        "teams" | "systems" | "clusters" | "zones" | "services" | "integrations" | "tasks"
+        | "schema_changes" => Some("id"),
         "dr" => Some("primary"),
         // Format 1.1: blackouts may have an `id`; a patch may edit or
         // remove those that have one (a new one needs `from` and `to`).

@@ -8,6 +8,7 @@
 
 pub mod claims;
 pub mod replan;
+mod schema_changes;
 
 use serde::Serialize;
 
@@ -21,7 +22,8 @@ use crate::plan::{clock, downtime};
 pub struct Violation {
     /// The rule: `start`, `after`, `max_lag`, `system`, `team`, `cluster`,
     /// `zone`, `dr`, `dr_order`, `blackout`, `windows`, `deadline`,
-    /// `max_downtime`, `plan` (the plan does not fit the inventory), or
+    /// `max_downtime`, `schema_change` (format 1.2),
+    /// `plan` (the plan does not fit the inventory), or
     /// `claim` (a figure the plan file states that its times contradict).
     pub rule: String,
     /// Ids of the tasks involved.
@@ -224,6 +226,7 @@ pub fn check(inv: &Inventory, starts: &[Time]) -> Vec<Violation> {
     check_unavailable(&mut ctx);
     check_steps(&mut ctx);
     check_canary(&mut ctx);
+    schema_changes::check_schema_changes(&mut ctx);
     ctx.out
 }
 

@@ -55,12 +55,19 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
     let budget = analysis_budget("availability", opts);
     let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, &budget.limit(opts));
     let report = windowplan::analysis::availability::analyse_within(&inv, &base, opts, &budget);
+    // Format 1.2: what each blocking schema change would save done
+    // expand/contract, each form planned and checked (text output).
     let text = if json {
         let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
         t.push('\n');
         t
     } else {
-        windowplan::report::availability::text(&report)
+        let worth = windowplan::analysis::expand_contract::worth(&inv, &base, &budget.limit(opts));
+        let mut t = windowplan::report::availability::text(&report);
+        t.push_str(&windowplan::report::availability::expand_contract_text(
+            &worth,
+        ));
+        t
     };
     // The floors hold whatever the solver finds; the exit code still says
     // whether the inventory itself has a plan.

@@ -92,6 +92,10 @@ pub struct InventoryFile {
     /// Tasks (`tasks:`): the changes to schedule.
     #[serde(default)]
     pub tasks: Vec<TaskFile>,
+    /// Format 1.2 schema changes done expand/contract (`schema_changes:`),
+    /// expanded into tasks before validation (`inventory::schema_changes`).
+    #[serde(default)]
+    pub schema_changes: Vec<SchemaChangeFile>,
 }
 
 /// The `window:` section: when the maintenance window opens and its timezone.
@@ -603,6 +607,121 @@ pub struct StepFile {
     /// The step is a check that changes nothing (implies `outage: false` unless given).
     #[serde(default)]
     pub read_only: bool,
+}
+
+/// `app:` of a schema change: a cluster or system id, or a list of systems.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum AppFile {
+    /// A cluster (every member) or one system.
+    One(String),
+    /// Systems.
+    Systems(Vec<String>),
+}
+
+/// One step of a schema change (`expand`, `backfill`): an online activity
+/// on the database.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaStepFile {
+    /// How long it takes (`20m`, or three-point).
+    pub duration: DurationSpec,
+    /// The one team it needs (instead of `needs`).
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Teams and amounts it needs (instead of `team`).
+    #[serde(default)]
+    pub needs: Option<NeedsFile>,
+    /// Optional runbook title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Optional runbook notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// The `contract:` step of a schema change: drops the old shape.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContractFile {
+    /// How long it takes.
+    pub duration: DurationSpec,
+    /// The one team it needs (instead of `needs`).
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Teams and amounts it needs (instead of `team`).
+    #[serde(default)]
+    pub needs: Option<NeedsFile>,
+    /// Run in the same window as the deploy (default false: a later window).
+    #[serde(default)]
+    pub same_window: bool,
+    /// Optional runbook title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Optional runbook notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// The optional `cutover:` of a schema change: a brief blocking swap.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CutoverFile {
+    /// How long the database blocks (`2m`).
+    pub duration: DurationSpec,
+    /// The one team it needs; the contract's team/needs when not written.
+    #[serde(default)]
+    pub team: Option<String>,
+    /// Teams and amounts it needs (instead of `team`).
+    #[serde(default)]
+    pub needs: Option<NeedsFile>,
+    /// Optional runbook title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Optional runbook notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// One entry of `schema_changes:` (format 1.2): a schema change done
+/// expand/contract, expanded into tasks `<id>.expand`, `<id>.backfill`,
+/// `<id>.cutover` and `<id>.contract` around the deploy task it names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaChangeFile {
+    /// Unique id; the generated tasks are `<id>.<step>`.
+    pub id: String,
+    /// The system the DDL runs on.
+    pub database: String,
+    /// The cluster (or systems) whose code reads and writes the schema.
+    pub app: AppFile,
+    /// Other systems that write the schema and must run the new code before the backfill.
+    #[serde(default)]
+    pub writers: Vec<String>,
+    /// Additive DDL, online.
+    pub expand: SchemaStepFile,
+    /// Id of the task that moves each app member to code that reads both shapes.
+    pub deploy: String,
+    /// Online copy of the old data into the new shape.
+    pub backfill: SchemaStepFile,
+    /// Drop the old shape.
+    pub contract: ContractFile,
+    /// Optional brief blocking swap (an outage of the database).
+    #[serde(default)]
+    pub cutover: Option<CutoverFile>,
+    /// Tasks the expand (the schema change's first step) waits for, as a
+    /// task's `after` (a backup of the database, say).
+    #[serde(default)]
+    pub after: Vec<AfterFile>,
+    /// Optional title, carried into the generated tasks' runbook text.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Optional change reference, carried into the generated tasks.
+    #[serde(default)]
+    pub change: Option<String>,
+    /// Optional owner, carried into the generated tasks.
+    #[serde(default)]
+    pub owner: Option<String>,
 }
 
 #[cfg(test)]

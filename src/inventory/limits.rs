@@ -16,3 +16,8 @@ pub const MAX_BLACKOUTS: usize = 10_000;
 /// every member of it: two clusters of 2 000 members make 4 000 000 links,
 /// which is refused, with the fix (a small task between them: 4 000 links).
 pub const MAX_PRECEDENCES: usize = 2_000_000;
+
+/// Most format 1.2 schema changes accepted (E007); not configurable. Each
+/// adds up to four tasks (counted against the task limit) and its rules are
+/// checked against every task on its writers.
+pub const MAX_SCHEMA_CHANGES: usize = 1_000;

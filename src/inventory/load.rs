@@ -211,6 +211,18 @@ pub fn check_limits(f: &InventoryFile, limits: &Limits) -> Result<(), Diagnostic
             "merge overlapping blackouts, or give the windows a task may use with `windows` instead",
         ));
     }
+    if f.schema_changes.len() > super::limits::MAX_SCHEMA_CHANGES {
+        return Err(Diagnostic::new(
+            "E007",
+            "schema_changes",
+            format!(
+                "the inventory has {} schema changes, more than the limit of {}",
+                f.schema_changes.len(),
+                super::limits::MAX_SCHEMA_CHANGES
+            ),
+            "split the release over several windows (inventories)",
+        ));
+    }
     let most = max_elements(limits);
     for (what, n) in [
         ("systems", f.systems.len()),
@@ -243,6 +255,9 @@ pub fn check_limits(f: &InventoryFile, limits: &Limits) -> Result<(), Diagnostic
             .unwrap_or(1);
         n = n.saturating_add(k);
     }
+    // Each schema change adds up to four tasks (expand, backfill, cutover,
+    // contract).
+    n = n.saturating_add(f.schema_changes.len().saturating_mul(4));
     if n > limits.max_tasks {
         let expanded = if n != f.tasks.len() {
             format!(

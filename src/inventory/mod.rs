@@ -23,6 +23,7 @@ pub(crate) mod node;
 pub(crate) mod parser_hints;
 pub(crate) mod placeholder;
 pub mod schema;
+pub mod schema_changes;
 pub mod shape;
 pub mod suggest;
 #[cfg(test)]

@@ -332,6 +332,78 @@ pub struct Inventory {
     /// What validation warned about (W0xx): said on stderr by the command,
     /// never a reason to refuse the file.
     pub warnings: Vec<crate::error::Diagnostic>,
+    /// Format 1.2 schema changes, as the file gives them; their steps are
+    /// ordinary tasks of `tasks` (ids [`SchemaChange::step_id`]).
+    pub schema_changes: Vec<SchemaChange>,
+}
+
+/// The activities of a schema change (format 1.2), in their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchemaStep {
+    /// Additive DDL, online, before the first deploy.
+    Expand,
+    /// Online copy of the old data, after the deploy and every writer.
+    Backfill,
+    /// The optional brief blocking swap: an outage of the database.
+    Cutover,
+    /// Drops the old shape: the point of no return.
+    Contract,
+}
+
+impl SchemaStep {
+    /// The step's name, the suffix of its task id (`expand`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            SchemaStep::Expand => "expand",
+            SchemaStep::Backfill => "backfill",
+            SchemaStep::Cutover => "cutover",
+            SchemaStep::Contract => "contract",
+        }
+    }
+}
+
+/// A schema change done expand/contract (format 1.2), resolved. Its
+/// steps are ordinary tasks (`<id>.expand`, ...); what this keeps is what
+/// the checker and the reports need to re-derive and show its rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaChange {
+    /// Its id, as written.
+    pub id: String,
+    /// The database the DDL runs on (index into `systems`).
+    pub database: usize,
+    /// The app members (indices into `systems`).
+    pub app: Vec<usize>,
+    /// The other writers (indices into `systems`).
+    pub writers: Vec<usize>,
+    /// The deploy task's id as written in the file (its activities are the
+    /// tasks whose `parent` it is).
+    pub deploy: String,
+    /// Whether the file gives a `cutover`.
+    pub cutover: bool,
+    /// `contract.same_window`.
+    pub same_window: bool,
+    /// The contract is not in this window's tasks: it waits for a later
+    /// window (`same_window: false` on a single window).
+    pub contract_deferred: bool,
+}
+
+impl SchemaChange {
+    /// The task id of one of its steps: `<id>.<step>`.
+    pub fn step_id(&self, step: SchemaStep) -> String {
+        format!("{}.{}", self.id, step.name())
+    }
+
+    /// Its steps that are tasks of this inventory, in order.
+    pub fn steps_here(&self) -> Vec<SchemaStep> {
+        let mut v = vec![SchemaStep::Expand, SchemaStep::Backfill];
+        if self.cutover {
+            v.push(SchemaStep::Cutover);
+        }
+        if !self.contract_deferred {
+            v.push(SchemaStep::Contract);
+        }
+        v
+    }
 }
 
 /// The components `start` stands on, with every component feeding one of
@@ -387,6 +459,26 @@ impl Inventory {
             Component::System(s) => &self.systems[s].id,
             Component::Cluster(k) => &self.clusters[k].id,
         }
+    }
+
+    /// The schema change a task belongs to, and its part in it: one of its
+    /// steps, or `None` for a member of its deploy task.
+    pub fn schema_change_of(&self, task: &Task) -> Option<(&SchemaChange, Option<SchemaStep>)> {
+        self.schema_changes.iter().find_map(|sc| {
+            if task.parent == sc.deploy {
+                return Some((sc, None));
+            }
+            let step = task.id.strip_prefix(sc.id.as_str())?.strip_prefix('.')?;
+            [
+                SchemaStep::Expand,
+                SchemaStep::Backfill,
+                SchemaStep::Cutover,
+                SchemaStep::Contract,
+            ]
+            .into_iter()
+            .find(|s| s.name() == step)
+            .map(|s| (sc, Some(s)))
+        })
     }
 
     /// Index of a task by id.

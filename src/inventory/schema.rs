@@ -39,6 +39,7 @@ pub fn inventory_schema() -> Value {
     grouping_defs(&mut defs);
     service_defs(&mut defs);
     task_defs(&mut defs);
+    schema_change_defs(&mut defs);
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "urn:windowplan:inventory:v1",
@@ -57,7 +58,8 @@ pub fn inventory_schema() -> Value {
             "blackouts": {"type": "array", "items": {"$ref": "#/$defs/blackout"}},
             "services": {"type": "array", "items": {"$ref": "#/$defs/service"}},
             "integrations": {"type": "array", "items": {"$ref": "#/$defs/integration"}},
-            "tasks": {"type": "array", "items": {"$ref": "#/$defs/task"}}
+            "tasks": {"type": "array", "items": {"$ref": "#/$defs/task"}},
+            "schema_changes": {"type": "array", "items": {"$ref": "#/$defs/schemaChange"}}
         }
     });
     schema["$defs"] = Value::Object(defs);
@@ -312,6 +314,54 @@ fn task_defs(defs: &mut serde_json::Map<String, Value>) {
                     "down": {"type": "array", "items": {"type": "string"}, "description": "1.1: systems or clusters down while the task runs"}
                 }
             }));
+}
+
+/// Format 1.2 schema changes (`schema_changes:`).
+fn schema_change_defs(defs: &mut serde_json::Map<String, Value>) {
+    let Leaves { text, id, ids, .. } = Leaves::new();
+    let step = |extra: Value, required: Value| {
+        let mut props = json!({
+            "duration": {"$ref": "#/$defs/taskDuration"},
+            "team": text,
+            "needs": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "title": {"type": "string"},
+            "notes": {"type": "string"}
+        });
+        if let (Some(p), Some(x)) = (props.as_object_mut(), extra.as_object()) {
+            p.extend(x.clone());
+        }
+        json!({"type": "object", "required": required, "additionalProperties": false, "properties": props})
+    };
+    defs.insert("schemaStep".into(), step(json!({}), json!(["duration"])));
+    defs.insert(
+        "schemaContract".into(),
+        step(
+            json!({"same_window": {"type": "boolean", "description": "default false: the contract runs in a later window than the deploy"}}),
+            json!(["duration"]),
+        ),
+    );
+    defs.insert("schemaChange".into(), json!({
+        "type": "object",
+        "description": "1.2: a schema change done expand/contract; its steps are the tasks <id>.expand, <id>.backfill, <id>.cutover, <id>.contract",
+        "required": ["id", "database", "app", "expand", "deploy", "backfill", "contract"],
+        "additionalProperties": false,
+        "properties": {
+            "id": id,
+            "database": {"type": "string", "minLength": 1, "description": "the system the DDL runs on"},
+            "app": {"oneOf": [{"type": "string", "minLength": 1}, {"type": "array", "minItems": 1, "items": {"type": "string"}}],
+                    "description": "the cluster (or systems) whose code reads and writes the schema"},
+            "writers": ids,
+            "expand": {"$ref": "#/$defs/schemaStep"},
+            "deploy": {"type": "string", "minLength": 1, "description": "the task that moves each app member to the code that reads both shapes"},
+            "backfill": {"$ref": "#/$defs/schemaStep"},
+            "contract": {"$ref": "#/$defs/schemaContract"},
+            "cutover": {"$ref": "#/$defs/schemaStep"},
+            "after": {"type": "array", "items": {"$ref": "#/$defs/after"}, "description": "tasks the expand waits for"},
+            "title": {"type": "string"},
+            "change": {"type": "string"},
+            "owner": {"type": "string"}
+        }
+    }));
 }
 
 /// The schema as shipped: pretty JSON with a final newline.

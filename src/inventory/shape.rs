@@ -47,7 +47,15 @@ impl Partial {
             }
             _ => &[],
         };
-        self.broken_ids.contains(id) || sections.iter().any(|s| self.broken_sections.contains(s))
+        // `<task>.<step>` of a task (or schema change) left out is excused too.
+        let head = id.split('@').next().unwrap_or(id);
+        let of_broken = kind == "task"
+            && head
+                .rsplit_once('.')
+                .is_some_and(|(t, _)| self.broken_ids.contains(t));
+        self.broken_ids.contains(id)
+            || of_broken
+            || sections.iter().any(|s| self.broken_sections.contains(s))
     }
 
     /// Whether a rule diagnostic at `path` is about a stood-in field, or
@@ -130,6 +138,7 @@ pub const SECTIONS: &[&str] = &[
     "services",
     "integrations",
     "tasks",
+    "schema_changes",
 ];
 
 /// A shape problem as a diagnostic (E005) at its path and place.
@@ -181,6 +190,7 @@ pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diag
         services: Vec::new(),
         integrations: Vec::new(),
         tasks: Vec::new(),
+        schema_changes: Vec::new(),
     };
     let Value::Map(entries) = &root.value else {
         let d = Diagnostic::new(
@@ -233,7 +243,8 @@ pub(crate) fn read(root: &Node, lang: &str) -> (InventoryFile, Partial, Vec<Diag
             "blackouts" => f.blackouts = list(value, section, &mut partial, &mut diags, lang),
             "services" => f.services = list(value, section, &mut partial, &mut diags, lang),
             "integrations" => f.integrations = list(value, section, &mut partial, &mut diags, lang),
-            _ => f.tasks = list(value, section, &mut partial, &mut diags, lang),
+            "tasks" => f.tasks = list(value, section, &mut partial, &mut diags, lang),
+            _ => f.schema_changes = list(value, section, &mut partial, &mut diags, lang),
         }
     }
     if !seen.contains("window") {

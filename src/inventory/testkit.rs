@@ -32,6 +32,7 @@ impl Builder {
                 integrations: vec![],
                 tasks: vec![],
                 warnings: vec![],
+                schema_changes: vec![],
             },
         }
     }

@@ -34,6 +34,9 @@ pub struct Plan {
     /// Format 1.1: the window's `title` and `change`, when given.
     #[serde(default, flatten)]
     pub meta: PlanMeta,
+    /// Format 1.2: steps that wait for a later window.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deferred: Vec<DeferredTask>,
 }
 
 /// Format 1.1: the window's metadata in a plan file.
@@ -78,6 +81,42 @@ pub struct TaskDetail {
     /// How the change is backed out, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rollback: Option<String>,
+    /// Format 1.2: the schema change this activity is part of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_change: Option<String>,
+    /// Format 1.2: its part in the schema change: `expand`, `deploy`,
+    /// `backfill`, `cutover` or `contract`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_step: Option<String>,
+}
+
+/// Format 1.2: a step left for a later window (a schema change's contract
+/// without `same_window: true`), listed in the plan so that the board sees
+/// it is not forgotten.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeferredTask {
+    /// The step's task id (`orders-v43.contract`).
+    pub id: String,
+    /// The schema change it belongs to.
+    pub schema_change: String,
+    /// Why it is not in this window, in words.
+    pub reason: String,
+}
+
+/// The steps of `inv`'s schema changes that wait for a later window.
+pub fn deferred_tasks(inv: &Inventory) -> Vec<DeferredTask> {
+    inv.schema_changes
+        .iter()
+        .filter(|sc| sc.contract_deferred)
+        .map(|sc| DeferredTask {
+            id: sc.step_id(crate::inventory::SchemaStep::Contract),
+            schema_change: sc.id.clone(),
+            reason: format!(
+                "deferred: contract in a later window (after the deploy {} is signed off)",
+                sc.deploy
+            ),
+        })
+        .collect()
 }
 
 /// One expanded task of a plan, with its times.
@@ -222,6 +261,10 @@ impl Plan {
                         contact: t.meta.contact.clone(),
                         notes: t.meta.notes.clone(),
                         rollback: t.meta.rollback.clone(),
+                        schema_change: inv.schema_change_of(t).map(|(sc, _)| sc.id.clone()),
+                        schema_step: inv
+                            .schema_change_of(t)
+                            .map(|(_, step)| step.map_or("deploy", |s| s.name()).to_string()),
                     },
                 }
             })
@@ -243,6 +286,7 @@ impl Plan {
                 title: inv.window.meta.title.clone(),
                 change: inv.window.meta.change.clone(),
             },
+            deferred: deferred_tasks(inv),
         }
     }
 

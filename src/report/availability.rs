@@ -171,6 +171,62 @@ pub fn text(report: &[ServiceAvailability]) -> String {
     s
 }
 
+/// What each blocking schema change would save and cost done
+/// expand/contract, in words (empty when there is none).
+pub fn expand_contract_text(
+    worth: &[crate::analysis::expand_contract::ExpandContractWorth],
+) -> String {
+    let mut s = String::new();
+    for w in worth {
+        let _ = writeln!(
+            s,
+            "blocking schema change {} on {} (takes down {}): written expand/contract (format 1.2)",
+            w.task,
+            w.database,
+            w.app.join(", ")
+        );
+        match (&w.blocking, &w.expand_contract) {
+            (Ok(a), Ok(b)) => {
+                for ((id, before), (_, after)) in a.downtime.iter().zip(&b.downtime) {
+                    if before != after {
+                        let _ = writeln!(
+                            s,
+                            "  {id}: down {} instead of {} (saves {})",
+                            fmt_minutes(*after),
+                            fmt_minutes(*before),
+                            fmt_minutes(before - after)
+                        );
+                    }
+                }
+                if a.downtime == b.downtime {
+                    let _ = writeln!(s, "  no service's downtime changes");
+                }
+                let _ = writeln!(
+                    s,
+                    "  costs: window {} instead of {} ({} plan), and {} more window for the contract",
+                    fmt_minutes(b.length_minutes),
+                    fmt_minutes(a.length_minutes),
+                    b.status,
+                    w.windows_added
+                );
+            }
+            (Err(why), _) => {
+                let _ = writeln!(
+                    s,
+                    "  not compared: the inventory as written has no plan ({why})"
+                );
+            }
+            (_, Err(why)) => {
+                let _ = writeln!(s, "  the expand/contract form has no plan: {why}");
+            }
+        }
+        for a in &w.assumptions {
+            let _ = writeln!(s, "  assumed: {a}");
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,7 +33,21 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
     if extra {
         header.extend(EXTRA.iter().map(|s| s.to_string()));
     }
+    // Format 1.2: which schema change each activity is part of.
+    let schema = !inv.schema_changes.is_empty();
+    if schema {
+        header.extend(["schema_change".to_string(), "schema_step".to_string()]);
+    }
     write_record(&mut out, header);
+    let index: std::collections::HashMap<&str, usize> = if schema {
+        inv.tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect()
+    } else {
+        Default::default()
+    };
     for row in task_rows(inv, plan, &[]) {
         let outage = match row.outage {
             Some(true) => "yes",
@@ -55,7 +69,13 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
                 row.after.join(";"),
             ]
             .into_iter()
-            .chain(extra.then(|| extra_fields(inv, &row)).into_iter().flatten()),
+            .chain(extra.then(|| extra_fields(inv, &row)).into_iter().flatten())
+            .chain(
+                schema
+                    .then(|| schema_fields(inv, &index, &row))
+                    .into_iter()
+                    .flatten(),
+            ),
         );
     }
     out
@@ -95,6 +115,25 @@ fn extra_fields(inv: &Inventory, row: &TaskRow) -> Vec<String> {
         o(&inv.window.meta.title),
         o(&inv.window.meta.change),
     ]
+}
+
+/// Format 1.2 columns: the schema change of the row's activity and its
+/// part in it (`expand`, `deploy`, `backfill`, `cutover`, `contract`).
+fn schema_fields(
+    inv: &Inventory,
+    index: &std::collections::HashMap<&str, usize>,
+    row: &TaskRow,
+) -> Vec<String> {
+    let found = index
+        .get(row.id.as_str())
+        .and_then(|&i| inv.schema_change_of(&inv.tasks[i]));
+    match found {
+        Some((sc, step)) => vec![
+            sc.id.clone(),
+            step.map_or("deploy", |s| s.name()).to_string(),
+        ],
+        None => vec![String::new(), String::new()],
+    }
 }
 
 /// Writes one RFC 4180 record ending in CRLF.

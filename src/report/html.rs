@@ -139,6 +139,8 @@ pub fn render_with(
 
     tasks_section(&mut s, inv, &rows, critical);
 
+    s.push_str(&super::schema_changes::html(inv, plan, html_escape));
+
     services_section(&mut s, inv, plan);
 
     // Blackouts.

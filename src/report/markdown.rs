@@ -48,6 +48,9 @@ pub fn render_with(
 
     backout_section(&mut s, inv, plan);
 
+    // Format 1.2: each schema change, its contract as its point of no return.
+    s.push_str(&super::schema_changes::markdown(inv, plan));
+
     changes_section(&mut s, inv, &rows);
 
     runbooks_section(&mut s, inv, &rows, critical);

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod replan;
 pub mod risk;
 pub mod rows;
+pub mod schema_changes;
 pub mod table;
 pub mod whatif;
 
@@ -80,7 +81,7 @@ pub fn violations(v: &[crate::check::Violation]) -> String {
     let mut s = String::new();
     for x in v {
         let message = crate::base::text::for_terminal(&x.message);
-        s.push_str(&format!("{:<13}{message}\n", x.rule));
+        s.push_str(&format!("{:<12} {message}\n", x.rule));
     }
     if v.is_empty() {
         s.push_str("plan is valid: every rule holds\n");

@@ -70,6 +70,7 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
     s.push('\n');
     write_summary(&mut s, inv, plan, &wall);
     write_services(&mut s, plan, &wall);
+    s.push_str(&super::schema_changes::table_lines(inv, plan));
     s
 }
 

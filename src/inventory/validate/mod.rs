@@ -262,8 +262,61 @@ pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
 }
 
 /// [`validate`] on a file model some items were left out of (see
-/// [`Partial`]).
+/// [`Partial`]). Format 1.2 `schema_changes` are first expanded into tasks
+/// (`inventory::schema_changes`), and a step that must wait for a later
+/// window (a contract without `same_window: true`) is left out with a
+/// warning (W040).
 pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, Vec<Diagnostic>> {
+    if f.schema_changes.is_empty() {
+        return validate_tasks_file(f, partial);
+    }
+    use super::schema_changes as sc;
+    let ex = sc::expand(f, partial);
+    let mut file = ex.file;
+    let deferred = sc::defer_later_window_tasks(&mut file);
+    let mut partial = partial.clone();
+    partial.broken_ids.extend(ex.broken_ids.iter().cloned());
+    partial
+        .broken_ids
+        .extend(deferred.iter().map(|(t, _)| t.clone()));
+    let result = validate_tasks_file(&file, &partial);
+    let (changes, later) = sc::resolve(&file, &deferred, &ex.broken_ids, |id| {
+        file.systems.iter().position(|s| s.id == id)
+    });
+    let mut diags = ex.diagnostics;
+    diags.extend(later);
+    match result {
+        Ok(mut inv) if diags.is_empty() => {
+            for (i, c) in file.schema_changes.iter().enumerate() {
+                if let Some((task, deploy)) = deferred
+                    .iter()
+                    .find(|(t, _)| t.strip_suffix(".contract") == Some(c.id.as_str()))
+                {
+                    inv.warnings.push(Diagnostic::new(
+                        "W040",
+                        format!("schema_changes[{i}].contract"),
+                        format!(
+                            "deferred: the contract of schema change `{}` (`{task}`) is not planned in this window: it runs in a later window than its deploy `{deploy}` (`same_window` is false)",
+                            c.id
+                        ),
+                        "plan it in the next window once the release is signed off, or set `contract: { same_window: true, ... }` to drop the old shape tonight",
+                    ));
+                }
+            }
+            inv.schema_changes = changes;
+            Ok(inv)
+        }
+        Ok(_) => Err(diags),
+        Err(rest) => {
+            diags.extend(rest.into_iter().map(|d| ex.origins.remap(&file, d)));
+            Err(diags)
+        }
+    }
+}
+
+/// The validation of a file model whose schema changes are already
+/// expanded into tasks.
+fn validate_tasks_file(f: &InventoryFile, partial: &Partial) -> Result<Inventory, Vec<Diagnostic>> {
     let mut cx = Ctx {
         partial,
         diags: Vec::new(),
@@ -322,6 +375,7 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         integrations,
         tasks,
         warnings: distinct(std::mem::take(&mut cx.warnings)),
+        schema_changes: Vec::new(),
     };
     if calendar.is_some() {
         let outside = blackouts::outside_window(&inv);
