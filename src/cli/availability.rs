@@ -50,7 +50,10 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
     };
     // Planning, then re-plans sharing the limit: the whole run ends within
     // three times --time-limit (DESIGN.md, "Limits").
-    super::watchdog::budget("availability", opts.time_limit * 3);
+    super::watchdog::budget(
+        "availability",
+        windowplan::pipeline::solve_budget(&inv, opts.time_limit) * 3,
+    );
     let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, opts);
     let report = windowplan::analysis::availability::analyse_from(&inv, &base, opts);
     let text = if json {

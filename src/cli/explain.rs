@@ -60,7 +60,10 @@ fn explain(
     };
     // Planning, then re-plans sharing the limit: the whole run ends within
     // three times --time-limit (DESIGN.md, "Limits").
-    super::watchdog::budget("explain", opts.time_limit * 3);
+    super::watchdog::budget(
+        "explain",
+        windowplan::pipeline::solve_budget(&inv, opts.time_limit) * 3,
+    );
     let explanation = match plan_path {
         Some(plan_path) => {
             let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")

@@ -141,14 +141,13 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     }) {
         return no_plan("plan", true, &why, opts.time_limit);
     }
-    // The whole run from here holds the time limit (twice it when downtime
-    // limits allow the second, stricter solve; see DESIGN.md, "Limits").
-    let solves = if inv.services.iter().any(|s| s.max_downtime.is_some()) {
-        2
-    } else {
-        1
-    };
-    super::watchdog::budget("plan", opts.time_limit * solves);
+    // The whole run from here holds the planning policy's budget: the time
+    // limit, a quarter more when a re-solve of the whole inventory may
+    // follow (`pipeline::solve_budget`; DESIGN.md, "Limits").
+    super::watchdog::budget(
+        "plan",
+        windowplan::pipeline::solve_budget(&inv, opts.time_limit),
+    );
     let spinner =
         super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();

@@ -80,7 +80,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
             ),
             Outcome::NotFound(why) => merge(
                 Outcome::NotFound(why),
-                exact_from_nothing(problem, remaining, &tuning, &alone),
+                exact_from_nothing(problem, opts.known_lower_bound, remaining, &tuning, &alone),
             ),
             other => other,
         };
@@ -177,7 +177,12 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = std::time::Instant::now();
     let board = Arc::new(Board {
         best: AtomicI64::new(Time::MAX),
-        lower: AtomicI64::new(Time::MIN),
+        // (0 is "no bound known")
+        lower: AtomicI64::new(if opts.known_lower_bound > 0 {
+            opts.known_lower_bound
+        } else {
+            Time::MIN
+        }),
         stop_run: Arc::new(AtomicBool::new(false)),
         run_done: AtomicBool::new(false),
         caller_stop: opts.stop.clone(),
@@ -194,7 +199,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
         let board = &board;
         let engine = scope.spawn(move || {
             let tuning = exact::ExactOptions::for_problem(problem, true);
-            exact_from_nothing(problem, budget, &tuning, &**board)
+            exact_from_nothing(problem, opts.known_lower_bound, budget, &tuning, &**board)
         });
         // the run obeys its own flag: pass the caller's stop on to it
         scope.spawn(move || {
@@ -222,7 +227,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
             .collect();
         // (this run is one thread of several, not a reproducible run the
         // caller asked for: no note when the wall clock ends it)
-        let mut outcome = super::solve_one_thread(problem, &run_opts, false);
+        let mut outcome = super::solve_one_thread(problem, &run_opts);
         // A one-thread run usually ends before its time is up (it counts
         // work, see `clock`): the rest of its thread's time goes to a
         // further search, with another seed, while the gap is open.
@@ -293,6 +298,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
 /// schedule of the whole where nothing depends on time; then on the whole.
 fn exact_from_nothing(
     problem: &Problem,
+    known_lower_bound: Time,
     budget: Duration,
     tuning: &exact::ExactOptions,
     link: &dyn exact::Link,
@@ -318,7 +324,14 @@ fn exact_from_nothing(
         link.found(s);
     }
     let rest = budget.saturating_sub(clock::elapsed(started));
-    let result = exact::solve_exact_with(problem, incumbent.as_deref(), 0, rest, tuning, link);
+    let result = exact::solve_exact_with(
+        problem,
+        incumbent.as_deref(),
+        known_lower_bound,
+        rest,
+        tuning,
+        link,
+    );
     match (result, incumbent) {
         // the engine found nothing better than the composed schedule
         (
