@@ -442,12 +442,13 @@ fn plan_compiled(
     };
     match solved {
         Outcome::Solved(sol) => {
-            progress.improved(sol.makespan, sol.lower_bound);
             let mut violations = timings.time("check", || crate::check::check(inv, &sol.starts));
             if compile_opts.reserve_backout {
                 violations.extend(crate::check::check_backout(inv, &sol.starts));
             }
             if violations.is_empty() {
+                // (only a schedule the checker accepted is shown as the best)
+                progress.improved(sol.makespan, sol.lower_bound);
                 let plan = timings.time("build plan", || {
                     Plan::build(inv, &sol.starts, sol.lower_bound)
                 });

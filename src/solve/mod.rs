@@ -39,6 +39,7 @@
 //!   first with it loosened (a relaxation whose schedules ending by the
 //!   deadline are plans), from one precheck and bound shared by both runs;
 //! - `priority`: priority rules, sampling and list operators;
+//! - [`probe`]: one schedule-generation pass on its own, for benchmarks;
 //! - `search`: forward–backward improvement, the genetic search and the
 //!   iterated local search, and the on-time-limit penalty;
 //! - `portfolio`: the search stage: the heuristic run, then the exact
@@ -76,6 +77,7 @@ mod precheck;
 pub use objective::{downtime_floor, downtime_proven, pareto, weighted_on_time, ParetoPoint};
 pub use precheck::{diagnose, lower_bound};
 mod priority;
+pub mod probe;
 mod profile;
 mod search;
 mod sgs;
