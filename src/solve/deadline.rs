@@ -176,4 +176,51 @@ mod tests {
         };
         assert!(matches!(super::super::solve(&p, &opts), Outcome::Infeasible(_)));
     }
+
+    /// The stage proves once, before either run: a deadline below the
+    /// resource work is refused by its own precheck (the search below is
+    /// never called), and a feasible one reaches the search twice (the
+    /// relaxed problem, then the problem), each time with the bound the
+    /// stage proved.
+    #[test]
+    fn the_precheck_and_bound_are_proven_once_for_both_runs() {
+        use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        static KNOWN: AtomicI64 = AtomicI64::new(-1);
+        static DEADLINES: AtomicI64 = AtomicI64::new(0);
+        fn never(_: &Problem, _: &SolveOptions) -> Outcome {
+            panic!("the search ran on a problem the precheck refutes")
+        }
+        fn record(p: &Problem, o: &SolveOptions) -> Outcome {
+            CALLS.fetch_add(1, Ordering::SeqCst);
+            KNOWN.store(o.known_lower_bound, Ordering::SeqCst);
+            DEADLINES.fetch_add(p.deadline.unwrap_or(0), Ordering::SeqCst);
+            Outcome::NotFound("recorded".into())
+        }
+        let mut p = Problem::default();
+        p.resources.push(Resource::constant("r", 1));
+        for k in 0..4 {
+            p.activities.push(act(&format!("a{k}"), 10, &[(0, 1)]));
+        }
+        let opts = SolveOptions {
+            time_limit: Duration::from_secs(1),
+            threads: 1,
+            ..Default::default()
+        };
+        p.deadline = Some(39);
+        assert!(matches!(
+            relaxed_first(&p, &opts, never),
+            Outcome::Infeasible(_)
+        ));
+        p.deadline = Some(50);
+        assert!(matches!(
+            relaxed_first(&p, &opts, record),
+            Outcome::NotFound(_)
+        ));
+        assert_eq!(CALLS.load(Ordering::SeqCst), 2);
+        // the work of the resource: 40
+        assert_eq!(KNOWN.load(Ordering::SeqCst), 40);
+        // twice the deadline, then the deadline
+        assert_eq!(DEADLINES.load(Ordering::SeqCst), 100 + 50);
+    }
 }
