@@ -95,8 +95,14 @@ fn binding_estate(tasks: usize, vendor_end: &str) -> Problem {
         Pressure::Binding,
     );
     let generated = "2026-12-05T22:30/2026-12-06T07:30";
-    assert!(text.contains(generated), "the generator's vendor hours moved");
-    let text = text.replace(generated, &format!("2026-12-05T22:30/2026-12-06T{vendor_end}"));
+    assert!(
+        text.contains(generated),
+        "the generator's vendor hours moved"
+    );
+    let text = text.replace(
+        generated,
+        &format!("2026-12-05T22:30/2026-12-06T{vendor_end}"),
+    );
     let inv = windowplan::load_inventory_str(&text, Format::Yaml, "estate.yaml").expect("valid");
     windowplan::model::compile(&inv).problem
 }
@@ -124,9 +130,10 @@ fn generation_pass(c: &mut Criterion) {
                 "{tasks} tasks, vendor until {vendor_end}, {} activities, rule {rule}: {result:?}",
                 pass.activities()
             );
-            group.bench_function(format!("{tasks} tasks, vendor until {vendor_end}, {rule}"), |b| {
-                b.iter(|| pass.run(k))
-            });
+            group.bench_function(
+                format!("{tasks} tasks, vendor until {vendor_end}, {rule}"),
+                |b| b.iter(|| pass.run(k)),
+            );
         }
     }
     group.finish();

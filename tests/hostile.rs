@@ -1164,7 +1164,11 @@ blackouts:
             ..Default::default()
         },
     );
-    assert!(relaxed.problem.activities.iter().all(|a| a.forbidden.is_empty()));
+    assert!(relaxed
+        .problem
+        .activities
+        .iter()
+        .all(|a| a.forbidden.is_empty()));
     let opts = windowplan::solve::SolveOptions {
         time_limit: std::time::Duration::from_secs(2),
         threads: 1,

@@ -254,11 +254,7 @@ fn team_resources(b: &mut Builder, inv: &Inventory, mut by_team: Vec<Vec<(usize,
 
 /// Clusters: at most members − min_available members down at once; a
 /// cluster that a zero-downtime service depends on must keep one up.
-fn cluster_resources(
-    b: &mut Builder,
-    inv: &Inventory,
-    outages: &crate::graph::OutageIndex,
-) {
+fn cluster_resources(b: &mut Builder, inv: &Inventory, outages: &crate::graph::OutageIndex) {
     let keep_one_up = clusters_to_keep_up(inv);
     for (k, cluster) in inv.clusters.iter().enumerate() {
         let users: Vec<(usize, i64)> = outages

@@ -289,7 +289,15 @@ pub fn plan_inventory_prepared(
         ..*compile_opts
     };
     let compiled = timings.time("compile", || model::compile_with(inv, &relaxed));
-    let result = plan_compiled(inv, &compiled, prepare, opts, compile_opts, progress, timings);
+    let result = plan_compiled(
+        inv,
+        &compiled,
+        prepare,
+        opts,
+        compile_opts,
+        progress,
+        timings,
+    );
     let broke_a_left_out_rule =
         matches!(&result, Err(NoPlan::NotFound(why)) if why.starts_with(BROKE_A_RULE));
     if horizon.is_none() || !broke_a_left_out_rule {
@@ -309,7 +317,10 @@ pub fn plan_inventory_prepared(
 /// With `--reserve-backout` and a deadline: the tasks too long to end by
 /// the deadline less their backout, in words; None when there are none.
 fn backout_precheck(inv: &Inventory, compile_opts: &model::CompileOptions) -> Option<String> {
-    let deadline = inv.window.deadline.filter(|_| compile_opts.reserve_backout)?;
+    let deadline = inv
+        .window
+        .deadline
+        .filter(|_| compile_opts.reserve_backout)?;
     let late: Vec<String> = inv
         .tasks
         .iter()

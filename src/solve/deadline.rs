@@ -174,7 +174,10 @@ mod tests {
             threads: 1,
             ..Default::default()
         };
-        assert!(matches!(super::super::solve(&p, &opts), Outcome::Infeasible(_)));
+        assert!(matches!(
+            super::super::solve(&p, &opts),
+            Outcome::Infeasible(_)
+        ));
     }
 
     /// The stage proves once, before either run: a deadline below the
