@@ -143,10 +143,17 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     }
     // The whole run from here holds the planning policy's budget: the time
     // limit, a quarter more when a re-solve of the whole inventory may
-    // follow (`pipeline::solve_budget`; DESIGN.md, "Limits").
+    // follow (`pipeline::solve_budget`), twice that with downtime first,
+    // whose verdict (the floors and the core's downtime floor, after the
+    // plan) is not cut short by the limit (DESIGN.md, "Limits").
+    let verdict = if opts.objective == windowplan::solve::Objective::Downtime {
+        2
+    } else {
+        1
+    };
     super::watchdog::budget(
         "plan",
-        windowplan::pipeline::solve_budget(&inv, opts.time_limit),
+        windowplan::pipeline::solve_budget(&inv, opts.time_limit) * verdict,
     );
     let spinner =
         super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
