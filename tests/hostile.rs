@@ -1138,6 +1138,68 @@ fn ctrl_c_ends_every_command_not_only_the_search() {
     }
 }
 
+/// The planning policy's one retry (`pipeline::plan_inventory_prepared`,
+/// step 4): a lag of three days puts a task past the relaxed horizon, onto
+/// a blackout the first model left out; the checker refuses that schedule,
+/// and the whole inventory is compiled and solved again, which waits for
+/// the blackout to pass.
+#[test]
+fn a_schedule_that_breaks_a_left_out_blackout_is_solved_again_whole() {
+    let yaml = "window: { start: 2026-12-05T22:00, timezone: UTC }
+systems: [ {id: a}, {id: b} ]
+tasks:
+  - { id: t1, system: a, duration: 30m }
+  - { id: t2, system: b, duration: 20m, after: [ { task: t1, lag: 72h } ] }
+blackouts:
+  - { from: 2026-12-08T22:30, to: 2026-12-08T23:30, scope: { systems: [b] } }
+";
+    let inv = windowplan::load_inventory_str(yaml, windowplan::inventory::Format::Yaml, "t")
+        .expect("valid");
+    // t2 can start at minute 72h30m (4350) at the earliest, where the
+    // blackout on b begins: beyond the horizon, so left out of the model.
+    let horizon = windowplan::pipeline::relaxed_horizon(&inv).expect("the blackout is far");
+    assert!(horizon <= 72 * 60 + 30, "horizon {horizon}");
+    let relaxed = windowplan::model::compile_with(
+        &inv,
+        &windowplan::model::CompileOptions {
+            horizon: Some(horizon),
+            ..Default::default()
+        },
+    );
+    assert!(relaxed
+        .problem
+        .activities
+        .iter()
+        .all(|a| a.forbidden.is_empty()));
+    let opts = windowplan::solve::SolveOptions {
+        time_limit: std::time::Duration::from_secs(2),
+        threads: 1,
+        ..Default::default()
+    };
+    let mut timings = windowplan::pipeline::Timings::default();
+    let plan = windowplan::pipeline::plan_inventory_with(
+        &inv,
+        &opts,
+        &windowplan::model::CompileOptions::default(),
+        &windowplan::progress::Silent,
+        &mut timings,
+    )
+    .expect("a plan");
+    let stages: Vec<&str> = timings.stages.iter().map(|s| s.0).collect();
+    assert!(stages.contains(&"compile (whole)"), "{stages:?}");
+    let starts = plan.starts(&inv).unwrap();
+    assert!(windowplan::check::check(&inv, &starts).is_empty());
+    // t2 waits for the blackout (until 73h30m) and ends at 73h50m.
+    assert_eq!(starts, vec![0, 73 * 60 + 30]);
+    assert_eq!(plan.length_minutes, 73 * 60 + 50);
+    // The watchdog's budget covers the retry.
+    let limit = std::time::Duration::from_secs(4);
+    assert_eq!(
+        windowplan::pipeline::solve_budget(&inv, limit),
+        std::time::Duration::from_secs(5)
+    );
+}
+
 /// `n` one-minute blackouts a week apart, starting three months after the
 /// window opens, for every system.
 fn far_blackouts(n: usize) -> String {

@@ -52,7 +52,7 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
     // Planning, then re-plans sharing the limit: the analysis stops
     // starting re-plans at three times --time-limit and says what it left
     // out (DESIGN.md, "Limits"); the watchdog is only the backstop.
-    let budget = analysis_budget("availability", opts);
+    let budget = analysis_budget("availability", &inv, opts);
     let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, &budget.limit(opts));
     let report = windowplan::analysis::availability::analyse_within(&inv, &base, opts, &budget);
     // Format 1.2: what each blocking schema change would save done

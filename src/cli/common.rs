@@ -302,10 +302,12 @@ pub const ANALYSIS_LIMITS: u32 = 3;
 /// the backstop for a stage that cannot be cut short.
 pub fn analysis_budget(
     command: &'static str,
+    inv: &Inventory,
     opts: &SolveOptions,
 ) -> windowplan::analysis::budget::Budget {
     let limit = opts.time_limit.saturating_mul(ANALYSIS_LIMITS);
-    super::watchdog::budget(command, limit.saturating_add(opts.time_limit));
+    let backstop = windowplan::pipeline::solve_budget(inv, opts.time_limit);
+    super::watchdog::budget(command, limit.saturating_add(backstop));
     windowplan::analysis::budget::Budget::within(limit)
         .with_stop(Some(windowplan::interrupt::flag()))
 }

@@ -62,7 +62,7 @@ fn explain(
     // Planning, then re-plans sharing the limit: the analysis stops
     // starting re-plans at three times --time-limit and says what it left
     // out (DESIGN.md, "Limits"); the watchdog is only the backstop.
-    let budget = analysis_budget("explain", opts);
+    let budget = analysis_budget("explain", &inv, opts);
     let explanation = match plan_path {
         Some(plan_path) => {
             let (starts, saved) = match read_checked_plan(&inv, plan_path, limits, "explaining it")

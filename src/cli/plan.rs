@@ -141,14 +141,20 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     }) {
         return no_plan("plan", true, &why, opts.time_limit);
     }
-    // The whole run from here holds the time limit (twice it when downtime
-    // limits allow the second, stricter solve; see DESIGN.md, "Limits").
-    let solves = if inv.services.iter().any(|s| s.max_downtime.is_some()) {
+    // The whole run from here holds the planning policy's budget: the time
+    // limit, a quarter more when a re-solve of the whole inventory may
+    // follow (`pipeline::solve_budget`), twice that with downtime first,
+    // whose verdict (the floors and the core's downtime floor, after the
+    // plan) is not cut short by the limit (DESIGN.md, "Limits").
+    let verdict = if opts.objective == windowplan::solve::Objective::Downtime {
         2
     } else {
         1
     };
-    super::watchdog::budget("plan", opts.time_limit * solves);
+    super::watchdog::budget(
+        "plan",
+        windowplan::pipeline::solve_budget(&inv, opts.time_limit) * verdict,
+    );
     let spinner =
         super::spinner::Spinner::for_stderr(opts.time_limit, verbosity == Verbosity::Quiet);
     let solve_start = std::time::Instant::now();

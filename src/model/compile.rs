@@ -42,11 +42,6 @@ pub struct CompileOptions {
     /// a failed change can still be backed out before the window closes.
     /// (No effect without a deadline.)
     pub reserve_backout: bool,
-    /// Keep one member up in every cluster that a service with any
-    /// `max_downtime` depends on (not only `0m`): a restriction that takes
-    /// the clusters' share of those services' downtime to zero, used when
-    /// the plain problem found no plan within the limits.
-    pub keep_limited_clusters_up: bool,
     /// Leave out the blackouts and unavailable intervals that start at or
     /// after this minute: a relaxation (fewer forbidden intervals), exact
     /// for every schedule that ends by then. The pipeline sets it to keep
@@ -81,7 +76,7 @@ pub fn compile_with(inv: &Inventory, opts: &CompileOptions) -> Compiled {
 
     system_resources(&mut b, inv, &by_system);
     team_resources(&mut b, inv, by_team);
-    cluster_resources(&mut b, inv, opts, &outages);
+    cluster_resources(&mut b, inv, &outages);
     zone_resources(&mut b, inv, by_zone);
     let Builder {
         mut problem,
@@ -259,13 +254,8 @@ fn team_resources(b: &mut Builder, inv: &Inventory, mut by_team: Vec<Vec<(usize,
 
 /// Clusters: at most members − min_available members down at once; a
 /// cluster that a zero-downtime service depends on must keep one up.
-fn cluster_resources(
-    b: &mut Builder,
-    inv: &Inventory,
-    opts: &CompileOptions,
-    outages: &crate::graph::OutageIndex,
-) {
-    let keep_one_up = clusters_to_keep_up(inv, opts.keep_limited_clusters_up);
+fn cluster_resources(b: &mut Builder, inv: &Inventory, outages: &crate::graph::OutageIndex) {
+    let keep_one_up = clusters_to_keep_up(inv);
     for (k, cluster) in inv.clusters.iter().enumerate() {
         let users: Vec<(usize, i64)> = outages
             .on_systems(&cluster.members)
@@ -349,16 +339,15 @@ fn dr_exclusions(
 }
 
 /// Clusters whose "no member up" would take down a service with
-/// `max_downtime: 0m` (or, when `any_limit`, with any `max_downtime`):
-/// required directly, or feeding a required component through a chain of
-/// sync integrations. For `0m`, keeping one member up is not a heuristic but
-/// exactly what the limit demands.
-fn clusters_to_keep_up(inv: &Inventory, any_limit: bool) -> Vec<bool> {
+/// `max_downtime: 0m`: required directly, or feeding a required component
+/// through a chain of sync integrations. Keeping one member up is not a
+/// heuristic but exactly what the limit demands.
+fn clusters_to_keep_up(inv: &Inventory) -> Vec<bool> {
     let mut keep = vec![false; inv.clusters.len()];
     let stack = inv
         .services
         .iter()
-        .filter(|s| s.max_downtime == Some(0) || (any_limit && s.max_downtime.is_some()))
+        .filter(|s| s.max_downtime == Some(0))
         .flat_map(|s| s.requires.iter().copied());
     for c in inv.sync_closure(stack) {
         if let Component::Cluster(k) = c {

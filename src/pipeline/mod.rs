@@ -232,9 +232,51 @@ pub fn plan_inventory_with(
 /// ends that attempt with it.
 pub type Prepare<'a> = &'a dyn Fn(&mut model::Compiled) -> Result<(), NoPlan>;
 
+/// Share of the time limit a re-solve of the whole inventory gets at least
+/// (see [`plan_inventory_prepared`]).
+const RESOLVE_SHARE: u32 = 4;
+
+/// The most time the planning policy can spend solving with `time_limit`
+/// (for the CLI's watchdog): the limit, and a quarter of it more when the
+/// model leaves far-away blackouts out, since a schedule that breaks one is
+/// solved again on the whole inventory (see [`plan_inventory_prepared`]);
+/// twice that when a service has a `max_downtime`, whose minute-by-minute
+/// encoding the exact engine builds whole, without looking at the clock
+/// (measured: the bank with a limit, 3 s, two threads, took 4.1 s in a
+/// debug build on a loaded machine; 0.5 s in release).
+pub fn solve_budget(inv: &Inventory, time_limit: Duration) -> Duration {
+    let budget = match relaxed_horizon(inv) {
+        Some(_) => time_limit + time_limit / RESOLVE_SHARE,
+        None => time_limit,
+    };
+    if inv.services.iter().any(|s| s.max_downtime.is_some()) {
+        budget * 2
+    } else {
+        budget
+    }
+}
+
 /// [`plan_inventory_with`], each compilation changed by `prepare` before it
-/// is solved: the one planning policy (precheck, compile, solve, check,
-/// and the retry keeping limited clusters up) for every caller.
+/// is solved. The one planning policy, for `plan`, the analyses and the
+/// re-plan of a night alike:
+///
+/// 1. the precheck ([`precheck`], and the backout reserve's): a proof that
+///    no plan exists ends it (`Infeasible`);
+/// 2. compile; without a deadline, the blackouts and unavailable intervals
+///    far beyond any sensible window are left out ([`relaxed_horizon`], a
+///    relaxation);
+/// 3. solve ([`solve::solve`]: its own stages, among them the deadline
+///    stage that first solves with the deadline loosened), verify against
+///    the core, and check against the inventory;
+/// 4. only when the schedule broke a rule the compilation left out (step 2's
+///    relaxation): compile the whole inventory and solve once more, with the
+///    time left of the limit but at least a quarter of it ([`solve_budget`]).
+///
+/// Nothing else is retried. Service `max_downtime` is searched with by the
+/// solver (on-time limits in schedule generation, aligned variants, the
+/// exact engine); a second solve with cluster members kept up, which this
+/// policy once had, found no plan the first did not on any CAB suite
+/// instance (DESIGN.md, "Rules in the search and in the proofs").
 pub fn plan_inventory_prepared(
     inv: &Inventory,
     opts: &SolveOptions,
@@ -246,84 +288,65 @@ pub fn plan_inventory_prepared(
     if let Some(why) = timings.time("precheck", || precheck(inv)) {
         return Err(NoPlan::Infeasible(why));
     }
-    if let (true, Some(deadline)) = (compile_opts.reserve_backout, inv.window.deadline) {
-        let late: Vec<String> = inv
-            .tasks
-            .iter()
-            .filter_map(|t| {
-                let b = t.backout?;
-                (t.duration > deadline - b).then(|| {
-                    format!(
-                        "task {} takes {} but must end by {} (the deadline less its backout of {})",
-                        t.id,
-                        base::fmt_minutes(t.duration),
-                        plan::clock(&inv.window, deadline - b),
-                        base::fmt_minutes(b)
-                    )
-                })
-            })
-            .collect();
-        if !late.is_empty() {
-            return Err(NoPlan::Infeasible(format!(
-                "with --reserve-backout, {}",
-                late.join("; ")
-            )));
-        }
+    if let Some(why) = backout_precheck(inv, compile_opts) {
+        return Err(NoPlan::Infeasible(why));
     }
-    // Far-away blackouts are left out of the model (a relaxation); when the
-    // schedule found breaks one, plan again with every one of them.
+    let started = Instant::now();
     let horizon = relaxed_horizon(inv);
     let relaxed = model::CompileOptions {
         horizon,
         ..*compile_opts
     };
-    let solve_whole = |label: &'static str, with: &model::CompileOptions, timings: &mut Timings| {
-        let compiled = timings.time(label, || model::compile_with(inv, with));
-        let result = plan_compiled(
-            inv,
-            &compiled,
-            prepare,
-            opts,
-            compile_opts,
-            None,
-            progress,
-            timings,
-        );
-        (compiled, result)
-    };
-    let (mut plain, mut result) = solve_whole("compile", &relaxed, timings);
+    let compiled = timings.time("compile", || model::compile_with(inv, &relaxed));
+    let result = plan_compiled(
+        inv,
+        &compiled,
+        prepare,
+        opts,
+        compile_opts,
+        progress,
+        timings,
+    );
     let broke_a_left_out_rule =
         matches!(&result, Err(NoPlan::NotFound(why)) if why.starts_with(BROKE_A_RULE));
-    if horizon.is_some() && broke_a_left_out_rule {
-        (plain, result) = solve_whole("compile (whole)", compile_opts, timings);
+    if horizon.is_none() || !broke_a_left_out_rule {
+        return result;
     }
-    // No plan within the downtime limits: try again keeping one member up in
-    // every cluster those services need, which takes the clusters' share of
-    // their downtime to zero.
-    if matches!(result, Err(NoPlan::NotFound(_)))
-        && inv.services.iter().any(|s| s.max_downtime.is_some())
-    {
-        let strict = model::CompileOptions {
-            keep_limited_clusters_up: true,
-            ..*compile_opts
-        };
-        // The restricted problem's bound is no bound for the real one.
-        let bound = solve::lower_bound(&plain.problem);
-        let compiled = timings.time("compile (strict)", || model::compile_with(inv, &strict));
-        if let planned @ Ok(_) = plan_compiled(
-            inv,
-            &compiled,
-            prepare,
-            opts,
-            compile_opts,
-            Some(bound),
-            progress,
-            timings,
-        ) {
-            result = planned;
-        }
-    }
-    result
+    let whole = timings.time("compile (whole)", || model::compile_with(inv, compile_opts));
+    let rest = SolveOptions {
+        time_limit: opts
+            .time_limit
+            .saturating_sub(started.elapsed())
+            .max(opts.time_limit / RESOLVE_SHARE),
+        ..opts.clone()
+    };
+    plan_compiled(inv, &whole, prepare, &rest, compile_opts, progress, timings)
+}
+
+/// With `--reserve-backout` and a deadline: the tasks too long to end by
+/// the deadline less their backout, in words; None when there are none.
+fn backout_precheck(inv: &Inventory, compile_opts: &model::CompileOptions) -> Option<String> {
+    let deadline = inv
+        .window
+        .deadline
+        .filter(|_| compile_opts.reserve_backout)?;
+    let late: Vec<String> = inv
+        .tasks
+        .iter()
+        .filter_map(|t| {
+            let b = t.backout?;
+            (t.duration > deadline - b).then(|| {
+                format!(
+                    "task {} takes {} but must end by {} (the deadline less its backout of {})",
+                    t.id,
+                    base::fmt_minutes(t.duration),
+                    plan::clock(&inv.window, deadline - b),
+                    base::fmt_minutes(b)
+                )
+            })
+        })
+        .collect();
+    (!late.is_empty()).then(|| format!("with --reserve-backout, {}", late.join("; ")))
 }
 
 /// Without a deadline, the minute from which blackouts and unavailable
@@ -401,16 +424,13 @@ pub fn relaxed_horizon(inv: &Inventory) -> Option<model::Time> {
 const BROKE_A_RULE: &str = "internal error: the solver's schedule broke";
 
 /// Solves one compilation of an inventory (changed by `prepare` first) and
-/// re-checks the schedule. `bound_cap` caps the reported lower bound (for a
-/// restricted compilation).
-#[allow(clippy::too_many_arguments)]
+/// re-checks the schedule.
 fn plan_compiled(
     inv: &Inventory,
     compiled: &model::Compiled,
     prepare: Option<Prepare>,
     opts: &SolveOptions,
     compile_opts: &model::CompileOptions,
-    bound_cap: Option<model::Time>,
     progress: &dyn progress::Progress,
     timings: &mut Timings,
 ) -> PlanResult {
@@ -432,9 +452,7 @@ fn plan_compiled(
         ..opts.clone()
     };
     let outcome = timings.time("solve", || {
-        solve_with_ticks(progress, &relay, || {
-            solve::deadline::solve(&compiled.problem, opts)
-        })
+        solve_with_ticks(progress, &relay, || solve::solve(&compiled.problem, opts))
     });
     let solved = match outcome {
         Outcome::Solved(sol) => {
@@ -443,27 +461,23 @@ fn plan_compiled(
         other => other,
     };
     match solved {
-        Outcome::Solved(mut sol) => {
-            if let Some(cap) = bound_cap {
-                sol.lower_bound = sol.lower_bound.min(cap);
-            }
-            progress.improved(sol.makespan, sol.lower_bound);
+        Outcome::Solved(sol) => {
             let mut violations = timings.time("check", || crate::check::check(inv, &sol.starts));
             if compile_opts.reserve_backout {
                 violations.extend(crate::check::check_backout(inv, &sol.starts));
             }
             if violations.is_empty() {
+                // (only a schedule the checker accepted is shown as the best)
+                progress.improved(sol.makespan, sol.lower_bound);
                 let plan = timings.time("build plan", || {
                     Plan::build(inv, &sol.starts, sol.lower_bound)
                 });
                 // Downtime first, `optimal` needs the least downtime proven
-                // too (never on a restricted compilation: its floors are
-                // not the real problem's).
+                // too.
                 let downtime_first = opts.objective == solve::Objective::Downtime
                     && compiled.problem.limits.iter().any(|l| l.weight > 0.0);
-                let proven = !downtime_first
-                    || (bound_cap.is_none()
-                        && solve::downtime_proven(&compiled.problem, &sol.starts));
+                let proven =
+                    !downtime_first || solve::downtime_proven(&compiled.problem, &sol.starts);
                 Ok(if proven { plan } else { plan.not_proven() })
             } else {
                 let words: Vec<String> = violations.iter().map(|v| v.to_string()).collect();

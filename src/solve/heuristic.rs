@@ -29,6 +29,9 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
         Ok(x) => x,
         Err(e) => return Outcome::Infeasible(e),
     };
+    // A bound the caller proved already (the deadline stage's) is not
+    // proven again: the destructive bound starts from it.
+    let lb = lb.max(opts.known_lower_bound);
     if let Some(outcome) = refute_any_schedule(problem, &inst, opts, started) {
         return outcome;
     }

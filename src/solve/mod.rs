@@ -35,9 +35,11 @@
 //! - `instance`: the solver's flat form of a problem and its time mirror;
 //! - `profile`: resource usage timelines;
 //! - `sgs`: serial schedule generation with unscheduling for max lags;
-//! - [`deadline`]: a problem with a deadline solved first with it loosened
-//!   (a relaxation whose schedules ending by the deadline are plans);
+//! - `deadline`: the deadline stage: a problem with a deadline solved
+//!   first with it loosened (a relaxation whose schedules ending by the
+//!   deadline are plans), from one precheck and bound shared by both runs;
 //! - `priority`: priority rules, sampling and list operators;
+//! - [`probe`]: one schedule-generation pass on its own, for benchmarks;
 //! - `search`: forward–backward improvement, the genetic search and the
 //!   iterated local search, and the on-time-limit penalty;
 //! - `portfolio`: the search stage: the heuristic run, then the exact
@@ -56,7 +58,7 @@
 mod bounds;
 pub mod clock;
 pub mod components;
-pub mod deadline;
+mod deadline;
 pub mod exact;
 mod exact_limits;
 #[cfg(test)]
@@ -75,6 +77,7 @@ mod precheck;
 pub use objective::{downtime_floor, downtime_proven, pareto, weighted_on_time, ParetoPoint};
 pub use precheck::{diagnose, lower_bound};
 mod priority;
+pub mod probe;
 mod profile;
 mod search;
 mod sgs;
@@ -99,8 +102,9 @@ use std::time::Instant;
 /// The stages, each calling the next: the engine (`with_engine`: the
 /// portfolio, or the portfolio then the MILP), the objective
 /// (`by_objective`: the downtime sweep, or the shortest makespan), the
-/// search (`search_stage`: the portfolio, which proves what it can before
-/// searching (precheck), bounds, searches and verifies every schedule). The
+/// search (`search_stage`: the deadline stage, then the portfolio, which
+/// proves what it can before searching (precheck), bounds, searches and
+/// verifies every schedule). The
 /// downtime sweep asks for its first point at the engine stage with the
 /// search next (`shortest_makespan`), not through `solve` again.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
@@ -154,23 +158,33 @@ fn shortest_makespan(problem: &Problem, opts: &SolveOptions) -> Outcome {
     with_engine(problem, opts, search_stage)
 }
 
-/// The search stage: the portfolio (`portfolio::solve`: precheck and
-/// proofs, bound, heuristic search beside the exact engine, verify), on
-/// several threads, or on one thread counting work.
+/// The search stage: the deadline stage (`deadline::relaxed_first`: a
+/// problem with a deadline solved first with it loosened, both runs from
+/// the precheck and bound it proves once) over the portfolio
+/// (`portfolio::solve`: precheck and proofs, bound, heuristic search beside
+/// the exact engine, verify), on several threads, or on one thread counting
+/// work (both runs of the deadline stage on the one work clock, so that the
+/// time it gives the second repeats).
 fn search_stage(problem: &Problem, opts: &SolveOptions) -> Outcome {
     if opts.worker_threads() != 1 {
-        return portfolio::solve(problem, opts);
+        return deadline::relaxed_first(problem, opts, portfolio::solve);
     }
-    solve_one_thread(problem, opts, true)
-}
-
-/// The one-thread solve, counting work (see [`solve`]); `opts` asks for
-/// one thread. `asked`: the caller asked for one thread (a reproducible
-/// run), so a run the wall clock ended is worth a note.
-fn solve_one_thread(problem: &Problem, opts: &SolveOptions, asked: bool) -> Outcome {
     reproducibly(
         opts,
-        asked,
+        true,
+        || deadline::relaxed_first(problem, opts, portfolio::solve),
+        |o| !matches!(o, Outcome::Infeasible(_)),
+    )
+}
+
+/// The one-thread portfolio, counting work (see [`solve`]), for the
+/// portfolio's own one-thread run beside the exact engine (below the
+/// deadline stage; not a run the caller asked for, so a run the wall clock
+/// ended is left without a note).
+fn solve_one_thread(problem: &Problem, opts: &SolveOptions) -> Outcome {
+    reproducibly(
+        opts,
+        false,
         || portfolio::solve(problem, opts),
         |o| !matches!(o, Outcome::Infeasible(_)),
     )

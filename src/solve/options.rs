@@ -2,6 +2,7 @@
 //! ([`Engine`]) and what "best" means ([`Objective`]). A leaf: it imports
 //! nothing else of the solver.
 
+use crate::model::Time;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,6 +32,13 @@ pub struct SolveOptions {
     /// Which engine solves: the portfolio, or the portfolio then the
     /// time-indexed MILP (see [`Engine`]).
     pub engine: Engine,
+    /// A lower bound on the makespan that the caller has already proven
+    /// for this problem (0: none). The search starts its own bounds from
+    /// it rather than proving it again: the deadline stage
+    /// (`solve::deadline`) shares its precheck's bound with both of its
+    /// runs this way. A value that is not a proven bound makes a
+    /// `optimal` untrue: only a proof may be passed.
+    pub known_lower_bound: Time,
 }
 
 /// The engines `solve` can use.
@@ -71,6 +79,7 @@ impl std::fmt::Debug for SolveOptions {
             .field("progress", &self.progress.as_ref().map(|_| "…"))
             .field("stop", &self.stop)
             .field("engine", &self.engine)
+            .field("known_lower_bound", &self.known_lower_bound)
             .finish()
     }
 }
@@ -104,6 +113,7 @@ impl Default for SolveOptions {
             progress: None,
             stop: None,
             engine: Engine::Portfolio,
+            known_lower_bound: 0,
         }
     }
 }

@@ -27,6 +27,14 @@ pub const EXACT_MAX_ACTIVITIES: usize = 150;
 /// Share of the time limit the heuristic gets when the exact phase follows.
 const HEURISTIC_SHARE: f64 = 0.5;
 
+/// Problems above [`EXACT_MAX_ACTIVITIES`] and up to this many, with
+/// maximum time lags, get the exact engine as a rescue when the heuristic
+/// found no schedule (see [`solve`]).
+pub const RESCUE_MAX_ACTIVITIES: usize = 1000;
+
+/// Share of the time limit the heuristic gets when a rescue may follow.
+const RESCUE_HEURISTIC_SHARE: f64 = 0.7;
+
 /// Solves a problem within the options' limits. A returned schedule always
 /// satisfies every constraint. See the module docs for threads.
 pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
@@ -38,11 +46,25 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         return alongside(problem, opts);
     }
     let downtime_matters = problem.limits.iter().any(|l| l.weight > 0.0);
+    // Larger problems with maximum time lags, where schedule generation can
+    // fail pass after pass (restarts for maximum lags that never end in a
+    // schedule: RCPSP/max instances of 200 activities): when the heuristic
+    // finds nothing, the exact engine from nothing, whose first step lays
+    // out the strongly connected components of the time lags one after
+    // another (`exact_from_nothing`).
+    let rescue = !exact_fits
+        && !downtime_matters
+        && problem.activities.len() <= RESCUE_MAX_ACTIVITIES
+        && opts.time_limit >= Duration::from_millis(20)
+        && opts.max_schedules == 0
+        && problem.precedences.iter().any(|p| p.lag < 0);
     // Where each phase ends, as a share of the limit: the heuristic search,
-    // then the exact phase (small problems), then the downtime refinement
-    // (problems with weighted downtime); a little is left for checking and
-    // writing the plan. Ctrl-C (the stop flag) skips the later phases.
+    // then the exact phase (small problems, or the rescue), then the
+    // downtime refinement (problems with weighted downtime); a little is
+    // left for checking and writing the plan. Ctrl-C (the stop flag) skips
+    // the later phases.
     let (heuristic_end, exact_end) = match (exact_fits, downtime_matters) {
+        (false, false) if rescue => (RESCUE_HEURISTIC_SHARE, 0.95),
         (false, false) => return solve_heuristic(problem, opts),
         (false, true) => (0.7, 0.7),
         (true, false) => (HEURISTIC_SHARE, 0.95),
@@ -62,6 +84,16 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
         return outcome;
     }
     let remaining = until(exact_end);
+    if rescue && !remaining.is_zero() {
+        if let Outcome::NotFound(why) = outcome {
+            let alone = exact::Alone(opts.stop.as_deref());
+            let tuning = exact::ExactOptions::for_problem(problem, false);
+            let rescued =
+                exact_from_nothing(problem, opts.known_lower_bound, remaining, &tuning, &alone);
+            return merge(Outcome::NotFound(why), rescued);
+        }
+        return outcome;
+    }
     if exact_fits && !remaining.is_zero() {
         let alone = exact::Alone(opts.stop.as_deref());
         let tuning = exact::ExactOptions::for_problem(problem, false);
@@ -80,7 +112,7 @@ pub fn solve(problem: &Problem, opts: &SolveOptions) -> Outcome {
             ),
             Outcome::NotFound(why) => merge(
                 Outcome::NotFound(why),
-                exact_from_nothing(problem, remaining, &tuning, &alone),
+                exact_from_nothing(problem, opts.known_lower_bound, remaining, &tuning, &alone),
             ),
             other => other,
         };
@@ -177,7 +209,12 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let started = std::time::Instant::now();
     let board = Arc::new(Board {
         best: AtomicI64::new(Time::MAX),
-        lower: AtomicI64::new(Time::MIN),
+        // (0 is "no bound known")
+        lower: AtomicI64::new(if opts.known_lower_bound > 0 {
+            opts.known_lower_bound
+        } else {
+            Time::MIN
+        }),
         stop_run: Arc::new(AtomicBool::new(false)),
         run_done: AtomicBool::new(false),
         caller_stop: opts.stop.clone(),
@@ -194,7 +231,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
         let board = &board;
         let engine = scope.spawn(move || {
             let tuning = exact::ExactOptions::for_problem(problem, true);
-            exact_from_nothing(problem, budget, &tuning, &**board)
+            exact_from_nothing(problem, opts.known_lower_bound, budget, &tuning, &**board)
         });
         // the run obeys its own flag: pass the caller's stop on to it
         scope.spawn(move || {
@@ -222,7 +259,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
             .collect();
         // (this run is one thread of several, not a reproducible run the
         // caller asked for: no note when the wall clock ends it)
-        let mut outcome = super::solve_one_thread(problem, &run_opts, false);
+        let mut outcome = super::solve_one_thread(problem, &run_opts);
         // A one-thread run usually ends before its time is up (it counts
         // work, see `clock`): the rest of its thread's time goes to a
         // further search, with another seed, while the gap is open.
@@ -293,6 +330,7 @@ fn alongside(problem: &Problem, opts: &SolveOptions) -> Outcome {
 /// schedule of the whole where nothing depends on time; then on the whole.
 fn exact_from_nothing(
     problem: &Problem,
+    known_lower_bound: Time,
     budget: Duration,
     tuning: &exact::ExactOptions,
     link: &dyn exact::Link,
@@ -318,7 +356,14 @@ fn exact_from_nothing(
         link.found(s);
     }
     let rest = budget.saturating_sub(clock::elapsed(started));
-    let result = exact::solve_exact_with(problem, incumbent.as_deref(), 0, rest, tuning, link);
+    let result = exact::solve_exact_with(
+        problem,
+        incumbent.as_deref(),
+        known_lower_bound,
+        rest,
+        tuning,
+        link,
+    );
     match (result, incumbent) {
         // the engine found nothing better than the composed schedule
         (

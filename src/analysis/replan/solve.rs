@@ -77,10 +77,10 @@ fn keep_clear_of_fixed(problem: &mut Problem, entries: &[Entry]) {
 }
 
 /// Plans the night inventory (`entries[k]` is its task `k`) by the
-/// pipeline's one planning policy (as `plan` does, a night with service
-/// downtime limits that finds no plan is tried again keeping one member up
-/// in every cluster those services need), each compilation with its fixed
-/// part reserved first.
+/// pipeline's one planning policy (`pipeline::plan_inventory_prepared`,
+/// as `plan` does: precheck, compile, solve, check, and its one re-solve of
+/// the whole inventory), each compilation with its fixed part reserved
+/// first.
 pub fn plan_night(night: &Inventory, entries: &[Entry], opts: &SolveOptions) -> PlanResult {
     let reserve = |compiled: &mut crate::model::Compiled| {
         match reserve_fixed(
