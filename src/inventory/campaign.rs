@@ -328,8 +328,7 @@ pub fn load_campaign_str(
             "write `campaign: { timezone, windows: [{id, start, deadline} or {every, first, length, count}], objective }`",
         )])
     })?;
-    let (windows, mut diags) = resolve_windows(&section);
-    let objective = resolve_objective(&section, &mut diags);
+    let (windows, diags) = resolve_windows(&section);
     if !diags.is_empty() || windows.is_empty() {
         return Err(fail(diags));
     }
@@ -360,8 +359,32 @@ pub fn load_campaign_str(
         }
     };
     check_limits(&file, limits).map_err(|d| fail(vec![d]))?;
-    let campaign = resolve(section, windows, objective, file).map_err(fail)?;
+    let campaign = campaign_from_parts(section, file).map_err(fail)?;
     Ok(Some(campaign))
+}
+
+/// A campaign from its `campaign:` section and the rest of the file model
+/// (the file's `window` is replaced): windows, objective, the campaign's
+/// rules on the tasks and the whole validation. The schema-change
+/// expansion (format 1.2) sets `later_window_than` on the file model
+/// before this.
+pub fn campaign_from_parts(
+    section: CampaignSectionFile,
+    mut file: InventoryFile,
+) -> Result<Campaign, Vec<Diagnostic>> {
+    let (windows, mut diags) = resolve_windows(&section);
+    let objective = resolve_objective(&section, &mut diags);
+    if !diags.is_empty() || windows.is_empty() {
+        return Err(diags);
+    }
+    file.window = WindowFile {
+        start: Text(windows[0].start.clone()),
+        timezone: section.timezone.clone(),
+        deadline: None,
+        title: None,
+        change: None,
+    };
+    resolve(section, windows, objective, file)
 }
 
 /// The objective as written (default `[windows, downtime, length]`).
@@ -829,5 +852,109 @@ impl Campaign {
             }
         }
         Ok(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "campaign:\n  timezone: Europe/London\n  windows:\n    - { id: w1, start: 2026-12-05T22:00, deadline: 2026-12-06T02:00 }\n    - { every: 7d, first: 2026-12-12T22:00, length: 4h, count: 2 }\n";
+    const REST: &str = "teams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s1 }, { id: s2 }]\n";
+
+    fn load(text: &str) -> Result<Option<Campaign>, InputError> {
+        load_campaign_str(text, Format::Yaml, "t.yaml", &Limits::default())
+    }
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        load(text).unwrap_err().diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    fn campaign(tasks: &str) -> Campaign {
+        load(&format!("{HEAD}{REST}tasks:\n{tasks}")).unwrap().unwrap()
+    }
+
+    #[test]
+    fn windows_listed_and_recurring_with_ids_by_date() {
+        let c = campaign("  - { id: a, system: s1, duration: 1h, team: ops }\n");
+        let ids: Vec<&str> = c.windows.iter().map(|w| w.id.as_str()).collect();
+        assert_eq!(ids, ["w1", "2026-12-12", "2026-12-19"]);
+        assert_eq!(c.windows[1].start_minute, 7 * 24 * 60);
+        assert_eq!(c.windows[1].length(), 240);
+        assert_eq!(c.objective, vec![CampaignObjective::Windows, CampaignObjective::Downtime, CampaignObjective::Length]);
+        assert_eq!(c.tasks[0].domain, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_single_window_file_is_no_campaign_and_refuses_campaign_fields() {
+        let single = "window: { start: 2026-12-05T22:00, timezone: UTC }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s1 }]\ntasks: [{ id: a, system: s1, duration: 1h, team: ops, in_window: w1 }]\n";
+        assert!(load(single).unwrap().is_none());
+        let e = crate::inventory::load_str(single, Format::Yaml, "t").unwrap_err();
+        assert_eq!(e.diagnostics[0].code, "E140");
+        assert_eq!(e.diagnostics[0].path, "tasks[0].in_window");
+    }
+
+    #[test]
+    fn campaign_errors_are_coded() {
+        let both = format!("window: {{ start: 2026-12-05T22:00, timezone: UTC }}\n{HEAD}");
+        assert_eq!(codes(&both), ["E140"]);
+        let mixed = "campaign:\n  timezone: UTC\n  windows: [{ id: w1, every: 7d }]\n";
+        assert_eq!(codes(mixed), ["E141"]);
+        let overlap = "campaign:\n  timezone: UTC\n  windows:\n    - { id: a, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }\n    - { id: b, start: 2026-12-06T05:00, deadline: 2026-12-06T07:00 }\n";
+        assert_eq!(codes(overlap), ["E141"]);
+        let twice = "campaign:\n  timezone: UTC\n  windows:\n    - { id: a, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }\n    - { id: a, start: 2026-12-12T22:00, deadline: 2026-12-13T06:00 }\n";
+        assert_eq!(codes(twice), ["E142"]);
+        let objective = format!("{HEAD}  objective: [windows, last_window, downtme]\n");
+        assert_eq!(codes(&objective), ["E143", "E143"]);
+        let bad_tz = "campaign:\n  timezone: Mars/Olympus\n  windows: [{ id: a, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }]\n";
+        assert_eq!(codes(bad_tz), ["E014"]);
+    }
+
+    #[test]
+    fn task_window_fields_are_checked() {
+        let t = |tasks: &str| codes(&format!("{HEAD}{REST}tasks:\n{tasks}"));
+        let unknown = t("  - { id: a, system: s1, duration: 1h, team: ops, in_window: w2 }\n");
+        assert_eq!(unknown, ["E144"]);
+        let e = load(&format!("{HEAD}{REST}tasks:\n  - {{ id: a, system: s1, duration: 1h, team: ops, in_window: w11 }}\n")).unwrap_err();
+        assert!(e.diagnostics[0].message.contains("did you mean `w1`"), "{}", e.diagnostics[0].message);
+        assert_eq!(t("  - { id: a, system: s1, duration: 1h, team: ops, in_window: w1, windows_allowed: [w1] }\n"), ["E144"]);
+        assert_eq!(t("  - { id: a, system: s1, duration: 1h, team: ops, windows_allowed: [] }\n"), ["E144"]);
+        // b after a, but a may only use a later window than b.
+        let late = "  - { id: a, system: s1, duration: 1h, team: ops, in_window: 2026-12-19 }\n  - { id: b, system: s2, duration: 1h, team: ops, after: [a], windows_allowed: [w1, 2026-12-12] }\n";
+        assert_eq!(t(late), ["E145"]);
+        // Lag chains share a window: a max_lag between tasks pinned apart.
+        let chain = "  - { id: a, system: s1, duration: 1h, team: ops, in_window: w1 }\n  - { id: b, system: s2, duration: 1h, team: ops, after: [{ task: a, max_lag: 1h }], in_window: 2026-12-12 }\n";
+        assert_eq!(t(chain), ["E145"]);
+    }
+
+    #[test]
+    fn later_window_than_orders_windows_and_a_cycle_is_refused() {
+        let text = format!("{HEAD}{REST}tasks:\n  - {{ id: a, system: s1, duration: 1h, team: ops }}\n  - {{ id: b, system: s2, duration: 1h, team: ops }}\n");
+        let Ok(serde_json::Value::Object(mut doc)) = parse_value(&text, Format::Yaml) else { panic!() };
+        let section: CampaignSectionFile = serde_json::from_value(doc.remove("campaign").unwrap()).unwrap();
+        doc.insert("window".into(), serde_json::json!({"start": "2026-12-05T22:00", "timezone": "UTC"}));
+        let mut file: InventoryFile = serde_json::from_value(serde_json::Value::Object(doc)).unwrap();
+        file.tasks[1].later_window_than = vec!["a".into()];
+        let c = campaign_from_parts(section.clone(), file.clone()).unwrap();
+        assert_eq!(c.tasks[1].later_than, vec![0]);
+        let all: Vec<Vec<usize>> = c.tasks.iter().map(|t| t.domain.clone()).collect();
+        assert_eq!(c.earliest_windows(&all).unwrap(), vec![0, 1]);
+        // The per-window inventory never carries it.
+        assert!(c.window_file(1, &[1]).tasks[0].later_window_than.is_empty());
+        file.tasks[0].later_window_than = vec!["b".into()];
+        let e = campaign_from_parts(section, file).unwrap_err();
+        assert_eq!(e[0].code, "E145");
+    }
+
+    #[test]
+    fn a_window_inventory_keeps_its_tasks_and_drops_after_to_other_windows() {
+        let c = campaign("  - { id: a, system: s1, duration: 1h, team: ops }\n  - { id: b, system: s2, duration: 1h, team: ops, after: [a] }\n");
+        let f = c.window_file(1, &[1]);
+        assert_eq!(f.window.start.as_str(), "2026-12-12T22:00+00:00");
+        assert_eq!(f.tasks.len(), 1);
+        assert!(f.tasks[0].after.is_empty());
+        let both = c.window_inventory(0, &[0, 1]).unwrap();
+        assert_eq!(both.tasks[1].after.len(), 1);
+        assert_eq!(both.window.deadline, Some(240));
     }
 }
