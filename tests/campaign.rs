@@ -6,15 +6,23 @@
 use proptest::prelude::*;
 use std::time::Duration;
 use windowplan::check::campaign::check_campaign;
-use windowplan::inventory::campaign::{campaign_from_parts, load_campaign_str, Campaign, CampaignSectionFile};
+use windowplan::inventory::campaign::{
+    campaign_from_parts, load_campaign_str, Campaign, CampaignSectionFile,
+};
 use windowplan::inventory::{Format, Limits};
 use windowplan::pipeline::campaign::plan_campaign;
 use windowplan::plan::campaign::CampaignPlan;
 use windowplan::solve::SolveOptions;
 
 fn example() -> Campaign {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/campaign.yaml")).unwrap();
-    load_campaign_str(&text, Format::Yaml, "campaign.yaml", &Limits::default()).unwrap().unwrap()
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/campaign.yaml"
+    ))
+    .unwrap();
+    load_campaign_str(&text, Format::Yaml, "campaign.yaml", &Limits::default())
+        .unwrap()
+        .unwrap()
 }
 
 fn opts(secs: u64) -> SolveOptions {
@@ -40,15 +48,27 @@ fn the_example_quarter_is_planned_in_the_fewest_windows_and_checked() {
     assert_eq!(c.tasks.len(), 40);
     let r = plan_campaign(&c, &opts(20)).expect("the example has a plan");
     let p = &r.plan;
-    assert_eq!(p.windows_used, 4, "hand-argued lower bound 4: {:?}", p.assignment);
+    assert_eq!(
+        p.windows_used, 4,
+        "hand-argued lower bound 4: {:?}",
+        p.assignment
+    );
     assert!(p.windows_lower_bound <= 4);
-    for (task, w) in [("dc-power-test", "2027-01-23"), ("psu-db-a", "jan-09"), ("san-1-firmware", "2027-02-06"), ("san-2-firmware", "2027-03-20")] {
+    for (task, w) in [
+        ("dc-power-test", "2027-01-23"),
+        ("psu-db-a", "jan-09"),
+        ("san-1-firmware", "2027-02-06"),
+        ("san-2-firmware", "2027-03-20"),
+    ] {
         assert_eq!(p.assignment[task], w, "{task}");
     }
     let v = check_campaign(&c, p);
     assert!(v.is_empty(), "{v:?}");
     // What is proven is said, never more: the solver's own bound is 3.
-    assert_eq!(p.status == "optimal", p.proven.windows && p.proven.downtime && p.proven.length);
+    assert_eq!(
+        p.status == "optimal",
+        p.proven.windows && p.proven.downtime && p.proven.length
+    );
     // Through the file format too.
     let json = windowplan::report::campaign::to_json(p);
     let back = windowplan::check::campaign::read_campaign_plan(&json).unwrap();
@@ -57,10 +77,19 @@ fn the_example_quarter_is_planned_in_the_fewest_windows_and_checked() {
 
 fn two_tasks_later() -> Campaign {
     let text = "campaign:\n  timezone: UTC\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 4h, count: 3 }\nteams: [{ id: ops, capacity: 2 }]\nsystems: [{ id: s1 }, { id: s2 }]\ntasks:\n  - { id: expand, system: s1, duration: 30m, team: ops, outage: false }\n  - { id: contract, system: s2, duration: 15m, team: ops }\n";
-    let Ok(serde_json::Value::Object(mut doc)) = windowplan::inventory::parse_value(text, Format::Yaml) else { panic!() };
-    let section: CampaignSectionFile = serde_json::from_value(doc.remove("campaign").unwrap()).unwrap();
-    doc.insert("window".into(), serde_json::json!({"start": "2026-12-05T22:00", "timezone": "UTC"}));
-    let mut file: windowplan::inventory::file::InventoryFile = serde_json::from_value(serde_json::Value::Object(doc)).unwrap();
+    let Ok(serde_json::Value::Object(mut doc)) =
+        windowplan::inventory::parse_value(text, Format::Yaml)
+    else {
+        panic!()
+    };
+    let section: CampaignSectionFile =
+        serde_json::from_value(doc.remove("campaign").unwrap()).unwrap();
+    doc.insert(
+        "window".into(),
+        serde_json::json!({"start": "2026-12-05T22:00", "timezone": "UTC"}),
+    );
+    let mut file: windowplan::inventory::file::InventoryFile =
+        serde_json::from_value(serde_json::Value::Object(doc)).unwrap();
     file.tasks[1].later_window_than = vec!["expand".into()];
     campaign_from_parts(section, file).unwrap()
 }
@@ -78,7 +107,8 @@ fn later_window_than_is_planned_and_checked() {
     assert!(check_campaign(&c, p).is_empty());
     // Both in one window: the checker refuses it.
     let mut bad = p.clone();
-    bad.assignment.insert("contract".into(), "2026-12-05".into());
+    bad.assignment
+        .insert("contract".into(), "2026-12-05".into());
     let v = check_campaign(&c, &bad);
     assert!(v.iter().any(|x| x.rule == "later_window"), "{v:?}");
 }

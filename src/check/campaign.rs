@@ -42,7 +42,10 @@ pub fn read_campaign_plan(text: &str) -> Result<CampaignPlan, InputError> {
             Diagnostic::new(
                 "E146",
                 "format",
-                format!("the plan's format is `{}`, not `{CAMPAIGN_FORMAT}`", plan.format),
+                format!(
+                    "the plan's format is `{}`, not `{CAMPAIGN_FORMAT}`",
+                    plan.format
+                ),
                 "check a campaign with the plan `windowplan plan` wrote for it",
             ),
         ));
@@ -68,7 +71,14 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     for wp in &plan.windows {
         *seen.entry(wp.id.as_str()).or_default() += 1;
         let Some(w) = c.window_index(&wp.id) else {
-            out.push(v("campaign", vec![], format!("the plan has a window `{}` the campaign does not list", wp.id)));
+            out.push(v(
+                "campaign",
+                vec![],
+                format!(
+                    "the plan has a window `{}` the campaign does not list",
+                    wp.id
+                ),
+            ));
             continue;
         };
         let tasks = members.get(&w).cloned().unwrap_or_default();
@@ -76,7 +86,14 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
             Ok(inv) => inv,
             Err(e) => {
                 for d in e.diagnostics {
-                    out.push(v("campaign", vec![], format!("window {}: its tasks do not make a valid window: {} ({})", wp.id, d.message, d.path)));
+                    out.push(v(
+                        "campaign",
+                        vec![],
+                        format!(
+                            "window {}: its tasks do not make a valid window: {} ({})",
+                            wp.id, d.message, d.path
+                        ),
+                    ));
                 }
                 continue;
             }
@@ -84,7 +101,11 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
         let win = &c.windows[w];
         for (field, stated, real) in [
             ("start", &wp.start, crate::plan::rfc3339(&inv.window, 0)),
-            ("deadline", &wp.deadline, crate::plan::rfc3339(&inv.window, inv.window.deadline.unwrap_or(0))),
+            (
+                "deadline",
+                &wp.deadline,
+                crate::plan::rfc3339(&inv.window, inv.window.deadline.unwrap_or(0)),
+            ),
         ] {
             if *stated != real {
                 out.push(v("claim", vec![], format!("window {}: the plan says its {field} is {stated}; the campaign says {real}", win.id)));
@@ -94,11 +115,18 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
         match read_plan_starts(&text, &inv) {
             Err(e) => {
                 for d in e.diagnostics {
-                    out.push(v("plan", vec![], format!("window {}: {} ({})", wp.id, d.message, d.path)));
+                    out.push(v(
+                        "plan",
+                        vec![],
+                        format!("window {}: {} ({})", wp.id, d.message, d.path),
+                    ));
                 }
             }
             Ok(starts) => {
-                for mut x in check(&inv, &starts).into_iter().chain(check_claims(&inv, &starts, &text)) {
+                for mut x in check(&inv, &starts)
+                    .into_iter()
+                    .chain(check_claims(&inv, &starts, &text))
+                {
                     x.message = format!("window {}: {}", wp.id, x.message);
                     out.push(x);
                 }
@@ -109,12 +137,23 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     }
     for (id, n) in seen {
         if n > 1 {
-            out.push(v("campaign", vec![], format!("the plan lists window `{id}` {n} times")));
+            out.push(v(
+                "campaign",
+                vec![],
+                format!("the plan lists window `{id}` {n} times"),
+            ));
         }
     }
     for w in members.keys() {
         if !plan.windows.iter().any(|p| p.id == c.windows[*w].id) {
-            out.push(v("campaign", vec![], format!("tasks are assigned to window {} but the plan gives no plan for it", c.windows[*w].id)));
+            out.push(v(
+                "campaign",
+                vec![],
+                format!(
+                    "tasks are assigned to window {} but the plan gives no plan for it",
+                    c.windows[*w].id
+                ),
+            ));
         }
     }
     claims(c, plan, &members, downtime, length, &mut out);
@@ -126,22 +165,45 @@ fn assignment(c: &Campaign, plan: &CampaignPlan, out: &mut Vec<Violation>) -> Ve
     let mut window_of: Vec<Option<usize>> = vec![None; c.tasks.len()];
     for (task, wid) in &plan.assignment {
         let Some(t) = c.task_index(task) else {
-            out.push(v("campaign", vec![task.clone()], format!("the assignment names a task `{task}` the campaign does not have")));
+            out.push(v(
+                "campaign",
+                vec![task.clone()],
+                format!("the assignment names a task `{task}` the campaign does not have"),
+            ));
             continue;
         };
         let Some(w) = c.window_index(wid) else {
-            out.push(v("campaign", vec![task.clone()], format!("task {task} is assigned to a window `{wid}` the campaign does not list")));
+            out.push(v(
+                "campaign",
+                vec![task.clone()],
+                format!("task {task} is assigned to a window `{wid}` the campaign does not list"),
+            ));
             continue;
         };
         if !c.tasks[t].domain.contains(&w) {
-            let allowed: Vec<&str> = c.tasks[t].domain.iter().map(|&d| c.windows[d].id.as_str()).collect();
-            out.push(v("window_allowed", vec![task.clone()], format!("task {task} runs in window {wid}, but it may use only {}", allowed.join(", "))));
+            let allowed: Vec<&str> = c.tasks[t]
+                .domain
+                .iter()
+                .map(|&d| c.windows[d].id.as_str())
+                .collect();
+            out.push(v(
+                "window_allowed",
+                vec![task.clone()],
+                format!(
+                    "task {task} runs in window {wid}, but it may use only {}",
+                    allowed.join(", ")
+                ),
+            ));
         }
         window_of[t] = Some(w);
     }
     for (t, w) in window_of.iter().enumerate() {
         if w.is_none() && !plan.assignment.contains_key(&c.tasks[t].id) {
-            out.push(v("campaign", vec![c.tasks[t].id.clone()], format!("task {} is in no window", c.tasks[t].id)));
+            out.push(v(
+                "campaign",
+                vec![c.tasks[t].id.clone()],
+                format!("task {} is in no window", c.tasks[t].id),
+            ));
         }
     }
     window_of
@@ -175,10 +237,14 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
         for &p in &task.later_than {
             if let Some(wp) = window_of[p] {
                 if wp >= wt {
-                    out.push(v("later_window", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
+                    out.push(v(
+                        "later_window",
+                        vec![task.id.clone(), c.tasks[p].id.clone()],
+                        format!(
                         "task {} must run in a later window than {}, but runs in {} and {} in {}",
                         task.id, c.tasks[p].id, id(wt), c.tasks[p].id, id(wp)
-                    )));
+                    ),
+                    ));
                 }
             }
         }
@@ -196,26 +262,78 @@ fn claims(
 ) {
     let used = members.len();
     if plan.windows_used != used {
-        out.push(v("claim", vec![], format!("the plan says it uses {} windows; its assignment uses {used}", plan.windows_used)));
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says it uses {} windows; its assignment uses {used}",
+                plan.windows_used
+            ),
+        ));
     }
     if plan.windows_lower_bound > used {
-        out.push(v("claim", vec![], format!("the plan says no plan uses fewer than {} windows, but it uses {used}", plan.windows_lower_bound)));
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says no plan uses fewer than {} windows, but it uses {used}",
+                plan.windows_lower_bound
+            ),
+        ));
     }
-    let free: Vec<&str> = (0..c.windows.len()).filter(|w| !members.contains_key(w)).map(|w| c.windows[w].id.as_str()).collect();
-    if plan.windows_free.iter().map(String::as_str).collect::<Vec<_>>() != free {
-        out.push(v("claim", vec![], format!("the plan says the free windows are [{}]; its assignment leaves [{}]", plan.windows_free.join(", "), free.join(", "))));
+    let free: Vec<&str> = (0..c.windows.len())
+        .filter(|w| !members.contains_key(w))
+        .map(|w| c.windows[w].id.as_str())
+        .collect();
+    if plan
+        .windows_free
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        != free
+    {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says the free windows are [{}]; its assignment leaves [{}]",
+                plan.windows_free.join(", "),
+                free.join(", ")
+            ),
+        ));
     }
     if (plan.downtime_weighted - downtime).abs() > 1e-6 * downtime.abs().max(1.0) {
-        out.push(v("claim", vec![], format!("the plan says the weighted downtime is {}; its windows give {downtime}", plan.downtime_weighted)));
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says the weighted downtime is {}; its windows give {downtime}",
+                plan.downtime_weighted
+            ),
+        ));
     }
     if plan.length_minutes_total != length {
-        out.push(v("claim", vec![], format!("the plan says its windows last {} minutes in all; their plans give {length}", plan.length_minutes_total)));
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says its windows last {} minutes in all; their plans give {length}",
+                plan.length_minutes_total
+            ),
+        ));
     }
     if plan.proven.downtime && downtime > 1e-9 {
         out.push(v("claim", vec![], format!("the plan says its downtime is proven least, but it is {downtime} (proven only at zero)")));
     }
     if plan.proven.windows && plan.windows_lower_bound < used {
-        out.push(v("claim", vec![], format!("the plan says {used} windows is proven fewest, but states a bound of {}", plan.windows_lower_bound)));
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says {used} windows is proven fewest, but states a bound of {}",
+                plan.windows_lower_bound
+            ),
+        ));
     }
     match plan.status.as_str() {
         "feasible" => {}
@@ -225,12 +343,25 @@ fn claims(
                 out.push(v("claim", vec![], "the plan says `optimal` but does not state the number (or the last) of its windows proven".into()));
             }
             if plan.objective.iter().any(|o| o == "downtime") && !plan.proven.downtime {
-                out.push(v("claim", vec![], "the plan says `optimal` but does not state its downtime proven least".into()));
+                out.push(v(
+                    "claim",
+                    vec![],
+                    "the plan says `optimal` but does not state its downtime proven least".into(),
+                ));
             }
             if plan.objective.iter().any(|o| o == "length") && !plan.proven.length {
-                out.push(v("claim", vec![], "the plan says `optimal` but does not state its total length proven least".into()));
+                out.push(v(
+                    "claim",
+                    vec![],
+                    "the plan says `optimal` but does not state its total length proven least"
+                        .into(),
+                ));
             }
         }
-        other => out.push(v("claim", vec![], format!("the plan's status `{other}` is neither `optimal` nor `feasible`"))),
+        other => out.push(v(
+            "claim",
+            vec![],
+            format!("the plan's status `{other}` is neither `optimal` nor `feasible`"),
+        )),
     }
 }

@@ -16,7 +16,9 @@ pub fn load_campaign(path: &Path, limits: &Limits) -> Result<Option<Campaign>, u
     let Some(format) = FileFormat::from_path(path) else {
         return Ok(None);
     };
-    let Ok(text) = windowplan::inventory::read_text_limited(path, limits.max_file_bytes, "inventory") else {
+    let Ok(text) =
+        windowplan::inventory::read_text_limited(path, limits.max_file_bytes, "inventory")
+    else {
         return Ok(None);
     };
     let c = load_campaign_str(&text, format, &path.display().to_string(), limits)
@@ -65,7 +67,10 @@ pub fn validate(path: &Path, c: &Campaign) -> u8 {
 /// `windowplan plan` on a campaign: the summary (table, Markdown with a
 /// CAB pack per window), the campaign plan (JSON) or one iCalendar.
 pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&Path>) -> u8 {
-    if !matches!(format, Format::Table | Format::Json | Format::Md | Format::Ics) {
+    if !matches!(
+        format,
+        Format::Table | Format::Json | Format::Md | Format::Ics
+    ) {
         eprintln!("error: a campaign is written as `--format table`, `json`, `md` or `ics`; plan one window for the other formats");
         return EXIT_BAD_INPUT;
     }
@@ -107,7 +112,11 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
                         if code != EXIT_OK {
                             return code;
                         }
-                        s.push_str(&format!("- window {}: CAB pack in `{}`\n", w.id, p.display()));
+                        s.push_str(&format!(
+                            "- window {}: CAB pack in `{}`\n",
+                            w.id,
+                            p.display()
+                        ));
                     }
                     None => s.push_str(&format!("\n---\n\n## Window {}\n\n{pack}", w.id)),
                 }
@@ -121,17 +130,26 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
 
 /// `plan.md` → `plan.<window>.md`: the CAB pack of one window.
 fn window_path(output: &Path, id: &str) -> PathBuf {
-    let stem = output.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = output.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "md".into());
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = output
+        .extension()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "md".into());
     output.with_file_name(format!("{stem}.{id}.{ext}"))
 }
 
 /// `windowplan check` of a campaign plan.
 pub fn check(c: &Campaign, plan_path: &Path, limits: &Limits) -> u8 {
-    let text = match windowplan::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan") {
-        Ok(t) => t,
-        Err(d) => return report_input_error(&InputError::one(plan_path.display().to_string(), d)),
-    };
+    let text =
+        match windowplan::inventory::read_text_limited(plan_path, limits.max_file_bytes, "plan") {
+            Ok(t) => t,
+            Err(d) => {
+                return report_input_error(&InputError::one(plan_path.display().to_string(), d))
+            }
+        };
     let plan = match windowplan::check::campaign::read_campaign_plan(&text) {
         Ok(p) => p,
         Err(mut e) => {

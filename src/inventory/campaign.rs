@@ -193,7 +193,10 @@ impl Campaign {
 
     /// Index of a file task by id.
     pub fn task_index(&self, id: &str) -> Option<usize> {
-        self.file.tasks.get(*self.names.get(id)?).filter(|t| t.id == id)?;
+        self.file
+            .tasks
+            .get(*self.names.get(id)?)
+            .filter(|t| t.id == id)?;
         self.names.get(id).copied()
     }
 
@@ -289,7 +292,12 @@ pub fn is_campaign_text(text: &str, format: Format) -> bool {
     matches!(parse_value(text, format), Ok(serde_json::Value::Object(m)) if m.contains_key("campaign"))
 }
 
-fn diag(code: &'static str, path: impl Into<String>, msg: impl Into<String>, hint: &str) -> Diagnostic {
+fn diag(
+    code: &'static str,
+    path: impl Into<String>,
+    msg: impl Into<String>,
+    hint: &str,
+) -> Diagnostic {
     Diagnostic::new(code, path, msg, hint)
 }
 
@@ -388,14 +396,22 @@ pub fn campaign_from_parts(
 }
 
 /// The objective as written (default `[windows, downtime, length]`).
-fn resolve_objective(s: &CampaignSectionFile, diags: &mut Vec<Diagnostic>) -> Vec<CampaignObjective> {
+fn resolve_objective(
+    s: &CampaignSectionFile,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<CampaignObjective> {
     use CampaignObjective::*;
     let Some(keys) = &s.objective else {
         return vec![Windows, Downtime, Length];
     };
     let hint = "write a list of `windows` (or `last_window`), `downtime`, `length`, each once, e.g. `[windows, downtime, length]`";
     if keys.is_empty() {
-        diags.push(diag("E143", "campaign.objective", "the objective is empty", hint));
+        diags.push(diag(
+            "E143",
+            "campaign.objective",
+            "the objective is empty",
+            hint,
+        ));
     }
     let mut out: Vec<CampaignObjective> = Vec::new();
     for (i, k) in keys.iter().enumerate() {
@@ -409,15 +425,27 @@ fn resolve_objective(s: &CampaignSectionFile, diags: &mut Vec<Diagnostic>) -> Ve
                 let near = suggest(other, ["windows", "last_window", "downtime", "length"])
                     .map(|s| format!(" (did you mean `{s}`?)"))
                     .unwrap_or_default();
-                diags.push(diag("E143", path, format!("unknown objective `{other}`{near}"), hint));
+                diags.push(diag(
+                    "E143",
+                    path,
+                    format!("unknown objective `{other}`{near}"),
+                    hint,
+                ));
                 continue;
             }
         };
         if out.contains(&o) {
-            diags.push(diag("E143", path, format!("objective `{k}` is given twice"), hint));
+            diags.push(diag(
+                "E143",
+                path,
+                format!("objective `{k}` is given twice"),
+                hint,
+            ));
             continue;
         }
-        if (o == Windows && out.contains(&LastWindow)) || (o == LastWindow && out.contains(&Windows)) {
+        if (o == Windows && out.contains(&LastWindow))
+            || (o == LastWindow && out.contains(&Windows))
+        {
             diags.push(diag(
                 "E143",
                 path,
@@ -455,14 +483,22 @@ fn resolve_windows(s: &CampaignSectionFile) -> (Vec<CampaignWindow>, Vec<Diagnos
             "list at least one window: `{ id: w1, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }` or `{ every: 7d, first: 2026-12-05T22:00, length: 8h, count: 6 }`",
         ));
     }
-    let mut zoned: Vec<(String, ZonedDateTime, ZonedDateTime, &CampaignWindowFile, bool)> = Vec::new();
+    let mut zoned: Vec<(
+        String,
+        ZonedDateTime,
+        ZonedDateTime,
+        &CampaignWindowFile,
+        bool,
+    )> = Vec::new();
     let mut w = Vec::new();
     for (i, e) in s.windows.iter().enumerate() {
         let path = format!("campaign.windows[{i}]");
         let listed = e.id.is_some() || e.start.is_some() || e.deadline.is_some();
-        let recurring = e.every.is_some() || e.first.is_some() || e.length.is_some() || e.count.is_some();
+        let recurring =
+            e.every.is_some() || e.first.is_some() || e.length.is_some() || e.count.is_some();
         let parse = |f: &str, t: &Text, warnings: &mut Vec<Diagnostic>| {
-            time::parse_local(t.as_str(), &tz, warnings).map_err(|e| time_diag(format!("{path}.{f}"), e))
+            time::parse_local(t.as_str(), &tz, warnings)
+                .map_err(|e| time_diag(format!("{path}.{f}"), e))
         };
         match (listed, recurring) {
             (true, true) | (false, false) => diags.push(diag(
@@ -535,7 +571,15 @@ fn resolve_windows(s: &CampaignSectionFile) -> (Vec<CampaignWindow>, Vec<Diagnos
     }
     zoned.sort_by(|a, b| a.1.cmp(&b.1));
     if zoned.len() > MAX_WINDOWS {
-        diags.push(diag("E141", "campaign.windows", format!("the campaign has {} windows, more than {MAX_WINDOWS}", zoned.len()), "plan fewer windows at a time"));
+        diags.push(diag(
+            "E141",
+            "campaign.windows",
+            format!(
+                "the campaign has {} windows, more than {MAX_WINDOWS}",
+                zoned.len()
+            ),
+            "plan fewer windows at a time",
+        ));
         return (Vec::new(), diags);
     }
     let Some(origin) = zoned.first().map(|z| z.1.clone()) else {
@@ -546,24 +590,53 @@ fn resolve_windows(s: &CampaignSectionFile) -> (Vec<CampaignWindow>, Vec<Diagnos
     for (id, a, b, e, _) in &zoned {
         let (sm, em) = (mins(a), mins(b));
         if em <= sm {
-            diags.push(diag("E141", "campaign.windows", format!("window `{id}`: its deadline `{}` is not after its start `{}`", local_text(b), local_text(a)), "set each window's deadline after its start"));
+            diags.push(diag(
+                "E141",
+                "campaign.windows",
+                format!(
+                    "window `{id}`: its deadline `{}` is not after its start `{}`",
+                    local_text(b),
+                    local_text(a)
+                ),
+                "set each window's deadline after its start",
+            ));
             continue;
         }
         if em > time::MAX_MINUTES {
-            diags.push(diag("E141", "campaign.windows", format!("window `{id}` ends more than one year after the first window starts"), "plan at most a year of windows in one campaign"));
+            diags.push(diag(
+                "E141",
+                "campaign.windows",
+                format!("window `{id}` ends more than one year after the first window starts"),
+                "plan at most a year of windows in one campaign",
+            ));
             continue;
         }
         if id.trim().is_empty() || id.chars().any(char::is_whitespace) {
-            diags.push(diag("E142", "campaign.windows", format!("window id `{id}` is empty or holds whitespace"), "give each window a short id such as `w1`"));
+            diags.push(diag(
+                "E142",
+                "campaign.windows",
+                format!("window id `{id}` is empty or holds whitespace"),
+                "give each window a short id such as `w1`",
+            ));
             continue;
         }
         if out.iter().any(|o| &o.id == id) {
-            diags.push(diag("E142", "campaign.windows", format!("window id `{id}` is given twice"), "give each window its own id (a recurring series uses the start dates)"));
+            diags.push(diag(
+                "E142",
+                "campaign.windows",
+                format!("window id `{id}` is given twice"),
+                "give each window its own id (a recurring series uses the start dates)",
+            ));
             continue;
         }
         if let Some(prev) = out.last() {
             if sm < prev.end_minute {
-                diags.push(diag("E141", "campaign.windows", format!("windows `{}` and `{id}` overlap", prev.id), "windows of a campaign must not overlap: move a start or a deadline"));
+                diags.push(diag(
+                    "E141",
+                    "campaign.windows",
+                    format!("windows `{}` and `{id}` overlap", prev.id),
+                    "windows of a campaign must not overlap: move a start or a deadline",
+                ));
                 continue;
             }
         }
@@ -694,7 +767,9 @@ fn relations(
 ) {
     for (i, t) in file.tasks.iter().enumerate() {
         for a in &t.after {
-            let Some(p) = parent_of(names, &a.task) else { continue };
+            let Some(p) = parent_of(names, &a.task) else {
+                continue;
+            };
             if p == i {
                 continue;
             }
@@ -867,11 +942,18 @@ mod tests {
     }
 
     fn codes(text: &str) -> Vec<&'static str> {
-        load(text).unwrap_err().diagnostics.iter().map(|d| d.code).collect()
+        load(text)
+            .unwrap_err()
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
     }
 
     fn campaign(tasks: &str) -> Campaign {
-        load(&format!("{HEAD}{REST}tasks:\n{tasks}")).unwrap().unwrap()
+        load(&format!("{HEAD}{REST}tasks:\n{tasks}"))
+            .unwrap()
+            .unwrap()
     }
 
     #[test]
@@ -881,7 +963,14 @@ mod tests {
         assert_eq!(ids, ["w1", "2026-12-12", "2026-12-19"]);
         assert_eq!(c.windows[1].start_minute, 7 * 24 * 60);
         assert_eq!(c.windows[1].length(), 240);
-        assert_eq!(c.objective, vec![CampaignObjective::Windows, CampaignObjective::Downtime, CampaignObjective::Length]);
+        assert_eq!(
+            c.objective,
+            vec![
+                CampaignObjective::Windows,
+                CampaignObjective::Downtime,
+                CampaignObjective::Length
+            ]
+        );
         assert_eq!(c.tasks[0].domain, vec![0, 1, 2]);
     }
 
@@ -916,9 +1005,16 @@ mod tests {
         let unknown = t("  - { id: a, system: s1, duration: 1h, team: ops, in_window: w2 }\n");
         assert_eq!(unknown, ["E144"]);
         let e = load(&format!("{HEAD}{REST}tasks:\n  - {{ id: a, system: s1, duration: 1h, team: ops, in_window: w11 }}\n")).unwrap_err();
-        assert!(e.diagnostics[0].message.contains("did you mean `w1`"), "{}", e.diagnostics[0].message);
+        assert!(
+            e.diagnostics[0].message.contains("did you mean `w1`"),
+            "{}",
+            e.diagnostics[0].message
+        );
         assert_eq!(t("  - { id: a, system: s1, duration: 1h, team: ops, in_window: w1, windows_allowed: [w1] }\n"), ["E144"]);
-        assert_eq!(t("  - { id: a, system: s1, duration: 1h, team: ops, windows_allowed: [] }\n"), ["E144"]);
+        assert_eq!(
+            t("  - { id: a, system: s1, duration: 1h, team: ops, windows_allowed: [] }\n"),
+            ["E144"]
+        );
         // b after a, but a may only use a later window than b.
         let late = "  - { id: a, system: s1, duration: 1h, team: ops, in_window: 2026-12-19 }\n  - { id: b, system: s2, duration: 1h, team: ops, after: [a], windows_allowed: [w1, 2026-12-12] }\n";
         assert_eq!(t(late), ["E145"]);
@@ -930,10 +1026,17 @@ mod tests {
     #[test]
     fn later_window_than_orders_windows_and_a_cycle_is_refused() {
         let text = format!("{HEAD}{REST}tasks:\n  - {{ id: a, system: s1, duration: 1h, team: ops }}\n  - {{ id: b, system: s2, duration: 1h, team: ops }}\n");
-        let Ok(serde_json::Value::Object(mut doc)) = parse_value(&text, Format::Yaml) else { panic!() };
-        let section: CampaignSectionFile = serde_json::from_value(doc.remove("campaign").unwrap()).unwrap();
-        doc.insert("window".into(), serde_json::json!({"start": "2026-12-05T22:00", "timezone": "UTC"}));
-        let mut file: InventoryFile = serde_json::from_value(serde_json::Value::Object(doc)).unwrap();
+        let Ok(serde_json::Value::Object(mut doc)) = parse_value(&text, Format::Yaml) else {
+            panic!()
+        };
+        let section: CampaignSectionFile =
+            serde_json::from_value(doc.remove("campaign").unwrap()).unwrap();
+        doc.insert(
+            "window".into(),
+            serde_json::json!({"start": "2026-12-05T22:00", "timezone": "UTC"}),
+        );
+        let mut file: InventoryFile =
+            serde_json::from_value(serde_json::Value::Object(doc)).unwrap();
         file.tasks[1].later_window_than = vec!["a".into()];
         let c = campaign_from_parts(section.clone(), file.clone()).unwrap();
         assert_eq!(c.tasks[1].later_than, vec![0]);

@@ -14,7 +14,9 @@ use crate::base::{Interval, Time};
 use crate::error::NoPlan;
 use crate::inventory::campaign::{Campaign, CampaignObjective};
 use crate::inventory::Inventory;
-use crate::plan::campaign::{weighted_downtime, CampaignPlan, CampaignWindowPlan, Proven, CAMPAIGN_FORMAT};
+use crate::plan::campaign::{
+    weighted_downtime, CampaignPlan, CampaignWindowPlan, Proven, CAMPAIGN_FORMAT,
+};
 use crate::plan::{rfc3339, Plan};
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
@@ -149,7 +151,10 @@ pub fn campaign_bounds(c: &Campaign) -> Result<CampaignBounds, NoPlan> {
 /// chains of `after` and `later_window_than` that no one window can hold,
 /// and each team's work against the most the windows can give it.
 fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -> (usize, String) {
-    let mut best = (usize::from(!c.tasks.is_empty()), "a task to run".to_string());
+    let mut best = (
+        usize::from(!c.tasks.is_empty()),
+        "a task to run".to_string(),
+    );
     // Disjoint domains, smallest first.
     let mut order: Vec<usize> = (0..domains.len()).collect();
     order.sort_by_key(|&i| domains[i].len());
@@ -164,20 +169,32 @@ fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -
         }
     }
     if disjoint > best.0 {
-        best = (disjoint, format!("{disjoint} tasks whose allowed windows share none"));
+        best = (
+            disjoint,
+            format!("{disjoint} tasks whose allowed windows share none"),
+        );
     }
     let chain = chain_bound(c, members);
     if chain.0 > best.0 {
         best = chain;
     }
     // Team work against the windows' most generous hours.
-    let lens: Vec<(Time, Time)> = c.windows.iter().map(|w| (w.start_minute, w.end_minute)).collect();
+    let lens: Vec<(Time, Time)> = c
+        .windows
+        .iter()
+        .map(|w| (w.start_minute, w.end_minute))
+        .collect();
     for (k, team) in c.whole.teams.iter().enumerate() {
         let work: i64 = c
             .whole
             .tasks
             .iter()
-            .flat_map(|t| t.needs.iter().filter(|n| n.0 == k).map(move |n| t.duration * i64::from(n.1)))
+            .flat_map(|t| {
+                t.needs
+                    .iter()
+                    .filter(|n| n.0 == k)
+                    .map(move |n| t.duration * i64::from(n.1))
+            })
             .sum();
         if work == 0 {
             continue;
@@ -199,7 +216,12 @@ fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -
         if need > best.0 {
             best = (
                 need,
-                format!("team {}'s {} of work, more than {} windows of its hours hold", team.id, crate::base::fmt_minutes(work), need - 1),
+                format!(
+                    "team {}'s {} of work, more than {} windows of its hours hold",
+                    team.id,
+                    crate::base::fmt_minutes(work),
+                    need - 1
+                ),
             );
         }
     }
@@ -243,7 +265,14 @@ fn chain_bound(c: &Campaign, members: &[Vec<usize>]) -> (usize, String) {
     while let Some(p) = stack.pop() {
         let (k, f) = state[p];
         if k > best.0 {
-            best = (k, format!("a chain of tasks ending with {} that no {} windows can hold", c.tasks[p].id, k - 1));
+            best = (
+                k,
+                format!(
+                    "a chain of tasks ending with {} that no {} windows can hold",
+                    c.tasks[p].id,
+                    k - 1
+                ),
+            );
         }
         for &(s, later) in &succ[p] {
             let d = spans[s];
@@ -299,7 +328,7 @@ fn units(c: &Campaign) -> Units {
         }
     }
     let mut id: HashMap<usize, usize> = HashMap::new();
-    let mut of = vec![0; n];
+    let mut of = Vec::with_capacity(n);
     let mut members: Vec<Vec<usize>> = Vec::new();
     for i in 0..n {
         let r = find(&mut parent, i);
@@ -307,7 +336,7 @@ fn units(c: &Campaign) -> Units {
             members.push(Vec::new());
             members.len() - 1
         });
-        of[i] = u;
+        of.push(u);
         members[u].push(i);
     }
     Units { of, members }
@@ -327,14 +356,22 @@ fn room(c: &Campaign) -> Room {
         .iter()
         .map(|w| {
             (0..inv.teams.len())
-                .map(|k| (team_minutes(inv, k, w.start_minute, w.end_minute) * i64::from(inv.teams[k].capacity)) as f64)
+                .map(|k| {
+                    (team_minutes(inv, k, w.start_minute, w.end_minute)
+                        * i64::from(inv.teams[k].capacity)) as f64
+                })
                 .collect()
         })
         .collect();
     let system = c
         .windows
         .iter()
-        .map(|w| inv.systems.iter().map(|s| (w.length() * i64::from(s.parallel_changes)) as f64).collect())
+        .map(|w| {
+            inv.systems
+                .iter()
+                .map(|s| (w.length() * i64::from(s.parallel_changes)) as f64)
+                .collect()
+        })
         .collect();
     Room { team, system }
 }
@@ -398,11 +435,11 @@ fn assign(
             }
             worst
         };
-        let w = dom
-            .iter()
-            .copied()
-            .find(|&w| over(w) <= 1.0)
-            .or_else(|| dom.iter().copied().min_by(|&a, &b| over(a).total_cmp(&over(b))))?;
+        let w = dom.iter().copied().find(|&w| over(w) <= 1.0).or_else(|| {
+            dom.iter()
+                .copied()
+                .min_by(|&a, &b| over(a).total_cmp(&over(b)))
+        })?;
         for (k, n) in need_team.iter().enumerate() {
             team_load[w][k] += n;
         }
@@ -460,7 +497,10 @@ fn open_windows(c: &Campaign, b: &CampaignBounds, u: &Units, k: usize) -> Option
     };
     let doms: Vec<Vec<usize>> = (0..u.members.len()).map(dom_of).collect();
     loop {
-        let unhit: Vec<&Vec<usize>> = doms.iter().filter(|d| d.iter().all(|&w| !open[w])).collect();
+        let unhit: Vec<&Vec<usize>> = doms
+            .iter()
+            .filter(|d| d.iter().all(|&w| !open[w]))
+            .collect();
         if unhit.is_empty() {
             break;
         }
@@ -477,12 +517,12 @@ fn open_windows(c: &Campaign, b: &CampaignBounds, u: &Units, k: usize) -> Option
         open[w] = true;
     }
     let mut used = open.iter().filter(|&&o| o).count();
-    for w in 0..nw {
+    for o in open.iter_mut() {
         if used >= k {
             break;
         }
-        if !open[w] {
-            open[w] = true;
+        if !*o {
+            *o = true;
             used += 1;
         }
     }
@@ -506,7 +546,10 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
     let order = unit_order(c, &u);
     let room = room(c);
     let threads = opts.worker_threads().max(1);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().ok();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok();
     let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
     let mut cache: HashMap<(usize, Vec<usize>), Result<Plan, String>> = HashMap::new();
     let mut notes = Vec::new();
@@ -534,7 +577,8 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 )));
             }
             let Some(at) = assign(c, &b, &u, &order, &open, &slack, &room) else {
-                last_reason = format!("the order of the tasks leaves some task no window among {k}");
+                last_reason =
+                    format!("the order of the tasks leaves some task no window among {k}");
                 break;
             };
             let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -542,11 +586,20 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 groups.entry(w).or_default().push(t);
             }
             let groups: Vec<(usize, Vec<usize>)> = groups.into_iter().collect();
-            let per = left.mul_f64(threads as f64 / (2.0 * groups.len() as f64)).min(left / 2);
-            let todo: Vec<&(usize, Vec<usize>)> = groups.iter().filter(|g| !cache.contains_key(g)).collect();
+            let per = left
+                .mul_f64(threads as f64 / (2.0 * groups.len() as f64))
+                .min(left / 2);
+            let todo: Vec<&(usize, Vec<usize>)> =
+                groups.iter().filter(|g| !cache.contains_key(g)).collect();
             let solve_one = |(w, members): &&(usize, Vec<usize>)| {
                 let r = match c.window_inventory(*w, members) {
-                    Err(e) => Err(format!("window {}: {}", c.windows[*w].id, e.diagnostics.first().map_or(String::new(), |d| d.message.clone()))),
+                    Err(e) => Err(format!(
+                        "window {}: {}",
+                        c.windows[*w].id,
+                        e.diagnostics
+                            .first()
+                            .map_or(String::new(), |d| d.message.clone())
+                    )),
                     Ok(inv) => {
                         let o = SolveOptions {
                             time_limit: per,
@@ -567,16 +620,29 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 None => todo.iter().map(solve_one).collect(),
             };
             cache.extend(solved);
-            let failed: Vec<usize> = groups.iter().filter(|g| cache[g].is_err()).map(|g| g.0).collect();
+            let failed: Vec<usize> = groups
+                .iter()
+                .filter(|g| cache[g].is_err())
+                .map(|g| g.0)
+                .collect();
             if failed.is_empty() {
                 if round > 0 {
-                    notes.push(format!("found in round {} with {k} windows open, after {} cut(s)", round + 1, round));
+                    notes.push(format!(
+                        "found in round {} with {k} windows open, after {} cut(s)",
+                        round + 1,
+                        round
+                    ));
                 }
                 return Ok(build(c, &b, &groups, &cache, notes));
             }
             last_reason = failed
                 .iter()
-                .filter_map(|w| groups.iter().find(|g| g.0 == *w).and_then(|g| cache[g].as_ref().err().cloned()))
+                .filter_map(|w| {
+                    groups
+                        .iter()
+                        .find(|g| g.0 == *w)
+                        .and_then(|g| cache[g].as_ref().err().cloned())
+                })
                 .next()
                 .unwrap_or_default();
             for w in failed {
@@ -584,7 +650,9 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             }
         }
     }
-    Err(NoPlan::NotFound(format!("no campaign plan found ({last_reason})")))
+    Err(NoPlan::NotFound(format!(
+        "no campaign plan found ({last_reason})"
+    )))
 }
 
 /// The campaign plan of an assignment whose every window was planned.
@@ -604,7 +672,9 @@ fn build(
     for g in groups {
         let (w, members) = g;
         let Ok(plan) = &cache[g] else { continue };
-        let Ok(inv) = c.window_inventory(*w, members) else { continue };
+        let Ok(inv) = c.window_inventory(*w, members) else {
+            continue;
+        };
         for &t in members {
             assignment.insert(c.tasks[t].id.clone(), c.windows[*w].id.clone());
         }

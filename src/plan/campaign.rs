@@ -97,6 +97,10 @@ pub fn weighted_downtime(inv: &Inventory, plan: &Plan) -> f64 {
 pub fn is_campaign_plan(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text)
         .ok()
-        .and_then(|v| v.get("format").and_then(|f| f.as_str()).map(|f| f == CAMPAIGN_FORMAT))
+        .and_then(|v| {
+            v.get("format")
+                .and_then(|f| f.as_str())
+                .map(|f| f == CAMPAIGN_FORMAT)
+        })
         .unwrap_or(false)
 }

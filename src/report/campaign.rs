@@ -84,7 +84,10 @@ pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
         super::rows::fmt_number(plan.downtime_weighted)
     ));
     if !plan.windows_free.is_empty() {
-        out.push_str(&format!("windows left free: {}\n", plan.windows_free.join(", ")));
+        out.push_str(&format!(
+            "windows left free: {}\n",
+            plan.windows_free.join(", ")
+        ));
     }
     for r in rows(plan, inventories) {
         out.push_str(&format!("{}: {}\n", r.id, r.changes.join(", ")));
@@ -95,7 +98,11 @@ pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
 /// The summary in Markdown.
 pub fn markdown(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
     let mut out = String::from("# Campaign summary\n\n");
-    out.push_str(&format!("**Status:** {} — {}\n\n", plan.status, proven_words(plan)));
+    out.push_str(&format!(
+        "**Status:** {} — {}\n\n",
+        plan.status,
+        proven_words(plan)
+    ));
     out.push_str("| window | start | changes | length | weighted downtime | window status |\n|---|---|---|---|---|---|\n");
     for r in rows(plan, inventories) {
         out.push_str(&format!(
