@@ -59,15 +59,35 @@ fn members_of(c: &Campaign) -> Vec<Vec<usize>> {
     m
 }
 
-/// The longest run of one member of a file task (its steps back to back):
-/// no window shorter than this can hold it.
+/// A lower bound on how long a file task holds its window: the longest run
+/// of one member (its steps back to back) and, for an outage task on a
+/// cluster, its members rolled at most `members − min_available` at a time.
+/// No window shorter than this can hold it.
 fn span_of(c: &Campaign, members: &[usize]) -> Time {
     let mut by_member: HashMap<Option<&str>, Time> = HashMap::new();
     for &r in members {
         let t = &c.whole.tasks[r];
         *by_member.entry(t.member.as_deref()).or_default() += t.duration;
     }
-    by_member.values().copied().max().unwrap_or(0)
+    let longest = by_member.values().copied().max().unwrap_or(0);
+    let Some(&first) = members.first() else {
+        return longest;
+    };
+    let source = c.whole.tasks[first].source;
+    let cluster = c.file.tasks[source]
+        .cluster
+        .as_deref()
+        .and_then(|id| c.whole.clusters.iter().find(|k| k.id == id));
+    let all_outage = members.iter().all(|&r| c.whole.tasks[r].outage);
+    match cluster {
+        Some(k) if all_outage && by_member.len() > 1 => {
+            let shortest = by_member.values().copied().min().unwrap_or(0);
+            let at_once = i64::from(k.max_unavailable().max(1));
+            let rounds = (by_member.len() as i64 + at_once - 1) / at_once;
+            longest.max(rounds * shortest)
+        }
+        _ => longest,
+    }
 }
 
 fn overlap(a: Interval, lo: Time, hi: Time) -> Time {
@@ -236,17 +256,7 @@ fn chain_bound(c: &Campaign, members: &[Vec<usize>]) -> (usize, String) {
     let n = c.tasks.len();
     let cap = c.windows.iter().map(|w| w.length()).max().unwrap_or(0);
     let spans: Vec<Time> = (0..n).map(|i| span_of(c, &members[i])).collect();
-    // Least lag between file tasks (conservative: the smallest of their entries).
-    let mut lag: HashMap<(usize, usize), Time> = HashMap::new();
-    for t in &c.whole.tasks {
-        for a in &t.after {
-            let p = c.whole.tasks[a.task].source;
-            if p != t.source {
-                let e = lag.entry((p, t.source)).or_insert(a.lag);
-                *e = (*e).min(a.lag);
-            }
-        }
-    }
+    let lag = lags_of(c);
     let mut indeg = vec![0usize; n];
     let mut succ: Vec<Vec<(usize, bool)>> = vec![Vec::new(); n];
     for (i, t) in c.tasks.iter().enumerate() {
@@ -299,6 +309,22 @@ fn chain_bound(c: &Campaign, members: &[Vec<usize>]) -> (usize, String) {
     best
 }
 
+/// Least lag between file tasks (conservative: the smallest of their
+/// resolved entries).
+fn lags_of(c: &Campaign) -> HashMap<(usize, usize), Time> {
+    let mut lag: HashMap<(usize, usize), Time> = HashMap::new();
+    for t in &c.whole.tasks {
+        for a in &t.after {
+            let p = c.whole.tasks[a.task].source;
+            if p != t.source {
+                let e = lag.entry((p, t.source)).or_insert(a.lag);
+                *e = (*e).min(a.lag);
+            }
+        }
+    }
+    lag
+}
+
 /// A unit of assignment: file tasks that share one window (lag chains).
 struct Units {
     of: Vec<usize>,
@@ -347,6 +373,10 @@ fn units(c: &Campaign) -> Units {
 struct Room {
     team: Vec<Vec<f64>>,
     system: Vec<Vec<f64>>,
+    /// Per file task, its longest run of one member.
+    spans: Vec<Time>,
+    /// Least lag between file tasks.
+    lags: HashMap<(usize, usize), Time>,
 }
 
 fn room(c: &Campaign) -> Room {
@@ -373,7 +403,16 @@ fn room(c: &Campaign) -> Room {
                 .collect()
         })
         .collect();
-    Room { team, system }
+    let members = members_of(c);
+    let spans = (0..c.tasks.len())
+        .map(|i| span_of(c, &members[i]))
+        .collect();
+    Room {
+        team,
+        system,
+        spans,
+        lags: lags_of(c),
+    }
 }
 
 /// Assigns every file task to a window among `open`, in dependency order,
@@ -393,6 +432,8 @@ fn assign(
     let mut at: Vec<Option<usize>> = vec![None; c.tasks.len()];
     let mut team_load = vec![vec![0.0f64; inv.teams.len()]; c.windows.len()];
     let mut sys_load = vec![vec![0.0f64; inv.systems.len()]; c.windows.len()];
+    // Estimated end of each task in its window, along its chains.
+    let mut end_est: Vec<Time> = vec![0; c.tasks.len()];
     for &unit in order {
         let tasks = &u.members[unit];
         let mut lo = 0;
@@ -425,8 +466,21 @@ fn assign(
                 }
             }
         }
+        let chain_end = |w: usize| -> Time {
+            let mut start = 0;
+            for &t in tasks {
+                for &p in &c.tasks[t].after {
+                    if u.of[p] != unit && at[p] == Some(w) {
+                        let l = room.lags.get(&(p, t)).copied().unwrap_or(0).max(0);
+                        start = start.max(end_est[p] + l);
+                    }
+                }
+            }
+            start + tasks.iter().map(|&t| room.spans[t]).sum::<Time>()
+        };
         let over = |w: usize| -> f64 {
-            let mut worst = 0.0f64;
+            let mut worst =
+                chain_end(w) as f64 / (c.windows[w].length() as f64 * slack[w]).max(1.0);
             for (k, &n) in need_team.iter().enumerate().filter(|x| *x.1 > 0.0) {
                 worst = worst.max((team_load[w][k] + n) / (room.team[w][k] * slack[w]).max(1.0));
             }
@@ -446,8 +500,10 @@ fn assign(
         for (s, n) in need_sys.iter().enumerate() {
             sys_load[w][s] += n;
         }
+        let end = chain_end(w);
         for &t in tasks {
             at[t] = Some(w);
+            end_est[t] = end;
         }
     }
     at.into_iter().collect()
