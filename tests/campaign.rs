@@ -146,3 +146,29 @@ proptest! {
         prop_assert!(!check_campaign(c, &bad).is_empty());
     }
 }
+
+/// "One window fewer?": the example's last window (2027-03-20) holds the
+/// second SAN firmware; without it both 3 h firmware jobs need the storage
+/// vendor's 5 h on 2027-02-06: proven impossible. The later-window pair
+/// needs its two windows by its own bound.
+#[test]
+fn one_window_fewer_is_answered_with_its_proof() {
+    use windowplan::analysis::campaign::{one_window_fewer, FewerWindows};
+    let c = example();
+    let (_, p) = planned();
+    let base = plan_campaign(&c, &opts(20)).unwrap();
+    assert_eq!(base.plan.windows_used, p.windows_used);
+    match one_window_fewer(&c, &base, &opts(10)) {
+        FewerWindows::No { without, why } => {
+            assert_eq!(without, "2027-03-20");
+            assert!(why.contains("storage-vendor"), "{why}");
+        }
+        other => panic!("expected a proven no, got {other:?}"),
+    }
+    let c = two_tasks_later();
+    let base = plan_campaign(&c, &opts(5)).unwrap();
+    assert!(matches!(
+        one_window_fewer(&c, &base, &opts(5)),
+        FewerWindows::No { .. }
+    ));
+}

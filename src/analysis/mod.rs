@@ -4,6 +4,7 @@
 //! ([`risk`]), and what changes would do ([`whatif`]).
 
 pub mod availability;
+pub mod campaign;
 pub mod explain;
 pub mod replan;
 pub mod risk;

@@ -158,6 +158,18 @@ pub fn campaign_bounds(c: &Campaign) -> Result<CampaignBounds, NoPlan> {
         ))
     })?;
     let last_window = earliest.iter().copied().max().unwrap_or(0);
+    for (k, team) in c.whole.teams.iter().enumerate() {
+        let (work, room) = team_work(c, &domains, k);
+        let all: i64 = room.iter().sum();
+        if work > all {
+            return Err(NoPlan::Infeasible(format!(
+                "team {}'s {} of work is more than its hours in every window its tasks may use ({})",
+                team.id,
+                crate::base::fmt_minutes(work),
+                crate::base::fmt_minutes(all)
+            )));
+        }
+    }
     let (windows, windows_why) = windows_bound(c, &members, &domains);
     Ok(CampaignBounds {
         domains,
@@ -198,32 +210,12 @@ fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -
     if chain.0 > best.0 {
         best = chain;
     }
-    // Team work against the windows' most generous hours.
-    let lens: Vec<(Time, Time)> = c
-        .windows
-        .iter()
-        .map(|w| (w.start_minute, w.end_minute))
-        .collect();
+    // Team work against the most generous hours of the windows its tasks may use.
     for (k, team) in c.whole.teams.iter().enumerate() {
-        let work: i64 = c
-            .whole
-            .tasks
-            .iter()
-            .flat_map(|t| {
-                t.needs
-                    .iter()
-                    .filter(|n| n.0 == k)
-                    .map(move |n| t.duration * i64::from(n.1))
-            })
-            .sum();
+        let (work, room) = team_work(c, domains, k);
         if work == 0 {
             continue;
         }
-        let mut room: Vec<i64> = lens
-            .iter()
-            .map(|&(lo, hi)| team_minutes(&c.whole, k, lo, hi) * i64::from(team.capacity))
-            .collect();
-        room.sort_unstable_by(|a, b| b.cmp(a));
         let mut sum = 0;
         let mut need = room.len() + 1;
         for (m, r) in room.iter().enumerate() {
@@ -246,6 +238,31 @@ fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -
         }
     }
     best
+}
+
+/// Team `k`'s work (minutes × amount) and what each window its tasks may
+/// use can give it (capacity × available minutes), most first.
+fn team_work(c: &Campaign, domains: &[Vec<usize>], k: usize) -> (i64, Vec<i64>) {
+    let mut work = 0;
+    let mut usable = vec![false; c.windows.len()];
+    for t in &c.whole.tasks {
+        for n in t.needs.iter().filter(|n| n.0 == k) {
+            work += t.duration * i64::from(n.1);
+            for &w in &domains[t.source] {
+                usable[w] = true;
+            }
+        }
+    }
+    let cap = i64::from(c.whole.teams[k].capacity);
+    let mut room: Vec<i64> = c
+        .windows
+        .iter()
+        .enumerate()
+        .filter(|(w, _)| usable[*w])
+        .map(|(_, w)| team_minutes(&c.whole, k, w.start_minute, w.end_minute) * cap)
+        .collect();
+    room.sort_unstable_by(|a, b| b.cmp(a));
+    (work, room)
 }
 
 /// Along every chain of `after` (and `later_window_than`, which starts a
@@ -373,10 +390,34 @@ fn units(c: &Campaign) -> Units {
 struct Room {
     team: Vec<Vec<f64>>,
     system: Vec<Vec<f64>>,
+    /// Per window, zone-minutes per zone with a `max_concurrent`.
+    zone: Vec<Vec<f64>>,
     /// Per file task, its longest run of one member.
     spans: Vec<Time>,
     /// Least lag between file tasks.
     lags: HashMap<(usize, usize), Time>,
+    /// Per file task and window, the earliest minute from the window's
+    /// start its `windows:` and its teams' hours let it start.
+    release: Vec<Vec<Time>>,
+}
+
+/// The earliest minute after `lo` at which resolved task `r` may start in
+/// [lo, hi): the first stretch of its `windows:` and of each team's hours
+/// long enough for it (0 when none is given).
+fn release_of(inv: &Inventory, r: usize, lo: Time, hi: Time) -> Time {
+    let t = &inv.tasks[r];
+    let first = |list: &[Interval]| -> Time {
+        list.iter()
+            .find(|&&a| overlap(a, lo, hi) >= t.duration)
+            .map_or(0, |a| (a.start - lo).max(0))
+    };
+    let mut at = t.windows.as_deref().map_or(0, first);
+    for &(k, _) in &t.needs {
+        if let Some(list) = &inv.teams[k].available {
+            at = at.max(first(list));
+        }
+    }
+    at
 }
 
 fn room(c: &Campaign) -> Room {
@@ -403,15 +444,41 @@ fn room(c: &Campaign) -> Room {
                 .collect()
         })
         .collect();
+    let zone = c
+        .windows
+        .iter()
+        .map(|w| {
+            inv.zones
+                .iter()
+                .map(|z| (w.length() as f64) * f64::from(z.max_concurrent.min(1_000_000)))
+                .collect()
+        })
+        .collect();
     let members = members_of(c);
     let spans = (0..c.tasks.len())
         .map(|i| span_of(c, &members[i]))
         .collect();
+    let release = members
+        .iter()
+        .map(|rs| {
+            c.windows
+                .iter()
+                .map(|w| {
+                    rs.iter()
+                        .map(|&r| release_of(inv, r, w.start_minute, w.end_minute))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        })
+        .collect();
     Room {
         team,
         system,
+        zone,
         spans,
         lags: lags_of(c),
+        release,
     }
 }
 
@@ -432,6 +499,7 @@ fn assign(
     let mut at: Vec<Option<usize>> = vec![None; c.tasks.len()];
     let mut team_load = vec![vec![0.0f64; inv.teams.len()]; c.windows.len()];
     let mut sys_load = vec![vec![0.0f64; inv.systems.len()]; c.windows.len()];
+    let mut zone_load = vec![vec![0.0f64; inv.zones.len()]; c.windows.len()];
     // Estimated end of each task in its window, along its chains.
     let mut end_est: Vec<Time> = vec![0; c.tasks.len()];
     for &unit in order {
@@ -455,9 +523,22 @@ fn assign(
         }
         let mut need_team = vec![0.0f64; inv.teams.len()];
         let mut need_sys = vec![0.0f64; inv.systems.len()];
+        let mut need_zone = vec![0.0f64; inv.zones.len()];
         for &t in tasks {
             for &r in &members[t] {
                 let task = &inv.tasks[r];
+                if !task.read_only {
+                    let mut zones: Vec<usize> = task
+                        .systems
+                        .iter()
+                        .filter_map(|&s| inv.systems[s].zone)
+                        .collect();
+                    zones.sort_unstable();
+                    zones.dedup();
+                    for z in zones {
+                        need_zone[z] += task.duration as f64;
+                    }
+                }
                 for &(k, a) in &task.needs {
                     need_team[k] += (task.duration * i64::from(a)) as f64;
                 }
@@ -467,7 +548,7 @@ fn assign(
             }
         }
         let chain_end = |w: usize| -> Time {
-            let mut start = 0;
+            let mut start = tasks.iter().map(|&t| room.release[t][w]).max().unwrap_or(0);
             for &t in tasks {
                 for &p in &c.tasks[t].after {
                     if u.of[p] != unit && at[p] == Some(w) {
@@ -487,6 +568,9 @@ fn assign(
             for (s, &n) in need_sys.iter().enumerate().filter(|x| *x.1 > 0.0) {
                 worst = worst.max((sys_load[w][s] + n) / (room.system[w][s] * slack[w]).max(1.0));
             }
+            for (z, &n) in need_zone.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst = worst.max((zone_load[w][z] + n) / (room.zone[w][z] * slack[w]).max(1.0));
+            }
             worst
         };
         let w = dom.iter().copied().find(|&w| over(w) <= 1.0).or_else(|| {
@@ -499,6 +583,9 @@ fn assign(
         }
         for (s, n) in need_sys.iter().enumerate() {
             sys_load[w][s] += n;
+        }
+        for (z, n) in need_zone.iter().enumerate() {
+            zone_load[w][z] += n;
         }
         let end = chain_end(w);
         for &t in tasks {
@@ -624,8 +711,8 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             open_windows(c, &b, &u, k)
         };
         let Some(open) = open else { continue };
-        let mut slack = vec![1.0f64; c.windows.len()];
-        for round in 0..8 {
+        let mut slack = vec![0.8f64; c.windows.len()];
+        for round in 0..12 {
             let left = opts.time_limit.saturating_sub(began.elapsed());
             if left < Duration::from_millis(50) || opts.stop_requested() {
                 return Err(NoPlan::NotFound(format!(
@@ -702,7 +789,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 .next()
                 .unwrap_or_default();
             for w in failed {
-                slack[w] *= 0.8;
+                slack[w] *= 0.85;
             }
         }
     }
