@@ -6,6 +6,7 @@
 
 pub mod availability;
 pub mod budget;
+pub mod campaign;
 pub mod expand_contract;
 pub mod explain;
 pub mod replan;

@@ -809,6 +809,67 @@ pub fn to_format11(estate: &mut Value) {
     }
 }
 
+/// Format 1.2: the estate as a campaign of `windows` weekly windows of
+/// `length_hours` each (`campaign:` instead of `window:`, first window at
+/// the estate's window start, ids by date). The vendor's hours and the
+/// tasks' own change windows, written for the first night, are repeated
+/// on every night (shifted by whole weeks), so any task may use any window;
+/// the nightly blackouts stay on the first night. Team capacities, sized
+/// for one night of the whole work, are divided by `windows / 1.5` (at
+/// least 1), so the work needs most of the windows, not one.
+pub fn to_campaign(estate: &mut Value, windows: usize, length_hours: u32) {
+    let Some(window) = estate.as_object_mut().and_then(|m| m.remove("window")) else {
+        return;
+    };
+    estate["campaign"] = json!({
+        "timezone": window["timezone"],
+        "title": "Generated campaign",
+        "windows": [{ "every": "7d", "first": window["start"], "length": format!("{length_hours}h"), "count": windows }],
+        "objective": ["windows", "downtime", "length"],
+    });
+    let weekly = |list: &Value| -> Value {
+        let mut out = Vec::new();
+        for k in 0..windows {
+            for iv in list.as_array().into_iter().flatten() {
+                let Some((a, b)) = iv.as_str().and_then(|s| s.split_once('/')) else {
+                    continue;
+                };
+                let shift = |t: &str| -> Option<String> {
+                    let dt: jiff::civil::DateTime = t.parse().ok()?;
+                    let dt = dt.checked_add(jiff::Span::new().days(7 * k as i64)).ok()?;
+                    Some(dt.strftime("%Y-%m-%dT%H:%M").to_string())
+                };
+                if let (Some(a), Some(b)) = (shift(a), shift(b)) {
+                    out.push(json!(format!("{a}/{b}")));
+                }
+            }
+        }
+        Value::Array(out)
+    };
+    if let Some(teams) = estate["teams"].as_array_mut() {
+        for t in teams.iter_mut() {
+            if let Some(cap) = t["capacity"].as_u64() {
+                let scaled = ((cap as f64) * 1.5 / windows as f64).ceil().max(1.0) as u64;
+                t["capacity"] = json!(scaled);
+            }
+        }
+    }
+    for section in ["teams", "tasks"] {
+        let field = if section == "teams" {
+            "available"
+        } else {
+            "windows"
+        };
+        if let Some(list) = estate[section].as_array_mut() {
+            for item in list.iter_mut() {
+                if item.get(field).is_some() {
+                    item[field] = weekly(&item[field]);
+                }
+            }
+        }
+    }
+}
+
 /// Writes the estate as YAML (one flow mapping per list entry, as a person
 /// would) or as pretty JSON.
 pub fn render(
@@ -871,6 +932,7 @@ pub fn render(
 
 /// Keys in the order of DESIGN.md (serde_json's map is sorted).
 const KEY_ORDER: &[&str] = &[
+    "campaign",
     "window",
     "teams",
     "zones",

@@ -6,6 +6,7 @@
 //! involved, the minutes it covers (consecutive minutes merged into one
 //! interval per conflict) and a message in plain words with wall-clock times.
 
+pub mod campaign;
 pub mod claims;
 pub mod replan;
 mod schema_changes;

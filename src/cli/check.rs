@@ -21,6 +21,11 @@ impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
         let limits = self.limits.limits();
+        match super::campaign::load_campaign(&self.inventory, &limits) {
+            Err(code) => return code,
+            Ok(Some(c)) => return super::campaign::check(&c, &self.plan, &limits),
+            Ok(None) => {}
+        }
         // A saved re-plan is checked with its done and running tasks at
         // their recorded times.
         if super::replan::is_replan_file(&self.plan, &limits) {

@@ -30,6 +30,13 @@ pub struct Args {
     /// window metadata).
     #[arg(long)]
     format11: bool,
+    /// Estate: write a format 1.2 campaign of this many weekly windows
+    /// instead of one window (vendor hours and task windows repeated weekly).
+    #[arg(long)]
+    windows: Option<usize>,
+    /// Estate with --windows: each window's length in hours (default 3).
+    #[arg(long)]
+    window_hours: Option<u32>,
     /// Estate: write to this file (atomically) instead of stdout; its
     /// extension (.json, .yaml) sets the format unless --format is given.
     /// Instances: the directory to write them into (created if missing).
@@ -102,6 +109,18 @@ impl Args {
         if self.format11 {
             windowplan::bench::generate::to_format11(&mut estate);
         }
+        if let Some(n) = self.windows {
+            if n == 0 || n > 400 {
+                return generator_error(windowplan::error::Diagnostic::new(
+                    windowplan::bench::instgen::E_GEN,
+                    "--windows",
+                    format!("--windows {n} is not between 1 and 400"),
+                    "give how many weekly windows the campaign has, e.g. --windows 10",
+                ));
+            }
+            let hours = self.window_hours.unwrap_or(3).clamp(1, 24 * 7);
+            windowplan::bench::generate::to_campaign(&mut estate, n, hours);
+        }
         let text =
             windowplan::bench::generate::render(&estate, format, tasks, self.seed, self.pressure);
         write_or_fail(self.output.as_deref(), &text)
@@ -113,6 +132,8 @@ impl Args {
             self.tasks.map(|_| "--tasks"),
             self.format.map(|_| "--format"),
             self.format11.then_some("--format11"),
+            self.windows.map(|_| "--windows"),
+            self.window_hours.map(|_| "--window-hours"),
         ]
         .into_iter()
         .flatten()

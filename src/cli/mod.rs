@@ -5,6 +5,7 @@
 
 mod availability;
 mod bench;
+mod campaign;
 mod changes;
 mod check;
 mod common;

@@ -127,6 +127,11 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     if let Some(format) = windowplan::bench::formats::Format::from_path(path) {
         return plan_instance(path, format, opts, output);
     }
+    match super::campaign::load_campaign(path, limits) {
+        Err(code) => return code,
+        Ok(Some(c)) => return super::campaign::plan(&c, opts, format, output),
+        Ok(None) => {}
+    }
     let started = std::time::Instant::now();
     let mut timings = windowplan::pipeline::Timings::default();
     let (inv, calendar) = match changes.load(path, limits, &mut timings) {

@@ -24,6 +24,11 @@ impl Args {
 
 /// `windowplan validate`.
 fn validate(path: &Path, limits: &Limits, changes: &super::changes::ChangeArgs) -> u8 {
+    match super::campaign::load_campaign(path, limits) {
+        Err(code) => return code,
+        Ok(Some(c)) => return super::campaign::validate(path, &c),
+        Ok(None) => {}
+    }
     match changes.load(path, limits, &mut windowplan::pipeline::Timings::default()) {
         Ok((inv, calendar)) => {
             say_warnings(path, &inv);

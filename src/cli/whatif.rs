@@ -19,8 +19,12 @@ pub enum CompareOutput {
 pub struct Args {
     inventory: PathBuf,
     /// Scenario file (YAML/JSON): `{name, note, patch}` or a list of them. Repeatable.
-    #[arg(long = "scenario", required = true)]
+    #[arg(long = "scenario", required_unless_present = "one_window_fewer")]
     scenarios: Vec<PathBuf>,
+    /// Campaigns (format 1.2): can the campaign be done in one window fewer?
+    /// (planned again without the last window its plan uses)
+    #[arg(long, conflicts_with = "scenarios")]
+    one_window_fewer: bool,
     #[arg(long, value_enum, default_value_t = CompareOutput::Table)]
     format: CompareOutput,
     #[command(flatten)]
@@ -37,6 +41,14 @@ impl Args {
     pub fn run(self) -> u8 {
         // Scenarios are planned in parallel, one thread each.
         let opts = self.search.solve_options();
+        if self.one_window_fewer {
+            return fewer(
+                &self.inventory,
+                &opts,
+                self.output.as_deref(),
+                &self.limits.limits(),
+            );
+        }
         whatif(
             &self.inventory,
             &self.scenarios,
@@ -85,4 +97,59 @@ fn whatif(
             EXIT_BAD_INPUT
         }
     }
+}
+
+/// `windowplan whatif CAMPAIGN --one-window-fewer`: the campaign planned
+/// with half the time, then without its last window with the other half.
+fn fewer(
+    path: &Path,
+    opts: &SolveOptions,
+    output: Option<&Path>,
+    limits: &windowplan::inventory::Limits,
+) -> u8 {
+    use windowplan::analysis::campaign::{one_window_fewer, FewerWindows};
+    let c = match super::campaign::load_campaign(path, limits) {
+        Err(code) => return code,
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            eprintln!("error: --one-window-fewer asks about a campaign (`campaign:` instead of `window:`); {} has one window", path.display());
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let half = SolveOptions {
+        time_limit: opts.time_limit / 2,
+        threads: 0,
+        ..opts.clone()
+    };
+    let base = match windowplan::pipeline::campaign::plan_campaign(&c, &half) {
+        Ok(b) => b,
+        Err(windowplan::error::NoPlan::Infeasible(why)) => {
+            eprintln!("no feasible campaign plan: {why}");
+            return EXIT_NO_PLAN;
+        }
+        Err(windowplan::error::NoPlan::NotFound(why)) => {
+            eprintln!("{why}; try a longer --time-limit");
+            return EXIT_NOT_FOUND;
+        }
+    };
+    let used = base.plan.windows_used;
+    let text = match one_window_fewer(&c, &base, &half) {
+        FewerWindows::Yes { without, plan } => format!(
+            "one window fewer: yes — without {without}, {} windows instead of {used} (status {}, weighted downtime {}, {} minutes in all; was {}, {} minutes); windows used: {}\n",
+            plan.plan.windows_used,
+            plan.plan.status,
+            plan.plan.downtime_weighted,
+            plan.plan.length_minutes_total,
+            base.plan.downtime_weighted,
+            base.plan.length_minutes_total,
+            plan.plan.windows.iter().map(|w| w.id.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+        FewerWindows::No { without, why } => {
+            format!("one window fewer: no (proven) — the plan uses {used} windows, the last {without}: {why}\n")
+        }
+        FewerWindows::Unknown { without, why } => format!(
+            "one window fewer: not known — no plan without {without} was found in the time given ({why}); try a longer --time-limit\n"
+        ),
+    };
+    write_or_fail(output, &text)
 }

@@ -582,6 +582,13 @@ pub struct TaskFile {
     /// Systems or clusters that count as down while it runs.
     #[serde(default)]
     pub down: Vec<String>,
+    /// Format 1.2, campaigns only: the windows (ids of `campaign.windows`)
+    /// the task may run in.
+    #[serde(default)]
+    pub windows_allowed: Option<Vec<String>>,
+    /// Format 1.2, campaigns only: the one window the task runs in.
+    #[serde(default)]
+    pub in_window: Option<String>,
     /// Not written by users: tasks this one must follow in a strictly later
     /// window of a campaign (a schema change's contract after its deploy,
     /// unless `same_window: true`). Set when `schema_changes` are expanded

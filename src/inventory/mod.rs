@@ -11,9 +11,12 @@
 //!   every malformed field is reported.
 //! - [`load`]: reading and parsing, limits; `parser_hints`: the parser's
 //!   messages turned into codes and hints; [`mod@suggest`]: "did you mean";
+//! - [`mod@campaign`]: format 1.2 campaigns over several windows, and the
+//!   inventory of each window;
 //! - [`validate`]: every validation rule, and resolution;
 //!   `impossible`: the rules no schedule can satisfy, found there.
 
+pub mod campaign;
 pub mod file;
 pub(crate) mod impossible;
 pub mod limits;

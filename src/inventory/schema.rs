@@ -46,10 +46,11 @@ pub fn inventory_schema() -> Value {
         "title": "windowplan inventory (v1)",
         "description": "Systems, teams, rules and changes of one maintenance window. See DESIGN.md, \"Inventory format (v1)\".",
         "type": "object",
-        "required": ["window"],
+        "oneOf": [{"required": ["window"]}, {"required": ["campaign"]}],
         "additionalProperties": false,
         "properties": {
             "window": {"$ref": "#/$defs/window"},
+            "campaign": {"$ref": "#/$defs/campaign"},
             "teams": {"type": "array", "items": {"$ref": "#/$defs/team"}},
             "systems": {"type": "array", "items": {"$ref": "#/$defs/system"}},
             "clusters": {"type": "array", "items": {"$ref": "#/$defs/cluster"}},
@@ -311,7 +312,37 @@ fn task_defs(defs: &mut serde_json::Map<String, Value>) {
                     }},
                     "canary": {"type": "integer", "minimum": 0, "description": "1.1: the first k members finish before any other starts"},
                     "read_only": {"type": "boolean", "description": "1.1: changes nothing: no zone count, no outage unless `outage: true`"},
-                    "down": {"type": "array", "items": {"type": "string"}, "description": "1.1: systems or clusters down while the task runs"}
+                    "down": {"type": "array", "items": {"type": "string"}, "description": "1.1: systems or clusters down while the task runs"},
+                    "windows_allowed": {"type": "array", "minItems": 1, "items": {"type": "string"}, "description": "1.2, campaigns: the windows the task may run in"},
+                    "in_window": {"type": "string", "description": "1.2, campaigns: the one window the task runs in"}
+                }
+            }));
+    defs.insert("campaign".into(), json!({
+                "type": "object",
+                "required": ["timezone", "windows"],
+                "additionalProperties": false,
+                "description": "1.2: several windows instead of `window`",
+                "properties": {
+                    "timezone": {"type": "string"},
+                    "title": {"type": "string"},
+                    "change": {"type": "string"},
+                    "objective": {"type": "array", "items": {"enum": ["windows", "last_window", "downtime", "length"]}},
+                    "windows": {"type": "array", "minItems": 1, "items": {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "description": "listed `{id, start, deadline}` or recurring `{every, first, length, count}` (ids by start date)",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "start": {"$ref": "#/$defs/localTime"},
+                            "deadline": {"$ref": "#/$defs/localTime"},
+                            "every": {"$ref": "#/$defs/duration"},
+                            "first": {"$ref": "#/$defs/localTime"},
+                            "length": {"$ref": "#/$defs/duration"},
+                            "count": {"type": "integer", "minimum": 1},
+                            "title": {"type": "string"},
+                            "change": {"type": "string"}
+                        }
+                    }}
                 }
             }));
 }

@@ -233,6 +233,10 @@ fn generated(sc: &SchemaChangeFile, writer_tasks: Vec<String>) -> Vec<(SchemaSte
             read_only: false,
             down: Vec::new(),
             later_window_than: Vec::new(),
+            // Any window of a campaign: the steps' `after` and the contract's
+            // `later_window_than` order them among the windows.
+            windows_allowed: None,
+            in_window: None,
         }
     };
     let mut out = Vec::new();

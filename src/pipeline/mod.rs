@@ -4,6 +4,7 @@
 //! inventory), and say why no plan exists in the inventory's own words.
 //! The CLI and the analyses (explain, availability, what-if) build on these.
 
+pub mod campaign;
 pub mod words;
 
 use crate::error::{self, InputError, NoPlan};

@@ -3,6 +3,7 @@
 //! [`check`] re-verifies any plan (ours or hand-edited) against the
 //! inventory with code of its own.
 
+pub mod campaign;
 pub mod downtime;
 pub mod night;
 pub mod progress_file;

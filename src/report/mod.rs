@@ -4,6 +4,7 @@
 //! values. [`rows`] holds the vocabulary the reports share.
 
 pub mod availability;
+pub mod campaign;
 pub mod csv;
 pub mod executors;
 pub mod explain;

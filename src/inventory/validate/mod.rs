@@ -255,6 +255,26 @@ struct Names<'f> {
 // ---------------------------------------------------------------------------
 // Validation and resolution
 
+/// Format 1.2: `windows_allowed` and `in_window` name windows of a
+/// campaign; a single-window file has none (E150).
+fn campaign_fields(cx: &mut Ctx, f: &InventoryFile) {
+    for (i, t) in f.tasks.iter().enumerate() {
+        for (field, given) in [
+            ("windows_allowed", t.windows_allowed.is_some()),
+            ("in_window", t.in_window.is_some()),
+        ] {
+            if given {
+                cx.err(
+                    "E150",
+                    format!("tasks[{i}].{field}"),
+                    format!("task `{}` gives `{field}`, but the file has one `window:`, not a `campaign:`", t.id),
+                    "remove it, or plan several windows with `campaign: { timezone, windows: [...] }` instead of `window:`",
+                );
+            }
+        }
+    }
+}
+
 /// Checks every rule on a parsed file and resolves it; returns all problems
 /// found when there is any.
 pub fn validate(f: &InventoryFile) -> Result<Inventory, Vec<Diagnostic>> {
@@ -324,6 +344,7 @@ fn validate_tasks_file(f: &InventoryFile, partial: &Partial) -> Result<Inventory
         warnings: Vec::new(),
     };
     let cx = &mut cx;
+    campaign_fields(cx, f);
     let (calendar, deadline) = window::check(cx, f);
     let calendar = calendar.as_ref();
     let names = ids::register(cx, f);

@@ -1,0 +1,367 @@
+//! The independent check of a campaign plan (`windowplan-campaign/1`):
+//! every task in exactly one window it may use, `after` across windows
+//! (the predecessor in an earlier window, or in the same one and checked
+//! there), `later_window_than` (a strictly later window), DR `order`
+//! across windows, and each window's plan checked by [`super::check`] and
+//! [`super::claims`] against that window's own inventory (built from the
+//! campaign file and the assignment as written, never from the solver).
+//! The figures the file states about the campaign are checked too.
+
+use super::{check, claims::check_claims, Violation};
+use crate::error::{Diagnostic, InputError};
+use crate::inventory::campaign::Campaign;
+use crate::plan::campaign::{weighted_downtime, CampaignPlan, CAMPAIGN_FORMAT};
+use crate::plan::read_plan_starts;
+use std::collections::HashMap;
+
+fn v(rule: &str, tasks: Vec<String>, message: String) -> Violation {
+    Violation {
+        rule: rule.into(),
+        tasks,
+        interval: None,
+        message,
+    }
+}
+
+/// Reads a campaign plan file (E156 when it is no `windowplan-campaign/1`).
+pub fn read_campaign_plan(text: &str) -> Result<CampaignPlan, InputError> {
+    let plan: CampaignPlan = serde_json::from_str(text).map_err(|e| {
+        InputError::one(
+            "plan",
+            Diagnostic::new(
+                "E156",
+                "",
+                format!("the campaign plan does not fit `{CAMPAIGN_FORMAT}`: {e}"),
+                "give a file written by `windowplan plan CAMPAIGN --format json`",
+            ),
+        )
+    })?;
+    if plan.format != CAMPAIGN_FORMAT {
+        return Err(InputError::one(
+            "plan",
+            Diagnostic::new(
+                "E156",
+                "format",
+                format!(
+                    "the plan's format is `{}`, not `{CAMPAIGN_FORMAT}`",
+                    plan.format
+                ),
+                "check a campaign with the plan `windowplan plan` wrote for it",
+            ),
+        ));
+    }
+    Ok(plan)
+}
+
+/// Every rule of the campaign and of each window, from the campaign file
+/// and the plan's assignment and start times alone.
+pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let window_of = assignment(c, plan, &mut out);
+    order_rules(c, &window_of, &mut out);
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (t, w) in window_of.iter().enumerate() {
+        if let Some(w) = w {
+            members.entry(*w).or_default().push(t);
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut downtime = 0.0;
+    let mut length = 0;
+    for wp in &plan.windows {
+        *seen.entry(wp.id.as_str()).or_default() += 1;
+        let Some(w) = c.window_index(&wp.id) else {
+            out.push(v(
+                "campaign",
+                vec![],
+                format!(
+                    "the plan has a window `{}` the campaign does not list",
+                    wp.id
+                ),
+            ));
+            continue;
+        };
+        let tasks = members.get(&w).cloned().unwrap_or_default();
+        let inv = match c.window_inventory(w, &tasks) {
+            Ok(inv) => inv,
+            Err(e) => {
+                for d in e.diagnostics {
+                    out.push(v(
+                        "campaign",
+                        vec![],
+                        format!(
+                            "window {}: its tasks do not make a valid window: {} ({})",
+                            wp.id, d.message, d.path
+                        ),
+                    ));
+                }
+                continue;
+            }
+        };
+        let win = &c.windows[w];
+        for (field, stated, real) in [
+            ("start", &wp.start, crate::plan::rfc3339(&inv.window, 0)),
+            (
+                "deadline",
+                &wp.deadline,
+                crate::plan::rfc3339(&inv.window, inv.window.deadline.unwrap_or(0)),
+            ),
+        ] {
+            if *stated != real {
+                out.push(v("claim", vec![], format!("window {}: the plan says its {field} is {stated}; the campaign says {real}", win.id)));
+            }
+        }
+        let text = serde_json::to_string(&wp.plan).unwrap_or_default();
+        match read_plan_starts(&text, &inv) {
+            Err(e) => {
+                for d in e.diagnostics {
+                    out.push(v(
+                        "plan",
+                        vec![],
+                        format!("window {}: {} ({})", wp.id, d.message, d.path),
+                    ));
+                }
+            }
+            Ok(starts) => {
+                for mut x in check(&inv, &starts)
+                    .into_iter()
+                    .chain(check_claims(&inv, &starts, &text))
+                {
+                    x.message = format!("window {}: {}", wp.id, x.message);
+                    out.push(x);
+                }
+                downtime += weighted_downtime(&inv, &wp.plan);
+                length += wp.plan.length_minutes;
+            }
+        }
+    }
+    for (id, n) in seen {
+        if n > 1 {
+            out.push(v(
+                "campaign",
+                vec![],
+                format!("the plan lists window `{id}` {n} times"),
+            ));
+        }
+    }
+    for w in members.keys() {
+        if !plan.windows.iter().any(|p| p.id == c.windows[*w].id) {
+            out.push(v(
+                "campaign",
+                vec![],
+                format!(
+                    "tasks are assigned to window {} but the plan gives no plan for it",
+                    c.windows[*w].id
+                ),
+            ));
+        }
+    }
+    claims(c, plan, &members, downtime, length, &mut out);
+    out
+}
+
+/// Each file task's window (index), from the assignment as written.
+fn assignment(c: &Campaign, plan: &CampaignPlan, out: &mut Vec<Violation>) -> Vec<Option<usize>> {
+    let mut window_of: Vec<Option<usize>> = vec![None; c.tasks.len()];
+    for (task, wid) in &plan.assignment {
+        let Some(t) = c.task_index(task) else {
+            out.push(v(
+                "campaign",
+                vec![task.clone()],
+                format!("the assignment names a task `{task}` the campaign does not have"),
+            ));
+            continue;
+        };
+        let Some(w) = c.window_index(wid) else {
+            out.push(v(
+                "campaign",
+                vec![task.clone()],
+                format!("task {task} is assigned to a window `{wid}` the campaign does not list"),
+            ));
+            continue;
+        };
+        if !c.tasks[t].domain.contains(&w) {
+            let allowed: Vec<&str> = c.tasks[t]
+                .domain
+                .iter()
+                .map(|&d| c.windows[d].id.as_str())
+                .collect();
+            out.push(v(
+                "window_allowed",
+                vec![task.clone()],
+                format!(
+                    "task {task} runs in window {wid}, but it may use only {}",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        window_of[t] = Some(w);
+    }
+    for (t, w) in window_of.iter().enumerate() {
+        if w.is_none() && !plan.assignment.contains_key(&c.tasks[t].id) {
+            out.push(v(
+                "campaign",
+                vec![c.tasks[t].id.clone()],
+                format!("task {} is in no window", c.tasks[t].id),
+            ));
+        }
+    }
+    window_of
+}
+
+/// `after` (and DR `order`) across windows, lag chains, `later_window_than`.
+fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violation>) {
+    let id = |w: usize| c.windows[w].id.as_str();
+    for (t, task) in c.tasks.iter().enumerate() {
+        let Some(wt) = window_of[t] else { continue };
+        for &p in &task.after {
+            if let Some(wp) = window_of[p] {
+                if wp > wt {
+                    out.push(v("after", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
+                        "task {} runs in window {} but comes after {}, which runs in the later window {}",
+                        task.id, id(wt), c.tasks[p].id, id(wp)
+                    )));
+                }
+            }
+        }
+        for &p in &task.same_window {
+            if let Some(wp) = window_of[p] {
+                if wp != wt && p < t {
+                    out.push(v("max_lag", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
+                        "tasks {} and {} are linked by a `max_lag` and must share a window, but run in {} and {}",
+                        c.tasks[p].id, task.id, id(wp), id(wt)
+                    )));
+                }
+            }
+        }
+        for &p in &task.later_than {
+            if let Some(wp) = window_of[p] {
+                if wp >= wt {
+                    out.push(v(
+                        "later_window",
+                        vec![task.id.clone(), c.tasks[p].id.clone()],
+                        format!(
+                        "task {} must run in a later window than {}, but runs in {} and {} in {}",
+                        task.id, c.tasks[p].id, id(wt), c.tasks[p].id, id(wp)
+                    ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The figures the campaign plan states about itself.
+fn claims(
+    c: &Campaign,
+    plan: &CampaignPlan,
+    members: &HashMap<usize, Vec<usize>>,
+    downtime: f64,
+    length: i64,
+    out: &mut Vec<Violation>,
+) {
+    let used = members.len();
+    if plan.windows_used != used {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says it uses {} windows; its assignment uses {used}",
+                plan.windows_used
+            ),
+        ));
+    }
+    if plan.windows_lower_bound > used {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says no plan uses fewer than {} windows, but it uses {used}",
+                plan.windows_lower_bound
+            ),
+        ));
+    }
+    let free: Vec<&str> = (0..c.windows.len())
+        .filter(|w| !members.contains_key(w))
+        .map(|w| c.windows[w].id.as_str())
+        .collect();
+    if plan
+        .windows_free
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        != free
+    {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says the free windows are [{}]; its assignment leaves [{}]",
+                plan.windows_free.join(", "),
+                free.join(", ")
+            ),
+        ));
+    }
+    if (plan.downtime_weighted - downtime).abs() > 1e-6 * downtime.abs().max(1.0) {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says the weighted downtime is {}; its windows give {downtime}",
+                plan.downtime_weighted
+            ),
+        ));
+    }
+    if plan.length_minutes_total != length {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says its windows last {} minutes in all; their plans give {length}",
+                plan.length_minutes_total
+            ),
+        ));
+    }
+    if plan.proven.downtime && downtime > 1e-9 {
+        out.push(v("claim", vec![], format!("the plan says its downtime is proven least, but it is {downtime} (proven only at zero)")));
+    }
+    if plan.proven.windows && plan.windows_lower_bound < used {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan says {used} windows is proven fewest, but states a bound of {}",
+                plan.windows_lower_bound
+            ),
+        ));
+    }
+    match plan.status.as_str() {
+        "feasible" => {}
+        "optimal" => {
+            let proven_windows = plan.proven.windows || plan.proven.last_window;
+            if !proven_windows || (plan.proven.windows && plan.windows_lower_bound < used) {
+                out.push(v("claim", vec![], "the plan says `optimal` but does not state the number (or the last) of its windows proven".into()));
+            }
+            if plan.objective.iter().any(|o| o == "downtime") && !plan.proven.downtime {
+                out.push(v(
+                    "claim",
+                    vec![],
+                    "the plan says `optimal` but does not state its downtime proven least".into(),
+                ));
+            }
+            if plan.objective.iter().any(|o| o == "length") && !plan.proven.length {
+                out.push(v(
+                    "claim",
+                    vec![],
+                    "the plan says `optimal` but does not state its total length proven least"
+                        .into(),
+                ));
+            }
+        }
+        other => out.push(v(
+            "claim",
+            vec![],
+            format!("the plan's status `{other}` is neither `optimal` nor `feasible`"),
+        )),
+    }
+}

@@ -1,0 +1,873 @@
+//! Planning a format 1.2 campaign by decomposition (DESIGN.md, "Format 1.2",
+//! "The campaign solver"): lower bounds on the windows a campaign needs,
+//! then, trying the fewest windows first, an assignment of file tasks to
+//! windows (domains, `after` from earlier-or-same windows,
+//! `later_window_than`, lag chains in one window, an estimate of each
+//! window's room), each used window planned with the ordinary pipeline
+//! (side by side, rayon), and a window that fails or finds no plan in its
+//! time given less room (a cut) before the next round. The status says
+//! what is proven; every window's plan has passed the independent checker
+//! (the pipeline's own rule), and the campaign check re-verifies the whole.
+
+use super::plan_inventory;
+use crate::base::{Interval, Time};
+use crate::error::NoPlan;
+use crate::inventory::campaign::{Campaign, CampaignObjective};
+use crate::inventory::Inventory;
+use crate::plan::campaign::{
+    weighted_downtime, CampaignPlan, CampaignWindowPlan, Proven, CAMPAIGN_FORMAT,
+};
+use crate::plan::{rfc3339, Plan};
+use crate::solve::SolveOptions;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+/// A planned campaign: the plan, and each used window's inventory (for the
+/// reports), in the order of `plan.windows`.
+#[derive(Debug, Clone)]
+pub struct CampaignResult {
+    /// The campaign plan.
+    pub plan: CampaignPlan,
+    /// Each used window's inventory, in the order of `plan.windows`.
+    pub inventories: Vec<Inventory>,
+}
+
+/// What bounds and domains say before any window is planned.
+#[derive(Debug, Clone)]
+pub struct CampaignBounds {
+    /// Windows each file task may use: its `windows_allowed`/`in_window`,
+    /// less windows it cannot fit alone (too short, its teams' hours, its
+    /// `windows:` intervals).
+    pub domains: Vec<Vec<usize>>,
+    /// No plan uses fewer windows.
+    pub windows: usize,
+    /// What gives that bound, in words.
+    pub windows_why: String,
+    /// No plan ends in an earlier window (index).
+    pub last_window: usize,
+}
+
+/// Per file task: the resolved tasks of it (indices into `whole.tasks`).
+fn members_of(c: &Campaign) -> Vec<Vec<usize>> {
+    let mut m = vec![Vec::new(); c.tasks.len()];
+    for (i, t) in c.whole.tasks.iter().enumerate() {
+        if let Some(v) = m.get_mut(t.source) {
+            v.push(i);
+        }
+    }
+    m
+}
+
+/// A lower bound on how long a file task holds its window: the longest run
+/// of one member (its steps back to back) and, for an outage task on a
+/// cluster, its members rolled at most `members − min_available` at a time.
+/// No window shorter than this can hold it.
+fn span_of(c: &Campaign, members: &[usize]) -> Time {
+    let mut by_member: HashMap<Option<&str>, Time> = HashMap::new();
+    for &r in members {
+        let t = &c.whole.tasks[r];
+        *by_member.entry(t.member.as_deref()).or_default() += t.duration;
+    }
+    let longest = by_member.values().copied().max().unwrap_or(0);
+    let Some(&first) = members.first() else {
+        return longest;
+    };
+    let source = c.whole.tasks[first].source;
+    let cluster = c.file.tasks[source]
+        .cluster
+        .as_deref()
+        .and_then(|id| c.whole.clusters.iter().find(|k| k.id == id));
+    let all_outage = members.iter().all(|&r| c.whole.tasks[r].outage);
+    match cluster {
+        Some(k) if all_outage && by_member.len() > 1 => {
+            let shortest = by_member.values().copied().min().unwrap_or(0);
+            let at_once = i64::from(k.max_unavailable().max(1));
+            let rounds = (by_member.len() as i64 + at_once - 1) / at_once;
+            longest.max(rounds * shortest)
+        }
+        _ => longest,
+    }
+}
+
+fn overlap(a: Interval, lo: Time, hi: Time) -> Time {
+    (a.end.min(hi) - a.start.max(lo)).max(0)
+}
+
+/// Minutes of `team` available within [lo, hi).
+fn team_minutes(inv: &Inventory, team: usize, lo: Time, hi: Time) -> Time {
+    match &inv.teams[team].available {
+        None => hi - lo,
+        Some(list) => list.iter().map(|&a| overlap(a, lo, hi)).sum(),
+    }
+}
+
+/// Whether resolved task `r` could run alone in [lo, hi): long enough, its
+/// teams' hours and its own `windows:` leave a stretch as long as it.
+fn fits_alone(inv: &Inventory, r: usize, lo: Time, hi: Time) -> bool {
+    let t = &inv.tasks[r];
+    let room = |list: &[Interval]| list.iter().any(|&a| overlap(a, lo, hi) >= t.duration);
+    if hi - lo < t.duration {
+        return false;
+    }
+    if let Some(w) = &t.windows {
+        if !room(w) {
+            return false;
+        }
+    }
+    t.needs.iter().all(|&(k, _)| match &inv.teams[k].available {
+        None => true,
+        Some(list) => room(list),
+    })
+}
+
+/// Domains, and the lower bounds on the windows used and on the last one.
+pub fn campaign_bounds(c: &Campaign) -> Result<CampaignBounds, NoPlan> {
+    let members = members_of(c);
+    let mut domains = Vec::with_capacity(c.tasks.len());
+    for (i, t) in c.tasks.iter().enumerate() {
+        let span = span_of(c, &members[i]);
+        let d: Vec<usize> = t
+            .domain
+            .iter()
+            .copied()
+            .filter(|&w| {
+                let win = &c.windows[w];
+                win.length() >= span
+                    && members[i]
+                        .iter()
+                        .all(|&r| fits_alone(&c.whole, r, win.start_minute, win.end_minute))
+            })
+            .collect();
+        if d.is_empty() {
+            let allowed: Vec<&str> = t.domain.iter().map(|&w| c.windows[w].id.as_str()).collect();
+            return Err(NoPlan::Infeasible(format!(
+                "task {} fits in none of the windows it may use ({}): each is shorter than the task, or its teams' hours or its `windows:` leave it no stretch of {} there",
+                t.id,
+                allowed.join(", "),
+                crate::base::fmt_minutes(span)
+            )));
+        }
+        domains.push(d);
+    }
+    let earliest = c.earliest_windows(&domains).map_err(|e| {
+        NoPlan::Infeasible(format!(
+            "task {} can be given no window it fits in: the tasks it follows{} put it after every window it can use",
+            c.tasks[e.task].id,
+            e.because_of.map(|p| format!(" (last: {})", c.tasks[p].id)).unwrap_or_default()
+        ))
+    })?;
+    let last_window = earliest.iter().copied().max().unwrap_or(0);
+    for (k, team) in c.whole.teams.iter().enumerate() {
+        let (work, room) = team_work(c, &domains, k);
+        let all: i64 = room.iter().sum();
+        if work > all {
+            return Err(NoPlan::Infeasible(format!(
+                "team {}'s {} of work is more than its hours in every window its tasks may use ({})",
+                team.id,
+                crate::base::fmt_minutes(work),
+                crate::base::fmt_minutes(all)
+            )));
+        }
+    }
+    let (windows, windows_why) = windows_bound(c, &members, &domains);
+    Ok(CampaignBounds {
+        domains,
+        windows,
+        windows_why,
+        last_window,
+    })
+}
+
+/// The largest of: domains no window shares (each needs its own window),
+/// chains of `after` and `later_window_than` that no one window can hold,
+/// and each team's work against the most the windows can give it.
+fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -> (usize, String) {
+    let mut best = (
+        usize::from(!c.tasks.is_empty()),
+        "a task to run".to_string(),
+    );
+    // Disjoint domains, smallest first.
+    let mut order: Vec<usize> = (0..domains.len()).collect();
+    order.sort_by_key(|&i| domains[i].len());
+    let mut taken = vec![false; c.windows.len()];
+    let mut disjoint = 0;
+    for &i in &order {
+        if domains[i].iter().all(|&w| !taken[w]) {
+            disjoint += 1;
+            for &w in &domains[i] {
+                taken[w] = true;
+            }
+        }
+    }
+    if disjoint > best.0 {
+        best = (
+            disjoint,
+            format!("{disjoint} tasks whose allowed windows share none"),
+        );
+    }
+    let chain = chain_bound(c, members);
+    if chain.0 > best.0 {
+        best = chain;
+    }
+    // Team work against the most generous hours of the windows its tasks may use.
+    for (k, team) in c.whole.teams.iter().enumerate() {
+        let (work, room) = team_work(c, domains, k);
+        if work == 0 {
+            continue;
+        }
+        let mut sum = 0;
+        let mut need = room.len() + 1;
+        for (m, r) in room.iter().enumerate() {
+            sum += r;
+            if sum >= work {
+                need = m + 1;
+                break;
+            }
+        }
+        if need > best.0 {
+            best = (
+                need,
+                format!(
+                    "team {}'s {} of work, more than {} windows of its hours hold",
+                    team.id,
+                    crate::base::fmt_minutes(work),
+                    need - 1
+                ),
+            );
+        }
+    }
+    best
+}
+
+/// Team `k`'s work (minutes × amount) and what each window its tasks may
+/// use can give it (capacity × available minutes), most first.
+fn team_work(c: &Campaign, domains: &[Vec<usize>], k: usize) -> (i64, Vec<i64>) {
+    let mut work = 0;
+    let mut usable = vec![false; c.windows.len()];
+    for t in &c.whole.tasks {
+        for n in t.needs.iter().filter(|n| n.0 == k) {
+            work += t.duration * i64::from(n.1);
+            for &w in &domains[t.source] {
+                usable[w] = true;
+            }
+        }
+    }
+    let cap = i64::from(c.whole.teams[k].capacity);
+    let mut room: Vec<i64> = c
+        .windows
+        .iter()
+        .enumerate()
+        .filter(|(w, _)| usable[*w])
+        .map(|(_, w)| team_minutes(&c.whole, k, w.start_minute, w.end_minute) * cap)
+        .collect();
+    room.sort_unstable_by(|a, b| b.cmp(a));
+    (work, room)
+}
+
+/// Along every chain of `after` (and `later_window_than`, which starts a
+/// new window), the fewest windows that hold it, each window at most the
+/// longest window's length: tasks of one chain in one window run one after
+/// the other, so the window is at least their durations and lags.
+fn chain_bound(c: &Campaign, members: &[Vec<usize>]) -> (usize, String) {
+    let n = c.tasks.len();
+    let cap = c.windows.iter().map(|w| w.length()).max().unwrap_or(0);
+    let spans: Vec<Time> = (0..n).map(|i| span_of(c, &members[i])).collect();
+    let lag = lags_of(c);
+    let mut indeg = vec![0usize; n];
+    let mut succ: Vec<Vec<(usize, bool)>> = vec![Vec::new(); n];
+    for (i, t) in c.tasks.iter().enumerate() {
+        for &p in &t.after {
+            succ[p].push((i, false));
+            indeg[i] += 1;
+        }
+        for &p in &t.later_than {
+            succ[p].push((i, true));
+            indeg[i] += 1;
+        }
+    }
+    let mut state: Vec<(usize, Time)> = (0..n).map(|i| (1, spans[i])).collect();
+    let mut stack: Vec<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
+    let mut best = (0, String::new());
+    while let Some(p) = stack.pop() {
+        let (k, f) = state[p];
+        if k > best.0 {
+            best = (
+                k,
+                format!(
+                    "a chain of tasks ending with {} that no {} windows can hold",
+                    c.tasks[p].id,
+                    k - 1
+                ),
+            );
+        }
+        for &(s, later) in &succ[p] {
+            let d = spans[s];
+            let next = if later {
+                (k + 1, d)
+            } else {
+                let l = lag.get(&(p, s)).copied().unwrap_or(0);
+                let f2 = (f + l + d).max(d);
+                if f2 <= cap {
+                    (k, f2)
+                } else {
+                    (k + 1, d)
+                }
+            };
+            if next > state[s] {
+                state[s] = next;
+            }
+            indeg[s] -= 1;
+            if indeg[s] == 0 {
+                stack.push(s);
+            }
+        }
+    }
+    best
+}
+
+/// Least lag between file tasks (conservative: the smallest of their
+/// resolved entries).
+fn lags_of(c: &Campaign) -> HashMap<(usize, usize), Time> {
+    let mut lag: HashMap<(usize, usize), Time> = HashMap::new();
+    for t in &c.whole.tasks {
+        for a in &t.after {
+            let p = c.whole.tasks[a.task].source;
+            if p != t.source {
+                let e = lag.entry((p, t.source)).or_insert(a.lag);
+                *e = (*e).min(a.lag);
+            }
+        }
+    }
+    lag
+}
+
+/// A unit of assignment: file tasks that share one window (lag chains).
+struct Units {
+    of: Vec<usize>,
+    members: Vec<Vec<usize>>,
+}
+
+fn units(c: &Campaign) -> Units {
+    let n = c.tasks.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], x: usize) -> usize {
+        let mut r = x;
+        while p[r] != r {
+            r = p[r];
+        }
+        let mut y = x;
+        while p[y] != r {
+            let nx = p[y];
+            p[y] = r;
+            y = nx;
+        }
+        r
+    }
+    for (i, t) in c.tasks.iter().enumerate() {
+        for &j in &t.same_window {
+            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+            parent[a] = b;
+        }
+    }
+    let mut id: HashMap<usize, usize> = HashMap::new();
+    let mut of = Vec::with_capacity(n);
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        let u = *id.entry(r).or_insert_with(|| {
+            members.push(Vec::new());
+            members.len() - 1
+        });
+        of.push(u);
+        members[u].push(i);
+    }
+    Units { of, members }
+}
+
+/// What one window can take, estimated: team-minutes per team, system
+/// minutes per system, and its length for chains.
+struct Room {
+    team: Vec<Vec<f64>>,
+    system: Vec<Vec<f64>>,
+    /// Per window, zone-minutes per zone with a `max_concurrent`.
+    zone: Vec<Vec<f64>>,
+    /// Per file task, its longest run of one member.
+    spans: Vec<Time>,
+    /// Least lag between file tasks.
+    lags: HashMap<(usize, usize), Time>,
+    /// Per file task and window, the earliest minute from the window's
+    /// start its `windows:` and its teams' hours let it start.
+    release: Vec<Vec<Time>>,
+}
+
+/// The earliest minute after `lo` at which resolved task `r` may start in
+/// [lo, hi): the first stretch of its `windows:` and of each team's hours
+/// long enough for it (0 when none is given).
+fn release_of(inv: &Inventory, r: usize, lo: Time, hi: Time) -> Time {
+    let t = &inv.tasks[r];
+    let first = |list: &[Interval]| -> Time {
+        list.iter()
+            .find(|&&a| overlap(a, lo, hi) >= t.duration)
+            .map_or(0, |a| (a.start - lo).max(0))
+    };
+    let mut at = t.windows.as_deref().map_or(0, first);
+    for &(k, _) in &t.needs {
+        if let Some(list) = &inv.teams[k].available {
+            at = at.max(first(list));
+        }
+    }
+    at
+}
+
+fn room(c: &Campaign) -> Room {
+    let inv = &c.whole;
+    let team = c
+        .windows
+        .iter()
+        .map(|w| {
+            (0..inv.teams.len())
+                .map(|k| {
+                    (team_minutes(inv, k, w.start_minute, w.end_minute)
+                        * i64::from(inv.teams[k].capacity)) as f64
+                })
+                .collect()
+        })
+        .collect();
+    let system = c
+        .windows
+        .iter()
+        .map(|w| {
+            inv.systems
+                .iter()
+                .map(|s| (w.length() * i64::from(s.parallel_changes)) as f64)
+                .collect()
+        })
+        .collect();
+    let zone = c
+        .windows
+        .iter()
+        .map(|w| {
+            inv.zones
+                .iter()
+                .map(|z| (w.length() as f64) * f64::from(z.max_concurrent.min(1_000_000)))
+                .collect()
+        })
+        .collect();
+    let members = members_of(c);
+    let spans = (0..c.tasks.len())
+        .map(|i| span_of(c, &members[i]))
+        .collect();
+    let release = members
+        .iter()
+        .map(|rs| {
+            c.windows
+                .iter()
+                .map(|w| {
+                    rs.iter()
+                        .map(|&r| release_of(inv, r, w.start_minute, w.end_minute))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect()
+        })
+        .collect();
+    Room {
+        team,
+        system,
+        zone,
+        spans,
+        lags: lags_of(c),
+        release,
+    }
+}
+
+/// Assigns every file task to a window among `open`, in dependency order,
+/// first window that has room (scaled by `slack[w]`), else the one least
+/// over; `None` when the order rules leave a unit no open window.
+fn assign(
+    c: &Campaign,
+    b: &CampaignBounds,
+    u: &Units,
+    order: &[usize],
+    open: &[bool],
+    slack: &[f64],
+    room: &Room,
+) -> Option<Vec<usize>> {
+    let inv = &c.whole;
+    let members = members_of(c);
+    let mut at: Vec<Option<usize>> = vec![None; c.tasks.len()];
+    let mut team_load = vec![vec![0.0f64; inv.teams.len()]; c.windows.len()];
+    let mut sys_load = vec![vec![0.0f64; inv.systems.len()]; c.windows.len()];
+    let mut zone_load = vec![vec![0.0f64; inv.zones.len()]; c.windows.len()];
+    // Estimated end of each task in its window, along its chains.
+    let mut end_est: Vec<Time> = vec![0; c.tasks.len()];
+    for &unit in order {
+        let tasks = &u.members[unit];
+        let mut lo = 0;
+        let mut dom: Vec<usize> = (0..c.windows.len()).filter(|&w| open[w]).collect();
+        for &t in tasks {
+            dom.retain(|w| b.domains[t].contains(w));
+            for &p in &c.tasks[t].after {
+                if u.of[p] != unit {
+                    lo = lo.max(at[p]?);
+                }
+            }
+            for &p in &c.tasks[t].later_than {
+                lo = lo.max(at[p]? + 1);
+            }
+        }
+        dom.retain(|&w| w >= lo);
+        if dom.is_empty() {
+            return None;
+        }
+        let mut need_team = vec![0.0f64; inv.teams.len()];
+        let mut need_sys = vec![0.0f64; inv.systems.len()];
+        let mut need_zone = vec![0.0f64; inv.zones.len()];
+        for &t in tasks {
+            for &r in &members[t] {
+                let task = &inv.tasks[r];
+                if !task.read_only {
+                    let mut zones: Vec<usize> = task
+                        .systems
+                        .iter()
+                        .filter_map(|&s| inv.systems[s].zone)
+                        .collect();
+                    zones.sort_unstable();
+                    zones.dedup();
+                    for z in zones {
+                        need_zone[z] += task.duration as f64;
+                    }
+                }
+                for &(k, a) in &task.needs {
+                    need_team[k] += (task.duration * i64::from(a)) as f64;
+                }
+                for &s in &task.systems {
+                    need_sys[s] += task.duration as f64;
+                }
+            }
+        }
+        let chain_end = |w: usize| -> Time {
+            let mut start = tasks.iter().map(|&t| room.release[t][w]).max().unwrap_or(0);
+            for &t in tasks {
+                for &p in &c.tasks[t].after {
+                    if u.of[p] != unit && at[p] == Some(w) {
+                        let l = room.lags.get(&(p, t)).copied().unwrap_or(0).max(0);
+                        start = start.max(end_est[p] + l);
+                    }
+                }
+            }
+            start + tasks.iter().map(|&t| room.spans[t]).sum::<Time>()
+        };
+        let over = |w: usize| -> f64 {
+            let mut worst =
+                chain_end(w) as f64 / (c.windows[w].length() as f64 * slack[w]).max(1.0);
+            for (k, &n) in need_team.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst = worst.max((team_load[w][k] + n) / (room.team[w][k] * slack[w]).max(1.0));
+            }
+            for (s, &n) in need_sys.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst = worst.max((sys_load[w][s] + n) / (room.system[w][s] * slack[w]).max(1.0));
+            }
+            for (z, &n) in need_zone.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst = worst.max((zone_load[w][z] + n) / (room.zone[w][z] * slack[w]).max(1.0));
+            }
+            worst
+        };
+        let w = dom.iter().copied().find(|&w| over(w) <= 1.0).or_else(|| {
+            dom.iter()
+                .copied()
+                .min_by(|&a, &b| over(a).total_cmp(&over(b)))
+        })?;
+        for (k, n) in need_team.iter().enumerate() {
+            team_load[w][k] += n;
+        }
+        for (s, n) in need_sys.iter().enumerate() {
+            sys_load[w][s] += n;
+        }
+        for (z, n) in need_zone.iter().enumerate() {
+            zone_load[w][z] += n;
+        }
+        let end = chain_end(w);
+        for &t in tasks {
+            at[t] = Some(w);
+            end_est[t] = end;
+        }
+    }
+    at.into_iter().collect()
+}
+
+/// Units in dependency order (`after`, `later_window_than` between units).
+fn unit_order(c: &Campaign, u: &Units) -> Vec<usize> {
+    let n = u.members.len();
+    let mut indeg = vec![0usize; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, t) in c.tasks.iter().enumerate() {
+        for &p in t.after.iter().chain(&t.later_than) {
+            let (a, b) = (u.of[p], u.of[i]);
+            if a != b {
+                succ[a].push(b);
+                indeg[b] += 1;
+            }
+        }
+    }
+    let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
+    let mut out = Vec::with_capacity(n);
+    while let Some(x) = ready.pop_first() {
+        out.push(x);
+        for &s in &succ[x] {
+            indeg[s] -= 1;
+            if indeg[s] == 0 {
+                ready.insert(s);
+            }
+        }
+    }
+    out
+}
+
+/// The windows to open for a try with `k` windows: those some unit can use
+/// only there, then for each unit none of whose windows is open the window
+/// most such units can use, then the earliest others; `None` when that
+/// takes more than `k`.
+fn open_windows(c: &Campaign, b: &CampaignBounds, u: &Units, k: usize) -> Option<Vec<bool>> {
+    let nw = c.windows.len();
+    let mut open = vec![false; nw];
+    let dom_of = |unit: usize| -> Vec<usize> {
+        let mut d: Vec<usize> = (0..nw).collect();
+        for &t in &u.members[unit] {
+            d.retain(|w| b.domains[t].contains(w));
+        }
+        d
+    };
+    let doms: Vec<Vec<usize>> = (0..u.members.len()).map(dom_of).collect();
+    loop {
+        let unhit: Vec<&Vec<usize>> = doms
+            .iter()
+            .filter(|d| d.iter().all(|&w| !open[w]))
+            .collect();
+        if unhit.is_empty() {
+            break;
+        }
+        let mut count = vec![0usize; nw];
+        for d in &unhit {
+            for &w in d.iter() {
+                count[w] += 1;
+            }
+        }
+        let w = (0..nw).max_by_key(|&w| (count[w], std::cmp::Reverse(w)))?;
+        if count[w] == 0 {
+            return None;
+        }
+        open[w] = true;
+    }
+    let mut used = open.iter().filter(|&&o| o).count();
+    for o in open.iter_mut() {
+        if used >= k {
+            break;
+        }
+        if !*o {
+            *o = true;
+            used += 1;
+        }
+    }
+    (used <= k).then_some(open)
+}
+
+/// Plans a campaign within `opts.time_limit` overall (each window's own
+/// search gets a share; windows are planned side by side).
+pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult, NoPlan> {
+    let began = Instant::now();
+    let b = campaign_bounds(c)?;
+    if b.windows > c.windows.len() {
+        return Err(NoPlan::Infeasible(format!(
+            "the campaign needs at least {} windows ({}), but it has {}",
+            b.windows,
+            b.windows_why,
+            c.windows.len()
+        )));
+    }
+    let u = units(c);
+    let order = unit_order(c, &u);
+    let room = room(c);
+    let threads = opts.worker_threads().max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok();
+    let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
+    let mut cache: HashMap<(usize, Vec<usize>), Result<Plan, String>> = HashMap::new();
+    let mut notes = Vec::new();
+    let tries: Vec<usize> = if by_last {
+        (b.last_window + 1..=c.windows.len()).collect()
+    } else {
+        (b.windows..=c.windows.len()).collect()
+    };
+    let mut last_reason = String::from("no assignment was tried");
+    for k in tries {
+        let open = if by_last {
+            let mut o = vec![false; c.windows.len()];
+            o[..k].iter_mut().for_each(|x| *x = true);
+            Some(o)
+        } else {
+            open_windows(c, &b, &u, k)
+        };
+        let Some(open) = open else { continue };
+        let mut slack = vec![0.8f64; c.windows.len()];
+        for round in 0..12 {
+            let left = opts.time_limit.saturating_sub(began.elapsed());
+            if left < Duration::from_millis(50) || opts.stop_requested() {
+                return Err(NoPlan::NotFound(format!(
+                    "no campaign plan found within the time limit ({last_reason})"
+                )));
+            }
+            let Some(at) = assign(c, &b, &u, &order, &open, &slack, &room) else {
+                last_reason =
+                    format!("the order of the tasks leaves some task no window among {k}");
+                break;
+            };
+            let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (t, &w) in at.iter().enumerate() {
+                groups.entry(w).or_default().push(t);
+            }
+            let groups: Vec<(usize, Vec<usize>)> = groups.into_iter().collect();
+            let per = left
+                .mul_f64(threads as f64 / (2.0 * groups.len() as f64))
+                .min(left / 2);
+            let todo: Vec<&(usize, Vec<usize>)> =
+                groups.iter().filter(|g| !cache.contains_key(g)).collect();
+            let solve_one = |(w, members): &&(usize, Vec<usize>)| {
+                let r = match c.window_inventory(*w, members) {
+                    Err(e) => Err(format!(
+                        "window {}: {}",
+                        c.windows[*w].id,
+                        e.diagnostics
+                            .first()
+                            .map_or(String::new(), |d| d.message.clone())
+                    )),
+                    Ok(inv) => {
+                        let o = SolveOptions {
+                            time_limit: per,
+                            threads: 1,
+                            progress: None,
+                            ..opts.clone()
+                        };
+                        plan_inventory(&inv, &o).map_err(|e| {
+                            let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
+                            format!("window {}: {why}", c.windows[*w].id)
+                        })
+                    }
+                };
+                ((*w, members.clone()), r)
+            };
+            let solved: Vec<_> = match &pool {
+                Some(p) => p.install(|| todo.par_iter().map(solve_one).collect()),
+                None => todo.iter().map(solve_one).collect(),
+            };
+            cache.extend(solved);
+            let failed: Vec<usize> = groups
+                .iter()
+                .filter(|g| cache[g].is_err())
+                .map(|g| g.0)
+                .collect();
+            if failed.is_empty() {
+                if round > 0 {
+                    notes.push(format!(
+                        "found in round {} with {k} windows open, after {} cut(s)",
+                        round + 1,
+                        round
+                    ));
+                }
+                return Ok(build(c, &b, &groups, &cache, notes));
+            }
+            last_reason = failed
+                .iter()
+                .filter_map(|w| {
+                    groups
+                        .iter()
+                        .find(|g| g.0 == *w)
+                        .and_then(|g| cache[g].as_ref().err().cloned())
+                })
+                .next()
+                .unwrap_or_default();
+            for w in failed {
+                slack[w] *= 0.85;
+            }
+        }
+    }
+    Err(NoPlan::NotFound(format!(
+        "no campaign plan found ({last_reason})"
+    )))
+}
+
+/// The campaign plan of an assignment whose every window was planned.
+fn build(
+    c: &Campaign,
+    b: &CampaignBounds,
+    groups: &[(usize, Vec<usize>)],
+    cache: &HashMap<(usize, Vec<usize>), Result<Plan, String>>,
+    notes: Vec<String>,
+) -> CampaignResult {
+    let mut assignment = BTreeMap::new();
+    let mut windows = Vec::new();
+    let mut inventories = Vec::new();
+    let mut downtime = 0.0;
+    let mut length = 0;
+    let mut each_optimal = true;
+    for g in groups {
+        let (w, members) = g;
+        let Ok(plan) = &cache[g] else { continue };
+        let Ok(inv) = c.window_inventory(*w, members) else {
+            continue;
+        };
+        for &t in members {
+            assignment.insert(c.tasks[t].id.clone(), c.windows[*w].id.clone());
+        }
+        downtime += weighted_downtime(&inv, plan);
+        length += plan.length_minutes;
+        each_optimal &= plan.status == "optimal";
+        let deadline = inv.window.deadline.unwrap_or(0);
+        windows.push(CampaignWindowPlan {
+            id: c.windows[*w].id.clone(),
+            start: rfc3339(&inv.window, 0),
+            deadline: rfc3339(&inv.window, deadline),
+            plan: plan.clone(),
+        });
+        inventories.push(inv);
+    }
+    let used: Vec<usize> = groups.iter().map(|g| g.0).collect();
+    let last = used.iter().copied().max().unwrap_or(0);
+    let forced = b.domains.iter().all(|d| d.len() == 1);
+    let proven = Proven {
+        windows: used.len() <= b.windows,
+        last_window: last <= b.last_window,
+        each_window_optimal: each_optimal,
+        downtime: downtime <= 0.0,
+        length: forced && each_optimal,
+    };
+    let all = c.objective.iter().all(|o| match o {
+        CampaignObjective::Windows => proven.windows,
+        CampaignObjective::LastWindow => proven.last_window,
+        CampaignObjective::Downtime => proven.downtime,
+        CampaignObjective::Length => proven.length,
+    });
+    CampaignResult {
+        plan: CampaignPlan {
+            format: CAMPAIGN_FORMAT.into(),
+            status: if all { "optimal" } else { "feasible" }.into(),
+            objective: c.objective.iter().map(|o| o.name().to_string()).collect(),
+            windows_used: used.len(),
+            windows_lower_bound: b.windows,
+            last_window_lower_bound: c.windows.get(b.last_window).map(|w| w.id.clone()),
+            proven,
+            downtime_weighted: downtime,
+            length_minutes_total: length,
+            assignment,
+            windows,
+            windows_free: (0..c.windows.len())
+                .filter(|w| !used.contains(w))
+                .map(|w| c.windows[w].id.clone())
+                .collect(),
+            notes,
+        },
+        inventories,
+    }
+}

@@ -1,0 +1,155 @@
+//! Reports of a campaign plan: the summary (per window its changes, length
+//! and downtime; the totals; the windows left free) as a table or Markdown,
+//! the plan file (JSON), one iCalendar with every window (each window's
+//! events, from the ordinary iCalendar renderer), and a CAB pack per window
+//! (the ordinary renderers on each window's inventory and plan).
+
+use super::rows::md_cell;
+use crate::inventory::Inventory;
+use crate::plan::campaign::{weighted_downtime, CampaignPlan};
+
+/// The campaign plan file, pretty JSON with a final newline.
+pub fn to_json(plan: &CampaignPlan) -> String {
+    serde_json::to_string_pretty(plan).unwrap_or_default() + "\n"
+}
+
+/// One row of the summary.
+struct Row {
+    id: String,
+    start: String,
+    changes: Vec<String>,
+    length: i64,
+    downtime: f64,
+    status: String,
+}
+
+fn rows(plan: &CampaignPlan, inventories: &[Inventory]) -> Vec<Row> {
+    plan.windows
+        .iter()
+        .zip(inventories)
+        .map(|(w, inv)| Row {
+            id: w.id.clone(),
+            start: w.start.clone(),
+            changes: plan
+                .assignment
+                .iter()
+                .filter(|(_, wid)| **wid == w.id)
+                .map(|(t, _)| t.clone())
+                .collect(),
+            length: w.plan.length_minutes,
+            downtime: weighted_downtime(inv, &w.plan),
+            status: w.plan.status.clone(),
+        })
+        .collect()
+}
+
+fn proven_words(plan: &CampaignPlan) -> String {
+    let p = &plan.proven;
+    let yes = |b: bool| if b { "proven" } else { "not proven" };
+    format!(
+        "windows: {} used, at least {} needed ({}); each window's length: {}; downtime: {}; total length: {}",
+        plan.windows_used,
+        plan.windows_lower_bound,
+        yes(p.windows),
+        yes(p.each_window_optimal),
+        yes(p.downtime),
+        yes(p.length)
+    )
+}
+
+/// The summary as a terminal table.
+pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
+    let mut out = format!("campaign: {} ({})\n", plan.status, proven_words(plan));
+    out.push_str(&format!(
+        "{:<14} {:<26} {:>7} {:>8} {:>10}  {}\n",
+        "window", "start", "changes", "length", "downtime", "status"
+    ));
+    for r in rows(plan, inventories) {
+        out.push_str(&format!(
+            "{:<14} {:<26} {:>7} {:>8} {:>10}  {}\n",
+            r.id,
+            r.start,
+            r.changes.len(),
+            crate::base::fmt_minutes(r.length),
+            super::rows::fmt_number(r.downtime),
+            r.status
+        ));
+    }
+    out.push_str(&format!(
+        "{:<14} {:<26} {:>7} {:>8} {:>10}\n",
+        "total",
+        "",
+        plan.assignment.len(),
+        crate::base::fmt_minutes(plan.length_minutes_total),
+        super::rows::fmt_number(plan.downtime_weighted)
+    ));
+    if !plan.windows_free.is_empty() {
+        out.push_str(&format!(
+            "windows left free: {}\n",
+            plan.windows_free.join(", ")
+        ));
+    }
+    for r in rows(plan, inventories) {
+        out.push_str(&format!("{}: {}\n", r.id, r.changes.join(", ")));
+    }
+    crate::base::text::escape_hidden(&out).into_owned()
+}
+
+/// The summary in Markdown.
+pub fn markdown(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
+    let mut out = String::from("# Campaign summary\n\n");
+    out.push_str(&format!(
+        "**Status:** {} — {}\n\n",
+        plan.status,
+        proven_words(plan)
+    ));
+    out.push_str("| window | start | changes | length | weighted downtime | window status |\n|---|---|---|---|---|---|\n");
+    for r in rows(plan, inventories) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            md_cell(&r.id),
+            md_cell(&r.start),
+            md_cell(&r.changes.join(", ")),
+            crate::base::fmt_minutes(r.length),
+            super::rows::fmt_number(r.downtime),
+            r.status
+        ));
+    }
+    out.push_str(&format!(
+        "| **total** | | {} changes | {} | {} | |\n\n",
+        plan.assignment.len(),
+        crate::base::fmt_minutes(plan.length_minutes_total),
+        super::rows::fmt_number(plan.downtime_weighted)
+    ));
+    let free = if plan.windows_free.is_empty() {
+        "none".to_string()
+    } else {
+        plan.windows_free.join(", ")
+    };
+    out.push_str(&format!("Windows left free: {}\n", md_cell(&free)));
+    out
+}
+
+/// One iCalendar with every window's events (the ordinary renderer's
+/// events of each window, in one VCALENDAR).
+pub fn ics(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
+    let mut head = String::new();
+    let mut events = String::new();
+    let mut tail = String::new();
+    for (w, inv) in plan.windows.iter().zip(inventories) {
+        let one = super::render(inv, &w.plan, super::Format::Ics);
+        let (Some(a), Some(b)) = (one.find("BEGIN:VEVENT"), one.rfind("END:VCALENDAR")) else {
+            continue;
+        };
+        if head.is_empty() {
+            head = one[..a].to_string();
+            tail = one[b..].to_string();
+        }
+        // Each window's own VTIMEZONE/header parts stay in the head once.
+        events.push_str(&one[a..b]);
+    }
+    if head.is_empty() {
+        return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//windowplan//campaign//EN\r\nEND:VCALENDAR\r\n".into();
+    }
+    head + &events + &tail
+}
