@@ -10,7 +10,7 @@
 //! [`crate::model::verify::verify`].
 //!
 //! The front door, this file: [`solve`] as a composition of stages (engine
-//! -> objective -> search; see its doc) and the one-thread, reproducible
+//! -> objective -> deadline -> search; see its doc) and the one-thread, reproducible
 //! run.
 //!
 //! Modules, one job each:
