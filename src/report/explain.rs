@@ -474,17 +474,20 @@ pub fn chain_link(link: &ChainLink) -> String {
     }
 }
 
+/// The id of the file task `tasks[source]` (without a member's `@`), or
+/// `?` when no task came from that entry.
+fn file_task_id(inv: &Inventory, source: usize) -> String {
+    let id = inv
+        .tasks
+        .iter()
+        .find(|t| t.source == source)
+        .map_or("?", |t| t.id.as_str());
+    id.split('@').next().unwrap_or(id).to_string()
+}
+
 /// What a relaxation changes, in the inventory's words.
 pub fn relaxation(relaxation: &Relaxation, inv: &Inventory) -> String {
-    let task_name = |source: usize| {
-        let id = inv
-            .tasks
-            .iter()
-            .find(|t| t.source == source)
-            .map(|t| t.id.as_str())
-            .unwrap_or("?");
-        id.split('@').next().unwrap_or(id).to_string()
-    };
+    let task_name = |source: usize| file_task_id(inv, source);
     match *relaxation {
         Relaxation::TeamCapacity { team } => {
             let t = &inv.teams[team];
@@ -587,15 +590,7 @@ pub fn rule_group(group: &RuleGroup, inv: &Inventory) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let file_task = |source: usize| -> String {
-        let id = inv
-            .tasks
-            .iter()
-            .find(|t| t.source == source)
-            .map(|t| t.id.as_str())
-            .unwrap_or("?");
-        id.split('@').next().unwrap_or(id).to_string()
-    };
+    let file_task = |source: usize| file_task_id(inv, source);
     match *group {
         RuleGroup::Deadline => {
             let d = w.deadline.unwrap_or(0);
