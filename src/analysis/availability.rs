@@ -117,12 +117,50 @@ pub struct ForcedOutage {
 /// suggested.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Suggestion {
-    /// The change in words, e.g. "make `db` redundant".
-    pub change: String,
+    /// The change that was re-planned (`report::availability` says it in
+    /// words).
+    pub change: SuggestedChange,
     /// Downtime of the service in the re-planned inventory.
     pub downtime_minutes: Time,
     /// Window length of the re-planned inventory.
     pub window_minutes: Time,
+}
+
+/// A change to the inventory that could bring a service to zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SuggestedChange {
+    /// The outage tasks on these single points made online changes
+    /// (`outage: false`, no `down:`).
+    Online {
+        /// The single points (system or cluster ids).
+        systems: Vec<String>,
+    },
+    /// A second node beside each of these systems, in a cluster keeping
+    /// one of the two up, its tasks repeated on the new node.
+    SecondNode {
+        /// The systems given a partner.
+        systems: Vec<String>,
+    },
+    /// These sync integrations made async.
+    Async {
+        /// Integration ids.
+        integrations: Vec<String>,
+        /// The tolerance given to them.
+        tolerance_minutes: Time,
+    },
+    /// The service served from the other side of a DR pair while one side
+    /// is patched (the switchover's own minutes not counted).
+    Switchover {
+        /// The service.
+        service: String,
+        /// `standby` or `primary`: the role of the side it moves to.
+        role: String,
+        /// The side being patched.
+        side: String,
+        /// The side serving meanwhile.
+        other: String,
+    },
 }
 
 /// One service's availability.
@@ -1217,7 +1255,7 @@ fn verified(
             }
             match crate::pipeline::plan_inventory(&changed, &budget.limit(opts)) {
                 Ok(p) => Some(p.services.get(service).map(|sd| Suggestion {
-                    change: change.words,
+                    change: change.what,
                     downtime_minutes: sd.downtime_minutes,
                     window_minutes: p.length_minutes,
                 })),
@@ -1229,10 +1267,10 @@ fn verified(
         .collect()
 }
 
-/// A change that could bring a service to zero, in words, and how to make
-/// it (the changed inventory is built only when it is re-planned).
+/// A change that could bring a service to zero, and how to make it (the
+/// changed inventory is built only when it is re-planned).
 struct Change {
-    words: String,
+    what: SuggestedChange,
     kind: ChangeKind,
 }
 
@@ -1309,8 +1347,6 @@ impl Change {
 /// side of a DR pair.
 fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<Change> {
     let mut changes: Vec<Change> = Vec::new();
-    let names =
-        crate::base::join_words(&points.iter().map(|p| p.system.as_str()).collect::<Vec<_>>());
     if !points.is_empty() {
         // Every outage on the single points made an online change.
         let tasks: Vec<String> = points
@@ -1318,7 +1354,9 @@ fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<C
             .flat_map(|p| p.outage_tasks.iter().cloned())
             .collect();
         changes.push(Change {
-            words: format!("make the outage tasks on {names} online changes (outage: false, no down:), e.g. by failing over first"),
+            what: SuggestedChange::Online {
+                systems: points.iter().map(|p| p.system.clone()).collect(),
+            },
             kind: ChangeKind::Online(tasks),
         });
         // A redundant partner for each single system: a second node,
@@ -1330,14 +1368,10 @@ fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<C
             .cloned()
             .collect();
         if !systems.is_empty() {
-            let names = crate::base::join_words(
-                &systems
-                    .iter()
-                    .map(|p| p.system.as_str())
-                    .collect::<Vec<_>>(),
-            );
             changes.push(Change {
-                words: format!("add a second node beside {names} (a cluster keeping one of the two up; its tasks repeated on the new node)"),
+                what: SuggestedChange::SecondNode {
+                    systems: systems.iter().map(|p| p.system.clone()).collect(),
+                },
                 kind: ChangeKind::Partners(systems),
             });
         }
@@ -1360,11 +1394,10 @@ fn candidate_changes(inv: &Inventory, k: usize, points: &[SinglePoint]) -> Vec<C
         .collect();
     if !sync_ids.is_empty() {
         changes.push(Change {
-            words: format!(
-                "make integration {} async with a tolerance of {}",
-                crate::base::join_words(&sync_ids),
-                fmt_minutes(longest)
-            ),
+            what: SuggestedChange::Async {
+                integrations: sync_ids.clone(),
+                tolerance_minutes: longest,
+            },
             kind: ChangeKind::Async(sync_ids, longest),
         });
     }
@@ -1395,10 +1428,12 @@ fn switchovers(inv: &Inventory, k: usize) -> Vec<Change> {
             }
             let (a, b) = (inv.component_id(side), inv.component_id(other));
             out.push(Change {
-                words: format!(
-                    "serve {} from the {role} {b} while {a} is patched: switch it over to {b} before {a}'s outages and back after (the DR pair never has both down; the time a switchover itself takes is not counted)",
-                    svc.id
-                ),
+                what: SuggestedChange::Switchover {
+                    service: svc.id.clone(),
+                    role: role.to_string(),
+                    side: a.to_string(),
+                    other: b.to_string(),
+                },
                 kind: ChangeKind::Switchover {
                     service: k,
                     side,
@@ -1454,11 +1489,14 @@ tasks:
         assert!(shop.planned_downtime_minutes.unwrap() >= 40);
         let online = &shop.suggestions[0];
         assert_eq!(online.downtime_minutes, 0, "{online:?}");
-        assert!(shop.suggestions.iter().any(|g| g.change.contains("async")));
+        assert!(shop
+            .suggestions
+            .iter()
+            .any(|g| crate::report::availability::change_words(&g.change).contains("async")));
         let partner = shop
             .suggestions
             .iter()
-            .find(|g| g.change.contains("second node"))
+            .find(|g| crate::report::availability::change_words(&g.change).contains("second node"))
             .unwrap();
         assert_eq!(partner.downtime_minutes, 0, "{partner:?}");
 
@@ -1528,7 +1566,8 @@ tasks: [{ id: patch-db, system: db, duration: 40m, team: ops }]
         assert!(
             shop.suggestions
                 .iter()
-                .all(|g| !g.change.contains("second node")),
+                .all(|g| !crate::report::availability::change_words(&g.change)
+                    .contains("second node")),
             "{:?}",
             shop.suggestions
         );
@@ -1563,15 +1602,16 @@ tasks:
             .suggestions
             .iter()
             .find(|g| {
-                g.change
+                crate::report::availability::change_words(&g.change)
                     .contains("from the standby db-b while db-a is patched")
             })
             .unwrap_or_else(|| panic!("{:?}", shop.suggestions));
         assert_eq!(dr.downtime_minutes, 0);
         assert_eq!(dr.window_minutes, 60);
         assert!(
-            dr.change.contains("switch it over to db-b"),
-            "{}",
+            crate::report::availability::change_words(&dr.change)
+                .contains("switch it over to db-b"),
+            "{:?}",
             dr.change
         );
     }

@@ -58,9 +58,7 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
     // Format 1.2: what each blocking schema change would save done
     // expand/contract, each form planned and checked (text output).
     let text = if json {
-        let mut t = serde_json::to_string_pretty(&report).unwrap_or_default();
-        t.push('\n');
-        t
+        windowplan::report::availability::json(&report)
     } else {
         let worth = windowplan::analysis::expand_contract::worth(&inv, &base, &budget.limit(opts));
         let mut t = windowplan::report::availability::text(&report);

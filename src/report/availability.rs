@@ -2,7 +2,7 @@
 //! verdict of `plan --objective downtime`, in words. The floors, the
 //! single points and the verified suggestions are `analysis::availability`.
 
-use crate::analysis::availability::{DowntimeVerdict, ServiceAvailability};
+use crate::analysis::availability::{DowntimeVerdict, ServiceAvailability, SuggestedChange};
 use crate::analysis::budget::Cut;
 use crate::base::fmt_minutes;
 use crate::report::rows::fmt_number;
@@ -44,6 +44,57 @@ pub fn verdict_text(verdict: &DowntimeVerdict) -> String {
         "downtime: weighted {} ({per}); {words}",
         fmt_number(verdict.weighted_downtime)
     )
+}
+
+/// A suggested change in words, e.g. "make integration feed async with a
+/// tolerance of 30m".
+pub fn change_words(change: &SuggestedChange) -> String {
+    let join = |ids: &[String]| crate::base::join_words(ids);
+    match change {
+        SuggestedChange::Online { systems } => format!(
+            "make the outage tasks on {} online changes (outage: false, no down:), e.g. by failing over first",
+            join(systems)
+        ),
+        SuggestedChange::SecondNode { systems } => format!(
+            "add a second node beside {} (a cluster keeping one of the two up; its tasks repeated on the new node)",
+            join(systems)
+        ),
+        SuggestedChange::Async {
+            integrations,
+            tolerance_minutes,
+        } => format!(
+            "make integration {} async with a tolerance of {}",
+            join(integrations),
+            fmt_minutes(*tolerance_minutes)
+        ),
+        SuggestedChange::Switchover {
+            service,
+            role,
+            side,
+            other,
+        } => format!(
+            "serve {service} from the {role} {other} while {side} is patched: switch it over to {other} before {side}'s outages and back after (the DR pair never has both down; the time a switchover itself takes is not counted)"
+        ),
+    }
+}
+
+/// The availability report as JSON: the analysis's values, each suggested
+/// change also in words (`words`, as the text says it).
+pub fn json(report: &[ServiceAvailability]) -> String {
+    let mut v = serde_json::to_value(report).unwrap_or_default();
+    if let Some(services) = v.as_array_mut() {
+        for (svc, a) in services.iter_mut().zip(report) {
+            let Some(list) = svc.get_mut("suggestions").and_then(|l| l.as_array_mut()) else {
+                continue;
+            };
+            for (g, s) in list.iter_mut().zip(&a.suggestions) {
+                g["words"] = serde_json::Value::String(change_words(&s.change));
+            }
+        }
+    }
+    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+    t.push('\n');
+    t
 }
 
 /// The analysis in words.
@@ -149,7 +200,7 @@ pub fn text(report: &[ServiceAvailability]) -> String {
             let _ = writeln!(
                 s,
                 "  what if: {} → re-planned and checked: down {}, window {}",
-                g.change,
+                change_words(&g.change),
                 fmt_minutes(g.downtime_minutes),
                 fmt_minutes(g.window_minutes)
             );
