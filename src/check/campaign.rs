@@ -265,7 +265,10 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
 /// `schema_change`).
 fn schema_change_order(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violation>) {
     use crate::inventory::SchemaStep as S;
-    let at = |id: &str| c.task_index(id).and_then(|t| window_of.get(t).copied().flatten());
+    let at = |id: &str| {
+        c.task_index(id)
+            .and_then(|t| window_of.get(t).copied().flatten())
+    };
     for sc in &c.whole.schema_changes {
         let step = |s: S| (sc.step_id(s), at(&sc.step_id(s)));
         let deploy = (sc.deploy.clone(), at(&sc.deploy));
@@ -294,24 +297,43 @@ fn schema_change_order(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<
             (&deploy, &contract, !sc.same_window, "the release's rollback needs the old shape until a later window (`same_window` is false)"),
         ];
         if sc.cutover {
-            pairs.push((&backfill, &cutover, false, "the old data must be copied first"));
-            pairs.push((&cutover, &contract, false, "the old shape is dropped only after the swap"));
+            pairs.push((
+                &backfill,
+                &cutover,
+                false,
+                "the old data must be copied first",
+            ));
+            pairs.push((
+                &cutover,
+                &contract,
+                false,
+                "the old shape is dropped only after the swap",
+            ));
         }
         for w in &writers {
-            pairs.push((w, &backfill, false, "the backfill waits for every writer to run the new code"));
+            pairs.push((
+                w,
+                &backfill,
+                false,
+                "the backfill waits for every writer to run the new code",
+            ));
         }
         for ((a, wa), (b, wb), strict, why) in pairs {
-            let (Some(wa), Some(wb)) = (*wa, *wb) else { continue };
+            let (Some(wa), Some(wb)) = (*wa, *wb) else {
+                continue;
+            };
             if wb < wa || (strict && wb == wa) {
-                let when = if wb == wa { "the same window as" } else { "a window before" };
+                let when = if wb == wa {
+                    "the same window as"
+                } else {
+                    "a window before"
+                };
                 out.push(v(
                     "schema_change",
                     vec![a.clone(), b.clone()],
                     format!(
                         "schema change {}: {b} runs in window {}, {when} {a} (window {}) ({why})",
-                        sc.id,
-                        c.windows[wb].id,
-                        c.windows[wa].id
+                        sc.id, c.windows[wb].id, c.windows[wa].id
                     ),
                 ));
             }

@@ -18,9 +18,9 @@
 //! share one window.
 
 use super::file::{InventoryFile, Text, WindowFile};
+use super::load::{check_limits, parse_value, place_in, Format, Limits};
 use super::schema_changes;
 use super::shape::Partial;
-use super::load::{check_limits, parse_value, place_in, Format, Limits};
 use super::suggest::suggest;
 use super::time::{self, TimeError};
 use super::validate::validate;
@@ -282,16 +282,27 @@ impl Campaign {
         for sc in &self.whole.schema_changes {
             let mut steps = vec![sc.deploy.clone()];
             steps.extend(
-                [SchemaStep::Expand, SchemaStep::Backfill, SchemaStep::Cutover, SchemaStep::Contract]
-                    .map(|s| sc.step_id(s)),
+                [
+                    SchemaStep::Expand,
+                    SchemaStep::Backfill,
+                    SchemaStep::Cutover,
+                    SchemaStep::Contract,
+                ]
+                .map(|s| sc.step_id(s)),
             );
             if !steps.iter().any(|s| here(s)) {
                 continue;
             }
             let (Some(database), Some(app), Some(writers)) = (
                 system(sc.database),
-                sc.app.iter().map(|&s| system(s)).collect::<Option<Vec<_>>>(),
-                sc.writers.iter().map(|&s| system(s)).collect::<Option<Vec<_>>>(),
+                sc.app
+                    .iter()
+                    .map(|&s| system(s))
+                    .collect::<Option<Vec<_>>>(),
+                sc.writers
+                    .iter()
+                    .map(|&s| system(s))
+                    .collect::<Option<Vec<_>>>(),
             ) else {
                 continue;
             };
