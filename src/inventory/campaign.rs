@@ -1152,4 +1152,73 @@ mod tests {
         assert_eq!(both.tasks[1].after.len(), 1);
         assert_eq!(both.window.deadline, Some(240));
     }
+
+    const SCHEMA: &str = "schema_changes:\n  - { id: v2, database: s1, app: [s2], deploy: deploy, expand: { duration: 10m, team: ops }, backfill: { duration: 20m, team: ops }, contract: { duration: 5m, team: ops } }\n";
+
+    #[test]
+    fn schema_changes_are_expanded_once_for_the_campaign() {
+        let c = load(&format!(
+            "{HEAD}{REST}tasks:\n  - {{ id: deploy, system: s2, duration: 10m, team: ops }}\n{SCHEMA}"
+        ))
+        .unwrap()
+        .unwrap();
+        let ids: Vec<&str> = c.tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["deploy", "v2.expand", "v2.backfill", "v2.contract"]);
+        let contract = c.task_index("v2.contract").unwrap();
+        assert_eq!(c.tasks[contract].later_than, vec![0]);
+        assert_eq!(c.whole.schema_changes.len(), 1);
+        assert!(!c.whole.schema_changes[0].contract_deferred);
+        // A window's file holds its steps as plain tasks, not expanded again.
+        let f = c.window_file(0, &[0, 1, 2]);
+        assert!(f.schema_changes.is_empty());
+        let inv = c.window_inventory(0, &[0, 1, 2]).unwrap();
+        assert_eq!(inv.tasks.len(), 3);
+        assert!(inv.schema_changes[0].contract_deferred);
+        let mut inv = inv;
+        c.place_contracts(&mut inv, &[Some(0), Some(0), Some(0), Some(2)]);
+        assert_eq!(
+            inv.schema_changes[0].contract_window.as_deref(),
+            Some("2026-12-19")
+        );
+        // A window with only the contract describes the change too; one
+        // with none of its steps does not.
+        let later = c.window_inventory(2, &[3]).unwrap();
+        assert!(!later.schema_changes[0].contract_deferred);
+        assert!(c
+            .window_inventory(1, &[])
+            .unwrap()
+            .schema_changes
+            .is_empty());
+    }
+
+    #[test]
+    fn a_schema_change_error_in_a_campaign_names_its_field() {
+        // Unknown deploy task: the expansion's own check.
+        let e = load(&format!(
+            "{HEAD}{REST}tasks:\n  - {{ id: other, system: s2, duration: 10m, team: ops }}\n{SCHEMA}"
+        ))
+        .unwrap_err();
+        assert!(
+            e.diagnostics
+                .iter()
+                .any(|d| d.path.starts_with("schema_changes[0].deploy")),
+            "{e:?}"
+        );
+        // A generated step's unknown team: found by the whole validation,
+        // put back on the schema change's field.
+        let e = load(&format!(
+            "{HEAD}{REST}tasks:\n  - {{ id: deploy, system: s2, duration: 10m, team: ops }}\n{}",
+            SCHEMA.replace(
+                "backfill: { duration: 20m, team: ops }",
+                "backfill: { duration: 20m, team: dbas }"
+            )
+        ))
+        .unwrap_err();
+        assert!(
+            e.diagnostics
+                .iter()
+                .any(|d| d.path.starts_with("schema_changes[0].backfill")),
+            "{e:?}"
+        );
+    }
 }
