@@ -308,7 +308,7 @@ proptest! {
     fn the_schema_change_order_across_windows_is_rederived(task in 0usize..6, to in 0usize..3) {
         let ids = ["app-deploy", "batch-deploy", "v2.expand", "v2.backfill", "v2.cutover", "v2.contract"];
         let id = ids[task];
-        prop_assume!(!(id == "app-deploy" && to == 2) && !(id == "v2.contract" && to == 1));
+        prop_assume!((id, to) != ("app-deploy", 2) && (id, to) != ("v2.contract", 1));
         // The others sit in window 1, the contract in 2.
         let broken = match id {
             "app-deploy" | "v2.backfill" => to != 1,

@@ -254,6 +254,9 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
     }
 }
 
+/// A task id and its window (index), when assigned.
+type Placed = (String, Option<usize>);
+
 /// Format 1.2 schema changes across windows, re-derived from the
 /// campaign's resolved schema changes (not from the `after` and
 /// `later_window_than` entries the expansion wrote): the expand's window is
@@ -279,7 +282,7 @@ fn schema_change_order(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<
             step(S::Contract),
         );
         let own = format!("{}.", sc.id);
-        let writers: Vec<(String, Option<usize>)> = c
+        let writers: Vec<Placed> = c
             .whole
             .tasks
             .iter()
@@ -290,7 +293,7 @@ fn schema_change_order(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<
             })
             .map(|t| (c.tasks[t.source].id.clone(), window_of[t.source]))
             .collect();
-        let mut pairs: Vec<(&(String, Option<usize>), &(String, Option<usize>), bool, &str)> = vec![
+        let mut pairs: Vec<(&Placed, &Placed, bool, &str)> = vec![
             (&expand, &deploy, false, "the new code needs the expanded schema"),
             (&deploy, &backfill, false, "the backfill waits for every app member to run the new code"),
             (&backfill, &contract, false, "the old data must be copied first"),
