@@ -40,12 +40,20 @@ fn opts(secs: u64) -> SolveOptions {
 /// 2027-03-20 only, 23:00-04:00 (5 h), one engineer: the two 3 h jobs
 /// cannot share a night (6 h > 5 h), so both nights are used (3, 4).
 /// Hence at least 4 windows; every other task has room in those four, so a
-/// plan with 4 is the fewest.
+/// plan with 4 is the fewest. The two schema changes add no window: each
+/// contract needs a window strictly later than its deploy (`app-deploy-7-2`,
+/// `web-deploy-7-2`), and those deploys can run in jan-09 or 2027-01-23
+/// with the contracts in a later window of the four used anyway (2027-02-06
+/// or 2027-03-20); their other steps only need the deploy's window or an
+/// earlier-or-later one of the same four. So 4 stays the fewest.
 #[test]
 fn the_example_quarter_is_planned_in_the_fewest_windows_and_checked() {
     let c = example();
     assert_eq!(c.windows.len(), 6);
-    assert_eq!(c.tasks.len(), 40);
+    // 41 written tasks and the steps of the two schema changes, expanded
+    // once: orders-v72 (expand, backfill, contract) and sessions-v5
+    // (expand, backfill, cutover, contract).
+    assert_eq!(c.tasks.len(), 48);
     let r = plan_campaign(&c, &opts(20)).expect("the example has a plan");
     let p = &r.plan;
     assert_eq!(
@@ -122,13 +130,203 @@ fn planned() -> &'static (Campaign, CampaignPlan) {
     })
 }
 
+/// The window each task of the plan runs in, by index.
+fn window_index(c: &Campaign, p: &CampaignPlan, task: &str) -> usize {
+    c.window_index(&p.assignment[task]).unwrap()
+}
+
+/// The example's two schema changes: expanded once for the campaign, each
+/// contract in a later window than its deploy (and every step in the order
+/// of the rule table), the plan checked, and the CAB pack of the window that
+/// runs the deploy names the window of the contract, the point of no return;
+/// the window that runs the contract marks it so.
+#[test]
+fn the_example_schema_changes_put_each_contract_after_its_deploy() {
+    let r = plan_campaign(&example(), &opts(20)).unwrap();
+    let c = example();
+    let p = &r.plan;
+    assert!(check_campaign(&c, p).is_empty());
+    for (sc, deploy, cutover) in [
+        ("orders-v72", "app-deploy-7-2", false),
+        ("sessions-v5", "web-deploy-7-2", true),
+    ] {
+        let at = |step: &str| window_index(&c, p, &format!("{sc}.{step}"));
+        let d = window_index(&c, p, deploy);
+        assert!(at("expand") <= d && d <= at("backfill"), "{sc}");
+        assert!(
+            d < at("contract"),
+            "{sc}: the contract waits for a later window"
+        );
+        if cutover {
+            assert!(at("backfill") <= at("cutover") && at("cutover") <= at("contract"));
+        }
+        // Each step is a task of exactly one window's inventory (not
+        // expanded a second time by the window's own validation).
+        for step in ["expand", "backfill", "contract"] {
+            let id = format!("{sc}.{step}");
+            let n = r
+                .inventories
+                .iter()
+                .filter(|inv| inv.tasks.iter().any(|t| t.id == id))
+                .count();
+            assert_eq!(n, 1, "{id}");
+        }
+        // The deploy's window: the schema change is described there, its
+        // contract elsewhere, and the pack says where.
+        let k = p
+            .windows
+            .iter()
+            .position(|w| w.id == c.windows[d].id)
+            .unwrap();
+        let inv = &r.inventories[k];
+        let here = inv.schema_changes.iter().find(|x| x.id == sc).unwrap();
+        let contract_window = &c.windows[at("contract")].id;
+        assert!(here.contract_deferred);
+        assert_eq!(
+            here.contract_window.as_deref(),
+            Some(contract_window.as_str())
+        );
+        let pack =
+            windowplan::report::render(inv, &p.windows[k].plan, windowplan::report::Format::Md);
+        assert!(
+            pack.contains(&format!(
+                "point of no return: contract in window {contract_window}"
+            )),
+            "{pack}"
+        );
+        assert!(
+            !pack.contains("deferred: contract in a later window"),
+            "{pack}"
+        );
+        // The contract's window: the contract is its point of no return.
+        let k = p
+            .windows
+            .iter()
+            .position(|w| &w.id == contract_window)
+            .unwrap();
+        let inv = &r.inventories[k];
+        assert!(inv
+            .schema_changes
+            .iter()
+            .any(|x| x.id == sc && !x.contract_deferred));
+        let pack =
+            windowplan::report::render(inv, &p.windows[k].plan, windowplan::report::Format::Md);
+        assert!(
+            pack.contains(&format!("| contract | {sc}.contract |"))
+                && pack.contains("**point of no return: drops the old shape**"),
+            "{pack}"
+        );
+    }
+}
+
+/// A window's inventory carries the schema changes whose steps it holds, so
+/// the window checker's rule `schema_change` applies in a campaign: the
+/// backfill moved before the deploy's end is refused as such.
+#[test]
+fn the_window_checker_holds_each_window_to_the_schema_change_rules() {
+    let (c, p) = planned();
+    let w = p.assignment["orders-v72.backfill"].clone();
+    assert_eq!(p.assignment["app-deploy-7-2"], w);
+    let members: Vec<usize> = (0..c.tasks.len())
+        .filter(|&t| p.assignment[&c.tasks[t].id] == w)
+        .collect();
+    let inv = c
+        .window_inventory(c.window_index(&w).unwrap(), &members)
+        .unwrap();
+    assert!(inv.schema_changes.iter().any(|x| x.id == "orders-v72"));
+    let mut bad = p.clone();
+    let plan = &mut bad.windows.iter_mut().find(|x| x.id == w).unwrap().plan;
+    let at = plan
+        .tasks
+        .iter()
+        .find(|t| t.id == "app-deploy-7-2@app-1")
+        .unwrap()
+        .start_minute;
+    let t = plan
+        .tasks
+        .iter_mut()
+        .find(|t| t.id == "orders-v72.backfill")
+        .unwrap();
+    let len = t.end_minute - t.start_minute;
+    (t.start_minute, t.end_minute) = (at, at + len);
+    t.start = windowplan::plan::rfc3339(&inv.window, at);
+    t.end = windowplan::plan::rfc3339(&inv.window, at + len);
+    let v = check_campaign(c, &bad);
+    assert!(v.iter().any(|x| x.rule == "schema_change"), "{v:?}");
+}
+
+/// A small campaign with one schema change (a writer, a cutover) over three
+/// weekly windows.
+fn schema_campaign() -> Campaign {
+    let text = "campaign:\n  timezone: UTC\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 4h, count: 3 }\nteams: [{ id: dba, capacity: 1 }, { id: release, capacity: 1 }]\nsystems: [{ id: db }, { id: app-1 }, { id: app-2 }, { id: batch }]\nclusters: [{ id: app, members: [app-1, app-2], min_available: 1 }]\nservices: [{ id: shop, requires: [app, db] }]\ntasks:\n  - { id: app-deploy, cluster: app, duration: 10m, team: release }\n  - { id: batch-deploy, system: batch, duration: 10m, team: release, outage: false }\nschema_changes:\n  - id: v2\n    database: db\n    app: app\n    writers: [batch]\n    deploy: app-deploy\n    expand: { duration: 10m, team: dba }\n    backfill: { duration: 20m, team: dba }\n    cutover: { duration: 2m }\n    contract: { duration: 5m, team: dba }\n";
+    load_campaign_str(text, Format::Yaml, "t.yaml", &Limits::default())
+        .unwrap()
+        .unwrap()
+}
+
+/// `schema_campaign` with the relations the expansion wrote (`after`,
+/// `later_window_than`, lag chains) taken out, every task pinned to the
+/// middle window but the contract (the last), and `task` pinned to window
+/// `to` instead; with the plan the solver finds for it.
+fn loose_plan(task: &str, to: usize) -> (Campaign, CampaignPlan) {
+    let mut loose = schema_campaign();
+    for t in &mut loose.tasks {
+        t.after.clear();
+        t.later_than.clear();
+        t.same_window.clear();
+        t.domain = vec![if t.id == "v2.contract" { 2 } else { 1 }];
+    }
+    let k = loose.task_index(task).unwrap();
+    loose.tasks[k].domain = vec![to];
+    let plan = plan_campaign(&loose, &opts(5)).unwrap().plan;
+    (loose, plan)
+}
+
+#[test]
+/// The small campaign on its own: planned in the order, and checked.
+fn the_small_schema_campaign_is_planned_in_order_and_checked() {
+    let c = schema_campaign();
+    let p = plan_campaign(&c, &opts(5)).unwrap().plan;
+    assert!(check_campaign(&c, &p).is_empty());
+    assert!(p.assignment["v2.contract"] > p.assignment["app-deploy"]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    /// The campaign check re-derives the schema-change order across windows
+    /// from the schema changes themselves, not from the `after` and
+    /// `later_window_than` entries the expansion wrote: with those relations
+    /// taken out of the campaign (so that neither the solver nor the order
+    /// rules see them), a plan with one task in another window is refused,
+    /// by `schema_change` alone, exactly when it breaks the order (expand ≤
+    /// deploy ≤ backfill ≤ cutover ≤ contract, the writer's task ≤ backfill,
+    /// deploy < contract); the campaign as read gives the same verdict. (The
+    /// contract in its deploy's window is the window checker's to refuse,
+    /// and the solver's window plan would not pass it: not drawn.)
+    #[test]
+    fn the_schema_change_order_across_windows_is_rederived(task in 0usize..6, to in 0usize..3) {
+        let ids = ["app-deploy", "batch-deploy", "v2.expand", "v2.backfill", "v2.cutover", "v2.contract"];
+        let id = ids[task];
+        prop_assume!((id, to) != ("app-deploy", 2) && (id, to) != ("v2.contract", 1));
+        // The others sit in window 1, the contract in 2.
+        let broken = match id {
+            "app-deploy" | "v2.backfill" => to != 1,
+            "batch-deploy" | "v2.expand" => to > 1,
+            "v2.cutover" | "v2.contract" => to < 1,
+            _ => unreachable!(),
+        };
+        let (loose, plan) = loose_plan(id, to);
+        let v = check_campaign(&loose, &plan);
+        prop_assert_eq!(v.is_empty(), !broken, "{} in window {}: {:?}", id, to, v);
+        prop_assert!(v.iter().all(|x| x.rule == "schema_change"), "{:?}", v);
+        prop_assert_eq!(check_campaign(&schema_campaign(), &plan).is_empty(), !broken);
+    }
 
     /// A plan with one task moved to another window, or one activity
     /// moved in time, is rejected by the campaign check.
     #[test]
-    fn mutated_campaign_plans_are_rejected(task in 0usize..40, to in 0usize..6, shift in 1i64..120, what in 0u8..2) {
+    fn mutated_campaign_plans_are_rejected(task in 0usize..48, to in 0usize..6, shift in 1i64..120, what in 0u8..2) {
         let (c, p) = planned();
         let mut bad = p.clone();
         if what == 0 {

@@ -219,6 +219,7 @@ pub fn alternative(inv: &Inventory, b: usize) -> (Inventory, Vec<String>) {
         cutover: false,
         same_window: false,
         contract_deferred: true,
+        contract_window: None,
     });
     (alt, notes)
 }

@@ -4,7 +4,9 @@
 //! there), `later_window_than` (a strictly later window), DR `order`
 //! across windows, and each window's plan checked by [`super::check`] and
 //! [`super::claims`] against that window's own inventory (built from the
-//! campaign file and the assignment as written, never from the solver).
+//! campaign file and the assignment as written, never from the solver),
+//! and format 1.2 schema changes split over windows in the campaign's order
+//! of windows.
 //! The figures the file states about the campaign are checked too.
 
 use super::{check, claims::check_claims, Violation};
@@ -59,6 +61,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     let mut out = Vec::new();
     let window_of = assignment(c, plan, &mut out);
     order_rules(c, &window_of, &mut out);
+    schema_change_order(c, &window_of, &mut out);
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
     for (t, w) in window_of.iter().enumerate() {
         if let Some(w) = w {
@@ -246,6 +249,96 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
                     ),
                     ));
                 }
+            }
+        }
+    }
+}
+
+/// A task id and its window (index), when assigned.
+type Placed = (String, Option<usize>);
+
+/// Format 1.2 schema changes across windows, re-derived from the
+/// campaign's resolved schema changes (not from the `after` and
+/// `later_window_than` entries the expansion wrote): the expand's window is
+/// no later than the deploy's, the deploy's and every writer task's no
+/// later than the backfill's, the backfill's no later than the cutover's
+/// and the contract's, the cutover's no later than the contract's, and the
+/// contract's strictly later than the deploy's unless `same_window`. Within
+/// one window the order in time is the window checker's (rule
+/// `schema_change`).
+fn schema_change_order(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violation>) {
+    use crate::inventory::SchemaStep as S;
+    let at = |id: &str| {
+        c.task_index(id)
+            .and_then(|t| window_of.get(t).copied().flatten())
+    };
+    for sc in &c.whole.schema_changes {
+        let step = |s: S| (sc.step_id(s), at(&sc.step_id(s)));
+        let deploy = (sc.deploy.clone(), at(&sc.deploy));
+        let (expand, backfill, cutover, contract) = (
+            step(S::Expand),
+            step(S::Backfill),
+            step(S::Cutover),
+            step(S::Contract),
+        );
+        let own = format!("{}.", sc.id);
+        let writers: Vec<Placed> = c
+            .whole
+            .tasks
+            .iter()
+            .filter(|t| {
+                t.parent != sc.deploy
+                    && !t.id.starts_with(&own)
+                    && t.systems.iter().any(|s| sc.writers.contains(s))
+            })
+            .map(|t| (c.tasks[t.source].id.clone(), window_of[t.source]))
+            .collect();
+        let mut pairs: Vec<(&Placed, &Placed, bool, &str)> = vec![
+            (&expand, &deploy, false, "the new code needs the expanded schema"),
+            (&deploy, &backfill, false, "the backfill waits for every app member to run the new code"),
+            (&backfill, &contract, false, "the old data must be copied first"),
+            (&deploy, &contract, !sc.same_window, "the release's rollback needs the old shape until a later window (`same_window` is false)"),
+        ];
+        if sc.cutover {
+            pairs.push((
+                &backfill,
+                &cutover,
+                false,
+                "the old data must be copied first",
+            ));
+            pairs.push((
+                &cutover,
+                &contract,
+                false,
+                "the old shape is dropped only after the swap",
+            ));
+        }
+        for w in &writers {
+            pairs.push((
+                w,
+                &backfill,
+                false,
+                "the backfill waits for every writer to run the new code",
+            ));
+        }
+        for ((a, wa), (b, wb), strict, why) in pairs {
+            let (Some(wa), Some(wb)) = (*wa, *wb) else {
+                continue;
+            };
+            if wb < wa || (strict && wb == wa) {
+                let when = if wb == wa {
+                    "the same window as"
+                } else {
+                    "a window before"
+                };
+                out.push(v(
+                    "schema_change",
+                    vec![a.clone(), b.clone()],
+                    format!(
+                        "schema change {}: {b} runs in window {}, {when} {a} (window {}) ({why})",
+                        sc.id, c.windows[wb].id, c.windows[wa].id
+                    ),
+                ));
             }
         }
     }

@@ -19,10 +19,12 @@
 
 use super::file::{InventoryFile, Text, WindowFile};
 use super::load::{check_limits, parse_value, place_in, Format, Limits};
+use super::schema_changes;
+use super::shape::Partial;
 use super::suggest::suggest;
 use super::time::{self, TimeError};
 use super::validate::validate;
-use super::Inventory;
+use super::{Inventory, SchemaChange, SchemaStep};
 use crate::base::Time;
 use crate::error::{Diagnostic, InputError};
 use jiff::ZonedDateTime;
@@ -174,6 +176,9 @@ pub struct Campaign {
     pub objective: Vec<CampaignObjective>,
     /// The file model (its `window` spans the campaign; the tasks keep
     /// `windows_allowed`, `in_window` and `later_window_than` as read).
+    /// Its `schema_changes` are already expanded into tasks (the generated
+    /// steps follow the written tasks) and kept as written for reading
+    /// only: nothing expands them again.
     pub file: InventoryFile,
     /// The whole campaign validated as one inventory whose window opens at
     /// the first window's start (no deadline): every time in minutes from
@@ -219,6 +224,9 @@ impl Campaign {
             .map(|t| t.after.iter().map(|a| self.parent_of(&a.task)).collect())
             .collect();
         let mut f = self.file.clone();
+        // Expanded once for the campaign: the window's file holds the steps
+        // assigned to it as plain tasks.
+        f.schema_changes.clear();
         f.window = WindowFile {
             start: Text(win.start.clone()),
             timezone: self.timezone.clone(),
@@ -247,11 +255,81 @@ impl Campaign {
     }
 
     /// The validated inventory of window `w` with the file tasks `members`.
+    /// Its `schema_changes` are those of the campaign with a step (or
+    /// the deploy) among these tasks, each with `contract_deferred` when
+    /// its contract is in another window (see [`Campaign::place_contracts`]
+    /// for the window's id).
     pub fn window_inventory(&self, w: usize, members: &[usize]) -> Result<Inventory, InputError> {
-        validate(&self.window_file(w, members)).map_err(|diagnostics| InputError {
-            source: format!("window {}", self.windows[w].id),
-            diagnostics,
-        })
+        let mut inv =
+            validate(&self.window_file(w, members)).map_err(|diagnostics| InputError {
+                source: format!("window {}", self.windows[w].id),
+                diagnostics,
+            })?;
+        inv.schema_changes = self.schema_changes_of_window(&inv);
+        Ok(inv)
+    }
+
+    /// The campaign's schema changes that have a step or a deploy activity
+    /// among the tasks of `inv` (a window's inventory), with system indices
+    /// of `inv` and `contract_deferred` when the contract is not there.
+    fn schema_changes_of_window(&self, inv: &Inventory) -> Vec<SchemaChange> {
+        let here = |id: &str| inv.tasks.iter().any(|t| t.id == id || t.parent == id);
+        let system = |s: usize| {
+            let id = &self.whole.systems[s].id;
+            inv.systems.iter().position(|x| &x.id == id)
+        };
+        let mut out = Vec::new();
+        for sc in &self.whole.schema_changes {
+            let mut steps = vec![sc.deploy.clone()];
+            steps.extend(
+                [
+                    SchemaStep::Expand,
+                    SchemaStep::Backfill,
+                    SchemaStep::Cutover,
+                    SchemaStep::Contract,
+                ]
+                .map(|s| sc.step_id(s)),
+            );
+            if !steps.iter().any(|s| here(s)) {
+                continue;
+            }
+            let (Some(database), Some(app), Some(writers)) = (
+                system(sc.database),
+                sc.app
+                    .iter()
+                    .map(|&s| system(s))
+                    .collect::<Option<Vec<_>>>(),
+                sc.writers
+                    .iter()
+                    .map(|&s| system(s))
+                    .collect::<Option<Vec<_>>>(),
+            ) else {
+                continue;
+            };
+            out.push(SchemaChange {
+                database,
+                app,
+                writers,
+                contract_deferred: !here(&sc.step_id(SchemaStep::Contract)),
+                ..sc.clone()
+            });
+        }
+        out
+    }
+
+    /// Names, in each window's inventory, the window that runs a contract
+    /// held elsewhere (`SchemaChange::contract_window`), from the whole
+    /// assignment: `window_of[t]` is file task `t`'s window.
+    pub fn place_contracts(&self, inv: &mut Inventory, window_of: &[Option<usize>]) {
+        for sc in &mut inv.schema_changes {
+            if !sc.contract_deferred {
+                continue;
+            }
+            let w = self
+                .task_index(&sc.step_id(SchemaStep::Contract))
+                .and_then(|t| window_of.get(t).copied().flatten());
+            sc.contract_window = w.map(|w| self.windows[w].id.clone());
+        }
     }
 
     /// The file task an `after` entry (or a `later_window_than` name)
@@ -661,6 +739,13 @@ fn resolve(
     objective: Vec<CampaignObjective>,
     file: InventoryFile,
 ) -> Result<Campaign, Vec<Diagnostic>> {
+    // Format 1.2 schema changes are expanded here, once: the generated
+    // steps are file tasks of the campaign, assigned like any task.
+    let ex = schema_changes::expand(&file, &Partial::default());
+    if !ex.diagnostics.is_empty() {
+        return Err(ex.diagnostics);
+    }
+    let (file, origins) = (ex.file, ex.origins);
     let mut diags = Vec::new();
     let ids: Vec<&str> = windows.iter().map(|w| w.id.as_str()).collect();
     let lookup = |name: &str, path: String, diags: &mut Vec<Diagnostic>| -> Option<usize> {
@@ -717,18 +802,25 @@ fn resolve(
         });
     }
     let mut plain = file.clone();
+    plain.schema_changes.clear();
     for t in &mut plain.tasks {
         t.windows_allowed = None;
         t.in_window = None;
         t.later_window_than.clear();
     }
-    let whole = match validate(&plain) {
+    let mut whole = match validate(&plain) {
         Ok(inv) => inv,
-        Err(mut more) => {
-            diags.append(&mut more);
+        Err(more) => {
+            diags.extend(more.into_iter().map(|d| origins.remap(&file, d)));
             return Err(diags);
         }
     };
+    // The schema changes as resolved once for the whole campaign (nothing
+    // is deferred: the contract is assigned to a window like any task).
+    whole.schema_changes = schema_changes::resolve(&file, &[], &[], |id| {
+        file.systems.iter().position(|s| s.id == id)
+    })
+    .0;
     let names = names_of(&whole, &file);
     relations(&file, &whole, &names, &mut tasks, &mut diags);
     let mut c = Campaign {
@@ -1059,5 +1151,74 @@ mod tests {
         let both = c.window_inventory(0, &[0, 1]).unwrap();
         assert_eq!(both.tasks[1].after.len(), 1);
         assert_eq!(both.window.deadline, Some(240));
+    }
+
+    const SCHEMA: &str = "schema_changes:\n  - { id: v2, database: s1, app: [s2], deploy: deploy, expand: { duration: 10m, team: ops }, backfill: { duration: 20m, team: ops }, contract: { duration: 5m, team: ops } }\n";
+
+    #[test]
+    fn schema_changes_are_expanded_once_for_the_campaign() {
+        let c = load(&format!(
+            "{HEAD}{REST}tasks:\n  - {{ id: deploy, system: s2, duration: 10m, team: ops }}\n{SCHEMA}"
+        ))
+        .unwrap()
+        .unwrap();
+        let ids: Vec<&str> = c.tasks.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["deploy", "v2.expand", "v2.backfill", "v2.contract"]);
+        let contract = c.task_index("v2.contract").unwrap();
+        assert_eq!(c.tasks[contract].later_than, vec![0]);
+        assert_eq!(c.whole.schema_changes.len(), 1);
+        assert!(!c.whole.schema_changes[0].contract_deferred);
+        // A window's file holds its steps as plain tasks, not expanded again.
+        let f = c.window_file(0, &[0, 1, 2]);
+        assert!(f.schema_changes.is_empty());
+        let inv = c.window_inventory(0, &[0, 1, 2]).unwrap();
+        assert_eq!(inv.tasks.len(), 3);
+        assert!(inv.schema_changes[0].contract_deferred);
+        let mut inv = inv;
+        c.place_contracts(&mut inv, &[Some(0), Some(0), Some(0), Some(2)]);
+        assert_eq!(
+            inv.schema_changes[0].contract_window.as_deref(),
+            Some("2026-12-19")
+        );
+        // A window with only the contract describes the change too; one
+        // with none of its steps does not.
+        let later = c.window_inventory(2, &[3]).unwrap();
+        assert!(!later.schema_changes[0].contract_deferred);
+        assert!(c
+            .window_inventory(1, &[])
+            .unwrap()
+            .schema_changes
+            .is_empty());
+    }
+
+    #[test]
+    fn a_schema_change_error_in_a_campaign_names_its_field() {
+        // Unknown deploy task: the expansion's own check.
+        let e = load(&format!(
+            "{HEAD}{REST}tasks:\n  - {{ id: other, system: s2, duration: 10m, team: ops }}\n{SCHEMA}"
+        ))
+        .unwrap_err();
+        assert!(
+            e.diagnostics
+                .iter()
+                .any(|d| d.path.starts_with("schema_changes[0].deploy")),
+            "{e:?}"
+        );
+        // A generated step's unknown team: found by the whole validation,
+        // put back on the schema change's field.
+        let e = load(&format!(
+            "{HEAD}{REST}tasks:\n  - {{ id: deploy, system: s2, duration: 10m, team: ops }}\n{}",
+            SCHEMA.replace(
+                "backfill: { duration: 20m, team: ops }",
+                "backfill: { duration: 20m, team: dbas }"
+            )
+        ))
+        .unwrap_err();
+        assert!(
+            e.diagnostics
+                .iter()
+                .any(|d| d.path.starts_with("schema_changes[0].backfill")),
+            "{e:?}"
+        );
     }
 }

@@ -385,6 +385,10 @@ pub struct SchemaChange {
     /// The contract is not in this window's tasks: it waits for a later
     /// window (`same_window: false` on a single window).
     pub contract_deferred: bool,
+    /// In a campaign, the id of the other window that runs the contract
+    /// (set on a window's inventory when the contract is not among its
+    /// tasks); `None` outside a campaign.
+    pub contract_window: Option<String>,
 }
 
 impl SchemaChange {

@@ -771,6 +771,7 @@ pub fn resolve(
             cutover: sc.cutover.is_some(),
             same_window: sc.contract.same_window,
             contract_deferred: deferred_ids.contains(contract.as_str()),
+            contract_window: None,
         });
     }
     (out, diags)

@@ -833,6 +833,15 @@ fn build(
         });
         inventories.push(inv);
     }
+    let mut window_of = vec![None; c.tasks.len()];
+    for (w, members) in groups {
+        for &t in members {
+            window_of[t] = Some(*w);
+        }
+    }
+    for inv in &mut inventories {
+        c.place_contracts(inv, &window_of);
+    }
     let used: Vec<usize> = groups.iter().map(|g| g.0).collect();
     let last = used.iter().copied().max().unwrap_or(0);
     let forced = b.domains.iter().all(|d| d.len() == 1);

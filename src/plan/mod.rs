@@ -112,10 +112,13 @@ pub fn deferred_tasks(inv: &Inventory) -> Vec<DeferredTask> {
         .map(|sc| DeferredTask {
             id: sc.step_id(crate::inventory::SchemaStep::Contract),
             schema_change: sc.id.clone(),
-            reason: format!(
-                "deferred: contract in a later window (after the deploy {} is signed off)",
-                sc.deploy
-            ),
+            reason: match &sc.contract_window {
+                Some(w) => format!("contract in window {w} of the campaign"),
+                None => format!(
+                    "deferred: contract in a later window (after the deploy {} is signed off)",
+                    sc.deploy
+                ),
+            },
         })
         .collect()
 }

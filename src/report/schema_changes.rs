@@ -3,7 +3,8 @@
 //! contract), the contract as the schema change's point of no return
 //! (before it, backing out is redeploying the old code, no restore), and a
 //! contract left for a later window as "deferred: contract in a later
-//! window". One reading of the plan ([`views`]) for the Markdown pack, the
+//! window" (in a campaign whose plan puts it in another window: "contract
+//! in window <id>"). One reading of the plan ([`views`]) for the Markdown pack, the
 //! HTML page and the terminal table.
 
 use super::rows::wall_short;
@@ -108,6 +109,16 @@ fn note(inv: &Inventory, sc: &SchemaChange, step: Option<SchemaStep>) -> String 
     }
 }
 
+/// Where a contract that is not in this window runs: "point of no return:
+/// contract in window <id>" in a campaign, else "deferred: contract in a
+/// later window".
+pub fn elsewhere(sc: &SchemaChange) -> String {
+    match &sc.contract_window {
+        Some(w) => format!("point of no return: contract in window {w}"),
+        None => "deferred: contract in a later window".into(),
+    }
+}
+
 /// The backout of a schema change in words, with wall-clock times.
 pub fn backout_words(inv: &Inventory, v: &ChangeView) -> String {
     let redeploy = format!(
@@ -119,6 +130,10 @@ pub fn backout_words(inv: &Inventory, v: &ChangeView) -> String {
             "until the contract starts at {}, {redeploy}. After it the old shape is gone: backing out is a restore of {}",
             wall_short(&inv.window.at(p)),
             inv.systems[v.sc.database].id
+        ),
+        None if v.sc.contract_window.is_some() => format!(
+            "the contract is in window {}. Tonight has no point of no return for this change: {redeploy}",
+            v.sc.contract_window.as_deref().unwrap_or_default()
         ),
         None if v.sc.contract_deferred => format!(
             "deferred: contract in a later window. Tonight has no point of no return for this change: {redeploy}"
@@ -166,8 +181,9 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
         if v.sc.contract_deferred {
             let _ = writeln!(
                 s,
-                "| contract | {} | — | — | **deferred: contract in a later window** |",
-                super::rows::md_cell(&v.sc.step_id(SchemaStep::Contract))
+                "| contract | {} | — | — | **{}** |",
+                super::rows::md_cell(&v.sc.step_id(SchemaStep::Contract)),
+                super::rows::md_cell(&elsewhere(v.sc))
             );
         }
         let _ = writeln!(s, "\nBackout: {}.\n", backout_words(inv, v));
@@ -204,8 +220,9 @@ pub fn html(inv: &Inventory, plan: &Plan, esc: impl Fn(&str) -> String) -> Strin
         if v.sc.contract_deferred {
             let _ = writeln!(
                 s,
-                "<tr><td>contract</td><td>{}</td><td>—</td><td>—</td><td><strong>deferred: contract in a later window</strong></td></tr>",
-                esc(&v.sc.step_id(SchemaStep::Contract))
+                "<tr><td>contract</td><td>{}</td><td>—</td><td>—</td><td><strong>{}</strong></td></tr>",
+                esc(&v.sc.step_id(SchemaStep::Contract)),
+                esc(&elsewhere(v.sc))
             );
         }
         let _ = writeln!(
@@ -232,9 +249,10 @@ pub fn table_lines(inv: &Inventory, plan: &Plan) -> String {
                 "point of no return: contract at {} (before it, back out by redeploying the old code)",
                 wall_short(&inv.window.at(p))
             ),
-            None if v.sc.contract_deferred => {
-                "deferred: contract in a later window (tonight, back out by redeploying the old code)".to_string()
-            }
+            None if v.sc.contract_deferred => format!(
+                "{} (tonight, back out by redeploying the old code)",
+                elsewhere(v.sc)
+            ),
             None => "contract not in this plan".to_string(),
         };
         let downtime = v
