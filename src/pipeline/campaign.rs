@@ -5,7 +5,10 @@
 //! `later_window_than`, lag chains in one window, an estimate of each
 //! window's room), each used window planned with the ordinary pipeline
 //! (side by side, rayon), and a window that fails or finds no plan in its
-//! time given less room (a cut) before the next round. The status says
+//! time given less room (a cut) before the next round, windows that have a
+//! plan keeping their tasks (only the failed windows' tasks, and what must
+//! follow them, move). A window whose teams' hours cannot hold its work is
+//! refused before any search. The status says
 //! what is proven; every window's plan has passed the independent checker
 //! (the pipeline's own rule), and the campaign check re-verifies the whole.
 
@@ -1019,5 +1022,100 @@ fn build(
             notes,
         },
         inventories,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::campaign::load_campaign_str;
+    use crate::inventory::{Format, Limits};
+
+    /// `n` one-hour tasks for one engineer, three 4 h windows.
+    fn hours(n: usize) -> Campaign {
+        let mut text = String::from(
+            "campaign:\n  timezone: UTC\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 4h, count: 3 }\nteams: [{ id: ops, capacity: 1 }]\nsystems:\n",
+        );
+        for i in 0..n {
+            text.push_str(&format!("  - {{ id: s{i} }}\n"));
+        }
+        text.push_str("tasks:\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - {{ id: t{i}, system: s{i}, duration: 1h, team: ops, outage: false }}\n"
+            ));
+        }
+        load_campaign_str(&text, Format::Yaml, "hours.yaml", &Limits::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn pinned_tasks_keep_their_window_and_moved_ones_go_to_unpinned_windows() {
+        let c = hours(4);
+        let b = campaign_bounds(&c).unwrap();
+        let u = units(&c);
+        let order = unit_order(&c, &u);
+        let r = room(&c);
+        let open = vec![true; 3];
+        let slack = vec![0.8; 3];
+        // Unpinned: first fit, three in the first window (3 h of 3.2 h).
+        let free = assign(&c, &b, &u, &order, &open, &slack, &r, &[None; 4]).unwrap();
+        assert_eq!(free, vec![0, 0, 0, 1]);
+        // t0 and t1 pinned to the second window stay there although the
+        // first has room; t2 and t3 go to the first window, which has no
+        // pinned task, not to the pinned second one.
+        let pinned = [Some(1), Some(1), None, None];
+        let at = assign(&c, &b, &u, &order, &open, &slack, &r, &pinned).unwrap();
+        assert_eq!(at, vec![1, 1, 0, 0]);
+    }
+
+    #[test]
+    fn the_fallback_never_passes_a_teams_hours() {
+        // 9 h of work, two windows of 4 h for one engineer: no assignment.
+        let c = hours(9);
+        let b = campaign_bounds(&c).unwrap();
+        let u = units(&c);
+        let order = unit_order(&c, &u);
+        let r = room(&c);
+        let two = vec![true, true, false];
+        assert!(assign(&c, &b, &u, &order, &two, &[0.8; 3], &r, &[None; 9]).is_none());
+        // Three windows take it, none past 4 h.
+        let at = assign(&c, &b, &u, &order, &[true; 3], &[0.8; 3], &r, &[None; 9]).unwrap();
+        for w in 0..3 {
+            assert!(at.iter().filter(|&&x| x == w).count() <= 4, "{at:?}");
+        }
+    }
+
+    #[test]
+    fn an_overfull_window_is_refused_before_search_and_a_full_one_is_not() {
+        let c = hours(5);
+        let five = c.window_inventory(0, &[0, 1, 2, 3, 4]).unwrap();
+        let why = overfull(&five).expect("5 h of work in 4 h");
+        assert!(why.contains("team ops") && why.contains("5h"), "{why}");
+        let four = c.window_inventory(0, &[0, 1, 2, 3]).unwrap();
+        assert_eq!(overfull(&four), None);
+    }
+
+    #[test]
+    fn a_round_takes_at_most_half_the_time_left() {
+        let left = Duration::from_secs(40);
+        assert_eq!(window_budget(left, 2, 10), Duration::from_secs(4));
+        assert_eq!(window_budget(left, 2, 1), Duration::from_secs(20));
+        assert_eq!(window_budget(left, 1, 0), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn eight_hours_of_work_take_two_full_windows_checked() {
+        let c = hours(8);
+        let opts = SolveOptions {
+            time_limit: Duration::from_secs(10),
+            threads: 2,
+            ..SolveOptions::default()
+        };
+        let r = plan_campaign(&c, &opts).unwrap();
+        assert_eq!(r.plan.windows_used, 2);
+        assert!(r.plan.proven.windows);
+        assert!(crate::check::campaign::check_campaign(&c, &r.plan).is_empty());
     }
 }
