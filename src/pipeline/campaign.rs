@@ -5,7 +5,10 @@
 //! `later_window_than`, lag chains in one window, an estimate of each
 //! window's room), each used window planned with the ordinary pipeline
 //! (side by side, rayon), and a window that fails or finds no plan in its
-//! time given less room (a cut) before the next round. The status says
+//! time given less room (a cut) before the next round, windows that have a
+//! plan keeping their tasks (only the failed windows' tasks, and what must
+//! follow them, move). A window whose teams' hours cannot hold its work is
+//! refused before any search. The status says
 //! what is proven; every window's plan has passed the independent checker
 //! (the pipeline's own rule), and the campaign check re-verifies the whole.
 
@@ -482,9 +485,85 @@ fn room(c: &Campaign) -> Room {
     }
 }
 
-/// Assigns every file task to a window among `open`, in dependency order,
-/// first window that has room (scaled by `slack[w]`), else the one least
-/// over; `None` when the order rules leave a unit no open window.
+/// What one unit takes from its window, estimated: team-minutes per team,
+/// minutes per system, zone-minutes per zone.
+struct Need {
+    team: Vec<f64>,
+    system: Vec<f64>,
+    zone: Vec<f64>,
+}
+
+fn need_of(c: &Campaign, members: &[Vec<usize>], tasks: &[usize]) -> Need {
+    let inv = &c.whole;
+    let mut n = Need {
+        team: vec![0.0; inv.teams.len()],
+        system: vec![0.0; inv.systems.len()],
+        zone: vec![0.0; inv.zones.len()],
+    };
+    for &t in tasks {
+        for &r in &members[t] {
+            let task = &inv.tasks[r];
+            if !task.read_only {
+                let mut zones: Vec<usize> = task
+                    .systems
+                    .iter()
+                    .filter_map(|&s| inv.systems[s].zone)
+                    .collect();
+                zones.sort_unstable();
+                zones.dedup();
+                for z in zones {
+                    n.zone[z] += task.duration as f64;
+                }
+            }
+            for &(k, a) in &task.needs {
+                n.team[k] += (task.duration * i64::from(a)) as f64;
+            }
+            for &s in &task.systems {
+                n.system[s] += task.duration as f64;
+            }
+        }
+    }
+    n
+}
+
+/// Estimated load of each window: team-, system-, zone-minutes.
+struct Load {
+    team: Vec<Vec<f64>>,
+    system: Vec<Vec<f64>>,
+    zone: Vec<Vec<f64>>,
+}
+
+impl Load {
+    fn add(&mut self, w: usize, n: &Need, sign: f64) {
+        for (x, v) in self.team[w].iter_mut().zip(&n.team) {
+            *x += sign * v;
+        }
+        for (x, v) in self.system[w].iter_mut().zip(&n.system) {
+            *x += sign * v;
+        }
+        for (x, v) in self.zone[w].iter_mut().zip(&n.zone) {
+            *x += sign * v;
+        }
+    }
+}
+
+/// The window every task of `unit` is pinned to, when they all are to one.
+fn pin_of(u: &Units, unit: usize, pinned: &[Option<usize>]) -> Option<usize> {
+    let first = pinned[*u.members[unit].first()?]?;
+    u.members[unit]
+        .iter()
+        .all(|&t| pinned[t] == Some(first))
+        .then_some(first)
+}
+
+/// Assigns every file task to a window among `open`, in dependency order.
+/// A unit pinned to a window (`pinned`: the windows that had a plan last
+/// round) stays there unless the order rules push it later; any other unit
+/// goes to the first open window that has room (scaled by `slack[w]`),
+/// windows without pinned tasks first (so a window that has a plan keeps
+/// it), else the one least over; `None` when the order rules leave a unit
+/// no open window.
+#[allow(clippy::too_many_arguments)]
 fn assign(
     c: &Campaign,
     b: &CampaignBounds,
@@ -493,13 +572,30 @@ fn assign(
     open: &[bool],
     slack: &[f64],
     room: &Room,
+    pinned: &[Option<usize>],
 ) -> Option<Vec<usize>> {
     let inv = &c.whole;
     let members = members_of(c);
     let mut at: Vec<Option<usize>> = vec![None; c.tasks.len()];
-    let mut team_load = vec![vec![0.0f64; inv.teams.len()]; c.windows.len()];
-    let mut sys_load = vec![vec![0.0f64; inv.systems.len()]; c.windows.len()];
-    let mut zone_load = vec![vec![0.0f64; inv.zones.len()]; c.windows.len()];
+    let mut load = Load {
+        team: vec![vec![0.0f64; inv.teams.len()]; c.windows.len()],
+        system: vec![vec![0.0f64; inv.systems.len()]; c.windows.len()],
+        zone: vec![vec![0.0f64; inv.zones.len()]; c.windows.len()],
+    };
+    let needs: Vec<Need> = (0..u.members.len())
+        .map(|unit| need_of(c, &members, &u.members[unit]))
+        .collect();
+    let pins: Vec<Option<usize>> = (0..u.members.len())
+        .map(|unit| pin_of(u, unit, pinned).filter(|&w| open[w]))
+        .collect();
+    let mut frozen = vec![false; c.windows.len()];
+    // Pinned units hold their room from the start.
+    for (unit, p) in pins.iter().enumerate() {
+        if let Some(w) = *p {
+            load.add(w, &needs[unit], 1.0);
+            frozen[w] = true;
+        }
+    }
     // Estimated end of each task in its window, along its chains.
     let mut end_est: Vec<Time> = vec![0; c.tasks.len()];
     for &unit in order {
@@ -521,72 +617,60 @@ fn assign(
         if dom.is_empty() {
             return None;
         }
-        let mut need_team = vec![0.0f64; inv.teams.len()];
-        let mut need_sys = vec![0.0f64; inv.systems.len()];
-        let mut need_zone = vec![0.0f64; inv.zones.len()];
-        for &t in tasks {
-            for &r in &members[t] {
-                let task = &inv.tasks[r];
-                if !task.read_only {
-                    let mut zones: Vec<usize> = task
-                        .systems
-                        .iter()
-                        .filter_map(|&s| inv.systems[s].zone)
-                        .collect();
-                    zones.sort_unstable();
-                    zones.dedup();
-                    for z in zones {
-                        need_zone[z] += task.duration as f64;
-                    }
+        let need = &needs[unit];
+        if let Some(p) = pins[unit] {
+            if dom.contains(&p) {
+                let end = chain_end_in(c, u, room, &at, &end_est, unit, p);
+                for &t in tasks {
+                    at[t] = Some(p);
+                    end_est[t] = end;
                 }
-                for &(k, a) in &task.needs {
-                    need_team[k] += (task.duration * i64::from(a)) as f64;
-                }
-                for &s in &task.systems {
-                    need_sys[s] += task.duration as f64;
-                }
+                continue;
             }
+            // Pushed out of its window by a task that moved: it moves too.
+            load.add(p, need, -1.0);
         }
-        let chain_end = |w: usize| -> Time {
-            let mut start = tasks.iter().map(|&t| room.release[t][w]).max().unwrap_or(0);
-            for &t in tasks {
-                for &p in &c.tasks[t].after {
-                    if u.of[p] != unit && at[p] == Some(w) {
-                        let l = room.lags.get(&(p, t)).copied().unwrap_or(0).max(0);
-                        start = start.max(end_est[p] + l);
-                    }
-                }
-            }
-            start + tasks.iter().map(|&t| room.spans[t]).sum::<Time>()
-        };
+        let chain_end = |w: usize| chain_end_in(c, u, room, &at, &end_est, unit, w);
         let over = |w: usize| -> f64 {
             let mut worst =
                 chain_end(w) as f64 / (c.windows[w].length() as f64 * slack[w]).max(1.0);
-            for (k, &n) in need_team.iter().enumerate().filter(|x| *x.1 > 0.0) {
-                worst = worst.max((team_load[w][k] + n) / (room.team[w][k] * slack[w]).max(1.0));
+            for (k, &n) in need.team.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst = worst.max((load.team[w][k] + n) / (room.team[w][k] * slack[w]).max(1.0));
             }
-            for (s, &n) in need_sys.iter().enumerate().filter(|x| *x.1 > 0.0) {
-                worst = worst.max((sys_load[w][s] + n) / (room.system[w][s] * slack[w]).max(1.0));
+            for (s, &n) in need.system.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst =
+                    worst.max((load.system[w][s] + n) / (room.system[w][s] * slack[w]).max(1.0));
             }
-            for (z, &n) in need_zone.iter().enumerate().filter(|x| *x.1 > 0.0) {
-                worst = worst.max((zone_load[w][z] + n) / (room.zone[w][z] * slack[w]).max(1.0));
+            for (z, &n) in need.zone.iter().enumerate().filter(|x| *x.1 > 0.0) {
+                worst = worst.max((load.zone[w][z] + n) / (room.zone[w][z] * slack[w]).max(1.0));
             }
             worst
         };
-        let w = dom.iter().copied().find(|&w| over(w) <= 1.0).or_else(|| {
+        let fits = |w: &usize| over(*w) <= 1.0;
+        // Past the estimate, never past a team's hours × capacity (which
+        // the window's precheck would refuse at once): no such window
+        // means this many windows take no more under this assignment.
+        let team_holds = |w: &usize| {
+            need.team
+                .iter()
+                .enumerate()
+                .all(|(k, &n)| n <= 0.0 || load.team[*w][k] + n <= room.team[*w][k])
+        };
+        let least_over = |thawed: bool| {
             dom.iter()
                 .copied()
+                .filter(|&w| frozen[w] != thawed && team_holds(&w))
                 .min_by(|&a, &b| over(a).total_cmp(&over(b)))
-        })?;
-        for (k, n) in need_team.iter().enumerate() {
-            team_load[w][k] += n;
-        }
-        for (s, n) in need_sys.iter().enumerate() {
-            sys_load[w][s] += n;
-        }
-        for (z, n) in need_zone.iter().enumerate() {
-            zone_load[w][z] += n;
-        }
+        };
+        let w = dom
+            .iter()
+            .copied()
+            .filter(|&w| !frozen[w])
+            .find(|w| fits(w))
+            .or_else(|| dom.iter().copied().filter(|&w| frozen[w]).find(|w| fits(w)))
+            .or_else(|| least_over(true))
+            .or_else(|| least_over(false))?;
+        load.add(w, need, 1.0);
         let end = chain_end(w);
         for &t in tasks {
             at[t] = Some(w);
@@ -594,6 +678,31 @@ fn assign(
         }
     }
     at.into_iter().collect()
+}
+
+/// Estimated end of `unit`'s chain in window `w`: its latest release, after
+/// the estimated ends of its predecessors placed in `w` (and their lags),
+/// plus its spans back to back.
+fn chain_end_in(
+    c: &Campaign,
+    u: &Units,
+    room: &Room,
+    at: &[Option<usize>],
+    end_est: &[Time],
+    unit: usize,
+    w: usize,
+) -> Time {
+    let tasks = &u.members[unit];
+    let mut start = tasks.iter().map(|&t| room.release[t][w]).max().unwrap_or(0);
+    for &t in tasks {
+        for &p in &c.tasks[t].after {
+            if u.of[p] != unit && at[p] == Some(w) {
+                let l = room.lags.get(&(p, t)).copied().unwrap_or(0).max(0);
+                start = start.max(end_est[p] + l);
+            }
+        }
+    }
+    start + tasks.iter().map(|&t| room.spans[t]).sum::<Time>()
 }
 
 /// Units in dependency order (`after`, `later_window_than` between units).
@@ -672,6 +781,42 @@ fn open_windows(c: &Campaign, b: &CampaignBounds, u: &Units, k: usize) -> Option
     (used <= k).then_some(open)
 }
 
+/// Rounds of cuts tried with one number of windows.
+const ROUNDS: usize = 16;
+
+/// Each window's search time in a round: the time left spread over the
+/// windows to solve (`todo`, `threads` at a time) so that the round takes
+/// at most half of it, the other half kept for the re-tries after a cut.
+fn window_budget(left: Duration, threads: usize, todo: usize) -> Duration {
+    let batches = todo.div_ceil(threads.max(1)).max(1);
+    (left / 2) / u32::try_from(batches).unwrap_or(u32::MAX)
+}
+
+/// A window's inventory whose work cannot fit, found in microseconds before
+/// any search: a team whose work (minutes × amount) is more than its
+/// capacity × its hours before the deadline. `None`: no such proof (the
+/// search decides).
+fn overfull(inv: &Inventory) -> Option<String> {
+    let end = inv.window.deadline?;
+    let mut work = vec![0i64; inv.teams.len()];
+    for t in &inv.tasks {
+        for &(k, a) in &t.needs {
+            work[k] += t.duration * i64::from(a);
+        }
+    }
+    inv.teams.iter().enumerate().find_map(|(k, team)| {
+        let room = team_minutes(inv, k, 0, end) * i64::from(team.capacity);
+        (work[k] > room).then(|| {
+            format!(
+                "team {}'s {} of work is more than its hours before the deadline hold ({})",
+                team.id,
+                crate::base::fmt_minutes(work[k]),
+                crate::base::fmt_minutes(room)
+            )
+        })
+    })
+}
+
 /// Plans a campaign within `opts.time_limit` overall (each window's own
 /// search gets a share; windows are planned side by side).
 pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult, NoPlan> {
@@ -702,6 +847,9 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         (b.windows..=c.windows.len()).collect()
     };
     let mut last_reason = String::from("no assignment was tried");
+    // Windows whose plan was found keep their tasks across cuts (and when
+    // one more window is opened).
+    let mut pinned: Vec<Option<usize>> = vec![None; c.tasks.len()];
     for k in tries {
         let open = if by_last {
             let mut o = vec![false; c.windows.len()];
@@ -712,14 +860,14 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         };
         let Some(open) = open else { continue };
         let mut slack = vec![0.8f64; c.windows.len()];
-        for round in 0..12 {
+        for round in 0..ROUNDS {
             let left = opts.time_limit.saturating_sub(began.elapsed());
             if left < Duration::from_millis(50) || opts.stop_requested() {
                 return Err(NoPlan::NotFound(format!(
                     "no campaign plan found within the time limit ({last_reason})"
                 )));
             }
-            let Some(at) = assign(c, &b, &u, &order, &open, &slack, &room) else {
+            let Some(at) = assign(c, &b, &u, &order, &open, &slack, &room, &pinned) else {
                 last_reason =
                     format!("the order of the tasks leaves some task no window among {k}");
                 break;
@@ -729,11 +877,9 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 groups.entry(w).or_default().push(t);
             }
             let groups: Vec<(usize, Vec<usize>)> = groups.into_iter().collect();
-            let per = left
-                .mul_f64(threads as f64 / (2.0 * groups.len() as f64))
-                .min(left / 2);
             let todo: Vec<&(usize, Vec<usize>)> =
                 groups.iter().filter(|g| !cache.contains_key(g)).collect();
+            let per = window_budget(left, threads, todo.len());
             let solve_one = |(w, members): &&(usize, Vec<usize>)| {
                 let r = match c.window_inventory(*w, members) {
                     Err(e) => Err(format!(
@@ -743,18 +889,21 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                             .first()
                             .map_or(String::new(), |d| d.message.clone())
                     )),
-                    Ok(inv) => {
-                        let o = SolveOptions {
-                            time_limit: per,
-                            threads: 1,
-                            progress: None,
-                            ..opts.clone()
-                        };
-                        plan_inventory(&inv, &o).map_err(|e| {
-                            let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
-                            format!("window {}: {why}", c.windows[*w].id)
-                        })
-                    }
+                    Ok(inv) => match overfull(&inv) {
+                        Some(why) => Err(format!("window {}: {why}", c.windows[*w].id)),
+                        None => {
+                            let o = SolveOptions {
+                                time_limit: per,
+                                threads: 1,
+                                progress: None,
+                                ..opts.clone()
+                            };
+                            plan_inventory(&inv, &o).map_err(|e| {
+                                let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
+                                format!("window {}: {why}", c.windows[*w].id)
+                            })
+                        }
+                    },
                 };
                 ((*w, members.clone()), r)
             };
@@ -788,9 +937,13 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 })
                 .next()
                 .unwrap_or_default();
-            for w in failed {
+            for &w in &failed {
                 slack[w] *= 0.85;
             }
+            pinned = at
+                .iter()
+                .map(|&w| (!failed.contains(&w)).then_some(w))
+                .collect();
         }
     }
     Err(NoPlan::NotFound(format!(
@@ -878,5 +1031,100 @@ fn build(
             notes,
         },
         inventories,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::campaign::load_campaign_str;
+    use crate::inventory::{Format, Limits};
+
+    /// `n` one-hour tasks for one engineer, three 4 h windows.
+    fn hours(n: usize) -> Campaign {
+        let mut text = String::from(
+            "campaign:\n  timezone: UTC\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 4h, count: 3 }\nteams: [{ id: ops, capacity: 1 }]\nsystems:\n",
+        );
+        for i in 0..n {
+            text.push_str(&format!("  - {{ id: s{i} }}\n"));
+        }
+        text.push_str("tasks:\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "  - {{ id: t{i}, system: s{i}, duration: 1h, team: ops, outage: false }}\n"
+            ));
+        }
+        load_campaign_str(&text, Format::Yaml, "hours.yaml", &Limits::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn pinned_tasks_keep_their_window_and_moved_ones_go_to_unpinned_windows() {
+        let c = hours(4);
+        let b = campaign_bounds(&c).unwrap();
+        let u = units(&c);
+        let order = unit_order(&c, &u);
+        let r = room(&c);
+        let open = vec![true; 3];
+        let slack = vec![0.8; 3];
+        // Unpinned: first fit, three in the first window (3 h of 3.2 h).
+        let free = assign(&c, &b, &u, &order, &open, &slack, &r, &[None; 4]).unwrap();
+        assert_eq!(free, vec![0, 0, 0, 1]);
+        // t0 and t1 pinned to the second window stay there although the
+        // first has room; t2 and t3 go to the first window, which has no
+        // pinned task, not to the pinned second one.
+        let pinned = [Some(1), Some(1), None, None];
+        let at = assign(&c, &b, &u, &order, &open, &slack, &r, &pinned).unwrap();
+        assert_eq!(at, vec![1, 1, 0, 0]);
+    }
+
+    #[test]
+    fn the_fallback_never_passes_a_teams_hours() {
+        // 9 h of work, two windows of 4 h for one engineer: no assignment.
+        let c = hours(9);
+        let b = campaign_bounds(&c).unwrap();
+        let u = units(&c);
+        let order = unit_order(&c, &u);
+        let r = room(&c);
+        let two = vec![true, true, false];
+        assert!(assign(&c, &b, &u, &order, &two, &[0.8; 3], &r, &[None; 9]).is_none());
+        // Three windows take it, none past 4 h.
+        let at = assign(&c, &b, &u, &order, &[true; 3], &[0.8; 3], &r, &[None; 9]).unwrap();
+        for w in 0..3 {
+            assert!(at.iter().filter(|&&x| x == w).count() <= 4, "{at:?}");
+        }
+    }
+
+    #[test]
+    fn an_overfull_window_is_refused_before_search_and_a_full_one_is_not() {
+        let c = hours(5);
+        let five = c.window_inventory(0, &[0, 1, 2, 3, 4]).unwrap();
+        let why = overfull(&five).expect("5 h of work in 4 h");
+        assert!(why.contains("team ops") && why.contains("5h"), "{why}");
+        let four = c.window_inventory(0, &[0, 1, 2, 3]).unwrap();
+        assert_eq!(overfull(&four), None);
+    }
+
+    #[test]
+    fn a_round_takes_at_most_half_the_time_left() {
+        let left = Duration::from_secs(40);
+        assert_eq!(window_budget(left, 2, 10), Duration::from_secs(4));
+        assert_eq!(window_budget(left, 2, 1), Duration::from_secs(20));
+        assert_eq!(window_budget(left, 1, 0), Duration::from_secs(20));
+    }
+
+    #[test]
+    fn eight_hours_of_work_take_two_full_windows_checked() {
+        let c = hours(8);
+        let opts = SolveOptions {
+            time_limit: Duration::from_secs(10),
+            threads: 2,
+            ..SolveOptions::default()
+        };
+        let r = plan_campaign(&c, &opts).unwrap();
+        assert_eq!(r.plan.windows_used, 2);
+        assert!(r.plan.proven.windows);
+        assert!(crate::check::campaign::check_campaign(&c, &r.plan).is_empty());
     }
 }
