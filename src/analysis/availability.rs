@@ -1075,7 +1075,7 @@ pub struct ServiceFloor {
 /// statement `--objective downtime` owes (issue #21.8).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DowntimeVerdict {
-    /// Σ weight × downtime of the plan ([`crate::analysis::weighted_downtime`]).
+    /// Σ weight × downtime of the plan ([`crate::plan::weighted_downtime`]).
     pub weighted_downtime: f64,
     /// No plan can have less: the larger of Σ weight × each service's
     /// floor and the solver's own floor of the compiled problem.
@@ -1113,7 +1113,7 @@ pub fn downtime_verdict(inv: &Inventory, plan: &crate::plan::Plan) -> DowntimeVe
     // more than the plan's accounting: a bound on that too.
     let core = crate::solve::downtime_floor(&crate::model::compile(inv).problem);
     let weighted_floor = by_floors.max(core);
-    let weighted_downtime = crate::analysis::weighted_downtime(inv, plan);
+    let weighted_downtime = crate::plan::weighted_downtime(inv, plan);
     DowntimeVerdict {
         weighted_downtime,
         weighted_floor,

@@ -383,7 +383,7 @@ pub struct Comparison {
 
 /// Summarises a plan of an inventory.
 pub(crate) fn summarise(inv: &Inventory, plan: &Plan) -> Summary {
-    let weighted_downtime = crate::analysis::weighted_downtime(inv, plan);
+    let weighted_downtime = crate::plan::weighted_downtime(inv, plan);
     let services_down = plan
         .services
         .iter()

@@ -12,8 +12,9 @@
 use super::{check, claims::check_claims, Violation};
 use crate::error::{Diagnostic, InputError};
 use crate::inventory::campaign::Campaign;
-use crate::plan::campaign::{weighted_downtime, CampaignPlan, CAMPAIGN_FORMAT};
+use crate::plan::campaign::{CampaignPlan, CAMPAIGN_FORMAT};
 use crate::plan::read_plan_starts;
+use crate::plan::weighted_downtime;
 use std::collections::HashMap;
 
 fn v(rule: &str, tasks: Vec<String>, message: String) -> Violation {

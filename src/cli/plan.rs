@@ -255,7 +255,7 @@ fn pareto(
         let plan = windowplan::plan::Plan::build(&inv, &p.solution.starts, p.solution.lower_bound);
         // One accounting: the plan's own per-service downtime (switchovers
         // included), not the core's on-time figure.
-        let weighted = windowplan::analysis::weighted_downtime(&inv, &plan);
+        let weighted = windowplan::plan::weighted_downtime(&inv, &plan);
         plans.push((plan, weighted));
     }
     let plans = non_dominated(plans);

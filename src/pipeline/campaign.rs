@@ -17,10 +17,8 @@ use crate::base::{Interval, Time};
 use crate::error::NoPlan;
 use crate::inventory::campaign::{Campaign, CampaignObjective};
 use crate::inventory::Inventory;
-use crate::plan::campaign::{
-    weighted_downtime, CampaignPlan, CampaignWindowPlan, Proven, CAMPAIGN_FORMAT,
-};
-use crate::plan::{rfc3339, Plan};
+use crate::plan::campaign::{CampaignPlan, CampaignWindowPlan, Proven, CAMPAIGN_FORMAT};
+use crate::plan::{rfc3339, weighted_downtime, Plan};
 use crate::solve::SolveOptions;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};

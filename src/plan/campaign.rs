@@ -3,7 +3,6 @@
 //! (`windowplan-plan/1`), the totals, and what is proven.
 
 use super::Plan;
-use crate::inventory::Inventory;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -75,22 +74,6 @@ pub struct CampaignWindowPlan {
     pub deadline: String,
     /// The plan of the window (`windowplan-plan/1`).
     pub plan: Plan,
-}
-
-/// Σ weight × downtime minutes of a window's plan.
-pub fn weighted_downtime(inv: &Inventory, plan: &Plan) -> f64 {
-    plan.services
-        .iter()
-        .map(|sd| {
-            let w = inv
-                .services
-                .iter()
-                .find(|s| s.id == sd.id)
-                .map_or(1.0, |s| s.weight);
-            w * sd.downtime_minutes as f64
-        })
-        .sum::<f64>()
-        + 0.0 // an empty sum is -0.0
 }
 
 /// Whether the text is a campaign plan (its `format` says so).

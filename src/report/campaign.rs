@@ -6,7 +6,8 @@
 
 use super::rows::md_cell;
 use crate::inventory::Inventory;
-use crate::plan::campaign::{weighted_downtime, CampaignPlan};
+use crate::plan::campaign::CampaignPlan;
+use crate::plan::weighted_downtime;
 
 /// The campaign plan file, pretty JSON with a final newline.
 pub fn to_json(plan: &CampaignPlan) -> String {
