@@ -807,6 +807,26 @@ fn strip_position(msg: &str) -> &str {
     }
 }
 
+/// Sum over services of weight × downtime minutes of a plan, from the
+/// plan's per-service downtime (the one accounting of `plan::downtime`,
+/// which the checker's side uses: outages, `down:`, integrations and the
+/// switchovers of `any` groups). Every figure of weighted downtime shown
+/// (`plan --pareto`, `whatif`, `--objective downtime`) is this one.
+pub fn weighted_downtime(inv: &Inventory, plan: &Plan) -> f64 {
+    plan.services
+        .iter()
+        .map(|sd| {
+            let w = inv
+                .services
+                .iter()
+                .find(|s| s.id == sd.id)
+                .map_or(1.0, |s| s.weight);
+            w * sd.downtime_minutes as f64
+        })
+        .sum::<f64>()
+        + 0.0 // an empty sum is -0.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1001,24 +1021,4 @@ mod tests {
         let text = r#"[{"id": "first", "start": "2026-11-01T01:00"}, {"id": "second", "start": "2026-11-01T02:00"}]"#;
         assert_eq!(read_plan_starts(text, &b.inv).unwrap(), vec![180, 300]);
     }
-}
-
-/// Sum over services of weight × downtime minutes of a plan, from the
-/// plan's per-service downtime (the one accounting of `plan::downtime`,
-/// which the checker's side uses: outages, `down:`, integrations and the
-/// switchovers of `any` groups). Every figure of weighted downtime shown
-/// (`plan --pareto`, `whatif`, `--objective downtime`) is this one.
-pub fn weighted_downtime(inv: &Inventory, plan: &Plan) -> f64 {
-    plan.services
-        .iter()
-        .map(|sd| {
-            let w = inv
-                .services
-                .iter()
-                .find(|s| s.id == sd.id)
-                .map_or(1.0, |s| s.weight);
-            w * sd.downtime_minutes as f64
-        })
-        .sum::<f64>()
-        + 0.0 // an empty sum is -0.0
 }
