@@ -561,84 +561,9 @@ fn resolve_windows(s: &CampaignSectionFile) -> (Vec<CampaignWindow>, Vec<Diagnos
             "list at least one window: `{ id: w1, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }` or `{ every: 7d, first: 2026-12-05T22:00, length: 8h, count: 6 }`",
         ));
     }
-    let mut zoned: Vec<(
-        String,
-        ZonedDateTime,
-        ZonedDateTime,
-        &CampaignWindowFile,
-        bool,
-    )> = Vec::new();
-    let mut w = Vec::new();
+    let mut zoned: Vec<ZonedWindow<'_>> = Vec::new();
     for (i, e) in s.windows.iter().enumerate() {
-        let path = format!("campaign.windows[{i}]");
-        let listed = e.id.is_some() || e.start.is_some() || e.deadline.is_some();
-        let recurring =
-            e.every.is_some() || e.first.is_some() || e.length.is_some() || e.count.is_some();
-        let parse = |f: &str, t: &Text, warnings: &mut Vec<Diagnostic>| {
-            time::parse_local(t.as_str(), &tz, warnings)
-                .map_err(|e| time_diag(format!("{path}.{f}"), e))
-        };
-        match (listed, recurring) {
-            (true, true) | (false, false) => diags.push(diag(
-                "E151",
-                path.clone(),
-                if listed { "the window mixes a listed window (`id`, `start`, `deadline`) and a recurring one (`every`, `first`, `length`, `count`)" } else { "the window gives neither `id`, `start`, `deadline` nor `every`, `first`, `length`, `count`" },
-                "write `{ id: w1, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }` or `{ every: 7d, first: 2026-12-12T22:00, length: 8h, count: 5 }`",
-            )),
-            (true, false) => {
-                let missing: Vec<&str> = [("id", e.id.is_none()), ("start", e.start.is_none()), ("deadline", e.deadline.is_none())]
-                    .into_iter().filter(|x| x.1).map(|x| x.0).collect();
-                if !missing.is_empty() {
-                    diags.push(diag("E151", path.clone(), format!("the window has no `{}`", missing.join("`, `")),
-                        "a listed window gives `id`, `start` and `deadline` (local times in `campaign.timezone`)"));
-                    continue;
-                }
-                let (Some(id), Some(st), Some(dl)) = (&e.id, &e.start, &e.deadline) else { continue };
-                let (a, b) = (parse("start", st, &mut w), parse("deadline", dl, &mut w));
-                match (a, b) {
-                    (Ok(a), Ok(b)) => zoned.push((id.clone(), a, b, e, false)),
-                    (a, b) => diags.extend(a.err().into_iter().chain(b.err())),
-                }
-            }
-            (false, true) => {
-                let missing: Vec<&str> = [("every", e.every.is_none()), ("first", e.first.is_none()), ("length", e.length.is_none()), ("count", e.count.is_none())]
-                    .into_iter().filter(|x| x.1).map(|x| x.0).collect();
-                if !missing.is_empty() {
-                    diags.push(diag("E151", path.clone(), format!("the recurring window has no `{}`", missing.join("`, `")),
-                        "a recurring window gives `every`, `first`, `length` and `count`; its ids are the start dates"));
-                    continue;
-                }
-                let (Some(every), Some(first), Some(length), Some(count)) = (&e.every, &e.first, &e.length, e.count) else { continue };
-                let every_m = time::parse_duration(every.as_str()).map_err(|e| time_diag(format!("{path}.every"), e));
-                let length_m = time::parse_duration(length.as_str()).map_err(|e| time_diag(format!("{path}.length"), e));
-                let first_z = parse("first", first, &mut w);
-                let (every_m, length_m, first_z) = match (every_m, length_m, first_z) {
-                    (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-                    (a, b, c) => {
-                        diags.extend(a.err().into_iter().chain(b.err()).chain(c.err()));
-                        continue;
-                    }
-                };
-                if count < 1 || count as usize > MAX_WINDOWS {
-                    diags.push(diag("E151", format!("{path}.count"), format!("count {count} is not between 1 and {MAX_WINDOWS}"), "give how many windows the series has"));
-                    continue;
-                }
-                if every_m < 1 || length_m < 1 || length_m > every_m {
-                    diags.push(diag("E151", path.clone(), format!("`every: {every}` and `length: {length}`: the length must be positive and no longer than the step (windows would overlap)"), "e.g. `every: 7d, length: 8h`"));
-                    continue;
-                }
-                for k in 0..count {
-                    let step = if every_m % (24 * 60) == 0 {
-                        jiff::Span::new().days(every_m / (24 * 60) * k)
-                    } else {
-                        jiff::Span::new().minutes(every_m * k)
-                    };
-                    let Ok(a) = first_z.checked_add(step) else { continue };
-                    let Ok(b) = a.checked_add(jiff::SignedDuration::from_mins(length_m)) else { continue };
-                    zoned.push((a.strftime("%Y-%m-%d").to_string(), a, b, e, true));
-                }
-            }
-        }
+        read_window_entry(i, e, &tz, &mut zoned, &mut diags);
     }
     // Recurring ids by date; by date and time when two share a date.
     let dates: Vec<String> = zoned.iter().filter(|z| z.4).map(|z| z.0.clone()).collect();
@@ -663,9 +588,112 @@ fn resolve_windows(s: &CampaignSectionFile) -> (Vec<CampaignWindow>, Vec<Diagnos
     let Some(origin) = zoned.first().map(|z| z.1.clone()) else {
         return (Vec::new(), diags);
     };
+    let out = checked_windows(s, &zoned, &origin, &mut diags);
+    (out, diags)
+}
+
+/// A window entry as read: its id, start, deadline, the entry, and whether
+/// it came from a recurring series.
+type ZonedWindow<'a> = (
+    String,
+    ZonedDateTime,
+    ZonedDateTime,
+    &'a CampaignWindowFile,
+    bool,
+);
+
+/// Reads entry `i` of `campaign.windows` (one listed window or a whole
+/// recurring series) into `zoned`, or says what is wrong with it.
+fn read_window_entry<'a>(
+    i: usize,
+    e: &'a CampaignWindowFile,
+    tz: &jiff::tz::TimeZone,
+    zoned: &mut Vec<ZonedWindow<'a>>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut w = Vec::new();
+    let path = format!("campaign.windows[{i}]");
+    let listed = e.id.is_some() || e.start.is_some() || e.deadline.is_some();
+    let recurring =
+        e.every.is_some() || e.first.is_some() || e.length.is_some() || e.count.is_some();
+    let parse = |f: &str, t: &Text, warnings: &mut Vec<Diagnostic>| {
+        time::parse_local(t.as_str(), tz, warnings).map_err(|e| time_diag(format!("{path}.{f}"), e))
+    };
+    match (listed, recurring) {
+        (true, true) | (false, false) => diags.push(diag(
+            "E151",
+            path.clone(),
+            if listed { "the window mixes a listed window (`id`, `start`, `deadline`) and a recurring one (`every`, `first`, `length`, `count`)" } else { "the window gives neither `id`, `start`, `deadline` nor `every`, `first`, `length`, `count`" },
+            "write `{ id: w1, start: 2026-12-05T22:00, deadline: 2026-12-06T06:00 }` or `{ every: 7d, first: 2026-12-12T22:00, length: 8h, count: 5 }`",
+        )),
+        (true, false) => {
+            let missing: Vec<&str> = [("id", e.id.is_none()), ("start", e.start.is_none()), ("deadline", e.deadline.is_none())]
+                .into_iter().filter(|x| x.1).map(|x| x.0).collect();
+            if !missing.is_empty() {
+                diags.push(diag("E151", path.clone(), format!("the window has no `{}`", missing.join("`, `")),
+                    "a listed window gives `id`, `start` and `deadline` (local times in `campaign.timezone`)"));
+                return;
+            }
+            let (Some(id), Some(st), Some(dl)) = (&e.id, &e.start, &e.deadline) else { return };
+            let (a, b) = (parse("start", st, &mut w), parse("deadline", dl, &mut w));
+            match (a, b) {
+                (Ok(a), Ok(b)) => zoned.push((id.clone(), a, b, e, false)),
+                (a, b) => diags.extend(a.err().into_iter().chain(b.err())),
+            }
+        }
+        (false, true) => {
+            let missing: Vec<&str> = [("every", e.every.is_none()), ("first", e.first.is_none()), ("length", e.length.is_none()), ("count", e.count.is_none())]
+                .into_iter().filter(|x| x.1).map(|x| x.0).collect();
+            if !missing.is_empty() {
+                diags.push(diag("E151", path.clone(), format!("the recurring window has no `{}`", missing.join("`, `")),
+                    "a recurring window gives `every`, `first`, `length` and `count`; its ids are the start dates"));
+                return;
+            }
+            let (Some(every), Some(first), Some(length), Some(count)) = (&e.every, &e.first, &e.length, e.count) else { return };
+            let every_m = time::parse_duration(every.as_str()).map_err(|e| time_diag(format!("{path}.every"), e));
+            let length_m = time::parse_duration(length.as_str()).map_err(|e| time_diag(format!("{path}.length"), e));
+            let first_z = parse("first", first, &mut w);
+            let (every_m, length_m, first_z) = match (every_m, length_m, first_z) {
+                (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+                (a, b, c) => {
+                    diags.extend(a.err().into_iter().chain(b.err()).chain(c.err()));
+                    return;
+                }
+            };
+            if count < 1 || count as usize > MAX_WINDOWS {
+                diags.push(diag("E151", format!("{path}.count"), format!("count {count} is not between 1 and {MAX_WINDOWS}"), "give how many windows the series has"));
+                return;
+            }
+            if every_m < 1 || length_m < 1 || length_m > every_m {
+                diags.push(diag("E151", path.clone(), format!("`every: {every}` and `length: {length}`: the length must be positive and no longer than the step (windows would overlap)"), "e.g. `every: 7d, length: 8h`"));
+                return;
+            }
+            for k in 0..count {
+                let step = if every_m % (24 * 60) == 0 {
+                    jiff::Span::new().days(every_m / (24 * 60) * k)
+                } else {
+                    jiff::Span::new().minutes(every_m * k)
+                };
+                let Ok(a) = first_z.checked_add(step) else { return };
+                let Ok(b) = a.checked_add(jiff::SignedDuration::from_mins(length_m)) else { return };
+                zoned.push((a.strftime("%Y-%m-%d").to_string(), a, b, e, true));
+            }
+        }
+    }
+}
+
+/// The windows read, each checked (a deadline after its start, within a
+/// year, an id of its own, no overlap with the one before), in minutes from
+/// `origin`, the first window's start.
+fn checked_windows(
+    s: &CampaignSectionFile,
+    zoned: &[ZonedWindow<'_>],
+    origin: &ZonedDateTime,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<CampaignWindow> {
     let mins = |z: &ZonedDateTime| origin.duration_until(z).as_secs().div_euclid(60);
     let mut out: Vec<CampaignWindow> = Vec::new();
-    for (id, a, b, e, _) in &zoned {
+    for (id, a, b, e, _) in zoned {
         let (sm, em) = (mins(a), mins(b));
         if em <= sm {
             diags.push(diag(
@@ -728,7 +756,7 @@ fn resolve_windows(s: &CampaignSectionFile) -> (Vec<CampaignWindow>, Vec<Diagnos
             change: e.change.clone().or_else(|| s.change.clone()),
         });
     }
-    (out, diags)
+    out
 }
 
 /// The campaign's own rules on the tasks (E154–E156), the whole campaign
