@@ -107,12 +107,11 @@ fn writer_tasks(ctx: &Ctx, sc: &SchemaChange) -> Vec<usize> {
         return Vec::new();
     }
     let own = format!("{}.", sc.id);
-    (0..ctx.inv.tasks.len())
+    super::tasks_on_any(&ctx.by_system, &sc.writers)
+        .into_iter()
         .filter(|&t| {
             let task = ctx.task(t);
-            task.parent != sc.deploy
-                && !task.id.starts_with(&own)
-                && task.systems.iter().any(|s| sc.writers.contains(s))
+            task.parent != sc.deploy && !task.id.starts_with(&own)
         })
         .collect()
 }

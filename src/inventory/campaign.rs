@@ -363,13 +363,6 @@ fn names_of(whole: &Inventory, file: &InventoryFile) -> HashMap<String, usize> {
     m
 }
 
-/// Is the text a campaign file (a mapping with a `campaign` key)? A file
-/// that cannot be read as YAML or JSON is not (the ordinary loader reports
-/// it).
-pub fn is_campaign_text(text: &str, format: Format) -> bool {
-    matches!(parse_value(text, format), Ok(serde_json::Value::Object(m)) if m.contains_key("campaign"))
-}
-
 fn diag(
     code: &'static str,
     path: impl Into<String>,

@@ -159,9 +159,12 @@ pub fn campaign_bounds(c: &Campaign) -> Result<CampaignBounds, NoPlan> {
         ))
     })?;
     let last_window = earliest.iter().copied().max().unwrap_or(0);
-    for (k, team) in c.whole.teams.iter().enumerate() {
-        let (work, room) = team_work(c, &domains, k);
-        let all: i64 = room.iter().sum();
+    // Each team's work and its room per window, once for the proof and the bound.
+    let team_rooms: Vec<(i64, Vec<i64>)> = (0..c.whole.teams.len())
+        .map(|k| team_work(c, &domains, k))
+        .collect();
+    for (team, (work, room)) in c.whole.teams.iter().zip(&team_rooms) {
+        let (work, all) = (*work, room.iter().sum::<i64>());
         if work > all {
             return Err(NoPlan::Infeasible(format!(
                 "team {}'s {} of work is more than its hours in every window its tasks may use ({})",
@@ -171,7 +174,7 @@ pub fn campaign_bounds(c: &Campaign) -> Result<CampaignBounds, NoPlan> {
             )));
         }
     }
-    let (windows, windows_why) = windows_bound(c, &members, &domains);
+    let (windows, windows_why) = windows_bound(c, &members, &domains, &team_rooms);
     Ok(CampaignBounds {
         domains,
         windows,
@@ -183,7 +186,12 @@ pub fn campaign_bounds(c: &Campaign) -> Result<CampaignBounds, NoPlan> {
 /// The largest of: domains no window shares (each needs its own window),
 /// chains of `after` and `later_window_than` that no one window can hold,
 /// and each team's work against the most the windows can give it.
-fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -> (usize, String) {
+fn windows_bound(
+    c: &Campaign,
+    members: &[Vec<usize>],
+    domains: &[Vec<usize>],
+    team_rooms: &[(i64, Vec<i64>)],
+) -> (usize, String) {
     let mut best = (
         usize::from(!c.tasks.is_empty()),
         "a task to run".to_string(),
@@ -212,8 +220,8 @@ fn windows_bound(c: &Campaign, members: &[Vec<usize>], domains: &[Vec<usize>]) -
         best = chain;
     }
     // Team work against the most generous hours of the windows its tasks may use.
-    for (k, team) in c.whole.teams.iter().enumerate() {
-        let (work, room) = team_work(c, domains, k);
+    for (team, (work, room)) in c.whole.teams.iter().zip(team_rooms) {
+        let work = *work;
         if work == 0 {
             continue;
         }

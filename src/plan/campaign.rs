@@ -75,15 +75,3 @@ pub struct CampaignWindowPlan {
     /// The plan of the window (`windowplan-plan/1`).
     pub plan: Plan,
 }
-
-/// Whether the text is a campaign plan (its `format` says so).
-pub fn is_campaign_plan(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| {
-            v.get("format")
-                .and_then(|f| f.as_str())
-                .map(|f| f == CAMPAIGN_FORMAT)
-        })
-        .unwrap_or(false)
-}

@@ -246,6 +246,7 @@ impl Plan {
                         }
                     }
                 }
+                let part = inv.schema_change_of(t);
                 PlannedTask {
                     id: t.id.clone(),
                     takes_down,
@@ -265,9 +266,8 @@ impl Plan {
                         contact: t.meta.contact.clone(),
                         notes: t.meta.notes.clone(),
                         rollback: t.meta.rollback.clone(),
-                        schema_change: inv.schema_change_of(t).map(|(sc, _)| sc.id.clone()),
-                        schema_step: inv
-                            .schema_change_of(t)
+                        schema_change: part.map(|(sc, _)| sc.id.clone()),
+                        schema_step: part
                             .map(|(_, step)| step.map_or("deploy", |s| s.name()).to_string()),
                     },
                 }

@@ -65,7 +65,8 @@ pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
         "{:<14} {:<26} {:>7} {:>8} {:>10}  {}\n",
         "window", "start", "changes", "length", "downtime", "status"
     ));
-    for r in rows(plan, inventories) {
+    let rows = rows(plan, inventories);
+    for r in &rows {
         out.push_str(&format!(
             "{:<14} {:<26} {:>7} {:>8} {:>10}  {}\n",
             r.id,
@@ -90,7 +91,7 @@ pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
             plan.windows_free.join(", ")
         ));
     }
-    for r in rows(plan, inventories) {
+    for r in &rows {
         out.push_str(&format!("{}: {}\n", r.id, r.changes.join(", ")));
     }
     crate::base::text::escape_hidden(&out).into_owned()

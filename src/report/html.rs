@@ -139,7 +139,7 @@ pub fn render_with(
 
     tasks_section(&mut s, inv, &rows, critical);
 
-    s.push_str(&super::schema_changes::html(inv, plan, html_escape));
+    s.push_str(&super::schema_changes::html(inv, plan));
 
     services_section(&mut s, inv, plan);
 

@@ -7,7 +7,7 @@
 //! in window <id>"). One reading of the plan ([`views`]) for the Markdown pack, the
 //! HTML page and the terminal table.
 
-use super::rows::wall_short;
+use super::rows::{html_escape, wall_short};
 use crate::base::{fmt_minutes, Time};
 use crate::inventory::{Inventory, SchemaChange, SchemaStep};
 use crate::plan::Plan;
@@ -192,7 +192,8 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
 }
 
 /// The HTML page's "Schema changes" section; empty without any.
-pub fn html(inv: &Inventory, plan: &Plan, esc: impl Fn(&str) -> String) -> String {
+pub fn html(inv: &Inventory, plan: &Plan) -> String {
+    let esc = html_escape;
     let mut s = String::new();
     let views = views(inv, plan);
     if views.is_empty() {

@@ -13,20 +13,22 @@
 //! deadline is a schedule of the problem, and a relaxed optimum that ends
 //! by the deadline is an optimum of the problem.
 //!
-//! The stage proves what it can once, on the problem itself, before either
-//! run: what needs no search, the precheck (an activity with no room before
-//! the deadline, a deadline below the critical path and resource work), and
-//! the destructive bound (for a twentieth of the time). That bound is a
-//! bound of the relaxed problem too (a relaxed schedule shorter than it
-//! would end by the deadline, so be a schedule of the problem shorter than
-//! its bound), so both runs start from it (`SolveOptions::known_lower_bound`)
+//! The stage proves what it can on the problem itself before either run:
+//! what needs no search, the precheck (an activity with no room before the
+//! deadline, a deadline below the critical path and resource work), and the
+//! destructive bound (for a twentieth of the time). That bound is a bound
+//! of the relaxed problem too (a relaxed schedule shorter than it would end
+//! by the deadline, so be a schedule of the problem shorter than its
+//! bound), so both runs start from it (`SolveOptions::known_lower_bound`)
 //! instead of proving it again, and the relaxed run can stop at a schedule
-//! that meets it. The relaxed run gets a third of the time, the problem
+//! that meets it. Only the bound is shared: each run still repeats the
+//! cheap precheck analysis on the problem it is given (the analysed
+//! instance is not passed down). The relaxed run gets a third of the time, the problem
 //! itself the rest, and the better schedule is kept.
 
 use super::bounds;
 use super::clock;
-use super::precheck::{analyse, outcome_without_search};
+use super::precheck::{analyse, deadline_refuted, outcome_without_search};
 use super::{Outcome, SolveOptions};
 use crate::model::Problem;
 use std::sync::atomic::AtomicBool;
@@ -64,9 +66,7 @@ pub(super) fn relaxed_first(problem: &Problem, opts: &SolveOptions, next: Next) 
         |_| true,
     );
     if bound > deadline {
-        return Outcome::Infeasible(format!(
-            "no schedule ends by the deadline {deadline}: resource capacities and time lags need at least {bound}"
-        ));
+        return deadline_refuted(deadline, bound);
     }
     let loosened = deadline.saturating_mul(2).max(deadline);
     if loosened == deadline || opts.stop_requested() {

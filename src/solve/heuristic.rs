@@ -5,7 +5,7 @@
 use super::bounds;
 use super::clock;
 use super::instance::Instance;
-use super::precheck::{analyse, outcome_without_search, refute_any_schedule};
+use super::precheck::{analyse, deadline_refuted, outcome_without_search, refute_any_schedule};
 use super::search;
 use super::sgs;
 use super::{Outcome, Solution, SolveOptions};
@@ -50,9 +50,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     );
     if let Some(d) = problem.deadline {
         if lb > d {
-            return Outcome::Infeasible(format!(
-                "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
-            ));
+            return deadline_refuted(d, lb);
         }
     }
     let budget = opts.time_limit.mul_f64(0.93);
@@ -90,9 +88,7 @@ pub fn solve_heuristic(problem: &Problem, opts: &SolveOptions) -> Outcome {
     let best = candidates.into_iter().min_by_key(|c| c.key());
     if let Some(d) = problem.deadline {
         if lb > d && best.as_ref().is_none_or(|c| c.penalty > 0) {
-            return Outcome::Infeasible(format!(
-                "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
-            ));
+            return deadline_refuted(d, lb);
         }
     }
     match best {

@@ -160,7 +160,7 @@ fn shortest_makespan(problem: &Problem, opts: &SolveOptions) -> Outcome {
 
 /// The search stage: the deadline stage (`deadline::relaxed_first`: a
 /// problem with a deadline solved first with it loosened, both runs from
-/// the precheck and bound it proves once) over the portfolio
+/// the destructive bound it proves once) over the portfolio
 /// (`portfolio::solve`: precheck and proofs, bound, heuristic search beside
 /// the exact engine, verify), on several threads, or on one thread counting
 /// work (both runs of the deadline stage on the one work clock, so that the

@@ -13,6 +13,14 @@ use crate::model::{verify::verify, Problem, Time};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
+/// The proof that no schedule ends by the deadline `d`: a lower bound
+/// `lb` above it (one wording for the deadline stage and the heuristic).
+pub(super) fn deadline_refuted(d: Time, lb: Time) -> Outcome {
+    Outcome::Infeasible(format!(
+        "no schedule ends by the deadline {d}: resource capacities and time lags need at least {lb}"
+    ))
+}
+
 /// Why a problem has no schedule, when that shows before any search (see
 /// [`CoreReason`]); None when it does not (or the problem is malformed).
 pub fn diagnose(problem: &Problem) -> Option<CoreReason> {
