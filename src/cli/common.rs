@@ -331,8 +331,7 @@ pub fn read_checked_plan(
     purpose: &str,
 ) -> Result<(Vec<windowplan::model::Time>, windowplan::plan::SavedFigures), u8> {
     let (starts, saved, text) = read_plan_file(inv, plan_path, limits)?;
-    let mut violations = windowplan::check::check(inv, &starts);
-    violations.extend(windowplan::check::claims::check_claims(inv, &starts, &text));
+    let violations = plan_violations(inv, &starts, &text);
     if !violations.is_empty() {
         eprint!("{}", windowplan::report::violations(&violations));
         eprintln!("the plan breaks the rules above, or states what its times contradict; fix it (or re-plan) before {purpose}");
@@ -358,11 +357,20 @@ pub fn load_and_check_plan(
 > {
     let inv = load(inv_path, limits)?;
     let (starts, _, text) = read_plan_file(&inv, plan_path, limits)?;
-    let mut violations = windowplan::check::check(&inv, &starts);
-    violations.extend(windowplan::check::claims::check_claims(
-        &inv, &starts, &text,
-    ));
+    let violations = plan_violations(&inv, &starts, &text);
     Ok((inv, starts, violations))
+}
+
+/// Every rule a saved plan breaks and every figure its `text` states
+/// wrongly: what `check` verifies.
+fn plan_violations(
+    inv: &windowplan::inventory::Inventory,
+    starts: &[windowplan::model::Time],
+    text: &str,
+) -> Vec<windowplan::check::Violation> {
+    let mut violations = windowplan::check::check(inv, starts);
+    violations.extend(windowplan::check::claims::check_claims(inv, starts, text));
+    violations
 }
 
 /// Reads a saved plan's start times for `inv` (ours or hand-edited), the

@@ -438,7 +438,7 @@ pub fn load_campaign_str(
         }
     };
     check_limits(&file, limits).map_err(|d| fail(vec![d]))?;
-    let campaign = campaign_from_parts(section, file).map_err(fail)?;
+    let campaign = campaign_from_windows(section, windows, Vec::new(), file).map_err(fail)?;
     Ok(Some(campaign))
 }
 
@@ -449,9 +449,20 @@ pub fn load_campaign_str(
 /// before this.
 pub fn campaign_from_parts(
     section: CampaignSectionFile,
+    file: InventoryFile,
+) -> Result<Campaign, Vec<Diagnostic>> {
+    let (windows, diags) = resolve_windows(&section);
+    campaign_from_windows(section, windows, diags, file)
+}
+
+/// [`campaign_from_parts`] with the section's windows already resolved and
+/// what was wrong with them (`diags`), so that loading resolves them once.
+fn campaign_from_windows(
+    section: CampaignSectionFile,
+    windows: Vec<CampaignWindow>,
+    mut diags: Vec<Diagnostic>,
     mut file: InventoryFile,
 ) -> Result<Campaign, Vec<Diagnostic>> {
-    let (windows, mut diags) = resolve_windows(&section);
     let objective = resolve_objective(&section, &mut diags);
     if !diags.is_empty() || windows.is_empty() {
         return Err(diags);
