@@ -845,7 +845,10 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         .build()
         .ok();
     let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
-    let mut cache: HashMap<(usize, Vec<usize>), Result<Plan, String>> = HashMap::new();
+    // Each (window, tasks) planned once: its plan with the window's own
+    // inventory (kept, so that building the campaign plan validates nothing
+    // again), or why it failed.
+    let mut cache: WindowCache = HashMap::new();
     let mut notes = Vec::new();
     let tries: Vec<usize> = if by_last {
         (b.last_window + 1..=c.windows.len()).collect()
@@ -904,10 +907,12 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                                 progress: None,
                                 ..opts.clone()
                             };
-                            plan_inventory(&inv, &o).map_err(|e| {
-                                let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
-                                format!("window {}: {why}", c.windows[*w].id)
-                            })
+                            plan_inventory(&inv, &o)
+                                .map(|plan| (plan, inv))
+                                .map_err(|e| {
+                                    let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
+                                    format!("window {}: {why}", c.windows[*w].id)
+                                })
                         }
                     },
                 };
@@ -957,12 +962,16 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
     )))
 }
 
+/// Each (window, its tasks) planned: the plan and the window's inventory,
+/// or why it failed.
+type WindowCache = HashMap<(usize, Vec<usize>), Result<(Plan, Inventory), String>>;
+
 /// The campaign plan of an assignment whose every window was planned.
 fn build(
     c: &Campaign,
     b: &CampaignBounds,
     groups: &[(usize, Vec<usize>)],
-    cache: &HashMap<(usize, Vec<usize>), Result<Plan, String>>,
+    cache: &WindowCache,
     notes: Vec<String>,
 ) -> CampaignResult {
     let mut assignment = BTreeMap::new();
@@ -973,14 +982,13 @@ fn build(
     let mut each_optimal = true;
     for g in groups {
         let (w, members) = g;
-        let Ok(plan) = &cache[g] else { continue };
-        let Ok(inv) = c.window_inventory(*w, members) else {
+        let Ok((plan, inv)) = &cache[g] else {
             continue;
         };
         for &t in members {
             assignment.insert(c.tasks[t].id.clone(), c.windows[*w].id.clone());
         }
-        downtime += weighted_downtime(&inv, plan);
+        downtime += weighted_downtime(inv, plan);
         length += plan.length_minutes;
         each_optimal &= plan.status == "optimal";
         let deadline = inv.window.deadline.unwrap_or(0);
@@ -990,7 +998,7 @@ fn build(
             deadline: rfc3339(&inv.window, deadline),
             plan: plan.clone(),
         });
-        inventories.push(inv);
+        inventories.push(inv.clone());
     }
     let mut window_of = vec![None; c.tasks.len()];
     for (w, members) in groups {
