@@ -158,8 +158,8 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
         let _ = writeln!(
             s,
             "### {} (database {})\n",
-            super::rows::md_cell(&v.sc.id),
-            super::rows::md_cell(&inv.systems[v.sc.database].id)
+            super::rows::md_text_cell(&v.sc.id),
+            super::rows::md_text_cell(&inv.systems[v.sc.database].id)
         );
         let _ = writeln!(s, "| Step | Task | Start | End | |\n|---|---|---|---|---|");
         for r in &v.rows {
@@ -172,7 +172,7 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
                 s,
                 "| {} | {} | {} | {} | {} |",
                 r.part,
-                super::rows::md_cell(&r.id),
+                super::rows::md_text_cell(&r.id),
                 wall_short(&inv.window.at(r.start)),
                 wall_short(&inv.window.at(r.end)),
                 note
@@ -182,7 +182,7 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
             let _ = writeln!(
                 s,
                 "| contract | {} | — | — | **{}** |",
-                super::rows::md_cell(&v.sc.step_id(SchemaStep::Contract)),
+                super::rows::md_text_cell(&v.sc.step_id(SchemaStep::Contract)),
                 super::rows::md_cell(&elsewhere(v.sc))
             );
         }
