@@ -292,7 +292,7 @@ class Suite:
         r = wp("availability", base_path, "--format", "json", "--time-limit", "2s")
         if r.returncode != 0:
             raise RuntimeError(f"availability {base_path}: {r.stderr.strip()}")
-        floor = {s["service"]: s["least_downtime_minutes"] for s in json.loads(r.stdout)}
+        floor = {s["service"]: s["least_downtime_minutes"] for s in json.loads(r.stdout)["services"]}
         self.add(fam, n, f"{tag}-maxdown-at", limited(floor), None, "unknown",
                  "each service's max_downtime at its floor (availability)")
         self.add(fam, n, f"{tag}-maxdown-up", limited({k: v + 15 for k, v in floor.items()}),

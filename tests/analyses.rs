@@ -80,7 +80,7 @@ fn availability_counts_planned_outages_on_the_payments_example() {
         .arg(example("payments.yaml")));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let v = out.json();
-    let pay = entry(&v, "service", "payments");
+    let pay = entry(&v["services"], "service", "payments");
     let floor = pay["least_downtime_minutes"].as_i64().unwrap();
     assert!(floor >= 30, "{pay}");
     assert!(pay["planned_downtime_minutes"].as_i64().unwrap() >= floor);

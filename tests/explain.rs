@@ -121,7 +121,7 @@ fn availability_names_the_single_points_and_verifies_suggestions() {
             .args(["availability", "--format", "json", "--time-limit", "2s"])
             .arg(bank()),
     );
-    let payments = entry(&v, "service", "card-payments");
+    let payments = entry(&v["services"], "service", "card-payments");
     // core-db-a carries patch-db-a (50m) and schema-v42 (45m), one at a time.
     assert_eq!(payments["least_downtime_minutes"], 95);
     assert_eq!(payments["single_points"][0]["system"], "core-db-a");

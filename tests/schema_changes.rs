@@ -578,15 +578,20 @@ fn availability_compares_a_blocking_change_with_expand_contract() {
     let w = worth(&inv, &base, &opts);
     assert_eq!(w.len(), 1);
     let (a, b) = (
-        w[0].blocking.as_ref().unwrap(),
-        w[0].expand_contract.as_ref().unwrap(),
+        w[0].as_written.planned().unwrap(),
+        w[0].expand_contract.planned().unwrap(),
     );
     assert_eq!(a.length_minutes, 40);
-    assert_eq!(a.downtime, vec![("orders".to_string(), 20)]);
+    assert_eq!(a.downtime.len(), 1);
+    assert_eq!((a.downtime[0].service.as_str(), a.downtime[0].minutes), ("orders", 20));
     assert_eq!(b.length_minutes, 60);
     assert_eq!(b.status, "optimal");
-    assert_eq!(b.downtime, vec![("orders".to_string(), 0)]);
+    assert_eq!((b.downtime[0].service.as_str(), b.downtime[0].minutes), ("orders", 0));
+    assert_eq!(w[0].saving.len(), 1);
+    assert_eq!(w[0].saving[0].saved_minutes, 20);
+    assert_eq!(w[0].length_added_minutes, Some(20));
     assert_eq!(w[0].windows_added, 1);
+    assert!(w[0].windows_added_assumed);
     // The alternative is a schema change the checker reads: a plan with the
     // deploy before the expand is refused by rule `schema_change`.
     let (alt, _) = alternative(&inv, inv.task_index("orders-ddl").unwrap());

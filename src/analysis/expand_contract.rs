@@ -29,6 +29,15 @@ use serde::Serialize;
 /// has no deploy task after the blocking change.
 pub const ASSUMED_DEPLOY_MINUTES: Time = 10;
 
+/// A service's downtime in one plan, in minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceMinutes {
+    /// The service id.
+    pub service: String,
+    /// Its downtime in the plan, in minutes.
+    pub minutes: Time,
+}
+
 /// One plan's figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FormFigures {
@@ -36,8 +45,61 @@ pub struct FormFigures {
     pub length_minutes: Time,
     /// `optimal` or `feasible`.
     pub status: String,
-    /// Each service's downtime, in minutes, in inventory order.
-    pub downtime: Vec<(String, Time)>,
+    /// Each service's downtime, in inventory order.
+    pub downtime: Vec<ServiceMinutes>,
+}
+
+/// What planning one form gave: a checked plan's figures, or why there is
+/// none (JSON: `result` is `planned`, `infeasible` or `not_found`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum FormOutcome {
+    /// A plan the independent checker accepted.
+    Planned(FormFigures),
+    /// Proven: no plan exists.
+    Infeasible {
+        /// Why, in words.
+        reason: String,
+    },
+    /// No plan found in the time given (not a proof).
+    NotFound {
+        /// What the search said.
+        reason: String,
+    },
+}
+
+impl FormOutcome {
+    /// The figures, when planned.
+    pub fn planned(&self) -> Option<&FormFigures> {
+        match self {
+            FormOutcome::Planned(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Why there is no plan, in words (`None` when planned).
+    pub fn why_not(&self) -> Option<String> {
+        match self {
+            FormOutcome::Planned(_) => None,
+            FormOutcome::Infeasible { reason } => Some(format!("proven: no plan exists: {reason}")),
+            FormOutcome::NotFound { reason } => Some(format!(
+                "no plan found in the time given (not a proof): {reason}"
+            )),
+        }
+    }
+}
+
+/// What one service saves done expand/contract, in minutes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServiceSaving {
+    /// The service id.
+    pub service: String,
+    /// Its downtime in the plan as written.
+    pub as_written_minutes: Time,
+    /// Its downtime in the expand/contract plan.
+    pub expand_contract_minutes: Time,
+    /// `as_written_minutes − expand_contract_minutes` (negative: it costs).
+    pub saved_minutes: Time,
 }
 
 /// A blocking schema change and what the expand/contract form would save
@@ -50,64 +112,153 @@ pub struct ExpandContractWorth {
     pub database: String,
     /// The systems it takes down (`down:`).
     pub app: Vec<String>,
-    /// How the alternative was built, where it assumes.
-    pub assumptions: Vec<String>,
-    /// The inventory as written; `Err` says why it has no plan.
-    pub blocking: Result<FormFigures, String>,
-    /// The expand/contract form; `Err` says why it has no plan.
-    pub expand_contract: Result<FormFigures, String>,
+    /// The inventory as written.
+    pub as_written: FormOutcome,
+    /// The expand/contract form.
+    pub expand_contract: FormOutcome,
+    /// Per service (inventory order), when both forms have a plan.
+    pub saving: Vec<ServiceSaving>,
+    /// The expand/contract window less the window as written, in minutes,
+    /// when both forms have a plan.
+    pub length_added_minutes: Option<Time>,
     /// Windows the expand/contract form adds (the contract's).
     pub windows_added: u32,
+    /// `windows_added` is the stated assumption of one window more for
+    /// the contract, not planned (always, for a single window).
+    pub windows_added_assumed: bool,
+    /// How the alternative was built, where it assumes.
+    pub assumptions: Vec<String>,
 }
 
 /// The tasks that are a blocking schema change: an outage of exactly one
 /// system that takes other systems down with it.
 pub fn blocking_changes(inv: &Inventory) -> Vec<usize> {
     (0..inv.tasks.len())
-        .filter(|&b| {
-            let t = &inv.tasks[b];
-            t.outage && t.systems.len() == 1 && !t.down.is_empty() && t.step.is_none()
-        })
+        .filter(|&b| not_blocking(inv, b).is_none())
         .collect()
 }
 
-fn figures(p: &PlanResult) -> Result<FormFigures, String> {
+/// Why task `b` is not a blocking schema change (`None` when it is).
+fn not_blocking(inv: &Inventory, b: usize) -> Option<&'static str> {
+    let t = &inv.tasks[b];
+    if t.step.is_some() || t.id != t.parent {
+        Some("it has steps or runs on a cluster (a blocking schema change is one outage of one system)")
+    } else if inv.schema_change_of(t).is_some() {
+        Some("it is a step or the deploy of a schema change already written expand/contract")
+    } else if !t.outage {
+        Some("it is not an outage (`outage: false`)")
+    } else if t.systems.len() != 1 {
+        Some("it runs on more than one system (a blocking schema change is an outage of one database)")
+    } else if t.down.is_empty() {
+        Some("it takes nothing else down (no `down:` naming the app it stops)")
+    } else {
+        None
+    }
+}
+
+/// The blocking schema changes named by `ids` (file task ids), in the
+/// order given; an error names the first id that is no task or no
+/// blocking schema change, and why.
+pub fn named_blocking_changes(inv: &Inventory, ids: &[String]) -> Result<Vec<usize>, String> {
+    let mut out = Vec::new();
+    for id in ids {
+        let Some(b) = inv.tasks.iter().position(|t| t.parent == *id) else {
+            return Err(format!("`{id}` is no task of the inventory"));
+        };
+        if let Some(why) = not_blocking(inv, b) {
+            return Err(format!(
+                "task `{id}` is not a blocking schema change: {why}"
+            ));
+        }
+        if !out.contains(&b) {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+fn outcome(p: &PlanResult) -> FormOutcome {
     match p {
-        Ok(plan) => Ok(FormFigures {
+        Ok(plan) => FormOutcome::Planned(FormFigures {
             length_minutes: plan.length_minutes,
             status: plan.status.clone(),
             downtime: plan
                 .services
                 .iter()
-                .map(|s| (s.id.clone(), s.downtime_minutes))
+                .map(|s| ServiceMinutes {
+                    service: s.id.clone(),
+                    minutes: s.downtime_minutes,
+                })
                 .collect(),
         }),
-        Err(crate::error::NoPlan::Infeasible(why)) => Err(format!("proven: no plan exists: {why}")),
-        Err(crate::error::NoPlan::NotFound(why)) => Err(format!(
-            "no plan found in the time given (not a proof): {why}"
-        )),
+        Err(crate::error::NoPlan::Infeasible(why)) => FormOutcome::Infeasible {
+            reason: why.clone(),
+        },
+        Err(crate::error::NoPlan::NotFound(why)) => FormOutcome::NotFound {
+            reason: why.clone(),
+        },
     }
+}
+
+/// Per service, the downtime of both plans and the saving.
+fn savings(a: &FormFigures, b: &FormFigures) -> Vec<ServiceSaving> {
+    a.downtime
+        .iter()
+        .filter_map(|x| {
+            let y = b.downtime.iter().find(|y| y.service == x.service)?;
+            Some(ServiceSaving {
+                service: x.service.clone(),
+                as_written_minutes: x.minutes,
+                expand_contract_minutes: y.minutes,
+                saved_minutes: x.minutes - y.minutes,
+            })
+        })
+        .collect()
 }
 
 /// For each blocking change, both forms planned (`base` is the plan of the
 /// inventory as written).
 pub fn worth(inv: &Inventory, base: &PlanResult, opts: &SolveOptions) -> Vec<ExpandContractWorth> {
-    let blocking = blocking_changes(inv);
-    let short = short_options(opts, blocking.len());
-    blocking
-        .into_par_iter()
-        .map(|b| {
+    worth_of(inv, &blocking_changes(inv), base, opts)
+}
+
+/// [`worth`] for the blocking changes `tasks` (from [`blocking_changes`]
+/// or [`named_blocking_changes`]), planned side by side, each with a share
+/// of `opts.time_limit`. Every plan is one the independent checker
+/// accepted (the pipeline's rule), and the alternative carries its
+/// `schema_changes` entry, so the checker holds it to the schema-change
+/// rules.
+pub fn worth_of(
+    inv: &Inventory,
+    tasks: &[usize],
+    base: &PlanResult,
+    opts: &SolveOptions,
+) -> Vec<ExpandContractWorth> {
+    let short = short_options(opts, tasks.len());
+    let as_written = outcome(base);
+    tasks
+        .par_iter()
+        .map(|&b| {
             let t = &inv.tasks[b];
             let (alt, assumptions) = alternative(inv, b);
-            let planned = crate::pipeline::plan_inventory(&alt, &short);
+            let planned = outcome(&crate::analysis::availability::plan_or_floor_proof(
+                &alt, &short,
+            ));
+            let (saving, length_added_minutes) = match (as_written.planned(), planned.planned()) {
+                (Some(a), Some(e)) => (savings(a, e), Some(e.length_minutes - a.length_minutes)),
+                _ => (Vec::new(), None),
+            };
             ExpandContractWorth {
                 task: t.id.clone(),
                 database: inv.systems[t.systems[0]].id.clone(),
                 app: t.down.iter().map(|&s| inv.systems[s].id.clone()).collect(),
-                assumptions,
-                blocking: figures(base),
-                expand_contract: figures(&planned),
+                as_written: as_written.clone(),
+                expand_contract: planned,
+                saving,
+                length_added_minutes,
                 windows_added: 1,
+                windows_added_assumed: true,
+                assumptions,
             }
         })
         .collect()

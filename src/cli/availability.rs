@@ -56,11 +56,11 @@ fn availability(inv_path: &Path, json: bool, opts: &SolveOptions, limits: &Limit
     let base = windowplan::analysis::availability::plan_or_floor_proof(&inv, &budget.limit(opts));
     let report = windowplan::analysis::availability::analyse_within(&inv, &base, opts, &budget);
     // Format 1.2: what each blocking schema change would save done
-    // expand/contract, each form planned and checked (text output).
+    // expand/contract, each form planned and checked.
+    let worth = windowplan::analysis::expand_contract::worth(&inv, &base, &budget.limit(opts));
     let text = if json {
-        windowplan::report::availability::json(&report)
+        windowplan::report::availability::json(&report, &worth)
     } else {
-        let worth = windowplan::analysis::expand_contract::worth(&inv, &base, &budget.limit(opts));
         let mut t = windowplan::report::availability::text(&report);
         t.push_str(&windowplan::report::availability::expand_contract_text(
             &worth,

@@ -78,9 +78,18 @@ pub fn change_words(change: &SuggestedChange) -> String {
     }
 }
 
-/// The availability report as JSON: the analysis's values, each suggested
-/// change also in words (`words`, as the text says it).
-pub fn json(report: &[ServiceAvailability]) -> String {
+/// The JSON format tag of `availability --format json`.
+pub const AVAILABILITY_FORMAT: &str = "windowplan-availability/1";
+
+/// The availability report as JSON: `{format, services, expand_contract}`.
+/// `services` holds the analysis's values per service, each suggested
+/// change also in words (`words`, as the text says it); `expand_contract`
+/// what each blocking schema change would save and cost done
+/// expand/contract (both forms planned and checked).
+pub fn json(
+    report: &[ServiceAvailability],
+    worth: &[crate::analysis::expand_contract::ExpandContractWorth],
+) -> String {
     let mut v = serde_json::to_value(report).unwrap_or_default();
     if let Some(services) = v.as_array_mut() {
         for (svc, a) in services.iter_mut().zip(report) {
@@ -92,7 +101,12 @@ pub fn json(report: &[ServiceAvailability]) -> String {
             }
         }
     }
-    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let doc = serde_json::json!({
+        "format": AVAILABILITY_FORMAT,
+        "services": v,
+        "expand_contract": worth,
+    });
+    let mut t = serde_json::to_string_pretty(&doc).unwrap_or_default();
     t.push('\n');
     t
 }
@@ -236,39 +250,49 @@ pub fn expand_contract_text(
             w.database,
             w.app.join(", ")
         );
-        match (&w.blocking, &w.expand_contract) {
-            (Ok(a), Ok(b)) => {
-                for ((id, before), (_, after)) in a.downtime.iter().zip(&b.downtime) {
-                    if before != after {
-                        let _ = writeln!(
-                            s,
-                            "  {id}: down {} instead of {} (saves {})",
-                            fmt_minutes(*after),
-                            fmt_minutes(*before),
-                            fmt_minutes(before - after)
-                        );
-                    }
+        match (w.as_written.planned(), w.expand_contract.planned()) {
+            (Some(a), Some(b)) => {
+                for g in w.saving.iter().filter(|g| g.saved_minutes != 0) {
+                    let verb = if g.saved_minutes > 0 { "saves" } else { "costs" };
+                    let _ = writeln!(
+                        s,
+                        "  {}: down {} instead of {} ({verb} {})",
+                        g.service,
+                        fmt_minutes(g.expand_contract_minutes),
+                        fmt_minutes(g.as_written_minutes),
+                        fmt_minutes(g.saved_minutes.abs())
+                    );
                 }
-                if a.downtime == b.downtime {
+                if w.saving.iter().all(|g| g.saved_minutes == 0) {
                     let _ = writeln!(s, "  no service's downtime changes");
                 }
                 let _ = writeln!(
                     s,
-                    "  costs: window {} instead of {} ({} plan), and {} more window for the contract",
+                    "  costs: window {} instead of {} ({} plan), and {} more window for the contract{}",
                     fmt_minutes(b.length_minutes),
                     fmt_minutes(a.length_minutes),
                     b.status,
-                    w.windows_added
+                    w.windows_added,
+                    if w.windows_added_assumed {
+                        " (assumed, not planned)"
+                    } else {
+                        ""
+                    }
                 );
             }
-            (Err(why), _) => {
+            (None, _) => {
                 let _ = writeln!(
                     s,
-                    "  not compared: the inventory as written has no plan ({why})"
+                    "  not compared: the inventory as written has no plan ({})",
+                    w.as_written.why_not().unwrap_or_default()
                 );
             }
-            (_, Err(why)) => {
-                let _ = writeln!(s, "  the expand/contract form has no plan: {why}");
+            (_, None) => {
+                let _ = writeln!(
+                    s,
+                    "  the expand/contract form has no plan: {}",
+                    w.expand_contract.why_not().unwrap_or_default()
+                );
             }
         }
         for a in &w.assumptions {
