@@ -1,13 +1,15 @@
 //! Analyses of an inventory and its plan for a change board: why the
 //! window is as long as it is ([`explain`]), how little downtime each
 //! service can have ([`availability`]; what a blocking schema change would
-//! save done expand/contract, [`expand_contract`]), how likely the window is to overrun
+//! save done expand/contract, [`expand_contract`], and across a campaign's
+//! windows, [`expand_contract_campaign`]), how likely the window is to overrun
 //! ([`risk`]), and what changes would do ([`whatif`]).
 
 pub mod availability;
 pub mod budget;
 pub mod campaign;
 pub mod expand_contract;
+pub mod expand_contract_campaign;
 pub mod explain;
 pub mod replan;
 pub mod risk;

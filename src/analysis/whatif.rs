@@ -318,6 +318,11 @@ pub struct Row {
     /// when the base has one).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<Delta>,
+    /// With `--expand-contract`: what each blocking schema change of this
+    /// row's inventory would save and cost done expand/contract (both
+    /// forms planned and checked; `analysis::expand_contract`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expand_contract: Option<Vec<crate::analysis::expand_contract::ExpandContractWorth>>,
 }
 
 /// A scenario's window against the base's, in minutes (negative: shorter).
@@ -457,6 +462,7 @@ fn plan_row(
         plan,
         from_base,
         delta,
+        expand_contract: None,
     }
 }
 
@@ -470,6 +476,36 @@ pub fn compare(
     source: &str,
     opts: &SolveOptions,
 ) -> Result<Comparison, Vec<InputError>> {
+    compare_with(doc, base, scenarios, source, opts, None)
+}
+
+/// [`compare`], and with `expand_contract` (`--expand-contract [TASK…]`)
+/// what each blocking schema change would save done expand/contract, in
+/// the base and in every scenario: the tasks named (each must be a
+/// blocking schema change of the base, else E090 on `--expand-contract`;
+/// a scenario lists those that still are one in it), or every blocking
+/// schema change of each row's inventory when none is named.
+pub fn compare_with(
+    doc: &Value,
+    base: &Inventory,
+    scenarios: &[Scenario],
+    source: &str,
+    opts: &SolveOptions,
+    expand_contract: Option<&[String]>,
+) -> Result<Comparison, Vec<InputError>> {
+    if let Some(ids) = expand_contract {
+        crate::analysis::expand_contract::named_blocking_changes(base, ids).map_err(|msg| {
+            vec![InputError::one(
+                source,
+                Diagnostic::new(
+                    "E090",
+                    "--expand-contract",
+                    msg,
+                    "name tasks that are an outage of one system with `down:` naming the app it stops, or give `--expand-contract` alone for every such task",
+                ),
+            )]
+        })?;
+    }
     let mut invs = Vec::new();
     let mut errors = Vec::new();
     for sc in scenarios {
@@ -514,11 +550,52 @@ pub fn compare(
             }
         }
     }
-    Ok(Comparison {
+    let mut cmp = Comparison {
         base: base_row,
         scenarios: rows,
         warnings,
-    })
+    };
+    if let Some(ids) = expand_contract {
+        add_expand_contract(&mut cmp, base, &invs, ids, opts);
+    }
+    Ok(cmp)
+}
+
+/// Fills each row's `expand_contract` (see [`compare_with`]); the rows are
+/// worked side by side, each row's alternatives sharing `opts.time_limit`.
+fn add_expand_contract(
+    cmp: &mut Comparison,
+    base: &Inventory,
+    invs: &[Inventory],
+    ids: &[String],
+    opts: &SolveOptions,
+) {
+    use crate::analysis::expand_contract::{blocking_changes, named_blocking_changes, worth_of};
+    let mut rows: Vec<(&mut Row, &Inventory)> = vec![(&mut cmp.base, base)];
+    rows.extend(cmp.scenarios.iter_mut().zip(invs));
+    rows.into_par_iter().for_each(|(row, inv)| {
+        let tasks = if ids.is_empty() {
+            blocking_changes(inv)
+        } else {
+            ids.iter()
+                .filter_map(|id| named_blocking_changes(inv, std::slice::from_ref(id)).ok())
+                .flatten()
+                .collect()
+        };
+        let as_written = match (&row.plan, &row.outcome) {
+            (Some(p), _) => Ok(p.clone()),
+            (None, RowOutcome::Infeasible { reason }) => {
+                Err(crate::error::NoPlan::Infeasible(reason.clone()))
+            }
+            (None, RowOutcome::NotFound { reason }) => {
+                Err(crate::error::NoPlan::NotFound(reason.clone()))
+            }
+            (None, RowOutcome::Planned(_)) => Err(crate::error::NoPlan::NotFound(
+                "the row's plan was not kept".into(),
+            )),
+        };
+        row.expand_contract = Some(worth_of(inv, &tasks, &as_written, opts));
+    });
 }
 
 /// Most scenarios compared in one run: each is planned with the whole
@@ -533,6 +610,7 @@ pub fn run(
     scenario_files: &[std::path::PathBuf],
     opts: &SolveOptions,
     limits: &Limits,
+    expand_contract: Option<&[String]>,
 ) -> Result<Comparison, Vec<InputError>> {
     let base = crate::pipeline::load_inventory_with(
         inventory,
@@ -572,7 +650,7 @@ pub fn run(
     if !errors.is_empty() {
         return Err(errors);
     }
-    compare(&doc, &base, &scenarios, &source, opts)
+    compare_with(&doc, &base, &scenarios, &source, opts, expand_contract)
 }
 
 #[cfg(test)]

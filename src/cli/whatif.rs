@@ -19,8 +19,15 @@ pub enum CompareOutput {
 pub struct Args {
     inventory: PathBuf,
     /// Scenario file (YAML/JSON): `{name, note, patch}` or a list of them. Repeatable.
-    #[arg(long = "scenario", required_unless_present = "one_window_fewer")]
+    #[arg(long = "scenario", required_unless_present_any = ["one_window_fewer", "expand_contract"])]
     scenarios: Vec<PathBuf>,
+    /// Format 1.2: what each blocking schema change (a task that is an
+    /// outage of one system with `down:` naming the app it stops) would save
+    /// and cost done expand/contract, both forms planned and checked; in the
+    /// base and each scenario, or across a campaign's windows. Name tasks to
+    /// compare only those; alone, every blocking schema change.
+    #[arg(long, num_args = 0.., value_name = "TASK", conflicts_with = "one_window_fewer")]
+    expand_contract: Option<Vec<String>>,
     /// Campaigns (format 1.2): can the campaign be done in one window fewer?
     /// (planned again without the last window its plan uses)
     #[arg(long, conflicts_with = "scenarios")]
@@ -49,13 +56,36 @@ impl Args {
                 &self.limits.limits(),
             );
         }
+        let limits = self.limits.limits();
+        if let Some(tasks) = &self.expand_contract {
+            match super::campaign::load_campaign(&self.inventory, &limits) {
+                Err(code) => return code,
+                Ok(Some(c)) if self.scenarios.is_empty() => {
+                    return campaign_expand_contract(
+                        &self.inventory,
+                        &c,
+                        tasks,
+                        &opts,
+                        self.format,
+                        self.output.as_deref(),
+                        &limits,
+                    )
+                }
+                Ok(Some(_)) => {
+                    eprintln!("error: --scenario is not available on a campaign (`campaign:`); give --expand-contract alone");
+                    return EXIT_BAD_INPUT;
+                }
+                Ok(None) => {}
+            }
+        }
         whatif(
             &self.inventory,
             &self.scenarios,
             &opts,
             self.format,
             self.output.as_deref(),
-            &self.limits.limits(),
+            &limits,
+            self.expand_contract.as_deref(),
         )
     }
 }
@@ -68,8 +98,9 @@ fn whatif(
     format: CompareOutput,
     output: Option<&Path>,
     limits: &windowplan::inventory::Limits,
+    expand_contract: Option<&[String]>,
 ) -> u8 {
-    match windowplan::analysis::whatif::run(inv_path, scenarios, opts, limits) {
+    match windowplan::analysis::whatif::run(inv_path, scenarios, opts, limits, expand_contract) {
         Ok(cmp) => {
             for (source, w) in &cmp.warnings {
                 say_warning(source, w);
@@ -152,4 +183,65 @@ fn fewer(
         ),
     };
     write_or_fail(output, &text)
+}
+
+/// `windowplan whatif CAMPAIGN --expand-contract [TASK…]`: each blocking
+/// schema change of the campaign, the campaign planned as written and with
+/// it written expand/contract (each plan passes the campaign check).
+fn campaign_expand_contract(
+    path: &Path,
+    c: &windowplan::inventory::campaign::Campaign,
+    tasks: &[String],
+    opts: &SolveOptions,
+    format: CompareOutput,
+    output: Option<&Path>,
+    limits: &windowplan::inventory::Limits,
+) -> u8 {
+    let source = path.display().to_string();
+    let doc = windowplan::inventory::Format::from_path(path)
+        .ok_or_else(|| "unknown file format".to_string())
+        .and_then(|format| {
+            let text = windowplan::inventory::read_text_limited(path, limits.max_file_bytes, "inventory")
+                .map_err(|d| d.to_string())?;
+            windowplan::inventory::parse_value(&text, format).map_err(|d| d.to_string())
+        });
+    let doc = match doc {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {source}: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let worth = match windowplan::analysis::expand_contract_campaign::campaign_worth(
+        &doc, c, tasks, &source, limits, opts,
+    ) {
+        Ok(w) => w,
+        Err(msg) => {
+            eprintln!("error[E090]: {source}: --expand-contract: {msg}\n  fix: name tasks that are an outage of one system with `down:` naming the app it stops, or give --expand-contract alone for every such task");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let text = match format {
+        CompareOutput::Json => windowplan::report::whatif::campaign_expand_contract_json(&worth),
+        CompareOutput::Table | CompareOutput::Md => {
+            windowplan::report::whatif::campaign_expand_contract_text(&worth)
+        }
+    };
+    match write_or_fail(output, &text) {
+        EXIT_OK => campaign_exit(&worth),
+        code => code,
+    }
+}
+
+/// The exit code speaks of the campaign as written, as `whatif` speaks of
+/// the inventory given.
+fn campaign_exit(
+    worth: &[windowplan::analysis::expand_contract_campaign::CampaignExpandContractWorth],
+) -> u8 {
+    use windowplan::analysis::expand_contract_campaign::CampaignOutcome;
+    match worth.first().map(|w| &w.as_written) {
+        Some(CampaignOutcome::Infeasible { .. }) => EXIT_NO_PLAN,
+        Some(CampaignOutcome::NotFound { .. }) => EXIT_NOT_FOUND,
+        _ => EXIT_OK,
+    }
 }

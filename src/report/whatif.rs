@@ -179,6 +179,7 @@ pub fn table(cmp: &Comparison) -> String {
         out.push_str(&notes.join("\n"));
         out.push('\n');
     }
+    out.push_str(&expand_contract_text(cmp));
     out
 }
 
@@ -205,7 +206,149 @@ pub fn markdown(cmp: &Comparison) -> String {
         out.push_str(&notes.join("\n"));
         out.push('\n');
     }
+    out.push_str(&expand_contract_markdown(cmp));
     out
+}
+
+/// Each row's expand/contract worth (`whatif --expand-contract`), in
+/// words, one block per row; empty when it was not asked for.
+fn expand_contract_blocks(cmp: &Comparison) -> Vec<(String, Vec<String>)> {
+    std::iter::once(&cmp.base)
+        .chain(&cmp.scenarios)
+        .filter_map(|r| {
+            let worth = r.expand_contract.as_ref()?;
+            let text = crate::report::availability::expand_contract_text(worth);
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            if lines.is_empty() {
+                lines.push("no blocking schema change".into());
+            }
+            let name = if std::ptr::eq(r, &cmp.base) {
+                "base".to_string()
+            } else {
+                format!("scenario {}", r.scenario)
+            };
+            Some((name, lines))
+        })
+        .collect()
+}
+
+/// The expand/contract section of the terminal table (see
+/// [`expand_contract_blocks`]).
+fn expand_contract_text(cmp: &Comparison) -> String {
+    use crate::base::text::for_terminal;
+    let blocks = expand_contract_blocks(cmp);
+    if blocks.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nblocking schema changes done expand/contract (format 1.2; both forms planned and checked):\n",
+    );
+    for (name, lines) in blocks {
+        out.push_str(&format!("{}:\n", for_terminal(&name)));
+        for l in lines {
+            out.push_str(&format!("  {}\n", for_terminal(&l)));
+        }
+    }
+    out
+}
+
+/// The expand/contract section of the Markdown page.
+fn expand_contract_markdown(cmp: &Comparison) -> String {
+    let blocks = expand_contract_blocks(cmp);
+    if blocks.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n## Blocking schema changes done expand/contract\n\nBoth forms planned and checked (format 1.2).\n");
+    for (name, lines) in blocks {
+        out.push_str(&format!("\n### {}\n\n", md_cell(&name)));
+        for l in lines {
+            let indent = if l.starts_with("  ") { "  " } else { "" };
+            out.push_str(&format!("{indent}- {}\n", md_cell(l.trim())));
+        }
+    }
+    out
+}
+
+/// `whatif CAMPAIGN --expand-contract` in words: per blocking schema
+/// change, the campaign as written and done expand/contract (windows used,
+/// weighted downtime, total length; each plan passed the campaign check).
+pub fn campaign_expand_contract_text(
+    worth: &[crate::analysis::expand_contract_campaign::CampaignExpandContractWorth],
+) -> String {
+    use crate::analysis::expand_contract_campaign::CampaignFigures;
+    let form = |f: &CampaignFigures| {
+        format!(
+            "{} window{} ({}; {}), weighted downtime {}, {} in all, {} plan",
+            f.windows_used,
+            if f.windows_used == 1 { "" } else { "s" },
+            f.windows.join(", "),
+            if f.windows_proven {
+                "proven fewest"
+            } else {
+                "not proven fewest"
+            },
+            fmt_number(f.downtime_weighted),
+            fmt_minutes(f.length_minutes_total),
+            f.status
+        )
+    };
+    let mut out = String::new();
+    if worth.is_empty() {
+        out.push_str("no blocking schema change in the campaign\n");
+    }
+    for w in worth {
+        out.push_str(&format!(
+            "blocking schema change {} on {} (takes down {}): written expand/contract across the campaign's windows (format 1.2)\n",
+            w.task,
+            w.database,
+            w.app.join(", ")
+        ));
+        match (w.as_written.planned(), w.expand_contract.planned()) {
+            (Some(a), Some(e)) => {
+                out.push_str(&format!("  as written:       {}\n", form(a)));
+                out.push_str(&format!("  expand/contract:  {}\n", form(e)));
+                if let Some(cw) = &w.contract_window {
+                    out.push_str(&format!("  the contract runs in window {cw}\n"));
+                }
+                let windows = w.windows_added.unwrap_or(0);
+                let windows = match windows {
+                    0 => "no window more".to_string(),
+                    1 => "1 window more".to_string(),
+                    n if n > 0 => format!("{n} windows more"),
+                    n => format!("{} window{} fewer", -n, if n == -1 { "" } else { "s" }),
+                };
+                out.push_str(&format!(
+                    "  saves weighted downtime {}; costs {windows} and {} of window time (computed from both plans)\n",
+                    fmt_number(w.downtime_saved.unwrap_or(0.0)),
+                    fmt_delta(w.length_added_minutes.unwrap_or(0))
+                ));
+            }
+            (None, _) => out.push_str(&format!(
+                "  not compared: {}\n",
+                w.as_written.why_not().unwrap_or_default()
+            )),
+            (_, None) => out.push_str(&format!(
+                "  not compared: {}\n",
+                w.expand_contract.why_not().unwrap_or_default()
+            )),
+        }
+        for a in &w.assumptions {
+            out.push_str(&format!("  assumed: {a}\n"));
+        }
+    }
+    crate::base::text::for_terminal(&out).into_owned()
+}
+
+/// `whatif CAMPAIGN --expand-contract --format json`:
+/// `{format, expand_contract: [...]}`.
+pub fn campaign_expand_contract_json(
+    worth: &[crate::analysis::expand_contract_campaign::CampaignExpandContractWorth],
+) -> String {
+    let doc = serde_json::json!({
+        "format": "windowplan-campaign-expand-contract/1",
+        "expand_contract": worth,
+    });
+    serde_json::to_string_pretty(&doc).expect("serialises") + "\n"
 }
 
 /// JSON, with full critical chains.
