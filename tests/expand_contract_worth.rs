@@ -92,8 +92,8 @@ fn a_task_that_is_not_a_blocking_change_is_not_offered() {
     // Not an outage: refused, with the reason.
     let text = std::fs::read_to_string(fixture("v12/blocking-ddl.yaml")).unwrap();
     let online = text.replace("team: dba, down:", "team: dba, outage: false, down:");
-    let inv2 = windowplan::load_inventory_str(&online, windowplan::inventory::Format::Yaml, "x")
-        .unwrap();
+    let inv2 =
+        windowplan::load_inventory_str(&online, windowplan::inventory::Format::Yaml, "x").unwrap();
     assert!(blocking_changes(&inv2).is_empty());
     for file in ["v12/blocking-ddl.yaml", "v12/blocking-ddl-campaign.yaml"] {
         let out = run(windowplan()
@@ -103,7 +103,9 @@ fn a_task_that_is_not_a_blocking_change_is_not_offered() {
         assert_eq!(out.code, Some(2), "{file}: {}", out.stderr);
         assert!(
             out.stderr.contains("E090")
-                && out.stderr.contains("`app-deploy-v43` is not a blocking schema change"),
+                && out
+                    .stderr
+                    .contains("`app-deploy-v43` is not a blocking schema change"),
             "{file}: {}",
             out.stderr
         );
@@ -220,7 +222,10 @@ fn campaign_comparison_computes_the_windows() {
     let w = &w[0];
     assert_eq!(w.task, "orders-ddl");
     let a = w.as_written.planned().expect("as written has a plan");
-    let e = w.expand_contract.planned().expect("expand/contract has a plan");
+    let e = w
+        .expand_contract
+        .planned()
+        .expect("expand/contract has a plan");
     assert_eq!((a.windows_used, a.windows_proven), (1, true));
     assert_eq!(a.downtime_weighted, 300.0);
     assert_eq!(a.length_minutes_total, 50);
@@ -282,8 +287,16 @@ fn whatif_on_a_campaign_shows_windows_downtime_and_length() {
     assert_eq!(w["windows_added"], 1);
     assert_eq!(w["length_added_minutes"], 60);
     let text = cmd("table").stdout_text();
-    assert!(text.contains("as written:       1 window (w1; proven fewest), weighted downtime 300, 50m in all"), "{text}");
+    assert!(
+        text.contains(
+            "as written:       1 window (w1; proven fewest), weighted downtime 300, 50m in all"
+        ),
+        "{text}"
+    );
     assert!(text.contains("expand/contract:  2 windows (w1, w2; proven fewest), weighted downtime 0, 1h50m in all"), "{text}");
     assert!(text.contains("the contract runs in window w2"), "{text}");
-    assert!(text.contains("costs 1 window more and +1h of window time"), "{text}");
+    assert!(
+        text.contains("costs 1 window more and +1h of window time"),
+        "{text}"
+    );
 }

@@ -583,10 +583,16 @@ fn availability_compares_a_blocking_change_with_expand_contract() {
     );
     assert_eq!(a.length_minutes, 40);
     assert_eq!(a.downtime.len(), 1);
-    assert_eq!((a.downtime[0].service.as_str(), a.downtime[0].minutes), ("orders", 20));
+    assert_eq!(
+        (a.downtime[0].service.as_str(), a.downtime[0].minutes),
+        ("orders", 20)
+    );
     assert_eq!(b.length_minutes, 60);
     assert_eq!(b.status, "optimal");
-    assert_eq!((b.downtime[0].service.as_str(), b.downtime[0].minutes), ("orders", 0));
+    assert_eq!(
+        (b.downtime[0].service.as_str(), b.downtime[0].minutes),
+        ("orders", 0)
+    );
     assert_eq!(w[0].saving.len(), 1);
     assert_eq!(w[0].saving[0].saved_minutes, 20);
     assert_eq!(w[0].length_added_minutes, Some(20));

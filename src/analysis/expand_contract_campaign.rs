@@ -133,7 +133,10 @@ pub struct CampaignExpandContractWorth {
 
 /// Plans a campaign and runs the campaign check on the plan: only a plan
 /// the check accepts gives figures.
-fn planned(c: &Campaign, opts: &SolveOptions) -> (CampaignOutcome, Option<crate::plan::campaign::CampaignPlan>) {
+fn planned(
+    c: &Campaign,
+    opts: &SolveOptions,
+) -> (CampaignOutcome, Option<crate::plan::campaign::CampaignPlan>) {
     match plan_campaign(c, opts) {
         Ok(r) => {
             let v = check_campaign(c, &r.plan);
@@ -192,7 +195,11 @@ pub fn campaign_worth(
         .par_iter()
         .map(|&b| {
             let t = &whole.tasks[b];
-            let app: Vec<String> = t.down.iter().map(|&s| whole.systems[s].id.clone()).collect();
+            let app: Vec<String> = t
+                .down
+                .iter()
+                .map(|&s| whole.systems[s].id.clone())
+                .collect();
             let (expand_contract, contract_window, assumptions) =
                 match rewrite(doc, c, b).and_then(|(alt, notes)| {
                     let text = serde_json::to_string(&alt).map_err(|e| e.to_string())?;
@@ -395,7 +402,11 @@ fn repoint_successors(
     deploy: &str,
 ) {
     for x in tasks.iter_mut() {
-        let xid = x.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+        let xid = x
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         if xid == deploy {
             continue;
         }

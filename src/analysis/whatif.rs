@@ -768,7 +768,7 @@ mod tests {
             .collect();
         let bank = root.join("examples/bank.yaml");
         let opts = deterministic();
-        let cmp = run(&bank, &files, &opts, &Limits::default()).unwrap();
+        let cmp = run(&bank, &files, &opts, &Limits::default(), None).unwrap();
         assert_eq!(cmp.scenarios.len(), 4);
 
         // The same changes made by hand to the resolved inventory.

@@ -201,8 +201,9 @@ fn campaign_expand_contract(
     let doc = windowplan::inventory::Format::from_path(path)
         .ok_or_else(|| "unknown file format".to_string())
         .and_then(|format| {
-            let text = windowplan::inventory::read_text_limited(path, limits.max_file_bytes, "inventory")
-                .map_err(|d| d.to_string())?;
+            let text =
+                windowplan::inventory::read_text_limited(path, limits.max_file_bytes, "inventory")
+                    .map_err(|d| d.to_string())?;
             windowplan::inventory::parse_value(&text, format).map_err(|d| d.to_string())
         });
     let doc = match doc {

@@ -253,7 +253,11 @@ pub fn expand_contract_text(
         match (w.as_written.planned(), w.expand_contract.planned()) {
             (Some(a), Some(b)) => {
                 for g in w.saving.iter().filter(|g| g.saved_minutes != 0) {
-                    let verb = if g.saved_minutes > 0 { "saves" } else { "costs" };
+                    let verb = if g.saved_minutes > 0 {
+                        "saves"
+                    } else {
+                        "costs"
+                    };
                     let _ = writeln!(
                         s,
                         "  {}: down {} instead of {} ({verb} {})",
