@@ -218,8 +218,15 @@ fn campaign_expand_contract(
     ) {
         Ok(w) => w,
         Err(msg) => {
-            eprintln!("error[E090]: {source}: --expand-contract: {msg}\n  fix: name tasks that are an outage of one system with `down:` naming the app it stops, or give --expand-contract alone for every such task");
-            return EXIT_BAD_INPUT;
+            return report_input_error(&windowplan::error::InputError::one(
+                source,
+                windowplan::error::Diagnostic::new(
+                    "E090",
+                    "--expand-contract",
+                    msg,
+                    "name tasks that are an outage of one system with `down:` naming the app it stops, or give `--expand-contract` alone for every such task",
+                ),
+            ));
         }
     };
     let text = match format {
