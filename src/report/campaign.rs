@@ -132,26 +132,65 @@ pub fn markdown(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
     out
 }
 
-/// One iCalendar with every window's events (the ordinary renderer's
-/// events of each window, in one VCALENDAR).
+/// One iCalendar with every window's events, stamped now (see [`ics_with`]).
 pub fn ics(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
-    let mut head = String::new();
-    let mut events = String::new();
-    let mut tail = String::new();
-    for (w, inv) in plan.windows.iter().zip(inventories) {
-        let one = super::render(inv, &w.plan, super::Format::Ics);
-        let (Some(a), Some(b)) = (one.find("BEGIN:VEVENT"), one.rfind("END:VCALENDAR")) else {
-            continue;
-        };
-        if head.is_empty() {
-            head = one[..a].to_string();
-            tail = one[b..].to_string();
-        }
-        // Each window's own VTIMEZONE/header parts stay in the head once.
-        events.push_str(&one[a..b]);
+    ics_with(
+        plan,
+        inventories,
+        &super::ics::Options {
+            dtstamp: jiff::Timestamp::now(),
+        },
+    )
+}
+
+/// One iCalendar with every window's events: the ordinary renderer's events
+/// of each window (critical chains and all), with one VTIMEZONE covering
+/// the whole campaign (every DST change between its first window and its
+/// last), named after the campaign's span.
+pub fn ics_with(
+    plan: &CampaignPlan,
+    inventories: &[Inventory],
+    opts: &super::ics::Options,
+) -> String {
+    let critical: Vec<Vec<String>> = plan
+        .windows
+        .iter()
+        .zip(inventories)
+        .map(|(w, inv)| super::critical_chain_ids(inv, &w.plan))
+        .collect();
+    let windows: Vec<super::ics::CalendarWindow> = plan
+        .windows
+        .iter()
+        .zip(inventories)
+        .zip(&critical)
+        .map(|((w, inv), critical)| super::ics::CalendarWindow {
+            inv,
+            plan: &w.plan,
+            critical,
+        })
+        .collect();
+    super::ics::render_calendar(&calendar_name(inventories), &windows, opts)
+}
+
+/// `<title>: campaign <first start> – <last start>` when every window has
+/// the same title, else `Maintenance campaign <first start> – <last start>`.
+fn calendar_name(inventories: &[Inventory]) -> String {
+    let (Some(first), Some(last)) = (inventories.first(), inventories.last()) else {
+        return "Maintenance campaign (no window used)".into();
+    };
+    let at = |inv: &Inventory| inv.window.start.strftime("%Y-%m-%d %H:%M").to_string();
+    let span = if inventories.len() == 1 {
+        at(first)
+    } else {
+        format!("{} – {}", at(first), at(last))
+    };
+    let title = first.window.meta.title.as_ref().filter(|t| {
+        inventories
+            .iter()
+            .all(|inv| inv.window.meta.title.as_ref() == Some(*t))
+    });
+    match title {
+        Some(t) => format!("{t}: campaign {span}"),
+        None => format!("Maintenance campaign {span}"),
     }
-    if head.is_empty() {
-        return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//windowplan//campaign//EN\r\nEND:VCALENDAR\r\n".into();
-    }
-    head + &events + &tail
 }
