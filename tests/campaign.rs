@@ -471,3 +471,36 @@ fn the_campaign_calendar_describes_every_dst_period_it_spans() {
     // Named after the campaign, not after its first window.
     assert!(out.contains("X-WR-CALNAME:Maintenance campaign 2027-01-09 22:00 – 2027-11-06 22:00"));
 }
+
+/// The summary says what is proven for every key of the objective, in its
+/// order: `last_window` with the window used last and the bound, then
+/// downtime; each window's length after them; in the table and in Markdown.
+#[test]
+fn the_campaign_summary_says_what_is_proven_for_last_window() {
+    let text = "campaign:\n  timezone: UTC\n  objective: [last_window, downtime]\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 2h, count: 3 }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s1 }, { id: s2 }, { id: s3 }]\ntasks:\n  - { id: a, system: s1, duration: 90m, team: ops }\n  - { id: b, system: s2, duration: 90m, team: ops }\n  - { id: c, system: s3, duration: 30m, team: ops, outage: false }\n";
+    let c = load_campaign_str(text, Format::Yaml, "last.yaml", &Limits::default())
+        .unwrap()
+        .unwrap();
+    let r = plan_campaign(&c, &opts(5)).unwrap();
+    let p = &r.plan;
+    // Two 90 min jobs for one engineer cannot share a 2 h window: the plan
+    // ends in the second window; whether that is proven is the solver's
+    // bound's business, and the summary says which.
+    assert_eq!(p.windows.last().unwrap().id, "2026-12-12");
+    let bound = p.last_window_lower_bound.clone().unwrap();
+    let proven = if p.proven.last_window {
+        "proven"
+    } else {
+        "not proven"
+    };
+    let want = format!(
+        "last window: 2026-12-12, no plan ends in a window before {bound} ({proven}); downtime: 0 (proven least); each window's length: "
+    );
+    let table = windowplan::report::campaign::table(p, &r.inventories);
+    let md = windowplan::report::campaign::markdown(p, &r.inventories);
+    assert!(table.contains(&want), "{table}");
+    assert!(md.contains(&want), "{md}");
+    // Keys outside the objective are not claimed.
+    assert!(!table.contains("windows: "), "{table}");
+    assert!(!table.contains("total length"), "{table}");
+}

@@ -4,7 +4,7 @@
 //! events, from the ordinary iCalendar renderer), and a CAB pack per window
 //! (the ordinary renderers on each window's inventory and plan).
 
-use super::rows::md_cell;
+use super::rows::{md_inline, md_text_cell};
 use crate::inventory::Inventory;
 use crate::plan::campaign::CampaignPlan;
 use crate::plan::weighted_downtime;
@@ -44,18 +44,62 @@ fn rows(plan: &CampaignPlan, inventories: &[Inventory]) -> Vec<Row> {
         .collect()
 }
 
+/// What is proven for every key of the plan's objective, in its order
+/// (every key when the file names none), then whether each window's length
+/// is proven: e.g. `windows: 4 used, at least 3 needed (not proven); last
+/// window: 2027-03-20, none can end before 2027-02-06 (not proven); …`.
 fn proven_words(plan: &CampaignPlan) -> String {
     let p = &plan.proven;
     let yes = |b: bool| if b { "proven" } else { "not proven" };
-    format!(
-        "windows: {} used, at least {} needed ({}); each window's length: {}; downtime: {}; total length: {}",
-        plan.windows_used,
-        plan.windows_lower_bound,
-        yes(p.windows),
-        yes(p.each_window_optimal),
-        yes(p.downtime),
-        yes(p.length)
-    )
+    let all = ["windows", "last_window", "downtime", "length"].map(String::from);
+    let keys = if plan.objective.is_empty() {
+        &all[..]
+    } else {
+        &plan.objective[..]
+    };
+    let mut parts: Vec<String> = keys
+        .iter()
+        .map(|key| match key.as_str() {
+            "windows" => format!(
+                "windows: {} used, at least {} needed ({})",
+                plan.windows_used,
+                plan.windows_lower_bound,
+                yes(p.windows)
+            ),
+            "last_window" => format!(
+                "last window: {}, no plan ends in a window before {} ({})",
+                plan.windows.last().map_or("(none)", |w| w.id.as_str()),
+                plan.last_window_lower_bound
+                    .as_deref()
+                    .unwrap_or("(unknown)"),
+                yes(p.last_window)
+            ),
+            "downtime" => format!(
+                "downtime: {} ({})",
+                super::rows::fmt_number(plan.downtime_weighted),
+                if p.downtime {
+                    "proven least"
+                } else {
+                    "not proven least"
+                }
+            ),
+            "length" => format!(
+                "total length: {} ({})",
+                crate::base::fmt_minutes(plan.length_minutes_total),
+                if p.length {
+                    "proven least"
+                } else {
+                    "not proven least"
+                }
+            ),
+            other => format!("{other}: (not a key this version knows)"),
+        })
+        .collect();
+    parts.push(format!(
+        "each window's length: {}",
+        yes(p.each_window_optimal)
+    ));
+    parts.join("; ")
 }
 
 /// The summary as a terminal table.
@@ -103,15 +147,15 @@ pub fn markdown(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
     out.push_str(&format!(
         "**Status:** {} — {}\n\n",
         plan.status,
-        proven_words(plan)
+        md_inline(&proven_words(plan))
     ));
     out.push_str("| window | start | changes | length | weighted downtime | window status |\n|---|---|---|---|---|---|\n");
     for r in rows(plan, inventories) {
         out.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
-            md_cell(&r.id),
-            md_cell(&r.start),
-            md_cell(&r.changes.join(", ")),
+            md_text_cell(&r.id),
+            md_text_cell(&r.start),
+            md_text_cell(&r.changes.join(", ")),
             crate::base::fmt_minutes(r.length),
             super::rows::fmt_number(r.downtime),
             r.status
@@ -128,7 +172,7 @@ pub fn markdown(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
     } else {
         plan.windows_free.join(", ")
     };
-    out.push_str(&format!("Windows left free: {}\n", md_cell(&free)));
+    out.push_str(&format!("Windows left free: {}\n", md_inline(&free)));
     out
 }
 
