@@ -130,8 +130,8 @@ mod tests {
             grace(Some(Duration::from_secs(3600))),
             Duration::from_secs(30)
         );
-        assert_eq!(secs(Duration::from_millis(2500)), "2.5s");
-        assert_eq!(secs(Duration::from_secs(3)), "3s");
-        assert_eq!(secs(Duration::from_millis(3)), "3ms");
+        assert_eq!(fmt_duration(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(fmt_duration(Duration::from_secs(3)), "3s");
+        assert_eq!(fmt_duration(Duration::from_millis(3)), "3ms");
     }
 }
