@@ -281,15 +281,7 @@ impl Campaign {
         let mut out = Vec::new();
         for sc in &self.whole.schema_changes {
             let mut steps = vec![sc.deploy.clone()];
-            steps.extend(
-                [
-                    SchemaStep::Expand,
-                    SchemaStep::Backfill,
-                    SchemaStep::Cutover,
-                    SchemaStep::Contract,
-                ]
-                .map(|s| sc.step_id(s)),
-            );
+            steps.extend(SchemaStep::ALL.map(|s| sc.step_id(s)));
             if !steps.iter().any(|s| here(s)) {
                 continue;
             }
