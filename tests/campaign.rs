@@ -357,9 +357,15 @@ fn one_window_fewer_is_answered_with_its_proof() {
     let base = plan_campaign(&c, &opts(20)).unwrap();
     assert_eq!(base.plan.windows_used, p.windows_used);
     match one_window_fewer(&c, &base, &opts(10)) {
-        FewerWindows::No { without, why } => {
+        FewerWindows::No {
+            without,
+            why,
+            every_set,
+        } => {
             assert_eq!(without, "2027-03-20");
             assert!(why.contains("storage-vendor"), "{why}");
+            // Proven without that window only: the bounds say 3.
+            assert!(!every_set, "{why}");
         }
         other => panic!("expected a proven no, got {other:?}"),
     }

@@ -356,19 +356,42 @@ pub fn pack_chart_name(pack: &Path) -> String {
     format!("{stem}.gantt.svg")
 }
 
-/// Renders and writes a plan. A Markdown pack written to a file gets its
-/// Gantt chart written beside it first (atomically, named after the pack:
-/// [`pack_chart_name`]), so the link in the pack never points at nothing;
-/// on stdout the pack says how to get the chart instead.
+/// Renders and writes a plan; a Markdown pack with [`write_pack`].
 pub fn write_plan(
     inv: &windowplan::inventory::Inventory,
     plan: &windowplan::plan::Plan,
     format: Format,
     output: Option<&Path>,
 ) -> u8 {
+    if format != Format::Md {
+        return write_or_fail(output, &windowplan::report::render(inv, plan, format));
+    }
+    write_pack(inv, plan, output, windowplan::report::markdown::render_with)
+}
+
+/// A CAB pack renderer: inventory, plan, critical chain, and the file name
+/// of the chart beside the pack (None: no chart file).
+pub type PackRenderer = fn(
+    &windowplan::inventory::Inventory,
+    &windowplan::plan::Plan,
+    &[String],
+    Option<&str>,
+) -> String;
+
+/// Writes a Markdown pack rendered by `pack`. A pack written to a file gets
+/// its Gantt chart written beside it first (atomically, named after the
+/// pack: [`pack_chart_name`]), so the link in the pack never points at
+/// nothing; on stdout the pack says how to get the chart instead.
+pub fn write_pack(
+    inv: &windowplan::inventory::Inventory,
+    plan: &windowplan::plan::Plan,
+    output: Option<&Path>,
+    pack: PackRenderer,
+) -> u8 {
+    // One critical chain for the chart and the pack.
+    let critical = windowplan::report::critical_chain_ids(inv, plan);
     // Only beside a regular file: not beside a device such as /dev/stdout.
     let chart = output
-        .filter(|_| format == Format::Md)
         .filter(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
         .map(|p| {
             let name = pack_chart_name(p);
@@ -380,10 +403,8 @@ pub fn write_plan(
             (path, name)
         });
     let Some((path, name)) = chart else {
-        return write_or_fail(output, &windowplan::report::render(inv, plan, format));
+        return write_or_fail(output, &pack(inv, plan, &critical, None));
     };
-    // One critical chain for the chart and the pack.
-    let critical = windowplan::report::critical_chain_ids(inv, plan);
     let code = write_or_fail(
         Some(&path),
         &windowplan::report::gantt::render(inv, plan, &critical),
@@ -391,8 +412,5 @@ pub fn write_plan(
     if code != EXIT_OK {
         return code;
     }
-    write_or_fail(
-        output,
-        &windowplan::report::markdown::render_with(inv, plan, &critical, Some(&name)),
-    )
+    write_or_fail(output, &pack(inv, plan, &critical, Some(&name)))
 }

@@ -106,13 +106,13 @@ fn proven_words(plan: &CampaignPlan) -> String {
 pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
     let mut out = format!("campaign: {} ({})\n", plan.status, proven_words(plan));
     out.push_str(&format!(
-        "{:<14} {:<26} {:>7} {:>8} {:>10}  {}\n",
-        "window", "start", "changes", "length", "downtime", "status"
+        "{:<14} {:<26} {:>7} {:>8} {:>17}  {}\n",
+        "window", "start", "changes", "length", "weighted downtime", "status"
     ));
     let rows = rows(plan, inventories);
     for r in &rows {
         out.push_str(&format!(
-            "{:<14} {:<26} {:>7} {:>8} {:>10}  {}\n",
+            "{:<14} {:<26} {:>7} {:>8} {:>17}  {}\n",
             r.id,
             r.start,
             r.changes.len(),
@@ -122,7 +122,7 @@ pub fn table(plan: &CampaignPlan, inventories: &[Inventory]) -> String {
         ));
     }
     out.push_str(&format!(
-        "{:<14} {:<26} {:>7} {:>8} {:>10}\n",
+        "{:<14} {:<26} {:>7} {:>8} {:>17}\n",
         "total",
         "",
         plan.assignment.len(),
