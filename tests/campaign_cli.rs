@@ -103,3 +103,39 @@ fn campaign_packs_come_with_their_charts_and_say_only_what_is_true() {
         "{stdout}"
     );
 }
+
+/// What a campaign does not take is refused (exit 2), never silently left
+/// out: `plan --reserve-backout`, and a one-window command (E150, said
+/// once, not as an unknown field `campaign` and a missing `window`).
+#[test]
+fn what_a_campaign_does_not_take_is_refused() {
+    let text = "campaign:\n  timezone: UTC\n  windows:\n    - { id: w1, start: 2026-12-05T22:00, deadline: 2026-12-06T02:00 }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s1 }]\ntasks:\n  - { id: a, system: s1, duration: 30m, team: ops, backout: 10m }\n";
+    let dir = tempdir();
+    let inv = write(&dir, "c.yaml", text);
+    let out = windowplan()
+        .args(["plan", "--reserve-backout"])
+        .arg(&inv)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("`--reserve-backout` is not taken with a campaign"),
+        "{err}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+    for cmd in [
+        &["explain"][..],
+        &["risk"],
+        &["availability"],
+        &["plan", "--pareto"],
+    ] {
+        let out = windowplan().args(cmd).arg(&inv).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            err.contains("error[E150]: campaign: the file is a campaign"),
+            "{cmd:?}: {err}"
+        );
+        assert!(!err.contains("unknown field"), "{cmd:?}: {err}");
+        assert_eq!(err.matches("error[").count(), 1, "{cmd:?}: {err}");
+    }
+}

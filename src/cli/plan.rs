@@ -129,7 +129,20 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     }
     match super::campaign::load_campaign(path, limits) {
         Err(code) => return code,
-        Ok(Some(c)) => return super::campaign::plan(&c, opts, format, output),
+        Ok(Some(c)) => {
+            // The campaign planner honours neither: refused rather than
+            // silently left out of a plan that would seem to keep them.
+            for (given, flag) in [
+                (compile_opts.reserve_backout, "--reserve-backout"),
+                (changes.given(), "--changes"),
+            ] {
+                if given {
+                    eprintln!("error: `{flag}` is not taken with a campaign (`campaign:`): the campaign planner does not apply it; plan one window with it");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+            return super::campaign::plan(&c, opts, format, output);
+        }
         Ok(None) => {}
     }
     let started = std::time::Instant::now();
