@@ -103,13 +103,14 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
         Format::Ics => windowplan::report::campaign::ics(&r.plan, &r.inventories),
         Format::Md => {
             let mut s = windowplan::report::campaign::markdown(&r.plan, &r.inventories);
-            let pack = windowplan::report::markdown::render_campaign_window;
+            use windowplan::report::markdown::{render_pack, PackOf};
             for (w, inv) in r.plan.windows.iter().zip(&r.inventories) {
                 match output {
                     Some(o) => {
                         // The pack and its chart beside it.
                         let p = window_path(o, &w.id);
-                        let code = super::plan::write_pack(inv, &w.plan, Some(&p), pack);
+                        let code =
+                            super::plan::write_pack(inv, &w.plan, Some(&p), PackOf::CampaignWindow);
                         if code != EXIT_OK {
                             return code;
                         }
@@ -127,7 +128,8 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
                     }
                     None => {
                         let critical = windowplan::report::critical_chain_ids(inv, &w.plan);
-                        let text = pack(inv, &w.plan, &critical, None);
+                        let text =
+                            render_pack(inv, &w.plan, &critical, None, PackOf::CampaignWindow);
                         s.push_str(&format!("\n---\n\n## Window {}\n\n{text}", w.id));
                     }
                 }

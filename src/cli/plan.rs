@@ -6,6 +6,7 @@ use super::common::*;
 use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
 use windowplan::inventory::Limits;
+use windowplan::report::markdown::PackOf;
 use windowplan::report::Format;
 use windowplan::solve::{Outcome, SolveOptions};
 
@@ -379,19 +380,10 @@ pub fn write_plan(
     if format != Format::Md {
         return write_or_fail(output, &windowplan::report::render(inv, plan, format));
     }
-    write_pack(inv, plan, output, windowplan::report::markdown::render_with)
+    write_pack(inv, plan, output, PackOf::Window)
 }
 
-/// A CAB pack renderer: inventory, plan, critical chain, and the file name
-/// of the chart beside the pack (None: no chart file).
-pub type PackRenderer = fn(
-    &windowplan::inventory::Inventory,
-    &windowplan::plan::Plan,
-    &[String],
-    Option<&str>,
-) -> String;
-
-/// Writes a Markdown pack rendered by `pack`. A pack written to a file gets
+/// Writes the Markdown pack of `of`. A pack written to a file gets
 /// its Gantt chart written beside it first (atomically, named after the
 /// pack: [`pack_chart_name`]), so the link in the pack never points at
 /// nothing; on stdout the pack says how to get the chart instead.
@@ -399,8 +391,11 @@ pub fn write_pack(
     inv: &windowplan::inventory::Inventory,
     plan: &windowplan::plan::Plan,
     output: Option<&Path>,
-    pack: PackRenderer,
+    of: PackOf,
 ) -> u8 {
+    let pack = |critical: &[String], chart: Option<&str>| {
+        windowplan::report::markdown::render_pack(inv, plan, critical, chart, of)
+    };
     // One critical chain for the chart and the pack.
     let critical = windowplan::report::critical_chain_ids(inv, plan);
     // Only beside a regular file: not beside a device such as /dev/stdout.
@@ -416,7 +411,7 @@ pub fn write_pack(
             (path, name)
         });
     let Some((path, name)) = chart else {
-        return write_or_fail(output, &pack(inv, plan, &critical, None));
+        return write_or_fail(output, &pack(&critical, None));
     };
     let code = write_or_fail(
         Some(&path),
@@ -425,5 +420,5 @@ pub fn write_pack(
     if code != EXIT_OK {
         return code;
     }
-    write_or_fail(output, &pack(inv, plan, &critical, Some(&name)))
+    write_or_fail(output, &pack(&critical, Some(&name)))
 }

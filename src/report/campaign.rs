@@ -46,11 +46,18 @@ fn rows(plan: &CampaignPlan, inventories: &[Inventory]) -> Vec<Row> {
 
 /// What is proven for every key of the plan's objective, in its order
 /// (every key when the file names none), then whether each window's length
-/// is proven: e.g. `windows: 4 used, at least 3 needed (not proven); last
-/// window: 2027-03-20, none can end before 2027-02-06 (not proven); …`.
+/// is proven: e.g. `windows: 4 used, at least 3 needed (not proven);
+/// downtime: 2325 (not proven least); …; each window's length: proven`.
 fn proven_words(plan: &CampaignPlan) -> String {
     let p = &plan.proven;
     let yes = |b: bool| if b { "proven" } else { "not proven" };
+    let least = |b: bool| {
+        if b {
+            "proven least"
+        } else {
+            "not proven least"
+        }
+    };
     let all = ["windows", "last_window", "downtime", "length"].map(String::from);
     let keys = if plan.objective.is_empty() {
         &all[..]
@@ -77,20 +84,12 @@ fn proven_words(plan: &CampaignPlan) -> String {
             "downtime" => format!(
                 "downtime: {} ({})",
                 super::rows::fmt_number(plan.downtime_weighted),
-                if p.downtime {
-                    "proven least"
-                } else {
-                    "not proven least"
-                }
+                least(p.downtime)
             ),
             "length" => format!(
                 "total length: {} ({})",
                 crate::base::fmt_minutes(plan.length_minutes_total),
-                if p.length {
-                    "proven least"
-                } else {
-                    "not proven least"
-                }
+                least(p.length)
             ),
             other => format!("{other}: (not a key this version knows)"),
         })

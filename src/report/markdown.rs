@@ -25,30 +25,22 @@ pub fn render_with(
     critical: &[String],
     chart: Option<&str>,
 ) -> String {
-    pack(inv, plan, critical, chart, PackOf::Window)
+    render_pack(inv, plan, critical, chart, PackOf::Window)
 }
 
-/// The CAB pack of one window of a campaign: as [`render_with`], but what
-/// it says about the chart fits a campaign (`plan CAMPAIGN --format md -o
-/// plan.md` writes each window's chart; a campaign has no HTML report).
-pub fn render_campaign_window(
-    inv: &Inventory,
-    plan: &Plan,
-    critical: &[String],
-    chart: Option<&str>,
-) -> String {
-    pack(inv, plan, critical, chart, PackOf::CampaignWindow)
-}
-
-/// Whose pack it is: a one-window plan's or a campaign window's (the
-/// commands that give its chart differ).
+/// Whose pack it is: a one-window plan's or a campaign window's. What the
+/// pack says about its chart differs: `plan CAMPAIGN --format md -o
+/// plan.md` writes each window's chart, and a campaign has no HTML report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PackOf {
+pub enum PackOf {
+    /// The plan of one window.
     Window,
+    /// One window of a campaign.
     CampaignWindow,
 }
 
-fn pack(
+/// [`render_with`] for a pack of `of`.
+pub fn render_pack(
     inv: &Inventory,
     plan: &Plan,
     critical: &[String],
