@@ -110,7 +110,7 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
                         // The pack and its chart beside it.
                         let p = window_path(o, &w.id);
                         let code =
-                            super::plan::write_pack(inv, &w.plan, Some(&p), PackOf::CampaignWindow);
+                            super::pack::write_pack(inv, &w.plan, Some(&p), PackOf::CampaignWindow);
                         if code != EXIT_OK {
                             return code;
                         }
@@ -123,7 +123,7 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
                         s.push_str(&format!(
                             "- window {}: CAB pack in `{name}` beside this summary, its chart in `{}`\n",
                             w.id,
-                            super::plan::pack_chart_name(&p)
+                            super::pack::pack_chart_name(&p)
                         ));
                     }
                     None => {

@@ -18,7 +18,7 @@
 //! share one window.
 
 use super::file::{InventoryFile, Text, WindowFile};
-use super::load::{check_limits, parse_value, place_in, Format, Limits};
+use super::load::{check_limits, may_be_campaign, parse_value, place_in, Format, Limits};
 use super::schema_changes;
 use super::shape::Partial;
 use super::suggest::suggest;
@@ -362,15 +362,6 @@ fn diag(
     hint: &str,
 ) -> Diagnostic {
     Diagnostic::new(code, path, msg, hint)
-}
-
-/// Whether `text` may hold a `campaign` key: false only when it cannot,
-/// because the word `campaign` is nowhere in it and no escape (`\`, which
-/// a quoted YAML or JSON key could spell it with) is either. A one-window
-/// file is so told apart without parsing it: the ordinary loader parses it
-/// once.
-pub fn may_be_campaign(text: &str) -> bool {
-    text.contains("campaign") || text.contains('\\')
 }
 
 /// Reads and validates a campaign file given as text; `Ok(None)` when the

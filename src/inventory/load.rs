@@ -194,10 +194,19 @@ pub fn load_with(path: &Path, limits: &Limits) -> Result<Inventory, InputError> 
     load_str_with(&text, format, &source, limits)
 }
 
+/// Whether `text` may hold a `campaign` key: false only when it cannot,
+/// because the word `campaign` is nowhere in it and no escape (`\`, which
+/// a quoted YAML or JSON key could spell it with) is either. A one-window
+/// file is so told apart without parsing it: the ordinary loader parses it
+/// once.
+pub fn may_be_campaign(text: &str) -> bool {
+    text.contains("campaign") || text.contains('\\')
+}
+
 /// Whether the text is a document with a top-level `campaign` key (parsed
-/// only when it may hold one: [`super::campaign::may_be_campaign`]).
+/// only when it may hold one: [`may_be_campaign`]).
 fn is_campaign_text(text: &str, format: Format) -> bool {
-    super::campaign::may_be_campaign(text)
+    may_be_campaign(text)
         && matches!(parse_value(text, format), Ok(serde_json::Value::Object(doc)) if doc.contains_key("campaign"))
 }
 
