@@ -1,6 +1,8 @@
 //! iCalendar (RFC 5545) export: one VEVENT per task, times in the window's
 //! timezone with a VTIMEZONE built from the tz database transitions around
-//! the window, so a change calendar shows the plan in local time.
+//! the window, so a change calendar shows the plan in local time. A
+//! campaign's calendar ([`render_calendar`]) holds every window's events
+//! with one VTIMEZONE spanning all of them (every DST change between).
 //!
 //! DTSTAMP is when the file was made (UTC; [`Options`] lets a caller fix
 //! it, e.g. for golden tests). Each UID is built from the task id, the window
