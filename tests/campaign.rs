@@ -357,9 +357,15 @@ fn one_window_fewer_is_answered_with_its_proof() {
     let base = plan_campaign(&c, &opts(20)).unwrap();
     assert_eq!(base.plan.windows_used, p.windows_used);
     match one_window_fewer(&c, &base, &opts(10)) {
-        FewerWindows::No { without, why } => {
+        FewerWindows::No {
+            without,
+            why,
+            every_set,
+        } => {
             assert_eq!(without, "2027-03-20");
             assert!(why.contains("storage-vendor"), "{why}");
+            // Proven without that window only: the bounds say 3.
+            assert!(!every_set, "{why}");
         }
         other => panic!("expected a proven no, got {other:?}"),
     }
@@ -369,4 +375,138 @@ fn one_window_fewer_is_answered_with_its_proof() {
         one_window_fewer(&c, &base, &opts(5)),
         FewerWindows::No { .. }
     ));
+}
+
+/// A campaign in Europe/London from January to November: the clocks go
+/// forward on 2027-03-28 and back on 2027-10-31, so the three windows are in
+/// GMT, BST and GMT.
+fn across_dst() -> Campaign {
+    let text = "campaign:\n  timezone: Europe/London\n  windows:\n    - { id: jan, start: 2027-01-09T22:00, deadline: 2027-01-10T02:00 }\n    - { id: apr, start: 2027-04-10T22:00, deadline: 2027-04-11T02:00 }\n    - { id: nov, start: 2027-11-06T22:00, deadline: 2027-11-07T02:00 }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s1 }, { id: s2 }, { id: s3 }]\ntasks:\n  - { id: a, system: s1, duration: 30m, team: ops, in_window: jan }\n  - { id: b, system: s2, duration: 30m, team: ops, in_window: apr }\n  - { id: c, system: s3, duration: 30m, team: ops, in_window: nov }\n";
+    load_campaign_str(text, Format::Yaml, "dst.yaml", &Limits::default())
+        .unwrap()
+        .unwrap()
+}
+
+/// The campaign calendar describes every period its events fall in: one
+/// VTIMEZONE spanning the whole campaign, with the STANDARD in force in
+/// January, the DAYLIGHT of March and the STANDARD of October, each with
+/// its onset and offsets; every event's local time, read through that
+/// VTIMEZONE, is the instant the plan says.
+#[test]
+fn the_campaign_calendar_describes_every_dst_period_it_spans() {
+    let c = across_dst();
+    let r = plan_campaign(&c, &opts(5)).expect("three pinned tasks have a plan");
+    assert_eq!(r.plan.windows_used, 3);
+    let stamp = windowplan::report::ics::Options {
+        dtstamp: "2027-01-01T00:00:00Z".parse().unwrap(),
+    };
+    let out = windowplan::report::campaign::ics_with(&r.plan, &r.inventories, &stamp);
+    let mut parser = ical::IcalParser::new(std::io::BufReader::new(out.as_bytes()));
+    let cal = parser.next().expect("one calendar").expect("parses");
+    assert!(parser.next().is_none());
+    let prop = |props: &[ical::property::Property], name: &str| -> String {
+        props
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    assert_eq!(cal.timezones.len(), 1, "{out}");
+    let tz = &cal.timezones[0];
+    assert_eq!(prop(&tz.properties, "TZID"), "Europe/London");
+    // (kind, DTSTART in the local time before the change, from, to)
+    let periods: Vec<(String, String, String, String)> = tz
+        .transitions
+        .iter()
+        .map(|t| {
+            let kind = format!("{:?}", t.transition);
+            let v = |n: &str| prop(&t.properties, n);
+            (kind, v("DTSTART"), v("TZOFFSETFROM"), v("TZOFFSETTO"))
+        })
+        .collect();
+    for want in [
+        ("STANDARD", "20261025T020000", "+0100", "+0000"),
+        ("DAYLIGHT", "20270328T010000", "+0000", "+0100"),
+        ("STANDARD", "20271031T020000", "+0100", "+0000"),
+    ] {
+        assert!(
+            periods
+                .iter()
+                .any(|p| (p.0.as_str(), p.1.as_str(), p.2.as_str(), p.3.as_str()) == want),
+            "{want:?} missing from {periods:?}"
+        );
+    }
+    // Each event: its TZID local time, with the offset of the latest
+    // VTIMEZONE period whose onset is at or before it, is the plan's instant.
+    let onsets: Vec<(jiff::civil::DateTime, i32)> = periods
+        .iter()
+        .map(|p| {
+            let at = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S", &p.1).unwrap();
+            let to = &p.3;
+            let sign = if to.starts_with('-') { -1 } else { 1 };
+            let h: i32 = to[1..3].parse().unwrap();
+            let m: i32 = to[3..5].parse().unwrap();
+            (at, sign * (h * 3600 + m * 60))
+        })
+        .collect();
+    assert_eq!(cal.events.len(), 3);
+    for (w, inv) in r.plan.windows.iter().zip(&r.inventories) {
+        for pt in &w.plan.tasks {
+            let ev = cal
+                .events
+                .iter()
+                .find(|e| prop(&e.properties, "SUMMARY").starts_with(&format!("{} on", pt.id)))
+                .unwrap_or_else(|| panic!("no event for {}", pt.id));
+            let local = prop(&ev.properties, "DTSTART");
+            let local = jiff::civil::DateTime::strptime("%Y%m%dT%H%M%S", &local).unwrap();
+            let offset = onsets
+                .iter()
+                .filter(|o| o.0 <= local)
+                .max_by_key(|o| o.0)
+                .map(|o| o.1)
+                .unwrap_or_else(|| panic!("{local} is before every period"));
+            let at = local
+                .to_zoned_datetime(jiff::tz::TimeZone::fixed(
+                    jiff::tz::Offset::from_seconds(offset).unwrap(),
+                ))
+                .unwrap()
+                .timestamp();
+            assert_eq!(at, inv.window.at(pt.start_minute).timestamp(), "{}", pt.id);
+        }
+    }
+    // Named after the campaign, not after its first window.
+    assert!(out.contains("X-WR-CALNAME:Maintenance campaign 2027-01-09 22:00 – 2027-11-06 22:00"));
+}
+
+/// The summary says what is proven for every key of the objective, in its
+/// order: `last_window` with the window used last and the bound, then
+/// downtime; each window's length after them; in the table and in Markdown.
+#[test]
+fn the_campaign_summary_says_what_is_proven_for_last_window() {
+    let text = "campaign:\n  timezone: UTC\n  objective: [last_window, downtime]\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 2h, count: 3 }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s1 }, { id: s2 }, { id: s3 }]\ntasks:\n  - { id: a, system: s1, duration: 90m, team: ops }\n  - { id: b, system: s2, duration: 90m, team: ops }\n  - { id: c, system: s3, duration: 30m, team: ops, outage: false }\n";
+    let c = load_campaign_str(text, Format::Yaml, "last.yaml", &Limits::default())
+        .unwrap()
+        .unwrap();
+    let r = plan_campaign(&c, &opts(5)).unwrap();
+    let p = &r.plan;
+    // Two 90 min jobs for one engineer cannot share a 2 h window: the plan
+    // ends in the second window; whether that is proven is the solver's
+    // bound's business, and the summary says which.
+    assert_eq!(p.windows.last().unwrap().id, "2026-12-12");
+    let bound = p.last_window_lower_bound.clone().unwrap();
+    let proven = if p.proven.last_window {
+        "proven"
+    } else {
+        "not proven"
+    };
+    let want = format!(
+        "last window: 2026-12-12, no plan ends in a window before {bound} ({proven}); downtime: 0 (proven least); each window's length: "
+    );
+    let table = windowplan::report::campaign::table(p, &r.inventories);
+    let md = windowplan::report::campaign::markdown(p, &r.inventories);
+    assert!(table.contains(&want), "{table}");
+    assert!(md.contains(&want), "{md}");
+    // Keys outside the objective are not claimed.
+    assert!(!table.contains("windows: "), "{table}");
+    assert!(!table.contains("total length"), "{table}");
 }

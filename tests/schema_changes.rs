@@ -719,3 +719,45 @@ fn commands_end_to_end() {
     assert!(text.contains("payments: down 0m instead of"), "{text}");
     assert!(text.contains("1 more window for the contract"), "{text}");
 }
+
+/// Inventory words in the CAB pack's schema-change section are escaped as
+/// every other cell: a database and a writer whose ids hold `|` and `*`
+/// neither split the table row nor start emphasis, in the step notes and
+/// in the backout line.
+#[test]
+fn schema_change_notes_and_backout_are_escaped_in_markdown() {
+    let text = fixture_text()
+        .replace("{ id: orders-db }", "{ id: \"orders*db|1\" }")
+        .replace(
+            "requires: [app-tier, orders-db]",
+            "requires: [app-tier, \"orders*db|1\"]",
+        )
+        .replace("database: orders-db", "database: \"orders*db|1\"")
+        .replace("{ id: batch }", "{ id: \"batch|*x\" }")
+        .replace("system: batch,", "system: \"batch|*x\",")
+        .replace("writers: [batch]", "writers: [\"batch|*x\"]");
+    let inv = load(&text);
+    let p = plan(&inv);
+    let md = windowplan::report::markdown::render(&inv, &p, &[]);
+    let section = &md[md.find("## Schema changes").expect("section")..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |e| e + 3)];
+    assert!(
+        section.contains(
+            "| online: after every app member and the writers batch\\|\\*x run the new code |"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.contains("| blocking swap: orders\\*db\\|1 is down |"),
+        "{section}"
+    );
+    assert!(
+        section.contains("backing out is a restore of orders\\*db|1."),
+        "{section}"
+    );
+    // Every row of the steps' table still has its six pipes.
+    for line in section.lines().filter(|l| l.starts_with("| ")) {
+        let pipes = line.replace("\\|", "").matches('|').count();
+        assert_eq!(pipes, 6, "{line}");
+    }
+}

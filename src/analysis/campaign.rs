@@ -21,13 +21,17 @@ pub enum FewerWindows {
         /// The plan without it.
         plan: Box<CampaignResult>,
     },
-    /// No, proven: no plan uses fewer windows (a bound), or none does
-    /// without that window (the reason says which).
+    /// No, proven: no plan uses fewer windows (a bound: `every_set`), or
+    /// none does without that window (the reason says which; another
+    /// window given up instead is not tried).
     No {
         /// The window that was to be given up.
         without: String,
         /// The proof, in words.
         why: String,
+        /// The proof covers every set of fewer windows (a bound on the
+        /// number of windows), not only those without `without`.
+        every_set: bool,
     },
     /// Not known: no plan with fewer windows was found in time.
     Unknown {
@@ -46,6 +50,7 @@ pub fn one_window_fewer(c: &Campaign, base: &CampaignResult, opts: &SolveOptions
         return FewerWindows::No {
             without: String::new(),
             why: "the plan uses no window".into(),
+            every_set: true,
         };
     };
     let without = c.windows[last].id.clone();
@@ -57,6 +62,7 @@ pub fn one_window_fewer(c: &Campaign, base: &CampaignResult, opts: &SolveOptions
                     "no plan uses fewer than {} windows ({})",
                     b.windows, b.windows_why
                 ),
+                every_set: true,
             };
         }
     }
@@ -67,6 +73,7 @@ pub fn one_window_fewer(c: &Campaign, base: &CampaignResult, opts: &SolveOptions
             return FewerWindows::No {
                 why: format!("task {} may use only window {without}", t.id),
                 without,
+                every_set: false,
             };
         }
     }
@@ -84,6 +91,7 @@ pub fn one_window_fewer(c: &Campaign, base: &CampaignResult, opts: &SolveOptions
         Err(NoPlan::Infeasible(why)) => FewerWindows::No {
             why: format!("no plan without window {without}: {why}"),
             without,
+            every_set: false,
         },
         Err(NoPlan::NotFound(why)) => FewerWindows::Unknown { without, why },
     }

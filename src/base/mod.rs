@@ -8,7 +8,7 @@ pub(crate) mod words;
 
 use serde::{Deserialize, Serialize};
 
-pub use words::{fmt_minutes, join_words};
+pub use words::{fmt_duration, fmt_minutes, join_words};
 
 /// Plans may not place a task more than a century from the window start
 /// (keeps all minute arithmetic far from overflow).

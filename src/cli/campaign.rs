@@ -103,22 +103,35 @@ pub fn plan(c: &Campaign, opts: &SolveOptions, format: Format, output: Option<&P
         Format::Ics => windowplan::report::campaign::ics(&r.plan, &r.inventories),
         Format::Md => {
             let mut s = windowplan::report::campaign::markdown(&r.plan, &r.inventories);
+            use windowplan::report::markdown::{render_pack, PackOf};
             for (w, inv) in r.plan.windows.iter().zip(&r.inventories) {
-                let pack = windowplan::report::render(inv, &w.plan, Format::Md);
                 match output {
                     Some(o) => {
+                        // The pack and its chart beside it.
                         let p = window_path(o, &w.id);
-                        let code = write_or_fail(Some(&p), &pack);
+                        let code =
+                            super::pack::write_pack(inv, &w.plan, Some(&p), PackOf::CampaignWindow);
                         if code != EXIT_OK {
                             return code;
                         }
+                        // Beside the summary: named by its file name, as
+                        // the summary's reader finds it.
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
                         s.push_str(&format!(
-                            "- window {}: CAB pack in `{}`\n",
+                            "- window {}: CAB pack in `{name}` beside this summary, its chart in `{}`\n",
                             w.id,
-                            p.display()
+                            super::pack::pack_chart_name(&p)
                         ));
                     }
-                    None => s.push_str(&format!("\n---\n\n## Window {}\n\n{pack}", w.id)),
+                    None => {
+                        let critical = windowplan::report::critical_chain_ids(inv, &w.plan);
+                        let text =
+                            render_pack(inv, &w.plan, &critical, None, PackOf::CampaignWindow);
+                        s.push_str(&format!("\n---\n\n## Window {}\n\n{text}", w.id));
+                    }
                 }
             }
             s

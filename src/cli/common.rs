@@ -108,7 +108,7 @@ fn no_plan_message(
     limit: Duration,
     interrupted: bool,
 ) -> String {
-    let limit = windowplan::solve::clock::fmt_duration(limit);
+    let limit = windowplan::base::fmt_duration(limit);
     if proven {
         format!("no feasible {what}: {why}")
     } else if interrupted {

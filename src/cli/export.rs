@@ -96,7 +96,7 @@ impl Args {
         let Some(horizon) = self.horizon.or_else(|| self.default_horizon(&problem)) else {
             eprintln!(
                 "no horizon: no plan was found within the time limit of {} and the window has no deadline; give --horizon MINUTES or a longer --time-limit",
-                windowplan::solve::clock::fmt_duration(self.search.time_limit)
+                windowplan::base::fmt_duration(self.search.time_limit)
             );
             return EXIT_NOT_FOUND;
         };

@@ -15,6 +15,7 @@ mod export;
 mod generate;
 mod graph;
 mod import;
+mod pack;
 mod plan;
 mod replan;
 mod report;

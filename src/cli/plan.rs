@@ -129,7 +129,20 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
     }
     match super::campaign::load_campaign(path, limits) {
         Err(code) => return code,
-        Ok(Some(c)) => return super::campaign::plan(&c, opts, format, output),
+        Ok(Some(c)) => {
+            // The campaign planner honours neither: refused rather than
+            // silently left out of a plan that would seem to keep them.
+            for (given, flag) in [
+                (compile_opts.reserve_backout, "--reserve-backout"),
+                (changes.given(), "--changes"),
+            ] {
+                if given {
+                    eprintln!("error: `{flag}` is not taken with a campaign (`campaign:`): the campaign planner does not apply it; plan one window with it");
+                    return EXIT_BAD_INPUT;
+                }
+            }
+            return super::campaign::plan(&c, opts, format, output);
+        }
         Ok(None) => {}
     }
     let started = std::time::Instant::now();
@@ -196,7 +209,7 @@ fn plan_with(path: &Path, run: &Run) -> u8 {
             });
             changes.say_conflicts(&inv, &calendar, times.as_deref());
             timings.time("render and write", || {
-                write_plan(&inv, &plan, format, output)
+                super::pack::write_plan(&inv, &plan, format, output)
             })
         }
         other => no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
@@ -341,58 +354,4 @@ fn plan_instance(
         ),
         outcome => no_schedule("schedule", &outcome, opts.time_limit),
     }
-}
-
-/// The name of the Gantt chart written beside a Markdown pack: the pack's
-/// file name with `.md` (or its last extension) replaced by `.gantt.svg`
-/// (`pack.md` -> `pack.gantt.svg`), so two packs written into one folder
-/// keep one chart each.
-pub fn pack_chart_name(pack: &Path) -> String {
-    let stem = pack
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "pack".into());
-    format!("{stem}.gantt.svg")
-}
-
-/// Renders and writes a plan. A Markdown pack written to a file gets its
-/// Gantt chart written beside it first (atomically, named after the pack:
-/// [`pack_chart_name`]), so the link in the pack never points at nothing;
-/// on stdout the pack says how to get the chart instead.
-pub fn write_plan(
-    inv: &windowplan::inventory::Inventory,
-    plan: &windowplan::plan::Plan,
-    format: Format,
-    output: Option<&Path>,
-) -> u8 {
-    // Only beside a regular file: not beside a device such as /dev/stdout.
-    let chart = output
-        .filter(|_| format == Format::Md)
-        .filter(|p| std::fs::metadata(p).map_or(true, |m| m.is_file()))
-        .map(|p| {
-            let name = pack_chart_name(p);
-            let path = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .join(&name);
-            (path, name)
-        });
-    let Some((path, name)) = chart else {
-        return write_or_fail(output, &windowplan::report::render(inv, plan, format));
-    };
-    // One critical chain for the chart and the pack.
-    let critical = windowplan::report::critical_chain_ids(inv, plan);
-    let code = write_or_fail(
-        Some(&path),
-        &windowplan::report::gantt::render(inv, plan, &critical),
-    );
-    if code != EXIT_OK {
-        return code;
-    }
-    write_or_fail(
-        output,
-        &windowplan::report::markdown::render_with(inv, plan, &critical, Some(&name)),
-    )
 }

@@ -57,5 +57,5 @@ fn report(
     for note in notes {
         eprintln!("note: {note}");
     }
-    super::plan::write_plan(&inv, &plan, format, output)
+    super::pack::write_plan(&inv, &plan, format, output)
 }

@@ -4,6 +4,7 @@
 use super::common::*;
 use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use windowplan::inventory::Limits;
 use windowplan::solve::SolveOptions;
 
@@ -66,10 +67,10 @@ fn risk(
         Ok(inv) => inv,
         Err(code) => return code,
     };
-    // A plan (when none is given) within --time-limit, then the samples
-    // within another --time-limit; the watchdog is the backstop a limit
-    // later (DESIGN.md, "Limits").
-    super::watchdog::budget("risk", opts.time_limit.saturating_mul(3));
+    super::watchdog::budget(
+        "risk",
+        watchdog_budget(&inv, opts.time_limit, plan_path.is_none()),
+    );
     let starts = match plan_path {
         Some(plan_path) => match read_checked_plan(&inv, plan_path, limits, "simulating it") {
             Ok((s, _)) => s,
@@ -95,8 +96,8 @@ fn risk(
             eprintln!("interrupted: no sample was drawn; nothing was written");
         } else {
             eprintln!(
-                "no result within the time limit: no sample was drawn in {:?} (try a longer --time-limit or fewer --samples); nothing was written",
-                opts.time_limit
+                "no result within the time limit: no sample was drawn in {} (try a longer --time-limit or fewer --samples); nothing was written",
+                windowplan::base::fmt_duration(opts.time_limit)
             );
         }
         return EXIT_NOT_FOUND;
@@ -107,4 +108,54 @@ fn risk(
         windowplan::report::risk::text(&report, &inv)
     };
     write_or_fail(None, &text)
+}
+
+/// The watchdog's budget for `risk`, from the end of loading: a fresh plan
+/// (when none is given) within the planning policy's budget
+/// (`pipeline::solve_budget`, as `plan` has), the samples within
+/// --time-limit, then the backstop of the other analyses
+/// ([`analysis_budget`]: `solve_budget` more) (DESIGN.md, "Limits").
+fn watchdog_budget(
+    inv: &windowplan::inventory::Inventory,
+    limit: Duration,
+    fresh_plan: bool,
+) -> Duration {
+    let planning = if fresh_plan {
+        windowplan::pipeline::solve_budget(inv, limit)
+    } else {
+        Duration::ZERO
+    };
+    let backstop = windowplan::pipeline::solve_budget(inv, limit);
+    planning.saturating_add(limit).saturating_add(backstop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inventory(services: &str) -> windowplan::inventory::Inventory {
+        let text = format!(
+            "window: {{ start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T04:00 }}\nsystems: [{{ id: db }}]\ntasks: [{{ id: patch, system: db, duration: 30m }}]\n{services}"
+        );
+        windowplan::load_inventory_str(&text, windowplan::inventory::Format::Yaml, "t.yaml")
+            .unwrap()
+    }
+
+    /// A fresh plan may take the planning policy's whole budget (twice the
+    /// limit with a `max_downtime`, as `plan` allows it), then the samples
+    /// a limit: the watchdog ends neither early.
+    #[test]
+    fn the_watchdog_leaves_room_for_the_planning_policy_and_the_samples() {
+        let limit = Duration::from_secs(10);
+        let capped = inventory("services: [{ id: shop, requires: [db], max_downtime: 1h }]\n");
+        let planning = windowplan::pipeline::solve_budget(&capped, limit);
+        assert_eq!(planning, limit * 2);
+        let budget = watchdog_budget(&capped, limit, true);
+        assert!(budget >= planning + limit + limit, "{budget:?}");
+        // A saved plan is not planned again: only the samples and the backstop.
+        assert_eq!(watchdog_budget(&capped, limit, false), limit + planning);
+        // Without a cap, as before: plan, samples, backstop.
+        let plain = inventory("");
+        assert_eq!(watchdog_budget(&plain, limit, true), limit * 3);
+    }
 }

@@ -26,6 +26,10 @@ impl Args {
 fn validate(path: &Path, limits: &Limits, changes: &super::changes::ChangeArgs) -> u8 {
     match super::campaign::load_campaign(path, limits) {
         Err(code) => return code,
+        Ok(Some(_)) if changes.given() => {
+            eprintln!("error: `--changes` is not taken with a campaign (`campaign:`): its conflicts are not looked for; validate one window with it");
+            return EXIT_BAD_INPUT;
+        }
         Ok(Some(c)) => return super::campaign::validate(path, &c),
         Ok(None) => {}
     }

@@ -16,6 +16,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use windowplan::base::fmt_duration;
 
 /// How many outputs are being written right now.
 static WRITING: AtomicUsize = AtomicUsize::new(0);
@@ -74,18 +75,6 @@ pub fn disarm() {
     DONE.store(true, Ordering::SeqCst);
 }
 
-/// Seconds in words: `3ms`, `1s`, `2.5s`.
-fn secs(d: Duration) -> String {
-    let s = d.as_secs_f64();
-    if s < 1.0 {
-        format!("{}ms", d.as_millis())
-    } else if s.fract() == 0.0 {
-        format!("{s:.0}s")
-    } else {
-        format!("{s:.1}s")
-    }
-}
-
 fn watch() {
     let tick = Duration::from_millis(20);
     // Until Ctrl-C or the end of the budget.
@@ -97,7 +86,7 @@ fn watch() {
             let g = grace(None);
             let m = format!(
                 "interrupted: the command did not stop within {} of Ctrl-C and was ended; nothing more was written",
-                secs(g)
+                fmt_duration(g)
             );
             break (g, m, 130);
         }
@@ -110,8 +99,8 @@ fn watch() {
             let g = grace(Some(limit));
             let m = format!(
                 "no result within the time limit (none is proven impossible): `{command}` was still working {} after its budget of {} and was ended; nothing was written (try a longer --time-limit)",
-                secs(g),
-                secs(limit)
+                fmt_duration(g),
+                fmt_duration(limit)
             );
             break (g, m, 3);
         }
@@ -141,8 +130,8 @@ mod tests {
             grace(Some(Duration::from_secs(3600))),
             Duration::from_secs(30)
         );
-        assert_eq!(secs(Duration::from_millis(2500)), "2.5s");
-        assert_eq!(secs(Duration::from_secs(3)), "3s");
-        assert_eq!(secs(Duration::from_millis(3)), "3ms");
+        assert_eq!(fmt_duration(Duration::from_millis(2500)), "2.5s");
+        assert_eq!(fmt_duration(Duration::from_secs(3)), "3s");
+        assert_eq!(fmt_duration(Duration::from_millis(3)), "3ms");
     }
 }

@@ -175,9 +175,16 @@ fn fewer(
             base.plan.length_minutes_total,
             plan.plan.windows.iter().map(|w| w.id.as_str()).collect::<Vec<_>>().join(", ")
         ),
-        FewerWindows::No { without, why } => {
-            format!("one window fewer: no (proven) — the plan uses {used} windows, the last {without}: {why}\n")
-        }
+        FewerWindows::No {
+            why,
+            every_set: true,
+            ..
+        } => format!("one window fewer: no (proven) — the plan uses {used} windows: {why}\n"),
+        // Only giving up the last window is proven impossible: giving up
+        // another one instead was not tried (DESIGN.md, "Campaigns").
+        FewerWindows::No { without, why, .. } => format!(
+            "one window fewer: not without {without} (proven) — the plan uses {used} windows, the last {without}: {why}; giving up another window instead was not tried\n"
+        ),
         FewerWindows::Unknown { without, why } => format!(
             "one window fewer: not known — no plan without {without} was found in the time given ({why}); try a longer --time-limit\n"
         ),

@@ -18,7 +18,7 @@
 //! share one window.
 
 use super::file::{InventoryFile, Text, WindowFile};
-use super::load::{check_limits, parse_value, place_in, Format, Limits};
+use super::load::{check_limits, may_be_campaign, parse_value, place_in, Format, Limits};
 use super::schema_changes;
 use super::shape::Partial;
 use super::suggest::suggest;
@@ -281,15 +281,7 @@ impl Campaign {
         let mut out = Vec::new();
         for sc in &self.whole.schema_changes {
             let mut steps = vec![sc.deploy.clone()];
-            steps.extend(
-                [
-                    SchemaStep::Expand,
-                    SchemaStep::Backfill,
-                    SchemaStep::Cutover,
-                    SchemaStep::Contract,
-                ]
-                .map(|s| sc.step_id(s)),
-            );
+            steps.extend(SchemaStep::ALL.map(|s| sc.step_id(s)));
             if !steps.iter().any(|s| here(s)) {
                 continue;
             }
@@ -374,13 +366,17 @@ fn diag(
 
 /// Reads and validates a campaign file given as text; `Ok(None)` when the
 /// text is no campaign (no `campaign:` key, or not readable: the ordinary
-/// loader then reads it).
+/// loader then reads it). A text that cannot hold the key
+/// ([`may_be_campaign`]) is not parsed here.
 pub fn load_campaign_str(
     text: &str,
     format: Format,
     source: &str,
     limits: &Limits,
 ) -> Result<Option<Campaign>, InputError> {
+    if !may_be_campaign(text) {
+        return Ok(None);
+    }
     let Ok(serde_json::Value::Object(mut doc)) = parse_value(text, format) else {
         return Ok(None);
     };
@@ -1063,6 +1059,42 @@ mod tests {
 
     fn load(text: &str) -> Result<Option<Campaign>, InputError> {
         load_campaign_str(text, Format::Yaml, "t.yaml", &Limits::default())
+    }
+
+    /// A one-window file is told apart without a parse; a `campaign` key
+    /// spelled with escapes is still found.
+    #[test]
+    fn a_campaign_is_told_apart_without_parsing_a_one_window_file() {
+        let one = "window: { start: 2026-12-05T22:00, timezone: UTC }\nsystems: [{ id: s1 }]\n";
+        assert!(!may_be_campaign(one));
+        assert!(load(one).unwrap().is_none());
+        // Not parsed: even a malformed one-window text is simply no campaign.
+        assert!(!may_be_campaign("window: [unclosed"));
+        let escaped = format!(
+            "{}{REST}",
+            HEAD.replacen("campaign:", "\"\\x63ampaign\":", 1)
+        );
+        assert!(may_be_campaign(&escaped));
+        assert!(load(&escaped).unwrap().is_some(), "{escaped}");
+        let json = r#"{"\u0063ampaign": {"timezone": "UTC", "windows": [{"id": "w1", "start": "2026-12-05T22:00", "deadline": "2026-12-06T02:00"}]}, "systems": [{"id": "s1"}]}"#;
+        let c = load_campaign_str(json, Format::Json, "t.json", &Limits::default()).unwrap();
+        assert!(c.is_some());
+        // A one-window file that names the word elsewhere is read and is no campaign.
+        let titled = "window: { start: 2026-12-05T22:00, timezone: UTC, title: Q1 campaign }\n";
+        assert!(may_be_campaign(titled));
+        assert!(load(titled).unwrap().is_none());
+    }
+
+    /// A campaign given to the one-window loader is E150, said once, not an
+    /// unknown field and a missing `window`.
+    #[test]
+    fn a_campaign_given_where_one_window_is_planned_is_e150() {
+        let text = format!("{HEAD}{REST}");
+        let e = crate::inventory::load_str(&text, Format::Yaml, "t.yaml").unwrap_err();
+        assert_eq!(e.diagnostics.len(), 1, "{e}");
+        let d = &e.diagnostics[0];
+        assert_eq!((d.code, d.path.as_str()), ("E150", "campaign"));
+        assert!(d.line.is_some());
     }
 
     fn codes(text: &str) -> Vec<&'static str> {

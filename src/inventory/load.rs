@@ -194,6 +194,22 @@ pub fn load_with(path: &Path, limits: &Limits) -> Result<Inventory, InputError> 
     load_str_with(&text, format, &source, limits)
 }
 
+/// Whether `text` may hold a `campaign` key: false only when it cannot,
+/// because the word `campaign` is nowhere in it and no escape (`\`, which
+/// a quoted YAML or JSON key could spell it with) is either. A one-window
+/// file is so told apart without parsing it: the ordinary loader parses it
+/// once.
+pub fn may_be_campaign(text: &str) -> bool {
+    text.contains("campaign") || text.contains('\\')
+}
+
+/// Whether the text is a document with a top-level `campaign` key (parsed
+/// only when it may hold one: [`may_be_campaign`]).
+fn is_campaign_text(text: &str, format: Format) -> bool {
+    may_be_campaign(text)
+        && matches!(parse_value(text, format), Ok(serde_json::Value::Object(doc)) if doc.contains_key("campaign"))
+}
+
 /// Refuses a file model with more tasks than `limits.max_tasks`, counting a
 /// task on a cluster once per member (E007). Done before validation, so a
 /// huge inventory costs no more than its parse.
@@ -294,6 +310,20 @@ pub fn load_str_with(
     limits: &Limits,
 ) -> Result<Inventory, InputError> {
     let result = load_str_checked(text, format, source, limits);
+    // A campaign given where one window is planned: said as such, not as
+    // an unknown field `campaign` and a missing `window`.
+    if result.is_err() && is_campaign_text(text, format) {
+        let d = Diagnostic::new(
+            "E150",
+            "campaign",
+            "the file is a campaign (`campaign:`, several windows), and this command plans one window",
+            "`plan`, `validate`, `check` and `whatif --one-window-fewer` take a campaign; for this command give the inventory of one window (`window: { start, timezone, deadline }` instead of `campaign:`)",
+        );
+        return Err(InputError {
+            source: source.to_string(),
+            diagnostics: place_in(text, format, vec![d]),
+        });
+    }
     // Gaps left by an import (E120) come first, and what they alone break
     // is not said again.
     if !text.contains(super::placeholder::FILL_IN) {

@@ -351,6 +351,14 @@ pub enum SchemaStep {
 }
 
 impl SchemaStep {
+    /// Every step, in the order a schema change runs them.
+    pub const ALL: [SchemaStep; 4] = [
+        SchemaStep::Expand,
+        SchemaStep::Backfill,
+        SchemaStep::Cutover,
+        SchemaStep::Contract,
+    ];
+
     /// The step's name, the suffix of its task id (`expand`, ...).
     pub fn name(self) -> &'static str {
         match self {
@@ -473,15 +481,10 @@ impl Inventory {
                 return Some((sc, None));
             }
             let step = task.id.strip_prefix(sc.id.as_str())?.strip_prefix('.')?;
-            [
-                SchemaStep::Expand,
-                SchemaStep::Backfill,
-                SchemaStep::Cutover,
-                SchemaStep::Contract,
-            ]
-            .into_iter()
-            .find(|s| s.name() == step)
-            .map(|s| (sc, Some(s)))
+            SchemaStep::ALL
+                .into_iter()
+                .find(|s| s.name() == step)
+                .map(|s| (sc, Some(s)))
         })
     }
 

@@ -45,16 +45,12 @@ pub struct Expanded {
     /// Ids of generated tasks of schema changes that could not be
     /// expanded: a reference to one is not "unknown" (it is reported).
     pub broken_ids: Vec<String>,
+    /// The schema changes that could not be expanded (indices into
+    /// `schema_changes`): [`resolve`] leaves them out.
+    pub broken: Vec<usize>,
     /// Where generated tasks come from.
     pub origins: Origins,
 }
-
-const STEPS: [SchemaStep; 4] = [
-    SchemaStep::Expand,
-    SchemaStep::Backfill,
-    SchemaStep::Cutover,
-    SchemaStep::Contract,
-];
 
 /// The ids of the file, for the checks of the expansion.
 struct Lookup<'f> {
@@ -127,6 +123,7 @@ pub fn expand(f: &InventoryFile, partial: &Partial) -> Expanded {
         file: f.clone(),
         diagnostics: Vec::new(),
         broken_ids: Vec::new(),
+        broken: Vec::new(),
         origins: Origins::default(),
     };
     if f.schema_changes.is_empty() {
@@ -143,8 +140,12 @@ pub fn expand(f: &InventoryFile, partial: &Partial) -> Expanded {
         check_teams(i, sc, &mut out.diagnostics);
         let writer_tasks = writers(&look, f, i, sc, database, &mut out.diagnostics);
         if out.diagnostics.len() > before || database.is_none() || deploy.is_none() {
-            out.broken_ids
-                .extend(STEPS.iter().map(|s| format!("{}.{}", sc.id, s.name())));
+            out.broken_ids.extend(
+                SchemaStep::ALL
+                    .iter()
+                    .map(|s| format!("{}.{}", sc.id, s.name())),
+            );
+            out.broken.push(i);
             continue;
         }
         let d = deploy.expect("checked above");
@@ -366,7 +367,7 @@ fn check_id<'f>(
         &sc.id,
         "that id (its steps would be named like the schema change's)",
     );
-    for s in STEPS {
+    for s in SchemaStep::ALL {
         clash(&step_id(sc, s), "it");
     }
 }
@@ -710,13 +711,14 @@ impl Origins {
     }
 }
 
-/// The resolved schema changes of a validated file, and E149 for a task
-/// that waits for a step left for a later window. `systems` resolves a
-/// system id to its index.
+/// The resolved schema changes of a validated file (those at the indices
+/// in `broken`, which could not be expanded, left out), and E149 for a
+/// task that waits for a step left for a later window. `systems` resolves
+/// a system id to its index.
 pub fn resolve(
     file: &InventoryFile,
     deferred: &[(String, String)],
-    broken: &[String],
+    broken: &[usize],
     systems: impl Fn(&str) -> Option<usize>,
 ) -> (Vec<SchemaChange>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -737,8 +739,8 @@ pub fn resolve(
     let clusters: HashMap<&str, &ClusterFile> =
         file.clusters.iter().map(|c| (c.id.as_str(), c)).collect();
     let mut out = Vec::new();
-    for sc in &file.schema_changes {
-        if broken.iter().any(|b| b.starts_with(&format!("{}.", sc.id))) {
+    for (i, sc) in file.schema_changes.iter().enumerate() {
+        if broken.contains(&i) {
             continue;
         }
         let app_ids: Vec<&str> = match &sc.app {

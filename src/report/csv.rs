@@ -39,15 +39,6 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
         header.extend(["schema_change".to_string(), "schema_step".to_string()]);
     }
     write_record(&mut out, header);
-    let index: std::collections::HashMap<&str, usize> = if schema {
-        inv.tasks
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect()
-    } else {
-        Default::default()
-    };
     for row in task_rows(inv, plan, &[]) {
         let outage = match row.outage {
             Some(true) => "yes",
@@ -70,12 +61,7 @@ pub fn render(inv: &Inventory, plan: &Plan) -> String {
             ]
             .into_iter()
             .chain(extra.then(|| extra_fields(inv, &row)).into_iter().flatten())
-            .chain(
-                schema
-                    .then(|| schema_fields(inv, &index, &row))
-                    .into_iter()
-                    .flatten(),
-            ),
+            .chain(schema.then(|| schema_fields(&row)).into_iter().flatten()),
         );
     }
     out
@@ -118,22 +104,13 @@ fn extra_fields(inv: &Inventory, row: &TaskRow) -> Vec<String> {
 }
 
 /// Format 1.2 columns: the schema change of the row's activity and its
-/// part in it (`expand`, `deploy`, `backfill`, `cutover`, `contract`).
-fn schema_fields(
-    inv: &Inventory,
-    index: &std::collections::HashMap<&str, usize>,
-    row: &TaskRow,
-) -> Vec<String> {
-    let found = index
-        .get(row.id.as_str())
-        .and_then(|&i| inv.schema_change_of(&inv.tasks[i]));
-    match found {
-        Some((sc, step)) => vec![
-            sc.id.clone(),
-            step.map_or("deploy", |s| s.name()).to_string(),
-        ],
-        None => vec![String::new(), String::new()],
-    }
+/// part in it (`expand`, `deploy`, `backfill`, `cutover`, `contract`), as
+/// the plan's tasks carry them.
+fn schema_fields(row: &TaskRow) -> Vec<String> {
+    vec![
+        row.schema_change.clone().unwrap_or_default(),
+        row.schema_step.clone().unwrap_or_default(),
+    ]
 }
 
 /// Writes one RFC 4180 record ending in CRLF.

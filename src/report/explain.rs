@@ -15,15 +15,10 @@ use crate::plan::clock;
 use serde::Serialize;
 use std::fmt::Write as _;
 
-/// A time limit in words: `500ms`, `2s`, `1.5s`.
+/// A time limit given in milliseconds, in words (`500ms`, `2s`, `1.5s`,
+/// `2m`: [`crate::base::fmt_duration`]).
 fn secs(ms: u64) -> String {
-    if ms < 1000 {
-        format!("{ms}ms")
-    } else if ms.is_multiple_of(1000) {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{:.1}s", ms as f64 / 1000.0)
-    }
+    crate::base::fmt_duration(std::time::Duration::from_millis(ms))
 }
 
 /// The explanation as JSON (format `windowplan-explain/1`): the analysis's

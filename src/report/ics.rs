@@ -1,6 +1,8 @@
 //! iCalendar (RFC 5545) export: one VEVENT per task, times in the window's
 //! timezone with a VTIMEZONE built from the tz database transitions around
-//! the window, so a change calendar shows the plan in local time.
+//! the window, so a change calendar shows the plan in local time. A
+//! campaign's calendar ([`render_calendar`]) holds every window's events
+//! with one VTIMEZONE spanning all of them (every DST change between).
 //!
 //! DTSTAMP is when the file was made (UTC; [`Options`] lets a caller fix
 //! it, e.g. for golden tests). Each UID is built from the task id, the window
@@ -45,42 +47,71 @@ pub fn render(inv: &Inventory, plan: &Plan, critical: &[String]) -> String {
 /// octets). Tasks in `critical` say so in their description.
 pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Options) -> String {
     let start = &inv.window.start;
-    let tzid = inv.window.timezone.as_str();
-    let uid_tail = uid_tail(inv);
+    let name = match &inv.window.meta.title {
+        Some(t) => format!("{t} {}", start.strftime("%Y-%m-%d %H:%M")),
+        None => format!("Maintenance window {}", start.strftime("%Y-%m-%d %H:%M")),
+    };
+    render_calendar(
+        &name,
+        &[CalendarWindow {
+            inv,
+            plan,
+            critical,
+        }],
+        opts,
+    )
+}
+
+/// One window of a calendar: its inventory, its plan and its critical chain.
+#[derive(Debug, Clone, Copy)]
+pub struct CalendarWindow<'a> {
+    /// The window's inventory (timezone, start, tasks).
+    pub inv: &'a Inventory,
+    /// The window's plan.
+    pub plan: &'a Plan,
+    /// The task ids of its critical chain.
+    pub critical: &'a [String],
+}
+
+/// One iCalendar with the events of every window (a campaign's, or one
+/// window's): the calendar header named `name`, one VTIMEZONE per timezone
+/// covering every transition from the first window's start to the last
+/// event's end, then each window's events. Empty `windows`: a calendar
+/// with no timezone and no event.
+pub fn render_calendar(name: &str, windows: &[CalendarWindow], opts: &Options) -> String {
     // Whole seconds: DTSTAMP has no fraction.
     let dtstamp =
         utc_stamp(Timestamp::from_second(opts.dtstamp.as_second()).unwrap_or(opts.dtstamp));
-    let rows = task_rows(inv, plan, critical);
-    let last = rows
+    let rows: Vec<Vec<TaskRow>> = windows
         .iter()
-        .map(|r| r.end)
-        .max()
-        .unwrap_or(0)
-        .max(plan.length_minutes);
-
-    let mut lines: Vec<String> = vec![
-        "BEGIN:VCALENDAR".into(),
-        format!("PRODID:{PRODID}"),
-        "VERSION:2.0".into(),
-        "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
-        format!(
-            "X-WR-CALNAME:{}",
-            escape_text(&match &inv.window.meta.title {
-                Some(t) => format!("{t} {}", start.strftime("%Y-%m-%d %H:%M")),
-                None => format!("Maintenance window {}", start.strftime("%Y-%m-%d %H:%M")),
-            })
-        ),
-        format!("X-WR-TIMEZONE:{}", escape_text(tzid)),
-    ];
-    lines.extend(vtimezone(
-        tzid,
-        start.time_zone(),
-        start.timestamp(),
-        inv.window.at(last).timestamp(),
-    ));
-    for row in &rows {
-        lines.extend(vevent(inv, row, tzid, &uid_tail, &dtstamp));
+        .map(|w| task_rows(w.inv, w.plan, w.critical))
+        .collect();
+    let mut lines = header(
+        name,
+        windows.first().map(|w| w.inv.window.timezone.as_str()),
+    );
+    // Each timezone once, spanning every window written in it.
+    let mut zones: Vec<(&str, &TimeZone, Timestamp, Timestamp)> = Vec::new();
+    for (w, rows) in windows.iter().zip(&rows) {
+        let (from, to) = window_span(w.inv, w.plan, rows);
+        let tzid = w.inv.window.timezone.as_str();
+        match zones.iter_mut().find(|z| z.0 == tzid) {
+            Some(z) => {
+                z.2 = z.2.min(from);
+                z.3 = z.3.max(to);
+            }
+            None => zones.push((tzid, w.inv.window.start.time_zone(), from, to)),
+        }
+    }
+    for (tzid, tz, from, to) in zones {
+        lines.extend(vtimezone(tzid, tz, from, to));
+    }
+    for (w, rows) in windows.iter().zip(&rows) {
+        let tzid = w.inv.window.timezone.as_str();
+        let uid_tail = uid_tail(w.inv);
+        for row in rows {
+            lines.extend(vevent(w.inv, row, tzid, &uid_tail, &dtstamp));
+        }
     }
     lines.push("END:VCALENDAR".into());
 
@@ -89,6 +120,38 @@ pub fn render_with(inv: &Inventory, plan: &Plan, critical: &[String], opts: &Opt
         fold_into(&mut out, l);
     }
     out
+}
+
+/// The calendar's opening lines: product, version, and its name and
+/// timezone for the clients that show them.
+fn header(name: &str, tzid: Option<&str>) -> Vec<String> {
+    let mut lines: Vec<String> = vec![
+        "BEGIN:VCALENDAR".into(),
+        format!("PRODID:{PRODID}"),
+        "VERSION:2.0".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape_text(name)),
+    ];
+    if let Some(tzid) = tzid {
+        lines.push(format!("X-WR-TIMEZONE:{}", escape_text(tzid)));
+    }
+    lines
+}
+
+/// From the window's start to the end of its last task (or of the plan's
+/// length, when later).
+fn window_span(inv: &Inventory, plan: &Plan, rows: &[TaskRow]) -> (Timestamp, Timestamp) {
+    let last = rows
+        .iter()
+        .map(|r| r.end)
+        .max()
+        .unwrap_or(0)
+        .max(plan.length_minutes);
+    (
+        inv.window.start.timestamp(),
+        inv.window.at(last).timestamp(),
+    )
 }
 
 /// What follows the task id in a UID: `.<window start, UTC>.<change id or

@@ -25,6 +25,28 @@ pub fn render_with(
     critical: &[String],
     chart: Option<&str>,
 ) -> String {
+    render_pack(inv, plan, critical, chart, PackOf::Window)
+}
+
+/// Whose pack it is: a one-window plan's or a campaign window's. What the
+/// pack says about its chart differs: `plan CAMPAIGN --format md -o
+/// plan.md` writes each window's chart, and a campaign has no HTML report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackOf {
+    /// The plan of one window.
+    Window,
+    /// One window of a campaign.
+    CampaignWindow,
+}
+
+/// [`render_with`] for a pack of `of`.
+pub fn render_pack(
+    inv: &Inventory,
+    plan: &Plan,
+    critical: &[String],
+    chart: Option<&str>,
+    of: PackOf,
+) -> String {
     let rows = task_rows(inv, plan, critical);
     let w = &inv.window;
     let mut s = String::new();
@@ -57,7 +79,7 @@ pub fn render_with(
 
     blackouts_section(&mut s, inv);
 
-    gantt_section(&mut s, chart);
+    gantt_section(&mut s, chart, of);
     s
 }
 
@@ -252,7 +274,7 @@ fn blackouts_section(s: &mut String, inv: &Inventory) {
 }
 
 /// Where the Gantt chart is: the file beside the pack, or how to get one.
-fn gantt_section(s: &mut String, chart: Option<&str>) {
+fn gantt_section(s: &mut String, chart: Option<&str>, of: PackOf) {
     let _ = writeln!(s, "## Gantt chart\n");
     match chart {
         Some(file) => {
@@ -261,17 +283,22 @@ fn gantt_section(s: &mut String, chart: Option<&str>) {
                 .replace('(', "%28")
                 .replace(')', "%29");
             let _ = writeln!(s, "![Gantt chart]({link})\n");
+            let html = match of {
+                PackOf::Window => "; the HTML report (`--format html`) has it too",
+                PackOf::CampaignWindow => "",
+            };
             let _ = writeln!(
                 s,
-                "The chart is the file [{}]({link}) beside this pack; the HTML report (`--format html`) has it too.",
+                "The chart is the file [{}]({link}) beside this pack{html}.",
                 md_inline(file)
             );
         }
         None => {
-            let _ = writeln!(
-                s,
-                "No chart file accompanies this pack: `windowplan plan INVENTORY --format md -o pack.md` writes the chart `pack.gantt.svg` beside the pack, and `--format html` gives a page with the chart."
-            );
+            let how = match of {
+                PackOf::Window => "`windowplan plan INVENTORY --format md -o pack.md` writes the chart `pack.gantt.svg` beside the pack, and `--format html` gives a page with the chart",
+                PackOf::CampaignWindow => "`windowplan plan CAMPAIGN --format md -o plan.md` writes each window's pack to `plan.<window>.md` with its chart `plan.<window>.gantt.svg` beside it",
+            };
+            let _ = writeln!(s, "No chart file accompanies this pack: {how}.");
         }
     }
 }

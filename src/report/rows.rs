@@ -134,6 +134,10 @@ pub(super) struct TaskRow {
     pub parent: String,
     pub step: Option<String>,
     pub member: Option<String>,
+    /// Format 1.2: the schema change and its part (`expand`, `deploy`, …),
+    /// as the plan says (`PlannedTask.detail`).
+    pub schema_change: Option<String>,
+    pub schema_step: Option<String>,
 }
 
 /// The systems that count as down while task `t` runs: its own when it is
@@ -264,6 +268,8 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     parent: t.parent.clone(),
                     step: t.step.clone(),
                     member: t.member.clone(),
+                    schema_change: pt.detail.schema_change.clone(),
+                    schema_step: pt.detail.schema_step.clone(),
                 },
                 None => TaskRow {
                     id: pt.id.clone(),
@@ -286,6 +292,8 @@ pub(super) fn task_rows(inv: &Inventory, plan: &Plan, critical: &[String]) -> Ve
                     parent: pt.id.clone(),
                     step: None,
                     member: None,
+                    schema_change: pt.detail.schema_change.clone(),
+                    schema_step: pt.detail.schema_step.clone(),
                 },
             }
         })

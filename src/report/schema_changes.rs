@@ -7,7 +7,7 @@
 //! in window <id>"). One reading of the plan ([`views`]) for the Markdown pack, the
 //! HTML page and the terminal table.
 
-use super::rows::{html_escape, wall_short};
+use super::rows::{html_escape, md_inline, md_text_cell, wall_short};
 use crate::base::{fmt_minutes, Time};
 use crate::inventory::{Inventory, SchemaChange, SchemaStep};
 use crate::plan::Plan;
@@ -158,21 +158,24 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
         let _ = writeln!(
             s,
             "### {} (database {})\n",
-            super::rows::md_text_cell(&v.sc.id),
-            super::rows::md_text_cell(&inv.systems[v.sc.database].id)
+            md_text_cell(&v.sc.id),
+            md_text_cell(&inv.systems[v.sc.database].id)
         );
         let _ = writeln!(s, "| Step | Task | Start | End | |\n|---|---|---|---|---|");
         for r in &v.rows {
-            let note = if r.part == "contract" {
-                format!("**{}**", r.note)
+            // The note names systems (the database, the writers): inventory
+            // words, escaped as every other cell.
+            let note = md_text_cell(&r.note);
+            let note = if r.part == SchemaStep::Contract.name() {
+                format!("**{note}**")
             } else {
-                r.note.clone()
+                note
             };
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",
                 r.part,
-                super::rows::md_text_cell(&r.id),
+                md_text_cell(&r.id),
                 wall_short(&inv.window.at(r.start)),
                 wall_short(&inv.window.at(r.end)),
                 note
@@ -182,11 +185,11 @@ pub fn markdown(inv: &Inventory, plan: &Plan) -> String {
             let _ = writeln!(
                 s,
                 "| contract | {} | — | — | **{}** |",
-                super::rows::md_text_cell(&v.sc.step_id(SchemaStep::Contract)),
-                super::rows::md_cell(&elsewhere(v.sc))
+                md_text_cell(&v.sc.step_id(SchemaStep::Contract)),
+                md_text_cell(&elsewhere(v.sc))
             );
         }
-        let _ = writeln!(s, "\nBackout: {}.\n", backout_words(inv, v));
+        let _ = writeln!(s, "\nBackout: {}.\n", md_inline(&backout_words(inv, v)));
     }
     s
 }
@@ -259,7 +262,7 @@ pub fn table_lines(inv: &Inventory, plan: &Plan) -> String {
         let downtime = v
             .rows
             .iter()
-            .filter(|r| r.part == "cutover")
+            .filter(|r| r.part == SchemaStep::Cutover.name())
             .map(|r| r.end - r.start)
             .sum::<Time>();
         let cut = if v.sc.cutover {

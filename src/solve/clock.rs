@@ -35,26 +35,6 @@ thread_local! {
     static WORK: Cell<Option<Work>> = const { Cell::new(None) };
 }
 
-/// A duration as a person writes a time limit: `20ms`, `1.5s`, `2m`,
-/// `1h30m` (what `--time-limit` accepts), never rounded to `0.0s`.
-pub fn fmt_duration(d: Duration) -> String {
-    let ms = d.as_millis();
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let s = d.as_secs_f64();
-    if ms.is_multiple_of(60_000) {
-        let m = ms / 60_000;
-        return match (m / 60, m % 60) {
-            (0, m) => format!("{m}m"),
-            (h, 0) => format!("{h}h"),
-            (h, m) => format!("{h}h{m}m"),
-        };
-    }
-    let t = format!("{s:.3}");
-    format!("{}s", t.trim_end_matches('0').trim_end_matches('.'))
-}
-
 /// The current time of the solver's clock: the wall clock, or in a
 /// reproducible run the start plus the work done (one more step).
 pub(crate) fn now() -> Instant {
@@ -193,18 +173,6 @@ mod tests {
         work(10_000_000); // a second of work, done at once
         assert!(passed(deadline));
         assert!(run.finish());
-    }
-
-    #[test]
-    fn durations_read_as_time_limits_are_written() {
-        let ms = Duration::from_millis;
-        assert_eq!(fmt_duration(ms(20)), "20ms");
-        assert_eq!(fmt_duration(ms(0)), "0ms");
-        assert_eq!(fmt_duration(ms(1500)), "1.5s");
-        assert_eq!(fmt_duration(ms(5000)), "5s");
-        assert_eq!(fmt_duration(ms(120_000)), "2m");
-        assert_eq!(fmt_duration(ms(5_400_000)), "1h30m");
-        assert_eq!(fmt_duration(ms(7_200_000)), "2h");
     }
 
     #[test]

@@ -262,7 +262,7 @@ impl HeuristicRun<'_> {
         {
             return Outcome::NotFound(format!(
                 "stopped before any schedule was found (after {})",
-                clock::fmt_duration(clock::elapsed(started))
+                crate::base::fmt_duration(clock::elapsed(started))
             ));
         }
         if why == sgs::OUT_OF_TIME {
@@ -271,10 +271,10 @@ impl HeuristicRun<'_> {
             return Outcome::NotFound(format!(
                 "the time limit is too short for {} activities: schedule generation had run for {} without finishing one ({} passes restarted for maximum time lags, {} activities placed in the last) when time ran out (before it, {} of analysis and bounds)",
                 self.inst.n,
-                clock::fmt_duration(clock::elapsed(self.search_started)),
+                crate::base::fmt_duration(clock::elapsed(self.search_started)),
                 shared.restarts.load(Ordering::Relaxed),
                 shared.placed.load(Ordering::Relaxed),
-                clock::fmt_duration(self.search_started - started)
+                crate::base::fmt_duration(self.search_started - started)
             ));
         }
         let why = if why.is_empty() {

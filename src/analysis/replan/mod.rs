@@ -247,7 +247,7 @@ fn search_optional(
                         "the search stopped after {tries} set(s) of optional tasks (limit {} sets of at most {} tasks, {}); a larger set may hold the deadline",
                         opts.max_tries,
                         opts.max_drop,
-                        crate::solve::clock::fmt_duration(budget)
+                        crate::base::fmt_duration(budget)
                     ),
                 );
             }

@@ -89,7 +89,7 @@ pub fn render_table(report: &BenchReport) -> String {
     let mut out = format!(
         "benchmark {} — time limit {}, seed {}, threads {}\n",
         report.format,
-        crate::solve::clock::fmt_duration(std::time::Duration::from_secs_f64(report.time_limit_s)),
+        crate::base::fmt_duration(std::time::Duration::from_secs_f64(report.time_limit_s)),
         report.seed,
         report.threads
     );

@@ -300,28 +300,27 @@ pub fn validate_with(f: &InventoryFile, partial: &Partial) -> Result<Inventory, 
         .broken_ids
         .extend(deferred.iter().map(|(t, _)| t.clone()));
     let result = validate_tasks_file(&file, &partial);
-    let (changes, later) = sc::resolve(&file, &deferred, &ex.broken_ids, |id| {
+    let (changes, later) = sc::resolve(&file, &deferred, &ex.broken, |id| {
         file.systems.iter().position(|s| s.id == id)
     });
     let mut diags = ex.diagnostics;
     diags.extend(later);
     match result {
         Ok(mut inv) if diags.is_empty() => {
-            for (i, c) in file.schema_changes.iter().enumerate() {
-                if let Some((task, deploy)) = deferred
-                    .iter()
-                    .find(|(t, _)| t.strip_suffix(".contract") == Some(c.id.as_str()))
-                {
-                    inv.warnings.push(Diagnostic::new(
-                        "W040",
-                        format!("schema_changes[{i}].contract"),
-                        format!(
-                            "deferred: the contract of schema change `{}` (`{task}`) is not planned in this window: it runs in a later window than its deploy `{deploy}` (`same_window` is false)",
-                            c.id
-                        ),
-                        "plan it in the next window once the release is signed off, or set `contract: { same_window: true, ... }` to drop the old shape tonight",
-                    ));
-                }
+            for c in changes.iter().filter(|c| c.contract_deferred) {
+                let Some(i) = file.schema_changes.iter().position(|f| f.id == c.id) else {
+                    continue;
+                };
+                let (task, deploy) = (c.step_id(super::SchemaStep::Contract), &c.deploy);
+                inv.warnings.push(Diagnostic::new(
+                    "W040",
+                    format!("schema_changes[{i}].contract"),
+                    format!(
+                        "deferred: the contract of schema change `{}` (`{task}`) is not planned in this window: it runs in a later window than its deploy `{deploy}` (`same_window` is false)",
+                        c.id
+                    ),
+                    "plan it in the next window once the release is signed off, or set `contract: { same_window: true, ... }` to drop the old shape tonight",
+                ));
             }
             inv.schema_changes = changes;
             Ok(inv)
