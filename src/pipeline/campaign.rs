@@ -219,6 +219,10 @@ fn windows_bound(
     if chain.0 > best.0 {
         best = chain;
     }
+    let covering = super::campaign_bounds::covering_bound(c, domains, team_rooms);
+    if covering.0 > best.0 {
+        best = covering;
+    }
     // Team work against the most generous hours of the windows its tasks may use.
     for (team, (work, room)) in c.whole.teams.iter().zip(team_rooms) {
         let work = *work;

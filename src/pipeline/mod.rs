@@ -5,6 +5,7 @@
 //! The CLI and the analyses (explain, availability, what-if) build on these.
 
 pub mod campaign;
+pub mod campaign_bounds;
 pub mod words;
 
 use crate::error::{self, InputError, NoPlan};
