@@ -827,11 +827,78 @@ fn overfull(inv: &Inventory) -> Option<String> {
     })
 }
 
-/// Plans a campaign within `opts.time_limit` overall (each window's own
-/// search gets a share; windows are planned side by side).
+/// Plans a campaign within `opts.time_limit` overall: the bounds, then,
+/// when the campaign is small, the one-problem solve
+/// ([`super::campaign_whole`]: its proofs raise the bounds, its plan's
+/// assignment is planned window by window), then the decomposition for
+/// what is left (each window's own search gets a share; windows are
+/// planned side by side). The better of the two plans is returned.
 pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult, NoPlan> {
     let began = Instant::now();
-    let b = campaign_bounds(c)?;
+    let mut b = campaign_bounds(c)?;
+    refuse_past_windows(c, &b)?;
+    let threads = opts.worker_threads().max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok();
+    let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
+    let mut cache: WindowCache = HashMap::new();
+    let mut whole_plan = None;
+    if let Some(w) = super::campaign_whole::solve_whole(c, &b, opts, began) {
+        if w.windows > b.windows {
+            (b.windows, b.windows_why) = (w.windows, w.why.clone());
+        }
+        if w.last_window > b.last_window {
+            b.last_window = w.last_window;
+        }
+        if b.last_window >= c.windows.len() {
+            return Err(NoPlan::Infeasible(w.why));
+        }
+        refuse_past_windows(c, &b)?;
+        if let Some(at) = &w.assignment {
+            let groups = groups_of(at);
+            let left = opts.time_limit.saturating_sub(began.elapsed());
+            let per = window_budget(left, threads, groups.len());
+            solve_groups(c, &groups, &mut cache, per, opts, pool.as_ref());
+            if groups.iter().all(|g| cache[g].is_ok()) {
+                let r = build(c, &b, &groups, &cache, w.notes.clone());
+                let done = if by_last {
+                    r.plan.proven.last_window
+                } else {
+                    r.plan.proven.windows
+                };
+                if done {
+                    return Ok(r);
+                }
+                whole_plan = Some(r);
+            }
+        }
+    }
+    let better = |r: CampaignResult, w: CampaignResult| {
+        let key = |x: &CampaignResult| {
+            if by_last {
+                x.plan.windows.last().and_then(|v| c.window_index(&v.id))
+            } else {
+                Some(x.plan.windows_used)
+            }
+        };
+        if key(&w) <= key(&r) {
+            w
+        } else {
+            r
+        }
+    };
+    match (decompose(c, &b, opts, began, &mut cache, pool.as_ref()), whole_plan) {
+        (Ok(r), Some(w)) => Ok(better(r, w)),
+        (Ok(r), None) => Ok(r),
+        (Err(_), Some(w)) => Ok(w),
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// A proof of no plan when the bound needs more windows than the campaign has.
+fn refuse_past_windows(c: &Campaign, b: &CampaignBounds) -> Result<(), NoPlan> {
     if b.windows > c.windows.len() {
         return Err(NoPlan::Infeasible(format!(
             "the campaign needs at least {} windows ({}), but it has {}",
@@ -840,19 +907,83 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             c.windows.len()
         )));
     }
+    Ok(())
+}
+
+/// An assignment (window per file task) as (window, its file tasks), by window.
+fn groups_of(at: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (t, &w) in at.iter().enumerate() {
+        groups.entry(w).or_default().push(t);
+    }
+    groups.into_iter().collect()
+}
+
+/// Plans every (window, tasks) of `groups` not yet in `cache`, side by
+/// side, each within `per`, and caches the plan (with the window's
+/// inventory) or why it failed.
+fn solve_groups(
+    c: &Campaign,
+    groups: &[(usize, Vec<usize>)],
+    cache: &mut WindowCache,
+    per: Duration,
+    opts: &SolveOptions,
+    pool: Option<&rayon::ThreadPool>,
+) {
+    let todo: Vec<&(usize, Vec<usize>)> =
+        groups.iter().filter(|g| !cache.contains_key(*g)).collect();
+    let solve_one = |(w, members): &&(usize, Vec<usize>)| {
+        let r = match c.window_inventory(*w, members) {
+            Err(e) => Err(format!(
+                "window {}: {}",
+                c.windows[*w].id,
+                e.diagnostics
+                    .first()
+                    .map_or(String::new(), |d| d.message.clone())
+            )),
+            Ok(inv) => match overfull(&inv) {
+                Some(why) => Err(format!("window {}: {why}", c.windows[*w].id)),
+                None => {
+                    let o = SolveOptions {
+                        time_limit: per,
+                        threads: 1,
+                        progress: None,
+                        ..opts.clone()
+                    };
+                    plan_inventory(&inv, &o)
+                        .map(|plan| (plan, inv))
+                        .map_err(|e| {
+                            let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
+                            format!("window {}: {why}", c.windows[*w].id)
+                        })
+                }
+            },
+        };
+        ((*w, members.clone()), r)
+    };
+    let solved: Vec<_> = match pool {
+        Some(p) => p.install(|| todo.par_iter().map(solve_one).collect()),
+        None => todo.iter().map(solve_one).collect(),
+    };
+    cache.extend(solved);
+}
+
+/// The decomposition: for k = bound, bound + 1, …, open k windows, assign,
+/// plan each used window, cut the failed ones and repeat (DESIGN.md, row
+/// "solver (decomposition)").
+fn decompose(
+    c: &Campaign,
+    b: &CampaignBounds,
+    opts: &SolveOptions,
+    began: Instant,
+    cache: &mut WindowCache,
+    pool: Option<&rayon::ThreadPool>,
+) -> Result<CampaignResult, NoPlan> {
     let u = units(c);
     let order = unit_order(c, &u);
     let room = room(c);
     let threads = opts.worker_threads().max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .ok();
     let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
-    // Each (window, tasks) planned once: its plan with the window's own
-    // inventory (kept, so that building the campaign plan validates nothing
-    // again), or why it failed.
-    let mut cache: WindowCache = HashMap::new();
     let mut notes = Vec::new();
     let tries: Vec<usize> = if by_last {
         (b.last_window + 1..=c.windows.len()).collect()
@@ -869,7 +1000,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             o[..k].iter_mut().for_each(|x| *x = true);
             Some(o)
         } else {
-            open_windows(c, &b, &u, k)
+            open_windows(c, b, &u, k)
         };
         let Some(open) = open else { continue };
         let mut slack = vec![0.8f64; c.windows.len()];
@@ -880,56 +1011,18 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                     "no campaign plan found within the time limit ({last_reason})"
                 )));
             }
-            let Some(at) = assign(c, &b, &u, &order, &open, &slack, &room, &pinned) else {
+            let Some(at) = assign(c, b, &u, &order, &open, &slack, &room, &pinned) else {
                 last_reason =
                     format!("the order of the tasks leaves some task no window among {k}");
                 break;
             };
-            let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for (t, &w) in at.iter().enumerate() {
-                groups.entry(w).or_default().push(t);
-            }
-            let groups: Vec<(usize, Vec<usize>)> = groups.into_iter().collect();
-            let todo: Vec<&(usize, Vec<usize>)> =
-                groups.iter().filter(|g| !cache.contains_key(g)).collect();
-            let per = window_budget(left, threads, todo.len());
-            let solve_one = |(w, members): &&(usize, Vec<usize>)| {
-                let r = match c.window_inventory(*w, members) {
-                    Err(e) => Err(format!(
-                        "window {}: {}",
-                        c.windows[*w].id,
-                        e.diagnostics
-                            .first()
-                            .map_or(String::new(), |d| d.message.clone())
-                    )),
-                    Ok(inv) => match overfull(&inv) {
-                        Some(why) => Err(format!("window {}: {why}", c.windows[*w].id)),
-                        None => {
-                            let o = SolveOptions {
-                                time_limit: per,
-                                threads: 1,
-                                progress: None,
-                                ..opts.clone()
-                            };
-                            plan_inventory(&inv, &o)
-                                .map(|plan| (plan, inv))
-                                .map_err(|e| {
-                                    let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
-                                    format!("window {}: {why}", c.windows[*w].id)
-                                })
-                        }
-                    },
-                };
-                ((*w, members.clone()), r)
-            };
-            let solved: Vec<_> = match &pool {
-                Some(p) => p.install(|| todo.par_iter().map(solve_one).collect()),
-                None => todo.iter().map(solve_one).collect(),
-            };
-            cache.extend(solved);
+            let groups = groups_of(&at);
+            let todo = groups.iter().filter(|g| !cache.contains_key(*g)).count();
+            let per = window_budget(left, threads, todo);
+            solve_groups(c, &groups, cache, per, opts, pool);
             let failed: Vec<usize> = groups
                 .iter()
-                .filter(|g| cache[g].is_err())
+                .filter(|g| cache[*g].is_err())
                 .map(|g| g.0)
                 .collect();
             if failed.is_empty() {
@@ -940,7 +1033,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                         round
                     ));
                 }
-                return Ok(build(c, &b, &groups, &cache, notes));
+                return Ok(build(c, b, &groups, cache, notes));
             }
             last_reason = failed
                 .iter()

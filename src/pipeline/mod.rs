@@ -6,6 +6,7 @@
 
 pub mod campaign;
 pub mod campaign_bounds;
+pub mod campaign_whole;
 pub mod words;
 
 use crate::error::{self, InputError, NoPlan};
