@@ -173,9 +173,18 @@ pub fn timeline(c: &Campaign, domains: &[Vec<usize>], open: &[usize]) -> Option<
         }
         u
     };
-    for t in &inv.tasks {
+    // An `after` between two file tasks is kept when the campaign orders
+    // their windows by it (else it binds only within one window, which the
+    // timeline cannot say: left out, the timeline stays a relaxation).
+    let sources: Vec<usize> = inv.tasks.iter().map(|t| t.source).collect();
+    for t in &mut inv.tasks {
+        let s = t.source;
+        t.after.retain(|a| {
+            let p = sources[a.task];
+            p == s || c.tasks[s].after.contains(&p) || c.tasks[s].same_window.contains(&p)
+        });
         for a in &t.after {
-            if unit_of[inv.tasks[a.task].source] != unit_of[t.source] && a.lag > gap {
+            if unit_of[sources[a.task]] != unit_of[s] && a.lag > gap {
                 exact = false;
             }
         }
