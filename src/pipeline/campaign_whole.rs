@@ -426,6 +426,55 @@ fn names(c: &Campaign, open: &[usize]) -> String {
 mod tests {
     use super::*;
 
+    use crate::inventory::campaign::load_campaign_str;
+    use crate::inventory::{Format, Limits};
+
+    /// Two 4 h windows `gap` apart (listed), a cluster task of two members
+    /// and a plain one; `extra` appended to the services.
+    fn two_windows(second_start: &str, second_end: &str, services: &str) -> Campaign {
+        let text = format!(
+            "campaign:\n  timezone: UTC\n  windows:\n    - {{ id: a, start: 2027-01-09T20:00, deadline: 2027-01-10T00:00 }}\n    - {{ id: b, start: {second_start}, deadline: {second_end} }}\nteams: [{{ id: ops, capacity: 1 }}]\nsystems: [{{ id: s1 }}, {{ id: s2 }}, {{ id: s3 }}]\nclusters: [{{ id: k, members: [s1, s2], min_available: 1 }}]\n{services}tasks:\n  - {{ id: roll, cluster: k, duration: 30m, team: ops }}\n  - {{ id: other, system: s3, duration: 30m, team: ops }}\n"
+        );
+        load_campaign_str(&text, Format::Yaml, "t.yaml", &Limits::default())
+            .unwrap()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_timeline_is_exact_only_with_gaps_of_a_window_and_no_max_downtime() {
+        let domains = vec![vec![0, 1], vec![0, 1]];
+        let weekly = two_windows("2027-01-16T20:00", "2027-01-17T00:00", "");
+        let tl = timeline(&weekly, &domains, &[0, 1]).unwrap();
+        assert!(tl.exact);
+        // The cluster task's second member is kept within 4 h of its first.
+        let second = tl.inv.tasks.iter().find(|t| t.id == "roll@s2").unwrap();
+        assert!(second
+            .after
+            .iter()
+            .any(|a| a.max_lag == Some(240 - 30) && a.lag == -(30 + 240)));
+        // Every task confined to the two windows.
+        assert_eq!(
+            second.windows.as_deref().map(<[_]>::len),
+            Some(2),
+            "{:?}",
+            second.windows
+        );
+        // One hour apart: a unit's members could straddle them, not exact.
+        let close = two_windows("2027-01-10T01:00", "2027-01-10T05:00", "");
+        assert!(!timeline(&close, &domains, &[0, 1]).unwrap().exact);
+        // One window open: nothing to straddle.
+        assert!(timeline(&close, &domains, &[1]).unwrap().exact);
+        // A max_downtime counts over both windows on one timeline.
+        let capped = two_windows(
+            "2027-01-16T20:00",
+            "2027-01-17T00:00",
+            "services: [{ id: svc, requires: [s3], max_downtime: 1h }]\n",
+        );
+        assert!(!timeline(&capped, &domains, &[0, 1]).unwrap().exact);
+        // A task with no open window of its domain: no timeline.
+        assert!(timeline(&weekly, &[vec![0], vec![1]], &[1]).is_none());
+    }
+
     #[test]
     fn subsets_are_every_k_set_in_order_and_stop_past_the_limit() {
         assert_eq!(
