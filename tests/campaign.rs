@@ -391,5 +391,9 @@ fn the_covering_bound_proves_the_examples_four_windows() {
     let c = example();
     let b = windowplan::pipeline::campaign::campaign_bounds(&c).unwrap();
     assert_eq!(b.windows, 4, "{}", b.windows_why);
-    assert!(b.windows_why.contains("storage-vendor"), "{}", b.windows_why);
+    assert!(
+        b.windows_why.contains("storage-vendor"),
+        "{}",
+        b.windows_why
+    );
 }

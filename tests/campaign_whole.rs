@@ -61,7 +61,10 @@ fn the_one_problem_proves_the_earliest_last_window() {
     assert_eq!(campaign_bounds(&c).unwrap().last_window, 0);
     let p = plan_campaign(&c, &opts(10)).unwrap().plan;
     assert_eq!(p.windows.last().unwrap().id, c.windows[1].id);
-    assert_eq!(p.last_window_lower_bound.as_deref(), Some(c.windows[1].id.as_str()));
+    assert_eq!(
+        p.last_window_lower_bound.as_deref(),
+        Some(c.windows[1].id.as_str())
+    );
     assert!(p.proven.last_window);
     assert_eq!(p.status, "optimal");
     assert!(check_campaign(&c, &p).is_empty());

@@ -606,6 +606,22 @@ fn assign(
             frozen[w] = true;
         }
     }
+    // Units that only one open window can take hold their room there from
+    // the start too, so that units with a choice go elsewhere first.
+    let only: Vec<Option<usize>> = (0..u.members.len())
+        .map(|unit| {
+            let mut d: Vec<usize> = (0..c.windows.len()).filter(|&w| open[w]).collect();
+            for &t in &u.members[unit] {
+                d.retain(|w| b.domains[t].contains(w));
+            }
+            (pins[unit].is_none() && d.len() == 1).then(|| d[0])
+        })
+        .collect();
+    for (unit, o) in only.iter().enumerate() {
+        if let Some(w) = *o {
+            load.add(w, &needs[unit], 1.0);
+        }
+    }
     // Estimated end of each task in its window, along its chains.
     let mut end_est: Vec<Time> = vec![0; c.tasks.len()];
     for &unit in order {
@@ -628,6 +644,18 @@ fn assign(
             return None;
         }
         let need = &needs[unit];
+        if let Some(w) = only[unit] {
+            // Its room is already held; the order rules may leave it none.
+            if !dom.contains(&w) {
+                return None;
+            }
+            let end = chain_end_in(c, u, room, &at, &end_est, unit, w);
+            for &t in tasks {
+                at[t] = Some(w);
+                end_est[t] = end;
+            }
+            continue;
+        }
         if let Some(p) = pins[unit] {
             if dom.contains(&p) {
                 let end = chain_end_in(c, u, room, &at, &end_est, unit, p);
@@ -679,15 +707,98 @@ fn assign(
             .find(|w| fits(w))
             .or_else(|| dom.iter().copied().filter(|&w| frozen[w]).find(|w| fits(w)))
             .or_else(|| least_over(true))
-            .or_else(|| least_over(false))?;
+            .or_else(|| least_over(false));
+        // No window holds it within its teams' hours: move units placed
+        // there to earlier windows to make room, else give up.
+        let fixed = |v: usize| only[v].is_some();
+        let w = match w {
+            Some(w) => w,
+            None => make_room(
+                c, b, u, open, &needs, &mut load, &mut at, room, &fixed, unit, &dom,
+            )?,
+        };
         load.add(w, need, 1.0);
-        let end = chain_end(w);
+        let end = chain_end_in(c, u, room, &at, &end_est, unit, w);
         for &t in tasks {
             at[t] = Some(w);
             end_est[t] = end;
         }
     }
     at.into_iter().collect()
+}
+
+/// Makes room for `unit` in a window of `dom` within its teams' hours by
+/// moving units already placed there (not `fixed`) to an earlier open
+/// window their domains, the windows of the tasks they follow and the
+/// teams' hours allow. Moving a unit earlier keeps every rule of the order
+/// (what follows it stays at or after it). The window, or `None`.
+#[allow(clippy::too_many_arguments)]
+fn make_room(
+    c: &Campaign,
+    b: &CampaignBounds,
+    u: &Units,
+    open: &[bool],
+    needs: &[Need],
+    load: &mut Load,
+    at: &mut [Option<usize>],
+    room: &Room,
+    fixed: &dyn Fn(usize) -> bool,
+    unit: usize,
+    dom: &[usize],
+) -> Option<usize> {
+    let teams = c.whole.teams.len();
+    let need = &needs[unit];
+    let holds = |load: &Load, w: usize, n: &Need| {
+        (0..teams).all(|k| n.team[k] <= 0.0 || load.team[w][k] + n.team[k] <= room.team[w][k])
+    };
+    for &w in dom {
+        if (0..teams).any(|k| need.team[k] > room.team[w][k]) {
+            continue;
+        }
+        let placed: Vec<usize> = (0..u.members.len())
+            .filter(|&v| v != unit && !fixed(v) && at[u.members[v][0]] == Some(w))
+            .collect();
+        for v in placed {
+            if holds(load, w, need) {
+                break;
+            }
+            let short = (0..teams).any(|k| {
+                needs[v].team[k] > 0.0
+                    && need.team[k] > 0.0
+                    && load.team[w][k] + need.team[k] > room.team[w][k]
+            });
+            if !short {
+                continue;
+            }
+            let mut lo = 0;
+            for &t in &u.members[v] {
+                for &p in &c.tasks[t].after {
+                    if u.of[p] != v {
+                        lo = lo.max(at[p].unwrap_or(w));
+                    }
+                }
+                for &p in &c.tasks[t].later_than {
+                    lo = lo.max(at[p].map_or(w, |x| x + 1));
+                }
+            }
+            let target = (lo..w).find(|&x| {
+                open[x]
+                    && u.members[v].iter().all(|&t| b.domains[t].contains(&x))
+                    && holds(load, x, &needs[v])
+            });
+            if let Some(x) = target {
+                load.add(w, &needs[v], -1.0);
+                load.add(x, &needs[v], 1.0);
+                for &t in &u.members[v] {
+                    at[t] = Some(x);
+                }
+            }
+        }
+        if holds(load, w, need) {
+            return Some(w);
+        }
+    }
+    None
 }
 
 /// Estimated end of `unit`'s chain in window `w`: its latest release, after
@@ -889,7 +1000,10 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             r
         }
     };
-    match (decompose(c, &b, opts, began, &mut cache, pool.as_ref()), whole_plan) {
+    match (
+        decompose(c, &b, opts, began, &mut cache, pool.as_ref()),
+        whole_plan,
+    ) {
         (Ok(r), Some(w)) => Ok(better(r, w)),
         (Ok(r), None) => Ok(r),
         (Err(_), Some(w)) => Ok(w),

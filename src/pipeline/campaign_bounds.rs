@@ -106,10 +106,20 @@ pub(crate) fn covering(demands: &[Demand], windows: usize) -> (usize, Vec<&Deman
     });
     orders.push(by_ratio);
     let mut by_size: Vec<usize> = (0..demands.len()).collect();
-    by_size.sort_by_key(|&a| (demands[a].windows.len(), std::cmp::Reverse(demands[a].count)));
+    by_size.sort_by_key(|&a| {
+        (
+            demands[a].windows.len(),
+            std::cmp::Reverse(demands[a].count),
+        )
+    });
     orders.push(by_size);
     let mut by_count: Vec<usize> = (0..demands.len()).collect();
-    by_count.sort_by_key(|&a| (std::cmp::Reverse(demands[a].count), demands[a].windows.len()));
+    by_count.sort_by_key(|&a| {
+        (
+            std::cmp::Reverse(demands[a].count),
+            demands[a].windows.len(),
+        )
+    });
     orders.push(by_count);
     let mut best: (usize, Vec<&Demand>) = (0, Vec::new());
     for order in orders {

@@ -254,7 +254,13 @@ impl crate::progress::Progress for StopAtFirst {
 }
 
 /// Solves the timeline within `limit`; maps a plan's starts to windows.
-fn solve_timeline(c: &Campaign, tl: &Timeline, open: &[usize], limit: Duration, opts: &SolveOptions) -> Answer {
+fn solve_timeline(
+    c: &Campaign,
+    tl: &Timeline,
+    open: &[usize],
+    limit: Duration,
+    opts: &SolveOptions,
+) -> Answer {
     let stop = Arc::new(AtomicBool::new(false));
     let o = SolveOptions {
         time_limit: limit,
@@ -296,7 +302,9 @@ fn solve_timeline(c: &Campaign, tl: &Timeline, open: &[usize], limit: Duration, 
             _ => at[s] = Some(w),
         }
     }
-    at.into_iter().collect::<Option<Vec<_>>>().map_or(Answer::Unknown, Answer::Plan)
+    at.into_iter()
+        .collect::<Option<Vec<_>>>()
+        .map_or(Answer::Unknown, Answer::Plan)
 }
 
 /// The sets of `k` windows among `n`, in lexicographic order, at most
@@ -364,7 +372,11 @@ pub fn solve_whole(
     let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
     let share = opts.time_limit / TIME_SHARE;
     let mut out = WholeOutcome::default();
-    let first = if by_last { b.last_window + 1 } else { b.windows };
+    let first = if by_last {
+        b.last_window + 1
+    } else {
+        b.windows
+    };
     for k in first..=c.windows.len() {
         let sets = candidates(c, k, by_last)?;
         let mut proven = true;
