@@ -956,7 +956,14 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
     let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
     let mut cache: WindowCache = HashMap::new();
     let mut whole_plan = None;
-    if let Some(w) = super::campaign_whole::solve_whole(c, &b, opts, began) {
+    let refuted = |only: &Campaign, k: usize| campaign_bounds(only).map_or(true, |x| x.windows > k);
+    let known = super::campaign_whole::Known {
+        domains: &b.domains,
+        windows: b.windows,
+        last_window: b.last_window,
+        refuted: &refuted,
+    };
+    if let Some(w) = super::campaign_whole::solve_whole(c, &known, opts, began) {
         if w.windows > b.windows {
             (b.windows, b.windows_why) = (w.windows, w.why.clone());
         }
@@ -1319,6 +1326,33 @@ mod tests {
         for w in 0..3 {
             assert!(at.iter().filter(|&&x| x == w).count() <= 4, "{at:?}");
         }
+    }
+
+    /// Two open 4 h windows for one engineer, 8 h of work: first fit puts
+    /// the 3 h job in the first window and the three 1 h jobs in the second,
+    /// so the 2 h job that follows the last of them finds the second window
+    /// full (5 h). Moving a 1 h job back to the first window makes room.
+    #[test]
+    fn a_unit_that_fits_nowhere_makes_room_by_moving_earlier_units_back() {
+        let text = "campaign:\n  timezone: UTC\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 4h, count: 3 }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s0 }, { id: s1 }, { id: s2 }, { id: s3 }, { id: s4 }]\ntasks:\n  - { id: big, system: s0, duration: 3h, team: ops, outage: false }\n  - { id: t1, system: s1, duration: 1h, team: ops, outage: false }\n  - { id: t2, system: s2, duration: 1h, team: ops, outage: false }\n  - { id: t3, system: s3, duration: 1h, team: ops, outage: false }\n  - { id: tail, system: s4, duration: 2h, team: ops, outage: false, after: [t3] }\n";
+        let c = load_campaign_str(text, Format::Yaml, "t.yaml", &Limits::default())
+            .unwrap()
+            .unwrap();
+        let b = campaign_bounds(&c).unwrap();
+        let u = units(&c);
+        let order = unit_order(&c, &u);
+        let r = room(&c);
+        let two = [true, true, false];
+        let at = assign(&c, &b, &u, &order, &two, &[0.8; 3], &r, &[None; 5])
+            .expect("room made in the second window");
+        let hours = |w: usize| -> i64 {
+            (0..5)
+                .filter(|&t| at[t] == w)
+                .map(|t| c.whole.tasks[t].duration)
+                .sum()
+        };
+        assert_eq!((hours(0), hours(1)), (240, 240), "{at:?}");
+        assert!(at[3] <= at[4], "the tail follows t3: {at:?}");
     }
 
     #[test]

@@ -28,7 +28,6 @@
 //! finds is re-planned window by window and checked as a whole by the
 //! caller.
 
-use super::campaign::CampaignBounds;
 use crate::base::intervals::{intersect, merge};
 use crate::base::{Interval, Time};
 use crate::error::NoPlan;
@@ -330,18 +329,27 @@ fn subsets(n: usize, k: usize, limit: usize) -> Vec<Vec<usize>> {
     }
 }
 
-/// Whether the campaign with only the windows `open` is refused by the
-/// bounds alone (a task left no window, the order rules, or a bound above
-/// `k`): a proof that no plan lies within them.
-fn refuted_by_bounds(c: &Campaign, open: &[usize], k: usize) -> bool {
+/// The campaign with only the windows `open` in its tasks' domains.
+fn restricted(c: &Campaign, open: &[usize]) -> Campaign {
     let mut only = c.clone();
     for t in &mut only.tasks {
         t.domain.retain(|w| open.contains(w));
     }
-    match super::campaign::campaign_bounds(&only) {
-        Err(_) => true,
-        Ok(b) => b.windows > k,
-    }
+    only
+}
+
+/// What the caller knows before the one problem: each file task's domain,
+/// the bounds, and how to bound a campaign (`refuted(c, k)`: the bounds
+/// alone prove no plan of `c` uses at most `k` windows).
+pub struct Known<'a> {
+    /// Windows each file task may use (fitting alone).
+    pub domains: &'a [Vec<usize>],
+    /// No plan uses fewer windows.
+    pub windows: usize,
+    /// No plan ends in an earlier window (index).
+    pub last_window: usize,
+    /// The bounds of a campaign refute `k` windows.
+    pub refuted: &'a dyn Fn(&Campaign, usize) -> bool,
 }
 
 /// The candidate sets of open windows for one try: `k` windows (fewest
@@ -361,7 +369,7 @@ fn candidates(c: &Campaign, k: usize, by_last: bool) -> Option<Vec<Vec<usize>>> 
 /// large for it.
 pub fn solve_whole(
     c: &Campaign,
-    b: &CampaignBounds,
+    b: &Known,
     opts: &SolveOptions,
     began: Instant,
 ) -> Option<WholeOutcome> {
@@ -389,10 +397,10 @@ pub fn solve_whole(
                 ));
                 return Some(out);
             }
-            if refuted_by_bounds(c, open, k) {
+            if (b.refuted)(&restricted(c, open), k) {
                 continue;
             }
-            let Some(tl) = timeline(c, &b.domains, open) else {
+            let Some(tl) = timeline(c, b.domains, open) else {
                 continue;
             };
             tried += 1;
