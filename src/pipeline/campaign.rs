@@ -608,15 +608,7 @@ fn assign(
     }
     // Units that only one open window can take hold their room there from
     // the start too, so that units with a choice go elsewhere first.
-    let only: Vec<Option<usize>> = (0..u.members.len())
-        .map(|unit| {
-            let mut d: Vec<usize> = (0..c.windows.len()).filter(|&w| open[w]).collect();
-            for &t in &u.members[unit] {
-                d.retain(|w| b.domains[t].contains(w));
-            }
-            (pins[unit].is_none() && d.len() == 1).then(|| d[0])
-        })
-        .collect();
+    let only = only_windows(b, u, open, &pins);
     for (unit, o) in only.iter().enumerate() {
         if let Some(w) = *o {
             load.add(w, &needs[unit], 1.0);
@@ -725,6 +717,25 @@ fn assign(
         }
     }
     at.into_iter().collect()
+}
+
+/// Per unit not pinned, the one open window its domain allows, when it
+/// allows only one.
+fn only_windows(
+    b: &CampaignBounds,
+    u: &Units,
+    open: &[bool],
+    pins: &[Option<usize>],
+) -> Vec<Option<usize>> {
+    (0..u.members.len())
+        .map(|unit| {
+            let mut d: Vec<usize> = (0..open.len()).filter(|&w| open[w]).collect();
+            for &t in &u.members[unit] {
+                d.retain(|w| b.domains[t].contains(w));
+            }
+            (pins[unit].is_none() && d.len() == 1).then(|| d[0])
+        })
+        .collect()
 }
 
 /// Makes room for `unit` in a window of `dom` within its teams' hours by
