@@ -992,6 +992,11 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             solve_groups(c, &groups, &mut cache, per, opts, pool.as_ref());
             if groups.iter().all(|g| cache[g].is_ok()) {
                 let r = build(c, &b, &groups, &cache, w.notes.clone());
+                // Checked as a whole here too: a plan the check refuses is
+                // not used (the decomposition runs instead).
+                if !crate::check::campaign::check_campaign(c, &r.plan).is_empty() {
+                    return decompose(c, &b, opts, began, &mut cache, pool.as_ref());
+                }
                 let done = if by_last {
                     r.plan.proven.last_window
                 } else {

@@ -301,9 +301,22 @@ fn solve_timeline(
             _ => at[s] = Some(w),
         }
     }
-    at.into_iter()
-        .collect::<Option<Vec<_>>>()
-        .map_or(Answer::Unknown, Answer::Plan)
+    match at.into_iter().collect::<Option<Vec<_>>>() {
+        Some(at) if keeps_the_order(c, &at) => Answer::Plan(at),
+        _ => Answer::Unknown,
+    }
+}
+
+/// Whether an assignment keeps the campaign's order of windows: `after`
+/// (earlier or same), `later_window_than` (strictly later), lag chains
+/// (same). A timeline that is not exact may break it (a lag below minus the
+/// gap): such a plan is not used.
+fn keeps_the_order(c: &Campaign, at: &[usize]) -> bool {
+    c.tasks.iter().enumerate().all(|(s, t)| {
+        t.after.iter().all(|&p| at[p] <= at[s])
+            && t.later_than.iter().all(|&p| at[p] < at[s])
+            && t.same_window.iter().all(|&p| at[p] == at[s])
+    })
 }
 
 /// The sets of `k` windows among `n`, in lexicographic order, at most
