@@ -147,3 +147,70 @@ proptest! {
         }
     }
 }
+
+/// The fewest windows of a tiny campaign by brute force: every assignment
+/// (within the written domains) that keeps the order of windows, each of
+/// its windows planned by the ordinary pipeline (a plan found is a plan);
+/// `None` when no assignment with fewer than `below` windows has a plan.
+fn fewest_by_brute_force(c: &Campaign, below: usize) -> Option<usize> {
+    let n = c.tasks.len();
+    let mut solved: std::collections::HashMap<(usize, Vec<usize>), bool> = Default::default();
+    let mut at = vec![0usize; n];
+    let mut best: Option<usize> = None;
+    let total: usize = c.tasks.iter().map(|t| t.domain.len()).product();
+    for code in 0..total {
+        let mut x = code;
+        for (t, task) in c.tasks.iter().enumerate() {
+            at[t] = task.domain[x % task.domain.len()];
+            x /= task.domain.len();
+        }
+        let ordered = c.tasks.iter().enumerate().all(|(s, t)| {
+            t.after.iter().all(|&p| at[p] <= at[s])
+                && t.later_than.iter().all(|&p| at[p] < at[s])
+                && t.same_window.iter().all(|&p| at[p] == at[s])
+        });
+        let mut used: Vec<usize> = at.clone();
+        used.sort_unstable();
+        used.dedup();
+        if !ordered || used.len() >= below || best.is_some_and(|b| b <= used.len()) {
+            continue;
+        }
+        let all = used.iter().all(|&w| {
+            let members: Vec<usize> = (0..n).filter(|&t| at[t] == w).collect();
+            *solved.entry((w, members.clone())).or_insert_with(|| {
+                c.window_inventory(w, &members)
+                    .is_ok_and(|inv| windowplan::pipeline::plan_inventory(&inv, &opts(2)).is_ok())
+            })
+        });
+        if all {
+            best = Some(used.len());
+        }
+    }
+    best
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    /// Every bound a campaign plan states is a proof: no assignment with
+    /// fewer windows has a plan in every window (brute force on tiny
+    /// campaigns, where the bounds and the one problem both apply).
+    #[test]
+    fn the_stated_bound_is_never_beaten_by_brute_force(
+        seed in prop::collection::vec((0u8..8, 0u8..3, 0u8..2, 0u8..9, 0u8..5), 2..6),
+        hours in 2u8..4,
+    ) {
+        let text = random_campaign(&seed, hours);
+        let c = match load_campaign_str(&text, Format::Yaml, "t.yaml", &Limits::default()) {
+            Ok(Some(c)) => c,
+            _ => return Ok(()),
+        };
+        let bound = match plan_campaign(&c, &opts(3)) {
+            Ok(r) => r.plan.windows_lower_bound,
+            Err(windowplan::error::NoPlan::Infeasible(_)) => c.windows.len() + 1,
+            Err(windowplan::error::NoPlan::NotFound(_)) => return Ok(()),
+        };
+        let beaten = fewest_by_brute_force(&c, bound);
+        prop_assert!(beaten.is_none(), "bound {} but {:?} windows hold a plan:\n{}", bound, beaten, text);
+    }
+}
