@@ -219,6 +219,10 @@ fn windows_bound(
     if chain.0 > best.0 {
         best = chain;
     }
+    let covering = super::campaign_bounds::covering_bound(c, domains, team_rooms);
+    if covering.0 > best.0 {
+        best = covering;
+    }
     // Team work against the most generous hours of the windows its tasks may use.
     for (team, (work, room)) in c.whole.teams.iter().zip(team_rooms) {
         let work = *work;
@@ -602,6 +606,14 @@ fn assign(
             frozen[w] = true;
         }
     }
+    // Units that only one open window can take hold their room there from
+    // the start too, so that units with a choice go elsewhere first.
+    let only = only_windows(b, u, open, &pins);
+    for (unit, o) in only.iter().enumerate() {
+        if let Some(w) = *o {
+            load.add(w, &needs[unit], 1.0);
+        }
+    }
     // Estimated end of each task in its window, along its chains.
     let mut end_est: Vec<Time> = vec![0; c.tasks.len()];
     for &unit in order {
@@ -624,6 +636,18 @@ fn assign(
             return None;
         }
         let need = &needs[unit];
+        if let Some(w) = only[unit] {
+            // Its room is already held; the order rules may leave it none.
+            if !dom.contains(&w) {
+                return None;
+            }
+            let end = chain_end_in(c, u, room, &at, &end_est, unit, w);
+            for &t in tasks {
+                at[t] = Some(w);
+                end_est[t] = end;
+            }
+            continue;
+        }
         if let Some(p) = pins[unit] {
             if dom.contains(&p) {
                 let end = chain_end_in(c, u, room, &at, &end_est, unit, p);
@@ -675,15 +699,117 @@ fn assign(
             .find(|w| fits(w))
             .or_else(|| dom.iter().copied().filter(|&w| frozen[w]).find(|w| fits(w)))
             .or_else(|| least_over(true))
-            .or_else(|| least_over(false))?;
+            .or_else(|| least_over(false));
+        // No window holds it within its teams' hours: move units placed
+        // there to earlier windows to make room, else give up.
+        let fixed = |v: usize| only[v].is_some();
+        let w = match w {
+            Some(w) => w,
+            None => make_room(
+                c, b, u, open, &needs, &mut load, &mut at, room, &fixed, unit, &dom,
+            )?,
+        };
         load.add(w, need, 1.0);
-        let end = chain_end(w);
+        let end = chain_end_in(c, u, room, &at, &end_est, unit, w);
         for &t in tasks {
             at[t] = Some(w);
             end_est[t] = end;
         }
     }
     at.into_iter().collect()
+}
+
+/// Per unit not pinned, the one open window its domain allows, when it
+/// allows only one.
+fn only_windows(
+    b: &CampaignBounds,
+    u: &Units,
+    open: &[bool],
+    pins: &[Option<usize>],
+) -> Vec<Option<usize>> {
+    (0..u.members.len())
+        .map(|unit| {
+            let mut d: Vec<usize> = (0..open.len()).filter(|&w| open[w]).collect();
+            for &t in &u.members[unit] {
+                d.retain(|w| b.domains[t].contains(w));
+            }
+            (pins[unit].is_none() && d.len() == 1).then(|| d[0])
+        })
+        .collect()
+}
+
+/// Makes room for `unit` in a window of `dom` within its teams' hours by
+/// moving units already placed there (not `fixed`) to an earlier open
+/// window their domains, the windows of the tasks they follow and the
+/// teams' hours allow. Moving a unit earlier keeps every rule of the order
+/// (what follows it stays at or after it). The window, or `None`.
+#[allow(clippy::too_many_arguments)]
+fn make_room(
+    c: &Campaign,
+    b: &CampaignBounds,
+    u: &Units,
+    open: &[bool],
+    needs: &[Need],
+    load: &mut Load,
+    at: &mut [Option<usize>],
+    room: &Room,
+    fixed: &dyn Fn(usize) -> bool,
+    unit: usize,
+    dom: &[usize],
+) -> Option<usize> {
+    let teams = c.whole.teams.len();
+    let need = &needs[unit];
+    let holds = |load: &Load, w: usize, n: &Need| {
+        (0..teams).all(|k| n.team[k] <= 0.0 || load.team[w][k] + n.team[k] <= room.team[w][k])
+    };
+    for &w in dom {
+        if (0..teams).any(|k| need.team[k] > room.team[w][k]) {
+            continue;
+        }
+        let placed: Vec<usize> = (0..u.members.len())
+            .filter(|&v| v != unit && !fixed(v) && at[u.members[v][0]] == Some(w))
+            .collect();
+        for v in placed {
+            if holds(load, w, need) {
+                break;
+            }
+            let short = (0..teams).any(|k| {
+                needs[v].team[k] > 0.0
+                    && need.team[k] > 0.0
+                    && load.team[w][k] + need.team[k] > room.team[w][k]
+            });
+            if !short {
+                continue;
+            }
+            let mut lo = 0;
+            for &t in &u.members[v] {
+                for &p in &c.tasks[t].after {
+                    if u.of[p] != v {
+                        lo = lo.max(at[p].unwrap_or(w));
+                    }
+                }
+                for &p in &c.tasks[t].later_than {
+                    lo = lo.max(at[p].map_or(w, |x| x + 1));
+                }
+            }
+            let target = (lo..w).find(|&x| {
+                open[x]
+                    && u.members[v].iter().all(|&t| b.domains[t].contains(&x))
+                    && holds(load, x, &needs[v])
+            });
+            if let Some(x) = target {
+                load.add(w, &needs[v], -1.0);
+                load.add(x, &needs[v], 1.0);
+                for &t in &u.members[v] {
+                    at[t] = Some(x);
+                }
+            }
+        }
+        if holds(load, w, need) {
+            return Some(w);
+        }
+    }
+    None
 }
 
 /// Estimated end of `unit`'s chain in window `w`: its latest release, after
@@ -823,11 +949,93 @@ fn overfull(inv: &Inventory) -> Option<String> {
     })
 }
 
-/// Plans a campaign within `opts.time_limit` overall (each window's own
-/// search gets a share; windows are planned side by side).
+/// Plans a campaign within `opts.time_limit` overall: the bounds, then,
+/// when the campaign is small, the one-problem solve
+/// ([`super::campaign_whole`]: its proofs raise the bounds, its plan's
+/// assignment is planned window by window), then the decomposition for
+/// what is left (each window's own search gets a share; windows are
+/// planned side by side). The better of the two plans is returned.
 pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult, NoPlan> {
     let began = Instant::now();
-    let b = campaign_bounds(c)?;
+    let mut b = campaign_bounds(c)?;
+    refuse_past_windows(c, &b)?;
+    let threads = opts.worker_threads().max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .ok();
+    let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
+    let mut cache: WindowCache = HashMap::new();
+    let mut whole_plan = None;
+    let refuted = |only: &Campaign, k: usize| campaign_bounds(only).map_or(true, |x| x.windows > k);
+    let known = super::campaign_whole::Known {
+        domains: &b.domains,
+        windows: b.windows,
+        last_window: b.last_window,
+        refuted: &refuted,
+    };
+    if let Some(w) = super::campaign_whole::solve_whole(c, &known, opts, began) {
+        if w.windows > b.windows {
+            (b.windows, b.windows_why) = (w.windows, w.why.clone());
+        }
+        if w.last_window > b.last_window {
+            b.last_window = w.last_window;
+        }
+        if b.last_window >= c.windows.len() {
+            return Err(NoPlan::Infeasible(w.why));
+        }
+        refuse_past_windows(c, &b)?;
+        if let Some(at) = &w.assignment {
+            let groups = groups_of(at);
+            let left = opts.time_limit.saturating_sub(began.elapsed());
+            let per = window_budget(left, threads, groups.len());
+            solve_groups(c, &groups, &mut cache, per, opts, pool.as_ref());
+            if groups.iter().all(|g| cache[g].is_ok()) {
+                let r = build(c, &b, &groups, &cache, w.notes.clone());
+                // Checked as a whole here too: a plan the check refuses is
+                // not used (the decomposition runs instead).
+                if !crate::check::campaign::check_campaign(c, &r.plan).is_empty() {
+                    return decompose(c, &b, opts, began, &mut cache, pool.as_ref());
+                }
+                let done = if by_last {
+                    r.plan.proven.last_window
+                } else {
+                    r.plan.proven.windows
+                };
+                if done {
+                    return Ok(r);
+                }
+                whole_plan = Some(r);
+            }
+        }
+    }
+    let better = |r: CampaignResult, w: CampaignResult| {
+        let key = |x: &CampaignResult| {
+            if by_last {
+                x.plan.windows.last().and_then(|v| c.window_index(&v.id))
+            } else {
+                Some(x.plan.windows_used)
+            }
+        };
+        if key(&w) <= key(&r) {
+            w
+        } else {
+            r
+        }
+    };
+    match (
+        decompose(c, &b, opts, began, &mut cache, pool.as_ref()),
+        whole_plan,
+    ) {
+        (Ok(r), Some(w)) => Ok(better(r, w)),
+        (Ok(r), None) => Ok(r),
+        (Err(_), Some(w)) => Ok(w),
+        (Err(e), None) => Err(e),
+    }
+}
+
+/// A proof of no plan when the bound needs more windows than the campaign has.
+fn refuse_past_windows(c: &Campaign, b: &CampaignBounds) -> Result<(), NoPlan> {
     if b.windows > c.windows.len() {
         return Err(NoPlan::Infeasible(format!(
             "the campaign needs at least {} windows ({}), but it has {}",
@@ -836,19 +1044,83 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             c.windows.len()
         )));
     }
+    Ok(())
+}
+
+/// An assignment (window per file task) as (window, its file tasks), by window.
+fn groups_of(at: &[usize]) -> Vec<(usize, Vec<usize>)> {
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (t, &w) in at.iter().enumerate() {
+        groups.entry(w).or_default().push(t);
+    }
+    groups.into_iter().collect()
+}
+
+/// Plans every (window, tasks) of `groups` not yet in `cache`, side by
+/// side, each within `per`, and caches the plan (with the window's
+/// inventory) or why it failed.
+fn solve_groups(
+    c: &Campaign,
+    groups: &[(usize, Vec<usize>)],
+    cache: &mut WindowCache,
+    per: Duration,
+    opts: &SolveOptions,
+    pool: Option<&rayon::ThreadPool>,
+) {
+    let todo: Vec<&(usize, Vec<usize>)> =
+        groups.iter().filter(|g| !cache.contains_key(*g)).collect();
+    let solve_one = |(w, members): &&(usize, Vec<usize>)| {
+        let r = match c.window_inventory(*w, members) {
+            Err(e) => Err(format!(
+                "window {}: {}",
+                c.windows[*w].id,
+                e.diagnostics
+                    .first()
+                    .map_or(String::new(), |d| d.message.clone())
+            )),
+            Ok(inv) => match overfull(&inv) {
+                Some(why) => Err(format!("window {}: {why}", c.windows[*w].id)),
+                None => {
+                    let o = SolveOptions {
+                        time_limit: per,
+                        threads: 1,
+                        progress: None,
+                        ..opts.clone()
+                    };
+                    plan_inventory(&inv, &o)
+                        .map(|plan| (plan, inv))
+                        .map_err(|e| {
+                            let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
+                            format!("window {}: {why}", c.windows[*w].id)
+                        })
+                }
+            },
+        };
+        ((*w, members.clone()), r)
+    };
+    let solved: Vec<_> = match pool {
+        Some(p) => p.install(|| todo.par_iter().map(solve_one).collect()),
+        None => todo.iter().map(solve_one).collect(),
+    };
+    cache.extend(solved);
+}
+
+/// The decomposition: for k = bound, bound + 1, …, open k windows, assign,
+/// plan each used window, cut the failed ones and repeat (DESIGN.md, row
+/// "solver (decomposition)").
+fn decompose(
+    c: &Campaign,
+    b: &CampaignBounds,
+    opts: &SolveOptions,
+    began: Instant,
+    cache: &mut WindowCache,
+    pool: Option<&rayon::ThreadPool>,
+) -> Result<CampaignResult, NoPlan> {
     let u = units(c);
     let order = unit_order(c, &u);
     let room = room(c);
     let threads = opts.worker_threads().max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .ok();
     let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
-    // Each (window, tasks) planned once: its plan with the window's own
-    // inventory (kept, so that building the campaign plan validates nothing
-    // again), or why it failed.
-    let mut cache: WindowCache = HashMap::new();
     let mut notes = Vec::new();
     let tries: Vec<usize> = if by_last {
         (b.last_window + 1..=c.windows.len()).collect()
@@ -865,7 +1137,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
             o[..k].iter_mut().for_each(|x| *x = true);
             Some(o)
         } else {
-            open_windows(c, &b, &u, k)
+            open_windows(c, b, &u, k)
         };
         let Some(open) = open else { continue };
         let mut slack = vec![0.8f64; c.windows.len()];
@@ -876,56 +1148,18 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                     "no campaign plan found within the time limit ({last_reason})"
                 )));
             }
-            let Some(at) = assign(c, &b, &u, &order, &open, &slack, &room, &pinned) else {
+            let Some(at) = assign(c, b, &u, &order, &open, &slack, &room, &pinned) else {
                 last_reason =
                     format!("the order of the tasks leaves some task no window among {k}");
                 break;
             };
-            let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-            for (t, &w) in at.iter().enumerate() {
-                groups.entry(w).or_default().push(t);
-            }
-            let groups: Vec<(usize, Vec<usize>)> = groups.into_iter().collect();
-            let todo: Vec<&(usize, Vec<usize>)> =
-                groups.iter().filter(|g| !cache.contains_key(g)).collect();
-            let per = window_budget(left, threads, todo.len());
-            let solve_one = |(w, members): &&(usize, Vec<usize>)| {
-                let r = match c.window_inventory(*w, members) {
-                    Err(e) => Err(format!(
-                        "window {}: {}",
-                        c.windows[*w].id,
-                        e.diagnostics
-                            .first()
-                            .map_or(String::new(), |d| d.message.clone())
-                    )),
-                    Ok(inv) => match overfull(&inv) {
-                        Some(why) => Err(format!("window {}: {why}", c.windows[*w].id)),
-                        None => {
-                            let o = SolveOptions {
-                                time_limit: per,
-                                threads: 1,
-                                progress: None,
-                                ..opts.clone()
-                            };
-                            plan_inventory(&inv, &o)
-                                .map(|plan| (plan, inv))
-                                .map_err(|e| {
-                                    let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
-                                    format!("window {}: {why}", c.windows[*w].id)
-                                })
-                        }
-                    },
-                };
-                ((*w, members.clone()), r)
-            };
-            let solved: Vec<_> = match &pool {
-                Some(p) => p.install(|| todo.par_iter().map(solve_one).collect()),
-                None => todo.iter().map(solve_one).collect(),
-            };
-            cache.extend(solved);
+            let groups = groups_of(&at);
+            let todo = groups.iter().filter(|g| !cache.contains_key(*g)).count();
+            let per = window_budget(left, threads, todo);
+            solve_groups(c, &groups, cache, per, opts, pool);
             let failed: Vec<usize> = groups
                 .iter()
-                .filter(|g| cache[g].is_err())
+                .filter(|g| cache[*g].is_err())
                 .map(|g| g.0)
                 .collect();
             if failed.is_empty() {
@@ -936,7 +1170,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                         round
                     ));
                 }
-                return Ok(build(c, &b, &groups, &cache, notes));
+                return Ok(build(c, b, &groups, cache, notes));
             }
             last_reason = failed
                 .iter()
@@ -1108,6 +1342,33 @@ mod tests {
         for w in 0..3 {
             assert!(at.iter().filter(|&&x| x == w).count() <= 4, "{at:?}");
         }
+    }
+
+    /// Two open 4 h windows for one engineer, 8 h of work: first fit puts
+    /// the 3 h job in the first window and the three 1 h jobs in the second,
+    /// so the 2 h job that follows the last of them finds the second window
+    /// full (5 h). Moving a 1 h job back to the first window makes room.
+    #[test]
+    fn a_unit_that_fits_nowhere_makes_room_by_moving_earlier_units_back() {
+        let text = "campaign:\n  timezone: UTC\n  windows:\n    - { every: 7d, first: 2026-12-05T22:00, length: 4h, count: 3 }\nteams: [{ id: ops, capacity: 1 }]\nsystems: [{ id: s0 }, { id: s1 }, { id: s2 }, { id: s3 }, { id: s4 }]\ntasks:\n  - { id: big, system: s0, duration: 3h, team: ops, outage: false }\n  - { id: t1, system: s1, duration: 1h, team: ops, outage: false }\n  - { id: t2, system: s2, duration: 1h, team: ops, outage: false }\n  - { id: t3, system: s3, duration: 1h, team: ops, outage: false }\n  - { id: tail, system: s4, duration: 2h, team: ops, outage: false, after: [t3] }\n";
+        let c = load_campaign_str(text, Format::Yaml, "t.yaml", &Limits::default())
+            .unwrap()
+            .unwrap();
+        let b = campaign_bounds(&c).unwrap();
+        let u = units(&c);
+        let order = unit_order(&c, &u);
+        let r = room(&c);
+        let two = [true, true, false];
+        let at = assign(&c, &b, &u, &order, &two, &[0.8; 3], &r, &[None; 5])
+            .expect("room made in the second window");
+        let hours = |w: usize| -> i64 {
+            (0..5)
+                .filter(|&t| at[t] == w)
+                .map(|t| c.whole.tasks[t].duration)
+                .sum()
+        };
+        assert_eq!((hours(0), hours(1)), (240, 240), "{at:?}");
+        assert!(at[3] <= at[4], "the tail follows t3: {at:?}");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! The CLI and the analyses (explain, availability, what-if) build on these.
 
 pub mod campaign;
+pub mod campaign_bounds;
+pub mod campaign_whole;
 pub mod words;
 
 use crate::error::{self, InputError, NoPlan};
