@@ -121,7 +121,7 @@ fn check_drops(
     inv: &Inventory,
     rows: &[(Entry, Time, Time)],
     dropped: &[Option<String>],
-    extra_root: &ExtraRoot,
+    extra_root: &ExtraRoot<'_>,
 ) -> Vec<Violation> {
     let mut backed_out = vec![false; inv.tasks.len()];
     for (e, _, _) in rows {
@@ -189,7 +189,7 @@ pub fn is_replan(text: &str) -> bool {
 /// given the task, the reason written and every task's drop reason: a
 /// campaign re-plan drops a task whole with its file task or lag chain
 /// (see [`crate::check::campaign`]). The one-window re-plan has none.
-pub type ExtraRoot = dyn Fn(usize, &str, &[Option<String>]) -> bool;
+pub type ExtraRoot<'a> = dyn Fn(usize, &str, &[Option<String>]) -> bool + 'a;
 
 /// Checks a saved re-plan against the inventory: every violation, or why
 /// the file cannot be read as a re-plan.
@@ -202,7 +202,7 @@ pub fn check_text_with(
     inv: &Inventory,
     text: &str,
     source: &str,
-    extra_root: &ExtraRoot,
+    extra_root: &ExtraRoot<'_>,
 ) -> Result<Vec<Violation>, InputError> {
     let err = |path: String, msg: String| {
         InputError::one(

@@ -72,6 +72,19 @@ fn original_starts(
 /// `windowplan replan`.
 fn replan(req: &Args, opts: &ReplanOptions) -> u8 {
     let limits = req.limits.limits();
+    match super::campaign::load_campaign(&req.inventory, &limits) {
+        Err(code) => return code,
+        Ok(Some(c)) => {
+            let files = super::campaign_replan::Files {
+                plan: &req.plan,
+                progress: &req.progress,
+                now: req.now.as_deref(),
+                output: req.output.as_deref(),
+            };
+            return super::campaign_replan::replan(&c, &files, req.format, opts, &limits);
+        }
+        Ok(None) => {}
+    }
     let inv = match load(&req.inventory, &limits) {
         Ok(inv) => inv,
         Err(code) => return code,
@@ -89,18 +102,31 @@ fn replan(req: &Args, opts: &ReplanOptions) -> u8 {
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    let w = &inv.window;
     match windowplan::analysis::replan::replan(&inv, &progress, Some(&original), opts) {
         ReplanResult::Planned(r) => {
-            if !r.left_out.is_empty() {
-                eprintln!(
-                    "note: the deadline holds only without the optional task(s) {}",
-                    windowplan::base::join_words(&r.left_out)
-                );
-            }
+            say_left_out(&r.left_out);
             let text = windowplan::report::replan::render(&r, req.format);
             write_or_fail(req.output.as_deref(), &text)
         }
+        other => night_failure(other, &inv.window),
+    }
+}
+
+/// The note when the deadline holds only without some optional tasks.
+pub(super) fn say_left_out(left_out: &[String]) {
+    if !left_out.is_empty() {
+        eprintln!(
+            "note: the deadline holds only without the optional task(s) {}",
+            windowplan::base::join_words(left_out)
+        );
+    }
+}
+
+/// Says why the night has no plan; gives the exit code (1 proven, 3 not
+/// found in time).
+pub(super) fn night_failure(r: ReplanResult, w: &windowplan::inventory::Window) -> u8 {
+    match r {
+        ReplanResult::Planned(_) => EXIT_OK,
         ReplanResult::DeadlineMissed {
             earliest_end,
             bound,

@@ -63,6 +63,8 @@ pub enum CampaignReplanResult {
     Night {
         /// The window under way.
         window: String,
+        /// Its window (for the times in the messages).
+        night_window: crate::inventory::Window,
         /// What the night re-plan gave (never `Planned`).
         result: ReplanResult,
     },
@@ -273,6 +275,7 @@ pub fn replan_campaign(
         Err(result) => {
             return Ok(CampaignReplanResult::Night {
                 window: window_id,
+                night_window: inv.window.clone(),
                 result,
             })
         }
