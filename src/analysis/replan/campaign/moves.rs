@@ -290,8 +290,16 @@ impl<'a> Ctx<'a> {
             }
             if ok {
                 s.at = trial;
+                let passed = if fails.is_empty() {
+                    String::new()
+                } else {
+                    format!("; not an earlier window: {}", fails.join("; "))
+                };
                 for &m in members {
-                    let why = format!("dropped tonight: {}", s.drop_reason.get(&m).cloned().unwrap_or_default());
+                    let why = format!(
+                        "dropped tonight: {}{passed}",
+                        s.drop_reason.get(&m).cloned().unwrap_or_default()
+                    );
                     s.moved.entry(m).or_insert((self.w, cand, why)).1 = cand;
                 }
                 for (m, (from, to, why)) in dragged {
