@@ -28,9 +28,14 @@ use windowplan::solve::SolveOptions;
 
 fn campaign() -> Campaign {
     let text = std::fs::read_to_string(fixture("v12/replan-campaign.yaml")).unwrap();
-    load_campaign_str(&text, Format::Yaml, "replan-campaign.yaml", &Limits::default())
-        .unwrap()
-        .unwrap()
+    load_campaign_str(
+        &text,
+        Format::Yaml,
+        "replan-campaign.yaml",
+        &Limits::default(),
+    )
+    .unwrap()
+    .unwrap()
 }
 
 fn solve() -> SolveOptions {
@@ -114,7 +119,12 @@ fn a_dropped_change_moves_to_the_next_window_that_can_take_it() {
     // The night keeps the done backup at its time and plans the rest from now.
     let w1 = &r.plan.windows[0];
     assert_eq!(w1.id, "w1");
-    let backup = w1.plan.tasks.iter().find(|t| t.id == "backup-db-a").unwrap();
+    let backup = w1
+        .plan
+        .tasks
+        .iter()
+        .find(|t| t.id == "backup-db-a")
+        .unwrap();
     assert_eq!((backup.start_minute, backup.end_minute), (0, 30));
     assert!(w1
         .plan
@@ -187,7 +197,11 @@ failed:
     let u = &r.unplaced[0];
     assert_eq!(u.task, "patch-db-a");
     assert!(u.proven);
-    assert!(u.reason.contains("no later window can take it"), "{}", u.reason);
+    assert!(
+        u.reason.contains("no later window can take it"),
+        "{}",
+        u.reason
+    );
     assert!(!r.plan.assignment.contains_key("patch-db-a"));
     assert_eq!(r.plan.status, "incomplete");
     assert!(check_campaign(&c, &r.plan).is_empty());
@@ -230,7 +244,12 @@ dropped: [app-deploy@app-1]
     let s = bad.windows[0].replan.as_mut().unwrap();
     for st in &mut s.states {
         if st.id == "app-deploy@app-2" {
-            st.reason = Some(st.reason.clone().unwrap().replace("app-deploy@app-1", "backup-db-a"));
+            st.reason = Some(
+                st.reason
+                    .clone()
+                    .unwrap()
+                    .replace("app-deploy@app-1", "backup-db-a"),
+            );
         }
     }
     assert!(check_campaign(&c, &bad).iter().any(|v| v.rule == "drop"));
@@ -269,7 +288,11 @@ fn mutated_replanned_campaign_plans_are_rejected() {
     // The done backup moved from its recorded time onto patch-db-a.
     let mut bad = r.plan.clone();
     let tasks = &mut bad.windows[0].plan.tasks;
-    let patch = tasks.iter().find(|t| t.id == "patch-db-a").unwrap().start_minute;
+    let patch = tasks
+        .iter()
+        .find(|t| t.id == "patch-db-a")
+        .unwrap()
+        .start_minute;
     let b = tasks.iter_mut().find(|t| t.id == "backup-db-a").unwrap();
     b.start_minute = patch;
     b.end_minute = patch + 30;
@@ -335,7 +358,12 @@ fn replan_on_a_campaign_from_the_command_line() {
         .success();
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
     assert!(err.contains("vendor-san-1: moved to window w3"), "{err}");
-    windowplan().arg("check").arg(&inv).arg(&out).assert().success();
+    windowplan()
+        .arg("check")
+        .arg(&inv)
+        .arg(&out)
+        .assert()
+        .success();
     // The table says where each dropped change went.
     let table = windowplan()
         .args(["replan", "--time-limit", "5s"])
@@ -347,14 +375,22 @@ fn replan_on_a_campaign_from_the_command_line() {
         .success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).into_owned();
     assert!(text.contains("cache-patch: moved to window w3"), "{text}");
-    assert!(text.contains("cache-verify: moved from window w2 to window w3"), "{text}");
+    assert!(
+        text.contains("cache-verify: moved from window w2 to window w3"),
+        "{text}"
+    );
     // A re-planned plan edited to start a planned task of the night before
     // `now` (23:00, minute 60): check exits 1.
     let text = std::fs::read_to_string(&out).unwrap();
     let edited = text.replacen("\"start_minute\": 60,", "\"start_minute\": 50,", 1);
     assert_ne!(edited, text);
     let bad = write(&dir, "bad.json", edited);
-    windowplan().arg("check").arg(&inv).arg(&bad).assert().code(1);
+    windowplan()
+        .arg("check")
+        .arg(&inv)
+        .arg(&bad)
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -379,10 +415,18 @@ fn replan_exit_codes_on_a_campaign() {
         .assert()
         .code(1);
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    assert!(err.contains("backup-db-a: not planned: no later window can take it"), "{err}");
+    assert!(
+        err.contains("backup-db-a: not planned: no later window can take it"),
+        "{err}"
+    );
     // patch-db-a comes after it and is pinned too.
     assert!(err.contains("patch-db-a: not planned"), "{err}");
-    windowplan().arg("check").arg(&inv).arg(&out).assert().success();
+    windowplan()
+        .arg("check")
+        .arg(&inv)
+        .arg(&out)
+        .assert()
+        .success();
     // `now` in no window of the plan: exit 2, nothing written.
     let late = dir.path().join("late.json");
     let run = windowplan()
@@ -396,13 +440,18 @@ fn replan_exit_codes_on_a_campaign() {
         .assert()
         .code(2);
     let err = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
-    assert!(err.contains("E157") && err.contains("2026-12-08T12:00"), "{err}");
+    assert!(
+        err.contains("E157") && err.contains("2026-12-08T12:00"),
+        "{err}"
+    );
     assert!(err.contains("w1 2026-12-05T22:00"), "{err}");
     assert!(!late.exists());
     // A campaign plan that breaks the campaign's rules: exit 2.
-    let text = std::fs::read_to_string(&plan)
-        .unwrap()
-        .replacen("\"cache-patch\": \"w1\"", "\"cache-patch\": \"w2\"", 1);
+    let text = std::fs::read_to_string(&plan).unwrap().replacen(
+        "\"cache-patch\": \"w1\"",
+        "\"cache-patch\": \"w2\"",
+        1,
+    );
     let bad = write(&dir, "bad-plan.json", text);
     windowplan()
         .arg("replan")

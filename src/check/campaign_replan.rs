@@ -36,7 +36,9 @@ pub fn tasks_before(c: &Campaign, r: &WindowReplan, out: &mut Vec<Violation>) ->
             None => out.push(v(
                 "campaign",
                 vec![id.clone()],
-                format!("the re-plan names a task `{id}` before it that the campaign does not have"),
+                format!(
+                    "the re-plan names a task `{id}` before it that the campaign does not have"
+                ),
             )),
         }
     }
@@ -191,7 +193,9 @@ fn assignment_agrees(
     let mut kept = vec![false; c.tasks.len()];
     for t in &inv.tasks {
         if let Some(&f) = before.get(t.source) {
-            kept[f] |= state.get(t.id.as_str()).is_some_and(|&s| s != State::Dropped);
+            kept[f] |= state
+                .get(t.id.as_str())
+                .is_some_and(|&s| s != State::Dropped);
         }
     }
     let wid = &c.windows[w].id;

@@ -65,7 +65,9 @@ pub fn replan(
         format,
         Format::Table | Format::Json | Format::Md | Format::Ics
     ) {
-        eprintln!("error: a campaign re-plan is written as `--format table`, `json`, `md` or `ics`");
+        eprintln!(
+            "error: a campaign re-plan is written as `--format table`, `json`, `md` or `ics`"
+        );
         return EXIT_BAD_INPUT;
     }
     let plan = match read_plan(c, files.plan, limits) {
@@ -73,18 +75,22 @@ pub fn replan(
         Err(code) => return code,
     };
     let source = files.progress.display().to_string();
-    let text =
-        match windowplan::inventory::read_text_limited(files.progress, limits.max_file_bytes, "progress") {
-            Ok(t) => t,
-            Err(d) => return report_input_error(&InputError::one(&source, d)),
-        };
+    let text = match windowplan::inventory::read_text_limited(
+        files.progress,
+        limits.max_file_bytes,
+        "progress",
+    ) {
+        Ok(t) => t,
+        Err(d) => return report_input_error(&InputError::one(&source, d)),
+    };
     let progress = ProgressInput {
         text: &text,
         format: FileFormat::from_path(files.progress).unwrap_or(FileFormat::Json),
         source: &source,
         now: files.now,
     };
-    let r = match windowplan::analysis::replan::campaign::replan_campaign(c, &plan, &progress, opts) {
+    let r = match windowplan::analysis::replan::campaign::replan_campaign(c, &plan, &progress, opts)
+    {
         Err(e) => return report_input_error(&e),
         Ok(CampaignReplanResult::Night {
             window,
@@ -95,7 +101,9 @@ pub fn replan(
             return super::replan::night_failure(result, &night_window);
         }
         Ok(CampaignReplanResult::NotFound(why)) => {
-            eprintln!("no campaign re-plan found within the time limit: {why}; try a longer --time-limit");
+            eprintln!(
+                "no campaign re-plan found within the time limit: {why}; try a longer --time-limit"
+            );
             return EXIT_NOT_FOUND;
         }
         Ok(CampaignReplanResult::Planned(r)) => r,

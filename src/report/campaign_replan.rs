@@ -11,7 +11,10 @@ pub fn moves_lines(r: &CampaignReplan) -> Vec<String> {
     let mut out = Vec::new();
     for m in &r.moved {
         if m.from == r.window {
-            out.push(format!("{}: moved to window {} ({})", m.task, m.to, m.reason));
+            out.push(format!(
+                "{}: moved to window {} ({})",
+                m.task, m.to, m.reason
+            ));
         } else {
             out.push(format!(
                 "{}: moved from window {} to window {} ({})",
@@ -58,7 +61,10 @@ pub fn table(r: &CampaignReplan) -> String {
 
 /// The same in Markdown: moves, the campaign summary, then the night.
 pub fn markdown(r: &CampaignReplan) -> String {
-    let mut s = format!("# Campaign {}\n\n## Changes dropped tonight\n\n", heading(r));
+    let mut s = format!(
+        "# Campaign {}\n\n## Changes dropped tonight\n\n",
+        heading(r)
+    );
     let lines = moves_lines(r);
     if lines.is_empty() {
         s.push_str("None: no change left the window.\n");

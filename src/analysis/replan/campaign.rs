@@ -64,7 +64,7 @@ pub enum CampaignReplanResult {
         /// The window under way.
         window: String,
         /// Its window (for the times in the messages).
-        night_window: crate::inventory::Window,
+        night_window: Box<crate::inventory::Window>,
         /// What the night re-plan gave (never `Planned`).
         result: ReplanResult,
     },
@@ -86,9 +86,9 @@ pub fn window_under_way(
         tz: c.whole.window.start.time_zone().clone(),
         start: c.whole.window.start.clone(),
     };
-    let now = cal
-        .minute(now_text, &mut Vec::new())
-        .map_err(|e| InputError::one(source, Diagnostic::new("E102", now_path, e.message, e.hint)))?;
+    let now = cal.minute(now_text, &mut Vec::new()).map_err(|e| {
+        InputError::one(source, Diagnostic::new("E102", now_path, e.message, e.hint))
+    })?;
     let used: Vec<usize> = plan
         .windows
         .iter()
@@ -275,7 +275,7 @@ pub fn replan_campaign(
         Err(result) => {
             return Ok(CampaignReplanResult::Night {
                 window: window_id,
-                night_window: inv.window.clone(),
+                night_window: Box::new(inv.window.clone()),
                 result,
             })
         }

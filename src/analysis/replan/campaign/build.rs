@@ -18,7 +18,11 @@ use std::collections::BTreeMap;
 /// its tasks before, their states and the plan's times.
 fn earlier_night(c: &Campaign, v: usize, wp: &CampaignWindowPlan) -> Option<Inventory> {
     let r = wp.replan.as_ref()?;
-    let mut before: Vec<usize> = r.tasks_before.iter().filter_map(|id| c.task_index(id)).collect();
+    let mut before: Vec<usize> = r
+        .tasks_before
+        .iter()
+        .filter_map(|id| c.task_index(id))
+        .collect();
     before.sort_unstable();
     let inv = c.window_inventory(v, &before).ok()?;
     let state: BTreeMap<&str, crate::plan::night::State> =
@@ -117,7 +121,10 @@ pub(super) fn assemble(
         .collect();
     // Tasks an earlier re-plan of this window left in no window stay there.
     let this = plan.windows.iter().find(|x| x.id == id(w));
-    for u in this.and_then(|x| x.replan.as_ref()).map_or(&[][..], |r| &r.unplaced[..]) {
+    for u in this
+        .and_then(|x| x.replan.as_ref())
+        .map_or(&[][..], |r| &r.unplaced[..])
+    {
         let t = c.task_index(&u.task);
         if t.is_some_and(|t| o.at[t].is_none() && !unplaced.iter().any(|x| x.task == u.task)) {
             unplaced.push(u.clone());

@@ -97,7 +97,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn members(&self, u: usize) -> Vec<usize> {
-        (0..self.unit.len()).filter(|&t| self.unit[t] == u).collect()
+        (0..self.unit.len())
+            .filter(|&t| self.unit[t] == u)
+            .collect()
     }
 
     /// The windows every member of a unit may use.
@@ -233,7 +235,12 @@ impl<'a> Ctx<'a> {
         // A cycle cannot remain (the campaign's order has none); be safe.
         for u in std::mem::take(&mut s.pending) {
             let members = self.members(u);
-            self.unplace(&mut s, &members, "its predecessors could not be ordered".into(), false);
+            self.unplace(
+                &mut s,
+                &members,
+                "its predecessors could not be ordered".into(),
+                false,
+            );
         }
         self.finish(s)
     }
@@ -280,9 +287,15 @@ impl<'a> Ctx<'a> {
                 .collect();
             let mut ok = true;
             for v in changed {
-                if let Err(e) = self.plan(v, set_of(&trial, v)).as_ref().map(|_| ()).map_err(Clone::clone) {
+                if let Err(e) = self
+                    .plan(v, set_of(&trial, v))
+                    .as_ref()
+                    .map(|_| ())
+                    .map_err(Clone::clone)
+                {
                     proven &= matches!(e, crate::error::NoPlan::Infeasible(_));
-                    let (crate::error::NoPlan::Infeasible(why) | crate::error::NoPlan::NotFound(why)) = e;
+                    let (crate::error::NoPlan::Infeasible(why)
+                    | crate::error::NoPlan::NotFound(why)) = e;
                     fails.push(format!("window {}: {why}", self.win(v)));
                     ok = false;
                     break;
@@ -318,8 +331,7 @@ impl<'a> Ctx<'a> {
         for &m in members {
             s.at[m] = None;
             s.moved.remove(&m);
-            s.incomplete
-                .insert(m, "no window takes".to_string());
+            s.incomplete.insert(m, "no window takes".to_string());
             s.unplaced.push((m, reason.clone(), proven));
         }
         let mut stack = members.to_vec();
@@ -356,7 +368,8 @@ impl<'a> Ctx<'a> {
                     plans.insert(v, x);
                 }
                 Err(e) => {
-                    let (crate::error::NoPlan::Infeasible(why) | crate::error::NoPlan::NotFound(why)) = e;
+                    let (crate::error::NoPlan::Infeasible(why)
+                    | crate::error::NoPlan::NotFound(why)) = e;
                     failure.get_or_insert(format!(
                         "window {} lost tasks to the re-plan and no plan of what it keeps was found: {why}",
                         self.win(v)
@@ -401,7 +414,8 @@ impl State {
         mut at: Vec<Option<usize>>,
     ) -> State {
         let n = ctx.c.tasks.len();
-        let (mut kept, mut dropped, mut backed_out) = (vec![false; n], vec![false; n], vec![false; n]);
+        let (mut kept, mut dropped, mut backed_out) =
+            (vec![false; n], vec![false; n], vec![false; n]);
         for e in &night.entries {
             kept[file_of[e.task]] = true;
             backed_out[file_of[e.task]] |= e.state == super::State::Backout;
