@@ -98,7 +98,7 @@ pub fn replan(
             result,
         }) => {
             eprintln!("window {window} (under way):");
-            return super::replan::night_failure(result, &night_window);
+            return super::night::night_failure(result, &night_window);
         }
         Ok(CampaignReplanResult::NotFound(why)) => {
             eprintln!(
@@ -117,7 +117,7 @@ pub fn replan(
         );
         return EXIT_NOT_FOUND;
     }
-    super::replan::say_left_out(&r.night.left_out);
+    super::night::say_left_out(&r.night.left_out);
     if format != Format::Table && format != Format::Md {
         for line in windowplan::report::campaign_replan::moves_lines(&r) {
             eprintln!("{line}");

@@ -16,6 +16,7 @@ mod export;
 mod generate;
 mod graph;
 mod import;
+mod night;
 mod plan;
 mod replan;
 mod report;

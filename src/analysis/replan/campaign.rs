@@ -244,8 +244,17 @@ pub fn replan_campaign(
     let w = window_under_way(c, plan, &now_text, now_path, progress.source)?;
     let window_id = c.windows[w].id.clone();
     let at = assignment_of(c, plan);
+    // `window_under_way` gives a window the plan lists.
     let Some(wp) = plan.windows.iter().find(|x| x.id == window_id) else {
-        unreachable!("window_under_way gives a window of the plan")
+        return Err(InputError::one(
+            progress.source,
+            Diagnostic::new(
+                "E157",
+                now_path,
+                format!("window {window_id} has no plan in the campaign plan"),
+                "re-plan from the campaign plan `windowplan plan` wrote",
+            ),
+        ));
     };
     // A window re-planned before starts again from the tasks it held then.
     let mut before: Vec<usize> = match &wp.replan {

@@ -36,6 +36,8 @@ pub(super) struct Ctx<'a> {
     w: usize,
     before: &'a [usize],
     unit: &'a [usize],
+    /// The file tasks of each unit, by unit.
+    unit_members: HashMap<usize, Vec<usize>>,
     domains: Vec<Vec<usize>>,
     /// Per file task: (successor, strictly later window?).
     succ: Vec<Vec<(usize, bool)>>,
@@ -71,11 +73,16 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut unit_members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (t, &u) in unit.iter().enumerate() {
+            unit_members.entry(u).or_default().push(t);
+        }
         Ctx {
             c,
             w,
             before,
             unit,
+            unit_members,
             domains,
             succ,
             preds,
@@ -97,9 +104,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn members(&self, u: usize) -> Vec<usize> {
-        (0..self.unit.len())
-            .filter(|&t| self.unit[t] == u)
-            .collect()
+        self.unit_members.get(&u).cloned().unwrap_or_default()
     }
 
     /// The windows every member of a unit may use.
