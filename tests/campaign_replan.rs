@@ -475,3 +475,32 @@ fn replan_exit_codes_on_a_campaign() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn the_example_quarters_first_night_is_replanned_and_checked() {
+    let text = std::fs::read_to_string(example("campaign.yaml")).unwrap();
+    let c = load_campaign_str(&text, Format::Yaml, "campaign.yaml", &Limits::default())
+        .unwrap()
+        .unwrap();
+    let plan = windowplan::pipeline::campaign::plan_campaign(&c, &solve())
+        .unwrap()
+        .plan;
+    assert_eq!(plan.assignment["os-patch-app"], "jan-09");
+    // One member of the rolling OS patch fails: the whole cluster task,
+    // and what waits for it, moves on.
+    let r = replan(
+        &c,
+        &plan,
+        "now: 2027-01-09T23:00
+failed:
+  - { task: os-patch-app@app-1, at: 2027-01-09T22:40, action: skip }
+",
+    );
+    assert_eq!(r.window, "jan-09");
+    let (from, to, _) = moved(&r, "os-patch-app").expect("os-patch-app moves");
+    assert_eq!(from, "jan-09");
+    assert!(to != "jan-09");
+    assert_eq!(r.plan.assignment["os-patch-app"], to);
+    let v = check_campaign(&c, &r.plan);
+    assert!(v.is_empty(), "{v:?}");
+}
