@@ -12,6 +12,8 @@
 //! w1; cache-verify (w2..w4, after cache-patch) and the contract (strictly
 //! after the deploy) in w2. The vendor has one engineer: w2 holds 5 h of
 //! vendor work, so vendor-san-1 (2 h) does not fit there (7 h > 6 h).
+//! lb-drain (w1 or w2) and lb-undrain (within an hour: a lag chain, one
+//! window) are in w1.
 
 mod common;
 use common::*;
@@ -59,6 +61,8 @@ fn original(c: &Campaign) -> CampaignPlan {
         ("app-deploy", "w1"),
         ("orders-v43.expand", "w1"),
         ("orders-v43.backfill", "w1"),
+        ("lb-drain", "w1"),
+        ("lb-undrain", "w1"),
         ("vendor-san-2", "w2"),
         ("cache-verify", "w2"),
         ("orders-v43.contract", "w2"),
@@ -253,6 +257,24 @@ dropped: [app-deploy@app-1]
         }
     }
     assert!(check_campaign(&c, &bad).iter().any(|v| v.rule == "drop"));
+}
+
+#[test]
+fn a_lag_chain_moves_whole_when_one_of_it_is_dropped() {
+    let c = campaign();
+    let plan = original(&c);
+    let r = replan(&c, &plan, "now: 2026-12-05T23:00\ndropped: [lb-undrain]\n");
+    // lb-drain was not dropped tonight, but its lag-chain partner was: both
+    // go to w2, the only later window lb-drain may use.
+    assert_eq!(moved(&r, "lb-drain").map(|m| m.1), Some("w2"));
+    assert_eq!(moved(&r, "lb-undrain").map(|m| m.1), Some("w2"));
+    let states = &r.plan.windows[0].replan.as_ref().unwrap().states;
+    let drain = states.iter().find(|s| s.id == "lb-drain").unwrap();
+    assert!(drain
+        .reason
+        .as_deref()
+        .is_some_and(|x| x.contains("`lb-undrain`")));
+    assert!(check_campaign(&c, &r.plan).is_empty());
 }
 
 #[test]
