@@ -432,13 +432,20 @@ impl State {
             drop_reason.entry(f).or_insert_with(|| d.reason.clone());
         }
         let _ = inv;
+        // Tasks an earlier re-plan left in no window: what follows them waits.
+        let mut incomplete: HashMap<usize, String> = HashMap::new();
+        for (t, w) in at.iter().enumerate() {
+            if w.is_none() && !ctx.before.contains(&t) {
+                incomplete.insert(t, "is in no window (an earlier re-plan left it out)".into());
+            }
+        }
         for &t in ctx.before {
             at[t] = Some(ctx.w);
         }
         let mut s = State {
             at,
             pending: BTreeSet::new(),
-            incomplete: HashMap::new(),
+            incomplete,
             drop_reason,
             moved: BTreeMap::new(),
             unplaced: Vec::new(),
