@@ -205,6 +205,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Places the file tasks the night dropped (see the module doc).
+    /// First every unit to its first candidate at once, the changed
+    /// windows planned once; when one of them fails, unit by unit, each
+    /// candidate verified by planning (the cache keeps what was planned).
     pub(super) fn place(
         mut self,
         inv: &Inventory,
@@ -212,7 +215,29 @@ impl<'a> Ctx<'a> {
         night: &Replan,
         at: Vec<Option<usize>>,
     ) -> Outcome {
-        let mut s = State::new(&self, inv, file_of, night, at);
+        let start = State::new(&self, inv, file_of, night, at);
+        let mut all_at_once = start.clone();
+        self.run(&mut all_at_once, false);
+        let changed: Vec<usize> = (self.w + 1..self.c.windows.len())
+            .filter(|&v| {
+                let set = set_of(&all_at_once.at, v);
+                !set.is_empty() && set != set_of(&self.original, v)
+            })
+            .collect();
+        if changed
+            .into_iter()
+            .all(|v| self.plan(v, set_of(&all_at_once.at, v)).is_ok())
+        {
+            return self.finish(all_at_once);
+        }
+        let mut s = start;
+        self.run(&mut s, true);
+        self.finish(s)
+    }
+
+    /// Places the pending units, predecessors first; `verify`: each
+    /// candidate window is planned before it takes a unit.
+    fn run(&mut self, s: &mut State, verify: bool) {
         loop {
             let next = s.pending.iter().copied().find(|&u| {
                 self.members(u).iter().all(|&m| {
@@ -232,27 +257,26 @@ impl<'a> Ctx<'a> {
             match blocker {
                 Some((p, why)) => {
                     let reason = format!("comes after `{}`, which {why}", self.id(p));
-                    self.unplace(&mut s, &members, reason, true);
+                    self.unplace(s, &members, reason, true);
                 }
-                None => self.try_place(&mut s, &members),
+                None => self.try_place(s, &members, verify),
             }
         }
         // A cycle cannot remain (the campaign's order has none); be safe.
         for u in std::mem::take(&mut s.pending) {
             let members = self.members(u);
             self.unplace(
-                &mut s,
+                s,
                 &members,
                 "its predecessors could not be ordered".into(),
                 false,
             );
         }
-        self.finish(s)
     }
 
     /// Tries the unit's candidate windows in order; the first whose
     /// changed windows all plan takes it, else it is left in no window.
-    fn try_place(&mut self, s: &mut State, members: &[usize]) {
+    fn try_place(&mut self, s: &mut State, members: &[usize], verify: bool) {
         let lo = self.earliest(members, &s.at);
         let domain = self.domain_of(members);
         let candidates: Vec<usize> = domain.iter().copied().filter(|&d| d >= lo).collect();
@@ -291,7 +315,7 @@ impl<'a> Ctx<'a> {
                 .filter(|&v| set_of(&trial, v) != set_of(&s.at, v) && !set_of(&trial, v).is_empty())
                 .collect();
             let mut ok = true;
-            for v in changed {
+            for v in changed.into_iter().filter(|_| verify) {
                 if let Err(e) = self
                     .plan(v, set_of(&trial, v))
                     .as_ref()
@@ -394,6 +418,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// The placement under way.
+#[derive(Clone)]
 struct State {
     at: Vec<Option<usize>>,
     /// Moving units not placed yet.
