@@ -443,12 +443,17 @@ fn replan_exit_codes_on_a_campaign() {
     );
     // patch-db-a comes after it and is pinned too.
     assert!(err.contains("patch-db-a: not planned"), "{err}");
-    windowplan()
+    let check = windowplan()
         .arg("check")
         .arg(&inv)
         .arg(&out)
         .assert()
         .success();
+    let said = String::from_utf8_lossy(&check.get_output().stdout).into_owned();
+    assert!(
+        said.contains("incomplete: a re-plan left backup-db-a, patch-db-a without a window"),
+        "{said}"
+    );
     // `now` in no window of the plan: exit 2, nothing written.
     let late = dir.path().join("late.json");
     let run = windowplan()
