@@ -531,3 +531,63 @@ failed:
     let v = check_campaign(&c, &r.plan);
     assert!(v.is_empty(), "{v:?}");
 }
+
+#[test]
+fn every_single_drop_and_skip_of_the_first_night_is_replanned_and_checked() {
+    let c = campaign();
+    let plan = original(&c);
+    let night: Vec<&String> = plan
+        .assignment
+        .iter()
+        .filter(|(_, w)| *w == "w1")
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(night.len(), 9);
+    let mut planned = 0;
+    for task in night {
+        for progress in [
+            format!("now: 2026-12-05T22:05\ndropped: [{task}]\n"),
+            format!(
+                "now: 2026-12-05T22:05\nfailed:\n  - {{ task: {task}, at: 2026-12-05T22:00, action: skip }}\n"
+            ),
+        ] {
+            let input = ProgressInput {
+                text: &progress,
+                format: Format::Yaml,
+                source: "progress.yaml",
+                now: None,
+            };
+            let opts = ReplanOptions {
+                solve: solve(),
+                ..ReplanOptions::default()
+            };
+            match replan_campaign(&c, &plan, &input, &opts) {
+                // A task whose predecessors have not run cannot have failed.
+                Err(e) => assert!(
+                    e.diagnostics.iter().all(|d| d.code == "E105"),
+                    "{progress}: {e:?}"
+                ),
+                Ok(CampaignReplanResult::Planned(r)) => {
+                    planned += 1;
+                    let v = check_campaign(&c, &r.plan);
+                    assert!(v.is_empty(), "{progress}: {v:?}");
+                    // Every file task is in a window or said to be in none.
+                    for t in &c.tasks {
+                        assert!(
+                            r.plan.assignment.contains_key(&t.id)
+                                || r.unplaced.iter().any(|u| u.task == t.id),
+                            "{progress}: {} is lost",
+                            t.id
+                        );
+                    }
+                    // What the night dropped left its window.
+                    let now_in = r.plan.assignment.get(task.as_str()).map(String::as_str);
+                    assert_ne!(now_in, Some("w1"), "{progress}");
+                }
+                Ok(other) => panic!("{progress}: {other:?}"),
+            }
+        }
+    }
+    // 9 drops, and a failure of each of the 5 tasks with nothing before them.
+    assert_eq!(planned, 14);
+}
