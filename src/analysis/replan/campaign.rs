@@ -290,7 +290,7 @@ pub fn replan_campaign(
         }
     };
     let ctx = moves::Ctx::new(c, plan, w, &before, &unit, opts);
-    let outcome = ctx.place(&inv, &file_of, &night, at);
+    let outcome = ctx.place(&file_of, &night, at);
     Ok(build::assemble(c, plan, w, &before, inv, night, outcome))
 }
 

@@ -210,12 +210,11 @@ impl<'a> Ctx<'a> {
     /// candidate verified by planning (the cache keeps what was planned).
     pub(super) fn place(
         mut self,
-        inv: &Inventory,
         file_of: &[usize],
         night: &Replan,
         at: Vec<Option<usize>>,
     ) -> Outcome {
-        let start = State::new(&self, inv, file_of, night, at);
+        let start = State::new(&self, file_of, night, at);
         let mut all_at_once = start.clone();
         self.run(&mut all_at_once, false);
         let changed: Vec<usize> = (self.w + 1..self.c.windows.len())
@@ -406,7 +405,6 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let _ = self.before;
         Outcome {
             at: s.at,
             moved: s.moved,
@@ -436,13 +434,7 @@ impl State {
     /// The night's outcome per file task: moving units pending, partly run
     /// ones and backed-out ones incomplete (what follows them in later
     /// windows left in no window).
-    fn new(
-        ctx: &Ctx,
-        inv: &Inventory,
-        file_of: &[usize],
-        night: &Replan,
-        mut at: Vec<Option<usize>>,
-    ) -> State {
+    fn new(ctx: &Ctx, file_of: &[usize], night: &Replan, mut at: Vec<Option<usize>>) -> State {
         let n = ctx.c.tasks.len();
         let (mut kept, mut dropped, mut backed_out) =
             (vec![false; n], vec![false; n], vec![false; n]);
@@ -456,7 +448,6 @@ impl State {
             dropped[f] = true;
             drop_reason.entry(f).or_insert_with(|| d.reason.clone());
         }
-        let _ = inv;
         // Tasks an earlier re-plan left in no window: what follows them waits.
         let mut incomplete: HashMap<usize, String> = HashMap::new();
         for (t, w) in at.iter().enumerate() {
