@@ -60,7 +60,14 @@ pub fn read_campaign_plan(text: &str) -> Result<CampaignPlan, InputError> {
 /// and the plan's assignment and start times alone.
 pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     let mut out = Vec::new();
-    let window_of = assignment(c, plan, &mut out);
+    let unplaced: Vec<&str> = plan
+        .windows
+        .iter()
+        .filter_map(|wp| wp.replan.as_ref())
+        .flat_map(|r| r.unplaced.iter().map(|u| u.task.as_str()))
+        .collect();
+    let latest = plan.windows.iter().rposition(|wp| wp.replan.is_some());
+    let window_of = assignment(c, plan, &unplaced, &mut out);
     order_rules(c, &window_of, &mut out);
     schema_change_order(c, &window_of, &mut out);
     let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -72,7 +79,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut downtime = 0.0;
     let mut length = 0;
-    for wp in &plan.windows {
+    for (k, wp) in plan.windows.iter().enumerate() {
         *seen.entry(wp.id.as_str()).or_default() += 1;
         let Some(w) = c.window_index(&wp.id) else {
             out.push(v(
@@ -85,7 +92,11 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
             ));
             continue;
         };
-        let tasks = members.get(&w).cloned().unwrap_or_default();
+        let mut tasks = members.get(&w).cloned().unwrap_or_default();
+        if let Some(r) = &wp.replan {
+            // A re-planned window is rebuilt from the tasks it held before.
+            tasks = super::campaign_replan::tasks_before(c, r, &mut out);
+        }
         let inv = match c.window_inventory(w, &tasks) {
             Ok(inv) => inv,
             Err(e) => {
@@ -114,6 +125,20 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
             if *stated != real {
                 out.push(v("claim", vec![], format!("window {}: the plan says its {field} is {stated}; the campaign says {real}", win.id)));
             }
+        }
+        if wp.replan.is_some() {
+            out.extend(super::campaign_replan::check_window(
+                c,
+                w,
+                &inv,
+                &tasks,
+                wp,
+                &window_of,
+                latest == Some(k),
+            ));
+            downtime += weighted_downtime(&inv, &wp.plan);
+            length += wp.plan.length_minutes;
+            continue;
         }
         let text = serde_json::to_string(&wp.plan).unwrap_or_default();
         match read_plan_starts(&text, &inv) {
@@ -161,11 +186,51 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
         }
     }
     claims(c, plan, &members, downtime, length, &mut out);
+    replan_claims(plan, &unplaced, &mut out);
     out
 }
 
+/// The status of a re-planned campaign: `incomplete` exactly when a
+/// re-plan left a task unplaced (or only partly run), and never `optimal`
+/// (a re-plan proves nothing about the windows or the length).
+fn replan_claims(plan: &CampaignPlan, unplaced: &[&str], out: &mut Vec<Violation>) {
+    let replanned = plan.windows.iter().any(|wp| wp.replan.is_some());
+    let incomplete = plan.status == "incomplete";
+    if !unplaced.is_empty() && !incomplete {
+        out.push(v(
+            "claim",
+            vec![],
+            format!(
+                "the plan's status is `{}`, but a re-plan left {} unplaced: the status is `incomplete`",
+                plan.status,
+                unplaced.join(", ")
+            ),
+        ));
+    }
+    if unplaced.is_empty() && incomplete {
+        out.push(v(
+            "claim",
+            vec![],
+            "the plan says `incomplete`, but every task is in a window".into(),
+        ));
+    }
+    if replanned && plan.status == "optimal" {
+        out.push(v(
+            "claim",
+            vec![],
+            "the plan says `optimal`, but a window of it was re-planned (nothing about the windows or the length is proven after a re-plan)".into(),
+        ));
+    }
+}
+
 /// Each file task's window (index), from the assignment as written.
-fn assignment(c: &Campaign, plan: &CampaignPlan, out: &mut Vec<Violation>) -> Vec<Option<usize>> {
+/// A task in no window is refused unless a re-plan lists it as unplaced.
+fn assignment(
+    c: &Campaign,
+    plan: &CampaignPlan,
+    unplaced: &[&str],
+    out: &mut Vec<Violation>,
+) -> Vec<Option<usize>> {
     let mut window_of: Vec<Option<usize>> = vec![None; c.tasks.len()];
     for (task, wid) in &plan.assignment {
         let Some(t) = c.task_index(task) else {
@@ -202,7 +267,10 @@ fn assignment(c: &Campaign, plan: &CampaignPlan, out: &mut Vec<Violation>) -> Ve
         window_of[t] = Some(w);
     }
     for (t, w) in window_of.iter().enumerate() {
-        if w.is_none() && !plan.assignment.contains_key(&c.tasks[t].id) {
+        if w.is_none()
+            && !plan.assignment.contains_key(&c.tasks[t].id)
+            && !unplaced.contains(&c.tasks[t].id.as_str())
+        {
             out.push(v(
                 "campaign",
                 vec![c.tasks[t].id.clone()],
@@ -430,7 +498,7 @@ fn claims(
         ));
     }
     match plan.status.as_str() {
-        "feasible" => {}
+        "feasible" | "incomplete" => {}
         "optimal" => {
             let proven_windows = plan.proven.windows || plan.proven.last_window;
             if !proven_windows || (plan.proven.windows && plan.windows_lower_bound < used) {
@@ -455,7 +523,7 @@ fn claims(
         other => out.push(v(
             "claim",
             vec![],
-            format!("the plan's status `{other}` is neither `optimal` nor `feasible`"),
+            format!("the plan's status `{other}` is not `optimal`, `feasible` or `incomplete`"),
         )),
     }
 }

@@ -7,6 +7,7 @@
 //! interval per conflict) and a message in plain words with wall-clock times.
 
 pub mod campaign;
+pub mod campaign_replan;
 pub mod claims;
 pub mod replan;
 mod schema_changes;

@@ -121,6 +121,7 @@ fn check_drops(
     inv: &Inventory,
     rows: &[(Entry, Time, Time)],
     dropped: &[Option<String>],
+    extra_root: &ExtraRoot<'_>,
 ) -> Vec<Violation> {
     let mut backed_out = vec![false; inv.tasks.len()];
     for (e, _, _) in rows {
@@ -136,7 +137,8 @@ fn check_drops(
             .any(|a| dropped[a.task].is_some() || backed_out[a.task]);
         let root = reason == "dropped in the progress file"
             || (reason.starts_with("failed at ") && reason.ends_with("and was skipped"))
-            || (t.optional && reason == "optional: left out to hold the deadline");
+            || (t.optional && reason == "optional: left out to hold the deadline")
+            || extra_root(i, reason, dropped);
         if !after_a_drop && !root {
             out.push(violation(
                 "drop",
@@ -183,9 +185,25 @@ pub fn is_replan(text: &str) -> bool {
     matches!(serde_json::from_str::<Value>(text), Ok(Value::Object(o)) if o.contains_key("replan"))
 }
 
+/// A further reason a re-plan may drop a task at the root of its drops,
+/// given the task, the reason written and every task's drop reason: a
+/// campaign re-plan drops a task whole with its file task or lag chain
+/// (see [`crate::check::campaign`]). The one-window re-plan has none.
+pub type ExtraRoot<'a> = dyn Fn(usize, &str, &[Option<String>]) -> bool + 'a;
+
 /// Checks a saved re-plan against the inventory: every violation, or why
 /// the file cannot be read as a re-plan.
 pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Violation>, InputError> {
+    check_text_with(inv, text, source, &|_, _, _| false)
+}
+
+/// [`check_text`], with a further root reason for a dropped task.
+pub fn check_text_with(
+    inv: &Inventory,
+    text: &str,
+    source: &str,
+    extra_root: &ExtraRoot<'_>,
+) -> Result<Vec<Violation>, InputError> {
     let err = |path: String, msg: String| {
         InputError::one(
             source,
@@ -278,7 +296,7 @@ pub fn check_text(inv: &Inventory, text: &str, source: &str) -> Result<Vec<Viola
         ));
     }
     rows.sort_by_key(|r| r.0.task);
-    out.extend(check_drops(inv, &rows, &dropped));
+    out.extend(check_drops(inv, &rows, &dropped, extra_root));
     for (e, s, x) in &rows {
         let d = inv.tasks[e.task].duration;
         if e.state == State::Planned && x - s != d {

@@ -172,10 +172,24 @@ pub fn check(c: &Campaign, plan_path: &Path, limits: &Limits) -> u8 {
     };
     let violations = windowplan::check::campaign::check_campaign(c, &plan);
     if violations.is_empty() {
+        let unplaced: Vec<&str> = plan
+            .windows
+            .iter()
+            .filter_map(|w| w.replan.as_ref())
+            .flat_map(|r| r.unplaced.iter().map(|u| u.task.as_str()))
+            .collect();
+        let incomplete = if unplaced.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; incomplete: a re-plan left {} without a window",
+                unplaced.join(", ")
+            )
+        };
         write_or_fail(
             None,
             &format!(
-                "{}: the campaign plan keeps every rule ({} tasks in {} windows)\n",
+                "{}: the campaign plan keeps every rule ({} tasks in {} windows{incomplete})\n",
                 plan_path.display(),
                 plan.assignment.len(),
                 plan.windows.len()

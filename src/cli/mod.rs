@@ -6,6 +6,7 @@
 mod availability;
 mod bench;
 mod campaign;
+mod campaign_replan;
 mod changes;
 mod check;
 mod common;
@@ -15,6 +16,7 @@ mod export;
 mod generate;
 mod graph;
 mod import;
+mod night;
 mod pack;
 mod plan;
 mod replan;

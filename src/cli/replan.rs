@@ -72,6 +72,19 @@ fn original_starts(
 /// `windowplan replan`.
 fn replan(req: &Args, opts: &ReplanOptions) -> u8 {
     let limits = req.limits.limits();
+    match super::campaign::load_campaign(&req.inventory, &limits) {
+        Err(code) => return code,
+        Ok(Some(c)) => {
+            let files = super::campaign_replan::Files {
+                plan: &req.plan,
+                progress: &req.progress,
+                now: req.now.as_deref(),
+                output: req.output.as_deref(),
+            };
+            return super::campaign_replan::replan(&c, &files, req.format, opts, &limits);
+        }
+        Ok(None) => {}
+    }
     let inv = match load(&req.inventory, &limits) {
         Ok(inv) => inv,
         Err(code) => return code,
@@ -89,47 +102,13 @@ fn replan(req: &Args, opts: &ReplanOptions) -> u8 {
         Ok(p) => p,
         Err(e) => return report_input_error(&e),
     };
-    let w = &inv.window;
     match windowplan::analysis::replan::replan(&inv, &progress, Some(&original), opts) {
         ReplanResult::Planned(r) => {
-            if !r.left_out.is_empty() {
-                eprintln!(
-                    "note: the deadline holds only without the optional task(s) {}",
-                    windowplan::base::join_words(&r.left_out)
-                );
-            }
+            super::night::say_left_out(&r.left_out);
             let text = windowplan::report::replan::render(&r, req.format);
             write_or_fail(req.output.as_deref(), &text)
         }
-        ReplanResult::DeadlineMissed {
-            earliest_end,
-            bound,
-            chain,
-            search,
-            proven,
-        } => {
-            eprintln!(
-                "the deadline ({}) cannot be held: the rest of the night ends at {} at the earliest found (no plan can end before {}); {search}",
-                w.deadline.map(|d| windowplan::plan::clock(w, d)).unwrap_or_default(),
-                windowplan::plan::clock(w, earliest_end),
-                windowplan::plan::clock(w, bound),
-            );
-            eprintln!("critical chain from now: {}", chain.join(" → "));
-            if proven {
-                EXIT_NO_PLAN
-            } else {
-                eprintln!("(not proven: no plan ending by the deadline was found within the time limit; try a longer --time-limit)");
-                EXIT_NOT_FOUND
-            }
-        }
-        ReplanResult::Infeasible(why) => {
-            eprintln!("no feasible plan for the rest of the night: {why}");
-            EXIT_NO_PLAN
-        }
-        ReplanResult::NotFound(why) => {
-            eprintln!("no plan for the rest of the night found within the time limit (none is proven impossible): {why}; try a longer --time-limit");
-            EXIT_NOT_FOUND
-        }
+        other => super::night::night_failure(other, &inv.window),
     }
 }
 

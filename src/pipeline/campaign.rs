@@ -1231,6 +1231,7 @@ fn build(
             start: rfc3339(&inv.window, 0),
             deadline: rfc3339(&inv.window, deadline),
             plan: plan.clone(),
+            replan: None,
         });
         inventories.push(inv.clone());
     }

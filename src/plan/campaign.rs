@@ -72,6 +72,76 @@ pub struct CampaignWindowPlan {
     pub start: String,
     /// Its deadline, RFC 3339 with offset.
     pub deadline: String,
-    /// The plan of the window (`windowplan-plan/1`).
+    /// The plan of the window (`windowplan-plan/1`). For a window that was
+    /// re-planned on the night, the tasks it kept, done and running ones at
+    /// their actual times (see [`WindowReplan`]).
     pub plan: Plan,
+    /// Present when the window was re-planned on the night (`replan` on a
+    /// campaign): what the night re-plan started from and what became of
+    /// each task.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replan: Option<WindowReplan>,
 }
+
+/// A window re-planned on the night (DESIGN.md, "Campaigns: choices",
+/// "replan on a campaign"): enough for the checker to re-derive the night
+/// the way it checks a one-window re-plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WindowReplan {
+    /// The time of the re-plan, RFC 3339 with offset.
+    pub now: String,
+    /// The same, minutes from the window start.
+    pub now_minute: i64,
+    /// The file tasks the window held when the night was re-planned (its
+    /// inventory is rebuilt from them).
+    pub tasks_before: Vec<String>,
+    /// What became of every task (expanded id) of that inventory.
+    pub states: Vec<TaskState>,
+    /// File tasks dropped tonight, or dragged along, and where they went.
+    #[serde(default)]
+    pub moved: Vec<MovedTask>,
+    /// File tasks no later window can take: in no window now.
+    #[serde(default)]
+    pub unplaced: Vec<UnplacedTask>,
+}
+
+/// The state of one task of a re-planned window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskState {
+    /// The task (expanded id, as in the window's plan).
+    pub id: String,
+    /// `done`, `running`, `planned`, `backout` or `dropped`.
+    pub state: super::night::State,
+    /// Why a dropped task was dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// A file task moved to another window by a re-plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedTask {
+    /// The file task's id.
+    pub task: String,
+    /// The window it was in.
+    pub from: String,
+    /// The window it is in now.
+    pub to: String,
+    /// Why it moved, in words.
+    pub reason: String,
+}
+
+/// A file task that a re-plan left in no window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnplacedTask {
+    /// The file task's id.
+    pub task: String,
+    /// Why no window takes it, in words.
+    pub reason: String,
+    /// Proven: no later window can take it (else none was found in time).
+    pub proven: bool,
+}
+
+/// The reason a campaign re-plan writes for a task it drops only because
+/// its file task (or lag chain) moves whole to a later window; the id of
+/// the dropped task it moves with follows, in backticks.
+pub const MOVES_WHOLE: &str = "moves whole to a later window with ";

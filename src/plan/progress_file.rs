@@ -132,6 +132,40 @@ pub fn load_str(
     resolve(&file, inv, now).map_err(placed)
 }
 
+/// The `now` a progress file gives, as written (before any inventory is
+/// known: a campaign finds the window under way from it); `now_arg`
+/// (`--now`) replaces it. E100 when the file cannot be read as a map, E103
+/// when neither gives `now`.
+pub fn now_text(
+    text: &str,
+    format: Format,
+    source: &str,
+    now_arg: Option<&str>,
+) -> Result<(String, &'static str), InputError> {
+    if let Some(t) = now_arg {
+        return Ok((t.to_string(), "--now"));
+    }
+    let fail = |d: Diagnostic| InputError::one(source, d);
+    let value = if text.trim().is_empty() {
+        serde_json::Value::Object(Default::default())
+    } else {
+        crate::inventory::parse_value(text, format).map_err(fail)?
+    };
+    let file = shape(value).map_err(|diagnostics| InputError {
+        source: source.to_string(),
+        diagnostics: crate::inventory::place_in(text, format, diagnostics),
+    })?;
+    match file.now {
+        Some(t) => Ok((t.as_str().to_string(), "now")),
+        None => Err(fail(Diagnostic::new(
+            "E103",
+            "now",
+            "the progress file gives no `now` and no --now was given",
+            "write `now: 2026-12-06T01:40` (local time in the campaign's timezone) or pass --now",
+        ))),
+    }
+}
+
 const SHAPE_HINT: &str = "write `now`, and lists `done: [{task, start, end}]`, `running: [{task, start, expected_end}]`, `failed: [{task, at, action: backout|skip}]`, `dropped: [task ids]`";
 
 /// The file model, entry by entry, so that a malformed entry is named.

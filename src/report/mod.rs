@@ -5,6 +5,7 @@
 
 pub mod availability;
 pub mod campaign;
+pub mod campaign_replan;
 pub mod csv;
 pub mod executors;
 pub mod explain;

@@ -6,6 +6,7 @@
 //! tasks whose dropping holds it is searched for, each candidate verified
 //! by planning it.
 
+pub mod campaign;
 pub mod solve;
 
 use crate::inventory::Inventory;
