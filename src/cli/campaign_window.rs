@@ -128,10 +128,11 @@ pub fn resolve(
             })?;
             let wp = &plan.windows[k];
             let text = serde_json::to_string(&wp.plan).unwrap_or_default();
-            let starts = windowplan::plan::read_plan_starts(&text, &inventory).map_err(|mut e| {
-                e.source = plan_path.display().to_string();
-                report_input_error(&e)
-            })?;
+            let starts =
+                windowplan::plan::read_plan_starts(&text, &inventory).map_err(|mut e| {
+                    e.source = plan_path.display().to_string();
+                    report_input_error(&e)
+                })?;
             Ok(Target::Window(Box::new(WindowOfCampaign {
                 id: id.to_string(),
                 campaign,
@@ -150,7 +151,9 @@ pub fn resolve(
                     return Err(EXIT_NO_PLAN);
                 }
                 Err(NoPlan::NotFound(why)) => {
-                    eprintln!("{why}; try a longer --time-limit (or give the campaign plan with --plan)");
+                    eprintln!(
+                        "{why}; try a longer --time-limit (or give the campaign plan with --plan)"
+                    );
                     return Err(EXIT_NOT_FOUND);
                 }
             };
@@ -233,10 +236,7 @@ fn free(path: &Path, id: &str, used: &[&str], which: &str) -> u8 {
     refuse(
         path,
         format!("window {id} is free {which}: no task runs in it, so there is nothing to analyse"),
-        &format!(
-            "give one of the windows the plan uses: {}",
-            used.join(", ")
-        ),
+        &format!("give one of the windows the plan uses: {}", used.join(", ")),
     )
 }
 

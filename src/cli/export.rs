@@ -131,14 +131,28 @@ impl Args {
     /// default the length of the window's plan, a plan of that model) or
     /// the window's plan for an executor, the window named on stderr and
     /// in the LP and JSON files.
-    fn export_window(&self, w: &WindowOfCampaign, executor: Option<super::executors::Executor>) -> u8 {
+    fn export_window(
+        &self,
+        w: &WindowOfCampaign,
+        executor: Option<super::executors::Executor>,
+    ) -> u8 {
         let inv = &w.inventory;
         eprintln!("{}", w.heading());
         if let Some(executor) = executor {
             let Some(out) = self.output.as_deref() else {
                 return super::executors::needs_output(executor);
             };
-            return super::executors::export_checked(executor, self.wave_slack, inv, &w.starts, out);
+            // The files the night runs from name the window too.
+            let mut named = inv.clone();
+            let title = inv.window.meta.title.as_deref().unwrap_or(&w.campaign);
+            named.window.meta.title = Some(format!("{title}, window {}", w.id));
+            return super::executors::export_checked(
+                executor,
+                self.wave_slack,
+                &named,
+                &w.starts,
+                out,
+            );
         }
         let problem = windowplan::model::compile(inv).problem;
         if let ModelFormat::Json = self.format {
