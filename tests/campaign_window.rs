@@ -333,3 +333,86 @@ fn a_tampered_campaign_plan_is_refused() {
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("E156"), "{}", out.stderr);
 }
+
+/// `availability CAMPAIGN` without `--window`: each service's downtime in
+/// each used window and in total, recomputed from each window's start
+/// times; on the fixture shop is down 0m in w1 and 45m in w2 (weight 5:
+/// 225), w3 left free.
+#[test]
+fn availability_without_window_gives_each_windows_downtime_and_the_total() {
+    let dir = tempdir();
+    let plan = campaign_plan(&dir);
+    for (given, source) in [(Some(plan.as_path()), "given"), (None, "planned")] {
+        let out = on_campaign("availability", &["--format", "json"], given);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let v = out.json();
+        assert_eq!(v["format"], "windowplan-campaign-availability/1");
+        assert_eq!(v["plan"], source);
+        assert_eq!(v["windows"], serde_json::json!(["w1", "w2"]));
+        assert_eq!(v["windows_free"], serde_json::json!(["w3"]));
+        let shop = entry(&v["services"], "service", "shop");
+        assert_eq!(shop["per_window_minutes"], serde_json::json!([0, 45]));
+        assert_eq!(shop["total_minutes"], 45);
+        assert_eq!(v["weighted_total"], 225.0);
+        let out = on_campaign("availability", &[], given);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let text = out.stdout_text();
+        assert!(
+            text.starts_with(
+                "campaign Small patch campaign: each service's downtime in each window used"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("windows left free: w3"), "{text}");
+        let row = text.lines().find(|l| l.starts_with("shop")).unwrap();
+        let cells: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cells, ["shop", "5", "0m", "45m", "45m"], "{text}");
+    }
+}
+
+/// On the example quarter the per-window figures add up to the weighted
+/// downtime the campaign plan states (which the campaign check verified).
+#[test]
+fn the_campaign_total_is_the_campaign_plans_downtime() {
+    let dir = tempdir();
+    let plan = dir.path().join("quarter.json");
+    windowplan()
+        .args(["plan", "--time-limit", "20s", "--format", "json", "-o"])
+        .arg(&plan)
+        .arg(example("campaign.yaml"))
+        .assert()
+        .success();
+    let stated = read_json(&plan);
+    let out = run(windowplan()
+        .arg("availability")
+        .arg(example("campaign.yaml"))
+        .args(["--format", "json", "--plan"])
+        .arg(&plan));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let v = out.json();
+    assert_eq!(v["weighted_total"], stated["downtime_weighted"], "{v}");
+    let used: Vec<&serde_json::Value> = stated["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| &w["id"])
+        .collect();
+    assert_eq!(
+        v["windows"].as_array().unwrap().iter().collect::<Vec<_>>(),
+        used
+    );
+    // The CAB chair's question on one window of the quarter: the window
+    // of the storage vendor's night, explained from the plan given.
+    let out = run(windowplan()
+        .arg("explain")
+        .arg(example("campaign.yaml"))
+        .args(["--window", "2027-02-06", "--time-limit", "1s", "--plan"])
+        .arg(&plan));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let text = out.stdout_text();
+    assert!(
+        text.starts_with("window 2027-02-06 of campaign Q1 2027 patch campaign"),
+        "{text}"
+    );
+    assert!(text.contains("Critical chain"), "{text}");
+}

@@ -8,6 +8,7 @@
 pub mod availability;
 pub mod budget;
 pub mod campaign;
+pub mod campaign_downtime;
 pub mod expand_contract;
 pub mod expand_contract_campaign;
 pub mod explain;

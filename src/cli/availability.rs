@@ -1,7 +1,7 @@
 //! `windowplan availability`: each service's least possible downtime, why,
 //! and re-planned suggestions that bring it to zero.
 
-use super::campaign_window::{Target, WindowOfCampaign};
+use super::campaign_window::{Target, WholeCampaign, WindowOfCampaign};
 use super::common::*;
 use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
@@ -51,6 +51,7 @@ impl Args {
             &opts,
             &limits,
             "analysing it",
+            true,
         );
         match target {
             Err(code) => code,
@@ -62,6 +63,7 @@ impl Args {
                 availability(&self.inventory, json, &opts, &limits)
             }
             Ok(Target::Window(w)) => availability_of_window(&w, json, &opts),
+            Ok(Target::Whole(c)) => availability_of_campaign(&c, json),
         }
     }
 }
@@ -82,6 +84,35 @@ fn availability_of_window(w: &WindowOfCampaign, json: bool, opts: &SolveOptions)
             &worth,
         ));
         w.headed(&t)
+    };
+    write_or_fail(None, &text)
+}
+
+/// `windowplan availability CAMPAIGN` without `--window`: each service's
+/// downtime in each used window of the campaign plan and in total.
+fn availability_of_campaign(c: &WholeCampaign, json: bool) -> u8 {
+    use windowplan::analysis::campaign_downtime::{campaign_downtime, WindowAt};
+    let at: Vec<WindowAt> = c
+        .windows
+        .iter()
+        .map(|w| WindowAt {
+            id: &w.id,
+            inventory: &w.inventory,
+            starts: &w.starts,
+        })
+        .collect();
+    let d = campaign_downtime(&at);
+    let free = &c.plan.windows_free;
+    let text = if json {
+        let plan = if c.given { "given" } else { "planned" };
+        windowplan::report::availability::campaign_json(&d, &c.campaign, plan, free)
+    } else {
+        let source = if c.given {
+            "as given"
+        } else {
+            "as planned here"
+        };
+        windowplan::report::availability::campaign_text(&d, &c.campaign, source, free)
     };
     write_or_fail(None, &text)
 }

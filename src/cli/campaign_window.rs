@@ -36,12 +36,28 @@ pub struct WindowOfCampaign {
 }
 
 /// What a one-window command is given: a one-window file (loaded by the
-/// command as before), or one window of a campaign.
+/// command as before), one window of a campaign, or (where the command
+/// allows it) the whole campaign.
 pub enum Target {
     /// The file has one `window:`; the command loads it itself.
     OneWindow,
     /// `--window ID` of a campaign.
     Window(Box<WindowOfCampaign>),
+    /// A campaign without `--window`: each used window, in time order.
+    Whole(WholeCampaign),
+}
+
+/// A campaign plan (given and checked, or planned here) with each used
+/// window's inventory and plan.
+pub struct WholeCampaign {
+    /// The campaign's name: its title, else its file.
+    pub campaign: String,
+    /// The campaign plan.
+    pub plan: CampaignPlan,
+    /// Each used window, in the order of `plan.windows`.
+    pub windows: Vec<WindowOfCampaign>,
+    /// The plan was read from `--plan` (else planned here).
+    pub given: bool,
 }
 
 impl WindowOfCampaign {
@@ -89,10 +105,10 @@ impl WindowOfCampaign {
 }
 
 /// The file at `path` with `--window` (`window`) and a campaign plan
-/// (`plan_path`): a one-window file (`--window` refused on it), or the
-/// window of a campaign. On failure prints why and gives the exit code.
-/// `purpose` ends "fix it (or re-plan) before …". `command` names the
-/// command in the messages.
+/// (`plan_path`): a one-window file (`--window` refused on it), the window
+/// of a campaign, or, when `whole` allows a campaign without `--window`,
+/// every used window. On failure prints why and gives the exit code.
+/// `purpose` ends "fix it (or re-plan) before …".
 pub fn resolve(
     path: &Path,
     window: Option<&str>,
@@ -100,6 +116,7 @@ pub fn resolve(
     opts: &SolveOptions,
     limits: &Limits,
     purpose: &str,
+    whole: bool,
 ) -> Result<Target, u8> {
     let Some(c) = super::campaign::load_campaign(path, limits)? else {
         if let Some(id) = window {
@@ -111,81 +128,110 @@ pub fn resolve(
         }
         return Ok(Target::OneWindow);
     };
-    let source = path.display().to_string();
-    let campaign = c.title.clone().unwrap_or_else(|| source.clone());
+    let campaign = c
+        .title
+        .clone()
+        .unwrap_or_else(|| path.display().to_string());
     let all: Vec<&str> = c.windows.iter().map(|w| w.id.as_str()).collect();
-    match plan_path {
-        Some(plan_path) => {
-            let plan = read_checked_campaign_plan(&c, plan_path, limits, purpose)?;
-            let used: Vec<&str> = plan.windows.iter().map(|w| w.id.as_str()).collect();
-            let id = pick(path, window, &all, Some(&plan))?;
-            let Some(k) = used.iter().position(|u| *u == id) else {
-                return Err(free(path, id, &used, "in the plan given"));
-            };
-            let inventory = window_inventory_of(&c, &plan, id).map_err(|e| {
-                // The campaign check built the same inventory: not reached.
-                report_input_error(&e)
-            })?;
-            let wp = &plan.windows[k];
-            let text = serde_json::to_string(&wp.plan).unwrap_or_default();
-            let starts =
-                windowplan::plan::read_plan_starts(&text, &inventory).map_err(|mut e| {
-                    e.source = plan_path.display().to_string();
-                    report_input_error(&e)
-                })?;
-            Ok(Target::Window(Box::new(WindowOfCampaign {
-                id: id.to_string(),
-                campaign,
-                inventory,
-                plan: wp.plan.clone(),
-                starts,
-                given: true,
-            })))
-        }
+    // A given plan first (its used windows are listed in the errors);
+    // without one, `--window` is looked at before planning.
+    let given = match plan_path {
+        Some(p) => Some(read_checked_campaign_plan(&c, p, limits, purpose)?),
+        None => None,
+    };
+    let id = match window {
+        None if whole => None,
+        _ => Some(pick(path, window, &all, given.as_ref())?),
+    };
+    let (plan, mut inventories, is_given) = match given {
+        Some(plan) => (plan, None, true),
         None => {
-            let id = pick(path, window, &all, None)?;
-            let result = match windowplan::pipeline::campaign::plan_campaign(&c, opts) {
-                Ok(r) => r,
-                Err(NoPlan::Infeasible(why)) => {
-                    eprintln!("no feasible campaign plan, so no window {id} to analyse: {why}");
-                    return Err(EXIT_NO_PLAN);
-                }
-                Err(NoPlan::NotFound(why)) => {
-                    eprintln!(
-                        "{why}; try a longer --time-limit (or give the campaign plan with --plan)"
-                    );
-                    return Err(EXIT_NOT_FOUND);
-                }
-            };
-            // As `plan` does: the whole campaign re-checked before use.
-            let violations = windowplan::check::campaign::check_campaign(&c, &result.plan);
-            if !violations.is_empty() {
-                eprintln!(
-                    "internal error: the campaign plan breaks rules (a solver bug):\n{}",
-                    windowplan::report::violations(&violations)
-                );
-                return Err(EXIT_NOT_FOUND);
-            }
-            let used: Vec<&str> = result.plan.windows.iter().map(|w| w.id.as_str()).collect();
-            let Some(k) = used.iter().position(|u| *u == id) else {
-                return Err(free(path, id, &used, "in the plan found here"));
-            };
-            let inventory = result.inventories[k].clone();
-            let plan = result.plan.windows[k].plan.clone();
-            let Some(starts) = plan.starts(&inventory) else {
-                eprintln!("internal error: the window's plan does not name every task once");
-                return Err(EXIT_NOT_FOUND);
-            };
-            Ok(Target::Window(Box::new(WindowOfCampaign {
-                id: id.to_string(),
-                campaign,
-                inventory,
-                plan,
-                starts,
-                given: false,
-            })))
+            let r = plan_here(&c, opts, id)?;
+            let invs: Vec<Option<Inventory>> = r.inventories.into_iter().map(Some).collect();
+            (r.plan, Some(invs), false)
+        }
+    };
+    let used: Vec<&str> = plan.windows.iter().map(|w| w.id.as_str()).collect();
+    let which = if is_given {
+        "in the plan given"
+    } else {
+        "in the plan found here"
+    };
+    let chosen: Vec<usize> = match id {
+        Some(id) => match used.iter().position(|u| *u == id) {
+            Some(k) => vec![k],
+            None => return Err(free(path, id, &used, which)),
+        },
+        None => (0..plan.windows.len()).collect(),
+    };
+    let mut windows = Vec::new();
+    for k in chosen {
+        let planned = inventories
+            .as_mut()
+            .and_then(|invs| invs.get_mut(k)?.take());
+        let inventory = match planned {
+            Some(inv) => inv,
+            // The campaign check built the same inventory: its failure is
+            // not reached.
+            None => window_inventory_of(&c, &plan, &plan.windows[k].id)
+                .map_err(|e| report_input_error(&e))?,
+        };
+        let wp = &plan.windows[k];
+        let text = serde_json::to_string(&wp.plan).unwrap_or_default();
+        let starts = windowplan::plan::read_plan_starts(&text, &inventory).map_err(|mut e| {
+            e.source = format!("the plan of window {}", wp.id);
+            report_input_error(&e)
+        })?;
+        windows.push(WindowOfCampaign {
+            id: wp.id.clone(),
+            campaign: campaign.clone(),
+            inventory,
+            plan: wp.plan.clone(),
+            starts,
+            given: is_given,
+        });
+    }
+    if id.is_some() {
+        if let Some(w) = windows.pop() {
+            return Ok(Target::Window(Box::new(w)));
         }
     }
+    Ok(Target::Whole(WholeCampaign {
+        campaign,
+        plan,
+        windows,
+        given: is_given,
+    }))
+}
+
+/// The campaign planned here and re-checked as `plan` does; on failure
+/// prints why (1 proven none, 3 none in time) naming the window `id`.
+fn plan_here(
+    c: &Campaign,
+    opts: &SolveOptions,
+    id: Option<&str>,
+) -> Result<windowplan::pipeline::campaign::CampaignResult, u8> {
+    let what = id.map_or("nothing".to_string(), |id| format!("no window {id}"));
+    let result = match windowplan::pipeline::campaign::plan_campaign(c, opts) {
+        Ok(r) => r,
+        Err(NoPlan::Infeasible(why)) => {
+            eprintln!("no feasible campaign plan, so {what} to analyse: {why}");
+            return Err(EXIT_NO_PLAN);
+        }
+        Err(NoPlan::NotFound(why)) => {
+            eprintln!("{why}; try a longer --time-limit (or give the campaign plan with --plan)");
+            return Err(EXIT_NOT_FOUND);
+        }
+    };
+    let violations = windowplan::check::campaign::check_campaign(c, &result.plan);
+    if !violations.is_empty() {
+        eprintln!(
+            "internal error: the campaign plan breaks rules (a solver bug):\n{}",
+            windowplan::report::violations(&violations)
+        );
+        return Err(EXIT_NOT_FOUND);
+    }
+    Ok(result)
 }
 
 /// The window `--window` names among the campaign's windows `all`; its

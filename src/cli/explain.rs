@@ -52,9 +52,12 @@ impl Args {
             &opts,
             &limits,
             "explaining it",
+            false,
         );
         match target {
             Err(code) => code,
+            // `resolve` gives the whole campaign only when asked to.
+            Ok(Target::Whole(_)) => EXIT_BAD_INPUT,
             Ok(Target::OneWindow) => explain(&self.inventory, plan, self.format, &opts, &limits),
             Ok(Target::Window(w)) => explain_window(&w, self.format, &opts),
         }

@@ -80,10 +80,13 @@ impl Args {
             &opts,
             &self.limits.limits(),
             "exporting it",
+            false,
         );
         match target {
             Err(code) => return code,
             Ok(Target::Window(w)) => return self.export_window(&w, executor),
+            // `resolve` gives the whole campaign only when asked to.
+            Ok(Target::Whole(_)) => return EXIT_BAD_INPUT,
             Ok(Target::OneWindow) => {}
         }
         if executor.is_none() && self.plan.is_some() {

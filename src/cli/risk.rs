@@ -61,9 +61,12 @@ impl Args {
             &opts,
             &limits,
             "simulating it",
+            false,
         );
         match target {
             Err(code) => code,
+            // `resolve` gives the whole campaign only when asked to.
+            Ok(Target::Whole(_)) => EXIT_BAD_INPUT,
             Ok(Target::OneWindow) => risk(&self.inventory, plan, &opts, &risk_opts, json, &limits),
             Ok(Target::Window(w)) => {
                 let inv = &w.inventory;
