@@ -187,6 +187,9 @@ fn export_writes_the_windows_plan_and_model_with_and_without_a_campaign_plan() {
     }
 }
 
+/// A command, its arguments, the campaign plan given, the words said.
+type ErrorCase<'a> = (&'a str, &'a [&'a str], Option<&'a Path>, &'a [&'a str]);
+
 /// E157, exit 2, nothing on stdout: no `--window` on a campaign (the ids
 /// listed: the used ones from a campaign plan, else every window), an
 /// unknown id (named, the ids listed), a free window (nothing to
@@ -196,7 +199,7 @@ fn window_errors_name_the_ids_and_exit_2() {
     let dir = tempdir();
     let plan = campaign_plan(&dir);
     let p = Some(plan.as_path());
-    let cases: [(&str, &[&str], Option<&Path>, &[&str]); 8] = [
+    let cases: [ErrorCase; 8] = [
         ("explain", &[], None, &["give `--window ID`", "w1, w2, w3"]),
         (
             "risk",

@@ -44,7 +44,7 @@ pub enum Target {
     /// `--window ID` of a campaign.
     Window(Box<WindowOfCampaign>),
     /// A campaign without `--window`: each used window, in time order.
-    Whole(WholeCampaign),
+    Whole(Box<WholeCampaign>),
 }
 
 /// A campaign plan (given and checked, or planned here) with each used
@@ -196,12 +196,12 @@ pub fn resolve(
             return Ok(Target::Window(Box::new(w)));
         }
     }
-    Ok(Target::Whole(WholeCampaign {
+    Ok(Target::Whole(Box::new(WholeCampaign {
         campaign,
         plan,
         windows,
         given: is_given,
-    }))
+    })))
 }
 
 /// The campaign planned here and re-checked as `plan` does; on failure

@@ -306,37 +306,6 @@ pub fn expand_contract_text(
     s
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::availability::ServiceFloor;
-
-    #[test]
-    fn the_verdict_in_one_line() {
-        let mut v = DowntimeVerdict {
-            weighted_downtime: 350.0,
-            weighted_floor: 350.0,
-            proven: true,
-            services: vec![ServiceFloor {
-                service: "payments".into(),
-                downtime_minutes: 35,
-                floor_minutes: 35,
-            }],
-        };
-        assert_eq!(
-            verdict_text(&v),
-            "downtime: weighted 350 (payments 35m, floor 35m); no plan can have less than 350: proven least"
-        );
-        v.proven = false;
-        v.weighted_floor = 12.5;
-        v.services.clear();
-        assert_eq!(
-            verdict_text(&v),
-            "downtime: weighted 350 (no service down); not proven least: the least possible lies between 12.5 and 350"
-        );
-    }
-}
-
 /// A campaign's downtime per service in each used window and in total, for
 /// `availability CAMPAIGN` without `--window`: `campaign` names it,
 /// `source` says where its plan came from ("as given", "as planned
@@ -417,4 +386,35 @@ pub fn campaign_json(
     let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
     t.push('\n');
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::availability::ServiceFloor;
+
+    #[test]
+    fn the_verdict_in_one_line() {
+        let mut v = DowntimeVerdict {
+            weighted_downtime: 350.0,
+            weighted_floor: 350.0,
+            proven: true,
+            services: vec![ServiceFloor {
+                service: "payments".into(),
+                downtime_minutes: 35,
+                floor_minutes: 35,
+            }],
+        };
+        assert_eq!(
+            verdict_text(&v),
+            "downtime: weighted 350 (payments 35m, floor 35m); no plan can have less than 350: proven least"
+        );
+        v.proven = false;
+        v.weighted_floor = 12.5;
+        v.services.clear();
+        assert_eq!(
+            verdict_text(&v),
+            "downtime: weighted 350 (no service down); not proven least: the least possible lies between 12.5 and 350"
+        );
+    }
 }
