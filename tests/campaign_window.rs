@@ -277,6 +277,15 @@ fn window_errors_name_the_ids_and_exit_2() {
         );
         assert!(out.stdout.is_empty(), "{cmd}");
     }
+    // On a one-window file `availability` plans the window itself: a
+    // campaign plan is refused, not left unread.
+    let out = run(windowplan()
+        .arg("availability")
+        .arg(example("quickstart.yaml"))
+        .args(["--plan"])
+        .arg(&plan));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("drop --plan"), "{}", out.stderr);
 }
 
 /// A campaign plan that fails the campaign check is refused with its

@@ -70,12 +70,13 @@ impl WindowOfCampaign {
             "its plan as planned here"
         };
         windowplan::base::text::for_terminal(&format!(
-            "window {} of campaign {} ({} – {}, {} tasks; {source})",
+            "window {} of campaign {} ({} – {}, {} task{}; {source})",
             self.id,
             self.campaign,
             windowplan::plan::rfc3339(w, 0),
             windowplan::plan::rfc3339(w, w.deadline.unwrap_or(0)),
             self.plan.tasks.len(),
+            if self.plan.tasks.len() == 1 { "" } else { "s" },
         ))
         .into_owned()
     }
@@ -348,4 +349,50 @@ fn window_inventory_of(
     let mut inv = c.window_inventory(w, &members)?;
     c.place_contracts(&mut inv, &window_of);
     Ok(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window() -> WindowOfCampaign {
+        let inventory = windowplan::load_inventory_str(
+            "window: { start: 2026-12-05T22:00, timezone: UTC, deadline: 2026-12-06T02:00 }\nsystems: [{ id: db }]\ntasks: [{ id: patch, system: db, duration: 30m }]\n",
+            windowplan::inventory::Format::Yaml,
+            "w.yaml",
+        )
+        .unwrap();
+        let plan =
+            windowplan::pipeline::plan_inventory(&inventory, &SolveOptions::default()).unwrap();
+        WindowOfCampaign {
+            id: "w1".into(),
+            campaign: "Q1".into(),
+            starts: vec![0],
+            inventory,
+            plan,
+            given: true,
+        }
+    }
+
+    /// The window is named first; the document is otherwise kept as it
+    /// was, key order and all, and still parses.
+    #[test]
+    fn json_is_named_and_kept() {
+        let w = window();
+        let named = w.named_json("{\n  \"format\": \"x/1\",\n  \"b\": 1,\n  \"a\": 2\n}\n");
+        let v: serde_json::Value = serde_json::from_str(&named).unwrap();
+        assert_eq!(v["campaign_window"]["window"], "w1");
+        assert_eq!(v["campaign_window"]["plan"], "given");
+        assert_eq!(v["format"], "x/1");
+        let (b, a) = (named.find("\"b\"").unwrap(), named.find("\"a\"").unwrap());
+        assert!(
+            named.find("campaign_window").unwrap() < b && b < a,
+            "{named}"
+        );
+        // Not an object with keys: left alone.
+        assert_eq!(w.named_json("{}"), "{}");
+        assert!(w
+            .heading()
+            .starts_with("window w1 of campaign Q1 (2026-12-05T22:00:00+00:00 – 2026-12-06T02:00:00+00:00, 1 task; its plan as given)"));
+    }
 }
