@@ -43,8 +43,7 @@ pub fn run(
         return EXIT_BAD_INPUT;
     };
     let Some(out) = out else {
-        eprintln!("error: --format {} writes files: give -o OUT (a directory for ansible, a file for cau and argo)", executor.name());
-        return EXIT_BAD_INPUT;
+        return needs_output(executor);
     };
     // Checked as `check` does: the rules, and every figure the file states.
     let (inv, starts, violations) = match load_and_check_plan(inv_path, plan_path, limits) {
@@ -56,10 +55,29 @@ pub fn run(
         eprintln!("{}: the plan breaks the rules above: nothing exported (re-plan with `windowplan plan`)", plan_path.display());
         return EXIT_NO_PLAN;
     }
+    export_checked(executor, wave_slack, &inv, &starts, out)
+}
+
+/// Says that `--format` of an executor needs `-o OUT`; the exit code.
+pub fn needs_output(executor: Executor) -> u8 {
+    eprintln!("error: --format {} writes files: give -o OUT (a directory for ansible, a file for cau and argo)", executor.name());
+    EXIT_BAD_INPUT
+}
+
+/// Builds the export of a plan already checked (`starts`, one per task of
+/// `inv`) and writes it to `out`; gives the exit code (1 when the tool
+/// cannot run it).
+pub fn export_checked(
+    executor: Executor,
+    wave_slack: i64,
+    inv: &windowplan::inventory::Inventory,
+    starts: &[windowplan::model::Time],
+    out: &Path,
+) -> u8 {
     let result = match executor {
-        Executor::Ansible => executors::ansible::export(&inv, &starts, wave_slack),
-        Executor::Cau => executors::cau::export(&inv, &starts),
-        Executor::Argo => executors::argo::export(&inv, &starts),
+        Executor::Ansible => executors::ansible::export(inv, starts, wave_slack),
+        Executor::Cau => executors::cau::export(inv, starts),
+        Executor::Argo => executors::argo::export(inv, starts),
     };
     match result {
         Ok(export) => write_export(executor, &export, out),

@@ -1,6 +1,7 @@
 //! `windowplan explain`: the critical chain and bottlenecks of a plan, or
 //! why no plan exists.
 
+use super::campaign_window::{Target, WindowOfCampaign};
 use super::common::*;
 use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
@@ -20,8 +21,16 @@ pub enum ExplainOutput {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     inventory: PathBuf,
-    /// A plan file to explain (checked first); without it, plan here.
+    /// A plan file to explain (checked first); without it, plan here. With
+    /// a campaign, the campaign plan (`windowplan-campaign/1`).
     plan: Option<PathBuf>,
+    /// The plan file, as the positional PLAN (with a campaign: the campaign plan).
+    #[arg(long = "plan", value_name = "PLAN", conflicts_with = "plan")]
+    plan_option: Option<PathBuf>,
+    /// With a campaign (`campaign:`): the window to explain (its id in the
+    /// campaign plan), planned from --plan or by planning the campaign.
+    #[arg(long, value_name = "ID")]
+    window: Option<String>,
     #[arg(long, value_enum, default_value_t = ExplainOutput::Text)]
     format: ExplainOutput,
     #[command(flatten)]
@@ -33,15 +42,46 @@ pub struct Args {
 impl Args {
     /// Runs the subcommand; gives the exit code.
     pub fn run(self) -> u8 {
-        let opts = self.search.solve_options();
-        explain(
+        let opts = interruptible(&self.search.solve_options());
+        let limits = self.limits.limits();
+        let plan = self.plan.as_deref().or(self.plan_option.as_deref());
+        let target = super::campaign_window::resolve(
             &self.inventory,
-            self.plan.as_deref(),
-            self.format,
+            self.window.as_deref(),
+            plan,
             &opts,
-            &self.limits.limits(),
-        )
+            &limits,
+            "explaining it",
+            false,
+        );
+        match target {
+            Err(code) => code,
+            // `resolve` gives the whole campaign only when asked to.
+            Ok(Target::Whole(_)) => EXIT_BAD_INPUT,
+            Ok(Target::OneWindow) => explain(&self.inventory, plan, self.format, &opts, &limits),
+            Ok(Target::Window(w)) => explain_window(&w, self.format, &opts),
+        }
     }
+}
+
+/// `windowplan explain CAMPAIGN --window ID`: the window's plan in the
+/// campaign plan explained as a given plan of a one-window file is.
+fn explain_window(w: &WindowOfCampaign, format: ExplainOutput, opts: &SolveOptions) -> u8 {
+    let inv = &w.inventory;
+    let budget = analysis_budget("explain", inv, opts);
+    let explanation = windowplan::analysis::explain::explain_plan_within(
+        inv,
+        &w.starts,
+        w.plan.lower_bound_minutes,
+        w.given,
+        opts,
+        &budget,
+    );
+    let text = match format {
+        ExplainOutput::Text => w.headed(&windowplan::report::explain::text(&explanation, inv)),
+        ExplainOutput::Json => w.named_json(&windowplan::report::explain::json(&explanation, inv)),
+    };
+    write_or_fail(None, &text)
 }
 
 /// `windowplan explain`: the critical chain and bottlenecks of a plan (the

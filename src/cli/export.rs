@@ -5,6 +5,7 @@
 //! or a saved plan for the tools that run the night (`--plan PLAN --format
 //! ansible|cau|argo`, see executors.rs).
 
+use super::campaign_window::{Target, WindowOfCampaign};
 use super::common::*;
 use super::search_args::{SearchArgs, TwoSeconds};
 use std::path::{Path, PathBuf};
@@ -34,9 +35,15 @@ pub struct Args {
     inventory: PathBuf,
     #[arg(long, value_enum, default_value_t = ModelFormat::Lp)]
     format: ModelFormat,
-    /// The saved plan to export (ansible, cau, argo): checked first.
+    /// The saved plan to export (ansible, cau, argo): checked first. With a
+    /// campaign and --window, the campaign plan (`windowplan-campaign/1`)
+    /// that gives the window's tasks and plan, for every format.
     #[arg(long)]
     plan: Option<PathBuf>,
+    /// With a campaign (`campaign:`): the window to export (its id in the
+    /// campaign plan), from --plan or by planning the campaign.
+    #[arg(long, value_name = "ID")]
+    window: Option<String>,
     /// ansible: minutes the waves may add to the night (a wave waits for its
     /// slowest host); 0 keeps the plan's length, holding more order by the clock.
     #[arg(long, value_name = "MINUTES", default_value_t = 0,
@@ -65,6 +72,23 @@ impl Args {
             ModelFormat::Cau => Some(super::executors::Executor::Cau),
             ModelFormat::Argo => Some(super::executors::Executor::Argo),
         };
+        let opts = interruptible(&self.search.solve_options());
+        let target = super::campaign_window::resolve(
+            &self.inventory,
+            self.window.as_deref(),
+            self.plan.as_deref(),
+            &opts,
+            &self.limits.limits(),
+            "exporting it",
+            false,
+        );
+        match target {
+            Err(code) => return code,
+            Ok(Target::Window(w)) => return self.export_window(&w, executor),
+            // `resolve` gives the whole campaign only when asked to.
+            Ok(Target::Whole(_)) => return EXIT_BAD_INPUT,
+            Ok(Target::OneWindow) => {}
+        }
         if executor.is_none() && self.plan.is_some() {
             eprintln!("error: --plan is read by --format ansible, cau or argo; --format lp and json write the model of the inventory (drop --plan, or choose an executor format)");
             return EXIT_BAD_INPUT;
@@ -102,15 +126,61 @@ impl Args {
         };
         match windowplan::solve::milp::export_lp(&problem, horizon) {
             Some(text) => write_or_fail(self.output.as_deref(), &text),
-            None => {
-                eprintln!(
-                    "the model for a horizon of {horizon} minutes is too large to write (over {} start variables or {} rows); give a smaller --horizon",
-                    windowplan::solve::milp::MAX_START_VARS,
-                    windowplan::solve::milp::MAX_ROWS
-                );
-                EXIT_BAD_INPUT
-            }
+            None => self.too_large(horizon),
         }
+    }
+
+    /// `export CAMPAIGN --window ID`: the window's model (its horizon by
+    /// default the length of the window's plan, a plan of that model) or
+    /// the window's plan for an executor, the window named on stderr and
+    /// in the LP and JSON files.
+    fn export_window(
+        &self,
+        w: &WindowOfCampaign,
+        executor: Option<super::executors::Executor>,
+    ) -> u8 {
+        let inv = &w.inventory;
+        eprintln!("{}", w.heading());
+        if let Some(executor) = executor {
+            let Some(out) = self.output.as_deref() else {
+                return super::executors::needs_output(executor);
+            };
+            // The files the night runs from name the window too.
+            let mut named = inv.clone();
+            let title = inv.window.meta.title.as_deref().unwrap_or(&w.campaign);
+            named.window.meta.title = Some(format!("{title}, window {}", w.id));
+            return super::executors::export_checked(
+                executor,
+                self.wave_slack,
+                &named,
+                &w.starts,
+                out,
+            );
+        }
+        let problem = windowplan::model::compile(inv).problem;
+        if let ModelFormat::Json = self.format {
+            let doc = windowplan::model::export::inventory_document(inv, problem);
+            let text = w.named_json(&windowplan::model::export::to_json(&doc));
+            return write_or_fail(self.output.as_deref(), &text);
+        }
+        let horizon = self.horizon.unwrap_or(w.plan.length_minutes);
+        match windowplan::solve::milp::export_lp(&problem, horizon) {
+            Some(text) => {
+                let named = format!("\\ {}\n{text}", w.heading().replace(['\n', '\r'], " "));
+                write_or_fail(self.output.as_deref(), &named)
+            }
+            None => self.too_large(horizon),
+        }
+    }
+
+    /// Says the LP model for `horizon` is too large to write; exit code 2.
+    fn too_large(&self, horizon: i64) -> u8 {
+        eprintln!(
+            "the model for a horizon of {horizon} minutes is too large to write (over {} start variables or {} rows); give a smaller --horizon",
+            windowplan::solve::milp::MAX_START_VARS,
+            windowplan::solve::milp::MAX_ROWS
+        );
+        EXIT_BAD_INPUT
     }
 
     /// The core problem of the inventory or instance.

@@ -7,6 +7,7 @@ mod availability;
 mod bench;
 mod campaign;
 mod campaign_replan;
+mod campaign_window;
 mod changes;
 mod check;
 mod common;

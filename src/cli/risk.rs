@@ -1,6 +1,7 @@
 //! `windowplan risk`: how likely the window is to overrun, by Monte Carlo
 //! over three-point durations in the plan's order.
 
+use super::campaign_window::{Target, WindowOfCampaign};
 use super::common::*;
 use super::search_args::{FiveSeconds, SearchArgs};
 use std::path::{Path, PathBuf};
@@ -21,8 +22,16 @@ enum RiskFormat {
 #[derive(clap::Args, Debug)]
 pub struct Args {
     inventory: PathBuf,
-    /// A saved plan (JSON); planned afresh when not given.
+    /// A saved plan (JSON); planned afresh when not given. With a
+    /// campaign, the campaign plan (`windowplan-campaign/1`).
     plan: Option<PathBuf>,
+    /// The saved plan, as the positional PLAN (with a campaign: the campaign plan).
+    #[arg(long = "plan", value_name = "PLAN", conflicts_with = "plan")]
+    plan_option: Option<PathBuf>,
+    /// With a campaign (`campaign:`): the window to simulate (its id in the
+    /// campaign plan), planned from --plan or by planning the campaign.
+    #[arg(long, value_name = "ID")]
+    window: Option<String>,
     #[arg(long, default_value_t = 2000)]
     samples: usize,
     #[command(flatten)]
@@ -41,14 +50,31 @@ impl Args {
             samples: self.samples,
             seed: self.search.seed,
         };
-        risk(
+        let opts = interruptible(&opts);
+        let limits = self.limits.limits();
+        let json = matches!(self.format, RiskFormat::Json);
+        let plan = self.plan.as_deref().or(self.plan_option.as_deref());
+        let target = super::campaign_window::resolve(
             &self.inventory,
-            self.plan.as_deref(),
+            self.window.as_deref(),
+            plan,
             &opts,
-            &risk_opts,
-            matches!(self.format, RiskFormat::Json),
-            &self.limits.limits(),
-        )
+            &limits,
+            "simulating it",
+            false,
+        );
+        match target {
+            Err(code) => code,
+            // `resolve` gives the whole campaign only when asked to.
+            Ok(Target::Whole(_)) => EXIT_BAD_INPUT,
+            Ok(Target::OneWindow) => risk(&self.inventory, plan, &opts, &risk_opts, json, &limits),
+            Ok(Target::Window(w)) => {
+                let inv = &w.inventory;
+                // The window's plan is at hand: the samples, then the backstop.
+                super::watchdog::budget("risk", watchdog_budget(inv, opts.time_limit, false));
+                simulate(inv, &w.starts, &opts, &risk_opts, json, Some(&w))
+            }
+        }
     }
 }
 
@@ -87,9 +113,22 @@ fn risk(
             other => return no_plan_for(&other, opts.time_limit).unwrap_or(EXIT_NO_PLAN),
         },
     };
+    simulate(&inv, &starts, opts, risk, json, None)
+}
+
+/// The samples drawn in the order of the plan `starts` and the report
+/// written (headed by the campaign's window `window`, when one).
+fn simulate(
+    inv: &windowplan::inventory::Inventory,
+    starts: &[windowplan::model::Time],
+    opts: &SolveOptions,
+    risk: &windowplan::analysis::risk::RiskOptions,
+    json: bool,
+    window: Option<&WindowOfCampaign>,
+) -> u8 {
     let budget = windowplan::analysis::budget::Budget::within(opts.time_limit)
         .with_stop(Some(windowplan::interrupt::flag()));
-    let report = windowplan::analysis::risk::simulate_within(&inv, &starts, risk, &budget);
+    let report = windowplan::analysis::risk::simulate_within(inv, starts, risk, &budget);
     if report.samples == 0 && risk.samples > 0 {
         // Nothing to say: no sample was drawn in time.
         if windowplan::interrupt::requested() {
@@ -102,10 +141,11 @@ fn risk(
         }
         return EXIT_NOT_FOUND;
     }
-    let text = if json {
-        windowplan::report::risk::json(&report)
-    } else {
-        windowplan::report::risk::text(&report, &inv)
+    let text = match (json, window) {
+        (true, None) => windowplan::report::risk::json(&report),
+        (false, None) => windowplan::report::risk::text(&report, inv),
+        (true, Some(w)) => w.named_json(&windowplan::report::risk::json(&report)),
+        (false, Some(w)) => w.headed(&windowplan::report::risk::text(&report, inv)),
     };
     write_or_fail(None, &text)
 }

@@ -317,7 +317,7 @@ pub fn load_str_with(
             "E150",
             "campaign",
             "the file is a campaign (`campaign:`, several windows), and this command plans one window",
-            "`plan`, `validate`, `check` and `whatif --one-window-fewer` take a campaign; for this command give the inventory of one window (`window: { start, timezone, deadline }` instead of `campaign:`)",
+            "`plan`, `validate`, `check` and `whatif --one-window-fewer` take a campaign, and `explain`, `availability`, `risk` and `export` one window of it with `--window ID`; for this command give the inventory of one window (`window: { start, timezone, deadline }` instead of `campaign:`)",
         );
         return Err(InputError {
             source: source.to_string(),

@@ -306,6 +306,88 @@ pub fn expand_contract_text(
     s
 }
 
+/// A campaign's downtime per service in each used window and in total, for
+/// `availability CAMPAIGN` without `--window`: `campaign` names it,
+/// `source` says where its plan came from ("as given", "as planned
+/// here"), `free` lists the windows left free.
+pub fn campaign_text(
+    d: &crate::analysis::campaign_downtime::CampaignDowntime,
+    campaign: &str,
+    source: &str,
+    free: &[String],
+) -> String {
+    use crate::base::text::for_terminal;
+    let mut rows: Vec<Vec<String>> = vec![std::iter::once("service".to_string())
+        .chain(std::iter::once("weight".into()))
+        .chain(d.windows.iter().map(|w| for_terminal(w).into_owned()))
+        .chain(std::iter::once("total".into()))
+        .collect()];
+    for s in &d.services {
+        rows.push(
+            [for_terminal(&s.service).into_owned(), fmt_number(s.weight)]
+                .into_iter()
+                .chain(s.per_window_minutes.iter().map(|&m| fmt_minutes(m)))
+                .chain(std::iter::once(fmt_minutes(s.total_minutes)))
+                .collect(),
+        );
+    }
+    rows.push(
+        ["weighted".to_string(), String::new()]
+            .into_iter()
+            .chain(d.weighted_per_window.iter().map(|&w| fmt_number(w)))
+            .chain(std::iter::once(fmt_number(d.weighted_total)))
+            .collect(),
+    );
+    let cols = rows[0].len();
+    let width: Vec<usize> = (0..cols)
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut s = format!(
+        "campaign {}: each service's downtime in each window used (the campaign plan {source})\n\n",
+        for_terminal(campaign)
+    );
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c == 0 {
+                    format!("{cell:<w$}", w = width[c])
+                } else {
+                    format!("{cell:>w$}", w = width[c])
+                }
+            })
+            .collect();
+        let _ = writeln!(s, "{}", line.join("  ").trim_end());
+    }
+    if d.services.is_empty() {
+        s.push_str("(the campaign lists no services)\n");
+    }
+    if !free.is_empty() {
+        let _ = writeln!(s, "windows left free: {}", for_terminal(&free.join(", ")));
+    }
+    s.push_str("max_downtime holds per window. Each window's floors, single points of failure and what would bring its downtime to zero: `windowplan availability CAMPAIGN --window ID`\n");
+    s
+}
+
+/// [`campaign_text`] as JSON (`windowplan-campaign-availability/1`), with
+/// the campaign's name, where its plan came from (`given`, `planned`) and
+/// the windows left free.
+pub fn campaign_json(
+    d: &crate::analysis::campaign_downtime::CampaignDowntime,
+    campaign: &str,
+    plan: &str,
+    free: &[String],
+) -> String {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    v["campaign"] = serde_json::Value::String(campaign.to_string());
+    v["plan"] = serde_json::Value::String(plan.to_string());
+    v["windows_free"] = serde_json::json!(free);
+    let mut t = serde_json::to_string_pretty(&v).unwrap_or_default();
+    t.push('\n');
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
