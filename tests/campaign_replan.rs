@@ -591,3 +591,43 @@ fn every_single_drop_and_skip_of_the_first_night_is_replanned_and_checked() {
     // 9 drops, and a failure of each of the 5 tasks with nothing before them.
     assert_eq!(planned, 14);
 }
+
+/// The backup ran 5 h instead of 30 min: at 03:00 one hour of w1 is left,
+/// which patch-db-a (1 h, pinned to w1, after the backup) needs. The night
+/// cannot hold its deadline with the rest of its changes, none of which is
+/// optional; each that may run later is moved on (the night re-plan alone
+/// would answer "deadline missed"). vendor-san-1 (2 h) cannot fit in the
+/// hour left, so it is among them: w2's vendor hours are full, so w3.
+#[test]
+fn a_night_that_overruns_moves_its_movable_changes_to_later_windows() {
+    let c = campaign();
+    let plan = original(&c);
+    let r = replan(
+        &c,
+        &plan,
+        "now: 2026-12-06T03:00
+done:
+  - { task: backup-db-a, start: 2026-12-05T22:00, end: 2026-12-06T03:00 }
+",
+    );
+    assert_eq!(r.window, "w1");
+    assert_eq!(r.plan.assignment["patch-db-a"], "w1");
+    assert_eq!(r.plan.assignment["vendor-san-1"], "w3");
+    let w1 = &r.plan.windows[0];
+    let patch = w1.plan.tasks.iter().find(|t| t.id == "patch-db-a").unwrap();
+    assert_eq!(patch.start_minute, 300, "patch-db-a runs 03:00-04:00");
+    // Every task w1 still runs ends by its deadline (360 min).
+    for t in &w1.plan.tasks {
+        assert!(t.end_minute <= 360, "{t:?}");
+    }
+    let moved_on: Vec<&str> = r
+        .moved
+        .iter()
+        .filter(|m| m.from == "w1")
+        .map(|m| m.task.as_str())
+        .collect();
+    assert!(moved_on.contains(&"vendor-san-1"), "{moved_on:?}");
+    assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
+    let v = check_campaign(&c, &r.plan);
+    assert!(v.is_empty(), "{v:?}");
+}

@@ -12,7 +12,7 @@
 use super::Violation;
 use crate::inventory::campaign::Campaign;
 use crate::inventory::Inventory;
-use crate::plan::campaign::{CampaignWindowPlan, WindowReplan, MOVES_WHOLE};
+use crate::plan::campaign::{CampaignWindowPlan, WindowReplan, MOVED_TO_HOLD_DEADLINE, MOVES_WHOLE};
 use crate::plan::night::State;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -131,6 +131,12 @@ pub fn check_window(
     // A task dropped only because its file task (or lag chain) moves whole:
     // the task named must be of the same unit and dropped for a reason of its own.
     let extra_root = |i: usize, reason: &str, dropped: &[Option<String>]| -> bool {
+        // Taken out to hold tonight's deadline: a task that may move (not
+        // pinned); that it went to a later window is checked with the
+        // assignment, like every drop.
+        if reason == MOVED_TO_HOLD_DEADLINE {
+            return file_of(i).is_some_and(|f| !c.tasks[f].pinned);
+        }
         let Some(rest) = reason.strip_prefix(MOVES_WHOLE) else {
             return false;
         };

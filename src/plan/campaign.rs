@@ -145,3 +145,9 @@ pub struct UnplacedTask {
 /// its file task (or lag chain) moves whole to a later window; the id of
 /// the dropped task it moves with follows, in backticks.
 pub const MOVES_WHOLE: &str = "moves whole to a later window with ";
+
+/// The reason a campaign re-plan writes for a task not yet started that it
+/// moves to a later window because the window under way cannot hold its
+/// deadline with it (the night re-plan proved or found no plan that does).
+pub const MOVED_TO_HOLD_DEADLINE: &str =
+    "moved to a later window: tonight cannot hold its deadline with it";

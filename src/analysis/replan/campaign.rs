@@ -14,7 +14,7 @@ use super::{replan, Replan, ReplanOptions, ReplanResult, State};
 use crate::error::{Diagnostic, InputError, NoPlan};
 use crate::inventory::campaign::Campaign;
 use crate::inventory::{Format, Inventory};
-use crate::plan::campaign::{MovedTask, UnplacedTask, MOVES_WHOLE};
+use crate::plan::campaign::{MovedTask, UnplacedTask, MOVED_TO_HOLD_DEADLINE, MOVES_WHOLE};
 use crate::plan::night::NO_START;
 use crate::plan::Plan;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -226,6 +226,65 @@ fn plan_night_whole(
     }
 }
 
+/// The night re-planned so that it holds its deadline: while the night
+/// re-plan misses it, the last task of the chain that holds the end that
+/// has not started and may run in a later window (not pinned, a later
+/// window in its domain) is taken out of tonight, to move on with the
+/// dropped changes. Tasks taken out say so ([`MOVED_TO_HOLD_DEADLINE`]).
+/// A miss with no such task on its chain is the night's answer.
+#[allow(clippy::too_many_arguments)]
+fn plan_night_holding(
+    c: &Campaign,
+    w: usize,
+    inv: &Inventory,
+    p: &mut crate::plan::progress_file::Progress,
+    file_of: &[usize],
+    unit_of_task: &[usize],
+    original: &[crate::base::Time],
+    opts: &ReplanOptions,
+) -> Result<Replan, ReplanResult> {
+    let mut held: BTreeSet<usize> = BTreeSet::new();
+    loop {
+        let miss = match plan_night_whole(inv, p, unit_of_task, original, opts) {
+            Ok((mut r, _)) => {
+                for d in r.dropped.iter_mut().filter(|d| held.contains(&d.task)) {
+                    d.reason = MOVED_TO_HOLD_DEADLINE.to_string();
+                }
+                return Ok(r);
+            }
+            Err(miss) => miss,
+        };
+        let ReplanResult::DeadlineMissed { chain, .. } = &miss else {
+            return Err(miss);
+        };
+        // A unit with anything run, failed or dropped tonight stays as the
+        // night re-plan leaves it.
+        let touched: BTreeSet<usize> = p
+            .done
+            .iter()
+            .chain(&p.running)
+            .map(|x| x.task)
+            .chain(p.failed.iter().map(|x| x.task))
+            .chain(p.dropped.iter().copied())
+            .map(|t| unit_of_task[t])
+            .collect();
+        let movable = |t: usize| {
+            let f = &c.tasks[file_of[t]];
+            !f.pinned && f.domain.iter().any(|&x| x > w) && !touched.contains(&unit_of_task[t])
+        };
+        let pick = chain
+            .iter()
+            .rev()
+            .filter_map(|id| inv.tasks.iter().position(|t| &t.id == id))
+            .find(|&t| movable(t));
+        let Some(t) = pick else {
+            return Err(miss);
+        };
+        held.insert(t);
+        p.dropped.push(t);
+    }
+}
+
 /// Re-plans the campaign from the window under way (see the module doc).
 /// Errors are bad input (exit 2): `now` in no used window, a progress file
 /// that does not fit that window's tasks.
@@ -279,7 +338,7 @@ pub fn replan_campaign(
     let unit = units_of(c);
     let unit_of_task: Vec<usize> = file_of.iter().map(|&f| unit[f]).collect();
     let original = starts_by_id(&inv, &wp.plan);
-    let (night, _) = match plan_night_whole(&inv, &mut p, &unit_of_task, &original, opts) {
+    let night = match plan_night_holding(c, w, &inv, &mut p, &file_of, &unit_of_task, &original, opts) {
         Ok(x) => x,
         Err(result) => {
             return Ok(CampaignReplanResult::Night {
