@@ -12,7 +12,9 @@
 use super::Violation;
 use crate::inventory::campaign::Campaign;
 use crate::inventory::Inventory;
-use crate::plan::campaign::{CampaignWindowPlan, WindowReplan, MOVED_TO_HOLD_DEADLINE, MOVES_WHOLE};
+use crate::plan::campaign::{
+    CampaignWindowPlan, WindowReplan, MOVED_TO_HOLD_DEADLINE, MOVES_WHOLE,
+};
 use crate::plan::night::State;
 use serde_json::{json, Value};
 use std::collections::HashMap;

@@ -338,16 +338,17 @@ pub fn replan_campaign(
     let unit = units_of(c);
     let unit_of_task: Vec<usize> = file_of.iter().map(|&f| unit[f]).collect();
     let original = starts_by_id(&inv, &wp.plan);
-    let night = match plan_night_holding(c, w, &inv, &mut p, &file_of, &unit_of_task, &original, opts) {
-        Ok(x) => x,
-        Err(result) => {
-            return Ok(CampaignReplanResult::Night {
-                window: window_id,
-                night_window: Box::new(inv.window.clone()),
-                result,
-            })
-        }
-    };
+    let night =
+        match plan_night_holding(c, w, &inv, &mut p, &file_of, &unit_of_task, &original, opts) {
+            Ok(x) => x,
+            Err(result) => {
+                return Ok(CampaignReplanResult::Night {
+                    window: window_id,
+                    night_window: Box::new(inv.window.clone()),
+                    result,
+                })
+            }
+        };
     let ctx = moves::Ctx::new(c, plan, w, &before, &unit, opts);
     let outcome = ctx.place(&file_of, &night, at);
     Ok(build::assemble(c, plan, w, &before, inv, night, outcome))
