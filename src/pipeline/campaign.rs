@@ -964,7 +964,6 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         .num_threads(threads)
         .build()
         .ok();
-    let by_last = c.objective.first() == Some(&CampaignObjective::LastWindow);
     let mut cache: WindowCache = HashMap::new();
     let mut whole_plan = None;
     let refuted = |only: &Campaign, k: usize| campaign_bounds(only).map_or(true, |x| x.windows > k);
@@ -997,27 +996,15 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 if !crate::check::campaign::check_campaign(c, &r.plan).is_empty() {
                     return decompose(c, &b, opts, began, &mut cache, pool.as_ref());
                 }
-                let done = if by_last {
-                    r.plan.proven.last_window
-                } else {
-                    r.plan.proven.windows
-                };
-                if done {
-                    return Ok(r);
-                }
+                // Even with its first key proven, the decomposition may
+                // find less downtime or length (the one problem takes its
+                // first plan): both are planned and the better is kept.
                 whole_plan = Some(r);
             }
         }
     }
     let better = |r: CampaignResult, w: CampaignResult| {
-        let key = |x: &CampaignResult| {
-            if by_last {
-                x.plan.windows.last().and_then(|v| c.window_index(&v.id))
-            } else {
-                Some(x.plan.windows_used)
-            }
-        };
-        if key(&w) <= key(&r) {
+        if objective_key(c, &w) <= objective_key(c, &r) {
             w
         } else {
             r
@@ -1032,6 +1019,25 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         (Err(_), Some(w)) => Ok(w),
         (Err(e), None) => Err(e),
     }
+}
+
+/// A campaign plan's objective values in the order of the campaign's
+/// objective (lexicographic: smaller is better); downtime in thousandths.
+fn objective_key(c: &Campaign, r: &CampaignResult) -> Vec<i64> {
+    let p = &r.plan;
+    c.objective
+        .iter()
+        .map(|k| match k {
+            CampaignObjective::Windows => p.windows_used as i64,
+            CampaignObjective::LastWindow => p
+                .windows
+                .last()
+                .and_then(|v| c.window_index(&v.id))
+                .map_or(i64::MAX, |x| x as i64),
+            CampaignObjective::Downtime => (p.downtime_weighted * 1000.0).round() as i64,
+            CampaignObjective::Length => p.length_minutes_total,
+        })
+        .collect()
 }
 
 /// A proof of no plan when the bound needs more windows than the campaign has.
