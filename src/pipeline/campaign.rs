@@ -966,6 +966,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         .ok();
     let mut cache: WindowCache = HashMap::new();
     let mut whole_plan = None;
+    let mut decompose_opts = opts.clone();
     let refuted = |only: &Campaign, k: usize| campaign_bounds(only).map_or(true, |x| x.windows > k);
     let known = super::campaign_whole::Known {
         domains: &b.domains,
@@ -998,7 +999,17 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
                 }
                 // Even with its first key proven, the decomposition may
                 // find less downtime or length (the one problem takes its
-                // first plan): both are planned and the better is kept.
+                // first plan): both are planned and the better is kept, the
+                // decomposition then given at most as long again (≥ 1 s).
+                let first_proven = match c.objective.first() {
+                    Some(CampaignObjective::LastWindow) => r.plan.proven.last_window,
+                    _ => r.plan.proven.windows,
+                };
+                if first_proven {
+                    let spent = began.elapsed();
+                    let cap = spent + spent.max(std::time::Duration::from_secs(1));
+                    decompose_opts.time_limit = decompose_opts.time_limit.min(cap);
+                }
                 whole_plan = Some(r);
             }
         }
@@ -1011,7 +1022,7 @@ pub fn plan_campaign(c: &Campaign, opts: &SolveOptions) -> Result<CampaignResult
         }
     };
     match (
-        decompose(c, &b, opts, began, &mut cache, pool.as_ref()),
+        decompose(c, &b, &decompose_opts, began, &mut cache, pool.as_ref()),
         whole_plan,
     ) {
         (Ok(r), Some(w)) => Ok(better(r, w)),
