@@ -17,15 +17,6 @@ use crate::plan::read_plan_starts;
 use crate::plan::weighted_downtime;
 use std::collections::HashMap;
 
-fn v(rule: &str, tasks: Vec<String>, message: String) -> Violation {
-    Violation {
-        rule: rule.into(),
-        tasks,
-        interval: None,
-        message,
-    }
-}
-
 /// Reads a campaign plan file (E156 when it is no `windowplan-campaign/1`).
 pub fn read_campaign_plan(text: &str) -> Result<CampaignPlan, InputError> {
     let plan: CampaignPlan = serde_json::from_str(text).map_err(|e| {
@@ -82,7 +73,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     for (k, wp) in plan.windows.iter().enumerate() {
         *seen.entry(wp.id.as_str()).or_default() += 1;
         let Some(w) = c.window_index(&wp.id) else {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![],
                 format!(
@@ -101,7 +92,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
             Ok(inv) => inv,
             Err(e) => {
                 for d in e.diagnostics {
-                    out.push(v(
+                    out.push(Violation::untimed(
                         "campaign",
                         vec![],
                         format!(
@@ -123,7 +114,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
             ),
         ] {
             if *stated != real {
-                out.push(v("claim", vec![], format!("window {}: the plan says its {field} is {stated}; the campaign says {real}", win.id)));
+                out.push(Violation::untimed("claim", vec![], format!("window {}: the plan says its {field} is {stated}; the campaign says {real}", win.id)));
             }
         }
         if wp.replan.is_some() {
@@ -144,7 +135,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
         match read_plan_starts(&text, &inv) {
             Err(e) => {
                 for d in e.diagnostics {
-                    out.push(v(
+                    out.push(Violation::untimed(
                         "plan",
                         vec![],
                         format!("window {}: {} ({})", wp.id, d.message, d.path),
@@ -166,7 +157,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     }
     for (id, n) in seen {
         if n > 1 {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![],
                 format!("the plan lists window `{id}` {n} times"),
@@ -175,7 +166,7 @@ pub fn check_campaign(c: &Campaign, plan: &CampaignPlan) -> Vec<Violation> {
     }
     for w in members.keys() {
         if !plan.windows.iter().any(|p| p.id == c.windows[*w].id) {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![],
                 format!(
@@ -197,7 +188,7 @@ fn replan_claims(plan: &CampaignPlan, unplaced: &[&str], out: &mut Vec<Violation
     let replanned = plan.windows.iter().any(|wp| wp.replan.is_some());
     let incomplete = plan.status == "incomplete";
     if !unplaced.is_empty() && !incomplete {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -208,14 +199,14 @@ fn replan_claims(plan: &CampaignPlan, unplaced: &[&str], out: &mut Vec<Violation
         ));
     }
     if unplaced.is_empty() && incomplete {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             "the plan says `incomplete`, but every task is in a window".into(),
         ));
     }
     if replanned && plan.status == "optimal" {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             "the plan says `optimal`, but a window of it was re-planned (nothing about the windows or the length is proven after a re-plan)".into(),
@@ -234,7 +225,7 @@ fn assignment(
     let mut window_of: Vec<Option<usize>> = vec![None; c.tasks.len()];
     for (task, wid) in &plan.assignment {
         let Some(t) = c.task_index(task) else {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![task.clone()],
                 format!("the assignment names a task `{task}` the campaign does not have"),
@@ -242,7 +233,7 @@ fn assignment(
             continue;
         };
         let Some(w) = c.window_index(wid) else {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![task.clone()],
                 format!("task {task} is assigned to a window `{wid}` the campaign does not list"),
@@ -255,7 +246,7 @@ fn assignment(
                 .iter()
                 .map(|&d| c.windows[d].id.as_str())
                 .collect();
-            out.push(v(
+            out.push(Violation::untimed(
                 "window_allowed",
                 vec![task.clone()],
                 format!(
@@ -271,7 +262,7 @@ fn assignment(
             && !plan.assignment.contains_key(&c.tasks[t].id)
             && !unplaced.contains(&c.tasks[t].id.as_str())
         {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![c.tasks[t].id.clone()],
                 format!("task {} is in no window", c.tasks[t].id),
@@ -289,7 +280,7 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
         for &p in &task.after {
             if let Some(wp) = window_of[p] {
                 if wp > wt {
-                    out.push(v("after", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
+                    out.push(Violation::untimed("after", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
                         "task {} runs in window {} but comes after {}, which runs in the later window {}",
                         task.id, id(wt), c.tasks[p].id, id(wp)
                     )));
@@ -299,7 +290,7 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
         for &p in &task.same_window {
             if let Some(wp) = window_of[p] {
                 if wp != wt && p < t {
-                    out.push(v("max_lag", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
+                    out.push(Violation::untimed("max_lag", vec![task.id.clone(), c.tasks[p].id.clone()], format!(
                         "tasks {} and {} are linked by a `max_lag` and must share a window, but run in {} and {}",
                         c.tasks[p].id, task.id, id(wp), id(wt)
                     )));
@@ -309,7 +300,7 @@ fn order_rules(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<Violatio
         for &p in &task.later_than {
             if let Some(wp) = window_of[p] {
                 if wp >= wt {
-                    out.push(v(
+                    out.push(Violation::untimed(
                         "later_window",
                         vec![task.id.clone(), c.tasks[p].id.clone()],
                         format!(
@@ -400,7 +391,7 @@ fn schema_change_order(c: &Campaign, window_of: &[Option<usize>], out: &mut Vec<
                 } else {
                     "a window before"
                 };
-                out.push(v(
+                out.push(Violation::untimed(
                     "schema_change",
                     vec![a.clone(), b.clone()],
                     format!(
@@ -424,7 +415,7 @@ fn claims(
 ) {
     let used = members.len();
     if plan.windows_used != used {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -434,7 +425,7 @@ fn claims(
         ));
     }
     if plan.windows_lower_bound > used {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -454,7 +445,7 @@ fn claims(
         .collect::<Vec<_>>()
         != free
     {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -465,7 +456,7 @@ fn claims(
         ));
     }
     if (plan.downtime_weighted - downtime).abs() > 1e-6 * downtime.abs().max(1.0) {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -475,7 +466,7 @@ fn claims(
         ));
     }
     if plan.length_minutes_total != length {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -485,10 +476,10 @@ fn claims(
         ));
     }
     if plan.proven.downtime && downtime > 1e-9 {
-        out.push(v("claim", vec![], format!("the plan says its downtime is proven least, but it is {downtime} (proven only at zero)")));
+        out.push(Violation::untimed("claim", vec![], format!("the plan says its downtime is proven least, but it is {downtime} (proven only at zero)")));
     }
     if plan.proven.windows && plan.windows_lower_bound < used {
-        out.push(v(
+        out.push(Violation::untimed(
             "claim",
             vec![],
             format!(
@@ -502,17 +493,17 @@ fn claims(
         "optimal" => {
             let proven_windows = plan.proven.windows || plan.proven.last_window;
             if !proven_windows || (plan.proven.windows && plan.windows_lower_bound < used) {
-                out.push(v("claim", vec![], "the plan says `optimal` but does not state the number (or the last) of its windows proven".into()));
+                out.push(Violation::untimed("claim", vec![], "the plan says `optimal` but does not state the number (or the last) of its windows proven".into()));
             }
             if plan.objective.iter().any(|o| o == "downtime") && !plan.proven.downtime {
-                out.push(v(
+                out.push(Violation::untimed(
                     "claim",
                     vec![],
                     "the plan says `optimal` but does not state its downtime proven least".into(),
                 ));
             }
             if plan.objective.iter().any(|o| o == "length") && !plan.proven.length {
-                out.push(v(
+                out.push(Violation::untimed(
                     "claim",
                     vec![],
                     "the plan says `optimal` but does not state its total length proven least"
@@ -520,7 +511,7 @@ fn claims(
                 ));
             }
         }
-        other => out.push(v(
+        other => out.push(Violation::untimed(
             "claim",
             vec![],
             format!("the plan's status `{other}` is not `optimal`, `feasible` or `incomplete`"),

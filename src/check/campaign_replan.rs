@@ -19,15 +19,6 @@ use crate::plan::night::State;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-fn v(rule: &str, tasks: Vec<String>, message: String) -> Violation {
-    Violation {
-        rule: rule.into(),
-        tasks,
-        interval: None,
-        message,
-    }
-}
-
 /// The file tasks a re-planned window held before the re-plan (indices,
 /// sorted); a violation for each id the campaign does not have.
 pub fn tasks_before(c: &Campaign, r: &WindowReplan, out: &mut Vec<Violation>) -> Vec<usize> {
@@ -35,7 +26,7 @@ pub fn tasks_before(c: &Campaign, r: &WindowReplan, out: &mut Vec<Violation>) ->
     for id in &r.tasks_before {
         match c.task_index(id) {
             Some(t) => before.push(t),
-            None => out.push(v(
+            None => out.push(Violation::untimed(
                 "campaign",
                 vec![id.clone()],
                 format!(
@@ -113,7 +104,7 @@ pub fn check_window(
     let mut out = Vec::new();
     let deadline = inv.window.deadline.unwrap_or(0);
     if r.now_minute < 0 || r.now_minute > deadline {
-        out.push(v(
+        out.push(Violation::untimed(
             "now",
             vec![],
             format!(
@@ -157,7 +148,7 @@ pub fn check_window(
     match super::replan::check_text_with(inv, &text, &format!("window {wid}"), &extra_root) {
         Ok(vs) => out.extend(vs),
         Err(e) => out.extend(e.diagnostics.into_iter().map(|d| {
-            v(
+            Violation::untimed(
                 "plan",
                 vec![],
                 format!("the re-plan cannot be read: {} ({})", d.message, d.path),
@@ -167,7 +158,7 @@ pub fn check_window(
     for m in r.moved.iter().filter(|_| latest) {
         let to = c.task_index(&m.task).and_then(|t| window_of[t]);
         if to.map(|x| &c.windows[x].id) != Some(&m.to) {
-            out.push(v(
+            out.push(Violation::untimed(
                 "claim",
                 vec![m.task.clone()],
                 format!(
@@ -210,17 +201,17 @@ fn assignment_agrees(
     for &f in before {
         let id = &c.tasks[f].id;
         match window_of[f] {
-            Some(x) if kept[f] && x != w => out.push(v(
+            Some(x) if kept[f] && x != w => out.push(Violation::untimed(
                 "campaign",
                 vec![id.clone()],
                 format!("task {id} is kept by the re-plan of window {wid}, but the assignment puts it in {}", c.windows[x].id),
             )),
-            None if kept[f] => out.push(v(
+            None if kept[f] => out.push(Violation::untimed(
                 "campaign",
                 vec![id.clone()],
                 format!("task {id} is kept by the re-plan of window {wid}, but the assignment leaves it out"),
             )),
-            Some(x) if !kept[f] && x <= w => out.push(v(
+            Some(x) if !kept[f] && x <= w => out.push(Violation::untimed(
                 "campaign",
                 vec![id.clone()],
                 format!("task {id} is dropped from window {wid} by its re-plan, so it may only move to a later window, but the assignment puts it in {}", c.windows[x].id),
@@ -230,7 +221,7 @@ fn assignment_agrees(
     }
     for (t, x) in window_of.iter().enumerate() {
         if *x == Some(w) && before.binary_search(&t).is_err() {
-            out.push(v(
+            out.push(Violation::untimed(
                 "campaign",
                 vec![c.tasks[t].id.clone()],
                 format!(

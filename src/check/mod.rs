@@ -36,6 +36,19 @@ pub struct Violation {
     pub message: String,
 }
 
+impl Violation {
+    /// A broken rule with no time extent (a rule across windows, a plan
+    /// that does not fit, a re-plan's drop).
+    pub fn untimed(rule: &str, tasks: Vec<String>, message: String) -> Violation {
+        Violation {
+            rule: rule.into(),
+            tasks,
+            interval: None,
+            message,
+        }
+    }
+}
+
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "[{}] {}", self.rule, self.message)

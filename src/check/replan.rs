@@ -15,15 +15,6 @@ use crate::plan::night::{night_inventory, Entry, State};
 use crate::plan::Plan;
 use serde_json::Value;
 
-fn violation(rule: &str, tasks: Vec<String>, message: String) -> Violation {
-    Violation {
-        rule: rule.into(),
-        tasks,
-        interval: None,
-        message,
-    }
-}
-
 /// Checks a night given as entries (inventory order of the kept tasks)
 /// and the plan of those entries (one planned task per entry, in order).
 pub fn check_entries(inv: &Inventory, entries: &[Entry], now: Time, plan: &Plan) -> Vec<Violation> {
@@ -48,7 +39,7 @@ fn check_night(
     for (k, e) in entries.iter().enumerate() {
         let t = &inv.tasks[e.task];
         match e.state {
-            State::Planned if starts[k] < now => out.push(violation(
+            State::Planned if starts[k] < now => out.push(Violation::untimed(
                 "now",
                 vec![t.id.clone()],
                 format!(
@@ -58,15 +49,17 @@ fn check_night(
                     crate::plan::clock(&inv.window, now)
                 ),
             )),
-            State::Backout if Some(ends[k] - starts[k]) != t.backout => out.push(violation(
-                "backout",
-                vec![t.id.clone()],
-                format!(
-                    "the backout of {} lasts {}, not its `backout` time",
-                    t.id,
-                    crate::base::fmt_minutes(ends[k] - starts[k])
-                ),
-            )),
+            State::Backout if Some(ends[k] - starts[k]) != t.backout => {
+                out.push(Violation::untimed(
+                    "backout",
+                    vec![t.id.clone()],
+                    format!(
+                        "the backout of {} lasts {}, not its `backout` time",
+                        t.id,
+                        crate::base::fmt_minutes(ends[k] - starts[k])
+                    ),
+                ))
+            }
             _ => {}
         }
         for a in &t.after {
@@ -81,7 +74,7 @@ fn check_night(
             let excused = t.even_if_failed.contains(&a.task)
                 && matches!(kept[a.task], None | Some(State::Backout));
             if bad && e.state != State::Backout && !excused {
-                out.push(violation(
+                out.push(Violation::untimed(
                     "state",
                     vec![t.id.clone(), pred.id.clone()],
                     format!(
@@ -140,7 +133,7 @@ fn check_drops(
             || (t.optional && reason == "optional: left out to hold the deadline")
             || extra_root(i, reason, dropped);
         if !after_a_drop && !root {
-            out.push(violation(
+            out.push(Violation::untimed(
                 "drop",
                 vec![t.id.clone()],
                 format!(
@@ -286,7 +279,7 @@ pub fn check_text_with(
         .map(|i| inv.tasks[i].id.clone())
         .collect();
     if !missing.is_empty() {
-        out.push(violation(
+        out.push(Violation::untimed(
             "plan",
             missing.clone(),
             format!(
@@ -300,7 +293,7 @@ pub fn check_text_with(
     for (e, s, x) in &rows {
         let d = inv.tasks[e.task].duration;
         if e.state == State::Planned && x - s != d {
-            out.push(violation(
+            out.push(Violation::untimed(
                 "plan",
                 vec![inv.tasks[e.task].id.clone()],
                 format!(
