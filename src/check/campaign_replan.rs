@@ -114,12 +114,7 @@ pub fn check_window(
         ));
     }
     assignment_agrees(c, w, inv, before, r, window_of, &mut out);
-    let index: HashMap<&str, usize> = inv
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let index = inv.task_ids();
     let file_of = |i: usize| before.get(inv.tasks[i].source).copied();
     // A task dropped only because its file task (or lag chain) moves whole:
     // the task named must be of the same unit and dropped for a reason of its own.

@@ -158,12 +158,7 @@ pub fn kept_starts(inv: &Inventory, text: &str) -> Vec<Time> {
     let Ok(v) = serde_json::from_str::<Value>(text) else {
         return starts;
     };
-    let index: std::collections::HashMap<&str, usize> = inv
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let index = inv.task_ids();
     for t in v["tasks"].as_array().into_iter().flatten() {
         let id = t["id"].as_str().unwrap_or_default();
         if let (Some(&i), Some(s)) = (index.get(id), t["start_minute"].as_i64()) {
@@ -230,12 +225,7 @@ pub fn check_text_with(
     let mut seen = vec![false; inv.tasks.len()];
     // The reason each dropped task is given (`Some("")` when none).
     let mut dropped: Vec<Option<String>> = vec![None; inv.tasks.len()];
-    let index: std::collections::HashMap<&str, usize> = inv
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let index = inv.task_ids();
     for (k, t) in tasks.iter().enumerate() {
         let path = format!("tasks[{k}]");
         let id = t.get("id").and_then(Value::as_str).unwrap_or_default();

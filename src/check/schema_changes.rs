@@ -12,20 +12,13 @@
 use super::Ctx;
 use crate::base::{fmt_minutes, Interval};
 use crate::inventory::{SchemaChange, SchemaStep};
-use std::collections::HashMap;
 
 /// Checks every schema change of the inventory.
 pub(super) fn check_schema_changes(ctx: &mut Ctx) {
     if ctx.inv.schema_changes.is_empty() {
         return;
     }
-    let index: HashMap<&str, usize> = ctx
-        .inv
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let index = ctx.inv.task_ids();
     for sc in &ctx.inv.schema_changes {
         let step = |s: SchemaStep| index.get(sc.step_id(s).as_str()).copied();
         let (expand, backfill, cutover, contract) = (

@@ -488,6 +488,15 @@ impl Inventory {
         })
     }
 
+    /// Every task's index by id (for many look-ups; one: [`Self::task_index`]).
+    pub fn task_ids(&self) -> std::collections::HashMap<&str, usize> {
+        self.tasks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect()
+    }
+
     /// Index of a task by id.
     pub fn task_index(&self, id: &str) -> Option<usize> {
         self.tasks.iter().position(|t| t.id == id)

@@ -278,13 +278,7 @@ fn solve_timeline(
         Err(NoPlan::Infeasible(_)) => return Answer::None,
         Err(NoPlan::NotFound(_)) => return Answer::Unknown,
     };
-    let index: HashMap<&str, usize> = tl
-        .inv
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let index = tl.inv.task_ids();
     let mut at: Vec<Option<usize>> = vec![None; c.tasks.len()];
     for p in &plan.tasks {
         let Some(&r) = index.get(p.id.as_str()) else {

@@ -44,12 +44,7 @@ pub fn views<'a>(inv: &'a Inventory, plan: &Plan) -> Vec<ChangeView<'a>> {
     if inv.schema_changes.is_empty() {
         return Vec::new();
     }
-    let index: HashMap<&str, usize> = inv
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.as_str(), i))
-        .collect();
+    let index = inv.task_ids();
     let mut rows: HashMap<&str, Vec<StepRow>> = HashMap::new();
     for pt in &plan.tasks {
         let Some(&i) = index.get(pt.id.as_str()) else {
