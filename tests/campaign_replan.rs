@@ -21,6 +21,7 @@ use std::time::Duration;
 use windowplan::analysis::replan::campaign::{
     replan_campaign, CampaignReplan, CampaignReplanResult, ProgressInput,
 };
+use windowplan::analysis::budget::Budget;
 use windowplan::analysis::replan::ReplanOptions;
 use windowplan::check::campaign::check_campaign;
 use windowplan::inventory::campaign::{load_campaign_str, Campaign};
@@ -85,7 +86,7 @@ fn replan(c: &Campaign, plan: &CampaignPlan, progress: &str) -> CampaignReplan {
         solve: solve(),
         ..ReplanOptions::default()
     };
-    match replan_campaign(c, plan, &input, &opts).unwrap() {
+    match replan_campaign(c, plan, &input, &opts, &Budget::unlimited()).unwrap() {
         CampaignReplanResult::Planned(r) => *r,
         other => panic!("no re-plan: {other:?}"),
     }
@@ -561,7 +562,7 @@ fn every_single_drop_and_skip_of_the_first_night_is_replanned_and_checked() {
                 solve: solve(),
                 ..ReplanOptions::default()
             };
-            match replan_campaign(&c, &plan, &input, &opts) {
+            match replan_campaign(&c, &plan, &input, &opts, &Budget::unlimited()) {
                 // A task whose predecessors have not run cannot have failed.
                 Err(e) => assert!(
                     e.diagnostics.iter().all(|d| d.code == "E105"),
