@@ -261,8 +261,9 @@ impl<'a> Ctx<'a> {
     /// fit with cuts. Every moving unit goes to its first candidate at
     /// once (successors dragged) and the changed windows are planned in
     /// order; the first that has no plan keeps the first half of the units
-    /// moved into it (in placement order, so predecessors stay) and the
-    /// rest get it as a floor and move on, the whole placement done again
+    /// moved into it that its team hours hold (in placement order, so
+    /// predecessors stay; half of them when the hours hold them all) and
+    /// the rest get it as a floor and move on, the whole placement done again
     /// (windows before it keep their sets, their plans cached). Each
     /// window is so planned a few times (the halvings), not once per unit
     /// and candidate. Every search is a unit of `budget`; when it allows
@@ -324,14 +325,47 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// Window `v` has no plan with what moved into it: the later half of
-    /// those units gets `v + 1` as its floor, with why. False when nothing
-    /// moved into it (it only lost tasks).
+    /// Whether window `v` with `set` less the units `out` has the team
+    /// hours for its work (`pipeline::campaign::overfull` finds none
+    /// short), so that a search may find its plan.
+    fn room_for(&self, v: usize, set: &[usize], out: &[usize]) -> bool {
+        let gone: BTreeSet<usize> = out.iter().flat_map(|&u| self.members(u)).collect();
+        let rest: Vec<usize> = set.iter().copied().filter(|t| !gone.contains(t)).collect();
+        self.c
+            .window_inventory(v, &rest)
+            .is_ok_and(|inv| crate::pipeline::campaign::overfull(&inv).is_none())
+    }
+
+    /// How many of `movers` (the units moved into window `v`, which has no
+    /// plan with them all) it keeps: the most, in order, its team hours
+    /// hold (by binary search); when they hold them all, half.
+    fn keep_of(&self, s: &State, v: usize, movers: &[usize]) -> usize {
+        let set = set_of(&s.at, v);
+        if self.room_for(v, &set, &[]) {
+            return movers.len() / 2;
+        }
+        // Invariant: `lo` movers fit the hours (or lo = 0); `hi` do not.
+        let (mut lo, mut hi) = (0, movers.len());
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if self.room_for(v, &set, &movers[mid..]) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Window `v` has no plan with what moved into it: the units past the
+    /// ones it keeps ([`Self::keep_of`]) get `v + 1` as their floor, with
+    /// why. False when nothing moved into it (it only lost tasks).
     fn cut(&mut self, s: &State, v: usize, e: &NoPlan) -> bool {
         let movers = self.moved_into(s, v);
         if movers.is_empty() {
             return false;
         }
+        let keep = self.keep_of(s, v, &movers);
         let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
         // A refusal proves something of a unit only when it moved in alone.
         let (text, proven) = if movers.len() == 1 {
@@ -342,15 +376,14 @@ impl<'a> Ctx<'a> {
         } else {
             (
                 format!(
-                    "window {}: no plan with {} changes moved into it ({why}); it kept the first {}",
+                    "window {}: no plan with {} changes moved into it ({why}); it kept the first {keep}",
                     self.win(v),
                     movers.len(),
-                    movers.len() / 2
                 ),
                 false,
             )
         };
-        for &u in &movers[movers.len() / 2..] {
+        for &u in &movers[keep..] {
             self.floor.insert(u, v + 1);
             self.refused
                 .entry(u)
