@@ -18,10 +18,10 @@
 mod common;
 use common::*;
 use std::time::Duration;
+use windowplan::analysis::budget::Budget;
 use windowplan::analysis::replan::campaign::{
     replan_campaign, CampaignReplan, CampaignReplanResult, ProgressInput,
 };
-use windowplan::analysis::budget::Budget;
 use windowplan::analysis::replan::ReplanOptions;
 use windowplan::check::campaign::check_campaign;
 use windowplan::inventory::campaign::{load_campaign_str, Campaign};

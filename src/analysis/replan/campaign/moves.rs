@@ -5,12 +5,12 @@
 //! left in no window with everything that comes after it.
 
 use super::{set_of, Planned, Replan};
+use crate::analysis::budget::Budget;
+use crate::error::NoPlan;
 use crate::inventory::campaign::Campaign;
 use crate::inventory::Inventory;
 use crate::plan::campaign::CampaignPlan;
 use crate::plan::Plan;
-use crate::analysis::budget::Budget;
-use crate::error::NoPlan;
 use crate::solve::SolveOptions;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -317,11 +317,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .copied()
             .filter(|&u| seen.insert(u))
-            .filter(|&u| {
-                self.members(u)
-                    .first()
-                    .is_some_and(|&m| s.at[m] == Some(v))
-            })
+            .filter(|&u| self.members(u).first().is_some_and(|&m| s.at[m] == Some(v)))
             .collect()
     }
 
