@@ -174,12 +174,17 @@ impl<'a> Ctx<'a> {
         Some(&self.cache[&key])
     }
 
-    /// Window `v` planned with the file tasks `set` (cached), each search
-    /// within `--time-limit`.
-    fn plan(&mut self, v: usize, set: Vec<usize>) -> Planned {
-        self.plan_in(v, set, None)
+    /// Window `v` planned with the file tasks `set` (cached), its search
+    /// within `limit` (at most `--time-limit`).
+    fn plan(&mut self, v: usize, set: Vec<usize>, limit: std::time::Duration) -> Planned {
+        let full = self.solve.time_limit;
+        self.solve.time_limit = limit.min(full);
+        let r = self
+            .plan_in(v, set, None)
             .cloned()
-            .unwrap_or_else(|| Err(NoPlan::NotFound("not planned".into())))
+            .unwrap_or_else(|| Err(NoPlan::NotFound("not planned".into())));
+        self.solve.time_limit = full;
+        r
     }
 
     /// Moves the successors of `start` (just moved) that now sit in an
@@ -548,15 +553,22 @@ impl<'a> Ctx<'a> {
     }
 
     /// The plans of every later window whose tasks changed.
+    /// Those not planned yet (windows that only lost tasks) share one
+    /// `--time-limit`, past the budget: the stated margin.
     fn finish(mut self, s: State) -> Outcome {
         let mut plans = HashMap::new();
         let mut failure = None;
-        for v in self.w + 1..self.c.windows.len() {
-            let set = set_of(&s.at, v);
-            if set.is_empty() || set == set_of(&self.original, v) {
-                continue;
-            }
-            match self.plan(v, set) {
+        let changed: Vec<(usize, Vec<usize>)> = (self.w + 1..self.c.windows.len())
+            .map(|v| (v, set_of(&s.at, v)))
+            .filter(|(v, set)| !set.is_empty() && *set != set_of(&self.original, *v))
+            .collect();
+        let unplanned = changed
+            .iter()
+            .filter(|(v, set)| !self.cache.contains_key(&(*v, set.clone())))
+            .count();
+        let share = self.solve.time_limit / u32::try_from(unplanned.max(1)).unwrap_or(u32::MAX);
+        for (v, set) in changed {
+            match self.plan(v, set, share) {
                 Ok(x) => {
                     plans.insert(v, x);
                 }
