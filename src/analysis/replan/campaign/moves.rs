@@ -1,8 +1,10 @@
 //! Where the file tasks a night drops go: each moving unit (a file task
 //! with its lag chain), predecessors first, to the first later window of
-//! its domain that its predecessors allow and whose plan, with the unit
-//! and the successors it drags along, is found; a unit no window takes is
-//! left in no window with everything that comes after it.
+//! its domain that its predecessors allow, the successors it must precede
+//! dragged along; first fit with cuts (a window with no plan keeps what its
+//! team hours hold and passes the rest on), every search a unit of the
+//! run's budget. A unit no window takes, or none in time, is left in no
+//! window with everything that comes after it.
 
 use super::{set_of, Planned, Replan};
 use crate::analysis::budget::Budget;
