@@ -18,6 +18,7 @@
 mod common;
 use common::*;
 use std::time::Duration;
+use windowplan::analysis::budget::Budget;
 use windowplan::analysis::replan::campaign::{
     replan_campaign, CampaignReplan, CampaignReplanResult, ProgressInput,
 };
@@ -85,7 +86,7 @@ fn replan(c: &Campaign, plan: &CampaignPlan, progress: &str) -> CampaignReplan {
         solve: solve(),
         ..ReplanOptions::default()
     };
-    match replan_campaign(c, plan, &input, &opts).unwrap() {
+    match replan_campaign(c, plan, &input, &opts, &Budget::unlimited()).unwrap() {
         CampaignReplanResult::Planned(r) => *r,
         other => panic!("no re-plan: {other:?}"),
     }
@@ -513,14 +514,16 @@ fn the_example_quarters_first_night_is_replanned_and_checked() {
         .unwrap()
         .plan;
     assert_eq!(plan.assignment["os-patch-app"], "jan-09");
-    // One member of the rolling OS patch fails: the whole cluster task,
-    // and what waits for it, moves on.
+    // One member of the rolling OS patch is dropped as the night starts:
+    // the whole cluster task, and what waits for it, moves on. (At the
+    // window's start, so that the night holds its deadline whatever plan
+    // the campaign search found in its time: a night re-planned from
+    // 23:00 with nothing reported done misses it when that plan is tight.)
     let r = replan(
         &c,
         &plan,
-        "now: 2027-01-09T23:00
-failed:
-  - { task: os-patch-app@app-1, at: 2027-01-09T22:40, action: skip }
+        "now: 2027-01-09T22:00
+dropped: [os-patch-app@app-1]
 ",
     );
     assert_eq!(r.window, "jan-09");
@@ -561,7 +564,7 @@ fn every_single_drop_and_skip_of_the_first_night_is_replanned_and_checked() {
                 solve: solve(),
                 ..ReplanOptions::default()
             };
-            match replan_campaign(&c, &plan, &input, &opts) {
+            match replan_campaign(&c, &plan, &input, &opts, &Budget::unlimited()) {
                 // A task whose predecessors have not run cannot have failed.
                 Err(e) => assert!(
                     e.diagnostics.iter().all(|d| d.code == "E105"),
@@ -630,4 +633,94 @@ done:
     assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
     let v = check_campaign(&c, &r.plan);
     assert!(v.is_empty(), "{v:?}");
+}
+
+/// The fixture `tests/fixtures/v12/replan-spill.yaml`, by hand: three 4 h
+/// windows, one crew. pin-1 (30 min) is pinned to w1, pin-2 (1 h 45 min)
+/// to w2, pin-3 (1 h) to w3; the six 30 min jobs fit beside pin-1 in w1
+/// (3 h 30 min), where the first-fit assignment puts them.
+fn spill_campaign() -> (Campaign, CampaignPlan) {
+    let text = std::fs::read_to_string(fixture("v12/replan-spill.yaml")).unwrap();
+    let c = load_campaign_str(&text, Format::Yaml, "replan-spill.yaml", &Limits::default())
+        .unwrap()
+        .unwrap();
+    let p = windowplan::pipeline::campaign::plan_campaign(&c, &solve())
+        .unwrap()
+        .plan;
+    for j in 1..=6 {
+        assert_eq!(p.assignment[&format!("job-{j}")], "w1", "job-{j}");
+    }
+    (c, p)
+}
+
+/// pin-1 ran; every job is dropped at 22:30.
+const SPILL: &str = "now: 2026-12-05T22:30
+done:
+  - { task: pin-1, start: 2026-12-05T22:00, end: 2026-12-05T22:30 }
+dropped: [job-1, job-2, job-3, job-4, job-5, job-6]
+";
+
+fn replan_within(c: &Campaign, plan: &CampaignPlan, budget: &Budget) -> CampaignReplanResult {
+    let input = ProgressInput {
+        text: SPILL,
+        format: Format::Yaml,
+        source: "progress.yaml",
+        now: None,
+    };
+    let opts = ReplanOptions {
+        solve: solve(),
+        ..ReplanOptions::default()
+    };
+    replan_campaign(c, plan, &input, &opts, budget).unwrap()
+}
+
+#[test]
+fn dropped_changes_that_overflow_the_next_window_spill_to_the_one_after() {
+    // w2 has 4 h - 1 h 45 min = 2 h 15 min of crew time left: four jobs
+    // (2 h), not five (2 h 30 min). w3 has 3 h left: the other two.
+    let (c, plan) = spill_campaign();
+    let r = replan(&c, &plan, SPILL);
+    for j in 1..=4 {
+        assert_eq!(r.plan.assignment[&format!("job-{j}")], "w2", "job-{j}");
+    }
+    for j in 5..=6 {
+        let task = format!("job-{j}");
+        assert_eq!(r.plan.assignment[&task], "w3", "{task}");
+        let (from, to, why) = moved(&r, &task).expect("moved");
+        assert_eq!((from, to), ("w1", "w3"));
+        // The reason says the next window was tried.
+        assert!(why.contains("window w2"), "{why}");
+    }
+    assert!(r.unplaced.is_empty(), "{:?}", r.unplaced);
+    assert_eq!(r.plan.status, "feasible");
+    let violations = check_campaign(&c, &r.plan);
+    assert!(violations.is_empty(), "{violations:?}");
+}
+
+#[test]
+fn a_spent_budget_gives_not_found_in_time_and_claims_no_proof() {
+    let (c, plan) = spill_campaign();
+    // Nothing may start: the night itself is not searched.
+    match replan_within(&c, &plan, &Budget::within(Duration::ZERO)) {
+        CampaignReplanResult::Night {
+            result: windowplan::analysis::replan::ReplanResult::NotFound(why),
+            ..
+        } => assert!(why.contains("budget"), "{why}"),
+        other => panic!("expected the night not found in time: {other:?}"),
+    }
+    // The night only: no later window is searched, so the jobs are in no
+    // window, none of them proven to fit nowhere.
+    match replan_within(&c, &plan, &Budget::unlimited().with_units(1)) {
+        CampaignReplanResult::Planned(r) => {
+            assert_eq!(r.unplaced.len(), 6, "{:?}", r.unplaced);
+            for u in &r.unplaced {
+                assert!(!u.proven, "{u:?}");
+                assert!(u.reason.contains("not placed in time"), "{u:?}");
+            }
+            assert_eq!(r.plan.status, "incomplete");
+            let violations = check_campaign(&c, &r.plan);
+            assert!(violations.is_empty(), "{violations:?}");
+        }
+        other => panic!("expected a plan with the jobs unplaced: {other:?}"),
+    }
 }

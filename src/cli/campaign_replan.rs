@@ -89,8 +89,12 @@ pub fn replan(
         source: &source,
         now: files.now,
     };
-    let r = match windowplan::analysis::replan::campaign::replan_campaign(c, &plan, &progress, opts)
-    {
+    // The whole run from here: ANALYSIS_LIMITS times --time-limit, the
+    // watchdog a window's search later (DESIGN.md, "replan on a campaign").
+    let budget = analysis_budget("replan", &c.whole, &opts.solve);
+    let r = match windowplan::analysis::replan::campaign::replan_campaign(
+        c, &plan, &progress, opts, &budget,
+    ) {
         Err(e) => return report_input_error(&e),
         Ok(CampaignReplanResult::Night {
             window,

@@ -928,7 +928,7 @@ fn window_budget(left: Duration, threads: usize, todo: usize) -> Duration {
 /// any search: a team whose work (minutes × amount) is more than its
 /// capacity × its hours before the deadline. `None`: no such proof (the
 /// search decides).
-fn overfull(inv: &Inventory) -> Option<String> {
+pub fn overfull(inv: &Inventory) -> Option<String> {
     let end = inv.window.deadline?;
     let mut work = vec![0i64; inv.teams.len()];
     for t in &inv.tasks {

@@ -8,9 +8,14 @@
 //! planned again with the ordinary pipeline, and a window that cannot take
 //! a moved task (no plan, or none in time) gives way to the next candidate.
 //! A task no later window takes is left in no window and said so. The
-//! caller runs the campaign check on the result before writing it.
+//! run holds a [`Budget`]: the night's searches get the time it has left,
+//! and every later window's search is one of its units; once it allows no
+//! more, what is not placed is left in no window, not proven (DESIGN.md,
+//! "replan on a campaign", *Time*). The caller runs the campaign check on
+//! the result before writing it.
 
 use super::{replan, Replan, ReplanOptions, ReplanResult, State};
+use crate::analysis::budget::Budget;
 use crate::error::{Diagnostic, InputError, NoPlan};
 use crate::inventory::campaign::Campaign;
 use crate::inventory::{Format, Inventory};
@@ -242,10 +247,15 @@ fn plan_night_holding(
     unit_of_task: &[usize],
     original: &[crate::base::Time],
     opts: &ReplanOptions,
+    budget: &Budget,
 ) -> Result<Replan, ReplanResult> {
     let mut held: BTreeSet<usize> = BTreeSet::new();
     loop {
-        let miss = match plan_night_whole(inv, p, unit_of_task, original, opts) {
+        let opts = ReplanOptions {
+            solve: budget.limit(&opts.solve),
+            ..opts.clone()
+        };
+        let miss = match plan_night_whole(inv, p, unit_of_task, original, &opts) {
             Ok((mut r, _)) => {
                 for d in r.dropped.iter_mut().filter(|d| held.contains(&d.task)) {
                     d.reason = MOVED_TO_HOLD_DEADLINE.to_string();
@@ -257,6 +267,13 @@ fn plan_night_holding(
         let ReplanResult::DeadlineMissed { chain, .. } = &miss else {
             return Err(miss);
         };
+        if !held.is_empty() && budget.stopped().is_some() {
+            return Err(ReplanResult::NotFound(format!(
+                "tonight still misses its deadline after {} change(s) were taken out for later windows, and the run's budget ran out ({}) before more were tried",
+                held.len(),
+                cut_words(budget)
+            )));
+        }
         // A unit with anything run, failed or dropped tonight stays as the
         // night re-plan leaves it.
         let touched: BTreeSet<usize> = p
@@ -285,14 +302,15 @@ fn plan_night_holding(
     }
 }
 
-/// Re-plans the campaign from the window under way (see the module doc).
-/// Errors are bad input (exit 2): `now` in no used window, a progress file
-/// that does not fit that window's tasks.
+/// Re-plans the campaign from the window under way (see the module doc),
+/// within `budget`. Errors are bad input (exit 2): `now` in no used
+/// window, a progress file that does not fit that window's tasks.
 pub fn replan_campaign(
     c: &Campaign,
     plan: &crate::plan::campaign::CampaignPlan,
     progress: &ProgressInput,
     opts: &ReplanOptions,
+    budget: &Budget,
 ) -> Result<CampaignReplanResult, InputError> {
     let (now_text, now_path) = crate::plan::progress_file::now_text(
         progress.text,
@@ -338,20 +356,52 @@ pub fn replan_campaign(
     let unit = units_of(c);
     let unit_of_task: Vec<usize> = file_of.iter().map(|&f| unit[f]).collect();
     let original = starts_by_id(&inv, &wp.plan);
-    let night =
-        match plan_night_holding(c, w, &inv, &mut p, &file_of, &unit_of_task, &original, opts) {
-            Ok(x) => x,
-            Err(result) => {
-                return Ok(CampaignReplanResult::Night {
-                    window: window_id,
-                    night_window: Box::new(inv.window.clone()),
-                    result,
-                })
-            }
-        };
+    // The night is one unit of the budget; its searches get the time left.
+    let night = match budget.start() {
+        None => Err(ReplanResult::NotFound(format!(
+            "nothing was searched: the run's budget ran out ({}) before the night was planned",
+            cut_words(budget)
+        ))),
+        Some(_unit) => {
+            let night_opts = ReplanOptions {
+                solve: budget.limit(&opts.solve),
+                ..opts.clone()
+            };
+            plan_night_holding(
+                c,
+                w,
+                &inv,
+                &mut p,
+                &file_of,
+                &unit_of_task,
+                &original,
+                &night_opts,
+                budget,
+            )
+        }
+    };
+    let night = match night {
+        Ok(x) => x,
+        Err(result) => {
+            return Ok(CampaignReplanResult::Night {
+                window: window_id,
+                night_window: Box::new(inv.window.clone()),
+                result,
+            })
+        }
+    };
     let ctx = moves::Ctx::new(c, plan, w, &before, &unit, opts);
-    let outcome = ctx.place(&file_of, &night, at);
+    let outcome = ctx.place(&file_of, &night, at, budget);
     Ok(build::assemble(c, plan, w, &before, inv, night, outcome))
+}
+
+/// Why the budget stopped, in words.
+fn cut_words(budget: &Budget) -> &'static str {
+    match budget.why_short() {
+        crate::analysis::budget::Cut::TimeLimit => "time limit",
+        crate::analysis::budget::Cut::Interrupted => "interrupted",
+        crate::analysis::budget::Cut::WorkLimit => "work limit",
+    }
 }
 
 /// A window's set of file tasks, from an assignment.

@@ -1,10 +1,14 @@
 //! Where the file tasks a night drops go: each moving unit (a file task
 //! with its lag chain), predecessors first, to the first later window of
-//! its domain that its predecessors allow and whose plan, with the unit
-//! and the successors it drags along, is found; a unit no window takes is
-//! left in no window with everything that comes after it.
+//! its domain that its predecessors allow, the successors it must precede
+//! dragged along; first fit with cuts (a window with no plan keeps what its
+//! team hours hold and passes the rest on), every search a unit of the
+//! run's budget. A unit no window takes, or none in time, is left in no
+//! window with everything that comes after it.
 
 use super::{set_of, Planned, Replan};
+use crate::analysis::budget::Budget;
+use crate::error::NoPlan;
 use crate::inventory::campaign::Campaign;
 use crate::inventory::Inventory;
 use crate::plan::campaign::CampaignPlan;
@@ -47,6 +51,11 @@ pub(super) struct Ctx<'a> {
     original: Vec<Option<usize>>,
     solve: SolveOptions,
     cache: HashMap<(usize, Vec<usize>), Planned>,
+    /// Per unit, the earliest window it may take (a window before it had
+    /// no plan with it).
+    floor: HashMap<usize, usize>,
+    /// Per unit, the windows that refused it: why, and whether proven.
+    refused: HashMap<usize, Vec<(String, bool)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -92,6 +101,8 @@ impl<'a> Ctx<'a> {
                 ..opts.solve.clone()
             },
             cache: HashMap::new(),
+            floor: HashMap::new(),
+            refused: HashMap::new(),
         }
     }
 
@@ -134,33 +145,60 @@ impl<'a> Ctx<'a> {
         lo
     }
 
-    /// Window `v` planned with the file tasks `set` (cached).
-    fn plan(&mut self, v: usize, set: Vec<usize>) -> &Planned {
+    /// Window `v` planned with the file tasks `set` (cached). A set whose
+    /// team work exceeds the window's hours is refused before any search
+    /// (`pipeline::campaign::overfull`, a proof). With a `budget`, the
+    /// search is one of its units and gets at most the time left; `None`
+    /// when the budget allows no more searches.
+    fn plan_in(&mut self, v: usize, set: Vec<usize>, budget: Option<&Budget>) -> Option<&Planned> {
         let key = (v, set);
         if !self.cache.contains_key(&key) {
             let r = match self.c.window_inventory(v, &key.1) {
-                Err(e) => Err(crate::error::NoPlan::Infeasible(format!(
+                Err(e) => Err(NoPlan::Infeasible(format!(
                     "its tasks do not make a valid window: {}",
                     e.diagnostics
                         .first()
                         .map_or(String::new(), |d| d.message.clone())
                 ))),
-                Ok(inv) => crate::pipeline::plan_inventory(&inv, &self.solve).map(|p| (p, inv)),
+                Ok(inv) => match crate::pipeline::campaign::overfull(&inv) {
+                    Some(why) => Err(NoPlan::Infeasible(why)),
+                    None => {
+                        let (_unit, solve) = match budget {
+                            Some(b) => (Some(b.start()?), b.limit(&self.solve)),
+                            None => (None, self.solve.clone()),
+                        };
+                        crate::pipeline::plan_inventory(&inv, &solve).map(|p| (p, inv))
+                    }
+                },
             };
             self.cache.insert(key.clone(), r);
         }
-        &self.cache[&key]
+        Some(&self.cache[&key])
+    }
+
+    /// Window `v` planned with the file tasks `set` (cached), its search
+    /// within `limit` (at most `--time-limit`).
+    fn plan(&mut self, v: usize, set: Vec<usize>, limit: std::time::Duration) -> Planned {
+        let full = self.solve.time_limit;
+        self.solve.time_limit = limit.min(full);
+        let r = self
+            .plan_in(v, set, None)
+            .cloned()
+            .unwrap_or_else(|| Err(NoPlan::NotFound("not planned".into())));
+        self.solve.time_limit = full;
+        r
     }
 
     /// Moves the successors of `start` (just moved) that now sit in an
     /// earlier window than they may, whole with their lag chains, each to
-    /// the first window of its domain its predecessors allow; transitively.
+    /// the first window of its domain its predecessors and its floor
+    /// allow; transitively. Fails with why and whether that is proven.
     fn drag(
         &self,
         trial: &mut [Option<usize>],
         start: &[usize],
         pending: &BTreeSet<usize>,
-    ) -> Result<Vec<(usize, Move)>, String> {
+    ) -> Result<Vec<(usize, Move)>, (String, bool)> {
         let mut out = Vec::new();
         let mut queue = start.to_vec();
         while let Some(p) = queue.pop() {
@@ -174,19 +212,41 @@ impl<'a> Ctx<'a> {
                     continue;
                 }
                 if ws == self.w {
-                    return Err(format!(
-                        "`{}` stays in window {} and comes after it",
-                        self.id(s),
-                        self.win(ws)
+                    return Err((
+                        format!(
+                            "`{}` stays in window {} and comes after it",
+                            self.id(s),
+                            self.win(ws)
+                        ),
+                        true,
                     ));
                 }
                 let members = self.members(self.unit[s]);
                 let lo = self.earliest(&members, trial);
-                let Some(to) = self.domain_of(&members).into_iter().find(|&d| d >= lo) else {
-                    return Err(format!(
-                        "`{}` must follow it, and no window it may use is as late as that",
-                        self.id(s)
-                    ));
+                let floor = self.floor.get(&self.unit[s]).copied().unwrap_or(0);
+                let Some(to) = self
+                    .domain_of(&members)
+                    .into_iter()
+                    .find(|&d| d >= lo.max(floor))
+                else {
+                    return Err(if floor > lo {
+                        (
+                            format!(
+                                "`{}` must follow it, and no window it may use from window {} on took it",
+                                self.id(s),
+                                self.c.windows.get(lo).map_or("(none)", |x| x.id.as_str())
+                            ),
+                            false,
+                        )
+                    } else {
+                        (
+                            format!(
+                                "`{}` must follow it, and no window it may use is as late as that",
+                                self.id(s)
+                            ),
+                            true,
+                        )
+                    });
                 };
                 for m in members {
                     let from = trial[m].unwrap_or(to);
@@ -204,39 +264,168 @@ impl<'a> Ctx<'a> {
         Ok(out)
     }
 
-    /// Places the file tasks the night dropped (see the module doc).
-    /// First every unit to its first candidate at once, the changed
-    /// windows planned once; when one of them fails, unit by unit, each
-    /// candidate verified by planning (the cache keeps what was planned).
+    /// Places the file tasks the night dropped (see the module doc): first
+    /// fit with cuts. Every moving unit goes to its first candidate at
+    /// once (successors dragged) and the changed windows are planned in
+    /// order; the first that has no plan keeps the first half of the units
+    /// moved into it that its team hours hold (in placement order, so
+    /// predecessors stay; half of them when the hours hold them all) and
+    /// the rest get it as a floor and move on, the whole placement done again
+    /// (windows before it keep their sets, their plans cached). Each
+    /// window is so planned a few times (the halvings), not once per unit
+    /// and candidate. Every search is a unit of `budget`; when it allows
+    /// no more, the units moved into windows not yet planned are left in
+    /// no window, not proven.
     pub(super) fn place(
         mut self,
         file_of: &[usize],
         night: &Replan,
         at: Vec<Option<usize>>,
+        budget: &Budget,
     ) -> Outcome {
         let start = State::new(&self, file_of, night, at);
-        let mut all_at_once = start.clone();
-        self.run(&mut all_at_once, false);
-        let changed: Vec<usize> = (self.w + 1..self.c.windows.len())
-            .filter(|&v| {
-                let set = set_of(&all_at_once.at, v);
-                !set.is_empty() && set != set_of(&self.original, v)
-            })
-            .collect();
-        if changed
-            .into_iter()
-            .all(|v| self.plan(v, set_of(&all_at_once.at, v)).is_ok())
-        {
-            return self.finish(all_at_once);
+        loop {
+            let mut s = start.clone();
+            self.run(&mut s);
+            let changed: Vec<usize> = (self.w + 1..self.c.windows.len())
+                .filter(|&v| {
+                    let set = set_of(&s.at, v);
+                    !set.is_empty() && set != set_of(&self.original, v)
+                })
+                .collect();
+            let mut failed = None;
+            for v in changed {
+                match self.plan_in(v, set_of(&s.at, v), Some(budget)) {
+                    None => {
+                        self.out_of_time(&mut s, v);
+                        return self.finish(s);
+                    }
+                    Some(Ok(_)) => {}
+                    Some(Err(e)) => {
+                        failed = Some((v, e.clone()));
+                        break;
+                    }
+                }
+            }
+            let Some((v, e)) = failed else {
+                return self.finish(s);
+            };
+            if !self.cut(&s, v, &e) {
+                return self.finish(s);
+            }
         }
-        let mut s = start;
-        self.run(&mut s, true);
-        self.finish(s)
     }
 
-    /// Places the pending units, predecessors first; `verify`: each
-    /// candidate window is planned before it takes a unit.
-    fn run(&mut self, s: &mut State, verify: bool) {
+    /// The units moved (placed or dragged) into window `v`, in the order
+    /// they were placed.
+    fn moved_into(&self, s: &State, v: usize) -> Vec<usize> {
+        let mut seen = BTreeSet::new();
+        s.order
+            .iter()
+            .copied()
+            .filter(|&u| seen.insert(u))
+            .filter(|&u| self.members(u).first().is_some_and(|&m| s.at[m] == Some(v)))
+            .collect()
+    }
+
+    /// Whether window `v` with `set` less the units `out` has the team
+    /// hours for its work (`pipeline::campaign::overfull` finds none
+    /// short), so that a search may find its plan.
+    fn room_for(&self, v: usize, set: &[usize], out: &[usize]) -> bool {
+        let gone: BTreeSet<usize> = out.iter().flat_map(|&u| self.members(u)).collect();
+        let rest: Vec<usize> = set.iter().copied().filter(|t| !gone.contains(t)).collect();
+        self.c
+            .window_inventory(v, &rest)
+            .is_ok_and(|inv| crate::pipeline::campaign::overfull(&inv).is_none())
+    }
+
+    /// How many of `movers` (the units moved into window `v`, which has no
+    /// plan with them all) it keeps: the most, in order, its team hours
+    /// hold (by binary search); when they hold them all, half.
+    fn keep_of(&self, s: &State, v: usize, movers: &[usize]) -> usize {
+        let set = set_of(&s.at, v);
+        if self.room_for(v, &set, &[]) {
+            return movers.len() / 2;
+        }
+        // Invariant: `lo` movers fit the hours (or lo = 0); `hi` do not.
+        let (mut lo, mut hi) = (0, movers.len());
+        while hi - lo > 1 {
+            let mid = (lo + hi) / 2;
+            if self.room_for(v, &set, &movers[mid..]) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Window `v` has no plan with what moved into it: the units past the
+    /// ones it keeps ([`Self::keep_of`]) get `v + 1` as their floor, with
+    /// why. False when nothing moved into it (it only lost tasks).
+    fn cut(&mut self, s: &State, v: usize, e: &NoPlan) -> bool {
+        let movers = self.moved_into(s, v);
+        if movers.is_empty() {
+            return false;
+        }
+        let keep = self.keep_of(s, v, &movers);
+        let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
+        // A refusal proves something of a unit only when it moved in alone.
+        let (text, proven) = if movers.len() == 1 {
+            (
+                format!("window {}: {why}", self.win(v)),
+                matches!(e, NoPlan::Infeasible(_)),
+            )
+        } else {
+            (
+                format!(
+                    "window {}: no plan with {} changes moved into it ({why}); it kept the first {keep}",
+                    self.win(v),
+                    movers.len(),
+                ),
+                false,
+            )
+        };
+        for &u in &movers[keep..] {
+            self.floor.insert(u, v + 1);
+            self.refused
+                .entry(u)
+                .or_default()
+                .push((text.clone(), proven));
+        }
+        true
+    }
+
+    /// The budget allows no more searches at window `v`: every unit moved
+    /// into `v` or a later window is left in no window, not proven.
+    fn out_of_time(&self, s: &mut State, v: usize) {
+        let mut seen = BTreeSet::new();
+        let late: Vec<(usize, usize)> = s
+            .order
+            .iter()
+            .copied()
+            .filter(|&u| seen.insert(u))
+            .filter_map(|u| {
+                let m = *self.members(u).first()?;
+                s.at[m].filter(|&x| x >= v).map(|x| (u, x))
+            })
+            .collect();
+        for (u, x) in late {
+            let members = self.members(u);
+            if members.iter().any(|&m| s.at[m].is_none()) {
+                continue;
+            }
+            let reason = format!(
+                "not placed in time: the time limit ran out before window {} was planned with it (no window is proven unable to take it; try a longer --time-limit)",
+                self.win(x)
+            );
+            self.unplace(s, &members, reason, false);
+        }
+    }
+
+    /// Places the pending units, predecessors first, each in its first
+    /// candidate window (at or after its floor).
+    fn run(&mut self, s: &mut State) {
         loop {
             let next = s.pending.iter().copied().find(|&u| {
                 self.members(u).iter().all(|&m| {
@@ -258,7 +447,7 @@ impl<'a> Ctx<'a> {
                     let reason = format!("comes after `{}`, which {why}", self.id(p));
                     self.unplace(s, &members, reason, true);
                 }
-                None => self.try_place(s, &members, verify),
+                None => self.try_place(s, u, &members),
             }
         }
         // A cycle cannot remain (the campaign's order has none); be safe.
@@ -273,15 +462,21 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Tries the unit's candidate windows in order; the first whose
-    /// changed windows all plan takes it, else it is left in no window.
-    fn try_place(&mut self, s: &mut State, members: &[usize], verify: bool) {
+    /// Puts unit `u` in its first candidate window (its domain, after the
+    /// window under way, its predecessors' windows and its floor),
+    /// dragging its successors; none: it is left in no window.
+    fn try_place(&mut self, s: &mut State, u: usize, members: &[usize]) {
+        let floor = self.floor.get(&u).copied().unwrap_or(0);
         let lo = self.earliest(members, &s.at);
         let domain = self.domain_of(members);
-        let candidates: Vec<usize> = domain.iter().copied().filter(|&d| d >= lo).collect();
-        if candidates.is_empty() {
+        let refused = self.refused.get(&u).cloned().unwrap_or_default();
+        let refusals: Vec<&str> = refused.iter().map(|r| r.0.as_str()).collect();
+        let all_proven = refused.iter().all(|r| r.1);
+        let Some(cand) = domain.iter().copied().find(|&d| d >= lo.max(floor)) else {
             let allowed: Vec<&str> = domain.iter().map(|&d| self.win(d)).collect();
-            let reason = if domain.iter().all(|&d| d <= self.w) {
+            let reason = if !refused.is_empty() {
+                format!("no later window can take it ({})", refusals.join("; "))
+            } else if domain.iter().all(|&d| d <= self.w) {
                 format!(
                     "no later window can take it: it may use only {}",
                     allowed.join(", ")
@@ -293,48 +488,27 @@ impl<'a> Ctx<'a> {
                     allowed.join(", ")
                 )
             };
-            return self.unplace(s, members, reason, true);
+            return self.unplace(s, members, reason, all_proven);
+        };
+        let mut trial = s.at.clone();
+        for &m in members {
+            trial[m] = Some(cand);
         }
-        let mut fails = Vec::new();
-        let mut proven = true;
-        for cand in candidates {
-            let mut trial = s.at.clone();
-            for &m in members {
-                trial[m] = Some(cand);
+        match self.drag(&mut trial, members, &s.pending) {
+            Err((why, proven)) => {
+                let mut fails = refusals.clone();
+                let this = format!("window {}: {why}", self.win(cand));
+                fails.push(&this);
+                let reason = format!("no later window can take it ({})", fails.join("; "));
+                self.unplace(s, members, reason, proven && all_proven);
             }
-            let dragged = match self.drag(&mut trial, members, &s.pending) {
-                Ok(d) => d,
-                Err(why) => {
-                    // Later candidates only push the successors later.
-                    fails.push(format!("window {}: {why}", self.win(cand)));
-                    break;
-                }
-            };
-            let changed: Vec<usize> = (self.w + 1..self.c.windows.len())
-                .filter(|&v| set_of(&trial, v) != set_of(&s.at, v) && !set_of(&trial, v).is_empty())
-                .collect();
-            let mut ok = true;
-            for v in changed.into_iter().filter(|_| verify) {
-                if let Err(e) = self
-                    .plan(v, set_of(&trial, v))
-                    .as_ref()
-                    .map(|_| ())
-                    .map_err(Clone::clone)
-                {
-                    proven &= matches!(e, crate::error::NoPlan::Infeasible(_));
-                    let (crate::error::NoPlan::Infeasible(why)
-                    | crate::error::NoPlan::NotFound(why)) = e;
-                    fails.push(format!("window {}: {why}", self.win(v)));
-                    ok = false;
-                    break;
-                }
-            }
-            if ok {
+            Ok(dragged) => {
                 s.at = trial;
-                let passed = if fails.is_empty() {
+                s.order.push(u);
+                let passed = if refused.is_empty() {
                     String::new()
                 } else {
-                    format!("; not an earlier window: {}", fails.join("; "))
+                    format!("; not an earlier window: {}", refusals.join("; "))
                 };
                 for &m in members {
                     let why = format!(
@@ -344,13 +518,11 @@ impl<'a> Ctx<'a> {
                     s.moved.entry(m).or_insert((self.w, cand, why)).1 = cand;
                 }
                 for (m, (from, to, why)) in dragged {
+                    s.order.push(self.unit[m]);
                     s.moved.entry(m).or_insert((from, to, why)).1 = to;
                 }
-                return;
             }
         }
-        let reason = format!("no later window can take it ({})", fails.join("; "));
-        self.unplace(s, members, reason, proven);
     }
 
     /// Leaves `members` in no window, and everything after them in a later
@@ -383,21 +555,27 @@ impl<'a> Ctx<'a> {
     }
 
     /// The plans of every later window whose tasks changed.
+    /// Those not planned yet (windows that only lost tasks) share one
+    /// `--time-limit`, past the budget: the stated margin.
     fn finish(mut self, s: State) -> Outcome {
         let mut plans = HashMap::new();
         let mut failure = None;
-        for v in self.w + 1..self.c.windows.len() {
-            let set = set_of(&s.at, v);
-            if set.is_empty() || set == set_of(&self.original, v) {
-                continue;
-            }
-            match self.plan(v, set).clone() {
+        let changed: Vec<(usize, Vec<usize>)> = (self.w + 1..self.c.windows.len())
+            .map(|v| (v, set_of(&s.at, v)))
+            .filter(|(v, set)| !set.is_empty() && *set != set_of(&self.original, *v))
+            .collect();
+        let unplanned = changed
+            .iter()
+            .filter(|(v, set)| !self.cache.contains_key(&(*v, set.clone())))
+            .count();
+        let share = self.solve.time_limit / u32::try_from(unplanned.max(1)).unwrap_or(u32::MAX);
+        for (v, set) in changed {
+            match self.plan(v, set, share) {
                 Ok(x) => {
                     plans.insert(v, x);
                 }
                 Err(e) => {
-                    let (crate::error::NoPlan::Infeasible(why)
-                    | crate::error::NoPlan::NotFound(why)) = e;
+                    let (NoPlan::Infeasible(why) | NoPlan::NotFound(why)) = e;
                     failure.get_or_insert(format!(
                         "window {} lost tasks to the re-plan and no plan of what it keeps was found: {why}",
                         self.win(v)
@@ -428,6 +606,8 @@ struct State {
     drop_reason: HashMap<usize, String>,
     moved: BTreeMap<usize, Move>,
     unplaced: Vec<(usize, String, bool)>,
+    /// Units placed or dragged, in that order (a unit may repeat).
+    order: Vec<usize>,
 }
 
 impl State {
@@ -465,6 +645,7 @@ impl State {
             drop_reason,
             moved: BTreeMap::new(),
             unplaced: Vec::new(),
+            order: Vec::new(),
         };
         let units: BTreeSet<usize> = ctx.before.iter().map(|&t| ctx.unit[t]).collect();
         for u in units {
