@@ -251,8 +251,17 @@ fn plan_night_holding(
 ) -> Result<Replan, ReplanResult> {
     let mut held: BTreeSet<usize> = BTreeSet::new();
     loop {
+        // After a miss, each re-plan with changes taken out gets a quarter
+        // of the limit (as the search for optional tasks does): a miss can
+        // cost the whole limit, and there may be several.
+        let mut solve = budget.limit(&opts.solve);
+        if !held.is_empty() {
+            solve.time_limit = (solve.time_limit / 4)
+                .max(std::time::Duration::from_millis(200))
+                .min(solve.time_limit);
+        }
         let opts = ReplanOptions {
-            solve: budget.limit(&opts.solve),
+            solve,
             ..opts.clone()
         };
         let miss = match plan_night_whole(inv, p, unit_of_task, original, &opts) {
@@ -264,9 +273,15 @@ fn plan_night_holding(
             }
             Err(miss) => miss,
         };
-        let ReplanResult::DeadlineMissed { chain, .. } = &miss else {
+        let ReplanResult::DeadlineMissed {
+            chain,
+            earliest_end,
+            ..
+        } = &miss
+        else {
             return Err(miss);
         };
+        let earliest_end = *earliest_end;
         if !held.is_empty() && budget.stopped().is_some() {
             return Err(ReplanResult::NotFound(format!(
                 "tonight still misses its deadline after {} change(s) were taken out for later windows, and the run's budget ran out ({}) before more were tried",
@@ -289,16 +304,30 @@ fn plan_night_holding(
             let f = &c.tasks[file_of[t]];
             !f.pinned && f.domain.iter().any(|&x| x > w) && !touched.contains(&unit_of_task[t])
         };
-        let pick = chain
+        // From the chain's end, movable tasks until their work covers the
+        // overrun (each re-plan may cost the whole time limit).
+        let over = inv.window.deadline.map_or(1, |d| (earliest_end - d).max(1));
+        let mut covered = 0;
+        let mut picked = Vec::new();
+        for t in chain
             .iter()
             .rev()
             .filter_map(|id| inv.tasks.iter().position(|t| &t.id == id))
-            .find(|&t| movable(t));
-        let Some(t) = pick else {
+            .filter(|&t| movable(t))
+        {
+            if covered >= over {
+                break;
+            }
+            covered += inv.tasks[t].duration;
+            picked.push(t);
+        }
+        if picked.is_empty() {
             return Err(miss);
-        };
-        held.insert(t);
-        p.dropped.push(t);
+        }
+        for t in picked {
+            held.insert(t);
+            p.dropped.push(t);
+        }
     }
 }
 

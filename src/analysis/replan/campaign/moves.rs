@@ -293,12 +293,21 @@ impl<'a> Ctx<'a> {
                     !set.is_empty() && set != set_of(&self.original, v)
                 })
                 .collect();
+            // Each changed window's search gets a share of the time left
+            // (half of it over the windows to plan), so that a round leaves
+            // room for the cuts after it; at most `--time-limit`.
+            let full = self.solve.time_limit;
+            if let Some(left) = budget.remaining() {
+                let n = u32::try_from(changed.len().max(1)).unwrap_or(u32::MAX);
+                self.solve.time_limit = full.min(left / 2 / n);
+            }
             let mut failed = None;
+            let mut no_time = None;
             for v in changed {
                 match self.plan_in(v, set_of(&s.at, v), Some(budget)) {
                     None => {
-                        self.out_of_time(&mut s, v);
-                        return self.finish(s);
+                        no_time = Some(v);
+                        break;
                     }
                     Some(Ok(_)) => {}
                     Some(Err(e)) => {
@@ -306,6 +315,11 @@ impl<'a> Ctx<'a> {
                         break;
                     }
                 }
+            }
+            self.solve.time_limit = full;
+            if let Some(v) = no_time {
+                self.out_of_time(&mut s, v);
+                return self.finish(s);
             }
             let Some((v, e)) = failed else {
                 return self.finish(s);
