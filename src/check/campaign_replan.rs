@@ -40,24 +40,6 @@ pub fn tasks_before(c: &Campaign, r: &WindowReplan, out: &mut Vec<Violation>) ->
     before
 }
 
-/// Whether file tasks `a` and `b` are one task or linked by a lag chain.
-fn same_unit(c: &Campaign, a: usize, b: usize) -> bool {
-    let mut seen = vec![a];
-    let mut stack = vec![a];
-    while let Some(t) = stack.pop() {
-        if t == b {
-            return true;
-        }
-        for &s in &c.tasks[t].same_window {
-            if !seen.contains(&s) {
-                seen.push(s);
-                stack.push(s);
-            }
-        }
-    }
-    false
-}
-
 /// The window's plan and states as a one-window re-plan file.
 fn as_replan_text(wp: &CampaignWindowPlan, r: &WindowReplan) -> String {
     let mut file = serde_json::to_value(&wp.plan).unwrap_or(Value::Null);
@@ -118,6 +100,7 @@ pub fn check_window(
     let file_of = |i: usize| before.get(inv.tasks[i].source).copied();
     // A task dropped only because its file task (or lag chain) moves whole:
     // the task named must be of the same unit and dropped for a reason of its own.
+    let unit = c.lag_units().of;
     let extra_root = |i: usize, reason: &str, dropped: &[Option<String>]| -> bool {
         // Taken out to hold tonight's deadline: a task that may move (not
         // pinned); that it went to a later window is checked with the
@@ -137,7 +120,7 @@ pub fn check_window(
         let own = dropped[j]
             .as_deref()
             .is_some_and(|x| !x.starts_with(MOVES_WHOLE));
-        matches!((file_of(i), file_of(j)), (Some(a), Some(b)) if own && same_unit(c, a, b))
+        matches!((file_of(i), file_of(j)), (Some(a), Some(b)) if own && unit[a] == unit[b])
     };
     let text = as_replan_text(wp, r);
     match super::replan::check_text_with(inv, &text, &format!("window {wid}"), &extra_root) {

@@ -190,7 +190,50 @@ pub struct Campaign {
     names: HashMap<String, usize>,
 }
 
+/// File tasks that must share one window: each task with the tasks linked
+/// to it by lag chains (`same_window`, transitively). Units are numbered in
+/// the order of their least member; members are ascending.
+#[derive(Debug, Clone)]
+pub struct LagUnits {
+    /// The unit of each file task.
+    pub of: Vec<usize>,
+    /// The file tasks of each unit.
+    pub members: Vec<Vec<usize>>,
+}
+
 impl Campaign {
+    /// The lag-chain units of the file tasks (a union-find over `same_window`).
+    pub fn lag_units(&self) -> LagUnits {
+        fn find(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        let n = self.tasks.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        for (i, t) in self.tasks.iter().enumerate() {
+            for &j in &t.same_window {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a] = b;
+            }
+        }
+        let mut id: HashMap<usize, usize> = HashMap::new();
+        let mut of = Vec::with_capacity(n);
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for i in 0..n {
+            let r = find(&mut parent, i);
+            let u = *id.entry(r).or_insert_with(|| {
+                members.push(Vec::new());
+                members.len() - 1
+            });
+            of.push(u);
+            members[u].push(i);
+        }
+        LagUnits { of, members }
+    }
+
     /// Index of a window by id.
     pub fn window_index(&self, id: &str) -> Option<usize> {
         self.windows.iter().position(|w| w.id == id)

@@ -355,48 +355,8 @@ fn lags_of(c: &Campaign) -> HashMap<(usize, usize), Time> {
     lag
 }
 
-/// A unit of assignment: file tasks that share one window (lag chains).
-struct Units {
-    of: Vec<usize>,
-    members: Vec<Vec<usize>>,
-}
-
-fn units(c: &Campaign) -> Units {
-    let n = c.tasks.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], x: usize) -> usize {
-        let mut r = x;
-        while p[r] != r {
-            r = p[r];
-        }
-        let mut y = x;
-        while p[y] != r {
-            let nx = p[y];
-            p[y] = r;
-            y = nx;
-        }
-        r
-    }
-    for (i, t) in c.tasks.iter().enumerate() {
-        for &j in &t.same_window {
-            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-            parent[a] = b;
-        }
-    }
-    let mut id: HashMap<usize, usize> = HashMap::new();
-    let mut of = Vec::with_capacity(n);
-    let mut members: Vec<Vec<usize>> = Vec::new();
-    for i in 0..n {
-        let r = find(&mut parent, i);
-        let u = *id.entry(r).or_insert_with(|| {
-            members.push(Vec::new());
-            members.len() - 1
-        });
-        of.push(u);
-        members[u].push(i);
-    }
-    Units { of, members }
-}
+// A unit of assignment: file tasks that share one window (lag chains).
+use crate::inventory::campaign::LagUnits as Units;
 
 /// What one window can take, estimated: team-minutes per team, system
 /// minutes per system, and its length for chains.
@@ -1133,7 +1093,7 @@ fn decompose(
     cache: &mut WindowCache,
     pool: Option<&rayon::ThreadPool>,
 ) -> Result<CampaignResult, NoPlan> {
-    let u = units(c);
+    let u = c.lag_units();
     let order = unit_order(c, &u);
     let room = room(c);
     let threads = opts.worker_threads().max(1);
@@ -1329,7 +1289,7 @@ mod tests {
     fn pinned_tasks_keep_their_window_and_moved_ones_go_to_unpinned_windows() {
         let c = hours(4);
         let b = campaign_bounds(&c).unwrap();
-        let u = units(&c);
+        let u = c.lag_units();
         let order = unit_order(&c, &u);
         let r = room(&c);
         let open = vec![true; 3];
@@ -1350,7 +1310,7 @@ mod tests {
         // 9 h of work, two windows of 4 h for one engineer: no assignment.
         let c = hours(9);
         let b = campaign_bounds(&c).unwrap();
-        let u = units(&c);
+        let u = c.lag_units();
         let order = unit_order(&c, &u);
         let r = room(&c);
         let two = vec![true, true, false];
@@ -1373,7 +1333,7 @@ mod tests {
             .unwrap()
             .unwrap();
         let b = campaign_bounds(&c).unwrap();
-        let u = units(&c);
+        let u = c.lag_units();
         let order = unit_order(&c, &u);
         let r = room(&c);
         let two = [true, true, false];

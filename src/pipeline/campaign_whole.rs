@@ -34,7 +34,6 @@ use crate::error::NoPlan;
 use crate::inventory::campaign::{Campaign, CampaignObjective};
 use crate::inventory::{After, Inventory};
 use crate::solve::SolveOptions;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -72,31 +71,10 @@ pub struct Timeline {
     pub exact: bool,
 }
 
-/// File tasks that share one window: lag chains (a union-find over
-/// `same_window`), as lists of file task indices.
+/// File tasks that share one window: lag chains, as lists of file task
+/// indices ([`Campaign::lag_units`]).
 fn units(c: &Campaign) -> Vec<Vec<usize>> {
-    let n = c.tasks.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    for (i, t) in c.tasks.iter().enumerate() {
-        for &j in &t.same_window {
-            let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-            parent[a] = b;
-        }
-    }
-    let mut by_root: HashMap<usize, Vec<usize>> = HashMap::new();
-    for i in 0..n {
-        by_root.entry(find(&mut parent, i)).or_default().push(i);
-    }
-    let mut out: Vec<Vec<usize>> = by_root.into_values().collect();
-    out.sort();
-    out
+    c.lag_units().members
 }
 
 /// Rank of each resolved task in a topological order of `after`.

@@ -130,29 +130,6 @@ pub fn window_under_way(
     ))
 }
 
-/// The lag-chain unit of every file task (the least file task of the
-/// tasks linked to it by `max_lag`, which share one window).
-fn units_of(c: &Campaign) -> Vec<usize> {
-    let n = c.tasks.len();
-    let mut unit = vec![usize::MAX; n];
-    for i in 0..n {
-        if unit[i] != usize::MAX {
-            continue;
-        }
-        let mut stack = vec![i];
-        unit[i] = i;
-        while let Some(t) = stack.pop() {
-            for &s in &c.tasks[t].same_window {
-                if unit[s] == usize::MAX {
-                    unit[s] = i;
-                    stack.push(s);
-                }
-            }
-        }
-    }
-    unit
-}
-
 /// Each file task's window (index) in the plan's assignment.
 fn assignment_of(c: &Campaign, plan: &crate::plan::campaign::CampaignPlan) -> Vec<Option<usize>> {
     let mut at = vec![None; c.tasks.len()];
@@ -312,7 +289,7 @@ fn plan_night_holding(
         for t in chain
             .iter()
             .rev()
-            .filter_map(|id| inv.tasks.iter().position(|t| &t.id == id))
+            .filter_map(|id| inv.task_index(id))
             .filter(|&t| movable(t))
         {
             if covered >= over {
@@ -382,7 +359,7 @@ pub fn replan_campaign(
         progress.now,
     )?;
     let file_of: Vec<usize> = inv.tasks.iter().map(|t| before[t.source]).collect();
-    let unit = units_of(c);
+    let unit = c.lag_units().of;
     let unit_of_task: Vec<usize> = file_of.iter().map(|&f| unit[f]).collect();
     let original = starts_by_id(&inv, &wp.plan);
     // The night is one unit of the budget; its searches get the time left.
