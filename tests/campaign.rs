@@ -3,8 +3,9 @@
 //! windows argued by hand below; `later_window_than` is honoured by the
 //! solver and enforced by the checker; mutated plans are rejected.
 
+mod common;
+use common::solve_within;
 use proptest::prelude::*;
-use std::time::Duration;
 use windowplan::check::campaign::check_campaign;
 use windowplan::inventory::campaign::{
     campaign_from_parts, load_campaign_str, Campaign, CampaignSectionFile,
@@ -12,25 +13,9 @@ use windowplan::inventory::campaign::{
 use windowplan::inventory::{Format, Limits};
 use windowplan::pipeline::campaign::plan_campaign;
 use windowplan::plan::campaign::CampaignPlan;
-use windowplan::solve::SolveOptions;
 
 fn example() -> Campaign {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/campaign.yaml"
-    ))
-    .unwrap();
-    load_campaign_str(&text, Format::Yaml, "campaign.yaml", &Limits::default())
-        .unwrap()
-        .unwrap()
-}
-
-fn opts(secs: u64) -> SolveOptions {
-    SolveOptions {
-        time_limit: Duration::from_secs(secs),
-        threads: 2,
-        ..SolveOptions::default()
-    }
+    common::load_campaign(&common::example("campaign.yaml"))
 }
 
 /// Lower bound on the example's windows, by hand: `dc-power-test` is pinned
@@ -54,7 +39,7 @@ fn the_example_quarter_is_planned_in_the_fewest_windows_and_checked() {
     // once: orders-v72 (expand, backfill, contract) and sessions-v5
     // (expand, backfill, cutover, contract).
     assert_eq!(c.tasks.len(), 48);
-    let r = plan_campaign(&c, &opts(20)).expect("the example has a plan");
+    let r = plan_campaign(&c, &solve_within(20, 2)).expect("the example has a plan");
     let p = &r.plan;
     assert_eq!(
         p.windows_used, 4,
@@ -108,7 +93,7 @@ fn two_tasks_later() -> Campaign {
 #[test]
 fn later_window_than_is_planned_and_checked() {
     let c = two_tasks_later();
-    let r = plan_campaign(&c, &opts(5)).unwrap();
+    let r = plan_campaign(&c, &solve_within(5, 2)).unwrap();
     let p = &r.plan;
     // Both fit one window, but the contract must wait for a later one: 2 windows, proven.
     assert_eq!(p.windows_used, 2);
@@ -128,7 +113,7 @@ fn planned() -> &'static (Campaign, CampaignPlan) {
     static P: std::sync::OnceLock<(Campaign, CampaignPlan)> = std::sync::OnceLock::new();
     P.get_or_init(|| {
         let c = example();
-        let p = plan_campaign(&c, &opts(20)).unwrap().plan;
+        let p = plan_campaign(&c, &solve_within(20, 2)).unwrap().plan;
         (c, p)
     })
 }
@@ -145,7 +130,7 @@ fn window_index(c: &Campaign, p: &CampaignPlan, task: &str) -> usize {
 /// the window that runs the contract marks it so.
 #[test]
 fn the_example_schema_changes_put_each_contract_after_its_deploy() {
-    let r = plan_campaign(&example(), &opts(20)).unwrap();
+    let r = plan_campaign(&example(), &solve_within(20, 2)).unwrap();
     let c = example();
     let p = &r.plan;
     assert!(check_campaign(&c, p).is_empty());
@@ -233,7 +218,7 @@ fn the_window_checker_holds_each_window_to_the_schema_change_rules() {
     for t in &mut c.tasks {
         t.domain = vec![if t.id == "v2.contract" { 2 } else { 1 }];
     }
-    let p = plan_campaign(&c, &opts(5)).unwrap().plan;
+    let p = plan_campaign(&c, &solve_within(5, 2)).unwrap().plan;
     assert!(check_campaign(&c, &p).is_empty());
     let w = p.assignment["v2.backfill"].clone();
     assert_eq!(p.assignment["app-deploy"], w);
@@ -288,7 +273,7 @@ fn loose_plan(task: &str, to: usize) -> (Campaign, CampaignPlan) {
     }
     let k = loose.task_index(task).unwrap();
     loose.tasks[k].domain = vec![to];
-    let plan = plan_campaign(&loose, &opts(5)).unwrap().plan;
+    let plan = plan_campaign(&loose, &solve_within(5, 2)).unwrap().plan;
     (loose, plan)
 }
 
@@ -296,7 +281,7 @@ fn loose_plan(task: &str, to: usize) -> (Campaign, CampaignPlan) {
 /// The small campaign on its own: planned in the order, and checked.
 fn the_small_schema_campaign_is_planned_in_order_and_checked() {
     let c = schema_campaign();
-    let p = plan_campaign(&c, &opts(5)).unwrap().plan;
+    let p = plan_campaign(&c, &solve_within(5, 2)).unwrap().plan;
     assert!(check_campaign(&c, &p).is_empty());
     assert!(p.assignment["v2.contract"] > p.assignment["app-deploy"]);
 }
@@ -365,9 +350,9 @@ fn one_window_fewer_is_answered_with_its_proof() {
     use windowplan::analysis::campaign::{one_window_fewer, FewerWindows};
     let c = example();
     let (_, p) = planned();
-    let base = plan_campaign(&c, &opts(20)).unwrap();
+    let base = plan_campaign(&c, &solve_within(20, 2)).unwrap();
     assert_eq!(base.plan.windows_used, p.windows_used);
-    match one_window_fewer(&c, &base, &opts(10)) {
+    match one_window_fewer(&c, &base, &solve_within(10, 2)) {
         FewerWindows::No {
             without,
             why,
@@ -382,9 +367,9 @@ fn one_window_fewer_is_answered_with_its_proof() {
         other => panic!("expected a proven no, got {other:?}"),
     }
     let c = two_tasks_later();
-    let base = plan_campaign(&c, &opts(5)).unwrap();
+    let base = plan_campaign(&c, &solve_within(5, 2)).unwrap();
     assert!(matches!(
-        one_window_fewer(&c, &base, &opts(5)),
+        one_window_fewer(&c, &base, &solve_within(5, 2)),
         FewerWindows::No { .. }
     ));
 }
@@ -407,7 +392,7 @@ fn across_dst() -> Campaign {
 #[test]
 fn the_campaign_calendar_describes_every_dst_period_it_spans() {
     let c = across_dst();
-    let r = plan_campaign(&c, &opts(5)).expect("three pinned tasks have a plan");
+    let r = plan_campaign(&c, &solve_within(5, 2)).expect("three pinned tasks have a plan");
     assert_eq!(r.plan.windows_used, 3);
     let stamp = windowplan::report::ics::Options {
         dtstamp: "2027-01-01T00:00:00Z".parse().unwrap(),
@@ -499,7 +484,7 @@ fn the_campaign_summary_says_what_is_proven_for_last_window() {
     let c = load_campaign_str(text, Format::Yaml, "last.yaml", &Limits::default())
         .unwrap()
         .unwrap();
-    let r = plan_campaign(&c, &opts(5)).unwrap();
+    let r = plan_campaign(&c, &solve_within(5, 2)).unwrap();
     let p = &r.plan;
     // Two 90 min jobs for one engineer cannot share a 2 h window: the plan
     // ends in the second window; whether that is proven is the solver's

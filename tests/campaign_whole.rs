@@ -4,34 +4,16 @@
 //! (never with a `max_downtime`, which a timeline counts over every window
 //! together); and every campaign plan returned passes the campaign check.
 
+mod common;
+use common::{load_campaign_text as load, solve_within};
 use proptest::prelude::*;
-use std::time::Duration;
 use windowplan::check::campaign::check_campaign;
 use windowplan::inventory::campaign::{load_campaign_str, Campaign};
 use windowplan::inventory::{Format, Limits};
 use windowplan::pipeline::campaign::{campaign_bounds, plan_campaign};
-use windowplan::solve::SolveOptions;
 
-fn load(text: &str) -> Campaign {
-    load_campaign_str(text, Format::Yaml, "t.yaml", &Limits::default())
-        .unwrap()
-        .unwrap()
-}
-
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/v12/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn opts(secs: u64) -> SolveOptions {
-    SolveOptions {
-        time_limit: Duration::from_secs(secs),
-        threads: 2,
-        ..SolveOptions::default()
-    }
+fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(common::fixture(&format!("v12/{name}"))).unwrap()
 }
 
 /// By hand (the fixture's header): 270 minutes on san-1 need 2 of the 4 h
@@ -40,9 +22,9 @@ fn opts(secs: u64) -> SolveOptions {
 /// objective is `[windows]`) is `optimal`.
 #[test]
 fn the_one_problem_proves_the_fewest_windows_the_bounds_cannot() {
-    let c = load(&fixture("campaign-one-problem.yaml"));
+    let c = load(&fixture_text("campaign-one-problem.yaml"));
     assert_eq!(campaign_bounds(&c).unwrap().windows, 1);
-    let p = plan_campaign(&c, &opts(10)).unwrap().plan;
+    let p = plan_campaign(&c, &solve_within(10, 2)).unwrap().plan;
     assert_eq!(p.windows_used, 2, "{:?}", p.assignment);
     assert_eq!(p.windows_lower_bound, 2);
     assert!(p.proven.windows);
@@ -55,11 +37,11 @@ fn the_one_problem_proves_the_fewest_windows_the_bounds_cannot() {
 /// no plan (proven as one problem), so the plan ends in the second, proven.
 #[test]
 fn the_one_problem_proves_the_earliest_last_window() {
-    let text = fixture("campaign-one-problem.yaml")
+    let text = fixture_text("campaign-one-problem.yaml")
         .replace("objective: [windows]", "objective: [last_window]");
     let c = load(&text);
     assert_eq!(campaign_bounds(&c).unwrap().last_window, 0);
-    let p = plan_campaign(&c, &opts(10)).unwrap().plan;
+    let p = plan_campaign(&c, &solve_within(10, 2)).unwrap().plan;
     assert_eq!(p.windows.last().unwrap().id, c.windows[1].id);
     assert_eq!(
         p.last_window_lower_bound.as_deref(),
@@ -75,8 +57,8 @@ fn the_one_problem_proves_the_earliest_last_window() {
 /// one window" is no proof, and none is claimed.
 #[test]
 fn a_timeline_that_is_not_exact_claims_no_proof() {
-    let c = load(&fixture("campaign-one-problem-inexact.yaml"));
-    let p = plan_campaign(&c, &opts(10)).unwrap().plan;
+    let c = load(&fixture_text("campaign-one-problem-inexact.yaml"));
+    let p = plan_campaign(&c, &solve_within(10, 2)).unwrap().plan;
     assert_eq!(p.windows_used, 2, "{:?}", p.assignment);
     assert_eq!(p.windows_lower_bound, 1);
     assert!(!p.proven.windows);
@@ -134,7 +116,7 @@ proptest! {
             // Refused at load (the order rules): not a campaign to plan.
             _ => return Ok(()),
         };
-        match plan_campaign(&c, &opts(3)) {
+        match plan_campaign(&c, &solve_within(3, 2)) {
             Ok(r) => {
                 let v = check_campaign(&c, &r.plan);
                 prop_assert!(v.is_empty(), "{:?}", v);
@@ -178,8 +160,9 @@ fn fewest_by_brute_force(c: &Campaign, below: usize) -> Option<usize> {
         let all = used.iter().all(|&w| {
             let members: Vec<usize> = (0..n).filter(|&t| at[t] == w).collect();
             *solved.entry((w, members.clone())).or_insert_with(|| {
-                c.window_inventory(w, &members)
-                    .is_ok_and(|inv| windowplan::pipeline::plan_inventory(&inv, &opts(2)).is_ok())
+                c.window_inventory(w, &members).is_ok_and(|inv| {
+                    windowplan::pipeline::plan_inventory(&inv, &solve_within(2, 2)).is_ok()
+                })
             })
         });
         if all {
@@ -205,7 +188,7 @@ proptest! {
             Ok(Some(c)) => c,
             _ => return Ok(()),
         };
-        let bound = match plan_campaign(&c, &opts(3)) {
+        let bound = match plan_campaign(&c, &solve_within(3, 2)) {
             Ok(r) => r.plan.windows_lower_bound,
             Err(windowplan::error::NoPlan::Infeasible(_)) => c.windows.len() + 1,
             Err(windowplan::error::NoPlan::NotFound(_)) => return Ok(()),

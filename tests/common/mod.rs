@@ -76,6 +76,44 @@ pub fn save_plan(inventory: &Path, out: &Path) {
         .success();
 }
 
+/// A campaign in YAML text, loaded (panics on any diagnostic).
+pub fn load_campaign_text(text: &str) -> windowplan::inventory::campaign::Campaign {
+    windowplan::inventory::campaign::load_campaign_str(
+        text,
+        windowplan::inventory::Format::Yaml,
+        "campaign.yaml",
+        &windowplan::inventory::Limits::default(),
+    )
+    .unwrap()
+    .unwrap()
+}
+
+/// A campaign file, loaded.
+pub fn load_campaign(path: &Path) -> windowplan::inventory::campaign::Campaign {
+    load_campaign_text(&std::fs::read_to_string(path).unwrap())
+}
+
+/// Solve options with a time limit of `secs` seconds on `threads` threads.
+pub fn solve_within(secs: u64, threads: usize) -> windowplan::solve::SolveOptions {
+    windowplan::solve::SolveOptions {
+        time_limit: std::time::Duration::from_secs(secs),
+        threads,
+        ..windowplan::solve::SolveOptions::default()
+    }
+}
+
+/// `windowplan plan --time-limit 20s --format json -o OUT CAMPAIGN`
+/// succeeds (a campaign plan).
+#[track_caller]
+pub fn save_campaign_plan(campaign: &Path, out: &Path) {
+    windowplan()
+        .args(["plan", "--time-limit", "20s", "--format", "json", "-o"])
+        .arg(out)
+        .arg(campaign)
+        .assert()
+        .success();
+}
+
 /// What a finished run gave.
 pub struct Run {
     /// `None` when a signal ended it.
