@@ -76,6 +76,18 @@ fn original(c: &Campaign) -> CampaignPlan {
 }
 
 fn replan(c: &Campaign, plan: &CampaignPlan, progress: &str) -> CampaignReplan {
+    match replan_within(c, plan, progress, &Budget::unlimited()) {
+        CampaignReplanResult::Planned(r) => *r,
+        other => panic!("no re-plan: {other:?}"),
+    }
+}
+
+fn replan_within(
+    c: &Campaign,
+    plan: &CampaignPlan,
+    progress: &str,
+    budget: &Budget,
+) -> CampaignReplanResult {
     let input = ProgressInput {
         text: progress,
         format: Format::Yaml,
@@ -86,10 +98,7 @@ fn replan(c: &Campaign, plan: &CampaignPlan, progress: &str) -> CampaignReplan {
         solve: solve(),
         ..ReplanOptions::default()
     };
-    match replan_campaign(c, plan, &input, &opts, &Budget::unlimited()).unwrap() {
-        CampaignReplanResult::Planned(r) => *r,
-        other => panic!("no re-plan: {other:?}"),
-    }
+    replan_campaign(c, plan, &input, &opts, budget).unwrap()
 }
 
 fn moved<'a>(r: &'a CampaignReplan, task: &str) -> Option<(&'a str, &'a str, &'a str)> {
@@ -660,20 +669,6 @@ done:
 dropped: [job-1, job-2, job-3, job-4, job-5, job-6]
 ";
 
-fn replan_within(c: &Campaign, plan: &CampaignPlan, budget: &Budget) -> CampaignReplanResult {
-    let input = ProgressInput {
-        text: SPILL,
-        format: Format::Yaml,
-        source: "progress.yaml",
-        now: None,
-    };
-    let opts = ReplanOptions {
-        solve: solve(),
-        ..ReplanOptions::default()
-    };
-    replan_campaign(c, plan, &input, &opts, budget).unwrap()
-}
-
 #[test]
 fn dropped_changes_that_overflow_the_next_window_spill_to_the_one_after() {
     // w2 has 4 h - 1 h 45 min = 2 h 15 min of crew time left: four jobs
@@ -701,7 +696,7 @@ fn dropped_changes_that_overflow_the_next_window_spill_to_the_one_after() {
 fn a_spent_budget_gives_not_found_in_time_and_claims_no_proof() {
     let (c, plan) = spill_campaign();
     // Nothing may start: the night itself is not searched.
-    match replan_within(&c, &plan, &Budget::within(Duration::ZERO)) {
+    match replan_within(&c, &plan, SPILL, &Budget::within(Duration::ZERO)) {
         CampaignReplanResult::Night {
             result: windowplan::analysis::replan::ReplanResult::NotFound(why),
             ..
@@ -710,7 +705,7 @@ fn a_spent_budget_gives_not_found_in_time_and_claims_no_proof() {
     }
     // The night only: no later window is searched, so the jobs are in no
     // window, none of them proven to fit nowhere.
-    match replan_within(&c, &plan, &Budget::unlimited().with_units(1)) {
+    match replan_within(&c, &plan, SPILL, &Budget::unlimited().with_units(1)) {
         CampaignReplanResult::Planned(r) => {
             assert_eq!(r.unplaced.len(), 6, "{:?}", r.unplaced);
             for u in &r.unplaced {
