@@ -260,12 +260,6 @@ impl Campaign {
                 *k = true;
             }
         }
-        let parent: Vec<Vec<Option<usize>>> = self
-            .file
-            .tasks
-            .iter()
-            .map(|t| t.after.iter().map(|a| self.parent_of(&a.task)).collect())
-            .collect();
         let mut f = self.file.clone();
         // Expanded once for the campaign: the window's file holds the steps
         // assigned to it as plain tasks.
@@ -282,12 +276,10 @@ impl Campaign {
             .into_iter()
             .enumerate()
             .filter(|(i, _)| keep[*i])
-            .map(|(i, mut t)| {
-                let mut k = 0;
-                t.after.retain(|_| {
-                    k += 1;
-                    parent[i][k - 1].is_none_or(|p| keep[p])
-                });
+            .map(|(_, mut t)| {
+                // `after` entries naming tasks of other windows are left out.
+                t.after
+                    .retain(|a| self.parent_of(&a.task).is_none_or(|p| keep[p]));
                 t.windows_allowed = None;
                 t.in_window = None;
                 t.later_window_than.clear();
